@@ -1,0 +1,280 @@
+//! The command line: clap definitions only. Each subcommand is carried out by one thin
+//! file in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::DenyClass;
+
+/// Declarative card-as-code for WeChat coupon cards (卡券, 朋友的券).
+#[derive(Debug, Parser)]
+#[command(name = "cardform", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More detail on stderr (raw WeChat JSON for unreadable responses; never tokens).
+    #[arg(long, global = true)]
+    pub debug: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the project offline: schema and rules, every problem at once.
+    Validate(ValidateArgs),
+    /// Print the JSON Schema for card files and cardform.toml.
+    Schema(SchemaArgs),
+    /// Refresh live cards, diff them against the files, classify and show the plan.
+    Plan(PlanArgs),
+    /// Carry out a plan (a saved plan file, or a fresh plan of a project folder).
+    Apply(ApplyArgs),
+    /// Adopt an existing card into the state under ADDR.
+    Import(ImportArgs),
+    /// Inspect and edit the state (a backup is kept before every edit).
+    #[command(subcommand)]
+    State(StateCommand),
+    /// Release a lock left behind by a killed run.
+    ForceUnlock(ForceUnlockArgs),
+    /// Print the update-rule table (which field changes are in place, re-review, replace).
+    Rules(RulesArgs),
+    /// Run the local WeChat card API emulator.
+    Emulator(EmulatorArgs),
+}
+
+/// Output formats for commands that report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectDir {
+    /// The project folder (holds cardform.toml and cards/).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub project: ProjectDir,
+    /// text or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also print what each friends coupon's title will be.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema: cards (card files), project (cardform.toml), or all (both, as one document).
+    #[arg(long, value_enum, default_value_t = SchemaKind::All)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    All,
+    Cards,
+    Project,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunOptions {
+    /// Requests in flight at once (default from cardform.toml, else 16).
+    #[arg(long)]
+    pub parallelism: Option<usize>,
+    /// How long to wait for the state lock, e.g. 30s, 2m (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub project: ProjectDir,
+    /// Save the plan to FILE for `cardform apply FILE`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 2 when the plan has changes (0 none, 1 error).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Plan only these card addresses (repeatable).
+    #[arg(long = "target", value_name = "ADDR")]
+    pub targets: Vec<String>,
+    /// Only report changes made outside cardform; write nothing.
+    #[arg(long)]
+    pub refresh_only: bool,
+    /// Fail with exit 3 when the plan contains this class of change (repeatable).
+    #[arg(long = "deny", value_enum)]
+    pub deny: Vec<DenyClass>,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A saved plan file, or a project folder (default: the current folder).
+    #[arg(default_value = ".")]
+    pub target: PathBuf,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Record the refreshed live state without changing any card.
+    #[arg(long)]
+    pub refresh_only: bool,
+    /// Allow friends-coupon stock purchases with 券点 (paid, irreversible).
+    #[arg(long)]
+    pub allow_coin_purchase: bool,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The card's address in the files, e.g. friend_cash.
+    pub address: String,
+    /// The existing card's card_id.
+    pub card_id: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List the addresses in the state.
+    List(StateDirArgs),
+    /// Show one resource.
+    Show(StateAddrArgs),
+    /// Forget a resource (the card itself is not touched).
+    Rm(StateAddrArgs),
+    /// Rename a resource's address.
+    Mv(StateMvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StateDirArgs {
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct StateAddrArgs {
+    pub address: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct StateMvArgs {
+    pub source: String,
+    pub destination: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ForceUnlockArgs {
+    /// The lock id printed by the run that holds it.
+    pub lock_id: String,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on; loopback only. Port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: String,
+    /// Persist the emulated world in FILE (survives restarts).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The AppID the emulator accepts.
+    #[arg(long, default_value = "wxsandbox")]
+    pub appid: String,
+    /// The AppSecret the emulator accepts.
+    #[arg(long, default_value = "sandbox-secret")]
+    pub secret: String,
+    /// Latency added to every call, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Approve new and re-reviewed cards after this many ms (0 = only via the admin API).
+    #[arg(long, default_value_t = 0)]
+    pub review_delay_ms: u64,
+    /// Access-token lifetime in seconds.
+    #[arg(long, default_value_t = 7200)]
+    pub token_ttl_secs: u64,
+    /// A fault rule (see README, "Fault rules"); repeatable.
+    #[arg(long = "fault", value_name = "SPEC")]
+    pub faults: Vec<String>,
+}
+
+/// Parses `30s`, `2m`, `500ms`, `1h` or plain seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration; write e.g. 30s, 2m, 500ms"))?;
+    let ms = match unit {
+        "ms" => n,
+        "s" => n.saturating_mul(1000),
+        "m" => n.saturating_mul(60_000),
+        "h" => n.saturating_mul(3_600_000),
+        _ => return Err(format!("`{s}`: unknown unit `{unit}`; use ms, s, m or h")),
+    };
+    Ok(std::time::Duration::from_millis(ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(
+            parse_duration("30s"),
+            Ok(std::time::Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_duration("2m"),
+            Ok(std::time::Duration::from_secs(120))
+        );
+        assert_eq!(parse_duration("15"), Ok(std::time::Duration::from_secs(15)));
+        assert!(parse_duration("x").is_err());
+    }
+}

@@ -1,0 +1,14 @@
+//! cardform: declarative card-as-code for WeChat Official Account coupon cards.
+//!
+//! One folder per stage of the data's journey: `config` (files → desired cards) →
+//! `model` (shared types) → `live` (WeChat JSON → model) → `plan` (diff and classify)
+//! → `apply` (carry out, journaled) → `state` (what was applied). `wechat` is the HTTP
+//! client, `emulator` a faithful local WeChat, `commands` the thin CLI layer.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exit;
+pub mod model;
+pub mod plan;
+pub mod wechat;

@@ -1,0 +1,13 @@
+//! The card types every stage shares (serde + schemars). No I/O here.
+
+mod card;
+mod color;
+mod image;
+mod timestamp;
+mod wxstr;
+
+pub use card::*;
+pub use color::{Color, PALETTE, hex_for_name, name_for_hex};
+pub use image::{ImageKind, ImageRef, WECHAT_IMAGE_HOST};
+pub use timestamp::{MAX_WECHAT_TIMESTAMP, Timestamp, beijing};
+pub use wxstr::{WxStr, byte_limit_message};
