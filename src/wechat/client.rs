@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::error::ApiError;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
-use super::token::TokenProvider;
+use super::token::{EnvLookup, TokenProvider, process_env};
 use super::transport::{Request, Transport};
 use crate::config::{ProjectConfig, TokenSource};
 
@@ -68,6 +68,15 @@ impl WeChatClient {
     /// # Errors
     /// `Config` for a bad base URL or a missing/empty environment variable (named).
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        Self::with_env(config, &process_env)
+    }
+
+    /// [`WeChatClient::new`] reading environment variables through `env` (tests, or a
+    /// caller that resolves variables itself).
+    ///
+    /// # Errors
+    /// As [`WeChatClient::new`].
+    pub fn with_env(config: ClientConfig, env: EnvLookup<'_>) -> Result<Self, ApiError> {
         let transport = Transport::new(
             &config.base_url,
             config.parallelism,
@@ -80,6 +89,7 @@ impl WeChatClient {
             &config.token,
             config.explicit_secret,
             config.timeout,
+            env,
         )?;
         Ok(WeChatClient {
             transport,
@@ -95,6 +105,11 @@ impl WeChatClient {
     /// HTTP requests sent so far, every attempt and token fetch included.
     pub fn calls_made(&self) -> u64 {
         self.transport.calls_made()
+    }
+
+    /// The most HTTP requests that were ever in flight at once.
+    pub fn in_flight_peak(&self) -> u64 {
+        self.transport.in_flight_peak()
     }
 
     /// Access tokens fetched so far.

@@ -67,6 +67,17 @@ pub(crate) struct Transport {
     throttle: Throttle,
     policy: RetryPolicy,
     calls: AtomicU64,
+    in_flight: AtomicU64,
+    peak: AtomicU64,
+}
+
+/// Counts a request as in flight until dropped.
+struct InFlight<'a>(&'a AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl std::fmt::Debug for Transport {
@@ -126,12 +137,19 @@ impl Transport {
             throttle: Throttle::new(parallelism, requests_per_second),
             policy,
             calls: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            peak: AtomicU64::new(0),
         })
     }
 
     /// HTTP requests sent so far (every attempt, token fetches included).
     pub fn calls_made(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
+    }
+
+    /// The most requests ever in flight at once (bounded by `parallelism`).
+    pub fn in_flight_peak(&self) -> u64 {
+        self.peak.load(Ordering::Relaxed)
     }
 
     /// Runs `req` with retries. With `tokens`, adds `access_token` to the query and
@@ -255,6 +273,9 @@ impl Transport {
 
         let _permit = self.throttle.admit().await;
         self.calls.fetch_add(1, Ordering::Relaxed);
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+        let _in_flight = InFlight(&self.in_flight);
         tracing::debug!(endpoint = req.endpoint, url = %shown, "wechat request");
 
         let response = builder.send().await.map_err(|e| {
