@@ -33,7 +33,41 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
 }
 
+/// The embedded sandbox's account (the emulator's defaults).
+pub const SANDBOX_APPID: &str = "wxsandbox";
+/// The embedded sandbox's AppSecret: not a real secret, but still handled as one.
+pub const SANDBOX_SECRET: &str = "sandbox-secret";
+
 impl ClientConfig {
+    /// Defaults for everything but where and who: parallelism 16, 30 s timeout,
+    /// the default retry policy, no requests-per-second cap.
+    pub fn new(base_url: &str, appid: &str, token: TokenSource) -> Self {
+        let limits = crate::config::Limits::default();
+        ClientConfig {
+            base_url: base_url.to_string(),
+            appid: appid.to_string(),
+            token,
+            explicit_secret: None,
+            parallelism: limits.parallelism,
+            requests_per_second: limits.requests_per_second,
+            timeout: Duration::from_secs(limits.timeout_seconds),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// A client of an emulator at `base_url` with an explicit AppSecret (stable_token).
+    pub fn with_secret(base_url: &str, appid: &str, secret: Secret) -> Self {
+        ClientConfig {
+            explicit_secret: Some(secret),
+            ..ClientConfig::new(base_url, appid, TokenSource::default())
+        }
+    }
+
+    /// The embedded sandbox at `base_url`: appid `wxsandbox`, secret `sandbox-secret`.
+    pub fn sandbox(base_url: &str) -> Self {
+        ClientConfig::with_secret(base_url, SANDBOX_APPID, Secret::new(SANDBOX_SECRET))
+    }
+
     /// The client settings of a project file, for a given base URL (the caller resolves
     /// `endpoint = "sandbox"` to the embedded emulator's address and secret).
     pub fn from_project(

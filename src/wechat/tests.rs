@@ -138,11 +138,13 @@ async fn retries_are_bounded() {
     };
     let client = WeChatClient::new(cfg).expect("client");
     match client.get_card(CARD).await {
-        Err(ApiError::WeChat {
-            code: -1,
-            attempts: 3,
-            ..
-        }) => {}
+        Err(
+            e @ ApiError::WeChat {
+                code: -1,
+                attempts: 3,
+                ..
+            },
+        ) => assert!(e.to_string().contains("after 3 attempts"), "{e}"),
         other => panic!("expected -1 after 3 attempts, got {other:?}"),
     }
     assert_eq!(mock.count("/card/get"), 3);
@@ -476,6 +478,14 @@ async fn list_all_pages_by_fifty() {
             json!({"offset": 100, "count": 50})
         ]
     );
+
+    // A server that keeps answering the same page ends the loop instead of spinning.
+    mock.default_reply(
+        "/card/batchget",
+        Reply::Json(json!({"errcode": 0, "card_id_list": ["a", "b"], "total_num": 1000000})),
+    );
+    let got = client.list_all_card_ids().await.map_err(|e| e.to_string());
+    assert_eq!(got, Ok(vec!["a".to_string(), "b".to_string()]));
 
     mock.script(
         "/card/batchget",

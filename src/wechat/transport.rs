@@ -325,7 +325,7 @@ impl Transport {
         match envelope::parse(&body) {
             Ok((value, env)) if env.is_ok() => Ok(value),
             Ok((_, env)) => {
-                tracing::debug!(endpoint = req.endpoint, errcode = env.errcode, errmsg = %env.raw_errmsg, "wechat errcode");
+                tracing::debug!(endpoint = req.endpoint, errcode = env.errcode, errmsg = %redact_text(&env.raw_errmsg), "wechat errcode");
                 Err(Failure {
                     event: Event::ErrCode(env.errcode),
                     error: ApiError::WeChat {
@@ -382,6 +382,11 @@ pub(crate) fn malformed(req: &Request, reason: String, body: &[u8]) -> ApiError 
         reason,
         raw,
     }
+}
+
+/// A JSON answer as it may appear in an error: credentials removed, truncated.
+pub(crate) fn raw_for_error(v: &Value) -> String {
+    truncate(&redact_json_text(&v.to_string()), RAW_LIMIT)
 }
 
 fn truncate(s: &str, limit: usize) -> String {
