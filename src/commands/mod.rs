@@ -5,6 +5,8 @@ use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
 pub mod rules;
+pub mod schema;
+pub mod validate;
 
 /// Runs the parsed command line.
 ///
@@ -13,6 +15,8 @@ pub mod rules;
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Rules(args) => rules::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Validate(args) => validate::run(&args),
         other => Err(miette::miette!(
             "`{}` is not available in this build yet",
             command_name(&other)
