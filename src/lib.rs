@@ -11,4 +11,5 @@ pub mod config;
 pub mod exit;
 pub mod model;
 pub mod plan;
+pub mod state;
 pub mod wechat;
