@@ -4,6 +4,7 @@
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
+pub mod emulator;
 pub mod rules;
 
 /// Runs the parsed command line.
@@ -13,6 +14,7 @@ pub mod rules;
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Rules(args) => rules::run(&args),
+        Command::Emulator(args) => emulator::run(&args),
         other => Err(miette::miette!(
             "`{}` is not available in this build yet",
             command_name(&other)
