@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod emulator;
 pub mod exit;
 pub mod live;
 pub mod model;

@@ -5,6 +5,7 @@ use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
 pub mod force_unlock;
+pub mod emulator;
 pub mod rules;
 pub mod schema;
 pub mod validate;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Validate(args) => validate::run(&args),
         Command::State(cmd) => state::run(&cmd),
         Command::ForceUnlock(args) => force_unlock::run(&args),
+        Command::Emulator(args) => emulator::run(&args),
         other => Err(miette::miette!(
             "`{}` is not available in this build yet",
             command_name(&other)
