@@ -85,20 +85,52 @@ pub fn load_project_at(dir: &Path, now: Timestamp) -> Result<Project, ConfigErro
     }
 
     let mut diags: Vec<Diagnostic> = Vec::new();
-    let config = load_project_file(dir, &mut diags);
+    let project_text = read_text(dir, Path::new(PROJECT_FILE), &mut diags);
+    let mut texts = Vec::new();
+    for rel in list_card_files(dir, &mut diags)? {
+        if let Some(text) = read_text(dir, &rel, &mut diags) {
+            texts.push((rel, text));
+        }
+    }
+    check_texts(dir, now, project_text, texts, diags)
+}
 
-    let card_files = list_card_files(dir, &mut diags)?;
-    let mut sources: Vec<(PathBuf, String)> = Vec::with_capacity(card_files.len());
+/// [`load_project_at`] on files already in memory: `project` is the content of
+/// `cardform.toml`, `cards` the card files (paths relative to `root`, e.g.
+/// `cards/a.toml`). Local images are still looked up under `root`. This is the entry
+/// point of the property tests and the fuzz target.
+///
+/// # Errors
+/// As [`load_project`].
+pub fn load_in_memory(
+    root: &Path,
+    now: Timestamp,
+    project: &[u8],
+    cards: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<Project, ConfigError> {
+    let mut diags = Vec::new();
+    let project_text = decode_checked(Path::new(PROJECT_FILE), project.to_vec(), &mut diags);
+    let texts = cards
+        .into_iter()
+        .filter_map(|(rel, bytes)| decode_checked(&rel, bytes, &mut diags).map(|t| (rel, t)))
+        .collect();
+    check_texts(root, now, project_text, texts, diags)
+}
+
+/// Everything after reading: schema, model, uniqueness, rules.
+fn check_texts(
+    dir: &Path,
+    now: Timestamp,
+    project_text: Option<String>,
+    sources: Vec<(PathBuf, String)>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<Project, ConfigError> {
+    let config = project_text.and_then(|t| load_project_file(&t, &mut diags));
     let mut loaded: Vec<(usize, DesiredCard)> = Vec::new();
-    for rel in card_files {
-        let idx = sources.len();
-        let Some(text) = read_text(dir, &rel, &mut diags) else {
-            continue;
-        };
-        for card in load_card_file(&rel, &text, &mut diags) {
+    for (idx, (rel, text)) in sources.iter().enumerate() {
+        for card in load_card_file(rel, text, &mut diags) {
             loaded.push((idx, card));
         }
-        sources.push((rel, text));
     }
 
     // Addresses are unique across files; the duplicate names the first place.
@@ -161,10 +193,9 @@ pub fn load_project_at(dir: &Path, now: Timestamp) -> Result<Project, ConfigErro
     }
 }
 
-fn load_project_file(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<ProjectConfig> {
+fn load_project_file(text: &str, diags: &mut Vec<Diagnostic>) -> Option<ProjectConfig> {
     let rel = PathBuf::from(PROJECT_FILE);
-    let text = read_text(dir, &rel, diags)?;
-    let tree = match source::parse(&rel, &text) {
+    let tree = match source::parse(&rel, text) {
         Ok(t) => t,
         Err(errs) => {
             diags.extend(errs);
@@ -172,7 +203,7 @@ fn load_project_file(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<ProjectC
         }
     };
     let value = source::to_json(tree.get_ref());
-    let locator = Locator::from_parsed(&text, tree);
+    let locator = Locator::from_parsed(text, tree);
     let (errors, _) = schema_diagnostics(&rel, &locator, schema::project_validator(), &value);
     if !errors.is_empty() {
         diags.extend(errors);
@@ -239,28 +270,32 @@ fn read_text(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Stri
         Ok(buf)
     };
     match read() {
-        Ok(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => {
-            diags.push(
-                Diagnostic::error(
-                    rel,
-                    format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
-                )
-                .with_help("split the cards over several files"),
-            );
-            None
-        }
-        Ok(bytes) => match source::decode(rel, bytes) {
-            Ok(text) => Some(text),
-            Err(d) => {
-                diags.push(*d);
-                None
-            }
-        },
+        Ok(bytes) => decode_checked(rel, bytes, diags),
         Err(e) => {
             diags.push(
                 Diagnostic::error(rel, format!("cannot read the file: {e}"))
                     .with_help("check that it exists and that you may read it"),
             );
+            None
+        }
+    }
+}
+
+fn decode_checked(rel: &Path, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        diags.push(
+            Diagnostic::error(
+                rel,
+                format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            )
+            .with_help("split the cards over several files"),
+        );
+        return None;
+    }
+    match source::decode(rel, bytes) {
+        Ok(text) => Some(text),
+        Err(d) => {
+            diags.push(*d);
             None
         }
     }
