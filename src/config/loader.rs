@@ -158,7 +158,8 @@ fn check_texts(
         cards.insert(card.address.clone(), card);
     }
 
-    if cards.is_empty() && !diags.iter().any(Diagnostic::is_error) {
+    let already_said = diags.iter().any(|d| d.file == Path::new(CARDS_DIR));
+    if cards.is_empty() && !already_said && !diags.iter().any(Diagnostic::is_error) {
         diags.push(
             Diagnostic::warning(
                 CARDS_DIR,
@@ -264,6 +265,10 @@ fn list_card_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBu
 fn read_text(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let path = dir.join(rel);
     let read = || -> std::io::Result<Vec<u8>> {
+        // Only regular files: opening a FIFO or a device could block or never end.
+        if !fs::metadata(&path)?.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
         let file = fs::File::open(&path)?;
         let mut buf = Vec::new();
         file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
@@ -336,7 +341,7 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
                     .at(line, col)
                     .with_address(address.clone())
                     .with_help(format!(
-                        "use a lower-case letter, then lower-case letters, digits or _ (at most 64; {ADDRESS_PATTERN})"
+                        "start with a lower-case letter, then up to 63 lower-case letters, digits or underscores, e.g. friend_cash; pattern {ADDRESS_PATTERN}"
                     )),
             );
             continue;
@@ -404,42 +409,44 @@ fn schema_diagnostics(
             );
         }
     };
-    struct Raw {
-        path: Vec<Seg>,
-        keyword: String,
-        diag: Diagnostic,
-    }
     let mut raws: Vec<Raw> = Vec::new();
     for err in validator.iter_errors(value) {
-        let kind = err.kind();
-        let keyword = kind.keyword().to_string();
-        if keyword == "propertyNames" {
-            continue; // card addresses are checked by the loader with a better message
-        }
-        let path = segments(err.instance_path());
-        let instance = err.instance();
-        let fallback = err.to_string();
-        for (field_path, target, message, help) in
-            describe(kind, instance, &path, &compiled.schema, fallback)
-        {
-            let (line, col) = locator.locate(&field_path, target);
-            let (address, inner) = card_scope(&field_path);
-            let mut d = Diagnostic::error(rel, message)
+        collect(&err, &compiled.schema, 0, &mut raws);
+    }
+    // A misspelt required key shows up twice (unknown `colour`, missing `color`);
+    // the unknown-key diagnostic already suggests the right name, so keep only it.
+    let suggested: Vec<(Vec<Seg>, String)> = raws
+        .iter()
+        .filter_map(|r| {
+            let parent = r.described.at.split_last().map(|(_, p)| p.to_vec())?;
+            Some((parent, r.described.suggestion.clone()?))
+        })
+        .collect();
+    raws.retain(|r| match &r.described.missing {
+        Some(name) => !suggested
+            .iter()
+            .any(|(parent, s)| s == name && *parent == r.path),
+        None => true,
+    });
+    let raws: Vec<Raw> = raws
+        .into_iter()
+        .map(|mut r| {
+            let d = &r.described;
+            let (line, col) = locator.locate(&d.at, d.target);
+            let (address, inner) = card_scope(&d.at);
+            let mut diag = Diagnostic::error(rel, d.message.clone())
                 .at(line, col)
                 .with_field(DottedPath(inner).to_string());
             if let Some(a) = address {
-                d = d.with_address(a);
+                diag = diag.with_address(a);
             }
-            if let Some(h) = help {
-                d = d.with_help(h);
+            if let Some(h) = &d.help {
+                diag = diag.with_help(h.clone());
             }
-            raws.push(Raw {
-                path: path.clone(),
-                keyword: keyword.clone(),
-                diag: d,
-            });
-        }
-    }
+            r.diag = Some(diag);
+            r
+        })
+        .collect();
     // maxLength (code points) is implied by x-max-utf8-bytes (bytes) on the same
     // string; report only the byte limit, which is the one WeChat applies.
     let byte_paths: Vec<Vec<Seg>> = raws
@@ -456,14 +463,71 @@ fn schema_diagnostics(
         if let (Some(a), _) = card_scope(&r.path) {
             bad_cards.push(a);
         }
-        out.push(r.diag);
+        out.extend(r.diag);
     }
     bad_cards.sort();
     bad_cards.dedup();
     (out, bad_cards)
 }
 
-type Described = (Vec<Seg>, Target, String, Option<String>);
+/// One schema error, before it is located.
+struct Raw {
+    /// The instance path the validator reported.
+    path: Vec<Seg>,
+    keyword: String,
+    described: Described,
+    diag: Option<Diagnostic>,
+}
+
+/// A schema error in words, and where to point.
+struct Described {
+    at: Vec<Seg>,
+    target: Target,
+    message: String,
+    help: Option<String>,
+    /// For unknown keys: the known key it probably meant.
+    suggestion: Option<String>,
+    /// For missing keys: the key's name.
+    missing: Option<String>,
+}
+
+/// Describes one validator error; for `oneOf`/`anyOf` it descends into the
+/// alternative that came closest (fewest errors), which for tagged tables like
+/// `token = { source = … }` names the actual mistake.
+fn collect(
+    err: &jsonschema::ValidationError<'_>,
+    schema: &Value,
+    depth: usize,
+    out: &mut Vec<Raw>,
+) {
+    let kind = err.kind();
+    let keyword = kind.keyword().to_string();
+    if keyword == "propertyNames" {
+        return; // card addresses are checked by the loader with a better message
+    }
+    if depth < 8
+        && let ValidationErrorKind::OneOfNotValid { context }
+        | ValidationErrorKind::AnyOf { context } = kind
+        && let Some(best) = context
+            .iter()
+            .filter(|c| !c.is_empty())
+            .min_by_key(|c| c.len())
+    {
+        for e in best {
+            collect(e, schema, depth + 1, out);
+        }
+        return;
+    }
+    let path = segments(err.instance_path());
+    for described in describe(kind, err.instance(), &path, schema, err.to_string()) {
+        out.push(Raw {
+            path: path.clone(),
+            keyword: keyword.clone(),
+            described,
+            diag: None,
+        });
+    }
+}
 
 /// A schema error in words: what is wrong and what to do, and where to point.
 fn describe(
@@ -473,7 +537,14 @@ fn describe(
     schema: &Value,
     fallback: String,
 ) -> Vec<Described> {
-    let at = |p: &[Seg], t: Target, m: String, h: Option<String>| (p.to_vec(), t, m, h);
+    let at = |p: &[Seg], t: Target, m: String, h: Option<String>| Described {
+        at: p.to_vec(),
+        target: t,
+        message: m,
+        help: h,
+        suggestion: None,
+        missing: None,
+    };
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let known = schema::known_keys(schema, path);
@@ -482,7 +553,8 @@ fn describe(
                 .map(|key| {
                     let mut p = path.to_vec();
                     p.push(Seg::Key(key.clone()));
-                    let help = suggest(key, &known).map_or_else(
+                    let suggestion = suggest(key, &known);
+                    let help = suggestion.clone().map_or_else(
                         || {
                             if known.is_empty() {
                                 "remove it".to_string()
@@ -492,7 +564,10 @@ fn describe(
                         },
                         |s| format!("did you mean `{s}`?"),
                     );
-                    at(&p, Target::Key, format!("unknown key `{key}`"), Some(help))
+                    Described {
+                        suggestion,
+                        ..at(&p, Target::Key, format!("unknown key `{key}`"), Some(help))
+                    }
                 })
                 .collect()
         }
@@ -509,12 +584,15 @@ fn describe(
                 (None, rest) => format!("[{}]", DottedPath(rest)),
             };
             // Point at the table that lacks it: the path up to the parent.
-            vec![(
-                p,
-                Target::Value,
-                format!("missing required key `{name}`"),
-                Some(format!("add `{name} = …` under {table}")),
-            )]
+            vec![Described {
+                missing: Some(name.clone()),
+                ..at(
+                    &p,
+                    Target::Value,
+                    format!("missing required key `{name}`"),
+                    Some(format!("add `{name} = …` under {table}")),
+                )
+            }]
         }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {

@@ -291,12 +291,14 @@ fn type_fields(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             out.error(
                 field,
                 format!("{what}{owner} cards need `{field}`"),
-                format!("add `{field} = …` to the card (see the schema description)"),
+                format!("add `{field} = …` next to card_type"),
             );
         } else if present && !allowed.holds(friends) {
             out.error(
                 field,
-                format!("`{field}` is only used by friends {owner} coupons (share_friends = true)"),
+                format!(
+                    "`{field}` is only used by friends {owner} coupons, with share_friends = true"
+                ),
                 "remove it, or set advanced_info.share_friends = true",
             );
         }
@@ -364,7 +366,7 @@ fn friends_locations(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     {
         out.error(
             "base_info.location_id_list",
-            "friends coupons need at least one store (poi_id) in location_id_list",
+            "friends coupons need at least one store poi_id in location_id_list",
             "add location_id_list = [<poi_id>, …] under base_info",
         );
     }
@@ -402,10 +404,14 @@ fn friends_text_image(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         .and_then(|a| a.text_image_list.as_ref())
         .is_none_or(Vec::is_empty);
     if friends_rule(card) && empty {
+        let help = format!(
+            "add [[cards.{}.advanced_info.text_image_list]] with image_url and text",
+            out.address
+        );
         out.error(
             "advanced_info.text_image_list",
             "friends coupons need at least one text_image_list entry",
-            "add [[cards.<address>.advanced_info.text_image_list]] with image_url and text",
+            help,
         );
     }
 }
@@ -468,7 +474,7 @@ fn consume_share(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         match (&entry.card, &entry.card_id) {
             (Some(_), Some(_)) | (None, None) => out.error(
                 &field,
-                "name exactly one of `card` (an address in these files) or `card_id`",
+                "name exactly one of `card`, an address in these files, or `card_id`",
                 "write card = \"<address>\" for a card cardform manages, card_id = \"…\" otherwise",
             ),
             (Some(addr), None) => match checker.ctx.cards.get(addr) {
@@ -550,7 +556,7 @@ fn friends_thresholds(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             out.error(
                 &format!("advanced_info.use_condition.{field}"),
                 format!(
-                    "friends {} coupons cannot use the threshold `{field}` (WeChat rejects it in review)",
+                    "friends {} coupons cannot use the threshold `{field}`; WeChat rejects it in review",
                     card.card_type
                 ),
                 format!("remove it; allowed here: {}", allowed.join(", ")),
@@ -646,7 +652,7 @@ fn date_info(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             match d.fixed_term {
                 None => out.error(
                     &format!("{p}.fixed_term"),
-                    "DATE_TYPE_FIX_TERM needs fixed_term (days valid after claim)",
+                    "DATE_TYPE_FIX_TERM needs fixed_term, the days a card stays valid after it is claimed",
                     "add fixed_term = 30",
                 ),
                 Some(0) => out.error(
@@ -660,7 +666,7 @@ fn date_info(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
                 out.error(
                     &format!("{p}.begin_timestamp"),
                     "begin_timestamp is only used with DATE_TYPE_FIX_TIME_RANGE",
-                    "remove it (end_timestamp may stay as a global expiry)",
+                    "remove it; end_timestamp may stay as a global expiry",
                 );
             }
         }
@@ -828,14 +834,14 @@ fn sku_quantity(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         if q != 0 {
             out.error(
                 field,
-                format!("quantity is {q}; in import-code mode (GET_CUSTOM_CODE_MODE_DEPOSIT) it must be 0"),
+                format!("quantity is {q}; in import-code mode, GET_CUSTOM_CODE_MODE_DEPOSIT, it must be 0"),
                 "set quantity = 0, import codes after review, then raise the stock",
             );
         }
     } else if q == 0 {
         out.error(
             field,
-            "quantity must be at least 1 (0 is only for import-code mode)",
+            "quantity must be at least 1; 0 is only for import-code mode",
             "set the number of cards to issue",
         );
     } else if q > MAX_QUANTITY {
@@ -888,7 +894,7 @@ fn icon_url_list(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
                 "icon_url_list has {} images; WeChat takes exactly one",
                 abs.icon_url_list.len()
             ),
-            "list one cover image (850×350 recommended)",
+            "list one cover image, 850×350 recommended",
         );
     }
 }
@@ -934,8 +940,8 @@ fn check_image_url(url: &str) -> Result<(), (String, String)> {
         Ok(())
     } else {
         Err((
-            format!("`{host}` is not WeChat's image host; WeChat only accepts images uploaded with media/uploadimg ({WECHAT_IMAGE_HOST})"),
-            "use a local file under the project (cardform uploads it), or the URL uploadimg returned".to_string(),
+            format!("`{host}` is not WeChat's image host {WECHAT_IMAGE_HOST}; WeChat only accepts images uploaded with media/uploadimg"),
+            "use a local file under the project, which cardform uploads, or the URL uploadimg returned".to_string(),
         ))
     }
 }
@@ -943,8 +949,13 @@ fn check_image_url(url: &str) -> Result<(), (String, String)> {
 fn check_local_image(root: &Path, rel: &str) -> Result<(), (String, String)> {
     let path = root.join(rel);
     let meta = std::fs::metadata(&path).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::NotFound {
+            "no such file".to_string()
+        } else {
+            e.to_string()
+        };
         (
-            format!("image `{rel}` cannot be read: {e}"),
+            format!("image `{rel}` cannot be read: {why}"),
             "give a path relative to the project folder, e.g. assets/logo.jpg".to_string(),
         )
     })?;
@@ -979,7 +990,7 @@ fn check_local_image(root: &Path, rel: &str) -> Result<(), (String, String)> {
         Ok(())
     } else {
         Err((
-            format!("image `{rel}` is neither a JPG nor a PNG (by its first bytes)"),
+            format!("image `{rel}` is neither a JPG nor a PNG, judging by its first bytes"),
             "WeChat's uploadimg accepts JPG and PNG only; convert it".to_string(),
         ))
     }
