@@ -454,10 +454,19 @@ fn schema_diagnostics(
         .filter(|r| r.keyword == "x-max-utf8-bytes")
         .map(|r| r.path.clone())
         .collect();
+    // A value of the wrong type also fails `enum`; the type error says it better.
+    let type_paths: Vec<Vec<Seg>> = raws
+        .iter()
+        .filter(|r| r.keyword == "type")
+        .map(|r| r.path.clone())
+        .collect();
     let mut bad_cards = Vec::new();
     let mut out = Vec::new();
     for r in raws {
         if r.keyword == "maxLength" && byte_paths.contains(&r.path) {
+            continue;
+        }
+        if r.keyword == "enum" && type_paths.contains(&r.path) {
             continue;
         }
         if let (Some(a), _) = card_scope(&r.path) {
