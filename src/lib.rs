@@ -9,6 +9,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod plan;
+pub mod state;
 pub mod wechat;

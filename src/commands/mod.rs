@@ -4,9 +4,11 @@
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
+pub mod force_unlock;
 pub mod rules;
 pub mod schema;
 pub mod validate;
+pub mod state;
 
 /// Runs the parsed command line.
 ///
@@ -17,6 +19,8 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Rules(args) => rules::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::State(cmd) => state::run(&cmd),
+        Command::ForceUnlock(args) => force_unlock::run(&args),
         other => Err(miette::miette!(
             "`{}` is not available in this build yet",
             command_name(&other)
