@@ -5,6 +5,8 @@
 //! `all` → `cardform.schema.json`), or `CARDFORM_UPDATE_SCHEMA=1 cargo test --test
 //! validate_schema`.
 
+use std::io::Write as _;
+
 use crate::cli::{SchemaArgs, SchemaKind};
 use crate::config;
 use crate::exit::Outcome;
@@ -24,6 +26,10 @@ pub fn render(kind: SchemaKind) -> Result<String, serde_json::Error> {
 
 pub fn run(args: &SchemaArgs) -> miette::Result<Outcome> {
     let text = render(args.kind).map_err(|e| miette::miette!("cannot render the schema: {e}"))?;
-    print!("{text}");
+    // A closed pipe (`cardform schema | head`) is not worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     Ok(Outcome::Success)
 }

@@ -1,6 +1,8 @@
 //! `cardform validate [DIR]`: load the project offline (schema + semantic rules) and
 //! report every problem at once. Exit 0 when there are no errors, 1 otherwise.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 
 use owo_colors::{OwoColorize, Stream};
@@ -21,15 +23,36 @@ pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
 }
 
 fn print_text(result: Result<Project, ConfigError>, verbose: bool) -> miette::Result<Outcome> {
+    let mut out = String::new();
+    let outcome = text_report(&mut out, result, verbose);
+    emit(&out);
+    outcome
+}
+
+/// Writes the report in one go; a closed pipe (`cardform validate | head`) is not an
+/// error worth a panic.
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+fn text_report(
+    out: &mut String,
+    result: Result<Project, ConfigError>,
+    verbose: bool,
+) -> miette::Result<Outcome> {
     match result {
         Ok(project) => {
             for d in &project.warnings {
-                println!("{}", render(d));
+                let _ = writeln!(out, "{}", render(d));
             }
             if verbose {
                 for card in project.cards.values() {
                     if let Some(title) = derived_title(&card.card) {
-                        println!(
+                        let _ = writeln!(
+                            out,
                             "{}:{}: card {}: title will be \u{201c}{title}\u{201d} (derived by WeChat from the amounts)",
                             card.file.display(),
                             card.line,
@@ -40,7 +63,8 @@ fn print_text(result: Result<Project, ConfigError>, verbose: bool) -> miette::Re
             }
             let n = project.cards.len();
             let w = project.warnings.len();
-            println!(
+            let _ = writeln!(
+                out,
                 "{} {n} card{} valid{}",
                 "ok:".if_supports_color(Stream::Stdout, |t| t.green()),
                 if n == 1 { "" } else { "s" },
@@ -54,11 +78,12 @@ fn print_text(result: Result<Project, ConfigError>, verbose: bool) -> miette::Re
         }
         Err(ConfigError::Invalid { diagnostics }) => {
             for d in &diagnostics {
-                println!("{}", render(d));
+                let _ = writeln!(out, "{}", render(d));
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = diagnostics.len() - errors;
-            println!(
+            let _ = writeln!(
+                out,
                 "{} {errors} error{}, {warnings} warning{}",
                 "invalid:".if_supports_color(Stream::Stdout, |t| t.red()),
                 if errors == 1 { "" } else { "s" },
@@ -114,7 +139,7 @@ fn print_json(
     }
     let text = serde_json::to_string_pretty(&doc)
         .map_err(|e| miette::miette!("cannot render JSON: {e}"))?;
-    println!("{text}");
+    emit(&(text + "\n"));
     Ok(if valid {
         Outcome::Success
     } else {

@@ -85,20 +85,52 @@ pub fn load_project_at(dir: &Path, now: Timestamp) -> Result<Project, ConfigErro
     }
 
     let mut diags: Vec<Diagnostic> = Vec::new();
-    let config = load_project_file(dir, &mut diags);
+    let project_text = read_text(dir, Path::new(PROJECT_FILE), &mut diags);
+    let mut texts = Vec::new();
+    for rel in list_card_files(dir, &mut diags)? {
+        if let Some(text) = read_text(dir, &rel, &mut diags) {
+            texts.push((rel, text));
+        }
+    }
+    check_texts(dir, now, project_text, texts, diags)
+}
 
-    let card_files = list_card_files(dir, &mut diags)?;
-    let mut sources: Vec<(PathBuf, String)> = Vec::with_capacity(card_files.len());
+/// [`load_project_at`] on files already in memory: `project` is the content of
+/// `cardform.toml`, `cards` the card files (paths relative to `root`, e.g.
+/// `cards/a.toml`). Local images are still looked up under `root`. This is the entry
+/// point of the property tests and the fuzz target.
+///
+/// # Errors
+/// As [`load_project`].
+pub fn load_in_memory(
+    root: &Path,
+    now: Timestamp,
+    project: &[u8],
+    cards: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<Project, ConfigError> {
+    let mut diags = Vec::new();
+    let project_text = decode_checked(Path::new(PROJECT_FILE), project.to_vec(), &mut diags);
+    let texts = cards
+        .into_iter()
+        .filter_map(|(rel, bytes)| decode_checked(&rel, bytes, &mut diags).map(|t| (rel, t)))
+        .collect();
+    check_texts(root, now, project_text, texts, diags)
+}
+
+/// Everything after reading: schema, model, uniqueness, rules.
+fn check_texts(
+    dir: &Path,
+    now: Timestamp,
+    project_text: Option<String>,
+    sources: Vec<(PathBuf, String)>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<Project, ConfigError> {
+    let config = project_text.and_then(|t| load_project_file(&t, &mut diags));
     let mut loaded: Vec<(usize, DesiredCard)> = Vec::new();
-    for rel in card_files {
-        let idx = sources.len();
-        let Some(text) = read_text(dir, &rel, &mut diags) else {
-            continue;
-        };
-        for card in load_card_file(&rel, &text, &mut diags) {
+    for (idx, (rel, text)) in sources.iter().enumerate() {
+        for card in load_card_file(rel, text, &mut diags) {
             loaded.push((idx, card));
         }
-        sources.push((rel, text));
     }
 
     // Addresses are unique across files; the duplicate names the first place.
@@ -126,7 +158,8 @@ pub fn load_project_at(dir: &Path, now: Timestamp) -> Result<Project, ConfigErro
         cards.insert(card.address.clone(), card);
     }
 
-    if cards.is_empty() && !diags.iter().any(Diagnostic::is_error) {
+    let already_said = diags.iter().any(|d| d.file == Path::new(CARDS_DIR));
+    if cards.is_empty() && !already_said && !diags.iter().any(Diagnostic::is_error) {
         diags.push(
             Diagnostic::warning(
                 CARDS_DIR,
@@ -161,10 +194,9 @@ pub fn load_project_at(dir: &Path, now: Timestamp) -> Result<Project, ConfigErro
     }
 }
 
-fn load_project_file(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<ProjectConfig> {
+fn load_project_file(text: &str, diags: &mut Vec<Diagnostic>) -> Option<ProjectConfig> {
     let rel = PathBuf::from(PROJECT_FILE);
-    let text = read_text(dir, &rel, diags)?;
-    let tree = match source::parse(&rel, &text) {
+    let tree = match source::parse(&rel, text) {
         Ok(t) => t,
         Err(errs) => {
             diags.extend(errs);
@@ -172,7 +204,7 @@ fn load_project_file(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<ProjectC
         }
     };
     let value = source::to_json(tree.get_ref());
-    let locator = Locator::from_parsed(&text, tree);
+    let locator = Locator::from_parsed(text, tree);
     let (errors, _) = schema_diagnostics(&rel, &locator, schema::project_validator(), &value);
     if !errors.is_empty() {
         diags.extend(errors);
@@ -233,34 +265,42 @@ fn list_card_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBu
 fn read_text(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let path = dir.join(rel);
     let read = || -> std::io::Result<Vec<u8>> {
+        // Only regular files: opening a FIFO or a device could block or never end.
+        if !fs::metadata(&path)?.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
         let file = fs::File::open(&path)?;
         let mut buf = Vec::new();
         file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
         Ok(buf)
     };
     match read() {
-        Ok(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => {
-            diags.push(
-                Diagnostic::error(
-                    rel,
-                    format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
-                )
-                .with_help("split the cards over several files"),
-            );
-            None
-        }
-        Ok(bytes) => match source::decode(rel, bytes) {
-            Ok(text) => Some(text),
-            Err(d) => {
-                diags.push(*d);
-                None
-            }
-        },
+        Ok(bytes) => decode_checked(rel, bytes, diags),
         Err(e) => {
             diags.push(
                 Diagnostic::error(rel, format!("cannot read the file: {e}"))
                     .with_help("check that it exists and that you may read it"),
             );
+            None
+        }
+    }
+}
+
+fn decode_checked(rel: &Path, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        diags.push(
+            Diagnostic::error(
+                rel,
+                format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            )
+            .with_help("split the cards over several files"),
+        );
+        return None;
+    }
+    match source::decode(rel, bytes) {
+        Ok(text) => Some(text),
+        Err(d) => {
+            diags.push(*d);
             None
         }
     }
@@ -301,7 +341,7 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
                     .at(line, col)
                     .with_address(address.clone())
                     .with_help(format!(
-                        "use a lower-case letter, then lower-case letters, digits or _ (at most 64; {ADDRESS_PATTERN})"
+                        "start with a lower-case letter, then up to 63 lower-case letters, digits or underscores, e.g. friend_cash; pattern {ADDRESS_PATTERN}"
                     )),
             );
             continue;
@@ -369,47 +409,55 @@ fn schema_diagnostics(
             );
         }
     };
-    struct Raw {
-        path: Vec<Seg>,
-        keyword: String,
-        diag: Diagnostic,
-    }
     let mut raws: Vec<Raw> = Vec::new();
     for err in validator.iter_errors(value) {
-        let kind = err.kind();
-        let keyword = kind.keyword().to_string();
-        if keyword == "propertyNames" {
-            continue; // card addresses are checked by the loader with a better message
-        }
-        let path = segments(err.instance_path());
-        let instance = err.instance();
-        let fallback = err.to_string();
-        for (field_path, target, message, help) in
-            describe(kind, instance, &path, &compiled.schema, fallback)
-        {
-            let (line, col) = locator.locate(&field_path, target);
-            let (address, inner) = card_scope(&field_path);
-            let mut d = Diagnostic::error(rel, message)
+        collect(&err, &compiled.schema, 0, &mut raws);
+    }
+    // A misspelt required key shows up twice (unknown `colour`, missing `color`);
+    // the unknown-key diagnostic already suggests the right name, so keep only it.
+    let suggested: Vec<(Vec<Seg>, String)> = raws
+        .iter()
+        .filter_map(|r| {
+            let parent = r.described.at.split_last().map(|(_, p)| p.to_vec())?;
+            Some((parent, r.described.suggestion.clone()?))
+        })
+        .collect();
+    raws.retain(|r| match &r.described.missing {
+        Some(name) => !suggested
+            .iter()
+            .any(|(parent, s)| s == name && *parent == r.path),
+        None => true,
+    });
+    let raws: Vec<Raw> = raws
+        .into_iter()
+        .map(|mut r| {
+            let d = &r.described;
+            let (line, col) = locator.locate(&d.at, d.target);
+            let (address, inner) = card_scope(&d.at);
+            let mut diag = Diagnostic::error(rel, d.message.clone())
                 .at(line, col)
                 .with_field(DottedPath(inner).to_string());
             if let Some(a) = address {
-                d = d.with_address(a);
+                diag = diag.with_address(a);
             }
-            if let Some(h) = help {
-                d = d.with_help(h);
+            if let Some(h) = &d.help {
+                diag = diag.with_help(h.clone());
             }
-            raws.push(Raw {
-                path: path.clone(),
-                keyword: keyword.clone(),
-                diag: d,
-            });
-        }
-    }
+            r.diag = Some(diag);
+            r
+        })
+        .collect();
     // maxLength (code points) is implied by x-max-utf8-bytes (bytes) on the same
     // string; report only the byte limit, which is the one WeChat applies.
     let byte_paths: Vec<Vec<Seg>> = raws
         .iter()
         .filter(|r| r.keyword == "x-max-utf8-bytes")
+        .map(|r| r.path.clone())
+        .collect();
+    // A value of the wrong type also fails `enum`; the type error says it better.
+    let type_paths: Vec<Vec<Seg>> = raws
+        .iter()
+        .filter(|r| r.keyword == "type")
         .map(|r| r.path.clone())
         .collect();
     let mut bad_cards = Vec::new();
@@ -418,17 +466,77 @@ fn schema_diagnostics(
         if r.keyword == "maxLength" && byte_paths.contains(&r.path) {
             continue;
         }
+        if r.keyword == "enum" && type_paths.contains(&r.path) {
+            continue;
+        }
         if let (Some(a), _) = card_scope(&r.path) {
             bad_cards.push(a);
         }
-        out.push(r.diag);
+        out.extend(r.diag);
     }
     bad_cards.sort();
     bad_cards.dedup();
     (out, bad_cards)
 }
 
-type Described = (Vec<Seg>, Target, String, Option<String>);
+/// One schema error, before it is located.
+struct Raw {
+    /// The instance path the validator reported.
+    path: Vec<Seg>,
+    keyword: String,
+    described: Described,
+    diag: Option<Diagnostic>,
+}
+
+/// A schema error in words, and where to point.
+struct Described {
+    at: Vec<Seg>,
+    target: Target,
+    message: String,
+    help: Option<String>,
+    /// For unknown keys: the known key it probably meant.
+    suggestion: Option<String>,
+    /// For missing keys: the key's name.
+    missing: Option<String>,
+}
+
+/// Describes one validator error; for `oneOf`/`anyOf` it descends into the
+/// alternative that came closest (fewest errors), which for tagged tables like
+/// `token = { source = … }` names the actual mistake.
+fn collect(
+    err: &jsonschema::ValidationError<'_>,
+    schema: &Value,
+    depth: usize,
+    out: &mut Vec<Raw>,
+) {
+    let kind = err.kind();
+    let keyword = kind.keyword().to_string();
+    if keyword == "propertyNames" {
+        return; // card addresses are checked by the loader with a better message
+    }
+    if depth < 8
+        && let ValidationErrorKind::OneOfNotValid { context }
+        | ValidationErrorKind::AnyOf { context } = kind
+        && let Some(best) = context
+            .iter()
+            .filter(|c| !c.is_empty())
+            .min_by_key(|c| c.len())
+    {
+        for e in best {
+            collect(e, schema, depth + 1, out);
+        }
+        return;
+    }
+    let path = segments(err.instance_path());
+    for described in describe(kind, err.instance(), &path, schema, err.to_string()) {
+        out.push(Raw {
+            path: path.clone(),
+            keyword: keyword.clone(),
+            described,
+            diag: None,
+        });
+    }
+}
 
 /// A schema error in words: what is wrong and what to do, and where to point.
 fn describe(
@@ -438,7 +546,14 @@ fn describe(
     schema: &Value,
     fallback: String,
 ) -> Vec<Described> {
-    let at = |p: &[Seg], t: Target, m: String, h: Option<String>| (p.to_vec(), t, m, h);
+    let at = |p: &[Seg], t: Target, m: String, h: Option<String>| Described {
+        at: p.to_vec(),
+        target: t,
+        message: m,
+        help: h,
+        suggestion: None,
+        missing: None,
+    };
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let known = schema::known_keys(schema, path);
@@ -447,7 +562,8 @@ fn describe(
                 .map(|key| {
                     let mut p = path.to_vec();
                     p.push(Seg::Key(key.clone()));
-                    let help = suggest(key, &known).map_or_else(
+                    let suggestion = suggest(key, &known);
+                    let help = suggestion.clone().map_or_else(
                         || {
                             if known.is_empty() {
                                 "remove it".to_string()
@@ -457,7 +573,10 @@ fn describe(
                         },
                         |s| format!("did you mean `{s}`?"),
                     );
-                    at(&p, Target::Key, format!("unknown key `{key}`"), Some(help))
+                    Described {
+                        suggestion,
+                        ..at(&p, Target::Key, format!("unknown key `{key}`"), Some(help))
+                    }
                 })
                 .collect()
         }
@@ -474,12 +593,15 @@ fn describe(
                 (None, rest) => format!("[{}]", DottedPath(rest)),
             };
             // Point at the table that lacks it: the path up to the parent.
-            vec![(
-                p,
-                Target::Value,
-                format!("missing required key `{name}`"),
-                Some(format!("add `{name} = …` under {table}")),
-            )]
+            vec![Described {
+                missing: Some(name.clone()),
+                ..at(
+                    &p,
+                    Target::Value,
+                    format!("missing required key `{name}`"),
+                    Some(format!("add `{name} = …` under {table}")),
+                )
+            }]
         }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {

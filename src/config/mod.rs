@@ -14,7 +14,9 @@ mod schema;
 mod source;
 
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
-pub use loader::{CARDS_DIR, DesiredCard, PROJECT_FILE, Project, load_project, load_project_at};
+pub use loader::{
+    CARDS_DIR, DesiredCard, PROJECT_FILE, Project, load_in_memory, load_project, load_project_at,
+};
 pub use project::*;
 pub use schema::{
     ADDRESS_PATTERN, CardFile, card_file_schema, combined_schema, is_valid_address, project_schema,

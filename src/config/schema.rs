@@ -47,9 +47,21 @@ fn generator() -> SchemaGenerator {
     SchemaSettings::draft07().into_generator()
 }
 
+/// Drops `null`s and puts `$schema`, `title` and `description` first, for people
+/// reading the file.
 fn finish(mut schema: Value) -> Value {
     strip_null(&mut schema);
-    schema
+    let Value::Object(mut obj) = schema else {
+        return schema;
+    };
+    let mut ordered = serde_json::Map::new();
+    for key in ["$schema", "title", "description"] {
+        if let Some(v) = obj.remove(key) {
+            ordered.insert(key.to_string(), v);
+        }
+    }
+    ordered.extend(obj);
+    Value::Object(ordered)
 }
 
 /// The schema of a card file (`cards/*.toml`), draft-07.

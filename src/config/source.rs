@@ -183,6 +183,15 @@ fn value_to_json(v: &DeValue<'_>) -> Value {
 pub struct Locator<'a> {
     text: &'a str,
     root: Option<Spanned<DeTable<'a>>>,
+    /// Byte offset where each line starts, so locating is a binary search rather
+    /// than a scan (a file with thousands of errors stays linear).
+    line_starts: Vec<usize>,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 /// What to point at when a path is found.
@@ -200,6 +209,7 @@ impl<'a> Locator<'a> {
         Locator {
             text,
             root: DeTable::parse(text).ok(),
+            line_starts: line_starts(text),
         }
     }
 
@@ -207,13 +217,23 @@ impl<'a> Locator<'a> {
         Locator {
             text,
             root: Some(root),
+            line_starts: line_starts(text),
         }
     }
 
     /// Line and column of the deepest part of `path` that exists in the document.
     pub fn locate(&self, path: &[Seg], target: Target) -> (usize, usize) {
-        let off = self.offset(path, target);
-        line_col(self.text, off)
+        let mut off = self.offset(path, target).min(self.text.len());
+        while !self.text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= off);
+        let start = self
+            .line_starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(0);
+        (line.max(1), self.text[start..off].chars().count() + 1)
     }
 
     fn offset(&self, path: &[Seg], target: Target) -> usize {
