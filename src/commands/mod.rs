@@ -4,6 +4,11 @@
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
+pub mod apply;
+pub mod import;
+mod output;
+pub mod plan;
+mod project;
 pub mod rules;
 
 /// Runs the parsed command line.
@@ -13,6 +18,9 @@ pub mod rules;
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Rules(args) => rules::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Apply(args) => apply::run(&args),
+        Command::Import(args) => import::run(&args),
         other => Err(miette::miette!(
             "`{}` is not available in this build yet",
             command_name(&other)
