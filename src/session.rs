@@ -11,14 +11,14 @@ use futures::StreamExt;
 use sha2::{Digest, Sha256};
 
 use crate::apply::images::{LocalImage, hash_local_images, resolve_image};
-use crate::apply::recover::{Resolution, resolve_pending};
+use crate::apply::recover::{self, Resolution};
 use crate::cli::RunOptions;
 use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
 use crate::live::{Observed, normalise};
 use crate::model::Canonical;
 use crate::plan::{DesiredInput, Plan, PlanError, PlanInputs, StateInput, build_plan};
-use crate::state::{LockInfo, StateBackend, StateFile, StateLock, open_backend};
+use crate::state::{StateFile, StateSession, open_backend};
 use crate::wechat::{ApiError, ClientConfig, Secret, WeChatClient};
 
 /// Errors of a session; each says what to do.
@@ -31,7 +31,11 @@ pub enum SessionError {
     #[error("could not start the embedded sandbox: {0}")]
     Sandbox(String),
     #[error("refreshing card {address} ({card_id}): {source}")]
-    Refresh { address: String, card_id: String, source: ApiError },
+    Refresh {
+        address: String,
+        card_id: String,
+        source: Box<ApiError>,
+    },
     #[error("{0}")]
     Shape(#[from] crate::live::ShapeError),
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
@@ -39,7 +43,10 @@ pub enum SessionError {
     #[error("resolving interrupted operations: {0}")]
     Recover(#[from] crate::apply::recover::RecoverError),
     #[error("cannot read image {path}: {source} (check the path in the card file)")]
-    Image { path: PathBuf, source: std::io::Error },
+    Image {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -48,10 +55,10 @@ pub enum SessionError {
 pub struct Session {
     pub root: PathBuf,
     pub config: ProjectConfig,
-    pub backend: Box<dyn StateBackend>,
+    /// The locked, loaded state and its journal.
+    pub state: StateSession,
     pub client: WeChatClient,
     pub parallelism: usize,
-    lock: Option<StateLock>,
     sandbox: Option<RunningEmulator>,
 }
 
@@ -62,16 +69,28 @@ impl Session {
     /// # Errors
     /// The lock is held by another run (named), the state cannot be opened, the
     /// sandbox cannot start, or the token source is misconfigured.
-    pub async fn open(root: &Path, config: ProjectConfig, operation: &str, run: &RunOptions) -> Result<Session, SessionError> {
+    pub async fn open(
+        root: &Path,
+        config: ProjectConfig,
+        operation: &str,
+        run: &RunOptions,
+    ) -> Result<Session, SessionError> {
         let backend = open_backend(root, config.state.as_deref())?;
-        let lock = backend.lock(LockInfo::for_current_process(operation), run.lock_timeout)?;
+        let (state, notices) = StateSession::open(backend, operation, run.lock_timeout)?;
+        for n in notices {
+            eprintln!("note: {n}");
+        }
         let parallelism = run.parallelism.unwrap_or(config.limits.parallelism).max(1);
         let (base_url, secret, sandbox) = if config.endpoint == SANDBOX_ENDPOINT {
             let state_dir = sandbox_dir(root, &config);
             let emu = crate::emulator::start_sandbox(&state_dir)
                 .await
                 .map_err(|e| SessionError::Sandbox(e.to_string()))?;
-            (emu.base_url().to_string(), Some(Secret::new(crate::emulator::SANDBOX_SECRET)), Some(emu))
+            (
+                emu.base_url().to_string(),
+                Some(Secret::new(crate::emulator::SANDBOX_SECRET)),
+                Some(emu),
+            )
         } else {
             (config.endpoint.clone(), None, None)
         };
@@ -81,7 +100,14 @@ impl Session {
             client_config.appid = crate::emulator::SANDBOX_APPID.to_string();
         }
         let client = WeChatClient::new(client_config).map_err(SessionError::Client)?;
-        Ok(Session { root: root.to_path_buf(), config, backend, client, parallelism, lock: Some(lock), sandbox })
+        Ok(Session {
+            root: root.to_path_buf(),
+            config,
+            state,
+            client,
+            parallelism,
+            sandbox,
+        })
     }
 
     /// Releases the lock and stops the sandbox (flushing its data).
@@ -89,23 +115,6 @@ impl Session {
         if let Some(emu) = self.sandbox.take() {
             let _ = emu.shutdown().await;
         }
-        drop(self.lock.take());
-    }
-
-    /// The state, or a new empty one.
-    ///
-    /// # Errors
-    /// The state cannot be read (never overwritten: see the message for the backup).
-    pub fn load_state(&self) -> Result<StateFile, SessionError> {
-        Ok(self.backend.load()?.unwrap_or_else(StateFile::new))
-    }
-
-    /// Resolves interrupted operations (in memory only unless `write`).
-    ///
-    /// # Errors
-    /// WeChat could not be read or the state not written.
-    pub async fn recover(&self, state: &mut StateFile, write: bool) -> Result<Vec<Resolution>, SessionError> {
-        Ok(resolve_pending(&self.client, self.backend.as_ref(), state, write).await?)
     }
 
     /// `card/get` for every card in the state, `parallelism` at a time.
@@ -113,7 +122,11 @@ impl Session {
     /// # Errors
     /// A card could not be read (its errcode and guidance) or has a shape cardform
     /// cannot read (the field; the raw JSON with `--debug`).
-    pub async fn refresh(&self, state: &StateFile, only: Option<&[String]>) -> Result<BTreeMap<String, Observed>, SessionError> {
+    pub async fn refresh(
+        &self,
+        state: &StateFile,
+        only: Option<&[String]>,
+    ) -> Result<BTreeMap<String, Observed>, SessionError> {
         let wanted: Vec<(String, String)> = state
             .resources
             .iter()
@@ -121,26 +134,37 @@ impl Session {
             .map(|(a, r)| (a.clone(), r.card_id.clone()))
             .collect();
         let client = &self.client;
-        let results: Vec<Result<(String, Observed), SessionError>> = futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
-            match client.get_card(&card_id).await {
-                Ok(v) => {
-                    let observed = normalise(&card_id, &v).inspect_err(|e| tracing::debug!(raw = %e.raw, "unreadable card/get answer"))?;
-                    Ok((address, observed))
+        let results: Vec<Result<(String, Observed), SessionError>> =
+            futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
+                match client.get_card(&card_id).await {
+                    Ok(v) => {
+                        let observed = normalise(&card_id, &v).inspect_err(
+                            |e| tracing::debug!(raw = %e.raw, "unreadable card/get answer"),
+                        )?;
+                        Ok((address, observed))
+                    }
+                    Err(e) if e.errcode() == Some(40073) => Ok((address, Observed::Gone)),
+                    Err(source) => Err(SessionError::Refresh {
+                        address,
+                        card_id,
+                        source: Box::new(source),
+                    }),
                 }
-                Err(e) if e.errcode() == Some(40073) => Ok((address, Observed::Gone)),
-                Err(source) => Err(SessionError::Refresh { address, card_id, source }),
-            }
-        }))
-        .buffer_unordered(self.parallelism)
-        .collect()
-        .await;
+            }))
+            .buffer_unordered(self.parallelism)
+            .collect()
+            .await;
         results.into_iter().collect()
     }
 }
 
 fn sandbox_dir(root: &Path, config: &ProjectConfig) -> PathBuf {
     match config.state.as_deref() {
-        Some(s) if !s.contains("://") => root.join(s).parent().map(Path::to_path_buf).unwrap_or_else(|| root.join("state")),
+        Some(s) if !s.contains("://") => root
+            .join(s)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.join("state")),
         _ => root.join("state"),
     }
 }
@@ -167,19 +191,48 @@ pub struct PlanOptions {
 ///
 /// # Errors
 /// See [`SessionError`].
-pub async fn make_plan(session: &Session, project: &Project, opts: &PlanOptions) -> Result<Planned, SessionError> {
-    let mut state = session.load_state()?;
-    let resolutions = session.recover(&mut state, opts.write_resolutions).await?;
+pub async fn make_plan(
+    session: &Session,
+    project: &Project,
+    opts: &PlanOptions,
+) -> Result<Planned, SessionError> {
+    let mut state = session.state.snapshot();
+    let decisions = recover::decide(&session.client, &state).await?;
+    if opts.write_resolutions {
+        recover::record(&session.state, &decisions)?;
+        state = session.state.snapshot();
+    } else {
+        recover::apply_in_memory(&mut state, &decisions);
+    }
+    let resolutions: Vec<Resolution> = decisions.into_iter().map(|d| d.resolution).collect();
     let desired: BTreeMap<String, DesiredInput> = project
         .cards
         .iter()
-        .map(|(a, d)| (a.clone(), DesiredInput { derived_title: crate::model::title::derived_title(&d.card), card: d.card.clone() }))
+        .map(|(a, d)| {
+            (
+                a.clone(),
+                DesiredInput {
+                    derived_title: crate::model::title::derived_title(&d.card),
+                    card: d.card.clone(),
+                },
+            )
+        })
         .collect();
-    let images = hash_local_images(&project.root, project.cards.values().flat_map(|d| d.card.images().into_iter().map(|(_, i)| i)))
-        .map_err(|(path, source)| SessionError::Image { path, source })?;
+    let images = hash_local_images(
+        &project.root,
+        project
+            .cards
+            .values()
+            .flat_map(|d| d.card.images().into_iter().map(|(_, i)| i)),
+    )
+    .map_err(|(path, source)| SessionError::Image { path, source })?;
     let state_inputs = state_inputs(&state);
     let live = session.refresh(&state, None).await?;
-    let uploaded: BTreeMap<String, String> = state.images.iter().map(|(k, v)| (k.clone(), v.url.clone())).collect();
+    let uploaded: BTreeMap<String, String> = state
+        .images
+        .iter()
+        .map(|(k, v)| (k.clone(), v.url.clone()))
+        .collect();
     let image_url = |i: &crate::model::ImageRef| resolve_image(i, &images, &uploaded);
     let inputs = PlanInputs {
         desired: &desired,
@@ -191,7 +244,13 @@ pub async fn make_plan(session: &Session, project: &Project, opts: &PlanOptions)
     };
     let plan = build_plan(&inputs).map_err(SessionError::Plan)?;
     let inputs_hash = inputs_hash(&project.root);
-    Ok(Planned { plan, state, images, resolutions, inputs_hash })
+    Ok(Planned {
+        plan,
+        state,
+        images,
+        resolutions,
+        inputs_hash,
+    })
 }
 
 /// The state's resources as the planner reads them.
@@ -201,7 +260,14 @@ pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput> {
         .iter()
         .map(|(a, r)| {
             let applied: Canonical = serde_json::from_value(r.applied.clone()).unwrap_or_default();
-            (a.clone(), StateInput { card_id: r.card_id.clone(), card_type: r.card_type.clone(), applied })
+            (
+                a.clone(),
+                StateInput {
+                    card_id: r.card_id.clone(),
+                    card_type: r.card_type.clone(),
+                    applied,
+                },
+            )
         })
         .collect()
 }
@@ -210,13 +276,21 @@ pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput> {
 pub fn inputs_hash(root: &Path) -> String {
     let mut files: Vec<PathBuf> = vec![root.join("cardform.toml")];
     if let Ok(rd) = std::fs::read_dir(root.join("cards")) {
-        let mut cards: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        let mut cards: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
         cards.sort();
         files.extend(cards);
     }
     let mut h = Sha256::new();
     for f in files {
-        h.update(f.strip_prefix(root).unwrap_or(&f).to_string_lossy().as_bytes());
+        h.update(
+            f.strip_prefix(root)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
         h.update(std::fs::read(&f).unwrap_or_default());
     }
     hex::encode(h.finalize())
@@ -227,5 +301,8 @@ pub fn inputs_hash(root: &Path) -> String {
 /// # Errors
 /// The OS refused threads.
 pub fn runtime() -> Result<tokio::runtime::Runtime, SessionError> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(SessionError::Runtime)
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(SessionError::Runtime)
 }

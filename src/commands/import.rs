@@ -13,7 +13,9 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
     let config = crate::config::load_project_config(&args.dir).map_err(report)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
-        let session = Session::open(&args.dir, config, "import", &args.run).await.map_err(report)?;
+        let session = Session::open(&args.dir, config, "import", &args.run)
+            .await
+            .map_err(report)?;
         let result = import(args, &session).await;
         session.close().await;
         result
@@ -21,7 +23,7 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
 }
 
 async fn import(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
-    let mut state = session.load_state().map_err(report)?;
+    let state = session.state.snapshot();
     if let Some(existing) = state.resources.get(&args.address) {
         return Err(miette::miette!(
             help = "choose another address, or `cardform state rm` the old one first",
@@ -30,13 +32,29 @@ async fn import(args: &ImportArgs, session: &Session) -> miette::Result<Outcome>
             existing.card_id
         ));
     }
-    if let Some((addr, _)) = state.resources.iter().find(|(_, r)| r.card_id == args.card_id) {
-        return Err(miette::miette!("card {} is already managed as {addr}", args.card_id));
+    if let Some((addr, _)) = state
+        .resources
+        .iter()
+        .find(|(_, r)| r.card_id == args.card_id)
+    {
+        return Err(miette::miette!(
+            "card {} is already managed as {addr}",
+            args.card_id
+        ));
     }
-    let response = session.client.get_card(&args.card_id).await.map_err(report)?;
+    let response = session
+        .client
+        .get_card(&args.card_id)
+        .await
+        .map_err(report)?;
     let live = match normalise(&args.card_id, &response).map_err(report)? {
         Observed::Exists(l) => l,
-        Observed::Gone => return Err(miette::miette!("card {} is deleted; nothing to import", args.card_id)),
+        Observed::Gone => {
+            return Err(miette::miette!(
+                "card {} is deleted; nothing to import",
+                args.card_id
+            ));
+        }
     };
     let change = Change::PutResource {
         address: args.address.clone(),
@@ -50,9 +68,8 @@ async fn import(args: &ImportArgs, session: &Session) -> miette::Result<Outcome>
             updated_at: chrono::Utc::now().timestamp(),
         },
     };
-    state.apply_change(&change);
-    let expected = Some(state.serial);
-    session.backend.commit(&state, expected).map_err(report)?;
+    session.state.edit(|s| s.apply_change(&change));
+    session.state.commit().map_err(report)?;
     println!(
         "Imported {} ({}, {}) as {}. Run `cardform plan` to see what differs from the files.",
         args.card_id,

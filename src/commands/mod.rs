@@ -5,11 +5,15 @@ use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
 pub mod apply;
+pub mod force_unlock;
 pub mod import;
 mod output;
 pub mod plan;
 mod project;
 pub mod rules;
+pub mod schema;
+pub mod state;
+pub mod validate;
 
 /// Runs the parsed command line.
 ///
@@ -21,6 +25,10 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Plan(args) => plan::run(&args),
         Command::Apply(args) => apply::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::State(cmd) => state::run(&cmd),
+        Command::ForceUnlock(args) => force_unlock::run(&args),
         other => Err(miette::miette!(
             "`{}` is not available in this build yet",
             command_name(&other)

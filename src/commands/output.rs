@@ -12,7 +12,9 @@ pub fn stdout_color() -> bool {
 pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(len);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+        {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(what.to_string());
@@ -24,7 +26,8 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
 
 /// Prints a JSON document on stdout.
 pub fn print_json(value: &serde_json::Value) -> miette::Result<()> {
-    let s = serde_json::to_string_pretty(value).map_err(|e| miette::miette!("cannot render JSON: {e}"))?;
+    let s = serde_json::to_string_pretty(value)
+        .map_err(|e| miette::miette!("cannot render JSON: {e}"))?;
     println!("{s}");
     Ok(())
 }

@@ -14,10 +14,16 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
     let project = load(&args.project.dir)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
-        let session = Session::open(&project.root, project.config.clone(), "plan", &args.run).await.map_err(report)?;
-        let opts = PlanOptions { targets: args.targets.clone(), refresh_only: args.refresh_only, write_resolutions: false };
+        let session = Session::open(&project.root, project.config.clone(), "plan", &args.run)
+            .await
+            .map_err(report)?;
+        let opts = PlanOptions {
+            targets: args.targets.clone(),
+            refresh_only: args.refresh_only,
+            write_resolutions: false,
+        };
         let planned = make_plan(&session, &project, &opts).await;
-        let stamp = session.load_state().ok().map(|s| s.stamp());
+        let stamp = Some(session.state.stamp());
         session.close().await;
         let planned = planned.map_err(report)?;
         for r in &planned.resolutions {
@@ -27,7 +33,15 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         match args.format {
             Format::Json => print_json(&render_json(plan))?,
             Format::Markdown => print!("{}", crate::plan::render_markdown(plan)),
-            Format::Text => print!("{}", render_text(plan, TextOptions { color: stdout_color() })),
+            Format::Text => print!(
+                "{}",
+                render_text(
+                    plan,
+                    TextOptions {
+                        color: stdout_color()
+                    }
+                )
+            ),
         }
         if let Some(out) = &args.out {
             let saved = SavedPlan {
@@ -42,7 +56,11 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             };
             saved.write(out).map_err(report)?;
             if args.format == Format::Text {
-                println!("\nSaved the plan to {}. Apply exactly this plan with: cardform apply {}", out.display(), out.display());
+                println!(
+                    "\nSaved the plan to {}. Apply exactly this plan with: cardform apply {}",
+                    out.display(),
+                    out.display()
+                );
             }
         }
         let mut deny = args.deny.clone();
@@ -52,7 +70,10 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             for v in &violated {
                 eprintln!("policy: {v}");
             }
-            eprintln!("error: {} change(s) denied by policy; exit 3", violated.len());
+            eprintln!(
+                "error: {} change(s) denied by policy; exit 3",
+                violated.len()
+            );
             return Ok(Outcome::PolicyDenied);
         }
         if args.detailed_exitcode && plan.has_changes() {

@@ -111,6 +111,7 @@ impl JsonSchema for Timestamp {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": ["string", "integer"],
+            "x-timestamp": true,
             "description": "A TOML datetime with a zone (2026-12-01T00:00:00+08:00), or Unix seconds; before 2038-01-19",
         })
     }

@@ -20,7 +20,11 @@ impl std::fmt::Display for Violation {
             DenyClass::Delete => "deletes the card",
             DenyClass::Stock => "changes its stock",
         };
-        write!(f, "{}: the plan {what}, which policy denies ({:?})", self.address, self.class)
+        write!(
+            f,
+            "{}: the plan {what}, which policy denies ({:?})",
+            self.address, self.class
+        )
     }
 }
 
@@ -36,7 +40,10 @@ pub fn violations(plan: &Plan, deny: &[DenyClass]) -> Vec<Violation> {
                 DenyClass::Stock => rc.stock.is_some(),
             };
             if hit {
-                out.push(Violation { address: rc.address.clone(), class: *class });
+                out.push(Violation {
+                    address: rc.address.clone(),
+                    class: *class,
+                });
             }
         }
     }

@@ -26,13 +26,24 @@ pub fn render_markdown_within(plan: &Plan, limit: usize) -> String {
     let _ = writeln!(out, "### cardform plan");
     let _ = writeln!(out);
     if plan.refresh_only {
-        let _ = writeln!(out, "Refresh-only: **{}** card(s) changed outside cardform.", s.drifted);
+        let _ = writeln!(
+            out,
+            "Refresh-only: **{}** card(s) changed outside cardform.",
+            s.drifted
+        );
     } else if !plan.has_changes() {
         let _ = writeln!(out, "**No changes.** The cards match the files.");
     } else {
-        let _ = writeln!(out, "| create | update | re-review | replace | delete | stock | drifted |");
+        let _ = writeln!(
+            out,
+            "| create | update | re-review | replace | delete | stock | drifted |"
+        );
         let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
-        let _ = writeln!(out, "| {} | {} | {} | {} | {} | {} | {} |", s.create, s.update, s.review, s.replace, s.delete, s.stock, s.drifted);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            s.create, s.update, s.review, s.replace, s.delete, s.stock, s.drifted
+        );
     }
     let _ = writeln!(out);
     let warnings = warnings(plan);
@@ -67,13 +78,20 @@ pub fn render_markdown_within(plan: &Plan, limit: usize) -> String {
         }
         if !partial.is_empty() {
             out.push_str(&partial);
-            let _ = writeln!(out, "\n… (`{}` truncated to fit the comment limit; see the saved plan artifact or `cardform plan` for the full diff)\n```\n</details>\n", rc.address);
+            let _ = writeln!(
+                out,
+                "\n… (`{}` truncated to fit the comment limit; see the saved plan artifact or `cardform plan` for the full diff)\n```\n</details>\n",
+                rc.address
+            );
         }
         omitted = cards.len() - i - usize::from(!partial.is_empty());
         break;
     }
     if omitted > 0 {
-        let _ = writeln!(out, "_{omitted} more card(s) not shown: the comment limit was reached. The full plan is in the saved plan artifact._");
+        let _ = writeln!(
+            out,
+            "_{omitted} more card(s) not shown: the comment limit was reached. The full plan is in the saved plan artifact._"
+        );
     }
     out
 }
@@ -96,7 +114,10 @@ fn warnings(plan: &Plan) -> Vec<String> {
             _ => {}
         }
         if rc.stock.as_ref().is_some_and(|s| s.coin_purchase) {
-            w.push(format!("`{}` buys friends-coupon stock with **券点** (paid, irreversible)", rc.address));
+            w.push(format!(
+                "`{}` buys friends-coupon stock with **券点** (paid, irreversible)",
+                rc.address
+            ));
         }
     }
     w
@@ -112,15 +133,26 @@ fn card_block(rc: &ResourceChange) -> String {
         Action::Delete => "🗑️",
         Action::NoOp => "↔️",
     };
-    let _ = writeln!(b, "<details><summary>{symbol} <code>{}</code> — {}</summary>\n", rc.address, rc.action.as_str());
+    let _ = writeln!(
+        b,
+        "<details><summary>{symbol} <code>{}</code> — {}</summary>\n",
+        rc.address,
+        rc.action.as_str()
+    );
     let _ = writeln!(b, "```diff");
     for d in &rc.drift {
         let _ = writeln!(
             b,
             "! {} changed outside cardform: {} -> {}",
             d.path,
-            d.before.as_ref().map(show).unwrap_or_else(|| "(absent)".into()),
-            d.after.as_ref().map(show).unwrap_or_else(|| "(absent)".into())
+            d.before
+                .as_ref()
+                .map(show)
+                .unwrap_or_else(|| "(absent)".into()),
+            d.after
+                .as_ref()
+                .map(show)
+                .unwrap_or_else(|| "(absent)".into())
         );
     }
     match rc.action {

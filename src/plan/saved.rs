@@ -35,13 +35,23 @@ pub struct SavedPlan {
 #[derive(Debug, thiserror::Error)]
 pub enum SavedPlanError {
     #[error("cannot read plan file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path} is not a cardform plan file ({problem}); make one with `cardform plan --out FILE`")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not a cardform plan file ({problem}); make one with `cardform plan --out FILE`"
+    )]
     Parse { path: PathBuf, problem: String },
-    #[error("{path} has plan format {found}; this cardform reads format {FORMAT_VERSION}: plan again")]
+    #[error(
+        "{path} has plan format {found}; this cardform reads format {FORMAT_VERSION}: plan again"
+    )]
     Version { path: PathBuf, found: String },
     #[error("cannot write plan file {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl SavedPlan {
@@ -50,14 +60,30 @@ impl SavedPlan {
     /// # Errors
     /// Unreadable, not a plan, or another format version.
     pub fn read(path: &Path) -> Result<SavedPlan, SavedPlanError> {
-        let bytes = std::fs::read(path).map_err(|source| SavedPlanError::Read { path: path.into(), source })?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| SavedPlanError::Parse { path: path.into(), problem: e.to_string() })?;
-        let found = value.get("format_version").and_then(|v| v.as_str()).unwrap_or("none").to_string();
+        let bytes = std::fs::read(path).map_err(|source| SavedPlanError::Read {
+            path: path.into(),
+            source,
+        })?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| SavedPlanError::Parse {
+                path: path.into(),
+                problem: e.to_string(),
+            })?;
+        let found = value
+            .get("format_version")
+            .and_then(|v| v.as_str())
+            .unwrap_or("none")
+            .to_string();
         if found != FORMAT_VERSION {
-            return Err(SavedPlanError::Version { path: path.into(), found });
+            return Err(SavedPlanError::Version {
+                path: path.into(),
+                found,
+            });
         }
-        serde_json::from_value(value).map_err(|e| SavedPlanError::Parse { path: path.into(), problem: e.to_string() })
+        serde_json::from_value(value).map_err(|e| SavedPlanError::Parse {
+            path: path.into(),
+            problem: e.to_string(),
+        })
     }
 
     /// Writes the plan file atomically (temp file + rename), so a reviewer never sees
@@ -66,9 +92,15 @@ impl SavedPlan {
     /// # Errors
     /// The file could not be written.
     pub fn write(&self, path: &Path) -> Result<(), SavedPlanError> {
-        let err = |source| SavedPlanError::Write { path: path.into(), source };
+        let err = |source| SavedPlanError::Write {
+            path: path.into(),
+            source,
+        };
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| err(std::io::Error::other(e)))?;
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
         std::io::Write::write_all(&mut tmp, &bytes).map_err(err)?;
         tmp.as_file().sync_all().map_err(err)?;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::client::WeChatClient;
 use super::error::ApiError;
 use super::retry::Idempotency::{Idempotent, NotIdempotent};
-use super::transport::{Body, Request};
+use super::transport::{Body, Request, raw_for_error};
 
 /// WeChat's page size cap for card/batchget.
 pub const BATCHGET_MAX: u32 = 50;
@@ -37,11 +37,10 @@ struct ColorRow {
 }
 
 fn shape_error(endpoint: &str, reason: &str, v: &Value) -> ApiError {
-    let raw = v.to_string();
     ApiError::Malformed {
         endpoint: endpoint.to_string(),
         reason: reason.to_string(),
-        raw: raw.chars().take(2000).collect(),
+        raw: raw_for_error(v),
     }
 }
 
@@ -97,14 +96,15 @@ impl WeChatClient {
         loop {
             let page = self.batchget(offset, BATCHGET_MAX, None).await?;
             let got = u32::try_from(page.card_id_list.len()).unwrap_or(u32::MAX);
-            for id in page.card_id_list {
-                if seen.insert(id.clone()) {
-                    ids.push(id);
-                }
-            }
+            let before = ids.len();
+            let new = page
+                .card_id_list
+                .into_iter()
+                .filter(|id| seen.insert(id.clone()));
+            ids.extend(new);
             offset = offset.saturating_add(got);
-            // An empty page ends the loop even if total_num says otherwise.
-            if got == 0 || u64::from(offset) >= page.total_num {
+            // An empty page, or one with nothing new, ends the loop whatever total_num says.
+            if got == 0 || ids.len() == before || u64::from(offset) >= page.total_num {
                 return Ok(ids);
             }
         }
@@ -113,6 +113,8 @@ impl WeChatClient {
     /// `card/create` with `card` = `{"card_type": "CASH", "cash": {…}}`; returns the card_id.
     ///
     /// # Errors
+    /// 40071 for a malformed card, 45009 (quota), and `OutcomeUnknown` below.
+    ///
     /// # Guarantees
     /// Never sent twice once it may have reached WeChat: a timeout, dropped connection,
     /// 5xx or unreadable answer gives `OutcomeUnknown` (the caller finds the card).
@@ -130,7 +132,10 @@ impl WeChatClient {
             // errcode 0 without a card_id: a card may exist; the caller must look.
             _ => Err(ApiError::OutcomeUnknown {
                 endpoint: EP.to_string(),
-                reason: format!("WeChat answered OK without a card_id: {}", v),
+                reason: format!(
+                    "WeChat answered OK without a card_id: {}",
+                    raw_for_error(&v)
+                ),
             }),
         }
     }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::error::ApiError;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
-use super::token::TokenProvider;
+use super::token::{EnvLookup, TokenProvider, process_env};
 use super::transport::{Request, Transport};
 use crate::config::{ProjectConfig, TokenSource};
 
@@ -33,7 +33,41 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
 }
 
+/// The embedded sandbox's account (the emulator's defaults).
+pub const SANDBOX_APPID: &str = "wxsandbox";
+/// The embedded sandbox's AppSecret: not a real secret, but still handled as one.
+pub const SANDBOX_SECRET: &str = "sandbox-secret";
+
 impl ClientConfig {
+    /// Defaults for everything but where and who: parallelism 16, 30 s timeout,
+    /// the default retry policy, no requests-per-second cap.
+    pub fn new(base_url: &str, appid: &str, token: TokenSource) -> Self {
+        let limits = crate::config::Limits::default();
+        ClientConfig {
+            base_url: base_url.to_string(),
+            appid: appid.to_string(),
+            token,
+            explicit_secret: None,
+            parallelism: limits.parallelism,
+            requests_per_second: limits.requests_per_second,
+            timeout: Duration::from_secs(limits.timeout_seconds),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// A client of an emulator at `base_url` with an explicit AppSecret (stable_token).
+    pub fn with_secret(base_url: &str, appid: &str, secret: Secret) -> Self {
+        ClientConfig {
+            explicit_secret: Some(secret),
+            ..ClientConfig::new(base_url, appid, TokenSource::default())
+        }
+    }
+
+    /// The embedded sandbox at `base_url`: appid `wxsandbox`, secret `sandbox-secret`.
+    pub fn sandbox(base_url: &str) -> Self {
+        ClientConfig::with_secret(base_url, SANDBOX_APPID, Secret::new(SANDBOX_SECRET))
+    }
+
     /// The client settings of a project file, for a given base URL (the caller resolves
     /// `endpoint = "sandbox"` to the embedded emulator's address and secret).
     pub fn from_project(
@@ -68,6 +102,15 @@ impl WeChatClient {
     /// # Errors
     /// `Config` for a bad base URL or a missing/empty environment variable (named).
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        Self::with_env(config, &process_env)
+    }
+
+    /// [`WeChatClient::new`] reading environment variables through `env` (tests, or a
+    /// caller that resolves variables itself).
+    ///
+    /// # Errors
+    /// As [`WeChatClient::new`].
+    pub fn with_env(config: ClientConfig, env: EnvLookup<'_>) -> Result<Self, ApiError> {
         let transport = Transport::new(
             &config.base_url,
             config.parallelism,
@@ -80,6 +123,7 @@ impl WeChatClient {
             &config.token,
             config.explicit_secret,
             config.timeout,
+            env,
         )?;
         Ok(WeChatClient {
             transport,
@@ -95,6 +139,11 @@ impl WeChatClient {
     /// HTTP requests sent so far, every attempt and token fetch included.
     pub fn calls_made(&self) -> u64 {
         self.transport.calls_made()
+    }
+
+    /// The most HTTP requests that were ever in flight at once.
+    pub fn in_flight_peak(&self) -> u64 {
+        self.transport.in_flight_peak()
     }
 
     /// Access tokens fetched so far.

@@ -209,6 +209,20 @@ pub const ERRCODES: &[ErrCode] = &[
         "report a bug: cardform sent a request without a token",
     ),
     row(
+        41002,
+        "appid missing",
+        "no AppID was sent to the token endpoint",
+        Permanent,
+        "set account.appid in cardform.toml",
+    ),
+    row(
+        41004,
+        "appsecret missing",
+        "no AppSecret was sent to the token endpoint",
+        Permanent,
+        "set the environment variable named in cardform.toml to the AppSecret",
+    ),
+    row(
         41011,
         "missing required fields",
         "a required field is missing (errmsg names it)",
@@ -228,6 +242,13 @@ pub const ERRCODES: &[ErrCode] = &[
         "the access token expired",
         Auth,
         "cardform refreshes the token once; if it persists, check the token source",
+    ),
+    row(
+        44002,
+        "empty post data",
+        "the request body was empty",
+        Permanent,
+        "report a bug: cardform sent an empty body",
     ),
     row(
         45009,

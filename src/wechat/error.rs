@@ -30,10 +30,10 @@ impl TransportKind {
 }
 
 /// A failed WeChat call.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     /// WeChat answered with a non-zero errcode.
-    #[error("{endpoint}: WeChat errcode {code} ({errmsg}): {}. What to do: {}", describe(*code), guidance(*code))]
+    #[error("{endpoint}: WeChat errcode {code} ({errmsg}){}: {}. What to do: {}", after(*attempts), describe(*code), guidance(*code))]
     WeChat {
         endpoint: String,
         code: i64,
@@ -96,6 +96,14 @@ pub enum ApiError {
     /// The token command failed.
     #[error("token command `{program}` {problem}")]
     TokenCommand { program: String, problem: String },
+}
+
+fn after(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" after {attempts} attempts")
+    } else {
+        String::new()
+    }
 }
 
 fn describe(code: i64) -> &'static str {

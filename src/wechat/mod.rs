@@ -12,6 +12,11 @@ pub mod throttle;
 pub mod token;
 mod transport;
 
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
 pub use cards::BatchGet;
 pub use client::{ClientConfig, WECHAT_BASE_URL, WeChatClient};
 pub use error::{ApiError, TransportKind};

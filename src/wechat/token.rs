@@ -41,8 +41,10 @@ enum Fetcher {
         appid: String,
         secret: Secret,
     },
+    /// A token someone else keeps fresh, read once from the environment.
     Env {
         var: String,
+        token: Secret,
     },
     Command {
         argv: Vec<String>,
@@ -82,15 +84,23 @@ impl std::fmt::Debug for TokenProvider {
     }
 }
 
-fn env_secret(var: &str, what: &str) -> Result<Secret, ApiError> {
-    match std::env::var(var) {
-        Ok(v) if !v.trim().is_empty() => Ok(Secret::new(v.trim())),
-        Ok(_) => Err(ApiError::Config {
+/// Looks up an environment variable (the process environment, or a map in tests).
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The process environment as an [`EnvLookup`].
+pub fn process_env(var: &str) -> Option<String> {
+    std::env::var(var).ok()
+}
+
+fn env_secret(env: EnvLookup<'_>, var: &str, what: &str) -> Result<Secret, ApiError> {
+    match env(var) {
+        Some(v) if !v.trim().is_empty() => Ok(Secret::new(v.trim())),
+        Some(_) => Err(ApiError::Config {
             message: format!(
                 "environment variable {var} is empty: it must hold {what} (named in cardform.toml under [account.token])"
             ),
         }),
-        Err(_) => Err(ApiError::Config {
+        None => Err(ApiError::Config {
             message: format!(
                 "environment variable {var} is not set: it must hold {what} (named in cardform.toml under [account.token])"
             ),
@@ -109,10 +119,11 @@ impl TokenProvider {
         source: &TokenSource,
         explicit_secret: Option<Secret>,
         command_timeout: Duration,
+        env: EnvLookup<'_>,
     ) -> Result<Self, ApiError> {
         let app_secret = |var: &str| match &explicit_secret {
             Some(s) => Ok(s.clone()),
-            None => env_secret(var, &format!("the AppSecret of {appid}")),
+            None => env_secret(env, var, &format!("the AppSecret of {appid}")),
         };
         let fetcher = match source {
             TokenSource::StableToken { secret_env } => Fetcher::Stable {
@@ -123,10 +134,10 @@ impl TokenProvider {
                 appid: appid.to_string(),
                 secret: app_secret(secret_env)?,
             },
-            TokenSource::Env { env } => {
-                env_secret(env, &format!("an access token of {appid}"))?;
-                Fetcher::Env { var: env.clone() }
-            }
+            TokenSource::Env { env: var } => Fetcher::Env {
+                var: var.clone(),
+                token: env_secret(env, var, &format!("an access token of {appid}"))?,
+            },
             TokenSource::Command { command } => {
                 if command.first().is_none_or(|p| p.trim().is_empty()) {
                     return Err(ApiError::Config {
@@ -147,11 +158,17 @@ impl TokenProvider {
                 component_appid: component_appid.clone(),
                 authorizer_appid: appid.to_string(),
                 component_secret: env_secret(
+                    env,
                     component_secret_env,
                     &format!("the AppSecret of component {component_appid}"),
                 )?,
-                verify_ticket: env_secret(verify_ticket_env, "the latest component_verify_ticket")?,
+                verify_ticket: env_secret(
+                    env,
+                    verify_ticket_env,
+                    "the latest component_verify_ticket",
+                )?,
                 refresh_token: Mutex::new(env_secret(
+                    env,
                     refresh_token_env,
                     &format!("the authorizer_refresh_token of {appid}"),
                 )?),
@@ -268,9 +285,9 @@ impl TokenProvider {
                     let v = transport.call(&req, None).await?;
                     read_token(&req, &v, "access_token")
                 }
-                Fetcher::Env { var } => {
-                    let t = env_secret(var, "an access token")?;
-                    Ok((t, EXTERNAL_TOKEN_LIFETIME))
+                Fetcher::Env { var, token } => {
+                    tracing::debug!(var = %var, "access token taken from the environment");
+                    Ok((token.clone(), EXTERNAL_TOKEN_LIFETIME))
                 }
                 Fetcher::Command { argv, timeout } => run_command(argv, *timeout).await,
                 Fetcher::Component { .. } => self.fetch_component(transport).await,
@@ -475,7 +492,7 @@ mod tests {
         let src = TokenSource::StableToken {
             secret_env: "CARDFORM_TEST_SURELY_UNSET_VAR_1".into(),
         };
-        match TokenProvider::from_source("wx1", &src, None, Duration::from_secs(1)) {
+        match TokenProvider::from_source("wx1", &src, None, Duration::from_secs(1), &|_| None) {
             Err(ApiError::Config { message }) => {
                 assert!(
                     message.contains("CARDFORM_TEST_SURELY_UNSET_VAR_1"),
@@ -491,7 +508,8 @@ mod tests {
                 "wxsandbox",
                 &src,
                 Some(Secret::new("sandbox-secret")),
-                Duration::from_secs(1)
+                Duration::from_secs(1),
+                &|_| None
             )
             .is_ok()
         );
@@ -501,7 +519,7 @@ mod tests {
     fn empty_command_is_refused() {
         let src = TokenSource::Command { command: vec![] };
         assert!(matches!(
-            TokenProvider::from_source("wx1", &src, None, Duration::from_secs(1)),
+            TokenProvider::from_source("wx1", &src, None, Duration::from_secs(1), &|_| None),
             Err(ApiError::Config { .. })
         ));
     }

@@ -67,6 +67,17 @@ pub(crate) struct Transport {
     throttle: Throttle,
     policy: RetryPolicy,
     calls: AtomicU64,
+    in_flight: AtomicU64,
+    peak: AtomicU64,
+}
+
+/// Counts a request as in flight until dropped.
+struct InFlight<'a>(&'a AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl std::fmt::Debug for Transport {
@@ -126,12 +137,19 @@ impl Transport {
             throttle: Throttle::new(parallelism, requests_per_second),
             policy,
             calls: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            peak: AtomicU64::new(0),
         })
     }
 
     /// HTTP requests sent so far (every attempt, token fetches included).
     pub fn calls_made(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
+    }
+
+    /// The most requests ever in flight at once (bounded by `parallelism`).
+    pub fn in_flight_peak(&self) -> u64 {
+        self.peak.load(Ordering::Relaxed)
     }
 
     /// Runs `req` with retries. With `tokens`, adds `access_token` to the query and
@@ -255,6 +273,9 @@ impl Transport {
 
         let _permit = self.throttle.admit().await;
         self.calls.fetch_add(1, Ordering::Relaxed);
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+        let _in_flight = InFlight(&self.in_flight);
         tracing::debug!(endpoint = req.endpoint, url = %shown, "wechat request");
 
         let response = builder.send().await.map_err(|e| {
@@ -304,7 +325,7 @@ impl Transport {
         match envelope::parse(&body) {
             Ok((value, env)) if env.is_ok() => Ok(value),
             Ok((_, env)) => {
-                tracing::debug!(endpoint = req.endpoint, errcode = env.errcode, errmsg = %env.raw_errmsg, "wechat errcode");
+                tracing::debug!(endpoint = req.endpoint, errcode = env.errcode, errmsg = %redact_text(&env.raw_errmsg), "wechat errcode");
                 Err(Failure {
                     event: Event::ErrCode(env.errcode),
                     error: ApiError::WeChat {
@@ -361,6 +382,11 @@ pub(crate) fn malformed(req: &Request, reason: String, body: &[u8]) -> ApiError 
         reason,
         raw,
     }
+}
+
+/// A JSON answer as it may appear in an error: credentials removed, truncated.
+pub(crate) fn raw_for_error(v: &Value) -> String {
+    truncate(&redact_json_text(&v.to_string()), RAW_LIMIT)
 }
 
 fn truncate(s: &str, limit: usize) -> String {
