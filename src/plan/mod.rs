@@ -16,4 +16,4 @@ pub use build::{DELETED_OUTSIDE, DesiredInput, PlanError, PlanInputs, StateInput
 pub use model::*;
 pub use render_json::render_json;
 pub use render_markdown::{GITHUB_COMMENT_LIMIT, render_markdown, render_markdown_within};
-pub use render_text::{TextOptions, render_text, show, summary_line};
+pub use render_text::{TextOptions, render_text, show, show_at, summary_line};

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::model::{Action, Plan, ResourceChange};
-use super::render_text::show;
+use super::render_text::{show, show_at};
 use super::rules::UpdateClass;
 
 /// GitHub's limit on a comment body.
@@ -158,7 +158,7 @@ fn card_block(rc: &ResourceChange) -> String {
     match rc.action {
         Action::Create => {
             for (path, v) in rc.after.iter().flat_map(|a| a.0.iter()) {
-                let _ = writeln!(b, "+ {path} = {}", show(v));
+                let _ = writeln!(b, "+ {path} = {}", show_at(path, v));
             }
         }
         Action::Delete => {
@@ -172,11 +172,11 @@ fn card_block(rc: &ResourceChange) -> String {
                     _ => "",
                 };
                 if let Some(before) = &f.before {
-                    let _ = writeln!(b, "- {} = {}", f.path, show(before));
+                    let _ = writeln!(b, "- {} = {}", f.path, show_at(&f.path, before));
                 }
                 match &f.after {
                     Some(after) => {
-                        let _ = writeln!(b, "+ {} = {}{tag}", f.path, show(after));
+                        let _ = writeln!(b, "+ {} = {}{tag}", f.path, show_at(&f.path, after));
                     }
                     None => {
                         let _ = writeln!(b, "+ {} = (cleared){tag}", f.path);
