@@ -180,6 +180,9 @@ pub struct StateAddrArgs {
     pub dir: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// How long `rm` waits for the state lock, e.g. 30s (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +192,9 @@ pub struct StateMvArgs {
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
+    /// How long to wait for the state lock, e.g. 30s (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -232,6 +238,9 @@ pub struct EmulatorArgs {
     /// A fault rule (see README, "Fault rules"); repeatable.
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<String>,
+    /// A per-path quota, PATH=DAILY or PATH=DAILY/PER_MINUTE (e.g. /card/get=1000/60); repeatable.
+    #[arg(long = "quota", value_name = "PATH=DAILY[/PER_MINUTE]")]
+    pub quotas: Vec<String>,
 }
 
 /// Parses `30s`, `2m`, `500ms`, `1h` or plain seconds.

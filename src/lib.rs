@@ -8,8 +8,10 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod emulator;
 pub mod exit;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod state;
 pub mod wechat;

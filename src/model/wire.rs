@@ -60,12 +60,11 @@ pub fn desired_canonical(
     // Timestamps: WeChat wants Unix seconds.
     if let Some(date) = body.pointer_mut("/base_info/date_info") {
         for key in ["begin_timestamp", "end_timestamp"] {
-            if let Some(v) = date.get_mut(key) {
-                if let Some(s) = v.as_str() {
-                    if let Ok(t) = super::Timestamp::parse(s) {
-                        *v = json!(t.seconds());
-                    }
-                }
+            if let Some(v) = date.get_mut(key)
+                && let Some(s) = v.as_str()
+                && let Ok(t) = super::Timestamp::parse(s)
+            {
+                *v = json!(t.seconds());
             }
         }
     }
@@ -74,22 +73,22 @@ pub fn desired_canonical(
         *v = resolve.image_url(&card.base_info.logo_url).into_value();
     }
     if let Some(adv) = &card.advanced_info {
-        if let Some(abs) = &adv.abstract_info {
-            if let Some(v) = body.pointer_mut("/advanced_info/abstract/icon_url_list") {
-                *v = Value::Array(
-                    abs.icon_url_list
-                        .iter()
-                        .map(|i| resolve.image_url(i).into_value())
-                        .collect(),
-                );
-            }
+        if let Some(abs) = &adv.abstract_info
+            && let Some(v) = body.pointer_mut("/advanced_info/abstract/icon_url_list")
+        {
+            *v = Value::Array(
+                abs.icon_url_list
+                    .iter()
+                    .map(|i| resolve.image_url(i).into_value())
+                    .collect(),
+            );
         }
-        if let Some(list) = &adv.text_image_list {
-            if let Some(Value::Array(items)) = body.pointer_mut("/advanced_info/text_image_list") {
-                for (item, ti) in items.iter_mut().zip(list) {
-                    if let Some(v) = item.get_mut("image_url") {
-                        *v = resolve.image_url(&ti.image_url).into_value();
-                    }
+        if let Some(list) = &adv.text_image_list
+            && let Some(Value::Array(items)) = body.pointer_mut("/advanced_info/text_image_list")
+        {
+            for (item, ti) in items.iter_mut().zip(list) {
+                if let Some(v) = item.get_mut("image_url") {
+                    *v = resolve.image_url(&ti.image_url).into_value();
                 }
             }
         }
@@ -110,10 +109,10 @@ pub fn desired_canonical(
             }
         }
     }
-    if let Some(title) = derived_title {
-        if let Some(Value::Object(base)) = body.get_mut("base_info") {
-            base.insert("title".into(), Value::String(title));
-        }
+    if let Some(title) = derived_title
+        && let Some(Value::Object(base)) = body.get_mut("base_info")
+    {
+        base.insert("title".into(), Value::String(title));
     }
     let mut canonical = Canonical::flatten(&body);
     canonical.insert(
