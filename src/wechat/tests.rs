@@ -737,7 +737,12 @@ async fn logs_never_contain_secrets_or_tokens() {
         .with_writer(logs.clone())
         .with_ansi(false)
         .finish();
+    // tracing caches callsite interest process-wide; a test on another thread without a
+    // subscriber can pin a callsite to "never". A second, always-interested dispatcher
+    // kept alive for the test plus a rebuild keeps every callsite live for this capture.
+    let anchor = tracing::Dispatch::new(tracing_subscriber::registry());
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
 
     let mock = Mock::start("CANARYTOKEN").await;
     mock.default_reply("/card/get", Reply::Json(card_answer()));
@@ -760,6 +765,7 @@ async fn logs_never_contain_secrets_or_tokens() {
     let classic = WeChatClient::new(classic).expect("client");
     assert!(classic.get_card(CARD).await.is_ok());
 
+    drop(anchor);
     let text = logs
         .0
         .lock()
