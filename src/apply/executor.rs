@@ -406,7 +406,13 @@ impl<'a> Executor<'a> {
                     return Err(local_failure(
                         &rc.address,
                         "verify",
-                        format!("{path} differs from the reviewed plan; plan again"),
+                        format!(
+                            "{path} differs from the reviewed plan ({} now, {v} planned); plan again",
+                            canonical
+                                .get(path)
+                                .map(|x| x.to_string())
+                                .unwrap_or_default()
+                        ),
                     ));
                 }
             }
