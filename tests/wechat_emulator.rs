@@ -169,3 +169,51 @@ async fn transient_faults_are_retried_and_quota_stops() {
     let e = client.get_card(&id).await.err();
     assert!(matches!(e, Some(ApiError::QuotaExhausted { .. })), "{e:?}");
 }
+
+/// Client throughput against the in-process emulator. A measurement, not an assertion:
+/// `cargo test --test wechat_emulator bench -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run by hand"]
+async fn bench_thousand_cards() {
+    let emu = emulator(&[]).await;
+    let client = std::sync::Arc::new(client(&emu));
+    let card = cash_card(&client, "满100减10元").await;
+    let start = std::time::Instant::now();
+    let tasks: Vec<_> = (0..1000)
+        .map(|_| {
+            let (c, card) = (client.clone(), card.clone());
+            tokio::spawn(async move { c.create_card(&card).await.ok() })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for t in tasks {
+        if let Ok(Some(id)) = t.await {
+            ids.push(id);
+        }
+    }
+    let created = start.elapsed();
+    let start = std::time::Instant::now();
+    let listed = client.list_all_card_ids().await.expect("list");
+    let tasks: Vec<_> = listed
+        .iter()
+        .cloned()
+        .map(|id| {
+            let c = client.clone();
+            tokio::spawn(async move { c.get_card(&id).await.is_ok() })
+        })
+        .collect();
+    let mut got = 0;
+    for t in tasks {
+        if matches!(t.await, Ok(true)) {
+            got += 1;
+        }
+    }
+    println!(
+        "1000 creates: {created:?} ({} ok); list + {} gets: {:?} ({got} ok); {} HTTP requests, peak in flight {}",
+        ids.len(),
+        listed.len(),
+        start.elapsed(),
+        client.calls_made(),
+        client.in_flight_peak()
+    );
+}
