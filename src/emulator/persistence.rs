@@ -36,7 +36,7 @@ pub const VERSION: u32 = 1;
 /// The journal is compacted once it is larger than the snapshot and at least this big.
 pub const MIN_COMPACT_BYTES: u64 = 16 * 1024 * 1024;
 /// How long start-up waits for another emulator to release the data file.
-pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+pub const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// One journal line: a whole record that replaces the one with the same key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
