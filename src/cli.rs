@@ -180,6 +180,9 @@ pub struct StateAddrArgs {
     pub dir: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// How long `rm` waits for the state lock, e.g. 30s (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +192,9 @@ pub struct StateMvArgs {
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
+    /// How long to wait for the state lock, e.g. 30s (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]

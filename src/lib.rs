@@ -13,4 +13,5 @@ pub mod exit;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod state;
 pub mod wechat;

@@ -19,6 +19,7 @@ pub struct LiveCard {
     /// Remaining stock (`sku.quantity` as WeChat reports it).
     pub remaining: Option<u64>,
     pub update_time: Option<i64>,
+    pub create_time: Option<i64>,
     /// The response as received, for `--debug`.
     pub raw: Value,
 }
@@ -218,6 +219,7 @@ pub fn normalise(card_id: &str, response: &Value) -> Result<Observed, ShapeError
     let remaining = base.pointer_sku("quantity");
     let total = base.pointer_sku("total_quantity");
     let update_time = base.get("update_time").and_then(Value::as_i64);
+    let create_time = base.get("create_time").and_then(Value::as_i64);
 
     let mut body = Value::Object(body.clone());
     if let Some(Value::Object(b)) = body.get_mut("base_info") {
@@ -265,6 +267,7 @@ pub fn normalise(card_id: &str, response: &Value) -> Result<Observed, ShapeError
         status,
         remaining,
         update_time,
+        create_time,
         raw: response.clone(),
     })))
 }

@@ -4,8 +4,12 @@
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
+pub mod force_unlock;
 pub mod emulator;
 pub mod rules;
+pub mod schema;
+pub mod validate;
+pub mod state;
 
 /// Runs the parsed command line.
 ///
@@ -14,6 +18,10 @@ pub mod rules;
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Rules(args) => rules::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::State(cmd) => state::run(&cmd),
+        Command::ForceUnlock(args) => force_unlock::run(&args),
         Command::Emulator(args) => emulator::run(&args),
         other => Err(miette::miette!(
             "`{}` is not available in this build yet",

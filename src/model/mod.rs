@@ -6,6 +6,7 @@ mod card;
 mod color;
 mod image;
 mod timestamp;
+pub mod title;
 pub mod wire;
 mod wxstr;
 
@@ -14,4 +15,5 @@ pub use card::*;
 pub use color::{Color, PALETTE, hex_for_name, name_for_hex};
 pub use image::{ImageKind, ImageRef, WECHAT_IMAGE_HOST};
 pub use timestamp::{MAX_WECHAT_TIMESTAMP, Timestamp, beijing};
+pub use title::{derived_title, has_derived_title};
 pub use wxstr::{WxStr, byte_limit_message};

@@ -218,16 +218,16 @@ pub const ERRCODES: &[ErrCode] = &[
     row(
         41002,
         "appid missing",
-        "the token request has no appid",
+        "no AppID was sent to the token endpoint",
         Permanent,
-        "report a bug: cardform sent a token request without appid",
+        "set account.appid in cardform.toml",
     ),
     row(
         41004,
         "appsecret missing",
-        "the token request has no secret",
+        "no AppSecret was sent to the token endpoint",
         Permanent,
-        "set the AppSecret in the environment variable named in cardform.toml",
+        "set the environment variable named in cardform.toml to the AppSecret",
     ),
     row(
         41005,
@@ -274,7 +274,7 @@ pub const ERRCODES: &[ErrCode] = &[
     row(
         44002,
         "empty post data",
-        "the POST body was empty",
+        "the request body was empty",
         Permanent,
         "report a bug: cardform sent an empty body",
     ),

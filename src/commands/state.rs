@@ -1,0 +1,288 @@
+//! `cardform state list|show|rm|mv`: inspect and edit the state. Every edit takes the
+//! lock and first writes a timestamped backup of the whole state.
+
+use std::path::{Path, PathBuf};
+
+use miette::IntoDiagnostic;
+
+use crate::cli::{Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs};
+use crate::exit::Outcome;
+use crate::state::{self, StateBackend, StateFile, StateSession};
+
+pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
+    match cmd {
+        StateCommand::List(a) => list(a),
+        StateCommand::Show(a) => show(a),
+        StateCommand::Rm(a) => rm(a),
+        StateCommand::Mv(a) => mv(a),
+    }
+}
+
+/// The `state` setting of `DIR/cardform.toml` (only that key is read here).
+///
+/// # Errors
+/// A missing or unreadable cardform.toml, or a `state` that is not a string.
+pub fn state_setting(dir: &Path) -> miette::Result<Option<String>> {
+    let path = dir.join("cardform.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        miette::miette!(
+            "cannot read {}: {e}. Run this in a project folder or give it with --dir.",
+            path.display()
+        )
+    })?;
+    let table: toml::Table = toml::from_str(&text)
+        .map_err(|e| miette::miette!("{}: not valid TOML: {e}", path.display()))?;
+    match table.get("state") {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(miette::miette!(
+            "{}: `state` must be a string (a path or a postgres:// URL), not {}",
+            path.display(),
+            other.type_str()
+        )),
+    }
+}
+
+/// The backend for the project in `dir`.
+///
+/// # Errors
+/// As [`state_setting`] and [`state::open_backend`].
+pub fn project_backend(dir: &Path) -> miette::Result<Box<dyn StateBackend>> {
+    let setting = state_setting(dir)?;
+    state::open_backend(dir, setting.as_deref()).into_diagnostic()
+}
+
+fn load_existing(dir: &Path) -> miette::Result<(StateFile, String)> {
+    let backend = project_backend(dir)?;
+    match backend.load().into_diagnostic()? {
+        Some(loaded) => {
+            for n in &loaded.notices {
+                eprintln!("note: {n}");
+            }
+            Ok((loaded.state, backend.describe()))
+        }
+        None => Err(miette::miette!(
+            "no state at {} yet (nothing has been applied or imported)",
+            backend.describe()
+        )),
+    }
+}
+
+fn list(a: &StateDirArgs) -> miette::Result<Outcome> {
+    let (st, _) = load_existing(&a.dir)?;
+    match a.format {
+        Format::Json => {
+            let resources: Vec<_> = st
+                .resources
+                .iter()
+                .map(|(addr, r)| {
+                    serde_json::json!({
+                        "address": addr, "card_id": r.card_id, "card_type": r.card_type,
+                        "status": r.status, "updated_at": r.updated_at,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "format_version": "1",
+                "lineage": st.lineage, "serial": st.serial,
+                "resources": resources, "pending": st.pending,
+            });
+            print_json(&doc)?;
+        }
+        Format::Text | Format::Markdown => {
+            for (addr, r) in &st.resources {
+                println!(
+                    "{addr}\t{}\t{}\t{}",
+                    r.card_id,
+                    r.card_type,
+                    r.status.as_deref().unwrap_or("-")
+                );
+            }
+            for p in &st.pending {
+                eprintln!(
+                    "pending: {} {} (started {}, outcome unknown)",
+                    p.op.as_str(),
+                    p.address,
+                    fmt_time(p.started_at)
+                );
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn show(a: &StateAddrArgs) -> miette::Result<Outcome> {
+    let (st, location) = load_existing(&a.dir)?;
+    let r = st
+        .resources
+        .get(&a.address)
+        .ok_or_else(|| unknown_address(&st, &a.address, &location))?;
+    match a.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "format_version": "1", "address": a.address, "resource": r,
+            });
+            print_json(&doc)?;
+        }
+        Format::Text | Format::Markdown => {
+            println!("address:          {}", a.address);
+            println!("card_id:          {}", r.card_id);
+            println!("card_type:        {}", r.card_type);
+            println!("status:           {}", r.status.as_deref().unwrap_or("-"));
+            println!("applied_hash:     {}", r.applied_hash);
+            println!(
+                "live_fingerprint: {}",
+                r.live_fingerprint.as_deref().unwrap_or("-")
+            );
+            println!("updated_at:       {}", fmt_time(r.updated_at));
+            println!("applied:");
+            let pretty = serde_json::to_string_pretty(&r.applied).into_diagnostic()?;
+            for line in pretty.lines() {
+                println!("  {line}");
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn rm(a: &StateAddrArgs) -> miette::Result<Outcome> {
+    edit(&a.dir, "state rm", a.lock_timeout, |st, location| {
+        let r = st
+            .resources
+            .get(&a.address)
+            .ok_or_else(|| unknown_address(st, &a.address, location))?;
+        refuse_pending(st, &a.address)?;
+        let msg = format!(
+            "Removed {} (card {}) from the state. The card itself was not touched; the next plan will offer to create it again unless you also remove it from the files or import it.",
+            a.address, r.card_id
+        );
+        st.resources.remove(&a.address);
+        Ok(msg)
+    })
+}
+
+fn mv(a: &StateMvArgs) -> miette::Result<Outcome> {
+    edit(&a.dir, "state mv", a.lock_timeout, |st, location| {
+        if a.destination.trim().is_empty() || a.destination.chars().any(char::is_whitespace) {
+            return Err(miette::miette!(
+                "`{}` is not a valid address (no spaces, not empty)",
+                a.destination
+            ));
+        }
+        if !st.resources.contains_key(&a.source) {
+            return Err(unknown_address(st, &a.source, location));
+        }
+        if st.resources.contains_key(&a.destination) {
+            return Err(miette::miette!(
+                "{} is already in the state; remove it first (`cardform state rm {}`) if you mean to replace it",
+                a.destination,
+                a.destination
+            ));
+        }
+        refuse_pending(st, &a.source)?;
+        refuse_pending(st, &a.destination)?;
+        if let Some(r) = st.resources.remove(&a.source) {
+            st.resources.insert(a.destination.clone(), r);
+        }
+        Ok(format!("Moved {} to {}.", a.source, a.destination))
+    })
+}
+
+/// Locks, loads, backs up, edits, commits.
+fn edit(
+    dir: &Path,
+    operation: &str,
+    lock_timeout: Option<std::time::Duration>,
+    f: impl FnOnce(&mut StateFile, &str) -> miette::Result<String>,
+) -> miette::Result<Outcome> {
+    let backend = project_backend(dir)?;
+    let location = backend.describe();
+    let (session, notices) =
+        StateSession::open(backend, operation, lock_timeout).into_diagnostic()?;
+    for n in &notices {
+        eprintln!("note: {n}");
+    }
+    let current = session.snapshot();
+    if current.serial == 0 && current.resources.is_empty() {
+        return Err(miette::miette!(
+            "no state at {location} yet (nothing has been applied or imported)"
+        ));
+    }
+    let backup = write_edit_backup(dir, &current)?;
+    let mut edited = current;
+    let message = f(&mut edited, &location)?;
+    session.edit(|st| *st = edited);
+    let c = session.commit().into_diagnostic()?;
+    println!("{message}");
+    println!(
+        "State saved (serial {}). Backup of the previous state: {}",
+        c.serial,
+        backup.display()
+    );
+    Ok(Outcome::Success)
+}
+
+/// Writes the whole loaded state (journal included) to
+/// `DIR/state/cardform.state.<UTC time>.backup.json` before an edit.
+fn write_edit_backup(dir: &Path, st: &StateFile) -> miette::Result<PathBuf> {
+    let folder = dir.join("state");
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| miette::miette!("cannot create {}: {e}", folder.display()))?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let path = folder.join(format!("cardform.state.{stamp}.backup.json"));
+    let encoded =
+        state::codec::encode_snapshot(st, &path.display().to_string()).into_diagnostic()?;
+    let doc = encoded.to_document(&st.lineage, st.serial, st.journal_seq);
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        f.write_all(&doc)?;
+        f.sync_all()
+    };
+    write().map_err(|e| {
+        miette::miette!(
+            "cannot write the backup {} ({e}); the state was not edited",
+            path.display()
+        )
+    })?;
+    Ok(path)
+}
+
+fn refuse_pending(st: &StateFile, address: &str) -> miette::Result<()> {
+    match st.pending.iter().find(|p| p.address == address) {
+        Some(p) => Err(miette::miette!(
+            "{address} has a pending {} from an earlier run (started {}) whose outcome is unknown; run `cardform apply` to resolve it before editing this address",
+            p.op.as_str(),
+            fmt_time(p.started_at)
+        )),
+        None => Ok(()),
+    }
+}
+
+fn unknown_address(st: &StateFile, address: &str, location: &str) -> miette::Report {
+    let closest = st
+        .resources
+        .keys()
+        .map(|k| (strsim::jaro_winkler(k, address), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!(" Did you mean `{k}`?"))
+        .unwrap_or_default();
+    miette::miette!(
+        "{address} is not in the state at {location}.{closest} (`cardform state list` shows the addresses)"
+    )
+}
+
+fn fmt_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+fn print_json(v: &serde_json::Value) -> miette::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v).into_diagnostic()?);
+    Ok(())
+}

@@ -1,0 +1,252 @@
+//! The stable JSON encoding of a snapshot and of journal lines, shared by every backend.
+//!
+//! A snapshot is pretty JSON whose header fields (`version`, `lineage`, `serial`,
+//! `journal_seq`, `content_hash`) come first. `content_hash` is the sha256 of the
+//! lineage and the content (resources, images, pending), so a commit can tell whether
+//! the content changed without parsing the previous snapshot in full.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::error::StateError;
+use super::model::{
+    ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
+};
+
+/// A snapshot's content, encoded once; the header is added when it is stored.
+pub struct EncodedSnapshot {
+    /// The pretty JSON body without its opening `{\n` (header lines go there).
+    body: Vec<u8>,
+    pub content_hash: String,
+}
+
+impl EncodedSnapshot {
+    /// The header to put before [`Self::body`] for a given serial and journal position.
+    pub fn header(&self, lineage: &Uuid, serial: u64, journal_seq: u64) -> Vec<u8> {
+        format!(
+            "{{\n  \"version\": {STATE_FORMAT_VERSION},\n  \"lineage\": \"{lineage}\",\n  \"serial\": {serial},\n  \"journal_seq\": {journal_seq},\n  \"content_hash\": \"{}\",\n",
+            self.content_hash
+        )
+        .into_bytes()
+    }
+
+    /// The body that follows [`Self::header`].
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Header and body as one document.
+    pub fn to_document(&self, lineage: &Uuid, serial: u64, journal_seq: u64) -> Vec<u8> {
+        let mut doc = self.header(lineage, serial, journal_seq);
+        doc.extend_from_slice(&self.body);
+        doc
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    resources: &'a BTreeMap<String, ResourceState>,
+    images: &'a BTreeMap<String, ImageRecord>,
+    pending: &'a [PendingOperation],
+}
+
+/// Encodes the content of `state` (everything but the header fields).
+///
+/// # Errors
+/// [`StateError::Encode`] if a value cannot be serialised (not expected for valid data).
+pub fn encode_snapshot(state: &StateFile, location: &str) -> Result<EncodedSnapshot, StateError> {
+    let body = Body {
+        resources: &state.resources,
+        images: &state.images,
+        pending: &state.pending,
+    };
+    let mut body_bytes = Vec::with_capacity(64 * 1024);
+    serde_json::to_writer_pretty(&mut body_bytes, &body).map_err(|e| StateError::Encode {
+        location: location.to_string(),
+        detail: e.to_string(),
+    })?;
+    let content_hash = content_hash(&state.lineage, &body_bytes);
+    // The pretty body starts with "{\n"; the header replaces that opening.
+    body_bytes.drain(..2.min(body_bytes.len()));
+    body_bytes.push(b'\n');
+    Ok(EncodedSnapshot {
+        body: body_bytes,
+        content_hash,
+    })
+}
+
+fn content_hash(lineage: &Uuid, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(lineage.as_bytes());
+    h.update(body);
+    hex::encode(h.finalize())
+}
+
+/// The content hash `state` would be stored with.
+///
+/// # Errors
+/// As [`encode_snapshot`].
+pub fn state_content_hash(state: &StateFile) -> Result<String, StateError> {
+    Ok(encode_snapshot(state, "state")?.content_hash)
+}
+
+/// The header of a stored snapshot (the rest is skipped, not kept).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SnapshotHeader {
+    pub version: u32,
+    pub lineage: Uuid,
+    pub serial: u64,
+    #[serde(default)]
+    pub journal_seq: u64,
+    #[serde(default)]
+    pub content_hash: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: u32,
+}
+
+/// Reads only the header of a stored snapshot, validating that the whole document is
+/// well-formed JSON.
+///
+/// # Errors
+/// [`StateError::Corrupt`] for anything unreadable, [`StateError::UnsupportedVersion`]
+/// for another format version.
+pub fn decode_header(
+    bytes: &[u8],
+    location: &str,
+    backup: Option<std::path::PathBuf>,
+) -> Result<SnapshotHeader, StateError> {
+    match serde_json::from_slice::<SnapshotHeader>(bytes) {
+        Ok(h) if h.version == STATE_FORMAT_VERSION => Ok(h),
+        Ok(h) => Err(StateError::UnsupportedVersion {
+            location: location.to_string(),
+            found: h.version,
+            supported: STATE_FORMAT_VERSION,
+        }),
+        Err(e) => Err(version_or_corrupt(bytes, location, backup, e)),
+    }
+}
+
+/// Decodes a stored snapshot.
+///
+/// # Errors
+/// As [`decode_header`].
+pub fn decode_snapshot(
+    bytes: &[u8],
+    location: &str,
+    backup: Option<std::path::PathBuf>,
+) -> Result<StateFile, StateError> {
+    match serde_json::from_slice::<StateFile>(bytes) {
+        Ok(s) if s.version == STATE_FORMAT_VERSION => Ok(s),
+        Ok(s) => Err(StateError::UnsupportedVersion {
+            location: location.to_string(),
+            found: s.version,
+            supported: STATE_FORMAT_VERSION,
+        }),
+        Err(e) => Err(version_or_corrupt(bytes, location, backup, e)),
+    }
+}
+
+fn version_or_corrupt(
+    bytes: &[u8],
+    location: &str,
+    backup: Option<std::path::PathBuf>,
+    e: serde_json::Error,
+) -> StateError {
+    // A newer format may not parse as ours: name the version rather than the syntax.
+    if let Ok(v) = serde_json::from_slice::<VersionOnly>(bytes)
+        && v.version != STATE_FORMAT_VERSION
+    {
+        return StateError::UnsupportedVersion {
+            location: location.to_string(),
+            found: v.version,
+            supported: STATE_FORMAT_VERSION,
+        };
+    }
+    let detail = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        "the file is empty".to_string()
+    } else {
+        format!("not a valid state document ({e})")
+    };
+    StateError::Corrupt {
+        location: location.to_string(),
+        detail,
+        backup,
+    }
+}
+
+/// One journal line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalLine {
+    /// Strictly increasing within a lineage.
+    pub seq: u64,
+    pub lineage: Uuid,
+    pub record: JournalRecord,
+}
+
+/// Encodes a journal line with its trailing newline.
+///
+/// # Errors
+/// [`StateError::Encode`].
+pub fn encode_journal_line(line: &JournalLine, location: &str) -> Result<Vec<u8>, StateError> {
+    let mut bytes = serde_json::to_vec(line).map_err(|e| StateError::Encode {
+        location: location.to_string(),
+        detail: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_round_trips_and_hash_ignores_serial() {
+        let mut s = StateFile::new();
+        s.resources.insert(
+            "a".into(),
+            ResourceState {
+                card_id: "p1".into(),
+                card_type: "CASH".into(),
+                applied: serde_json::json!({"x": [1, 2]}),
+                applied_hash: "h".into(),
+                live_fingerprint: Some("f".into()),
+                status: None,
+                updated_at: 5,
+            },
+        );
+        let e = encode_snapshot(&s, "t").expect("encode");
+        let d1 = e.to_document(&s.lineage, 3, 9);
+        let d2 = e.to_document(&s.lineage, 4, 10);
+        let back = decode_snapshot(&d1, "t", None).expect("decode");
+        assert_eq!(back.serial, 3);
+        assert_eq!(back.journal_seq, 9);
+        assert_eq!(back.resources, s.resources);
+        let h1 = decode_header(&d1, "t", None).expect("header");
+        let h2 = decode_header(&d2, "t", None).expect("header");
+        assert_eq!(h1.content_hash, Some(e.content_hash.clone()));
+        assert_eq!(h1.content_hash, h2.content_hash);
+        assert_eq!(h2.serial, 4);
+    }
+
+    #[test]
+    fn garbage_and_other_versions_are_named() {
+        let err = decode_snapshot(b"{\"version\": 1, \"lin", "t", None);
+        assert!(matches!(err, Err(StateError::Corrupt { .. })));
+        let err = decode_snapshot(b"{\"version\": 7, \"whatever\": true}", "t", None);
+        assert!(matches!(
+            err,
+            Err(StateError::UnsupportedVersion { found: 7, .. })
+        ));
+        let err = decode_header(b"  \n", "t", None);
+        assert!(
+            matches!(err, Err(StateError::Corrupt { ref detail, .. }) if detail.contains("empty"))
+        );
+    }
+}

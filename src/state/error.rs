@@ -1,0 +1,147 @@
+//! Everything that can go wrong with the state, each saying where, what, and what to do.
+
+use std::path::PathBuf;
+
+use super::lock::LockInfo;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("state: cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "state: {location} cannot be read: {detail}.\n  It was left untouched; cardform will not overwrite it.{}",
+        backup_hint(backup)
+    )]
+    Corrupt {
+        location: String,
+        detail: String,
+        backup: Option<PathBuf>,
+    },
+
+    #[error(
+        "state: {location} has format version {found}; this cardform reads version {supported}. Use the cardform release that wrote it (the file was left untouched)."
+    )]
+    UnsupportedVersion {
+        location: String,
+        found: u32,
+        supported: u32,
+    },
+
+    #[error(
+        "state: {location} belongs to another state (lineage {theirs}, ours {ours}); refusing to overwrite it. If you meant to replace it, move it away first."
+    )]
+    LineageMismatch {
+        location: String,
+        ours: uuid::Uuid,
+        theirs: uuid::Uuid,
+    },
+
+    #[error(
+        "state: {location} was written by another run since it was read (serial {found}, expected {expected}); refusing to overwrite it. Run the command again to start from the newer state."
+    )]
+    StaleSerial {
+        location: String,
+        expected: u64,
+        found: u64,
+    },
+
+    #[error(
+        "state: {location} has serial {found}, newer than the state being written (serial {ours}); refusing to overwrite it."
+    )]
+    NewerSerial {
+        location: String,
+        ours: u64,
+        found: u64,
+    },
+
+    #[error(
+        "state: {location} is locked by {holder}{}.\n  If that run was killed and the lock is stuck, run `cardform force-unlock {}` (make sure it is not running first).",
+        waited_hint(waited),
+        holder.id
+    )]
+    Locked {
+        location: String,
+        holder: Box<LockInfo>,
+        waited: Option<std::time::Duration>,
+    },
+
+    #[error(
+        "state: {location} is locked by another process that left no holder information{}. Try again later.",
+        waited_hint(waited)
+    )]
+    LockedUnknown {
+        location: String,
+        waited: Option<std::time::Duration>,
+    },
+
+    #[error("state: {location} is not locked (no lock {given} to release)")]
+    NotLocked { location: String, given: String },
+
+    #[error(
+        "state: lock id {given} does not match the lock on {location}, held by {holder}; nothing was released"
+    )]
+    LockIdMismatch {
+        location: String,
+        given: String,
+        holder: Box<LockInfo>,
+    },
+
+    #[error(
+        "state: the lock on {location} is still held by a running process: {holder}. Stop that run (or wait for it) instead of forcing the lock."
+    )]
+    HolderAlive {
+        location: String,
+        holder: Box<LockInfo>,
+    },
+
+    #[error(
+        "state: {location} has a journal but no state snapshot. The snapshot was removed or moved; restore it (its previous version is the `.backup` beside it) before running again."
+    )]
+    JournalWithoutState { location: String },
+
+    #[error("state: {0}")]
+    Usage(String),
+
+    #[error("state: cannot write {location}: {detail}")]
+    Encode { location: String, detail: String },
+
+    #[error("state backend {location}: {detail}")]
+    Backend { location: String, detail: String },
+}
+
+fn backup_hint(backup: &Option<PathBuf>) -> String {
+    match backup {
+        Some(p) => format!(
+            " The previous version is in {}: inspect it and copy it back over the broken file if it is right.",
+            p.display()
+        ),
+        None => " No backup exists; repair the file by hand or restore it from elsewhere.".into(),
+    }
+}
+
+fn waited_hint(waited: &Option<std::time::Duration>) -> String {
+    match waited {
+        Some(d) if !d.is_zero() => format!(" (waited {:.1?})", d),
+        _ => " (use --lock-timeout to wait for it)".into(),
+    }
+}
+
+impl StateError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        StateError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,621 @@
+//! The local backend: a JSON snapshot plus an append-only journal beside it.
+//!
+//! Files, for `state/cardform.state.json`:
+//! - `cardform.state.json`: the snapshot, replaced atomically (temp file in the same
+//!   folder, write, fsync, rename, fsync the folder);
+//! - `cardform.state.json.backup`: the previous snapshot (kept when the content changed);
+//! - `cardform.state.json.journal`: one JSON line per intent/outcome, fsync'd each;
+//! - `cardform.state.json.lock` (flock'd while a run holds it) and `.lock.info` (who).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use uuid::Uuid;
+
+use super::codec::{self, JournalLine};
+use super::error::StateError;
+use super::lock::{LockInfo, LockRelease, StateLock};
+use super::model::{JournalRecord, StateFile};
+use super::replay::replay;
+use super::{Committed, Loaded, StateBackend};
+
+/// The local-file backend.
+pub struct LocalBackend {
+    path: PathBuf,
+    cursor: Mutex<Cursor>,
+}
+
+/// Where the journal stands, as of the last load/commit by this process.
+#[derive(Default)]
+struct Cursor {
+    loaded: bool,
+    lineage: Option<Uuid>,
+    last_seq: u64,
+    /// Cut the journal to this length before the next append (a torn tail, or records
+    /// all folded into the snapshot already).
+    truncate_to: Option<u64>,
+    /// The last complete record lacks its newline (crash right before it was written).
+    needs_newline: bool,
+    file: Option<File>,
+}
+
+impl LocalBackend {
+    /// A backend for the snapshot at `path` (nothing is read or created yet).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        LocalBackend {
+            path: path.into(),
+            cursor: Mutex::new(Cursor::default()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sibling(&self, suffix: &str) -> PathBuf {
+        let mut name = self
+            .path
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        name.push(suffix);
+        self.path.with_file_name(name)
+    }
+
+    pub fn backup_path(&self) -> PathBuf {
+        self.sibling(".backup")
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.sibling(".journal")
+    }
+
+    pub fn lock_path(&self) -> PathBuf {
+        self.sibling(".lock")
+    }
+
+    pub fn lock_info_path(&self) -> PathBuf {
+        self.sibling(".lock.info")
+    }
+
+    fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    fn existing_backup(&self) -> Option<PathBuf> {
+        let b = self.backup_path();
+        b.exists().then_some(b)
+    }
+
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn cursor(&self) -> std::sync::MutexGuard<'_, Cursor> {
+        // A panic while holding the lock cannot leave the cursor half-updated in a way
+        // that matters more than the panic itself; keep going with its data.
+        self.cursor.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read_optional(&self, path: &Path) -> Result<Option<Vec<u8>>, StateError> {
+        match fs::read(path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StateError::io("read", path, e)),
+        }
+    }
+
+    fn sync_dir(&self) -> Result<(), StateError> {
+        let dir = self.dir();
+        // Directories cannot be opened for sync on every platform; where they can, the
+        // rename is only durable once the folder entry is.
+        match File::open(&dir) {
+            Ok(d) => match d.sync_all() {
+                Ok(()) => Ok(()),
+                Err(e) if cfg!(windows) => {
+                    let _ = e;
+                    Ok(())
+                }
+                Err(e) => Err(StateError::io("fsync folder", &dir, e)),
+            },
+            Err(e) if cfg!(windows) => {
+                let _ = e;
+                Ok(())
+            }
+            Err(e) => Err(StateError::io("open folder", &dir, e)),
+        }
+    }
+
+    fn ensure_dir(&self) -> Result<(), StateError> {
+        let dir = self.dir();
+        fs::create_dir_all(&dir).map_err(|e| StateError::io("create folder", &dir, e))
+    }
+
+    /// Writes `parts` to `target` atomically: temp file in the same folder, fsync,
+    /// rename over `target`, fsync the folder.
+    fn write_atomic(&self, target: &Path, parts: &[&[u8]]) -> Result<(), StateError> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "state".into());
+        let tmp = target.with_file_name(format!(".{name}.tmp-{}", Uuid::new_v4().simple()));
+        let result = (|| {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(|e| StateError::io("create", &tmp, e))?;
+            for p in parts {
+                f.write_all(p)
+                    .map_err(|e| StateError::io("write", &tmp, e))?;
+            }
+            f.sync_all().map_err(|e| StateError::io("fsync", &tmp, e))?;
+            drop(f);
+            fs::rename(&tmp, target).map_err(|e| StateError::io("rename into place", target, e))?;
+            self.sync_dir()
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Makes `.backup` the current snapshot, without a moment where either file is
+    /// missing or partial: hard link (or copy) to a temp name, then rename.
+    fn keep_backup(&self) -> Result<(), StateError> {
+        let backup = self.backup_path();
+        let tmp = backup.with_file_name(format!(
+            ".{}.tmp-{}",
+            backup
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Uuid::new_v4().simple()
+        ));
+        if fs::hard_link(&self.path, &tmp).is_err() {
+            fs::copy(&self.path, &tmp).map_err(|e| StateError::io("copy to backup", &tmp, e))?;
+            File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| StateError::io("fsync", &tmp, e))?;
+        }
+        fs::rename(&tmp, &backup).map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            StateError::io("rename into place", &backup, e)
+        })
+    }
+
+    /// Removes temp files left by a crash mid-write (they are never read).
+    fn remove_stale_temps(&self) {
+        let Ok(entries) = fs::read_dir(self.dir()) else {
+            return;
+        };
+        let names: Vec<String> = [&self.path, &self.backup_path(), &self.lock_info_path()]
+            .iter()
+            .filter_map(|p| {
+                p.file_name()
+                    .map(|n| format!(".{}.tmp-", n.to_string_lossy()))
+            })
+            .collect();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if names.iter().any(|prefix| name.starts_with(prefix)) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn read_lock_info(&self) -> Option<LockInfo> {
+        let bytes = fs::read(self.lock_info_path()).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    fn open_lock_file(&self) -> Result<File, StateError> {
+        self.ensure_dir()?;
+        let p = self.lock_path();
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&p)
+            .map_err(|e| StateError::io("open lock file", &p, e))
+    }
+}
+
+/// Parses the journal bytes into lines, tolerating a torn last line.
+struct ParsedJournal {
+    lines: Vec<(JournalLine, String)>,
+    /// Byte length of the valid prefix when the tail was torn.
+    torn_at: Option<u64>,
+    needs_newline: bool,
+}
+
+fn parse_journal(
+    bytes: &[u8],
+    path: &Path,
+    backup: Option<PathBuf>,
+) -> Result<ParsedJournal, StateError> {
+    let mut out = ParsedJournal {
+        lines: Vec::new(),
+        torn_at: None,
+        needs_newline: false,
+    };
+    let mut offset = 0usize;
+    let mut line_no = 0usize;
+    while offset < bytes.len() {
+        line_no += 1;
+        let rest = &bytes[offset..];
+        let (line, complete, next) = match rest.iter().position(|b| *b == b'\n') {
+            Some(i) => (&rest[..i], true, offset + i + 1),
+            None => (rest, false, bytes.len()),
+        };
+        let place = format!("{} line {line_no}", path.display());
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            if !complete {
+                // Trailing whitespace/NULs from an interrupted append.
+                if !line.is_empty() {
+                    out.torn_at = Some(offset as u64);
+                }
+                break;
+            }
+            offset = next;
+            continue;
+        }
+        match serde_json::from_slice::<JournalLine>(line) {
+            Ok(l) => {
+                out.lines.push((l, place));
+                if !complete {
+                    out.needs_newline = true;
+                }
+            }
+            Err(_) if !complete => {
+                out.torn_at = Some(offset as u64);
+                break;
+            }
+            Err(e) => {
+                return Err(StateError::Corrupt {
+                    location: place,
+                    detail: format!(
+                        "a journal record in the middle of the journal is damaged ({e}); the journal holds the operations since the last snapshot, so it cannot be skipped safely"
+                    ),
+                    backup,
+                });
+            }
+        }
+        offset = next;
+    }
+    Ok(out)
+}
+
+impl StateBackend for LocalBackend {
+    fn load(&self) -> Result<Option<Loaded>, StateError> {
+        let mut cursor = self.cursor();
+        let location = self.location();
+        let snapshot = match self.read_optional(&self.path)? {
+            Some(bytes) => Some(codec::decode_snapshot(
+                &bytes,
+                &location,
+                self.existing_backup(),
+            )?),
+            None => None,
+        };
+        let journal_path = self.journal_path();
+        let journal = match self.read_optional(&journal_path)? {
+            Some(bytes) => parse_journal(&bytes, &journal_path, self.existing_backup())?,
+            None => ParsedJournal {
+                lines: Vec::new(),
+                torn_at: None,
+                needs_newline: false,
+            },
+        };
+        let mut notices = Vec::new();
+        if let Some(at) = journal.torn_at {
+            notices.push(format!(
+                "the last record of {} was cut short (a run stopped while writing it) and was ignored; the operation it described had not been started",
+                journal_path.display()
+            ));
+            cursor.truncate_to = Some(at);
+        } else {
+            cursor.truncate_to = None;
+        }
+        cursor.needs_newline = journal.needs_newline;
+        cursor.file = None;
+        cursor.loaded = true;
+        let Some(mut state) = snapshot else {
+            if !journal.lines.is_empty() {
+                return Err(StateError::JournalWithoutState { location });
+            }
+            cursor.lineage = None;
+            cursor.last_seq = 0;
+            return Ok(None);
+        };
+        let report = replay(&mut state, journal.lines)?;
+        if report.skipped > 0 && report.applied == 0 {
+            // Everything in the journal is already in the snapshot.
+            cursor.truncate_to = Some(0);
+            cursor.needs_newline = false;
+        }
+        if report.skipped > 0 {
+            notices.push(format!(
+                "{} journal record(s) were already part of the snapshot (an earlier run stopped while saving) and were not applied again",
+                report.skipped
+            ));
+        }
+        cursor.lineage = Some(state.lineage);
+        cursor.last_seq = report.last_seq.max(state.journal_seq);
+        Ok(Some(Loaded { state, notices }))
+    }
+
+    fn record(&self, record: &JournalRecord) -> Result<u64, StateError> {
+        let mut cursor = self.cursor();
+        let Some(lineage) = cursor.lineage else {
+            return Err(StateError::Usage(format!(
+                "no state loaded or committed for {} before recording an operation (commit an initial state first)",
+                self.location()
+            )));
+        };
+        let path = self.journal_path();
+        if cursor.file.is_none() {
+            self.ensure_dir()?;
+            let existed = path.exists();
+            let f = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| StateError::io("open journal", &path, e))?;
+            if !existed {
+                self.sync_dir()?;
+            }
+            cursor.file = Some(f);
+        }
+        let seq = cursor.last_seq + 1;
+        let line = codec::encode_journal_line(
+            &JournalLine {
+                seq,
+                lineage,
+                record: record.clone(),
+            },
+            &path.display().to_string(),
+        )?;
+        let truncate_to = cursor.truncate_to.take();
+        let needs_newline = std::mem::take(&mut cursor.needs_newline);
+        let Some(f) = cursor.file.as_mut() else {
+            return Err(StateError::Usage("journal file not open".into()));
+        };
+        if let Some(len) = truncate_to {
+            f.set_len(len)
+                .map_err(|e| StateError::io("cut the torn tail of", &path, e))?;
+        }
+        if needs_newline {
+            f.write_all(b"\n")
+                .map_err(|e| StateError::io("append to", &path, e))?;
+        }
+        f.write_all(&line)
+            .map_err(|e| StateError::io("append to", &path, e))?;
+        f.sync_data()
+            .map_err(|e| StateError::io("fsync", &path, e))?;
+        cursor.last_seq = seq;
+        Ok(seq)
+    }
+
+    fn commit(
+        &self,
+        state: &StateFile,
+        expected_serial: Option<u64>,
+    ) -> Result<Committed, StateError> {
+        let mut cursor = self.cursor();
+        let location = self.location();
+        if !cursor.loaded {
+            return Err(StateError::Usage(format!(
+                "load {location} before committing to it"
+            )));
+        }
+        if cursor.lineage.is_some_and(|l| l != state.lineage) {
+            return Err(StateError::LineageMismatch {
+                location,
+                ours: state.lineage,
+                theirs: cursor.lineage.unwrap_or_default(),
+            });
+        }
+        if state.journal_seq != cursor.last_seq {
+            return Err(StateError::Usage(format!(
+                "the state being committed has folded journal records up to {} but the journal of {location} has records up to {}; apply every recorded change before committing",
+                state.journal_seq, cursor.last_seq
+            )));
+        }
+        let disk = match self.read_optional(&self.path)? {
+            Some(bytes) => Some(codec::decode_header(
+                &bytes,
+                &location,
+                self.existing_backup(),
+            )?),
+            None => None,
+        };
+        if let Some(h) = &disk {
+            if h.lineage != state.lineage {
+                return Err(StateError::LineageMismatch {
+                    location,
+                    ours: state.lineage,
+                    theirs: h.lineage,
+                });
+            }
+            match expected_serial {
+                Some(e) if h.serial != e => {
+                    return Err(StateError::StaleSerial {
+                        location,
+                        expected: e,
+                        found: h.serial,
+                    });
+                }
+                None if h.serial > state.serial => {
+                    return Err(StateError::NewerSerial {
+                        location,
+                        ours: state.serial,
+                        found: h.serial,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let encoded = codec::encode_snapshot(state, &location)?;
+        let changed = disk
+            .as_ref()
+            .is_none_or(|h| h.content_hash.as_deref() != Some(encoded.content_hash.as_str()));
+        let disk_serial = disk.as_ref().map(|h| h.serial).unwrap_or(0);
+        let serial = if changed {
+            disk_serial.max(state.serial) + 1
+        } else {
+            disk_serial
+        };
+        let journal_seq = cursor.last_seq;
+        let up_to_date = disk.as_ref().is_some_and(|h| h.journal_seq == journal_seq);
+        if changed || !up_to_date {
+            self.ensure_dir()?;
+            self.remove_stale_temps();
+            if changed && disk.is_some() {
+                self.keep_backup()?;
+            }
+            let header = encoded.header(&state.lineage, serial, journal_seq);
+            self.write_atomic(&self.path, &[&header, encoded.body()])?;
+        }
+        // Only now may the journal go: a crash before this point leaves records that
+        // the snapshot's journal_seq makes replay skip.
+        let journal_path = self.journal_path();
+        let cut = match cursor.file.as_mut() {
+            Some(f) => f.set_len(0).and_then(|()| f.sync_data()),
+            None => match OpenOptions::new().write(true).open(&journal_path) {
+                Ok(f) => f.set_len(0).and_then(|()| f.sync_data()),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(e),
+            },
+        };
+        cut.map_err(|e| StateError::io("truncate journal", &journal_path, e))?;
+        cursor.truncate_to = None;
+        cursor.needs_newline = false;
+        cursor.lineage = Some(state.lineage);
+        Ok(Committed {
+            serial,
+            journal_seq,
+            content_changed: changed,
+        })
+    }
+
+    fn lock(&self, info: LockInfo, timeout: Option<Duration>) -> Result<StateLock, StateError> {
+        let file = self.open_lock_file()?;
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(20);
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) => {
+                    let waited = start.elapsed();
+                    if timeout.is_none_or(|t| waited >= t) {
+                        let waited = timeout.map(|_| waited);
+                        return Err(match self.read_lock_info() {
+                            Some(holder) => StateError::Locked {
+                                location: self.location(),
+                                holder: Box::new(holder),
+                                waited,
+                            },
+                            None => StateError::LockedUnknown {
+                                location: self.location(),
+                                waited,
+                            },
+                        });
+                    }
+                    let left = timeout.unwrap_or_default().saturating_sub(waited);
+                    std::thread::sleep(pause.min(left));
+                    pause = (pause * 2).min(Duration::from_millis(250));
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(StateError::io("lock", self.lock_path(), e));
+                }
+            }
+        }
+        // We hold the flock, so any holder record left is from a process that died.
+        let replaced_stale = self.read_lock_info();
+        let bytes = serde_json::to_vec_pretty(&info).map_err(|e| StateError::Encode {
+            location: self.lock_info_path().display().to_string(),
+            detail: e.to_string(),
+        })?;
+        self.write_atomic(&self.lock_info_path(), &[&bytes])?;
+        let guard = LocalLockGuard {
+            file: Some(file),
+            info_path: self.lock_info_path(),
+            id: info.id.clone(),
+        };
+        Ok(StateLock::new(info, replaced_stale, Box::new(guard)))
+    }
+
+    fn force_unlock(&self, lock_id: &str) -> Result<LockInfo, StateError> {
+        let location = self.location();
+        let holder = self.read_lock_info();
+        let Some(holder) = holder else {
+            return Err(StateError::NotLocked {
+                location,
+                given: lock_id.to_string(),
+            });
+        };
+        if holder.id != lock_id {
+            return Err(StateError::LockIdMismatch {
+                location,
+                given: lock_id.to_string(),
+                holder: Box::new(holder),
+            });
+        }
+        let file = self.open_lock_file()?;
+        match file.try_lock() {
+            Ok(()) => {
+                // The holder is gone (the OS released its lock); clear its record.
+                let p = self.lock_info_path();
+                fs::remove_file(&p).map_err(|e| StateError::io("remove", &p, e))?;
+                self.sync_dir()?;
+                Ok(holder)
+            }
+            Err(fs::TryLockError::WouldBlock) => Err(StateError::HolderAlive {
+                location,
+                holder: Box::new(holder),
+            }),
+            Err(fs::TryLockError::Error(e)) => Err(StateError::io("lock", self.lock_path(), e)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.location()
+    }
+}
+
+/// Releases the local lock: the holder record goes first (while we still hold the
+/// flock, so we never delete the next holder's record), then the flock.
+struct LocalLockGuard {
+    file: Option<File>,
+    info_path: PathBuf,
+    id: String,
+}
+
+impl LockRelease for LocalLockGuard {}
+
+impl Drop for LocalLockGuard {
+    fn drop(&mut self) {
+        let mine = fs::File::open(&self.info_path)
+            .ok()
+            .and_then(|mut f| {
+                let mut s = String::new();
+                f.read_to_string(&mut s).ok().map(|_| s)
+            })
+            .and_then(|s| serde_json::from_str::<LockInfo>(&s).ok())
+            .is_some_and(|i| i.id == self.id);
+        if mine {
+            let _ = fs::remove_file(&self.info_path);
+        }
+        if let Some(f) = self.file.take() {
+            let _ = f.unlock();
+        }
+    }
+}

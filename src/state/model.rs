@@ -1,0 +1,276 @@
+//! The state's data: what cardform last applied, the image cache and the operations
+//! whose outcome is not yet known. The on-disk format is stable JSON with a `version`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The format version this build writes and reads.
+pub const STATE_FORMAT_VERSION: u32 = 1;
+
+/// One project's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateFile {
+    /// Format version ([`STATE_FORMAT_VERSION`]).
+    pub version: u32,
+    /// Random at the state's birth, never changed: tells two unrelated states apart.
+    pub lineage: Uuid,
+    /// Bumped by each commit that changed the content.
+    pub serial: u64,
+    /// The last journal record folded into this state. Managed by the backend: a
+    /// snapshot skips journal records up to here on replay, which is what makes a crash
+    /// between "snapshot written" and "journal truncated" harmless.
+    #[serde(default)]
+    pub journal_seq: u64,
+    /// Managed cards by address.
+    #[serde(default)]
+    pub resources: BTreeMap<String, ResourceState>,
+    /// Uploaded images by the sha256 (lowercase hex) of the file's bytes.
+    #[serde(default)]
+    pub images: BTreeMap<String, ImageRecord>,
+    /// Mutations started whose outcome was never recorded (the caller resolves them).
+    #[serde(default)]
+    pub pending: Vec<PendingOperation>,
+}
+
+/// What cardform knows about one managed card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceState {
+    pub card_id: String,
+    pub card_type: String,
+    /// The last-applied normalised content (opaque to the state layer).
+    pub applied: serde_json::Value,
+    pub applied_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_fingerprint: Option<String>,
+    /// The review status last seen (e.g. CARD_STATUS_NOT_VERIFY).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// An image uploaded with media/uploadimg.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageRecord {
+    pub url: String,
+    /// The local file it came from, relative to the project folder.
+    pub file: String,
+    pub uploaded_at: i64,
+}
+
+/// A mutation that was about to be sent (an intent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingOperation {
+    pub id: Uuid,
+    pub address: String,
+    pub op: OpKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_id: Option<String>,
+    /// A fingerprint of the exact request content.
+    pub request_fingerprint: String,
+    /// Unix seconds.
+    pub started_at: i64,
+    #[serde(default)]
+    pub detail: serde_json::Value,
+}
+
+/// The kinds of mutating call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    Create,
+    Update,
+    Delete,
+    ModifyStock,
+    UploadImage,
+    CoinConfirm,
+}
+
+impl OpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Create => "create",
+            OpKind::Update => "update",
+            OpKind::Delete => "delete",
+            OpKind::ModifyStock => "modify_stock",
+            OpKind::UploadImage => "upload_image",
+            OpKind::CoinConfirm => "coin_confirm",
+        }
+    }
+}
+
+/// One effect of a completed operation. Each is a "set" or "remove", so applying it
+/// twice leaves the same state as applying it once (journal replay relies on it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    PutResource {
+        address: String,
+        resource: ResourceState,
+    },
+    RemoveResource {
+        address: String,
+    },
+    PutImage {
+        sha256: String,
+        image: ImageRecord,
+    },
+}
+
+/// One journal record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JournalRecord {
+    /// Written before the mutating call.
+    Intent { op: PendingOperation },
+    /// Written after the call, with what it changed.
+    Outcome { op_id: Uuid, changes: Vec<Change> },
+    /// The call was not made, or failed in a way known to have changed nothing.
+    Abandoned { op_id: Uuid },
+}
+
+/// Identifies one exact version of a state: saved plans record it, and apply refuses
+/// the plan when it moved. `journal_seq` matters because outcomes recorded in the
+/// journal change the state without changing `serial` until the next commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateStamp {
+    pub lineage: Uuid,
+    pub serial: u64,
+    pub journal_seq: u64,
+}
+
+impl StateFile {
+    /// A new, empty state with a fresh lineage (serial 0: the first commit makes it 1).
+    pub fn new() -> Self {
+        StateFile {
+            version: STATE_FORMAT_VERSION,
+            lineage: Uuid::new_v4(),
+            serial: 0,
+            journal_seq: 0,
+            resources: BTreeMap::new(),
+            images: BTreeMap::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn stamp(&self) -> StateStamp {
+        StateStamp {
+            lineage: self.lineage,
+            serial: self.serial,
+            journal_seq: self.journal_seq,
+        }
+    }
+
+    /// Applies one journal record. Idempotent: an intent already pending is not added
+    /// twice, an outcome whose intent is gone still applies its (set/remove) changes.
+    pub fn apply_record(&mut self, record: &JournalRecord) {
+        match record {
+            JournalRecord::Intent { op } => {
+                if !self.pending.iter().any(|p| p.id == op.id) {
+                    self.pending.push(op.clone());
+                }
+            }
+            JournalRecord::Outcome { op_id, changes } => {
+                self.pending.retain(|p| p.id != *op_id);
+                for change in changes {
+                    self.apply_change(change);
+                }
+            }
+            JournalRecord::Abandoned { op_id } => self.pending.retain(|p| p.id != *op_id),
+        }
+    }
+
+    /// Applies one change (set or remove; idempotent).
+    pub fn apply_change(&mut self, change: &Change) {
+        match change {
+            Change::PutResource { address, resource } => {
+                self.resources.insert(address.clone(), resource.clone());
+            }
+            Change::RemoveResource { address } => {
+                self.resources.remove(address);
+            }
+            Change::PutImage { sha256, image } => {
+                self.images.insert(sha256.clone(), image.clone());
+            }
+        }
+    }
+}
+
+impl Default for StateFile {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res(id: &str) -> ResourceState {
+        ResourceState {
+            card_id: id.into(),
+            card_type: "CASH".into(),
+            applied: serde_json::json!({"title": id}),
+            applied_hash: format!("h-{id}"),
+            live_fingerprint: None,
+            status: None,
+            updated_at: 1,
+        }
+    }
+
+    fn op(addr: &str) -> PendingOperation {
+        PendingOperation {
+            id: Uuid::new_v4(),
+            address: addr.into(),
+            op: OpKind::Create,
+            card_id: None,
+            request_fingerprint: "fp".into(),
+            started_at: 1,
+            detail: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn replaying_records_twice_gives_the_same_state() {
+        let a = op("a");
+        let b = op("b");
+        let records = vec![
+            JournalRecord::Intent { op: a.clone() },
+            JournalRecord::Outcome {
+                op_id: a.id,
+                changes: vec![Change::PutResource {
+                    address: "a".into(),
+                    resource: res("p1"),
+                }],
+            },
+            JournalRecord::Intent { op: b.clone() },
+            JournalRecord::Outcome {
+                op_id: b.id,
+                changes: vec![Change::RemoveResource {
+                    address: "a".into(),
+                }],
+            },
+            JournalRecord::Intent { op: op("c") },
+        ];
+        let mut once = StateFile::new();
+        for r in &records {
+            once.apply_record(r);
+        }
+        let mut twice = once.clone();
+        for r in &records {
+            twice.apply_record(r);
+        }
+        assert_eq!(once, twice);
+        assert!(once.resources.is_empty());
+        assert_eq!(once.pending.len(), 1);
+        assert_eq!(once.pending[0].address, "c");
+    }
+
+    #[test]
+    fn op_kinds_serialise_in_snake_case() {
+        let s = serde_json::to_string(&OpKind::ModifyStock).unwrap_or_default();
+        assert_eq!(s, "\"modify_stock\"");
+    }
+}

@@ -1,0 +1,185 @@
+//! One run's hold on the state: the lock, the loaded state and its journal.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use super::lock::{LockInfo, StateLock};
+use super::model::{Change, JournalRecord, PendingOperation, StateFile, StateStamp};
+use super::{Committed, StateBackend, StateError};
+
+/// After this many journal records the session folds them into a new snapshot, so the
+/// journal (and the next load's replay) stays bounded on very large applies.
+pub const COMPACT_EVERY: usize = 10_000;
+
+/// A locked, loaded state. Share it across apply's workers (`&self` methods); records
+/// are written one at a time in the order they are made.
+pub struct StateSession {
+    backend: Box<dyn StateBackend>,
+    lock: StateLock,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    state: StateFile,
+    /// The serial stored at load / last commit; `None` while the state exists only in
+    /// memory (a first run: the first record stores it).
+    stored_serial: Option<u64>,
+    since_commit: usize,
+}
+
+impl StateSession {
+    /// Locks (waiting up to `lock_timeout`) and loads the state; a missing state starts
+    /// empty with a new lineage. Returns the notices to show the user (torn journal
+    /// record, stale lock taken over, pending operations).
+    ///
+    /// # Errors
+    /// Any error of [`StateBackend::lock`] or [`StateBackend::load`].
+    pub fn open(
+        backend: Box<dyn StateBackend>,
+        operation: &str,
+        lock_timeout: Option<Duration>,
+    ) -> Result<(Self, Vec<String>), StateError> {
+        let lock = backend.lock(LockInfo::for_current_process(operation), lock_timeout)?;
+        let mut notices = Vec::new();
+        if let Some(stale) = lock.replaced_stale() {
+            notices.push(format!(
+                "took over the lock on {} left by a run that is no longer running: {stale}",
+                backend.describe()
+            ));
+        }
+        let (state, stored_serial) = match backend.load()? {
+            Some(loaded) => {
+                notices.extend(loaded.notices);
+                let serial = loaded.state.serial;
+                (loaded.state, Some(serial))
+            }
+            None => (StateFile::new(), None),
+        };
+        if !state.pending.is_empty() {
+            notices.push(format!(
+                "{} operation(s) from an earlier run have no recorded outcome and must be resolved: {}",
+                state.pending.len(),
+                state
+                    .pending
+                    .iter()
+                    .map(|p| format!("{} {}", p.op.as_str(), p.address))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let session = StateSession {
+            backend,
+            lock,
+            inner: Mutex::new(Inner {
+                state,
+                stored_serial,
+                since_commit: 0,
+            }),
+        };
+        Ok((session, notices))
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads the state under the session's mutex.
+    pub fn read<R>(&self, f: impl FnOnce(&StateFile) -> R) -> R {
+        f(&self.inner().state)
+    }
+
+    /// A copy of the state (costly on very large states; prefer [`Self::read`]).
+    pub fn snapshot(&self) -> StateFile {
+        self.inner().state.clone()
+    }
+
+    pub fn stamp(&self) -> StateStamp {
+        self.inner().state.stamp()
+    }
+
+    pub fn lock_info(&self) -> &LockInfo {
+        self.lock.info()
+    }
+
+    pub fn describe(&self) -> String {
+        self.backend.describe()
+    }
+
+    /// Durably records that `op` is about to be sent.
+    ///
+    /// # Guarantees
+    /// When this returns `Ok`, a crash at any later point leaves `op` in the next
+    /// load's `pending` unless its outcome was recorded.
+    ///
+    /// # Errors
+    /// As [`StateBackend::record`]; on error the call must not be made.
+    pub fn begin(&self, op: PendingOperation) -> Result<(), StateError> {
+        self.record(JournalRecord::Intent { op })
+    }
+
+    /// Durably records what a completed operation changed.
+    ///
+    /// # Errors
+    /// As [`StateBackend::record`].
+    pub fn finish(&self, op_id: Uuid, changes: Vec<Change>) -> Result<(), StateError> {
+        self.record(JournalRecord::Outcome { op_id, changes })
+    }
+
+    /// Durably records that an operation was not carried out (or changed nothing).
+    ///
+    /// # Errors
+    /// As [`StateBackend::record`].
+    pub fn abandon(&self, op_id: Uuid) -> Result<(), StateError> {
+        self.record(JournalRecord::Abandoned { op_id })
+    }
+
+    fn record(&self, record: JournalRecord) -> Result<(), StateError> {
+        let mut inner = self.inner();
+        if inner.stored_serial.is_none() {
+            // Journal records need a stored snapshot to belong to.
+            self.commit_locked(&mut inner)?;
+        }
+        let seq = self.backend.record(&record)?;
+        inner.state.apply_record(&record);
+        inner.state.journal_seq = seq;
+        inner.since_commit += 1;
+        if inner.since_commit >= COMPACT_EVERY {
+            self.commit_locked(&mut inner)?;
+        }
+        Ok(())
+    }
+
+    /// Edits the state in memory (for `state rm/mv`, import); [`Self::commit`] stores it.
+    pub fn edit<R>(&self, f: impl FnOnce(&mut StateFile) -> R) -> R {
+        f(&mut self.inner().state)
+    }
+
+    /// Folds the journal into a new snapshot.
+    ///
+    /// # Errors
+    /// As [`StateBackend::commit`].
+    pub fn commit(&self) -> Result<Committed, StateError> {
+        let mut inner = self.inner();
+        self.commit_locked(&mut inner)
+    }
+
+    fn commit_locked(&self, inner: &mut Inner) -> Result<Committed, StateError> {
+        let c = self.backend.commit(&inner.state, inner.stored_serial)?;
+        inner.state.serial = c.serial;
+        inner.state.journal_seq = c.journal_seq;
+        inner.stored_serial = Some(c.serial);
+        inner.since_commit = 0;
+        Ok(c)
+    }
+}
+
+impl std::fmt::Debug for StateSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateSession")
+            .field("backend", &self.backend.describe())
+            .field("lock", &self.lock)
+            .finish()
+    }
+}

@@ -1,0 +1,324 @@
+//! The shared state suite on the local backend, plus what only a file can suffer:
+//! torn writes, leftover temp files, garbage, backups.
+
+mod state_suite;
+
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+
+use cardform::state::{
+    Change, LocalBackend, OpKind, StateBackend, StateError, StateFile, StateSession,
+};
+use state_suite::{Store, load_fresh, op, resource, seed};
+
+struct LocalStore {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl LocalStore {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state").join("cardform.state.json");
+        LocalStore { _dir: dir, path }
+    }
+    fn backend(&self) -> LocalBackend {
+        LocalBackend::new(&self.path)
+    }
+    fn journal(&self) -> PathBuf {
+        self.backend().journal_path()
+    }
+}
+
+impl Store for LocalStore {
+    fn open(&self) -> Box<dyn StateBackend> {
+        Box::new(self.backend())
+    }
+}
+
+state_suite_tests!(|| Some(LocalStore::new()));
+
+fn append(path: &std::path::Path, bytes: &[u8]) {
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .expect("open");
+    f.write_all(bytes).expect("write");
+}
+
+#[test]
+fn leftover_temp_files_are_ignored_and_cleaned() {
+    let s = LocalStore::new();
+    seed(&s, &["a"]);
+    let dir = s.path.parent().expect("dir").to_path_buf();
+    // What a crash between "temp written" and "rename" leaves behind.
+    let tmp = dir.join(".cardform.state.json.tmp-deadbeef");
+    fs::write(&tmp, b"{\"version\": 1, \"lineage\": \"half").expect("write");
+    let st = load_fresh(&s);
+    assert_eq!(st.resources.len(), 1);
+    let b = s.backend();
+    let mut cur = b.load().expect("load").expect("state").state;
+    cur.resources.insert("b".into(), resource("p-b"));
+    b.commit(&cur, Some(cur.serial)).expect("commit");
+    assert!(!tmp.exists(), "stale temp file removed by the next commit");
+}
+
+#[test]
+fn previous_snapshot_is_kept_as_backup() {
+    let s = LocalStore::new();
+    seed(&s, &["a"]);
+    let b = s.backend();
+    let mut cur = b.load().expect("load").expect("state").state;
+    cur.resources.insert("b".into(), resource("p-b"));
+    b.commit(&cur, Some(1)).expect("commit");
+    let backup = fs::read(b.backup_path()).expect("backup exists");
+    let prev: StateFile = serde_json::from_slice(&backup).expect("backup parses");
+    assert_eq!(prev.serial, 1);
+    assert_eq!(prev.resources.len(), 1);
+    assert_eq!(load_fresh(&s).serial, 2);
+}
+
+#[test]
+fn torn_last_journal_line_is_ignored_and_reported() {
+    let s = LocalStore::new();
+    seed(&s, &[]);
+    let b = s.backend();
+    b.load().expect("load");
+    let o = op("x", OpKind::Create);
+    b.record_intent(&o).expect("intent");
+    b.record_outcome(
+        o.id,
+        &[Change::PutResource {
+            address: "x".into(),
+            resource: resource("p-x"),
+        }],
+    )
+    .expect("outcome");
+    drop(b);
+    // A crash mid-append: half a record, no newline.
+    append(&s.journal(), b"{\"seq\":3,\"lineage\":\"0000");
+    let loaded = s.backend().load().expect("load").expect("state");
+    assert_eq!(loaded.state.resources["x"].card_id, "p-x");
+    assert!(loaded.state.pending.is_empty());
+    assert!(
+        loaded.notices.iter().any(|n| n.contains("cut short")),
+        "{:?}",
+        loaded.notices
+    );
+    // The next append cuts the torn tail first, so the journal stays readable.
+    let b = s.backend();
+    b.load().expect("load");
+    b.record_intent(&op("y", OpKind::Create)).expect("intent");
+    let again = s.backend().load().expect("load").expect("state");
+    assert!(again.notices.is_empty(), "{:?}", again.notices);
+    assert_eq!(again.state.pending.len(), 1);
+    assert_eq!(again.state.pending[0].address, "y");
+}
+
+#[test]
+fn torn_tail_of_zero_bytes_is_ignored() {
+    let s = LocalStore::new();
+    seed(&s, &["a"]);
+    let b = s.backend();
+    b.load().expect("load");
+    b.record_intent(&op("z", OpKind::Delete)).expect("intent");
+    append(&s.journal(), &[0u8; 37]);
+    let loaded = s.backend().load().expect("load").expect("state");
+    assert_eq!(loaded.state.pending.len(), 1);
+    assert_eq!(loaded.notices.len(), 1);
+}
+
+#[test]
+fn garbled_journal_line_in_the_middle_is_an_error_and_kept() {
+    let s = LocalStore::new();
+    seed(&s, &["a"]);
+    let b = s.backend();
+    b.load().expect("load");
+    b.record_intent(&op("x", OpKind::Create)).expect("intent");
+    drop(b);
+    // A damaged record followed by a good one: not a torn tail, so not skippable.
+    append(&s.journal(), b"this is not json\n");
+    append(
+        &s.journal(),
+        br#"{"seq":9,"lineage":"00000000-0000-0000-0000-000000000000","record":{"abandoned":{"op_id":"00000000-0000-0000-0000-000000000000"}}}
+"#,
+    );
+    let before = fs::read(s.journal()).expect("read");
+    let err = s.backend().load().expect_err("must fail");
+    match &err {
+        StateError::Corrupt { location, .. } => assert!(location.contains("line 2"), "{location}"),
+        other => panic!("expected Corrupt, got {other}"),
+    }
+    assert!(err.to_string().contains("left untouched"), "{err}");
+    assert_eq!(
+        fs::read(s.journal()).expect("read"),
+        before,
+        "journal untouched"
+    );
+}
+
+#[test]
+fn garbage_snapshot_is_never_overwritten() {
+    let s = LocalStore::new();
+    seed(&s, &["a"]);
+    // A loaded session, then the file goes bad under it.
+    let b = s.backend();
+    let mut cur = b.load().expect("load").expect("state").state;
+    cur.resources.insert("b".into(), resource("p-b"));
+    b.commit(&cur, Some(1))
+        .expect("commit (creates the backup)");
+    let garbage = b"{\"version\": 1, \"lineage\": \"4f1c\x00\x00\x00".to_vec();
+    fs::write(&s.path, &garbage).expect("write garbage");
+
+    let err = s.backend().load().expect_err("must fail");
+    let text = err.to_string();
+    assert!(matches!(err, StateError::Corrupt { .. }), "{text}");
+    assert!(text.contains(".backup"), "points at the backup: {text}");
+
+    cur.resources.insert("c".into(), resource("p-c"));
+    let err = b
+        .commit(&cur, Some(2))
+        .expect_err("must refuse to overwrite");
+    assert!(matches!(err, StateError::Corrupt { .. }), "{err}");
+    assert_eq!(
+        fs::read(&s.path).expect("read"),
+        garbage,
+        "never overwritten"
+    );
+
+    // An empty file (Terraform's classic failure) is named as such.
+    fs::write(&s.path, b"").expect("truncate");
+    let err = s.backend().load().expect_err("empty");
+    assert!(err.to_string().contains("empty"), "{err}");
+}
+
+#[test]
+fn newer_format_version_is_refused_and_kept() {
+    let s = LocalStore::new();
+    fs::create_dir_all(s.path.parent().expect("dir")).expect("mkdir");
+    let doc = br#"{"version": 9, "lineage": "x", "serial": 3, "new_things": []}"#;
+    fs::write(&s.path, doc).expect("write");
+    let err = s.backend().load().expect_err("refused");
+    assert!(
+        matches!(err, StateError::UnsupportedVersion { found: 9, .. }),
+        "{err}"
+    );
+    assert_eq!(fs::read(&s.path).expect("read"), doc);
+}
+
+#[test]
+fn journal_without_snapshot_is_an_error() {
+    let s = LocalStore::new();
+    seed(&s, &[]);
+    let b = s.backend();
+    b.load().expect("load");
+    b.record_intent(&op("x", OpKind::Create)).expect("intent");
+    fs::remove_file(&s.path).expect("remove snapshot");
+    let err = s.backend().load().expect_err("must fail");
+    assert!(
+        matches!(err, StateError::JournalWithoutState { .. }),
+        "{err}"
+    );
+}
+
+/// A crash after the new snapshot was renamed into place but before the journal was
+/// truncated: the old records must not be applied again (a later `rm` stays removed).
+#[test]
+fn crash_between_snapshot_and_journal_truncation_applies_nothing_twice() {
+    let s = LocalStore::new();
+    seed(&s, &[]);
+    let (session, _) = StateSession::open(s.open(), "apply", None).expect("session");
+    let o = op("a", OpKind::Create);
+    session.begin(o.clone()).expect("begin");
+    session
+        .finish(
+            o.id,
+            vec![Change::PutResource {
+                address: "a".into(),
+                resource: resource("p-a"),
+            }],
+        )
+        .expect("finish");
+    let old_journal = fs::read(s.journal()).expect("journal");
+    session.commit().expect("commit");
+    // Now remove `a` by an edit, and commit again.
+    session.edit(|st| st.resources.remove("a"));
+    session.commit().expect("commit");
+    drop(session);
+    // Put the pre-commit journal back, as if truncation never happened.
+    fs::write(s.journal(), &old_journal).expect("restore journal");
+    let loaded = s.backend().load().expect("load").expect("state");
+    assert!(
+        loaded.state.resources.is_empty(),
+        "the old Put was not replayed"
+    );
+    assert!(loaded.state.pending.is_empty());
+    assert!(loaded.notices.iter().any(|n| n.contains("already part")));
+    // And the journal keeps working afterwards.
+    let (session, _) = StateSession::open(s.open(), "apply", None).expect("session");
+    session.begin(op("b", OpKind::Create)).expect("begin");
+    drop(session);
+    let st = load_fresh(&s);
+    assert_eq!(st.pending.len(), 1);
+    assert!(st.resources.is_empty());
+}
+
+/// Every prefix of a journal (a crash after any byte) loads, and never shows an
+/// outcome without having applied it in full.
+#[test]
+fn every_journal_prefix_loads() {
+    let s = LocalStore::new();
+    seed(&s, &[]);
+    let b = s.backend();
+    b.load().expect("load");
+    let mut ops = Vec::new();
+    for i in 0..4 {
+        let o = op(&format!("k{i}"), OpKind::Create);
+        b.record_intent(&o).expect("intent");
+        b.record_outcome(
+            o.id,
+            &[Change::PutResource {
+                address: format!("k{i}"),
+                resource: resource(&format!("p{i}")),
+            }],
+        )
+        .expect("outcome");
+        ops.push(o);
+    }
+    drop(b);
+    let full = fs::read(s.journal()).expect("journal");
+    for cut in 0..=full.len() {
+        fs::write(s.journal(), &full[..cut]).expect("write prefix");
+        let loaded = s
+            .backend()
+            .load()
+            .unwrap_or_else(|e| panic!("prefix {cut}: {e}"));
+        let st = loaded.expect("state").state;
+        // Each address is either pending (intent only) or present (outcome), not both.
+        for (i, o) in ops.iter().enumerate() {
+            let pending = st.pending.iter().any(|p| p.id == o.id);
+            let present = st.resources.contains_key(&format!("k{i}"));
+            assert!(
+                !(pending && present),
+                "prefix {cut}: k{i} both pending and present"
+            );
+        }
+    }
+}
+
+#[test]
+fn state_file_is_stable_pretty_json_with_header_first() {
+    let s = LocalStore::new();
+    seed(&s, &["b", "a"]);
+    let text = fs::read_to_string(&s.path).expect("read");
+    let first: Vec<&str> = text.lines().take(6).collect();
+    assert_eq!(first[0], "{");
+    assert!(first[1].contains("\"version\": 1"));
+    assert!(first[2].contains("\"lineage\""));
+    assert!(first[3].contains("\"serial\": 1"));
+    let a = text.find("\"a\"").expect("a");
+    let b = text.find("\"b\"").expect("b");
+    assert!(a < b, "resources sorted by address");
+}
