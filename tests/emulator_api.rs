@@ -671,3 +671,72 @@ async fn colors_methods_and_unknown_paths() {
     let resp = e.http.post(e.url("/card/nothing")).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn odd_bodies_get_errcodes_never_a_crash() {
+    let e = start().await;
+    let logo = e.logo().await;
+    let id = e.create(cash(&logo)).await;
+    let odd = [
+        json!(null),
+        json!([]),
+        json!(1),
+        json!("card"),
+        json!({"card": []}),
+        json!({"card": {"card_type": 5}}),
+        json!({"card": {"card_type": "CASH", "cash": {"base_info": []}}}),
+        json!({"card_id": id, "cash": {"base_info": {"date_info": {"end_timestamp": -5}}}}),
+        json!({"card_id": id, "cash": {"base_info": {"date_info": {"type": 99}}}}),
+        json!({"card_id": id, "cash": []}),
+        json!({"card_id": id, "increase_stock_value": u64::MAX, "reduce_stock_value": u64::MAX}),
+        json!({"card_id": id, "quantity": u64::MAX}),
+        json!({"card_id": [id], "offset": -1, "count": 1e300}),
+        json!({"code": {"x": 1}, "is_mark": "yes"}),
+        json!({"begin_date": "2015-02-30", "end_date": "9999-99-99", "cond_source": -1}),
+        json!({"action_name": "QR_MULTIPLE_CARD", "action_info": {"multiple_card": {"card_list": [{}]}}}),
+        json!({"cgi_path": 7}),
+        json!({"openid": "not-a-list"}),
+    ];
+    let paths = [
+        "/card/create",
+        "/card/get",
+        "/card/batchget",
+        "/card/update",
+        "/card/delete",
+        "/card/modifystock",
+        "/card/testwhitelist/set",
+        "/card/qrcode/create",
+        "/card/code/get",
+        "/card/code/mark",
+        "/card/code/consume",
+        "/datacube/getcardbizuininfo",
+        "/datacube/getcardcardinfo",
+        "/card/pay/getpayprice",
+        "/card/pay/confirm",
+        "/card/pay/recharge",
+        "/card/pay/getorder",
+        "/cgi-bin/openapi/quota/get",
+        "/cgi-bin/stable_token",
+    ];
+    for path in paths {
+        for body in &odd {
+            let v = e.post(path, body.clone()).await;
+            assert!(v["errcode"].is_i64(), "{path} {body}: {v}");
+        }
+    }
+    // Deep nesting and a flood of keys.
+    let mut deep = json!(1);
+    for _ in 0..100 {
+        deep = json!({ "base_info": deep });
+    }
+    let fresh = e.create(cash(&logo)).await;
+    let v = e
+        .post("/card/update", json!({"card_id": fresh, "cash": deep}))
+        .await;
+    assert_eq!(v["errcode"], 47001);
+    assert_eq!(
+        e.card(&fresh).await["cash"]["reduce_cost"],
+        1000,
+        "the card is unharmed"
+    );
+}

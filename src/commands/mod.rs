@@ -4,12 +4,12 @@
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
-pub mod force_unlock;
 pub mod emulator;
+pub mod force_unlock;
 pub mod rules;
 pub mod schema;
-pub mod validate;
 pub mod state;
+pub mod validate;
 
 /// Runs the parsed command line.
 ///
