@@ -5,6 +5,7 @@
 //! → `apply` (carry out, journaled) → `state` (what was applied). `wechat` is the HTTP
 //! client, `emulator` a faithful local WeChat, `commands` the thin CLI layer.
 
+pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -13,5 +14,6 @@ pub mod exit;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod session;
 pub mod state;
 pub mod wechat;

@@ -142,7 +142,11 @@ const LIST_FIELDS: &[&str] = &[
 
 /// WeChat's documented defaults for fields its answer may leave out (reference §3.3,
 /// §3.5, §15: absent ≠ changed).
-pub const ABSENT_DEFAULTS: &[(&str, fn() -> Value)] = &[
+/// A documented default, built on demand.
+pub type DefaultValue = fn() -> Value;
+
+/// WeChat's defaults by path.
+pub const ABSENT_DEFAULTS: &[(&str, DefaultValue)] = &[
     ("base_info.get_limit", || Value::from(50)),
     ("base_info.use_limit", || Value::from(50)),
     ("base_info.use_custom_code", || Value::Bool(false)),
