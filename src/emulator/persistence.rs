@@ -83,6 +83,7 @@ pub struct Store {
     journal: File,
     journal_bytes: u64,
     snapshot_bytes: u64,
+    snapshot_exists: bool,
     // Held for the emulator's lifetime; the OS releases it if the process dies.
     _lock: File,
 }
@@ -140,6 +141,7 @@ impl Store {
             }
         }
 
+        let snapshot_exists = path.exists();
         let (snapshot, snapshot_bytes) = match File::open(path) {
             Ok(f) => {
                 let len = f.metadata().map(|m| m.len()).unwrap_or(0);
@@ -211,6 +213,7 @@ impl Store {
                 journal,
                 journal_bytes,
                 snapshot_bytes,
+                snapshot_exists,
                 _lock: lock,
             },
             snapshot,
@@ -232,6 +235,11 @@ impl Store {
         self.journal.write_all(&buf)?;
         self.journal_bytes += buf.len() as u64;
         Ok(())
+    }
+
+    /// Whether a snapshot file existed when the store was opened.
+    pub fn snapshot_existed(&self) -> bool {
+        self.snapshot_exists
     }
 
     /// Whether the journal has grown enough to be folded into the snapshot.

@@ -60,13 +60,13 @@ impl Shared {
         let mut world = World::new(config);
         if let Some(path) = &config.data {
             let (store, snapshot, journal) = Store::open(path)?;
-            let replayed = !journal.is_empty();
+            let needs_snapshot = !journal.is_empty() || !store.snapshot_existed();
             world.load(snapshot, journal);
             world.store = Some(store);
-            // Fold a previous run's journal into the snapshot, so the journal only
-            // holds this run (skipped when there is nothing to fold: start-up stays
-            // fast with a large world).
-            if replayed {
+            // Fold a previous run's journal into the snapshot (or create the file), so
+            // the journal only holds this run; skipped when there is nothing to fold,
+            // so start-up stays fast with a large world.
+            if needs_snapshot {
                 world.flush()?;
             }
         }
