@@ -7,8 +7,8 @@ use crate::exit::Outcome;
 pub mod force_unlock;
 pub mod rules;
 pub mod schema;
-pub mod validate;
 pub mod state;
+pub mod validate;
 
 /// Runs the parsed command line.
 ///

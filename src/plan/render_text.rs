@@ -24,19 +24,39 @@ struct Painter {
 
 impl Painter {
     fn green(&self, s: &str) -> String {
-        if self.color { s.green().to_string() } else { s.to_string() }
+        if self.color {
+            s.green().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn yellow(&self, s: &str) -> String {
-        if self.color { s.yellow().to_string() } else { s.to_string() }
+        if self.color {
+            s.yellow().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn red(&self, s: &str) -> String {
-        if self.color { s.red().to_string() } else { s.to_string() }
+        if self.color {
+            s.red().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn bold(&self, s: &str) -> String {
-        if self.color { s.bold().to_string() } else { s.to_string() }
+        if self.color {
+            s.bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn dim(&self, s: &str) -> String {
-        if self.color { s.dimmed().to_string() } else { s.to_string() }
+        if self.color {
+            s.dimmed().to_string()
+        } else {
+            s.to_string()
+        }
     }
 }
 
@@ -44,14 +64,26 @@ impl Painter {
 pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     let p = Painter { color: opts.color };
     let mut out = String::new();
-    let drifted: Vec<&ResourceChange> = plan.resource_changes.iter().filter(|r| !r.drift.is_empty()).collect();
+    let drifted: Vec<&ResourceChange> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| !r.drift.is_empty())
+        .collect();
     if !drifted.is_empty() {
         let _ = writeln!(out, "{}", p.bold("Note: cards changed outside cardform"));
         let _ = writeln!(out);
-        let _ = writeln!(out, "cardform refreshed the live cards and found these differences from what it last applied:");
+        let _ = writeln!(
+            out,
+            "cardform refreshed the live cards and found these differences from what it last applied:"
+        );
         let _ = writeln!(out);
         for rc in &drifted {
-            let _ = writeln!(out, "  # {} has changed outside cardform{}", p.bold(&rc.address), card_id_suffix(rc));
+            let _ = writeln!(
+                out,
+                "  # {} has changed outside cardform{}",
+                p.bold(&rc.address),
+                card_id_suffix(rc)
+            );
             for f in &rc.drift {
                 if f.rule == super::DELETED_OUTSIDE {
                     let _ = writeln!(out, "  {} card deleted outside cardform", p.red("-"));
@@ -71,13 +103,24 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     }
     if plan.refresh_only {
         if drifted.is_empty() {
-            let _ = writeln!(out, "No changes. The live cards match what cardform last applied.");
+            let _ = writeln!(
+                out,
+                "No changes. The live cards match what cardform last applied."
+            );
         } else {
-            let _ = writeln!(out, "Drift: {} card(s) changed outside cardform.", drifted.len());
+            let _ = writeln!(
+                out,
+                "Drift: {} card(s) changed outside cardform.",
+                drifted.len()
+            );
         }
         return out;
     }
-    let changing: Vec<&ResourceChange> = plan.resource_changes.iter().filter(|r| r.action.is_change()).collect();
+    let changing: Vec<&ResourceChange> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| r.action.is_change())
+        .collect();
     if changing.is_empty() {
         let _ = writeln!(out, "No changes. The cards match the files.");
         write_status_footer(&mut out, plan);
@@ -123,7 +166,11 @@ fn write_status_footer(out: &mut String, plan: &Plan) {
         .map(|r| r.address.as_str())
         .collect();
     if !under_review.is_empty() {
-        let _ = writeln!(out, "Under review now (not claimable until WeChat approves): {}", under_review.join(", "));
+        let _ = writeln!(
+            out,
+            "Under review now (not claimable until WeChat approves): {}",
+            under_review.join(", ")
+        );
     }
     if !rejected.is_empty() {
         let _ = writeln!(out, "Rejected by WeChat review: {}", rejected.join(", "));
@@ -144,8 +191,16 @@ fn header(rc: &ResourceChange) -> String {
         .map(|s| format!(", now {}", s.describe()))
         .unwrap_or_default();
     match rc.action {
-        Action::Create => format!("# {} will be created (new cards start under review)", rc.address),
-        Action::Update => format!("# {} will be updated in place{}{}", rc.address, card_id_suffix(rc), status),
+        Action::Create => format!(
+            "# {} will be created (new cards start under review)",
+            rc.address
+        ),
+        Action::Update => format!(
+            "# {} will be updated in place{}{}",
+            rc.address,
+            card_id_suffix(rc),
+            status
+        ),
         Action::UpdateReview => format!(
             "# {} will be updated in place and sent back to review{}: CARD_STATUS_NOT_VERIFY, not claimable until WeChat approves it{}",
             rc.address,
@@ -185,7 +240,11 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                 }
             }
             if let Some(t) = &rc.derived_title {
-                let _ = writeln!(out, "        {}", p.dim(&format!("# title derived by WeChat: \"{t}\"")));
+                let _ = writeln!(
+                    out,
+                    "        {}",
+                    p.dim(&format!("# title derived by WeChat: \"{t}\""))
+                );
             }
         }
         Action::Delete => {
@@ -210,10 +269,22 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                 write_field(out, p, "    ", '~', f, stock_note.as_deref());
             }
             if let Some(t) = &rc.derived_title {
-                let _ = writeln!(out, "        {}", p.dim(&format!("# title derived by WeChat: \"{t}\"")));
+                let _ = writeln!(
+                    out,
+                    "        {}",
+                    p.dim(&format!("# title derived by WeChat: \"{t}\""))
+                );
             }
             if rc.unchanged > 0 {
-                let _ = writeln!(out, "        {}", p.dim(&format!("# ({} unchanged field{} hidden)", rc.unchanged, if rc.unchanged == 1 { "" } else { "s" })));
+                let _ = writeln!(
+                    out,
+                    "        {}",
+                    p.dim(&format!(
+                        "# ({} unchanged field{} hidden)",
+                        rc.unchanged,
+                        if rc.unchanged == 1 { "" } else { "s" }
+                    ))
+                );
             }
         }
     }
@@ -228,7 +299,14 @@ fn reason_comment(f: &FieldChange) -> String {
     }
 }
 
-fn write_field(out: &mut String, p: &Painter, indent: &str, sym: char, f: &FieldChange, extra: Option<&str>) {
+fn write_field(
+    out: &mut String,
+    p: &Painter,
+    indent: &str,
+    sym: char,
+    f: &FieldChange,
+    extra: Option<&str>,
+) {
     let comment = match extra {
         Some(e) => format!("# {e}"),
         None => reason_comment(f),
@@ -256,9 +334,21 @@ fn write_field(out: &mut String, p: &Painter, indent: &str, sym: char, f: &Field
             return;
         }
     }
-    let before = f.before.as_ref().map(show).unwrap_or_else(|| "(absent)".into());
-    let after = f.after.as_ref().map(show).unwrap_or_else(|| "(cleared)".into());
-    let _ = writeln!(out, "{indent}  {sym} {} = {before} -> {after} {comment}", f.path);
+    let before = f
+        .before
+        .as_ref()
+        .map(show)
+        .unwrap_or_else(|| "(absent)".into());
+    let after = f
+        .after
+        .as_ref()
+        .map(show)
+        .unwrap_or_else(|| "(cleared)".into());
+    let _ = writeln!(
+        out,
+        "{indent}  {sym} {} = {before} -> {after} {comment}",
+        f.path
+    );
 }
 
 fn is_long(s: &str) -> bool {
