@@ -142,7 +142,11 @@ const LIST_FIELDS: &[&str] = &[
 
 /// WeChat's documented defaults for fields its answer may leave out (reference §3.3,
 /// §3.5, §15: absent ≠ changed).
-pub const ABSENT_DEFAULTS: &[(&str, fn() -> Value)] = &[
+/// A documented default, built on demand.
+pub type DefaultValue = fn() -> Value;
+
+/// WeChat's defaults by path.
+pub const ABSENT_DEFAULTS: &[(&str, DefaultValue)] = &[
     ("base_info.get_limit", || Value::from(50)),
     ("base_info.use_limit", || Value::from(50)),
     ("base_info.use_custom_code", || Value::Bool(false)),
@@ -238,23 +242,23 @@ pub fn normalise(card_id: &str, response: &Value) -> Result<Observed, ShapeError
                 sku.insert("quantity".into(), t);
             }
         }
-        if let Some(Value::Object(date)) = b.get_mut("date_info") {
-            if let Some(t) = date.get("type").cloned() {
-                let s = match &t {
-                    Value::Number(n) if n.as_i64() == Some(1) => {
-                        Value::from("DATE_TYPE_FIX_TIME_RANGE")
-                    }
-                    Value::Number(n) if n.as_i64() == Some(2) => Value::from("DATE_TYPE_FIX_TERM"),
-                    Value::String(_) => t.clone(),
-                    _ => {
-                        return Err(err(
-                            "base_info.date_info.type",
-                            &format!("unexpected value {t}"),
-                        ));
-                    }
-                };
-                date.insert("type".into(), s);
-            }
+        if let Some(Value::Object(date)) = b.get_mut("date_info")
+            && let Some(t) = date.get("type").cloned()
+        {
+            let s = match &t {
+                Value::Number(n) if n.as_i64() == Some(1) => {
+                    Value::from("DATE_TYPE_FIX_TIME_RANGE")
+                }
+                Value::Number(n) if n.as_i64() == Some(2) => Value::from("DATE_TYPE_FIX_TERM"),
+                Value::String(_) => t.clone(),
+                _ => {
+                    return Err(err(
+                        "base_info.date_info.type",
+                        &format!("unexpected value {t}"),
+                    ));
+                }
+            };
+            date.insert("type".into(), s);
         }
     }
     let mut content = Canonical::flatten(&body);

@@ -41,7 +41,10 @@ pub fn update_body(canonical: &Canonical, changes: &[&FieldChange]) -> Value {
             found = true;
         }
         if !found {
-            let before = changes.iter().find(|c| update_unit(&c.path) == *unit).and_then(|c| c.before.as_ref());
+            let before = changes
+                .iter()
+                .find(|c| update_unit(&c.path) == *unit)
+                .and_then(|c| c.before.as_ref());
             leaves.insert(unit.clone(), cleared(before));
         }
     }
@@ -58,7 +61,13 @@ mod tests {
     use serde_json::json;
 
     fn change(path: &str) -> FieldChange {
-        FieldChange { path: path.into(), before: Some(json!("x")), after: Some(json!("y")), class: UpdateClass::InPlace, rule: String::new() }
+        FieldChange {
+            path: path.into(),
+            before: Some(json!("x")),
+            after: Some(json!("y")),
+            class: UpdateClass::InPlace,
+            rule: String::new(),
+        }
     }
 
     #[test]
@@ -68,8 +77,11 @@ mod tests {
         let a = change("base_info.notice");
         let b = change("base_info.date_info.end_timestamp");
         let body = update_body(&desired, &[&a, &b]);
-        assert_eq!(body, json!({"base_info": {"notice": "n",
-            "date_info": {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 1, "end_timestamp": 9}}}));
+        assert_eq!(
+            body,
+            json!({"base_info": {"notice": "n",
+            "date_info": {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 1, "end_timestamp": 9}}})
+        );
     }
 
     #[test]
@@ -77,6 +89,9 @@ mod tests {
         let desired = Canonical::default();
         let mut c = change("base_info.service_phone");
         c.after = None;
-        assert_eq!(update_body(&desired, &[&c]), json!({"base_info": {"service_phone": ""}}));
+        assert_eq!(
+            update_body(&desired, &[&c]),
+            json!({"base_info": {"service_phone": ""}})
+        );
     }
 }

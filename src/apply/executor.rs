@@ -16,7 +16,7 @@ use crate::model::{Canonical, Card, ImageRef};
 use crate::plan::diff::{DiffContext, FieldChange, diff};
 use crate::plan::rules::UpdateClass;
 use crate::plan::{Action, Plan, ResourceChange};
-use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateBackend, StateFile};
+use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateSession};
 use crate::wechat::{ApiError, WeChatClient};
 
 /// How to apply.
@@ -82,9 +82,8 @@ fn now() -> i64 {
 
 struct Executor<'a> {
     client: &'a WeChatClient,
-    backend: &'a dyn StateBackend,
+    state: &'a StateSession,
     root: &'a Path,
-    state: Mutex<StateFile>,
     images: BTreeMap<String, LocalImage>,
     opts: ApplyOptions,
     report: Mutex<ApplyReport>,
@@ -97,16 +96,20 @@ struct ApplyResolver<'a> {
 
 impl Resolve for ApplyResolver<'_> {
     fn image_url(&self, image: &ImageRef) -> Resolved {
-        let uploaded: BTreeMap<String, String> = self
-            .exec
-            .state
-            .lock()
-            .map(|s| s.images.iter().map(|(k, v)| (k.clone(), v.url.clone())).collect())
-            .unwrap_or_default();
+        let uploaded: BTreeMap<String, String> = self.exec.state.read(|s| {
+            s.images
+                .iter()
+                .map(|(k, v)| (k.clone(), v.url.clone()))
+                .collect()
+        });
         resolve_image(image, &self.exec.images, &uploaded)
     }
     fn card_id(&self, address: &str) -> Resolved {
-        match self.exec.state.lock().ok().and_then(|s| s.resources.get(address).map(|r| r.card_id.clone())) {
+        match self
+            .exec
+            .state
+            .read(|s| s.resources.get(address).map(|r| r.card_id.clone()))
+        {
             Some(id) => Resolved::Known(id),
             None => Resolved::Pending(format!("card_id of {address}")),
         }
@@ -126,7 +129,13 @@ fn failure(address: &str, operation: &str, err: &ApiError) -> CardFailure {
 }
 
 fn local_failure(address: &str, operation: &str, message: impl Into<String>) -> CardFailure {
-    CardFailure { address: address.to_string(), operation: operation.to_string(), message: message.into(), errcode: None, outcome_unknown: false }
+    CardFailure {
+        address: address.to_string(),
+        operation: operation.to_string(),
+        message: message.into(),
+        errcode: None,
+        outcome_unknown: false,
+    }
 }
 
 /// Carries out `plan`.
@@ -145,40 +154,43 @@ fn local_failure(address: &str, operation: &str, message: impl Into<String>) -> 
 pub async fn apply_plan(
     plan: &Plan,
     client: &WeChatClient,
-    backend: &dyn StateBackend,
-    state: StateFile,
+    state: &StateSession,
     root: &Path,
     images: BTreeMap<String, LocalImage>,
     opts: ApplyOptions,
     progress: indicatif::ProgressBar,
-) -> (StateFile, ApplyReport) {
+) -> ApplyReport {
     let exec = Executor {
         client,
-        backend,
+        state,
         root,
-        state: Mutex::new(state),
         images,
         opts,
         report: Mutex::new(ApplyReport::default()),
         progress,
     };
-    let changing: Vec<&ResourceChange> = plan.resource_changes.iter().filter(|r| r.action.is_change()).collect();
+    let changing: Vec<&ResourceChange> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| r.action.is_change())
+        .collect();
     exec.progress.set_length(changing.len() as u64);
     exec.upload_images(&changing).await;
     for wave in waves(&changing) {
         let parallelism = exec.opts.parallelism.max(1);
-        let results: Vec<CardResult> = futures::stream::iter(wave.into_iter().map(|rc| exec.apply_one(rc)))
-            .buffer_unordered(parallelism)
-            .collect()
-            .await;
+        let results: Vec<CardResult> =
+            futures::stream::iter(wave.into_iter().map(|rc| exec.apply_one(rc)))
+                .buffer_unordered(parallelism)
+                .collect()
+                .await;
         if let Ok(mut report) = exec.report.lock() {
-            report.failures.extend(results.into_iter().filter_map(Result::err));
+            report
+                .failures
+                .extend(results.into_iter().filter_map(Result::err));
         }
     }
     exec.progress.finish_and_clear();
-    let state = exec.state.into_inner().unwrap_or_else(|p| p.into_inner());
-    let report = exec.report.into_inner().unwrap_or_else(|p| p.into_inner());
-    (state, report)
+    exec.report.into_inner().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Orders changes so a card is created (or replaced) before the cards that refer to it,
@@ -189,7 +201,8 @@ fn waves<'a>(changing: &[&'a ResourceChange]) -> Vec<Vec<&'a ResourceChange>> {
         .filter(|r| matches!(r.action, Action::Create | Action::Replace))
         .map(|r| r.address.as_str())
         .collect();
-    let by_addr: BTreeMap<&str, &ResourceChange> = changing.iter().map(|r| (r.address.as_str(), *r)).collect();
+    let by_addr: BTreeMap<&str, &ResourceChange> =
+        changing.iter().map(|r| (r.address.as_str(), *r)).collect();
     let mut level: BTreeMap<&str, usize> = BTreeMap::new();
     fn depth<'a>(
         a: &'a str,
@@ -231,7 +244,14 @@ fn waves<'a>(changing: &[&'a ResourceChange]) -> Vec<Vec<&'a ResourceChange>> {
 }
 
 impl<'a> Executor<'a> {
-    fn record_intent(&self, address: &str, op: OpKind, card_id: Option<&str>, fingerprint: String, detail: Value) -> Result<Uuid, CardFailure> {
+    fn record_intent(
+        &self,
+        address: &str,
+        op: OpKind,
+        card_id: Option<&str>,
+        fingerprint: String,
+        detail: Value,
+    ) -> Result<Uuid, CardFailure> {
         let pending = PendingOperation {
             id: Uuid::new_v4(),
             address: address.to_string(),
@@ -241,26 +261,31 @@ impl<'a> Executor<'a> {
             started_at: now(),
             detail,
         };
-        self.backend
-            .record_intent(&pending)
-            .map_err(|e| local_failure(address, op.as_str(), format!("could not record the intent in the state, nothing was sent: {e}")))?;
-        if let Ok(mut s) = self.state.lock() {
-            s.pending.push(pending.clone());
-        }
-        Ok(pending.id)
+        let id = pending.id;
+        self.state.begin(pending).map_err(|e| {
+            local_failure(
+                address,
+                op.as_str(),
+                format!("could not record the intent in the state, nothing was sent: {e}"),
+            )
+        })?;
+        Ok(id)
     }
 
-    fn record_outcome(&self, address: &str, op_id: Uuid, changes: Vec<Change>) -> Result<(), CardFailure> {
-        self.backend.record_outcome(op_id, &changes).map_err(|e| {
+    fn record_outcome(
+        &self,
+        address: &str,
+        op_id: Uuid,
+        changes: Vec<Change>,
+    ) -> Result<(), CardFailure> {
+        self.state.finish(op_id, changes).map_err(|e| {
             local_failure(address, "record", format!("the call succeeded but its outcome could not be recorded (the next run resolves it): {e}"))
-        })?;
-        if let Ok(mut s) = self.state.lock() {
-            s.pending.retain(|p| p.id != op_id);
-            for c in &changes {
-                s.apply_change(c);
-            }
-        }
-        Ok(())
+        })
+    }
+
+    /// The call was not made or changed nothing: the intent is closed.
+    fn record_abandoned(&self, op_id: Uuid) {
+        let _ = self.state.abandon(op_id);
     }
 
     fn warn(&self, msg: String) {
@@ -282,39 +307,64 @@ impl<'a> Executor<'a> {
                 continue;
             }
             for (_, img) in rc.desired.iter().flat_map(Card::images) {
-                if let crate::model::ImageKind::Local(p) = img.kind() {
-                    if let Some(h) = self.images.get(p) {
-                        let known = self.state.lock().map(|s| s.images.contains_key(&h.sha256)).unwrap_or(false);
-                        if !known {
-                            needed.insert(h.sha256.clone(), h.clone());
-                        }
+                if let crate::model::ImageKind::Local(p) = img.kind()
+                    && let Some(h) = self.images.get(p)
+                {
+                    let known = self.state.read(|s| s.images.contains_key(&h.sha256));
+                    if !known {
+                        needed.insert(h.sha256.clone(), h.clone());
                     }
                 }
             }
         }
-        let results: Vec<Result<(), CardFailure>> = futures::stream::iter(needed.into_values().map(|img| self.upload_one(img)))
-            .buffer_unordered(self.opts.parallelism.max(1))
-            .collect()
-            .await;
+        let results: Vec<Result<(), CardFailure>> =
+            futures::stream::iter(needed.into_values().map(|img| self.upload_one(img)))
+                .buffer_unordered(self.opts.parallelism.max(1))
+                .collect()
+                .await;
         if let Ok(mut r) = self.report.lock() {
-            r.failures.extend(results.into_iter().filter_map(Result::err));
+            r.failures
+                .extend(results.into_iter().filter_map(Result::err));
         }
     }
 
     async fn upload_one(&self, img: LocalImage) -> Result<(), CardFailure> {
         let addr = format!("image {}", img.path);
-        let bytes = std::fs::read(self.root.join(&img.path))
-            .map_err(|e| local_failure(&addr, "upload_image", format!("cannot read {}: {e}", img.path)))?;
+        let bytes = std::fs::read(self.root.join(&img.path)).map_err(|e| {
+            local_failure(
+                &addr,
+                "upload_image",
+                format!("cannot read {}: {e}", img.path),
+            )
+        })?;
         if sha256_hex(&bytes) != img.sha256 {
-            return Err(local_failure(&addr, "upload_image", format!("{} changed since the plan was made; plan again", img.path)));
+            return Err(local_failure(
+                &addr,
+                "upload_image",
+                format!("{} changed since the plan was made; plan again", img.path),
+            ));
         }
-        let file_name = Path::new(&img.path).file_name().and_then(|n| n.to_str()).unwrap_or("image.jpg").to_string();
-        let op = self.record_intent(&addr, OpKind::UploadImage, None, img.sha256.clone(), json!({ "file": img.path }))?;
+        let file_name = Path::new(&img.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("image.jpg")
+            .to_string();
+        let op = self.record_intent(
+            &addr,
+            OpKind::UploadImage,
+            None,
+            img.sha256.clone(),
+            json!({ "file": img.path }),
+        )?;
         match self.client.upload_image(bytes, &file_name).await {
             Ok(url) => {
                 let change = Change::PutImage {
                     sha256: img.sha256.clone(),
-                    image: ImageRecord { url, file: img.path.clone(), uploaded_at: now() },
+                    image: ImageRecord {
+                        url,
+                        file: img.path.clone(),
+                        uploaded_at: now(),
+                    },
                 };
                 self.record_outcome(&addr, op, vec![change])?;
                 self.count(|r| r.images_uploaded += 1);
@@ -322,31 +372,61 @@ impl<'a> Executor<'a> {
             }
             Err(e) => {
                 // An upload whose outcome is unknown costs nothing to repeat: forget it.
-                let _ = self.record_outcome(&addr, op, Vec::new());
+                self.record_abandoned(op);
                 Err(failure(&addr, "upload_image", &e))
             }
         }
     }
 
     fn resolved_canonical(&self, rc: &ResourceChange) -> Result<Canonical, CardFailure> {
-        let card = rc.desired.as_ref().ok_or_else(|| local_failure(&rc.address, "plan", "the plan has no desired content for this card"))?;
-        let canonical = desired_canonical(card, &ApplyResolver { exec: self }, rc.derived_title.clone());
+        let card = rc.desired.as_ref().ok_or_else(|| {
+            local_failure(
+                &rc.address,
+                "plan",
+                "the plan has no desired content for this card",
+            )
+        })?;
+        let canonical = desired_canonical(
+            card,
+            &ApplyResolver { exec: self },
+            rc.derived_title.clone(),
+        );
         if let Some((path, v)) = canonical.0.iter().find(|(_, v)| is_pending(v)) {
-            return Err(local_failure(&rc.address, "resolve", format!("{path} is still unknown ({v}); an earlier step failed")));
+            return Err(local_failure(
+                &rc.address,
+                "resolve",
+                format!("{path} is still unknown ({v}); an earlier step failed"),
+            ));
         }
         // A saved plan is applied exactly as reviewed: every value the plan showed must
         // be what is sent now (placeholders excepted).
         if let Some(planned) = &rc.after {
             for (path, v) in &planned.0 {
                 if !is_pending(v) && canonical.get(path) != Some(v) {
-                    return Err(local_failure(&rc.address, "verify", format!("{path} differs from the reviewed plan; plan again")));
+                    return Err(local_failure(
+                        &rc.address,
+                        "verify",
+                        format!(
+                            "{path} differs from the reviewed plan ({} now, {v} planned); plan again",
+                            canonical
+                                .get(path)
+                                .map(|x| x.to_string())
+                                .unwrap_or_default()
+                        ),
+                    ));
                 }
             }
         }
         Ok(canonical)
     }
 
-    fn resource_state(&self, rc: &ResourceChange, card_id: &str, canonical: &Canonical, status: Option<String>) -> ResourceState {
+    fn resource_state(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        canonical: &Canonical,
+        status: Option<String>,
+    ) -> ResourceState {
         ResourceState {
             card_id: card_id.to_string(),
             card_type: rc.card_type.clone().unwrap_or_default(),
@@ -360,10 +440,19 @@ impl<'a> Executor<'a> {
 
     async fn apply_one(&self, rc: &ResourceChange) -> CardResult {
         let result = match rc.action {
-            Action::Create => self.create(rc, None).await.map(|_| self.count(|r| r.created += 1)),
-            Action::Replace => self.replace(rc).await.map(|_| self.count(|r| r.replaced += 1)),
+            Action::Create => self
+                .create(rc, None)
+                .await
+                .map(|_| self.count(|r| r.created += 1)),
+            Action::Replace => self
+                .replace(rc)
+                .await
+                .map(|_| self.count(|r| r.replaced += 1)),
             Action::Update | Action::UpdateReview | Action::Stock => self.update(rc).await,
-            Action::Delete => self.delete(rc).await.map(|_| self.count(|r| r.deleted += 1)),
+            Action::Delete => self
+                .delete(rc)
+                .await
+                .map(|_| self.count(|r| r.deleted += 1)),
             Action::NoOp => Ok(()),
         };
         self.progress.inc(1);
@@ -372,25 +461,44 @@ impl<'a> Executor<'a> {
 
     /// Creates the card; `deposed` is the old card of a replacement, recorded in the same
     /// outcome so it cannot be lost.
-    async fn create(&self, rc: &ResourceChange, deposed: Option<(&str, ResourceState)>) -> Result<String, CardFailure> {
+    async fn create(
+        &self,
+        rc: &ResourceChange,
+        deposed: Option<(&str, ResourceState)>,
+    ) -> Result<String, CardFailure> {
         let canonical = self.resolved_canonical(rc)?;
-        let body = create_body(&canonical).ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
-        let op = self.record_intent(&rc.address, OpKind::Create, None, canonical.hash(), json!({ "content": canonical }))?;
+        let body = create_body(&canonical)
+            .ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
+        let op = self.record_intent(
+            &rc.address,
+            OpKind::Create,
+            None,
+            canonical.hash(),
+            json!({ "content": canonical }),
+        )?;
         let card_id = match self.client.create_card(&body).await {
             Ok(id) => id,
             Err(e) => {
                 if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    let _ = self.record_outcome(&rc.address, op, Vec::new());
+                    self.record_abandoned(op);
                 }
                 return Err(failure(&rc.address, "create", &e));
             }
         };
         let mut changes = vec![Change::PutResource {
             address: rc.address.clone(),
-            resource: self.resource_state(rc, &card_id, &canonical, Some(ReviewStatus::NotVerify.as_wire())),
+            resource: self.resource_state(
+                rc,
+                &card_id,
+                &canonical,
+                Some(ReviewStatus::NotVerify.as_wire()),
+            ),
         }];
         if let Some((addr, old)) = deposed {
-            changes.push(Change::PutResource { address: addr.to_string(), resource: old });
+            changes.push(Change::PutResource {
+                address: addr.to_string(),
+                resource: old,
+            });
         }
         self.record_outcome(&rc.address, op, changes)?;
         self.verify(rc, &card_id, &canonical, None).await;
@@ -398,12 +506,13 @@ impl<'a> Executor<'a> {
     }
 
     async fn replace(&self, rc: &ResourceChange) -> CardResult {
-        let old_id = rc.card_id.clone().ok_or_else(|| local_failure(&rc.address, "replace", "no current card_id"))?;
+        let old_id = rc
+            .card_id
+            .clone()
+            .ok_or_else(|| local_failure(&rc.address, "replace", "no current card_id"))?;
         let old_state = self
             .state
-            .lock()
-            .ok()
-            .and_then(|s| s.resources.get(&rc.address).cloned())
+            .read(|s| s.resources.get(&rc.address).cloned())
             .ok_or_else(|| local_failure(&rc.address, "replace", "the card is not in the state"))?;
         let deposed = deposed_address(&rc.address, &old_id);
         self.create(rc, Some((&deposed, old_state))).await?;
@@ -411,38 +520,71 @@ impl<'a> Executor<'a> {
     }
 
     async fn delete(&self, rc: &ResourceChange) -> CardResult {
-        let card_id = rc.card_id.clone().ok_or_else(|| local_failure(&rc.address, "delete", "no card_id"))?;
+        let card_id = rc
+            .card_id
+            .clone()
+            .ok_or_else(|| local_failure(&rc.address, "delete", "no card_id"))?;
         self.delete_card(&rc.address, &card_id).await
     }
 
     async fn delete_card(&self, address: &str, card_id: &str) -> CardResult {
-        let op = self.record_intent(address, OpKind::Delete, Some(card_id), card_id.to_string(), Value::Null)?;
+        let op = self.record_intent(
+            address,
+            OpKind::Delete,
+            Some(card_id),
+            card_id.to_string(),
+            Value::Null,
+        )?;
         match self.client.delete_card(card_id).await {
             Ok(()) => {}
             // Already gone (deleted outside cardform, or a retried delete): the goal holds.
             Err(e) if e.errcode() == Some(40073) => {}
             Err(e) => {
                 if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    let _ = self.record_outcome(address, op, Vec::new());
+                    self.record_abandoned(op);
                 }
                 return Err(failure(address, "delete", &e));
             }
         }
-        self.record_outcome(address, op, vec![Change::RemoveResource { address: address.to_string() }])
+        self.record_outcome(
+            address,
+            op,
+            vec![Change::RemoveResource {
+                address: address.to_string(),
+            }],
+        )
     }
 
     async fn update(&self, rc: &ResourceChange) -> CardResult {
-        let card_id = rc.card_id.clone().ok_or_else(|| local_failure(&rc.address, "update", "no card_id"))?;
+        let card_id = rc
+            .card_id
+            .clone()
+            .ok_or_else(|| local_failure(&rc.address, "update", "no card_id"))?;
         let canonical = self.resolved_canonical(rc)?;
         let card_type = rc.card_type.clone().unwrap_or_default();
         let type_key = crate::model::CardType::from_wire(&card_type)
             .map(|t| t.wire_key())
-            .ok_or_else(|| local_failure(&rc.address, "update", format!("unknown card type {card_type}")))?;
-        let updating: Vec<&FieldChange> = rc.changes.iter().filter(|c| c.class.updatable()).collect();
-        let mut status = self.state.lock().ok().and_then(|s| s.resources.get(&rc.address).and_then(|r| r.status.clone()));
+            .ok_or_else(|| {
+                local_failure(
+                    &rc.address,
+                    "update",
+                    format!("unknown card type {card_type}"),
+                )
+            })?;
+        let updating: Vec<&FieldChange> =
+            rc.changes.iter().filter(|c| c.class.updatable()).collect();
+        let mut status = self
+            .state
+            .read(|s| s.resources.get(&rc.address).and_then(|r| r.status.clone()));
         if !updating.is_empty() {
             let body = update_body(&canonical, &updating);
-            let op = self.record_intent(&rc.address, OpKind::Update, Some(&card_id), Canonical::flatten(&body).hash(), json!({ "body": body }))?;
+            let op = self.record_intent(
+                &rc.address,
+                OpKind::Update,
+                Some(&card_id),
+                Canonical::flatten(&body).hash(),
+                json!({ "body": body }),
+            )?;
             match self.client.update_card(&card_id, type_key, &body).await {
                 Ok(send_check) => {
                     let predicted = rc.action == Action::UpdateReview;
@@ -461,14 +603,19 @@ impl<'a> Executor<'a> {
                     // Record what is now applied: the updated units on top of the old content.
                     let changes = vec![Change::PutResource {
                         address: rc.address.clone(),
-                        resource: self.resource_state(rc, &card_id, &self.merge_applied(rc, &canonical, false), status.clone()),
+                        resource: self.resource_state(
+                            rc,
+                            &card_id,
+                            &self.merge_applied(rc, &canonical, false),
+                            status.clone(),
+                        ),
                     }];
                     self.record_outcome(&rc.address, op, changes)?;
                     self.count(|r| r.updated += 1);
                 }
                 Err(e) => {
                     if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                        let _ = self.record_outcome(&rc.address, op, Vec::new());
+                        self.record_abandoned(op);
                     }
                     return Err(failure(&rc.address, "update", &e));
                 }
@@ -485,37 +632,107 @@ impl<'a> Executor<'a> {
                     ),
                 ));
             }
-            let op = self.record_intent(&rc.address, OpKind::ModifyStock, Some(&card_id), format!("total={}", stock.to), json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }))?;
-            match self.client.modify_stock(&card_id, stock.delta).await {
-                Ok(()) => {
-                    let changes = vec![Change::PutResource {
-                        address: rc.address.clone(),
-                        resource: self.resource_state(rc, &card_id, &self.merge_applied(rc, &canonical, true), status.clone()),
-                    }];
-                    self.record_outcome(&rc.address, op, changes)?;
-                    self.count(|r| r.stock_changed += 1);
-                }
-                Err(e) => {
-                    if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                        let _ = self.record_outcome(&rc.address, op, Vec::new());
-                    }
-                    return Err(failure(&rc.address, "modifystock", &e));
-                }
-            }
+            let op = if stock.coin_purchase {
+                self.buy_stock(rc, &card_id, stock.delta).await?
+            } else {
+                self.change_stock(rc, &card_id, stock).await?
+            };
+            let changes = vec![Change::PutResource {
+                address: rc.address.clone(),
+                resource: self.resource_state(
+                    rc,
+                    &card_id,
+                    &self.merge_applied(rc, &canonical, true),
+                    status.clone(),
+                ),
+            }];
+            self.record_outcome(&rc.address, op, changes)?;
+            self.count(|r| r.stock_changed += 1);
         }
         self.verify(rc, &card_id, &canonical, Some(&updating)).await;
         Ok(())
     }
 
+    /// `modifystock` with the planned delta; returns the intent to close.
+    async fn change_stock(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        stock: &crate::plan::StockChange,
+    ) -> Result<Uuid, CardFailure> {
+        let op = self.record_intent(
+            &rc.address,
+            OpKind::ModifyStock,
+            Some(card_id),
+            format!("total={}", stock.to),
+            json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+        )?;
+        match self.client.modify_stock(card_id, stock.delta).await {
+            Ok(()) => Ok(op),
+            Err(e) => {
+                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                    self.record_abandoned(op);
+                }
+                Err(failure(&rc.address, "modifystock", &e))
+            }
+        }
+    }
+
+    /// Friends-coupon stock: a 券点 quote, then the (paid, irreversible) confirm.
+    /// Stock is declared as a total, so an unknown outcome is resolved by re-reading
+    /// `total_quantity`, never by buying twice.
+    async fn buy_stock(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        delta: i64,
+    ) -> Result<Uuid, CardFailure> {
+        let quantity = u64::try_from(delta).unwrap_or(0);
+        let quote = self
+            .client
+            .get_pay_price(card_id, quantity)
+            .await
+            .map_err(|e| failure(&rc.address, "getpayprice", &e))?;
+        let op = self.record_intent(
+            &rc.address,
+            OpKind::CoinConfirm,
+            Some(card_id),
+            quote.order_id.clone(),
+            json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
+        )?;
+        match self
+            .client
+            .confirm_pay(card_id, &quote.order_id, quantity)
+            .await
+        {
+            Ok(()) => {
+                self.warn(format!(
+                    "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; order {})",
+                    rc.address, quote.price, quote.free_coin, quote.pay_coin, quote.order_id
+                ));
+                Ok(op)
+            }
+            Err(e) => {
+                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                    self.record_abandoned(op);
+                }
+                Err(failure(&rc.address, "券点 confirm", &e))
+            }
+        }
+    }
+
     /// The applied content after a partial step: the old applied content with the
     /// updated units (or the stock) replaced by the desired ones. Once every step of
     /// the card succeeded this equals the desired content.
-    fn merge_applied(&self, rc: &ResourceChange, desired: &Canonical, stock_done: bool) -> Canonical {
+    fn merge_applied(
+        &self,
+        rc: &ResourceChange,
+        desired: &Canonical,
+        stock_done: bool,
+    ) -> Canonical {
         let old: Canonical = self
             .state
-            .lock()
-            .ok()
-            .and_then(|s| s.resources.get(&rc.address).map(|r| r.applied.clone()))
+            .read(|s| s.resources.get(&rc.address).map(|r| r.applied.clone()))
             .and_then(|v| serde_json::from_value(v).ok())
             .unwrap_or_default();
         let mut merged = desired.clone();
@@ -534,18 +751,30 @@ impl<'a> Executor<'a> {
 
     /// Reads the card back (the docs say to confirm every update with card/get) and
     /// reports fields WeChat did not take; records the live fingerprint and status.
-    async fn verify(&self, rc: &ResourceChange, card_id: &str, canonical: &Canonical, only: Option<&[&FieldChange]>) {
+    async fn verify(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        canonical: &Canonical,
+        only: Option<&[&FieldChange]>,
+    ) {
         let response = match self.client.get_card(card_id).await {
             Ok(r) => r,
             Err(e) => {
-                self.warn(format!("{}: could not read the card back to verify it: {e}", rc.address));
+                self.warn(format!(
+                    "{}: could not read the card back to verify it: {e}",
+                    rc.address
+                ));
                 return;
             }
         };
         let live = match normalise(card_id, &response) {
             Ok(Observed::Exists(live)) => live,
             Ok(Observed::Gone) => {
-                self.warn(format!("{}: card {card_id} reads back as deleted", rc.address));
+                self.warn(format!(
+                    "{}: card {card_id} reads back as deleted",
+                    rc.address
+                ));
                 return;
             }
             Err(e) => {
@@ -567,16 +796,19 @@ impl<'a> Executor<'a> {
             self.warn(format!(
                 "{}: WeChat did not take {} (read back with card/get); the next plan will show it",
                 rc.address,
-                left.iter().map(|c| c.path.as_str()).collect::<Vec<_>>().join(", ")
+                left.iter()
+                    .map(|c| c.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
-        if let Ok(mut s) = self.state.lock() {
-            if let Some(r) = s.resources.get_mut(&rc.address) {
-                if r.card_id == card_id {
-                    r.live_fingerprint = Some(live.content.hash());
-                    r.status = Some(live.status.as_wire());
-                }
+        self.state.edit(|s| {
+            if let Some(r) = s.resources.get_mut(&rc.address)
+                && r.card_id == card_id
+            {
+                r.live_fingerprint = Some(live.content.hash());
+                r.status = Some(live.status.as_wire());
             }
-        }
+        });
     }
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::model::{ImageKind, ImageRef};
 use crate::model::wire::Resolved;
+use crate::model::{ImageKind, ImageRef};
 
 /// A local image the plan needs, with the hash of its bytes when planned.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -38,7 +38,13 @@ pub fn hash_local_images<'a>(
             }
             let full = root.join(p);
             let bytes = std::fs::read(&full).map_err(|e| (full.clone(), e))?;
-            out.insert(p.to_string(), LocalImage { path: p.to_string(), sha256: sha256_hex(&bytes) });
+            out.insert(
+                p.to_string(),
+                LocalImage {
+                    path: p.to_string(),
+                    sha256: sha256_hex(&bytes),
+                },
+            );
         }
     }
     Ok(out)

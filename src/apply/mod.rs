@@ -3,8 +3,8 @@
 //! what changes; this stage only does it.
 
 mod body;
-pub mod images;
 mod executor;
+pub mod images;
 pub mod recover;
 
 pub use body::{update_body, update_unit};

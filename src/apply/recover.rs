@@ -16,7 +16,7 @@ use super::executor::deposed_address;
 use crate::live::{LiveCard, Observed, normalise};
 use crate::model::Canonical;
 use crate::plan::diff::{DiffContext, diff};
-use crate::state::{Change, OpKind, PendingOperation, ResourceState, StateBackend, StateFile};
+use crate::state::{Change, OpKind, PendingOperation, ResourceState, StateFile, StateSession};
 use crate::wechat::{ApiError, WeChatClient};
 
 /// How one pending operation was resolved.
@@ -28,7 +28,10 @@ pub enum Resolution {
     /// A create that did not happen: it will be planned again.
     NotCreated { address: String },
     /// Several live cards match: the user must choose.
-    Ambiguous { address: String, card_ids: Vec<String> },
+    Ambiguous {
+        address: String,
+        card_ids: Vec<String>,
+    },
     /// Not a create: the next plan reads the live card instead.
     Reread { address: String, op: String },
 }
@@ -36,15 +39,24 @@ pub enum Resolution {
 impl std::fmt::Display for Resolution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Resolution::Adopted { address, card_id } => write!(f, "{address}: an interrupted create did reach WeChat; adopted card {card_id}"),
-            Resolution::NotCreated { address } => write!(f, "{address}: an interrupted create never reached WeChat; it will be planned again"),
+            Resolution::Adopted { address, card_id } => write!(
+                f,
+                "{address}: an interrupted create did reach WeChat; adopted card {card_id}"
+            ),
+            Resolution::NotCreated { address } => write!(
+                f,
+                "{address}: an interrupted create never reached WeChat; it will be planned again"
+            ),
             Resolution::Ambiguous { address, card_ids } => write!(
                 f,
                 "{address}: an interrupted create matches {} live cards ({}); choose one with `cardform state resolve {address} --adopt CARD_ID` (and delete the others), or `--forget`",
                 card_ids.len(),
                 card_ids.join(", ")
             ),
-            Resolution::Reread { address, op } => write!(f, "{address}: an interrupted {op}; the plan re-reads the live card"),
+            Resolution::Reread { address, op } => write!(
+                f,
+                "{address}: an interrupted {op}; the plan re-reads the live card"
+            ),
         }
     }
 }
@@ -55,33 +67,46 @@ pub enum RecoverError {
     #[error("could not list the account's cards to resolve an interrupted create: {0}")]
     Api(#[from] ApiError),
     #[error("could not record the resolution in the state: {0}")]
-    State(String),
+    State(#[from] crate::state::StateError),
 }
 
-/// Resolves every pending operation in `state`, recording each resolution.
+/// The decision for one pending operation.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub op_id: uuid::Uuid,
+    pub resolution: Resolution,
+    /// What to record as its outcome; `None` leaves it pending (ambiguous).
+    pub changes: Option<Vec<Change>>,
+}
+
+/// Decides how to resolve every pending operation in `state`. Reads WeChat; writes
+/// nothing (plan shows the decisions, apply records them with [`record`]).
 ///
 /// # Guarantees
 /// A create whose outcome is unknown is never planned again while a live card might be
 /// its result: it is adopted, proven absent, or left pending (ambiguous) with a message.
 ///
 /// # Errors
-/// WeChat could not be read, or the state could not be written; nothing is lost: the
-/// intents stay pending for the next run.
-pub async fn resolve_pending(
+/// WeChat could not be read; nothing is lost: the intents stay pending.
+pub async fn decide(
     client: &WeChatClient,
-    backend: &dyn StateBackend,
-    state: &mut StateFile,
-    write: bool,
-) -> Result<Vec<Resolution>, RecoverError> {
+    state: &StateFile,
+) -> Result<Vec<Decision>, RecoverError> {
     if state.pending.is_empty() {
         return Ok(Vec::new());
     }
-    let pending: Vec<PendingOperation> = state.pending.clone();
-    let mut out = Vec::new();
-    let creates: Vec<&PendingOperation> = pending.iter().filter(|p| p.op == OpKind::Create).collect();
+    let creates: Vec<&PendingOperation> = state
+        .pending
+        .iter()
+        .filter(|p| p.op == OpKind::Create)
+        .collect();
     let mut candidates: Vec<LiveCard> = Vec::new();
     if !creates.is_empty() {
-        let known: BTreeSet<String> = state.resources.values().map(|r| r.card_id.clone()).collect();
+        let known: BTreeSet<String> = state
+            .resources
+            .values()
+            .map(|r| r.card_id.clone())
+            .collect();
         let earliest = creates.iter().map(|p| p.started_at).min().unwrap_or(0);
         for id in client.list_all_card_ids().await? {
             if known.contains(&id) {
@@ -97,24 +122,42 @@ pub async fn resolve_pending(
         }
     }
     let mut adopted: BTreeSet<String> = BTreeSet::new();
-    for op in &pending {
-        let resolution = if op.op == OpKind::Create {
-            let content: Canonical = op.detail.get("content").cloned().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+    let mut out = Vec::new();
+    for op in &state.pending {
+        let decision = if op.op == OpKind::Create {
+            let content: Canonical = op
+                .detail
+                .get("content")
+                .cloned()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
             let friends = content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
-            let ctx = DiffContext { friends, title_is_derived: friends };
+            let ctx = DiffContext {
+                friends,
+                title_is_derived: friends,
+            };
             let matches: Vec<&LiveCard> = candidates
                 .iter()
                 .filter(|c| !adopted.contains(&c.card_id))
-                .filter(|c| !content.0.is_empty() && diff(&content, &c.content, None, ctx).0.iter().all(|f| f.class == crate::plan::rules::UpdateClass::Local))
+                .filter(|c| {
+                    !content.0.is_empty()
+                        && diff(&content, &c.content, None, ctx)
+                            .0
+                            .iter()
+                            .all(|f| f.class == crate::plan::rules::UpdateClass::Local)
+                })
                 .collect();
             match matches.as_slice() {
                 [one] => {
                     adopted.insert(one.card_id.clone());
                     let mut changes = Vec::new();
-                    if let Some(old) = state.resources.get(&op.address) {
-                        if old.card_id != one.card_id {
-                            changes.push(Change::PutResource { address: deposed_address(&op.address, &old.card_id), resource: old.clone() });
-                        }
+                    if let Some(old) = state.resources.get(&op.address)
+                        && old.card_id != one.card_id
+                    {
+                        changes.push(Change::PutResource {
+                            address: deposed_address(&op.address, &old.card_id),
+                            resource: old.clone(),
+                        });
                     }
                     changes.push(Change::PutResource {
                         address: op.address.clone(),
@@ -128,31 +171,69 @@ pub async fn resolve_pending(
                             updated_at: chrono::Utc::now().timestamp(),
                         },
                     });
-                    finish(backend, state, op, changes, write)?;
-                    Resolution::Adopted { address: op.address.clone(), card_id: one.card_id.clone() }
+                    Decision {
+                        op_id: op.id,
+                        resolution: Resolution::Adopted {
+                            address: op.address.clone(),
+                            card_id: one.card_id.clone(),
+                        },
+                        changes: Some(changes),
+                    }
                 }
-                [] => {
-                    finish(backend, state, op, Vec::new(), write)?;
-                    Resolution::NotCreated { address: op.address.clone() }
-                }
-                many => Resolution::Ambiguous { address: op.address.clone(), card_ids: many.iter().map(|c| c.card_id.clone()).collect() },
+                [] => Decision {
+                    op_id: op.id,
+                    resolution: Resolution::NotCreated {
+                        address: op.address.clone(),
+                    },
+                    changes: Some(Vec::new()),
+                },
+                many => Decision {
+                    op_id: op.id,
+                    resolution: Resolution::Ambiguous {
+                        address: op.address.clone(),
+                        card_ids: many.iter().map(|c| c.card_id.clone()).collect(),
+                    },
+                    changes: None,
+                },
             }
         } else {
-            finish(backend, state, op, Vec::new(), write)?;
-            Resolution::Reread { address: op.address.clone(), op: op.op.as_str().to_string() }
+            Decision {
+                op_id: op.id,
+                resolution: Resolution::Reread {
+                    address: op.address.clone(),
+                    op: op.op.as_str().to_string(),
+                },
+                changes: Some(Vec::new()),
+            }
         };
-        out.push(resolution);
+        out.push(decision);
     }
     Ok(out)
 }
 
-fn finish(backend: &dyn StateBackend, state: &mut StateFile, op: &PendingOperation, changes: Vec<Change>, write: bool) -> Result<(), RecoverError> {
-    if write {
-        backend.record_outcome(op.id, &changes).map_err(|e| RecoverError::State(e.to_string()))?;
+/// Applies decisions to an in-memory copy (what plan shows).
+pub fn apply_in_memory(state: &mut StateFile, decisions: &[Decision]) {
+    for d in decisions {
+        if let Some(changes) = &d.changes {
+            state.pending.retain(|p| p.id != d.op_id);
+            for c in changes {
+                state.apply_change(c);
+            }
+        }
     }
-    state.pending.retain(|p| p.id != op.id);
-    for c in &changes {
-        state.apply_change(c);
+}
+
+/// Records decisions durably (what apply does before planning).
+///
+/// # Errors
+/// The state could not be written; unrecorded decisions stay pending.
+pub fn record(session: &StateSession, decisions: &[Decision]) -> Result<(), RecoverError> {
+    for d in decisions {
+        match &d.changes {
+            Some(changes) if changes.is_empty() => session.abandon(d.op_id)?,
+            Some(changes) => session.finish(d.op_id, changes.clone())?,
+            None => {}
+        }
     }
     Ok(())
 }

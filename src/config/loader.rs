@@ -805,6 +805,21 @@ fn locate_findings(
     }
 }
 
+/// Reads only `cardform.toml`: for commands that do not need the card files (applying
+/// a saved plan, which carries its own desired content; import).
+///
+/// # Errors
+/// [`ConfigError::Invalid`] with the file's diagnostics.
+pub fn load_project_config(dir: &Path) -> Result<ProjectConfig, ConfigError> {
+    let mut diags = Vec::new();
+    let parsed = read_text(dir, Path::new(PROJECT_FILE), &mut diags)
+        .and_then(|text| load_project_file(&text, &mut diags));
+    match parsed {
+        Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok(c),
+        _ => Err(ConfigError::Invalid { diagnostics: diags }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ mod source;
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use loader::{
     CARDS_DIR, DesiredCard, PROJECT_FILE, Project, load_in_memory, load_project, load_project_at,
+    load_project_config,
 };
 pub use project::*;
 pub use schema::{

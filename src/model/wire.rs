@@ -35,11 +35,15 @@ pub trait Resolve {
     fn card_id(&self, address: &str) -> Resolved;
 }
 
-/// Whether a canonical value is a placeholder for something not known until apply.
+/// Whether a canonical value is, or contains, a placeholder for something not known
+/// until apply (an image inside a list, a card_id inside consume_share_card_list).
 pub fn is_pending(value: &Value) -> bool {
-    value
-        .as_str()
-        .is_some_and(|s| s.starts_with(KNOWN_AFTER_APPLY))
+    match value {
+        Value::String(s) => s.starts_with(KNOWN_AFTER_APPLY),
+        Value::Array(items) => items.iter().any(is_pending),
+        Value::Object(map) => map.values().any(is_pending),
+        _ => false,
+    }
 }
 
 /// The paths cardform manages that are not sent to WeChat.
@@ -60,12 +64,11 @@ pub fn desired_canonical(
     // Timestamps: WeChat wants Unix seconds.
     if let Some(date) = body.pointer_mut("/base_info/date_info") {
         for key in ["begin_timestamp", "end_timestamp"] {
-            if let Some(v) = date.get_mut(key) {
-                if let Some(s) = v.as_str() {
-                    if let Ok(t) = super::Timestamp::parse(s) {
-                        *v = json!(t.seconds());
-                    }
-                }
+            if let Some(v) = date.get_mut(key)
+                && let Some(s) = v.as_str()
+                && let Ok(t) = super::Timestamp::parse(s)
+            {
+                *v = json!(t.seconds());
             }
         }
     }
@@ -74,22 +77,22 @@ pub fn desired_canonical(
         *v = resolve.image_url(&card.base_info.logo_url).into_value();
     }
     if let Some(adv) = &card.advanced_info {
-        if let Some(abs) = &adv.abstract_info {
-            if let Some(v) = body.pointer_mut("/advanced_info/abstract/icon_url_list") {
-                *v = Value::Array(
-                    abs.icon_url_list
-                        .iter()
-                        .map(|i| resolve.image_url(i).into_value())
-                        .collect(),
-                );
-            }
+        if let Some(abs) = &adv.abstract_info
+            && let Some(v) = body.pointer_mut("/advanced_info/abstract/icon_url_list")
+        {
+            *v = Value::Array(
+                abs.icon_url_list
+                    .iter()
+                    .map(|i| resolve.image_url(i).into_value())
+                    .collect(),
+            );
         }
-        if let Some(list) = &adv.text_image_list {
-            if let Some(Value::Array(items)) = body.pointer_mut("/advanced_info/text_image_list") {
-                for (item, ti) in items.iter_mut().zip(list) {
-                    if let Some(v) = item.get_mut("image_url") {
-                        *v = resolve.image_url(&ti.image_url).into_value();
-                    }
+        if let Some(list) = &adv.text_image_list
+            && let Some(Value::Array(items)) = body.pointer_mut("/advanced_info/text_image_list")
+        {
+            for (item, ti) in items.iter_mut().zip(list) {
+                if let Some(v) = item.get_mut("image_url") {
+                    *v = resolve.image_url(&ti.image_url).into_value();
                 }
             }
         }
@@ -110,10 +113,29 @@ pub fn desired_canonical(
             }
         }
     }
-    if let Some(title) = derived_title {
-        if let Some(Value::Object(base)) = body.get_mut("base_info") {
-            base.insert("title".into(), Value::String(title));
-        }
+    if let Some(title) = derived_title
+        && let Some(Value::Object(base)) = body.get_mut("base_info")
+    {
+        base.insert("title".into(), Value::String(title));
+    }
+    // WeChat's create table requires `gift` on every GIFT card; friends GIFT coupons
+    // describe the item as gift_name + gift_num + gift_unit (reference §3.2), so the
+    // item text is built from them when the user did not write one.
+    if card.card_type == CardType::Gift
+        && card.gift.is_none()
+        && let Some(name) = &card.gift_name
+        && let Value::Object(map) = &mut body
+    {
+        let num = card.gift_num.map(|n| n.to_string()).unwrap_or_default();
+        let unit = card
+            .gift_unit
+            .as_ref()
+            .map(|u| u.as_str().to_string())
+            .unwrap_or_default();
+        map.insert(
+            "gift".into(),
+            Value::String(format!("{}{num}{unit}", name.as_str())),
+        );
     }
     let mut canonical = Canonical::flatten(&body);
     canonical.insert(
@@ -126,7 +148,7 @@ pub fn desired_canonical(
     canonical
 }
 
-/// The `card/create` body for canonical content: `{"card": {"card_type", "<type>": {…}}}`.
+/// The card object `card/create` wraps in `{"card": …}`: `{"card_type", "<type>": {…}}`.
 pub fn create_body(canonical: &Canonical) -> Option<Value> {
     let card_type = CardType::from_wire(canonical.get("card_type")?.as_str()?)?;
     let mut inner = canonical.clone();
@@ -138,7 +160,7 @@ pub fn create_body(canonical: &Canonical) -> Option<Value> {
     let mut card = serde_json::Map::new();
     card.insert("card_type".into(), Value::String(card_type.as_str().into()));
     card.insert(card_type.wire_key().into(), inner.unflatten());
-    Some(json!({ "card": Value::Object(card) }))
+    Some(Value::Object(card))
 }
 
 #[cfg(test)]
@@ -237,10 +259,7 @@ mod tests {
             c.get("base_info.logo_url").unwrap_or(&Value::Null)
         ));
         let body = create_body(&c).unwrap_or(Value::Null);
-        assert_eq!(
-            body["card"]["cash"]["base_info"]["sku"]["quantity"],
-            json!(100)
-        );
-        assert_eq!(body["card"]["card_type"], json!("CASH"));
+        assert_eq!(body["cash"]["base_info"]["sku"]["quantity"], json!(100));
+        assert_eq!(body["card_type"], json!("CASH"));
     }
 }

@@ -157,13 +157,13 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
     }
     if inputs.refresh_only {
         for rc in &changes {
-            if rc.notes.iter().any(|n| n.starts_with(DELETED_OUTSIDE)) {
-                if let Some(st) = inputs.state.get(&rc.address) {
-                    errors.push(PlanError::DeletedOutside {
-                        address: rc.address.clone(),
-                        card_id: st.card_id.clone(),
-                    });
-                }
+            if rc.notes.iter().any(|n| n.starts_with(DELETED_OUTSIDE))
+                && let Some(st) = inputs.state.get(&rc.address)
+            {
+                errors.push(PlanError::DeletedOutside {
+                    address: rc.address.clone(),
+                    card_id: st.card_id.clone(),
+                });
             }
         }
         for rc in &mut changes {

@@ -236,7 +236,7 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
         Action::Create => {
             if let Some(after) = &rc.after {
                 for (path, v) in &after.0 {
-                    let _ = writeln!(out, "      {} {path} = {}", p.green("+"), show(v));
+                    let _ = writeln!(out, "      {} {path} = {}", p.green("+"), show_at(path, v));
                 }
             }
             if let Some(t) = &rc.derived_title {
@@ -251,7 +251,7 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
             if let Some(before) = &rc.before {
                 for key in ["card_type", "base_info.brand_name", "base_info.title"] {
                     if let Some(v) = before.get(key) {
-                        let _ = writeln!(out, "      {} {key} = {}", p.red("-"), show(v));
+                        let _ = writeln!(out, "      {} {key} = {}", p.red("-"), show_at(key, v));
                     }
                 }
             }
@@ -317,42 +317,63 @@ fn write_field(
         _ => p.dim(&comment),
     };
     let sym = p.yellow(&sym.to_string());
-    if let (Some(Value::String(a)), Some(Value::String(b))) = (&f.before, &f.after) {
-        if is_long(a) || is_long(b) {
-            let _ = writeln!(out, "{indent}  {sym} {} = <<-EOT {comment}", f.path);
-            let diff = similar::TextDiff::from_lines(a.as_str(), b.as_str());
-            for change in diff.iter_all_changes() {
-                let line = change.value().trim_end_matches('\n');
-                let rendered = match change.tag() {
-                    similar::ChangeTag::Delete => p.red(&format!("- {line}")),
-                    similar::ChangeTag::Insert => p.green(&format!("+ {line}")),
-                    similar::ChangeTag::Equal => format!("  {line}"),
-                };
-                let _ = writeln!(out, "{indent}      {rendered}");
-            }
-            let _ = writeln!(out, "{indent}    EOT");
-            return;
+    if let (Some(Value::String(a)), Some(Value::String(b))) = (&f.before, &f.after)
+        && (is_long(a) || is_long(b))
+    {
+        let head = format!("{indent}  {sym} {} = <<-EOT {comment}", f.path);
+        let _ = writeln!(out, "{}", head.trim_end());
+        // Compare whole lines: a last line without "\n" is still the same line.
+        let (a, b) = (
+            format!("{}\n", a.trim_end_matches('\n')),
+            format!("{}\n", b.trim_end_matches('\n')),
+        );
+        let diff = similar::TextDiff::from_lines(a.as_str(), b.as_str());
+        for change in diff.iter_all_changes() {
+            let line = change.value().trim_end_matches('\n');
+            let rendered = match change.tag() {
+                similar::ChangeTag::Delete => p.red(&format!("- {line}")),
+                similar::ChangeTag::Insert => p.green(&format!("+ {line}")),
+                similar::ChangeTag::Equal => format!("  {line}"),
+            };
+            let _ = writeln!(out, "{indent}      {rendered}");
         }
+        let _ = writeln!(out, "{indent}    EOT");
+        return;
     }
     let before = f
         .before
         .as_ref()
-        .map(show)
+        .map(|v| show_at(&f.path, v))
         .unwrap_or_else(|| "(absent)".into());
     let after = f
         .after
         .as_ref()
-        .map(show)
+        .map(|v| show_at(&f.path, v))
         .unwrap_or_else(|| "(cleared)".into());
-    let _ = writeln!(
-        out,
-        "{indent}  {sym} {} = {before} -> {after} {comment}",
-        f.path
-    );
+    let line = format!("{indent}  {sym} {} = {before} -> {after} {comment}", f.path);
+    let _ = writeln!(out, "{}", line.trim_end());
 }
 
 fn is_long(s: &str) -> bool {
     s.contains('\n') || s.chars().count() > 60
+}
+
+/// A value at `path` as the plan shows it: timestamps as Beijing datetimes, amounts in
+/// fen with yuan beside them.
+pub fn show_at(path: &str, v: &Value) -> String {
+    if path.ends_with("_timestamp")
+        && let Some(secs) = v.as_i64()
+    {
+        return format!("{} ({secs})", crate::model::Timestamp(secs));
+    }
+    if matches!(
+        path,
+        "least_cost" | "reduce_cost" | "advanced_info.use_condition.least_cost"
+    ) && let Some(fen) = v.as_u64()
+    {
+        return format!("{fen} (¥{}.{:02})", fen / 100, fen % 100);
+    }
+    show(v)
 }
 
 /// A value as the plan shows it.

@@ -153,6 +153,13 @@ pub const ERRCODES: &[ErrCode] = &[
         "check the validity window",
     ),
     row(
+        40097,
+        "invalid args",
+        "a parameter is out of range (emulator: batchget count over 50, whitelist over 10, 券点 order problems)",
+        Permanent,
+        "fix the request; report a bug if cardform sent it",
+    ),
+    row(
         40099,
         "invalid code, this code has consumed",
         "code already consumed",
@@ -223,6 +230,13 @@ pub const ERRCODES: &[ErrCode] = &[
         "set the environment variable named in cardform.toml to the AppSecret",
     ),
     row(
+        41005,
+        "media data missing",
+        "no image in the upload (multipart field `buffer`)",
+        Permanent,
+        "report a bug: cardform sent an upload without the image",
+    ),
+    row(
         41011,
         "missing required fields",
         "a required field is missing (errmsg names it)",
@@ -242,6 +256,20 @@ pub const ERRCODES: &[ErrCode] = &[
         "the access token expired",
         Auth,
         "cardform refreshes the token once; if it persists, check the token source",
+    ),
+    row(
+        43001,
+        "require GET method",
+        "this API takes GET",
+        Permanent,
+        "report a bug: wrong HTTP method",
+    ),
+    row(
+        43002,
+        "require POST method",
+        "this API takes POST",
+        Permanent,
+        "report a bug: wrong HTTP method",
     ),
     row(
         44002,

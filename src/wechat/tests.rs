@@ -702,3 +702,114 @@ async fn parallelism_bounds_requests_in_flight() {
     assert_eq!(client.calls_made(), 9);
     assert_eq!(client.in_flight_peak(), 2);
 }
+
+/// A `MakeWriter` that appends every log line to a shared buffer.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
+    type Writer = LogBuffer;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Every log line at every level, from cardform and its HTTP stack, during token
+/// fetches, refreshes, retries and failures, is free of the canary secret and token.
+#[tokio::test]
+async fn logs_never_contain_secrets_or_tokens() {
+    const SECRET: &str = "CANARYSECRET-log";
+    let logs = LogBuffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    // tracing caches callsite interest process-wide; a test on another thread without a
+    // subscriber can pin a callsite to "never". A second, always-interested dispatcher
+    // kept alive for the test plus a rebuild keeps every callsite live for this capture.
+    let anchor = tracing::Dispatch::new(tracing_subscriber::registry());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+
+    let mock = Mock::start("CANARYTOKEN").await;
+    mock.default_reply("/card/get", Reply::Json(card_answer()));
+    let client = mock.client(SECRET);
+    assert!(client.get_card(CARD).await.is_ok());
+    mock.expire_token();
+    mock.script(
+        "/card/get",
+        vec![err(-1, "system error rid: 1"), Reply::DropMidBody],
+    );
+    assert!(client.get_card(CARD).await.is_ok());
+    mock.script("/card/get", vec![err(40073, "invalid card id")]);
+    assert!(client.get_card(CARD).await.is_err());
+    let classic = ClientConfig {
+        token: TokenSource::Classic {
+            secret_env: "X".into(),
+        },
+        ..mock.config(SECRET)
+    };
+    let classic = WeChatClient::new(classic).expect("client");
+    assert!(classic.get_card(CARD).await.is_ok());
+
+    drop(anchor);
+    let text = logs
+        .0
+        .lock()
+        .map(|v| String::from_utf8_lossy(&v).to_string())
+        .unwrap_or_default();
+    assert!(text.contains("wechat request"), "nothing logged: {text}");
+    for line in text.lines() {
+        assert!(
+            !line.contains("CANARYSECRET"),
+            "secret in a log line: {line}"
+        );
+        assert!(!line.contains("CANARYTOKEN"), "token in a log line: {line}");
+    }
+}
+
+/// Throughput of the client alone (mock answers instantly). A measurement, not an
+/// assertion: `cargo test --lib wechat::tests::bench -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run by hand"]
+async fn bench_thousand_gets() {
+    let mock = Mock::start("tok").await;
+    mock.default_reply("/card/get", Reply::Json(card_answer()));
+    for parallelism in [1usize, 4, 16, 64] {
+        let mut cfg = mock.config("s");
+        cfg.parallelism = parallelism;
+        let client = Arc::new(WeChatClient::new(cfg).expect("client"));
+        let start = std::time::Instant::now();
+        let tasks: Vec<_> = (0..1000)
+            .map(|_| {
+                let c = client.clone();
+                tokio::spawn(async move { c.get_card(CARD).await.is_ok() })
+            })
+            .collect();
+        let mut ok = 0;
+        for t in tasks {
+            if matches!(t.await, Ok(true)) {
+                ok += 1;
+            }
+        }
+        println!(
+            "parallelism {parallelism:>3}: 1000 card/get in {:?} ({ok} ok, {} HTTP requests, peak in flight {})",
+            start.elapsed(),
+            client.calls_made(),
+            client.in_flight_peak()
+        );
+    }
+}

@@ -10,8 +10,8 @@ use assert_cmd::cargo::CommandCargoExt;
 
 /// A tiny but real JPEG (SOI, JFIF APP0, EOI) — enough for magic-byte checks.
 pub const TINY_JPEG: &[u8] = &[
-    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-    0x00, 0xFF, 0xD9,
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+    0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9,
 ];
 
 /// A project folder in a temp dir.
@@ -70,24 +70,30 @@ fixed_begin_term = 0
 impl TestProject {
     /// A sandbox project with [`SAMPLE_CARDS`].
     pub fn sandbox() -> TestProject {
-        TestProject::with(r#"endpoint = "sandbox"
+        TestProject::with(
+            r#"endpoint = "sandbox"
 
 [account]
 appid = "wxsandbox"
-"#, SAMPLE_CARDS)
+"#,
+            SAMPLE_CARDS,
+        )
     }
 
     /// A project against an external endpoint.
     pub fn external(endpoint: &str) -> TestProject {
         TestProject::with(
-            &format!("endpoint = \"{endpoint}\"\n\n[account]\nappid = \"wxsandbox\"\n\n[limits]\ntimeout_seconds = 5\n"),
+            &format!(
+                "endpoint = \"{endpoint}\"\n\n[account]\nappid = \"wxsandbox\"\n\n[limits]\ntimeout_seconds = 5\n"
+            ),
             SAMPLE_CARDS,
         )
     }
 
     pub fn with(project_toml: &str, cards: &str) -> TestProject {
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("cardform.toml"), project_toml).expect("write cardform.toml");
+        std::fs::write(dir.path().join("cardform.toml"), project_toml)
+            .expect("write cardform.toml");
         std::fs::create_dir_all(dir.path().join("cards")).expect("cards dir");
         std::fs::create_dir_all(dir.path().join("assets")).expect("assets dir");
         std::fs::write(dir.path().join("assets/logo.jpg"), TINY_JPEG).expect("logo");
@@ -106,7 +112,11 @@ appid = "wxsandbox"
     /// Replaces `from` with `to` in the card file (exactly once).
     pub fn edit(&self, from: &str, to: &str) {
         let text = std::fs::read_to_string(self.cards_file()).expect("read cards");
-        assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in the card file");
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` must occur once in the card file"
+        );
         std::fs::write(self.cards_file(), text.replacen(from, to, 1)).expect("write cards");
     }
 
@@ -122,7 +132,8 @@ appid = "wxsandbox"
     }
 
     pub fn state(&self) -> serde_json::Value {
-        let text = std::fs::read_to_string(self.path().join("state/cardform.state.json")).expect("state file");
+        let text = std::fs::read_to_string(self.path().join("state/cardform.state.json"))
+            .expect("state file");
         serde_json::from_str(&text).expect("state JSON")
     }
 }
@@ -130,7 +141,9 @@ appid = "wxsandbox"
 /// The cardform binary with a clean, colourless environment.
 pub fn cardform() -> Command {
     let mut c = Command::cargo_bin("cardform").expect("binary");
-    c.env("NO_COLOR", "1").env_remove("RUST_LOG").env("CARDFORM_APPSECRET", "sandbox-secret");
+    c.env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .env("CARDFORM_APPSECRET", "sandbox-secret");
     c
 }
 
@@ -154,7 +167,11 @@ pub fn run_cmd(cmd: &mut Command) -> Output {
 impl Output {
     #[track_caller]
     pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -187,17 +204,37 @@ impl Emulator {
             .expect("spawn emulator");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("listening line");
-        let url = line.trim().strip_prefix("listening on ").expect("listening on …").to_string();
-        Emulator { child, url, data: data.to_path_buf(), _dir: None }
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("listening line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("listening on …")
+            .to_string();
+        Emulator {
+            child,
+            url,
+            data: data.to_path_buf(),
+            _dir: None,
+        }
     }
 
     /// GET/POST on the admin API.
-    pub fn admin(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+    pub fn admin(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
         block_on(async {
             let client = reqwest::Client::new();
             let url = format!("{}{path}", self.url);
-            let req = if method == "GET" { client.get(url) } else { client.post(url).json(&body.unwrap_or_default()) };
+            let req = if method == "GET" {
+                client.get(url)
+            } else {
+                client.post(url).json(&body.unwrap_or_default())
+            };
             let resp = req.send().await.expect("admin call");
             resp.json::<serde_json::Value>().await.unwrap_or_default()
         })
@@ -216,7 +253,10 @@ impl Emulator {
                 .json()
                 .await
                 .expect("token json");
-            let token = token["access_token"].as_str().expect("access_token").to_string();
+            let token = token["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_string();
             client
                 .post(format!("{}{path}?access_token={token}", self.url))
                 .json(&body)
@@ -238,7 +278,11 @@ impl Drop for Emulator {
 }
 
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
 }
 
 /// Insta filters that hide card_ids and times.
