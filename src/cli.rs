@@ -238,6 +238,9 @@ pub struct EmulatorArgs {
     /// A fault rule (see README, "Fault rules"); repeatable.
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<String>,
+    /// A per-path quota, PATH=DAILY or PATH=DAILY/PER_MINUTE (e.g. /card/get=1000/60); repeatable.
+    #[arg(long = "quota", value_name = "PATH=DAILY[/PER_MINUTE]")]
+    pub quotas: Vec<String>,
 }
 
 /// Parses `30s`, `2m`, `500ms`, `1h` or plain seconds.

@@ -5,11 +5,15 @@
 //! → `apply` (carry out, journaled) → `state` (what was applied). `wechat` is the HTTP
 //! client, `emulator` a faithful local WeChat, `commands` the thin CLI layer.
 
+pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod emulator;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod plan;
+pub mod session;
 pub mod state;
 pub mod wechat;

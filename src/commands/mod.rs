@@ -4,9 +4,17 @@
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
+pub mod apply;
+pub mod emulator;
 pub mod force_unlock;
+pub mod import;
+mod output;
+pub mod plan;
+mod project;
 pub mod rules;
+pub mod schema;
 pub mod state;
+pub mod validate;
 
 /// Runs the parsed command line.
 ///
@@ -15,25 +23,13 @@ pub mod state;
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Rules(args) => rules::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Apply(args) => apply::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Validate(args) => validate::run(&args),
         Command::State(cmd) => state::run(&cmd),
         Command::ForceUnlock(args) => force_unlock::run(&args),
-        other => Err(miette::miette!(
-            "`{}` is not available in this build yet",
-            command_name(&other)
-        )),
-    }
-}
-
-fn command_name(c: &Command) -> &'static str {
-    match c {
-        Command::Validate(_) => "validate",
-        Command::Schema(_) => "schema",
-        Command::Plan(_) => "plan",
-        Command::Apply(_) => "apply",
-        Command::Import(_) => "import",
-        Command::State(_) => "state",
-        Command::ForceUnlock(_) => "force-unlock",
-        Command::Rules(_) => "rules",
-        Command::Emulator(_) => "emulator",
+        Command::Emulator(args) => emulator::run(&args),
     }
 }

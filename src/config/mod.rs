@@ -1,6 +1,24 @@
 //! Reads a project folder: TOML files → typed desired cards, with the JSON-Schema
 //! check and the semantic rules. Never touches the network.
+//!
+//! Pipeline (see [`load_project`]): parse TOML (syntax errors with line:col) → JSON
+//! value → JSON-Schema validation against the schema generated from the model (every
+//! error, located via toml's spans; unknown keys suggest the nearest known one) →
+//! serde into [`crate::model::Card`] → the semantic rules of [`rules`].
 
+mod diagnostic;
+mod loader;
 mod project;
+pub mod rules;
+mod schema;
+mod source;
 
+pub use diagnostic::{ConfigError, Diagnostic, Severity};
+pub use loader::{
+    CARDS_DIR, DesiredCard, PROJECT_FILE, Project, load_in_memory, load_project, load_project_at,
+    load_project_config,
+};
 pub use project::*;
+pub use schema::{
+    ADDRESS_PATTERN, CardFile, card_file_schema, combined_schema, is_valid_address, project_schema,
+};

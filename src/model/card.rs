@@ -119,7 +119,7 @@ pub struct BaseInfo {
     pub logo_url: ImageRef,
     /// How the code is shown: CODE_TYPE_TEXT, _BARCODE, _QRCODE, _ONLY_QRCODE, _ONLY_BARCODE or _NONE.
     pub code_type: CodeType,
-    /// Merchant name, ≤ 36 bytes (12 汉字; friends coupons 12 bytes… see rules). Immutable: a change replaces the card.
+    /// Merchant name, ≤ 36 UTF-8 bytes (12 汉字; CJK counts 3, ASCII 1). Immutable: a change replaces the card.
     pub brand_name: WxStr<36>,
     /// Card name, ≤ 27 bytes (9 汉字). Derived by WeChat for friends CASH/GIFT coupons. Immutable on coupons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,9 +129,9 @@ pub struct BaseInfo {
     pub sub_title: Option<WxStr<54>>,
     /// Background colour by palette name (Color010…Color102). Change triggers re-review.
     pub color: Color,
-    /// One-line usage hint, ≤ 48 bytes (16 汉字; friends coupons 12). Change triggers re-review.
+    /// One-line usage hint, ≤ 48 UTF-8 bytes (16 汉字; friends coupons ≤ 36 bytes, 12 汉字). Change triggers re-review.
     pub notice: WxStr<48>,
-    /// Usage instructions, ≤ 3072 bytes (1024 汉字; friends coupons 1000). Change triggers re-review.
+    /// Usage instructions, ≤ 3072 UTF-8 bytes (1024 汉字; friends coupons ≤ 3000 bytes, 1000 汉字). Change triggers re-review.
     pub description: WxStr<3072>,
     /// Stock.
     pub sku: Sku,
@@ -158,7 +158,7 @@ pub struct BaseInfo {
     /// Third-party source name, ≤ 36 bytes. Not updatable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<WxStr<36>>,
-    /// Top-centre button text, ≤ 18 bytes (friends coupons 9 汉字… see rules).
+    /// Top-centre button text, shown while the card is usable; ≤ 18 UTF-8 bytes (6 汉字).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub center_title: Option<WxStr<18>>,
     /// Top-centre button hint, ≤ 24 bytes.
@@ -173,13 +173,13 @@ pub struct BaseInfo {
     /// Top-centre button mini-program page path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub center_app_brand_pass: Option<WxStr<128>>,
-    /// Custom entry name, ≤ 15 bytes (friends coupons 5 汉字).
+    /// Custom entry name, ≤ 15 UTF-8 bytes (5 汉字).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<WxStr<15>>,
     /// Custom entry link, ≤ 128 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<WxStr<128>>,
-    /// Custom entry tip, ≤ 18 bytes (friends coupons 6 汉字).
+    /// Custom entry tip, ≤ 18 UTF-8 bytes (6 汉字).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<WxStr<18>>,
     /// Custom entry mini-program: `<ghid>@app`.
@@ -194,7 +194,7 @@ pub struct BaseInfo {
     /// Marketing entry link, ≤ 128 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<WxStr<128>>,
-    /// Marketing entry tip, ≤ 18 bytes (friends coupons 6 汉字).
+    /// Marketing entry tip, ≤ 18 UTF-8 bytes (6 汉字).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<WxStr<18>>,
     /// Marketing entry mini-program: `<ghid>@app`.

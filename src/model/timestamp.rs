@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 /// WeChat's upper bound: timestamps must be before 2038-01-19 (int32 seconds).
 pub const MAX_WECHAT_TIMESTAMP: i64 = i32::MAX as i64;
 
+/// The key `toml` uses to smuggle a datetime through serde.
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
 /// Beijing time, the zone WeChat's card UI shows and the one cardform renders in.
 pub fn beijing() -> FixedOffset {
     // 8 hours east is always in range for FixedOffset.
@@ -80,7 +83,7 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl serde::de::Visitor<'_> for V {
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = Timestamp;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a datetime with a zone (2026-12-01T00:00:00+08:00) or Unix seconds")
@@ -95,6 +98,23 @@ impl<'de> Deserialize<'de> for Timestamp {
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
                 Timestamp::parse(v).map_err(E::custom)
+            }
+            // `toml::from_str` hands a TOML datetime over as a one-entry map with a
+            // private key; accept it so the model also reads TOML directly.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Timestamp, A::Error> {
+                use serde::de::Error;
+                match map.next_key::<String>()? {
+                    Some(k) if k == TOML_DATETIME_KEY => {
+                        let raw: String = map.next_value()?;
+                        Timestamp::parse(&raw).map_err(A::Error::custom)
+                    }
+                    _ => Err(A::Error::custom(
+                        "expected a datetime with a zone (2026-12-01T00:00:00+08:00) or Unix seconds",
+                    )),
+                }
             }
         }
         d.deserialize_any(V)
@@ -111,6 +131,7 @@ impl JsonSchema for Timestamp {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": ["string", "integer"],
+            "x-timestamp": true,
             "description": "A TOML datetime with a zone (2026-12-01T00:00:00+08:00), or Unix seconds; before 2038-01-19",
         })
     }
@@ -126,6 +147,17 @@ mod tests {
         assert_eq!(t.0, 1_796_054_400);
         assert_eq!(t.to_string(), "2026-12-01T00:00:00+08:00");
         assert_eq!(Timestamp::parse("2026-11-30T16:00:00Z"), Ok(t));
+    }
+
+    #[test]
+    fn reads_toml_datetimes_directly() {
+        #[derive(Deserialize)]
+        struct T {
+            at: Timestamp,
+        }
+        let t: T = toml::from_str("at = 2026-12-01T00:00:00+08:00").expect("parses");
+        assert_eq!(t.at.0, 1_796_054_400);
+        assert!(toml::from_str::<T>("at = 2026-12-01T00:00:00").is_err());
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl<'de, const N: usize> Deserialize<'de> for WxStr<N> {
 /// and the semantic rules.
 pub fn byte_limit_message(len: usize, max: usize) -> String {
     format!(
-        "{len} UTF-8 bytes > {max} (≈{} Chinese characters; WeChat counts ASCII as 1 byte, CJK as 3, emoji as 4)",
+        "{len} UTF-8 bytes > {max}, about {} Chinese characters; WeChat counts ASCII as 1 byte, CJK as 3, emoji as 4",
         max / 3
     )
 }

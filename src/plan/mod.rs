@@ -2,4 +2,18 @@
 //! with the update-rule table; build and render the plan. Never calls a mutating
 //! endpoint.
 
+mod build;
+pub mod diff;
+mod model;
+pub mod policy;
+mod render_json;
+mod render_markdown;
+mod render_text;
 pub mod rules;
+pub mod saved;
+
+pub use build::{DELETED_OUTSIDE, DesiredInput, PlanError, PlanInputs, StateInput, build_plan};
+pub use model::*;
+pub use render_json::render_json;
+pub use render_markdown::{GITHUB_COMMENT_LIMIT, render_markdown, render_markdown_within};
+pub use render_text::{TextOptions, render_text, show, show_at, summary_line};

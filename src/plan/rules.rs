@@ -10,10 +10,10 @@
 //! Paths are WeChat's JSON paths inside the per-type object (`base_info.notice`), plus
 //! the card-level `card_type` and cardform's own `lifecycle`. Lists are compared whole.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a change to a field costs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateClass {
     /// cardform's own setting; nothing is sent to WeChat.

@@ -1,0 +1,758 @@
+//! The executor.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Mutex;
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::body::update_body;
+use super::images::{LocalImage, resolve_image, sha256_hex};
+use crate::live::{Observed, ReviewStatus, normalise};
+use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
+use crate::model::{Canonical, Card, ImageRef};
+use crate::plan::diff::{DiffContext, FieldChange, diff};
+use crate::plan::rules::UpdateClass;
+use crate::plan::{Action, Plan, ResourceChange};
+use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateSession};
+use crate::wechat::{ApiError, WeChatClient};
+
+/// How to apply.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    pub parallelism: usize,
+    /// Friends-coupon stock is bought with 券点 (paid, irreversible): only with consent.
+    pub allow_coin_purchase: bool,
+}
+
+/// One card that did not converge.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CardFailure {
+    pub address: String,
+    pub operation: String,
+    pub message: String,
+    /// WeChat's errcode, when WeChat answered.
+    pub errcode: Option<i64>,
+    /// True when the call may or may not have taken effect (resolved on the next run).
+    pub outcome_unknown: bool,
+}
+
+/// What apply did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ApplyReport {
+    pub created: usize,
+    pub updated: usize,
+    pub sent_to_review: usize,
+    pub replaced: usize,
+    pub deleted: usize,
+    pub stock_changed: usize,
+    pub images_uploaded: usize,
+    pub failures: Vec<CardFailure>,
+    /// Things that worked but deserve a look (send_check mismatch, unverified fields).
+    pub warnings: Vec<String>,
+}
+
+impl ApplyReport {
+    /// `Apply complete: N created, N updated (N sent to review), N replaced, N deleted`.
+    pub fn summary(&self) -> String {
+        format!(
+            "Apply complete: {} created, {} updated ({} sent to review), {} replaced, {} deleted, {} stock change{}.",
+            self.created,
+            self.updated,
+            self.sent_to_review,
+            self.replaced,
+            self.deleted,
+            self.stock_changed,
+            if self.stock_changed == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// The address a replaced card's old card_id is kept under until it is deleted, so a
+/// crash between "new card created" and "old card deleted" never loses the old card.
+pub fn deposed_address(address: &str, card_id: &str) -> String {
+    format!("{address}#deposed-{card_id}")
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+struct Executor<'a> {
+    client: &'a WeChatClient,
+    state: &'a StateSession,
+    root: &'a Path,
+    images: BTreeMap<String, LocalImage>,
+    opts: ApplyOptions,
+    report: Mutex<ApplyReport>,
+    progress: indicatif::ProgressBar,
+}
+
+struct ApplyResolver<'a> {
+    exec: &'a Executor<'a>,
+}
+
+impl Resolve for ApplyResolver<'_> {
+    fn image_url(&self, image: &ImageRef) -> Resolved {
+        let uploaded: BTreeMap<String, String> = self.exec.state.read(|s| {
+            s.images
+                .iter()
+                .map(|(k, v)| (k.clone(), v.url.clone()))
+                .collect()
+        });
+        resolve_image(image, &self.exec.images, &uploaded)
+    }
+    fn card_id(&self, address: &str) -> Resolved {
+        match self
+            .exec
+            .state
+            .read(|s| s.resources.get(address).map(|r| r.card_id.clone()))
+        {
+            Some(id) => Resolved::Known(id),
+            None => Resolved::Pending(format!("card_id of {address}")),
+        }
+    }
+}
+
+type CardResult = Result<(), CardFailure>;
+
+fn failure(address: &str, operation: &str, err: &ApiError) -> CardFailure {
+    CardFailure {
+        address: address.to_string(),
+        operation: operation.to_string(),
+        message: err.to_string(),
+        errcode: err.errcode(),
+        outcome_unknown: matches!(err, ApiError::OutcomeUnknown { .. }),
+    }
+}
+
+fn local_failure(address: &str, operation: &str, message: impl Into<String>) -> CardFailure {
+    CardFailure {
+        address: address.to_string(),
+        operation: operation.to_string(),
+        message: message.into(),
+        errcode: None,
+        outcome_unknown: false,
+    }
+}
+
+/// Carries out `plan`.
+///
+/// # Guarantees
+/// - Every mutating call is preceded by a durable intent in the state journal and
+///   followed by its outcome; a crash at any point leaves either a recorded outcome or
+///   a pending intent the next run resolves (never an unknown card).
+/// - A replaced card's old card_id stays in the state (as a deposed entry) until its
+///   deletion is recorded.
+/// - One card failing does not stop the others; every success is recorded.
+///
+/// # Errors
+/// Per-card failures are in the report; the function itself only fails when the state
+/// cannot be written (then nothing further is attempted).
+pub async fn apply_plan(
+    plan: &Plan,
+    client: &WeChatClient,
+    state: &StateSession,
+    root: &Path,
+    images: BTreeMap<String, LocalImage>,
+    opts: ApplyOptions,
+    progress: indicatif::ProgressBar,
+) -> ApplyReport {
+    let exec = Executor {
+        client,
+        state,
+        root,
+        images,
+        opts,
+        report: Mutex::new(ApplyReport::default()),
+        progress,
+    };
+    let changing: Vec<&ResourceChange> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| r.action.is_change())
+        .collect();
+    exec.progress.set_length(changing.len() as u64);
+    exec.upload_images(&changing).await;
+    for wave in waves(&changing) {
+        let parallelism = exec.opts.parallelism.max(1);
+        let results: Vec<CardResult> =
+            futures::stream::iter(wave.into_iter().map(|rc| exec.apply_one(rc)))
+                .buffer_unordered(parallelism)
+                .collect()
+                .await;
+        if let Ok(mut report) = exec.report.lock() {
+            report
+                .failures
+                .extend(results.into_iter().filter_map(Result::err));
+        }
+    }
+    exec.progress.finish_and_clear();
+    exec.report.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Orders changes so a card is created (or replaced) before the cards that refer to it,
+/// and deletions come last.
+fn waves<'a>(changing: &[&'a ResourceChange]) -> Vec<Vec<&'a ResourceChange>> {
+    let creating: BTreeSet<&str> = changing
+        .iter()
+        .filter(|r| matches!(r.action, Action::Create | Action::Replace))
+        .map(|r| r.address.as_str())
+        .collect();
+    let by_addr: BTreeMap<&str, &ResourceChange> =
+        changing.iter().map(|r| (r.address.as_str(), *r)).collect();
+    let mut level: BTreeMap<&str, usize> = BTreeMap::new();
+    fn depth<'a>(
+        a: &'a str,
+        by: &BTreeMap<&'a str, &'a ResourceChange>,
+        creating: &BTreeSet<&str>,
+        memo: &mut BTreeMap<&'a str, usize>,
+        guard: usize,
+    ) -> usize {
+        if let Some(d) = memo.get(a) {
+            return *d;
+        }
+        let d = match by.get(a) {
+            Some(rc) if guard < 16 => rc
+                .depends_on
+                .iter()
+                .filter(|d| creating.contains(d.as_str()))
+                .map(|d| 1 + depth(d.as_str(), by, creating, memo, guard + 1))
+                .max()
+                .unwrap_or(0),
+            _ => 0,
+        };
+        memo.insert(a, d);
+        d
+    }
+    for rc in changing {
+        depth(rc.address.as_str(), &by_addr, &creating, &mut level, 0);
+    }
+    let max = level.values().copied().max().unwrap_or(0);
+    let mut out: Vec<Vec<&ResourceChange>> = vec![Vec::new(); max + 2];
+    for rc in changing {
+        if rc.action == Action::Delete {
+            out[max + 1].push(rc);
+        } else {
+            out[level.get(rc.address.as_str()).copied().unwrap_or(0)].push(rc);
+        }
+    }
+    out.retain(|w| !w.is_empty());
+    out
+}
+
+impl<'a> Executor<'a> {
+    fn record_intent(
+        &self,
+        address: &str,
+        op: OpKind,
+        card_id: Option<&str>,
+        fingerprint: String,
+        detail: Value,
+    ) -> Result<Uuid, CardFailure> {
+        let pending = PendingOperation {
+            id: Uuid::new_v4(),
+            address: address.to_string(),
+            op,
+            card_id: card_id.map(str::to_string),
+            request_fingerprint: fingerprint,
+            started_at: now(),
+            detail,
+        };
+        let id = pending.id;
+        self.state.begin(pending).map_err(|e| {
+            local_failure(
+                address,
+                op.as_str(),
+                format!("could not record the intent in the state, nothing was sent: {e}"),
+            )
+        })?;
+        Ok(id)
+    }
+
+    fn record_outcome(
+        &self,
+        address: &str,
+        op_id: Uuid,
+        changes: Vec<Change>,
+    ) -> Result<(), CardFailure> {
+        self.state.finish(op_id, changes).map_err(|e| {
+            local_failure(address, "record", format!("the call succeeded but its outcome could not be recorded (the next run resolves it): {e}"))
+        })
+    }
+
+    /// The call was not made or changed nothing: the intent is closed.
+    fn record_abandoned(&self, op_id: Uuid) {
+        let _ = self.state.abandon(op_id);
+    }
+
+    fn warn(&self, msg: String) {
+        if let Ok(mut r) = self.report.lock() {
+            r.warnings.push(msg);
+        }
+    }
+
+    fn count(&self, f: impl FnOnce(&mut ApplyReport)) {
+        if let Ok(mut r) = self.report.lock() {
+            f(&mut r);
+        }
+    }
+
+    async fn upload_images(&self, changing: &[&ResourceChange]) {
+        let mut needed: BTreeMap<String, LocalImage> = BTreeMap::new();
+        for rc in changing {
+            if matches!(rc.action, Action::Delete | Action::Stock) {
+                continue;
+            }
+            for (_, img) in rc.desired.iter().flat_map(Card::images) {
+                if let crate::model::ImageKind::Local(p) = img.kind()
+                    && let Some(h) = self.images.get(p)
+                {
+                    let known = self.state.read(|s| s.images.contains_key(&h.sha256));
+                    if !known {
+                        needed.insert(h.sha256.clone(), h.clone());
+                    }
+                }
+            }
+        }
+        let results: Vec<Result<(), CardFailure>> =
+            futures::stream::iter(needed.into_values().map(|img| self.upload_one(img)))
+                .buffer_unordered(self.opts.parallelism.max(1))
+                .collect()
+                .await;
+        if let Ok(mut r) = self.report.lock() {
+            r.failures
+                .extend(results.into_iter().filter_map(Result::err));
+        }
+    }
+
+    async fn upload_one(&self, img: LocalImage) -> Result<(), CardFailure> {
+        let addr = format!("image {}", img.path);
+        let bytes = std::fs::read(self.root.join(&img.path)).map_err(|e| {
+            local_failure(
+                &addr,
+                "upload_image",
+                format!("cannot read {}: {e}", img.path),
+            )
+        })?;
+        if sha256_hex(&bytes) != img.sha256 {
+            return Err(local_failure(
+                &addr,
+                "upload_image",
+                format!("{} changed since the plan was made; plan again", img.path),
+            ));
+        }
+        let file_name = Path::new(&img.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("image.jpg")
+            .to_string();
+        let op = self.record_intent(
+            &addr,
+            OpKind::UploadImage,
+            None,
+            img.sha256.clone(),
+            json!({ "file": img.path }),
+        )?;
+        match self.client.upload_image(bytes, &file_name).await {
+            Ok(url) => {
+                let change = Change::PutImage {
+                    sha256: img.sha256.clone(),
+                    image: ImageRecord {
+                        url,
+                        file: img.path.clone(),
+                        uploaded_at: now(),
+                    },
+                };
+                self.record_outcome(&addr, op, vec![change])?;
+                self.count(|r| r.images_uploaded += 1);
+                Ok(())
+            }
+            Err(e) => {
+                // An upload whose outcome is unknown costs nothing to repeat: forget it.
+                self.record_abandoned(op);
+                Err(failure(&addr, "upload_image", &e))
+            }
+        }
+    }
+
+    fn resolved_canonical(&self, rc: &ResourceChange) -> Result<Canonical, CardFailure> {
+        let card = rc.desired.as_ref().ok_or_else(|| {
+            local_failure(
+                &rc.address,
+                "plan",
+                "the plan has no desired content for this card",
+            )
+        })?;
+        let canonical = desired_canonical(
+            card,
+            &ApplyResolver { exec: self },
+            rc.derived_title.clone(),
+        );
+        if let Some((path, v)) = canonical.0.iter().find(|(_, v)| is_pending(v)) {
+            return Err(local_failure(
+                &rc.address,
+                "resolve",
+                format!("{path} is still unknown ({v}); an earlier step failed"),
+            ));
+        }
+        // A saved plan is applied exactly as reviewed: every value the plan showed must
+        // be what is sent now (placeholders excepted).
+        if let Some(planned) = &rc.after {
+            for (path, v) in &planned.0 {
+                if !is_pending(v) && canonical.get(path) != Some(v) {
+                    return Err(local_failure(
+                        &rc.address,
+                        "verify",
+                        format!(
+                            "{path} differs from the reviewed plan ({} now, {v} planned); plan again",
+                            canonical
+                                .get(path)
+                                .map(|x| x.to_string())
+                                .unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(canonical)
+    }
+
+    fn resource_state(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        canonical: &Canonical,
+        status: Option<String>,
+    ) -> ResourceState {
+        ResourceState {
+            card_id: card_id.to_string(),
+            card_type: rc.card_type.clone().unwrap_or_default(),
+            applied: serde_json::to_value(canonical).unwrap_or(Value::Null),
+            applied_hash: canonical.hash(),
+            live_fingerprint: None,
+            status,
+            updated_at: now(),
+        }
+    }
+
+    async fn apply_one(&self, rc: &ResourceChange) -> CardResult {
+        let result = match rc.action {
+            Action::Create => self
+                .create(rc, None)
+                .await
+                .map(|_| self.count(|r| r.created += 1)),
+            Action::Replace => self
+                .replace(rc)
+                .await
+                .map(|_| self.count(|r| r.replaced += 1)),
+            Action::Update | Action::UpdateReview | Action::Stock => self.update(rc).await,
+            Action::Delete => self
+                .delete(rc)
+                .await
+                .map(|_| self.count(|r| r.deleted += 1)),
+            Action::NoOp => Ok(()),
+        };
+        self.progress.inc(1);
+        result
+    }
+
+    /// Creates the card; `deposed` is the old card of a replacement, recorded in the same
+    /// outcome so it cannot be lost.
+    async fn create(
+        &self,
+        rc: &ResourceChange,
+        deposed: Option<(&str, ResourceState)>,
+    ) -> Result<String, CardFailure> {
+        let canonical = self.resolved_canonical(rc)?;
+        let body = create_body(&canonical)
+            .ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
+        let op = self.record_intent(
+            &rc.address,
+            OpKind::Create,
+            None,
+            canonical.hash(),
+            json!({ "content": canonical }),
+        )?;
+        let card_id = match self.client.create_card(&body).await {
+            Ok(id) => id,
+            Err(e) => {
+                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                    self.record_abandoned(op);
+                }
+                return Err(failure(&rc.address, "create", &e));
+            }
+        };
+        let mut changes = vec![Change::PutResource {
+            address: rc.address.clone(),
+            resource: self.resource_state(
+                rc,
+                &card_id,
+                &canonical,
+                Some(ReviewStatus::NotVerify.as_wire()),
+            ),
+        }];
+        if let Some((addr, old)) = deposed {
+            changes.push(Change::PutResource {
+                address: addr.to_string(),
+                resource: old,
+            });
+        }
+        self.record_outcome(&rc.address, op, changes)?;
+        self.verify(rc, &card_id, &canonical, None).await;
+        Ok(card_id)
+    }
+
+    async fn replace(&self, rc: &ResourceChange) -> CardResult {
+        let old_id = rc
+            .card_id
+            .clone()
+            .ok_or_else(|| local_failure(&rc.address, "replace", "no current card_id"))?;
+        let old_state = self
+            .state
+            .read(|s| s.resources.get(&rc.address).cloned())
+            .ok_or_else(|| local_failure(&rc.address, "replace", "the card is not in the state"))?;
+        let deposed = deposed_address(&rc.address, &old_id);
+        self.create(rc, Some((&deposed, old_state))).await?;
+        self.delete_card(&deposed, &old_id).await
+    }
+
+    async fn delete(&self, rc: &ResourceChange) -> CardResult {
+        let card_id = rc
+            .card_id
+            .clone()
+            .ok_or_else(|| local_failure(&rc.address, "delete", "no card_id"))?;
+        self.delete_card(&rc.address, &card_id).await
+    }
+
+    async fn delete_card(&self, address: &str, card_id: &str) -> CardResult {
+        let op = self.record_intent(
+            address,
+            OpKind::Delete,
+            Some(card_id),
+            card_id.to_string(),
+            Value::Null,
+        )?;
+        match self.client.delete_card(card_id).await {
+            Ok(()) => {}
+            // Already gone (deleted outside cardform, or a retried delete): the goal holds.
+            Err(e) if e.errcode() == Some(40073) => {}
+            Err(e) => {
+                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                    self.record_abandoned(op);
+                }
+                return Err(failure(address, "delete", &e));
+            }
+        }
+        self.record_outcome(
+            address,
+            op,
+            vec![Change::RemoveResource {
+                address: address.to_string(),
+            }],
+        )
+    }
+
+    async fn update(&self, rc: &ResourceChange) -> CardResult {
+        let card_id = rc
+            .card_id
+            .clone()
+            .ok_or_else(|| local_failure(&rc.address, "update", "no card_id"))?;
+        let canonical = self.resolved_canonical(rc)?;
+        let card_type = rc.card_type.clone().unwrap_or_default();
+        let type_key = crate::model::CardType::from_wire(&card_type)
+            .map(|t| t.wire_key())
+            .ok_or_else(|| {
+                local_failure(
+                    &rc.address,
+                    "update",
+                    format!("unknown card type {card_type}"),
+                )
+            })?;
+        let updating: Vec<&FieldChange> =
+            rc.changes.iter().filter(|c| c.class.updatable()).collect();
+        let mut status = self
+            .state
+            .read(|s| s.resources.get(&rc.address).and_then(|r| r.status.clone()));
+        if !updating.is_empty() {
+            let body = update_body(&canonical, &updating);
+            let op = self.record_intent(
+                &rc.address,
+                OpKind::Update,
+                Some(&card_id),
+                Canonical::flatten(&body).hash(),
+                json!({ "body": body }),
+            )?;
+            match self.client.update_card(&card_id, type_key, &body).await {
+                Ok(send_check) => {
+                    let predicted = rc.action == Action::UpdateReview;
+                    if send_check != predicted {
+                        self.warn(format!(
+                            "{}: WeChat answered send_check={send_check} but cardform predicted {}; the review column of `cardform rules` is partly UNVERIFIED — please report which fields changed ({})",
+                            rc.address,
+                            predicted,
+                            updating.iter().map(|c| c.path.as_str()).collect::<Vec<_>>().join(", ")
+                        ));
+                    }
+                    if send_check {
+                        status = Some(ReviewStatus::NotVerify.as_wire());
+                        self.count(|r| r.sent_to_review += 1);
+                    }
+                    // Record what is now applied: the updated units on top of the old content.
+                    let changes = vec![Change::PutResource {
+                        address: rc.address.clone(),
+                        resource: self.resource_state(
+                            rc,
+                            &card_id,
+                            &self.merge_applied(rc, &canonical, false),
+                            status.clone(),
+                        ),
+                    }];
+                    self.record_outcome(&rc.address, op, changes)?;
+                    self.count(|r| r.updated += 1);
+                }
+                Err(e) => {
+                    if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                        self.record_abandoned(op);
+                    }
+                    return Err(failure(&rc.address, "update", &e));
+                }
+            }
+        }
+        if let Some(stock) = &rc.stock {
+            if stock.coin_purchase && !self.opts.allow_coin_purchase {
+                return Err(local_failure(
+                    &rc.address,
+                    "stock",
+                    format!(
+                        "raising a friends coupon's stock by {} is a 券点 purchase (paid, irreversible); run apply with --allow-coin-purchase (or policy.allow_coin_purchase = true) to allow it",
+                        stock.delta
+                    ),
+                ));
+            }
+            let op = self.record_intent(
+                &rc.address,
+                OpKind::ModifyStock,
+                Some(&card_id),
+                format!("total={}", stock.to),
+                json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+            )?;
+            match self.client.modify_stock(&card_id, stock.delta).await {
+                Ok(()) => {
+                    let changes = vec![Change::PutResource {
+                        address: rc.address.clone(),
+                        resource: self.resource_state(
+                            rc,
+                            &card_id,
+                            &self.merge_applied(rc, &canonical, true),
+                            status.clone(),
+                        ),
+                    }];
+                    self.record_outcome(&rc.address, op, changes)?;
+                    self.count(|r| r.stock_changed += 1);
+                }
+                Err(e) => {
+                    if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                        self.record_abandoned(op);
+                    }
+                    return Err(failure(&rc.address, "modifystock", &e));
+                }
+            }
+        }
+        self.verify(rc, &card_id, &canonical, Some(&updating)).await;
+        Ok(())
+    }
+
+    /// The applied content after a partial step: the old applied content with the
+    /// updated units (or the stock) replaced by the desired ones. Once every step of
+    /// the card succeeded this equals the desired content.
+    fn merge_applied(
+        &self,
+        rc: &ResourceChange,
+        desired: &Canonical,
+        stock_done: bool,
+    ) -> Canonical {
+        let old: Canonical = self
+            .state
+            .read(|s| s.resources.get(&rc.address).map(|r| r.applied.clone()))
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        let mut merged = desired.clone();
+        let stock_path = "base_info.sku.quantity";
+        let stock_pending = rc.stock.is_some() && !stock_done;
+        if stock_pending {
+            match old.get(stock_path) {
+                Some(v) => merged.insert(stock_path, v.clone()),
+                None => {
+                    merged.remove(stock_path);
+                }
+            }
+        }
+        merged
+    }
+
+    /// Reads the card back (the docs say to confirm every update with card/get) and
+    /// reports fields WeChat did not take; records the live fingerprint and status.
+    async fn verify(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        canonical: &Canonical,
+        only: Option<&[&FieldChange]>,
+    ) {
+        let response = match self.client.get_card(card_id).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.warn(format!(
+                    "{}: could not read the card back to verify it: {e}",
+                    rc.address
+                ));
+                return;
+            }
+        };
+        let live = match normalise(card_id, &response) {
+            Ok(Observed::Exists(live)) => live,
+            Ok(Observed::Gone) => {
+                self.warn(format!(
+                    "{}: card {card_id} reads back as deleted",
+                    rc.address
+                ));
+                return;
+            }
+            Err(e) => {
+                self.warn(e.to_string());
+                return;
+            }
+        };
+        let ctx = DiffContext {
+            friends: rc.desired.as_ref().is_some_and(Card::is_friends),
+            title_is_derived: rc.derived_title.is_some(),
+        };
+        let (left, _) = diff(canonical, &live.content, None, ctx);
+        let left: Vec<&FieldChange> = left
+            .iter()
+            .filter(|c| c.class != UpdateClass::Local)
+            .filter(|c| only.is_none_or(|o| o.iter().any(|u| u.path == c.path)))
+            .collect();
+        if !left.is_empty() {
+            self.warn(format!(
+                "{}: WeChat did not take {} (read back with card/get); the next plan will show it",
+                rc.address,
+                left.iter()
+                    .map(|c| c.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        self.state.edit(|s| {
+            if let Some(r) = s.resources.get_mut(&rc.address)
+                && r.card_id == card_id
+            {
+                r.live_fingerprint = Some(live.content.hash());
+                r.status = Some(live.status.as_wire());
+            }
+        });
+    }
+}

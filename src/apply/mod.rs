@@ -1,0 +1,11 @@
+//! Carry out a plan: bounded concurrency, every mutation journaled (intent before the
+//! call, outcome after), `card/get` after every update to verify. The plan decides
+//! what changes; this stage only does it.
+
+mod body;
+mod executor;
+pub mod images;
+pub mod recover;
+
+pub use body::{update_body, update_unit};
+pub use executor::{ApplyOptions, ApplyReport, CardFailure, apply_plan};

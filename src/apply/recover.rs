@@ -1,0 +1,239 @@
+//! Resolving operations whose outcome is unknown (a crash, a dropped connection, a
+//! server that committed and never answered) before anything else is planned.
+//!
+//! Updates, deletes, stock changes and uploads need no guessing: the next plan reads
+//! the live card and converges (stock is declared as a total, so a delta is never sent
+//! twice). A create is the dangerous one: it is resolved by listing the account's
+//! cards and matching the content of the request against every card the state does
+//! not know — exactly one match is adopted, none means it never happened, more than
+//! one stops with the card_ids for the user to choose.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::executor::deposed_address;
+use crate::live::{LiveCard, Observed, normalise};
+use crate::model::Canonical;
+use crate::plan::diff::{DiffContext, diff};
+use crate::state::{Change, OpKind, PendingOperation, ResourceState, StateFile, StateSession};
+use crate::wechat::{ApiError, WeChatClient};
+
+/// How one pending operation was resolved.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "resolution", rename_all = "snake_case")]
+pub enum Resolution {
+    /// A create that did happen: the card was found and adopted.
+    Adopted { address: String, card_id: String },
+    /// A create that did not happen: it will be planned again.
+    NotCreated { address: String },
+    /// Several live cards match: the user must choose.
+    Ambiguous {
+        address: String,
+        card_ids: Vec<String>,
+    },
+    /// Not a create: the next plan reads the live card instead.
+    Reread { address: String, op: String },
+}
+
+impl std::fmt::Display for Resolution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Resolution::Adopted { address, card_id } => write!(
+                f,
+                "{address}: an interrupted create did reach WeChat; adopted card {card_id}"
+            ),
+            Resolution::NotCreated { address } => write!(
+                f,
+                "{address}: an interrupted create never reached WeChat; it will be planned again"
+            ),
+            Resolution::Ambiguous { address, card_ids } => write!(
+                f,
+                "{address}: an interrupted create matches {} live cards ({}); choose one with `cardform state resolve {address} --adopt CARD_ID` (and delete the others), or `--forget`",
+                card_ids.len(),
+                card_ids.join(", ")
+            ),
+            Resolution::Reread { address, op } => write!(
+                f,
+                "{address}: an interrupted {op}; the plan re-reads the live card"
+            ),
+        }
+    }
+}
+
+/// Errors while resolving.
+#[derive(Debug, thiserror::Error)]
+pub enum RecoverError {
+    #[error("could not list the account's cards to resolve an interrupted create: {0}")]
+    Api(#[from] ApiError),
+    #[error("could not record the resolution in the state: {0}")]
+    State(#[from] crate::state::StateError),
+}
+
+/// The decision for one pending operation.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub op_id: uuid::Uuid,
+    pub resolution: Resolution,
+    /// What to record as its outcome; `None` leaves it pending (ambiguous).
+    pub changes: Option<Vec<Change>>,
+}
+
+/// Decides how to resolve every pending operation in `state`. Reads WeChat; writes
+/// nothing (plan shows the decisions, apply records them with [`record`]).
+///
+/// # Guarantees
+/// A create whose outcome is unknown is never planned again while a live card might be
+/// its result: it is adopted, proven absent, or left pending (ambiguous) with a message.
+///
+/// # Errors
+/// WeChat could not be read; nothing is lost: the intents stay pending.
+pub async fn decide(
+    client: &WeChatClient,
+    state: &StateFile,
+) -> Result<Vec<Decision>, RecoverError> {
+    if state.pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    let creates: Vec<&PendingOperation> = state
+        .pending
+        .iter()
+        .filter(|p| p.op == OpKind::Create)
+        .collect();
+    let mut candidates: Vec<LiveCard> = Vec::new();
+    if !creates.is_empty() {
+        let known: BTreeSet<String> = state
+            .resources
+            .values()
+            .map(|r| r.card_id.clone())
+            .collect();
+        let earliest = creates.iter().map(|p| p.started_at).min().unwrap_or(0);
+        for id in client.list_all_card_ids().await? {
+            if known.contains(&id) {
+                continue;
+            }
+            let response = client.get_card(&id).await?;
+            if let Ok(Observed::Exists(live)) = normalise(&id, &response) {
+                // Clocks differ a little; a card made well before the intent is not it.
+                if live.create_time.is_none_or(|t| t + 300 >= earliest) {
+                    candidates.push(*live);
+                }
+            }
+        }
+    }
+    let mut adopted: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    for op in &state.pending {
+        let decision = if op.op == OpKind::Create {
+            let content: Canonical = op
+                .detail
+                .get("content")
+                .cloned()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            let friends = content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+            let ctx = DiffContext {
+                friends,
+                title_is_derived: friends,
+            };
+            let matches: Vec<&LiveCard> = candidates
+                .iter()
+                .filter(|c| !adopted.contains(&c.card_id))
+                .filter(|c| {
+                    !content.0.is_empty()
+                        && diff(&content, &c.content, None, ctx)
+                            .0
+                            .iter()
+                            .all(|f| f.class == crate::plan::rules::UpdateClass::Local)
+                })
+                .collect();
+            match matches.as_slice() {
+                [one] => {
+                    adopted.insert(one.card_id.clone());
+                    let mut changes = Vec::new();
+                    if let Some(old) = state.resources.get(&op.address)
+                        && old.card_id != one.card_id
+                    {
+                        changes.push(Change::PutResource {
+                            address: deposed_address(&op.address, &old.card_id),
+                            resource: old.clone(),
+                        });
+                    }
+                    changes.push(Change::PutResource {
+                        address: op.address.clone(),
+                        resource: ResourceState {
+                            card_id: one.card_id.clone(),
+                            card_type: one.card_type.as_str().to_string(),
+                            applied: serde_json::to_value(&content).unwrap_or(Value::Null),
+                            applied_hash: content.hash(),
+                            live_fingerprint: Some(one.content.hash()),
+                            status: Some(one.status.as_wire()),
+                            updated_at: chrono::Utc::now().timestamp(),
+                        },
+                    });
+                    Decision {
+                        op_id: op.id,
+                        resolution: Resolution::Adopted {
+                            address: op.address.clone(),
+                            card_id: one.card_id.clone(),
+                        },
+                        changes: Some(changes),
+                    }
+                }
+                [] => Decision {
+                    op_id: op.id,
+                    resolution: Resolution::NotCreated {
+                        address: op.address.clone(),
+                    },
+                    changes: Some(Vec::new()),
+                },
+                many => Decision {
+                    op_id: op.id,
+                    resolution: Resolution::Ambiguous {
+                        address: op.address.clone(),
+                        card_ids: many.iter().map(|c| c.card_id.clone()).collect(),
+                    },
+                    changes: None,
+                },
+            }
+        } else {
+            Decision {
+                op_id: op.id,
+                resolution: Resolution::Reread {
+                    address: op.address.clone(),
+                    op: op.op.as_str().to_string(),
+                },
+                changes: Some(Vec::new()),
+            }
+        };
+        out.push(decision);
+    }
+    Ok(out)
+}
+
+/// Applies decisions to an in-memory copy (what plan shows).
+pub fn apply_in_memory(state: &mut StateFile, decisions: &[Decision]) {
+    for d in decisions {
+        if let Some(changes) = &d.changes {
+            state.pending.retain(|p| p.id != d.op_id);
+            for c in changes {
+                state.apply_change(c);
+            }
+        }
+    }
+}
+
+/// Records decisions durably (what apply does before planning).
+///
+/// # Errors
+/// The state could not be written; unrecorded decisions stay pending.
+pub fn record(session: &StateSession, decisions: &[Decision]) -> Result<(), RecoverError> {
+    for d in decisions {
+        match &d.changes {
+            Some(changes) if changes.is_empty() => session.abandon(d.op_id)?,
+            Some(changes) => session.finish(d.op_id, changes.clone())?,
+            None => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,313 @@
+//! `cardform apply`: a saved plan exactly as reviewed (or refused when stale), or a
+//! fresh plan of a project folder that is shown and confirmed first.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use crate::apply::{ApplyOptions, ApplyReport, apply_plan};
+use crate::cli::{ApplyArgs, Format};
+use crate::config::Project;
+use crate::exit::Outcome;
+use crate::live::Observed;
+use crate::plan::saved::SavedPlan;
+use crate::plan::{Action, Plan, TextOptions, render_json, render_text};
+use crate::session::{PlanOptions, Session, make_plan, runtime};
+
+use super::output::{print_json, progress, stdout_color};
+use super::project::{load, report};
+
+pub fn run(args: &ApplyArgs) -> miette::Result<Outcome> {
+    if args.target.is_file() {
+        apply_saved(args, &args.target)
+    } else {
+        apply_dir(args)
+    }
+}
+
+fn apply_dir(args: &ApplyArgs) -> miette::Result<Outcome> {
+    let project = load(&args.target)?;
+    let rt = runtime().map_err(report)?;
+    rt.block_on(async {
+        let session = Session::open(&project.root, project.config.clone(), "apply", &args.run)
+            .await
+            .map_err(report)?;
+        let result = plan_confirm_apply(args, &project, &session).await;
+        session.close().await;
+        result
+    })
+}
+
+async fn plan_confirm_apply(
+    args: &ApplyArgs,
+    project: &Project,
+    session: &Session,
+) -> miette::Result<Outcome> {
+    let opts = PlanOptions {
+        targets: Vec::new(),
+        refresh_only: args.refresh_only,
+        write_resolutions: true,
+    };
+    let planned = make_plan(session, project, &opts).await.map_err(report)?;
+    for r in &planned.resolutions {
+        eprintln!("note: {r}");
+    }
+    let plan = &planned.plan;
+    if args.format == Format::Text {
+        print!(
+            "{}",
+            render_text(
+                plan,
+                TextOptions {
+                    color: stdout_color()
+                }
+            )
+        );
+    }
+    let mut deny = project.config.policy.deny.clone();
+    deny.sort_by_key(|d| *d as u8);
+    let violated = crate::plan::policy::violations(plan, &deny);
+    if !violated.is_empty() {
+        for v in &violated {
+            eprintln!("policy: {v}");
+        }
+        return Ok(Outcome::PolicyDenied);
+    }
+    if !plan.has_changes() {
+        // Still store resolutions of interrupted operations.
+        session.state.commit().map_err(report)?;
+        if args.format == Format::Json {
+            print_json(
+                &serde_json::json!({"format_version": crate::plan::FORMAT_VERSION, "applied": false, "plan": render_json(plan)}),
+            )?;
+        }
+        return Ok(Outcome::Success);
+    }
+    if !args.auto_approve && !confirm()? {
+        eprintln!("Apply cancelled: nothing was changed.");
+        return Ok(Outcome::Failed);
+    }
+    if args.refresh_only {
+        record_refresh(session, plan).await.map_err(report)?;
+        session.state.commit().map_err(report)?;
+        println!(
+            "Recorded the live values of {} card(s) as last applied. Nothing changed on WeChat.",
+            plan.summary.drifted
+        );
+        return Ok(Outcome::Success);
+    }
+    let allow_coin = args.allow_coin_purchase || project.config.policy.allow_coin_purchase;
+    execute(args, session, plan, planned.images, allow_coin).await
+}
+
+async fn execute(
+    args: &ApplyArgs,
+    session: &Session,
+    plan: &Plan,
+    images: std::collections::BTreeMap<String, crate::apply::images::LocalImage>,
+    allow_coin_purchase: bool,
+) -> miette::Result<Outcome> {
+    let bar = progress(0, "applying");
+    let opts = ApplyOptions {
+        parallelism: session.parallelism,
+        allow_coin_purchase,
+    };
+    let report_ = apply_plan(
+        plan,
+        &session.client,
+        &session.state,
+        &session.root,
+        images,
+        opts,
+        bar,
+    )
+    .await;
+    let committed = session.state.commit();
+    print_report(args.format, plan, &report_)?;
+    committed.map_err(report)?;
+    if report_.failures.is_empty() {
+        Ok(Outcome::Success)
+    } else {
+        Ok(Outcome::Failed)
+    }
+}
+
+fn print_report(format: Format, plan: &Plan, r: &ApplyReport) -> miette::Result<()> {
+    match format {
+        Format::Json => print_json(&serde_json::json!({
+            "format_version": crate::plan::FORMAT_VERSION,
+            "applied": true,
+            "summary": r,
+            "plan": render_json(plan),
+        })),
+        _ => {
+            for w in &r.warnings {
+                eprintln!("warning: {w}");
+            }
+            if r.failures.is_empty() {
+                println!("{}", r.summary());
+            } else {
+                println!("{}", r.summary());
+                eprintln!(
+                    "Apply finished with {} failure(s); everything that succeeded is recorded in the state:",
+                    r.failures.len()
+                );
+                for f in &r.failures {
+                    eprintln!("  {}: {} failed: {}", f.address, f.operation, f.message);
+                    if f.outcome_unknown {
+                        eprintln!(
+                            "    (WeChat may or may not have done it; the next run finds out before planning anything)"
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn confirm() -> miette::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Err(miette::miette!(
+            help = "review the plan and run with --auto-approve, or save it with `cardform plan --out FILE` and `cardform apply FILE`",
+            "refusing to apply without confirmation: standard input is not a terminal"
+        ));
+    }
+    print!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(report)?;
+    Ok(line.trim() == "yes")
+}
+
+/// `apply --refresh-only`: the live content becomes the last-applied content.
+async fn record_refresh(
+    session: &Session,
+    plan: &Plan,
+) -> Result<(), crate::session::SessionError> {
+    let snapshot = session.state.snapshot();
+    let live = session.refresh(&snapshot, None).await?;
+    session.state.edit(|state| {
+        for rc in &plan.resource_changes {
+            if rc.drift.is_empty() {
+                continue;
+            }
+            if let (Some(Observed::Exists(l)), Some(r)) =
+                (live.get(&rc.address), state.resources.get_mut(&rc.address))
+            {
+                let mut applied: crate::model::Canonical =
+                    serde_json::from_value(r.applied.clone()).unwrap_or_default();
+                for d in &rc.drift {
+                    match &d.after {
+                        Some(v) => applied.insert(d.path.clone(), v.clone()),
+                        None => {
+                            applied.remove(&d.path);
+                        }
+                    }
+                }
+                r.applied = serde_json::to_value(&applied).unwrap_or_default();
+                r.applied_hash = applied.hash();
+                r.live_fingerprint = Some(l.content.hash());
+                r.status = Some(l.status.as_wire());
+            }
+        }
+    });
+    Ok(())
+}
+
+fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
+    let saved = SavedPlan::read(path).map_err(report)?;
+    if saved.plan.refresh_only {
+        return Err(miette::miette!(
+            "{} is a refresh-only plan; run `cardform apply --refresh-only DIR` instead",
+            path.display()
+        ));
+    }
+    let config = crate::config::load_project_config(&saved.project_dir).map_err(report)?;
+    let rt = runtime().map_err(report)?;
+    rt.block_on(async {
+        let session = Session::open(&saved.project_dir, config.clone(), "apply", &args.run)
+            .await
+            .map_err(report)?;
+        let result =
+            apply_saved_in(args, &saved, &session, config.policy.allow_coin_purchase).await;
+        session.close().await;
+        result
+    })
+}
+
+async fn apply_saved_in(
+    args: &ApplyArgs,
+    saved: &SavedPlan,
+    session: &Session,
+    allow_coin: bool,
+) -> miette::Result<Outcome> {
+    let state = session.state.snapshot();
+    let now = state.stamp();
+    let fresh = now.serial == 0 && now.journal_seq == 0 && state.resources.is_empty();
+    let stale_state = match &saved.state {
+        Some(then) => {
+            then.lineage != now.lineage
+                || then.serial != now.serial
+                || then.journal_seq != now.journal_seq
+        }
+        None => !fresh,
+    };
+    if stale_state {
+        return Err(miette::miette!(
+            help = "plan again and review the new plan",
+            "the saved plan is stale: the state changed since it was made (plan: {}, state now: lineage {} serial {})",
+            saved
+                .state
+                .map(|s| format!("lineage {} serial {}", s.lineage, s.serial))
+                .unwrap_or_else(|| "no state".into()),
+            now.lineage,
+            now.serial
+        ));
+    }
+    if !state.pending.is_empty() {
+        return Err(miette::miette!(
+            help = "run `cardform plan` to resolve them, then plan again",
+            "the state has {} interrupted operation(s); the saved plan cannot account for them",
+            state.pending.len()
+        ));
+    }
+    let live = session.refresh(&state, None).await.map_err(report)?;
+    let mut changed = Vec::new();
+    for rc in saved
+        .plan
+        .resource_changes
+        .iter()
+        .filter(|r| r.action != Action::Create)
+    {
+        let now_fp = match live.get(&rc.address) {
+            Some(Observed::Exists(l)) => Some(l.content.hash()),
+            _ => None,
+        };
+        if rc.card_id.is_some() && now_fp != rc.live_fingerprint {
+            changed.push(rc.address.clone());
+        }
+    }
+    if !changed.is_empty() {
+        return Err(miette::miette!(
+            help = "plan again to see and review the current differences",
+            "the saved plan is stale: {} changed on WeChat since the plan was made",
+            changed.join(", ")
+        ));
+    }
+    if !saved.plan.has_changes() {
+        println!("No changes. The saved plan has nothing to do.");
+        return Ok(Outcome::Success);
+    }
+    let _ = args.auto_approve; // a saved plan was reviewed already: applying it is the approval
+    execute(
+        args,
+        session,
+        &saved.plan,
+        saved.images.clone(),
+        allow_coin || args.allow_coin_purchase,
+    )
+    .await
+}

@@ -1,0 +1,92 @@
+//! `cardform emulator`: run the local WeChat card API until SIGINT/SIGTERM.
+
+use std::io::Write;
+use std::net::{SocketAddr, ToSocketAddrs};
+
+use crate::cli::EmulatorArgs;
+use crate::emulator::{EmulatorConfig, EmulatorError, FaultRule, QuotaLimit, RunningEmulator};
+use crate::exit::Outcome;
+
+/// Parses `--listen`; `localhost:PORT` resolves to a loopback address.
+fn listen_addr(raw: &str) -> Result<SocketAddr, EmulatorError> {
+    if let Ok(addr) = raw.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    raw.to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.find(|a| a.ip().is_loopback()))
+        .ok_or_else(|| EmulatorError::BadListen(raw.to_string()))
+}
+
+pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
+    let listen = listen_addr(&args.listen).map_err(|e| miette::miette!("{e}"))?;
+    if !listen.ip().is_loopback() {
+        return Err(miette::miette!("{}", EmulatorError::NotLoopback(listen)));
+    }
+    let faults = args
+        .faults
+        .iter()
+        .map(|s| s.parse::<FaultRule>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| miette::miette!("{e}"))?;
+    let quotas = args
+        .quotas
+        .iter()
+        .map(|s| s.parse::<QuotaLimit>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| miette::miette!("{e}"))?;
+    let config = EmulatorConfig {
+        appid: args.appid.clone(),
+        secret: args.secret.clone(),
+        data: args.data.clone(),
+        latency_ms: args.latency_ms,
+        review_delay_ms: args.review_delay_ms,
+        token_ttl_secs: args.token_ttl_secs,
+        faults,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| miette::miette!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async move {
+        let emulator = RunningEmulator::start(listen, config)
+            .await
+            .map_err(|e| miette::miette!("{e}"))?;
+        if !quotas.is_empty() {
+            emulator.set_quotas(quotas);
+        }
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "listening on {}", emulator.base_url())
+                .and_then(|()| out.flush())
+                .map_err(|e| miette::miette!("cannot write to stdout: {e}"))?;
+        }
+        wait_for_signal().await;
+        emulator
+            .shutdown()
+            .await
+            .map_err(|e| miette::miette!("{e}"))?;
+        Ok(Outcome::Success)
+    })
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

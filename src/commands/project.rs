@@ -1,0 +1,35 @@
+//! Loading a project at the edge: diagnostics go to stderr, the error says what to do.
+
+use std::path::Path;
+
+use crate::config::{ConfigError, Project, load_project};
+
+/// Loads and validates the project; prints every problem at once when it is invalid.
+pub fn load(dir: &Path) -> miette::Result<Project> {
+    match load_project(dir) {
+        Ok(p) => {
+            for w in &p.warnings {
+                eprintln!("warning: {w}");
+            }
+            Ok(p)
+        }
+        Err(ConfigError::Invalid { diagnostics }) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            Err(miette::miette!(
+                help = "fix the problems above; `cardform validate` checks the files offline",
+                "{errors} problem{} in {}",
+                if errors == 1 { "" } else { "s" },
+                dir.display()
+            ))
+        }
+        Err(other) => Err(miette::miette!("{other}")),
+    }
+}
+
+/// Maps any displayable error to a report.
+pub fn report(e: impl std::fmt::Display) -> miette::Report {
+    miette::miette!("{e}")
+}

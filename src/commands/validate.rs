@@ -1,0 +1,148 @@
+//! `cardform validate [DIR]`: load the project offline (schema + semantic rules) and
+//! report every problem at once. Exit 0 when there are no errors, 1 otherwise.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use owo_colors::{OwoColorize, Stream};
+use serde_json::json;
+
+use crate::cli::{Format, ValidateArgs};
+use crate::config::{ConfigError, Diagnostic, PROJECT_FILE, Project, load_project};
+use crate::exit::Outcome;
+use crate::model::derived_title;
+
+pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
+    let dir = args.project.dir.as_path();
+    let result = load_project(dir);
+    match args.format {
+        Format::Json => print_json(dir, &result, args.verbose),
+        Format::Text | Format::Markdown => print_text(result, args.verbose),
+    }
+}
+
+fn print_text(result: Result<Project, ConfigError>, verbose: bool) -> miette::Result<Outcome> {
+    let mut out = String::new();
+    let outcome = text_report(&mut out, result, verbose);
+    emit(&out);
+    outcome
+}
+
+/// Writes the report in one go; a closed pipe (`cardform validate | head`) is not an
+/// error worth a panic.
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+fn text_report(
+    out: &mut String,
+    result: Result<Project, ConfigError>,
+    verbose: bool,
+) -> miette::Result<Outcome> {
+    match result {
+        Ok(project) => {
+            for d in &project.warnings {
+                let _ = writeln!(out, "{}", render(d));
+            }
+            if verbose {
+                for card in project.cards.values() {
+                    if let Some(title) = derived_title(&card.card) {
+                        let _ = writeln!(
+                            out,
+                            "{}:{}: card {}: title will be \u{201c}{title}\u{201d} (derived by WeChat from the amounts)",
+                            card.file.display(),
+                            card.line,
+                            card.address
+                        );
+                    }
+                }
+            }
+            let n = project.cards.len();
+            let w = project.warnings.len();
+            let _ = writeln!(
+                out,
+                "{} {n} card{} valid{}",
+                "ok:".if_supports_color(Stream::Stdout, |t| t.green()),
+                if n == 1 { "" } else { "s" },
+                if w > 0 {
+                    format!(", {w} warning{}", if w == 1 { "" } else { "s" })
+                } else {
+                    String::new()
+                }
+            );
+            Ok(Outcome::Success)
+        }
+        Err(ConfigError::Invalid { diagnostics }) => {
+            for d in &diagnostics {
+                let _ = writeln!(out, "{}", render(d));
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            let _ = writeln!(
+                out,
+                "{} {errors} error{}, {warnings} warning{}",
+                "invalid:".if_supports_color(Stream::Stdout, |t| t.red()),
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" },
+            );
+            Ok(Outcome::Failed)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Exactly the Display form, so editors and CI annotators can parse
+/// `file:line:col:`; warnings say `warning:` after the location.
+fn render(d: &Diagnostic) -> String {
+    d.to_string()
+}
+
+fn print_json(
+    dir: &Path,
+    result: &Result<Project, ConfigError>,
+    verbose: bool,
+) -> miette::Result<Outcome> {
+    let (valid, diagnostics): (bool, Vec<Diagnostic>) = match result {
+        Ok(p) => (true, p.warnings.clone()),
+        Err(ConfigError::Invalid { diagnostics }) => (false, diagnostics.clone()),
+        // Machines get JSON for every failure, not a human report.
+        Err(other) => (
+            false,
+            vec![Diagnostic::error(dir.join(PROJECT_FILE), other.to_string())],
+        ),
+    };
+    let mut doc = json!({
+        "format_version": "1",
+        "valid": valid,
+        "diagnostics": diagnostics,
+    });
+    if verbose && let Ok(project) = result {
+        let cards: Vec<_> = project
+            .cards
+            .values()
+            .map(|c| {
+                json!({
+                    "address": c.address,
+                    "file": c.file,
+                    "line": c.line,
+                    "card_type": c.card.card_type,
+                    "friends": c.card.is_friends(),
+                    "derived_title": derived_title(&c.card),
+                })
+            })
+            .collect();
+        doc["cards"] = json!(cards);
+    }
+    let text = serde_json::to_string_pretty(&doc)
+        .map_err(|e| miette::miette!("cannot render JSON: {e}"))?;
+    emit(&(text + "\n"));
+    Ok(if valid {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
+}

@@ -1,0 +1,197 @@
+//! What the loader reports: one [`Diagnostic`] per problem, each with file:line:col,
+//! and the [`ConfigError`] that carries all of them at once.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// How bad a problem is: errors make the project invalid, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a project, located in a file.
+///
+/// `line` and `column` are 1-based (columns count Unicode characters); 0 means the
+/// problem concerns the whole file (e.g. it cannot be read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Relative to the project folder.
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The card's address, when the problem is inside a `[cards.<address>]` table.
+    pub address: Option<String>,
+    /// Dotted field path inside the card (`base_info.date_info.end_timestamp`), or
+    /// inside the file when there is no card.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            address: None,
+            field: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn with_address(mut self, address: impl Into<String>) -> Self {
+        self.address = Some(address.into());
+        self
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        let f = field.into();
+        self.field = if f.is_empty() { None } else { Some(f) };
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The order diagnostics are printed in: by file, then position, errors first.
+    pub fn sort_key(&self) -> (&PathBuf, usize, usize, Severity, &str) {
+        (
+            &self.file,
+            self.line,
+            self.column,
+            self.severity,
+            &self.message,
+        )
+    }
+}
+
+/// `file:line:col: card <address>: <field>: <message> (<help>)`; warnings say
+/// `warning:` after the location; parts that do not apply are left out.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        f.write_str(": ")?;
+        if self.severity == Severity::Warning {
+            f.write_str("warning: ")?;
+        }
+        if let Some(a) = &self.address {
+            write!(f, "card {a}: ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(h) = &self.help {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a project could not be loaded.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ConfigError {
+    /// The files have problems; every one of them is listed, warnings included.
+    #[error("{} in the project", count_errors(diagnostics))]
+    #[diagnostic(
+        code(cardform::config::invalid),
+        help("fix the problems listed above, then run `cardform validate` again")
+    )]
+    Invalid { diagnostics: Vec<Diagnostic> },
+
+    /// The folder has no `cardform.toml`.
+    #[error("{} is not a cardform project: it has no cardform.toml", dir.display())]
+    #[diagnostic(
+        code(cardform::config::not_a_project),
+        help(
+            "run cardform in the project folder or pass it as DIR; see examples/quickstart for a minimal project"
+        )
+    )]
+    NotAProject { dir: PathBuf },
+
+    /// The project folder (or its cards/ folder) could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    #[diagnostic(
+        code(cardform::config::io),
+        help("check that the path exists and that you may read it")
+    )]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ConfigError {
+    /// Every diagnostic this error carries (empty for the non-`Invalid` variants).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            ConfigError::Invalid { diagnostics } => diagnostics,
+            _ => &[],
+        }
+    }
+}
+
+fn count_errors(d: &[Diagnostic]) -> String {
+    let n = d.iter().filter(|d| d.is_error()).count();
+    if n == 1 {
+        "1 error".to_string()
+    } else {
+        format!("{n} errors")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_has_every_part() {
+        let d = Diagnostic::error("cards/a.toml", "too long")
+            .at(3, 14)
+            .with_address("friend_cash")
+            .with_field("base_info.notice")
+            .with_help("shorten it");
+        assert_eq!(
+            d.to_string(),
+            "cards/a.toml:3:14: card friend_cash: base_info.notice: too long (shorten it)"
+        );
+        let w = Diagnostic::warning("cards/a.toml", "replaced").at(1, 1);
+        assert_eq!(w.to_string(), "cards/a.toml:1:1: warning: replaced");
+        let whole = Diagnostic::error("cards/b.toml", "cannot read");
+        assert_eq!(whole.to_string(), "cards/b.toml: cannot read");
+    }
+}

@@ -1,0 +1,826 @@
+//! The loading pipeline: read `cardform.toml` and `cards/*.toml` → parse TOML (syntax
+//! errors with line:col) → JSON value → JSON-Schema check (every error, located) →
+//! serde into the model → semantic rules. Every problem of every file is collected
+//! before anything is returned.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::paths::LocationSegment;
+use serde_json::Value;
+
+use super::diagnostic::{ConfigError, Diagnostic, Severity};
+use super::project::ProjectConfig;
+use super::rules::{self, Finding, RuleContext};
+use super::schema::{self, ADDRESS_PATTERN, Compiled, is_valid_address};
+use super::source::{self, DottedPath, Locator, MAX_FILE_BYTES, Seg, Target};
+use crate::model::{Card, Timestamp};
+
+/// The project file's name inside a project folder.
+pub const PROJECT_FILE: &str = "cardform.toml";
+/// The folder holding the card files.
+pub const CARDS_DIR: &str = "cards";
+
+/// A loaded, valid project.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The project folder as given.
+    pub root: PathBuf,
+    pub config: ProjectConfig,
+    /// Every card, by address.
+    pub cards: BTreeMap<String, DesiredCard>,
+    /// Problems that do not make the project invalid.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One card as the files declare it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredCard {
+    pub address: String,
+    /// The card file, relative to the project folder (`cards/coupons.toml`).
+    pub file: PathBuf,
+    /// The line of its `[cards.<address>]` table.
+    pub line: usize,
+    pub card: Card,
+}
+
+/// Loads and checks a project folder: `cardform.toml` plus `cards/*.toml`.
+///
+/// Date rules that depend on today (the friends-coupon issue window) use the
+/// current time; [`load_project_at`] takes it explicitly.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] with every diagnostic (errors and warnings, sorted by
+/// file and position) when any file has an error; [`ConfigError::NotAProject`] when
+/// there is no `cardform.toml`; [`ConfigError::Io`] when the folder cannot be read.
+///
+/// # Guarantees
+/// Never panics and never touches the network, whatever the files contain.
+pub fn load_project(dir: &Path) -> Result<Project, ConfigError> {
+    load_project_at(dir, Timestamp(chrono::Utc::now().timestamp()))
+}
+
+/// [`load_project`] with "now" given, for reproducible checks.
+///
+/// # Errors
+/// As [`load_project`].
+pub fn load_project_at(dir: &Path, now: Timestamp) -> Result<Project, ConfigError> {
+    let meta = fs::metadata(dir).map_err(|source| ConfigError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(ConfigError::NotAProject {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let project_path = dir.join(PROJECT_FILE);
+    if !project_path.exists() {
+        return Err(ConfigError::NotAProject {
+            dir: dir.to_path_buf(),
+        });
+    }
+
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let project_text = read_text(dir, Path::new(PROJECT_FILE), &mut diags);
+    let mut texts = Vec::new();
+    for rel in list_card_files(dir, &mut diags)? {
+        if let Some(text) = read_text(dir, &rel, &mut diags) {
+            texts.push((rel, text));
+        }
+    }
+    check_texts(dir, now, project_text, texts, diags)
+}
+
+/// [`load_project_at`] on files already in memory: `project` is the content of
+/// `cardform.toml`, `cards` the card files (paths relative to `root`, e.g.
+/// `cards/a.toml`). Local images are still looked up under `root`. This is the entry
+/// point of the property tests and the fuzz target.
+///
+/// # Errors
+/// As [`load_project`].
+pub fn load_in_memory(
+    root: &Path,
+    now: Timestamp,
+    project: &[u8],
+    cards: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<Project, ConfigError> {
+    let mut diags = Vec::new();
+    let project_text = decode_checked(Path::new(PROJECT_FILE), project.to_vec(), &mut diags);
+    let texts = cards
+        .into_iter()
+        .filter_map(|(rel, bytes)| decode_checked(&rel, bytes, &mut diags).map(|t| (rel, t)))
+        .collect();
+    check_texts(root, now, project_text, texts, diags)
+}
+
+/// Everything after reading: schema, model, uniqueness, rules.
+fn check_texts(
+    dir: &Path,
+    now: Timestamp,
+    project_text: Option<String>,
+    sources: Vec<(PathBuf, String)>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<Project, ConfigError> {
+    let config = project_text.and_then(|t| load_project_file(&t, &mut diags));
+    let mut loaded: Vec<(usize, DesiredCard)> = Vec::new();
+    for (idx, (rel, text)) in sources.iter().enumerate() {
+        for card in load_card_file(rel, text, &mut diags) {
+            loaded.push((idx, card));
+        }
+    }
+
+    // Addresses are unique across files; the duplicate names the first place.
+    let mut cards: BTreeMap<String, DesiredCard> = BTreeMap::new();
+    let mut file_of: BTreeMap<String, usize> = BTreeMap::new();
+    for (idx, card) in loaded {
+        if let Some(first) = cards.get(&card.address) {
+            diags.push(
+                Diagnostic::error(
+                    &card.file,
+                    format!(
+                        "address `{}` is also declared at {}:{}",
+                        card.address,
+                        first.file.display(),
+                        first.line
+                    ),
+                )
+                .at(card.line, 1)
+                .with_address(&card.address)
+                .with_help("addresses must be unique across all card files; rename one of them"),
+            );
+            continue;
+        }
+        file_of.insert(card.address.clone(), idx);
+        cards.insert(card.address.clone(), card);
+    }
+
+    let already_said = diags.iter().any(|d| d.file == Path::new(CARDS_DIR));
+    if cards.is_empty() && !already_said && !diags.iter().any(Diagnostic::is_error) {
+        diags.push(
+            Diagnostic::warning(
+                CARDS_DIR,
+                "the project declares no cards; a plan would delete every card it manages",
+            )
+            .with_help("add cards under [cards.<address>] in cards/*.toml"),
+        );
+    }
+
+    let ctx = RuleContext {
+        root: dir,
+        now,
+        cards: &cards,
+    };
+    let findings = rules::check_all(&ctx);
+    locate_findings(&findings, &cards, &file_of, &sources, &mut diags);
+
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.dedup();
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(ConfigError::Invalid { diagnostics: diags });
+    }
+    match config {
+        Some(config) => Ok(Project {
+            root: dir.to_path_buf(),
+            config,
+            cards,
+            warnings: diags,
+        }),
+        // Unreachable in practice: a missing config always comes with an error.
+        None => Err(ConfigError::Invalid { diagnostics: diags }),
+    }
+}
+
+fn load_project_file(text: &str, diags: &mut Vec<Diagnostic>) -> Option<ProjectConfig> {
+    let rel = PathBuf::from(PROJECT_FILE);
+    let tree = match source::parse(&rel, text) {
+        Ok(t) => t,
+        Err(errs) => {
+            diags.extend(errs);
+            return None;
+        }
+    };
+    let value = source::to_json(tree.get_ref());
+    let locator = Locator::from_parsed(text, tree);
+    let (errors, _) = schema_diagnostics(&rel, &locator, schema::project_validator(), &value);
+    if !errors.is_empty() {
+        diags.extend(errors);
+        return None;
+    }
+    match serde_json::from_value::<ProjectConfig>(value) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(&rel, e.to_string())
+                    .at(1, 1)
+                    .with_help("see schema/project.schema.json for the expected shape"),
+            );
+            None
+        }
+    }
+}
+
+fn list_card_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBuf>, ConfigError> {
+    let cards_dir = dir.join(CARDS_DIR);
+    if !cards_dir.is_dir() {
+        diags.push(
+            Diagnostic::warning(CARDS_DIR, "there is no cards/ folder")
+                .with_help("create cards/*.toml files with [cards.<address>] tables"),
+        );
+        return Ok(Vec::new());
+    }
+    let entries = fs::read_dir(&cards_dir).map_err(|source| ConfigError::Io {
+        path: cards_dir.clone(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| ConfigError::Io {
+            path: cards_dir.clone(),
+            source,
+        })?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            diags.push(
+                Diagnostic::warning(
+                    Path::new(CARDS_DIR).join(&name),
+                    "file name is not valid UTF-8; skipped",
+                )
+                .with_help("rename it"),
+            );
+            continue;
+        };
+        if name.ends_with(".toml") && !name.starts_with('.') && entry.path().is_file() {
+            files.push(Path::new(CARDS_DIR).join(name));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads a file as UTF-8 text; a problem becomes a diagnostic.
+fn read_text(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let path = dir.join(rel);
+    let read = || -> std::io::Result<Vec<u8>> {
+        // Only regular files: opening a FIFO or a device could block or never end.
+        if !fs::metadata(&path)?.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        let file = fs::File::open(&path)?;
+        let mut buf = Vec::new();
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
+        Ok(buf)
+    };
+    match read() {
+        Ok(bytes) => decode_checked(rel, bytes, diags),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(rel, format!("cannot read the file: {e}"))
+                    .with_help("check that it exists and that you may read it"),
+            );
+            None
+        }
+    }
+}
+
+fn decode_checked(rel: &Path, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        diags.push(
+            Diagnostic::error(
+                rel,
+                format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            )
+            .with_help("split the cards over several files"),
+        );
+        return None;
+    }
+    match source::decode(rel, bytes) {
+        Ok(text) => Some(text),
+        Err(d) => {
+            diags.push(*d);
+            None
+        }
+    }
+}
+
+/// Checks one card file and returns the cards that passed the schema.
+fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<DesiredCard> {
+    let tree = match source::parse(rel, text) {
+        Ok(t) => t,
+        Err(errs) => {
+            diags.extend(errs);
+            return Vec::new();
+        }
+    };
+    let mut value = source::to_json(tree.get_ref());
+    let locator = Locator::from_parsed(text, tree);
+    let (errors, bad_cards) =
+        schema_diagnostics(rel, &locator, schema::card_file_validator(), &value);
+    diags.extend(errors);
+
+    let mut out = Vec::new();
+    let Some(Value::Object(cards)) = value.get_mut("cards").map(Value::take) else {
+        if value.as_object().is_some_and(|o| o.is_empty()) {
+            diags.push(
+                Diagnostic::warning(rel, "the file declares no cards")
+                    .at(1, 1)
+                    .with_help("add a [cards.<address>] table, or delete the file"),
+            );
+        }
+        return out;
+    };
+    for (address, card_value) in cards {
+        let path = [Seg::Key("cards".into()), Seg::Key(address.clone())];
+        let (line, col) = locator.locate(&path, Target::Key);
+        if !is_valid_address(&address) {
+            diags.push(
+                Diagnostic::error(rel, format!("`{address}` is not a valid card address"))
+                    .at(line, col)
+                    .with_address(address.clone())
+                    .with_help(format!(
+                        "start with a lower-case letter, then up to 63 lower-case letters, digits or underscores, e.g. friend_cash; pattern {ADDRESS_PATTERN}"
+                    )),
+            );
+            continue;
+        }
+        if bad_cards.contains(&address) {
+            continue;
+        }
+        match serde_json::from_value::<Card>(card_value) {
+            Ok(card) => out.push(DesiredCard {
+                address,
+                file: rel.to_path_buf(),
+                line,
+                card,
+            }),
+            // The schema is generated from the same types, so this is rare; it still
+            // must be reported, never unwrapped.
+            Err(e) => diags.push(
+                Diagnostic::error(rel, e.to_string())
+                    .at(line, col)
+                    .with_address(address)
+                    .with_help("see schema/cards.schema.json for the expected shape"),
+            ),
+        }
+    }
+    out
+}
+
+fn segments(loc: &jsonschema::paths::Location) -> Vec<Seg> {
+    loc.iter()
+        .map(|s| match s {
+            LocationSegment::Property(p) => Seg::Key(p.to_string()),
+            LocationSegment::Index(i) => Seg::Index(i),
+        })
+        .collect()
+}
+
+/// Splits a document path into (card address, path inside the card) for card files.
+fn card_scope(path: &[Seg]) -> (Option<String>, &[Seg]) {
+    match path {
+        [Seg::Key(c), Seg::Key(addr), rest @ ..] if c == "cards" => (Some(addr.clone()), rest),
+        _ => (None, path),
+    }
+}
+
+/// Runs the schema over a document and turns every error into a located diagnostic.
+/// Also returns the addresses of cards that had errors (they are not deserialized).
+fn schema_diagnostics(
+    rel: &Path,
+    locator: &Locator<'_>,
+    compiled: &Compiled,
+    value: &Value,
+) -> (Vec<Diagnostic>, Vec<String>) {
+    let validator = match &compiled.validator {
+        Ok(v) => v,
+        Err(e) => {
+            return (
+                vec![
+                    Diagnostic::error(
+                        rel,
+                        format!("internal error: the schema does not compile: {e}"),
+                    )
+                    .with_help("please report this bug"),
+                ],
+                Vec::new(),
+            );
+        }
+    };
+    let mut raws: Vec<Raw> = Vec::new();
+    for err in validator.iter_errors(value) {
+        collect(&err, &compiled.schema, 0, &mut raws);
+    }
+    // A misspelt required key shows up twice (unknown `colour`, missing `color`);
+    // the unknown-key diagnostic already suggests the right name, so keep only it.
+    let suggested: Vec<(Vec<Seg>, String)> = raws
+        .iter()
+        .filter_map(|r| {
+            let parent = r.described.at.split_last().map(|(_, p)| p.to_vec())?;
+            Some((parent, r.described.suggestion.clone()?))
+        })
+        .collect();
+    raws.retain(|r| match &r.described.missing {
+        Some(name) => !suggested
+            .iter()
+            .any(|(parent, s)| s == name && *parent == r.path),
+        None => true,
+    });
+    let raws: Vec<Raw> = raws
+        .into_iter()
+        .map(|mut r| {
+            let d = &r.described;
+            let (line, col) = locator.locate(&d.at, d.target);
+            let (address, inner) = card_scope(&d.at);
+            let mut diag = Diagnostic::error(rel, d.message.clone())
+                .at(line, col)
+                .with_field(DottedPath(inner).to_string());
+            if let Some(a) = address {
+                diag = diag.with_address(a);
+            }
+            if let Some(h) = &d.help {
+                diag = diag.with_help(h.clone());
+            }
+            r.diag = Some(diag);
+            r
+        })
+        .collect();
+    // maxLength (code points) is implied by x-max-utf8-bytes (bytes) on the same
+    // string; report only the byte limit, which is the one WeChat applies.
+    let byte_paths: Vec<Vec<Seg>> = raws
+        .iter()
+        .filter(|r| r.keyword == "x-max-utf8-bytes")
+        .map(|r| r.path.clone())
+        .collect();
+    // A value of the wrong type also fails `enum`; the type error says it better.
+    let type_paths: Vec<Vec<Seg>> = raws
+        .iter()
+        .filter(|r| r.keyword == "type")
+        .map(|r| r.path.clone())
+        .collect();
+    let mut bad_cards = Vec::new();
+    let mut out = Vec::new();
+    for r in raws {
+        if r.keyword == "maxLength" && byte_paths.contains(&r.path) {
+            continue;
+        }
+        if r.keyword == "enum" && type_paths.contains(&r.path) {
+            continue;
+        }
+        if let (Some(a), _) = card_scope(&r.path) {
+            bad_cards.push(a);
+        }
+        out.extend(r.diag);
+    }
+    bad_cards.sort();
+    bad_cards.dedup();
+    (out, bad_cards)
+}
+
+/// One schema error, before it is located.
+struct Raw {
+    /// The instance path the validator reported.
+    path: Vec<Seg>,
+    keyword: String,
+    described: Described,
+    diag: Option<Diagnostic>,
+}
+
+/// A schema error in words, and where to point.
+struct Described {
+    at: Vec<Seg>,
+    target: Target,
+    message: String,
+    help: Option<String>,
+    /// For unknown keys: the known key it probably meant.
+    suggestion: Option<String>,
+    /// For missing keys: the key's name.
+    missing: Option<String>,
+}
+
+/// Describes one validator error; for `oneOf`/`anyOf` it descends into the
+/// alternative that came closest (fewest errors), which for tagged tables like
+/// `token = { source = … }` names the actual mistake.
+fn collect(
+    err: &jsonschema::ValidationError<'_>,
+    schema: &Value,
+    depth: usize,
+    out: &mut Vec<Raw>,
+) {
+    let kind = err.kind();
+    let keyword = kind.keyword().to_string();
+    if keyword == "propertyNames" {
+        return; // card addresses are checked by the loader with a better message
+    }
+    if depth < 8
+        && let ValidationErrorKind::OneOfNotValid { context }
+        | ValidationErrorKind::AnyOf { context } = kind
+        && let Some(best) = context
+            .iter()
+            .filter(|c| !c.is_empty())
+            .min_by_key(|c| c.len())
+    {
+        for e in best {
+            collect(e, schema, depth + 1, out);
+        }
+        return;
+    }
+    let path = segments(err.instance_path());
+    for described in describe(kind, err.instance(), &path, schema, err.to_string()) {
+        out.push(Raw {
+            path: path.clone(),
+            keyword: keyword.clone(),
+            described,
+            diag: None,
+        });
+    }
+}
+
+/// A schema error in words: what is wrong and what to do, and where to point.
+fn describe(
+    kind: &ValidationErrorKind,
+    instance: &Value,
+    path: &[Seg],
+    schema: &Value,
+    fallback: String,
+) -> Vec<Described> {
+    let at = |p: &[Seg], t: Target, m: String, h: Option<String>| Described {
+        at: p.to_vec(),
+        target: t,
+        message: m,
+        help: h,
+        suggestion: None,
+        missing: None,
+    };
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known = schema::known_keys(schema, path);
+            unexpected
+                .iter()
+                .map(|key| {
+                    let mut p = path.to_vec();
+                    p.push(Seg::Key(key.clone()));
+                    let suggestion = suggest(key, &known);
+                    let help = suggestion.clone().map_or_else(
+                        || {
+                            if known.is_empty() {
+                                "remove it".to_string()
+                            } else {
+                                format!("remove it; known keys here: {}", known.join(", "))
+                            }
+                        },
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                    Described {
+                        suggestion,
+                        ..at(&p, Target::Key, format!("unknown key `{key}`"), Some(help))
+                    }
+                })
+                .collect()
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_string);
+            let mut p = path.to_vec();
+            p.push(Seg::Key(name.clone()));
+            let table = match card_scope(path) {
+                (Some(a), []) => format!("[cards.{a}]"),
+                (Some(a), rest) => format!("[cards.{a}.{}]", DottedPath(rest)),
+                (None, []) => "the top level".to_string(),
+                (None, rest) => format!("[{}]", DottedPath(rest)),
+            };
+            // Point at the table that lacks it: the path up to the parent.
+            vec![Described {
+                missing: Some(name.clone()),
+                ..at(
+                    &p,
+                    Target::Value,
+                    format!("missing required key `{name}`"),
+                    Some(format!("add `{name} = …` under {table}")),
+                )
+            }]
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                jsonschema::error::TypeKind::Single(t) => t.to_string(),
+                jsonschema::error::TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            vec![at(
+                path,
+                Target::Value,
+                format!(
+                    "expected {}, found {}",
+                    toml_type(&expected),
+                    describe_value(instance)
+                ),
+                None,
+            )]
+        }
+        ValidationErrorKind::Enum { options } => {
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|o| o.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let help = instance
+                .as_str()
+                .and_then(|s| suggest(s, &opts))
+                .map_or_else(
+                    || format!("use one of {}", opts.join(", ")),
+                    |s| format!("did you mean `{s}`? allowed: {}", opts.join(", ")),
+                );
+            vec![at(
+                path,
+                Target::Value,
+                format!("{} is not an allowed value", describe_value(instance)),
+                Some(help),
+            )]
+        }
+        ValidationErrorKind::Minimum { limit } => vec![at(
+            path,
+            Target::Value,
+            format!(
+                "{} is less than the minimum {limit}",
+                describe_value(instance)
+            ),
+            None,
+        )],
+        ValidationErrorKind::Maximum { limit } => vec![at(
+            path,
+            Target::Value,
+            format!(
+                "{} is greater than the maximum {limit}",
+                describe_value(instance)
+            ),
+            None,
+        )],
+        ValidationErrorKind::MinItems { limit } => vec![at(
+            path,
+            Target::Value,
+            format!("needs at least {limit} item{}", plural(*limit)),
+            None,
+        )],
+        ValidationErrorKind::MaxItems { limit } => vec![at(
+            path,
+            Target::Value,
+            format!("allows at most {limit} item{}", plural(*limit)),
+            None,
+        )],
+        ValidationErrorKind::MinLength { limit } => vec![at(
+            path,
+            Target::Value,
+            format!("must be at least {limit} character{} long", plural(*limit)),
+            None,
+        )],
+        ValidationErrorKind::Custom { keyword, message } => {
+            let help = match keyword.as_str() {
+                "x-max-utf8-bytes" => Some("shorten it".to_string()),
+                _ => None,
+            };
+            vec![at(path, Target::Value, message.clone(), help)]
+        }
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => {
+            vec![at(
+                path,
+                Target::Value,
+                format!(
+                    "{} does not match any allowed form",
+                    describe_value(instance)
+                ),
+                Some("see the schema's description of this field".to_string()),
+            )]
+        }
+        _ => {
+            let mut msg = fallback;
+            truncate(&mut msg, 200);
+            vec![at(path, Target::Value, msg, None)]
+        }
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// JSON type names in TOML words.
+fn toml_type(json: &str) -> String {
+    json.split(" or ")
+        .map(|t| match t {
+            "object" => "a table",
+            "array" => "an array",
+            "string" => "a string",
+            "integer" => "an integer",
+            "number" => "a number",
+            "boolean" => "a boolean (true/false)",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// A value in an error message, short enough to read.
+fn describe_value(v: &Value) -> String {
+    match v {
+        Value::Object(_) => "a table".to_string(),
+        Value::Array(_) => "an array".to_string(),
+        Value::String(s) => {
+            let mut s = format!("{s:?}");
+            truncate(&mut s, 60);
+            format!("the string {s}")
+        }
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::Null => "nothing".to_string(),
+    }
+}
+
+fn truncate(s: &mut String, max_chars: usize) {
+    if let Some((i, _)) = s.char_indices().nth(max_chars) {
+        s.truncate(i);
+        s.push('…');
+    }
+}
+
+/// The known name closest to `given`, if it is close enough to be a likely typo.
+pub(crate) fn suggest(given: &str, known: &[String]) -> Option<String> {
+    let lower = given.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&lower, &k.to_ascii_lowercase()), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.clone())
+}
+
+/// Turns rule findings into diagnostics located in their card's file.
+fn locate_findings(
+    findings: &[Finding],
+    cards: &BTreeMap<String, DesiredCard>,
+    file_of: &BTreeMap<String, usize>,
+    sources: &[(PathBuf, String)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Parse each file at most once, and only when it has findings.
+    let mut locators: BTreeMap<usize, Locator<'_>> = BTreeMap::new();
+    for f in findings {
+        let (Some(card), Some(&idx)) = (cards.get(&f.address), file_of.get(&f.address)) else {
+            continue;
+        };
+        let Some((rel, text)) = sources.get(idx) else {
+            continue;
+        };
+        let locator = locators.entry(idx).or_insert_with(|| Locator::new(text));
+        let mut path = vec![Seg::Key("cards".into()), Seg::Key(f.address.clone())];
+        path.extend(source::parse_dotted(&f.field));
+        let (line, col) = locator.locate(&path, Target::Value);
+        let mut d = match f.severity {
+            Severity::Error => Diagnostic::error(rel, f.message.clone()),
+            Severity::Warning => Diagnostic::warning(rel, f.message.clone()),
+        }
+        .at(line, col)
+        .with_address(card.address.clone())
+        .with_field(f.field.clone());
+        if let Some(h) = &f.help {
+            d = d.with_help(h.clone());
+        }
+        diags.push(d);
+    }
+}
+
+/// Reads only `cardform.toml`: for commands that do not need the card files (applying
+/// a saved plan, which carries its own desired content; import).
+///
+/// # Errors
+/// [`ConfigError::Invalid`] with the file's diagnostics.
+pub fn load_project_config(dir: &Path) -> Result<ProjectConfig, ConfigError> {
+    let mut diags = Vec::new();
+    let parsed = read_text(dir, Path::new(PROJECT_FILE), &mut diags)
+        .and_then(|text| load_project_file(&text, &mut diags));
+    match parsed {
+        Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok(c),
+        _ => Err(ConfigError::Invalid { diagnostics: diags }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_catch_typos_only() {
+        let known = vec!["brand_name".to_string(), "notice".to_string()];
+        assert_eq!(suggest("brand_nam", &known).as_deref(), Some("brand_name"));
+        assert_eq!(suggest("Brand_Name", &known).as_deref(), Some("brand_name"));
+        assert_eq!(suggest("zzz", &known), None);
+    }
+}

@@ -1,0 +1,338 @@
+//! One TOML file's text: decoding, parsing to a JSON value for the schema check, and
+//! mapping a path inside the document back to line:column.
+//!
+//! `toml` → `serde_json::Value` through serde would turn datetimes into
+//! `{"$__toml_private_datetime": …}` (rust-crates.md gotcha 5), so the conversion walks
+//! toml's spanned parse tree (`DeTable::parse`) itself and writes datetimes as strings.
+
+use std::fmt;
+use std::path::Path;
+
+use serde_json::{Map, Number, Value};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::diagnostic::Diagnostic;
+
+/// A card file larger than this is refused rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A step in a path through a document: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Renders a path the way users write it: `base_info.date_info`, `list[0].text`.
+pub struct DottedPath<'a>(pub &'a [Seg]);
+
+impl fmt::Display for DottedPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for seg in self.0 {
+            match seg {
+                Seg::Key(k) => {
+                    if !first {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                Seg::Index(i) => write!(f, "[{i}]")?,
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+/// Parses a dotted path (`advanced_info.text_image_list[0].image_url`) into segments.
+pub fn parse_dotted(path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (name, rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            out.push(Seg::Key(name.to_string()));
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            if let Ok(i) = idx.trim_end_matches(']').parse() {
+                out.push(Seg::Index(i));
+            }
+        }
+    }
+    out
+}
+
+/// Decodes a file's bytes as UTF-8 (a leading BOM is dropped).
+///
+/// # Errors
+/// A diagnostic at the line:column of the first invalid byte.
+pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            // valid_up_to is a char boundary of a valid prefix, so this cannot fail.
+            let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
+            let (line, col) = line_col(prefix, prefix.len());
+            let byte = bytes.get(good).copied().unwrap_or(0);
+            Err(Box::new(
+                Diagnostic::error(
+                    rel,
+                    format!("the file is not valid UTF-8 (invalid byte 0x{byte:02x})"),
+                )
+                .at(line, col)
+                .with_help("save the file as UTF-8; TOML files must be UTF-8"),
+            ))
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `off` in `text`.
+pub fn line_col(text: &str, off: usize) -> (usize, usize) {
+    let mut off = off.min(text.len());
+    while !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    let before = &text[..off];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Parses TOML into its spanned tree.
+///
+/// # Errors
+/// Every syntax error the parser reports, each at its line:column.
+pub fn parse<'a>(rel: &Path, text: &'a str) -> Result<Spanned<DeTable<'a>>, Vec<Diagnostic>> {
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        return Ok(table);
+    }
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for e in errors {
+        let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let msg = e.message().trim().to_string();
+        // Recovery can report the same spot twice; once is enough.
+        if out
+            .iter()
+            .any(|d: &Diagnostic| d.line == line && d.column == col)
+        {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(rel, format!("TOML syntax error: {msg}"))
+                .at(line, col)
+                .with_help("see https://toml.io for the syntax"),
+        );
+    }
+    Err(out)
+}
+
+/// The parse tree as a JSON value: datetimes become their RFC 3339 text, integers
+/// stay integers, floats that JSON cannot hold (nan, inf) become strings.
+pub fn to_json(table: &DeTable<'_>) -> Value {
+    let mut map = Map::with_capacity(table.len());
+    for (k, v) in table.iter() {
+        map.insert(k.get_ref().to_string(), value_to_json(v.get_ref()));
+    }
+    Value::Object(map)
+}
+
+fn value_to_json(v: &DeValue<'_>) -> Value {
+    match v {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => {
+            let raw = i.as_str();
+            if let Ok(n) = i64::from_str_radix(raw, i.radix()) {
+                Value::Number(n.into())
+            } else if let Ok(n) = u64::from_str_radix(raw, i.radix()) {
+                Value::Number(n.into())
+            } else {
+                // Out of every integer range; a float keeps the magnitude for the
+                // "greater than the maximum" message.
+                raw.parse::<f64>()
+                    .ok()
+                    .and_then(Number::from_f64)
+                    .map_or_else(|| Value::String(i.to_string()), Value::Number)
+            }
+        }
+        DeValue::Float(f) => f
+            .as_str()
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map_or_else(|| Value::String(f.as_str().to_string()), Value::Number),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(a) => Value::Array(a.iter().map(|e| value_to_json(e.get_ref())).collect()),
+        DeValue::Table(t) => to_json(t),
+    }
+}
+
+/// Finds where a path points in a parsed document.
+pub struct Locator<'a> {
+    text: &'a str,
+    root: Option<Spanned<DeTable<'a>>>,
+    /// Byte offset where each line starts, so locating is a binary search rather
+    /// than a scan (a file with thousands of errors stays linear).
+    line_starts: Vec<usize>,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// What to point at when a path is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The value (for a table: its header or opening brace).
+    Value,
+    /// The key naming the last segment (for unknown keys).
+    Key,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator over `text`; a document that does not parse locates everything at 1:1.
+    pub fn new(text: &'a str) -> Self {
+        Locator {
+            text,
+            root: DeTable::parse(text).ok(),
+            line_starts: line_starts(text),
+        }
+    }
+
+    pub fn from_parsed(text: &'a str, root: Spanned<DeTable<'a>>) -> Self {
+        Locator {
+            text,
+            root: Some(root),
+            line_starts: line_starts(text),
+        }
+    }
+
+    /// Line and column of the deepest part of `path` that exists in the document.
+    pub fn locate(&self, path: &[Seg], target: Target) -> (usize, usize) {
+        let mut off = self.offset(path, target).min(self.text.len());
+        while !self.text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= off);
+        let start = self
+            .line_starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(0);
+        (line.max(1), self.text[start..off].chars().count() + 1)
+    }
+
+    fn offset(&self, path: &[Seg], target: Target) -> usize {
+        let Some(root) = &self.root else { return 0 };
+        let mut best = 0usize;
+        let mut table: Option<&DeTable<'a>> = Some(root.get_ref());
+        let mut array: Option<&toml::de::DeArray<'a>> = None;
+        for (i, seg) in path.iter().enumerate() {
+            let last = i + 1 == path.len();
+            let value: &Spanned<DeValue<'a>> = match seg {
+                Seg::Key(name) => {
+                    let Some((k, v)) = table.and_then(|t| t.get_key_value(name.as_str())) else {
+                        break;
+                    };
+                    let ks = k.span();
+                    let vs = v.span();
+                    best = if (last && target == Target::Key) || vs.is_empty() {
+                        ks.start
+                    } else {
+                        vs.start
+                    };
+                    v
+                }
+                Seg::Index(idx) => {
+                    let Some(v) = array.and_then(|a| a.get(*idx)) else {
+                        break;
+                    };
+                    if !v.span().is_empty() {
+                        best = v.span().start;
+                    }
+                    v
+                }
+            };
+            table = value.get_ref().as_table();
+            array = value.get_ref().as_array();
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_paths_round_trip() {
+        let p = parse_dotted("advanced_info.text_image_list[0].image_url");
+        assert_eq!(
+            p,
+            vec![
+                Seg::Key("advanced_info".into()),
+                Seg::Key("text_image_list".into()),
+                Seg::Index(0),
+                Seg::Key("image_url".into()),
+            ]
+        );
+        assert_eq!(
+            DottedPath(&p).to_string(),
+            "advanced_info.text_image_list[0].image_url"
+        );
+    }
+
+    #[test]
+    fn datetimes_become_strings() {
+        let src = "a = 2026-12-01T00:00:00+08:00\nb = 2026-12-01T00:00:00\nc = 0x10\nd = nan\n";
+        let t = parse(Path::new("x.toml"), src).expect("parses");
+        let v = to_json(t.get_ref());
+        assert_eq!(v["a"], "2026-12-01T00:00:00+08:00");
+        assert_eq!(v["b"], "2026-12-01T00:00:00");
+        assert_eq!(v["c"], 16);
+        assert_eq!(v["d"], "nan");
+    }
+
+    #[test]
+    fn locates_values_keys_and_missing_tails() {
+        let src = "[cards.a]\ncard_type = \"CASH\"\n\n[cards.a.base_info]\nnotice = \"hi\"\nlist = [1, 2]\n";
+        let loc = Locator::new(src);
+        let p = |s: &str| {
+            let mut v = vec![Seg::Key("cards".into()), Seg::Key("a".into())];
+            v.extend(parse_dotted(s));
+            v
+        };
+        assert_eq!(loc.locate(&p("card_type"), Target::Value), (2, 13));
+        assert_eq!(loc.locate(&p("card_type"), Target::Key), (2, 1));
+        assert_eq!(loc.locate(&p("base_info.notice"), Target::Value), (5, 10));
+        assert_eq!(loc.locate(&p("base_info.list[1]"), Target::Value), (6, 12));
+        // A missing field points at the deepest table that exists.
+        assert_eq!(loc.locate(&p("base_info.nothing"), Target::Value).0, 4);
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let d = decode(Path::new("x.toml"), b"a = 1\nb = \"\xff\"\n".to_vec()).unwrap_err();
+        assert_eq!((d.line, d.column), (2, 6));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let errs = parse(Path::new("x.toml"), "a = 1\nb = \n").unwrap_err();
+        assert_eq!(errs[0].line, 2);
+    }
+}

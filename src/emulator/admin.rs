@@ -1,0 +1,206 @@
+//! The admin API under `/__emulator/` (no token, never faulted, not in the call log):
+//!
+//! | call | does |
+//! |---|---|
+//! | `POST /__emulator/review {"card_id","result":"pass"\|"fail","reason"?}` | finishes a review |
+//! | `POST /__emulator/faults [rule…]` / `GET` | replaces (`[]` clears) / lists the fault rules |
+//! | `GET /__emulator/cards` | every card as card/get answers it (deleted ones included) |
+//! | `POST /__emulator/claim {"card_id","openid"}` | a user claims a card → `code` |
+//! | `GET /__emulator/calls[?since=SEQ]` | calls received: path, errcode, status, fault |
+//! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
+//! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
+//! | `POST /__emulator/pay {"order_id"}` | marks a 券点 recharge order paid |
+//!
+//! Bad admin requests answer HTTP 400/404 with `{"error": "..."}`; `claim` and `pay`
+//! answer WeChat's envelope, since they simulate something WeChat would refuse.
+
+use axum::body::Body;
+use axum::http::{Method, Request, Response, StatusCode};
+use serde_json::{Value, json};
+
+use super::cards::{CardStatus, view};
+use super::faults::FaultRule;
+use super::persistence::Entry;
+use super::quota::QuotaLimit;
+use super::reply::{ApiError, ok};
+use super::router::{MAX_BODY_BYTES, json_response, parse_query};
+use super::world::{Shared, World, lock};
+use super::{codes, coin};
+
+/// Where the admin API lives.
+pub const PREFIX: &str = "/__emulator/";
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response<Body> {
+    json_response(status, &json!({ "error": message.into() }))
+}
+
+fn wechat(shared: &Shared, result: Result<Value, ApiError>) -> Response<Body> {
+    let body = match result {
+        Ok(v) => v,
+        Err(e) => e.body(&shared.next_rid()),
+    };
+    json_response(StatusCode::OK, &body)
+}
+
+fn field<'a>(body: &'a Value, key: &str) -> Result<&'a str, String> {
+    body.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("`{key}` (a string) is required"))
+}
+
+/// Serves one admin request.
+pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let query = parse_query(req.uri().query());
+    let bytes = match axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return error(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+    };
+    let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(e) => return error(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")),
+        }
+    };
+    let name = &path[PREFIX.len()..];
+    match (&method, name) {
+        (&Method::POST, "review") => review(shared, &body),
+        (&Method::POST, "faults") => set_faults(shared, body),
+        (&Method::GET, "faults") => {
+            json_response(StatusCode::OK, &json!(lock(&shared.faults).rules()))
+        }
+        (&Method::GET, "cards") => {
+            let mut world = lock(&shared.world);
+            let now = world.now_ms();
+            let World { order, cards, .. } = &mut *world;
+            let mut list = Vec::with_capacity(order.len());
+            for id in order.iter() {
+                if let Some(c) = cards.get_mut(id) {
+                    c.settle(now);
+                    list.push(view(c));
+                }
+            }
+            json_response(StatusCode::OK, &json!({ "cards": list }))
+        }
+        (&Method::POST, "claim") => {
+            let (card_id, openid) = match (field(&body, "card_id"), field(&body, "openid")) {
+                (Ok(c), Ok(o)) => (c, o),
+                (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let result = codes::claim(&mut lock(&shared.world), card_id, openid)
+                .map(|code| ok(json!({ "code": code })));
+            wechat(shared, result)
+        }
+        (&Method::GET, "calls") => {
+            let since: u64 = query.get("since").and_then(|s| s.parse().ok()).unwrap_or(0);
+            let calls = lock(&shared.calls);
+            let list: Vec<&super::world::CallRecord> =
+                calls.entries.iter().filter(|c| c.seq > since).collect();
+            json_response(StatusCode::OK, &json!({ "calls": list }))
+        }
+        (&Method::POST, "clock") => {
+            let secs = body.get("advance_secs").and_then(Value::as_i64);
+            let ms = body.get("advance_ms").and_then(Value::as_i64);
+            let Some(delta) = secs
+                .map(|s| s.saturating_mul(1000))
+                .or(ms)
+                .filter(|d| *d >= 0)
+            else {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "give advance_secs or advance_ms (≥ 0): the clock only moves forward",
+                );
+            };
+            let mut world = lock(&shared.world);
+            world.clock_offset_ms = world.clock_offset_ms.saturating_add(delta);
+            json_response(StatusCode::OK, &json!({ "now_ms": world.now_ms() }))
+        }
+        (&Method::POST, "quotas") => match serde_json::from_value::<Vec<QuotaLimit>>(body) {
+            Ok(limits) => {
+                lock(&shared.world).quota.set_limits(limits);
+                json_response(StatusCode::OK, &json!({}))
+            }
+            Err(e) => error(
+                StatusCode::BAD_REQUEST,
+                format!("expected a list of {{path, daily, per_minute?}}: {e}"),
+            ),
+        },
+        (&Method::POST, "pay") => match field(&body, "order_id") {
+            Ok(order_id) => {
+                let result = coin::pay(&mut lock(&shared.world), order_id).map(|()| ok(json!({})));
+                wechat(shared, result)
+            }
+            Err(m) => error(StatusCode::BAD_REQUEST, m),
+        },
+        _ => error(
+            StatusCode::NOT_FOUND,
+            format!("no admin call {method} {path}; see docs/emulator.md"),
+        ),
+    }
+}
+
+fn review(shared: &Shared, body: &Value) -> Response<Body> {
+    let card_id = match field(body, "card_id") {
+        Ok(c) => c,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    };
+    let status = match body.get("result").and_then(Value::as_str) {
+        Some("pass") => CardStatus::VerifyOk,
+        Some("fail") => CardStatus::VerifyFail,
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "`result` must be \"pass\" or \"fail\"",
+            );
+        }
+    };
+    let reason = body
+        .get("reason")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut world = lock(&shared.world);
+    let mut card = match world.live_card(card_id) {
+        Ok(c) => c,
+        Err(_) => return error(StatusCode::NOT_FOUND, format!("no live card {card_id}")),
+    };
+    card.status = status;
+    card.review_due_ms = None;
+    card.refuse_reason = if status == CardStatus::VerifyFail {
+        reason
+    } else {
+        None
+    };
+    match world.commit(Entry::Card(card)) {
+        Ok(()) => json_response(
+            StatusCode::OK,
+            &json!({ "card_id": card_id, "status": status.as_str() }),
+        ),
+        Err(_) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot write the journal",
+        ),
+    }
+}
+
+fn set_faults(shared: &Shared, body: Value) -> Response<Body> {
+    let rules: Vec<FaultRule> = match serde_json::from_value(body) {
+        Ok(r) => r,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("expected a list of fault rules: {e}"),
+            );
+        }
+    };
+    for (i, rule) in rules.iter().enumerate() {
+        if let Err(message) = rule.validate() {
+            return error(StatusCode::BAD_REQUEST, format!("rule {i}: {message}"));
+        }
+    }
+    let n = rules.len();
+    shared.set_faults(rules);
+    json_response(StatusCode::OK, &json!({ "rules": n }))
+}

@@ -1,0 +1,380 @@
+//! Card definitions: the stored record, `card/create`, `card/get` (the shape WeChat
+//! answers, reference §5), `card/batchget` (§6.1), `card/delete` (§6.2) and
+//! `card/getcolors` (§6.9).
+//!
+//! Review: a new card starts `CARD_STATUS_NOT_VERIFY` (§3.1, §10) and is approved by
+//! the admin API, or automatically once `review_delay_ms` has passed (applied lazily
+//! whenever the card is looked at). A deleted card keeps answering `card/get` with
+//! `CARD_STATUS_DELETE` (§6.2 "Delete is terminal", §10), drops out of batchget, and
+//! every other call on it answers 40073.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::fields::{Stage, validate_card};
+use super::persistence::Entry;
+use super::reply::{ApiError, as_u64, ok, req_str};
+use super::router::Input;
+use super::world::World;
+use crate::model::{CardType, PALETTE, hex_for_name};
+
+/// `base_info.status` (reference §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CardStatus {
+    #[serde(rename = "CARD_STATUS_NOT_VERIFY")]
+    NotVerify,
+    #[serde(rename = "CARD_STATUS_VERIFY_FAIL")]
+    VerifyFail,
+    #[serde(rename = "CARD_STATUS_VERIFY_OK")]
+    VerifyOk,
+    #[serde(rename = "CARD_STATUS_DELETE")]
+    Delete,
+    #[serde(rename = "CARD_STATUS_DISPATCH")]
+    Dispatch,
+}
+
+impl CardStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardStatus::NotVerify => "CARD_STATUS_NOT_VERIFY",
+            CardStatus::VerifyFail => "CARD_STATUS_VERIFY_FAIL",
+            CardStatus::VerifyOk => "CARD_STATUS_VERIFY_OK",
+            CardStatus::Delete => "CARD_STATUS_DELETE",
+            CardStatus::Dispatch => "CARD_STATUS_DISPATCH",
+        }
+    }
+}
+
+/// A card definition as the emulator keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CardRecord {
+    /// The card_id.
+    pub id: String,
+    /// Creation order (batchget pages in this order).
+    pub seq: u64,
+    /// `CASH`, …
+    pub card_type: CardType,
+    /// The per-type object as the client sent it (normalised), as JSON text: compact
+    /// in memory, parsed when answered. Server-owned fields are added by [`view`].
+    pub body: String,
+    pub status: CardStatus,
+    /// Remaining stock.
+    pub quantity: u64,
+    /// Stock ever configured.
+    pub total_quantity: u64,
+    pub create_time: i64,
+    pub update_time: i64,
+    /// When an automatic review approves the card (ms, emulator clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due_ms: Option<i64>,
+    /// Why the last review failed (admin API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refuse_reason: Option<String>,
+}
+
+impl CardRecord {
+    /// Applies an automatic approval that has come due.
+    pub fn settle(&mut self, now_ms: i64) {
+        if self.status == CardStatus::NotVerify && self.review_due_ms.is_some_and(|d| now_ms >= d) {
+            self.status = CardStatus::VerifyOk;
+            self.review_due_ms = None;
+        }
+    }
+
+    /// The per-type object as stored (an empty object if the data file was tampered).
+    pub fn body_map(&self) -> Map<String, Value> {
+        match serde_json::from_str(&self.body) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+
+    pub fn is_friends(&self) -> bool {
+        super::fields::is_friends(&self.body_map())
+    }
+
+    /// Sends the card (back) to review.
+    pub fn enter_review(&mut self, now_ms: i64, delay_ms: u64) {
+        self.status = CardStatus::NotVerify;
+        self.refuse_reason = None;
+        self.review_due_ms = (delay_ms > 0).then(|| now_ms + delay_ms as i64);
+    }
+}
+
+/// The `card` object WeChat answers from card/get: what the client sent, the colour
+/// as hex, the server's fields, empty lists for unset ones, and an unknown extra field
+/// (`area_code_list`) that clients must ignore.
+pub fn view(rec: &CardRecord) -> Value {
+    let mut obj = rec.body_map();
+    let base = obj
+        .entry("base_info")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(base) = base {
+        base.insert("id".into(), json!(rec.id));
+        if let Some(hex) = base
+            .get("color")
+            .and_then(Value::as_str)
+            .and_then(hex_for_name)
+        {
+            base.insert("color".into(), json!(hex));
+        }
+        base.insert("status".into(), json!(rec.status.as_str()));
+        base.insert(
+            "sku".into(),
+            json!({ "quantity": rec.quantity, "total_quantity": rec.total_quantity }),
+        );
+        base.insert("create_time".into(), json!(rec.create_time));
+        base.insert("update_time".into(), json!(rec.update_time));
+        for (key, default) in [
+            ("location_id_list", json!([])),
+            ("use_custom_code", json!(false)),
+            ("bind_openid", json!(false)),
+            ("area_code_list", json!([])),
+        ] {
+            base.entry(key).or_insert(default);
+        }
+    }
+    let adv = obj
+        .entry("advanced_info")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(adv) = adv {
+        for key in [
+            "time_limit",
+            "text_image_list",
+            "business_service",
+            "consume_share_card_list",
+        ] {
+            adv.entry(key).or_insert(json!([]));
+        }
+        adv.entry("share_friends").or_insert(json!(false));
+    }
+    let mut card = Map::new();
+    card.insert("card_type".into(), json!(rec.card_type.as_str()));
+    card.insert(rec.card_type.wire_key().into(), Value::Object(obj));
+    Value::Object(card)
+}
+
+const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A new card_id in WeChat's shape: 28 characters, `p` then 27 base64url characters.
+pub fn new_card_id(world: &World) -> String {
+    let mut rng = rand::rng();
+    loop {
+        let id: String = std::iter::once('p')
+            .chain((0..27).map(|_| ID_ALPHABET[rng.random_range(0..ID_ALPHABET.len())] as char))
+            .collect();
+        if !world.cards.contains_key(&id) {
+            return id;
+        }
+    }
+}
+
+/// The card_id field, 41012 when missing.
+pub fn card_id_of(body: &Value) -> Result<&str, ApiError> {
+    match body.get("card_id") {
+        None | Some(Value::Null) => Err(ApiError::new(41012)),
+        Some(Value::String(s)) if s.is_empty() => Err(ApiError::new(41012)),
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(ApiError::with(47001, "card_id must be a string")),
+    }
+}
+
+/// Fields the server owns; whatever a client sends for them is not kept.
+const SERVER_FIELDS: &[&str] = &["id", "status", "sku", "create_time", "update_time"];
+
+/// `POST /card/create {"card": {"card_type": T, "<t>": {…}}}` → `card_id`.
+pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let card = match input.json.get("card") {
+        None | Some(Value::Null) => return Err(ApiError::with(41011, "card")),
+        Some(Value::Object(c)) => c,
+        Some(_) => return Err(ApiError::with(47001, "card must be an object")),
+    };
+    let type_name = req_str(&input.json["card"], "card_type").map_err(|e| {
+        if e.code == 41011 {
+            ApiError::with(41011, "card.card_type")
+        } else {
+            e
+        }
+    })?;
+    let t = CardType::from_wire(type_name).ok_or_else(|| {
+        ApiError::with(
+            40071,
+            format!(
+                "`{type_name}` (the emulator serves CASH, DISCOUNT, GIFT, GROUPON, GENERAL_COUPON)"
+            ),
+        )
+    })?;
+    for other in CardType::ALL {
+        if other != t && card.contains_key(other.wire_key()) {
+            return Err(ApiError::with(
+                40071,
+                format!("card_type {t} with a `{}` object", other.wire_key()),
+            ));
+        }
+    }
+    let mut obj = match card.get(t.wire_key()) {
+        Some(Value::Object(o)) => o.clone(),
+        None | Some(Value::Null) => {
+            return Err(ApiError::with(
+                40071,
+                format!(
+                    "card.{} is missing (the per-type object goes under the lower-case card_type)",
+                    t.wire_key()
+                ),
+            ));
+        }
+        Some(_) => {
+            return Err(ApiError::with(
+                47001,
+                format!("card.{} must be an object", t.wire_key()),
+            ));
+        }
+    };
+    let quantity = validate_card(t, &mut obj, Stage::Create)?;
+    check_share_cards(world, &obj)?;
+    if let Some(Value::Object(base)) = obj.get_mut("base_info") {
+        for key in SERVER_FIELDS {
+            base.remove(*key);
+        }
+    }
+    let now_ms = world.now_ms();
+    let now_s = world.now_s();
+    let mut rec = CardRecord {
+        id: new_card_id(world),
+        seq: world.next_seq,
+        card_type: t,
+        body: serde_json::to_string(&obj).map_err(|_| ApiError::new(-1))?,
+        status: CardStatus::NotVerify,
+        quantity,
+        total_quantity: quantity,
+        create_time: now_s,
+        update_time: now_s,
+        review_due_ms: None,
+        refuse_reason: None,
+    };
+    // New cards are submitted for review automatically (reference §3.1).
+    rec.enter_review(now_ms, world.review_delay_ms);
+    let id = rec.id.clone();
+    world.commit(Entry::Card(rec))?;
+    Ok(ok(json!({ "card_id": id })))
+}
+
+/// consume_share_card_list must name an existing friends coupon (reference §3.5).
+pub fn check_share_cards(world: &World, obj: &Map<String, Value>) -> Result<(), ApiError> {
+    let list = obj
+        .get("advanced_info")
+        .and_then(|a| a.get("consume_share_card_list"))
+        .and_then(Value::as_array);
+    for item in list.into_iter().flatten() {
+        let id = item.get("card_id").and_then(Value::as_str).unwrap_or("");
+        match world.cards.get(id) {
+            Some(c) if c.status != CardStatus::Delete && c.is_friends() => {}
+            Some(c) if c.status != CardStatus::Delete => {
+                return Err(ApiError::with(
+                    47001,
+                    format!("consume_share_card_list card {id} is not a friends coupon"),
+                ));
+            }
+            _ => {
+                return Err(ApiError::with(
+                    40073,
+                    format!("consume_share_card_list card {id}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `POST /card/get {card_id}`.
+pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let id = card_id_of(&input.json)?;
+    let rec = world.card(id)?;
+    Ok(ok(json!({ "card": view(rec) })))
+}
+
+/// Largest batchget page (reference §6.1).
+pub const MAX_BATCH: u64 = 50;
+
+/// `POST /card/batchget {offset, count ≤ 50, status_list?}` → `card_id_list`, `total_num`.
+pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let body = &input.json;
+    let field = |key: &str| -> Result<u64, ApiError> {
+        match body.get(key) {
+            None | Some(Value::Null) => Err(ApiError::with(41011, key)),
+            Some(v) => as_u64(v).ok_or_else(|| {
+                ApiError::with(47001, format!("{key} must be a non-negative integer"))
+            }),
+        }
+    };
+    let offset = field("offset")?;
+    let count = field("count")?;
+    if count == 0 || count > MAX_BATCH {
+        return Err(ApiError::with(
+            40097,
+            format!("count must be 1–{MAX_BATCH}"),
+        ));
+    }
+    let filter: Option<Vec<String>> = match body.get("status_list") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(vec![s.clone()]),
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    ApiError::with(47001, "status_list must be a list of status names")
+                })?,
+        ),
+        Some(_) => {
+            return Err(ApiError::with(
+                47001,
+                "status_list must be a list of status names",
+            ));
+        }
+    };
+    let now = world.now_ms();
+    let mut total = 0u64;
+    let mut page = Vec::new();
+    let World { order, cards, .. } = world;
+    for id in order.iter() {
+        let Some(card) = cards.get_mut(id) else {
+            continue;
+        };
+        card.settle(now);
+        if card.status == CardStatus::Delete {
+            continue;
+        }
+        if let Some(f) = &filter
+            && !f.iter().any(|s| s == card.status.as_str())
+        {
+            continue;
+        }
+        if total >= offset && (page.len() as u64) < count {
+            page.push(id.clone());
+        }
+        total += 1;
+    }
+    Ok(ok(json!({ "card_id_list": page, "total_num": total })))
+}
+
+/// `POST /card/delete {card_id}`: the definition becomes `CARD_STATUS_DELETE`.
+pub fn delete(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let id = card_id_of(&input.json)?;
+    let mut rec = world.live_card(id)?;
+    rec.status = CardStatus::Delete;
+    rec.review_due_ms = None;
+    world.commit(Entry::Card(rec))?;
+    Ok(ok(json!({})))
+}
+
+/// `GET /card/getcolors`.
+pub fn colors(_world: &mut World, _input: &Input) -> Result<Value, ApiError> {
+    let colors: Vec<Value> = PALETTE
+        .iter()
+        .map(|(name, value)| json!({ "name": name, "value": value }))
+        .collect();
+    Ok(ok(json!({ "colors": colors })))
+}

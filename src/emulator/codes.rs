@@ -1,0 +1,258 @@
+//! Codes users hold: claims (simulated through the admin API), `card/code/get`,
+//! `card/code/mark` and `card/code/consume` (reference §6.6, §8.4).
+//!
+//! - A claim needs an approved card, or a whitelisted user (§6.4); stock (45031); at
+//!   most `get_limit` per user (45033, default 50); inside the validity window, and for
+//!   friends coupons no earlier than 5 days before it begins (V1.4, §8.1) → 40079.
+//! - Friends coupons must be marked by their holder before consume (40003 otherwise).
+//! - Consumed codes answer 40099; unknown codes 40056.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::cards::{CardRecord, CardStatus};
+use super::datacube::{Event, record};
+use super::fields::FIX_TIME_RANGE;
+use super::persistence::Entry;
+use super::reply::{ApiError, as_bool, as_u64, ok, req_str};
+use super::router::Input;
+use super::world::World;
+
+/// Friends coupons may be claimed at most this long before they begin (V1.4).
+pub const FRIENDS_EARLY_CLAIM_SECONDS: i64 = 5 * 24 * 3600;
+/// WeChat's default get_limit (reference §3.3, CBI).
+pub const DEFAULT_GET_LIMIT: u64 = 50;
+
+/// `user_card_status` values the emulator produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CodeStatus {
+    Normal,
+    Consumed,
+}
+
+/// A code a user holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeRecord {
+    pub code: String,
+    pub card_id: String,
+    pub openid: String,
+    pub status: CodeStatus,
+    /// The openid the code is marked (locked) for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marked_by: Option<String>,
+    pub claimed_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumed_at: Option<i64>,
+}
+
+/// The validity window of a claimed code, as Unix seconds.
+fn window(card: &CardRecord, claimed_at: i64) -> (i64, i64) {
+    let body = card.body_map();
+    let date = body
+        .get("base_info")
+        .and_then(|b| b.get("date_info"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let num = |k: &str| date.get(k).and_then(as_u64).map(|n| n as i64);
+    if date.get("type").and_then(Value::as_str) == Some(FIX_TIME_RANGE) {
+        (
+            num("begin_timestamp").unwrap_or(0),
+            num("end_timestamp").unwrap_or(i64::MAX),
+        )
+    } else {
+        let day = 24 * 3600;
+        let begin = claimed_at + num("fixed_begin_term").unwrap_or(0) * day;
+        let end = begin + num("fixed_term").unwrap_or(0) * day;
+        (begin, num("end_timestamp").map_or(end, |cap| end.min(cap)))
+    }
+}
+
+fn new_code(world: &World) -> String {
+    let mut rng = rand::rng();
+    loop {
+        let code: String = (0..12)
+            .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+            .collect();
+        if !world.codes.contains_key(&code) {
+            return code;
+        }
+    }
+}
+
+/// A user claims one card (the admin API's stand-in for a scan in WeChat).
+///
+/// # Errors
+/// The errcode WeChat would refuse the claim with.
+pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, ApiError> {
+    let mut card = world.live_card(card_id)?;
+    let listed = world.whitelist.contains(openid);
+    match card.status {
+        CardStatus::VerifyOk | CardStatus::Dispatch => {}
+        CardStatus::NotVerify | CardStatus::VerifyFail if listed => {}
+        _ => {
+            return Err(ApiError::with(
+                40078,
+                "(the card is not approved and the user is not whitelisted)",
+            ));
+        }
+    }
+    if card.quantity == 0 {
+        return Err(ApiError::new(45031));
+    }
+    let get_limit = card
+        .body_map()
+        .get("base_info")
+        .and_then(|b| b.get("get_limit"))
+        .and_then(as_u64)
+        .unwrap_or(DEFAULT_GET_LIMIT);
+    let held = world
+        .codes
+        .values()
+        .filter(|c| c.card_id == card_id && c.openid == openid)
+        .count() as u64;
+    if held >= get_limit {
+        return Err(ApiError::new(45033));
+    }
+    let now = world.now_s();
+    let (begin, end) = window(&card, now);
+    let fixed_range = card
+        .body_map()
+        .get("base_info")
+        .and_then(|b| b.get("date_info"))
+        .and_then(|d| d.get("type"))
+        .and_then(Value::as_str)
+        == Some(FIX_TIME_RANGE);
+    if fixed_range && now > end {
+        return Err(ApiError::with(40079, "(the card has expired)"));
+    }
+    if card.is_friends() && now < begin - FRIENDS_EARLY_CLAIM_SECONDS {
+        return Err(ApiError::with(
+            40079,
+            "(friends coupons can be claimed at most 5 days before they begin)",
+        ));
+    }
+    card.quantity -= 1;
+    let code = CodeRecord {
+        code: new_code(world),
+        card_id: card_id.to_string(),
+        openid: openid.to_string(),
+        status: CodeStatus::Normal,
+        marked_by: None,
+        claimed_at: now,
+        consumed_at: None,
+    };
+    let answer = code.code.clone();
+    world.commit(Entry::Card(card))?;
+    world.commit(Entry::Code(code))?;
+    record(world, card_id, openid, Event::Receive)?;
+    Ok(answer)
+}
+
+/// The code named in the body, checked against an optional card_id (40056).
+fn find(world: &World, body: &Value) -> Result<CodeRecord, ApiError> {
+    let code = req_str(body, "code")?;
+    let rec = world.codes.get(code).ok_or_else(|| ApiError::new(40056))?;
+    if let Some(card_id) = body.get("card_id").and_then(Value::as_str)
+        && !card_id.is_empty()
+        && card_id != rec.card_id
+    {
+        return Err(ApiError::with(40056, "(the code belongs to another card)"));
+    }
+    Ok(rec.clone())
+}
+
+fn expired(world: &World, code: &CodeRecord) -> bool {
+    let now = world.now_s();
+    world
+        .cards
+        .get(&code.card_id)
+        .map(|c| window(c, code.claimed_at))
+        .is_some_and(|(_, end)| now > end)
+}
+
+/// `POST /card/code/get {code, card_id?, check_consume?}`.
+pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let code = find(world, &input.json)?;
+    let is_expired = expired(world, &code);
+    let status = match code.status {
+        CodeStatus::Consumed => "CONSUMED",
+        CodeStatus::Normal if is_expired => "EXPIRE",
+        CodeStatus::Normal => "NORMAL",
+    };
+    let can_consume = status == "NORMAL";
+    if input.json.get("check_consume").and_then(as_bool) == Some(true) && !can_consume {
+        return Err(match code.status {
+            CodeStatus::Consumed => ApiError::new(40099),
+            CodeStatus::Normal => ApiError::new(40079),
+        });
+    }
+    let (begin, end) = world
+        .cards
+        .get(&code.card_id)
+        .map(|c| window(c, code.claimed_at))
+        .unwrap_or((0, 0));
+    Ok(ok(json!({
+        "card": { "card_id": code.card_id, "begin_time": begin, "end_time": end, "code": code.code },
+        "openid": code.openid,
+        "can_consume": can_consume,
+        "outer_str": "",
+        "user_card_status": status,
+    })))
+}
+
+/// `POST /card/code/mark {code, card_id, openid, is_mark}`: lock a friends coupon to
+/// its holder before consume (`is_mark: false` releases it).
+pub fn mark(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let body = &input.json;
+    req_str(body, "card_id")?;
+    let openid = req_str(body, "openid")?.to_string();
+    let is_mark = body
+        .get("is_mark")
+        .and_then(as_bool)
+        .ok_or_else(|| ApiError::with(41011, "is_mark"))?;
+    let mut code = find(world, body)?;
+    if code.openid != openid {
+        return Err(ApiError::with(40003, "(the code is held by another user)"));
+    }
+    if code.status == CodeStatus::Consumed {
+        return Err(ApiError::new(40099));
+    }
+    code.marked_by = is_mark.then_some(openid);
+    world.commit(Entry::Code(code))?;
+    Ok(ok(json!({})))
+}
+
+/// `POST /card/code/consume {code, card_id?}`.
+pub fn consume(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let mut code = find(world, &input.json)?;
+    if code.status == CodeStatus::Consumed {
+        return Err(ApiError::new(40099));
+    }
+    let friends = world
+        .cards
+        .get(&code.card_id)
+        .is_some_and(CardRecord::is_friends);
+    if friends && code.marked_by.as_deref() != Some(code.openid.as_str()) {
+        return Err(ApiError::with(
+            40003,
+            "(mark the code with card/code/mark first)",
+        ));
+    }
+    let now = world.now_s();
+    if let Some(card) = world.cards.get(&code.card_id) {
+        let (begin, end) = window(card, code.claimed_at);
+        if now > end || now < begin {
+            return Err(ApiError::new(40079));
+        }
+    }
+    code.status = CodeStatus::Consumed;
+    code.consumed_at = Some(now);
+    let (card_id, openid) = (code.card_id.clone(), code.openid.clone());
+    world.commit(Entry::Code(code))?;
+    record(world, &card_id, &openid, Event::Verify)?;
+    Ok(ok(
+        json!({ "card": { "card_id": card_id }, "openid": openid }),
+    ))
+}

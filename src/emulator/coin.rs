@@ -1,0 +1,314 @@
+//! 券点 (coupon points) and friends-coupon stock purchases (reference §8.2, §8.6).
+//!
+//! activate (200 free points the first time) → getpayprice (a quote, single use, valid
+//! 60 s) → confirm (deducts free points first, then paid ones, and adds the stock to
+//! quantity and total_quantity; irreversible). recharge opens a WeChat Pay order that
+//! stays waiting until `POST /__emulator/pay` marks it paid.
+//!
+//! Prices follow §8.2 per voucher: 0.2 point without threshold or with only "not
+//! combinable", 0.4 with a category or minimum spend. The API's point fields are
+//! integers, so a quote is rounded up to whole points (UNVERIFIED unit; emulator
+//! choice). Errors without a documented errcode (unknown, used or expired order,
+//! points short) answer 40097 with a detail.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::cards::card_id_of;
+use super::persistence::Entry;
+use super::reply::{ApiError, as_u64, ok, req_str};
+use super::router::Input;
+use super::world::World;
+
+/// Free points granted on first activation.
+pub const ACTIVATION_REWARD: u64 = 200;
+/// How long a price quote may be confirmed.
+pub const QUOTE_VALID_MS: i64 = 60_000;
+
+/// A price quote from getpayprice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub order_id: String,
+    pub card_id: String,
+    pub quantity: u64,
+    pub price: u64,
+    pub expires_ms: i64,
+    pub used: bool,
+}
+
+/// A ledger entry (getorder's `order_info`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub order_id: String,
+    pub order_type: String,
+    pub status: String,
+    pub create_time: i64,
+    pub pay_finish_time: i64,
+    pub desc: String,
+    pub free_coin_count: u64,
+    pub pay_coin_count: u64,
+    pub refund_free_coin_count: u64,
+    pub refund_pay_coin_count: u64,
+    pub openid: String,
+}
+
+/// The account's points and ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoinState {
+    pub activated: bool,
+    pub free_coin: u64,
+    pub pay_coin: u64,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    #[serde(default)]
+    pub orders: Vec<Order>,
+    #[serde(default)]
+    pub next_order: u64,
+}
+
+impl CoinState {
+    fn order_id(&mut self) -> String {
+        self.next_order += 1;
+        format!("{}", 100_000_000 + self.next_order)
+    }
+
+    fn push_order(
+        &mut self,
+        order_type: &str,
+        status: &str,
+        now: i64,
+        desc: String,
+        free: u64,
+        pay: u64,
+    ) -> String {
+        let order_id = self.order_id();
+        self.orders.push(Order {
+            order_id: order_id.clone(),
+            order_type: order_type.into(),
+            status: status.into(),
+            create_time: now,
+            pay_finish_time: if status == "ORDER_STATUS_WAITING" {
+                0
+            } else {
+                now
+            },
+            desc,
+            free_coin_count: free,
+            pay_coin_count: pay,
+            refund_free_coin_count: 0,
+            refund_pay_coin_count: 0,
+            openid: String::new(),
+        });
+        order_id
+    }
+}
+
+fn invalid(detail: impl Into<String>) -> ApiError {
+    ApiError::with(40097, detail)
+}
+
+/// Price in tenths of a point per voucher (reference §8.2 table).
+fn tenths_per_voucher(type_obj: &serde_json::Map<String, Value>) -> u64 {
+    let uc = type_obj
+        .get("advanced_info")
+        .and_then(|a| a.get("use_condition"));
+    let category = uc
+        .and_then(|u| u.get("accept_category"))
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.is_empty());
+    let least = uc
+        .and_then(|u| u.get("least_cost"))
+        .and_then(as_u64)
+        .is_some_and(|n| n > 0);
+    if category || least { 4 } else { 2 }
+}
+
+/// `GET /card/pay/activate` → `reward`.
+pub fn activate(world: &mut World, _input: &Input) -> Result<Value, ApiError> {
+    let mut coin = world.coin.clone();
+    let reward = if coin.activated { 0 } else { ACTIVATION_REWARD };
+    if !coin.activated {
+        coin.activated = true;
+        coin.free_coin += reward;
+        let now = world.now_s();
+        coin.push_order(
+            "ORDER_TYPE_SYS_ADD",
+            "ORDER_STATUS_SUCC",
+            now,
+            "activation reward".into(),
+            reward,
+            0,
+        );
+        world.commit(Entry::Coin(coin))?;
+    }
+    Ok(ok(json!({ "reward": reward })))
+}
+
+/// `GET /card/pay/getcoinsinfo`.
+pub fn coins_info(world: &mut World, _input: &Input) -> Result<Value, ApiError> {
+    let c = &world.coin;
+    Ok(ok(json!({
+        "free_coin": c.free_coin,
+        "pay_coin": c.pay_coin,
+        "total_coin": c.free_coin + c.pay_coin,
+    })))
+}
+
+/// `POST /card/pay/getpayprice {card_id, quantity}`.
+pub fn pay_price(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let id = card_id_of(&input.json)?.to_string();
+    let quantity = input
+        .json
+        .get("quantity")
+        .and_then(as_u64)
+        .filter(|q| *q > 0)
+        .ok_or_else(|| ApiError::with(40122, "quantity must be at least 1"))?;
+    let card = world.live_card(&id)?;
+    if !card.is_friends() {
+        return Err(ApiError::with(
+            40078,
+            "(券点 buy stock for friends coupons only; use card/modifystock)",
+        ));
+    }
+    let price = (quantity * tenths_per_voucher(&card.body_map())).div_ceil(10);
+    let mut coin = world.coin.clone();
+    let order_id = coin.order_id();
+    let now_ms = world.now_ms();
+    coin.quotes.retain(|q| !q.used && q.expires_ms > now_ms);
+    coin.quotes.push(Quote {
+        order_id: order_id.clone(),
+        card_id: id,
+        quantity,
+        price,
+        expires_ms: now_ms + QUOTE_VALID_MS,
+        used: false,
+    });
+    let free = price.min(coin.free_coin);
+    let answer = ok(json!({
+        "order_id": order_id,
+        "price": price,
+        "free_coin": free,
+        "pay_coin": price - free,
+    }));
+    world.commit(Entry::Coin(coin))?;
+    Ok(answer)
+}
+
+/// `POST /card/pay/confirm {card_id, order_id, quantity}`: points → stock.
+pub fn confirm(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let id = card_id_of(&input.json)?.to_string();
+    let order_id = req_str(&input.json, "order_id")?.to_string();
+    let quantity = input.json.get("quantity").and_then(as_u64);
+    let mut card = world.live_card(&id)?;
+    let now_ms = world.now_ms();
+    let mut coin = world.coin.clone();
+    let quote = coin
+        .quotes
+        .iter_mut()
+        .find(|q| q.order_id == order_id)
+        .ok_or_else(|| invalid(format!("(order_id {order_id} is unknown or expired)")))?;
+    if quote.used {
+        return Err(invalid(format!(
+            "(order_id {order_id} was already confirmed)"
+        )));
+    }
+    if now_ms > quote.expires_ms {
+        return Err(invalid(format!(
+            "(order_id {order_id} expired: confirm within 60 s of getpayprice)"
+        )));
+    }
+    if quote.card_id != id || quantity.is_some_and(|q| q != quote.quantity) {
+        return Err(invalid(
+            "(card_id or quantity differ from the getpayprice call)",
+        ));
+    }
+    let (price, q) = (quote.price, quote.quantity);
+    if coin.free_coin + coin.pay_coin < price {
+        return Err(invalid(format!(
+            "(not enough 券点: {price} needed, {} held)",
+            coin.free_coin + coin.pay_coin
+        )));
+    }
+    let new_total = card.total_quantity + q;
+    if new_total > super::fields::MAX_QUANTITY {
+        return Err(ApiError::with(40122, "the stock is at most 100000000"));
+    }
+    quote.used = true;
+    let free = price.min(coin.free_coin);
+    coin.free_coin -= free;
+    coin.pay_coin -= price - free;
+    let now = world.now_s();
+    coin.push_order(
+        "ORDER_TYPE_REDUCE",
+        "ORDER_STATUS_SUCC",
+        now,
+        format!("{q} vouchers for {id}"),
+        free,
+        price - free,
+    );
+    card.quantity += q;
+    card.total_quantity = new_total;
+    world.commit(Entry::Coin(coin))?;
+    world.commit(Entry::Card(card))?;
+    Ok(ok(json!({})))
+}
+
+/// `POST /card/pay/recharge {coin_count}` → a waiting WeChat Pay order.
+pub fn recharge(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let count = input
+        .json
+        .get("coin_count")
+        .and_then(as_u64)
+        .filter(|c| *c > 0)
+        .ok_or_else(|| ApiError::with(41011, "coin_count"))?;
+    let mut coin = world.coin.clone();
+    let now = world.now_s();
+    let order_id = coin.push_order(
+        "ORDER_TYPE_WXPAY",
+        "ORDER_STATUS_WAITING",
+        now,
+        format!("recharge {count}"),
+        0,
+        count,
+    );
+    world.commit(Entry::Coin(coin))?;
+    Ok(ok(json!({
+        "order_id": order_id,
+        "qrcode_url": format!("weixin://wxpay/bizpayurl?pr=emulator{order_id}"),
+        "qrcode_buffer": "",
+    })))
+}
+
+/// Marks a recharge order paid (admin API): its points become paid points.
+///
+/// # Errors
+/// The order is unknown or not a waiting recharge.
+pub fn pay(world: &mut World, order_id: &str) -> Result<(), ApiError> {
+    let mut coin = world.coin.clone();
+    let now = world.now_s();
+    let order = coin
+        .orders
+        .iter_mut()
+        .find(|o| o.order_id == order_id && o.order_type == "ORDER_TYPE_WXPAY")
+        .ok_or_else(|| invalid(format!("(no recharge order {order_id})")))?;
+    if order.status != "ORDER_STATUS_WAITING" {
+        return Err(invalid(format!("(order {order_id} is {})", order.status)));
+    }
+    order.status = "ORDER_STATUS_SUCC".into();
+    order.pay_finish_time = now;
+    let amount = order.pay_coin_count;
+    coin.pay_coin += amount;
+    world.commit(Entry::Coin(coin))
+}
+
+/// `POST /card/pay/getorder {order_id}` → `order_info`.
+pub fn get_order(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let order_id = req_str(&input.json, "order_id")?;
+    let order = world
+        .coin
+        .orders
+        .iter()
+        .find(|o| o.order_id == order_id)
+        .ok_or_else(|| invalid(format!("(no order {order_id})")))?;
+    Ok(ok(json!({ "order_info": order })))
+}

@@ -1,0 +1,216 @@
+//! Card statistics (reference §7): `datacube/getcardbizuininfo` (per day) and
+//! `datacube/getcardcardinfo` (per day and card). Dates are `YYYY-MM-DD` exactly
+//! (61500 otherwise), a range of at most 62 days (61501). The counters follow claims
+//! (receive) and consumes (verify) by Beijing date; views, gifts and expiries are not
+//! simulated and stay 0. Every emulator card counts as API-created (`cond_source` 1).
+//! Today's figures are included (WeChat's freshness is UNVERIFIED).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::persistence::Entry;
+use super::reply::{ApiError, as_u64, ok};
+use super::router::Input;
+use super::world::World;
+use crate::model::{CardType, beijing};
+
+/// The longest range a query may span, in days (end − begin).
+pub const MAX_RANGE_DAYS: i64 = 62;
+
+/// One card's counters on one Beijing date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayStat {
+    pub date: String,
+    pub card_id: String,
+    pub receive_cnt: u64,
+    pub receive_users: BTreeSet<String>,
+    pub verify_cnt: u64,
+    pub verify_users: BTreeSet<String>,
+}
+
+/// What happened to a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Receive,
+    Verify,
+}
+
+/// The Beijing date of a Unix time.
+pub fn beijing_date(unix_s: i64) -> String {
+    chrono::DateTime::from_timestamp(unix_s, 0)
+        .map(|t| t.with_timezone(&beijing()).format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// Counts an event (journaled with the rest of the mutation).
+///
+/// # Errors
+/// The journal could not be written.
+pub fn record(
+    world: &mut World,
+    card_id: &str,
+    openid: &str,
+    event: Event,
+) -> Result<(), ApiError> {
+    let date = beijing_date(world.now_s());
+    let mut stat = world
+        .stats
+        .get(&(date.clone(), card_id.to_string()))
+        .cloned()
+        .unwrap_or_else(|| DayStat {
+            date,
+            card_id: card_id.to_string(),
+            ..DayStat::default()
+        });
+    match event {
+        Event::Receive => {
+            stat.receive_cnt += 1;
+            stat.receive_users.insert(openid.to_string());
+        }
+        Event::Verify => {
+            stat.verify_cnt += 1;
+            stat.verify_users.insert(openid.to_string());
+        }
+    }
+    world.commit(Entry::Stat(stat))
+}
+
+fn date(body: &Value, key: &str) -> Result<NaiveDate, ApiError> {
+    let s = match body.get(key) {
+        None | Some(Value::Null) => return Err(ApiError::with(41011, key)),
+        Some(Value::String(s)) => s,
+        Some(_) => return Err(ApiError::new(61500)),
+    };
+    // Strictly 2015-06-15: ten characters, zero-padded.
+    if s.len() != 10 {
+        return Err(ApiError::new(61500));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ApiError::new(61500))
+}
+
+struct Query {
+    begin: NaiveDate,
+    end: NaiveDate,
+    api_cards: bool,
+}
+
+fn query(body: &Value) -> Result<Query, ApiError> {
+    let begin = date(body, "begin_date")?;
+    let end = date(body, "end_date")?;
+    let span = (end - begin).num_days();
+    if !(0..=MAX_RANGE_DAYS).contains(&span) {
+        return Err(ApiError::new(61501));
+    }
+    let cond = match body.get("cond_source") {
+        None | Some(Value::Null) => return Err(ApiError::with(41011, "cond_source")),
+        Some(v) => as_u64(v).ok_or_else(|| ApiError::with(47001, "cond_source must be 0 or 1"))?,
+    };
+    Ok(Query {
+        begin,
+        end,
+        api_cards: cond == 1,
+    })
+}
+
+fn days(q: &Query) -> impl Iterator<Item = String> {
+    q.begin
+        .iter_days()
+        .take_while(move |d| *d <= q.end)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn row(
+    date: &str,
+    receive: u64,
+    receive_user: usize,
+    verify: u64,
+    verify_user: usize,
+) -> serde_json::Map<String, Value> {
+    let v = json!({
+        "ref_date": date,
+        "view_cnt": 0, "view_user": 0,
+        "receive_cnt": receive, "receive_user": receive_user,
+        "verify_cnt": verify, "verify_user": verify_user,
+        "given_cnt": 0, "given_user": 0,
+        "expire_cnt": 0, "expire_user": 0,
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// `POST /datacube/getcardbizuininfo`: one row per day of the range.
+pub fn bizuin(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let q = query(&input.json)?;
+    let mut list = Vec::new();
+    if q.api_cards {
+        for day in days(&q) {
+            let stats: Vec<&DayStat> = world
+                .stats
+                .range((day.clone(), String::new())..)
+                .take_while(|((d, _), _)| *d == day)
+                .map(|(_, s)| s)
+                .collect();
+            let receive: u64 = stats.iter().map(|s| s.receive_cnt).sum();
+            let verify: u64 = stats.iter().map(|s| s.verify_cnt).sum();
+            let ru: BTreeSet<&String> = stats.iter().flat_map(|s| &s.receive_users).collect();
+            let vu: BTreeSet<&String> = stats.iter().flat_map(|s| &s.verify_users).collect();
+            list.push(Value::Object(row(
+                &day,
+                receive,
+                ru.len(),
+                verify,
+                vu.len(),
+            )));
+        }
+    }
+    Ok(ok(json!({ "list": list })))
+}
+
+/// The datacube's integer card type (reference §7).
+pub fn datacube_type(t: CardType) -> u8 {
+    match t {
+        CardType::Discount => 0,
+        CardType::Cash => 1,
+        CardType::Gift => 2,
+        CardType::GeneralCoupon => 3,
+        CardType::Groupon => 4,
+    }
+}
+
+/// `POST /datacube/getcardcardinfo`: a row per day and card with activity.
+pub fn card(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let q = query(&input.json)?;
+    let only = input.json.get("card_id").and_then(Value::as_str);
+    let mut list = Vec::new();
+    if q.api_cards {
+        for day in days(&q) {
+            for ((_, card_id), s) in world
+                .stats
+                .range((day.clone(), String::new())..)
+                .take_while(|((d, _), _)| *d == day)
+            {
+                if only.is_some_and(|o| o != card_id) {
+                    continue;
+                }
+                let mut r = row(
+                    &day,
+                    s.receive_cnt,
+                    s.receive_users.len(),
+                    s.verify_cnt,
+                    s.verify_users.len(),
+                );
+                r.insert("card_id".into(), json!(card_id));
+                if let Some(c) = world.cards.get(card_id) {
+                    r.insert("card_type".into(), json!(datacube_type(c.card_type)));
+                }
+                list.push(Value::Object(r));
+            }
+        }
+    }
+    Ok(ok(json!({ "list": list })))
+}

@@ -1,0 +1,642 @@
+//! What `card/create` accepts inside the per-type object (reference §3.2–§3.5, §8.3),
+//! as tables: field → kind → byte limit → required. Lengths are UTF-8 bytes (WeChat's
+//! `string(N)`), over the limit → 45021; a value outside an enum → 40071; a missing
+//! required field → 41011 naming it; a wrong JSON type or a half-filled structure →
+//! 47001. `card/update` re-checks the merged card with the same tables.
+
+use serde_json::{Map, Value};
+
+use super::reply::{ApiError, as_bool, as_u64};
+use crate::model::{CardType, PALETTE, WECHAT_IMAGE_HOST};
+
+/// The shape a field's value must have.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// A string of at most N UTF-8 bytes.
+    Str(usize),
+    Bool,
+    UInt,
+    Enum(&'static [&'static str]),
+    /// A palette name (`Color010`); card/get answers the hex.
+    Color,
+    /// A URL media/uploadimg returned (host mmbiz.qpic.cn), at most 128 bytes.
+    Image,
+    /// A list of store ids.
+    IdList,
+}
+
+/// One row of a field table.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    /// A tighter byte limit for friends coupons (reference §8.3).
+    pub friends_max: Option<usize>,
+}
+
+const fn f(name: &'static str, kind: Kind, required: bool) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+        friends_max: None,
+    }
+}
+
+const fn ff(name: &'static str, kind: Kind, required: bool, friends_max: usize) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+        friends_max: Some(friends_max),
+    }
+}
+
+pub const CODE_TYPES: &[&str] = &[
+    "CODE_TYPE_TEXT",
+    "CODE_TYPE_BARCODE",
+    "CODE_TYPE_QRCODE",
+    "CODE_TYPE_ONLY_QRCODE",
+    "CODE_TYPE_ONLY_BARCODE",
+    "CODE_TYPE_NONE",
+];
+pub const DATE_TYPES: &[&str] = &["DATE_TYPE_FIX_TIME_RANGE", "DATE_TYPE_FIX_TERM"];
+pub const FIX_TIME_RANGE: &str = "DATE_TYPE_FIX_TIME_RANGE";
+pub const FIX_TERM: &str = "DATE_TYPE_FIX_TERM";
+const DAYS: &[&str] = &[
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+    "SUNDAY",
+    "HOLIDAY",
+];
+const SERVICES: &[&str] = &[
+    "BIZ_SERVICE_DELIVER",
+    "BIZ_SERVICE_FREE_PARK",
+    "BIZ_SERVICE_WITH_PET",
+    "BIZ_SERVICE_FREE_WIFI",
+];
+/// Stock ceiling (reference §3.3 `sku.quantity`).
+pub const MAX_QUANTITY: u64 = 100_000_000;
+/// Timestamps must be before 2038-01-19 (reference "Timestamps").
+pub const MAX_TIMESTAMP: u64 = i32::MAX as u64;
+
+use Kind::*;
+
+/// `base_info` on create (reference §3.3; friends limits §8.3). `sku` and `date_info`
+/// are checked on their own.
+pub const BASE_INFO: &[Field] = &[
+    f("logo_url", Image, true),
+    f("code_type", Enum(CODE_TYPES), true),
+    f("brand_name", Str(36), true),
+    f("title", Str(27), true),
+    f("sub_title", Str(54), false),
+    f("color", Color, true),
+    ff("notice", Str(48), true, 36),
+    ff("description", Str(3072), true, 3000),
+    f("use_custom_code", Bool, false),
+    f(
+        "get_custom_code_mode",
+        Enum(&["GET_CUSTOM_CODE_MODE_DEPOSIT"]),
+        false,
+    ),
+    f("bind_openid", Bool, false),
+    f("service_phone", Str(24), false),
+    f("location_id_list", IdList, false),
+    f("use_all_locations", Bool, false),
+    f("source", Str(36), false),
+    f("center_title", Str(18), false),
+    f("center_sub_title", Str(24), false),
+    f("center_url", Str(128), false),
+    f("center_app_brand_user_name", Str(128), false),
+    f("center_app_brand_pass", Str(128), false),
+    f("custom_url_name", Str(15), false),
+    f("custom_url", Str(128), false),
+    f("custom_url_sub_title", Str(18), false),
+    f("custom_app_brand_user_name", Str(128), false),
+    f("custom_app_brand_pass", Str(128), false),
+    f("promotion_url_name", Str(15), false),
+    f("promotion_url", Str(128), false),
+    f("promotion_url_sub_title", Str(18), false),
+    f("promotion_app_brand_user_name", Str(128), false),
+    f("promotion_app_brand_pass", Str(128), false),
+    f("get_limit", UInt, false),
+    f("use_limit", UInt, false),
+    f("can_share", Bool, false),
+    f("can_give_friend", Bool, false),
+    f("need_push_on_view", Bool, false),
+];
+
+/// Type-specific fields beside `base_info` (reference §3.2). gift_name/num/unit sit in
+/// the `gift` object (placement UNVERIFIED; required for friends GIFT only).
+pub fn type_fields(t: CardType) -> &'static [Field] {
+    match t {
+        CardType::Cash => CASH_FIELDS,
+        CardType::Discount => DISCOUNT_FIELDS,
+        CardType::Gift => GIFT_FIELDS,
+        CardType::Groupon => GROUPON_FIELDS,
+        CardType::GeneralCoupon => GENERAL_FIELDS,
+    }
+}
+
+const CASH_FIELDS: &[Field] = &[f("least_cost", UInt, true), f("reduce_cost", UInt, true)];
+const DISCOUNT_FIELDS: &[Field] = &[f("discount", UInt, true)];
+const GIFT_FIELDS: &[Field] = &[
+    f("gift", Str(3072), true),
+    f("gift_name", Str(36), false),
+    f("gift_num", UInt, false),
+    f("gift_unit", Str(12), false),
+];
+const GROUPON_FIELDS: &[Field] = &[f("deal_detail", Str(3072), true)];
+const GENERAL_FIELDS: &[Field] = &[f("default_detail", Str(3072), true)];
+
+/// `advanced_info.use_condition` (reference §3.5).
+const USE_CONDITION: &[Field] = &[
+    f("accept_category", Str(512), false),
+    f("reject_category", Str(512), false),
+    f("least_cost", UInt, false),
+    f("object_use_for", Str(512), false),
+    f("can_use_with_other_discount", Bool, false),
+];
+
+/// `advanced_info.time_limit[]`.
+const TIME_LIMIT: &[Field] = &[
+    f("type", Enum(DAYS), true),
+    f("begin_hour", UInt, false),
+    f("begin_minute", UInt, false),
+    f("end_hour", UInt, false),
+    f("end_minute", UInt, false),
+];
+
+/// `advanced_info.text_image_list[]`: both parts or the structure is partial.
+const TEXT_IMAGE: &[Field] = &[f("image_url", Image, true), f("text", Str(512), true)];
+
+/// `advanced_info.abstract`.
+const ABSTRACT: &[Field] = &[
+    f("abstract", Str(24), true),
+    // icon_url_list is checked on its own (exactly one image).
+];
+
+/// `advanced_info.consume_share_card_list[]`.
+const SHARE_CARD: &[Field] = &[f("card_id", Str(32), true), f("num", UInt, true)];
+
+fn missing(path: &str) -> ApiError {
+    ApiError::with(41011, path)
+}
+
+fn structure(detail: impl Into<String>) -> ApiError {
+    ApiError::with(47001, detail)
+}
+
+/// Checks one value against its kind.
+///
+/// # Errors
+/// 47001 wrong JSON type, 45021 too long, 40071 outside an enum or not an uploaded image.
+pub fn check_value(path: &str, kind: Kind, max: Option<usize>, v: &Value) -> Result<(), ApiError> {
+    match kind {
+        Str(n) => {
+            let s = v
+                .as_str()
+                .ok_or_else(|| structure(format!("{path} must be a string")))?;
+            let limit = max.map_or(n, |m| m.min(n));
+            if s.len() > limit {
+                return Err(ApiError::with(
+                    45021,
+                    format!("{path} is {} bytes, limit {limit}", s.len()),
+                ));
+            }
+        }
+        Bool => {
+            as_bool(v).ok_or_else(|| structure(format!("{path} must be true or false")))?;
+        }
+        UInt => {
+            as_u64(v).ok_or_else(|| structure(format!("{path} must be a non-negative integer")))?;
+        }
+        Enum(values) => {
+            let s = v
+                .as_str()
+                .ok_or_else(|| structure(format!("{path} must be a string")))?;
+            if !values.contains(&s) {
+                return Err(ApiError::with(
+                    40071,
+                    format!("{path} `{s}` is not one of {}", values.join(", ")),
+                ));
+            }
+        }
+        Color => {
+            let s = v
+                .as_str()
+                .ok_or_else(|| structure(format!("{path} must be a string")))?;
+            if !PALETTE.iter().any(|(name, _)| *name == s) {
+                return Err(ApiError::with(
+                    40071,
+                    format!("{path} `{s}` is not a getcolors name (Color010…)"),
+                ));
+            }
+        }
+        Image => {
+            let s = v
+                .as_str()
+                .ok_or_else(|| structure(format!("{path} must be a string")))?;
+            if s.len() > 128 {
+                return Err(ApiError::with(
+                    45021,
+                    format!("{path} is {} bytes, limit 128", s.len()),
+                ));
+            }
+            let host_ok = ["http://", "https://"].iter().any(|scheme| {
+                s.strip_prefix(scheme)
+                    .is_some_and(|rest| rest.starts_with(&format!("{WECHAT_IMAGE_HOST}/")))
+            });
+            if !host_ok {
+                return Err(ApiError::with(
+                    40071,
+                    format!(
+                        "{path} must be a URL returned by media/uploadimg ({WECHAT_IMAGE_HOST})"
+                    ),
+                ));
+            }
+        }
+        IdList => {
+            let ok = v
+                .as_array()
+                .is_some_and(|items| items.iter().all(|i| as_u64(i).is_some()));
+            if !ok {
+                return Err(structure(format!("{path} must be a list of store ids")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks an object against a table.
+///
+/// # Errors
+/// The first problem found, in table order.
+pub fn check_table(
+    prefix: &str,
+    obj: &Map<String, Value>,
+    table: &[Field],
+    friends: bool,
+    optional: &[&str],
+) -> Result<(), ApiError> {
+    for field in table {
+        let path = format!("{prefix}.{}", field.name);
+        match obj.get(field.name) {
+            None | Some(Value::Null) => {
+                if field.required && !optional.contains(&field.name) {
+                    return Err(missing(&path));
+                }
+            }
+            Some(v) => check_value(
+                &path,
+                field.kind,
+                if friends { field.friends_max } else { None },
+                v,
+            )?,
+        }
+    }
+    Ok(())
+}
+
+fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, ApiError> {
+    v.as_object()
+        .ok_or_else(|| structure(format!("{path} must be an object")))
+}
+
+fn u64_at(obj: &Map<String, Value>, key: &str) -> Option<u64> {
+    obj.get(key).and_then(as_u64)
+}
+
+/// Normalises the legacy numeric `date_info.type` (1, 2) to its name.
+pub fn normalise_date_type(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::String(s) => DATE_TYPES.iter().find(|t| **t == s).copied(),
+        Value::Number(n) => match n.as_u64() {
+            Some(1) => Some(FIX_TIME_RANGE),
+            Some(2) => Some(FIX_TERM),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn check_date_info(date: &mut Map<String, Value>, friends: bool) -> Result<(), ApiError> {
+    let t = match date.get("type") {
+        None | Some(Value::Null) => return Err(missing("base_info.date_info.type")),
+        Some(v) => normalise_date_type(v).ok_or_else(|| {
+            ApiError::with(
+                40071,
+                "base_info.date_info.type is not DATE_TYPE_FIX_TIME_RANGE or DATE_TYPE_FIX_TERM",
+            )
+        })?,
+    };
+    date.insert("type".into(), Value::String(t.to_string()));
+    for key in [
+        "begin_timestamp",
+        "end_timestamp",
+        "fixed_term",
+        "fixed_begin_term",
+    ] {
+        if let Some(v) = date.get(key) {
+            check_value(&format!("base_info.date_info.{key}"), UInt, None, v)?;
+        }
+    }
+    if friends && t != FIX_TIME_RANGE {
+        return Err(structure(
+            "friends coupons take DATE_TYPE_FIX_TIME_RANGE only",
+        ));
+    }
+    if t == FIX_TIME_RANGE {
+        let begin = u64_at(date, "begin_timestamp")
+            .ok_or_else(|| missing("base_info.date_info.begin_timestamp"))?;
+        let end = u64_at(date, "end_timestamp")
+            .ok_or_else(|| missing("base_info.date_info.end_timestamp"))?;
+        if begin > end || end > MAX_TIMESTAMP {
+            return Err(ApiError::with(
+                40100,
+                "begin_timestamp must not be after end_timestamp, both before 2038-01-19",
+            ));
+        }
+    } else {
+        let term =
+            u64_at(date, "fixed_term").ok_or_else(|| missing("base_info.date_info.fixed_term"))?;
+        if term == 0 {
+            return Err(ApiError::with(40100, "fixed_term must be at least 1 day"));
+        }
+        if u64_at(date, "end_timestamp").is_some_and(|e| e > MAX_TIMESTAMP) {
+            return Err(ApiError::with(
+                40100,
+                "end_timestamp must be before 2038-01-19",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_advanced(adv: &Map<String, Value>, t: CardType, friends: bool) -> Result<(), ApiError> {
+    if let Some(uc) = adv.get("use_condition").filter(|v| !v.is_null()) {
+        let uc = object(uc, "advanced_info.use_condition")?;
+        check_table(
+            "advanced_info.use_condition",
+            uc,
+            USE_CONDITION,
+            friends,
+            &[],
+        )?;
+        if friends {
+            let cash_only = ["accept_category", "reject_category"];
+            if t != CardType::Cash && cash_only.iter().any(|k| uc.contains_key(*k)) {
+                return Err(structure(
+                    "accept_category/reject_category apply to CASH friends coupons only",
+                ));
+            }
+            if t != CardType::Gift && uc.contains_key("object_use_for") {
+                return Err(structure(
+                    "object_use_for applies to GIFT friends coupons only",
+                ));
+            }
+        }
+    }
+    if let Some(abs) = adv.get("abstract").filter(|v| !v.is_null()) {
+        let abs = object(abs, "advanced_info.abstract")?;
+        check_table("advanced_info.abstract", abs, ABSTRACT, friends, &[])?;
+        let icons = abs
+            .get("icon_url_list")
+            .ok_or_else(|| missing("advanced_info.abstract.icon_url_list"))?
+            .as_array()
+            .ok_or_else(|| structure("advanced_info.abstract.icon_url_list must be a list"))?;
+        if icons.len() != 1 {
+            return Err(structure(
+                "advanced_info.abstract.icon_url_list takes exactly one image",
+            ));
+        }
+        check_value(
+            "advanced_info.abstract.icon_url_list[0]",
+            Image,
+            None,
+            &icons[0],
+        )?;
+    }
+    let list = |key: &str| -> Result<Vec<&Value>, ApiError> {
+        match adv.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => Ok(items.iter().collect()),
+            Some(_) => Err(structure(format!("advanced_info.{key} must be a list"))),
+        }
+    };
+    for (i, item) in list("text_image_list")?.into_iter().enumerate() {
+        let path = format!("advanced_info.text_image_list[{i}]");
+        let obj = object(item, &path)?;
+        // A half-filled entry is a structure error (reference §3.5, DOC-2038).
+        if TEXT_IMAGE.iter().any(|f| !obj.contains_key(f.name)) {
+            return Err(structure(format!("{path} needs both image_url and text")));
+        }
+        check_table(&path, obj, TEXT_IMAGE, friends, &[])?;
+    }
+    for (i, item) in list("time_limit")?.into_iter().enumerate() {
+        let path = format!("advanced_info.time_limit[{i}]");
+        check_table(&path, object(item, &path)?, TIME_LIMIT, friends, &[])?;
+    }
+    for (i, item) in list("business_service")?.into_iter().enumerate() {
+        check_value(
+            &format!("advanced_info.business_service[{i}]"),
+            Enum(SERVICES),
+            None,
+            item,
+        )?;
+    }
+    if let Some(v) = adv.get("share_friends") {
+        check_value("advanced_info.share_friends", Bool, None, v)?;
+    }
+    let self_num = match adv.get("consume_share_self_num") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            check_value("advanced_info.consume_share_self_num", UInt, None, v)?;
+            as_u64(v)
+        }
+    };
+    let share_list = list("consume_share_card_list")?;
+    for (i, item) in share_list.iter().enumerate() {
+        let path = format!("advanced_info.consume_share_card_list[{i}]");
+        check_table(&path, object(item, &path)?, SHARE_CARD, friends, &[])?;
+    }
+    if friends {
+        if self_num.is_some_and(|n| n > 1) {
+            return Err(structure("consume_share_self_num may only be 1"));
+        }
+        if self_num.is_some_and(|n| n > 0) && !share_list.is_empty() {
+            return Err(structure(
+                "consume_share_self_num and consume_share_card_list exclude each other",
+            ));
+        }
+        if share_list.len() > 1 {
+            return Err(structure("consume_share_card_list takes one card"));
+        }
+        if share_list
+            .iter()
+            .any(|c| c.get("num").and_then(as_u64) != Some(1))
+        {
+            return Err(structure("consume_share_card_list num must be 1"));
+        }
+    }
+    Ok(())
+}
+
+fn check_sku(base: &Map<String, Value>, friends: bool) -> Result<u64, ApiError> {
+    let sku = base.get("sku").ok_or_else(|| missing("base_info.sku"))?;
+    let sku = object(sku, "base_info.sku")?;
+    let q = sku
+        .get("quantity")
+        .ok_or_else(|| missing("base_info.sku.quantity"))?;
+    let quantity = as_u64(q)
+        .ok_or_else(|| structure("base_info.sku.quantity must be a non-negative integer"))?;
+    let deposit = base
+        .get("get_custom_code_mode")
+        .and_then(Value::as_str)
+        .is_some();
+    if quantity > MAX_QUANTITY {
+        return Err(ApiError::with(40122, "sku.quantity is at most 100000000"));
+    }
+    // Import-code mode starts at 0; friends stock is bought with 券点 later, so 0 is
+    // accepted there too (initial friends quantity is UNVERIFIED).
+    if quantity == 0 && !deposit && !friends {
+        return Err(ApiError::with(40122, "sku.quantity must not be 0"));
+    }
+    if deposit && quantity != 0 {
+        return Err(ApiError::with(
+            40122,
+            "import-code mode needs sku.quantity 0",
+        ));
+    }
+    Ok(quantity)
+}
+
+/// Whether a type object declares a friends coupon (`advanced_info.share_friends`).
+pub fn is_friends(obj: &Map<String, Value>) -> bool {
+    obj.get("advanced_info")
+        .and_then(|a| a.get("share_friends"))
+        .and_then(as_bool)
+        .unwrap_or(false)
+}
+
+/// What is being validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A `card/create` body: `sku.quantity` is required and checked.
+    Create,
+    /// A stored card merged with an update: the stock is the server's, not checked.
+    Update,
+}
+
+/// Validates and normalises a per-type object for `card/create` (and the merged card
+/// on update). Returns the initial stock (0 on update).
+///
+/// # Errors
+/// The errcode WeChat answers for the first problem found.
+pub fn validate_card(
+    t: CardType,
+    obj: &mut Map<String, Value>,
+    stage: Stage,
+) -> Result<u64, ApiError> {
+    let friends = is_friends(obj);
+    if friends && !matches!(t, CardType::Cash | CardType::Gift) {
+        return Err(ApiError::with(
+            40071,
+            "friends coupons (share_friends) are CASH or GIFT",
+        ));
+    }
+    let base = match obj.get_mut("base_info") {
+        None | Some(Value::Null) => return Err(missing("base_info")),
+        Some(Value::Object(b)) => b,
+        Some(_) => return Err(structure("base_info must be an object")),
+    };
+    // Friends CASH/GIFT titles are built by WeChat from the thresholds (reference §8.2).
+    let optional: &[&str] = if friends { &["title"] } else { &[] };
+    check_table("base_info", base, BASE_INFO, friends, optional)?;
+
+    let quantity = if stage == Stage::Create {
+        check_sku(base, friends)?
+    } else {
+        0
+    };
+    match base.get_mut("date_info") {
+        None | Some(Value::Null) => return Err(missing("base_info.date_info")),
+        Some(Value::Object(d)) => check_date_info(d, friends)?,
+        Some(_) => return Err(structure("base_info.date_info must be an object")),
+    }
+    if base.get("use_all_locations").and_then(as_bool) == Some(true)
+        && base
+            .get("location_id_list")
+            .and_then(Value::as_array)
+            .is_some_and(|l| !l.is_empty())
+    {
+        return Err(structure(
+            "use_all_locations and location_id_list exclude each other",
+        ));
+    }
+    if friends {
+        if base
+            .get("location_id_list")
+            .and_then(Value::as_array)
+            .is_none_or(|l| l.is_empty())
+        {
+            return Err(missing("base_info.location_id_list"));
+        }
+        for key in ["can_share", "can_give_friend"] {
+            match base.get(key).and_then(as_bool) {
+                None => return Err(missing(&format!("base_info.{key}"))),
+                Some(true) => {
+                    return Err(structure(format!(
+                        "friends coupons need base_info.{key} = false"
+                    )));
+                }
+                Some(false) => {}
+            }
+        }
+    }
+
+    let type_optional: &[&str] = &[];
+    check_table(t.wire_key(), obj, type_fields(t), friends, type_optional)?;
+    if t == CardType::Discount {
+        let d = obj.get("discount").and_then(as_u64).unwrap_or(0);
+        if !(1..=99).contains(&d) {
+            return Err(ApiError::with(40071, "discount must be 1–99 (percent off)"));
+        }
+    }
+    if t == CardType::Cash && obj.get("reduce_cost").and_then(as_u64) == Some(0) {
+        return Err(ApiError::with(40071, "reduce_cost must be more than 0"));
+    }
+    if friends && t == CardType::Gift {
+        for key in ["gift_name", "gift_num", "gift_unit"] {
+            if obj.get(key).is_none_or(Value::is_null) {
+                return Err(missing(&format!("gift.{key}")));
+            }
+        }
+    }
+
+    match obj.get("advanced_info") {
+        None | Some(Value::Null) => {
+            if friends {
+                return Err(missing("advanced_info.text_image_list"));
+            }
+        }
+        Some(Value::Object(adv)) => {
+            check_advanced(adv, t, friends)?;
+            if friends
+                && adv
+                    .get("text_image_list")
+                    .and_then(Value::as_array)
+                    .is_none_or(|l| l.is_empty())
+            {
+                return Err(missing("advanced_info.text_image_list"));
+            }
+        }
+        Some(_) => return Err(structure("advanced_info must be an object")),
+    }
+    Ok(quantity)
+}

@@ -1,0 +1,289 @@
+//! Durability: an append-only journal plus an atomically written snapshot.
+//!
+//! - `<data>` is the snapshot: the whole world as one JSON document, written to a
+//!   temporary file in the same folder, fsynced and renamed over the old one, so it
+//!   is never half-written.
+//! - `<data>.journal` holds one JSON line per mutation, appended (one `write`) before
+//!   the response is sent. The kernel keeps it across a `kill -9` of the emulator;
+//!   fsync is skipped for speed (power loss may lose the newest lines).
+//! - Each line is a whole record (a card, a code…), so replaying is an upsert and
+//!   replaying a line twice is harmless: a crash between the snapshot rename and the
+//!   journal truncation loses nothing.
+//! - A half-written last line (a crash mid-append) is ignored on load.
+//! - `<data>.lock` is held while the emulator runs, so two emulators never share data.
+//!
+//! Compaction happens at start-up, at shutdown, and when the journal outgrows the
+//! snapshot (at least [`MIN_COMPACT_BYTES`]).
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::EmulatorError;
+use super::cards::CardRecord;
+use super::codes::CodeRecord;
+use super::coin::CoinState;
+use super::datacube::DayStat;
+use super::whitelist::Whitelist;
+
+/// Snapshot format marker.
+pub const FORMAT: &str = "cardform-emulator";
+/// Snapshot format version.
+pub const VERSION: u32 = 1;
+/// The journal is compacted once it is larger than the snapshot and at least this big.
+pub const MIN_COMPACT_BYTES: u64 = 16 * 1024 * 1024;
+/// How long start-up waits for another emulator to release the data file.
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// One journal line: a whole record that replaces the one with the same key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
+pub enum Entry {
+    Card(CardRecord),
+    Code(CodeRecord),
+    Coin(CoinState),
+    Whitelist(Whitelist),
+    Stat(DayStat),
+}
+
+/// The snapshot as read.
+#[derive(Debug, Default, Deserialize)]
+pub struct Snapshot {
+    pub format: String,
+    pub version: u32,
+    #[serde(default)]
+    pub cards: Vec<CardRecord>,
+    #[serde(default)]
+    pub codes: Vec<CodeRecord>,
+    #[serde(default)]
+    pub coin: CoinState,
+    #[serde(default)]
+    pub whitelist: Whitelist,
+    #[serde(default)]
+    pub stats: Vec<DayStat>,
+}
+
+/// The snapshot as written (borrowing the world).
+#[derive(Serialize)]
+pub struct SnapshotRef<'a> {
+    pub cards: Vec<&'a CardRecord>,
+    pub codes: Vec<&'a CodeRecord>,
+    pub coin: &'a CoinState,
+    pub whitelist: &'a Whitelist,
+    pub stats: Vec<&'a DayStat>,
+}
+
+/// The open data files.
+pub struct Store {
+    path: PathBuf,
+    journal_path: PathBuf,
+    journal: File,
+    journal_bytes: u64,
+    snapshot_bytes: u64,
+    // Held for the emulator's lifetime; the OS releases it if the process dies.
+    _lock: File,
+}
+
+fn data_err(path: &Path, message: impl Into<String>) -> EmulatorError {
+    EmulatorError::Data {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+impl Store {
+    /// Locks and loads `path` (a missing file is an empty world).
+    ///
+    /// # Errors
+    /// The lock is held by another emulator, or a file is unreadable or not an
+    /// emulator snapshot.
+    pub fn open(path: &Path) -> Result<(Store, Snapshot, Vec<Entry>), EmulatorError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| data_err(path, format!("cannot create its folder: {e}")))?;
+        }
+        let lock_path = sibling(path, ".lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| data_err(&lock_path, format!("cannot open the lock file: {e}")))?;
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(EmulatorError::Locked {
+                        path: path.to_path_buf(),
+                        lock: lock_path,
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(data_err(&lock_path, format!("cannot lock: {e}")));
+                }
+            }
+        }
+
+        let (snapshot, snapshot_bytes) = match File::open(path) {
+            Ok(f) => {
+                let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+                let snap: Snapshot = serde_json::from_reader(BufReader::new(f)).map_err(|e| {
+                    data_err(
+                        path,
+                        format!(
+                            "not a readable emulator snapshot ({e}); move it away to start an empty world"
+                        ),
+                    )
+                })?;
+                if snap.format != FORMAT || snap.version != VERSION {
+                    return Err(data_err(
+                        path,
+                        format!(
+                            "format `{}` version {} is not {FORMAT} version {VERSION}",
+                            snap.format, snap.version
+                        ),
+                    ));
+                }
+                (snap, len)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
+                Snapshot {
+                    format: FORMAT.into(),
+                    version: VERSION,
+                    ..Snapshot::default()
+                },
+                0,
+            ),
+            Err(e) => return Err(data_err(path, format!("cannot read: {e}"))),
+        };
+
+        let journal_path = sibling(path, ".journal");
+        let mut entries = Vec::new();
+        match File::open(&journal_path) {
+            Ok(f) => {
+                for (n, line) in BufReader::new(f).lines().enumerate() {
+                    let line = line.map_err(|e| {
+                        data_err(&journal_path, format!("cannot read line {}: {e}", n + 1))
+                    })?;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    match serde_json::from_str::<Entry>(&line) {
+                        Ok(entry) => entries.push(entry),
+                        // A line cut short by a crash mid-write: it was never answered.
+                        Err(e) => eprintln!(
+                            "cardform emulator: ignoring unreadable journal line {} in {}: {e}",
+                            n + 1,
+                            journal_path.display()
+                        ),
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(data_err(&journal_path, format!("cannot read: {e}"))),
+        }
+        let journal = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&journal_path)
+            .map_err(|e| data_err(&journal_path, format!("cannot open for append: {e}")))?;
+        let journal_bytes = journal.metadata().map(|m| m.len()).unwrap_or(0);
+        Ok((
+            Store {
+                path: path.to_path_buf(),
+                journal_path,
+                journal,
+                journal_bytes,
+                snapshot_bytes,
+                _lock: lock,
+            },
+            snapshot,
+            entries,
+        ))
+    }
+
+    /// Appends one line (one `write` call, so a crash leaves a whole line or a cut
+    /// one, never interleaved lines).
+    ///
+    /// # Errors
+    /// The write failed (disk full, file removed…).
+    pub fn append(&mut self, entry: &Entry) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        self.journal.write_all(&line)?;
+        self.journal_bytes += line.len() as u64;
+        Ok(())
+    }
+
+    /// Whether the journal has grown enough to be folded into the snapshot.
+    pub fn should_compact(&self) -> bool {
+        self.journal_bytes > MIN_COMPACT_BYTES.max(self.snapshot_bytes)
+    }
+
+    /// Writes `view` as the new snapshot (temp file, fsync, rename) and empties the
+    /// journal.
+    ///
+    /// # Errors
+    /// Writing or renaming failed; the old snapshot and the journal are untouched.
+    pub fn compact(&mut self, view: &SnapshotRef<'_>) -> Result<(), EmulatorError> {
+        #[derive(Serialize)]
+        struct Doc<'a, 'b> {
+            format: &'static str,
+            version: u32,
+            #[serde(flatten)]
+            view: &'b SnapshotRef<'a>,
+        }
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| data_err(&self.path, format!("cannot create a temporary file: {e}")))?;
+        {
+            let mut w = BufWriter::new(tmp.as_file());
+            serde_json::to_writer(
+                &mut w,
+                &Doc {
+                    format: FORMAT,
+                    version: VERSION,
+                    view,
+                },
+            )
+            .map_err(|e| data_err(&self.path, format!("cannot write the snapshot: {e}")))?;
+            w.flush()
+                .map_err(|e| data_err(&self.path, format!("cannot write the snapshot: {e}")))?;
+        }
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| data_err(&self.path, format!("cannot sync the snapshot: {e}")))?;
+        let len = tmp.as_file().metadata().map(|m| m.len()).unwrap_or(0);
+        tmp.persist(&self.path)
+            .map_err(|e| data_err(&self.path, format!("cannot replace the snapshot: {e}")))?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        self.snapshot_bytes = len;
+        self.journal
+            .set_len(0)
+            .map_err(|e| data_err(&self.journal_path, format!("cannot truncate: {e}")))?;
+        self.journal_bytes = 0;
+        Ok(())
+    }
+}

@@ -1,0 +1,406 @@
+//! The WeChat path table and the request pipeline every call goes through:
+//! latency → faults → method → body → token → quota → handler → (commit-then-drop) →
+//! call log. Handlers are plain functions over the locked [`World`]; they run
+//! synchronously, so a request's effect is all-or-nothing and journaled before the
+//! answer leaves.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart};
+use axum::http::{Method, Request, Response, StatusCode, header};
+use serde_json::{Value, json};
+
+use super::faults::{FaultMode, Fired};
+use super::reply::ApiError;
+use super::world::{CallRecord, Shared, World, lock};
+use super::{
+    admin, cards, codes, coin, datacube, images, qrcode, quota, stock, tokens, update, whitelist,
+};
+
+/// A request as handlers see it.
+pub struct Input {
+    /// Query parameters (percent-decoded). `access_token` is among them.
+    pub query: HashMap<String, String>,
+    /// The JSON body (Null for GET endpoints).
+    pub json: Value,
+    /// The multipart `buffer` field for uploadimg.
+    pub upload: Upload,
+}
+
+/// What uploadimg received.
+pub enum Upload {
+    NotMultipart,
+    /// A multipart body without a `buffer` field.
+    Missing,
+    /// The body exceeded what the emulator reads (far above WeChat's 1 MB).
+    TooLarge,
+    File(Vec<u8>),
+}
+
+/// A handler: runs under the world lock, answers WeChat JSON or an errcode.
+pub type Handler = fn(&mut World, &Input) -> Result<Value, ApiError>;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    None,
+    Json,
+    Multipart,
+}
+
+/// One WeChat endpoint.
+pub struct Route {
+    pub verb: Verb,
+    pub path: &'static str,
+    /// Whether `?access_token=` is required.
+    pub token: bool,
+    pub body: BodyKind,
+    pub handler: Handler,
+}
+
+const fn route(
+    verb: Verb,
+    path: &'static str,
+    token: bool,
+    body: BodyKind,
+    handler: Handler,
+) -> Route {
+    Route {
+        verb,
+        path,
+        token,
+        body,
+        handler,
+    }
+}
+
+use BodyKind::{Json, Multipart as Form, None as NoBody};
+use Verb::{Get, Post};
+
+/// Every WeChat path the emulator serves (reference §1, §2, §7, §8.6, §12).
+pub const ROUTES: &[Route] = &[
+    route(Get, "/cgi-bin/token", false, NoBody, tokens::classic),
+    route(Post, "/cgi-bin/stable_token", false, Json, tokens::stable),
+    route(Post, "/card/create", true, Json, cards::create),
+    route(Post, "/card/get", true, Json, cards::get),
+    route(Post, "/card/batchget", true, Json, cards::batchget),
+    route(Post, "/card/update", true, Json, update::update),
+    route(Post, "/card/delete", true, Json, cards::delete),
+    route(Post, "/card/modifystock", true, Json, stock::modify),
+    route(Get, "/card/getcolors", true, NoBody, cards::colors),
+    route(Post, "/cgi-bin/media/uploadimg", true, Form, images::upload),
+    route(Post, "/card/testwhitelist/set", true, Json, whitelist::set),
+    route(Post, "/card/qrcode/create", true, Json, qrcode::create),
+    route(Post, "/card/code/get", true, Json, codes::get),
+    route(Post, "/card/code/mark", true, Json, codes::mark),
+    route(Post, "/card/code/consume", true, Json, codes::consume),
+    route(
+        Post,
+        "/datacube/getcardbizuininfo",
+        true,
+        Json,
+        datacube::bizuin,
+    ),
+    route(
+        Post,
+        "/datacube/getcardcardinfo",
+        true,
+        Json,
+        datacube::card,
+    ),
+    route(Get, "/card/pay/activate", true, NoBody, coin::activate),
+    route(
+        Get,
+        "/card/pay/getcoinsinfo",
+        true,
+        NoBody,
+        coin::coins_info,
+    ),
+    route(Post, "/card/pay/getpayprice", true, Json, coin::pay_price),
+    route(Post, "/card/pay/confirm", true, Json, coin::confirm),
+    route(Post, "/card/pay/recharge", true, Json, coin::recharge),
+    route(Post, "/card/pay/getorder", true, Json, coin::get_order),
+    route(Post, "/cgi-bin/openapi/quota/get", true, Json, quota::get),
+];
+
+/// Whether the emulator serves `path` as a WeChat endpoint.
+pub fn is_wechat_path(path: &str) -> bool {
+    ROUTES.iter().any(|r| r.path == path)
+}
+
+/// How much of a request body the emulator reads.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// What the connection should do with a request.
+pub enum Outcome {
+    Respond(Response<Body>),
+    /// Close the connection without answering.
+    Drop,
+}
+
+/// Percent-decodes a query component (`+` is a space; a bad escape stays as is).
+fn decode(s: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            ) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses a query string into a map (the last value of a repeated key wins).
+pub fn parse_query(q: Option<&str>) -> HashMap<String, String> {
+    q.unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(p), String::new()),
+        })
+        .collect()
+}
+
+/// A JSON answer with HTTP 200, as WeChat sends everything.
+pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut resp = Response::new(Body::from(bytes));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json; encoding=utf-8"),
+    );
+    resp
+}
+
+fn gateway_response(status: u16) -> Response<Body> {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let text = format!(
+        "<html><head><title>{code}</title></head><body><center><h1>{code}</h1></center></body></html>"
+    );
+    let mut resp = Response::new(Body::from(text));
+    *resp.status_mut() = code;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/html"),
+    );
+    resp
+}
+
+fn log_call(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    errcode: Option<i64>,
+    status: u16,
+    fault: Option<&Fired>,
+) {
+    let at_ms = lock(&shared.world).now_ms();
+    lock(&shared.calls).push(CallRecord {
+        seq: 0,
+        at_ms,
+        method: method.to_string(),
+        path: path.to_string(),
+        errcode,
+        status,
+        fault: fault.map(|f| f.label.clone()),
+    });
+}
+
+async fn read_input(route: &Route, req: Request<Body>) -> Result<Input, ApiError> {
+    let query = parse_query(req.uri().query());
+    match route.body {
+        BodyKind::None => Ok(Input {
+            query,
+            json: Value::Null,
+            upload: Upload::NotMultipart,
+        }),
+        BodyKind::Json => {
+            let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+                .await
+                .map_err(|_| ApiError::with(47001, "(request body too large or cut short)"))?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Err(ApiError::new(44002));
+            }
+            let json: Value = serde_json::from_slice(&bytes)
+                .map_err(|e| ApiError::with(47001, format!("(invalid JSON: {e})")))?;
+            Ok(Input {
+                query,
+                json,
+                upload: Upload::NotMultipart,
+            })
+        }
+        BodyKind::Multipart => {
+            let (parts, body) = req.into_parts();
+            let upload = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+                Err(_) => Upload::TooLarge,
+                Ok(bytes) => {
+                    let total = bytes.len();
+                    let req = Request::from_parts(parts, Body::from(bytes));
+                    match Multipart::from_request(req, &()).await {
+                        Err(_) => Upload::NotMultipart,
+                        Ok(mut form) => {
+                            let mut found = Upload::Missing;
+                            loop {
+                                match form.next_field().await {
+                                    Ok(Some(field)) if field.name() == Some("buffer") => {
+                                        found = match field.bytes().await {
+                                            Ok(b) => Upload::File(b.to_vec()),
+                                            Err(_) if total > images::MAX_IMAGE_BYTES => {
+                                                Upload::TooLarge
+                                            }
+                                            Err(_) => Upload::Missing,
+                                        };
+                                        break;
+                                    }
+                                    Ok(Some(_)) => continue,
+                                    Ok(None) => break,
+                                    Err(_) if total > images::MAX_IMAGE_BYTES => {
+                                        found = Upload::TooLarge;
+                                        break;
+                                    }
+                                    Err(_) => break,
+                                }
+                            }
+                            found
+                        }
+                    }
+                }
+            };
+            Ok(Input {
+                query,
+                json: Value::Null,
+                upload,
+            })
+        }
+    }
+}
+
+/// Runs one HTTP request through the pipeline.
+pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
+    let path = req.uri().path().to_string();
+    if path.starts_with(admin::PREFIX) {
+        return Outcome::Respond(admin::handle(shared, req).await);
+    }
+    let method = req.method().clone();
+    if shared.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(shared.latency_ms)).await;
+    }
+    let fired = if shared.faults_active.load(Ordering::Relaxed) {
+        lock(&shared.faults).fire(&path)
+    } else {
+        None
+    };
+    if let Some(f) = &fired {
+        if f.latency_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
+        }
+        match (f.mode, f.errcode, f.status) {
+            (FaultMode::Drop, _, _) => {
+                log_call(shared, &method, &path, None, 0, fired.as_ref());
+                return Outcome::Drop;
+            }
+            (FaultMode::Error, Some(code), _) => {
+                let body = ApiError::new(code).body(&shared.next_rid());
+                log_call(shared, &method, &path, Some(code), 200, fired.as_ref());
+                return Outcome::Respond(json_response(StatusCode::OK, &body));
+            }
+            (FaultMode::Error, None, Some(status)) => {
+                log_call(shared, &method, &path, None, status, fired.as_ref());
+                return Outcome::Respond(gateway_response(status));
+            }
+            _ => {}
+        }
+    }
+    let Some(route) = ROUTES.iter().find(|r| r.path == path) else {
+        log_call(shared, &method, &path, None, 404, fired.as_ref());
+        return Outcome::Respond(json_response(
+            StatusCode::NOT_FOUND,
+            &json!({ "errcode": 404, "errmsg": format!("the emulator does not serve {path}") }),
+        ));
+    };
+    let result = match (route.verb, &method) {
+        (Verb::Get, &Method::GET) | (Verb::Post, &Method::POST) => {
+            match read_input(route, req).await {
+                Ok(input) => run(shared, route, &input),
+                Err(e) => Err(e),
+            }
+        }
+        (Verb::Get, _) => Err(ApiError::new(43001)),
+        (Verb::Post, _) => Err(ApiError::new(43002)),
+    };
+    let commit_then_drop = fired
+        .as_ref()
+        .is_some_and(|f| f.mode == FaultMode::CommitThenDrop);
+    let body = match result {
+        Ok(v) => v,
+        Err(e) => e.body(&shared.next_rid()),
+    };
+    let errcode = body.get("errcode").and_then(Value::as_i64).or(Some(0));
+    if commit_then_drop {
+        log_call(shared, &method, &path, errcode, 0, fired.as_ref());
+        return Outcome::Drop;
+    }
+    log_call(shared, &method, &path, errcode, 200, fired.as_ref());
+    Outcome::Respond(json_response(StatusCode::OK, &body))
+}
+
+fn run(shared: &Shared, route: &Route, input: &Input) -> Result<Value, ApiError> {
+    let mut world = lock(&shared.world);
+    let now = world.now_ms();
+    if route.token {
+        world
+            .tokens
+            .check(input.query.get("access_token").map(String::as_str), now)?;
+    }
+    world.quota.take(route.path, now)?;
+    (route.handler)(&mut world, input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_decoding() {
+        let q = parse_query(Some("access_token=a%2Bb&x=1+2&flag&bad=%zz&end=%4"));
+        assert_eq!(q["access_token"], "a+b");
+        assert_eq!(q["x"], "1 2");
+        assert_eq!(q["flag"], "");
+        assert_eq!(q["bad"], "%zz");
+        assert_eq!(q["end"], "%4");
+    }
+
+    #[test]
+    fn paths_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ROUTES {
+            assert!(seen.insert(r.path), "{}", r.path);
+        }
+    }
+}

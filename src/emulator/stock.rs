@@ -1,0 +1,46 @@
+//! `card/modifystock` (reference §6.2): deltas on both `quantity` (remaining) and
+//! `total_quantity`; reducing below zero → 40122; the total stays ≤ 100,000,000.
+
+use serde_json::{Value, json};
+
+use super::cards::card_id_of;
+use super::fields::MAX_QUANTITY;
+use super::persistence::Entry;
+use super::reply::{ApiError, as_u64, ok};
+use super::router::Input;
+use super::world::World;
+
+fn delta(body: &Value, key: &str) -> Result<u64, ApiError> {
+    match body.get(key) {
+        None | Some(Value::Null) => Ok(0),
+        Some(v) => as_u64(v)
+            .ok_or_else(|| ApiError::with(40122, format!("{key} must be a non-negative integer"))),
+    }
+}
+
+/// `POST /card/modifystock {card_id, increase_stock_value?, reduce_stock_value?}`.
+pub fn modify(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let id = card_id_of(&input.json)?;
+    let mut rec = world.live_card(id)?;
+    let inc = delta(&input.json, "increase_stock_value")?;
+    let red = delta(&input.json, "reduce_stock_value")?;
+    let raised = rec
+        .quantity
+        .checked_add(inc)
+        .ok_or_else(|| ApiError::new(40122))?;
+    let quantity = raised
+        .checked_sub(red)
+        .ok_or_else(|| ApiError::with(40122, format!("cannot reduce by {red}: {raised} left")))?;
+    let total = rec
+        .total_quantity
+        .saturating_add(inc)
+        .saturating_sub(red)
+        .max(quantity);
+    if total > MAX_QUANTITY {
+        return Err(ApiError::with(40122, "the stock is at most 100000000"));
+    }
+    rec.quantity = quantity;
+    rec.total_quantity = total;
+    world.commit(Entry::Card(rec))?;
+    Ok(ok(json!({})))
+}

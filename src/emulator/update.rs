@@ -1,0 +1,241 @@
+//! `card/update` (reference §4): which fields WeChat refuses and which send the card
+//! back to review come from the ONE update-rule table (`plan::rules::rule_for`).
+//!
+//! - The body is `{"card_id", "<lower-case type>": {…changed fields…}}`; another type
+//!   key → 47001 (§4.1 "Body wrapper key").
+//! - Every sent leaf is looked up: a class that is not `updatable()` (replace, stock,
+//!   unknown fields) → 47001 naming the field (§4.4: brand_name, title on coupons,
+//!   type amounts, sku).
+//! - `date_info` may only widen, keep its type, and (friends) extend the end by at most
+//!   three months; otherwise WeChat's DateInfo message (§4.3). Its errcode is
+//!   UNVERIFIED; the emulator answers 40100 (invalid time range).
+//! - A changed value on a `Review` field → `send_check: true` and
+//!   `CARD_STATUS_NOT_VERIFY`; otherwise `send_check: false`. Sending a field with its
+//!   current value changes nothing and does not trigger review.
+//! - The merged card is re-validated with the create tables (lengths, enums).
+
+use serde_json::{Map, Value, json};
+
+use super::cards::{CardRecord, card_id_of, check_share_cards};
+use super::fields::{FIX_TERM, Stage, normalise_date_type, validate_card};
+use super::persistence::Entry;
+use super::reply::{ApiError, as_u64, ok};
+use super::router::Input;
+use super::world::World;
+use crate::model::CardType;
+use crate::plan::rules::{FRIENDS_MAX_END_EXTENSION_SECONDS, UpdateClass, rule_for};
+
+/// WeChat's message for a date_info change it refuses (reference §4.3, COMM-DATE).
+pub const DATE_INFO_MESSAGE: &str = "invalid DateInfo, Make Sure OldDateInfoType==NewDateInfoType && NewBeginTime<=OldBeginTime && OldEndTime<= NewEndTime";
+/// The errcode sent with it (UNVERIFIED; emulator choice).
+pub const DATE_INFO_ERRCODE: i64 = 40100;
+
+const DATE_PATH: &str = "base_info.date_info";
+
+/// Collects the leaf paths of `v` (objects are descended, lists are leaves).
+fn leaves(prefix: &str, v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, child) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                leaves(&path, child, out);
+            }
+        }
+        _ => out.push(prefix.to_string()),
+    }
+}
+
+fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, |cur, key| cur.get(key))
+}
+
+/// Objects merge key by key; everything else (lists included) is replaced whole.
+fn merge(into: &mut Value, patch: &Value) {
+    match (into, patch) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                match a.get_mut(k) {
+                    Some(existing) if existing.is_object() && v.is_object() => merge(existing, v),
+                    _ => {
+                        a.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = value.clone(),
+    }
+}
+
+fn date_error() -> ApiError {
+    ApiError::verbatim(DATE_INFO_ERRCODE, DATE_INFO_MESSAGE)
+}
+
+/// Checks a date_info patch against the stored one (widen only, same type).
+fn check_dates(old: &Value, new: &Value, friends: bool) -> Result<(), ApiError> {
+    let new = new
+        .as_object()
+        .ok_or_else(|| ApiError::with(47001, "base_info.date_info must be an object"))?;
+    let old_type = old.get("type").and_then(normalise_date_type);
+    if let Some(t) = new.get("type")
+        && normalise_date_type(t) != old_type
+    {
+        return Err(date_error());
+    }
+    // FIX_TERM terms are not modifiable (reference §4.3, DATE-FT).
+    if old_type == Some(FIX_TERM)
+        || new.contains_key("fixed_term")
+        || new.contains_key("fixed_begin_term")
+    {
+        return Err(date_error());
+    }
+    let num = |m: &Map<String, Value>, k: &str| -> Result<Option<u64>, ApiError> {
+        match m.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => as_u64(v).map(Some).ok_or_else(|| {
+                ApiError::with(
+                    47001,
+                    format!("base_info.date_info.{k} must be Unix seconds"),
+                )
+            }),
+        }
+    };
+    let empty = Map::new();
+    let old = old.as_object().unwrap_or(&empty);
+    let (old_begin, old_end) = (num(old, "begin_timestamp")?, num(old, "end_timestamp")?);
+    let (new_begin, new_end) = (num(new, "begin_timestamp")?, num(new, "end_timestamp")?);
+    if let (Some(n), Some(o)) = (new_begin, old_begin)
+        && n > o
+    {
+        return Err(date_error());
+    }
+    if let (Some(n), Some(o)) = (new_end, old_end) {
+        if n < o {
+            return Err(date_error());
+        }
+        if friends && n - o > FRIENDS_MAX_END_EXTENSION_SECONDS as u64 {
+            return Err(date_error());
+        }
+    }
+    Ok(())
+}
+
+/// `POST /card/update` → `send_check`.
+pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let id = card_id_of(&input.json)?;
+    let rec = world.live_card(id)?;
+    let key = rec.card_type.wire_key();
+    let Some(body) = input.json.as_object() else {
+        return Err(ApiError::with(47001, "the body must be an object"));
+    };
+    for k in body.keys() {
+        if k != "card_id" && k != key {
+            let hint = if CardType::ALL.iter().any(|t| t.wire_key() == k) {
+                format!("`{k}` is not this card's type key `{key}`")
+            } else {
+                format!("unexpected `{k}` beside card_id and `{key}`")
+            };
+            return Err(ApiError::with(47001, hint));
+        }
+    }
+    let patch = body.get(key).ok_or_else(|| {
+        ApiError::with(47001, format!("`{key}` with the changed fields is missing"))
+    })?;
+    if !patch.is_object() {
+        return Err(ApiError::with(47001, format!("`{key}` must be an object")));
+    }
+    let old = Value::Object(rec.body_map());
+    let friends = rec.is_friends();
+
+    let mut paths = Vec::new();
+    leaves("", patch, &mut paths);
+    let mut review = false;
+    for path in &paths {
+        if path.is_empty() {
+            continue;
+        }
+        if path == DATE_PATH || path.starts_with(&format!("{DATE_PATH}.")) {
+            continue;
+        }
+        let rule = rule_for(path);
+        if !rule.class.updatable() {
+            return Err(ApiError::with(
+                47001,
+                format!("{path} cannot be changed by card/update"),
+            ));
+        }
+        if rule.class == UpdateClass::Review && at(patch, path) != at(&old, path) {
+            review = true;
+        }
+    }
+    if let Some(dates) = at(patch, DATE_PATH) {
+        check_dates(at(&old, DATE_PATH).unwrap_or(&Value::Null), dates, friends)?;
+    }
+
+    let mut merged = old.clone();
+    merge(&mut merged, patch);
+    let Value::Object(mut merged) = merged else {
+        return Err(ApiError::new(-1));
+    };
+    validate_card(rec.card_type, &mut merged, Stage::Update)?;
+    check_share_cards(world, &merged)?;
+
+    let now_ms = world.now_ms();
+    let mut next: CardRecord = rec;
+    next.body = serde_json::to_string(&merged).map_err(|_| ApiError::new(-1))?;
+    next.update_time = world.now_s();
+    if review {
+        next.enter_review(now_ms, world.review_delay_ms);
+    }
+    world.commit(Entry::Card(next))?;
+    Ok(ok(json!({ "send_check": review })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_widen_only() {
+        let old = json!({"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 100, "end_timestamp": 200});
+        assert!(
+            check_dates(
+                &old,
+                &json!({"begin_timestamp": 50, "end_timestamp": 300}),
+                false
+            )
+            .is_ok()
+        );
+        assert!(check_dates(&old, &json!({"end_timestamp": 199}), false).is_err());
+        assert!(check_dates(&old, &json!({"begin_timestamp": 101}), false).is_err());
+        assert!(check_dates(&old, &json!({"type": "DATE_TYPE_FIX_TERM"}), false).is_err());
+        assert!(check_dates(&old, &json!({"type": 1}), false).is_ok());
+        let far = 200 + FRIENDS_MAX_END_EXTENSION_SECONDS as u64 + 1;
+        assert!(check_dates(&old, &json!({"end_timestamp": far}), false).is_ok());
+        assert_eq!(
+            check_dates(&old, &json!({"end_timestamp": far}), true).map_err(|e| e.errmsg()),
+            Err(DATE_INFO_MESSAGE.to_string())
+        );
+    }
+
+    #[test]
+    fn leaves_descend_objects_only() {
+        let mut out = Vec::new();
+        leaves(
+            "",
+            &json!({"base_info": {"notice": "x", "date_info": {"end_timestamp": 1}}, "advanced_info": {"time_limit": []}}),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            vec![
+                "base_info.notice",
+                "base_info.date_info.end_timestamp",
+                "advanced_info.time_limit"
+            ]
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! The emulated world: cards, codes, 券点, whitelist, statistics, tokens, quotas, and
+//! the clock. One mutex guards it; handlers run synchronously under it, so every
+//! request sees and leaves a consistent world. Mutations go through [`World::commit`],
+//! which journals the new record before it becomes visible.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use serde::Serialize;
+
+use super::cards::{CardRecord, CardStatus};
+use super::codes::CodeRecord;
+use super::coin::CoinState;
+use super::datacube::DayStat;
+use super::faults::FaultSet;
+use super::persistence::{Entry, Snapshot, Store};
+use super::quota::QuotaState;
+use super::reply::ApiError;
+use super::tokens::TokenStore;
+use super::whitelist::Whitelist;
+use super::{EmulatorConfig, EmulatorError};
+
+/// Locks a mutex; a poisoned lock (a panicked handler) still yields the data, which
+/// handlers only change through whole-record commits.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Everything the server tasks share.
+pub struct Shared {
+    pub world: Mutex<World>,
+    pub faults: Mutex<FaultSet>,
+    /// Lets the hot path skip the fault lock when there are no rules.
+    pub faults_active: AtomicBool,
+    pub calls: Mutex<CallLog>,
+    pub latency_ms: u64,
+    rid: AtomicU64,
+}
+
+impl Shared {
+    /// Builds the shared state, loading the data file if configured.
+    ///
+    /// # Errors
+    /// The data file is unreadable, corrupt or locked by another emulator.
+    pub fn open(config: &EmulatorConfig) -> Result<Shared, EmulatorError> {
+        let mut world = World::new(config);
+        if let Some(path) = &config.data {
+            let (store, snapshot, journal) = Store::open(path)?;
+            world.load(snapshot, journal);
+            world.store = Some(store);
+            // Start from a compact snapshot so the journal only holds this run.
+            world.flush()?;
+        }
+        let faults = FaultSet::new(config.faults.clone());
+        Ok(Shared {
+            faults_active: AtomicBool::new(!faults.is_empty()),
+            faults: Mutex::new(faults),
+            world: Mutex::new(world),
+            calls: Mutex::new(CallLog::default()),
+            latency_ms: config.latency_ms,
+            rid: AtomicU64::new(1),
+        })
+    }
+
+    /// A trace id for an error message, WeChat's `rid: …` suffix.
+    pub fn next_rid(&self) -> String {
+        let n = self.rid.fetch_add(1, Ordering::Relaxed);
+        format!("{:08x}-{:08x}", std::process::id(), n)
+    }
+
+    /// Replaces the fault rules (counters and random streams restart).
+    pub fn set_faults(&self, rules: Vec<super::FaultRule>) {
+        let set = FaultSet::new(rules);
+        self.faults_active.store(!set.is_empty(), Ordering::Relaxed);
+        *lock(&self.faults) = set;
+    }
+}
+
+/// The world behind the API.
+pub struct World {
+    pub appid: String,
+    pub secret: String,
+    pub review_delay_ms: u64,
+    pub token_ttl_secs: u64,
+    /// Added to the system clock; moved forward through the admin API in tests.
+    pub clock_offset_ms: i64,
+    pub cards: HashMap<String, CardRecord>,
+    /// card_ids in creation order (batchget pages through this).
+    pub order: Vec<String>,
+    pub next_seq: u64,
+    pub tokens: TokenStore,
+    pub codes: HashMap<String, CodeRecord>,
+    pub coin: CoinState,
+    pub whitelist: Whitelist,
+    /// Per (Beijing date, card_id) counters for the datacube.
+    pub stats: BTreeMap<(String, String), DayStat>,
+    pub quota: QuotaState,
+    pub store: Option<Store>,
+}
+
+impl World {
+    pub fn new(config: &EmulatorConfig) -> World {
+        World {
+            appid: config.appid.clone(),
+            secret: config.secret.clone(),
+            review_delay_ms: config.review_delay_ms,
+            token_ttl_secs: config.token_ttl_secs,
+            clock_offset_ms: 0,
+            cards: HashMap::new(),
+            order: Vec::new(),
+            next_seq: 1,
+            tokens: TokenStore::default(),
+            codes: HashMap::new(),
+            coin: CoinState::default(),
+            whitelist: Whitelist::default(),
+            stats: BTreeMap::new(),
+            quota: QuotaState::default(),
+            store: None,
+        }
+    }
+
+    /// Milliseconds since the Unix epoch, on the emulator's clock.
+    pub fn now_ms(&self) -> i64 {
+        let sys = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        sys.saturating_add(self.clock_offset_ms)
+    }
+
+    /// Unix seconds on the emulator's clock.
+    pub fn now_s(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
+
+    /// Journals `entry`, then makes it visible. Nothing is visible that is not durable
+    /// against a crash of this process.
+    ///
+    /// # Errors
+    /// The journal could not be written: -1 (system error), and nothing changed.
+    pub fn commit(&mut self, entry: Entry) -> Result<(), ApiError> {
+        if let Some(store) = &mut self.store
+            && let Err(e) = store.append(&entry)
+        {
+            eprintln!("cardform emulator: cannot write the journal: {e}");
+            return Err(ApiError::new(-1));
+        }
+        self.apply(entry);
+        if self.store.as_ref().is_some_and(|s| s.should_compact())
+            && let Err(e) = self.flush()
+        {
+            // The journal still has everything; compaction is retried later.
+            eprintln!("cardform emulator: {e}");
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, entry: Entry) {
+        match entry {
+            Entry::Card(rec) => {
+                if !self.cards.contains_key(&rec.id) {
+                    self.order.push(rec.id.clone());
+                }
+                self.next_seq = self.next_seq.max(rec.seq + 1);
+                self.cards.insert(rec.id.clone(), rec);
+            }
+            Entry::Code(code) => {
+                self.codes.insert(code.code.clone(), code);
+            }
+            Entry::Coin(coin) => self.coin = coin,
+            Entry::Whitelist(w) => self.whitelist = w,
+            Entry::Stat(stat) => {
+                self.stats
+                    .insert((stat.date.clone(), stat.card_id.clone()), stat);
+            }
+        }
+    }
+
+    fn load(&mut self, snapshot: Snapshot, journal: Vec<Entry>) {
+        for card in snapshot.cards {
+            self.apply(Entry::Card(card));
+        }
+        for code in snapshot.codes {
+            self.apply(Entry::Code(code));
+        }
+        self.coin = snapshot.coin;
+        self.whitelist = snapshot.whitelist;
+        for stat in snapshot.stats {
+            self.apply(Entry::Stat(stat));
+        }
+        for entry in journal {
+            self.apply(entry);
+        }
+        let cards = &self.cards;
+        self.order
+            .sort_by_key(|id| cards.get(id).map(|c| c.seq).unwrap_or(u64::MAX));
+    }
+
+    /// Writes a fresh snapshot and empties the journal (no-op without a data file).
+    ///
+    /// # Errors
+    /// The snapshot could not be written; the journal is left as it was.
+    pub fn flush(&mut self) -> Result<(), EmulatorError> {
+        let Some(mut store) = self.store.take() else {
+            return Ok(());
+        };
+        let result = store.compact(&self.snapshot_view());
+        self.store = Some(store);
+        result
+    }
+
+    fn snapshot_view(&self) -> super::persistence::SnapshotRef<'_> {
+        super::persistence::SnapshotRef {
+            cards: self
+                .order
+                .iter()
+                .filter_map(|id| self.cards.get(id))
+                .collect(),
+            codes: self.codes.values().collect(),
+            coin: &self.coin,
+            whitelist: &self.whitelist,
+            stats: self.stats.values().collect(),
+        }
+    }
+
+    /// The card, settled (a due automatic review applied), or 40073.
+    pub fn card(&mut self, id: &str) -> Result<&CardRecord, ApiError> {
+        let now = self.now_ms();
+        match self.cards.get_mut(id) {
+            Some(card) => {
+                card.settle(now);
+                Ok(card)
+            }
+            None => Err(ApiError::new(40073)),
+        }
+    }
+
+    /// The card if it exists and is not deleted, or 40073: WeChat does not act on
+    /// deleted card definitions.
+    pub fn live_card(&mut self, id: &str) -> Result<CardRecord, ApiError> {
+        let card = self.card(id)?;
+        if card.status == CardStatus::Delete {
+            return Err(ApiError::with(40073, "(the card was deleted)"));
+        }
+        Ok(card.clone())
+    }
+}
+
+/// One WeChat call as `GET /__emulator/calls` shows it. Never the token or secret:
+/// only the path, without its query string.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallRecord {
+    pub seq: u64,
+    pub at_ms: i64,
+    pub method: String,
+    pub path: String,
+    /// The errcode answered; None when the connection was dropped or the reply had none.
+    pub errcode: Option<i64>,
+    /// HTTP status answered; 0 when the connection was dropped.
+    pub status: u16,
+    /// The fault that fired, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
+}
+
+/// The most recent calls (bounded so long benchmarks do not grow memory).
+#[derive(Default)]
+pub struct CallLog {
+    pub next_seq: u64,
+    pub entries: VecDeque<CallRecord>,
+}
+
+/// How many calls the log keeps.
+pub const CALL_LOG_CAPACITY: usize = 100_000;
+
+impl CallLog {
+    pub fn push(&mut self, mut rec: CallRecord) {
+        self.next_seq += 1;
+        rec.seq = self.next_seq;
+        if self.entries.len() >= CALL_LOG_CAPACITY {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(rec);
+    }
+}

@@ -1,0 +1,363 @@
+//! Turn `card/get` JSON into the canonical model, normalising what WeChat echoes
+//! differently from what it was sent (reference §5, §15): hex colours, integer
+//! `date_info.type` and `status`, `sku.quantity` (remaining) vs `total_quantity`,
+//! absent fields and unknown extras. Shapes it cannot read are errors that name the
+//! card and field; the raw JSON rides along for `--debug`.
+
+use serde_json::{Map, Value};
+
+use crate::model::{Canonical, CardType, Color};
+
+/// A card as WeChat reports it, normalised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveCard {
+    pub card_id: String,
+    pub card_type: CardType,
+    /// Content in canonical form: `base_info.sku.quantity` is the total quantity.
+    pub content: Canonical,
+    pub status: ReviewStatus,
+    /// Remaining stock (`sku.quantity` as WeChat reports it).
+    pub remaining: Option<u64>,
+    pub update_time: Option<i64>,
+    pub create_time: Option<i64>,
+    /// The response as received, for `--debug`.
+    pub raw: Value,
+}
+
+/// The review status (reference §5, §10).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// `CARD_STATUS_NOT_VERIFY`: under review; ordinary users cannot claim it.
+    NotVerify,
+    /// `CARD_STATUS_VERIFY_FAIL`: rejected.
+    VerifyFail,
+    /// `CARD_STATUS_VERIFY_OK`: approved.
+    VerifyOk,
+    /// `CARD_STATUS_DISPATCH`: issued via the MP platform.
+    Dispatch,
+    /// `CARD_STATUS_DELETE` and any other `*_DELETE`.
+    Deleted,
+    /// A status outside the documented list (reported, not fatal).
+    Other(String),
+}
+
+impl ReviewStatus {
+    /// Reads WeChat's status: strings, and the integers of old responses.
+    pub fn from_wire(v: &Value) -> ReviewStatus {
+        match v {
+            Value::String(s) => match s.as_str() {
+                "CARD_STATUS_NOT_VERIFY" => ReviewStatus::NotVerify,
+                "CARD_STATUS_VERIFY_FAIL" => ReviewStatus::VerifyFail,
+                "CARD_STATUS_VERIFY_OK" => ReviewStatus::VerifyOk,
+                "CARD_STATUS_DISPATCH" => ReviewStatus::Dispatch,
+                s if s.ends_with("_DELETE") => ReviewStatus::Deleted,
+                other => ReviewStatus::Other(other.to_string()),
+            },
+            // The 2014 API answered integers; their mapping is UNVERIFIED, so only the
+            // documented string forms are trusted and integers are reported as-is.
+            Value::Number(n) => ReviewStatus::Other(format!("status {n}")),
+            _ => ReviewStatus::Other("absent".into()),
+        }
+    }
+
+    pub fn as_wire(&self) -> String {
+        match self {
+            ReviewStatus::NotVerify => "CARD_STATUS_NOT_VERIFY".into(),
+            ReviewStatus::VerifyFail => "CARD_STATUS_VERIFY_FAIL".into(),
+            ReviewStatus::VerifyOk => "CARD_STATUS_VERIFY_OK".into(),
+            ReviewStatus::Dispatch => "CARD_STATUS_DISPATCH".into(),
+            ReviewStatus::Deleted => "CARD_STATUS_DELETE".into(),
+            ReviewStatus::Other(s) => s.clone(),
+        }
+    }
+
+    /// Words for the plan.
+    pub fn describe(&self) -> &str {
+        match self {
+            ReviewStatus::NotVerify => "under review",
+            ReviewStatus::VerifyFail => "rejected by review",
+            ReviewStatus::VerifyOk => "approved",
+            ReviewStatus::Dispatch => "dispatched",
+            ReviewStatus::Deleted => "deleted",
+            ReviewStatus::Other(s) => s,
+        }
+    }
+}
+
+/// What a `card/get` answer says about a card.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Observed {
+    Exists(Box<LiveCard>),
+    /// Deleted (status `*_DELETE`) or unknown to WeChat (40073).
+    Gone,
+}
+
+/// A `card/get` answer cardform cannot read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "card {card_id}: WeChat's card/get answer has an unexpected shape at `{field}`: {problem} (run with --debug to see the raw JSON; report it if WeChat changed its format)"
+)]
+pub struct ShapeError {
+    pub card_id: String,
+    pub field: String,
+    pub problem: String,
+    pub raw: String,
+}
+
+/// Fields whose WeChat value is an integer / boolean / list; everything else under
+/// base_info is a string. Used to reject shapes the planner would misread.
+const INTEGER_FIELDS: &[&str] = &[
+    "base_info.sku.quantity",
+    "base_info.date_info.begin_timestamp",
+    "base_info.date_info.end_timestamp",
+    "base_info.date_info.fixed_term",
+    "base_info.date_info.fixed_begin_term",
+    "base_info.get_limit",
+    "base_info.use_limit",
+    "least_cost",
+    "reduce_cost",
+    "discount",
+    "gift_num",
+    "advanced_info.consume_share_self_num",
+    "advanced_info.use_condition.least_cost",
+];
+const BOOL_FIELDS: &[&str] = &[
+    "base_info.use_custom_code",
+    "base_info.bind_openid",
+    "base_info.use_all_locations",
+    "base_info.can_share",
+    "base_info.can_give_friend",
+    "advanced_info.share_friends",
+    "advanced_info.use_condition.can_use_with_other_discount",
+];
+const LIST_FIELDS: &[&str] = &[
+    "base_info.location_id_list",
+    "advanced_info.text_image_list",
+    "advanced_info.time_limit",
+    "advanced_info.business_service",
+    "advanced_info.consume_share_card_list",
+    "advanced_info.abstract.icon_url_list",
+];
+
+/// WeChat's documented defaults for fields its answer may leave out (reference §3.3,
+/// §3.5, §15: absent ≠ changed).
+/// A documented default, built on demand.
+pub type DefaultValue = fn() -> Value;
+
+/// WeChat's defaults by path.
+pub const ABSENT_DEFAULTS: &[(&str, DefaultValue)] = &[
+    ("base_info.get_limit", || Value::from(50)),
+    ("base_info.use_limit", || Value::from(50)),
+    ("base_info.use_custom_code", || Value::Bool(false)),
+    ("base_info.bind_openid", || Value::Bool(false)),
+    ("base_info.use_all_locations", || Value::Bool(false)),
+    ("base_info.location_id_list", || Value::Array(vec![])),
+    ("advanced_info.share_friends", || Value::Bool(false)),
+    ("advanced_info.text_image_list", || Value::Array(vec![])),
+    ("advanced_info.time_limit", || Value::Array(vec![])),
+    ("advanced_info.business_service", || Value::Array(vec![])),
+    ("advanced_info.consume_share_card_list", || {
+        Value::Array(vec![])
+    }),
+    (
+        "advanced_info.use_condition.can_use_with_other_discount",
+        || Value::Bool(true),
+    ),
+];
+
+/// The value WeChat means when it leaves `path` out, if documented.
+pub fn absent_default(path: &str) -> Option<Value> {
+    ABSENT_DEFAULTS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, f)| f())
+}
+
+/// Server-assigned or volatile base_info fields: reported, never diffed.
+const METADATA_FIELDS: &[&str] = &["id", "status", "create_time", "update_time"];
+
+/// Normalises a `card/get` response (the whole JSON object, with `card`).
+///
+/// # Errors
+/// [`ShapeError`] naming the field when the answer cannot be read.
+pub fn normalise(card_id: &str, response: &Value) -> Result<Observed, ShapeError> {
+    let err = |field: &str, problem: &str| ShapeError {
+        card_id: card_id.to_string(),
+        field: field.to_string(),
+        problem: problem.to_string(),
+        raw: response.to_string(),
+    };
+    let card = response.get("card").ok_or_else(|| err("card", "missing"))?;
+    let type_str = card
+        .get("card_type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| err("card.card_type", "missing or not a string"))?;
+    let card_type = CardType::from_wire(type_str).ok_or_else(|| {
+        err(
+            "card.card_type",
+            &format!("`{type_str}` is not a coupon type cardform manages"),
+        )
+    })?;
+    let body = card
+        .get(card_type.wire_key())
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            err(
+                &format!("card.{}", card_type.wire_key()),
+                "missing or not an object",
+            )
+        })?;
+    let base = body
+        .get("base_info")
+        .and_then(Value::as_object)
+        .ok_or_else(|| err("base_info", "missing or not an object"))?;
+
+    let status = base
+        .get("status")
+        .map(ReviewStatus::from_wire)
+        .unwrap_or(ReviewStatus::Other("absent".into()));
+    if status == ReviewStatus::Deleted {
+        return Ok(Observed::Gone);
+    }
+    let remaining = base.pointer_sku("quantity");
+    let total = base.pointer_sku("total_quantity");
+    let update_time = base.get("update_time").and_then(Value::as_i64);
+    let create_time = base.get("create_time").and_then(Value::as_i64);
+
+    let mut body = Value::Object(body.clone());
+    if let Some(Value::Object(b)) = body.get_mut("base_info") {
+        for f in METADATA_FIELDS {
+            b.remove(*f);
+        }
+        if let Some(Value::String(c)) = b.get("color") {
+            let name = Color::normalise(c);
+            b.insert("color".into(), Value::String(name.as_str().to_string()));
+        }
+        if let Some(Value::Object(sku)) = b.get_mut("sku") {
+            // The desired quantity is the total ever configured (reference §5).
+            let total_v = total.or(remaining).map(Value::from);
+            sku.clear();
+            if let Some(t) = total_v {
+                sku.insert("quantity".into(), t);
+            }
+        }
+        if let Some(Value::Object(date)) = b.get_mut("date_info")
+            && let Some(t) = date.get("type").cloned()
+        {
+            let s = match &t {
+                Value::Number(n) if n.as_i64() == Some(1) => {
+                    Value::from("DATE_TYPE_FIX_TIME_RANGE")
+                }
+                Value::Number(n) if n.as_i64() == Some(2) => Value::from("DATE_TYPE_FIX_TERM"),
+                Value::String(_) => t.clone(),
+                _ => {
+                    return Err(err(
+                        "base_info.date_info.type",
+                        &format!("unexpected value {t}"),
+                    ));
+                }
+            };
+            date.insert("type".into(), s);
+        }
+    }
+    let mut content = Canonical::flatten(&body);
+    content.insert("card_type", Value::String(card_type.as_str().into()));
+    check_types(&content).map_err(|(field, problem)| err(&field, &problem))?;
+    Ok(Observed::Exists(Box::new(LiveCard {
+        card_id: card_id.to_string(),
+        card_type,
+        content,
+        status,
+        remaining,
+        update_time,
+        create_time,
+        raw: response.clone(),
+    })))
+}
+
+trait SkuExt {
+    fn pointer_sku(&self, key: &str) -> Option<u64>;
+}
+impl SkuExt for Map<String, Value> {
+    fn pointer_sku(&self, key: &str) -> Option<u64> {
+        self.get("sku").and_then(|s| s.get(key)).and_then(|v| {
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        })
+    }
+}
+
+fn check_types(content: &Canonical) -> Result<(), (String, String)> {
+    for (path, value) in &content.0 {
+        let expected = if INTEGER_FIELDS.contains(&path.as_str()) {
+            value.is_i64() || value.is_u64()
+        } else if BOOL_FIELDS.contains(&path.as_str()) {
+            value.is_boolean()
+        } else if LIST_FIELDS.contains(&path.as_str()) {
+            value.is_array()
+        } else {
+            true
+        };
+        if !expected {
+            return Err((path.clone(), format!("unexpected value {value}")));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Value {
+        json!({"errcode": 0, "errmsg": "ok", "card": {"card_type": "GROUPON", "groupon": {
+            "base_info": {"id": "pX", "logo_url": "http://mmbiz.qpic.cn/a", "code_type": "CODE_TYPE_QRCODE",
+                "brand_name": "b", "title": "t", "color": "#63B359", "notice": "n", "description": "d",
+                "date_info": {"type": 2, "fixed_term": 90, "fixed_begin_term": 0},
+                "status": "CARD_STATUS_VERIFY_OK", "sku": {"quantity": 499999, "total_quantity": 500000},
+                "create_time": 1, "update_time": 2, "area_code_list": [], "location_id_list": []},
+            "deal_detail": "dd",
+            "advanced_info": {"time_limit": [], "share_friends": false}}}})
+    }
+
+    #[test]
+    fn normalises_what_wechat_echoes_differently() {
+        let Ok(Observed::Exists(live)) = normalise("pX", &sample()) else {
+            panic!("expected a live card");
+        };
+        assert_eq!(
+            live.content.get("base_info.color"),
+            Some(&json!("Color010"))
+        );
+        assert_eq!(
+            live.content.get("base_info.sku.quantity"),
+            Some(&json!(500000))
+        );
+        assert_eq!(live.remaining, Some(499999));
+        assert_eq!(
+            live.content.get("base_info.date_info.type"),
+            Some(&json!("DATE_TYPE_FIX_TERM"))
+        );
+        assert!(live.content.get("base_info.status").is_none());
+        assert_eq!(live.status, ReviewStatus::VerifyOk);
+    }
+
+    #[test]
+    fn deleted_statuses_are_gone() {
+        let mut v = sample();
+        v["card"]["groupon"]["base_info"]["status"] = json!("CARD_STATUS_SYS_DELETE");
+        assert_eq!(normalise("pX", &v), Ok(Observed::Gone));
+    }
+
+    #[test]
+    fn unreadable_shapes_name_the_field() {
+        let mut v = sample();
+        v["card"]["groupon"]["base_info"]["get_limit"] = json!("many");
+        let e = normalise("pX", &v).unwrap_err();
+        assert_eq!(e.field, "base_info.get_limit");
+        let e = normalise("pX", &json!({"card": {"card_type": "MEMBER_CARD"}})).unwrap_err();
+        assert_eq!(e.field, "card.card_type");
+    }
+}

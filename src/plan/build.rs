@@ -1,0 +1,334 @@
+//! Building the plan: desired (files) × live (refresh) × last applied (state).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::diff::{DiffContext, FieldChange, diff, drift};
+use super::model::{Action, Plan, ResourceChange, StockChange};
+use super::rules::UpdateClass;
+use crate::live::{LiveCard, Observed};
+use crate::model::wire::{Resolve, Resolved, desired_canonical};
+use crate::model::{Canonical, Card, ImageRef};
+
+/// A card the files declare.
+#[derive(Debug, Clone)]
+pub struct DesiredInput {
+    pub card: Card,
+    /// WeChat's title for friends CASH/GIFT coupons.
+    pub derived_title: Option<String>,
+}
+
+/// A card the state knows.
+#[derive(Debug, Clone)]
+pub struct StateInput {
+    pub card_id: String,
+    pub card_type: String,
+    pub applied: Canonical,
+}
+
+/// Everything the planner reads.
+pub struct PlanInputs<'a> {
+    pub desired: &'a BTreeMap<String, DesiredInput>,
+    pub state: &'a BTreeMap<String, StateInput>,
+    /// `card/get` for every address in the state.
+    pub live: &'a BTreeMap<String, Observed>,
+    /// The uploaded URL of a local image, if its bytes were uploaded before.
+    pub image_url: &'a dyn Fn(&ImageRef) -> Resolved,
+    /// Plan only these addresses (empty = all).
+    pub targets: &'a [String],
+    pub refresh_only: bool,
+}
+
+/// Why a plan cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error(
+        "card {address}: the plan would {action} it, but lifecycle.prevent_destroy is set (remove the setting first if you really mean it{hint})"
+    )]
+    PreventDestroy {
+        address: String,
+        action: &'static str,
+        hint: String,
+    },
+    #[error(
+        "card {address}: deleted outside cardform (card_id {card_id}); --refresh-only cannot record that — run a normal plan to create it again, or `cardform state rm {address}`"
+    )]
+    DeletedOutside { address: String, card_id: String },
+    #[error("--target {address}: no card with that address in the files or the state")]
+    UnknownTarget { address: String },
+    #[error("card {address}: no live data for card_id {card_id} (it was not refreshed)")]
+    NotRefreshed { address: String, card_id: String },
+}
+
+struct Resolver<'a> {
+    inputs: &'a PlanInputs<'a>,
+    changing_ids: &'a BTreeSet<String>,
+}
+
+impl Resolve for Resolver<'_> {
+    fn image_url(&self, image: &ImageRef) -> Resolved {
+        (self.inputs.image_url)(image)
+    }
+    fn card_id(&self, address: &str) -> Resolved {
+        if self.changing_ids.contains(address) {
+            return Resolved::Pending(format!("card_id of {address}"));
+        }
+        match self.inputs.state.get(address) {
+            Some(s) => Resolved::Known(s.card_id.clone()),
+            None => Resolved::Pending(format!("card_id of {address}")),
+        }
+    }
+}
+
+/// Builds the plan.
+///
+/// # Errors
+/// Every [`PlanError`] found (prevent_destroy, unknown targets, cards deleted outside
+/// cardform under `--refresh-only`), all at once.
+pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
+    let mut errors = Vec::new();
+    for t in inputs.targets {
+        if !inputs.desired.contains_key(t) && !inputs.state.contains_key(t) {
+            errors.push(PlanError::UnknownTarget { address: t.clone() });
+        }
+    }
+    // A card whose card_id changes (create, replace) changes the content of cards that
+    // refer to it; iterate until the set is stable (chains are short).
+    let mut changing = BTreeSet::new();
+    let mut changes = Vec::new();
+    for _ in 0..8 {
+        changes.clear();
+        for (address, want) in inputs.desired {
+            let resolver = Resolver {
+                inputs,
+                changing_ids: &changing,
+            };
+            match plan_desired(address, want, inputs, &resolver) {
+                Ok(rc) => changes.push(rc),
+                Err(e) => errors.push(e),
+            }
+        }
+        let next: BTreeSet<String> = changes
+            .iter()
+            .filter(|rc| matches!(rc.action, Action::Create | Action::Replace))
+            .map(|rc| rc.address.clone())
+            .collect();
+        if next == changing {
+            break;
+        }
+        changing = next;
+        errors.clear();
+    }
+    for (address, st) in inputs.state {
+        if inputs.desired.contains_key(address) {
+            continue;
+        }
+        changes.push(plan_removed(address, st, inputs));
+    }
+    if !inputs.targets.is_empty() {
+        changes.retain(|rc| inputs.targets.contains(&rc.address));
+    }
+    for rc in &changes {
+        let protected = rc
+            .desired
+            .as_ref()
+            .and_then(|c| c.lifecycle.as_ref())
+            .is_some_and(|l| l.prevent_destroy)
+            || inputs
+                .state
+                .get(&rc.address)
+                .is_some_and(|s| s.applied.get("lifecycle.prevent_destroy").is_some());
+        if protected && matches!(rc.action, Action::Replace | Action::Delete) {
+            let hint = match rc.action {
+                Action::Replace => format!(
+                    "; forced by {}",
+                    rc.replace_reasons()
+                        .map(|f| f.path.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => String::new(),
+            };
+            errors.push(PlanError::PreventDestroy {
+                address: rc.address.clone(),
+                action: rc.action.as_str(),
+                hint,
+            });
+        }
+    }
+    if inputs.refresh_only {
+        for rc in &changes {
+            if rc.notes.iter().any(|n| n.starts_with(DELETED_OUTSIDE))
+                && let Some(st) = inputs.state.get(&rc.address)
+            {
+                errors.push(PlanError::DeletedOutside {
+                    address: rc.address.clone(),
+                    card_id: st.card_id.clone(),
+                });
+            }
+        }
+        for rc in &mut changes {
+            rc.action = Action::NoOp;
+            rc.changes.clear();
+            rc.stock = None;
+            rc.triggers_review = false;
+        }
+        changes.retain(|rc| inputs.state.contains_key(&rc.address));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Plan::new(changes, inputs.refresh_only))
+}
+
+/// The note on cards that disappeared from WeChat.
+pub const DELETED_OUTSIDE: &str = "deleted outside cardform";
+
+fn plan_desired(
+    address: &str,
+    want: &DesiredInput,
+    inputs: &PlanInputs<'_>,
+    resolver: &Resolver<'_>,
+) -> Result<ResourceChange, PlanError> {
+    let canonical = desired_canonical(&want.card, resolver, want.derived_title.clone());
+    let ctx = DiffContext {
+        friends: want.card.is_friends(),
+        title_is_derived: want.derived_title.is_some(),
+    };
+    let mut rc = ResourceChange {
+        address: address.to_string(),
+        card_id: None,
+        card_type: Some(want.card.card_type.as_str().to_string()),
+        action: Action::Create,
+        triggers_review: true,
+        changes: Vec::new(),
+        drift: Vec::new(),
+        stock: None,
+        before: None,
+        after: Some(canonical.clone()),
+        desired: Some(want.card.clone()),
+        review_status: None,
+        unchanged: 0,
+        derived_title: want.derived_title.clone(),
+        live_fingerprint: None,
+        depends_on: want
+            .card
+            .references()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        notes: Vec::new(),
+    };
+    let Some(st) = inputs.state.get(address) else {
+        return Ok(rc);
+    };
+    rc.card_id = Some(st.card_id.clone());
+    let live: &LiveCard = match inputs.live.get(address) {
+        Some(Observed::Exists(live)) => live,
+        Some(Observed::Gone) => {
+            rc.notes.push(format!(
+                "{DELETED_OUTSIDE} (card_id {}); it will be created again",
+                st.card_id
+            ));
+            rc.drift.push(FieldChange {
+                path: "card".into(),
+                before: Some(serde_json::Value::String(st.card_id.clone())),
+                after: None,
+                class: UpdateClass::Replace,
+                rule: DELETED_OUTSIDE.into(),
+            });
+            return Ok(rc);
+        }
+        None => {
+            return Err(PlanError::NotRefreshed {
+                address: address.to_string(),
+                card_id: st.card_id.clone(),
+            });
+        }
+    };
+    rc.before = Some(live.content.clone());
+    rc.review_status = Some(live.status.clone());
+    rc.live_fingerprint = Some(live.content.hash());
+    rc.drift = drift(&st.applied, &live.content, ctx);
+    let (changes, unchanged) = diff(&canonical, &live.content, Some(&st.applied), ctx);
+    rc.unchanged = unchanged;
+    let worst = changes.iter().map(|c| c.class).max();
+    rc.action = match worst {
+        None | Some(UpdateClass::Local) => Action::NoOp,
+        Some(UpdateClass::Stock) => Action::Stock,
+        Some(UpdateClass::InPlace) | Some(UpdateClass::WidenOnly) => Action::Update,
+        Some(UpdateClass::Review) => Action::UpdateReview,
+        Some(UpdateClass::Replace) => Action::Replace,
+    };
+    rc.triggers_review = matches!(rc.action, Action::UpdateReview | Action::Replace);
+    if matches!(
+        rc.action,
+        Action::Stock | Action::Update | Action::UpdateReview
+    ) {
+        rc.stock = changes
+            .iter()
+            .find(|c| c.class == UpdateClass::Stock)
+            .map(|c| {
+                let from = c
+                    .before
+                    .as_ref()
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0);
+                let to = c
+                    .after
+                    .as_ref()
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0);
+                StockChange {
+                    from,
+                    to,
+                    delta: to as i64 - from as i64,
+                    coin_purchase: want.card.is_friends() && to > from,
+                }
+            });
+    }
+    rc.changes = changes;
+    Ok(rc)
+}
+
+fn plan_removed(address: &str, st: &StateInput, inputs: &PlanInputs<'_>) -> ResourceChange {
+    let mut rc = ResourceChange {
+        address: address.to_string(),
+        card_id: Some(st.card_id.clone()),
+        card_type: Some(st.card_type.clone()),
+        action: Action::Delete,
+        triggers_review: false,
+        changes: Vec::new(),
+        drift: Vec::new(),
+        stock: None,
+        before: Some(st.applied.clone()),
+        after: None,
+        desired: None,
+        review_status: None,
+        unchanged: 0,
+        derived_title: None,
+        live_fingerprint: None,
+        depends_on: Vec::new(),
+        notes: Vec::new(),
+    };
+    if address.contains('#') {
+        rc.notes
+            .push("the old card of a replacement; deleting it now".into());
+    } else {
+        rc.notes.push("no longer in the files".into());
+    }
+    match inputs.live.get(address) {
+        Some(Observed::Exists(live)) => {
+            rc.before = Some(live.content.clone());
+            rc.review_status = Some(live.status.clone());
+            rc.live_fingerprint = Some(live.content.hash());
+            rc.drift = drift(&st.applied, &live.content, DiffContext::default());
+        }
+        Some(Observed::Gone) => {
+            rc.notes.push(format!(
+                "{DELETED_OUTSIDE} already; cardform only forgets it"
+            ));
+        }
+        None => {}
+    }
+    rc
+}

@@ -1,0 +1,281 @@
+//! Field-level diff and classification: which leaves differ, and what each difference
+//! costs according to the update-rule table ([`super::rules`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::rules::{FRIENDS_MAX_END_EXTENSION_SECONDS, UpdateClass, rule_for};
+use crate::live::absent_default;
+use crate::model::Canonical;
+use crate::model::wire::LOCAL_PREFIX;
+
+/// One leaf that differs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// WeChat JSON path (`base_info.notice`).
+    pub path: String,
+    /// The value now (absent = None).
+    pub before: Option<Value>,
+    /// The value wanted (absent = None: the field is cleared).
+    pub after: Option<Value>,
+    /// What this change costs, after direction checks (widening vs narrowing).
+    pub class: UpdateClass,
+    /// Why: the rule and its source.
+    pub rule: String,
+}
+
+/// Options that change how a field is classified.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiffContext {
+    /// Friends coupons (朋友的券) have extra rules: derived titles, 3-month extension cap.
+    pub friends: bool,
+    /// Friends CASH/GIFT titles are derived by WeChat: never diffed.
+    pub title_is_derived: bool,
+}
+
+/// The value WeChat means at `path` (its documented default when absent).
+fn effective<'a>(c: &'a Canonical, path: &str) -> Option<std::borrow::Cow<'a, Value>> {
+    match c.get(path) {
+        Some(v) => Some(std::borrow::Cow::Borrowed(v)),
+        None => absent_default(path).map(std::borrow::Cow::Owned),
+    }
+}
+
+fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => values_equal(x, y),
+        // An absent value equals an empty one: WeChat echoes [] and "" for unset fields.
+        (Some(x), None) | (None, Some(x)) => is_empty(x),
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
+/// Paths cardform compares for a card: everything the files declare, plus what was
+/// applied before and is no longer declared (the user removed it). Undeclared live
+/// fields are WeChat's business (absent ≠ changed, reference §15).
+fn compared_paths<'a>(
+    desired: &'a Canonical,
+    applied: Option<&'a Canonical>,
+    ctx: DiffContext,
+) -> Vec<&'a str> {
+    let mut paths: Vec<&str> = desired.0.keys().map(String::as_str).collect();
+    if let Some(applied) = applied {
+        for k in applied.0.keys() {
+            if !desired.0.contains_key(k) {
+                paths.push(k);
+            }
+        }
+    }
+    paths.sort_unstable();
+    paths.dedup();
+    paths.retain(|p| !(ctx.title_is_derived && *p == "base_info.title"));
+    paths
+}
+
+/// The changes that turn `live` into `desired`.
+pub fn diff(
+    desired: &Canonical,
+    live: &Canonical,
+    applied: Option<&Canonical>,
+    ctx: DiffContext,
+) -> (Vec<FieldChange>, usize) {
+    let mut changes = Vec::new();
+    let mut unchanged = 0;
+    for path in compared_paths(desired, applied, ctx) {
+        let want = desired.get(path);
+        let have = effective(live, path);
+        if same(want, have.as_deref()) {
+            unchanged += 1;
+            continue;
+        }
+        let (class, rule) = classify(path, have.as_deref(), want, ctx);
+        changes.push(FieldChange {
+            path: path.to_string(),
+            before: have.map(|c| c.into_owned()),
+            after: want.cloned(),
+            class,
+            rule,
+        });
+    }
+    (changes, unchanged)
+}
+
+/// Differences between what cardform last applied and what WeChat now reports:
+/// changes made outside cardform.
+pub fn drift(applied: &Canonical, live: &Canonical, ctx: DiffContext) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for (path, was) in &applied.0 {
+        if crate::model::is_under(path, LOCAL_PREFIX)
+            || (ctx.title_is_derived && path == "base_info.title")
+        {
+            continue;
+        }
+        if crate::model::wire::is_pending(was) {
+            continue;
+        }
+        let now = effective(live, path);
+        if !same(Some(was), now.as_deref()) {
+            let (class, rule) = classify(path, Some(was), now.as_deref(), ctx);
+            out.push(FieldChange {
+                path: path.clone(),
+                before: Some(was.clone()),
+                after: now.map(|c| c.into_owned()),
+                class,
+                rule,
+            });
+        }
+    }
+    out
+}
+
+/// Classifies one changed field: the table's class, with the direction checks the
+/// table cannot express (validity may only widen; friends coupons extend ≤ 3 months).
+pub fn classify(
+    path: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    ctx: DiffContext,
+) -> (UpdateClass, String) {
+    let rule = rule_for(path);
+    let base = format!("{} ({})", rule.class.as_str(), rule.note);
+    if rule.class != UpdateClass::WidenOnly {
+        return (rule.class, base);
+    }
+    let (Some(old), Some(new)) = (
+        before.and_then(Value::as_i64),
+        after.and_then(Value::as_i64),
+    ) else {
+        return (UpdateClass::InPlace, format!("in place ({})", rule.note));
+    };
+    if path.ends_with("begin_timestamp") {
+        if new <= old {
+            (
+                UpdateClass::InPlace,
+                "in place: the validity window widens (begin moves earlier)".into(),
+            )
+        } else {
+            (UpdateClass::Replace, "forces replacement: begin moves later, narrowing the validity window (§4.3 widen only)".into())
+        }
+    } else if new < old {
+        (UpdateClass::Replace, "forces replacement: end moves earlier, narrowing the validity window (§4.3 widen only)".into())
+    } else if ctx.friends && new - old > FRIENDS_MAX_END_EXTENSION_SECONDS {
+        (
+            UpdateClass::Replace,
+            "forces replacement: friends coupons may extend end by at most 3 months (§4.3)".into(),
+        )
+    } else {
+        (
+            UpdateClass::InPlace,
+            "in place: the validity window widens (end moves later)".into(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn c(v: Value) -> Canonical {
+        Canonical::flatten(&v)
+    }
+
+    #[test]
+    fn classifies_by_the_table() {
+        let desired =
+            c(json!({"base_info": {"notice": "new", "service_phone": "1", "brand_name": "x"}}));
+        let live = c(
+            json!({"base_info": {"notice": "old", "service_phone": "2", "brand_name": "y", "extra": 1}}),
+        );
+        let (changes, unchanged) = diff(&desired, &live, None, DiffContext::default());
+        let classes: Vec<_> = changes.iter().map(|f| (f.path.as_str(), f.class)).collect();
+        assert_eq!(
+            classes,
+            vec![
+                ("base_info.brand_name", UpdateClass::Replace),
+                ("base_info.notice", UpdateClass::Review),
+                ("base_info.service_phone", UpdateClass::InPlace)
+            ]
+        );
+        assert_eq!(unchanged, 0);
+    }
+
+    #[test]
+    fn absent_live_values_use_wechat_defaults() {
+        let desired = c(json!({"base_info": {"get_limit": 50, "location_id_list": []}}));
+        let live = c(json!({"base_info": {}}));
+        assert!(
+            diff(&desired, &live, None, DiffContext::default())
+                .0
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn validity_only_widens() {
+        let ctx = DiffContext::default();
+        let p = "base_info.date_info.end_timestamp";
+        assert_eq!(
+            classify(p, Some(&json!(100)), Some(&json!(200)), ctx).0,
+            UpdateClass::InPlace
+        );
+        assert_eq!(
+            classify(p, Some(&json!(200)), Some(&json!(100)), ctx).0,
+            UpdateClass::Replace
+        );
+        let b = "base_info.date_info.begin_timestamp";
+        assert_eq!(
+            classify(b, Some(&json!(100)), Some(&json!(50)), ctx).0,
+            UpdateClass::InPlace
+        );
+        assert_eq!(
+            classify(b, Some(&json!(100)), Some(&json!(150)), ctx).0,
+            UpdateClass::Replace
+        );
+        let friends = DiffContext {
+            friends: true,
+            title_is_derived: true,
+        };
+        let four_months = 120 * 24 * 3600;
+        assert_eq!(
+            classify(p, Some(&json!(0)), Some(&json!(four_months)), friends).0,
+            UpdateClass::Replace
+        );
+    }
+
+    #[test]
+    fn derived_titles_are_never_diffed() {
+        let desired = c(json!({"base_info": {"title": "mine"}}));
+        let live = c(json!({"base_info": {"title": "满100减10"}}));
+        let ctx = DiffContext {
+            friends: true,
+            title_is_derived: true,
+        };
+        assert!(diff(&desired, &live, None, ctx).0.is_empty());
+    }
+
+    #[test]
+    fn drift_is_applied_versus_live() {
+        let applied = c(json!({"base_info": {"notice": "a", "service_phone": "1"}}));
+        let live = c(json!({"base_info": {"notice": "b", "service_phone": "1"}}));
+        let d = drift(&applied, &live, DiffContext::default());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, "base_info.notice");
+    }
+}

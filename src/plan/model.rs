@@ -1,0 +1,172 @@
+//! The plan: what will happen to each card, and why. Serialisable, so a saved plan is
+//! exactly what was reviewed.
+
+use serde::{Deserialize, Serialize};
+
+use super::diff::FieldChange;
+use super::rules::UpdateClass;
+use crate::live::ReviewStatus;
+use crate::model::{Canonical, Card};
+
+/// The plan's JSON format version (`--format json`, saved plans).
+pub const FORMAT_VERSION: &str = "1";
+
+/// What happens to one card. Ordered by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    NoOp,
+    /// Only `modifystock`.
+    Stock,
+    /// `card/update` without re-review.
+    Update,
+    /// `card/update` that sends the card back to review.
+    UpdateReview,
+    Create,
+    /// A new card (new card_id) is created first, then the old one deleted.
+    Replace,
+    Delete,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::NoOp => "no-op",
+            Action::Stock => "stock",
+            Action::Update => "update",
+            Action::UpdateReview => "update+review",
+            Action::Create => "create",
+            Action::Replace => "replace",
+            Action::Delete => "delete",
+        }
+    }
+
+    pub fn is_change(self) -> bool {
+        self != Action::NoOp
+    }
+}
+
+/// A stock change: `modifystock` with the delta against WeChat's `total_quantity`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockChange {
+    pub from: u64,
+    pub to: u64,
+    pub delta: i64,
+    /// Friends coupons buy stock with 券点 (paid, irreversible).
+    pub coin_purchase: bool,
+}
+
+/// The plan for one card address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceChange {
+    pub address: String,
+    /// The current card_id (None for a create).
+    pub card_id: Option<String>,
+    pub card_type: Option<String>,
+    pub action: Action,
+    /// Whether the card will go back to review (`CARD_STATUS_NOT_VERIFY`).
+    pub triggers_review: bool,
+    /// The user's changes (live → desired), each with its class and rule.
+    pub changes: Vec<FieldChange>,
+    /// Changes made outside cardform (last applied → live).
+    pub drift: Vec<FieldChange>,
+    pub stock: Option<StockChange>,
+    /// Live content (None when there is no live card).
+    pub before: Option<Canonical>,
+    /// Desired content (None for a delete).
+    pub after: Option<Canonical>,
+    /// The desired card as typed in the files, so apply can resolve images and
+    /// references exactly as planned.
+    pub desired: Option<Card>,
+    pub review_status: Option<ReviewStatus>,
+    /// Compared fields that did not change.
+    pub unchanged: usize,
+    /// The title WeChat will give a friends CASH/GIFT coupon.
+    pub derived_title: Option<String>,
+    /// A fingerprint of the live content when planned (saved-plan staleness).
+    pub live_fingerprint: Option<String>,
+    /// Addresses of managed cards this card refers to (created or replaced first).
+    pub depends_on: Vec<String>,
+    /// Something the reader must know (deleted outside cardform, deposed card…).
+    pub notes: Vec<String>,
+}
+
+impl ResourceChange {
+    /// The fields that force a replacement.
+    pub fn replace_reasons(&self) -> impl Iterator<Item = &FieldChange> {
+        self.changes
+            .iter()
+            .filter(|c| c.class == UpdateClass::Replace)
+    }
+
+    /// The fields that trigger re-review.
+    pub fn review_reasons(&self) -> impl Iterator<Item = &FieldChange> {
+        self.changes
+            .iter()
+            .filter(|c| c.class == UpdateClass::Review)
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub create: usize,
+    pub update: usize,
+    pub review: usize,
+    pub replace: usize,
+    pub delete: usize,
+    pub stock: usize,
+    pub no_op: usize,
+    pub drifted: usize,
+}
+
+/// A whole plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: String,
+    /// Only report drift; the plan changes nothing.
+    pub refresh_only: bool,
+    pub resource_changes: Vec<ResourceChange>,
+    pub summary: Summary,
+}
+
+impl Plan {
+    pub fn new(mut resource_changes: Vec<ResourceChange>, refresh_only: bool) -> Plan {
+        resource_changes.sort_by(|a, b| a.address.cmp(&b.address));
+        let mut s = Summary::default();
+        for rc in &resource_changes {
+            match rc.action {
+                Action::NoOp => s.no_op += 1,
+                Action::Stock => {}
+                Action::Update => s.update += 1,
+                Action::UpdateReview => {
+                    s.update += 1;
+                    s.review += 1;
+                }
+                Action::Create => s.create += 1,
+                Action::Replace => s.replace += 1,
+                Action::Delete => s.delete += 1,
+            }
+            if rc.stock.is_some() {
+                s.stock += 1;
+            }
+            if !rc.drift.is_empty() {
+                s.drifted += 1;
+            }
+        }
+        Plan {
+            format_version: FORMAT_VERSION.to_string(),
+            refresh_only,
+            resource_changes,
+            summary: s,
+        }
+    }
+
+    /// Whether applying the plan would change anything.
+    pub fn has_changes(&self) -> bool {
+        if self.refresh_only {
+            return self.summary.drifted > 0;
+        }
+        self.resource_changes.iter().any(|r| r.action.is_change())
+    }
+}

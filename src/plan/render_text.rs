@@ -1,0 +1,387 @@
+//! The plan as text, in Terraform's visual language: symbols, a reason per field
+//! (`# forces replacement`, `# triggers re-review`), line diffs for long texts,
+//! `# (N unchanged fields hidden)`, drift first, then a summary line.
+
+use std::fmt::Write as _;
+
+use owo_colors::OwoColorize;
+use serde_json::Value;
+
+use super::diff::FieldChange;
+use super::model::{Action, Plan, ResourceChange};
+use super::rules::UpdateClass;
+use crate::live::ReviewStatus;
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    pub color: bool,
+}
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn green(&self, s: &str) -> String {
+        if self.color {
+            s.green().to_string()
+        } else {
+            s.to_string()
+        }
+    }
+    fn yellow(&self, s: &str) -> String {
+        if self.color {
+            s.yellow().to_string()
+        } else {
+            s.to_string()
+        }
+    }
+    fn red(&self, s: &str) -> String {
+        if self.color {
+            s.red().to_string()
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        if self.color {
+            s.bold().to_string()
+        } else {
+            s.to_string()
+        }
+    }
+    fn dim(&self, s: &str) -> String {
+        if self.color {
+            s.dimmed().to_string()
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Renders the whole plan.
+pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
+    let p = Painter { color: opts.color };
+    let mut out = String::new();
+    let drifted: Vec<&ResourceChange> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| !r.drift.is_empty())
+        .collect();
+    if !drifted.is_empty() {
+        let _ = writeln!(out, "{}", p.bold("Note: cards changed outside cardform"));
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "cardform refreshed the live cards and found these differences from what it last applied:"
+        );
+        let _ = writeln!(out);
+        for rc in &drifted {
+            let _ = writeln!(
+                out,
+                "  # {} has changed outside cardform{}",
+                p.bold(&rc.address),
+                card_id_suffix(rc)
+            );
+            for f in &rc.drift {
+                if f.rule == super::DELETED_OUTSIDE {
+                    let _ = writeln!(out, "  {} card deleted outside cardform", p.red("-"));
+                    continue;
+                }
+                write_field(&mut out, &p, "  ", '~', f, None);
+            }
+            let _ = writeln!(out);
+        }
+        if plan.refresh_only {
+            let _ = writeln!(
+                out,
+                "This is a refresh-only plan: `cardform apply --refresh-only` records these live values as the last applied; nothing changes on WeChat."
+            );
+            let _ = writeln!(out);
+        }
+    }
+    if plan.refresh_only {
+        if drifted.is_empty() {
+            let _ = writeln!(
+                out,
+                "No changes. The live cards match what cardform last applied."
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Drift: {} card(s) changed outside cardform.",
+                drifted.len()
+            );
+        }
+        return out;
+    }
+    let changing: Vec<&ResourceChange> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| r.action.is_change())
+        .collect();
+    if changing.is_empty() {
+        let _ = writeln!(out, "No changes. The cards match the files.");
+        write_status_footer(&mut out, plan);
+        return out;
+    }
+    let _ = writeln!(out, "cardform will perform the following actions:");
+    let _ = writeln!(out);
+    for rc in changing {
+        write_resource(&mut out, &p, rc);
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "{}", p.bold(&summary_line(plan)));
+    write_status_footer(&mut out, plan);
+    out
+}
+
+/// `Plan: 1 to create, 2 to update (1 sent to review), 1 to replace, 0 to delete, 1 stock change.`
+pub fn summary_line(plan: &Plan) -> String {
+    let s = &plan.summary;
+    format!(
+        "Plan: {} to create, {} to update ({} sent to review), {} to replace, {} to delete, {} stock change{}.",
+        s.create,
+        s.update,
+        s.review,
+        s.replace,
+        s.delete,
+        s.stock,
+        if s.stock == 1 { "" } else { "s" }
+    )
+}
+
+fn write_status_footer(out: &mut String, plan: &Plan) {
+    let under_review: Vec<&str> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| r.review_status == Some(ReviewStatus::NotVerify))
+        .map(|r| r.address.as_str())
+        .collect();
+    let rejected: Vec<&str> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| r.review_status == Some(ReviewStatus::VerifyFail))
+        .map(|r| r.address.as_str())
+        .collect();
+    if !under_review.is_empty() {
+        let _ = writeln!(
+            out,
+            "Under review now (not claimable until WeChat approves): {}",
+            under_review.join(", ")
+        );
+    }
+    if !rejected.is_empty() {
+        let _ = writeln!(out, "Rejected by WeChat review: {}", rejected.join(", "));
+    }
+}
+
+fn card_id_suffix(rc: &ResourceChange) -> String {
+    match &rc.card_id {
+        Some(id) => format!(" (card_id {id})"),
+        None => String::new(),
+    }
+}
+
+fn header(rc: &ResourceChange) -> String {
+    let status = rc
+        .review_status
+        .as_ref()
+        .map(|s| format!(", now {}", s.describe()))
+        .unwrap_or_default();
+    match rc.action {
+        Action::Create => format!(
+            "# {} will be created (new cards start under review)",
+            rc.address
+        ),
+        Action::Update => format!(
+            "# {} will be updated in place{}{}",
+            rc.address,
+            card_id_suffix(rc),
+            status
+        ),
+        Action::UpdateReview => format!(
+            "# {} will be updated in place and sent back to review{}: CARD_STATUS_NOT_VERIFY, not claimable until WeChat approves it{}",
+            rc.address,
+            card_id_suffix(rc),
+            status
+        ),
+        Action::Replace => format!(
+            "# {} must be replaced{}: a new card (new card_id) is created first, then the old one is deleted; cards users already claimed stay valid",
+            rc.address,
+            card_id_suffix(rc)
+        ),
+        Action::Delete => format!("# {} will be DELETED{}", rc.address, card_id_suffix(rc)),
+        Action::Stock => format!("# {} stock will change{}", rc.address, card_id_suffix(rc)),
+        Action::NoOp => format!("# {} is unchanged", rc.address),
+    }
+}
+
+fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
+    let (symbol, painted) = match rc.action {
+        Action::Create => ("  +", p.green("  +")),
+        Action::Update | Action::UpdateReview | Action::Stock => ("  ~", p.yellow("  ~")),
+        Action::Replace => ("+/-", p.red("+/-")),
+        Action::Delete => ("  -", p.red("  -")),
+        Action::NoOp => ("   ", "   ".to_string()),
+    };
+    let _ = symbol;
+    let _ = writeln!(out, "  {}", p.bold(&header(rc)));
+    for note in &rc.notes {
+        let _ = writeln!(out, "  # ({note})");
+    }
+    let _ = writeln!(out, "{painted} card \"{}\" {{", rc.address);
+    match rc.action {
+        Action::Create => {
+            if let Some(after) = &rc.after {
+                for (path, v) in &after.0 {
+                    let _ = writeln!(out, "      {} {path} = {}", p.green("+"), show_at(path, v));
+                }
+            }
+            if let Some(t) = &rc.derived_title {
+                let _ = writeln!(
+                    out,
+                    "        {}",
+                    p.dim(&format!("# title derived by WeChat: \"{t}\""))
+                );
+            }
+        }
+        Action::Delete => {
+            if let Some(before) = &rc.before {
+                for key in ["card_type", "base_info.brand_name", "base_info.title"] {
+                    if let Some(v) = before.get(key) {
+                        let _ = writeln!(out, "      {} {key} = {}", p.red("-"), show_at(key, v));
+                    }
+                }
+            }
+        }
+        _ => {
+            for f in &rc.changes {
+                let stock = rc.stock.as_ref().filter(|_| f.class == UpdateClass::Stock);
+                let stock_note = stock.map(|s| {
+                    if s.coin_purchase {
+                        format!("modifystock {:+} — friends coupon stock is bought with 券点 (paid, irreversible)", s.delta)
+                    } else {
+                        format!("modifystock {:+}", s.delta)
+                    }
+                });
+                write_field(out, p, "    ", '~', f, stock_note.as_deref());
+            }
+            if let Some(t) = &rc.derived_title {
+                let _ = writeln!(
+                    out,
+                    "        {}",
+                    p.dim(&format!("# title derived by WeChat: \"{t}\""))
+                );
+            }
+            if rc.unchanged > 0 {
+                let _ = writeln!(
+                    out,
+                    "        {}",
+                    p.dim(&format!(
+                        "# ({} unchanged field{} hidden)",
+                        rc.unchanged,
+                        if rc.unchanged == 1 { "" } else { "s" }
+                    ))
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "    }}");
+}
+
+fn reason_comment(f: &FieldChange) -> String {
+    match f.class {
+        UpdateClass::Replace => "# forces replacement".into(),
+        UpdateClass::Review => "# triggers re-review".into(),
+        _ => String::new(),
+    }
+}
+
+fn write_field(
+    out: &mut String,
+    p: &Painter,
+    indent: &str,
+    sym: char,
+    f: &FieldChange,
+    extra: Option<&str>,
+) {
+    let comment = match extra {
+        Some(e) => format!("# {e}"),
+        None => reason_comment(f),
+    };
+    let comment = match f.class {
+        UpdateClass::Replace => p.red(&comment),
+        UpdateClass::Review => p.yellow(&comment),
+        _ => p.dim(&comment),
+    };
+    let sym = p.yellow(&sym.to_string());
+    if let (Some(Value::String(a)), Some(Value::String(b))) = (&f.before, &f.after)
+        && (is_long(a) || is_long(b))
+    {
+        let head = format!("{indent}  {sym} {} = <<-EOT {comment}", f.path);
+        let _ = writeln!(out, "{}", head.trim_end());
+        // Compare whole lines: a last line without "\n" is still the same line.
+        let (a, b) = (
+            format!("{}\n", a.trim_end_matches('\n')),
+            format!("{}\n", b.trim_end_matches('\n')),
+        );
+        let diff = similar::TextDiff::from_lines(a.as_str(), b.as_str());
+        for change in diff.iter_all_changes() {
+            let line = change.value().trim_end_matches('\n');
+            let rendered = match change.tag() {
+                similar::ChangeTag::Delete => p.red(&format!("- {line}")),
+                similar::ChangeTag::Insert => p.green(&format!("+ {line}")),
+                similar::ChangeTag::Equal => format!("  {line}"),
+            };
+            let _ = writeln!(out, "{indent}      {rendered}");
+        }
+        let _ = writeln!(out, "{indent}    EOT");
+        return;
+    }
+    let before = f
+        .before
+        .as_ref()
+        .map(|v| show_at(&f.path, v))
+        .unwrap_or_else(|| "(absent)".into());
+    let after = f
+        .after
+        .as_ref()
+        .map(|v| show_at(&f.path, v))
+        .unwrap_or_else(|| "(cleared)".into());
+    let line = format!("{indent}  {sym} {} = {before} -> {after} {comment}", f.path);
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+fn is_long(s: &str) -> bool {
+    s.contains('\n') || s.chars().count() > 60
+}
+
+/// A value at `path` as the plan shows it: timestamps as Beijing datetimes, amounts in
+/// fen with yuan beside them.
+pub fn show_at(path: &str, v: &Value) -> String {
+    if path.ends_with("_timestamp") {
+        if let Some(secs) = v.as_i64() {
+            return format!("{} ({secs})", crate::model::Timestamp(secs));
+        }
+    }
+    if matches!(
+        path,
+        "least_cost" | "reduce_cost" | "advanced_info.use_condition.least_cost"
+    ) {
+        if let Some(fen) = v.as_u64() {
+            return format!("{fen} (¥{}.{:02})", fen / 100, fen % 100);
+        }
+    }
+    show(v)
+}
+
+/// A value as the plan shows it.
+pub fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) if crate::model::wire::is_pending(v) => s.clone(),
+        Value::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,110 @@
+//! Saved plans (`cardform plan --out FILE`): the plan exactly as reviewed, with what
+//! apply needs to refuse it when stale — the state's lineage, serial and journal
+//! position, a fingerprint of each card's live content, and the hash of every local
+//! image the plan uploads.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{FORMAT_VERSION, Plan};
+use crate::apply::images::LocalImage;
+use crate::state::StateStamp;
+
+/// What `--out` writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedPlan {
+    pub format_version: String,
+    /// `cardform` version that made it.
+    pub cardform_version: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// The project folder (absolute), whose cardform.toml names endpoint and account.
+    pub project_dir: PathBuf,
+    /// The state the plan was made against (None: no state yet).
+    pub state: Option<StateStamp>,
+    /// sha256 over the project's files when planned.
+    pub inputs_hash: String,
+    /// Local images by path, with the sha256 of their bytes.
+    pub images: BTreeMap<String, LocalImage>,
+    pub plan: Plan,
+}
+
+/// Why a saved plan cannot be applied.
+#[derive(Debug, thiserror::Error)]
+pub enum SavedPlanError {
+    #[error("cannot read plan file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not a cardform plan file ({problem}); make one with `cardform plan --out FILE`"
+    )]
+    Parse { path: PathBuf, problem: String },
+    #[error(
+        "{path} has plan format {found}; this cardform reads format {FORMAT_VERSION}: plan again"
+    )]
+    Version { path: PathBuf, found: String },
+    #[error("cannot write plan file {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl SavedPlan {
+    /// Reads a plan file.
+    ///
+    /// # Errors
+    /// Unreadable, not a plan, or another format version.
+    pub fn read(path: &Path) -> Result<SavedPlan, SavedPlanError> {
+        let bytes = std::fs::read(path).map_err(|source| SavedPlanError::Read {
+            path: path.into(),
+            source,
+        })?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| SavedPlanError::Parse {
+                path: path.into(),
+                problem: e.to_string(),
+            })?;
+        let found = value
+            .get("format_version")
+            .and_then(|v| v.as_str())
+            .unwrap_or("none")
+            .to_string();
+        if found != FORMAT_VERSION {
+            return Err(SavedPlanError::Version {
+                path: path.into(),
+                found,
+            });
+        }
+        serde_json::from_value(value).map_err(|e| SavedPlanError::Parse {
+            path: path.into(),
+            problem: e.to_string(),
+        })
+    }
+
+    /// Writes the plan file atomically (temp file + rename), so a reviewer never sees
+    /// half a plan.
+    ///
+    /// # Errors
+    /// The file could not be written.
+    pub fn write(&self, path: &Path) -> Result<(), SavedPlanError> {
+        let err = |source| SavedPlanError::Write {
+            path: path.into(),
+            source,
+        };
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| err(std::io::Error::other(e)))?;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+        std::io::Write::write_all(&mut tmp, &bytes).map_err(err)?;
+        tmp.as_file().sync_all().map_err(err)?;
+        tmp.persist(path).map_err(|e| err(e.error))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,308 @@
+//! One run against one project: the state backend and its lock, the WeChat client
+//! (or the embedded sandbox), and the steps every command shares — load the state,
+//! resolve interrupted operations, refresh the live cards, build the plan.
+//!
+//! The commands are thin; this is the orchestration they share.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use futures::StreamExt;
+use sha2::{Digest, Sha256};
+
+use crate::apply::images::{LocalImage, hash_local_images, resolve_image};
+use crate::apply::recover::{self, Resolution};
+use crate::cli::RunOptions;
+use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
+use crate::emulator::RunningEmulator;
+use crate::live::{Observed, normalise};
+use crate::model::Canonical;
+use crate::plan::{DesiredInput, Plan, PlanError, PlanInputs, StateInput, build_plan};
+use crate::state::{StateFile, StateSession, open_backend};
+use crate::wechat::{ApiError, ClientConfig, Secret, WeChatClient};
+
+/// Errors of a session; each says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("state: {0}")]
+    State(#[from] crate::state::StateError),
+    #[error("WeChat client: {0}")]
+    Client(ApiError),
+    #[error("could not start the embedded sandbox: {0}")]
+    Sandbox(String),
+    #[error("refreshing card {address} ({card_id}): {source}")]
+    Refresh {
+        address: String,
+        card_id: String,
+        source: Box<ApiError>,
+    },
+    #[error("{0}")]
+    Shape(#[from] crate::live::ShapeError),
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Plan(Vec<PlanError>),
+    #[error("resolving interrupted operations: {0}")]
+    Recover(#[from] crate::apply::recover::RecoverError),
+    #[error("cannot read image {path}: {source} (check the path in the card file)")]
+    Image {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// An open run: locked state, a client, maybe the sandbox.
+pub struct Session {
+    pub root: PathBuf,
+    pub config: ProjectConfig,
+    /// The locked, loaded state and its journal.
+    pub state: StateSession,
+    pub client: WeChatClient,
+    pub parallelism: usize,
+    sandbox: Option<RunningEmulator>,
+}
+
+impl Session {
+    /// Opens the backend, takes the run lock (waiting up to `--lock-timeout`), starts the
+    /// sandbox when `endpoint = "sandbox"`, and builds the client.
+    ///
+    /// # Errors
+    /// The lock is held by another run (named), the state cannot be opened, the
+    /// sandbox cannot start, or the token source is misconfigured.
+    pub async fn open(
+        root: &Path,
+        config: ProjectConfig,
+        operation: &str,
+        run: &RunOptions,
+    ) -> Result<Session, SessionError> {
+        let backend = open_backend(root, config.state.as_deref())?;
+        let (state, notices) = StateSession::open(backend, operation, run.lock_timeout)?;
+        for n in notices {
+            eprintln!("note: {n}");
+        }
+        let parallelism = run.parallelism.unwrap_or(config.limits.parallelism).max(1);
+        let (base_url, secret, sandbox) = if config.endpoint == SANDBOX_ENDPOINT {
+            let state_dir = sandbox_dir(root, &config);
+            let emu = crate::emulator::start_sandbox(&state_dir)
+                .await
+                .map_err(|e| SessionError::Sandbox(e.to_string()))?;
+            (
+                emu.base_url().to_string(),
+                Some(Secret::new(crate::emulator::SANDBOX_SECRET)),
+                Some(emu),
+            )
+        } else {
+            (config.endpoint.clone(), None, None)
+        };
+        let mut client_config = ClientConfig::from_project(&config, &base_url, secret);
+        client_config.parallelism = parallelism;
+        if sandbox.is_some() {
+            client_config.appid = crate::emulator::SANDBOX_APPID.to_string();
+        }
+        let client = WeChatClient::new(client_config).map_err(SessionError::Client)?;
+        Ok(Session {
+            root: root.to_path_buf(),
+            config,
+            state,
+            client,
+            parallelism,
+            sandbox,
+        })
+    }
+
+    /// Releases the lock and stops the sandbox (flushing its data).
+    pub async fn close(mut self) {
+        if let Some(emu) = self.sandbox.take() {
+            let _ = emu.shutdown().await;
+        }
+    }
+
+    /// `card/get` for every card in the state, `parallelism` at a time.
+    ///
+    /// # Errors
+    /// A card could not be read (its errcode and guidance) or has a shape cardform
+    /// cannot read (the field; the raw JSON with `--debug`).
+    pub async fn refresh(
+        &self,
+        state: &StateFile,
+        only: Option<&[String]>,
+    ) -> Result<BTreeMap<String, Observed>, SessionError> {
+        let wanted: Vec<(String, String)> = state
+            .resources
+            .iter()
+            .filter(|(a, _)| only.is_none_or(|o| o.iter().any(|t| t == *a)))
+            .map(|(a, r)| (a.clone(), r.card_id.clone()))
+            .collect();
+        let client = &self.client;
+        let results: Vec<Result<(String, Observed), SessionError>> =
+            futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
+                match client.get_card(&card_id).await {
+                    Ok(v) => {
+                        let observed = normalise(&card_id, &v).inspect_err(
+                            |e| tracing::debug!(raw = %e.raw, "unreadable card/get answer"),
+                        )?;
+                        Ok((address, observed))
+                    }
+                    Err(e) if e.errcode() == Some(40073) => Ok((address, Observed::Gone)),
+                    Err(source) => Err(SessionError::Refresh {
+                        address,
+                        card_id,
+                        source: Box::new(source),
+                    }),
+                }
+            }))
+            .buffer_unordered(self.parallelism)
+            .collect()
+            .await;
+        results.into_iter().collect()
+    }
+}
+
+fn sandbox_dir(root: &Path, config: &ProjectConfig) -> PathBuf {
+    match config.state.as_deref() {
+        Some(s) if !s.contains("://") => root
+            .join(s)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.join("state")),
+        _ => root.join("state"),
+    }
+}
+
+/// The result of planning.
+pub struct Planned {
+    pub plan: Plan,
+    pub state: StateFile,
+    pub images: BTreeMap<String, LocalImage>,
+    pub resolutions: Vec<Resolution>,
+    pub inputs_hash: String,
+}
+
+/// Planning options.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    pub targets: Vec<String>,
+    pub refresh_only: bool,
+    /// Record resolutions of interrupted operations (apply) or only show them (plan).
+    pub write_resolutions: bool,
+}
+
+/// Loads the state, resolves interrupted operations, refreshes and plans.
+///
+/// # Errors
+/// See [`SessionError`].
+pub async fn make_plan(
+    session: &Session,
+    project: &Project,
+    opts: &PlanOptions,
+) -> Result<Planned, SessionError> {
+    let mut state = session.state.snapshot();
+    let decisions = recover::decide(&session.client, &state).await?;
+    if opts.write_resolutions {
+        recover::record(&session.state, &decisions)?;
+        state = session.state.snapshot();
+    } else {
+        recover::apply_in_memory(&mut state, &decisions);
+    }
+    let resolutions: Vec<Resolution> = decisions.into_iter().map(|d| d.resolution).collect();
+    let desired: BTreeMap<String, DesiredInput> = project
+        .cards
+        .iter()
+        .map(|(a, d)| {
+            (
+                a.clone(),
+                DesiredInput {
+                    derived_title: crate::model::title::derived_title(&d.card),
+                    card: d.card.clone(),
+                },
+            )
+        })
+        .collect();
+    let images = hash_local_images(
+        &project.root,
+        project
+            .cards
+            .values()
+            .flat_map(|d| d.card.images().into_iter().map(|(_, i)| i)),
+    )
+    .map_err(|(path, source)| SessionError::Image { path, source })?;
+    let state_inputs = state_inputs(&state);
+    let live = session.refresh(&state, None).await?;
+    let uploaded: BTreeMap<String, String> = state
+        .images
+        .iter()
+        .map(|(k, v)| (k.clone(), v.url.clone()))
+        .collect();
+    let image_url = |i: &crate::model::ImageRef| resolve_image(i, &images, &uploaded);
+    let inputs = PlanInputs {
+        desired: &desired,
+        state: &state_inputs,
+        live: &live,
+        image_url: &image_url,
+        targets: &opts.targets,
+        refresh_only: opts.refresh_only,
+    };
+    let plan = build_plan(&inputs).map_err(SessionError::Plan)?;
+    let inputs_hash = inputs_hash(&project.root);
+    Ok(Planned {
+        plan,
+        state,
+        images,
+        resolutions,
+        inputs_hash,
+    })
+}
+
+/// The state's resources as the planner reads them.
+pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput> {
+    state
+        .resources
+        .iter()
+        .map(|(a, r)| {
+            let applied: Canonical = serde_json::from_value(r.applied.clone()).unwrap_or_default();
+            (
+                a.clone(),
+                StateInput {
+                    card_id: r.card_id.clone(),
+                    card_type: r.card_type.clone(),
+                    applied,
+                },
+            )
+        })
+        .collect()
+}
+
+/// sha256 over cardform.toml and cards/*.toml (sorted), recorded in saved plans.
+pub fn inputs_hash(root: &Path) -> String {
+    let mut files: Vec<PathBuf> = vec![root.join("cardform.toml")];
+    if let Ok(rd) = std::fs::read_dir(root.join("cards")) {
+        let mut cards: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        cards.sort();
+        files.extend(cards);
+    }
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(
+            f.strip_prefix(root)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        h.update(std::fs::read(&f).unwrap_or_default());
+    }
+    hex::encode(h.finalize())
+}
+
+/// A multi-threaded tokio runtime for one command.
+///
+/// # Errors
+/// The OS refused threads.
+pub fn runtime() -> Result<tokio::runtime::Runtime, SessionError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(SessionError::Runtime)
+}

@@ -1,0 +1,158 @@
+//! [`WeChatClient`]: the configured client every command shares (one throttle, one
+//! token cache). The card endpoints live in `cards.rs`.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::retry::RetryPolicy;
+use super::secret::Secret;
+use super::token::{EnvLookup, TokenProvider, process_env};
+use super::transport::{Request, Transport};
+use crate::config::{ProjectConfig, TokenSource};
+
+/// The real API.
+pub const WECHAT_BASE_URL: &str = "https://api.weixin.qq.com";
+
+/// Everything the client needs. No secret values except `explicit_secret` (the
+/// sandbox's), which is a [`Secret`].
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// `https://api.weixin.qq.com` or `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    pub appid: String,
+    pub token: TokenSource,
+    /// Used instead of the AppSecret environment variable (the sandbox's secret).
+    pub explicit_secret: Option<Secret>,
+    /// Requests in flight at once, shared by every call.
+    pub parallelism: usize,
+    pub requests_per_second: Option<u32>,
+    /// Per-request timeout (also the token command's timeout).
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+/// The embedded sandbox's account (the emulator's defaults).
+pub const SANDBOX_APPID: &str = "wxsandbox";
+/// The embedded sandbox's AppSecret: not a real secret, but still handled as one.
+pub const SANDBOX_SECRET: &str = "sandbox-secret";
+
+impl ClientConfig {
+    /// Defaults for everything but where and who: parallelism 16, 30 s timeout,
+    /// the default retry policy, no requests-per-second cap.
+    pub fn new(base_url: &str, appid: &str, token: TokenSource) -> Self {
+        let limits = crate::config::Limits::default();
+        ClientConfig {
+            base_url: base_url.to_string(),
+            appid: appid.to_string(),
+            token,
+            explicit_secret: None,
+            parallelism: limits.parallelism,
+            requests_per_second: limits.requests_per_second,
+            timeout: Duration::from_secs(limits.timeout_seconds),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// A client of an emulator at `base_url` with an explicit AppSecret (stable_token).
+    pub fn with_secret(base_url: &str, appid: &str, secret: Secret) -> Self {
+        ClientConfig {
+            explicit_secret: Some(secret),
+            ..ClientConfig::new(base_url, appid, TokenSource::default())
+        }
+    }
+
+    /// The embedded sandbox at `base_url`: appid `wxsandbox`, secret `sandbox-secret`.
+    pub fn sandbox(base_url: &str) -> Self {
+        ClientConfig::with_secret(base_url, SANDBOX_APPID, Secret::new(SANDBOX_SECRET))
+    }
+
+    /// The client settings of a project file, for a given base URL (the caller resolves
+    /// `endpoint = "sandbox"` to the embedded emulator's address and secret).
+    pub fn from_project(
+        project: &ProjectConfig,
+        base_url: &str,
+        explicit_secret: Option<Secret>,
+    ) -> Self {
+        ClientConfig {
+            base_url: base_url.to_string(),
+            appid: project.account.appid.clone(),
+            token: project.account.token.clone(),
+            explicit_secret,
+            parallelism: project.limits.parallelism,
+            requests_per_second: project.limits.requests_per_second,
+            timeout: Duration::from_secs(project.limits.timeout_seconds.max(1)),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// The WeChat card API client. Cheap to share behind an `Arc`; all methods take `&self`.
+#[derive(Debug)]
+pub struct WeChatClient {
+    transport: Transport,
+    tokens: TokenProvider,
+    appid: String,
+}
+
+impl WeChatClient {
+    /// Builds the client and reads the secrets the token source names.
+    ///
+    /// # Errors
+    /// `Config` for a bad base URL or a missing/empty environment variable (named).
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        Self::with_env(config, &process_env)
+    }
+
+    /// [`WeChatClient::new`] reading environment variables through `env` (tests, or a
+    /// caller that resolves variables itself).
+    ///
+    /// # Errors
+    /// As [`WeChatClient::new`].
+    pub fn with_env(config: ClientConfig, env: EnvLookup<'_>) -> Result<Self, ApiError> {
+        let transport = Transport::new(
+            &config.base_url,
+            config.parallelism,
+            config.requests_per_second,
+            config.timeout,
+            config.retry,
+        )?;
+        let tokens = TokenProvider::from_source(
+            &config.appid,
+            &config.token,
+            config.explicit_secret,
+            config.timeout,
+            env,
+        )?;
+        Ok(WeChatClient {
+            transport,
+            tokens,
+            appid: config.appid,
+        })
+    }
+
+    pub fn appid(&self) -> &str {
+        &self.appid
+    }
+
+    /// HTTP requests sent so far, every attempt and token fetch included.
+    pub fn calls_made(&self) -> u64 {
+        self.transport.calls_made()
+    }
+
+    /// The most HTTP requests that were ever in flight at once.
+    pub fn in_flight_peak(&self) -> u64 {
+        self.transport.in_flight_peak()
+    }
+
+    /// Access tokens fetched so far.
+    pub fn token_fetches(&self) -> u64 {
+        self.tokens.fetches()
+    }
+
+    /// A token-bearing call; the card endpoints are built on this.
+    pub(crate) async fn call(&self, req: &Request) -> Result<Value, ApiError> {
+        self.transport.call(req, Some(&self.tokens)).await
+    }
+}

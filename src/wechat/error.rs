@@ -1,0 +1,203 @@
+//! [`ApiError`]: every way a WeChat call can fail, with messages built from the errcode
+//! table. No variant holds a token or secret: URLs are [`RedactedUrl`]s, raw bodies are
+//! redacted before they are stored.
+
+use super::errcode::{self, RetryClass};
+use super::secret::RedactedUrl;
+
+/// How a transport failure happened, which decides whether a retry is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// The connection was never established: the request was not sent.
+    Connect,
+    /// The per-request timeout fired after the request may have been sent.
+    Timeout,
+    /// The connection dropped or was reset while sending or before the answer was read.
+    Dropped,
+    /// The answer's body could not be read to the end.
+    Body,
+}
+
+impl TransportKind {
+    fn describe(self) -> &'static str {
+        match self {
+            TransportKind::Connect => "could not connect",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Dropped => "connection dropped",
+            TransportKind::Body => "could not read the answer",
+        }
+    }
+}
+
+/// A failed WeChat call.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// WeChat answered with a non-zero errcode.
+    #[error("{endpoint}: WeChat errcode {code} ({errmsg}){}: {}. What to do: {}", after(*attempts), describe(*code), guidance(*code))]
+    WeChat {
+        endpoint: String,
+        code: i64,
+        /// errmsg without the ` hint: [...]` / ` rid: ...` trace suffix.
+        errmsg: String,
+        /// errmsg as WeChat sent it, for `--debug` output.
+        raw_errmsg: String,
+        /// How many times the call was attempted.
+        attempts: u32,
+    },
+
+    /// 45009: the daily quota is used up; the run must stop.
+    #[error(
+        "{endpoint}: WeChat errcode 45009 ({errmsg}): {}. What to do: {}. The run stops here.",
+        describe(45009),
+        guidance(45009)
+    )]
+    QuotaExhausted { endpoint: String, errmsg: String },
+
+    /// A non-idempotent call may or may not have taken effect; cardform did not retry it.
+    #[error(
+        "{endpoint}: the request may have reached WeChat but no usable answer came back ({reason}); it was not retried because repeating it could act twice. Check the live cards (the next plan finds what happened) before running again"
+    )]
+    OutcomeUnknown { endpoint: String, reason: String },
+
+    /// The request failed in transit (after any retries).
+    #[error("{endpoint}: {} ({url}) after {attempts} attempt(s): {message}. Check the network and the endpoint in cardform.toml", kind.describe())]
+    Transport {
+        endpoint: String,
+        url: RedactedUrl,
+        kind: TransportKind,
+        /// The transport error chain, URL-free and redacted.
+        message: String,
+        attempts: u32,
+    },
+
+    /// WeChat (or a proxy) answered with an HTTP error status.
+    #[error(
+        "{endpoint}: HTTP status {status} after {attempts} attempt(s). Run again later; if it persists, check the endpoint in cardform.toml"
+    )]
+    HttpStatus {
+        endpoint: String,
+        status: u16,
+        attempts: u32,
+    },
+
+    /// The answer was not the JSON shape the endpoint promises.
+    #[error("{endpoint}: unexpected answer from WeChat ({reason}); raw answer: {raw}")]
+    Malformed {
+        endpoint: String,
+        reason: String,
+        /// The body with credentials removed, truncated.
+        raw: String,
+    },
+
+    /// The client cannot be set up (missing environment variable, bad base URL…).
+    #[error("{message}")]
+    Config { message: String },
+
+    /// The token command failed.
+    #[error("token command `{program}` {problem}")]
+    TokenCommand { program: String, problem: String },
+}
+
+fn after(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" after {attempts} attempts")
+    } else {
+        String::new()
+    }
+}
+
+fn describe(code: i64) -> &'static str {
+    errcode::lookup(code).map_or("an errcode cardform's table does not know", |e| e.meaning)
+}
+
+fn guidance(code: i64) -> &'static str {
+    errcode::lookup(code).map_or(
+        "look the code up in WeChat's global error code list; run with --debug for the full answer",
+        |e| e.guidance,
+    )
+}
+
+impl ApiError {
+    /// WeChat's errcode, when WeChat answered with one.
+    pub fn errcode(&self) -> Option<i64> {
+        match self {
+            ApiError::WeChat { code, .. } => Some(*code),
+            ApiError::QuotaExhausted { .. } => Some(45009),
+            _ => None,
+        }
+    }
+
+    /// The errcode table's retry class, when WeChat answered with an errcode.
+    pub fn retry_class(&self) -> Option<RetryClass> {
+        self.errcode().map(errcode::retry_class)
+    }
+
+    /// True when the caller must find out whether the call took effect.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, ApiError::OutcomeUnknown { .. })
+    }
+
+    /// True when the whole run should stop (quota), not just this card.
+    pub fn stops_run(&self) -> bool {
+        matches!(self, ApiError::QuotaExhausted { .. })
+    }
+
+    /// The endpoint path the error is about, when there is one.
+    pub fn endpoint(&self) -> Option<&str> {
+        match self {
+            ApiError::WeChat { endpoint, .. }
+            | ApiError::QuotaExhausted { endpoint, .. }
+            | ApiError::OutcomeUnknown { endpoint, .. }
+            | ApiError::Transport { endpoint, .. }
+            | ApiError::HttpStatus { endpoint, .. }
+            | ApiError::Malformed { endpoint, .. } => Some(endpoint),
+            ApiError::Config { .. } | ApiError::TokenCommand { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wechat_error_names_meaning_and_guidance() {
+        let e = ApiError::WeChat {
+            endpoint: "/card/update".into(),
+            code: 47001,
+            errmsg: "data format error".into(),
+            raw_errmsg: "data format error hint: [abc]".into(),
+            attempts: 1,
+        };
+        let s = e.to_string();
+        assert!(s.contains("47001"), "{s}");
+        assert!(s.contains("non-updatable field"), "{s}");
+        assert!(s.contains("the plan should replace"), "{s}");
+        assert!(!s.contains("hint"), "{s}");
+        assert_eq!(e.errcode(), Some(47001));
+        assert_eq!(e.retry_class(), Some(RetryClass::Permanent));
+    }
+
+    #[test]
+    fn unknown_code_still_says_what_to_do() {
+        let e = ApiError::WeChat {
+            endpoint: "/card/get".into(),
+            code: 12345,
+            errmsg: "strange".into(),
+            raw_errmsg: "strange".into(),
+            attempts: 1,
+        };
+        assert!(e.to_string().contains("global error code list"));
+    }
+
+    #[test]
+    fn quota_is_distinct_and_stops() {
+        let e = ApiError::QuotaExhausted {
+            endpoint: "/card/create".into(),
+            errmsg: "reach max api daily quota limit".into(),
+        };
+        assert!(e.stops_run());
+        assert_eq!(e.retry_class(), Some(RetryClass::Quota));
+        assert!(e.to_string().contains("stops"));
+    }
+}

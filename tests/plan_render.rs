@@ -1,0 +1,290 @@
+//! Rendered plans for every action and every rule class, as snapshots (text, markdown
+//! and JSON), built from synthetic desired / live / state inputs through the library.
+
+use std::collections::BTreeMap;
+
+use cardform::live::{LiveCard, Observed, ReviewStatus};
+use cardform::model::wire::{Resolve, Resolved, desired_canonical};
+use cardform::model::{Canonical, Card, CardType, ImageKind, ImageRef};
+use cardform::plan::{
+    DesiredInput, Plan, PlanInputs, StateInput, TextOptions, build_plan, render_json,
+    render_markdown_within, render_text,
+};
+use serde_json::{Value, json};
+
+fn card(overrides: Value) -> Card {
+    let mut base = json!({
+        "card_type": "DISCOUNT",
+        "discount": 20,
+        "base_info": {
+            "logo_url": "http://mmbiz.qpic.cn/mmbiz/logo/0",
+            "code_type": "CODE_TYPE_QRCODE",
+            "brand_name": "示例咖啡",
+            "title": "全场八折券",
+            "color": "Color010",
+            "notice": "结账时出示此券",
+            "description": "每次消费限用一张。",
+            "service_phone": "400-000-0000",
+            "sku": {"quantity": 1000},
+            "date_info": {"type": "DATE_TYPE_FIX_TIME_RANGE",
+                "begin_timestamp": "2027-01-01T00:00:00+08:00", "end_timestamp": "2027-03-31T23:59:59+08:00"}
+        }
+    });
+    merge(&mut base, overrides);
+    serde_json::from_value(base).expect("valid card")
+}
+
+fn merge(a: &mut Value, b: Value) {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                merge(a.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (a, b) => *a = b,
+    }
+}
+
+struct Urls;
+impl Resolve for Urls {
+    fn image_url(&self, image: &ImageRef) -> Resolved {
+        match image.kind() {
+            ImageKind::Url(u) => Resolved::Known(u.to_string()),
+            ImageKind::Local(p) => Resolved::Pending(format!("upload {p}")),
+        }
+    }
+    fn card_id(&self, address: &str) -> Resolved {
+        Resolved::Known(format!("id-{address}"))
+    }
+}
+
+fn canonical(c: &Card) -> Canonical {
+    desired_canonical(c, &Urls, None)
+}
+
+fn live(card_id: &str, content: Canonical, status: ReviewStatus) -> Observed {
+    let card_type = content
+        .get("card_type")
+        .and_then(Value::as_str)
+        .and_then(CardType::from_wire)
+        .unwrap_or(CardType::Discount);
+    Observed::Exists(Box::new(LiveCard {
+        card_id: card_id.into(),
+        card_type,
+        content,
+        status,
+        remaining: None,
+        update_time: None,
+        create_time: None,
+        raw: Value::Null,
+    }))
+}
+
+/// Builds a plan where every card was applied as `base()` and the files now say `desired`.
+/// Live `None` with a state entry: pass `Some(Canonical::default())` marked gone below.
+fn scenario(cases: Vec<(&str, Option<Card>, Option<Canonical>)>) -> Plan {
+    let mut desired = BTreeMap::new();
+    let mut state = BTreeMap::new();
+    let mut lives = BTreeMap::new();
+    for (address, want, live_content) in cases {
+        let applied = canonical(&card(json!({})));
+        if let Some(w) = want {
+            desired.insert(
+                address.to_string(),
+                DesiredInput {
+                    card: w,
+                    derived_title: None,
+                },
+            );
+        }
+        if let Some(l) = live_content {
+            let id = format!("p{address:0<27}");
+            state.insert(
+                address.to_string(),
+                StateInput {
+                    card_id: id.clone(),
+                    card_type: "DISCOUNT".into(),
+                    applied,
+                },
+            );
+            let observed = if l.0.is_empty() {
+                Observed::Gone
+            } else {
+                live(&id, l, ReviewStatus::VerifyOk)
+            };
+            lives.insert(address.to_string(), observed);
+        }
+    }
+    let image_url = |i: &ImageRef| Urls.image_url(i);
+    let inputs = PlanInputs {
+        desired: &desired,
+        state: &state,
+        live: &lives,
+        image_url: &image_url,
+        targets: &[],
+        refresh_only: false,
+    };
+    build_plan(&inputs).expect("plan")
+}
+
+fn all_actions() -> Plan {
+    let base = || canonical(&card(json!({})));
+    let mut drifted = base();
+    drifted.insert("base_info.service_phone", json!("021-0000000"));
+    scenario(vec![
+        ("a_create", Some(card(json!({}))), None),
+        ("b_no_op", Some(card(json!({}))), Some(base())),
+        (
+            "c_in_place",
+            Some(card(
+                json!({"base_info": {"service_phone": "400-000-0001", "get_limit": 5}}),
+            )),
+            Some(base()),
+        ),
+        (
+            "d_review",
+            Some(card(
+                json!({"base_info": {"notice": "结账前出示", "description": "每次消费限用一张。\n节假日通用。"}}),
+            )),
+            Some(base()),
+        ),
+        (
+            "e_replace",
+            Some(card(
+                json!({"base_info": {"brand_name": "示例茶馆"}, "discount": 30}),
+            )),
+            Some(base()),
+        ),
+        (
+            "f_widen",
+            Some(card(
+                json!({"base_info": {"date_info": {"end_timestamp": "2027-06-30T23:59:59+08:00"}}}),
+            )),
+            Some(base()),
+        ),
+        (
+            "g_narrow",
+            Some(card(
+                json!({"base_info": {"date_info": {"begin_timestamp": "2027-02-01T00:00:00+08:00"}}}),
+            )),
+            Some(base()),
+        ),
+        (
+            "h_stock",
+            Some(card(json!({"base_info": {"sku": {"quantity": 1500}}}))),
+            Some(base()),
+        ),
+        ("i_delete", None, Some(base())),
+        ("j_drift", Some(card(json!({}))), Some(drifted)),
+        (
+            "k_deleted_outside",
+            Some(card(json!({}))),
+            Some(Canonical::default()),
+        ),
+    ])
+}
+
+#[test]
+fn every_action_and_rule_class_renders_as_text() {
+    let plan = all_actions();
+    insta::assert_snapshot!(
+        "all_actions_text",
+        render_text(&plan, TextOptions { color: false })
+    );
+}
+
+#[test]
+fn every_action_renders_as_json() {
+    let plan = all_actions();
+    let doc = render_json(&plan);
+    assert_eq!(doc["format_version"], "1");
+    let actions: Vec<(String, String)> = doc["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap_or("").to_string(),
+                c["action"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    insta::assert_debug_snapshot!("all_actions_json_actions", actions);
+    let e = doc["resource_changes"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["address"] == "e_replace"))
+        .cloned()
+        .unwrap_or_default();
+    insta::assert_json_snapshot!("replace_json", e["reasons"]);
+}
+
+#[test]
+fn markdown_has_summary_warnings_and_details() {
+    let plan = all_actions();
+    insta::assert_snapshot!(
+        "all_actions_markdown",
+        render_markdown_within(&plan, 65_536)
+    );
+}
+
+#[test]
+fn markdown_truncates_per_card_never_mid_line() {
+    let plan = all_actions();
+    let md = render_markdown_within(&plan, 3_000);
+    assert!(md.chars().count() <= 3_000, "{} chars", md.chars().count());
+    assert!(md.contains("not shown") || md.contains("truncated"), "{md}");
+    let full = render_markdown_within(&plan, 65_536);
+    for line in md.lines() {
+        assert!(
+            line.starts_with('…') || line.starts_with('_') || full.lines().any(|l| l == line),
+            "cut mid-line: {line}"
+        );
+    }
+}
+
+#[test]
+fn derived_friends_titles_are_shown_never_diffed() {
+    let friends = card(
+        json!({"card_type": "CASH", "discount": null, "reduce_cost": 1000, "least_cost": 0,
+        "base_info": {"title": null}, "advanced_info": {"share_friends": true}}),
+    );
+    let mut desired = BTreeMap::new();
+    desired.insert(
+        "friends".to_string(),
+        DesiredInput {
+            card: friends.clone(),
+            derived_title: Some("10元代金券".into()),
+        },
+    );
+    let mut live_content = desired_canonical(&friends, &Urls, Some("10元代金券".into()));
+    live_content.insert("base_info.title", json!("WeChat's own title"));
+    let mut state = BTreeMap::new();
+    state.insert(
+        "friends".to_string(),
+        StateInput {
+            card_id: "pfriends".into(),
+            card_type: "CASH".into(),
+            applied: live_content.clone(),
+        },
+    );
+    let mut lives = BTreeMap::new();
+    lives.insert(
+        "friends".to_string(),
+        live("pfriends", live_content, ReviewStatus::NotVerify),
+    );
+    let image_url = |i: &ImageRef| Urls.image_url(i);
+    let inputs = PlanInputs {
+        desired: &desired,
+        state: &state,
+        live: &lives,
+        image_url: &image_url,
+        targets: &[],
+        refresh_only: false,
+    };
+    let plan = build_plan(&inputs).expect("plan");
+    assert!(
+        !plan.has_changes(),
+        "{}",
+        render_text(&plan, TextOptions::default())
+    );
+}
