@@ -33,7 +33,8 @@ fn project() -> tempfile::TempDir {
     assert!(b.load().expect("load").is_none());
     let mut st = StateFile::new();
     for a in ["a", "b", "p"] {
-        st.resources.insert(a.into(), resource(&format!("pcard-{a}")));
+        st.resources
+            .insert(a.into(), resource(&format!("pcard-{a}")));
     }
     let c = b.commit(&st, None).expect("commit");
     st.serial = c.serial;
@@ -186,7 +187,10 @@ fn list_show_rm_mv_through_the_binary() {
         .expect("backup path printed");
     let saved: StateFile =
         serde_json::from_slice(&std::fs::read(backup.trim()).expect("backup")).expect("parses");
-    assert!(saved.resources.contains_key("a"), "backup holds the pre-edit state");
+    assert!(
+        saved.resources.contains_key("a"),
+        "backup holds the pre-edit state"
+    );
     assert_eq!(saved.pending.len(), 1, "backup includes journaled records");
 
     cardform()
@@ -216,7 +220,10 @@ fn garbage_state_is_reported_and_never_overwritten_by_the_binary() {
     let dir = project();
     let d = dir.path().to_str().expect("utf-8 path");
     // Make a .backup exist, then break the state.
-    cardform().args(["state", "rm", "a", "--dir", d]).assert().success();
+    cardform()
+        .args(["state", "rm", "a", "--dir", d])
+        .assert()
+        .success();
     let path = state_path(dir.path());
     std::fs::write(&path, b"{\"version\": 1, \"resou").expect("break");
     let err = fails_with(&["state", "list", "--dir", d], 1);
@@ -273,7 +280,11 @@ fn killed_holder_does_not_block_and_force_unlock_names_it() {
     let pid = holder.child.id();
     holder.kill();
     // The lock record is left behind, but the lock itself died with the process.
-    assert!(dir.path().join("state/cardform.state.json.lock.info").exists());
+    assert!(
+        dir.path()
+            .join("state/cardform.state.json.lock.info")
+            .exists()
+    );
     let err = fails_with(&["force-unlock", "not-the-id", "--dir", d], 1);
     assert!(err.contains(&holder.id), "names the real holder: {err}");
     cardform()
@@ -282,7 +293,11 @@ fn killed_holder_does_not_block_and_force_unlock_names_it() {
         .success()
         .stdout(predicate::str::contains(format!("pid {pid}")))
         .stdout(predicate::str::contains("`apply`"));
-    assert!(!dir.path().join("state/cardform.state.json.lock.info").exists());
+    assert!(
+        !dir.path()
+            .join("state/cardform.state.json.lock.info")
+            .exists()
+    );
     let err = fails_with(&["force-unlock", &holder.id, "--dir", d], 1);
     assert!(err.contains("not locked"), "{err}");
 }
