@@ -125,12 +125,7 @@ pub async fn decide(
     let mut out = Vec::new();
     for op in &state.pending {
         let decision = if op.op == OpKind::Create {
-            let content: Canonical = op
-                .detail
-                .get("content")
-                .cloned()
-                .and_then(|v| serde_json::from_value(v).ok())
-                .unwrap_or_default();
+            let content = intended_content(op);
             let friends = content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
             let ctx = DiffContext {
                 friends,
@@ -150,27 +145,7 @@ pub async fn decide(
             match matches.as_slice() {
                 [one] => {
                     adopted.insert(one.card_id.clone());
-                    let mut changes = Vec::new();
-                    if let Some(old) = state.resources.get(&op.address)
-                        && old.card_id != one.card_id
-                    {
-                        changes.push(Change::PutResource {
-                            address: deposed_address(&op.address, &old.card_id),
-                            resource: old.clone(),
-                        });
-                    }
-                    changes.push(Change::PutResource {
-                        address: op.address.clone(),
-                        resource: ResourceState {
-                            card_id: one.card_id.clone(),
-                            card_type: one.card_type.as_str().to_string(),
-                            applied: serde_json::to_value(&content).unwrap_or(Value::Null),
-                            applied_hash: content.hash(),
-                            live_fingerprint: Some(one.content.hash()),
-                            status: Some(one.status.as_wire()),
-                            updated_at: chrono::Utc::now().timestamp(),
-                        },
-                    });
+                    let changes = adoption(state, op, one);
                     Decision {
                         op_id: op.id,
                         resolution: Resolution::Adopted {
@@ -209,6 +184,44 @@ pub async fn decide(
         out.push(decision);
     }
     Ok(out)
+}
+
+/// The content an interrupted create asked for (empty when the intent has none).
+pub fn intended_content(op: &PendingOperation) -> Canonical {
+    op.detail
+        .get("content")
+        .cloned()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+/// What adopting `live` as the result of the interrupted create `op` records: the card
+/// under the op's address with the intended content as last applied; a card already
+/// at that address (the old card of a replacement) is kept as deposed, to be deleted.
+pub fn adoption(state: &StateFile, op: &PendingOperation, live: &LiveCard) -> Vec<Change> {
+    let content = intended_content(op);
+    let mut changes = Vec::new();
+    if let Some(old) = state.resources.get(&op.address)
+        && old.card_id != live.card_id
+    {
+        changes.push(Change::PutResource {
+            address: deposed_address(&op.address, &old.card_id),
+            resource: old.clone(),
+        });
+    }
+    changes.push(Change::PutResource {
+        address: op.address.clone(),
+        resource: ResourceState {
+            card_id: live.card_id.clone(),
+            card_type: live.card_type.as_str().to_string(),
+            applied: serde_json::to_value(&content).unwrap_or(Value::Null),
+            applied_hash: content.hash(),
+            live_fingerprint: Some(live.content.hash()),
+            status: Some(live.status.as_wire()),
+            updated_at: chrono::Utc::now().timestamp(),
+        },
+    });
+    changes
 }
 
 /// Applies decisions to an in-memory copy (what plan shows).

@@ -11,6 +11,7 @@ pub mod import;
 mod output;
 pub mod plan;
 mod project;
+pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod state;
