@@ -8,6 +8,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand::Rng;
 use serde_json::Value;
 
+pub mod inproc;
+
+/// A tiny but real JPEG (SOI, JFIF APP0, EOI).
+pub const TINY_JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+    0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9,
+];
+
 /// One generated card: which variant of each field class it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardSpec {
