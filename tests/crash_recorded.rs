@@ -5,9 +5,10 @@
 //!
 //! - loads the captured state and checks its pending operations are exactly the intents
 //!   written so far without an outcome (an intent is durable before its call is made);
-//! - materialises "the process died right here" (captured state + the world as it was;
-//!   after an intent, also the world right after its call, i.e. the server committed
-//!   and the answer was lost), runs a normal apply, and asserts convergence: every
+//! - materialises "the process died right here" (the captured state with the world as
+//!   it was), and "died just before this write" (the previous write's state with this
+//!   write's world: the call was made or committed, its record never landed), runs a
+//!   normal apply, and asserts convergence: every
 //!   address ↔ exactly one live card, no live card unknown to the state, nothing
 //!   pending, and a further plan has no changes.
 //!
@@ -265,19 +266,22 @@ async fn a_crash_after_any_state_write_converges() {
         }
 
         let desired = &phases[c.phase];
-        let mut worlds = vec![("before its call", &c.world)];
-        // After an intent, the call may have been performed with its answer lost: the
-        // world of the next write (its outcome; parallelism 1) with this state.
-        if c.intent
-            && let Some(next) = captures.get(k + 1).filter(|n| n.phase == c.phase)
+        let mut cases = vec![("crashed right after it", &c.state)];
+        // The world may move before a write lands: a call answered (or committed with
+        // its answer lost) whose outcome, or a call made whose intent, was never
+        // written. So also: the previous write's state with this write's world.
+        if let Some(prev) = k
+            .checked_sub(1)
+            .and_then(|p| captures.get(p))
+            .filter(|p| p.phase == c.phase)
         {
-            worlds.push(("call committed, answer lost", &next.world));
+            cases.push(("crashed just before it, world already moved", &prev.state));
         }
-        for (when, world) in worlds {
-            let problems = recover(&c.state, world, desired).await;
+        for (when, state) in cases {
+            let problems = recover(state, &c.world, desired).await;
             if !problems.is_empty() {
                 failures.push(format!(
-                    "crash after write {k} ({}), {when}: {}",
+                    "write {k} ({}), {when}: {}",
                     c.label,
                     problems.join("; ")
                 ));
