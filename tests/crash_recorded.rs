@@ -29,7 +29,7 @@ use cardform::state::{
 use crash_support::inproc::{
     apply_once, live_cards, local, plan_has_changes, read_state, start_emulator, write_project,
 };
-use crash_support::{CardSpec, Desired, cards_toml, check, initial};
+use crash_support::{Desired, cards_toml, check, initial, second_phase};
 use uuid::Uuid;
 
 /// Files of one folder whose names start with a prefix (lock files excluded).
@@ -145,26 +145,6 @@ impl StateBackend for Recorder {
     fn describe(&self) -> String {
         self.inner.describe()
     }
-}
-
-/// The second phase's desired set: one of each kind of change.
-fn second_phase(first: &Desired) -> Desired {
-    let mut next: Desired = first.iter().filter(|c| c.index != 3).cloned().collect();
-    for c in &mut next {
-        match c.index {
-            0 => c.notice = 1,     // update in place (back to review)
-            1 => c.quantity += 50, // stock
-            2 => c.brand = 1,      // replace
-            _ => {}
-        }
-    }
-    next.push(CardSpec {
-        index: 5,
-        brand: 0,
-        notice: 0,
-        quantity: 70,
-    });
-    next
 }
 
 /// Runs both phases against one emulator, recording every write.

@@ -43,6 +43,27 @@ pub fn initial(n: usize) -> Desired {
         .collect()
 }
 
+/// The desired set after `first`: one of each kind of change (card 0 updated in
+/// place, card 1's stock raised, card 2 replaced, card 3 deleted, card 5 created).
+pub fn second_phase(first: &Desired) -> Desired {
+    let mut next: Desired = first.iter().filter(|c| c.index != 3).cloned().collect();
+    for c in &mut next {
+        match c.index {
+            0 => c.notice = 1,
+            1 => c.quantity += 50,
+            2 => c.brand = 1,
+            _ => {}
+        }
+    }
+    next.push(CardSpec {
+        index: 5,
+        brand: 0,
+        notice: 0,
+        quantity: 70,
+    });
+    next
+}
+
 /// A random next desired set over the slots `0..slots`: some cards leave, some come
 /// (back), some change in place, in stock, or in a way that replaces them.
 pub fn mutate(rng: &mut impl Rng, current: &Desired, slots: usize) -> Desired {
@@ -136,6 +157,7 @@ pub struct LiveCard {
     pub status: String,
     pub title: String,
     pub brand: String,
+    pub quantity: i64,
 }
 
 impl LiveCard {
@@ -158,6 +180,7 @@ pub fn parse_cards(doc: &Value) -> Vec<LiveCard> {
             status: base["status"].as_str().unwrap_or("").to_string(),
             title: base["title"].as_str().unwrap_or("").to_string(),
             brand: base["brand_name"].as_str().unwrap_or("").to_string(),
+            quantity: base["sku"]["quantity"].as_i64().unwrap_or(-1),
         });
     }
     out
@@ -226,9 +249,16 @@ pub fn check(state: &Value, live: &[LiveCard], desired: &Desired) -> (Findings, 
         }
     }
     let wanted: BTreeSet<String> = desired.iter().map(|c| address(c.index)).collect();
-    for a in &wanted {
-        match resources.get(a).and_then(|r| r["card_id"].as_str()) {
-            Some(id) if alive.contains_key(id) => {}
+    for c in desired {
+        let a = address(c.index);
+        match resources.get(&a).and_then(|r| r["card_id"].as_str()) {
+            Some(id) if alive.contains_key(id) => {
+                // Stock is declared as a total: a delta sent twice would show here.
+                let live = alive[id].quantity;
+                if live != i64::from(c.quantity) {
+                    problems.push(format!("{a}: live stock {live}, declared {}", c.quantity));
+                }
+            }
             Some(id) => {
                 f.lost += 1;
                 problems.push(format!("{a}: its card {id} is not live"));
