@@ -39,10 +39,11 @@ fn grab(dir: &Path, prefix: &str) -> Files {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(prefix) && !name.contains(".lock") {
-            if let Ok(bytes) = std::fs::read(entry.path()) {
-                out.push((name, bytes));
-            }
+        if name.starts_with(prefix)
+            && !name.contains(".lock")
+            && let Ok(bytes) = std::fs::read(entry.path())
+        {
+            out.push((name, bytes));
         }
     }
     out.sort();
