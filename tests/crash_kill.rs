@@ -73,6 +73,8 @@ fn apply_killed_at_random_moments_always_converges() {
     let mut window_ms: u64 = 400;
     let (mut kills, mut faults, mut duplicates, mut lost) = (0u64, 0usize, 0usize, 0usize);
     let mut failures = Vec::new();
+    // Where the time goes (printed, not asserted).
+    let (mut t_killed, mut t_converge, mut t_check) = (0u128, 0u128, 0u128);
 
     for trial in 0..trials {
         if trial > 0 {
@@ -90,6 +92,7 @@ fn apply_killed_at_random_moments_always_converges() {
             .unwrap_or(0);
 
         let delay = Duration::from_millis(rng.random_range(0..=window_ms));
+        let killed_started = Instant::now();
         let mut child = cardform()
             .args(["apply", &dir_arg, "--auto-approve"])
             .stdin(Stdio::null())
@@ -97,13 +100,20 @@ fn apply_killed_at_random_moments_always_converges() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn apply");
-        std::thread::sleep(delay);
+        // Sleep in small steps: a run that finishes early wastes no time.
+        let deadline = Instant::now() + delay;
+        while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+            std::thread::sleep(
+                Duration::from_millis(5).min(deadline.saturating_duration_since(Instant::now())),
+            );
+        }
         if matches!(child.try_wait(), Ok(None)) {
             // SIGKILL: no destructor, no flush, nothing but what is already on disk.
             let _ = child.kill();
             kills += 1;
         }
         let _ = child.wait();
+        t_killed += killed_started.elapsed().as_millis();
 
         if with_faults {
             emu.admin("POST", "/__emulator/faults", Some(serde_json::json!([])));
@@ -117,7 +127,10 @@ fn apply_killed_at_random_moments_always_converges() {
         let started = Instant::now();
         let out = run_cmd(cardform().args(["apply", &dir_arg, "--auto-approve"]));
         let took = started.elapsed().as_millis() as u64;
-        window_ms = window_ms.max(took + took / 4).min(3000);
+        t_converge += u128::from(took);
+        // Cover a whole run of about this size (the next one is similar).
+        window_ms = (took + took / 4).clamp(150, 3000);
+        let check_started = Instant::now();
         if out.code != 0 {
             failures.push(format!(
                 "trial {trial}: the converging apply failed ({})\n{}\n{}",
@@ -147,7 +160,11 @@ fn apply_killed_at_random_moments_always_converges() {
             ));
             break;
         }
+        t_check += check_started.elapsed().as_millis();
     }
+    println!(
+        "timing: killed runs {t_killed} ms, converging applies {t_converge} ms, checks and plans {t_check} ms"
+    );
     println!(
         "crash-soak: trials={trials} kills={kills} faults={faults} duplicates={duplicates} lost={lost}"
     );

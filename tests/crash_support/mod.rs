@@ -72,17 +72,17 @@ pub fn mutate(rng: &mut impl Rng, current: &Desired, slots: usize) -> Desired {
     for index in 0..slots {
         match by_index.get(&index) {
             Some(c) => {
-                if rng.random_bool(0.06) {
+                if rng.random_bool(0.04) {
                     continue; // deleted
                 }
                 let mut c = (*c).clone();
-                if rng.random_bool(0.08) {
+                if rng.random_bool(0.05) {
                     c.brand = (c.brand + 1) % 3;
                 }
-                if rng.random_bool(0.15) {
+                if rng.random_bool(0.1) {
                     c.notice = (c.notice + 1) % 3;
                 }
-                if rng.random_bool(0.15) {
+                if rng.random_bool(0.1) {
                     c.quantity = rng.random_range(50..400);
                 }
                 out.push(c);
