@@ -250,3 +250,72 @@ pub fn record(session: &StateSession, decisions: &[Decision]) -> Result<(), Reco
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::ReviewStatus;
+    use crate::model::CardType;
+
+    fn live(id: &str) -> LiveCard {
+        let mut content = Canonical::default();
+        content.insert("base_info.title", Value::from("t"));
+        LiveCard {
+            card_id: id.into(),
+            card_type: CardType::GeneralCoupon,
+            content,
+            status: ReviewStatus::NotVerify,
+            remaining: None,
+            update_time: None,
+            create_time: None,
+            raw: Value::Null,
+        }
+    }
+
+    fn create_op(address: &str) -> PendingOperation {
+        let mut content = Canonical::default();
+        content.insert("base_info.title", Value::from("t"));
+        PendingOperation {
+            id: uuid::Uuid::new_v4(),
+            address: address.into(),
+            op: OpKind::Create,
+            card_id: None,
+            request_fingerprint: content.hash(),
+            started_at: 0,
+            detail: serde_json::json!({ "content": content }),
+        }
+    }
+
+    #[test]
+    fn adopting_the_replacement_keeps_the_old_card_as_deposed() {
+        let mut state = StateFile::new();
+        let old = ResourceState {
+            card_id: "pOLD".into(),
+            card_type: "GENERAL_COUPON".into(),
+            applied: Value::Null,
+            applied_hash: String::new(),
+            live_fingerprint: None,
+            status: None,
+            updated_at: 0,
+        };
+        state.resources.insert("a".into(), old.clone());
+        let op = create_op("a");
+        let changes = adoption(&state, &op, &live("pNEW"));
+        for c in &changes {
+            state.apply_change(c);
+        }
+        assert_eq!(state.resources["a"].card_id, "pNEW");
+        assert_eq!(state.resources["a#deposed-pOLD"], old);
+        assert_eq!(
+            state.resources["a"].applied_hash,
+            intended_content(&op).hash()
+        );
+    }
+
+    #[test]
+    fn adopting_a_first_create_records_only_the_card() {
+        let state = StateFile::new();
+        let changes = adoption(&state, &create_op("a"), &live("pNEW"));
+        assert_eq!(changes.len(), 1);
+    }
+}
