@@ -4,7 +4,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use crate::apply::{ApplyOptions, ApplyReport, apply_plan};
+use crate::apply::recover::Resolution;
+use crate::apply::{ApplyOptions, ApplyReport, StopSignal, apply_plan, watch_interrupts};
 use crate::cli::{ApplyArgs, Format};
 use crate::config::Project;
 use crate::exit::Outcome;
@@ -50,6 +51,22 @@ async fn plan_confirm_apply(
     let planned = make_plan(session, project, &opts).await.map_err(report)?;
     for r in &planned.resolutions {
         eprintln!("note: {r}");
+    }
+    // An interrupted create that matches several live cards: nothing may be planned
+    // for that address until the user says which card it is.
+    let ambiguous: Vec<String> = planned
+        .resolutions
+        .iter()
+        .filter(|r| matches!(r, Resolution::Ambiguous { .. }))
+        .map(ToString::to_string)
+        .collect();
+    if !ambiguous.is_empty() {
+        session.state.commit().map_err(report)?;
+        return Err(miette::miette!(
+            help = "run `cardform state resolve ADDRESS --adopt CARD_ID` (then delete the other cards) or `--forget`, and apply again",
+            "cannot apply: {}",
+            ambiguous.join("; ")
+        ));
     }
     let plan = &planned.plan;
     if args.format == Format::Text {
@@ -107,10 +124,13 @@ async fn execute(
     allow_coin_purchase: bool,
 ) -> miette::Result<Outcome> {
     let bar = progress(0, "applying");
+    let stop = StopSignal::new();
     let opts = ApplyOptions {
         parallelism: session.parallelism,
         allow_coin_purchase,
+        stop: stop.clone(),
     };
+    let watcher = tokio::spawn(watch_interrupts(stop));
     let report_ = apply_plan(
         plan,
         &session.client,
@@ -121,10 +141,11 @@ async fn execute(
         bar,
     )
     .await;
+    watcher.abort();
     let committed = session.state.commit();
     print_report(args.format, plan, &report_)?;
     committed.map_err(report)?;
-    if report_.failures.is_empty() {
+    if report_.failures.is_empty() && report_.stopped.is_none() {
         Ok(Outcome::Success)
     } else {
         Ok(Outcome::Failed)
@@ -142,6 +163,12 @@ fn print_report(format: Format, plan: &Plan, r: &ApplyReport) -> miette::Result<
         _ => {
             for w in &r.warnings {
                 eprintln!("warning: {w}");
+            }
+            if let Some(why) = &r.stopped {
+                eprintln!(
+                    "Apply stopped early ({why}): {} change(s) were not started; everything started was finished and recorded. Run apply again to continue.",
+                    r.not_started
+                );
             }
             if r.failures.is_empty() {
                 println!("{}", r.summary());
