@@ -504,7 +504,15 @@ fn what_happens(rc: &ResourceChange, refresh_only: bool) -> String {
             capped(rc.drift.iter().map(|f| f.path.as_str()).collect())
         );
     }
-    let changed = || capped(rc.changes.iter().map(|f| f.path.as_str()).collect());
+    let changed = || {
+        capped(
+            rc.changes
+                .iter()
+                .filter(|f| f.class != UpdateClass::Local)
+                .map(|f| f.path.as_str())
+                .collect(),
+        )
+    };
     match rc.action {
         Action::Create => "created (starts under review)".to_string(),
         Action::Update => format!("updated in place ({}){id}", changed()),
@@ -578,7 +586,8 @@ fn body(rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
             }
         }
         _ => {
-            for f in &rc.changes {
+            // cardform's own settings (lifecycle…) never reach WeChat: not a change to review.
+            for f in rc.changes.iter().filter(|f| f.class != UpdateClass::Local) {
                 field_lines(&mut b, rc, f);
             }
             if rc.unchanged > 0 {
