@@ -134,9 +134,13 @@ impl Session {
             .map(|(a, r)| (a.clone(), r.card_id.clone()))
             .collect();
         let client = &self.client;
+        let bar = crate::commands::progress_bar(wanted.len() as u64, "refreshing");
+        let bar = &bar;
         let results: Vec<Result<(String, Observed), SessionError>> =
             futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
-                match client.get_card(&card_id).await {
+                let got = client.get_card(&card_id).await;
+                bar.inc(1);
+                match got {
                     Ok(v) => {
                         let observed = normalise(&card_id, &v).inspect_err(
                             |e| tracing::debug!(raw = %e.raw, "unreadable card/get answer"),

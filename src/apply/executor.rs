@@ -632,37 +632,93 @@ impl<'a> Executor<'a> {
                     ),
                 ));
             }
-            let op = self.record_intent(
-                &rc.address,
-                OpKind::ModifyStock,
-                Some(&card_id),
-                format!("total={}", stock.to),
-                json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
-            )?;
-            match self.client.modify_stock(&card_id, stock.delta).await {
-                Ok(()) => {
-                    let changes = vec![Change::PutResource {
-                        address: rc.address.clone(),
-                        resource: self.resource_state(
-                            rc,
-                            &card_id,
-                            &self.merge_applied(rc, &canonical, true),
-                            status.clone(),
-                        ),
-                    }];
-                    self.record_outcome(&rc.address, op, changes)?;
-                    self.count(|r| r.stock_changed += 1);
-                }
-                Err(e) => {
-                    if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                        self.record_abandoned(op);
-                    }
-                    return Err(failure(&rc.address, "modifystock", &e));
-                }
-            }
+            let op = if stock.coin_purchase {
+                self.buy_stock(rc, &card_id, stock.delta).await?
+            } else {
+                self.change_stock(rc, &card_id, stock).await?
+            };
+            let changes = vec![Change::PutResource {
+                address: rc.address.clone(),
+                resource: self.resource_state(
+                    rc,
+                    &card_id,
+                    &self.merge_applied(rc, &canonical, true),
+                    status.clone(),
+                ),
+            }];
+            self.record_outcome(&rc.address, op, changes)?;
+            self.count(|r| r.stock_changed += 1);
         }
         self.verify(rc, &card_id, &canonical, Some(&updating)).await;
         Ok(())
+    }
+
+    /// `modifystock` with the planned delta; returns the intent to close.
+    async fn change_stock(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        stock: &crate::plan::StockChange,
+    ) -> Result<Uuid, CardFailure> {
+        let op = self.record_intent(
+            &rc.address,
+            OpKind::ModifyStock,
+            Some(card_id),
+            format!("total={}", stock.to),
+            json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+        )?;
+        match self.client.modify_stock(card_id, stock.delta).await {
+            Ok(()) => Ok(op),
+            Err(e) => {
+                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                    self.record_abandoned(op);
+                }
+                Err(failure(&rc.address, "modifystock", &e))
+            }
+        }
+    }
+
+    /// Friends-coupon stock: a 券点 quote, then the (paid, irreversible) confirm.
+    /// Stock is declared as a total, so an unknown outcome is resolved by re-reading
+    /// `total_quantity`, never by buying twice.
+    async fn buy_stock(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        delta: i64,
+    ) -> Result<Uuid, CardFailure> {
+        let quantity = u64::try_from(delta).unwrap_or(0);
+        let quote = self
+            .client
+            .get_pay_price(card_id, quantity)
+            .await
+            .map_err(|e| failure(&rc.address, "getpayprice", &e))?;
+        let op = self.record_intent(
+            &rc.address,
+            OpKind::CoinConfirm,
+            Some(card_id),
+            quote.order_id.clone(),
+            json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
+        )?;
+        match self
+            .client
+            .confirm_pay(card_id, &quote.order_id, quantity)
+            .await
+        {
+            Ok(()) => {
+                self.warn(format!(
+                    "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; order {})",
+                    rc.address, quote.price, quote.free_coin, quote.pay_coin, quote.order_id
+                ));
+                Ok(op)
+            }
+            Err(e) => {
+                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                    self.record_abandoned(op);
+                }
+                Err(failure(&rc.address, "券点 confirm", &e))
+            }
+        }
     }
 
     /// The applied content after a partial step: the old applied content with the

@@ -259,10 +259,7 @@ mod tests {
             c.get("base_info.logo_url").unwrap_or(&Value::Null)
         ));
         let body = create_body(&c).unwrap_or(Value::Null);
-        assert_eq!(
-            body["card"]["cash"]["base_info"]["sku"]["quantity"],
-            json!(100)
-        );
-        assert_eq!(body["card"]["card_type"], json!("CASH"));
+        assert_eq!(body["cash"]["base_info"]["sku"]["quantity"], json!(100));
+        assert_eq!(body["card_type"], json!("CASH"));
     }
 }

@@ -361,18 +361,17 @@ fn is_long(s: &str) -> bool {
 /// A value at `path` as the plan shows it: timestamps as Beijing datetimes, amounts in
 /// fen with yuan beside them.
 pub fn show_at(path: &str, v: &Value) -> String {
-    if path.ends_with("_timestamp") {
-        if let Some(secs) = v.as_i64() {
-            return format!("{} ({secs})", crate::model::Timestamp(secs));
-        }
+    if path.ends_with("_timestamp")
+        && let Some(secs) = v.as_i64()
+    {
+        return format!("{} ({secs})", crate::model::Timestamp(secs));
     }
     if matches!(
         path,
         "least_cost" | "reduce_cost" | "advanced_info.use_condition.least_cost"
-    ) {
-        if let Some(fen) = v.as_u64() {
-            return format!("{fen} (¥{}.{:02})", fen / 100, fen % 100);
-        }
+    ) && let Some(fen) = v.as_u64()
+    {
+        return format!("{fen} (¥{}.{:02})", fen / 100, fen % 100);
     }
     show(v)
 }
