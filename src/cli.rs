@@ -165,6 +165,8 @@ pub enum StateCommand {
     Push(StatePushArgs),
     /// Download the project's state (to a local state file, or print it).
     Pull(StatePullArgs),
+    /// Settle an interrupted create: adopt the card it made, or forget it.
+    Resolve(StateResolveArgs),
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +190,25 @@ pub struct StatePullArgs {
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("resolution").required(true).args(["adopt", "forget"])))]
+pub struct StateResolveArgs {
+    /// The address whose interrupted operation to settle.
+    pub address: String,
+    /// The card the interrupted create made (it becomes the address's card).
+    #[arg(long, value_name = "CARD_ID")]
+    pub adopt: Option<String>,
+    /// The interrupted operation did not happen (or its card is not wanted): drop it.
+    #[arg(long)]
+    pub forget: bool,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// How long to wait for the state lock, e.g. 30s (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]

@@ -110,6 +110,25 @@ impl Session {
         })
     }
 
+    /// A session from parts opened by the caller (an embedding program, or tests that
+    /// bring their own state backend and client).
+    pub fn from_parts(
+        root: &Path,
+        config: ProjectConfig,
+        state: StateSession,
+        client: WeChatClient,
+    ) -> Session {
+        let parallelism = config.limits.parallelism.max(1);
+        Session {
+            root: root.to_path_buf(),
+            config,
+            state,
+            client,
+            parallelism,
+            sandbox: None,
+        }
+    }
+
     /// Releases the lock and stops the sandbox (flushing its data).
     pub async fn close(mut self) {
         if let Some(emu) = self.sandbox.take() {

@@ -12,6 +12,7 @@ mod output;
 pub use output::progress as progress_bar;
 pub mod plan;
 mod project;
+pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod state;

@@ -19,6 +19,7 @@ pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
         StateCommand::Mv(a) => mv(a),
         StateCommand::Push(a) => push(a),
         StateCommand::Pull(a) => pull(a),
+        StateCommand::Resolve(a) => super::resolve::run(a),
     }
 }
 
