@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = cardform::cli::Cli::parse();
     init_logging(cli.debug);
     match cardform::commands::run(cli) {
@@ -31,4 +32,15 @@ fn init_logging(debug: bool) {
         .with_writer(std::io::stderr)
         .without_time()
         .try_init();
+}
+
+/// A closed stdout (`cardform rules | head`) ends the process like any Unix tool
+/// instead of a "failed printing to stdout" panic.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default at start-up, before any
+    // thread exists, is what every C program's runtime does.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -80,13 +80,9 @@ async fn plan_confirm_apply(
             )
         );
     }
-    let mut deny = project.config.policy.deny.clone();
-    deny.sort_by_key(|d| *d as u8);
-    let violated = crate::plan::policy::violations(plan, &deny);
+    let violated = crate::plan::policy::violations(plan, &project.config.policy.deny);
     if !violated.is_empty() {
-        for v in &violated {
-            eprintln!("policy: {v}");
-        }
+        eprint!("{}", crate::plan::policy::report(&violated));
         return Ok(Outcome::PolicyDenied);
     }
     if !plan.has_changes() {
@@ -323,6 +319,13 @@ async fn apply_saved_in(
             "the saved plan is stale: {} changed on WeChat since the plan was made",
             changed.join(", ")
         ));
+    }
+    // `[policy] deny` binds saved plans too: `plan --out` saves a denied plan so it can
+    // be reviewed, but only a change to cardform.toml (itself reviewed) lifts the gate.
+    let violated = crate::plan::policy::violations(&saved.plan, &session.config.policy.deny);
+    if !violated.is_empty() {
+        eprint!("{}", crate::plan::policy::report(&violated));
+        return Ok(Outcome::PolicyDenied);
     }
     if !saved.plan.has_changes() {
         println!("No changes. The saved plan has nothing to do.");
