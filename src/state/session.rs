@@ -135,20 +135,25 @@ impl StateSession {
         self.record(JournalRecord::Abandoned { op_id })
     }
 
+    /// Appends under the session's mutex (records keep their order in memory and on
+    /// disk), then waits for durability outside it, so concurrent workers share fsyncs.
     fn record(&self, record: JournalRecord) -> Result<(), StateError> {
-        let mut inner = self.inner();
-        if inner.stored_serial.is_none() {
-            // Journal records need a stored snapshot to belong to.
-            self.commit_locked(&mut inner)?;
-        }
-        let seq = self.backend.record(&record)?;
-        inner.state.apply_record(&record);
-        inner.state.journal_seq = seq;
-        inner.since_commit += 1;
-        if inner.since_commit >= COMPACT_EVERY {
-            self.commit_locked(&mut inner)?;
-        }
-        Ok(())
+        let seq = {
+            let mut inner = self.inner();
+            if inner.stored_serial.is_none() {
+                // Journal records need a stored snapshot to belong to.
+                self.commit_locked(&mut inner)?;
+            }
+            let seq = self.backend.append(&record)?;
+            inner.state.apply_record(&record);
+            inner.state.journal_seq = seq;
+            inner.since_commit += 1;
+            if inner.since_commit >= COMPACT_EVERY {
+                self.commit_locked(&mut inner)?;
+            }
+            seq
+        };
+        self.backend.sync(seq)
     }
 
     /// Edits the state in memory (for `state rm/mv`, import); [`Self::commit`] stores it.
