@@ -118,18 +118,6 @@ impl Resolve for ApplyResolver<'_> {
 
 type CardResult = Result<(), CardFailure>;
 
-/// Runs a journal write, which waits for an fsync. On a multi-threaded runtime the
-/// worker hands its other tasks over while it waits, so the other cards' records join
-/// the same fsync (group commit in the state backend) instead of queueing behind it.
-fn durable<R>(write: impl FnOnce() -> R) -> R {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(write)
-        }
-        _ => write(),
-    }
-}
-
 fn failure(address: &str, operation: &str, err: &ApiError) -> CardFailure {
     CardFailure {
         address: address.to_string(),
@@ -256,7 +244,7 @@ fn waves<'a>(changing: &[&'a ResourceChange]) -> Vec<Vec<&'a ResourceChange>> {
 }
 
 impl<'a> Executor<'a> {
-    fn record_intent(
+    async fn record_intent(
         &self,
         address: &str,
         op: OpKind,
@@ -274,7 +262,7 @@ impl<'a> Executor<'a> {
             detail,
         };
         let id = pending.id;
-        durable(|| self.state.begin(pending)).map_err(|e| {
+        self.state.begin_async(pending).await.map_err(|e| {
             local_failure(
                 address,
                 op.as_str(),
@@ -284,20 +272,20 @@ impl<'a> Executor<'a> {
         Ok(id)
     }
 
-    fn record_outcome(
+    async fn record_outcome(
         &self,
         address: &str,
         op_id: Uuid,
         changes: Vec<Change>,
     ) -> Result<(), CardFailure> {
-        durable(|| self.state.finish(op_id, changes)).map_err(|e| {
+        self.state.finish_async(op_id, changes).await.map_err(|e| {
             local_failure(address, "record", format!("the call succeeded but its outcome could not be recorded (the next run resolves it): {e}"))
         })
     }
 
     /// The call was not made or changed nothing: the intent is closed.
-    fn record_abandoned(&self, op_id: Uuid) {
-        let _ = durable(|| self.state.abandon(op_id));
+    async fn record_abandoned(&self, op_id: Uuid) {
+        let _ = self.state.abandon_async(op_id).await;
     }
 
     fn warn(&self, msg: String) {
@@ -361,13 +349,15 @@ impl<'a> Executor<'a> {
             .and_then(|n| n.to_str())
             .unwrap_or("image.jpg")
             .to_string();
-        let op = self.record_intent(
-            &addr,
-            OpKind::UploadImage,
-            None,
-            img.sha256.clone(),
-            json!({ "file": img.path }),
-        )?;
+        let op = self
+            .record_intent(
+                &addr,
+                OpKind::UploadImage,
+                None,
+                img.sha256.clone(),
+                json!({ "file": img.path }),
+            )
+            .await?;
         match self.client.upload_image(bytes, &file_name).await {
             Ok(url) => {
                 let change = Change::PutImage {
@@ -378,13 +368,13 @@ impl<'a> Executor<'a> {
                         uploaded_at: now(),
                     },
                 };
-                self.record_outcome(&addr, op, vec![change])?;
+                self.record_outcome(&addr, op, vec![change]).await?;
                 self.count(|r| r.images_uploaded += 1);
                 Ok(())
             }
             Err(e) => {
                 // An upload whose outcome is unknown costs nothing to repeat: forget it.
-                self.record_abandoned(op);
+                self.record_abandoned(op).await;
                 Err(failure(&addr, "upload_image", &e))
             }
         }
@@ -481,18 +471,20 @@ impl<'a> Executor<'a> {
         let canonical = self.resolved_canonical(rc)?;
         let body = create_body(&canonical)
             .ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
-        let op = self.record_intent(
-            &rc.address,
-            OpKind::Create,
-            None,
-            canonical.hash(),
-            json!({ "content": canonical }),
-        )?;
+        let op = self
+            .record_intent(
+                &rc.address,
+                OpKind::Create,
+                None,
+                canonical.hash(),
+                json!({ "content": canonical }),
+            )
+            .await?;
         let card_id = match self.client.create_card(&body).await {
             Ok(id) => id,
             Err(e) => {
                 if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op);
+                    self.record_abandoned(op).await;
                 }
                 return Err(failure(&rc.address, "create", &e));
             }
@@ -512,7 +504,7 @@ impl<'a> Executor<'a> {
                 resource: old,
             });
         }
-        self.record_outcome(&rc.address, op, changes)?;
+        self.record_outcome(&rc.address, op, changes).await?;
         self.verify(rc, &card_id, &canonical, None).await;
         Ok(card_id)
     }
@@ -540,20 +532,22 @@ impl<'a> Executor<'a> {
     }
 
     async fn delete_card(&self, address: &str, card_id: &str) -> CardResult {
-        let op = self.record_intent(
-            address,
-            OpKind::Delete,
-            Some(card_id),
-            card_id.to_string(),
-            Value::Null,
-        )?;
+        let op = self
+            .record_intent(
+                address,
+                OpKind::Delete,
+                Some(card_id),
+                card_id.to_string(),
+                Value::Null,
+            )
+            .await?;
         match self.client.delete_card(card_id).await {
             Ok(()) => {}
             // Already gone (deleted outside cardform, or a retried delete): the goal holds.
             Err(e) if e.errcode() == Some(40073) => {}
             Err(e) => {
                 if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op);
+                    self.record_abandoned(op).await;
                 }
                 return Err(failure(address, "delete", &e));
             }
@@ -565,6 +559,7 @@ impl<'a> Executor<'a> {
                 address: address.to_string(),
             }],
         )
+        .await
     }
 
     async fn update(&self, rc: &ResourceChange) -> CardResult {
@@ -590,13 +585,15 @@ impl<'a> Executor<'a> {
             .read(|s| s.resources.get(&rc.address).and_then(|r| r.status.clone()));
         if !updating.is_empty() {
             let body = update_body(&canonical, &updating);
-            let op = self.record_intent(
-                &rc.address,
-                OpKind::Update,
-                Some(&card_id),
-                Canonical::flatten(&body).hash(),
-                json!({ "body": body }),
-            )?;
+            let op = self
+                .record_intent(
+                    &rc.address,
+                    OpKind::Update,
+                    Some(&card_id),
+                    Canonical::flatten(&body).hash(),
+                    json!({ "body": body }),
+                )
+                .await?;
             match self.client.update_card(&card_id, type_key, &body).await {
                 Ok(send_check) => {
                     let predicted = rc.action == Action::UpdateReview;
@@ -622,12 +619,12 @@ impl<'a> Executor<'a> {
                             status.clone(),
                         ),
                     }];
-                    self.record_outcome(&rc.address, op, changes)?;
+                    self.record_outcome(&rc.address, op, changes).await?;
                     self.count(|r| r.updated += 1);
                 }
                 Err(e) => {
                     if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                        self.record_abandoned(op);
+                        self.record_abandoned(op).await;
                     }
                     return Err(failure(&rc.address, "update", &e));
                 }
@@ -644,13 +641,15 @@ impl<'a> Executor<'a> {
                     ),
                 ));
             }
-            let op = self.record_intent(
-                &rc.address,
-                OpKind::ModifyStock,
-                Some(&card_id),
-                format!("total={}", stock.to),
-                json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
-            )?;
+            let op = self
+                .record_intent(
+                    &rc.address,
+                    OpKind::ModifyStock,
+                    Some(&card_id),
+                    format!("total={}", stock.to),
+                    json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+                )
+                .await?;
             match self.client.modify_stock(&card_id, stock.delta).await {
                 Ok(()) => {
                     let changes = vec![Change::PutResource {
@@ -662,12 +661,12 @@ impl<'a> Executor<'a> {
                             status.clone(),
                         ),
                     }];
-                    self.record_outcome(&rc.address, op, changes)?;
+                    self.record_outcome(&rc.address, op, changes).await?;
                     self.count(|r| r.stock_changed += 1);
                 }
                 Err(e) => {
                     if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                        self.record_abandoned(op);
+                        self.record_abandoned(op).await;
                     }
                     return Err(failure(&rc.address, "modifystock", &e));
                 }
