@@ -161,6 +161,27 @@ pub enum StateCommand {
     Rm(StateAddrArgs),
     /// Rename a resource's address.
     Mv(StateMvArgs),
+    /// Settle an interrupted create: adopt the card it made, or forget it.
+    Resolve(StateResolveArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("resolution").required(true).args(["adopt", "forget"])))]
+pub struct StateResolveArgs {
+    /// The address whose interrupted operation to settle.
+    pub address: String,
+    /// The card the interrupted create made (it becomes the address's card).
+    #[arg(long, value_name = "CARD_ID")]
+    pub adopt: Option<String>,
+    /// The interrupted operation did not happen (or its card is not wanted): drop it.
+    #[arg(long)]
+    pub forget: bool,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// How long to wait for the state lock, e.g. 30s (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]

@@ -5,12 +5,42 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = cardform::cli::Cli::parse();
+    init_logging(cli.debug);
     match cardform::commands::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(report) => {
             eprintln!("{report:?}");
             ExitCode::from(cardform::exit::ERROR_EXIT)
         }
+    }
+}
+
+/// `--debug` (or RUST_LOG) turns on debug logs on stderr: raw WeChat answers cardform
+/// could not read, retries, token refreshes. Tokens and secrets are redacted at the
+/// type level before anything is logged.
+fn init_logging(debug: bool) {
+    let filter = if debug {
+        tracing_subscriber::EnvFilter::new("cardform=debug")
+    } else {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"))
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
+}
+
+/// A closed stdout (`cardform rules | head`) ends the process like any Unix tool
+/// instead of a "failed printing to stdout" panic.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default at start-up, before any
+    // thread exists, is what every C program's runtime does.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

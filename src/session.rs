@@ -110,6 +110,25 @@ impl Session {
         })
     }
 
+    /// A session from parts opened by the caller (an embedding program, or tests that
+    /// bring their own state backend and client).
+    pub fn from_parts(
+        root: &Path,
+        config: ProjectConfig,
+        state: StateSession,
+        client: WeChatClient,
+    ) -> Session {
+        let parallelism = config.limits.parallelism.max(1);
+        Session {
+            root: root.to_path_buf(),
+            config,
+            state,
+            client,
+            parallelism,
+            sandbox: None,
+        }
+    }
+
     /// Releases the lock and stops the sandbox (flushing its data).
     pub async fn close(mut self) {
         if let Some(emu) = self.sandbox.take() {
@@ -134,9 +153,13 @@ impl Session {
             .map(|(a, r)| (a.clone(), r.card_id.clone()))
             .collect();
         let client = &self.client;
+        let bar = crate::commands::progress_bar(wanted.len() as u64, "refreshing");
+        let bar = &bar;
         let results: Vec<Result<(String, Observed), SessionError>> =
             futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
-                match client.get_card(&card_id).await {
+                let got = client.get_card(&card_id).await;
+                bar.inc(1);
+                match got {
                     Ok(v) => {
                         let observed = normalise(&card_id, &v).inspect_err(
                             |e| tracing::debug!(raw = %e.raw, "unreadable card/get answer"),

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use cardform::config::DenyClass;
 use cardform::live::{LiveCard, Observed, ReviewStatus};
 use cardform::model::wire::{Resolve, Resolved, desired_canonical};
 use cardform::model::{Canonical, Card, CardType, ImageKind, ImageRef};
+use cardform::plan::policy::{GateSource, check};
 use cardform::plan::{
-    DesiredInput, Plan, PlanInputs, StateInput, TextOptions, build_plan, render_json,
-    render_markdown_within, render_text,
+    Action, DesiredInput, MARKER, MarkdownOptions, Plan, PlanInputs, StateInput, TextOptions,
+    build_plan, render_json, render_markdown_with, render_markdown_within, render_text,
 };
 use serde_json::{Value, json};
 
@@ -227,19 +229,190 @@ fn markdown_has_summary_warnings_and_details() {
     );
 }
 
+/// One plan per card of [`all_actions`], so each action has its own snapshot.
+fn single(address: &str) -> Plan {
+    let rc = all_actions()
+        .resource_changes
+        .into_iter()
+        .find(|r| r.address == address)
+        .expect("card in all_actions");
+    Plan::new(vec![rc], false)
+}
+
+#[test]
+fn markdown_snapshot_per_action() {
+    for address in [
+        "a_create",
+        "c_in_place",
+        "d_review",
+        "e_replace",
+        "f_widen",
+        "g_narrow",
+        "h_stock",
+        "i_delete",
+        "j_drift",
+        "k_deleted_outside",
+    ] {
+        insta::assert_snapshot!(
+            format!("markdown_{address}"),
+            render_markdown_within(&single(address), 65_536)
+        );
+    }
+    let no_change = single("b_no_op");
+    assert_eq!(no_change.resource_changes[0].action, Action::NoOp);
+    insta::assert_snapshot!(
+        "markdown_no_changes",
+        render_markdown_within(&no_change, 65_536)
+    );
+}
+
+#[test]
+fn markdown_warns_of_coin_purchases() {
+    let mut plan = single("h_stock");
+    if let Some(s) = plan.resource_changes[0].stock.as_mut() {
+        s.coin_purchase = true;
+    }
+    let md = render_markdown_within(&plan, 65_536);
+    insta::assert_snapshot!("markdown_coin_purchase", md);
+    assert!(md.contains("券点 purchase"), "{md}");
+}
+
+#[test]
+fn markdown_of_a_refresh_only_plan_shows_only_drift() {
+    let mut plan = all_actions();
+    plan.refresh_only = true;
+    for rc in &mut plan.resource_changes {
+        rc.action = Action::NoOp;
+        rc.changes.clear();
+        rc.stock = None;
+    }
+    plan.resource_changes
+        .retain(|r| r.address != "a_create" && r.address != "k_deleted_outside");
+    let plan = Plan::new(plan.resource_changes, true);
+    insta::assert_snapshot!(
+        "markdown_refresh_only",
+        render_markdown_within(&plan, 65_536)
+    );
+}
+
+#[test]
+fn markdown_names_policy_denials_first() {
+    let plan = all_actions();
+    let denied = check(
+        &plan,
+        &[
+            (DenyClass::Replace, GateSource::Flag),
+            (DenyClass::Delete, GateSource::Config),
+        ],
+    );
+    let md = render_markdown_with(
+        &plan,
+        &MarkdownOptions {
+            denied: &denied,
+            ..MarkdownOptions::default()
+        },
+    );
+    let caution = md.find("[!CAUTION]").expect("policy section");
+    let warning = md.find("[!WARNING]").expect("risk section");
+    assert!(caution < warning, "{md}");
+    let head: String = md.lines().take(20).collect::<Vec<_>>().join("\n");
+    insta::assert_snapshot!("markdown_policy_denied_head", head);
+}
+
+/// Checks the structural promises of a truncated comment.
+#[track_caller]
+fn assert_well_formed(md: &str, limit: usize) {
+    assert!(
+        md.chars().count() <= limit,
+        "{} chars > {limit}",
+        md.chars().count()
+    );
+    assert!(md.starts_with(MARKER));
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count(),
+        "unclosed details"
+    );
+    let fences = md.lines().filter(|l| l.starts_with("```")).count();
+    assert_eq!(fences % 2, 0, "unclosed code fence");
+}
+
 #[test]
 fn markdown_truncates_per_card_never_mid_line() {
     let plan = all_actions();
-    let md = render_markdown_within(&plan, 3_000);
-    assert!(md.chars().count() <= 3_000, "{} chars", md.chars().count());
-    assert!(md.contains("not shown") || md.contains("truncated"), "{md}");
     let full = render_markdown_within(&plan, 65_536);
-    for line in md.lines() {
-        assert!(
-            line.starts_with('…') || line.starts_with('_') || full.lines().any(|l| l == line),
-            "cut mid-line: {line}"
-        );
+    for limit in [1_000, 2_000, 3_000, 4_000, 5_000] {
+        let md = render_markdown_within(&plan, limit);
+        assert_well_formed(&md, limit);
+        assert!(md.contains("not shown"), "limit {limit}: {md}");
+        for line in md.lines() {
+            assert!(
+                line.starts_with("# …") || line.starts_with('_') || full.lines().any(|l| l == line),
+                "limit {limit}: cut mid-line: {line}"
+            );
+        }
     }
+    insta::assert_snapshot!(
+        "markdown_truncated_3000",
+        render_markdown_within(&plan, 3_000)
+    );
+}
+
+#[test]
+fn one_huge_card_diff_is_cut_at_a_line_with_a_note() {
+    let long: String = (0..400)
+        .map(|i| format!("第{i}条：每次消费限用一张。\n"))
+        .collect();
+    let mut plan = single("d_review");
+    let rc = &mut plan.resource_changes[0];
+    for f in &mut rc.changes {
+        if f.path == "base_info.description" {
+            f.after = Some(Value::String(long.clone()));
+        }
+    }
+    let md = render_markdown_within(&plan, 2_500);
+    assert_well_formed(&md, 2_500);
+    assert!(md.contains("more line(s) not shown"), "{md}");
+    insta::assert_snapshot!("markdown_one_card_cut", md);
+}
+
+#[test]
+fn thousands_of_risky_cards_stay_under_githubs_limit() {
+    let base = all_actions();
+    let review = base
+        .resource_changes
+        .iter()
+        .find(|r| r.address == "d_review")
+        .cloned()
+        .expect("d_review");
+    let delete = base
+        .resource_changes
+        .iter()
+        .find(|r| r.address == "i_delete")
+        .cloned()
+        .expect("i_delete");
+    let mut many = Vec::new();
+    for i in 0..3_000 {
+        let mut r = review.clone();
+        r.address = format!("review_{i:04}");
+        many.push(r);
+        let mut d = delete.clone();
+        d.address = format!("delete_{i:04}");
+        many.push(d);
+    }
+    let plan = Plan::new(many, false);
+    let md = render_markdown_within(&plan, 65_536);
+    assert_well_formed(&md, 65_536);
+    // The riskiest cards come first; the rest are counted, not silently dropped.
+    let first = md.find("<details>").expect("a block");
+    assert!(
+        md[first..].starts_with("<details><summary>🗑️"),
+        "{}",
+        &md[first..first + 80]
+    );
+    assert!(md.contains("more card(s) not shown"));
+    assert!(md.contains("**Deleted: its QR codes"));
+    assert!(md.contains(" more"));
 }
 
 #[test]

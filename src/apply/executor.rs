@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -25,6 +27,28 @@ pub struct ApplyOptions {
     pub parallelism: usize,
     /// Friends-coupon stock is bought with 券点 (paid, irreversible): only with consent.
     pub allow_coin_purchase: bool,
+    /// Once raised (first Ctrl-C, or a quota error), no new operation starts; those in
+    /// flight finish and their outcomes are recorded.
+    pub stop: StopSignal,
+}
+
+/// A shared "stop starting new operations" flag.
+#[derive(Debug, Clone, Default)]
+pub struct StopSignal(Arc<AtomicBool>);
+
+impl StopSignal {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks the apply to stop starting new operations.
+    pub fn raise(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_raised(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// One card that did not converge.
@@ -37,6 +61,9 @@ pub struct CardFailure {
     pub errcode: Option<i64>,
     /// True when the call may or may not have taken effect (resolved on the next run).
     pub outcome_unknown: bool,
+    /// True when the error stops the whole run (daily quota exhausted).
+    #[serde(skip)]
+    pub stops_run: bool,
 }
 
 /// What apply did.
@@ -49,6 +76,10 @@ pub struct ApplyReport {
     pub deleted: usize,
     pub stock_changed: usize,
     pub images_uploaded: usize,
+    /// Changes not started because the apply was stopped (interrupt or quota).
+    pub not_started: usize,
+    /// Why the apply stopped early, when it did.
+    pub stopped: Option<String>,
     pub failures: Vec<CardFailure>,
     /// Things that worked but deserve a look (send_check mismatch, unverified fields).
     pub warnings: Vec<String>,
@@ -125,6 +156,7 @@ fn failure(address: &str, operation: &str, err: &ApiError) -> CardFailure {
         message: err.to_string(),
         errcode: err.errcode(),
         outcome_unknown: matches!(err, ApiError::OutcomeUnknown { .. }),
+        stops_run: err.stops_run(),
     }
 }
 
@@ -135,6 +167,7 @@ fn local_failure(address: &str, operation: &str, message: impl Into<String>) -> 
         message: message.into(),
         errcode: None,
         outcome_unknown: false,
+        stops_run: false,
     }
 }
 
@@ -190,7 +223,12 @@ pub async fn apply_plan(
         }
     }
     exec.progress.finish_and_clear();
-    exec.report.into_inner().unwrap_or_else(|p| p.into_inner())
+    let stopped = exec.opts.stop.is_raised();
+    let mut report = exec.report.into_inner().unwrap_or_else(|p| p.into_inner());
+    if stopped && report.stopped.is_none() {
+        report.stopped = Some("interrupted".into());
+    }
+    report
 }
 
 /// Orders changes so a card is created (or replaced) before the cards that refer to it,
@@ -329,6 +367,9 @@ impl<'a> Executor<'a> {
     }
 
     async fn upload_one(&self, img: LocalImage) -> Result<(), CardFailure> {
+        if self.opts.stop.is_raised() {
+            return Ok(());
+        }
         let addr = format!("image {}", img.path);
         let bytes = std::fs::read(self.root.join(&img.path)).map_err(|e| {
             local_failure(
@@ -441,6 +482,30 @@ impl<'a> Executor<'a> {
     }
 
     async fn apply_one(&self, rc: &ResourceChange) -> CardResult {
+        if self.opts.stop.is_raised() {
+            self.count(|r| r.not_started += 1);
+            self.progress.inc(1);
+            return Ok(());
+        }
+        // An operation of an earlier run whose outcome is still unknown (an ambiguous
+        // create) owns this address until `cardform state resolve` settles it: acting
+        // now could make a second card.
+        if let Some(p) = self.state.read(|s| {
+            s.pending
+                .iter()
+                .find(|p| p.address == rc.address)
+                .map(|p| p.op.as_str())
+        }) {
+            self.progress.inc(1);
+            return Err(local_failure(
+                &rc.address,
+                rc.action.as_str(),
+                format!(
+                    "an earlier {p} of this card has an unknown outcome; resolve it first (`cardform state resolve {} --adopt CARD_ID` or `--forget`)",
+                    rc.address
+                ),
+            ));
+        }
         let result = match rc.action {
             Action::Create => self
                 .create(rc, None)
@@ -458,6 +523,14 @@ impl<'a> Executor<'a> {
             Action::NoOp => Ok(()),
         };
         self.progress.inc(1);
+        if let Err(f) = &result
+            && f.stops_run
+        {
+            self.opts.stop.raise();
+            if let Ok(mut r) = self.report.lock() {
+                r.stopped.get_or_insert_with(|| f.message.clone());
+            }
+        }
         result
     }
 
@@ -641,39 +714,97 @@ impl<'a> Executor<'a> {
                     ),
                 ));
             }
-            let op = self
-                .record_intent(
-                    &rc.address,
-                    OpKind::ModifyStock,
-                    Some(&card_id),
-                    format!("total={}", stock.to),
-                    json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
-                )
-                .await?;
-            match self.client.modify_stock(&card_id, stock.delta).await {
-                Ok(()) => {
-                    let changes = vec![Change::PutResource {
-                        address: rc.address.clone(),
-                        resource: self.resource_state(
-                            rc,
-                            &card_id,
-                            &self.merge_applied(rc, &canonical, true),
-                            status.clone(),
-                        ),
-                    }];
-                    self.record_outcome(&rc.address, op, changes).await?;
-                    self.count(|r| r.stock_changed += 1);
-                }
-                Err(e) => {
-                    if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                        self.record_abandoned(op).await;
-                    }
-                    return Err(failure(&rc.address, "modifystock", &e));
-                }
-            }
+            let op = if stock.coin_purchase {
+                self.buy_stock(rc, &card_id, stock.delta).await?
+            } else {
+                self.change_stock(rc, &card_id, stock).await?
+            };
+            let changes = vec![Change::PutResource {
+                address: rc.address.clone(),
+                resource: self.resource_state(
+                    rc,
+                    &card_id,
+                    &self.merge_applied(rc, &canonical, true),
+                    status.clone(),
+                ),
+            }];
+            self.record_outcome(&rc.address, op, changes).await?;
+            self.count(|r| r.stock_changed += 1);
         }
         self.verify(rc, &card_id, &canonical, Some(&updating)).await;
         Ok(())
+    }
+
+    /// `modifystock` with the planned delta; returns the intent to close.
+    async fn change_stock(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        stock: &crate::plan::StockChange,
+    ) -> Result<Uuid, CardFailure> {
+        let op = self
+            .record_intent(
+                &rc.address,
+                OpKind::ModifyStock,
+                Some(card_id),
+                format!("total={}", stock.to),
+                json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+            )
+            .await?;
+        match self.client.modify_stock(card_id, stock.delta).await {
+            Ok(()) => Ok(op),
+            Err(e) => {
+                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                    self.record_abandoned(op).await;
+                }
+                Err(failure(&rc.address, "modifystock", &e))
+            }
+        }
+    }
+
+    /// Friends-coupon stock: a 券点 quote, then the (paid, irreversible) confirm.
+    /// Stock is declared as a total, so an unknown outcome is resolved by re-reading
+    /// `total_quantity`, never by buying twice.
+    async fn buy_stock(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        delta: i64,
+    ) -> Result<Uuid, CardFailure> {
+        let quantity = u64::try_from(delta).unwrap_or(0);
+        let quote = self
+            .client
+            .get_pay_price(card_id, quantity)
+            .await
+            .map_err(|e| failure(&rc.address, "getpayprice", &e))?;
+        let op = self
+            .record_intent(
+                &rc.address,
+                OpKind::CoinConfirm,
+                Some(card_id),
+                quote.order_id.clone(),
+                json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
+            )
+            .await?;
+        match self
+            .client
+            .confirm_pay(card_id, &quote.order_id, quantity)
+            .await
+        {
+            Ok(()) => {
+                self.warn(format!(
+                    "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; order {})",
+                    rc.address, quote.price, quote.free_coin, quote.pay_coin, quote.order_id
+                ));
+                Ok(op)
+            }
+            Err(e) => {
+                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
+                    self.record_abandoned(op).await;
+                }
+                Err(failure(&rc.address, "券点 confirm", &e))
+            }
+        }
     }
 
     /// The applied content after a partial step: the old applied content with the

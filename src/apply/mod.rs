@@ -5,7 +5,9 @@
 mod body;
 mod executor;
 pub mod images;
+mod interrupt;
 pub mod recover;
 
 pub use body::{update_body, update_unit};
-pub use executor::{ApplyOptions, ApplyReport, CardFailure, apply_plan};
+pub use executor::{ApplyOptions, ApplyReport, CardFailure, StopSignal, apply_plan};
+pub use interrupt::watch_interrupts;

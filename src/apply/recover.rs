@@ -125,12 +125,7 @@ pub async fn decide(
     let mut out = Vec::new();
     for op in &state.pending {
         let decision = if op.op == OpKind::Create {
-            let content: Canonical = op
-                .detail
-                .get("content")
-                .cloned()
-                .and_then(|v| serde_json::from_value(v).ok())
-                .unwrap_or_default();
+            let content = intended_content(op);
             let friends = content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
             let ctx = DiffContext {
                 friends,
@@ -150,27 +145,7 @@ pub async fn decide(
             match matches.as_slice() {
                 [one] => {
                     adopted.insert(one.card_id.clone());
-                    let mut changes = Vec::new();
-                    if let Some(old) = state.resources.get(&op.address)
-                        && old.card_id != one.card_id
-                    {
-                        changes.push(Change::PutResource {
-                            address: deposed_address(&op.address, &old.card_id),
-                            resource: old.clone(),
-                        });
-                    }
-                    changes.push(Change::PutResource {
-                        address: op.address.clone(),
-                        resource: ResourceState {
-                            card_id: one.card_id.clone(),
-                            card_type: one.card_type.as_str().to_string(),
-                            applied: serde_json::to_value(&content).unwrap_or(Value::Null),
-                            applied_hash: content.hash(),
-                            live_fingerprint: Some(one.content.hash()),
-                            status: Some(one.status.as_wire()),
-                            updated_at: chrono::Utc::now().timestamp(),
-                        },
-                    });
+                    let changes = adoption(state, op, one);
                     Decision {
                         op_id: op.id,
                         resolution: Resolution::Adopted {
@@ -211,6 +186,44 @@ pub async fn decide(
     Ok(out)
 }
 
+/// The content an interrupted create asked for (empty when the intent has none).
+pub fn intended_content(op: &PendingOperation) -> Canonical {
+    op.detail
+        .get("content")
+        .cloned()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+/// What adopting `live` as the result of the interrupted create `op` records: the card
+/// under the op's address with the intended content as last applied; a card already
+/// at that address (the old card of a replacement) is kept as deposed, to be deleted.
+pub fn adoption(state: &StateFile, op: &PendingOperation, live: &LiveCard) -> Vec<Change> {
+    let content = intended_content(op);
+    let mut changes = Vec::new();
+    if let Some(old) = state.resources.get(&op.address)
+        && old.card_id != live.card_id
+    {
+        changes.push(Change::PutResource {
+            address: deposed_address(&op.address, &old.card_id),
+            resource: old.clone(),
+        });
+    }
+    changes.push(Change::PutResource {
+        address: op.address.clone(),
+        resource: ResourceState {
+            card_id: live.card_id.clone(),
+            card_type: live.card_type.as_str().to_string(),
+            applied: serde_json::to_value(&content).unwrap_or(Value::Null),
+            applied_hash: content.hash(),
+            live_fingerprint: Some(live.content.hash()),
+            status: Some(live.status.as_wire()),
+            updated_at: chrono::Utc::now().timestamp(),
+        },
+    });
+    changes
+}
+
 /// Applies decisions to an in-memory copy (what plan shows).
 pub fn apply_in_memory(state: &mut StateFile, decisions: &[Decision]) {
     for d in decisions {
@@ -236,4 +249,73 @@ pub fn record(session: &StateSession, decisions: &[Decision]) -> Result<(), Reco
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::ReviewStatus;
+    use crate::model::CardType;
+
+    fn live(id: &str) -> LiveCard {
+        let mut content = Canonical::default();
+        content.insert("base_info.title", Value::from("t"));
+        LiveCard {
+            card_id: id.into(),
+            card_type: CardType::GeneralCoupon,
+            content,
+            status: ReviewStatus::NotVerify,
+            remaining: None,
+            update_time: None,
+            create_time: None,
+            raw: Value::Null,
+        }
+    }
+
+    fn create_op(address: &str) -> PendingOperation {
+        let mut content = Canonical::default();
+        content.insert("base_info.title", Value::from("t"));
+        PendingOperation {
+            id: uuid::Uuid::new_v4(),
+            address: address.into(),
+            op: OpKind::Create,
+            card_id: None,
+            request_fingerprint: content.hash(),
+            started_at: 0,
+            detail: serde_json::json!({ "content": content }),
+        }
+    }
+
+    #[test]
+    fn adopting_the_replacement_keeps_the_old_card_as_deposed() {
+        let mut state = StateFile::new();
+        let old = ResourceState {
+            card_id: "pOLD".into(),
+            card_type: "GENERAL_COUPON".into(),
+            applied: Value::Null,
+            applied_hash: String::new(),
+            live_fingerprint: None,
+            status: None,
+            updated_at: 0,
+        };
+        state.resources.insert("a".into(), old.clone());
+        let op = create_op("a");
+        let changes = adoption(&state, &op, &live("pNEW"));
+        for c in &changes {
+            state.apply_change(c);
+        }
+        assert_eq!(state.resources["a"].card_id, "pNEW");
+        assert_eq!(state.resources["a#deposed-pOLD"], old);
+        assert_eq!(
+            state.resources["a"].applied_hash,
+            intended_content(&op).hash()
+        );
+    }
+
+    #[test]
+    fn adopting_a_first_create_records_only_the_card() {
+        let state = StateFile::new();
+        let changes = adoption(&state, &create_op("a"), &live("pNEW"));
+        assert_eq!(changes.len(), 1);
+    }
 }

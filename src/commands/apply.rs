@@ -4,7 +4,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use crate::apply::{ApplyOptions, ApplyReport, apply_plan};
+use crate::apply::recover::Resolution;
+use crate::apply::{ApplyOptions, ApplyReport, StopSignal, apply_plan, watch_interrupts};
 use crate::cli::{ApplyArgs, Format};
 use crate::config::Project;
 use crate::exit::Outcome;
@@ -51,6 +52,22 @@ async fn plan_confirm_apply(
     for r in &planned.resolutions {
         eprintln!("note: {r}");
     }
+    // An interrupted create that matches several live cards: nothing may be planned
+    // for that address until the user says which card it is.
+    let ambiguous: Vec<String> = planned
+        .resolutions
+        .iter()
+        .filter(|r| matches!(r, Resolution::Ambiguous { .. }))
+        .map(ToString::to_string)
+        .collect();
+    if !ambiguous.is_empty() {
+        session.state.commit().map_err(report)?;
+        return Err(miette::miette!(
+            help = "run `cardform state resolve ADDRESS --adopt CARD_ID` (then delete the other cards) or `--forget`, and apply again",
+            "cannot apply: {}",
+            ambiguous.join("; ")
+        ));
+    }
     let plan = &planned.plan;
     if args.format == Format::Text {
         print!(
@@ -63,13 +80,9 @@ async fn plan_confirm_apply(
             )
         );
     }
-    let mut deny = project.config.policy.deny.clone();
-    deny.sort_by_key(|d| *d as u8);
-    let violated = crate::plan::policy::violations(plan, &deny);
+    let violated = crate::plan::policy::violations(plan, &project.config.policy.deny);
     if !violated.is_empty() {
-        for v in &violated {
-            eprintln!("policy: {v}");
-        }
+        eprint!("{}", crate::plan::policy::report(&violated));
         return Ok(Outcome::PolicyDenied);
     }
     if !plan.has_changes() {
@@ -107,10 +120,13 @@ async fn execute(
     allow_coin_purchase: bool,
 ) -> miette::Result<Outcome> {
     let bar = progress(0, "applying");
+    let stop = StopSignal::new();
     let opts = ApplyOptions {
         parallelism: session.parallelism,
         allow_coin_purchase,
+        stop: stop.clone(),
     };
+    let watcher = tokio::spawn(watch_interrupts(stop));
     let report_ = apply_plan(
         plan,
         &session.client,
@@ -121,10 +137,11 @@ async fn execute(
         bar,
     )
     .await;
+    watcher.abort();
     let committed = session.state.commit();
     print_report(args.format, plan, &report_)?;
     committed.map_err(report)?;
-    if report_.failures.is_empty() {
+    if report_.failures.is_empty() && report_.stopped.is_none() {
         Ok(Outcome::Success)
     } else {
         Ok(Outcome::Failed)
@@ -142,6 +159,12 @@ fn print_report(format: Format, plan: &Plan, r: &ApplyReport) -> miette::Result<
         _ => {
             for w in &r.warnings {
                 eprintln!("warning: {w}");
+            }
+            if let Some(why) = &r.stopped {
+                eprintln!(
+                    "Apply stopped early ({why}): {} change(s) were not started; everything started was finished and recorded. Run apply again to continue.",
+                    r.not_started
+                );
             }
             if r.failures.is_empty() {
                 println!("{}", r.summary());
@@ -296,6 +319,13 @@ async fn apply_saved_in(
             "the saved plan is stale: {} changed on WeChat since the plan was made",
             changed.join(", ")
         ));
+    }
+    // `[policy] deny` binds saved plans too: `plan --out` saves a denied plan so it can
+    // be reviewed, but only a change to cardform.toml (itself reviewed) lifts the gate.
+    let violated = crate::plan::policy::violations(&saved.plan, &session.config.policy.deny);
+    if !violated.is_empty() {
+        eprint!("{}", crate::plan::policy::report(&violated));
+        return Ok(Outcome::PolicyDenied);
     }
     if !saved.plan.has_changes() {
         println!("No changes. The saved plan has nothing to do.");

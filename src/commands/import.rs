@@ -70,6 +70,15 @@ async fn import(args: &ImportArgs, session: &Session) -> miette::Result<Outcome>
     };
     session.state.edit(|s| s.apply_change(&change));
     session.state.commit().map_err(report)?;
+    let declared = crate::config::load_project(&args.dir)
+        .ok()
+        .map(|p| p.cards.contains_key(&args.address));
+    if declared == Some(false) {
+        eprintln!(
+            "warning: no card `{}` in the files: the next plan would DELETE card {}. Add [cards.{}] to a file under cards/ first.",
+            args.address, args.card_id, args.address
+        );
+    }
     println!(
         "Imported {} ({}, {}) as {}. Run `cardform plan` to see what differs from the files.",
         args.card_id,

@@ -2,9 +2,9 @@
 
 use crate::cli::{Format, PlanArgs};
 use crate::exit::Outcome;
-use crate::plan::policy::violations;
+use crate::plan::policy::{check, gates_in_force};
 use crate::plan::saved::SavedPlan;
-use crate::plan::{TextOptions, render_json, render_text};
+use crate::plan::{MarkdownOptions, TextOptions, render_json, render_markdown_with, render_text};
 use crate::session::{PlanOptions, Session, make_plan, runtime};
 
 use super::output::{print_json, stdout_color};
@@ -30,9 +30,22 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             eprintln!("note: {r} (recorded by the next apply)");
         }
         let plan = &planned.plan;
+        // Gates are checked before rendering so the markdown comment can say the plan
+        // is denied; the plan is still shown (and saved) so reviewers see why.
+        let gates = gates_in_force(&args.deny, &project.config.policy.deny);
+        let violated = check(plan, &gates);
         match args.format {
             Format::Json => print_json(&render_json(plan))?,
-            Format::Markdown => print!("{}", crate::plan::render_markdown(plan)),
+            Format::Markdown => print!(
+                "{}",
+                render_markdown_with(
+                    plan,
+                    &MarkdownOptions {
+                        denied: &violated,
+                        ..MarkdownOptions::default()
+                    }
+                )
+            ),
             Format::Text => print!(
                 "{}",
                 render_text(
@@ -63,17 +76,8 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 );
             }
         }
-        let mut deny = args.deny.clone();
-        deny.extend(project.config.policy.deny.iter().copied());
-        let violated = violations(plan, &deny);
         if !violated.is_empty() {
-            for v in &violated {
-                eprintln!("policy: {v}");
-            }
-            eprintln!(
-                "error: {} change(s) denied by policy; exit 3",
-                violated.len()
-            );
+            eprint!("{}", crate::plan::policy::report(&violated));
             return Ok(Outcome::PolicyDenied);
         }
         if args.detailed_exitcode && plan.has_changes() {

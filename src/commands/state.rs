@@ -15,6 +15,7 @@ pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
         StateCommand::Show(a) => show(a),
         StateCommand::Rm(a) => rm(a),
         StateCommand::Mv(a) => mv(a),
+        StateCommand::Resolve(a) => super::resolve::run(a),
     }
 }
 

@@ -770,16 +770,24 @@ fn locate_findings(
     sources: &[(PathBuf, String)],
     diags: &mut Vec<Diagnostic>,
 ) {
-    // Parse each file at most once, and only when it has findings.
-    let mut locators: BTreeMap<usize, Locator<'_>> = BTreeMap::new();
-    for f in findings {
-        let (Some(card), Some(&idx)) = (cards.get(&f.address), file_of.get(&f.address)) else {
+    // Parse each file at most once, only when it has findings, and one at a time so
+    // thousands of findings do not keep thousands of parse trees alive.
+    let mut by_file: Vec<(usize, &Finding)> = findings
+        .iter()
+        .filter_map(|f| file_of.get(&f.address).map(|&idx| (idx, f)))
+        .collect();
+    by_file.sort_by_key(|(idx, _)| *idx);
+    let mut current: Option<(usize, Locator<'_>)> = None;
+    for (idx, f) in by_file {
+        let (Some(card), Some((rel, text))) = (cards.get(&f.address), sources.get(idx)) else {
             continue;
         };
-        let Some((rel, text)) = sources.get(idx) else {
+        if current.as_ref().is_none_or(|(i, _)| *i != idx) {
+            current = Some((idx, Locator::new(text)));
+        }
+        let Some((_, locator)) = &current else {
             continue;
         };
-        let locator = locators.entry(idx).or_insert_with(|| Locator::new(text));
         let mut path = vec![Seg::Key("cards".into()), Seg::Key(f.address.clone())];
         path.extend(source::parse_dotted(&f.field));
         let (line, col) = locator.locate(&path, Target::Value);

@@ -114,9 +114,13 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                     "give advance_secs or advance_ms (≥ 0): the clock only moves forward",
                 );
             };
-            let mut world = lock(&shared.world);
-            world.clock_offset_ms = world.clock_offset_ms.saturating_add(delta);
-            json_response(StatusCode::OK, &json!({ "now_ms": world.now_ms() }))
+            shared
+                .clock
+                .fetch_add(delta, std::sync::atomic::Ordering::Relaxed);
+            json_response(
+                StatusCode::OK,
+                &json!({ "now_ms": super::world::clock_now(&shared.clock) }),
+            )
         }
         (&Method::POST, "quotas") => match serde_json::from_value::<Vec<QuotaLimit>>(body) {
             Ok(limits) => {

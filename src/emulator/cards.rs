@@ -98,7 +98,8 @@ impl CardRecord {
     pub fn enter_review(&mut self, now_ms: i64, delay_ms: u64) {
         self.status = CardStatus::NotVerify;
         self.refuse_reason = None;
-        self.review_due_ms = (delay_ms > 0).then(|| now_ms + delay_ms as i64);
+        self.review_due_ms = (delay_ms > 0)
+            .then(|| now_ms.saturating_add(i64::try_from(delay_ms).unwrap_or(i64::MAX)));
     }
 }
 

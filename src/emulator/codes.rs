@@ -55,16 +55,21 @@ fn window(card: &CardRecord, claimed_at: i64) -> (i64, i64) {
         .and_then(|b| b.get("date_info"))
         .cloned()
         .unwrap_or(Value::Null);
-    let num = |k: &str| date.get(k).and_then(as_u64).map(|n| n as i64);
+    let num = |k: &str| {
+        date.get(k)
+            .and_then(as_u64)
+            .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+    };
     if date.get("type").and_then(Value::as_str) == Some(FIX_TIME_RANGE) {
         (
             num("begin_timestamp").unwrap_or(0),
             num("end_timestamp").unwrap_or(i64::MAX),
         )
     } else {
-        let day = 24 * 3600;
-        let begin = claimed_at + num("fixed_begin_term").unwrap_or(0) * day;
-        let end = begin + num("fixed_term").unwrap_or(0) * day;
+        let day: i64 = 24 * 3600;
+        let begin =
+            claimed_at.saturating_add(num("fixed_begin_term").unwrap_or(0).saturating_mul(day));
+        let end = begin.saturating_add(num("fixed_term").unwrap_or(0).saturating_mul(day));
         (begin, num("end_timestamp").map_or(end, |cap| end.min(cap)))
     }
 }
@@ -127,7 +132,7 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
     if fixed_range && now > end {
         return Err(ApiError::with(40079, "(the card has expired)"));
     }
-    if card.is_friends() && now < begin - FRIENDS_EARLY_CLAIM_SECONDS {
+    if card.is_friends() && now < begin.saturating_sub(FRIENDS_EARLY_CLAIM_SECONDS) {
         return Err(ApiError::with(
             40079,
             "(friends coupons can be claimed at most 5 days before they begin)",
@@ -144,9 +149,8 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
         consumed_at: None,
     };
     let answer = code.code.clone();
-    world.commit(Entry::Card(card))?;
-    world.commit(Entry::Code(code))?;
-    record(world, card_id, openid, Event::Receive)?;
+    let stat = record(world, card_id, openid, Event::Receive);
+    world.commit_all(vec![Entry::Card(card), Entry::Code(code), stat])?;
     Ok(answer)
 }
 
@@ -250,8 +254,8 @@ pub fn consume(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     code.status = CodeStatus::Consumed;
     code.consumed_at = Some(now);
     let (card_id, openid) = (code.card_id.clone(), code.openid.clone());
-    world.commit(Entry::Code(code))?;
-    record(world, &card_id, &openid, Event::Verify)?;
+    let stat = record(world, &card_id, &openid, Event::Verify);
+    world.commit_all(vec![Entry::Code(code), stat])?;
     Ok(ok(
         json!({ "card": { "card_id": card_id }, "openid": openid }),
     ))

@@ -150,7 +150,7 @@ pub fn coins_info(world: &mut World, _input: &Input) -> Result<Value, ApiError> 
     Ok(ok(json!({
         "free_coin": c.free_coin,
         "pay_coin": c.pay_coin,
-        "total_coin": c.free_coin + c.pay_coin,
+        "total_coin": c.free_coin.saturating_add(c.pay_coin),
     })))
 }
 
@@ -161,8 +161,8 @@ pub fn pay_price(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         .json
         .get("quantity")
         .and_then(as_u64)
-        .filter(|q| *q > 0)
-        .ok_or_else(|| ApiError::with(40122, "quantity must be at least 1"))?;
+        .filter(|q| (1..=super::fields::MAX_QUANTITY).contains(q))
+        .ok_or_else(|| ApiError::with(40122, "quantity must be 1–100000000"))?;
     let card = world.live_card(&id)?;
     if !card.is_friends() {
         return Err(ApiError::with(
@@ -180,7 +180,7 @@ pub fn pay_price(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         card_id: id,
         quantity,
         price,
-        expires_ms: now_ms + QUOTE_VALID_MS,
+        expires_ms: now_ms.saturating_add(QUOTE_VALID_MS),
         used: false,
     });
     let free = price.min(coin.free_coin);
@@ -223,13 +223,13 @@ pub fn confirm(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         ));
     }
     let (price, q) = (quote.price, quote.quantity);
-    if coin.free_coin + coin.pay_coin < price {
+    let held = coin.free_coin.saturating_add(coin.pay_coin);
+    if held < price {
         return Err(invalid(format!(
-            "(not enough 券点: {price} needed, {} held)",
-            coin.free_coin + coin.pay_coin
+            "(not enough 券点: {price} needed, {held} held)"
         )));
     }
-    let new_total = card.total_quantity + q;
+    let new_total = card.total_quantity.saturating_add(q);
     if new_total > super::fields::MAX_QUANTITY {
         return Err(ApiError::with(40122, "the stock is at most 100000000"));
     }
@@ -248,8 +248,7 @@ pub fn confirm(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     );
     card.quantity += q;
     card.total_quantity = new_total;
-    world.commit(Entry::Coin(coin))?;
-    world.commit(Entry::Card(card))?;
+    world.commit_all(vec![Entry::Coin(coin), Entry::Card(card)])?;
     Ok(ok(json!({})))
 }
 
@@ -259,8 +258,8 @@ pub fn recharge(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         .json
         .get("coin_count")
         .and_then(as_u64)
-        .filter(|c| *c > 0)
-        .ok_or_else(|| ApiError::with(41011, "coin_count"))?;
+        .filter(|c| (1..=1_000_000_000).contains(c))
+        .ok_or_else(|| ApiError::with(41011, "coin_count (1–1000000000)"))?;
     let mut coin = world.coin.clone();
     let now = world.now_s();
     let order_id = coin.push_order(
@@ -297,7 +296,7 @@ pub fn pay(world: &mut World, order_id: &str) -> Result<(), ApiError> {
     order.status = "ORDER_STATUS_SUCC".into();
     order.pay_finish_time = now;
     let amount = order.pay_coin_count;
-    coin.pay_coin += amount;
+    coin.pay_coin = coin.pay_coin.saturating_add(amount);
     world.commit(Entry::Coin(coin))
 }
 

@@ -45,16 +45,8 @@ pub fn beijing_date(unix_s: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Counts an event (journaled with the rest of the mutation).
-///
-/// # Errors
-/// The journal could not be written.
-pub fn record(
-    world: &mut World,
-    card_id: &str,
-    openid: &str,
-    event: Event,
-) -> Result<(), ApiError> {
+/// The statistics record after an event, to commit with the mutation that caused it.
+pub fn record(world: &World, card_id: &str, openid: &str, event: Event) -> Entry {
     let date = beijing_date(world.now_s());
     let mut stat = world
         .stats
@@ -75,7 +67,7 @@ pub fn record(
             stat.verify_users.insert(openid.to_string());
         }
     }
-    world.commit(Entry::Stat(stat))
+    Entry::Stat(stat)
 }
 
 fn date(body: &Value, key: &str) -> Result<NaiveDate, ApiError> {

@@ -36,7 +36,7 @@ pub const VERSION: u32 = 1;
 /// The journal is compacted once it is larger than the snapshot and at least this big.
 pub const MIN_COMPACT_BYTES: u64 = 16 * 1024 * 1024;
 /// How long start-up waits for another emulator to release the data file.
-pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+pub const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// One journal line: a whole record that replaces the one with the same key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,6 +83,7 @@ pub struct Store {
     journal: File,
     journal_bytes: u64,
     snapshot_bytes: u64,
+    snapshot_exists: bool,
     // Held for the emulator's lifetime; the OS releases it if the process dies.
     _lock: File,
 }
@@ -140,6 +141,7 @@ impl Store {
             }
         }
 
+        let snapshot_exists = path.exists();
         let (snapshot, snapshot_bytes) = match File::open(path) {
             Ok(f) => {
                 let len = f.metadata().map(|m| m.len()).unwrap_or(0);
@@ -211,6 +213,7 @@ impl Store {
                 journal,
                 journal_bytes,
                 snapshot_bytes,
+                snapshot_exists,
                 _lock: lock,
             },
             snapshot,
@@ -218,17 +221,25 @@ impl Store {
         ))
     }
 
-    /// Appends one line (one `write` call, so a crash leaves a whole line or a cut
-    /// one, never interleaved lines).
+    /// Appends one line per entry in a single `write` call, so a crash leaves whole
+    /// lines or a cut last line (ignored on load), never interleaved lines.
     ///
     /// # Errors
     /// The write failed (disk full, file removed…).
-    pub fn append(&mut self, entry: &Entry) -> std::io::Result<()> {
-        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
-        line.push(b'\n');
-        self.journal.write_all(&line)?;
-        self.journal_bytes += line.len() as u64;
+    pub fn append(&mut self, entries: &[Entry]) -> std::io::Result<()> {
+        let mut buf = Vec::new();
+        for entry in entries {
+            serde_json::to_writer(&mut buf, entry).map_err(std::io::Error::other)?;
+            buf.push(b'\n');
+        }
+        self.journal.write_all(&buf)?;
+        self.journal_bytes += buf.len() as u64;
         Ok(())
+    }
+
+    /// Whether a snapshot file existed when the store was opened.
+    pub fn snapshot_existed(&self) -> bool {
+        self.snapshot_exists
     }
 
     /// Whether the journal has grown enough to be folded into the snapshot.
@@ -285,5 +296,65 @@ impl Store {
             .map_err(|e| data_err(&self.journal_path, format!("cannot truncate: {e}")))?;
         self.journal_bytes = 0;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::whitelist::Whitelist;
+
+    fn list(n: usize) -> Entry {
+        Entry::Whitelist(Whitelist {
+            openid: (0..n).map(|i| format!("o{i}")).collect(),
+            username: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_cut_last_line_is_ignored_and_compaction_empties_the_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.json");
+        {
+            let (mut store, snap, entries) = Store::open(&path).unwrap();
+            assert!(snap.cards.is_empty() && entries.is_empty());
+            store.append(&[list(1), list(2)]).unwrap();
+        }
+        // A crash in the middle of a write.
+        let journal = sibling(&path, ".journal");
+        let mut f = OpenOptions::new().append(true).open(&journal).unwrap();
+        f.write_all(br#"{"kind":"whitelist","record":{"openid":["o"#)
+            .unwrap();
+        drop(f);
+        let (mut store, _, entries) = Store::open(&path).unwrap();
+        assert_eq!(entries.len(), 2);
+        let wl = Whitelist::default();
+        let coin = Default::default();
+        store
+            .compact(&SnapshotRef {
+                cards: Vec::new(),
+                codes: Vec::new(),
+                coin: &coin,
+                whitelist: &wl,
+                stats: Vec::new(),
+            })
+            .unwrap();
+        assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
+        drop(store);
+        let (_, snap, entries) = Store::open(&path).unwrap();
+        assert_eq!(snap.format, FORMAT);
+        assert!(entries.is_empty());
+    }
+
+    #[test]
+    fn a_foreign_file_is_refused_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.json");
+        std::fs::write(&path, "{\"format\":\"other\",\"version\":1}").unwrap();
+        let err = Store::open(&path).err().unwrap().to_string();
+        assert!(err.contains("cardform-emulator"), "{err}");
+        std::fs::write(&path, "not json").unwrap();
+        let err = Store::open(&path).err().unwrap().to_string();
+        assert!(err.contains("move it away"), "{err}");
     }
 }

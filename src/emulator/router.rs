@@ -220,7 +220,7 @@ fn log_call(
     status: u16,
     fault: Option<&Fired>,
 ) {
-    let at_ms = lock(&shared.world).now_ms();
+    let at_ms = super::world::clock_now(&shared.clock);
     lock(&shared.calls).push(CallRecord {
         seq: 0,
         at_ms,

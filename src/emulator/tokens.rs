@@ -56,7 +56,7 @@ impl TokenStore {
             return Err(ApiError::new(42001));
         }
         if t.superseded_ms
-            .is_some_and(|s| now_ms >= s + ROTATION_GRACE_MS)
+            .is_some_and(|s| now_ms >= s.saturating_add(ROTATION_GRACE_MS))
         {
             return Err(ApiError::new(40001));
         }
@@ -77,9 +77,9 @@ impl TokenStore {
         self.tokens.retain(|_, t| {
             let dead = t
                 .superseded_ms
-                .map_or(t.expires_ms, |s| s + ROTATION_GRACE_MS)
+                .map_or(t.expires_ms, |s| s.saturating_add(ROTATION_GRACE_MS))
                 .min(t.expires_ms);
-            dead + 3_600_000 > now_ms
+            dead.saturating_add(3_600_000) > now_ms
         });
         let slot = match kind {
             Kind::Classic => &mut self.classic,
@@ -93,7 +93,7 @@ impl TokenStore {
             .take(TOKEN_LEN)
             .map(char::from)
             .collect();
-        let expires_ms = now_ms + ttl_ms;
+        let expires_ms = now_ms.saturating_add(ttl_ms);
         self.tokens.insert(
             token.clone(),
             Token {
@@ -138,7 +138,9 @@ fn answer(token: String, expires_ms: i64, now_ms: i64) -> Value {
 pub fn classic(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     credentials(world, |k| input.query.get(k).cloned(), Kind::Classic)?;
     let now = world.now_ms();
-    let ttl = world.token_ttl_secs as i64 * 1000;
+    let ttl = i64::try_from(world.token_ttl_secs)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1000);
     let (token, exp) = world.tokens.issue(Kind::Classic, now, ttl);
     Ok(answer(token, exp, now))
 }
@@ -156,7 +158,9 @@ pub fn stable(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     if !force && let Some((token, exp)) = world.tokens.current(Kind::Stable, now) {
         return Ok(answer(token.to_string(), exp, now));
     }
-    let ttl = world.token_ttl_secs as i64 * 1000;
+    let ttl = i64::try_from(world.token_ttl_secs)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1000);
     let (token, exp) = world.tokens.issue(Kind::Stable, now, ttl);
     Ok(answer(token, exp, now))
 }

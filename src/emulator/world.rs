@@ -4,7 +4,8 @@
 //! which journals the new record before it becomes visible.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -27,6 +28,15 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Milliseconds since the Unix epoch on a clock offset by `offset`.
+pub fn clock_now(offset: &AtomicI64) -> i64 {
+    let sys = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    sys.saturating_add(offset.load(Ordering::Relaxed))
+}
+
 /// Everything the server tasks share.
 pub struct Shared {
     pub world: Mutex<World>,
@@ -35,6 +45,9 @@ pub struct Shared {
     pub faults_active: AtomicBool,
     pub calls: Mutex<CallLog>,
     pub latency_ms: u64,
+    /// The emulator clock's offset from the system clock (ms); shared with the world
+    /// so the call log can read the time without the world lock.
+    pub clock: Arc<AtomicI64>,
     rid: AtomicU64,
 }
 
@@ -47,18 +60,25 @@ impl Shared {
         let mut world = World::new(config);
         if let Some(path) = &config.data {
             let (store, snapshot, journal) = Store::open(path)?;
+            let needs_snapshot = !journal.is_empty() || !store.snapshot_existed();
             world.load(snapshot, journal);
             world.store = Some(store);
-            // Start from a compact snapshot so the journal only holds this run.
-            world.flush()?;
+            // Fold a previous run's journal into the snapshot (or create the file), so
+            // the journal only holds this run; skipped when there is nothing to fold,
+            // so start-up stays fast with a large world.
+            if needs_snapshot {
+                world.flush()?;
+            }
         }
         let faults = FaultSet::new(config.faults.clone());
+        let clock = world.clock.clone();
         Ok(Shared {
             faults_active: AtomicBool::new(!faults.is_empty()),
             faults: Mutex::new(faults),
             world: Mutex::new(world),
             calls: Mutex::new(CallLog::default()),
             latency_ms: config.latency_ms,
+            clock,
             rid: AtomicU64::new(1),
         })
     }
@@ -83,8 +103,8 @@ pub struct World {
     pub secret: String,
     pub review_delay_ms: u64,
     pub token_ttl_secs: u64,
-    /// Added to the system clock; moved forward through the admin API in tests.
-    pub clock_offset_ms: i64,
+    /// Added to the system clock (ms); moved forward through the admin API in tests.
+    pub clock: Arc<AtomicI64>,
     pub cards: HashMap<String, CardRecord>,
     /// card_ids in creation order (batchget pages through this).
     pub order: Vec<String>,
@@ -106,7 +126,7 @@ impl World {
             secret: config.secret.clone(),
             review_delay_ms: config.review_delay_ms,
             token_ttl_secs: config.token_ttl_secs,
-            clock_offset_ms: 0,
+            clock: Arc::new(AtomicI64::new(0)),
             cards: HashMap::new(),
             order: Vec::new(),
             next_seq: 1,
@@ -122,11 +142,7 @@ impl World {
 
     /// Milliseconds since the Unix epoch, on the emulator's clock.
     pub fn now_ms(&self) -> i64 {
-        let sys = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
-        sys.saturating_add(self.clock_offset_ms)
+        clock_now(&self.clock)
     }
 
     /// Unix seconds on the emulator's clock.
@@ -140,13 +156,24 @@ impl World {
     /// # Errors
     /// The journal could not be written: -1 (system error), and nothing changed.
     pub fn commit(&mut self, entry: Entry) -> Result<(), ApiError> {
+        self.commit_all(vec![entry])
+    }
+
+    /// Journals several records in one write (one mutation that touches several
+    /// records, e.g. a claim: card stock, code, statistics), then makes them visible.
+    ///
+    /// # Errors
+    /// The journal could not be written: -1 (system error), and nothing changed.
+    pub fn commit_all(&mut self, entries: Vec<Entry>) -> Result<(), ApiError> {
         if let Some(store) = &mut self.store
-            && let Err(e) = store.append(&entry)
+            && let Err(e) = store.append(&entries)
         {
             eprintln!("cardform emulator: cannot write the journal: {e}");
             return Err(ApiError::new(-1));
         }
-        self.apply(entry);
+        for entry in entries {
+            self.apply(entry);
+        }
         if self.store.as_ref().is_some_and(|s| s.should_compact())
             && let Err(e) = self.flush()
         {
@@ -162,7 +189,7 @@ impl World {
                 if !self.cards.contains_key(&rec.id) {
                     self.order.push(rec.id.clone());
                 }
-                self.next_seq = self.next_seq.max(rec.seq + 1);
+                self.next_seq = self.next_seq.max(rec.seq.saturating_add(1));
                 self.cards.insert(rec.id.clone(), rec);
             }
             Entry::Code(code) => {

@@ -15,5 +15,8 @@ pub mod saved;
 pub use build::{DELETED_OUTSIDE, DesiredInput, PlanError, PlanInputs, StateInput, build_plan};
 pub use model::*;
 pub use render_json::render_json;
-pub use render_markdown::{GITHUB_COMMENT_LIMIT, render_markdown, render_markdown_within};
+pub use render_markdown::{
+    GITHUB_COMMENT_LIMIT, MARKER, MarkdownOptions, render_markdown, render_markdown_with,
+    render_markdown_within,
+};
 pub use render_text::{TextOptions, render_text, show, show_at, summary_line};

@@ -1,51 +1,220 @@
 //! Policy gates: `--deny review|replace|delete|stock` and `[policy] deny` in
-//! cardform.toml. A violated gate exits 3 so a pipeline can ask for a second approval.
+//! cardform.toml. A violated gate exits 3 so a pipeline can ask for a second approval
+//! (or refuse the plan) before anything risky reaches WeChat.
+//!
+//! What each class catches is one table ([`GATES`]); the plan command, the apply
+//! command and the markdown comment all read it.
 
 use crate::config::DenyClass;
 
-use super::model::{Action, Plan};
+use super::model::{Action, Plan, ResourceChange};
+
+/// One gate: the class a policy names, and which planned cards it stops.
+pub struct GateRule {
+    pub class: DenyClass,
+    /// The word users write (`--deny replace`, `deny = ["replace"]`).
+    pub name: &'static str,
+    /// What the plan does to a card this gate stops, for messages.
+    pub what: &'static str,
+    pub hits: fn(&ResourceChange) -> bool,
+}
+
+/// The gate table.
+pub const GATES: &[GateRule] = &[
+    GateRule {
+        class: DenyClass::Review,
+        name: "review",
+        // A replacement's new card starts under review too: it is just as unclaimable.
+        what: "sends it (back) to WeChat review: not claimable until approved",
+        hits: |rc| rc.triggers_review && rc.action != Action::Create,
+    },
+    GateRule {
+        class: DenyClass::Replace,
+        name: "replace",
+        what: "replaces it with a new card (new card_id)",
+        hits: |rc| rc.action == Action::Replace,
+    },
+    GateRule {
+        class: DenyClass::Delete,
+        name: "delete",
+        what: "deletes it",
+        hits: |rc| rc.action == Action::Delete,
+    },
+    GateRule {
+        class: DenyClass::Stock,
+        name: "stock",
+        what: "changes its stock (modifystock)",
+        hits: |rc| rc.stock.is_some(),
+    },
+];
+
+/// The table row of `class`.
+pub fn gate(class: DenyClass) -> &'static GateRule {
+    GATES.iter().find(|g| g.class == class).unwrap_or(&GATES[0])
+}
+
+/// Where a denied class was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateSource {
+    /// `--deny CLASS` on the command line.
+    Flag,
+    /// `[policy] deny` in cardform.toml.
+    Config,
+}
+
+/// The classes in force, each once, with where it was set (the flag wins when both
+/// name it: that is what the pipeline author sees).
+pub fn gates_in_force(flags: &[DenyClass], config: &[DenyClass]) -> Vec<(DenyClass, GateSource)> {
+    let mut out: Vec<(DenyClass, GateSource)> = Vec::new();
+    let named = flags
+        .iter()
+        .map(|c| (*c, GateSource::Flag))
+        .chain(config.iter().map(|c| (*c, GateSource::Config)));
+    for (class, source) in named {
+        if !out.iter().any(|(c, _)| *c == class) {
+            out.push((class, source));
+        }
+    }
+    out
+}
 
 /// One card that a gate stops.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Violation {
     pub address: String,
     pub class: DenyClass,
+    pub source: GateSource,
+    /// The fields behind it (what forces the replacement, what triggers review…).
+    pub because: Vec<String>,
 }
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let what = match self.class {
-            DenyClass::Review => "sends the card back to review",
-            DenyClass::Replace => "replaces the card (new card_id)",
-            DenyClass::Delete => "deletes the card",
-            DenyClass::Stock => "changes its stock",
+        let g = gate(self.class);
+        let source = match self.source {
+            GateSource::Flag => format!("--deny {}", g.name),
+            GateSource::Config => format!("[policy] deny = [\"{}\"] in cardform.toml", g.name),
         };
-        write!(
-            f,
-            "{}: the plan {what}, which policy denies ({:?})",
-            self.address, self.class
-        )
+        write!(f, "{}: the plan {}", self.address, g.what)?;
+        if !self.because.is_empty() {
+            write!(f, " (because of {})", self.because.join(", "))?;
+        }
+        write!(f, "; denied by {source}")
     }
 }
 
-/// Which changes of `plan` the `deny` classes forbid.
-pub fn violations(plan: &Plan, deny: &[DenyClass]) -> Vec<Violation> {
+fn because(rc: &ResourceChange, class: DenyClass) -> Vec<String> {
+    match class {
+        DenyClass::Review => rc
+            .review_reasons()
+            .chain(rc.replace_reasons())
+            .map(|c| c.path.clone())
+            .collect(),
+        DenyClass::Replace => rc.replace_reasons().map(|c| c.path.clone()).collect(),
+        DenyClass::Delete => Vec::new(),
+        DenyClass::Stock => rc
+            .stock
+            .iter()
+            .map(|s| {
+                if s.coin_purchase {
+                    format!("{} → {}, a 券点 purchase", s.from, s.to)
+                } else {
+                    format!("{} → {}", s.from, s.to)
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Which changes of `plan` the `gates` forbid, card by card, each class once.
+pub fn check(plan: &Plan, gates: &[(DenyClass, GateSource)]) -> Vec<Violation> {
     let mut out = Vec::new();
     for rc in &plan.resource_changes {
-        for class in deny {
-            let hit = match class {
-                DenyClass::Review => rc.triggers_review && rc.action != Action::Create,
-                DenyClass::Replace => rc.action == Action::Replace,
-                DenyClass::Delete => rc.action == Action::Delete,
-                DenyClass::Stock => rc.stock.is_some(),
-            };
-            if hit {
+        for (class, source) in gates {
+            if (gate(*class).hits)(rc) {
                 out.push(Violation {
                     address: rc.address.clone(),
                     class: *class,
+                    source: *source,
+                    because: because(rc, *class),
                 });
             }
         }
     }
     out
+}
+
+/// Which changes of `plan` the `deny` classes (from cardform.toml) forbid.
+pub fn violations(plan: &Plan, deny: &[DenyClass]) -> Vec<Violation> {
+    check(plan, &gates_in_force(&[], deny))
+}
+
+/// What the command prints on stderr when gates are violated: one line per card,
+/// then what to do.
+pub fn report(violations: &[Violation]) -> String {
+    let mut out = String::new();
+    for v in violations {
+        out.push_str(&format!("policy: {v}\n"));
+    }
+    let mut cards: Vec<&str> = violations.iter().map(|v| v.address.as_str()).collect();
+    cards.dedup();
+    let mut help = Vec::new();
+    if violations.iter().any(|v| v.source == GateSource::Flag) {
+        help.push("get the extra approval your pipeline asks for (it then plans without those --deny flags)");
+    }
+    if violations.iter().any(|v| v.source == GateSource::Config) {
+        help.push("remove the class from [policy] deny in cardform.toml in a reviewed change");
+    }
+    help.push("or change the cards so the plan no longer needs it");
+    out.push_str(&format!(
+        "error: the plan has {} change(s) to {} card(s) that the policy denies (exit 3); {}.\n",
+        violations.len(),
+        cards.len(),
+        help.join(", ")
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_deny_class_has_exactly_one_gate() {
+        for class in [
+            DenyClass::Review,
+            DenyClass::Replace,
+            DenyClass::Delete,
+            DenyClass::Stock,
+        ] {
+            assert_eq!(GATES.iter().filter(|g| g.class == class).count(), 1);
+            assert_eq!(gate(class).class, class);
+        }
+    }
+
+    #[test]
+    fn a_class_named_twice_is_checked_once_and_the_flag_wins() {
+        let g = gates_in_force(
+            &[DenyClass::Delete, DenyClass::Delete],
+            &[DenyClass::Delete, DenyClass::Stock],
+        );
+        assert_eq!(
+            g,
+            vec![
+                (DenyClass::Delete, GateSource::Flag),
+                (DenyClass::Stock, GateSource::Config)
+            ]
+        );
+    }
+
+    #[test]
+    fn names_match_what_users_write() {
+        for g in GATES {
+            let parsed: DenyClass =
+                serde_json::from_value(serde_json::Value::String(g.name.into()))
+                    .unwrap_or(DenyClass::Review);
+            assert_eq!(parsed, g.class, "{}", g.name);
+        }
+    }
 }

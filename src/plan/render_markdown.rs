@@ -1,193 +1,713 @@
-//! The plan as a pull-request comment a reviewer can judge in ten seconds: a summary
-//! table, warnings first (review, replacement, deletion, 券点), then one collapsible
-//! block per card. Stays under GitHub's 65,536-character comment limit by truncating
-//! per card with a note, never mid-line.
+//! The plan as a pull-request comment a reviewer can judge in ten seconds: one bold
+//! sentence and a count table, then what is risky (policy denials, cards going back to
+//! review, replacements with a new card_id, deletes, 券点 purchases, changes made
+//! outside cardform that the plan overwrites), then one collapsible block per card,
+//! riskiest first.
+//!
+//! # Guarantees
+//! The comment never exceeds its limit (GitHub's 65,536 characters by default). When
+//! it would, a card's diff is cut at a line boundary with a note saying how many lines
+//! are missing, and the cards that no longer fit are named in a closing line; code
+//! fences and `<details>` blocks are always closed.
 
 use std::fmt::Write as _;
 
-use super::model::{Action, Plan, ResourceChange};
-use super::render_text::{show, show_at};
-use super::rules::UpdateClass;
+use serde_json::Value;
 
-/// GitHub's limit on a comment body.
+use super::diff::FieldChange;
+use super::model::{Action, Plan, ResourceChange};
+use super::policy::{GateSource, Violation, gate};
+use super::render_text::{show_at, summary_line};
+use super::rules::UpdateClass;
+use crate::live::ReviewStatus;
+
+/// GitHub's limit on a comment body, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
-/// Room kept for the closing lines and the truncation note.
-const RESERVE: usize = 1_024;
+/// Smaller limits are raised to this: below it not even the summary fits.
+pub const MIN_LIMIT: usize = 1_000;
+/// The first line of every comment, so a pipeline can find and update its previous
+/// comment instead of adding a new one on every push.
+pub const MARKER: &str = "<!-- cardform plan -->";
+/// Room kept for the line naming the cards that did not fit.
+const FOOTER_RESERVE: usize = 400;
+
+/// How to render.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownOptions<'a> {
+    /// The comment's size limit in characters (at least [`MIN_LIMIT`]).
+    pub limit: usize,
+    /// Policy gates the plan violates (shown first).
+    pub denied: &'a [Violation],
+}
+
+impl Default for MarkdownOptions<'_> {
+    fn default() -> Self {
+        MarkdownOptions {
+            limit: GITHUB_COMMENT_LIMIT,
+            denied: &[],
+        }
+    }
+}
 
 /// Renders the plan as markdown within [`GITHUB_COMMENT_LIMIT`] characters.
 pub fn render_markdown(plan: &Plan) -> String {
-    render_markdown_within(plan, GITHUB_COMMENT_LIMIT)
+    render_markdown_with(plan, &MarkdownOptions::default())
 }
 
 /// Renders within `limit` characters (tests use small limits).
 pub fn render_markdown_within(plan: &Plan, limit: usize) -> String {
-    let mut out = String::new();
-    let s = &plan.summary;
-    let _ = writeln!(out, "### cardform plan");
-    let _ = writeln!(out);
-    if plan.refresh_only {
-        let _ = writeln!(
-            out,
-            "Refresh-only: **{}** card(s) changed outside cardform.",
-            s.drifted
-        );
-    } else if !plan.has_changes() {
-        let _ = writeln!(out, "**No changes.** The cards match the files.");
-    } else {
-        let _ = writeln!(
-            out,
-            "| create | update | re-review | replace | delete | stock | drifted |"
-        );
-        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            s.create, s.update, s.review, s.replace, s.delete, s.stock, s.drifted
-        );
-    }
-    let _ = writeln!(out);
-    let warnings = warnings(plan);
-    if !warnings.is_empty() {
-        let _ = writeln!(out, "> [!WARNING]");
-        for w in &warnings {
-            let _ = writeln!(out, "> - {w}");
-        }
-        let _ = writeln!(out);
-    }
-    let cards: Vec<&ResourceChange> = plan
+    render_markdown_with(plan, &MarkdownOptions { limit, denied: &[] })
+}
+
+/// Renders with `opts`; see the module's guarantees.
+pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
+    let limit = opts.limit.max(MIN_LIMIT);
+    // Each list of card names in the risk section gets a bounded share of the comment,
+    // so thousands of risky cards cannot crowd out the diffs (or the limit).
+    let list_budget = (limit / 16).max(200);
+    let mut out = Budgeted::new(limit);
+    out.push_keeping(&head(plan), FOOTER_RESERVE);
+    out.push_keeping(&policy_section(opts.denied, list_budget), FOOTER_RESERVE);
+    out.push_keeping(&risk_section(plan, list_budget), FOOTER_RESERVE);
+
+    let mut cards: Vec<&ResourceChange> = plan
         .resource_changes
         .iter()
-        .filter(|r| r.action.is_change() || !r.drift.is_empty())
+        .filter(|r| (!plan.refresh_only && r.action.is_change()) || !r.drift.is_empty())
         .collect();
-    let mut omitted = 0usize;
-    for (i, rc) in cards.iter().enumerate() {
-        let block = card_block(rc);
-        let remaining_budget = limit.saturating_sub(out.chars().count() + RESERVE);
-        if block.chars().count() <= remaining_budget {
-            out.push_str(&block);
+    cards.sort_by(|a, b| {
+        severity(a)
+            .cmp(&severity(b))
+            .then_with(|| a.address.cmp(&b.address))
+    });
+    let mut not_shown: Vec<&str> = Vec::new();
+    for rc in &cards {
+        if !not_shown.is_empty() {
+            not_shown.push(&rc.address);
             continue;
         }
-        // Truncate this card's block at a line boundary, then stop adding cards.
-        let mut partial = String::new();
-        for line in block.lines() {
-            if partial.chars().count() + line.chars().count() + 200 > remaining_budget {
+        let block = CardBlock::new(rc, plan.refresh_only);
+        let room = out.room().saturating_sub(FOOTER_RESERVE);
+        match block.render_within(room) {
+            Some(text) => out.push(&text),
+            None => not_shown.push(&rc.address),
+        }
+    }
+    if !not_shown.is_empty() {
+        let names = join_capped(
+            not_shown.iter().map(|a| format!("`{a}`")),
+            out.room().saturating_sub(200),
+        );
+        out.push(&format!(
+            "_{} more card(s) not shown (comment size limit): {names}. `cardform plan` prints the full plan; the saved plan artifact holds it._\n",
+            not_shown.len()
+        ));
+    }
+    out.finish()
+}
+
+/// A string that knows its length in characters and never grows past its limit.
+struct Budgeted {
+    text: String,
+    chars: usize,
+    limit: usize,
+}
+
+impl Budgeted {
+    fn new(limit: usize) -> Budgeted {
+        Budgeted {
+            text: String::new(),
+            chars: 0,
+            limit,
+        }
+    }
+
+    fn room(&self) -> usize {
+        self.limit.saturating_sub(self.chars)
+    }
+
+    /// Appends `s`, or as many of its whole lines as fit.
+    fn push(&mut self, s: &str) {
+        self.push_keeping(s, 0);
+    }
+
+    /// Appends `s` (or its whole lines that fit) leaving `keep` characters free.
+    fn push_keeping(&mut self, s: &str, keep: usize) {
+        let room = |b: &Budgeted| b.room().saturating_sub(keep);
+        let n = s.chars().count();
+        if n <= room(self) {
+            self.text.push_str(s);
+            self.chars += n;
+            return;
+        }
+        for line in s.split_inclusive('\n') {
+            let n = line.chars().count();
+            if n > room(self) {
                 break;
             }
-            partial.push_str(line);
-            partial.push('\n');
+            self.text.push_str(line);
+            self.chars += n;
         }
-        if !partial.is_empty() {
-            out.push_str(&partial);
+    }
+
+    fn finish(self) -> String {
+        self.text
+    }
+}
+
+/// Riskiest first: that is what a truncated comment must still show.
+fn severity(rc: &ResourceChange) -> u8 {
+    let coin = rc.stock.as_ref().is_some_and(|s| s.coin_purchase);
+    match rc.action {
+        Action::Delete => 0,
+        Action::Replace => 1,
+        Action::UpdateReview => 2,
+        _ if coin => 3,
+        Action::Create => 4,
+        Action::Update => 5,
+        Action::Stock => 6,
+        Action::NoOp => 7,
+    }
+}
+
+fn symbol(rc: &ResourceChange) -> &'static str {
+    match rc.action {
+        Action::Create => "➕",
+        Action::Update => "✏️",
+        Action::Stock if rc.stock.as_ref().is_some_and(|s| s.coin_purchase) => "💰",
+        Action::Stock => "📦",
+        Action::UpdateReview => "🔍",
+        Action::Replace => "♻️",
+        Action::Delete => "🗑️",
+        Action::NoOp => "⚠️",
+    }
+}
+
+fn head(plan: &Plan) -> String {
+    let s = &plan.summary;
+    let mut h = String::new();
+    let _ = writeln!(h, "{MARKER}");
+    if plan.refresh_only {
+        let _ = writeln!(h, "### cardform drift check (refresh-only)\n");
+        if s.drifted == 0 {
             let _ = writeln!(
-                out,
-                "\n… (`{}` truncated to fit the comment limit; see the saved plan artifact or `cardform plan` for the full diff)\n```\n</details>\n",
-                rc.address
+                h,
+                "✅ **No drift.** The live cards match what cardform last applied."
+            );
+        } else {
+            let _ = writeln!(
+                h,
+                "⚠️ **Drift: {} card(s) changed outside cardform.** This plan changes nothing on WeChat; `cardform apply --refresh-only` records the live values as the last applied, a normal plan puts the files' values back.",
+                s.drifted
             );
         }
-        omitted = cards.len() - i - usize::from(!partial.is_empty());
-        break;
+        let _ = writeln!(h);
+        return h;
     }
-    if omitted > 0 {
+    let _ = writeln!(h, "### cardform plan\n");
+    if !plan.has_changes() {
+        let _ = writeln!(h, "✅ **No changes.** The cards match the files.\n");
+        return h;
+    }
+    let _ = writeln!(h, "**{}**\n", summary_line(plan));
+    let _ = writeln!(
+        h,
+        "| ➕ create | ✏️ in place | 🔍 re-review | ♻️ replace | 🗑️ delete | 📦 stock | ⚠️ drifted | unchanged |"
+    );
+    let _ = writeln!(h, "|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        h,
+        "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        s.create,
+        s.update.saturating_sub(s.review),
+        s.review,
+        s.replace,
+        s.delete,
+        s.stock,
+        s.drifted,
+        s.no_op
+    );
+    if s.create > 0 {
         let _ = writeln!(
-            out,
-            "_{omitted} more card(s) not shown: the comment limit was reached. The full plan is in the saved plan artifact._"
+            h,
+            "New cards start under WeChat review and can be claimed once approved.\n"
         );
+    }
+    h
+}
+
+fn policy_section(denied: &[Violation], budget: usize) -> String {
+    if denied.is_empty() {
+        return String::new();
+    }
+    let mut p = String::new();
+    let _ = writeln!(p, "> [!CAUTION]");
+    let _ = writeln!(
+        p,
+        "> **Denied by policy (exit 3).** This plan needs the extra approval your pipeline asks for before it may be applied."
+    );
+    let mut classes: Vec<(crate::config::DenyClass, GateSource)> = Vec::new();
+    for v in denied {
+        if !classes.contains(&(v.class, v.source)) {
+            classes.push((v.class, v.source));
+        }
+    }
+    for (class, source) in classes {
+        let g = gate(class);
+        let source = match source {
+            GateSource::Flag => format!("`--deny {}`", g.name),
+            GateSource::Config => "`[policy] deny` in cardform.toml".to_string(),
+        };
+        let names = join_capped(
+            denied
+                .iter()
+                .filter(|v| v.class == class)
+                .map(|v| format!("`{}`", v.address)),
+            budget,
+        );
+        let _ = writeln!(p, "> - **{}** ({source}): {names}", g.name);
+    }
+    let _ = writeln!(p);
+    p
+}
+
+fn fields(changes: impl Iterator<Item = impl AsRef<str>>) -> String {
+    changes
+        .map(|c| format!("`{}`", c.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One line per kind of risk, each naming its cards (bounded by `budget` characters).
+fn risk_section(plan: &Plan, budget: usize) -> String {
+    let rcs = &plan.resource_changes;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = |icon: &str, title: &str, items: Vec<String>| {
+        if !items.is_empty() {
+            lines.push(format!(
+                "> - {icon} **{title}** ({}): {}",
+                items.len(),
+                join_capped(items.into_iter(), budget)
+            ));
+        }
+    };
+    if !plan.refresh_only {
+        line(
+            "🔍",
+            "Back to review: not claimable until WeChat approves",
+            rcs.iter()
+                .filter(|r| r.action == Action::UpdateReview)
+                .map(|r| {
+                    format!(
+                        "`{}` ({})",
+                        r.address,
+                        fields(r.review_reasons().map(|f| &f.path))
+                    )
+                })
+                .collect(),
+        );
+        line(
+            "♻️",
+            "Replaced with a new card_id: it starts under review, the old card is deleted after it exists, QR codes and links to the old card_id stop working",
+            rcs.iter()
+                .filter(|r| r.action == Action::Replace)
+                .map(|r| {
+                    format!(
+                        "`{}` (forced by {})",
+                        r.address,
+                        fields(r.replace_reasons().map(|f| &f.path))
+                    )
+                })
+                .collect(),
+        );
+        line(
+            "🗑️",
+            "Deleted: its QR codes and links stop working (cards users already claimed stay valid)",
+            rcs.iter()
+                .filter(|r| r.action == Action::Delete)
+                .map(|r| match &r.card_id {
+                    Some(id) => format!("`{}` (card_id `{id}`)", r.address),
+                    None => format!("`{}`", r.address),
+                })
+                .collect(),
+        );
+        line(
+            "💰",
+            "券点 purchase (paid, irreversible; apply needs `--allow-coin-purchase`)",
+            rcs.iter()
+                .filter_map(|r| {
+                    let s = r.stock.as_ref().filter(|s| s.coin_purchase)?;
+                    Some(format!(
+                        "`{}` (stock {} → {}, {:+})",
+                        r.address, s.from, s.to, s.delta
+                    ))
+                })
+                .collect(),
+        );
+    }
+    let (overwritten, recorded): (Vec<&ResourceChange>, Vec<&ResourceChange>) = rcs
+        .iter()
+        .filter(|r| !r.drift.is_empty())
+        .partition(|r| !plan.refresh_only && r.action.is_change());
+    let drift_item = |r: &&ResourceChange| {
+        if r.drift.iter().any(|d| d.rule == super::DELETED_OUTSIDE) {
+            format!(
+                "`{}` (deleted; created again with a new card_id)",
+                r.address
+            )
+        } else {
+            format!(
+                "`{}` ({})",
+                r.address,
+                fields(r.drift.iter().map(|f| &f.path))
+            )
+        }
+    };
+    line(
+        "⚠️",
+        "Changed outside cardform: this plan puts the files' values back",
+        overwritten.iter().map(drift_item).collect(),
+    );
+    line(
+        "⚠️",
+        if plan.refresh_only {
+            "Changed outside cardform"
+        } else {
+            "Changed outside cardform to what the files say: nothing to undo"
+        },
+        recorded.iter().map(drift_item).collect(),
+    );
+    line(
+        "⛔",
+        "Rejected by WeChat review: fix and re-submit",
+        rcs.iter()
+            .filter(|r| r.review_status == Some(ReviewStatus::VerifyFail))
+            .map(|r| format!("`{}`", r.address))
+            .collect(),
+    );
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut w = String::from("> [!WARNING]\n");
+    for l in lines {
+        w.push_str(&l);
+        w.push('\n');
+    }
+    w.push('\n');
+    w
+}
+
+/// `items` joined with ", " within `budget` characters, then "and N more".
+fn join_capped(items: impl Iterator<Item = String>, budget: usize) -> String {
+    let items: Vec<String> = items.collect();
+    let mut out = String::new();
+    let mut used = 0usize;
+    for (i, item) in items.iter().enumerate() {
+        let n = item.chars().count() + 2;
+        // Keep room for ", and N more".
+        if used + n + 24 > budget && i > 0 {
+            let _ = write!(out, ", and {} more", items.len() - i);
+            return out;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+        used += n;
     }
     out
 }
 
-fn warnings(plan: &Plan) -> Vec<String> {
-    let mut w = Vec::new();
-    for rc in &plan.resource_changes {
-        match rc.action {
-            Action::UpdateReview => w.push(format!(
-                "`{}` goes back to **review** ({}): not claimable until WeChat approves it",
-                rc.address,
-                rc.review_reasons().map(|f| format!("`{}`", f.path)).collect::<Vec<_>>().join(", ")
-            )),
-            Action::Replace => w.push(format!(
-                "`{}` will be **replaced** with a new card_id ({}); the old card is deleted after the new one exists",
-                rc.address,
-                rc.replace_reasons().map(|f| format!("`{}`", f.path)).collect::<Vec<_>>().join(", ")
-            )),
-            Action::Delete => w.push(format!("`{}` will be **deleted** (card_id {})", rc.address, rc.card_id.as_deref().unwrap_or("?"))),
-            _ => {}
-        }
-        if rc.stock.as_ref().is_some_and(|s| s.coin_purchase) {
-            w.push(format!(
-                "`{}` buys friends-coupon stock with **券点** (paid, irreversible)",
-                rc.address
-            ));
-        }
-    }
-    w
+/// One card's `<details>` block: a summary line, then a diff body.
+struct CardBlock {
+    summary: String,
+    body: Vec<String>,
 }
 
-fn card_block(rc: &ResourceChange) -> String {
-    let mut b = String::new();
-    let symbol = match rc.action {
-        Action::Create => "➕",
-        Action::Update | Action::Stock => "✏️",
-        Action::UpdateReview => "🔍",
-        Action::Replace => "♻️",
-        Action::Delete => "🗑️",
-        Action::NoOp => "↔️",
-    };
-    let _ = writeln!(
-        b,
-        "<details><summary>{symbol} <code>{}</code> — {}</summary>\n",
-        rc.address,
-        rc.action.as_str()
-    );
-    let _ = writeln!(b, "```diff");
-    for d in &rc.drift {
+impl CardBlock {
+    fn new(rc: &ResourceChange, refresh_only: bool) -> CardBlock {
+        let summary = format!(
+            "<details><summary>{} <code>{}</code> {}</summary>\n\n",
+            symbol(rc),
+            html(&rc.address),
+            html(&what_happens(rc, refresh_only))
+        );
+        CardBlock {
+            summary,
+            body: body(rc, refresh_only),
+        }
+    }
+
+    /// The whole block if it fits in `room` characters; else its first lines and a
+    /// note; `None` when not even that fits.
+    fn render_within(&self, room: usize) -> Option<String> {
+        let fence = fence_for(&self.body);
+        let open = format!("{}{fence}diff\n", self.summary);
+        let close = format!("{fence}\n</details>\n\n");
+        let fixed = open.chars().count() + close.chars().count();
+        let body_chars: usize = self.body.iter().map(|l| l.chars().count() + 1).sum();
+        if fixed + body_chars <= room {
+            let mut s = open;
+            for l in &self.body {
+                s.push_str(l);
+                s.push('\n');
+            }
+            s.push_str(&close);
+            return Some(s);
+        }
+        // Cut at a line boundary; the note stays inside the fence, as a diff comment.
+        const NOTE_ROOM: usize = 120;
+        let mut left = room.checked_sub(fixed + NOTE_ROOM)?;
+        let mut s = open;
+        let mut kept = 0usize;
+        for l in &self.body {
+            let n = l.chars().count() + 1;
+            if n > left {
+                break;
+            }
+            s.push_str(l);
+            s.push('\n');
+            left -= n;
+            kept += 1;
+        }
+        if kept == 0 {
+            return None;
+        }
         let _ = writeln!(
-            b,
-            "! {} changed outside cardform: {} -> {}",
+            s,
+            "# … {} more line(s) not shown (comment size limit); `cardform plan` prints them",
+            self.body.len() - kept
+        );
+        s.push_str(&close);
+        Some(s)
+    }
+}
+
+/// The block's summary: what happens to the card, in words.
+fn what_happens(rc: &ResourceChange, refresh_only: bool) -> String {
+    let id = rc
+        .card_id
+        .as_deref()
+        .map(|id| format!(" · {id}"))
+        .unwrap_or_default();
+    let capped = |paths: Vec<&str>| {
+        let n = paths.len();
+        let mut shown: Vec<&str> = paths.into_iter().take(3).collect();
+        if n > 3 {
+            shown.push("…");
+        }
+        shown.join(", ")
+    };
+    if refresh_only || rc.action == Action::NoOp {
+        return format!(
+            "changed outside cardform ({}){id}",
+            capped(rc.drift.iter().map(|f| f.path.as_str()).collect())
+        );
+    }
+    let changed = || {
+        capped(
+            rc.changes
+                .iter()
+                .filter(|f| f.class != UpdateClass::Local)
+                .map(|f| f.path.as_str())
+                .collect(),
+        )
+    };
+    match rc.action {
+        Action::Create => "created (starts under review)".to_string(),
+        Action::Update => format!("updated in place ({}){id}", changed()),
+        Action::UpdateReview => format!(
+            "updated, back to review ({}){id}",
+            capped(rc.review_reasons().map(|f| f.path.as_str()).collect())
+        ),
+        Action::Replace => format!(
+            "replaced: new card_id (forced by {}){id}",
+            capped(rc.replace_reasons().map(|f| f.path.as_str()).collect())
+        ),
+        Action::Delete => format!("deleted{id}"),
+        Action::Stock => match &rc.stock {
+            Some(s) if s.coin_purchase => format!(
+                "stock {} → {}, bought with 券点 (paid, irreversible){id}",
+                s.from, s.to
+            ),
+            Some(s) => format!(
+                "stock {} → {} (modifystock {:+}){id}",
+                s.from, s.to, s.delta
+            ),
+            None => format!("stock change{id}"),
+        },
+        Action::NoOp => String::new(),
+    }
+}
+
+/// The diff lines of one card (without the fence).
+fn body(rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
+    let mut b = Vec::new();
+    for note in &rc.notes {
+        b.push(format!("# {note}"));
+    }
+    if let Some(status) = &rc.review_status
+        && matches!(status, ReviewStatus::NotVerify | ReviewStatus::VerifyFail)
+    {
+        b.push(format!("# now {}", status.describe()));
+    }
+    for d in &rc.drift {
+        if d.rule == super::DELETED_OUTSIDE {
+            b.push("! card deleted outside cardform".to_string());
+            continue;
+        }
+        b.push(format!(
+            "! {} = {} -> {}  # changed outside cardform",
             d.path,
             d.before
                 .as_ref()
-                .map(show)
+                .map(|v| show_at(&d.path, v))
                 .unwrap_or_else(|| "(absent)".into()),
             d.after
                 .as_ref()
-                .map(show)
+                .map(|v| show_at(&d.path, v))
                 .unwrap_or_else(|| "(absent)".into())
-        );
+        ));
+    }
+    if refresh_only {
+        return b;
     }
     match rc.action {
         Action::Create => {
             for (path, v) in rc.after.iter().flat_map(|a| a.0.iter()) {
-                let _ = writeln!(b, "+ {path} = {}", show_at(path, v));
+                b.push(format!("+ {path} = {}", show_at(path, v)));
             }
         }
         Action::Delete => {
-            let _ = writeln!(b, "- card {}", rc.card_id.as_deref().unwrap_or("?"));
-        }
-        _ => {
-            for f in &rc.changes {
-                let tag = match f.class {
-                    UpdateClass::Replace => "  # forces replacement",
-                    UpdateClass::Review => "  # triggers re-review",
-                    _ => "",
-                };
-                if let Some(before) = &f.before {
-                    let _ = writeln!(b, "- {} = {}", f.path, show_at(&f.path, before));
-                }
-                match &f.after {
-                    Some(after) => {
-                        let _ = writeln!(b, "+ {} = {}{tag}", f.path, show_at(&f.path, after));
-                    }
-                    None => {
-                        let _ = writeln!(b, "+ {} = (cleared){tag}", f.path);
-                    }
+            for key in ["card_type", "base_info.brand_name", "base_info.title"] {
+                if let Some(v) = rc.before.as_ref().and_then(|c| c.get(key)) {
+                    b.push(format!("- {key} = {}", show_at(key, v)));
                 }
             }
+        }
+        _ => {
+            // cardform's own settings (lifecycle…) never reach WeChat: not a change to review.
+            for f in rc.changes.iter().filter(|f| f.class != UpdateClass::Local) {
+                field_lines(&mut b, rc, f);
+            }
             if rc.unchanged > 0 {
-                let _ = writeln!(b, "  # ({} unchanged fields hidden)", rc.unchanged);
+                b.push(format!(
+                    "# ({} unchanged field{} hidden)",
+                    rc.unchanged,
+                    if rc.unchanged == 1 { "" } else { "s" }
+                ));
             }
         }
     }
-    let _ = writeln!(b, "```\n</details>\n");
+    if let Some(t) = &rc.derived_title {
+        b.push(format!("# title derived by WeChat: {t:?}"));
+    }
     b
+}
+
+fn field_lines(b: &mut Vec<String>, rc: &ResourceChange, f: &FieldChange) {
+    let tag = match f.class {
+        UpdateClass::Replace => "  # forces replacement".to_string(),
+        UpdateClass::Review => "  # triggers re-review".to_string(),
+        UpdateClass::Stock => match &rc.stock {
+            Some(s) if s.coin_purchase => format!(
+                "  # modifystock {:+}, bought with 券点 (paid, irreversible)",
+                s.delta
+            ),
+            Some(s) => format!("  # modifystock {:+}", s.delta),
+            None => String::new(),
+        },
+        _ => String::new(),
+    };
+    if let (Some(Value::String(a)), Some(Value::String(z))) = (&f.before, &f.after)
+        && (is_long(a) || is_long(z))
+    {
+        // Long texts as a line diff: the reviewer sees which sentence changed.
+        b.push(format!("~ {} = <<EOT{tag}", f.path));
+        let (a, z) = (
+            format!("{}\n", a.trim_end_matches('\n')),
+            format!("{}\n", z.trim_end_matches('\n')),
+        );
+        let diff = similar::TextDiff::from_lines(a.as_str(), z.as_str());
+        for change in diff.iter_all_changes() {
+            let line = change.value().trim_end_matches('\n');
+            let sign = match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => ' ',
+            };
+            b.push(format!("{sign}     {line}"));
+        }
+        b.push("  EOT".to_string());
+        return;
+    }
+    if let Some(before) = &f.before {
+        b.push(format!("- {} = {}", f.path, show_at(&f.path, before)));
+    }
+    match &f.after {
+        Some(after) => b.push(format!("+ {} = {}{tag}", f.path, show_at(&f.path, after))),
+        None => b.push(format!("+ {} = (cleared){tag}", f.path)),
+    }
+}
+
+fn is_long(s: &str) -> bool {
+    s.contains('\n') || s.chars().count() > 60
+}
+
+/// A fence longer than any backtick run in the body, so values cannot close it.
+fn fence_for(lines: &[String]) -> String {
+    let longest = lines
+        .iter()
+        .flat_map(|l| l.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// Escapes text placed inside HTML (`<summary>`).
+fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_outgrow_backticks_in_values() {
+        assert_eq!(fence_for(&["+ a = \"x\"".into()]), "```");
+        assert_eq!(fence_for(&["+ a = \"````\"".into()]), "`````");
+    }
+
+    #[test]
+    fn lists_are_capped_with_a_count() {
+        let s = join_capped((0..1000).map(|i| format!("`card_{i}`")), 200);
+        assert!(s.chars().count() <= 200, "{s}");
+        assert!(s.ends_with(" more"), "{s}");
+        assert_eq!(join_capped(["`a`".to_string()].into_iter(), 10), "`a`");
+    }
+
+    #[test]
+    fn summaries_escape_html() {
+        assert_eq!(html("a<b>&"), "a&lt;b&gt;&amp;");
+    }
+
+    #[test]
+    fn budgeted_text_never_passes_its_limit() {
+        let mut b = Budgeted::new(10);
+        b.push("12345\n");
+        b.push("abcdef\n");
+        b.push("xy\n");
+        assert_eq!(b.finish(), "12345\nxy\n");
+    }
 }

@@ -33,11 +33,6 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
 }
 
-/// The embedded sandbox's account (the emulator's defaults).
-pub const SANDBOX_APPID: &str = "wxsandbox";
-/// The embedded sandbox's AppSecret: not a real secret, but still handled as one.
-pub const SANDBOX_SECRET: &str = "sandbox-secret";
-
 impl ClientConfig {
     /// Defaults for everything but where and who: parallelism 16, 30 s timeout,
     /// the default retry policy, no requests-per-second cap.
@@ -65,6 +60,7 @@ impl ClientConfig {
 
     /// The embedded sandbox at `base_url`: appid `wxsandbox`, secret `sandbox-secret`.
     pub fn sandbox(base_url: &str) -> Self {
+        use crate::emulator::{SANDBOX_APPID, SANDBOX_SECRET};
         ClientConfig::with_secret(base_url, SANDBOX_APPID, Secret::new(SANDBOX_SECRET))
     }
 

@@ -18,6 +18,12 @@ pub enum TransportKind {
     Body,
 }
 
+impl std::fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
 impl TransportKind {
     fn describe(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 
 pub mod cards;
 pub mod client;
+pub mod coin;
 pub mod envelope;
 pub mod errcode;
 pub mod error;

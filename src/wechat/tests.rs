@@ -737,7 +737,12 @@ async fn logs_never_contain_secrets_or_tokens() {
         .with_writer(logs.clone())
         .with_ansi(false)
         .finish();
+    // tracing caches callsite interest process-wide; a test on another thread without a
+    // subscriber can pin a callsite to "never". A second, always-interested dispatcher
+    // kept alive for the test plus a rebuild keeps every callsite live for this capture.
+    let anchor = tracing::Dispatch::new(tracing_subscriber::registry());
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
 
     let mock = Mock::start("CANARYTOKEN").await;
     mock.default_reply("/card/get", Reply::Json(card_answer()));
@@ -760,6 +765,7 @@ async fn logs_never_contain_secrets_or_tokens() {
     let classic = WeChatClient::new(classic).expect("client");
     assert!(classic.get_card(CARD).await.is_ok());
 
+    drop(anchor);
     let text = logs
         .0
         .lock()
@@ -772,5 +778,38 @@ async fn logs_never_contain_secrets_or_tokens() {
             "secret in a log line: {line}"
         );
         assert!(!line.contains("CANARYTOKEN"), "token in a log line: {line}");
+    }
+}
+
+/// Throughput of the client alone (mock answers instantly). A measurement, not an
+/// assertion: `cargo test --lib wechat::tests::bench -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run by hand"]
+async fn bench_thousand_gets() {
+    let mock = Mock::start("tok").await;
+    mock.default_reply("/card/get", Reply::Json(card_answer()));
+    for parallelism in [1usize, 4, 16, 64] {
+        let mut cfg = mock.config("s");
+        cfg.parallelism = parallelism;
+        let client = Arc::new(WeChatClient::new(cfg).expect("client"));
+        let start = std::time::Instant::now();
+        let tasks: Vec<_> = (0..1000)
+            .map(|_| {
+                let c = client.clone();
+                tokio::spawn(async move { c.get_card(CARD).await.is_ok() })
+            })
+            .collect();
+        let mut ok = 0;
+        for t in tasks {
+            if matches!(t.await, Ok(true)) {
+                ok += 1;
+            }
+        }
+        println!(
+            "parallelism {parallelism:>3}: 1000 card/get in {:?} ({ok} ok, {} HTTP requests, peak in flight {})",
+            start.elapsed(),
+            client.calls_made(),
+            client.in_flight_peak()
+        );
     }
 }

@@ -197,7 +197,7 @@ impl Transport {
                 Decision::OutcomeUnknown => {
                     return Err(ApiError::OutcomeUnknown {
                         endpoint: req.endpoint.to_string(),
-                        reason: failure.error.to_string(),
+                        reason: unknown_reason(&failure.error),
                     });
                 }
                 Decision::RefreshToken => match (tokens, token) {
@@ -428,6 +428,18 @@ fn error_chain(e: reqwest::Error) -> String {
         source = s.source();
     }
     redact_text(&parts.join(": "))
+}
+
+/// What went wrong, briefly, for an `OutcomeUnknown` (its own message says what to do).
+fn unknown_reason(e: &ApiError) -> String {
+    match e {
+        ApiError::Transport {
+            kind, url, message, ..
+        } => format!("{kind} at {url}: {message}"),
+        ApiError::HttpStatus { status, .. } => format!("HTTP status {status}"),
+        ApiError::Malformed { reason, raw, .. } => format!("{reason}; raw answer: {raw}"),
+        other => other.to_string(),
+    }
 }
 
 fn with_attempts(mut e: ApiError, n: u32) -> ApiError {

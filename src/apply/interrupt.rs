@@ -1,0 +1,28 @@
+//! Ctrl-C during apply: the first interrupt stops new operations (those in flight
+//! finish and are recorded), the second exits at once. Exiting mid-call is safe because
+//! every mutation's intent is on disk before it is sent: the next run resolves it.
+
+use super::executor::StopSignal;
+
+/// The exit code of a second interrupt (128 + SIGINT, as shells report it).
+pub const INTERRUPTED_EXIT: i32 = 130;
+
+/// Watches for Ctrl-C until aborted: the first raises `stop` (and says what happens),
+/// the second exits the process at once.
+pub async fn watch_interrupts(stop: StopSignal) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        // No signal handling on this platform: Ctrl-C keeps its default (immediate
+        // exit), which the journal already makes safe.
+        return;
+    }
+    stop.raise();
+    eprintln!(
+        "\nInterrupted: no new operations will start; waiting for those in flight to finish and be recorded. Press Ctrl-C again to exit at once (the next run resolves anything left in flight)."
+    );
+    if tokio::signal::ctrl_c().await.is_ok() {
+        eprintln!(
+            "\nInterrupted again: exiting now; the next run resolves the operations that were in flight."
+        );
+        std::process::exit(INTERRUPTED_EXIT);
+    }
+}

@@ -1,0 +1,132 @@
+//! `cardform state resolve ADDR --adopt CARD_ID | --forget`: settle an operation of an
+//! earlier run whose outcome cardform could not determine by itself (an interrupted
+//! create that matches several live cards).
+
+use crate::apply::recover::{adoption, intended_content};
+use crate::cli::{RunOptions, StateResolveArgs};
+use crate::exit::Outcome;
+use crate::live::{Observed, normalise};
+use crate::plan::diff::{DiffContext, diff};
+use crate::plan::rules::UpdateClass;
+use crate::session::{Session, runtime};
+use crate::state::{OpKind, PendingOperation};
+
+use super::project::report;
+
+pub fn run(a: &StateResolveArgs) -> miette::Result<Outcome> {
+    let config = crate::config::load_project_config(&a.dir).map_err(report)?;
+    let run = RunOptions {
+        parallelism: None,
+        lock_timeout: a.lock_timeout,
+    };
+    let rt = runtime().map_err(report)?;
+    rt.block_on(async {
+        let session = Session::open(&a.dir, config, "state resolve", &run)
+            .await
+            .map_err(report)?;
+        let result = resolve(a, &session).await;
+        session.close().await;
+        result
+    })
+}
+
+async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outcome> {
+    let state = session.state.snapshot();
+    let ops: Vec<&PendingOperation> = state
+        .pending
+        .iter()
+        .filter(|p| p.address == a.address)
+        .collect();
+    if ops.is_empty() {
+        let others: Vec<String> = state
+            .pending
+            .iter()
+            .map(|p| format!("{} ({})", p.address, p.op.as_str()))
+            .collect();
+        return Err(miette::miette!(
+            help = "`cardform state list` shows pending operations; to manage an existing card use `cardform import`",
+            "{} has no operation with an unknown outcome in {}{}",
+            a.address,
+            session.state.describe(),
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!(" (pending: {})", others.join(", "))
+            }
+        ));
+    }
+    let message = match &a.adopt {
+        None => {
+            for op in &ops {
+                session.state.abandon(op.id).map_err(report)?;
+            }
+            format!(
+                "Forgot {} interrupted operation(s) at {}. If WeChat did create a card for it, that card is not managed by cardform: delete it, or adopt it with `cardform import`.",
+                ops.len(),
+                a.address
+            )
+        }
+        Some(card_id) => {
+            let Some(create) = ops.iter().find(|p| p.op == OpKind::Create) else {
+                return Err(miette::miette!(
+                    help = "use --forget: the next plan reads the live card anyway",
+                    "{}'s interrupted operation is a {}, not a create; there is no card to adopt",
+                    a.address,
+                    ops.iter()
+                        .map(|p| p.op.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            };
+            if let Some((other, _)) = state
+                .resources
+                .iter()
+                .find(|(addr, r)| r.card_id == *card_id && **addr != a.address)
+            {
+                return Err(miette::miette!(
+                    "card {card_id} is already managed as {other}; adopt a card no address holds"
+                ));
+            }
+            let response = session.client.get_card(card_id).await.map_err(report)?;
+            let live = match normalise(card_id, &response).map_err(report)? {
+                Observed::Exists(live) => live,
+                Observed::Gone => {
+                    return Err(miette::miette!(
+                        help = "use --forget if no card was made",
+                        "card {card_id} is deleted on WeChat; it cannot be adopted"
+                    ));
+                }
+            };
+            let content = intended_content(create);
+            let friends =
+                content.get("advanced_info.share_friends") == Some(&serde_json::Value::Bool(true));
+            let ctx = DiffContext {
+                friends,
+                title_is_derived: friends,
+            };
+            let differs: Vec<String> = diff(&content, &live.content, None, ctx)
+                .0
+                .into_iter()
+                .filter(|c| c.class != UpdateClass::Local)
+                .map(|c| c.path)
+                .collect();
+            let changes = adoption(&state, create, &live);
+            session.state.finish(create.id, changes).map_err(report)?;
+            for op in ops.iter().filter(|p| p.id != create.id) {
+                session.state.abandon(op.id).map_err(report)?;
+            }
+            let mut msg = format!("Adopted card {card_id} as {}.", a.address);
+            if !differs.is_empty() {
+                msg.push_str(&format!(
+                    " It differs from what the interrupted create sent in {}; the next plan shows how it will be brought in line.",
+                    differs.join(", ")
+                ));
+            }
+            msg
+        }
+    };
+    let c = session.state.commit().map_err(report)?;
+    println!("{message}");
+    println!("State saved (serial {}).", c.serial);
+    Ok(Outcome::Success)
+}
