@@ -77,6 +77,31 @@ pub trait StateBackend: Send + Sync {
     /// [`StateError::Usage`] before any `load`/`commit` of an existing state; I/O errors.
     fn record(&self, record: &JournalRecord) -> Result<u64, StateError>;
 
+    /// Appends one journal record without waiting for it to be durable, and returns its
+    /// sequence number; [`Self::sync`] then makes it durable. Apply's workers append
+    /// one at a time but wait for durability together, so one fsync covers many records
+    /// (group commit). The default is [`Self::record`]: durable at once.
+    ///
+    /// # Errors
+    /// As [`Self::record`].
+    fn append(&self, record: &JournalRecord) -> Result<u64, StateError> {
+        self.record(record)
+    }
+
+    /// Makes every record appended up to `seq` durable.
+    ///
+    /// # Guarantees
+    /// When this returns `Ok`, records `..=seq` survive a crash (or were folded into a
+    /// committed snapshot). Several callers waiting at once share one fsync.
+    ///
+    /// # Errors
+    /// I/O or backend errors; after a failed sync every later sync fails too (a failed
+    /// fsync may have dropped written data, so a later success would prove nothing).
+    fn sync(&self, seq: u64) -> Result<(), StateError> {
+        let _ = seq;
+        Ok(())
+    }
+
     /// Records an intent (before the mutating call). See [`Self::record`].
     ///
     /// # Errors
