@@ -207,6 +207,7 @@ pub async fn apply_plan(
         .iter()
         .filter(|r| r.action.is_change())
         .collect();
+    super::local::record_local_settings(plan, state);
     exec.progress.set_length(changing.len() as u64);
     exec.upload_images(&changing).await;
     for wave in waves(&changing) {
@@ -282,7 +283,7 @@ fn waves<'a>(changing: &[&'a ResourceChange]) -> Vec<Vec<&'a ResourceChange>> {
 }
 
 impl<'a> Executor<'a> {
-    fn record_intent(
+    async fn record_intent(
         &self,
         address: &str,
         op: OpKind,
@@ -300,7 +301,7 @@ impl<'a> Executor<'a> {
             detail,
         };
         let id = pending.id;
-        self.state.begin(pending).map_err(|e| {
+        self.state.begin_async(pending).await.map_err(|e| {
             local_failure(
                 address,
                 op.as_str(),
@@ -310,20 +311,20 @@ impl<'a> Executor<'a> {
         Ok(id)
     }
 
-    fn record_outcome(
+    async fn record_outcome(
         &self,
         address: &str,
         op_id: Uuid,
         changes: Vec<Change>,
     ) -> Result<(), CardFailure> {
-        self.state.finish(op_id, changes).map_err(|e| {
+        self.state.finish_async(op_id, changes).await.map_err(|e| {
             local_failure(address, "record", format!("the call succeeded but its outcome could not be recorded (the next run resolves it): {e}"))
         })
     }
 
     /// The call was not made or changed nothing: the intent is closed.
-    fn record_abandoned(&self, op_id: Uuid) {
-        let _ = self.state.abandon(op_id);
+    async fn record_abandoned(&self, op_id: Uuid) {
+        let _ = self.state.abandon_async(op_id).await;
     }
 
     fn warn(&self, msg: String) {
@@ -390,13 +391,15 @@ impl<'a> Executor<'a> {
             .and_then(|n| n.to_str())
             .unwrap_or("image.jpg")
             .to_string();
-        let op = self.record_intent(
-            &addr,
-            OpKind::UploadImage,
-            None,
-            img.sha256.clone(),
-            json!({ "file": img.path }),
-        )?;
+        let op = self
+            .record_intent(
+                &addr,
+                OpKind::UploadImage,
+                None,
+                img.sha256.clone(),
+                json!({ "file": img.path }),
+            )
+            .await?;
         match self.client.upload_image(bytes, &file_name).await {
             Ok(url) => {
                 let change = Change::PutImage {
@@ -407,13 +410,13 @@ impl<'a> Executor<'a> {
                         uploaded_at: now(),
                     },
                 };
-                self.record_outcome(&addr, op, vec![change])?;
+                self.record_outcome(&addr, op, vec![change]).await?;
                 self.count(|r| r.images_uploaded += 1);
                 Ok(())
             }
             Err(e) => {
                 // An upload whose outcome is unknown costs nothing to repeat: forget it.
-                self.record_abandoned(op);
+                self.record_abandoned(op).await;
                 Err(failure(&addr, "upload_image", &e))
             }
         }
@@ -542,18 +545,20 @@ impl<'a> Executor<'a> {
         let canonical = self.resolved_canonical(rc)?;
         let body = create_body(&canonical)
             .ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
-        let op = self.record_intent(
-            &rc.address,
-            OpKind::Create,
-            None,
-            canonical.hash(),
-            json!({ "content": canonical }),
-        )?;
+        let op = self
+            .record_intent(
+                &rc.address,
+                OpKind::Create,
+                None,
+                canonical.hash(),
+                json!({ "content": canonical }),
+            )
+            .await?;
         let card_id = match self.client.create_card(&body).await {
             Ok(id) => id,
             Err(e) => {
                 if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op);
+                    self.record_abandoned(op).await;
                 }
                 return Err(failure(&rc.address, "create", &e));
             }
@@ -573,7 +578,7 @@ impl<'a> Executor<'a> {
                 resource: old,
             });
         }
-        self.record_outcome(&rc.address, op, changes)?;
+        self.record_outcome(&rc.address, op, changes).await?;
         self.verify(rc, &card_id, &canonical, None).await;
         Ok(card_id)
     }
@@ -601,20 +606,22 @@ impl<'a> Executor<'a> {
     }
 
     async fn delete_card(&self, address: &str, card_id: &str) -> CardResult {
-        let op = self.record_intent(
-            address,
-            OpKind::Delete,
-            Some(card_id),
-            card_id.to_string(),
-            Value::Null,
-        )?;
+        let op = self
+            .record_intent(
+                address,
+                OpKind::Delete,
+                Some(card_id),
+                card_id.to_string(),
+                Value::Null,
+            )
+            .await?;
         match self.client.delete_card(card_id).await {
             Ok(()) => {}
             // Already gone (deleted outside cardform, or a retried delete): the goal holds.
             Err(e) if e.errcode() == Some(40073) => {}
             Err(e) => {
                 if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op);
+                    self.record_abandoned(op).await;
                 }
                 return Err(failure(address, "delete", &e));
             }
@@ -626,6 +633,7 @@ impl<'a> Executor<'a> {
                 address: address.to_string(),
             }],
         )
+        .await
     }
 
     async fn update(&self, rc: &ResourceChange) -> CardResult {
@@ -651,13 +659,15 @@ impl<'a> Executor<'a> {
             .read(|s| s.resources.get(&rc.address).and_then(|r| r.status.clone()));
         if !updating.is_empty() {
             let body = update_body(&canonical, &updating);
-            let op = self.record_intent(
-                &rc.address,
-                OpKind::Update,
-                Some(&card_id),
-                Canonical::flatten(&body).hash(),
-                json!({ "body": body }),
-            )?;
+            let op = self
+                .record_intent(
+                    &rc.address,
+                    OpKind::Update,
+                    Some(&card_id),
+                    Canonical::flatten(&body).hash(),
+                    json!({ "body": body }),
+                )
+                .await?;
             match self.client.update_card(&card_id, type_key, &body).await {
                 Ok(send_check) => {
                     let predicted = rc.action == Action::UpdateReview;
@@ -683,12 +693,12 @@ impl<'a> Executor<'a> {
                             status.clone(),
                         ),
                     }];
-                    self.record_outcome(&rc.address, op, changes)?;
+                    self.record_outcome(&rc.address, op, changes).await?;
                     self.count(|r| r.updated += 1);
                 }
                 Err(e) => {
                     if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                        self.record_abandoned(op);
+                        self.record_abandoned(op).await;
                     }
                     return Err(failure(&rc.address, "update", &e));
                 }
@@ -719,7 +729,7 @@ impl<'a> Executor<'a> {
                     status.clone(),
                 ),
             }];
-            self.record_outcome(&rc.address, op, changes)?;
+            self.record_outcome(&rc.address, op, changes).await?;
             self.count(|r| r.stock_changed += 1);
         }
         self.verify(rc, &card_id, &canonical, Some(&updating)).await;
@@ -733,18 +743,20 @@ impl<'a> Executor<'a> {
         card_id: &str,
         stock: &crate::plan::StockChange,
     ) -> Result<Uuid, CardFailure> {
-        let op = self.record_intent(
-            &rc.address,
-            OpKind::ModifyStock,
-            Some(card_id),
-            format!("total={}", stock.to),
-            json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
-        )?;
+        let op = self
+            .record_intent(
+                &rc.address,
+                OpKind::ModifyStock,
+                Some(card_id),
+                format!("total={}", stock.to),
+                json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+            )
+            .await?;
         match self.client.modify_stock(card_id, stock.delta).await {
             Ok(()) => Ok(op),
             Err(e) => {
                 if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op);
+                    self.record_abandoned(op).await;
                 }
                 Err(failure(&rc.address, "modifystock", &e))
             }
@@ -766,13 +778,15 @@ impl<'a> Executor<'a> {
             .get_pay_price(card_id, quantity)
             .await
             .map_err(|e| failure(&rc.address, "getpayprice", &e))?;
-        let op = self.record_intent(
-            &rc.address,
-            OpKind::CoinConfirm,
-            Some(card_id),
-            quote.order_id.clone(),
-            json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
-        )?;
+        let op = self
+            .record_intent(
+                &rc.address,
+                OpKind::CoinConfirm,
+                Some(card_id),
+                quote.order_id.clone(),
+                json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
+            )
+            .await?;
         match self
             .client
             .confirm_pay(card_id, &quote.order_id, quantity)
@@ -787,7 +801,7 @@ impl<'a> Executor<'a> {
             }
             Err(e) => {
                 if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op);
+                    self.record_abandoned(op).await;
                 }
                 Err(failure(&rc.address, "券点 confirm", &e))
             }

@@ -4,13 +4,15 @@
 //! - `cardform.state.json`: the snapshot, replaced atomically (temp file in the same
 //!   folder, write, fsync, rename, fsync the folder);
 //! - `cardform.state.json.backup`: the previous snapshot (kept when the content changed);
-//! - `cardform.state.json.journal`: one JSON line per intent/outcome, fsync'd each;
+//! - `cardform.state.json.journal`: one JSON line per intent/outcome, each fsync'd
+//!   before its writer goes on (writers waiting together share one fsync);
 //! - `cardform.state.json.lock` (flock'd while a run holds it) and `.lock.info` (who).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use uuid::Uuid;
@@ -26,6 +28,11 @@ use super::{Committed, Loaded, StateBackend};
 pub struct LocalBackend {
     path: PathBuf,
     cursor: Mutex<Cursor>,
+    /// Group commit: the highest journal seq known durable; one fsync at a time (the
+    /// gate), and whoever holds it syncs every record written so far.
+    synced: AtomicU64,
+    sync_gate: Mutex<()>,
+    sync_failed: AtomicBool,
 }
 
 /// Where the journal stands, as of the last load/commit by this process.
@@ -48,6 +55,9 @@ impl LocalBackend {
         LocalBackend {
             path: path.into(),
             cursor: Mutex::new(Cursor::default()),
+            synced: AtomicU64::new(0),
+            sync_gate: Mutex::new(()),
+            sync_failed: AtomicBool::new(false),
         }
     }
 
@@ -349,10 +359,18 @@ impl StateBackend for LocalBackend {
         }
         cursor.lineage = Some(state.lineage);
         cursor.last_seq = report.last_seq.max(state.journal_seq);
+        // What was read is on disk already.
+        self.synced.store(cursor.last_seq, Ordering::SeqCst);
         Ok(Some(Loaded { state, notices }))
     }
 
     fn record(&self, record: &JournalRecord) -> Result<u64, StateError> {
+        let seq = self.append(record)?;
+        self.sync(seq)?;
+        Ok(seq)
+    }
+
+    fn append(&self, record: &JournalRecord) -> Result<u64, StateError> {
         let mut cursor = self.cursor();
         let Some(lineage) = cursor.lineage else {
             return Err(StateError::Usage(format!(
@@ -398,10 +416,52 @@ impl StateBackend for LocalBackend {
         }
         f.write_all(&line)
             .map_err(|e| StateError::io("append to", &path, e))?;
-        f.sync_data()
-            .map_err(|e| StateError::io("fsync", &path, e))?;
         cursor.last_seq = seq;
         Ok(seq)
+    }
+
+    fn sync(&self, seq: u64) -> Result<(), StateError> {
+        let path = self.journal_path();
+        let failed = || {
+            StateError::io(
+                "fsync",
+                &path,
+                std::io::Error::other(
+                    "an earlier fsync of the journal failed in this run; stop and run again",
+                ),
+            )
+        };
+        if self.sync_failed.load(Ordering::SeqCst) {
+            return Err(failed());
+        }
+        let _gate = self.sync_gate.lock().unwrap_or_else(|p| p.into_inner());
+        if self.synced.load(Ordering::SeqCst) >= seq {
+            // A sync that started after our write covered it.
+            return Ok(());
+        }
+        if self.sync_failed.load(Ordering::SeqCst) {
+            return Err(failed());
+        }
+        // Everything written up to `upto` is in the file before the fsync starts.
+        let (handle, upto) = {
+            let cursor = self.cursor();
+            let handle = match cursor.file.as_ref() {
+                Some(f) => Some(
+                    f.try_clone()
+                        .map_err(|e| StateError::io("reopen", &path, e))?,
+                ),
+                None => None,
+            };
+            (handle, cursor.last_seq)
+        };
+        if let Some(f) = handle
+            && let Err(e) = f.sync_data()
+        {
+            self.sync_failed.store(true, Ordering::SeqCst);
+            return Err(StateError::io("fsync", &path, e));
+        }
+        self.synced.fetch_max(upto, Ordering::SeqCst);
+        Ok(())
     }
 
     fn commit(
@@ -496,6 +556,8 @@ impl StateBackend for LocalBackend {
             },
         };
         cut.map_err(|e| StateError::io("truncate journal", &journal_path, e))?;
+        // Every record so far is in the snapshot just written.
+        self.synced.fetch_max(journal_seq, Ordering::SeqCst);
         cursor.truncate_to = None;
         cursor.needs_newline = false;
         cursor.lineage = Some(state.lineage);

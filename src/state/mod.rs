@@ -13,6 +13,7 @@ mod error;
 mod local;
 mod lock;
 mod model;
+pub mod postgres;
 mod replay;
 mod session;
 
@@ -75,6 +76,31 @@ pub trait StateBackend: Send + Sync {
     /// # Errors
     /// [`StateError::Usage`] before any `load`/`commit` of an existing state; I/O errors.
     fn record(&self, record: &JournalRecord) -> Result<u64, StateError>;
+
+    /// Appends one journal record without waiting for it to be durable, and returns its
+    /// sequence number; [`Self::sync`] then makes it durable. Apply's workers append
+    /// one at a time but wait for durability together, so one fsync covers many records
+    /// (group commit). The default is [`Self::record`]: durable at once.
+    ///
+    /// # Errors
+    /// As [`Self::record`].
+    fn append(&self, record: &JournalRecord) -> Result<u64, StateError> {
+        self.record(record)
+    }
+
+    /// Makes every record appended up to `seq` durable.
+    ///
+    /// # Guarantees
+    /// When this returns `Ok`, records `..=seq` survive a crash (or were folded into a
+    /// committed snapshot). Several callers waiting at once share one fsync.
+    ///
+    /// # Errors
+    /// I/O or backend errors; after a failed sync every later sync fails too (a failed
+    /// fsync may have dropped written data, so a later success would prove nothing).
+    fn sync(&self, seq: u64) -> Result<(), StateError> {
+        let _ = seq;
+        Ok(())
+    }
 
     /// Records an intent (before the mutating call). See [`Self::record`].
     ///
@@ -148,10 +174,12 @@ pub trait StateBackend: Send + Sync {
 }
 
 /// Opens the backend named by `cardform.toml`'s `state` setting: a path (relative to
-/// the project folder), or by default [`DEFAULT_STATE_PATH`].
+/// the project folder), a `postgres://host:port/db[?name=NAME]` URL (credentials from
+/// `PGUSER`/`PGPASSWORD`, never the file), or by default [`DEFAULT_STATE_PATH`].
 ///
 /// # Errors
-/// [`StateError::Usage`] for a setting this build cannot serve.
+/// [`StateError::Usage`] for a setting this build cannot serve or a URL carrying a
+/// password; [`StateError::Backend`] when PostgreSQL cannot be reached.
 pub fn open_backend(
     project_root: &Path,
     state_setting: Option<&str>,
@@ -160,9 +188,9 @@ pub fn open_backend(
         None | Some("") => Ok(Box::new(LocalBackend::new(
             project_root.join(DEFAULT_STATE_PATH),
         ))),
-        Some(s) if s.starts_with("postgres://") || s.starts_with("postgresql://") => Err(
-            StateError::Usage("the PostgreSQL state backend is not available in this build".into()),
-        ),
+        Some(s) if s.starts_with("postgres://") || s.starts_with("postgresql://") => {
+            Ok(Box::new(postgres::PostgresBackend::open(s)?))
+        }
         Some(s) if s.contains("://") => Err(StateError::Usage(format!(
             "`state = \"{}\"` in cardform.toml: unknown state backend; use a file path or postgres://host:port/db",
             redact_url(s)

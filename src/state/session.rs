@@ -1,6 +1,6 @@
 //! One run's hold on the state: the lock, the loaded state and its journal.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use uuid::Uuid;
@@ -16,7 +16,8 @@ pub const COMPACT_EVERY: usize = 10_000;
 /// A locked, loaded state. Share it across apply's workers (`&self` methods); records
 /// are written one at a time in the order they are made.
 pub struct StateSession {
-    backend: Box<dyn StateBackend>,
+    /// Shared with the blocking threads that wait for fsyncs ([`Self::begin_async`]).
+    backend: Arc<dyn StateBackend>,
     lock: StateLock,
     inner: Mutex<Inner>,
 }
@@ -70,7 +71,7 @@ impl StateSession {
             ));
         }
         let session = StateSession {
-            backend,
+            backend: Arc::from(backend),
             lock,
             inner: Mutex::new(Inner {
                 state,
@@ -135,20 +136,72 @@ impl StateSession {
         self.record(JournalRecord::Abandoned { op_id })
     }
 
+    /// Appends under the session's mutex (records keep their order in memory and on
+    /// disk), then waits for durability outside it, so concurrent workers share fsyncs.
     fn record(&self, record: JournalRecord) -> Result<(), StateError> {
-        let mut inner = self.inner();
-        if inner.stored_serial.is_none() {
-            // Journal records need a stored snapshot to belong to.
-            self.commit_locked(&mut inner)?;
+        let seq = self.append(record)?;
+        self.backend.sync(seq)
+    }
+
+    /// [`Self::begin`] for async callers: the fsync is waited for on a blocking thread,
+    /// so the tasks polled by the same thread keep going and their records join the
+    /// same fsync (group commit).
+    ///
+    /// # Guarantees
+    /// As [`Self::begin`]: when this returns `Ok`, the intent survives a crash.
+    ///
+    /// # Errors
+    /// As [`Self::begin`]; on error the call must not be made.
+    pub async fn begin_async(&self, op: PendingOperation) -> Result<(), StateError> {
+        self.record_async(JournalRecord::Intent { op }).await
+    }
+
+    /// [`Self::finish`] for async callers (see [`Self::begin_async`]).
+    ///
+    /// # Errors
+    /// As [`Self::finish`].
+    pub async fn finish_async(&self, op_id: Uuid, changes: Vec<Change>) -> Result<(), StateError> {
+        self.record_async(JournalRecord::Outcome { op_id, changes })
+            .await
+    }
+
+    /// [`Self::abandon`] for async callers (see [`Self::begin_async`]).
+    ///
+    /// # Errors
+    /// As [`Self::abandon`].
+    pub async fn abandon_async(&self, op_id: Uuid) -> Result<(), StateError> {
+        self.record_async(JournalRecord::Abandoned { op_id }).await
+    }
+
+    async fn record_async(&self, record: JournalRecord) -> Result<(), StateError> {
+        let seq = self.append(record)?;
+        let backend = Arc::clone(&self.backend);
+        match tokio::task::spawn_blocking(move || backend.sync(seq)).await {
+            Ok(result) => result,
+            // The blocking pool is shutting down: wait here instead.
+            Err(_) => self.backend.sync(seq),
         }
-        let seq = self.backend.record(&record)?;
-        inner.state.apply_record(&record);
-        inner.state.journal_seq = seq;
-        inner.since_commit += 1;
-        if inner.since_commit >= COMPACT_EVERY {
-            self.commit_locked(&mut inner)?;
-        }
-        Ok(())
+    }
+
+    /// Appends `record` and applies it in memory; returns its sequence number. Not yet
+    /// durable: the caller syncs.
+    fn append(&self, record: JournalRecord) -> Result<u64, StateError> {
+        let seq = {
+            let mut inner = self.inner();
+            if inner.stored_serial.is_none() {
+                // Journal records need a stored snapshot to belong to.
+                self.commit_locked(&mut inner)?;
+            }
+            let seq = self.backend.append(&record)?;
+            inner.state.apply_record(&record);
+            inner.state.journal_seq = seq;
+            inner.since_commit += 1;
+            if inner.since_commit >= COMPACT_EVERY {
+                self.commit_locked(&mut inner)?;
+            }
+            seq
+        };
+        Ok(seq)
     }
 
     /// Edits the state in memory (for `state rm/mv`, import); [`Self::commit`] stores it.
