@@ -250,7 +250,9 @@ pub async fn make_plan(
     )
     .map_err(|(path, source)| SessionError::Image { path, source })?;
     let state_inputs = state_inputs(&state);
-    let live = session.refresh(&state, None).await?;
+    // `--target`: refresh only the named cards (one card/get each, not the whole state).
+    let only = (!opts.targets.is_empty()).then_some(opts.targets.as_slice());
+    let live = session.refresh(&state, only).await?;
     let uploaded: BTreeMap<String, String> = state
         .images
         .iter()

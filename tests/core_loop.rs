@@ -370,3 +370,46 @@ fn friends_stock_is_bought_with_coins_only_with_consent() {
     p.run(&["plan", "{dir}", "--detailed-exitcode"])
         .expect_code(0);
 }
+
+#[test]
+fn target_plans_and_refreshes_only_the_named_cards() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    p.edit(
+        "service_phone = \"400-000-0000\"",
+        "service_phone = \"400-000-0009\"",
+    );
+    p.edit("notice = \"点单时出示\"", "notice = \"点单前出示\"");
+    let before = emu
+        .admin("GET", "/__emulator/calls", None)
+        .to_string()
+        .matches("/card/get")
+        .count();
+    let out = p.run(&[
+        "plan",
+        "{dir}",
+        "--target",
+        "tea_coupon",
+        "--format",
+        "json",
+    ]);
+    out.expect_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let addresses: Vec<&str> = doc["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["address"].as_str())
+        .collect();
+    assert_eq!(addresses, vec!["tea_coupon"]);
+    let after = emu
+        .admin("GET", "/__emulator/calls", None)
+        .to_string()
+        .matches("/card/get")
+        .count();
+    assert_eq!(after - before, 1, "one card/get for one target");
+    let out = p.run(&["plan", "{dir}", "--target", "nope"]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("--target nope"), "{}", out.stderr);
+}

@@ -98,6 +98,10 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
     for _ in 0..8 {
         changes.clear();
         for (address, want) in inputs.desired {
+            // `--target`: only the named cards are refreshed and planned.
+            if !inputs.targets.is_empty() && !inputs.targets.contains(address) {
+                continue;
+            }
             let resolver = Resolver {
                 inputs,
                 changing_ids: &changing,
@@ -119,7 +123,9 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
         errors.clear();
     }
     for (address, st) in inputs.state {
-        if inputs.desired.contains_key(address) {
+        if inputs.desired.contains_key(address)
+            || (!inputs.targets.is_empty() && !inputs.targets.contains(address))
+        {
             continue;
         }
         changes.push(plan_removed(address, st, inputs));
