@@ -1,8 +1,11 @@
 //! State load/save timings: `cargo bench --bench state [-- N]` (default 100000
-//! resources). Prints figures; asserts nothing about time.
+//! resources) on the local file; with `CARDFORM_TEST_PG_URL` set (e.g. under
+//! `scripts/with-postgres`) the same run on PostgreSQL. Prints figures; asserts
+//! nothing about time.
 
 use std::time::Instant;
 
+use cardform::state::postgres::PostgresBackend;
 use cardform::state::{
     Change, LocalBackend, OpKind, PendingOperation, ResourceState, StateBackend, StateFile,
 };
@@ -40,7 +43,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(100_000);
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("cardform.state.json");
-    let b = LocalBackend::new(&path);
+    run("local file", n, &|| Ok(Box::new(LocalBackend::new(&path))))?;
+    println!(
+        "  snapshot size: {:.1} MB",
+        std::fs::metadata(&path)?.len() as f64 / 1e6
+    );
+    if let Ok(url) = std::env::var("CARDFORM_TEST_PG_URL") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let url = format!("{url}{sep}name=bench-{}", uuid::Uuid::new_v4().simple());
+        run("postgresql", n, &|| {
+            Ok(Box::new(PostgresBackend::open(&url)?))
+        })?;
+    }
+    Ok(())
+}
+
+type Open<'a> = dyn Fn() -> Result<Box<dyn StateBackend>, Box<dyn std::error::Error>> + 'a;
+
+fn run(label: &str, n: usize, open: &Open<'_>) -> Result<(), Box<dyn std::error::Error>> {
+    let b = open()?;
     b.load()?;
     let mut st = StateFile::new();
     for i in 0..n {
@@ -51,15 +72,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let c = b.commit(&st, None)?;
     let first_save = t.elapsed();
     st.serial = c.serial;
-    let size = std::fs::metadata(&path)?.len();
 
+    let fresh = open()?;
     let t = Instant::now();
-    let fresh = LocalBackend::new(&path);
     let loaded = fresh.load()?.ok_or("state missing")?.state;
     let load = t.elapsed();
     assert_eq!(loaded.resources.len(), n);
 
-    // 1,000 cards × (intent + outcome), each record fsync'd.
+    // 1,000 cards × (intent + outcome), each record durable before the next.
     let records = 1000.min(n);
     let mut st = loaded;
     let t = Instant::now();
@@ -91,9 +111,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let journal = t.elapsed();
 
+    let other = open()?;
     let t = Instant::now();
-    let fresh2 = LocalBackend::new(&path);
-    let replayed = fresh2.load()?.ok_or("state missing")?.state;
+    let replayed = other.load()?.ok_or("state missing")?.state;
     let load_with_journal = t.elapsed();
     assert_eq!(replayed.journal_seq, st.journal_seq);
 
@@ -102,21 +122,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let save = t.elapsed();
     assert!(c.content_changed);
 
-    println!("resources:                       {n}");
+    println!("{label}: {n} resources");
+    println!("  first save:                         {first_save:.2?}");
+    println!("  load:                               {load:.2?}");
     println!(
-        "snapshot size:                   {:.1} MB",
-        size as f64 / 1e6
-    );
-    println!("first save (write + fsync):      {first_save:.2?}");
-    println!("load:                            {load:.2?}");
-    println!(
-        "journal: {records} × (intent+outcome): {journal:.2?} ({:.2?} per record)",
+        "  journal {records} × (intent+outcome):     {journal:.2?} ({:.2?} per record)",
         journal / (2 * records as u32).max(1)
     );
     println!(
-        "load with {} journal records:  {load_with_journal:.2?}",
+        "  load with {} journal records:      {load_with_journal:.2?}",
         2 * records
     );
-    println!("save (commit, backup, truncate): {save:.2?}");
+    println!("  save (commit: backup, fold journal): {save:.2?}");
     Ok(())
 }

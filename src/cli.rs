@@ -161,8 +161,35 @@ pub enum StateCommand {
     Rm(StateAddrArgs),
     /// Rename a resource's address.
     Mv(StateMvArgs),
+    /// Upload a local state file to the project's state backend (e.g. PostgreSQL).
+    Push(StatePushArgs),
+    /// Download the project's state (to a local state file, or print it).
+    Pull(StatePullArgs),
     /// Settle an interrupted create: adopt the card it made, or forget it.
     Resolve(StateResolveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatePushArgs {
+    /// The local state file to upload (its journal beside it is included).
+    pub file: PathBuf,
+    /// The project folder (its cardform.toml names the destination).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// How long to wait for the destination's lock, e.g. 30s (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatePullArgs {
+    /// Write to this local state file (atomically, refusing to overwrite another or a
+    /// newer state) instead of printing the document on stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

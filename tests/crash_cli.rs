@@ -229,3 +229,53 @@ fn two_applies_at_once_one_runs_the_other_fails_naming_the_holder() {
     );
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+/// Faults seen through the binary, with a low `[limits] timeout_seconds`: a create
+/// slower than the timeout is reported as outcome unknown (never resent), a quota
+/// error stops the run with WeChat's errcode; the next apply converges either way.
+#[test]
+fn slow_create_and_quota_stop_with_the_right_message_then_converge() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::with(&project_toml(&emu.url, 1), &cards_toml(&initial(3)));
+    emu.admin(
+        "POST",
+        "/__emulator/faults",
+        Some(serde_json::json!([{"path": "/card/create", "latency_ms": 1500, "calls": [1]}])),
+    );
+    let out = p.run(&["apply", "{dir}", "--auto-approve", "--parallelism", "1"]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("may or may not"), "{}", out.stderr);
+    emu.admin("POST", "/__emulator/faults", Some(serde_json::json!([])));
+    // Let the slow call finish on the server before the next run looks for its card.
+    std::thread::sleep(Duration::from_millis(800));
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let (_, problems) = check(
+        &p.state(),
+        &parse_cards(&emu.admin("GET", "/__emulator/cards", None)),
+        &initial(3),
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+
+    std::fs::write(p.cards_file(), cards_toml(&initial(8))).expect("cards");
+    emu.admin(
+        "POST",
+        "/__emulator/faults",
+        Some(serde_json::json!([{"path": "/card/create", "errcode": 45009, "calls": [2]}])),
+    );
+    let out = p.run(&["apply", "{dir}", "--auto-approve", "--parallelism", "1"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("45009") && out.stderr.contains("stopped early"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("not started"), "{}", out.stderr);
+    emu.admin("POST", "/__emulator/faults", Some(serde_json::json!([])));
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let (_, problems) = check(
+        &p.state(),
+        &parse_cards(&emu.admin("GET", "/__emulator/cards", None)),
+        &initial(8),
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+}

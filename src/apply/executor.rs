@@ -207,6 +207,7 @@ pub async fn apply_plan(
         .iter()
         .filter(|r| r.action.is_change())
         .collect();
+    super::local::record_local_settings(plan, state);
     exec.progress.set_length(changing.len() as u64);
     exec.upload_images(&changing).await;
     for wave in waves(&changing) {

@@ -86,7 +86,11 @@ async fn plan_confirm_apply(
         return Ok(Outcome::PolicyDenied);
     }
     if !plan.has_changes() {
-        // Still store resolutions of interrupted operations.
+        // Still store resolutions of interrupted operations and cardform's own
+        // settings (lifecycle), which need no call to WeChat.
+        if !args.refresh_only {
+            crate::apply::record_local_settings(plan, &session.state);
+        }
         session.state.commit().map_err(report)?;
         if args.format == Format::Json {
             print_json(
@@ -248,7 +252,7 @@ fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
             path.display()
         ));
     }
-    let config = crate::config::load_project_config(&saved.project_dir).map_err(report)?;
+    let config = super::project::load_config(&saved.project_dir)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
         let session = Session::open(&saved.project_dir, config.clone(), "apply", &args.run)

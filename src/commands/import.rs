@@ -10,7 +10,7 @@ use crate::state::{Change, ResourceState};
 use super::project::report;
 
 pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
-    let config = crate::config::load_project_config(&args.dir).map_err(report)?;
+    let config = super::project::load_config(&args.dir)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
         let session = Session::open(&args.dir, config, "import", &args.run)

@@ -61,7 +61,12 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 format_version: crate::plan::FORMAT_VERSION.to_string(),
                 cardform_version: env!("CARGO_PKG_VERSION").to_string(),
                 created_at: chrono::Utc::now().timestamp(),
-                project_dir: std::fs::canonicalize(&project.root).unwrap_or(project.root.clone()),
+                project_dir: crate::plan::saved::relative_to(
+                    &project.root,
+                    out.parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(std::path::Path::new(".")),
+                ),
                 state: stamp.filter(|s| s.serial > 0 || s.journal_seq > 0),
                 inputs_hash: planned.inputs_hash.clone(),
                 images: planned.images.clone(),

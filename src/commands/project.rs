@@ -29,6 +29,24 @@ pub fn load(dir: &Path) -> miette::Result<Project> {
     }
 }
 
+/// Reads only cardform.toml; prints its problems when it is invalid.
+pub fn load_config(dir: &Path) -> miette::Result<crate::config::ProjectConfig> {
+    match crate::config::load_project_config(dir) {
+        Ok(c) => Ok(c),
+        Err(ConfigError::Invalid { diagnostics }) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            Err(miette::miette!(
+                help = "fix cardform.toml; `cardform validate` checks it offline",
+                "{} is not a valid cardform.toml",
+                dir.join(crate::config::PROJECT_FILE).display()
+            ))
+        }
+        Err(other) => Err(miette::miette!("{other}")),
+    }
+}
+
 /// Maps any displayable error to a report.
 pub fn report(e: impl std::fmt::Display) -> miette::Report {
     miette::miette!("{e}")

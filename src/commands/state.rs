@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use miette::IntoDiagnostic;
 
-use crate::cli::{Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs};
+use crate::cli::{
+    Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs, StatePullArgs, StatePushArgs,
+};
 use crate::exit::Outcome;
-use crate::state::{self, StateBackend, StateFile, StateSession};
+use crate::state::{self, LocalBackend, LockInfo, StateBackend, StateFile, StateSession};
 
 pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
     match cmd {
@@ -15,6 +17,8 @@ pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
         StateCommand::Show(a) => show(a),
         StateCommand::Rm(a) => rm(a),
         StateCommand::Mv(a) => mv(a),
+        StateCommand::Push(a) => push(a),
+        StateCommand::Pull(a) => pull(a),
         StateCommand::Resolve(a) => super::resolve::run(a),
     }
 }
@@ -187,6 +191,90 @@ fn mv(a: &StateMvArgs) -> miette::Result<Outcome> {
         }
         Ok(format!("Moved {} to {}.", a.source, a.destination))
     })
+}
+
+fn push(a: &StatePushArgs) -> miette::Result<Outcome> {
+    let source = LocalBackend::new(&a.file);
+    let st = load_source(&source)?;
+    let dest = project_backend(&a.dir)?;
+    let n = st.resources.len();
+    let c = copy_state(st, dest.as_ref(), "state push", a.lock_timeout)?;
+    println!(
+        "Pushed {} ({n} resources) to {} (serial {}{}).",
+        a.file.display(),
+        dest.describe(),
+        c.serial,
+        if c.content_changed { "" } else { ", unchanged" }
+    );
+    Ok(Outcome::Success)
+}
+
+fn pull(a: &StatePullArgs) -> miette::Result<Outcome> {
+    let source = project_backend(&a.dir)?;
+    let st = load_source(source.as_ref())?;
+    match &a.out {
+        Some(out) => {
+            let dest = LocalBackend::new(out);
+            let n = st.resources.len();
+            let c = copy_state(st, &dest, "state pull", None)?;
+            println!(
+                "Pulled {} ({n} resources) into {} (serial {}{}).",
+                source.describe(),
+                out.display(),
+                c.serial,
+                if c.content_changed { "" } else { ", unchanged" }
+            );
+        }
+        None => {
+            let encoded = state::codec::encode_snapshot(&st, "stdout").into_diagnostic()?;
+            let doc = encoded.to_document(&st.lineage, st.serial, st.journal_seq);
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&doc)
+                .map_err(|e| miette::miette!("cannot write to stdout: {e}"))?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn load_source(b: &dyn StateBackend) -> miette::Result<StateFile> {
+    match b.load().into_diagnostic()? {
+        Some(loaded) => {
+            for n in &loaded.notices {
+                eprintln!("note: {n}");
+            }
+            Ok(loaded.state)
+        }
+        None => Err(miette::miette!("no state at {}", b.describe())),
+    }
+}
+
+/// Writes `st` into `dest` under its lock, refusing another lineage, a newer state,
+/// or a destination with unresolved operations (they would be lost).
+fn copy_state(
+    mut st: StateFile,
+    dest: &dyn StateBackend,
+    operation: &str,
+    lock_timeout: Option<std::time::Duration>,
+) -> miette::Result<state::Committed> {
+    let _lock = dest
+        .lock(LockInfo::for_current_process(operation), lock_timeout)
+        .into_diagnostic()?;
+    let existing = dest.load().into_diagnostic()?;
+    st.journal_seq = match &existing {
+        Some(d) => {
+            if !d.state.pending.is_empty() {
+                return Err(miette::miette!(
+                    "{} has {} operation(s) with unknown outcome; run `cardform apply` against it to resolve them before replacing it",
+                    dest.describe(),
+                    d.state.pending.len()
+                ));
+            }
+            d.state.journal_seq
+        }
+        None => 0,
+    };
+    dest.commit(&st, None).into_diagnostic()
 }
 
 /// Locks, loads, backs up, edits, commits.

@@ -257,7 +257,8 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
             }
         }
         _ => {
-            for f in &rc.changes {
+            // cardform's own settings never reach WeChat: not a change to show.
+            for f in rc.changes.iter().filter(|f| f.class != UpdateClass::Local) {
                 let stock = rc.stock.as_ref().filter(|_| f.class == UpdateClass::Stock);
                 let stock_note = stock.map(|s| {
                     if s.coin_purchase {

@@ -20,7 +20,9 @@ pub struct SavedPlan {
     pub cardform_version: String,
     /// Unix seconds.
     pub created_at: i64,
-    /// The project folder (absolute), whose cardform.toml names endpoint and account.
+    /// The project folder, relative to the plan file's folder (so a plan saved as a CI
+    /// artifact applies in another checkout path), whose cardform.toml names endpoint
+    /// and account. [`SavedPlan::read`] resolves it.
     pub project_dir: PathBuf,
     /// The state the plan was made against (None: no state yet).
     pub state: Option<StateStamp>,
@@ -80,10 +82,19 @@ impl SavedPlan {
                 found,
             });
         }
-        serde_json::from_value(value).map_err(|e| SavedPlanError::Parse {
-            path: path.into(),
-            problem: e.to_string(),
-        })
+        let mut plan: SavedPlan =
+            serde_json::from_value(value).map_err(|e| SavedPlanError::Parse {
+                path: path.into(),
+                problem: e.to_string(),
+            })?;
+        if plan.project_dir.is_relative() {
+            let base = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            plan.project_dir = base.join(&plan.project_dir);
+        }
+        Ok(plan)
     }
 
     /// Writes the plan file atomically (temp file + rename), so a reviewer never sees
@@ -106,5 +117,47 @@ impl SavedPlan {
         tmp.as_file().sync_all().map_err(err)?;
         tmp.persist(path).map_err(|e| err(e.error))?;
         Ok(())
+    }
+}
+
+/// `project` relative to `from` (both absolute or both relative to the same folder):
+/// `../cards-repo` style, for plan files that move between checkouts.
+pub fn relative_to(project: &Path, from: &Path) -> PathBuf {
+    let (Ok(project), Ok(from)) = (std::fs::canonicalize(project), std::fs::canonicalize(from))
+    else {
+        return project.to_path_buf();
+    };
+    let p: Vec<_> = project.components().collect();
+    let f: Vec<_> = from.components().collect();
+    let common = p.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..f.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_paths_are_relative_to_the_plan_file() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let project = root.path().join("repo/cards");
+        let plans = root.path().join("artifacts");
+        std::fs::create_dir_all(&project).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(&plans).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            relative_to(&project, &plans),
+            PathBuf::from("../repo/cards")
+        );
+        assert_eq!(relative_to(&project, &project), PathBuf::from("."));
     }
 }

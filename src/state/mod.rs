@@ -13,6 +13,7 @@ mod error;
 mod local;
 mod lock;
 mod model;
+pub mod postgres;
 mod replay;
 mod session;
 
@@ -173,10 +174,12 @@ pub trait StateBackend: Send + Sync {
 }
 
 /// Opens the backend named by `cardform.toml`'s `state` setting: a path (relative to
-/// the project folder), or by default [`DEFAULT_STATE_PATH`].
+/// the project folder), a `postgres://host:port/db[?name=NAME]` URL (credentials from
+/// `PGUSER`/`PGPASSWORD`, never the file), or by default [`DEFAULT_STATE_PATH`].
 ///
 /// # Errors
-/// [`StateError::Usage`] for a setting this build cannot serve.
+/// [`StateError::Usage`] for a setting this build cannot serve or a URL carrying a
+/// password; [`StateError::Backend`] when PostgreSQL cannot be reached.
 pub fn open_backend(
     project_root: &Path,
     state_setting: Option<&str>,
@@ -185,9 +188,9 @@ pub fn open_backend(
         None | Some("") => Ok(Box::new(LocalBackend::new(
             project_root.join(DEFAULT_STATE_PATH),
         ))),
-        Some(s) if s.starts_with("postgres://") || s.starts_with("postgresql://") => Err(
-            StateError::Usage("the PostgreSQL state backend is not available in this build".into()),
-        ),
+        Some(s) if s.starts_with("postgres://") || s.starts_with("postgresql://") => {
+            Ok(Box::new(postgres::PostgresBackend::open(s)?))
+        }
         Some(s) if s.contains("://") => Err(StateError::Usage(format!(
             "`state = \"{}\"` in cardform.toml: unknown state backend; use a file path or postgres://host:port/db",
             redact_url(s)
