@@ -240,15 +240,7 @@ impl WeChatClient {
     /// Any [`ApiError`]; `Malformed` when `colors` has the wrong shape.
     pub async fn get_colors(&self) -> Result<Vec<(String, String)>, ApiError> {
         const EP: &str = "/card/getcolors";
-        let req = Request {
-            endpoint: EP,
-            method: Method::GET,
-            query: Vec::new(),
-            secret_query: Vec::new(),
-            body: Body::None,
-            idempotency: Idempotent,
-            body_holds_secrets: false,
-        };
+        let req = Request::get(EP);
         let v = self.call(&req).await?;
         let colors: Colors = serde_json::from_value(v.clone())
             .map_err(|e| shape_error(EP, &format!("colors: {e}"), &v))?;

@@ -2,14 +2,13 @@
 //! getpayprice quotes a price (single-use order_id, valid 60 s); confirm spends the
 //! points and adds the stock — paid and irreversible, so callers gate it.
 
-use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::client::WeChatClient;
 use super::error::ApiError;
 use super::retry::Idempotency::{Idempotent, NotIdempotent};
-use super::transport::{Body, Request};
+use super::transport::Request;
 
 /// A price quote from `card/pay/getpayprice`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,15 +87,7 @@ impl WeChatClient {
     /// Any [`ApiError`].
     pub async fn coin_balance(&self) -> Result<CoinBalance, ApiError> {
         const EP: &str = "/card/pay/getcoinsinfo";
-        let req = Request {
-            endpoint: EP,
-            method: Method::GET,
-            query: Vec::new(),
-            secret_query: Vec::new(),
-            body: Body::None,
-            idempotency: Idempotent,
-            body_holds_secrets: false,
-        };
+        let req = Request::get(EP);
         let v = self.call(&req).await?;
         serde_json::from_value(v.clone()).map_err(|e| malformed(EP, format!("balance: {e}"), &v))
     }

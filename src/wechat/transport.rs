@@ -58,6 +58,19 @@ impl Request {
             body_holds_secrets: false,
         }
     }
+
+    /// A plain GET with no body (getcolors, 券点 balance): reads, so retried freely.
+    pub fn get(endpoint: &'static str) -> Self {
+        Request {
+            endpoint,
+            method: Method::GET,
+            query: Vec::new(),
+            secret_query: Vec::new(),
+            body: Body::None,
+            idempotency: Idempotency::Idempotent,
+            body_holds_secrets: false,
+        }
+    }
 }
 
 /// The HTTP layer shared by card calls and token fetches.
