@@ -2,7 +2,9 @@
 //! differently from what it was sent (reference §5, §15): hex colours, integer
 //! `date_info.type` and `status`, `sku.quantity` (remaining) vs `total_quantity`,
 //! absent fields and unknown extras. Shapes it cannot read are errors that name the
-//! card and field; the raw JSON rides along for `--debug`.
+//! card and field; the raw JSON rides along in the error for `--debug`.
+
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -14,14 +16,13 @@ pub struct LiveCard {
     pub card_id: String,
     pub card_type: CardType,
     /// Content in canonical form: `base_info.sku.quantity` is the total quantity.
-    pub content: Canonical,
+    /// Shared with the plan's `before`, so a 10,000-card plan holds it once.
+    pub content: Arc<Canonical>,
     pub status: ReviewStatus,
     /// Remaining stock (`sku.quantity` as WeChat reports it).
     pub remaining: Option<u64>,
     pub update_time: Option<i64>,
     pub create_time: Option<i64>,
-    /// The response as received, for `--debug`.
-    pub raw: Value,
 }
 
 /// The review status (reference §5, §10).
@@ -267,12 +268,11 @@ pub fn normalise(card_id: &str, response: &Value) -> Result<Observed, ShapeError
     Ok(Observed::Exists(Box::new(LiveCard {
         card_id: card_id.to_string(),
         card_type,
-        content,
+        content: Arc::new(content),
         status,
         remaining,
         update_time,
         create_time,
-        raw: response.clone(),
     })))
 }
 

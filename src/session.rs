@@ -16,7 +16,6 @@ use crate::cli::RunOptions;
 use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
 use crate::live::{Observed, normalise};
-use crate::model::Canonical;
 use crate::plan::{DesiredInput, Plan, PlanError, PlanInputs, StateInput, build_plan};
 use crate::state::{StateFile, StateSession, open_backend};
 use crate::wechat::{ApiError, ClientConfig, Secret, WeChatClient};
@@ -136,22 +135,28 @@ impl Session {
         }
     }
 
-    /// `card/get` for every card in the state, `parallelism` at a time.
+    /// `card/get` for every card in the session's state (or only the named ones),
+    /// `parallelism` at a time.
     ///
     /// # Errors
     /// A card could not be read (its errcode and guidance) or has a shape cardform
     /// cannot read (the field; the raw JSON with `--debug`).
     pub async fn refresh(
         &self,
-        state: &StateFile,
         only: Option<&[String]>,
     ) -> Result<BTreeMap<String, Observed>, SessionError> {
-        let wanted: Vec<(String, String)> = state
-            .resources
-            .iter()
-            .filter(|(a, _)| only.is_none_or(|o| o.iter().any(|t| t == *a)))
-            .map(|(a, r)| (a.clone(), r.card_id.clone()))
-            .collect();
+        let wanted = self.state.read(|s| cards_to_refresh(s, only));
+        self.refresh_cards(wanted).await
+    }
+
+    /// `card/get` for each (address, card_id), `parallelism` at a time.
+    ///
+    /// # Errors
+    /// As [`Self::refresh`].
+    pub async fn refresh_cards(
+        &self,
+        wanted: Vec<(String, String)>,
+    ) -> Result<BTreeMap<String, Observed>, SessionError> {
         let client = &self.client;
         let bar = crate::commands::progress_bar(wanted.len() as u64, "refreshing");
         let bar = &bar;
@@ -195,7 +200,6 @@ fn sandbox_dir(root: &Path, config: &ProjectConfig) -> PathBuf {
 /// The result of planning.
 pub struct Planned {
     pub plan: Plan,
-    pub state: StateFile,
     pub images: BTreeMap<String, LocalImage>,
     pub resolutions: Vec<Resolution>,
     pub inputs_hash: String,
@@ -212,6 +216,11 @@ pub struct PlanOptions {
 
 /// Loads the state, resolves interrupted operations, refreshes and plans.
 ///
+/// Memory: the state is read in place, not copied (a copy is made only when an
+/// interrupted operation's resolution must be shown without being recorded), and the
+/// live content is shared with the plan; a plan over 10,000 cards holds each card's
+/// content about three times (files, state, live) plus the desired form.
+///
 /// # Errors
 /// See [`SessionError`].
 pub async fn make_plan(
@@ -219,15 +228,19 @@ pub async fn make_plan(
     project: &Project,
     opts: &PlanOptions,
 ) -> Result<Planned, SessionError> {
-    let mut state = session.state.snapshot();
-    let decisions = recover::decide(&session.client, &state).await?;
-    if opts.write_resolutions {
-        recover::record(&session.state, &decisions)?;
-        state = session.state.snapshot();
-    } else {
-        recover::apply_in_memory(&mut state, &decisions);
+    let mut resolved_copy: Option<StateFile> = None;
+    let mut resolutions: Vec<Resolution> = Vec::new();
+    if session.state.read(|s| !s.pending.is_empty()) {
+        let mut copy = session.state.snapshot();
+        let decisions = recover::decide(&session.client, &copy).await?;
+        if opts.write_resolutions {
+            recover::record(&session.state, &decisions)?;
+        } else {
+            recover::apply_in_memory(&mut copy, &decisions);
+            resolved_copy = Some(copy);
+        }
+        resolutions = decisions.into_iter().map(|d| d.resolution).collect();
     }
-    let resolutions: Vec<Resolution> = decisions.into_iter().map(|d| d.resolution).collect();
     let desired: BTreeMap<String, DesiredInput> = project
         .cards
         .iter()
@@ -236,7 +249,7 @@ pub async fn make_plan(
                 a.clone(),
                 DesiredInput {
                     derived_title: crate::model::title::derived_title(&d.card),
-                    card: d.card.clone(),
+                    card: &d.card,
                 },
             )
         })
@@ -249,51 +262,78 @@ pub async fn make_plan(
             .flat_map(|d| d.card.images().into_iter().map(|(_, i)| i)),
     )
     .map_err(|(path, source)| SessionError::Image { path, source })?;
-    let state_inputs = state_inputs(&state);
     // `--target`: refresh only the named cards (one card/get each, not the whole state).
     let only = (!opts.targets.is_empty()).then_some(opts.targets.as_slice());
-    let live = session.refresh(&state, only).await?;
-    let uploaded: BTreeMap<String, String> = state
-        .images
-        .iter()
-        .map(|(k, v)| (k.clone(), v.url.clone()))
-        .collect();
-    let image_url = |i: &crate::model::ImageRef| resolve_image(i, &images, &uploaded);
-    let inputs = PlanInputs {
-        desired: &desired,
-        state: &state_inputs,
-        live: &live,
-        image_url: &image_url,
-        targets: &opts.targets,
-        refresh_only: opts.refresh_only,
-    };
-    let plan = build_plan(&inputs).map_err(SessionError::Plan)?;
+    let wanted = read_state(session, &resolved_copy, |state| {
+        cards_to_refresh(state, only)
+    });
+    let live = session.refresh_cards(wanted).await?;
+    let plan = read_state(session, &resolved_copy, |state| {
+        let state_inputs = state_inputs(state);
+        let uploaded: BTreeMap<String, String> = state
+            .images
+            .iter()
+            .map(|(k, v)| (k.clone(), v.url.clone()))
+            .collect();
+        let image_url = |i: &crate::model::ImageRef| resolve_image(i, &images, &uploaded);
+        let inputs = PlanInputs {
+            desired: &desired,
+            state: &state_inputs,
+            live: &live,
+            image_url: &image_url,
+            targets: &opts.targets,
+            refresh_only: opts.refresh_only,
+        };
+        build_plan(&inputs)
+    })
+    .map_err(SessionError::Plan)?;
     let inputs_hash = inputs_hash(&project.root);
     Ok(Planned {
         plan,
-        state,
         images,
         resolutions,
         inputs_hash,
     })
 }
 
-/// The state's resources as the planner reads them.
-pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput> {
+/// Reads the session's state in place, or the copy with interrupted operations resolved
+/// in memory when there is one.
+fn read_state<R>(
+    session: &Session,
+    resolved_copy: &Option<StateFile>,
+    f: impl FnOnce(&StateFile) -> R,
+) -> R {
+    match resolved_copy {
+        Some(copy) => f(copy),
+        None => session.state.read(f),
+    }
+}
+
+/// The state's resources as the planner reads them (borrowed, not copied).
+pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput<'_>> {
     state
         .resources
         .iter()
         .map(|(a, r)| {
-            let applied: Canonical = serde_json::from_value(r.applied.clone()).unwrap_or_default();
             (
                 a.clone(),
                 StateInput {
-                    card_id: r.card_id.clone(),
-                    card_type: r.card_type.clone(),
-                    applied,
+                    card_id: &r.card_id,
+                    card_type: &r.card_type,
+                    applied: &r.applied,
                 },
             )
         })
+        .collect()
+}
+
+/// (address, card_id) of the cards in the state, or of the named ones.
+fn cards_to_refresh(state: &StateFile, only: Option<&[String]>) -> Vec<(String, String)> {
+    state
+        .resources
+        .iter()
+        .filter(|(a, _)| only.is_none_or(|o| o.iter().any(|t| t == *a)))
+        .map(|(a, r)| (a.clone(), r.card_id.clone()))
         .collect()
 }
 

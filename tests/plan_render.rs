@@ -73,41 +73,30 @@ fn live(card_id: &str, content: Canonical, status: ReviewStatus) -> Observed {
     Observed::Exists(Box::new(LiveCard {
         card_id: card_id.into(),
         card_type,
-        content,
+        content: std::sync::Arc::new(content),
         status,
         remaining: None,
         update_time: None,
         create_time: None,
-        raw: Value::Null,
     }))
 }
 
 /// Builds a plan where every card was applied as `base()` and the files now say `desired`.
 /// Live `None` with a state entry: pass `Some(Canonical::default())` marked gone below.
 fn scenario(cases: Vec<(&str, Option<Card>, Option<Canonical>)>) -> Plan {
-    let mut desired = BTreeMap::new();
+    let mut cards = BTreeMap::new();
     let mut state = BTreeMap::new();
     let mut lives = BTreeMap::new();
     for (address, want, live_content) in cases {
         let applied = canonical(&card(json!({})));
         if let Some(w) = want {
-            desired.insert(
-                address.to_string(),
-                DesiredInput {
-                    card: w,
-                    derived_title: None,
-                },
-            );
+            cards.insert(address.to_string(), w);
         }
         if let Some(l) = live_content {
             let id = format!("p{address:0<27}");
             state.insert(
                 address.to_string(),
-                StateInput {
-                    card_id: id.clone(),
-                    card_type: "DISCOUNT".into(),
-                    applied,
-                },
+                (id.clone(), "DISCOUNT".to_string(), stored(&applied)),
             );
             let observed = if l.0.is_empty() {
                 Observed::Gone
@@ -117,16 +106,52 @@ fn scenario(cases: Vec<(&str, Option<Card>, Option<Canonical>)>) -> Plan {
             lives.insert(address.to_string(), observed);
         }
     }
+    let desired = cards
+        .iter()
+        .map(|(a, card)| {
+            (
+                a.clone(),
+                DesiredInput {
+                    card,
+                    derived_title: None,
+                },
+            )
+        })
+        .collect();
     let image_url = |i: &ImageRef| Urls.image_url(i);
     let inputs = PlanInputs {
         desired: &desired,
-        state: &state,
+        state: &state_view(&state),
         live: &lives,
         image_url: &image_url,
         targets: &[],
         refresh_only: false,
     };
     build_plan(&inputs).expect("plan")
+}
+
+/// Last-applied content as the state file stores it.
+fn stored(c: &Canonical) -> Value {
+    serde_json::to_value(c).expect("canonical is JSON")
+}
+
+/// (card_id, card_type, applied) by address, borrowed as the planner reads the state.
+fn state_view(
+    state: &BTreeMap<String, (String, String, Value)>,
+) -> BTreeMap<String, StateInput<'_>> {
+    state
+        .iter()
+        .map(|(a, (card_id, card_type, applied))| {
+            (
+                a.clone(),
+                StateInput {
+                    card_id,
+                    card_type,
+                    applied,
+                },
+            )
+        })
+        .collect()
 }
 
 fn all_actions() -> Plan {
@@ -425,7 +450,7 @@ fn derived_friends_titles_are_shown_never_diffed() {
     desired.insert(
         "friends".to_string(),
         DesiredInput {
-            card: friends.clone(),
+            card: &friends,
             derived_title: Some("10元代金券".into()),
         },
     );
@@ -434,11 +459,11 @@ fn derived_friends_titles_are_shown_never_diffed() {
     let mut state = BTreeMap::new();
     state.insert(
         "friends".to_string(),
-        StateInput {
-            card_id: "pfriends".into(),
-            card_type: "CASH".into(),
-            applied: live_content.clone(),
-        },
+        (
+            "pfriends".to_string(),
+            "CASH".to_string(),
+            stored(&live_content),
+        ),
     );
     let mut lives = BTreeMap::new();
     lives.insert(
@@ -448,7 +473,7 @@ fn derived_friends_titles_are_shown_never_diffed() {
     let image_url = |i: &ImageRef| Urls.image_url(i);
     let inputs = PlanInputs {
         desired: &desired,
-        state: &state,
+        state: &state_view(&state),
         live: &lives,
         image_url: &image_url,
         targets: &[],

@@ -14,7 +14,7 @@ use super::body::update_body;
 use super::images::{LocalImage, resolve_image, sha256_hex};
 use crate::live::{Observed, ReviewStatus, normalise};
 use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
-use crate::model::{Canonical, Card, ImageRef};
+use crate::model::{Canonical, ImageRef};
 use crate::plan::diff::{DiffContext, FieldChange, diff};
 use crate::plan::rules::UpdateClass;
 use crate::plan::{Action, Plan, ResourceChange};
@@ -345,7 +345,7 @@ impl<'a> Executor<'a> {
             if matches!(rc.action, Action::Delete | Action::Stock) {
                 continue;
             }
-            for (_, img) in rc.desired.iter().flat_map(Card::images) {
+            for (_, img) in rc.desired.iter().flat_map(|c| c.images()) {
                 if let crate::model::ImageKind::Local(p) = img.kind()
                     && let Some(h) = self.images.get(p)
                 {
@@ -870,7 +870,7 @@ impl<'a> Executor<'a> {
             }
         };
         let ctx = DiffContext {
-            friends: rc.desired.as_ref().is_some_and(Card::is_friends),
+            friends: rc.desired.as_ref().is_some_and(|c| c.is_friends()),
             title_is_derived: rc.derived_title.is_some(),
         };
         let (left, _) = diff(canonical, &live.content, None, ctx);

@@ -263,12 +263,11 @@ mod tests {
         LiveCard {
             card_id: id.into(),
             card_type: CardType::GeneralCoupon,
-            content,
+            content: std::sync::Arc::new(content),
             status: ReviewStatus::NotVerify,
             remaining: None,
             update_time: None,
             create_time: None,
-            raw: Value::Null,
         }
     }
 

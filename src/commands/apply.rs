@@ -214,8 +214,7 @@ async fn record_refresh(
     session: &Session,
     plan: &Plan,
 ) -> Result<(), crate::session::SessionError> {
-    let snapshot = session.state.snapshot();
-    let live = session.refresh(&snapshot, None).await?;
+    let live = session.refresh(None).await?;
     session.state.edit(|state| {
         for rc in &plan.resource_changes {
             if rc.drift.is_empty() {
@@ -271,9 +270,10 @@ async fn apply_saved_in(
     session: &Session,
     allow_coin: bool,
 ) -> miette::Result<Outcome> {
-    let state = session.state.snapshot();
-    let now = state.stamp();
-    let fresh = now.serial == 0 && now.journal_seq == 0 && state.resources.is_empty();
+    let (now, no_resources, pending) = session
+        .state
+        .read(|s| (s.stamp(), s.resources.is_empty(), s.pending.len()));
+    let fresh = now.serial == 0 && now.journal_seq == 0 && no_resources;
     let stale_state = match &saved.state {
         Some(then) => {
             then.lineage != now.lineage
@@ -294,14 +294,13 @@ async fn apply_saved_in(
             now.serial
         ));
     }
-    if !state.pending.is_empty() {
+    if pending > 0 {
         return Err(miette::miette!(
             help = "run `cardform plan` to resolve them, then plan again",
-            "the state has {} interrupted operation(s); the saved plan cannot account for them",
-            state.pending.len()
+            "the state has {pending} interrupted operation(s); the saved plan cannot account for them"
         ));
     }
-    let live = session.refresh(&state, None).await.map_err(report)?;
+    let live = session.refresh(None).await.map_err(report)?;
     let mut changed = Vec::new();
     for rc in saved
         .plan

@@ -1,6 +1,7 @@
 //! Building the plan: desired (files) × live (refresh) × last applied (state).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::diff::{DiffContext, FieldChange, diff, drift};
 use super::model::{Action, Plan, ResourceChange, StockChange};
@@ -8,27 +9,39 @@ use super::rules::UpdateClass;
 use crate::live::{LiveCard, Observed};
 use crate::model::wire::{Resolve, Resolved, desired_canonical};
 use crate::model::{Canonical, Card, ImageRef};
+use serde::Deserialize;
+use serde_json::Value;
 
-/// A card the files declare.
+/// A card the files declare, borrowed from the loaded project.
 #[derive(Debug, Clone)]
-pub struct DesiredInput {
-    pub card: Card,
+pub struct DesiredInput<'a> {
+    pub card: &'a Card,
     /// WeChat's title for friends CASH/GIFT coupons.
     pub derived_title: Option<String>,
 }
 
-/// A card the state knows.
-#[derive(Debug, Clone)]
-pub struct StateInput {
-    pub card_id: String,
-    pub card_type: String,
-    pub applied: Canonical,
+/// A card the state knows, borrowed from the loaded state.
+#[derive(Debug, Clone, Copy)]
+pub struct StateInput<'a> {
+    pub card_id: &'a str,
+    pub card_type: &'a str,
+    /// The last-applied content as stored (flat leaf paths, [`Canonical`]'s JSON).
+    /// Read when its card is planned, so a large state is never held twice.
+    pub applied: &'a Value,
+}
+
+impl StateInput<'_> {
+    /// The last-applied content. A record that does not read as leaf paths counts as
+    /// empty (every live field then shows as drift, which is the safe reading).
+    pub fn applied(&self) -> Canonical {
+        Canonical::deserialize(self.applied).unwrap_or_default()
+    }
 }
 
 /// Everything the planner reads.
 pub struct PlanInputs<'a> {
-    pub desired: &'a BTreeMap<String, DesiredInput>,
-    pub state: &'a BTreeMap<String, StateInput>,
+    pub desired: &'a BTreeMap<String, DesiredInput<'a>>,
+    pub state: &'a BTreeMap<String, StateInput<'a>>,
     /// `card/get` for every address in the state.
     pub live: &'a BTreeMap<String, Observed>,
     /// The uploaded URL of a local image, if its bytes were uploaded before.
@@ -73,7 +86,7 @@ impl Resolve for Resolver<'_> {
             return Resolved::Pending(format!("card_id of {address}"));
         }
         match self.inputs.state.get(address) {
-            Some(s) => Resolved::Known(s.card_id.clone()),
+            Some(s) => Resolved::Known(s.card_id.to_string()),
             None => Resolved::Pending(format!("card_id of {address}")),
         }
     }
@@ -94,7 +107,7 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
     // A card whose card_id changes (create, replace) changes the content of cards that
     // refer to it; iterate until the set is stable (chains are short).
     let mut changing = BTreeSet::new();
-    let mut changes = Vec::new();
+    let mut changes = Vec::with_capacity(inputs.desired.len() + inputs.state.len());
     for _ in 0..8 {
         changes.clear();
         for (address, want) in inputs.desired {
@@ -128,7 +141,7 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
         {
             continue;
         }
-        changes.push(plan_removed(address, st, inputs));
+        changes.push(plan_removed(address, *st, inputs));
     }
     if !inputs.targets.is_empty() {
         changes.retain(|rc| inputs.targets.contains(&rc.address));
@@ -139,10 +152,9 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
             .as_ref()
             .and_then(|c| c.lifecycle.as_ref())
             .is_some_and(|l| l.prevent_destroy)
-            || inputs
-                .state
-                .get(&rc.address)
-                .is_some_and(|s| s.applied.get("lifecycle.prevent_destroy").is_some());
+            || inputs.state.get(&rc.address).is_some_and(|s| {
+                s.applied.get("lifecycle.prevent_destroy") == Some(&Value::Bool(true))
+            });
         if protected && matches!(rc.action, Action::Replace | Action::Delete) {
             let hint = match rc.action {
                 Action::Replace => format!(
@@ -168,7 +180,7 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
             {
                 errors.push(PlanError::DeletedOutside {
                     address: rc.address.clone(),
-                    card_id: st.card_id.clone(),
+                    card_id: st.card_id.to_string(),
                 });
             }
         }
@@ -191,11 +203,11 @@ pub const DELETED_OUTSIDE: &str = "deleted outside cardform";
 
 fn plan_desired(
     address: &str,
-    want: &DesiredInput,
+    want: &DesiredInput<'_>,
     inputs: &PlanInputs<'_>,
     resolver: &Resolver<'_>,
 ) -> Result<ResourceChange, PlanError> {
-    let canonical = desired_canonical(&want.card, resolver, want.derived_title.clone());
+    let canonical = desired_canonical(want.card, resolver, want.derived_title.clone());
     let ctx = DiffContext {
         friends: want.card.is_friends(),
         title_is_derived: want.derived_title.is_some(),
@@ -210,8 +222,8 @@ fn plan_desired(
         drift: Vec::new(),
         stock: None,
         before: None,
-        after: Some(canonical.clone()),
-        desired: Some(want.card.clone()),
+        after: None,
+        desired: Some(Box::new(want.card.clone())),
         review_status: None,
         unchanged: 0,
         derived_title: want.derived_title.clone(),
@@ -225,9 +237,10 @@ fn plan_desired(
         notes: Vec::new(),
     };
     let Some(st) = inputs.state.get(address) else {
+        rc.after = Some(Arc::new(canonical));
         return Ok(rc);
     };
-    rc.card_id = Some(st.card_id.clone());
+    rc.card_id = Some(st.card_id.to_string());
     let live: &LiveCard = match inputs.live.get(address) {
         Some(Observed::Exists(live)) => live,
         Some(Observed::Gone) => {
@@ -237,25 +250,28 @@ fn plan_desired(
             ));
             rc.drift.push(FieldChange {
                 path: "card".into(),
-                before: Some(serde_json::Value::String(st.card_id.clone())),
+                before: Some(Value::String(st.card_id.to_string())),
                 after: None,
                 class: UpdateClass::Replace,
                 rule: DELETED_OUTSIDE.into(),
             });
+            rc.after = Some(Arc::new(canonical));
             return Ok(rc);
         }
         None => {
             return Err(PlanError::NotRefreshed {
                 address: address.to_string(),
-                card_id: st.card_id.clone(),
+                card_id: st.card_id.to_string(),
             });
         }
     };
-    rc.before = Some(live.content.clone());
+    rc.before = Some(Arc::clone(&live.content));
     rc.review_status = Some(live.status.clone());
     rc.live_fingerprint = Some(live.content.hash());
-    rc.drift = drift(&st.applied, &live.content, ctx);
-    let (changes, unchanged) = diff(&canonical, &live.content, Some(&st.applied), ctx);
+    let applied = st.applied();
+    rc.drift = drift(&applied, &live.content, ctx);
+    let (changes, unchanged) = diff(&canonical, &live.content, Some(&applied), ctx);
+    rc.after = Some(Arc::new(canonical));
     rc.unchanged = unchanged;
     let worst = changes.iter().map(|c| c.class).max();
     rc.action = match worst {
@@ -296,17 +312,18 @@ fn plan_desired(
     Ok(rc)
 }
 
-fn plan_removed(address: &str, st: &StateInput, inputs: &PlanInputs<'_>) -> ResourceChange {
+fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> ResourceChange {
+    let applied = st.applied();
     let mut rc = ResourceChange {
         address: address.to_string(),
-        card_id: Some(st.card_id.clone()),
-        card_type: Some(st.card_type.clone()),
+        card_id: Some(st.card_id.to_string()),
+        card_type: Some(st.card_type.to_string()),
         action: Action::Delete,
         triggers_review: false,
         changes: Vec::new(),
         drift: Vec::new(),
         stock: None,
-        before: Some(st.applied.clone()),
+        before: Some(Arc::new(applied.clone())),
         after: None,
         desired: None,
         review_status: None,
@@ -324,10 +341,10 @@ fn plan_removed(address: &str, st: &StateInput, inputs: &PlanInputs<'_>) -> Reso
     }
     match inputs.live.get(address) {
         Some(Observed::Exists(live)) => {
-            rc.before = Some(live.content.clone());
+            rc.before = Some(Arc::clone(&live.content));
             rc.review_status = Some(live.status.clone());
             rc.live_fingerprint = Some(live.content.hash());
-            rc.drift = drift(&st.applied, &live.content, DiffContext::default());
+            rc.drift = drift(&applied, &live.content, DiffContext::default());
         }
         Some(Observed::Gone) => {
             rc.notes.push(format!(

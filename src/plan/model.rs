@@ -1,6 +1,8 @@
 //! The plan: what will happen to each card, and why. Serialisable, so a saved plan is
 //! exactly what was reviewed.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::diff::FieldChange;
@@ -71,13 +73,14 @@ pub struct ResourceChange {
     /// Changes made outside cardform (last applied → live).
     pub drift: Vec<FieldChange>,
     pub stock: Option<StockChange>,
-    /// Live content (None when there is no live card).
-    pub before: Option<Canonical>,
+    /// Live content (None when there is no live card). Shared with the refresh's
+    /// [`crate::live::LiveCard::content`], not copied.
+    pub before: Option<Arc<Canonical>>,
     /// Desired content (None for a delete).
-    pub after: Option<Canonical>,
+    pub after: Option<Arc<Canonical>>,
     /// The desired card as typed in the files, so apply can resolve images and
     /// references exactly as planned.
-    pub desired: Option<Card>,
+    pub desired: Option<Box<Card>>,
     pub review_status: Option<ReviewStatus>,
     /// Compared fields that did not change.
     pub unchanged: usize,
@@ -132,7 +135,8 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(mut resource_changes: Vec<ResourceChange>, refresh_only: bool) -> Plan {
-        resource_changes.sort_by(|a, b| a.address.cmp(&b.address));
+        // Addresses are unique, so an unstable (in-place, allocation-free) sort is exact.
+        resource_changes.sort_unstable_by(|a, b| a.address.cmp(&b.address));
         let mut s = Summary::default();
         for rc in &resource_changes {
             match rc.action {
