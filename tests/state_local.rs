@@ -309,18 +309,60 @@ fn every_journal_prefix_loads() {
 }
 
 #[test]
-fn state_file_is_stable_pretty_json_with_header_first() {
+fn state_file_has_header_first_and_one_resource_a_line() {
     let s = LocalStore::new();
     seed(&s, &["b", "a"]);
     let text = fs::read_to_string(&s.path).expect("read");
-    let first: Vec<&str> = text.lines().take(6).collect();
-    assert_eq!(first[0], "{");
-    assert!(first[1].contains("\"version\": 1"));
-    assert!(first[2].contains("\"lineage\""));
-    assert!(first[3].contains("\"serial\": 1"));
-    let a = text.find("\"a\"").expect("a");
-    let b = text.find("\"b\"").expect("b");
-    assert!(a < b, "resources sorted by address");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "{");
+    assert!(lines[1].contains("\"version\": 1"));
+    assert!(lines[2].contains("\"lineage\""));
+    assert!(lines[3].contains("\"serial\": 1"));
+    assert!(lines[5].contains("\"content_hash\""));
+    assert_eq!(lines[6], "  \"resources\": {");
+    // One resource a line, sorted by address, so a diff of two states reads per card.
+    assert!(lines[7].starts_with("    \"a\": {\"card_id\":"), "{text}");
+    assert!(lines[8].starts_with("    \"b\": {\"card_id\":"), "{text}");
+    assert_eq!(lines[9], "  },");
+    assert_eq!(lines.last(), Some(&"}"));
+    // Any JSON reader takes it.
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(v["resources"].as_object().map(|m| m.len()), Some(2));
+}
+
+/// A commit reuses the header it read at load only while the file is the same one; a
+/// snapshot rewritten in place by someone else (same inode) is read again and its newer
+/// serial refuses the commit.
+#[test]
+fn snapshot_edited_in_place_after_load_is_noticed() {
+    let s = LocalStore::new();
+    seed(&s, &["a"]);
+    let b = s.open();
+    let mut st = b.load().expect("load").expect("state").state;
+    let text = fs::read_to_string(&s.path).expect("read");
+    let bumped = text.replacen("\"serial\": 1,", "\"serial\": 7,", 1);
+    assert_ne!(bumped, text);
+    {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&s.path)
+            .expect("open in place");
+        f.write_all(bumped.as_bytes()).expect("write");
+    }
+    st.resources.insert("z".into(), resource("pz"));
+    let err = b.commit(&st, Some(1)).expect_err("must refuse");
+    assert!(
+        matches!(
+            err,
+            StateError::StaleSerial {
+                expected: 1,
+                found: 7,
+                ..
+            }
+        ),
+        "got {err}"
+    );
 }
 
 /// Group commit: records made from many threads at once (apply's workers) are each

@@ -1,9 +1,13 @@
 //! The stable JSON encoding of a snapshot and of journal lines, shared by every backend.
 //!
-//! A snapshot is pretty JSON whose header fields (`version`, `lineage`, `serial`,
-//! `journal_seq`, `content_hash`) come first. `content_hash` is the sha256 of the
-//! lineage and the content (resources, images, pending), so a commit can tell whether
-//! the content changed without parsing the previous snapshot in full.
+//! A snapshot is a JSON object whose header fields (`version`, `lineage`, `serial`,
+//! `journal_seq`, `content_hash`) come first, one per line, followed by `resources`,
+//! `images` and `pending` with one entry per line in compact JSON. One entry a line
+//! keeps the file readable and line-diffable while staying about a third smaller, and
+//! faster to write and read, than pretty JSON (a 100,000-card state is ~70 MiB, not
+//! ~107). `content_hash` is the sha256 of the lineage and the content, so a commit can
+//! tell whether the content changed without parsing the previous snapshot in full.
+//! Readers accept any JSON layout (a hand-formatted file loads the same).
 
 use std::collections::BTreeMap;
 
@@ -46,36 +50,58 @@ impl EncodedSnapshot {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    resources: &'a BTreeMap<String, ResourceState>,
-    images: &'a BTreeMap<String, ImageRecord>,
-    pending: &'a [PendingOperation],
-}
-
 /// Encodes the content of `state` (everything but the header fields).
 ///
 /// # Errors
 /// [`StateError::Encode`] if a value cannot be serialised (not expected for valid data).
 pub fn encode_snapshot(state: &StateFile, location: &str) -> Result<EncodedSnapshot, StateError> {
-    let body = Body {
-        resources: &state.resources,
-        images: &state.images,
-        pending: &state.pending,
-    };
-    let mut body_bytes = Vec::with_capacity(64 * 1024);
-    serde_json::to_writer_pretty(&mut body_bytes, &body).map_err(|e| StateError::Encode {
+    let mut body_bytes = Vec::with_capacity(64 * 1024 + 700 * state.resources.len());
+    write_body(&mut body_bytes, state).map_err(|e| StateError::Encode {
         location: location.to_string(),
         detail: e.to_string(),
     })?;
     let content_hash = content_hash(&state.lineage, &body_bytes);
-    // The pretty body starts with "{\n"; the header replaces that opening.
+    // The body starts with "{\n"; the header replaces that opening.
     body_bytes.drain(..2.min(body_bytes.len()));
     body_bytes.push(b'\n');
     Ok(EncodedSnapshot {
         body: body_bytes,
         content_hash,
     })
+}
+
+/// `{"resources": {…}, "images": {…}, "pending": […]}` with one compact entry a line.
+fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
+    out.extend_from_slice(b"{\n  \"resources\": {");
+    write_map_entries(out, &state.resources)?;
+    out.extend_from_slice(b"},\n  \"images\": {");
+    write_map_entries(out, &state.images)?;
+    out.extend_from_slice(b"},\n  \"pending\": [");
+    for (i, op) in state.pending.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        serde_json::to_writer(&mut *out, op)?;
+    }
+    if !state.pending.is_empty() {
+        out.extend_from_slice(b"\n  ");
+    }
+    out.extend_from_slice(b"]\n}");
+    Ok(())
+}
+
+fn write_map_entries<V: Serialize>(
+    out: &mut Vec<u8>,
+    map: &BTreeMap<String, V>,
+) -> serde_json::Result<()> {
+    for (i, (key, value)) in map.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        serde_json::to_writer(&mut *out, key)?;
+        out.extend_from_slice(b": ");
+        serde_json::to_writer(&mut *out, value)?;
+    }
+    if !map.is_empty() {
+        out.extend_from_slice(b"\n  ");
+    }
+    Ok(())
 }
 
 fn content_hash(lineage: &Uuid, body: &[u8]) -> String {
@@ -141,8 +167,57 @@ pub fn decode_snapshot(
     location: &str,
     backup: Option<std::path::PathBuf>,
 ) -> Result<StateFile, StateError> {
-    match serde_json::from_slice::<StateFile>(bytes) {
-        Ok(s) if s.version == STATE_FORMAT_VERSION => Ok(s),
+    decode_snapshot_and_header(bytes, location, backup).map(|(state, _)| state)
+}
+
+/// A stored snapshot: the state and its header fields, read in one pass.
+#[derive(Deserialize)]
+struct Stored {
+    version: u32,
+    lineage: Uuid,
+    serial: u64,
+    #[serde(default)]
+    journal_seq: u64,
+    #[serde(default)]
+    content_hash: Option<String>,
+    #[serde(default)]
+    resources: BTreeMap<String, ResourceState>,
+    #[serde(default)]
+    images: BTreeMap<String, ImageRecord>,
+    #[serde(default)]
+    pending: Vec<PendingOperation>,
+}
+
+/// Decodes a stored snapshot and its header (with the `content_hash` the state itself
+/// does not carry), so a later commit need not read the file again.
+///
+/// # Errors
+/// As [`decode_header`].
+pub fn decode_snapshot_and_header(
+    bytes: &[u8],
+    location: &str,
+    backup: Option<std::path::PathBuf>,
+) -> Result<(StateFile, SnapshotHeader), StateError> {
+    match serde_json::from_slice::<Stored>(bytes) {
+        Ok(s) if s.version == STATE_FORMAT_VERSION => {
+            let header = SnapshotHeader {
+                version: s.version,
+                lineage: s.lineage,
+                serial: s.serial,
+                journal_seq: s.journal_seq,
+                content_hash: s.content_hash,
+            };
+            let state = StateFile {
+                version: s.version,
+                lineage: s.lineage,
+                serial: s.serial,
+                journal_seq: s.journal_seq,
+                resources: s.resources,
+                images: s.images,
+                pending: s.pending,
+            };
+            Ok((state, header))
+        }
         Ok(s) => Err(StateError::UnsupportedVersion {
             location: location.to_string(),
             found: s.version,
