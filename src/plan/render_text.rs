@@ -169,12 +169,32 @@ fn write_status_footer(out: &mut String, plan: &Plan) {
         let _ = writeln!(
             out,
             "Under review now (not claimable until WeChat approves): {}",
-            under_review.join(", ")
+            address_list(&under_review)
         );
     }
     if !rejected.is_empty() {
-        let _ = writeln!(out, "Rejected by WeChat review: {}", rejected.join(", "));
+        let _ = writeln!(
+            out,
+            "Rejected by WeChat review: {}",
+            address_list(&rejected)
+        );
     }
+}
+
+/// How many addresses a footer line names before it counts the rest.
+const FOOTER_ADDRESSES: usize = 20;
+
+/// `a, b, c` — or, past [`FOOTER_ADDRESSES`], the first ones and a count: a plan over
+/// 10,000 fresh cards must not end in a 90,000-character line.
+fn address_list(addresses: &[&str]) -> String {
+    if addresses.len() <= FOOTER_ADDRESSES {
+        return addresses.join(", ");
+    }
+    format!(
+        "{} and {} more (all of them: cardform plan --format json)",
+        addresses[..FOOTER_ADDRESSES].join(", "),
+        addresses.len() - FOOTER_ADDRESSES
+    )
 }
 
 fn card_id_suffix(rc: &ResourceChange) -> String {
@@ -383,5 +403,22 @@ pub fn show(v: &Value) -> String {
         Value::String(s) if crate::model::wire::is_pending(v) => s.clone(),
         Value::String(s) => format!("{s:?}"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_address_lists_are_cut_with_a_count() {
+        let few = ["a", "b"];
+        assert_eq!(address_list(&few), "a, b");
+        let names: Vec<String> = (0..10_000).map(|i| format!("c{i:05}")).collect();
+        let many: Vec<&str> = names.iter().map(String::as_str).collect();
+        let line = address_list(&many);
+        assert!(line.starts_with("c00000, c00001, "), "{line}");
+        assert!(line.contains("c00019 and 9980 more"), "{line}");
+        assert!(!line.contains("c00020"), "{line}");
     }
 }
