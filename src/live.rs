@@ -289,7 +289,7 @@ impl SkuExt for Map<String, Value> {
 }
 
 fn check_types(content: &Canonical) -> Result<(), (String, String)> {
-    for (path, value) in &content.0 {
+    for (path, value) in content.iter() {
         let expected = if INTEGER_FIELDS.contains(&path.as_str()) {
             value.is_i64() || value.is_u64()
         } else if BOOL_FIELDS.contains(&path.as_str()) {

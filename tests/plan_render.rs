@@ -98,7 +98,7 @@ fn scenario(cases: Vec<(&str, Option<Card>, Option<Canonical>)>) -> Plan {
                 address.to_string(),
                 (id.clone(), "DISCOUNT".to_string(), stored(&applied)),
             );
-            let observed = if l.0.is_empty() {
+            let observed = if l.is_empty() {
                 Observed::Gone
             } else {
                 live(&id, l, ReviewStatus::VerifyOk)

@@ -435,7 +435,7 @@ impl<'a> Executor<'a> {
             &ApplyResolver { exec: self },
             rc.derived_title.clone(),
         );
-        if let Some((path, v)) = canonical.0.iter().find(|(_, v)| is_pending(v)) {
+        if let Some((path, v)) = canonical.iter().find(|(_, v)| is_pending(v)) {
             return Err(local_failure(
                 &rc.address,
                 "resolve",
@@ -445,7 +445,7 @@ impl<'a> Executor<'a> {
         // A saved plan is applied exactly as reviewed: every value the plan showed must
         // be what is sent now (placeholders excepted).
         if let Some(planned) = &rc.after {
-            for (path, v) in &planned.0 {
+            for (path, v) in planned.iter() {
                 if !is_pending(v) && canonical.get(path) != Some(v) {
                     return Err(local_failure(
                         &rc.address,

@@ -135,7 +135,7 @@ pub async fn decide(
                 .iter()
                 .filter(|c| !adopted.contains(&c.card_id))
                 .filter(|c| {
-                    !content.0.is_empty()
+                    !content.is_empty()
                         && diff(&content, &c.content, None, ctx)
                             .0
                             .iter()

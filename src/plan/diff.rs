@@ -74,10 +74,10 @@ fn compared_paths<'a>(
     applied: Option<&'a Canonical>,
     ctx: DiffContext,
 ) -> Vec<&'a str> {
-    let mut paths: Vec<&str> = desired.0.keys().map(String::as_str).collect();
+    let mut paths: Vec<&str> = desired.keys().map(String::as_str).collect();
     if let Some(applied) = applied {
-        for k in applied.0.keys() {
-            if !desired.0.contains_key(k) {
+        for k in applied.keys() {
+            if !desired.contains_key(k) {
                 paths.push(k);
             }
         }
@@ -120,7 +120,7 @@ pub fn diff(
 /// changes made outside cardform.
 pub fn drift(applied: &Canonical, live: &Canonical, ctx: DiffContext) -> Vec<FieldChange> {
     let mut out = Vec::new();
-    for (path, was) in &applied.0 {
+    for (path, was) in applied.iter() {
         if crate::model::is_under(path, LOCAL_PREFIX)
             || (ctx.title_is_derived && path == "base_info.title")
         {

@@ -574,7 +574,7 @@ fn body(rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
     }
     match rc.action {
         Action::Create => {
-            for (path, v) in rc.after.iter().flat_map(|a| a.0.iter()) {
+            for (path, v) in rc.after.iter().flat_map(|a| a.iter()) {
                 b.push(format!("+ {path} = {}", show_at(path, v)));
             }
         }

@@ -255,7 +255,7 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
     match rc.action {
         Action::Create => {
             if let Some(after) = &rc.after {
-                for (path, v) in &after.0 {
+                for (path, v) in after.iter() {
                     let _ = writeln!(out, "      {} {path} = {}", p.green("+"), show_at(path, v));
                 }
             }
