@@ -14,6 +14,7 @@ pub mod exit;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod progress;
 pub mod session;
 pub mod state;
 pub mod wechat;

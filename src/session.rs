@@ -158,7 +158,7 @@ impl Session {
         wanted: Vec<(String, String)>,
     ) -> Result<BTreeMap<String, Observed>, SessionError> {
         let client = &self.client;
-        let bar = crate::commands::progress_bar(wanted.len() as u64, "refreshing");
+        let bar = crate::progress::bar(wanted.len() as u64, "refreshing");
         let bar = &bar;
         let results: Vec<Result<(String, Observed), SessionError>> =
             futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {

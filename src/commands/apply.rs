@@ -14,7 +14,7 @@ use crate::plan::saved::SavedPlan;
 use crate::plan::{Action, Plan, TextOptions, render_json, render_text};
 use crate::session::{PlanOptions, Session, make_plan, runtime};
 
-use super::output::{print_json, progress, stdout_color};
+use super::output::{print_json, stdout_color};
 use super::project::{load, report};
 
 pub fn run(args: &ApplyArgs) -> miette::Result<Outcome> {
@@ -123,7 +123,7 @@ async fn execute(
     images: std::collections::BTreeMap<String, crate::apply::images::LocalImage>,
     allow_coin_purchase: bool,
 ) -> miette::Result<Outcome> {
-    let bar = progress(0, "applying");
+    let bar = crate::progress::bar(0, "applying");
     let stop = StopSignal::new();
     let opts = ApplyOptions {
         parallelism: session.parallelism,

@@ -9,7 +9,6 @@ pub mod emulator;
 pub mod force_unlock;
 pub mod import;
 mod output;
-pub use output::progress as progress_bar;
 pub mod plan;
 mod project;
 pub mod resolve;

@@ -8,22 +8,6 @@ pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
-/// A progress bar on stderr when it is a terminal, hidden otherwise.
-pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
-    if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(len);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message(what.to_string());
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    }
-}
-
 /// Prints a JSON document on stdout.
 pub fn print_json(value: &serde_json::Value) -> miette::Result<()> {
     let s = serde_json::to_string_pretty(value)
