@@ -218,8 +218,9 @@ pub struct PlanOptions {
 ///
 /// Memory: the state is read in place, not copied (a copy is made only when an
 /// interrupted operation's resolution must be shown without being recorded), and the
-/// live content is shared with the plan; a plan over 10,000 cards holds each card's
-/// content about three times (files, state, live) plus the desired form.
+/// live content is shared with the plan, so each card is held once in each of its
+/// forms: as declared, as last applied (the state), as live and as desired
+/// (docs/performance.md has the measurements).
 ///
 /// # Errors
 /// See [`SessionError`].
