@@ -11,7 +11,7 @@ use crate::config::Project;
 use crate::exit::Outcome;
 use crate::live::Observed;
 use crate::plan::saved::SavedPlan;
-use crate::plan::{Action, Plan, TextOptions, render_json, render_text};
+use crate::plan::{Action, JsonPlan, Plan, TextOptions, json_plan, render_text};
 use crate::session::{PlanOptions, Session, make_plan, runtime};
 
 use super::output::{print_json, stdout_color};
@@ -93,9 +93,12 @@ async fn plan_confirm_apply(
         }
         session.state.commit().map_err(report)?;
         if args.format == Format::Json {
-            print_json(
-                &serde_json::json!({"format_version": crate::plan::FORMAT_VERSION, "applied": false, "plan": render_json(plan)}),
-            )?;
+            print_json(&ApplyJson::<()> {
+                format_version: crate::plan::FORMAT_VERSION,
+                applied: false,
+                summary: None,
+                plan: json_plan(plan),
+            })?;
         }
         return Ok(Outcome::Success);
     }
@@ -154,12 +157,12 @@ async fn execute(
 
 fn print_report(format: Format, plan: &Plan, r: &ApplyReport) -> miette::Result<()> {
     match format {
-        Format::Json => print_json(&serde_json::json!({
-            "format_version": crate::plan::FORMAT_VERSION,
-            "applied": true,
-            "summary": r,
-            "plan": render_json(plan),
-        })),
+        Format::Json => print_json(&ApplyJson {
+            format_version: crate::plan::FORMAT_VERSION,
+            applied: true,
+            summary: Some(&r),
+            plan: json_plan(plan),
+        }),
         _ => {
             for w in &r.warnings {
                 eprintln!("warning: {w}");
@@ -343,4 +346,14 @@ async fn apply_saved_in(
         allow_coin || args.allow_coin_purchase,
     )
     .await
+}
+
+/// `apply --format json`: whether it applied, what it did, and the plan.
+#[derive(serde::Serialize)]
+struct ApplyJson<'a, R: serde::Serialize> {
+    format_version: &'a str,
+    applied: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<R>,
+    plan: JsonPlan<'a>,
 }

@@ -4,7 +4,7 @@ use crate::cli::{Format, PlanArgs};
 use crate::exit::Outcome;
 use crate::plan::policy::{check, gates_in_force};
 use crate::plan::saved::SavedPlan;
-use crate::plan::{MarkdownOptions, TextOptions, render_json, render_markdown_with, render_text};
+use crate::plan::{MarkdownOptions, TextOptions, json_plan, render_markdown_with, render_text};
 use crate::session::{PlanOptions, Session, make_plan, runtime};
 
 use super::output::{print_json, stdout_color};
@@ -35,7 +35,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         let gates = gates_in_force(&args.deny, &project.config.policy.deny);
         let violated = check(plan, &gates);
         match args.format {
-            Format::Json => print_json(&render_json(plan))?,
+            Format::Json => print_json(&json_plan(plan))?,
             Format::Markdown => print!(
                 "{}",
                 render_markdown_with(
@@ -56,7 +56,9 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 )
             ),
         }
+        let has_changes = plan.has_changes();
         if let Some(out) = &args.out {
+            // The plan moves into the saved file (no copy of a large plan).
             let saved = SavedPlan {
                 format_version: crate::plan::FORMAT_VERSION.to_string(),
                 cardform_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -68,9 +70,9 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                         .unwrap_or(std::path::Path::new(".")),
                 ),
                 state: stamp.filter(|s| s.serial > 0 || s.journal_seq > 0),
-                inputs_hash: planned.inputs_hash.clone(),
-                images: planned.images.clone(),
-                plan: plan.clone(),
+                inputs_hash: planned.inputs_hash,
+                images: planned.images,
+                plan: planned.plan,
             };
             saved.write(out).map_err(report)?;
             if args.format == Format::Text {
@@ -85,7 +87,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             eprint!("{}", crate::plan::policy::report(&violated));
             return Ok(Outcome::PolicyDenied);
         }
-        if args.detailed_exitcode && plan.has_changes() {
+        if args.detailed_exitcode && has_changes {
             return Ok(Outcome::ChangesPresent);
         }
         Ok(Outcome::Success)

