@@ -817,10 +817,13 @@ impl<'a> Executor<'a> {
         desired: &Canonical,
         stock_done: bool,
     ) -> Canonical {
-        let old: Canonical = self
+        let old = self
             .state
-            .read(|s| s.resources.get(&rc.address).map(|r| r.applied.clone()))
-            .and_then(|v| serde_json::from_value(v).ok())
+            .read(|s| {
+                s.resources
+                    .get(&rc.address)
+                    .map(|r| Canonical::from_stored(&r.applied))
+            })
             .unwrap_or_default();
         let mut merged = desired.clone();
         let stock_path = "base_info.sku.quantity";

@@ -24,8 +24,7 @@ pub fn record_local_settings(plan: &Plan, state: &StateSession) -> usize {
             if rc.card_id.as_deref() != Some(r.card_id.as_str()) {
                 return;
             }
-            let mut applied: Canonical =
-                serde_json::from_value(r.applied.clone()).unwrap_or_default();
+            let mut applied = Canonical::from_stored(&r.applied);
             let before: Vec<(String, serde_json::Value)> = applied
                 .under(LOCAL_PREFIX)
                 .map(|(k, v)| (k.clone(), v.clone()))

@@ -226,8 +226,7 @@ async fn record_refresh(
             if let (Some(Observed::Exists(l)), Some(r)) =
                 (live.get(&rc.address), state.resources.get_mut(&rc.address))
             {
-                let mut applied: crate::model::Canonical =
-                    serde_json::from_value(r.applied.clone()).unwrap_or_default();
+                let mut applied = crate::model::Canonical::from_stored(&r.applied);
                 for d in &rc.drift {
                     match &d.after {
                         Some(v) => applied.insert(d.path.clone(), v.clone()),

@@ -107,20 +107,17 @@ impl Canonical {
         self.iter().filter(move |(k, _)| is_under(k, prefix))
     }
 
+    /// Reads a canonical form as the state stores it (a flat JSON object of leaf
+    /// paths). Anything else reads as empty: every live field then shows as drift,
+    /// which is the safe reading of a damaged record.
+    pub fn from_stored(value: &Value) -> Canonical {
+        Canonical::deserialize(value).unwrap_or_default()
+    }
+
     /// A hex sha256 of the canonical JSON: equal content, equal hash.
     pub fn hash(&self) -> String {
         let bytes = serde_json::to_vec(self).unwrap_or_default();
         hex::encode(Sha256::digest(&bytes))
-    }
-}
-
-impl FromIterator<(String, Value)> for Canonical {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        let mut out = Canonical::default();
-        for (k, v) in iter {
-            out.insert(k, v);
-        }
-        out
     }
 }
 

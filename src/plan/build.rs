@@ -9,7 +9,6 @@ use super::rules::UpdateClass;
 use crate::live::{LiveCard, Observed};
 use crate::model::wire::{Resolve, Resolved, desired_canonical};
 use crate::model::{Canonical, Card, ImageRef};
-use serde::Deserialize;
 use serde_json::Value;
 
 /// A card the files declare, borrowed from the loaded project.
@@ -31,10 +30,9 @@ pub struct StateInput<'a> {
 }
 
 impl StateInput<'_> {
-    /// The last-applied content. A record that does not read as leaf paths counts as
-    /// empty (every live field then shows as drift, which is the safe reading).
+    /// The last-applied content ([`Canonical::from_stored`]).
     pub fn applied(&self) -> Canonical {
-        Canonical::deserialize(self.applied).unwrap_or_default()
+        Canonical::from_stored(self.applied)
     }
 }
 
@@ -323,7 +321,8 @@ fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> R
         changes: Vec::new(),
         drift: Vec::new(),
         stock: None,
-        before: Some(Arc::new(applied.clone())),
+        // The live content when there is a live card, else the last applied (below).
+        before: None,
         after: None,
         desired: None,
         review_status: None,
@@ -352,6 +351,9 @@ fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> R
             ));
         }
         None => {}
+    }
+    if rc.before.is_none() {
+        rc.before = Some(Arc::new(applied));
     }
     rc
 }
