@@ -93,6 +93,27 @@ pub struct RunOptions {
     pub lock_timeout: Option<std::time::Duration>,
 }
 
+impl RunOptions {
+    /// What the engine needs of these flags (it knows nothing of clap).
+    pub fn settings(&self) -> crate::session::RunSettings {
+        crate::session::RunSettings {
+            parallelism: self.parallelism,
+            lock_timeout: self.lock_timeout,
+        }
+    }
+}
+
+/// `--deny review|replace|delete|stock`: the config type stays free of clap.
+impl clap::ValueEnum for DenyClass {
+    fn value_variants<'a>() -> &'a [Self] {
+        &DenyClass::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     #[command(flatten)]

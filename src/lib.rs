@@ -9,12 +9,16 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod emulator;
 pub mod exit;
 pub mod live;
 pub mod model;
 pub mod plan;
 pub mod progress;
 pub mod session;
-pub mod state;
-pub mod wechat;
+
+// The lower layers are crates of their own (crates/); their old module paths stay
+// valid so `cardform::state::…` reads the same everywhere.
+pub use cardform_client as wechat;
+pub use cardform_emulator as emulator;
+pub use cardform_spec as spec;
+pub use cardform_state as state;

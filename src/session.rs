@@ -10,15 +10,43 @@ use std::path::{Path, PathBuf};
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 
-use crate::apply::images::{LocalImage, hash_local_images, resolve_image};
 use crate::apply::recover::{self, Resolution};
-use crate::cli::RunOptions;
+use crate::config::images::{LocalImage, hash_local_images, resolve_image};
 use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
 use crate::live::{Observed, normalise};
 use crate::plan::{DesiredInput, Plan, PlanError, PlanInputs, StateInput, build_plan};
 use crate::state::{StateFile, StateSession, open_backend};
 use crate::wechat::{ApiError, ClientConfig, Secret, WeChatClient};
+
+/// What the command line says about one run (the engine's view of `--parallelism` and
+/// `--lock-timeout`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunSettings {
+    /// Requests in flight at once; `None`: cardform.toml's, else 16.
+    pub parallelism: Option<usize>,
+    /// How long to wait for the state lock; `None`: fail at once.
+    pub lock_timeout: Option<std::time::Duration>,
+}
+
+/// The client settings of a project file, for a given base URL (the caller resolves
+/// `endpoint = "sandbox"` to the embedded emulator's address and secret).
+fn client_config(
+    project: &ProjectConfig,
+    base_url: &str,
+    explicit_secret: Option<Secret>,
+) -> ClientConfig {
+    ClientConfig {
+        base_url: base_url.to_string(),
+        appid: project.account.appid.clone(),
+        token: project.account.token.clone(),
+        explicit_secret,
+        parallelism: project.limits.parallelism,
+        requests_per_second: project.limits.requests_per_second,
+        timeout: std::time::Duration::from_secs(project.limits.timeout_seconds.max(1)),
+        retry: crate::wechat::RetryPolicy::default(),
+    }
+}
 
 /// Errors of a session; each says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +100,7 @@ impl Session {
         root: &Path,
         config: ProjectConfig,
         operation: &str,
-        run: &RunOptions,
+        run: &RunSettings,
     ) -> Result<Session, SessionError> {
         let backend = open_backend(root, config.state.as_deref())?;
         let (state, notices) = StateSession::open(backend, operation, run.lock_timeout)?;
@@ -87,16 +115,16 @@ impl Session {
                 .map_err(|e| SessionError::Sandbox(e.to_string()))?;
             (
                 emu.base_url().to_string(),
-                Some(Secret::new(crate::emulator::SANDBOX_SECRET)),
+                Some(Secret::new(cardform_spec::sandbox::SANDBOX_SECRET)),
                 Some(emu),
             )
         } else {
             (config.endpoint.clone(), None, None)
         };
-        let mut client_config = ClientConfig::from_project(&config, &base_url, secret);
+        let mut client_config = client_config(&config, &base_url, secret);
         client_config.parallelism = parallelism;
         if sandbox.is_some() {
-            client_config.appid = crate::emulator::SANDBOX_APPID.to_string();
+            client_config.appid = cardform_spec::sandbox::SANDBOX_APPID.to_string();
         }
         let client = WeChatClient::new(client_config).map_err(SessionError::Client)?;
         Ok(Session {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::body::update_body;
-use super::images::{LocalImage, resolve_image, sha256_hex};
+use crate::config::images::{LocalImage, resolve_image, sha256_hex};
 use crate::live::{Observed, ReviewStatus, normalise};
 use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
 use crate::model::{Canonical, ImageRef};

@@ -4,7 +4,6 @@
 
 mod body;
 mod executor;
-pub mod images;
 mod interrupt;
 mod local;
 pub mod recover;

@@ -29,9 +29,14 @@ fn apply_dir(args: &ApplyArgs) -> miette::Result<Outcome> {
     let project = load(&args.target)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
-        let session = Session::open(&project.root, project.config.clone(), "apply", &args.run)
-            .await
-            .map_err(report)?;
+        let session = Session::open(
+            &project.root,
+            project.config.clone(),
+            "apply",
+            &args.run.settings(),
+        )
+        .await
+        .map_err(report)?;
         let result = plan_confirm_apply(args, &project, &session).await;
         session.close().await;
         result
@@ -123,7 +128,7 @@ async fn execute(
     args: &ApplyArgs,
     session: &Session,
     plan: &Plan,
-    images: std::collections::BTreeMap<String, crate::apply::images::LocalImage>,
+    images: std::collections::BTreeMap<String, crate::config::images::LocalImage>,
     allow_coin_purchase: bool,
 ) -> miette::Result<Outcome> {
     let bar = crate::progress::bar(0, "applying");
@@ -256,9 +261,14 @@ fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
     let config = super::project::load_config(&saved.project_dir)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
-        let session = Session::open(&saved.project_dir, config.clone(), "apply", &args.run)
-            .await
-            .map_err(report)?;
+        let session = Session::open(
+            &saved.project_dir,
+            config.clone(),
+            "apply",
+            &args.run.settings(),
+        )
+        .await
+        .map_err(report)?;
         let result =
             apply_saved_in(args, &saved, &session, config.policy.allow_coin_purchase).await;
         session.close().await;

@@ -13,7 +13,7 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
     let config = super::project::load_config(&args.dir)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
-        let session = Session::open(&args.dir, config, "import", &args.run)
+        let session = Session::open(&args.dir, config, "import", &args.run.settings())
             .await
             .map_err(report)?;
         let result = import(args, &session).await;

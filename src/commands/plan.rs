@@ -14,9 +14,14 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
     let project = load(&args.project.dir)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
-        let session = Session::open(&project.root, project.config.clone(), "plan", &args.run)
-            .await
-            .map_err(report)?;
+        let session = Session::open(
+            &project.root,
+            project.config.clone(),
+            "plan",
+            &args.run.settings(),
+        )
+        .await
+        .map_err(report)?;
         let opts = PlanOptions {
             targets: args.targets.clone(),
             refresh_only: args.refresh_only,

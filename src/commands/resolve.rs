@@ -3,19 +3,19 @@
 //! create that matches several live cards).
 
 use crate::apply::recover::{adoption, intended_content};
-use crate::cli::{RunOptions, StateResolveArgs};
+use crate::cli::StateResolveArgs;
 use crate::exit::Outcome;
 use crate::live::{Observed, normalise};
 use crate::plan::diff::{DiffContext, diff};
 use crate::plan::rules::UpdateClass;
-use crate::session::{Session, runtime};
+use crate::session::{RunSettings, Session, runtime};
 use crate::state::{OpKind, PendingOperation};
 
 use super::project::report;
 
 pub fn run(a: &StateResolveArgs) -> miette::Result<Outcome> {
     let config = crate::config::load_project_config(&a.dir).map_err(report)?;
-    let run = RunOptions {
+    let run = RunSettings {
         parallelism: None,
         lock_timeout: a.lock_timeout,
     };

@@ -12,11 +12,13 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
+use super::desired::DesiredCard;
 use super::diagnostic::{ConfigError, Diagnostic, Severity};
 use super::project::ProjectConfig;
 use super::rules::{self, Finding, RuleContext};
 use super::schema::{self, ADDRESS_PATTERN, Compiled, is_valid_address};
 use super::source::{self, DottedPath, Locator, MAX_FILE_BYTES, Seg, Target};
+use super::suggest::suggest;
 use crate::model::{Card, Timestamp};
 
 /// The project file's name inside a project folder.
@@ -34,17 +36,6 @@ pub struct Project {
     pub cards: BTreeMap<String, DesiredCard>,
     /// Problems that do not make the project invalid.
     pub warnings: Vec<Diagnostic>,
-}
-
-/// One card as the files declare it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DesiredCard {
-    pub address: String,
-    /// The card file, relative to the project folder (`cards/coupons.toml`).
-    pub file: PathBuf,
-    /// The line of its `[cards.<address>]` table.
-    pub line: usize,
-    pub card: Card,
 }
 
 /// Loads and checks a project folder: `cardform.toml` plus `cards/*.toml`.
@@ -749,17 +740,6 @@ fn truncate(s: &mut String, max_chars: usize) {
         s.truncate(i);
         s.push('…');
     }
-}
-
-/// The known name closest to `given`, if it is close enough to be a likely typo.
-pub(crate) fn suggest(given: &str, known: &[String]) -> Option<String> {
-    let lower = given.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(&lower, &k.to_ascii_lowercase()), k))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k.clone())
 }
 
 /// Turns rule findings into diagnostics located in their card's file.

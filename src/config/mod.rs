@@ -6,16 +6,20 @@
 //! error, located via toml's spans; unknown keys suggest the nearest known one) →
 //! serde into [`crate::model::Card`] → the semantic rules of [`rules`].
 
+mod desired;
 mod diagnostic;
+pub mod images;
 mod loader;
 mod project;
 pub mod rules;
 mod schema;
 mod source;
+mod suggest;
 
+pub use desired::DesiredCard;
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use loader::{
-    CARDS_DIR, DesiredCard, PROJECT_FILE, Project, load_in_memory, load_project, load_project_at,
+    CARDS_DIR, PROJECT_FILE, Project, load_in_memory, load_project, load_project_at,
     load_project_config,
 };
 pub use project::*;

@@ -44,56 +44,7 @@ pub struct Account {
     pub token: TokenSource,
 }
 
-/// How to obtain an access token (reference §1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "source", rename_all = "snake_case", deny_unknown_fields)]
-pub enum TokenSource {
-    /// POST /cgi-bin/stable_token: returns the same token while valid, so it does not break other services (recommended).
-    StableToken {
-        /// Environment variable holding the AppSecret.
-        #[serde(default = "default_secret_env")]
-        secret_env: String,
-    },
-    /// GET /cgi-bin/token: each fetch invalidates the previous token after 5 minutes; prefer stable_token or a central token server.
-    Classic {
-        /// Environment variable holding the AppSecret.
-        #[serde(default = "default_secret_env")]
-        secret_env: String,
-    },
-    /// A token someone else keeps fresh, read from an environment variable.
-    Env {
-        /// Environment variable holding the access token.
-        env: String,
-    },
-    /// A token printed on stdout by a command (e.g. a client of your central token server).
-    Command {
-        /// Program and arguments; run without a shell.
-        command: Vec<String>,
-    },
-    /// Third-party platform (服务商): the authorizer_access_token of an authorised merchant account.
-    Component {
-        /// The component (third-party platform) AppID.
-        component_appid: String,
-        /// Environment variable holding the component AppSecret.
-        component_secret_env: String,
-        /// Environment variable holding the latest component_verify_ticket.
-        verify_ticket_env: String,
-        /// Environment variable holding the merchant's authorizer_refresh_token.
-        refresh_token_env: String,
-    },
-}
-
-fn default_secret_env() -> String {
-    "CARDFORM_APPSECRET".to_string()
-}
-
-impl Default for TokenSource {
-    fn default() -> Self {
-        TokenSource::StableToken {
-            secret_env: default_secret_env(),
-        }
-    }
-}
+pub use cardform_client::TokenSource;
 
 /// Client limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -114,10 +65,10 @@ pub struct Limits {
 }
 
 fn default_parallelism() -> usize {
-    16
+    cardform_client::DEFAULT_PARALLELISM
 }
 fn default_timeout() -> u64 {
-    30
+    cardform_client::DEFAULT_TIMEOUT.as_secs()
 }
 
 impl Default for Limits {
@@ -143,13 +94,30 @@ pub struct Policy {
 }
 
 /// A class of change a policy can deny.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DenyClass {
     Review,
     Replace,
     Delete,
     Stock,
+}
+
+impl DenyClass {
+    pub const ALL: [DenyClass; 4] = [
+        DenyClass::Review,
+        DenyClass::Replace,
+        DenyClass::Delete,
+        DenyClass::Stock,
+    ];
+
+    /// The name used in `cardform.toml` and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenyClass::Review => "review",
+            DenyClass::Replace => "replace",
+            DenyClass::Delete => "delete",
+            DenyClass::Stock => "stock",
+        }
+    }
 }

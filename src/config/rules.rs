@@ -13,8 +13,8 @@ use std::path::Path;
 
 use chrono::{Duration, Timelike};
 
+use super::desired::DesiredCard;
 use super::diagnostic::Severity;
-use super::loader::DesiredCard;
 use crate::model::{
     Card, CardType, DateType, GetCustomCodeMode, ImageKind, ImageRef, MAX_WECHAT_TIMESTAMP,
     Timestamp, WECHAT_IMAGE_HOST, byte_limit_message, has_derived_title,
@@ -480,7 +480,7 @@ fn consume_share(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             (Some(addr), None) => match checker.ctx.cards.get(addr) {
                 None => {
                     let known: Vec<String> = checker.ctx.cards.keys().cloned().collect();
-                    let help = super::loader::suggest(addr, &known).map_or_else(
+                    let help = super::suggest::suggest(addr, &known).map_or_else(
                         || "name the address of a friends coupon in cards/*.toml".to_string(),
                         |s| format!("did you mean `{s}`?"),
                     );
@@ -565,18 +565,7 @@ fn friends_thresholds(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     }
 }
 
-/// Friends-coupon limits in 汉字 (reference §8.3), applied as 3 bytes each where that
-/// is tighter than the field's general `string(N)`.
-const FRIENDS_LENGTHS: &[(&str, usize)] = &[
-    ("base_info.brand_name", 12),
-    ("base_info.notice", 12),
-    ("base_info.description", 1000),
-    ("base_info.center_title", 9),
-    ("base_info.center_sub_title", 12),
-    ("base_info.custom_url_name", 5),
-    ("base_info.custom_url_sub_title", 6),
-    ("base_info.promotion_url_sub_title", 6),
-];
+use cardform_spec::limits::FRIENDS_LENGTHS;
 
 fn friends_field<'c>(card: &'c Card, field: &str) -> Option<&'c str> {
     let b = &card.base_info;
@@ -734,8 +723,7 @@ fn date_expired(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     }
 }
 
-/// Days before `begin_timestamp` a friends coupon may be issued (reference §8.1 V1.4).
-pub const FRIENDS_ISSUE_WINDOW_DAYS: i64 = 5;
+pub use cardform_spec::limits::FRIENDS_ISSUE_WINDOW_DAYS;
 
 fn friends_issue_window(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     if !friends_rule(card) {
@@ -823,8 +811,7 @@ fn time_limit(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     }
 }
 
-/// WeChat's stock ceiling (reference §3.3, §12).
-pub const MAX_QUANTITY: u32 = 100_000_000;
+pub use cardform_spec::limits::MAX_QUANTITY;
 
 fn sku_quantity(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     let q = card.base_info.sku.quantity;
@@ -901,8 +888,7 @@ fn icon_url_list(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
 
 // ---------------------------------------------------------------- images
 
-/// uploadimg's size limit (reference §6.5).
-pub const MAX_IMAGE_BYTES: u64 = 1024 * 1024;
+pub use cardform_spec::limits::MAX_IMAGE_BYTES;
 
 fn images(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     for (field, img) in card.images() {

@@ -7,24 +7,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The palette WeChat's getcolors returned (reference §6.9). Hex values compare
-/// case-insensitively (`#5E6671`).
-pub const PALETTE: &[(&str, &str)] = &[
-    ("Color010", "#63b359"),
-    ("Color020", "#2c9f67"),
-    ("Color030", "#509fc9"),
-    ("Color040", "#5885cf"),
-    ("Color050", "#9062c0"),
-    ("Color060", "#d09a45"),
-    ("Color070", "#e4b138"),
-    ("Color080", "#ee903c"),
-    ("Color081", "#f08500"),
-    ("Color082", "#a9d92d"),
-    ("Color090", "#dd6549"),
-    ("Color100", "#cc463d"),
-    ("Color101", "#cf3e36"),
-    ("Color102", "#5E6671"),
-];
+pub use cardform_spec::colors::{PALETTE, hex_for_name, name_for_hex};
 
 /// A card colour: a palette name, or (only as observed from WeChat) a hex value that
 /// is not in the palette. cardform never maps an unknown hex to a wrong name.
@@ -60,17 +43,6 @@ impl Color {
     pub fn hex(&self) -> Option<&'static str> {
         hex_for_name(&self.0)
     }
-}
-
-pub fn name_for_hex(hex: &str) -> Option<&'static str> {
-    PALETTE
-        .iter()
-        .find(|(_, h)| h.eq_ignore_ascii_case(hex))
-        .map(|(n, _)| *n)
-}
-
-pub fn hex_for_name(name: &str) -> Option<&'static str> {
-    PALETTE.iter().find(|(n, _)| *n == name).map(|(_, h)| *h)
 }
 
 impl fmt::Debug for Color {

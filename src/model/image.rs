@@ -40,8 +40,7 @@ impl ImageRef {
     }
 }
 
-/// The host `media/uploadimg` answers with; other hosts are rejected by WeChat.
-pub const WECHAT_IMAGE_HOST: &str = "mmbiz.qpic.cn";
+pub use cardform_spec::WECHAT_IMAGE_HOST;
 
 impl fmt::Debug for ImageRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -11,17 +11,10 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// WeChat's upper bound: timestamps must be before 2038-01-19 (int32 seconds).
-pub const MAX_WECHAT_TIMESTAMP: i64 = i32::MAX as i64;
+pub use cardform_spec::{MAX_WECHAT_TIMESTAMP, beijing};
 
 /// The key `toml` uses to smuggle a datetime through serde.
 const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
-
-/// Beijing time, the zone WeChat's card UI shows and the one cardform renders in.
-pub fn beijing() -> FixedOffset {
-    // 8 hours east is always in range for FixedOffset.
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
-}
 
 /// Seconds since the Unix epoch.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -9,7 +9,7 @@ pub mod policy;
 mod render_json;
 mod render_markdown;
 mod render_text;
-pub mod rules;
+pub use cardform_spec::rules;
 pub mod saved;
 
 pub use build::{DELETED_OUTSIDE, DesiredInput, PlanError, PlanInputs, StateInput, build_plan};

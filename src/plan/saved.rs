@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::model::{FORMAT_VERSION, Plan};
-use crate::apply::images::LocalImage;
+use crate::config::images::LocalImage;
 use crate::state::StateStamp;
 
 /// What `--out` writes.

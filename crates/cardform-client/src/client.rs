@@ -10,10 +10,15 @@ use super::retry::RetryPolicy;
 use super::secret::Secret;
 use super::token::{EnvLookup, TokenProvider, process_env};
 use super::transport::{Request, Transport};
-use crate::config::{ProjectConfig, TokenSource};
+use crate::TokenSource;
 
 /// The real API.
 pub const WECHAT_BASE_URL: &str = "https://api.weixin.qq.com";
+
+/// Requests in flight at once unless configured.
+pub const DEFAULT_PARALLELISM: usize = 16;
+/// Per-request timeout unless configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything the client needs. No secret values except `explicit_secret` (the
 /// sandbox's), which is a [`Secret`].
@@ -37,15 +42,14 @@ impl ClientConfig {
     /// Defaults for everything but where and who: parallelism 16, 30 s timeout,
     /// the default retry policy, no requests-per-second cap.
     pub fn new(base_url: &str, appid: &str, token: TokenSource) -> Self {
-        let limits = crate::config::Limits::default();
         ClientConfig {
             base_url: base_url.to_string(),
             appid: appid.to_string(),
             token,
             explicit_secret: None,
-            parallelism: limits.parallelism,
-            requests_per_second: limits.requests_per_second,
-            timeout: Duration::from_secs(limits.timeout_seconds),
+            parallelism: DEFAULT_PARALLELISM,
+            requests_per_second: None,
+            timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
         }
     }
@@ -60,27 +64,8 @@ impl ClientConfig {
 
     /// The embedded sandbox at `base_url`: appid `wxsandbox`, secret `sandbox-secret`.
     pub fn sandbox(base_url: &str) -> Self {
-        use crate::emulator::{SANDBOX_APPID, SANDBOX_SECRET};
+        use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_SECRET};
         ClientConfig::with_secret(base_url, SANDBOX_APPID, Secret::new(SANDBOX_SECRET))
-    }
-
-    /// The client settings of a project file, for a given base URL (the caller resolves
-    /// `endpoint = "sandbox"` to the embedded emulator's address and secret).
-    pub fn from_project(
-        project: &ProjectConfig,
-        base_url: &str,
-        explicit_secret: Option<Secret>,
-    ) -> Self {
-        ClientConfig {
-            base_url: base_url.to_string(),
-            appid: project.account.appid.clone(),
-            token: project.account.token.clone(),
-            explicit_secret,
-            parallelism: project.limits.parallelism,
-            requests_per_second: project.limits.requests_per_second,
-            timeout: Duration::from_secs(project.limits.timeout_seconds.max(1)),
-            retry: RetryPolicy::default(),
-        }
     }
 }
 

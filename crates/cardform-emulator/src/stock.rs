@@ -4,11 +4,11 @@
 use serde_json::{Value, json};
 
 use super::cards::card_id_of;
-use super::fields::MAX_QUANTITY;
 use super::persistence::Entry;
 use super::reply::{ApiError, as_u64, ok};
 use super::router::Input;
 use super::world::World;
+use cardform_spec::fields::MAX_QUANTITY;
 
 fn delta(body: &Value, key: &str) -> Result<u64, ApiError> {
     match body.get(key) {

@@ -15,7 +15,7 @@ use super::persistence::Entry;
 use super::reply::{ApiError, as_u64, ok};
 use super::router::Input;
 use super::world::World;
-use crate::model::{CardType, beijing};
+use cardform_spec::{CardType, beijing};
 
 /// The longest range a query may span, in days (end − begin).
 pub const MAX_RANGE_DAYS: i64 = 62;

@@ -302,7 +302,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::whitelist::Whitelist;
+    use crate::whitelist::Whitelist;
 
     fn list(n: usize) -> Entry {
         Entry::Whitelist(Whitelist {

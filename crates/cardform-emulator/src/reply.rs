@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::wechat::errcode;
+use cardform_spec::errcode;
 
 /// A WeChat error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

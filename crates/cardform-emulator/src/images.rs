@@ -10,10 +10,10 @@ use sha2::{Digest, Sha256};
 use super::reply::ApiError;
 use super::router::{Input, Upload};
 use super::world::World;
-use crate::model::WECHAT_IMAGE_HOST;
+use cardform_spec::WECHAT_IMAGE_HOST;
 
-/// Largest accepted image.
-pub const MAX_IMAGE_BYTES: usize = 1024 * 1024;
+/// uploadimg's size limit, as a byte count.
+pub const MAX_IMAGE_BYTES: usize = cardform_spec::limits::MAX_IMAGE_BYTES as usize;
 
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF];
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];

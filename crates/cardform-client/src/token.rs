@@ -17,7 +17,7 @@ use super::error::ApiError;
 use super::retry::Idempotency;
 use super::secret::Secret;
 use super::transport::{Body, Request, Transport, malformed};
-use crate::config::TokenSource;
+use crate::TokenSource;
 
 /// Refresh this long before WeChat's `expires_in` runs out.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(300);

@@ -161,7 +161,7 @@ pub fn pay_price(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         .json
         .get("quantity")
         .and_then(as_u64)
-        .filter(|q| (1..=super::fields::MAX_QUANTITY).contains(q))
+        .filter(|q| (1..=cardform_spec::fields::MAX_QUANTITY).contains(q))
         .ok_or_else(|| ApiError::with(40122, "quantity must be 1–100000000"))?;
     let card = world.live_card(&id)?;
     if !card.is_friends() {
@@ -230,7 +230,7 @@ pub fn confirm(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         )));
     }
     let new_total = card.total_quantity.saturating_add(q);
-    if new_total > super::fields::MAX_QUANTITY {
+    if new_total > cardform_spec::fields::MAX_QUANTITY {
         return Err(ApiError::with(40122, "the stock is at most 100000000"));
     }
     quote.used = true;

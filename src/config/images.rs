@@ -1,4 +1,4 @@
-//! Local images: hashed by content, uploaded once with `media/uploadimg`, remembered in
+//! Local images (the project's files): hashed by content, uploaded once with `media/uploadimg`, remembered in
 //! the state by sha256 so unchanged bytes are never uploaded again.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The state: what cardform applied, where it lives, and how it survives crashes.
+//! cardform-state: what cardform applied, where it lives, and how it survives crashes.
 //!
 //! A backend stores a snapshot ([`StateFile`]) plus a write-ahead journal of
 //! [`JournalRecord`]s. During apply every mutation is preceded by a durable `Intent` and
@@ -6,7 +6,10 @@
 //! durable before the call returns; [`StateBackend::commit`] folds them into a new
 //! snapshot. Loading replays the journal, so intents with no outcome come back in
 //! [`StateFile::pending`] for the caller to resolve. [`StateSession`] bundles the lock,
-//! the loaded state and the journal for one run. This module knows nothing of WeChat.
+//! the loaded state and the journal for one run. This crate knows nothing of WeChat.
+//!
+//! Must not import: any other cardform crate (it sits beside the client, below the
+//! product).
 
 pub mod codec;
 mod error;

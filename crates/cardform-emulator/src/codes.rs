@@ -13,11 +13,11 @@ use serde_json::{Value, json};
 
 use super::cards::{CardRecord, CardStatus};
 use super::datacube::{Event, record};
-use super::fields::FIX_TIME_RANGE;
 use super::persistence::Entry;
 use super::reply::{ApiError, as_bool, as_u64, ok, req_str};
 use super::router::Input;
 use super::world::World;
+use cardform_spec::fields::FIX_TIME_RANGE;
 
 /// Friends coupons may be claimed at most this long before they begin (V1.4).
 pub const FRIENDS_EARLY_CLAIM_SECONDS: i64 = 5 * 24 * 3600;

@@ -1,4 +1,8 @@
-//! A faithful local WeChat card API (design.md "The emulator", issue 3).
+//! cardform-emulator: a faithful local WeChat card API (design.md "The emulator").
+//!
+//! Must not import: any cardform crate but `cardform-spec`. It answers as the reference
+//! says WeChat answers; the client and the planner are tested against it, so it may not
+//! share their code.
 //!
 //! It behaves as `reference/wechat-card-api.md` says WeChat behaves, not as a client
 //! would like: tokens expire and rotate, new cards wait for review, `card/update`
@@ -41,10 +45,8 @@ pub mod world;
 pub use faults::{FaultMode, FaultRule};
 pub use quota::QuotaLimit;
 
-/// The AppID of the embedded sandbox and the emulator's default.
-pub const SANDBOX_APPID: &str = "wxsandbox";
-/// The AppSecret of the embedded sandbox and the emulator's default (not a secret).
-pub const SANDBOX_SECRET: &str = "sandbox-secret";
+pub use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_SECRET};
+
 /// The sandbox's data file name under the project's state folder.
 pub const SANDBOX_DATA_FILE: &str = "sandbox.emulator.json";
 

@@ -17,13 +17,14 @@
 use serde_json::{Map, Value, json};
 
 use super::cards::{CardRecord, card_id_of, check_share_cards};
-use super::fields::{FIX_TERM, Stage, normalise_date_type, validate_card};
+use super::fields::{Stage, normalise_date_type, validate_card};
 use super::persistence::Entry;
 use super::reply::{ApiError, as_u64, ok};
 use super::router::Input;
 use super::world::World;
-use crate::model::CardType;
-use crate::plan::rules::{FRIENDS_MAX_END_EXTENSION_SECONDS, UpdateClass, rule_for};
+use cardform_spec::CardType;
+use cardform_spec::fields::FIX_TERM;
+use cardform_spec::rules::{FRIENDS_MAX_END_EXTENSION_SECONDS, UpdateClass, rule_for};
 
 /// WeChat's message for a date_info change it refuses (reference §4.3, COMM-DATE).
 pub const DATE_INFO_MESSAGE: &str = "invalid DateInfo, Make Sure OldDateInfoType==NewDateInfoType && NewBeginTime<=OldBeginTime && OldEndTime<= NewEndTime";

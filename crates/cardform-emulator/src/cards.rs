@@ -17,7 +17,7 @@ use super::persistence::Entry;
 use super::reply::{ApiError, as_u64, ok, req_str};
 use super::router::Input;
 use super::world::World;
-use crate::model::{CardType, PALETTE, hex_for_name};
+use cardform_spec::{CardType, PALETTE, hex_for_name};
 
 /// `base_info.status` (reference §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,34 @@
+//! cardform-client: the WeChat HTTP client: tokens, endpoints, retries driven by the
+//! errcode table's retry classes, rate limiting, and redaction of secrets.
+//!
+//! Must not import: any cardform crate but `cardform-spec`. It knows nothing of plans,
+//! project files or state; the product maps its project file into [`ClientConfig`].
+
+pub mod cards;
+pub mod client;
+pub mod coin;
+pub mod envelope;
+pub mod error;
+pub mod retry;
+pub mod secret;
+pub mod throttle;
+pub mod token;
+mod token_source;
+mod transport;
+
+/// The errcode table lives in `cardform-spec`; re-exported for the client's callers.
+pub use cardform_spec::errcode;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use cards::BatchGet;
+pub use client::{
+    ClientConfig, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, WECHAT_BASE_URL, WeChatClient,
+};
+pub use error::{ApiError, TransportKind};
+pub use retry::{Idempotency, RetryPolicy};
+pub use secret::{RedactedUrl, Secret};
+pub use token_source::TokenSource;

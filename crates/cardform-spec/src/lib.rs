@@ -1,0 +1,44 @@
+//! cardform-spec: the facts about WeChat's card API that every other crate reads, as
+//! data tables. No I/O, no network, no knowledge of plans, files or state.
+//!
+//! Each fact lives here once, with the reference row it comes from
+//! (`docs/reference/wechat-card-api.md`, mirrored from the project's shared reference):
+//!
+//! | module | fact |
+//! |---|---|
+//! | [`card_type`] | the card types and their wire names |
+//! | [`colors`] | the colour palette (name ↔ hex) |
+//! | [`fields`] | what `card/create` accepts: field → kind → byte limit → required |
+//! | [`limits`] | numeric limits: stock ceiling, image size, friends-coupon windows and lengths |
+//! | [`shapes`] | how card/get writes a card: field kinds, absent defaults, metadata |
+//! | [`rules`] | the update-rule table: what a change to each field costs |
+//! | [`errcode`] | the errcode table: code → meaning → retry class → guidance |
+//! | [`sandbox`] | the embedded sandbox's account (not a secret) |
+//!
+//! Must not import: anything of cardform's (this crate is the bottom of the graph).
+
+pub mod card_type;
+pub mod colors;
+pub mod errcode;
+pub mod fields;
+pub mod limits;
+pub mod rules;
+pub mod sandbox;
+pub mod shapes;
+
+pub use card_type::CardType;
+pub use colors::{PALETTE, hex_for_name, name_for_hex};
+
+use chrono::FixedOffset;
+
+/// The host `media/uploadimg` answers with; other hosts are rejected by WeChat.
+pub const WECHAT_IMAGE_HOST: &str = "mmbiz.qpic.cn";
+
+pub use limits::MAX_WECHAT_TIMESTAMP;
+
+/// Beijing time, the zone WeChat's card UI and datacube days use, and the one cardform
+/// renders in.
+pub fn beijing() -> FixedOffset {
+    // 8 hours east is always in range for FixedOffset.
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}

@@ -1,0 +1,27 @@
+//! Numeric limits WeChat enforces (reference §3.3, §6.5, §8.1, §8.3, "Timestamps").
+//! The per-field byte limits of `string(N)` are in [`crate::fields`].
+
+/// WeChat's stock ceiling (reference §3.3, §12).
+pub const MAX_QUANTITY: u32 = 100_000_000;
+
+/// uploadimg's size limit (reference §6.5).
+pub const MAX_IMAGE_BYTES: u64 = 1024 * 1024;
+
+/// Days before `begin_timestamp` a friends coupon may be issued (reference §8.1 V1.4).
+pub const FRIENDS_ISSUE_WINDOW_DAYS: i64 = 5;
+
+/// WeChat's upper bound: timestamps must be before 2038-01-19 (int32 seconds).
+pub const MAX_WECHAT_TIMESTAMP: i64 = i32::MAX as i64;
+
+/// Friends-coupon limits in 汉字 (reference §8.3), applied as 3 bytes each where that
+/// is tighter than the field's general `string(N)`.
+pub const FRIENDS_LENGTHS: &[(&str, usize)] = &[
+    ("base_info.brand_name", 12),
+    ("base_info.notice", 12),
+    ("base_info.description", 1000),
+    ("base_info.center_title", 9),
+    ("base_info.center_sub_title", 12),
+    ("base_info.custom_url_name", 5),
+    ("base_info.custom_url_sub_title", 6),
+    ("base_info.promotion_url_sub_title", 6),
+];
