@@ -14,6 +14,7 @@ pub mod live;
 pub mod model;
 pub mod plan;
 pub mod progress;
+pub mod report;
 pub mod session;
 
 // The lower layers are crates of their own (crates/); their old module paths stay

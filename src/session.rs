@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
@@ -16,6 +17,7 @@ use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
 use crate::live::{Observed, normalise};
 use crate::plan::{DesiredInput, Plan, PlanError, PlanInputs, StateInput, build_plan};
+use crate::report::{Reporter, Step};
 use crate::state::{StateFile, StateSession, open_backend};
 use crate::wechat::{ApiError, ClientConfig, Secret, WeChatClient};
 
@@ -87,6 +89,8 @@ pub struct Session {
     pub client: WeChatClient,
     pub parallelism: usize,
     sandbox: Option<RunningEmulator>,
+    /// Where progress and notes go (the CLI's terminal, or nowhere).
+    pub reporter: Arc<dyn Reporter>,
 }
 
 impl Session {
@@ -101,11 +105,12 @@ impl Session {
         config: ProjectConfig,
         operation: &str,
         run: &RunSettings,
+        reporter: Arc<dyn Reporter>,
     ) -> Result<Session, SessionError> {
         let backend = open_backend(root, config.state.as_deref())?;
         let (state, notices) = StateSession::open(backend, operation, run.lock_timeout)?;
         for n in notices {
-            eprintln!("note: {n}");
+            reporter.note(&n);
         }
         let parallelism = run.parallelism.unwrap_or(config.limits.parallelism).max(1);
         let (base_url, secret, sandbox) = if config.endpoint == SANDBOX_ENDPOINT {
@@ -134,11 +139,13 @@ impl Session {
             client,
             parallelism,
             sandbox,
+            reporter,
         })
     }
 
     /// A session from parts opened by the caller (an embedding program, or tests that
-    /// bring their own state backend and client).
+    /// bring their own state backend and client). It reports nothing; set
+    /// [`Session::reporter`] to hear progress.
     pub fn from_parts(
         root: &Path,
         config: ProjectConfig,
@@ -153,6 +160,7 @@ impl Session {
             client,
             parallelism,
             sandbox: None,
+            reporter: Arc::new(crate::report::Silent),
         }
     }
 
@@ -186,12 +194,12 @@ impl Session {
         wanted: Vec<(String, String)>,
     ) -> Result<BTreeMap<String, Observed>, SessionError> {
         let client = &self.client;
-        let bar = crate::progress::bar(wanted.len() as u64, "refreshing");
-        let bar = &bar;
+        let reporter = self.reporter.as_ref();
+        reporter.start(Step::Refresh, wanted.len() as u64);
         let results: Vec<Result<(String, Observed), SessionError>> =
             futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
                 let got = client.get_card(&card_id).await;
-                bar.inc(1);
+                reporter.advance(Step::Refresh);
                 match got {
                     Ok(v) => {
                         let observed = normalise(&card_id, &v).inspect_err(
@@ -210,6 +218,7 @@ impl Session {
             .buffer_unordered(self.parallelism)
             .collect()
             .await;
+        reporter.finish(Step::Refresh);
         results.into_iter().collect()
     }
 }

@@ -18,6 +18,7 @@ use crate::model::{Canonical, ImageRef};
 use crate::plan::diff::{DiffContext, FieldChange, diff};
 use crate::plan::rules::UpdateClass;
 use crate::plan::{Action, Plan, ResourceChange};
+use crate::report::{Reporter, Step};
 use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateSession};
 use crate::wechat::{ApiError, WeChatClient};
 
@@ -118,7 +119,7 @@ struct Executor<'a> {
     images: BTreeMap<String, LocalImage>,
     opts: ApplyOptions,
     report: Mutex<ApplyReport>,
-    progress: indicatif::ProgressBar,
+    reporter: &'a dyn Reporter,
 }
 
 struct ApplyResolver<'a> {
@@ -191,7 +192,7 @@ pub async fn apply_plan(
     root: &Path,
     images: BTreeMap<String, LocalImage>,
     opts: ApplyOptions,
-    progress: indicatif::ProgressBar,
+    reporter: &dyn Reporter,
 ) -> ApplyReport {
     let exec = Executor {
         client,
@@ -200,7 +201,7 @@ pub async fn apply_plan(
         images,
         opts,
         report: Mutex::new(ApplyReport::default()),
-        progress,
+        reporter,
     };
     let changing: Vec<&ResourceChange> = plan
         .resource_changes
@@ -208,7 +209,7 @@ pub async fn apply_plan(
         .filter(|r| r.action.is_change())
         .collect();
     super::local::record_local_settings(plan, state);
-    exec.progress.set_length(changing.len() as u64);
+    exec.reporter.start(Step::Apply, changing.len() as u64);
     exec.upload_images(&changing).await;
     for wave in waves(&changing) {
         let parallelism = exec.opts.parallelism.max(1);
@@ -223,7 +224,7 @@ pub async fn apply_plan(
                 .extend(results.into_iter().filter_map(Result::err));
         }
     }
-    exec.progress.finish_and_clear();
+    exec.reporter.finish(Step::Apply);
     let stopped = exec.opts.stop.is_raised();
     let mut report = exec.report.into_inner().unwrap_or_else(|p| p.into_inner());
     if stopped && report.stopped.is_none() {
@@ -485,7 +486,7 @@ impl<'a> Executor<'a> {
     async fn apply_one(&self, rc: &ResourceChange) -> CardResult {
         if self.opts.stop.is_raised() {
             self.count(|r| r.not_started += 1);
-            self.progress.inc(1);
+            self.reporter.advance(Step::Apply);
             return Ok(());
         }
         // An operation of an earlier run whose outcome is still unknown (an ambiguous
@@ -497,7 +498,7 @@ impl<'a> Executor<'a> {
                 .find(|p| p.address == rc.address)
                 .map(|p| p.op.as_str())
         }) {
-            self.progress.inc(1);
+            self.reporter.advance(Step::Apply);
             return Err(local_failure(
                 &rc.address,
                 rc.action.as_str(),
@@ -523,7 +524,7 @@ impl<'a> Executor<'a> {
                 .map(|_| self.count(|r| r.deleted += 1)),
             Action::NoOp => Ok(()),
         };
-        self.progress.inc(1);
+        self.reporter.advance(Step::Apply);
         if let Err(f) = &result
             && f.stops_run
         {

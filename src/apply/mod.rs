@@ -4,11 +4,9 @@
 
 mod body;
 mod executor;
-mod interrupt;
 mod local;
 pub mod recover;
 
 pub use body::{update_body, update_unit};
 pub use executor::{ApplyOptions, ApplyReport, CardFailure, StopSignal, apply_plan};
-pub use interrupt::watch_interrupts;
 pub use local::record_local_settings;

@@ -4,14 +4,16 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
+use super::interrupt::watch_interrupts;
 use crate::apply::recover::Resolution;
-use crate::apply::{ApplyOptions, ApplyReport, StopSignal, apply_plan, watch_interrupts};
+use crate::apply::{ApplyOptions, ApplyReport, StopSignal, apply_plan};
 use crate::cli::{ApplyArgs, Format};
 use crate::config::Project;
 use crate::exit::Outcome;
 use crate::live::Observed;
 use crate::plan::saved::SavedPlan;
 use crate::plan::{Action, JsonPlan, Plan, TextOptions, json_plan, render_text};
+use crate::progress::TerminalReporter;
 use crate::session::{PlanOptions, Session, make_plan, runtime};
 
 use super::output::{print_json, stdout_color};
@@ -34,6 +36,7 @@ fn apply_dir(args: &ApplyArgs) -> miette::Result<Outcome> {
             project.config.clone(),
             "apply",
             &args.run.settings(),
+            TerminalReporter::shared(),
         )
         .await
         .map_err(report)?;
@@ -131,7 +134,6 @@ async fn execute(
     images: std::collections::BTreeMap<String, crate::config::images::LocalImage>,
     allow_coin_purchase: bool,
 ) -> miette::Result<Outcome> {
-    let bar = crate::progress::bar(0, "applying");
     let stop = StopSignal::new();
     let opts = ApplyOptions {
         parallelism: session.parallelism,
@@ -146,7 +148,7 @@ async fn execute(
         &session.root,
         images,
         opts,
-        bar,
+        session.reporter.as_ref(),
     )
     .await;
     watcher.abort();
@@ -266,6 +268,7 @@ fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
             config.clone(),
             "apply",
             &args.run.settings(),
+            TerminalReporter::shared(),
         )
         .await
         .map_err(report)?;

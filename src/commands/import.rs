@@ -4,6 +4,7 @@
 use crate::cli::ImportArgs;
 use crate::exit::Outcome;
 use crate::live::{Observed, normalise};
+use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 use crate::state::{Change, ResourceState};
 
@@ -13,9 +14,15 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
     let config = super::project::load_config(&args.dir)?;
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
-        let session = Session::open(&args.dir, config, "import", &args.run.settings())
-            .await
-            .map_err(report)?;
+        let session = Session::open(
+            &args.dir,
+            config,
+            "import",
+            &args.run.settings(),
+            TerminalReporter::shared(),
+        )
+        .await
+        .map_err(report)?;
         let result = import(args, &session).await;
         session.close().await;
         result

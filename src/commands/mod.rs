@@ -8,6 +8,7 @@ pub mod apply;
 pub mod emulator;
 pub mod force_unlock;
 pub mod import;
+mod interrupt;
 mod output;
 pub mod plan;
 mod project;

@@ -5,6 +5,7 @@ use crate::exit::Outcome;
 use crate::plan::policy::{check, gates_in_force};
 use crate::plan::saved::SavedPlan;
 use crate::plan::{MarkdownOptions, TextOptions, json_plan, render_markdown_with, render_text};
+use crate::progress::TerminalReporter;
 use crate::session::{PlanOptions, Session, make_plan, runtime};
 
 use super::output::{print_json, stdout_color};
@@ -19,6 +20,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             project.config.clone(),
             "plan",
             &args.run.settings(),
+            TerminalReporter::shared(),
         )
         .await
         .map_err(report)?;

@@ -8,6 +8,7 @@ use crate::exit::Outcome;
 use crate::live::{Observed, normalise};
 use crate::plan::diff::{DiffContext, diff};
 use crate::plan::rules::UpdateClass;
+use crate::progress::TerminalReporter;
 use crate::session::{RunSettings, Session, runtime};
 use crate::state::{OpKind, PendingOperation};
 
@@ -21,9 +22,15 @@ pub fn run(a: &StateResolveArgs) -> miette::Result<Outcome> {
     };
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
-        let session = Session::open(&a.dir, config, "state resolve", &run)
-            .await
-            .map_err(report)?;
+        let session = Session::open(
+            &a.dir,
+            config,
+            "state resolve",
+            &run,
+            TerminalReporter::shared(),
+        )
+        .await
+        .map_err(report)?;
         let result = resolve(a, &session).await;
         session.close().await;
         result

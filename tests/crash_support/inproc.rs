@@ -82,7 +82,7 @@ pub async fn apply_once(
             allow_coin_purchase: false,
             stop: StopSignal::new(),
         },
-        indicatif::ProgressBar::hidden(),
+        &cardform::report::Silent,
     )
     .await;
     session.state.commit().map_err(|e| e.to_string())?;

@@ -9,7 +9,7 @@ use super::error::ApiError;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
 use super::token::{EnvLookup, TokenProvider, process_env};
-use super::transport::{Request, Transport};
+use super::transport::{Request, TokenSupply, Transport};
 use crate::TokenSource;
 
 /// The real API.
@@ -134,6 +134,8 @@ impl WeChatClient {
 
     /// A token-bearing call; the card endpoints are built on this.
     pub(crate) async fn call(&self, req: &Request) -> Result<Value, ApiError> {
-        self.transport.call(req, Some(&self.tokens)).await
+        self.transport
+            .call(req, Some(&self.tokens as &dyn TokenSupply))
+            .await
     }
 }

@@ -16,20 +16,13 @@ use tokio::time::Instant;
 use super::error::ApiError;
 use super::retry::Idempotency;
 use super::secret::Secret;
-use super::transport::{Body, Request, Transport, malformed};
+use super::transport::{Body, Request, Token, TokenSupply, Transport, malformed};
 use crate::TokenSource;
 
 /// Refresh this long before WeChat's `expires_in` runs out.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
 /// Lifetime assumed for tokens from an env var or command without `expires_in`.
 const EXTERNAL_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
-
-/// A token and the cache generation it came from (for `invalidate`).
-#[derive(Debug, Clone)]
-pub struct Token {
-    pub value: Secret,
-    pub generation: u64,
-}
 
 /// Where tokens come from, with every secret already read.
 enum Fetcher {
@@ -201,51 +194,6 @@ impl TokenProvider {
     /// Tokens fetched so far.
     pub fn fetches(&self) -> u64 {
         self.fetches.load(Ordering::Relaxed)
-    }
-
-    /// The cached token, or a fresh one. Concurrent callers wait for one fetch.
-    ///
-    /// # Errors
-    /// The token endpoint's error (e.g. 40125 wrong AppSecret), a failed command, or a
-    /// missing environment variable.
-    pub(crate) async fn get(&self, transport: &Transport) -> Result<Token, ApiError> {
-        let mut cache = self.cache.lock().await;
-        if let Some(c) = cache.as_ref()
-            && c.expires_at > Instant::now()
-        {
-            return Ok(Token {
-                value: c.token.clone(),
-                generation: c.generation,
-            });
-        }
-        let (token, lifetime) = self.fetch(transport).await?;
-        self.fetches.fetch_add(1, Ordering::Relaxed);
-        let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
-        tracing::debug!(
-            source = self.source_name(),
-            generation,
-            lifetime_s = lifetime.as_secs(),
-            "access token fetched"
-        );
-        *cache = Some(Cached {
-            token: token.clone(),
-            expires_at: Instant::now() + lifetime,
-            generation,
-        });
-        Ok(Token {
-            value: token,
-            generation,
-        })
-    }
-
-    /// Drops the cached token if it is still the one of `generation` (a later
-    /// generation means another caller already refreshed).
-    pub(crate) async fn invalidate(&self, generation: u64) {
-        let mut cache = self.cache.lock().await;
-        if cache.as_ref().is_some_and(|c| c.generation == generation) {
-            tracing::debug!(generation, "access token invalidated");
-            *cache = None;
-        }
     }
 
     // Boxed: fetching goes through Transport::call, which calls back into `get`.
@@ -472,6 +420,57 @@ async fn run_command(argv: &[String], timeout: Duration) -> Result<(Secret, Dura
         ));
     }
     Ok((Secret::new(text), EXTERNAL_TOKEN_LIFETIME))
+}
+
+impl TokenSupply for TokenProvider {
+    /// The cached token, or a fresh one. Concurrent callers wait for one fetch.
+    ///
+    /// # Errors
+    /// The token endpoint's error (e.g. 40125 wrong AppSecret), a failed command, or a
+    /// missing environment variable.
+    fn get<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<Token, ApiError>> {
+        Box::pin(async move {
+            let mut cache = self.cache.lock().await;
+            if let Some(c) = cache.as_ref()
+                && c.expires_at > Instant::now()
+            {
+                return Ok(Token {
+                    value: c.token.clone(),
+                    generation: c.generation,
+                });
+            }
+            let (token, lifetime) = self.fetch(transport).await?;
+            self.fetches.fetch_add(1, Ordering::Relaxed);
+            let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
+            tracing::debug!(
+                source = self.source_name(),
+                generation,
+                lifetime_s = lifetime.as_secs(),
+                "access token fetched"
+            );
+            *cache = Some(Cached {
+                token: token.clone(),
+                expires_at: Instant::now() + lifetime,
+                generation,
+            });
+            Ok(Token {
+                value: token,
+                generation,
+            })
+        })
+    }
+
+    /// Drops the cached token if it is still the one of `generation` (a later
+    /// generation means another caller already refreshed).
+    fn invalidate(&self, generation: u64) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let mut cache = self.cache.lock().await;
+            if cache.as_ref().is_some_and(|c| c.generation == generation) {
+                tracing::debug!(generation, "access token invalidated");
+                *cache = None;
+            }
+        })
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,24 @@ use super::error::{ApiError, TransportKind};
 use super::retry::{Decision, Event, Idempotency, RetryPolicy, decide};
 use super::secret::{RedactedUrl, Secret, redact_json_text, redact_text};
 use super::throttle::Throttle;
-use super::token::TokenProvider;
+use futures::future::BoxFuture;
+
+/// A token and the cache generation it came from (for `invalidate`).
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub value: Secret,
+    pub generation: u64,
+}
+
+/// Where a token-bearing call gets its access token. The token module implements it;
+/// it is declared here so the transport does not depend on how tokens are fetched
+/// (fetching a token is itself a transport call).
+pub(crate) trait TokenSupply: Sync {
+    /// The cached token, or a fresh one.
+    fn get<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<Token, ApiError>>;
+    /// Drops the cached token if it is still the one of `generation`.
+    fn invalidate(&self, generation: u64) -> BoxFuture<'_, ()>;
+}
 
 /// Longest raw body kept in a `Malformed` error.
 const RAW_LIMIT: usize = 2000;
@@ -174,7 +191,7 @@ impl Transport {
     pub async fn call(
         &self,
         req: &Request,
-        tokens: Option<&TokenProvider>,
+        tokens: Option<&dyn TokenSupply>,
     ) -> Result<Value, ApiError> {
         let start = Instant::now();
         let mut attempt: u32 = 0;

@@ -2,7 +2,7 @@
 //! finish and are recorded), the second exits at once. Exiting mid-call is safe because
 //! every mutation's intent is on disk before it is sent: the next run resolves it.
 
-use super::executor::StopSignal;
+use crate::apply::StopSignal;
 
 /// The exit code of a second interrupt (128 + SIGINT, as shells report it).
 pub const INTERRUPTED_EXIT: i32 = 130;
