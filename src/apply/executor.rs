@@ -283,23 +283,35 @@ fn waves<'a>(changing: &[&'a ResourceChange]) -> Vec<Vec<&'a ResourceChange>> {
     out
 }
 
+/// What a journaled call is about to do: the content of its intent record.
+struct Intent<'s> {
+    op: OpKind,
+    card_id: Option<&'s str>,
+    /// What identifies the request, so recovery can tell whether it took effect.
+    fingerprint: String,
+    detail: Value,
+}
+
+/// What to do with the intent of a call whose outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IfUnknown {
+    /// Keep it pending: the next run finds out whether WeChat carried it out.
+    KeepPending,
+    /// Close it: repeating the call is harmless.
+    Forget,
+}
+
 impl<'a> Executor<'a> {
-    async fn record_intent(
-        &self,
-        address: &str,
-        op: OpKind,
-        card_id: Option<&str>,
-        fingerprint: String,
-        detail: Value,
-    ) -> Result<Uuid, CardFailure> {
+    async fn record_intent(&self, address: &str, intent: Intent<'_>) -> Result<Uuid, CardFailure> {
+        let op = intent.op;
         let pending = PendingOperation {
             id: Uuid::new_v4(),
             address: address.to_string(),
             op,
-            card_id: card_id.map(str::to_string),
-            request_fingerprint: fingerprint,
+            card_id: intent.card_id.map(str::to_string),
+            request_fingerprint: intent.fingerprint,
             started_at: now(),
-            detail,
+            detail: intent.detail,
         };
         let id = pending.id;
         self.state.begin_async(pending).await.map_err(|e| {
@@ -310,6 +322,33 @@ impl<'a> Executor<'a> {
             )
         })?;
         Ok(id)
+    }
+
+    /// One mutating call under the journal: records `intent`, makes `call`, and on a
+    /// failure closes the intent unless WeChat may have carried the call out (then it
+    /// stays pending for the next run to resolve, per `if_unknown`). On success the
+    /// caller records the outcome under the returned id.
+    ///
+    /// `call` is an unpolled future: nothing is sent before the intent is durable.
+    async fn journaled<T>(
+        &self,
+        address: &str,
+        operation: &str,
+        intent: Intent<'_>,
+        if_unknown: IfUnknown,
+        call: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<(Uuid, T), CardFailure> {
+        let op = self.record_intent(address, intent).await?;
+        match call.await {
+            Ok(v) => Ok((op, v)),
+            Err(e) => {
+                let unknown = matches!(e, ApiError::OutcomeUnknown { .. });
+                if !unknown || if_unknown == IfUnknown::Forget {
+                    self.record_abandoned(op).await;
+                }
+                Err(failure(address, operation, &e))
+            }
+        }
     }
 
     async fn record_outcome(
@@ -392,35 +431,33 @@ impl<'a> Executor<'a> {
             .and_then(|n| n.to_str())
             .unwrap_or("image.jpg")
             .to_string();
-        let op = self
-            .record_intent(
+        let intent = Intent {
+            op: OpKind::UploadImage,
+            card_id: None,
+            fingerprint: img.sha256.clone(),
+            detail: json!({ "file": img.path }),
+        };
+        // An upload whose outcome is unknown costs nothing to repeat: forget it.
+        let (op, url) = self
+            .journaled(
                 &addr,
-                OpKind::UploadImage,
-                None,
-                img.sha256.clone(),
-                json!({ "file": img.path }),
+                "upload_image",
+                intent,
+                IfUnknown::Forget,
+                self.client.upload_image(bytes, &file_name),
             )
             .await?;
-        match self.client.upload_image(bytes, &file_name).await {
-            Ok(url) => {
-                let change = Change::PutImage {
-                    sha256: img.sha256.clone(),
-                    image: ImageRecord {
-                        url,
-                        file: img.path.clone(),
-                        uploaded_at: now(),
-                    },
-                };
-                self.record_outcome(&addr, op, vec![change]).await?;
-                self.count(|r| r.images_uploaded += 1);
-                Ok(())
-            }
-            Err(e) => {
-                // An upload whose outcome is unknown costs nothing to repeat: forget it.
-                self.record_abandoned(op).await;
-                Err(failure(&addr, "upload_image", &e))
-            }
-        }
+        let change = Change::PutImage {
+            sha256: img.sha256.clone(),
+            image: ImageRecord {
+                url,
+                file: img.path.clone(),
+                uploaded_at: now(),
+            },
+        };
+        self.record_outcome(&addr, op, vec![change]).await?;
+        self.count(|r| r.images_uploaded += 1);
+        Ok(())
     }
 
     fn resolved_canonical(&self, rc: &ResourceChange) -> Result<Canonical, CardFailure> {
@@ -474,7 +511,10 @@ impl<'a> Executor<'a> {
     ) -> ResourceState {
         ResourceState {
             card_id: card_id.to_string(),
-            card_type: rc.card_type.clone().unwrap_or_default(),
+            card_type: rc
+                .card_type
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
             applied: serde_json::to_value(canonical).unwrap_or(Value::Null),
             applied_hash: canonical.hash(),
             live_fingerprint: None,
@@ -546,24 +586,21 @@ impl<'a> Executor<'a> {
         let canonical = self.resolved_canonical(rc)?;
         let body = create_body(&canonical)
             .ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
-        let op = self
-            .record_intent(
+        let intent = Intent {
+            op: OpKind::Create,
+            card_id: None,
+            fingerprint: canonical.hash(),
+            detail: json!({ "content": canonical }),
+        };
+        let (op, card_id) = self
+            .journaled(
                 &rc.address,
-                OpKind::Create,
-                None,
-                canonical.hash(),
-                json!({ "content": canonical }),
+                "create",
+                intent,
+                IfUnknown::KeepPending,
+                self.client.create_card(&body),
             )
             .await?;
-        let card_id = match self.client.create_card(&body).await {
-            Ok(id) => id,
-            Err(e) => {
-                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op).await;
-                }
-                return Err(failure(&rc.address, "create", &e));
-            }
-        };
         let mut changes = vec![Change::PutResource {
             address: rc.address.clone(),
             resource: self.resource_state(
@@ -607,26 +644,22 @@ impl<'a> Executor<'a> {
     }
 
     async fn delete_card(&self, address: &str, card_id: &str) -> CardResult {
-        let op = self
-            .record_intent(
-                address,
-                OpKind::Delete,
-                Some(card_id),
-                card_id.to_string(),
-                Value::Null,
-            )
-            .await?;
-        match self.client.delete_card(card_id).await {
-            Ok(()) => {}
-            // Already gone (deleted outside cardform, or a retried delete): the goal holds.
-            Err(e) if e.errcode() == Some(40073) => {}
-            Err(e) => {
-                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op).await;
-                }
-                return Err(failure(address, "delete", &e));
+        let intent = Intent {
+            op: OpKind::Delete,
+            card_id: Some(card_id),
+            fingerprint: card_id.to_string(),
+            detail: Value::Null,
+        };
+        let call = async {
+            match self.client.delete_card(card_id).await {
+                // Already gone (deleted outside cardform, or a retried delete): the goal holds.
+                Err(e) if e.errcode() == Some(40073) => Ok(()),
+                other => other,
             }
-        }
+        };
+        let (op, ()) = self
+            .journaled(address, "delete", intent, IfUnknown::KeepPending, call)
+            .await?;
         self.record_outcome(
             address,
             op,
@@ -643,16 +676,10 @@ impl<'a> Executor<'a> {
             .clone()
             .ok_or_else(|| local_failure(&rc.address, "update", "no card_id"))?;
         let canonical = self.resolved_canonical(rc)?;
-        let card_type = rc.card_type.clone().unwrap_or_default();
-        let type_key = crate::model::CardType::from_wire(&card_type)
+        let type_key = rc
+            .card_type
             .map(|t| t.wire_key())
-            .ok_or_else(|| {
-                local_failure(
-                    &rc.address,
-                    "update",
-                    format!("unknown card type {card_type}"),
-                )
-            })?;
+            .ok_or_else(|| local_failure(&rc.address, "update", "unknown card type"))?;
         let updating: Vec<&FieldChange> =
             rc.changes.iter().filter(|c| c.class.updatable()).collect();
         let mut status = self
@@ -660,50 +687,46 @@ impl<'a> Executor<'a> {
             .read(|s| s.resources.get(&rc.address).and_then(|r| r.status.clone()));
         if !updating.is_empty() {
             let body = update_body(&canonical, &updating);
-            let op = self
-                .record_intent(
+            let intent = Intent {
+                op: OpKind::Update,
+                card_id: Some(&card_id),
+                fingerprint: Canonical::flatten(&body).hash(),
+                detail: json!({ "body": body }),
+            };
+            let (op, send_check) = self
+                .journaled(
                     &rc.address,
-                    OpKind::Update,
-                    Some(&card_id),
-                    Canonical::flatten(&body).hash(),
-                    json!({ "body": body }),
+                    "update",
+                    intent,
+                    IfUnknown::KeepPending,
+                    self.client.update_card(&card_id, type_key, &body),
                 )
                 .await?;
-            match self.client.update_card(&card_id, type_key, &body).await {
-                Ok(send_check) => {
-                    let predicted = rc.action == Action::UpdateReview;
-                    if send_check != predicted {
-                        self.warn(format!(
-                            "{}: WeChat answered send_check={send_check} but cardform predicted {}; the review column of `cardform rules` is partly UNVERIFIED — please report which fields changed ({})",
-                            rc.address,
-                            predicted,
-                            updating.iter().map(|c| c.path.as_str()).collect::<Vec<_>>().join(", ")
-                        ));
-                    }
-                    if send_check {
-                        status = Some(ReviewStatus::NotVerify.as_wire());
-                        self.count(|r| r.sent_to_review += 1);
-                    }
-                    // Record what is now applied: the updated units on top of the old content.
-                    let changes = vec![Change::PutResource {
-                        address: rc.address.clone(),
-                        resource: self.resource_state(
-                            rc,
-                            &card_id,
-                            &self.merge_applied(rc, &canonical, false),
-                            status.clone(),
-                        ),
-                    }];
-                    self.record_outcome(&rc.address, op, changes).await?;
-                    self.count(|r| r.updated += 1);
-                }
-                Err(e) => {
-                    if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                        self.record_abandoned(op).await;
-                    }
-                    return Err(failure(&rc.address, "update", &e));
-                }
+            let predicted = rc.action == Action::UpdateReview;
+            if send_check != predicted {
+                self.warn(format!(
+                    "{}: WeChat answered send_check={send_check} but cardform predicted {}; the review column of `cardform rules` is partly UNVERIFIED — please report which fields changed ({})",
+                    rc.address,
+                    predicted,
+                    updating.iter().map(|c| c.path.as_str()).collect::<Vec<_>>().join(", ")
+                ));
             }
+            if send_check {
+                status = Some(ReviewStatus::NotVerify.as_wire());
+                self.count(|r| r.sent_to_review += 1);
+            }
+            // Record what is now applied: the updated units on top of the old content.
+            let changes = vec![Change::PutResource {
+                address: rc.address.clone(),
+                resource: self.resource_state(
+                    rc,
+                    &card_id,
+                    &self.merge_applied(rc, &canonical, false),
+                    status.clone(),
+                ),
+            }];
+            self.record_outcome(&rc.address, op, changes).await?;
+            self.count(|r| r.updated += 1);
         }
         if let Some(stock) = &rc.stock {
             if stock.coin_purchase && !self.opts.allow_coin_purchase {
@@ -744,24 +767,22 @@ impl<'a> Executor<'a> {
         card_id: &str,
         stock: &crate::plan::StockChange,
     ) -> Result<Uuid, CardFailure> {
-        let op = self
-            .record_intent(
+        let intent = Intent {
+            op: OpKind::ModifyStock,
+            card_id: Some(card_id),
+            fingerprint: format!("total={}", stock.to),
+            detail: json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+        };
+        let (op, ()) = self
+            .journaled(
                 &rc.address,
-                OpKind::ModifyStock,
-                Some(card_id),
-                format!("total={}", stock.to),
-                json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+                "modifystock",
+                intent,
+                IfUnknown::KeepPending,
+                self.client.modify_stock(card_id, stock.delta),
             )
             .await?;
-        match self.client.modify_stock(card_id, stock.delta).await {
-            Ok(()) => Ok(op),
-            Err(e) => {
-                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op).await;
-                }
-                Err(failure(&rc.address, "modifystock", &e))
-            }
-        }
+        Ok(op)
     }
 
     /// Friends-coupon stock: a 券点 quote, then the (paid, irreversible) confirm.
@@ -779,34 +800,26 @@ impl<'a> Executor<'a> {
             .get_pay_price(card_id, quantity)
             .await
             .map_err(|e| failure(&rc.address, "getpayprice", &e))?;
-        let op = self
-            .record_intent(
+        let intent = Intent {
+            op: OpKind::CoinConfirm,
+            card_id: Some(card_id),
+            fingerprint: quote.order_id.clone(),
+            detail: json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
+        };
+        let (op, ()) = self
+            .journaled(
                 &rc.address,
-                OpKind::CoinConfirm,
-                Some(card_id),
-                quote.order_id.clone(),
-                json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
+                "券点 confirm",
+                intent,
+                IfUnknown::KeepPending,
+                self.client.confirm_pay(card_id, &quote.order_id, quantity),
             )
             .await?;
-        match self
-            .client
-            .confirm_pay(card_id, &quote.order_id, quantity)
-            .await
-        {
-            Ok(()) => {
-                self.warn(format!(
-                    "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; order {})",
-                    rc.address, quote.price, quote.free_coin, quote.pay_coin, quote.order_id
-                ));
-                Ok(op)
-            }
-            Err(e) => {
-                if !matches!(e, ApiError::OutcomeUnknown { .. }) {
-                    self.record_abandoned(op).await;
-                }
-                Err(failure(&rc.address, "券点 confirm", &e))
-            }
-        }
+        self.warn(format!(
+            "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; order {})",
+            rc.address, quote.price, quote.free_coin, quote.pay_coin, quote.order_id
+        ));
+        Ok(op)
     }
 
     /// The applied content after a partial step: the old applied content with the

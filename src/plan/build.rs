@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use super::diff::{DiffContext, FieldChange, diff, drift};
 use super::model::{Action, Plan, ResourceChange, StockChange};
+use super::note::{DELETED_OUTSIDE, Note};
 use super::rules::UpdateClass;
 use crate::live::{LiveCard, Observed};
 use crate::model::wire::{Resolve, Resolved, desired_canonical};
-use crate::model::{Canonical, Card, ImageRef};
+use crate::model::{Canonical, Card, CardType, ImageRef};
 use serde_json::Value;
 
 /// A card the files declare, borrowed from the loaded project.
@@ -173,7 +174,7 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
     }
     if inputs.refresh_only {
         for rc in &changes {
-            if rc.notes.iter().any(|n| n.starts_with(DELETED_OUTSIDE))
+            if rc.notes.iter().any(Note::is_deleted_outside)
                 && let Some(st) = inputs.state.get(&rc.address)
             {
                 errors.push(PlanError::DeletedOutside {
@@ -196,9 +197,6 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
     Ok(Plan::new(changes, inputs.refresh_only))
 }
 
-/// The note on cards that disappeared from WeChat.
-pub const DELETED_OUTSIDE: &str = "deleted outside cardform";
-
 fn plan_desired(
     address: &str,
     want: &DesiredInput<'_>,
@@ -213,7 +211,7 @@ fn plan_desired(
     let mut rc = ResourceChange {
         address: address.to_string(),
         card_id: None,
-        card_type: Some(want.card.card_type.as_str().to_string()),
+        card_type: Some(want.card.card_type),
         action: Action::Create,
         triggers_review: true,
         changes: Vec::new(),
@@ -242,10 +240,9 @@ fn plan_desired(
     let live: &LiveCard = match inputs.live.get(address) {
         Some(Observed::Exists(live)) => live,
         Some(Observed::Gone) => {
-            rc.notes.push(format!(
-                "{DELETED_OUTSIDE} (card_id {}); it will be created again",
-                st.card_id
-            ));
+            rc.notes.push(Note::DeletedOutsideRecreate {
+                card_id: st.card_id.to_string(),
+            });
             rc.drift.push(FieldChange {
                 path: "card".into(),
                 before: Some(Value::String(st.card_id.to_string())),
@@ -315,7 +312,7 @@ fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> R
     let mut rc = ResourceChange {
         address: address.to_string(),
         card_id: Some(st.card_id.to_string()),
-        card_type: Some(st.card_type.to_string()),
+        card_type: CardType::from_wire(st.card_type),
         action: Action::Delete,
         triggers_review: false,
         changes: Vec::new(),
@@ -333,10 +330,9 @@ fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> R
         notes: Vec::new(),
     };
     if address.contains('#') {
-        rc.notes
-            .push("the old card of a replacement; deleting it now".into());
+        rc.notes.push(Note::DeposedCard);
     } else {
-        rc.notes.push("no longer in the files".into());
+        rc.notes.push(Note::NoLongerInFiles);
     }
     match inputs.live.get(address) {
         Some(Observed::Exists(live)) => {
@@ -346,9 +342,7 @@ fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> R
             rc.drift = drift(&applied, &live.content, DiffContext::default());
         }
         Some(Observed::Gone) => {
-            rc.notes.push(format!(
-                "{DELETED_OUTSIDE} already; cardform only forgets it"
-            ));
+            rc.notes.push(Note::DeletedOutsideForget);
         }
         None => {}
     }

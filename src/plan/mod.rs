@@ -5,6 +5,7 @@
 mod build;
 pub mod diff;
 mod model;
+mod note;
 pub mod policy;
 mod render_json;
 mod render_markdown;
@@ -12,8 +13,9 @@ mod render_text;
 pub use cardform_spec::rules;
 pub mod saved;
 
-pub use build::{DELETED_OUTSIDE, DesiredInput, PlanError, PlanInputs, StateInput, build_plan};
+pub use build::{DesiredInput, PlanError, PlanInputs, StateInput, build_plan};
 pub use model::*;
+pub use note::{DELETED_OUTSIDE, Note};
 pub use render_json::{JsonPlan, json_plan, render_json};
 pub use render_markdown::{
     GITHUB_COMMENT_LIMIT, MARKER, MarkdownOptions, render_markdown, render_markdown_with,

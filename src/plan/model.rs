@@ -6,9 +6,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::diff::FieldChange;
+use super::note::Note;
 use super::rules::UpdateClass;
 use crate::live::ReviewStatus;
-use crate::model::{Canonical, Card};
+use crate::model::{Canonical, Card, CardType};
 
 /// The plan's JSON format version (`--format json`, saved plans).
 pub const FORMAT_VERSION: &str = "1";
@@ -64,7 +65,7 @@ pub struct ResourceChange {
     pub address: String,
     /// The current card_id (None for a create).
     pub card_id: Option<String>,
-    pub card_type: Option<String>,
+    pub card_type: Option<CardType>,
     pub action: Action,
     /// Whether the card will go back to review (`CARD_STATUS_NOT_VERIFY`).
     pub triggers_review: bool,
@@ -91,7 +92,7 @@ pub struct ResourceChange {
     /// Addresses of managed cards this card refers to (created or replaced first).
     pub depends_on: Vec<String>,
     /// Something the reader must know (deleted outside cardform, deposed card…).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl ResourceChange {

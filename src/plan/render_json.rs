@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange, StockChange, Summary};
+use super::note::Note;
 use super::rules::UpdateClass;
-use crate::model::Canonical;
+use crate::model::{Canonical, CardType};
 
 /// The JSON document for a plan, borrowing it.
 #[derive(Serialize)]
@@ -29,7 +30,7 @@ pub struct JsonPlan<'a> {
 struct JsonChange<'a> {
     address: &'a str,
     card_id: Option<&'a str>,
-    card_type: Option<&'a str>,
+    card_type: Option<&'static str>,
     action: Action,
     triggers_review: bool,
     #[serde(serialize_with = "reasons")]
@@ -39,7 +40,7 @@ struct JsonChange<'a> {
     stock: Option<&'a StockChange>,
     review_status: Option<String>,
     derived_title: Option<&'a str>,
-    notes: &'a [String],
+    notes: &'a [Note],
     before: Option<Nested<'a>>,
     after: Option<Nested<'a>>,
 }
@@ -73,7 +74,7 @@ fn changes<S: Serializer>(rcs: &&[ResourceChange], s: S) -> Result<S::Ok, S::Err
     s.collect_seq(rcs.iter().map(|rc| JsonChange {
         address: &rc.address,
         card_id: rc.card_id.as_deref(),
-        card_type: rc.card_type.as_deref(),
+        card_type: rc.card_type.map(CardType::as_str),
         action: rc.action,
         triggers_review: rc.triggers_review,
         reasons: &rc.changes,

@@ -1,0 +1,98 @@
+//! [`Note`]: what the reader of a plan must know about a card beyond its field changes.
+//! Typed, so the planner and renderers match on the variant instead of on text; saved
+//! plans and JSON carry the rendered sentence.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The rule name of the drift row of a card deleted outside cardform.
+pub const DELETED_OUTSIDE: &str = "deleted outside cardform";
+
+/// Something the reader must know about a card (deleted outside cardform, deposed…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Note {
+    /// The card is gone from WeChat but still in the files: it will be created again.
+    DeletedOutsideRecreate { card_id: String },
+    /// The card is gone from WeChat and from the files: cardform only forgets it.
+    DeletedOutsideForget,
+    /// The card was removed from the files.
+    NoLongerInFiles,
+    /// The old card of a replacement, deleted now that its successor exists.
+    DeposedCard,
+}
+
+const RECREATE_HEAD: &str = "deleted outside cardform (card_id ";
+const RECREATE_TAIL: &str = "); it will be created again";
+const FORGET: &str = "deleted outside cardform already; cardform only forgets it";
+const NO_LONGER_IN_FILES: &str = "no longer in the files";
+const DEPOSED: &str = "the old card of a replacement; deleting it now";
+
+impl Note {
+    /// Whether the card disappeared from WeChat behind cardform's back.
+    pub fn is_deleted_outside(&self) -> bool {
+        matches!(
+            self,
+            Note::DeletedOutsideRecreate { .. } | Note::DeletedOutsideForget
+        )
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::DeletedOutsideRecreate { card_id } => {
+                write!(f, "{RECREATE_HEAD}{card_id}{RECREATE_TAIL}")
+            }
+            Note::DeletedOutsideForget => f.write_str(FORGET),
+            Note::NoLongerInFiles => f.write_str(NO_LONGER_IN_FILES),
+            Note::DeposedCard => f.write_str(DEPOSED),
+        }
+    }
+}
+
+impl From<Note> for String {
+    fn from(note: Note) -> String {
+        note.to_string()
+    }
+}
+
+impl TryFrom<String> for Note {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Note, String> {
+        match s.as_str() {
+            FORGET => Ok(Note::DeletedOutsideForget),
+            NO_LONGER_IN_FILES => Ok(Note::NoLongerInFiles),
+            DEPOSED => Ok(Note::DeposedCard),
+            other => other
+                .strip_prefix(RECREATE_HEAD)
+                .and_then(|rest| rest.strip_suffix(RECREATE_TAIL))
+                .map(|card_id| Note::DeletedOutsideRecreate {
+                    card_id: card_id.to_string(),
+                })
+                .ok_or_else(|| format!("unknown plan note {other:?}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_note_reads_back_from_its_sentence() {
+        for note in [
+            Note::DeletedOutsideRecreate {
+                card_id: "pAbc".into(),
+            },
+            Note::DeletedOutsideForget,
+            Note::NoLongerInFiles,
+            Note::DeposedCard,
+        ] {
+            assert_eq!(Note::try_from(note.to_string()), Ok(note));
+        }
+        assert!(Note::try_from("something else".to_string()).is_err());
+    }
+}
