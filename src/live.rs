@@ -9,6 +9,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::model::{Canonical, CardType, Color};
+use crate::wechat::errcode::INVALID_CARD_ID;
+use crate::wechat::{ApiError, WeChatClient};
 
 /// A card as WeChat reports it, normalised.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +94,32 @@ pub enum Observed {
     Exists(Box<LiveCard>),
     /// Deleted (status `*_DELETE`) or unknown to WeChat (40073).
     Gone,
+}
+
+/// Why a card could not be observed.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The call failed (after the client's retries).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// WeChat answered in a shape cardform cannot read.
+    #[error(transparent)]
+    Shape(#[from] ShapeError),
+}
+
+/// `card/get` of one card, read into the model: the one way every stage observes a
+/// card (refresh, verify after apply, crash recovery, import, state resolve).
+///
+/// # Errors
+/// The API error of the call, or the shape error of an unreadable answer. An unknown
+/// card_id (40073) is not an error: it is [`Observed::Gone`].
+pub async fn fetch_live(client: &WeChatClient, card_id: &str) -> Result<Observed, FetchError> {
+    match client.get_card(card_id).await {
+        Ok(response) => Ok(normalise(card_id, &response)
+            .inspect_err(|e| tracing::debug!(raw = %e.raw, "unreadable card/get answer"))?),
+        Err(e) if e.errcode() == Some(INVALID_CARD_ID) => Ok(Observed::Gone),
+        Err(e) => Err(FetchError::Api(e)),
+    }
 }
 
 /// A `card/get` answer cardform cannot read.

@@ -15,7 +15,7 @@ use crate::apply::recover::{self, Resolution};
 use crate::config::images::{LocalImage, hash_local_images, resolve_image};
 use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
-use crate::live::{Observed, normalise};
+use crate::live::{FetchError, Observed, fetch_live};
 use crate::plan::{DesiredInput, Plan, PlanError, PlanInputs, StateInput, build_plan};
 use crate::report::{Reporter, Step};
 use crate::state::{StateFile, StateSession, open_backend};
@@ -198,17 +198,12 @@ impl Session {
         reporter.start(Step::Refresh, wanted.len() as u64);
         let results: Vec<Result<(String, Observed), SessionError>> =
             futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
-                let got = client.get_card(&card_id).await;
+                let got = fetch_live(client, &card_id).await;
                 reporter.advance(Step::Refresh);
                 match got {
-                    Ok(v) => {
-                        let observed = normalise(&card_id, &v).inspect_err(
-                            |e| tracing::debug!(raw = %e.raw, "unreadable card/get answer"),
-                        )?;
-                        Ok((address, observed))
-                    }
-                    Err(e) if e.errcode() == Some(40073) => Ok((address, Observed::Gone)),
-                    Err(source) => Err(SessionError::Refresh {
+                    Ok(observed) => Ok((address, observed)),
+                    Err(FetchError::Shape(e)) => Err(SessionError::Shape(e)),
+                    Err(FetchError::Api(source)) => Err(SessionError::Refresh {
                         address,
                         card_id,
                         source: Box::new(source),

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::body::update_body;
 use crate::config::images::{LocalImage, resolve_image, sha256_hex};
-use crate::live::{Observed, ReviewStatus, normalise};
+use crate::live::{FetchError, Observed, ReviewStatus, fetch_live};
 use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
 use crate::model::{Canonical, ImageRef};
 use crate::plan::diff::{DiffContext, FieldChange, diff};
@@ -20,6 +20,7 @@ use crate::plan::rules::UpdateClass;
 use crate::plan::{Action, Plan, ResourceChange};
 use crate::report::{Reporter, Step};
 use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateSession};
+use crate::wechat::errcode::INVALID_CARD_ID;
 use crate::wechat::{ApiError, WeChatClient};
 
 /// How to apply.
@@ -653,7 +654,7 @@ impl<'a> Executor<'a> {
         let call = async {
             match self.client.delete_card(card_id).await {
                 // Already gone (deleted outside cardform, or a retried delete): the goal holds.
-                Err(e) if e.errcode() == Some(40073) => Ok(()),
+                Err(e) if e.errcode() == Some(INVALID_CARD_ID) => Ok(()),
                 other => other,
             }
         };
@@ -862,17 +863,7 @@ impl<'a> Executor<'a> {
         canonical: &Canonical,
         only: Option<&[&FieldChange]>,
     ) {
-        let response = match self.client.get_card(card_id).await {
-            Ok(r) => r,
-            Err(e) => {
-                self.warn(format!(
-                    "{}: could not read the card back to verify it: {e}",
-                    rc.address
-                ));
-                return;
-            }
-        };
-        let live = match normalise(card_id, &response) {
+        let live = match fetch_live(self.client, card_id).await {
             Ok(Observed::Exists(live)) => live,
             Ok(Observed::Gone) => {
                 self.warn(format!(
@@ -881,7 +872,14 @@ impl<'a> Executor<'a> {
                 ));
                 return;
             }
-            Err(e) => {
+            Err(FetchError::Api(e)) => {
+                self.warn(format!(
+                    "{}: could not read the card back to verify it: {e}",
+                    rc.address
+                ));
+                return;
+            }
+            Err(FetchError::Shape(e)) => {
                 self.warn(e.to_string());
                 return;
             }

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::executor::deposed_address;
-use crate::live::{LiveCard, Observed, normalise};
+use crate::live::{FetchError, LiveCard, Observed, fetch_live};
 use crate::model::Canonical;
 use crate::plan::diff::{DiffContext, diff};
 use crate::state::{Change, OpKind, PendingOperation, ResourceState, StateFile, StateSession};
@@ -112,8 +112,13 @@ pub async fn decide(
             if known.contains(&id) {
                 continue;
             }
-            let response = client.get_card(&id).await?;
-            if let Ok(Observed::Exists(live)) = normalise(&id, &response) {
+            let observed = match fetch_live(client, &id).await {
+                Ok(observed) => observed,
+                Err(FetchError::Api(e)) => return Err(e.into()),
+                // An unreadable card is not one cardform made.
+                Err(FetchError::Shape(_)) => continue,
+            };
+            if let Observed::Exists(live) = observed {
                 // Clocks differ a little; a card made well before the intent is not it.
                 if live.create_time.is_none_or(|t| t + 300 >= earliest) {
                     candidates.push(*live);

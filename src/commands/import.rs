@@ -3,7 +3,7 @@
 
 use crate::cli::ImportArgs;
 use crate::exit::Outcome;
-use crate::live::{Observed, normalise};
+use crate::live::{Observed, fetch_live};
 use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 use crate::state::{Change, ResourceState};
@@ -49,12 +49,10 @@ async fn import(args: &ImportArgs, session: &Session) -> miette::Result<Outcome>
             args.card_id
         ));
     }
-    let response = session
-        .client
-        .get_card(&args.card_id)
+    let live = match fetch_live(&session.client, &args.card_id)
         .await
-        .map_err(report)?;
-    let live = match normalise(&args.card_id, &response).map_err(report)? {
+        .map_err(report)?
+    {
         Observed::Exists(l) => l,
         Observed::Gone => {
             return Err(miette::miette!(

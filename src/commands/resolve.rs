@@ -5,7 +5,7 @@
 use crate::apply::recover::{adoption, intended_content};
 use crate::cli::StateResolveArgs;
 use crate::exit::Outcome;
-use crate::live::{Observed, normalise};
+use crate::live::{Observed, fetch_live};
 use crate::plan::diff::{DiffContext, diff};
 use crate::plan::rules::UpdateClass;
 use crate::progress::TerminalReporter;
@@ -94,8 +94,7 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
                     "card {card_id} is already managed as {other}; adopt a card no address holds"
                 ));
             }
-            let response = session.client.get_card(card_id).await.map_err(report)?;
-            let live = match normalise(card_id, &response).map_err(report)? {
+            let live = match fetch_live(&session.client, card_id).await.map_err(report)? {
                 Observed::Exists(live) => live,
                 Observed::Gone => {
                     return Err(miette::miette!(

@@ -36,6 +36,10 @@ pub struct ErrCode {
 
 use RetryClass::*;
 
+/// card/get, card/update, card/delete…: the card_id is unknown (or already deleted).
+/// A row of [`ERRCODES`]; named because cardform treats it as "the card is gone".
+pub const INVALID_CARD_ID: i64 = 40073;
+
 const fn row(
     code: i64,
     errmsg: &'static str,
