@@ -1,0 +1,134 @@
+//! advanced_info and limits: time slots, stock, get/use limits, stores, icons.
+
+use crate::model::{Card, GetCustomCodeMode};
+
+use super::checker::{Checker, Out};
+
+pub(super) fn time_limit(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
+    let slots = card
+        .advanced_info
+        .as_ref()
+        .and_then(|a| a.time_limit.as_deref())
+        .unwrap_or(&[]);
+    for (i, t) in slots.iter().enumerate() {
+        let field = format!("advanced_info.time_limit[{i}]");
+        for (f, v, max) in [
+            ("begin_hour", t.begin_hour, 23),
+            ("end_hour", t.end_hour, 23),
+            ("begin_minute", t.begin_minute, 59),
+            ("end_minute", t.end_minute, 59),
+        ] {
+            if let Some(v) = v
+                && v > max
+            {
+                out.error(
+                    &format!("{field}.{f}"),
+                    format!("{f} is {v}; it must be 0–{max}"),
+                    "use a 24-hour clock",
+                );
+            }
+        }
+        let any_time = t.begin_hour.is_some()
+            || t.end_hour.is_some()
+            || t.begin_minute.is_some()
+            || t.end_minute.is_some();
+        match (t.begin_hour, t.end_hour) {
+            (Some(bh), Some(eh)) => {
+                let begin = u32::from(bh) * 60 + u32::from(t.begin_minute.unwrap_or(0));
+                let end = u32::from(eh) * 60 + u32::from(t.end_minute.unwrap_or(0));
+                if end <= begin {
+                    out.error(
+                        &format!("{field}.end_hour"),
+                        format!(
+                            "the slot ends at {eh:02}:{:02}, not after it begins at {bh:02}:{:02}",
+                            t.end_minute.unwrap_or(0),
+                            t.begin_minute.unwrap_or(0)
+                        ),
+                        "a slot cannot cross midnight; split it into two days",
+                    );
+                }
+            }
+            _ if any_time => out.error(
+                &field,
+                "a time slot needs both begin_hour and end_hour",
+                "add the missing hour, or remove the times for an all-day slot",
+            ),
+            _ => {}
+        }
+    }
+}
+
+use cardform_spec::limits::MAX_QUANTITY;
+
+pub(super) fn sku_quantity(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
+    let q = card.base_info.sku.quantity;
+    let deposit = card.base_info.get_custom_code_mode == Some(GetCustomCodeMode::Deposit);
+    let field = "base_info.sku.quantity";
+    if deposit {
+        if q != 0 {
+            out.error(
+                field,
+                format!("quantity is {q}; in import-code mode, GET_CUSTOM_CODE_MODE_DEPOSIT, it must be 0"),
+                "set quantity = 0, import codes after review, then raise the stock",
+            );
+        }
+    } else if q == 0 {
+        out.error(
+            field,
+            "quantity must be at least 1; 0 is only for import-code mode",
+            "set the number of cards to issue",
+        );
+    } else if q > MAX_QUANTITY {
+        out.error(
+            field,
+            format!("quantity {q} is over WeChat's maximum of 100,000,000"),
+            "lower it",
+        );
+    }
+}
+
+pub(super) fn limits(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
+    for (f, v) in [
+        ("get_limit", card.base_info.get_limit),
+        ("use_limit", card.base_info.use_limit),
+    ] {
+        if v == Some(0) {
+            out.error(
+                &format!("base_info.{f}"),
+                format!("{f} is 0; it must be at least 1"),
+                format!("remove it for WeChat's default (50), or set {f} ≥ 1"),
+            );
+        }
+    }
+}
+
+pub(super) fn locations_exclusive(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
+    let b = &card.base_info;
+    if b.use_all_locations == Some(true)
+        && b.location_id_list.as_ref().is_some_and(|l| !l.is_empty())
+    {
+        out.error(
+            "base_info.use_all_locations",
+            "use_all_locations = true and location_id_list are mutually exclusive",
+            "keep one: every store, or the listed stores",
+        );
+    }
+}
+
+pub(super) fn icon_url_list(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
+    if let Some(abs) = card
+        .advanced_info
+        .as_ref()
+        .and_then(|a| a.abstract_info.as_ref())
+        && abs.icon_url_list.len() != 1
+    {
+        out.error(
+            "advanced_info.abstract.icon_url_list",
+            format!(
+                "icon_url_list has {} images; WeChat takes exactly one",
+                abs.icon_url_list.len()
+            ),
+            "list one cover image, 850×350 recommended",
+        );
+    }
+}
