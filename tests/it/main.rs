@@ -1,0 +1,34 @@
+//! cardform's integration tests: one test binary (`cargo test --test it`), a module per
+//! topic. One binary links tokio, axum, reqwest and postgres once instead of once per
+//! file. Run one topic with a filter: `cargo test --test it state_local::`.
+//!
+//! Snapshots live in `tests/it/snapshots/`; fixtures stay in `tests/fixtures/`.
+
+// Shared support.
+mod common;
+mod crash_support;
+mod emulator_support;
+mod state_suite;
+
+// One module per topic.
+mod core_loop;
+mod crash_cli;
+mod crash_kill;
+mod crash_props;
+mod crash_recorded;
+mod emulator_api;
+mod emulator_faults;
+mod emulator_friends;
+mod faults_matrix;
+mod gitops_cli;
+mod gitops_examples;
+mod plan_render;
+mod secret_canary;
+mod state_cli;
+mod state_local;
+mod state_postgres;
+mod validate_cli;
+mod validate_fixtures;
+mod validate_props;
+mod validate_schema;
+mod wechat_emulator;
