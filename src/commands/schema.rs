@@ -3,7 +3,7 @@
 //! The committed copies in schema/ are exactly this output; regenerate them with
 //! `cargo run -- schema --kind cards > schema/cards.schema.json` (and `project`,
 //! `all` → `cardform.schema.json`), or `CARDFORM_UPDATE_SCHEMA=1 cargo test --test
-//! validate_schema`.
+//! it validate_schema::`.
 
 use std::io::Write as _;
 
