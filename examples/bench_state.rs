@@ -33,6 +33,7 @@ fn resource(i: usize) -> ResourceState {
         live_fingerprint: Some(format!("{:064x}", i.wrapping_mul(104_729))),
         status: Some("CARD_STATUS_VERIFY_OK".into()),
         updated_at: 1_764_300_000 + i as i64,
+        managed: None,
     }
 }
 

@@ -354,6 +354,7 @@ pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput<'_>> {
                     card_id: &r.card_id,
                     card_type: &r.card_type,
                     applied: &r.applied,
+                    managed: r.managed.as_deref(),
                 },
             )
         })

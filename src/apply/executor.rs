@@ -521,6 +521,7 @@ impl<'a> Executor<'a> {
             live_fingerprint: None,
             status,
             updated_at: now(),
+            managed: None,
         }
     }
 

@@ -224,6 +224,7 @@ pub fn adoption(state: &StateFile, op: &PendingOperation, live: &LiveCard) -> Ve
             live_fingerprint: Some(live.content.hash()),
             status: Some(live.status.as_wire()),
             updated_at: chrono::Utc::now().timestamp(),
+            managed: None,
         },
     });
     changes
@@ -301,6 +302,7 @@ mod tests {
             live_fingerprint: None,
             status: None,
             updated_at: 0,
+            managed: None,
         };
         state.resources.insert("a".into(), old.clone());
         let op = create_op("a");

@@ -71,6 +71,8 @@ async fn import(args: &ImportArgs, session: &Session) -> miette::Result<Outcome>
             live_fingerprint: Some(live.content.hash()),
             status: Some(live.status.as_wire()),
             updated_at: chrono::Utc::now().timestamp(),
+            // Adopted, not declared: no field is cardform's until the files set it.
+            managed: Some(Vec::new()),
         },
     };
     session.state.edit(|s| s.apply_change(&change));

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::diff::{DiffContext, FieldChange, diff, drift};
+use super::diff::{Applied, DiffContext, FieldChange, diff, drift};
 use super::model::{Action, Plan, ResourceChange, StockChange};
 use super::note::{DELETED_OUTSIDE, Note};
 use super::rules::UpdateClass;
@@ -28,6 +28,8 @@ pub struct StateInput<'a> {
     /// The last-applied content as stored (flat leaf paths, [`Canonical`]'s JSON).
     /// Read when its card is planned, so a large state is never held twice.
     pub applied: &'a Value,
+    /// The paths of `applied` the files own (`None`: all of them).
+    pub managed: Option<&'a [String]>,
 }
 
 impl StateInput<'_> {
@@ -264,8 +266,12 @@ fn plan_desired(
     rc.review_status = Some(live.status.clone());
     rc.live_fingerprint = Some(live.content.hash());
     let applied = st.applied();
-    rc.drift = drift(&applied, &live.content, ctx);
-    let (changes, unchanged) = diff(&canonical, &live.content, Some(&applied), ctx);
+    let owned = Applied {
+        content: &applied,
+        managed: st.managed,
+    };
+    rc.drift = drift(owned, &live.content, ctx);
+    let (changes, unchanged) = diff(&canonical, &live.content, Some(owned), ctx);
     rc.after = Some(Arc::new(canonical));
     rc.unchanged = unchanged;
     let worst = changes.iter().map(|c| c.class).max();
@@ -339,7 +345,11 @@ fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> R
             rc.before = Some(Arc::clone(&live.content));
             rc.review_status = Some(live.status.clone());
             rc.live_fingerprint = Some(live.content.hash());
-            rc.drift = drift(&applied, &live.content, DiffContext::default());
+            let owned = Applied {
+                content: &applied,
+                managed: st.managed,
+            };
+            rc.drift = drift(owned, &live.content, DiffContext::default());
         }
         Some(Observed::Gone) => {
             rc.notes.push(Note::DeletedOutsideForget);

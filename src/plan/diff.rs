@@ -33,6 +33,38 @@ pub struct DiffContext {
     pub title_is_derived: bool,
 }
 
+/// What cardform last applied to a card, and which of its fields the files own.
+#[derive(Debug, Clone, Copy)]
+pub struct Applied<'a> {
+    pub content: &'a Canonical,
+    /// The paths the files set at the last apply; `None`: every path of `content`.
+    pub managed: Option<&'a [String]>,
+}
+
+impl<'a> Applied<'a> {
+    /// Everything in `content` is owned by the files (a card cardform applied).
+    pub fn all(content: &'a Canonical) -> Self {
+        Applied {
+            content,
+            managed: None,
+        }
+    }
+
+    /// Whether the files set `path` at the last apply (or a parent of it).
+    pub fn owns(&self, path: &str) -> bool {
+        self.managed.is_none_or(|m| {
+            m.iter()
+                .any(|p| p == path || crate::model::is_under(path, p))
+        })
+    }
+}
+
+/// Whether cardform models `path` (the rule table covers it); other fields WeChat
+/// returns are kept as they came and never compared.
+fn is_modeled(path: &str) -> bool {
+    super::rules::covers(path)
+}
+
 /// The value WeChat means at `path` (its documented default when absent).
 fn effective<'a>(c: &'a Canonical, path: &str) -> Option<std::borrow::Cow<'a, Value>> {
     match c.get(path) {
@@ -66,18 +98,19 @@ fn values_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Paths cardform compares for a card: everything the files declare, plus what was
-/// applied before and is no longer declared (the user removed it). Undeclared live
-/// fields are WeChat's business (absent ≠ changed, reference §15).
+/// Paths cardform compares for a card: everything the files declare, plus what the
+/// files set at the last apply and no longer declare (the user removed it). Fields the
+/// files never set are WeChat's business (field ownership; absent ≠ changed, reference
+/// §15): never compared, so never a reason to update or replace.
 fn compared_paths<'a>(
     desired: &'a Canonical,
-    applied: Option<&'a Canonical>,
+    applied: Option<Applied<'a>>,
     ctx: DiffContext,
 ) -> Vec<&'a str> {
     let mut paths: Vec<&str> = desired.keys().map(String::as_str).collect();
     if let Some(applied) = applied {
-        for k in applied.keys() {
-            if !desired.contains_key(k) {
+        for k in applied.content.keys() {
+            if !desired.contains_key(k) && applied.owns(k) && is_modeled(k) {
                 paths.push(k);
             }
         }
@@ -89,26 +122,32 @@ fn compared_paths<'a>(
 }
 
 /// The changes that turn `live` into `desired`.
+///
+/// # Guarantees
+/// Only paths the files declare, or set at the last apply (`applied`'s owned paths),
+/// are compared: no change is ever planned for a field the files never mentioned. A
+/// removed field means WeChat's default where one is documented, so a removed field
+/// that WeChat already holds at its default is no change.
 pub fn diff(
     desired: &Canonical,
     live: &Canonical,
-    applied: Option<&Canonical>,
+    applied: Option<Applied<'_>>,
     ctx: DiffContext,
 ) -> (Vec<FieldChange>, usize) {
     let mut changes = Vec::new();
     let mut unchanged = 0;
     for path in compared_paths(desired, applied, ctx) {
-        let want = desired.get(path);
+        let want = effective(desired, path);
         let have = effective(live, path);
-        if same(want, have.as_deref()) {
+        if same(want.as_deref(), have.as_deref()) {
             unchanged += 1;
             continue;
         }
-        let (class, rule) = classify(path, have.as_deref(), want, ctx);
+        let (class, rule) = classify(path, have.as_deref(), want.as_deref(), ctx);
         changes.push(FieldChange {
             path: path.to_string(),
             before: have.map(|c| c.into_owned()),
-            after: want.cloned(),
+            after: want.map(|c| c.into_owned()),
             class,
             rule,
         });
@@ -118,9 +157,13 @@ pub fn diff(
 
 /// Differences between what cardform last applied and what WeChat now reports:
 /// changes made outside cardform.
-pub fn drift(applied: &Canonical, live: &Canonical, ctx: DiffContext) -> Vec<FieldChange> {
+/// Only owned, modeled paths count: a field the files never set is WeChat's to change.
+pub fn drift(applied: Applied<'_>, live: &Canonical, ctx: DiffContext) -> Vec<FieldChange> {
     let mut out = Vec::new();
-    for (path, was) in applied.iter() {
+    for (path, was) in applied.content.iter() {
+        if !applied.owns(path) || !is_modeled(path) {
+            continue;
+        }
         if crate::model::is_under(path, LOCAL_PREFIX)
             || (ctx.title_is_derived && path == "base_info.title")
         {
@@ -274,8 +317,74 @@ mod tests {
     fn drift_is_applied_versus_live() {
         let applied = c(json!({"base_info": {"notice": "a", "service_phone": "1"}}));
         let live = c(json!({"base_info": {"notice": "b", "service_phone": "1"}}));
-        let d = drift(&applied, &live, DiffContext::default());
+        let d = drift(Applied::all(&applied), &live, DiffContext::default());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].path, "base_info.notice");
+    }
+
+    /// A card adopted with `import`: WeChat's answer is recorded, nothing is owned.
+    fn adopted(live: &Canonical) -> Applied<'_> {
+        Applied {
+            content: live,
+            managed: Some(&[]),
+        }
+    }
+
+    #[test]
+    fn fields_the_files_never_set_are_never_compared() {
+        // A faithful hand-written file for a card WeChat answers with echoed defaults
+        // and fields cardform does not model.
+        let live = c(json!({
+            "base_info": {"notice": "n", "service_phone": "1", "url_name_type": "URL_NAME_TYPE_RESERVATION",
+                "auto_update_new_location": true, "can_share": true},
+            "advanced_info": {"share_friends": false, "use_condition": {"can_use_with_other_discount": true}},
+        }));
+        let desired = c(json!({"base_info": {"notice": "n", "service_phone": "1"}}));
+        let (changes, _) = diff(
+            &desired,
+            &live,
+            Some(adopted(&live)),
+            DiffContext::default(),
+        );
+        assert!(changes.is_empty(), "{changes:?}");
+        assert!(drift(adopted(&live), &c(json!({})), DiffContext::default()).is_empty());
+        // The same state read as "everything owned" (a state written before ownership):
+        // unmodeled paths are still never compared, and echoed defaults equal "not set".
+        let (changes, _) = diff(
+            &desired,
+            &live,
+            Some(Applied::all(&live)),
+            DiffContext::default(),
+        );
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, vec!["base_info.can_share"]);
+        assert_ne!(changes[0].class, UpdateClass::Replace);
+    }
+
+    #[test]
+    fn a_field_the_files_set_and_then_removed_is_a_change() {
+        let applied = c(json!({"base_info": {"notice": "n", "service_phone": "1"}}));
+        let live = applied.clone();
+        let desired = c(json!({"base_info": {"notice": "n"}}));
+        let (changes, _) = diff(
+            &desired,
+            &live,
+            Some(Applied::all(&applied)),
+            DiffContext::default(),
+        );
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].path, "base_info.service_phone");
+        assert_eq!(changes[0].after, None);
+        // Removing a field WeChat holds at its default changes nothing.
+        let applied =
+            c(json!({"advanced_info": {"share_friends": false}, "base_info": {"get_limit": 50}}));
+        let desired = c(json!({}));
+        let (changes, _) = diff(
+            &desired,
+            &applied,
+            Some(Applied::all(&applied)),
+            DiffContext::default(),
+        );
+        assert!(changes.is_empty(), "{changes:?}");
     }
 }

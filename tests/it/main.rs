@@ -11,6 +11,7 @@ mod emulator_support;
 mod state_suite;
 
 // One module per topic.
+mod adoption;
 mod core_loop;
 mod crash_cli;
 mod crash_kill;

@@ -148,6 +148,7 @@ fn state_view(
                     card_id,
                     card_type,
                     applied,
+                    managed: None,
                 },
             )
         })

@@ -307,6 +307,12 @@ pub fn rule_for(path: &str) -> UpdateRule {
         })
 }
 
+/// Whether the table has a row for `path` (or a parent of it): a field cardform models.
+/// Fields WeChat returns that no row covers are kept as they came and never compared.
+pub fn covers(path: &str) -> bool {
+    !rule_for(path).path.is_empty()
+}
+
 /// Friends-coupon validity may be extended by at most three months on update
 /// (reference §4.3 "Max extension"); cardform applies it to friends coupons only.
 pub const FRIENDS_MAX_END_EXTENSION_SECONDS: i64 = 92 * 24 * 3600;

@@ -294,6 +294,7 @@ mod tests {
                 live_fingerprint: Some("f".into()),
                 status: None,
                 updated_at: 5,
+                managed: None,
             },
         );
         let e = encode_snapshot(&s, "t").expect("encode");

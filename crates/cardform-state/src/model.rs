@@ -49,6 +49,12 @@ pub struct ResourceState {
     pub status: Option<String>,
     /// Unix seconds.
     pub updated_at: i64,
+    /// The paths of `applied` the files set at the last apply (field ownership, as
+    /// Kubernetes' managedFields). `None`: every path of `applied` (a card cardform
+    /// created or updated from the files). An adopted card starts with `Some([])`:
+    /// WeChat's values are recorded, none is managed until the files set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Vec<String>>,
 }
 
 /// An image uploaded with media/uploadimg.
@@ -217,6 +223,7 @@ mod tests {
             live_fingerprint: None,
             status: None,
             updated_at: 1,
+            managed: None,
         }
     }
 

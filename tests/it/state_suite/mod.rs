@@ -24,6 +24,7 @@ pub fn resource(card_id: &str) -> ResourceState {
         live_fingerprint: Some(format!("live-{card_id}")),
         status: Some("CARD_STATUS_VERIFY_OK".into()),
         updated_at: 1_764_300_000,
+        managed: None,
     }
 }
 

@@ -1,0 +1,92 @@
+//! Adopting cards cardform did not create: `import`, then a faithful file plans no
+//! change (field ownership: a field the files never set is never compared).
+
+use serde_json::{Value, json};
+
+use crate::common::{Emulator, TestProject};
+use crate::emulator_support::{cash, with};
+
+/// A card made outside cardform (as in the MP console or older code), with fields the
+/// file below leaves out: WeChat's echoed defaults and settings nobody declared.
+fn create_outside(emu: &Emulator) -> (String, Value) {
+    let logo = "http://mmbiz.qpic.cn/mmbiz/legacy-logo/0";
+    let body = with(
+        cash(logo),
+        "/card/cash/advanced_info",
+        json!({"share_friends": false}),
+    );
+    let body = with(body, "/card/cash/base_info/can_share", json!(true));
+    let body = with(body, "/card/cash/base_info/use_all_locations", json!(false));
+    let created = emu.api("/card/create", body.clone());
+    let card_id = created["card_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("card/create answered {created}"))
+        .to_string();
+    (card_id, body)
+}
+
+/// What a person writes for that card: only what they care about.
+fn faithful_file(body: &Value) -> String {
+    let b = &body["card"]["cash"]["base_info"];
+    let d = &b["date_info"];
+    format!(
+        r#"
+[cards.legacy]
+card_type = "CASH"
+least_cost = 0
+reduce_cost = 1000
+
+[cards.legacy.base_info]
+logo_url = "{logo}"
+code_type = "CODE_TYPE_QRCODE"
+brand_name = "测试商户"
+title = "10元代金券"
+color = "Color010"
+notice = "出示即可使用"
+description = "不可与其他优惠同享"
+service_phone = "020-88888888"
+get_limit = 3
+
+[cards.legacy.base_info.sku]
+quantity = 100
+
+[cards.legacy.base_info.date_info]
+type = "DATE_TYPE_FIX_TIME_RANGE"
+begin_timestamp = {begin}
+end_timestamp = {end}
+"#,
+        logo = b["logo_url"].as_str().unwrap_or_default(),
+        begin = d["begin_timestamp"],
+        end = d["end_timestamp"],
+    )
+}
+
+#[test]
+fn an_imported_card_with_a_faithful_file_plans_no_change() {
+    let emu = Emulator::start(&[]);
+    let (card_id, body) = create_outside(&emu);
+    let p = TestProject::external(&emu.url);
+    std::fs::write(p.cards_file(), faithful_file(&body)).expect("write cards");
+    p.run(&["import", "legacy", &card_id, "--dir", "{dir}"])
+        .expect_code(0);
+    for _ in 0..2 {
+        let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+        out.expect_code(0);
+        assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+    }
+    // A real edit on the adopted card behaves as on a card cardform created.
+    p.edit(
+        "service_phone = \"020-88888888\"",
+        "service_phone = \"020-99999999\"",
+    );
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(2);
+    assert!(out.stdout.contains("service_phone"), "{}", out.stdout);
+    assert!(!out.stdout.contains("share_friends"), "{}", out.stdout);
+    assert!(!out.stdout.contains("can_share"), "{}", out.stdout);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(0);
+    let state = p.state();
+    assert_eq!(state["resources"]["legacy"]["card_id"], json!(card_id));
+}
