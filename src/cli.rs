@@ -28,7 +28,7 @@ pub enum Command {
     Plan(PlanArgs),
     /// Carry out a plan (a saved plan file, or a fresh plan of a project folder).
     Apply(ApplyArgs),
-    /// Adopt an existing card into the state under ADDR.
+    /// Adopt existing cards: one (ADDR CARD_ID) or the whole account (--all).
     Import(ImportArgs),
     /// Inspect and edit the state (a backup is kept before every edit).
     #[command(subcommand)]
@@ -162,9 +162,22 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The card's address in the files, e.g. friend_cash.
-    pub address: String,
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub address: Option<String>,
     /// The existing card's card_id.
-    pub card_id: String,
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub card_id: Option<String>,
+    /// Adopt every card of the account that the state does not hold (card/batchget).
+    #[arg(long)]
+    pub all: bool,
+    /// Write a [cards.<address>] table for each adopted card to FILE (a new file; it is
+    /// checked to plan "No changes" before it is written). Required with --all.
+    #[arg(long, value_name = "FILE")]
+    pub generate_config_out: Option<PathBuf>,
+    /// With --all: list the account's cards (managed, unmanaged, deleted) and change
+    /// nothing.
+    #[arg(long, requires = "all")]
+    pub dry_run: bool,
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,

@@ -5,6 +5,7 @@
 //! → `apply` (carry out, journaled) → `state` (what was applied). `wechat` is the HTTP
 //! client, `emulator` a faithful local WeChat, `commands` the thin CLI layer.
 
+pub mod adopt;
 pub mod apply;
 pub mod cli;
 pub mod commands;

@@ -1,17 +1,38 @@
-//! `cardform import ADDR CARD_ID`: adopt an existing card into the state. The next plan
-//! shows what differs from the file.
+//! `cardform import`: adopt cards cardform did not create. One card
+//! (`import ADDR CARD_ID`) or every card of the account (`import --all`), optionally
+//! writing the TOML for them (`--generate-config-out FILE`), checked to plan "No
+//! changes" before anything is written.
 
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::adopt::{address_for, adopted_state, card_toml, check_plans_no_change};
 use crate::cli::ImportArgs;
 use crate::exit::Outcome;
-use crate::live::{Observed, fetch_live};
+use crate::live::{LiveCard, Observed, fetch_live};
 use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
-use crate::state::{Change, ResourceState};
+use crate::state::Change;
 
 use super::project::report;
 
 pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
     let config = super::project::load_config(&args.dir)?;
+    if let Some(out) = &args.generate_config_out
+        && out.exists()
+    {
+        return Err(miette::miette!(
+            help = "name a new file; cardform never writes over an existing one",
+            "{} already exists",
+            out.display()
+        ));
+    }
+    if args.all && args.generate_config_out.is_none() && !args.dry_run {
+        return Err(miette::miette!(
+            help = "add --generate-config-out cards/imported.toml (or --dry-run to only list)",
+            "import --all needs --generate-config-out FILE: adopted cards missing from the files would be planned for deletion"
+        ));
+    }
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
         let session = Session::open(
@@ -23,75 +44,201 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
         )
         .await
         .map_err(report)?;
-        let result = import(args, &session).await;
+        let result = match (&args.address, &args.card_id) {
+            (Some(address), Some(card_id)) if !args.all => {
+                import_one(args, &session, address, card_id).await
+            }
+            _ => import_all(args, &session).await,
+        };
         session.close().await;
         result
     })
 }
 
-async fn import(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
+async fn import_one(
+    args: &ImportArgs,
+    session: &Session,
+    address: &str,
+    card_id: &str,
+) -> miette::Result<Outcome> {
     let state = session.state.snapshot();
-    if let Some(existing) = state.resources.get(&args.address) {
+    if let Some(existing) = state.resources.get(address) {
         return Err(miette::miette!(
             help = "choose another address, or `cardform state rm` the old one first",
-            "{} is already in the state (card_id {})",
-            args.address,
+            "{address} is already in the state (card_id {})",
             existing.card_id
         ));
     }
-    if let Some((addr, _)) = state
-        .resources
-        .iter()
-        .find(|(_, r)| r.card_id == args.card_id)
-    {
+    if let Some((addr, _)) = state.resources.iter().find(|(_, r)| r.card_id == card_id) {
         return Err(miette::miette!(
-            "card {} is already managed as {addr}",
-            args.card_id
+            "card {card_id} is already managed as {addr}"
         ));
     }
-    let live = match fetch_live(&session.client, &args.card_id)
-        .await
-        .map_err(report)?
-    {
+    let live = match fetch_live(&session.client, card_id).await.map_err(report)? {
         Observed::Exists(l) => l,
         Observed::Gone => {
             return Err(miette::miette!(
-                "card {} is deleted; nothing to import",
-                args.card_id
+                "card {card_id} is deleted; nothing to import"
             ));
         }
     };
-    let change = Change::PutResource {
-        address: args.address.clone(),
-        resource: ResourceState {
-            card_id: live.card_id.clone(),
-            card_type: live.card_type.as_str().to_string(),
-            applied: serde_json::to_value(&live.content).unwrap_or_default(),
-            applied_hash: live.content.hash(),
-            live_fingerprint: Some(live.content.hash()),
-            status: Some(live.status.as_wire()),
-            updated_at: chrono::Utc::now().timestamp(),
-            // Adopted, not declared: no field is cardform's until the files set it.
-            managed: Some(Vec::new()),
-        },
-    };
-    session.state.edit(|s| s.apply_change(&change));
-    session.state.commit().map_err(report)?;
+    if let Some(out) = &args.generate_config_out {
+        let text = checked_toml(&session.root, address, &live).map_err(|problems| {
+            miette::miette!(
+                "the generated configuration of card {card_id} would not plan \"No changes\", so nothing was written:\n  {}",
+                problems.join("\n  ")
+            )
+        })?;
+        write_new(out, &format!("{}{text}", file_header()))?;
+    }
+    adopt(session, &[(address.to_string(), live.as_ref())])?;
     let declared = crate::config::load_project(&args.dir)
         .ok()
-        .map(|p| p.cards.contains_key(&args.address));
-    if declared == Some(false) {
+        .map(|p| p.cards.contains_key(address));
+    if declared == Some(false) && args.generate_config_out.is_none() {
         eprintln!(
-            "warning: no card `{}` in the files: the next plan would DELETE card {}. Add [cards.{}] to a file under cards/ first.",
-            args.address, args.card_id, args.address
+            "warning: no card `{address}` in the files: the next plan would DELETE card {card_id}. Add [cards.{address}] to a file under cards/ first (or import again with --generate-config-out)."
         );
     }
     println!(
-        "Imported {} ({}, {}) as {}. Run `cardform plan` to see what differs from the files.",
-        args.card_id,
+        "Imported {card_id} ({}, {}) as {address}. Run `cardform plan` to see what differs from the files.",
         live.card_type,
         live.status.describe(),
-        args.address
     );
     Ok(Outcome::Success)
+}
+
+async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
+    let state = session.state.snapshot();
+    let ids = session.client.list_all_card_ids().await.map_err(report)?;
+    let managed_as = |id: &str| {
+        state
+            .resources
+            .iter()
+            .find(|(_, r)| r.card_id == id)
+            .map(|(a, _)| a.clone())
+    };
+    let mut taken: BTreeSet<String> = state.resources.keys().cloned().collect();
+    if let Ok(project) = crate::config::load_project(&args.dir) {
+        taken.extend(project.cards.keys().cloned());
+    }
+    let mut adoptable: Vec<(String, Box<LiveCard>)> = Vec::new();
+    let mut deleted = 0;
+    for id in &ids {
+        if let Some(address) = managed_as(id) {
+            println!("  managed    {id}  as {address}");
+            continue;
+        }
+        match fetch_live(&session.client, id).await.map_err(report)? {
+            Observed::Gone => {
+                deleted += 1;
+                println!("  deleted    {id}  (skipped)");
+            }
+            Observed::Exists(live) => {
+                let address = address_for(&live, &taken);
+                taken.insert(address.clone());
+                let title = live
+                    .content
+                    .get("base_info.title")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("");
+                println!(
+                    "  unmanaged  {id}  {} {title} ({}) → {address}",
+                    live.card_type,
+                    live.status.describe()
+                );
+                adoptable.push((address, live));
+            }
+        }
+    }
+    println!(
+        "{} card(s) on the account: {} managed, {} unmanaged, {deleted} deleted.",
+        ids.len(),
+        ids.len() - adoptable.len() - deleted,
+        adoptable.len()
+    );
+    if args.dry_run || adoptable.is_empty() {
+        return Ok(Outcome::Success);
+    }
+    let Some(out) = &args.generate_config_out else {
+        return Ok(Outcome::Success);
+    };
+    let mut text = file_header();
+    let mut accepted: Vec<(String, &LiveCard)> = Vec::new();
+    let mut refused = 0;
+    for (address, live) in &adoptable {
+        match checked_toml(&session.root, address, live) {
+            Ok(card) => {
+                text.push('\n');
+                text.push_str(&card);
+                accepted.push((address.clone(), live.as_ref()));
+            }
+            Err(problems) => {
+                refused += 1;
+                eprintln!(
+                    "error: card {} ({address}) was not adopted: its generated configuration would not plan \"No changes\":\n  {}",
+                    live.card_id,
+                    problems.join("\n  ")
+                );
+            }
+        }
+    }
+    if accepted.is_empty() {
+        println!("No card adopted; nothing written.");
+    } else {
+        write_new(out, &text)?;
+        adopt(session, &accepted)?;
+        println!(
+            "Adopted {} card(s) into the state and wrote {}. `cardform plan` shows no changes for them.",
+            accepted.len(),
+            out.display()
+        );
+    }
+    if refused > 0 {
+        eprintln!(
+            "{refused} card(s) could not be adopted (see above); nothing was written for them."
+        );
+        return Ok(Outcome::Failed);
+    }
+    Ok(Outcome::Success)
+}
+
+/// The generated TOML of one card, if it plans no change.
+fn checked_toml(root: &Path, address: &str, live: &LiveCard) -> Result<String, Vec<String>> {
+    let text = card_toml(address, live).map_err(|e| vec![e.to_string()])?;
+    check_plans_no_change(root, address, &text, live).map(|()| text)
+}
+
+fn file_header() -> String {
+    format!(
+        "# Generated by `cardform import` on {}: one table per card adopted from WeChat.\n# Edit freely: a field you leave out stays as WeChat has it.\n",
+        chrono::Utc::now().format("%Y-%m-%d")
+    )
+}
+
+/// Writes a new file (never over an existing one).
+fn write_new(path: &Path, text: &str) -> miette::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| miette::miette!("cannot create {}: {e}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))
+}
+
+/// Records the cards in the state, nothing owned yet.
+fn adopt(session: &Session, cards: &[(String, &LiveCard)]) -> miette::Result<()> {
+    session.state.edit(|s| {
+        for (address, live) in cards {
+            s.apply_change(&Change::PutResource {
+                address: address.clone(),
+                resource: adopted_state(live),
+            });
+        }
+    });
+    session.state.commit().map_err(report)?;
+    Ok(())
 }

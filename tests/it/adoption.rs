@@ -90,3 +90,112 @@ fn an_imported_card_with_a_faithful_file_plans_no_change() {
     let state = p.state();
     assert_eq!(state["resources"]["legacy"]["card_id"], json!(card_id));
 }
+
+/// Mutating endpoints: none may be called by adopting or by planning adopted cards.
+const WRITES: &[&str] = &[
+    "/card/create",
+    "/card/update",
+    "/card/delete",
+    "/card/modifystock",
+    "/cgi-bin/media/uploadimg",
+];
+
+fn write_calls(emu: &Emulator) -> usize {
+    let calls = emu.admin("GET", "/admin/calls", None);
+    calls["calls"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter(|c| WRITES.iter().any(|w| c["path"].as_str() == Some(w)))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn import_all_adopts_the_account_and_the_generated_file_plans_no_change() {
+    let emu = Emulator::start(&[]);
+    let (legacy_id, _) = create_outside(&emu);
+    let multi_line = with(
+        cash("http://mmbiz.qpic.cn/mmbiz/other/0"),
+        "/card/cash/base_info/description",
+        json!("第一行\n第二行\n第三行"),
+    );
+    let second = emu.api("/card/create", multi_line);
+    let second_id = second["card_id"].as_str().expect("card_id").to_string();
+    let gone = emu.api("/card/create", cash("http://mmbiz.qpic.cn/mmbiz/gone/0"));
+    let gone_id = gone["card_id"].as_str().expect("card_id").to_string();
+    emu.api("/card/delete", json!({ "card_id": gone_id }));
+    let writes_before = write_calls(&emu);
+
+    let p = TestProject::external(&emu.url);
+    std::fs::write(p.cards_file(), "").expect("empty cards file");
+
+    // --all without a file to write would leave adopted cards undeclared: refused.
+    p.run(&["import", "--all", "--dir", "{dir}"]).expect_code(1);
+    let listing = p.run(&["import", "--all", "--dry-run", "--dir", "{dir}"]);
+    listing.expect_code(0);
+    assert!(listing.stdout.contains("2 unmanaged"), "{}", listing.stdout);
+    assert!(
+        !p.path().join("state/cardform.state.json").exists(),
+        "a dry run writes nothing"
+    );
+
+    let out = p.run(&[
+        "import",
+        "--all",
+        "--generate-config-out",
+        "{dir}/cards/imported.toml",
+        "--dir",
+        "{dir}",
+    ]);
+    out.expect_code(0);
+    assert!(
+        !out.stdout.contains(&gone_id),
+        "deleted cards are skipped: {}",
+        out.stdout
+    );
+    let generated = std::fs::read_to_string(p.path().join("cards/imported.toml")).expect("file");
+    assert!(
+        generated.contains("begin_timestamp = 20"),
+        "zoned datetimes:\n{generated}"
+    );
+    assert!(
+        generated.contains("第一行\n第二行"),
+        "multi-line text:\n{generated}"
+    );
+
+    p.run(&["validate", "{dir}"]).expect_code(0);
+    let first = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    first.expect_code(0);
+    let second_plan = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    second_plan.expect_code(0);
+    assert_eq!(first.stdout, second_plan.stdout);
+    assert_eq!(
+        write_calls(&emu),
+        writes_before,
+        "adopting and planning sent no write"
+    );
+
+    let state = p.state();
+    let ids: Vec<&str> = state["resources"]
+        .as_object()
+        .map(|m| m.values().filter_map(|r| r["card_id"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        ids.contains(&legacy_id.as_str()) && ids.contains(&second_id.as_str()),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&gone_id.as_str()));
+
+    // Running it again adopts nothing new and refuses to write over the file.
+    p.run(&[
+        "import",
+        "--all",
+        "--generate-config-out",
+        "{dir}/cards/imported.toml",
+        "--dir",
+        "{dir}",
+    ])
+    .expect_code(1);
+}

@@ -1,0 +1,155 @@
+//! A live card → the TOML a person would write for it: WeChat's field names and
+//! nesting, zoned datetimes, palette names where the hex is on the palette, image URLs
+//! as they are (nothing is uploaded again), and comments for what is WeChat's.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::live::{LiveCard, absent_default};
+use crate::model::{Canonical, CardType, Timestamp};
+use crate::spec::rules::covers;
+
+/// Paths written as TOML datetimes (Beijing time) instead of Unix seconds.
+const TIMESTAMP_PATHS: &[&str] = &[
+    "base_info.date_info.begin_timestamp",
+    "base_info.date_info.end_timestamp",
+];
+
+/// Why a card cannot be written as TOML.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("card {card_id}: {message}")]
+    Unwritable { card_id: String, message: String },
+}
+
+/// A readable, stable, unique address for an adopted card: its type and the start of its
+/// card_id (`discount_pd9sf1y6`), longer when that is taken.
+pub fn address_for(live: &LiveCard, taken: &BTreeSet<String>) -> String {
+    let kind = live.card_type.wire_key();
+    let slug: String = live
+        .card_id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    for len in [8, 12, 16, slug.len()] {
+        let candidate = format!("{kind}_{}", &slug[..len.min(slug.len())]);
+        if !taken.contains(&candidate) {
+            return candidate;
+        }
+    }
+    // Two card_ids equal once lower-cased: number them.
+    (2..)
+        .map(|n| format!("{kind}_{slug}_{n}"))
+        .find(|a| !taken.contains(a))
+        .unwrap_or_else(|| format!("{kind}_{slug}"))
+}
+
+/// The fields of `live` cardform models and that hold more than WeChat's default, and
+/// the fields it does not model (kept as WeChat has them).
+fn split_modeled(content: &Canonical) -> (Canonical, Vec<String>) {
+    let mut modeled = Canonical::default();
+    let mut other = Vec::new();
+    for (path, value) in content.iter() {
+        if path == "card_type" || covers(path) {
+            // What WeChat echoes for an unset field is not written: not set is the same.
+            let echoed_default = absent_default(path).as_ref() == Some(value)
+                || matches!(value, Value::Array(a) if a.is_empty())
+                || matches!(value, Value::String(t) if t.is_empty());
+            if !echoed_default {
+                modeled.insert(path, value.clone());
+            }
+        } else {
+            other.push(path.clone());
+        }
+    }
+    (modeled, other)
+}
+
+/// JSON → TOML, with the timestamp paths as offset datetimes.
+fn to_toml(path: &str, value: &Value) -> Option<toml::Value> {
+    Some(match value {
+        Value::Null => return None,
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                if TIMESTAMP_PATHS.contains(&path) {
+                    let shown = Timestamp(i).to_string();
+                    if let Ok(dt) = shown.parse::<toml::value::Datetime>() {
+                        return Some(toml::Value::Datetime(dt));
+                    }
+                }
+                toml::Value::Integer(i)
+            } else if let Some(u) = n.as_u64() {
+                toml::Value::Integer(i64::try_from(u).ok()?)
+            } else {
+                toml::Value::Float(n.as_f64()?)
+            }
+        }
+        Value::String(s) => toml::Value::String(s.clone()),
+        Value::Array(items) => toml::Value::Array(
+            items
+                .iter()
+                .filter_map(|v| to_toml(&format!("{path}[]"), v))
+                .collect(),
+        ),
+        Value::Object(map) => {
+            let mut table = toml::Table::new();
+            for (k, v) in map {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if let Some(t) = to_toml(&child, v) {
+                    table.insert(k.clone(), t);
+                }
+            }
+            toml::Value::Table(table)
+        }
+    })
+}
+
+/// One `[cards.<address>]` table, with a comment above it naming the card.
+///
+/// # Errors
+/// [`GenerateError`] when the card's content cannot be written as TOML.
+pub fn card_toml(address: &str, live: &LiveCard) -> Result<String, GenerateError> {
+    let fail = |message: String| GenerateError::Unwritable {
+        card_id: live.card_id.clone(),
+        message,
+    };
+    let (modeled, other) = split_modeled(&live.content);
+    let Some(toml::Value::Table(card)) = to_toml("", &modeled.unflatten()) else {
+        return Err(fail("its content is not an object".into()));
+    };
+    let mut cards = toml::Table::new();
+    cards.insert(address.to_string(), toml::Value::Table(card));
+    let mut doc = toml::Table::new();
+    doc.insert("cards".into(), toml::Value::Table(cards));
+    let body = toml::to_string_pretty(&doc).map_err(|e| fail(e.to_string()))?;
+
+    let title = live
+        .content
+        .get("base_info.title")
+        .and_then(Value::as_str)
+        .unwrap_or("(no title)");
+    let mut out = format!(
+        "# {title}: card_id {}, {} when imported.\n",
+        live.card_id,
+        live.status.describe()
+    );
+    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+    if friends && matches!(live.card_type, CardType::Cash | CardType::Gift) {
+        out.push_str("# The title of a friends coupon is derived by WeChat from its thresholds; editing it changes nothing.\n");
+    }
+    if !other.is_empty() {
+        out.push_str(&format!(
+            "# Kept as WeChat has it (not modeled by cardform, never compared): {}.\n",
+            other.join(", ")
+        ));
+    }
+    out.push_str(&body);
+    Ok(out)
+}
