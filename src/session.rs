@@ -283,6 +283,7 @@ pub async fn make_plan(
                 DesiredInput {
                     derived_title: crate::model::title::derived_title(&d.card),
                     card: &d.card,
+                    write_rules: &d.write_rules,
                 },
             )
         })

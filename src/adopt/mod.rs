@@ -72,6 +72,7 @@ pub fn check_plans_no_change(
         DesiredInput {
             card: &want.card,
             derived_title: crate::model::derived_title(&want.card),
+            write_rules: &want.write_rules,
         },
     )]);
     let record = adopted_state(live);

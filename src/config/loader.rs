@@ -12,7 +12,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
-use super::desired::DesiredCard;
+use super::desired::{DesiredCard, WriteRule};
 use super::diagnostic::{ConfigError, Diagnostic, Severity};
 use super::project::ProjectConfig;
 use super::rules::{self, Finding, RuleContext};
@@ -167,6 +167,15 @@ fn check_texts(
     };
     let findings = rules::check_all(&ctx);
     locate_findings(&findings, &cards, &file_of, &sources, &mut diags);
+    for f in findings.iter().filter(|f| f.write_only) {
+        if let Some(card) = cards.get_mut(&f.address) {
+            card.write_rules.push(WriteRule {
+                field: f.field.clone(),
+                message: f.message.clone(),
+                help: f.help.clone().unwrap_or_default(),
+            });
+        }
+    }
 
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags.dedup();
@@ -346,6 +355,7 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
                 file: rel.to_path_buf(),
                 line,
                 card,
+                write_rules: Vec::new(),
             }),
             // The schema is generated from the same types, so this is rare; it still
             // must be reported, never unwrapped.
@@ -771,9 +781,17 @@ fn locate_findings(
         let mut path = vec![Seg::Key("cards".into()), Seg::Key(f.address.clone())];
         path.extend(source::parse_dotted(&f.field));
         let (line, col) = locator.locate(&path, Target::Value);
+        let message = if f.write_only {
+            format!(
+                "{} (accepted while the live card already has this value; a plan that would send it fails)",
+                f.message
+            )
+        } else {
+            f.message.clone()
+        };
         let mut d = match f.severity {
-            Severity::Error => Diagnostic::error(rel, f.message.clone()),
-            Severity::Warning => Diagnostic::warning(rel, f.message.clone()),
+            Severity::Error => Diagnostic::error(rel, message),
+            Severity::Warning => Diagnostic::warning(rel, message),
         }
         .at(line, col)
         .with_address(card.address.clone())

@@ -16,7 +16,7 @@ mod schema;
 mod source;
 mod suggest;
 
-pub use desired::DesiredCard;
+pub use desired::{DesiredCard, WriteRule};
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use loader::{
     CARDS_DIR, PROJECT_FILE, Project, load_in_memory, load_project, load_project_at,

@@ -11,9 +11,18 @@ pub use cardform_spec::colors::{PALETTE, hex_for_name, name_for_hex};
 
 /// A card colour: a palette name, or (only as observed from WeChat) a hex value that
 /// is not in the palette. cardform never maps an unknown hex to a wrong name.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Color(String);
+
+/// Read as [`Color::normalise`] reads it, so `#63B359` in a file is `Color010` and an
+/// off-palette hex compares equal to WeChat's echo of it whatever its case.
+impl<'de> Deserialize<'de> for Color {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Ok(Color::normalise(&raw))
+    }
+}
 
 impl Color {
     /// A colour from whatever WeChat or the user wrote: a known hex becomes its
@@ -68,8 +77,11 @@ impl JsonSchema for Color {
         let names: Vec<&str> = PALETTE.iter().map(|(n, _)| *n).collect();
         schemars::json_schema!({
             "type": "string",
-            "enum": names,
-            "description": "Palette name (Color010 = #63b359 … Color102 = #5E6671); card/get answers in hex, cardform maps it back",
+            "anyOf": [
+                { "enum": names },
+                { "pattern": "^#[0-9A-Fa-f]{6}$" }
+            ],
+            "description": "Palette name (Color010 = #63b359 … Color102 = #5E6671); card/get answers in hex, cardform maps it back. A hex off the palette is accepted only while the live card already has it (adopted cards): WeChat takes palette names on create and change",
         })
     }
 }

@@ -7,6 +7,7 @@ use super::diff::{Applied, DiffContext, FieldChange, diff, drift};
 use super::model::{Action, Plan, ResourceChange, StockChange};
 use super::note::{DELETED_OUTSIDE, Note};
 use super::rules::UpdateClass;
+use crate::config::WriteRule;
 use crate::live::{LiveCard, Observed};
 use crate::model::wire::{Resolve, Resolved, desired_canonical};
 use crate::model::{Canonical, Card, CardType, ImageRef};
@@ -18,6 +19,9 @@ pub struct DesiredInput<'a> {
     pub card: &'a Card,
     /// WeChat's title for friends CASH/GIFT coupons.
     pub derived_title: Option<String>,
+    /// Values the files hold that WeChat refuses if sent (legacy values of adopted
+    /// cards): the plan fails if it would send one.
+    pub write_rules: &'a [WriteRule],
 }
 
 /// A card the state knows, borrowed from the loaded state.
@@ -71,6 +75,46 @@ pub enum PlanError {
     UnknownTarget { address: String },
     #[error("card {address}: no live data for card_id {card_id} (it was not refreshed)")]
     NotRefreshed { address: String, card_id: String },
+    #[error(
+        "card {address}: {field}: the plan would {action} with this value, but {message} ({help})"
+    )]
+    WriteRule {
+        address: String,
+        field: String,
+        action: &'static str,
+        message: String,
+        help: String,
+    },
+}
+
+/// The write rules a planned change breaks: every one for a card that is created (all
+/// of it is sent), those on a changed field for an update.
+fn write_rule_violations(rc: &ResourceChange, rules: &[WriteRule]) -> Vec<PlanError> {
+    let action = match rc.action {
+        Action::Create => "create the card",
+        Action::Replace => "create the replacement card",
+        Action::Update | Action::UpdateReview | Action::Stock => "send a change",
+        Action::Delete | Action::NoOp => return Vec::new(),
+    };
+    let sent = |field: &str| {
+        matches!(rc.action, Action::Create | Action::Replace)
+            || rc.changes.iter().any(|c| {
+                c.class != UpdateClass::Local
+                    && (crate::model::is_under(&c.path, field)
+                        || crate::model::is_under(field, &c.path))
+            })
+    };
+    rules
+        .iter()
+        .filter(|r| sent(&r.field))
+        .map(|r| PlanError::WriteRule {
+            address: rc.address.clone(),
+            field: r.field.clone(),
+            action,
+            message: r.message.clone(),
+            help: r.help.clone(),
+        })
+        .collect()
 }
 
 struct Resolver<'a> {
@@ -146,6 +190,11 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
     }
     if !inputs.targets.is_empty() {
         changes.retain(|rc| inputs.targets.contains(&rc.address));
+    }
+    for rc in &changes {
+        if let Some(want) = inputs.desired.get(&rc.address) {
+            errors.extend(write_rule_violations(rc, want.write_rules));
+        }
     }
     for rc in &changes {
         let protected = rc

@@ -199,3 +199,32 @@ fn import_all_adopts_the_account_and_the_generated_file_plans_no_change() {
     ])
     .expect_code(1);
 }
+
+/// Legacy values (an off-palette hex, a foreign image host, quantity 0) are declarable,
+/// since an adopted card may hold them; the plan refuses to send one.
+#[test]
+fn legacy_values_validate_but_are_never_sent() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+
+    // A new colour off the palette would be sent in an update: refused by the plan.
+    p.edit("color = \"Color010\"", "color = \"#E75735\"");
+    let v = p.run(&["validate", "{dir}"]);
+    v.expect_code(0);
+    assert!(v.stdout.contains("not a palette colour"), "{}", v.stdout);
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("base_info.color"), "{}", out.stderr);
+    assert!(out.stderr.contains("send a change"), "{}", out.stderr);
+
+    // A new card is sent whole: a legacy value in it is refused.
+    p.edit("color = \"#E75735\"", "color = \"Color010\"");
+    p.edit("quantity = 500", "quantity = 0");
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("base_info.sku.quantity"),
+        "{}",
+        out.stderr
+    );
+}

@@ -114,6 +114,7 @@ fn scenario(cases: Vec<(&str, Option<Card>, Option<Canonical>)>) -> Plan {
                 DesiredInput {
                     card,
                     derived_title: None,
+                    write_rules: &[],
                 },
             )
         })
@@ -453,6 +454,7 @@ fn derived_friends_titles_are_shown_never_diffed() {
         DesiredInput {
             card: &friends,
             derived_title: Some("10元代金券".into()),
+            write_rules: &[],
         },
     );
     let mut live_content = desired_canonical(&friends, &Urls, Some("10元代金券".into()));

@@ -73,7 +73,8 @@ pub(super) fn sku_quantity(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             );
         }
     } else if q == 0 {
-        out.error(
+        // An old card may hold 0 (its stock ran out); WeChat refuses 0 on create.
+        out.write_rule(
             field,
             "quantity must be at least 1; 0 is only for import-code mode",
             "set the number of cards to issue",

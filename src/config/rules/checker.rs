@@ -28,6 +28,9 @@ pub struct Finding {
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
+    /// A rule WeChat applies only to values it is sent: the file may hold such a value
+    /// while the live card already has it (an adopted card); the plan refuses to send it.
+    pub write_only: bool,
 }
 
 /// One semantic rule.
@@ -68,6 +71,7 @@ impl Out<'_> {
             severity,
             message,
             help,
+            write_only: false,
         });
     }
     pub(super) fn error(
@@ -77,6 +81,22 @@ impl Out<'_> {
         help: impl Into<String>,
     ) {
         self.push(Severity::Error, field, message.into(), Some(help.into()));
+    }
+    /// A value WeChat refuses on create or change, fine while the live card holds it.
+    pub(super) fn write_rule(
+        &mut self,
+        field: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.findings.push(Finding {
+            address: self.address.to_string(),
+            field: field.to_string(),
+            severity: Severity::Warning,
+            message: message.into(),
+            help: Some(help.into()),
+            write_only: true,
+        });
     }
     pub(super) fn warn(
         &mut self,

@@ -12,7 +12,11 @@ use cardform_spec::limits::MAX_IMAGE_BYTES;
 pub(super) fn images(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     for (field, img) in card.images() {
         if let Err((message, help)) = checker.check_image(img) {
-            out.error(&field, message, help);
+            match img.kind() {
+                // A URL on another host is what old cards may hold: refused only if sent.
+                ImageKind::Url(_) => out.write_rule(&field, message, help),
+                ImageKind::Local(_) => out.error(&field, message, help),
+            }
         }
     }
 }

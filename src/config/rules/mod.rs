@@ -32,7 +32,7 @@ use friends::{
     friends_text_image, friends_thresholds, friends_type,
 };
 use images::images;
-use title::title;
+use title::{color, title};
 use types::type_fields;
 
 /// THE table. Order is the order findings are produced in (output is re-sorted by
@@ -47,6 +47,11 @@ pub const RULES: &[Rule] = &[
         id: "title",
         reference: "§3.3 title required; §8.2 friends CASH/GIFT titles are generated",
         check: title,
+    },
+    Rule {
+        id: "color",
+        reference: "§6.9 colours: create and update take palette names; card/get echoes hex (§15), old cards may hold an off-palette hex",
+        check: color,
     },
     Rule {
         id: "friends-type",
