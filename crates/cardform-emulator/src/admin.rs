@@ -18,13 +18,12 @@ use axum::body::Body;
 use axum::http::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::cards::{CardStatus, view};
-use super::faults::FaultRule;
+use super::cards::view;
 use super::persistence::Entry;
-use super::quota::QuotaLimit;
-use super::reply::{ApiError, ok};
-use super::router::{MAX_BODY_BYTES, json_response, parse_query};
-use super::world::{Shared, World, lock};
+use super::records::{CardStatus, FaultRule, QuotaLimit};
+use super::reply::{ApiError, json_response, ok};
+use super::request::{MAX_BODY_BYTES, parse_query};
+use super::world::{CallRecord, Shared, World, clock_now, lock};
 use super::{codes, coin};
 
 /// Where the admin API lives.
@@ -97,8 +96,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
         (&Method::GET, "calls") => {
             let since: u64 = query.get("since").and_then(|s| s.parse().ok()).unwrap_or(0);
             let calls = lock(&shared.calls);
-            let list: Vec<&super::world::CallRecord> =
-                calls.entries.iter().filter(|c| c.seq > since).collect();
+            let list: Vec<&CallRecord> = calls.entries.iter().filter(|c| c.seq > since).collect();
             json_response(StatusCode::OK, &json!({ "calls": list }))
         }
         (&Method::POST, "clock") => {
@@ -119,7 +117,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 .fetch_add(delta, std::sync::atomic::Ordering::Relaxed);
             json_response(
                 StatusCode::OK,
-                &json!({ "now_ms": super::world::clock_now(&shared.clock) }),
+                &json!({ "now_ms": clock_now(&shared.clock) }),
             )
         }
         (&Method::POST, "quotas") => match serde_json::from_value::<Vec<QuotaLimit>>(body) {

@@ -1,6 +1,6 @@
-//! Card definitions: the stored record, `card/create`, `card/get` (the shape WeChat
-//! answers, reference §5), `card/batchget` (§6.1), `card/delete` (§6.2) and
-//! `card/getcolors` (§6.9).
+//! Card definitions: `card/create`, `card/get` (the shape WeChat answers, reference
+//! §5), `card/batchget` (§6.1), `card/delete` (§6.2) and `card/getcolors` (§6.9). The
+//! stored record and its status are [`CardRecord`] and [`CardStatus`] in `records`.
 //!
 //! Review: a new card starts `CARD_STATUS_NOT_VERIFY` (§3.1, §10) and is approved by
 //! the admin API, or automatically once `review_delay_ms` has passed (applied lazily
@@ -9,99 +9,15 @@
 //! every other call on it answers 40073.
 
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::fields::{Stage, validate_card};
 use super::persistence::Entry;
-use super::reply::{ApiError, as_u64, ok, req_str};
-use super::router::Input;
+use super::records::{CardRecord, CardStatus};
+use super::reply::{ApiError, as_u64, card_id_of, ok, req_str};
+use super::request::Input;
 use super::world::World;
 use cardform_spec::{CardType, PALETTE, hex_for_name};
-
-/// `base_info.status` (reference §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CardStatus {
-    #[serde(rename = "CARD_STATUS_NOT_VERIFY")]
-    NotVerify,
-    #[serde(rename = "CARD_STATUS_VERIFY_FAIL")]
-    VerifyFail,
-    #[serde(rename = "CARD_STATUS_VERIFY_OK")]
-    VerifyOk,
-    #[serde(rename = "CARD_STATUS_DELETE")]
-    Delete,
-    #[serde(rename = "CARD_STATUS_DISPATCH")]
-    Dispatch,
-}
-
-impl CardStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CardStatus::NotVerify => "CARD_STATUS_NOT_VERIFY",
-            CardStatus::VerifyFail => "CARD_STATUS_VERIFY_FAIL",
-            CardStatus::VerifyOk => "CARD_STATUS_VERIFY_OK",
-            CardStatus::Delete => "CARD_STATUS_DELETE",
-            CardStatus::Dispatch => "CARD_STATUS_DISPATCH",
-        }
-    }
-}
-
-/// A card definition as the emulator keeps it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CardRecord {
-    /// The card_id.
-    pub id: String,
-    /// Creation order (batchget pages in this order).
-    pub seq: u64,
-    /// `CASH`, …
-    pub card_type: CardType,
-    /// The per-type object as the client sent it (normalised), as JSON text: compact
-    /// in memory, parsed when answered. Server-owned fields are added by [`view`].
-    pub body: String,
-    pub status: CardStatus,
-    /// Remaining stock.
-    pub quantity: u64,
-    /// Stock ever configured.
-    pub total_quantity: u64,
-    pub create_time: i64,
-    pub update_time: i64,
-    /// When an automatic review approves the card (ms, emulator clock).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_due_ms: Option<i64>,
-    /// Why the last review failed (admin API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refuse_reason: Option<String>,
-}
-
-impl CardRecord {
-    /// Applies an automatic approval that has come due.
-    pub fn settle(&mut self, now_ms: i64) {
-        if self.status == CardStatus::NotVerify && self.review_due_ms.is_some_and(|d| now_ms >= d) {
-            self.status = CardStatus::VerifyOk;
-            self.review_due_ms = None;
-        }
-    }
-
-    /// The per-type object as stored (an empty object if the data file was tampered).
-    pub fn body_map(&self) -> Map<String, Value> {
-        match serde_json::from_str(&self.body) {
-            Ok(Value::Object(m)) => m,
-            _ => Map::new(),
-        }
-    }
-
-    pub fn is_friends(&self) -> bool {
-        super::fields::is_friends(&self.body_map())
-    }
-
-    /// Sends the card (back) to review.
-    pub fn enter_review(&mut self, now_ms: i64, delay_ms: u64) {
-        self.status = CardStatus::NotVerify;
-        self.refuse_reason = None;
-        self.review_due_ms = (delay_ms > 0)
-            .then(|| now_ms.saturating_add(i64::try_from(delay_ms).unwrap_or(i64::MAX)));
-    }
-}
 
 /// The `card` object WeChat answers from card/get: what the client sent, the colour
 /// as hex, the server's fields, empty lists for unset ones, and an unknown extra field
@@ -168,16 +84,6 @@ pub fn new_card_id(world: &World) -> String {
         if !world.cards.contains_key(&id) {
             return id;
         }
-    }
-}
-
-/// The card_id field, 41012 when missing.
-pub fn card_id_of(body: &Value) -> Result<&str, ApiError> {
-    match body.get("card_id") {
-        None | Some(Value::Null) => Err(ApiError::new(41012)),
-        Some(Value::String(s)) if s.is_empty() => Err(ApiError::new(41012)),
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(ApiError::with(47001, "card_id must be a string")),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Codes users hold: claims (simulated through the admin API), `card/code/get`,
-//! `card/code/mark` and `card/code/consume` (reference §6.6, §8.4).
+//! `card/code/mark` and `card/code/consume` (reference §6.6, §8.4). The stored record
+//! is [`CodeRecord`] in `records`; claims and consumes are counted through `datacube`.
 //!
 //! - A claim needs an approved card, or a whitelisted user (§6.4); stock (45031); at
 //!   most `get_limit` per user (45033, default 50); inside the validity window, and for
@@ -8,14 +9,13 @@
 //! - Consumed codes answer 40099; unknown codes 40056.
 
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::cards::{CardRecord, CardStatus};
 use super::datacube::{Event, record};
 use super::persistence::Entry;
+use super::records::{CardRecord, CardStatus, CodeRecord, CodeStatus};
 use super::reply::{ApiError, as_bool, as_u64, ok, req_str};
-use super::router::Input;
+use super::request::Input;
 use super::world::World;
 use cardform_spec::fields::FIX_TIME_RANGE;
 
@@ -23,29 +23,6 @@ use cardform_spec::fields::FIX_TIME_RANGE;
 pub const FRIENDS_EARLY_CLAIM_SECONDS: i64 = 5 * 24 * 3600;
 /// WeChat's default get_limit (reference §3.3, CBI).
 pub const DEFAULT_GET_LIMIT: u64 = 50;
-
-/// `user_card_status` values the emulator produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum CodeStatus {
-    Normal,
-    Consumed,
-}
-
-/// A code a user holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeRecord {
-    pub code: String,
-    pub card_id: String,
-    pub openid: String,
-    pub status: CodeStatus,
-    /// The openid the code is marked (locked) for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marked_by: Option<String>,
-    pub claimed_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumed_at: Option<i64>,
-}
 
 /// The validity window of a claimed code, as Unix seconds.
 fn window(card: &CardRecord, claimed_at: i64) -> (i64, i64) {

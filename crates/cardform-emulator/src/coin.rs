@@ -1,4 +1,6 @@
-//! 券点 (coupon points) and friends-coupon stock purchases (reference §8.2, §8.6).
+//! 券点 (coupon points) and friends-coupon stock purchases (reference §8.2, §8.6): the
+//! `card/pay/*` endpoints and paying a recharge (admin API). The points, quotes and
+//! ledger are [`CoinState`](crate::records::CoinState) in `records`.
 //!
 //! activate (200 free points the first time) → getpayprice (a quote, single use, valid
 //! 60 s) → confirm (deducts free points first, then paid ones, and adds the stock to
@@ -11,97 +13,18 @@
 //! choice). Errors without a documented errcode (unknown, used or expired order,
 //! points short) answer 40097 with a detail.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::cards::card_id_of;
 use super::persistence::Entry;
-use super::reply::{ApiError, as_u64, ok, req_str};
-use super::router::Input;
+use super::records::Quote;
+use super::reply::{ApiError, as_u64, card_id_of, ok, req_str};
+use super::request::Input;
 use super::world::World;
 
 /// Free points granted on first activation.
 pub const ACTIVATION_REWARD: u64 = 200;
 /// How long a price quote may be confirmed.
 pub const QUOTE_VALID_MS: i64 = 60_000;
-
-/// A price quote from getpayprice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Quote {
-    pub order_id: String,
-    pub card_id: String,
-    pub quantity: u64,
-    pub price: u64,
-    pub expires_ms: i64,
-    pub used: bool,
-}
-
-/// A ledger entry (getorder's `order_info`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Order {
-    pub order_id: String,
-    pub order_type: String,
-    pub status: String,
-    pub create_time: i64,
-    pub pay_finish_time: i64,
-    pub desc: String,
-    pub free_coin_count: u64,
-    pub pay_coin_count: u64,
-    pub refund_free_coin_count: u64,
-    pub refund_pay_coin_count: u64,
-    pub openid: String,
-}
-
-/// The account's points and ledger.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CoinState {
-    pub activated: bool,
-    pub free_coin: u64,
-    pub pay_coin: u64,
-    #[serde(default)]
-    pub quotes: Vec<Quote>,
-    #[serde(default)]
-    pub orders: Vec<Order>,
-    #[serde(default)]
-    pub next_order: u64,
-}
-
-impl CoinState {
-    fn order_id(&mut self) -> String {
-        self.next_order += 1;
-        format!("{}", 100_000_000 + self.next_order)
-    }
-
-    fn push_order(
-        &mut self,
-        order_type: &str,
-        status: &str,
-        now: i64,
-        desc: String,
-        free: u64,
-        pay: u64,
-    ) -> String {
-        let order_id = self.order_id();
-        self.orders.push(Order {
-            order_id: order_id.clone(),
-            order_type: order_type.into(),
-            status: status.into(),
-            create_time: now,
-            pay_finish_time: if status == "ORDER_STATUS_WAITING" {
-                0
-            } else {
-                now
-            },
-            desc,
-            free_coin_count: free,
-            pay_coin_count: pay,
-            refund_free_coin_count: 0,
-            refund_pay_coin_count: 0,
-            openid: String::new(),
-        });
-        order_id
-    }
-}
 
 fn invalid(detail: impl Into<String>) -> ApiError {
     ApiError::with(40097, detail)

@@ -3,33 +3,23 @@
 //! (61500 otherwise), a range of at most 62 days (61501). The counters follow claims
 //! (receive) and consumes (verify) by Beijing date; views, gifts and expiries are not
 //! simulated and stay 0. Every emulator card counts as API-created (`cond_source` 1).
-//! Today's figures are included (WeChat's freshness is UNVERIFIED).
+//! Today's figures are included (WeChat's freshness is UNVERIFIED). The counters are
+//! [`DayStat`] records; [`record`] builds the next one for a claim or consume.
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::persistence::Entry;
+use super::records::DayStat;
 use super::reply::{ApiError, as_u64, ok};
-use super::router::Input;
+use super::request::Input;
 use super::world::World;
 use cardform_spec::{CardType, beijing};
 
 /// The longest range a query may span, in days (end − begin).
 pub const MAX_RANGE_DAYS: i64 = 62;
-
-/// One card's counters on one Beijing date.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayStat {
-    pub date: String,
-    pub card_id: String,
-    pub receive_cnt: u64,
-    pub receive_users: BTreeSet<String>,
-    pub verify_cnt: u64,
-    pub verify_users: BTreeSet<String>,
-}
 
 /// What happened to a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

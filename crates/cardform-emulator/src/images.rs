@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::reply::ApiError;
-use super::router::{Input, Upload};
+use super::request::{Input, Upload};
 use super::world::World;
 use cardform_spec::WECHAT_IMAGE_HOST;
 

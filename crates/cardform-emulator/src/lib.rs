@@ -11,29 +11,56 @@
 //! on loopback only and persists its world through an append-only journal plus an
 //! atomically written snapshot, so every answered mutation survives `kill -9`.
 //!
-//! One concept per file: [`server`] (listener, connections, dropping a connection),
-//! [`router`] (the path table and the request pipeline), [`world`] (the data and the
-//! clock), [`tokens`], [`fields`] (field limits), [`cards`] (create, get, batchget,
-//! delete), [`update`] (card/update rules), [`stock`], [`images`], [`codes`],
-//! [`coin`] (券点), [`datacube`], [`quota`], [`whitelist`], [`qrcode`], [`faults`],
-//! [`persistence`], [`admin`], [`reply`] (the error envelope).
+//! One concept per file, in layers, bottom to top. A file imports only files of its own
+//! or a lower layer, and no import cycle runs between files; this file sits on top.
+//!
+//! 0. Leaf helpers (import no crate file above layer 0):
+//!    - [`error`] — `EmulatorError`, what starting, running or stopping can fail with.
+//!    - [`reply`] — the error envelope (`ApiError`), the JSON response, body-field readers.
+//!    - [`fields`] — field limits, the create-time checks as tables (imports `reply`).
+//!    - [`request`] — a request as handlers see it (`Input`, `Upload`, query parsing).
+//! 1. [`records`] — the data the world holds, with its pure methods, one file per concept
+//!    (cards, codes, 券点, statistics, whitelist, tokens, quotas, fault rules).
+//! 2. Built on records:
+//!    - [`persistence`] — the append-only journal and the snapshot.
+//!    - [`config`] — `EmulatorConfig`, how an emulator behaves.
+//! 3. [`world`] — the data and the clock, the shared state, the call log.
+//! 4. Handlers, one file per endpoint family (import world, records, request, reply,
+//!    fields; where one reuses another's helper it is named):
+//!    - [`tokens`] — `cgi-bin/token`, `cgi-bin/stable_token`.
+//!    - [`cards`] — `card/create`, `get`, `batchget`, `delete`, `getcolors`.
+//!    - [`update`] — `card/update` rules (uses `cards`' share-card check).
+//!    - [`stock`] — `card/modifystock`.
+//!    - [`images`] — `media/uploadimg`.
+//!    - [`datacube`] — the statistics endpoints, and counting claims and consumes.
+//!    - [`codes`] — claims, `card/code/get`, `mark`, `consume` (counts via `datacube`).
+//!    - [`coin`] — 券点, `card/pay/*`.
+//!    - [`quota`] — `openapi/quota/get`.
+//!    - [`whitelist`] — `card/testwhitelist/set`.
+//!    - [`qrcode`] — `card/qrcode/create`.
+//!    - [`admin`] — the `/__emulator/` admin API (uses `cards`, `codes`, `coin`).
+//! 5. [`router`] — the path table and the request pipeline (faults, token, quota, log).
+//! 6. [`server`] — the listener, connections, dropping a connection.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 pub mod admin;
 pub mod cards;
 pub mod codes;
 pub mod coin;
+pub mod config;
 pub mod datacube;
-pub mod faults;
+pub mod error;
 pub mod fields;
 pub mod images;
 pub mod persistence;
 pub mod qrcode;
 pub mod quota;
+pub mod records;
 pub mod reply;
+pub mod request;
 pub mod router;
 pub mod server;
 pub mod stock;
@@ -42,88 +69,14 @@ pub mod update;
 pub mod whitelist;
 pub mod world;
 
-pub use faults::{FaultMode, FaultRule};
-pub use quota::QuotaLimit;
+pub use config::EmulatorConfig;
+pub use error::EmulatorError;
+pub use records::{FaultMode, FaultRule, QuotaLimit};
 
 pub use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_SECRET};
 
 /// The sandbox's data file name under the project's state folder.
 pub const SANDBOX_DATA_FILE: &str = "sandbox.emulator.json";
-
-/// How an emulator behaves.
-#[derive(Clone)]
-pub struct EmulatorConfig {
-    /// The AppID it accepts on the token endpoints.
-    pub appid: String,
-    /// The AppSecret it accepts on the token endpoints.
-    pub secret: String,
-    /// Persist the world in this file (plus `<file>.journal` and `<file>.lock`).
-    pub data: Option<PathBuf>,
-    /// Latency added to every WeChat call.
-    pub latency_ms: u64,
-    /// Approve cards this long after they enter review; 0 = only via the admin API.
-    pub review_delay_ms: u64,
-    /// Access-token lifetime.
-    pub token_ttl_secs: u64,
-    /// Fault rules active from the start.
-    pub faults: Vec<FaultRule>,
-}
-
-impl Default for EmulatorConfig {
-    fn default() -> Self {
-        EmulatorConfig {
-            appid: SANDBOX_APPID.to_string(),
-            secret: SANDBOX_SECRET.to_string(),
-            data: None,
-            latency_ms: 0,
-            review_delay_ms: 0,
-            token_ttl_secs: 7200,
-            faults: Vec::new(),
-        }
-    }
-}
-
-impl std::fmt::Debug for EmulatorConfig {
-    // The secret is redacted even though the sandbox's is public: a user may pass a
-    // real-looking one with --secret.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmulatorConfig")
-            .field("appid", &self.appid)
-            .field("secret", &"<redacted>")
-            .field("data", &self.data)
-            .field("latency_ms", &self.latency_ms)
-            .field("review_delay_ms", &self.review_delay_ms)
-            .field("token_ttl_secs", &self.token_ttl_secs)
-            .field("faults", &self.faults)
-            .finish()
-    }
-}
-
-/// What can go wrong starting, running or stopping an emulator.
-#[derive(Debug, thiserror::Error)]
-pub enum EmulatorError {
-    #[error(
-        "refusing to listen on {0}: the emulator binds loopback addresses only; use 127.0.0.1:PORT (or [::1]:PORT)"
-    )]
-    NotLoopback(SocketAddr),
-    #[error("`{0}` is not a listen address; write it as 127.0.0.1:PORT (port 0 picks a free port)")]
-    BadListen(String),
-    #[error("cannot listen on {addr}: {source}; pick another port or stop what is using it")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("emulator data {path}: {message}")]
-    Data { path: PathBuf, message: String },
-    #[error(
-        "emulator data {path} is in use by another emulator (lock {lock} is held); stop the other run or use another data file"
-    )]
-    Locked { path: PathBuf, lock: PathBuf },
-    #[error("invalid fault rule `{spec}`: {message} (see docs/emulator.md, \"Fault rules\")")]
-    Fault { spec: String, message: String },
-    #[error("invalid quota `{spec}`: {message}; write PATH=DAILY or PATH=DAILY/PER_MINUTE")]
-    Quota { spec: String, message: String },
-}
 
 /// An emulator serving in the current tokio runtime.
 pub struct RunningEmulator {

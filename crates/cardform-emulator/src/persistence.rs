@@ -22,12 +22,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::EmulatorError;
-use super::cards::CardRecord;
-use super::codes::CodeRecord;
-use super::coin::CoinState;
-use super::datacube::DayStat;
-use super::whitelist::Whitelist;
+use super::error::EmulatorError;
+use super::records::{CardRecord, CodeRecord, CoinState, DayStat, Whitelist};
 
 /// Snapshot format marker.
 pub const FORMAT: &str = "cardform-emulator";
@@ -302,7 +298,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::whitelist::Whitelist;
 
     fn list(n: usize) -> Entry {
         Entry::Whitelist(Whitelist {

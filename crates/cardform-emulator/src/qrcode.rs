@@ -6,9 +6,9 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use serde_json::{Value, json};
 
-use super::cards::CardStatus;
+use super::records::CardStatus;
 use super::reply::{ApiError, as_bool, as_u64, ok};
-use super::router::Input;
+use super::request::Input;
 use super::world::World;
 
 const DEFAULT_EXPIRE_SECONDS: u64 = 365 * 24 * 3600;

@@ -2,7 +2,13 @@
 //! (reference "Error transport": the HTTP status on errors is unverified, 200 assumed).
 //! errmsg texts come from the one errcode table; like WeChat's, they end in a trace
 //! suffix (` rid: …`, reference §15) that clients must strip for display.
+//!
+//! Also the JSON response every answer goes out as, and the readers of body fields
+//! (`req_str`, `card_id_of`, `as_u64`, …) that answer 41011/41012/47001. A leaf: it
+//! imports nothing from the crate.
 
+use axum::body::Body;
+use axum::http::{Response, StatusCode, header};
 use serde_json::{Value, json};
 
 use cardform_spec::errcode;
@@ -70,6 +76,18 @@ pub fn ok(fields: Value) -> Value {
     Value::Object(out)
 }
 
+/// A JSON answer with HTTP 200, as WeChat sends everything.
+pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut resp = Response::new(Body::from(bytes));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json; encoding=utf-8"),
+    );
+    resp
+}
+
 /// Reads a required string field, 41011 naming it when missing.
 pub fn req_str<'a>(body: &'a Value, field: &str) -> Result<&'a str, ApiError> {
     match body.get(field) {
@@ -86,6 +104,16 @@ pub fn opt_u64(body: &Value, field: &str) -> Result<Option<u64>, ApiError> {
         Some(v) => as_u64(v).map(Some).ok_or_else(|| {
             ApiError::with(47001, format!("{field} must be a non-negative integer"))
         }),
+    }
+}
+
+/// The card_id field, 41012 when missing.
+pub fn card_id_of(body: &Value) -> Result<&str, ApiError> {
+    match body.get("card_id") {
+        None | Some(Value::Null) => Err(ApiError::new(41012)),
+        Some(Value::String(s)) if s.is_empty() => Err(ApiError::new(41012)),
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(ApiError::with(47001, "card_id must be a string")),
     }
 }
 

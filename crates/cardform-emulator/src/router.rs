@@ -2,9 +2,9 @@
 //! latency → faults → method → body → token → quota → handler → (commit-then-drop) →
 //! call log. Handlers are plain functions over the locked [`World`]; they run
 //! synchronously, so a request's effect is all-or-nothing and journaled before the
-//! answer leaves.
+//! answer leaves. Above every handler: nothing below imports this file (`quota/get`
+//! gets [`is_wechat_path`] passed in).
 
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -13,32 +13,13 @@ use axum::extract::{FromRequest, Multipart};
 use axum::http::{Method, Request, Response, StatusCode, header};
 use serde_json::{Value, json};
 
-use super::faults::{FaultMode, Fired};
-use super::reply::ApiError;
-use super::world::{CallRecord, Shared, World, lock};
+use super::records::{FaultMode, Fired};
+use super::reply::{ApiError, json_response};
+use super::request::{Input, MAX_BODY_BYTES, Upload, parse_query};
+use super::world::{CallRecord, Shared, World, clock_now, lock};
 use super::{
     admin, cards, codes, coin, datacube, images, qrcode, quota, stock, tokens, update, whitelist,
 };
-
-/// A request as handlers see it.
-pub struct Input {
-    /// Query parameters (percent-decoded). `access_token` is among them.
-    pub query: HashMap<String, String>,
-    /// The JSON body (Null for GET endpoints).
-    pub json: Value,
-    /// The multipart `buffer` field for uploadimg.
-    pub upload: Upload,
-}
-
-/// What uploadimg received.
-pub enum Upload {
-    NotMultipart,
-    /// A multipart body without a `buffer` field.
-    Missing,
-    /// The body exceeded what the emulator reads (far above WeChat's 1 MB).
-    TooLarge,
-    File(Vec<u8>),
-}
 
 /// A handler: runs under the world lock, answers WeChat JSON or an errcode.
 pub type Handler = fn(&mut World, &Input) -> Result<Value, ApiError>;
@@ -128,74 +109,25 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/card/pay/confirm", true, Json, coin::confirm),
     route(Post, "/card/pay/recharge", true, Json, coin::recharge),
     route(Post, "/card/pay/getorder", true, Json, coin::get_order),
-    route(Post, "/cgi-bin/openapi/quota/get", true, Json, quota::get),
+    route(Post, "/cgi-bin/openapi/quota/get", true, Json, quota_get),
 ];
+
+/// `quota/get`, told which paths the table serves (the handler cannot import the
+/// table that names it).
+fn quota_get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    quota::get(world, input, is_wechat_path)
+}
 
 /// Whether the emulator serves `path` as a WeChat endpoint.
 pub fn is_wechat_path(path: &str) -> bool {
     ROUTES.iter().any(|r| r.path == path)
 }
 
-/// How much of a request body the emulator reads.
-pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
-
 /// What the connection should do with a request.
 pub enum Outcome {
     Respond(Response<Body>),
     /// Close the connection without answering.
     Drop,
-}
-
-/// Percent-decodes a query component (`+` is a space; a bad escape stays as is).
-fn decode(s: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            ) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Parses a query string into a map (the last value of a repeated key wins).
-pub fn parse_query(q: Option<&str>) -> HashMap<String, String> {
-    q.unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) => (decode(k), decode(v)),
-            None => (decode(p), String::new()),
-        })
-        .collect()
-}
-
-/// A JSON answer with HTTP 200, as WeChat sends everything.
-pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    let mut resp = Response::new(Body::from(bytes));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json; encoding=utf-8"),
-    );
-    resp
 }
 
 fn gateway_response(status: u16) -> Response<Body> {
@@ -220,7 +152,7 @@ fn log_call(
     status: u16,
     fault: Option<&Fired>,
 ) {
-    let at_ms = super::world::clock_now(&shared.clock);
+    let at_ms = clock_now(&shared.clock);
     lock(&shared.calls).push(CallRecord {
         seq: 0,
         at_ms,
@@ -385,16 +317,6 @@ fn run(shared: &Shared, route: &Route, input: &Input) -> Result<Value, ApiError>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_decoding() {
-        let q = parse_query(Some("access_token=a%2Bb&x=1+2&flag&bad=%zz&end=%4"));
-        assert_eq!(q["access_token"], "a+b");
-        assert_eq!(q["x"], "1 2");
-        assert_eq!(q["flag"], "");
-        assert_eq!(q["bad"], "%zz");
-        assert_eq!(q["end"], "%4");
-    }
 
     #[test]
     fn paths_are_unique() {

@@ -16,7 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-use super::EmulatorError;
+use super::error::EmulatorError;
 use super::router::{self, Outcome};
 use super::world::Shared;
 

@@ -3,10 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::cards::card_id_of;
 use super::persistence::Entry;
-use super::reply::{ApiError, as_u64, ok};
-use super::router::Input;
+use super::reply::{ApiError, as_u64, card_id_of, ok};
+use super::request::Input;
 use super::world::World;
 use cardform_spec::fields::MAX_QUANTITY;
 

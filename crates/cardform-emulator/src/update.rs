@@ -16,11 +16,12 @@
 
 use serde_json::{Map, Value, json};
 
-use super::cards::{CardRecord, card_id_of, check_share_cards};
+use super::cards::check_share_cards;
 use super::fields::{Stage, normalise_date_type, validate_card};
 use super::persistence::Entry;
-use super::reply::{ApiError, as_u64, ok};
-use super::router::Input;
+use super::records::CardRecord;
+use super::reply::{ApiError, as_u64, card_id_of, ok};
+use super::request::Input;
 use super::world::World;
 use cardform_spec::CardType;
 use cardform_spec::fields::FIX_TERM;

@@ -1,33 +1,18 @@
 //! `card/testwhitelist/set` (reference §6.4): a full replacement of at most 10 users
 //! (openids and WeChat usernames together). Listed users may claim cards that are not
-//! approved (still in review or rejected), friends coupons included (§8.5).
+//! approved (still in review or rejected), friends coupons included (§8.5). The list
+//! itself is [`Whitelist`] in `records`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::persistence::Entry;
+use super::records::Whitelist;
 use super::reply::{ApiError, ok};
-use super::router::Input;
+use super::request::Input;
 use super::world::World;
 
 /// The largest whitelist.
 pub const MAX_WHITELIST: usize = 10;
-
-/// The test whitelist.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Whitelist {
-    #[serde(default)]
-    pub openid: Vec<String>,
-    #[serde(default)]
-    pub username: Vec<String>,
-}
-
-impl Whitelist {
-    /// Whether `user` (an openid, or a username the emulator treats alike) is listed.
-    pub fn contains(&self, user: &str) -> bool {
-        self.openid.iter().chain(&self.username).any(|u| u == user)
-    }
-}
 
 fn names(body: &Value, key: &str) -> Result<Vec<String>, ApiError> {
     match body.get(key) {

@@ -10,17 +10,14 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::Serialize;
 
-use super::cards::{CardRecord, CardStatus};
-use super::codes::CodeRecord;
-use super::coin::CoinState;
-use super::datacube::DayStat;
-use super::faults::FaultSet;
-use super::persistence::{Entry, Snapshot, Store};
-use super::quota::QuotaState;
+use super::config::EmulatorConfig;
+use super::error::EmulatorError;
+use super::persistence::{Entry, Snapshot, SnapshotRef, Store};
+use super::records::{
+    CardRecord, CardStatus, CodeRecord, CoinState, DayStat, FaultRule, FaultSet, QuotaState,
+    TokenStore, Whitelist,
+};
 use super::reply::ApiError;
-use super::tokens::TokenStore;
-use super::whitelist::Whitelist;
-use super::{EmulatorConfig, EmulatorError};
 
 /// Locks a mutex; a poisoned lock (a panicked handler) still yields the data, which
 /// handlers only change through whole-record commits.
@@ -90,7 +87,7 @@ impl Shared {
     }
 
     /// Replaces the fault rules (counters and random streams restart).
-    pub fn set_faults(&self, rules: Vec<super::FaultRule>) {
+    pub fn set_faults(&self, rules: Vec<FaultRule>) {
         let set = FaultSet::new(rules);
         self.faults_active.store(!set.is_empty(), Ordering::Relaxed);
         *lock(&self.faults) = set;
@@ -237,8 +234,8 @@ impl World {
         result
     }
 
-    fn snapshot_view(&self) -> super::persistence::SnapshotRef<'_> {
-        super::persistence::SnapshotRef {
+    fn snapshot_view(&self) -> SnapshotRef<'_> {
+        SnapshotRef {
             cards: self
                 .order
                 .iter()

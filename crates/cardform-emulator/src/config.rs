@@ -1,0 +1,56 @@
+//! How an emulator behaves: [`EmulatorConfig`], read by the world (credentials,
+//! clocks, data file) and the server (latency, initial fault rules).
+
+use std::path::PathBuf;
+
+use super::records::faults::FaultRule;
+use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_SECRET};
+
+/// How an emulator behaves.
+#[derive(Clone)]
+pub struct EmulatorConfig {
+    /// The AppID it accepts on the token endpoints.
+    pub appid: String,
+    /// The AppSecret it accepts on the token endpoints.
+    pub secret: String,
+    /// Persist the world in this file (plus `<file>.journal` and `<file>.lock`).
+    pub data: Option<PathBuf>,
+    /// Latency added to every WeChat call.
+    pub latency_ms: u64,
+    /// Approve cards this long after they enter review; 0 = only via the admin API.
+    pub review_delay_ms: u64,
+    /// Access-token lifetime.
+    pub token_ttl_secs: u64,
+    /// Fault rules active from the start.
+    pub faults: Vec<FaultRule>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            appid: SANDBOX_APPID.to_string(),
+            secret: SANDBOX_SECRET.to_string(),
+            data: None,
+            latency_ms: 0,
+            review_delay_ms: 0,
+            token_ttl_secs: 7200,
+            faults: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    // The secret is redacted even though the sandbox's is public: a user may pass a
+    // real-looking one with --secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("appid", &self.appid)
+            .field("secret", &"<redacted>")
+            .field("data", &self.data)
+            .field("latency_ms", &self.latency_ms)
+            .field("review_delay_ms", &self.review_delay_ms)
+            .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("faults", &self.faults)
+            .finish()
+    }
+}
