@@ -319,4 +319,32 @@ mod tests {
         let e = normalise("pX", &json!({"card": {"card_type": "MEMBER_CARD"}})).unwrap_err();
         assert_eq!(e.field, "card.card_type");
     }
+
+    /// The legacy corpus (tests/fixtures/wechat/legacy, reference §15 shapes), read
+    /// from the bytes as WeChat sends them: every card reads; a deleted one is gone.
+    #[test]
+    fn reads_every_legacy_shape() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wechat/legacy");
+        let mut read = 0;
+        for entry in std::fs::read_dir(&dir).expect("corpus folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("corpus file");
+            let v: Value = serde_json::from_str(&text).expect("JSON");
+            let observed =
+                normalise("pX", &v).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let gone = path.to_string_lossy().contains("delete");
+            assert_eq!(
+                matches!(observed, Observed::Gone),
+                gone,
+                "{}",
+                path.display()
+            );
+            read += 1;
+        }
+        assert!(read >= 5, "{read} corpus files");
+    }
 }

@@ -65,8 +65,8 @@ impl JsonSchema for ImageRef {
         schemars::json_schema!({
             "type": "string",
             "minLength": 1,
-            "maxLength": 128,
-            "description": "A local JPG/PNG (≤ 1 MB) relative to the project folder, uploaded once by cardform; or an http(s)://mmbiz.qpic.cn URL from media/uploadimg",
+            "maxLength": 1024,
+            "description": "A local JPG/PNG (≤ 1 MB) relative to the project folder, uploaded once by cardform; or an http(s)://mmbiz.qpic.cn URL from media/uploadimg (WeChat takes at most 128 bytes on create or change; older cards may hold longer ones)",
         })
     }
 }

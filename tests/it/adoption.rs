@@ -101,7 +101,7 @@ const WRITES: &[&str] = &[
 ];
 
 fn write_calls(emu: &Emulator) -> usize {
-    let calls = emu.admin("GET", "/admin/calls", None);
+    let calls = emu.admin("GET", "/__emulator/calls", None);
     calls["calls"]
         .as_array()
         .map(|list| {
@@ -227,4 +227,92 @@ fn legacy_values_validate_but_are_never_sent() {
         "{}",
         out.stderr
     );
+}
+
+/// The legacy corpus (tests/fixtures/wechat/legacy): every answer as WeChat wrote it.
+fn legacy_corpus() -> Vec<Value> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wechat/legacy");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).expect("corpus file");
+            serde_json::from_str(&text).expect("corpus JSON")
+        })
+        .collect()
+}
+
+#[test]
+fn a_legacy_account_is_adopted_and_plans_no_change() {
+    let emu = Emulator::start(&[]);
+    let corpus = legacy_corpus();
+    let seeded = emu.admin(
+        "POST",
+        "/__emulator/seed",
+        Some(Value::Array(corpus.clone())),
+    );
+    assert_eq!(
+        seeded["card_ids"].as_array().map(Vec::len),
+        Some(corpus.len()),
+        "{seeded}"
+    );
+    // card/get answers the seeded card as recorded.
+    let got = emu.api(
+        "/card/get",
+        json!({"card_id": "pLegacyUnknownFields0000004"}),
+    );
+    assert_eq!(
+        got["card"]["general_coupon"]["base_info"]["auto_update_new_location"],
+        json!(true)
+    );
+
+    let writes_before = write_calls(&emu);
+    let p = TestProject::external(&emu.url);
+    std::fs::write(p.cards_file(), "").expect("empty cards file");
+    let out = p.run(&[
+        "import",
+        "--all",
+        "--generate-config-out",
+        "{dir}/cards/imported.toml",
+        "--dir",
+        "{dir}",
+    ]);
+    out.expect_code(0);
+    assert!(
+        !out.stdout.contains("pLegacySysDelete"),
+        "system-deleted cards are skipped:\n{}",
+        out.stdout
+    );
+    p.run(&["validate", "{dir}"]).expect_code(0);
+    let first = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    first.expect_code(0);
+    let again = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    again.expect_code(0);
+    assert_eq!(first.stdout, again.stdout);
+    assert_eq!(write_calls(&emu), writes_before, "no write call");
+    let state = p.state();
+    let adopted = state["resources"].as_object().map(|m| m.len()).unwrap_or(0);
+    assert_eq!(adopted, corpus.len() - 1, "every card but the deleted one");
+
+    // Real edits on adopted cards behave as on cards cardform created.
+    let generated = std::fs::read_to_string(p.path().join("cards/imported.toml")).expect("file");
+    let edited = generated.replace(
+        "description = \"每人限领一张\"",
+        "description = \"每人限领两张\"",
+    );
+    assert_ne!(edited, generated, "{generated}");
+    std::fs::write(p.path().join("cards/imported.toml"), edited).expect("edit");
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(2);
+    assert!(out.stdout.contains("description"), "{}", out.stdout);
+    assert!(!out.stdout.contains("must be replaced"), "{}", out.stdout);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    p.run(&["plan", "{dir}", "--detailed-exitcode"])
+        .expect_code(0);
 }

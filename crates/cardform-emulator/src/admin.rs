@@ -67,6 +67,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
     let name = &path[PREFIX.len()..];
     match (&method, name) {
         (&Method::POST, "review") => review(shared, &body),
+        (&Method::POST, "seed") => seed(shared, &body),
         (&Method::POST, "faults") => set_faults(shared, body),
         (&Method::GET, "faults") => {
             json_response(StatusCode::OK, &json!(lock(&shared.faults).rules()))
@@ -175,6 +176,7 @@ fn review(shared: &Shared, body: &Value) -> Response<Body> {
     } else {
         None
     };
+    card.raw = None;
     match world.commit(Entry::Card(card)) {
         Ok(()) => json_response(
             StatusCode::OK,
@@ -185,6 +187,23 @@ fn review(shared: &Shared, body: &Value) -> Response<Body> {
             "cannot write the journal",
         ),
     }
+}
+
+/// `POST /admin/seed`: one recorded card/get answer, or a list of them.
+fn seed(shared: &Shared, body: &Value) -> Response<Body> {
+    let answers: Vec<&Value> = match body {
+        Value::Array(list) => list.iter().collect(),
+        one => vec![one],
+    };
+    let mut world = lock(&shared.world);
+    let mut ids = Vec::new();
+    for (i, answer) in answers.into_iter().enumerate() {
+        match crate::cards::seed(&mut world, answer) {
+            Ok(id) => ids.push(id),
+            Err(m) => return error(StatusCode::BAD_REQUEST, format!("answer {i}: {m}")),
+        }
+    }
+    json_response(StatusCode::OK, &json!({ "card_ids": ids }))
 }
 
 fn set_faults(shared: &Shared, body: Value) -> Response<Body> {

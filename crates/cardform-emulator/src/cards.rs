@@ -159,6 +159,7 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         update_time: now_s,
         review_due_ms: None,
         refuse_reason: None,
+        raw: None,
     };
     // New cards are submitted for review automatically (reference §3.1).
     rec.enter_review(now_ms, world.review_delay_ms);
@@ -198,6 +199,11 @@ pub fn check_share_cards(world: &World, obj: &Map<String, Value>) -> Result<(), 
 pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let id = card_id_of(&input.json)?;
     let rec = world.card(id)?;
+    if let Some(raw) = &rec.raw
+        && let Ok(card) = serde_json::from_str::<Value>(raw)
+    {
+        return Ok(ok(json!({ "card": card })));
+    }
     Ok(ok(json!({ "card": view(rec) })))
 }
 
@@ -273,6 +279,7 @@ pub fn delete(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let mut rec = world.live_card(id)?;
     rec.status = CardStatus::Delete;
     rec.review_due_ms = None;
+    rec.raw = None;
     world.commit(Entry::Card(rec))?;
     Ok(ok(json!({})))
 }
@@ -284,4 +291,85 @@ pub fn colors(_world: &mut World, _input: &Input) -> Result<Value, ApiError> {
         .map(|(name, value)| json!({ "name": name, "value": value }))
         .collect();
     Ok(ok(json!({ "colors": colors })))
+}
+
+/// Stores a card as real WeChat answered `card/get` for it, in any historical shape
+/// (`{"card": {...}}`, with or without `errcode`): card/get answers that `card`
+/// object unchanged until the card is written. Returns its card_id
+/// (`base_info.id`, or a new one).
+///
+/// # Errors
+/// What is missing: the card, a card type the emulator knows, the per-type object.
+pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
+    let card = answer
+        .get("card")
+        .ok_or("the answer has no `card` object")?;
+    let type_name = card
+        .get("card_type")
+        .and_then(Value::as_str)
+        .ok_or("card.card_type is missing")?;
+    let t = CardType::from_wire(type_name)
+        .ok_or_else(|| format!("card_type {type_name} is not a coupon type the emulator serves"))?;
+    let mut obj = card
+        .get(t.wire_key())
+        .and_then(Value::as_object)
+        .cloned()
+        .ok_or_else(|| format!("card.{} is missing", t.wire_key()))?;
+    let base = obj
+        .get("base_info")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let id = match base.get("id").and_then(Value::as_str) {
+        Some(id) if !id.is_empty() => id.to_string(),
+        _ => new_card_id(world),
+    };
+    if world.cards.contains_key(&id) {
+        return Err(format!("card {id} already exists"));
+    }
+    let status = match base.get("status") {
+        Some(Value::String(s)) => CardStatus::from_wire(s),
+        // Old answers used numbers (reference §15): 1 not verified, 2 failed, 3 ok,
+        // 4 deleted (by the merchant), 5 dispatched; anything else reads as approved.
+        Some(v) => match v.as_i64() {
+            Some(1) => CardStatus::NotVerify,
+            Some(2) => CardStatus::VerifyFail,
+            Some(4) => CardStatus::Delete,
+            Some(5) => CardStatus::Dispatch,
+            _ => CardStatus::VerifyOk,
+        },
+        None => CardStatus::VerifyOk,
+    };
+    let sku = |key: &str| {
+        base.get("sku").and_then(|s| s.get(key)).and_then(|v| {
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        })
+    };
+    let quantity = sku("quantity").unwrap_or(0);
+    let total_quantity = sku("total_quantity").unwrap_or(quantity);
+    let time = |key: &str| base.get(key).and_then(Value::as_i64).unwrap_or(0);
+    if let Some(Value::Object(b)) = obj.get_mut("base_info") {
+        for f in SERVER_FIELDS {
+            b.remove(*f);
+        }
+    }
+    let rec = CardRecord {
+        id: id.clone(),
+        seq: world.next_seq,
+        card_type: t,
+        body: serde_json::to_string(&obj).map_err(|e| e.to_string())?,
+        status,
+        quantity,
+        total_quantity,
+        create_time: time("create_time"),
+        update_time: time("update_time"),
+        review_due_ms: None,
+        refuse_reason: None,
+        raw: Some(card.to_string()),
+    };
+    world
+        .commit(Entry::Card(rec))
+        .map_err(|_| "cannot write the journal".to_string())?;
+    Ok(id)
 }

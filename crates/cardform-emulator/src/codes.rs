@@ -127,6 +127,7 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
     };
     let answer = code.code.clone();
     let stat = record(world, card_id, openid, Event::Receive);
+    card.raw = None;
     world.commit_all(vec![Entry::Card(card), Entry::Code(code), stat])?;
     Ok(answer)
 }

@@ -171,6 +171,7 @@ pub fn confirm(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     );
     card.quantity += q;
     card.total_quantity = new_total;
+    card.raw = None;
     world.commit_all(vec![Entry::Coin(coin), Entry::Card(card)])?;
     Ok(ok(json!({})))
 }

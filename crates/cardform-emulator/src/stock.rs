@@ -40,6 +40,8 @@ pub fn modify(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     }
     rec.quantity = quantity;
     rec.total_quantity = total;
+    // Written: from now on the emulator answers with its own view of the card.
+    rec.raw = None;
     world.commit(Entry::Card(rec))?;
     Ok(ok(json!({})))
 }

@@ -192,6 +192,8 @@ pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     if review {
         next.enter_review(now_ms, world.review_delay_ms);
     }
+    // Written: from now on the emulator answers with its own view of the card.
+    next.raw = None;
     world.commit(Entry::Card(next))?;
     Ok(ok(json!({ "send_check": review })))
 }

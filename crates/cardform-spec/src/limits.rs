@@ -7,6 +7,9 @@ pub const MAX_QUANTITY: u32 = 100_000_000;
 /// uploadimg's size limit (reference §6.5).
 pub const MAX_IMAGE_BYTES: u64 = 1024 * 1024;
 
+/// Image URL fields (`logo_url`, …) are `string(128)` on create and update (§3.3).
+pub const MAX_IMAGE_URL_BYTES: usize = 128;
+
 /// Days before `begin_timestamp` a friends coupon may be issued (reference §8.1 V1.4).
 pub const FRIENDS_ISSUE_WINDOW_DAYS: i64 = 5;
 

@@ -7,10 +7,19 @@ use crate::model::{Card, ImageKind, ImageRef, WECHAT_IMAGE_HOST};
 
 use super::checker::{Checker, Out};
 
-use cardform_spec::limits::MAX_IMAGE_BYTES;
+use cardform_spec::limits::{MAX_IMAGE_BYTES, MAX_IMAGE_URL_BYTES};
 
 pub(super) fn images(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     for (field, img) in card.images() {
+        if let ImageKind::Url(url) = img.kind()
+            && url.len() > MAX_IMAGE_URL_BYTES
+        {
+            out.write_rule(
+                &field,
+                format!("the URL is {} bytes; WeChat takes image URLs of at most {MAX_IMAGE_URL_BYTES} bytes", url.len()),
+                "upload the image again (a local file under the project) to get a short URL",
+            );
+        }
         if let Err((message, help)) = checker.check_image(img) {
             match img.kind() {
                 // A URL on another host is what old cards may hold: refused only if sent.

@@ -24,6 +24,19 @@ pub enum CardStatus {
 }
 
 impl CardStatus {
+    /// A status name as card/get writes it; the deleted variants (`_DELETE`,
+    /// `_SYS_DELETE`, `_USER_DELETE`) are one status here, and an unknown name reads as
+    /// approved.
+    pub fn from_wire(s: &str) -> CardStatus {
+        match s {
+            "CARD_STATUS_NOT_VERIFY" => CardStatus::NotVerify,
+            "CARD_STATUS_VERIFY_FAIL" => CardStatus::VerifyFail,
+            "CARD_STATUS_DISPATCH" => CardStatus::Dispatch,
+            s if s.ends_with("DELETE") => CardStatus::Delete,
+            _ => CardStatus::VerifyOk,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CardStatus::NotVerify => "CARD_STATUS_NOT_VERIFY",
@@ -61,6 +74,10 @@ pub struct CardRecord {
     /// Why the last review failed (admin API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refuse_reason: Option<String>,
+    /// A seeded card's `card` object exactly as recorded from real WeChat (any
+    /// historical shape): card/get answers it as it is until the card is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
 }
 
 impl CardRecord {
