@@ -91,6 +91,18 @@ fn an_imported_card_with_a_faithful_file_plans_no_change() {
     assert_eq!(state["resources"]["legacy"]["card_id"], json!(card_id));
 }
 
+/// `import --all` writing `cards/imported.toml`.
+fn import_all_into_imported_toml(p: &TestProject) -> crate::common::Output {
+    p.run(&[
+        "import",
+        "--all",
+        "--generate-config-out",
+        "{dir}/cards/imported.toml",
+        "--dir",
+        "{dir}",
+    ])
+}
+
 /// Mutating endpoints: none may be called by adopting or by planning adopted cards.
 const WRITES: &[&str] = &[
     "/card/create",
@@ -141,14 +153,7 @@ fn import_all_adopts_the_account_and_the_generated_file_plans_no_change() {
         "a dry run writes nothing"
     );
 
-    let out = p.run(&[
-        "import",
-        "--all",
-        "--generate-config-out",
-        "{dir}/cards/imported.toml",
-        "--dir",
-        "{dir}",
-    ]);
+    let out = import_all_into_imported_toml(&p);
     out.expect_code(0);
     assert!(
         !out.stdout.contains(&gone_id),
@@ -189,15 +194,7 @@ fn import_all_adopts_the_account_and_the_generated_file_plans_no_change() {
     assert!(!ids.contains(&gone_id.as_str()));
 
     // Running it again adopts nothing new and refuses to write over the file.
-    p.run(&[
-        "import",
-        "--all",
-        "--generate-config-out",
-        "{dir}/cards/imported.toml",
-        "--dir",
-        "{dir}",
-    ])
-    .expect_code(1);
+    import_all_into_imported_toml(&p).expect_code(1);
 }
 
 /// Legacy values (an off-palette hex, a foreign image host, quantity 0) are declarable,
@@ -275,14 +272,7 @@ fn a_legacy_account_is_adopted_and_plans_no_change() {
     let writes_before = write_calls(&emu);
     let p = TestProject::external(&emu.url);
     std::fs::write(p.cards_file(), "").expect("empty cards file");
-    let out = p.run(&[
-        "import",
-        "--all",
-        "--generate-config-out",
-        "{dir}/cards/imported.toml",
-        "--dir",
-        "{dir}",
-    ]);
+    let out = import_all_into_imported_toml(&p);
     out.expect_code(0);
     assert!(
         !out.stdout.contains("pLegacySysDelete"),
