@@ -133,3 +133,122 @@ pub fn check_plans_no_change(
         Err(problems)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! import → generated configuration → plan, on generated card/get answers: every
+    //! card type, optional parts present or absent, unknown fields, legacy encodings.
+
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::live::normalise;
+
+    const TYPES: &[(&str, &str)] = &[
+        ("CASH", "cash"),
+        ("DISCOUNT", "discount"),
+        ("GIFT", "gift"),
+        ("GROUPON", "groupon"),
+        ("GENERAL_COUPON", "general_coupon"),
+    ];
+    const COLORS: &[&str] = &[
+        "#63b359", "#63B359", "#5E6671", "#e75735", "#ABCDEF", "Color030",
+    ];
+    const TEXTS: &[&str] = &[
+        "出示即可",
+        "第一行\n第二行",
+        "line one\r\nline two",
+        "a \\n b",
+        "茶\u{a0}室",
+        "x",
+    ];
+
+    fn answer() -> impl Strategy<Value = Value> {
+        (
+            0..TYPES.len(),
+            0..COLORS.len(),
+            0..TEXTS.len(),
+            prop::bool::ANY,
+            prop::bool::ANY,
+            prop::option::of(1u32..50),
+            prop::bool::ANY,
+            0u64..100_000,
+            prop::bool::ANY,
+            prop::option::of(prop::bool::ANY),
+            "[a-z]{3,8}",
+        )
+            .prop_map(
+                |(t, color, text, fixed_term, numeric, get_limit, advanced, qty, total, can_share, unknown)| {
+                    let (card_type, key) = TYPES[t];
+                    let date = if fixed_term {
+                        json!({"type": if numeric { json!(2) } else { json!("DATE_TYPE_FIX_TERM") }, "fixed_term": 30, "fixed_begin_term": 0})
+                    } else {
+                        json!({"type": if numeric { json!(1) } else { json!("DATE_TYPE_FIX_TIME_RANGE") }, "begin_timestamp": 1_893_456_000, "end_timestamp": 1_900_000_000})
+                    };
+                    let mut base = json!({
+                        "id": "pGenerated", "logo_url": "http://mmbiz.qpic.cn/mmbiz/x/0?wx_fmt=png",
+                        "code_type": "CODE_TYPE_QRCODE", "brand_name": "品牌", "title": "标题",
+                        "color": COLORS[color], "notice": "出示", "description": TEXTS[text],
+                        "date_info": date, "status": if numeric { json!(3) } else { json!("CARD_STATUS_VERIFY_OK") },
+                        "sku": if total { json!({"quantity": qty, "total_quantity": qty + 5}) } else { json!({"quantity": qty}) },
+                    });
+                    if let Some(obj) = base.as_object_mut() {
+                        if let Some(l) = get_limit {
+                            obj.insert("get_limit".into(), json!(l));
+                        }
+                        if let Some(c) = can_share {
+                            obj.insert("can_share".into(), json!(c));
+                        }
+                        obj.insert(format!("x_{unknown}"), json!({"nested": [1, 2]}));
+                    }
+                    let mut body = json!({ "base_info": base });
+                    if let Some(obj) = body.as_object_mut() {
+                        match card_type {
+                            "CASH" => {
+                                obj.insert("least_cost".into(), json!(0));
+                                obj.insert("reduce_cost".into(), json!(500));
+                            }
+                            "DISCOUNT" => {
+                                obj.insert("discount".into(), json!(20));
+                            }
+                            "GIFT" => {
+                                obj.insert("gift".into(), json!("一份"));
+                            }
+                            "GROUPON" => {
+                                obj.insert("deal_detail".into(), json!("套餐"));
+                            }
+                            _ => {
+                                obj.insert("default_detail".into(), json!("优惠"));
+                            }
+                        }
+                        if advanced {
+                            obj.insert("advanced_info".into(), json!({"share_friends": false, "time_limit": [], "text_image_list": [], format!("y_{unknown}"): true}));
+                        }
+                    }
+                    json!({"errcode": 0, "errmsg": "ok", "card": {"card_type": card_type, key: body}})
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn the_generated_configuration_plans_no_change(raw in answer()) {
+            let dir = tempfile::tempdir().expect("temp dir");
+            std::fs::write(
+                dir.path().join(PROJECT_FILE),
+                "endpoint = \"sandbox\"\n\n[account]\nappid = \"wxsandbox\"\n",
+            ).expect("cardform.toml");
+            let Ok(Observed::Exists(live)) = normalise("pGenerated", &raw) else {
+                panic!("unreadable generated answer {raw}");
+            };
+            let address = address_for(&live, &Default::default());
+            let text = card_toml(&address, &live).expect("TOML");
+            if let Err(problems) = check_plans_no_change(dir.path(), &address, &text, &live) {
+                panic!("{problems:#?}\n{text}\n{raw}");
+            }
+        }
+    }
+}
