@@ -57,7 +57,7 @@ pub fn update_body(canonical: &Canonical, changes: &[&FieldChange]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::rules::UpdateClass;
+    use cardform_spec::rules::UpdateClass;
     use serde_json::json;
 
     fn change(path: &str) -> FieldChange {

@@ -16,12 +16,12 @@ use crate::live::{FetchError, Observed, ReviewStatus, fetch_live};
 use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
 use crate::model::{Canonical, ImageRef};
 use crate::plan::diff::{DiffContext, FieldChange, diff};
-use crate::plan::rules::UpdateClass;
 use crate::plan::{Action, Plan, ResourceChange};
 use crate::report::{Reporter, Step};
 use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateSession};
 use crate::wechat::errcode::INVALID_CARD_ID;
 use crate::wechat::{ApiError, WeChatClient};
+use cardform_spec::rules::UpdateClass;
 
 /// How to apply.
 #[derive(Debug, Clone)]

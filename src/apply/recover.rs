@@ -144,7 +144,7 @@ pub async fn decide(
                         && diff(&content, &c.content, None, ctx)
                             .0
                             .iter()
-                            .all(|f| f.class == crate::plan::rules::UpdateClass::Local)
+                            .all(|f| f.class == cardform_spec::rules::UpdateClass::Local)
                 })
                 .collect();
             match matches.as_slice() {

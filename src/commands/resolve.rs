@@ -7,10 +7,10 @@ use crate::cli::StateResolveArgs;
 use crate::exit::Outcome;
 use crate::live::{Observed, fetch_live};
 use crate::plan::diff::{DiffContext, diff};
-use crate::plan::rules::UpdateClass;
 use crate::progress::TerminalReporter;
 use crate::session::{RunSettings, Session, runtime};
 use crate::state::{OpKind, PendingOperation};
+use cardform_spec::rules::UpdateClass;
 
 use super::project::report;
 

@@ -2,7 +2,7 @@
 
 use crate::cli::{Format, RulesArgs};
 use crate::exit::Outcome;
-use crate::plan::rules::UPDATE_RULES;
+use cardform_spec::rules::UPDATE_RULES;
 
 pub fn run(args: &RulesArgs) -> miette::Result<Outcome> {
     match args.format {

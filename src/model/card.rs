@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 
 pub use cardform_spec::CardType;
 
-use super::{Color, ImageRef, Timestamp, WxStr};
+use super::color::Color;
+use super::image::ImageRef;
+use super::timestamp::Timestamp;
+use super::wxstr::WxStr;
 
 /// One coupon card (卡券) as the files describe it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

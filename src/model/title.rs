@@ -9,7 +9,7 @@
 //! [`GIFT_TITLE_RULES`] wins; that order is an assumption, kept in one table so it is
 //! easy to change.
 
-use super::{Card, CardType};
+use super::card::{Card, CardType};
 
 /// What a title rule may use.
 struct Inputs<'a> {

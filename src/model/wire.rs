@@ -6,7 +6,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Canonical, Card, CardType, ImageRef};
+use super::canonical::Canonical;
+use super::card::{Card, CardType};
+use super::image::ImageRef;
 
 /// What the planner shows for a value that only exists after apply.
 pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";

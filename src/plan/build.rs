@@ -6,11 +6,11 @@ use std::sync::Arc;
 use super::diff::{Applied, DiffContext, FieldChange, diff, drift};
 use super::model::{Action, Plan, ResourceChange, StockChange};
 use super::note::{DELETED_OUTSIDE, Note};
-use super::rules::UpdateClass;
 use crate::config::WriteRule;
 use crate::live::{LiveCard, Observed};
 use crate::model::wire::{Resolve, Resolved, desired_canonical};
 use crate::model::{Canonical, Card, CardType, ImageRef};
+use cardform_spec::rules::UpdateClass;
 use serde_json::Value;
 
 /// A card the files declare, borrowed from the loaded project.

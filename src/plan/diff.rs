@@ -1,13 +1,13 @@
 //! Field-level diff and classification: which leaves differ, and what each difference
-//! costs according to the update-rule table ([`super::rules`]).
+//! costs according to the update-rule table ([`cardform_spec::rules`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::rules::{FRIENDS_MAX_END_EXTENSION_SECONDS, UpdateClass, rule_for};
 use crate::live::absent_default;
 use crate::model::Canonical;
 use crate::model::wire::LOCAL_PREFIX;
+use cardform_spec::rules::{FRIENDS_MAX_END_EXTENSION_SECONDS, UpdateClass, rule_for};
 
 /// One leaf that differs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ impl<'a> Applied<'a> {
 /// Whether cardform models `path` (the rule table covers it); other fields WeChat
 /// returns are kept as they came and never compared.
 fn is_modeled(path: &str) -> bool {
-    super::rules::covers(path)
+    cardform_spec::rules::covers(path)
 }
 
 /// The value WeChat means at `path` (its documented default when absent).

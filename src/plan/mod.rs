@@ -10,7 +10,6 @@ pub mod policy;
 mod render_json;
 mod render_markdown;
 mod render_text;
-pub use cardform_spec::rules;
 pub mod saved;
 
 pub use build::{DesiredInput, PlanError, PlanInputs, StateInput, build_plan};

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::diff::FieldChange;
 use super::note::Note;
-use super::rules::UpdateClass;
 use crate::live::ReviewStatus;
 use crate::model::{Canonical, Card, CardType};
+use cardform_spec::rules::UpdateClass;
 
 /// The plan's JSON format version (`--format json`, saved plans).
 pub const FORMAT_VERSION: &str = "1";

@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange, StockChange, Summary};
 use super::note::Note;
-use super::rules::UpdateClass;
 use crate::model::{Canonical, CardType};
+use cardform_spec::rules::UpdateClass;
 
 /// The JSON document for a plan, borrowing it.
 #[derive(Serialize)]

@@ -18,8 +18,8 @@ use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange};
 use super::policy::{GateSource, Violation, gate};
 use super::render_text::{show_at, summary_line};
-use super::rules::UpdateClass;
 use crate::live::ReviewStatus;
+use cardform_spec::rules::UpdateClass;
 
 /// GitHub's limit on a comment body, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -350,7 +350,10 @@ fn risk_section(plan: &Plan, budget: usize) -> String {
         .filter(|r| !r.drift.is_empty())
         .partition(|r| !plan.refresh_only && r.action.is_change());
     let drift_item = |r: &&ResourceChange| {
-        if r.drift.iter().any(|d| d.rule == super::DELETED_OUTSIDE) {
+        if r.drift
+            .iter()
+            .any(|d| d.rule == super::note::DELETED_OUTSIDE)
+        {
             format!(
                 "`{}` (deleted; created again with a new card_id)",
                 r.address
@@ -552,7 +555,7 @@ fn body(rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
         b.push(format!("# now {}", status.describe()));
     }
     for d in &rc.drift {
-        if d.rule == super::DELETED_OUTSIDE {
+        if d.rule == super::note::DELETED_OUTSIDE {
             b.push("! card deleted outside cardform".to_string());
             continue;
         }

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange};
-use super::rules::UpdateClass;
 use crate::live::ReviewStatus;
+use cardform_spec::rules::UpdateClass;
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy, Default)]
@@ -85,7 +85,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
                 card_id_suffix(rc)
             );
             for f in &rc.drift {
-                if f.rule == super::DELETED_OUTSIDE {
+                if f.rule == super::note::DELETED_OUTSIDE {
                     let _ = writeln!(out, "  {} card deleted outside cardform", p.red("-"));
                     continue;
                 }

@@ -9,8 +9,8 @@ use super::error::ApiError;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
 use super::token::{EnvLookup, TokenProvider, process_env};
+use super::token_source::TokenSource;
 use super::transport::{Request, TokenSupply, Transport};
-use crate::TokenSource;
 
 /// The real API.
 pub const WECHAT_BASE_URL: &str = "https://api.weixin.qq.com";

@@ -2,8 +2,8 @@
 //! table. No variant holds a token or secret: URLs are [`RedactedUrl`]s, raw bodies are
 //! redacted before they are stored.
 
-use super::errcode::{self, RetryClass};
 use super::secret::RedactedUrl;
+use cardform_spec::errcode::{self, RetryClass};
 
 /// How a transport failure happened, which decides whether a retry is safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

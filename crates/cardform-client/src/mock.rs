@@ -16,7 +16,7 @@ use tokio::io::AsyncReadExt;
 use super::client::{ClientConfig, WeChatClient};
 use super::retry::RetryPolicy;
 use super::secret::Secret;
-use crate::TokenSource;
+use super::token_source::TokenSource;
 
 /// A scripted answer.
 #[derive(Debug, Clone)]

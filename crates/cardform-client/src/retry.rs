@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::errcode::{self, RetryClass};
 use super::error::TransportKind;
+use cardform_spec::errcode::{self, RetryClass};
 
 /// Bounds and delays for retries. Tests use tiny delays.
 #[derive(Debug, Clone, PartialEq)]

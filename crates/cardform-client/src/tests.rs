@@ -11,7 +11,7 @@ use super::client::{ClientConfig, WeChatClient};
 use super::error::{ApiError, TransportKind};
 use super::mock::{Mock, Reply, hang_up_server, test_config};
 use super::retry::RetryPolicy;
-use crate::TokenSource;
+use super::token_source::TokenSource;
 
 const CARD: &str = "pFS7Fjg8kV1IdDz01r4SQwMkuCKc";
 

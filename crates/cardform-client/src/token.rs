@@ -16,8 +16,8 @@ use tokio::time::Instant;
 use super::error::ApiError;
 use super::retry::Idempotency;
 use super::secret::Secret;
+use super::token_source::TokenSource;
 use super::transport::{Body, Request, Token, TokenSupply, Transport, malformed};
-use crate::TokenSource;
 
 /// Refresh this long before WeChat's `expires_in` runs out.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
@@ -304,7 +304,8 @@ impl TokenProvider {
                     return read_token(&req, &v, "authorizer_access_token");
                 }
                 Err(e)
-                    if round == 0 && e.retry_class() == Some(super::errcode::RetryClass::Auth) =>
+                    if round == 0
+                        && e.retry_class() == Some(cardform_spec::errcode::RetryClass::Auth) =>
                 {
                     *component_token.lock().await = None;
                 }
