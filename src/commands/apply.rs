@@ -93,7 +93,7 @@ async fn plan_confirm_apply(
         eprint!("{}", crate::plan::policy::report(&violated));
         return Ok(Outcome::PolicyDenied);
     }
-    if refuse_mass_destroy(args, plan, &project.config) {
+    if refuse_mass_destroy(args, plan, session, &project.config) {
         return Ok(Outcome::PolicyDenied);
     }
     if !plan.has_changes() {
@@ -348,7 +348,7 @@ async fn apply_saved_in(
         eprint!("{}", crate::plan::policy::report(&violated));
         return Ok(Outcome::PolicyDenied);
     }
-    if refuse_mass_destroy(args, &saved.plan, &session.config) {
+    if refuse_mass_destroy(args, &saved.plan, session, &session.config) {
         return Ok(Outcome::PolicyDenied);
     }
     if !saved.plan.has_changes() {
@@ -371,12 +371,14 @@ async fn apply_saved_in(
 fn refuse_mass_destroy(
     args: &ApplyArgs,
     plan: &Plan,
+    session: &Session,
     config: &crate::config::ProjectConfig,
 ) -> bool {
     if args.allow_mass_destroy || plan.refresh_only {
         return false;
     }
-    match crate::plan::policy::mass_destroy(plan, config.policy.max_destroy) {
+    let managed = session.state.read(|s| s.resources.len());
+    match crate::plan::policy::mass_destroy(plan, managed, config.policy.max_destroy) {
         Some(m) => {
             eprint!("{}", crate::plan::policy::mass_destroy_report(&m));
             true

@@ -32,6 +32,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         };
         let planned = make_plan(&session, &project, &opts).await;
         let stamp = Some(session.state.stamp());
+        let session_managed = session.state.read(|s| s.resources.len());
         session.close().await;
         let planned = planned.map_err(report)?;
         for r in &planned.resolutions {
@@ -43,7 +44,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         let gates = gates_in_force(&args.deny, &project.config.policy.deny);
         let violated = check(plan, &gates);
         let mass = (!args.allow_mass_destroy)
-            .then(|| mass_destroy(plan, project.config.policy.max_destroy))
+            .then(|| mass_destroy(plan, session_managed, project.config.policy.max_destroy))
             .flatten();
         match args.format {
             Format::Json => print_json(&json_plan(plan))?,

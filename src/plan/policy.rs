@@ -186,7 +186,7 @@ pub const MIN_MAX_DESTROY: usize = 5;
 pub struct MassDestroy {
     /// The cards the plan deletes or replaces.
     pub addresses: Vec<String>,
-    /// Cards the plan covers that exist (have a card_id).
+    /// Cards the state manages (all of them, also under `--target`).
     pub managed: usize,
     /// The limit in force, and whether it came from cardform.toml.
     pub limit: usize,
@@ -199,13 +199,13 @@ pub fn destroy_limit(managed: usize, max_destroy: Option<usize>) -> usize {
     max_destroy.unwrap_or((managed / 2).max(MIN_MAX_DESTROY))
 }
 
-/// Whether `plan` destroys too much (see [`MassDestroy`]).
-pub fn mass_destroy(plan: &Plan, max_destroy: Option<usize>) -> Option<MassDestroy> {
-    let managed = plan
-        .resource_changes
-        .iter()
-        .filter(|rc| rc.card_id.is_some())
-        .count();
+/// Whether `plan` destroys too much (see [`MassDestroy`]); `managed`: how many cards
+/// the state manages.
+pub fn mass_destroy(
+    plan: &Plan,
+    managed: usize,
+    max_destroy: Option<usize>,
+) -> Option<MassDestroy> {
     let addresses: Vec<String> = plan
         .resource_changes
         .iter()
@@ -213,7 +213,7 @@ pub fn mass_destroy(plan: &Plan, max_destroy: Option<usize>) -> Option<MassDestr
         .map(|rc| rc.address.clone())
         .collect();
     let limit = destroy_limit(managed, max_destroy);
-    let every = managed > 0 && addresses.len() == managed;
+    let every = managed > 0 && addresses.len() >= managed;
     (every || addresses.len() > limit).then_some(MassDestroy {
         addresses,
         managed,
