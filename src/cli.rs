@@ -135,6 +135,10 @@ pub struct PlanArgs {
     /// Fail with exit 3 when the plan contains this class of change (repeatable).
     #[arg(long = "deny", value_enum)]
     pub deny: Vec<DenyClass>,
+    /// Allow a plan that deletes or replaces every managed card, or more than
+    /// `[policy] max_destroy` (default: half of them, at least 5); otherwise exit 3.
+    #[arg(long)]
+    pub allow_mass_destroy: bool,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -155,6 +159,10 @@ pub struct ApplyArgs {
     /// Allow friends-coupon stock purchases with 券点 (paid, irreversible).
     #[arg(long)]
     pub allow_coin_purchase: bool,
+    /// Allow a plan that deletes or replaces every managed card, or more than
+    /// `[policy] max_destroy` (default: half of them, at least 5); otherwise exit 3.
+    #[arg(long)]
+    pub allow_mass_destroy: bool,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -201,6 +209,18 @@ pub enum StateCommand {
     Pull(StatePullArgs),
     /// Settle an interrupted create: adopt the card it made, or forget it.
     Resolve(StateResolveArgs),
+    /// Make the state's `.backup` the state again (a copy of the state it replaces is kept).
+    RestoreBackup(StateRestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StateRestoreArgs {
+    /// The project folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// How long to wait for the state lock, e.g. 30s (default: fail at once).
+    #[arg(long, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]

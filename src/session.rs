@@ -71,11 +71,8 @@ pub enum SessionError {
     Plan(Vec<PlanError>),
     #[error("resolving interrupted operations: {0}")]
     Recover(#[from] crate::apply::recover::RecoverError),
-    #[error("cannot read image {path}: {source} (check the path in the card file)")]
-    Image {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("{0} ({help})", help = .0.help())]
+    Image(#[from] crate::config::images::ImagePathError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -294,8 +291,7 @@ pub async fn make_plan(
             .cards
             .values()
             .flat_map(|d| d.card.images().into_iter().map(|(_, i)| i)),
-    )
-    .map_err(|(path, source)| SessionError::Image { path, source })?;
+    )?;
     // `--target`: refresh only the named cards (one card/get each, not the whole state).
     let only = (!opts.targets.is_empty()).then_some(opts.targets.as_slice());
     let wanted = read_state(session, &resolved_copy, |state| {

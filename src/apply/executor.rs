@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::body::update_body;
-use crate::config::images::{LocalImage, resolve_image, sha256_hex};
+use crate::config::images::{LocalImage, confined_image_path, resolve_image, sha256_hex};
 use crate::live::{FetchError, Observed, ReviewStatus, fetch_live};
 use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
 use crate::model::{Canonical, ImageRef};
@@ -413,13 +413,18 @@ impl<'a> Executor<'a> {
             return Ok(());
         }
         let addr = format!("image {}", img.path);
-        let bytes = std::fs::read(self.root.join(&img.path)).map_err(|e| {
-            local_failure(
-                &addr,
-                "upload_image",
-                format!("cannot read {}: {e}", img.path),
-            )
-        })?;
+        // Defence in depth: a saved plan names its images; read none outside the project.
+        let bytes = confined_image_path(&self.root, &img.path)
+            .map_err(|e| local_failure(&addr, "upload_image", format!("{e} ({})", e.help())))
+            .and_then(|full| {
+                std::fs::read(&full).map_err(|e| {
+                    local_failure(
+                        &addr,
+                        "upload_image",
+                        format!("cannot read {}: {e}", img.path),
+                    )
+                })
+            })?;
         if sha256_hex(&bytes) != img.sha256 {
             return Err(local_failure(
                 &addr,

@@ -93,6 +93,9 @@ async fn plan_confirm_apply(
         eprint!("{}", crate::plan::policy::report(&violated));
         return Ok(Outcome::PolicyDenied);
     }
+    if refuse_mass_destroy(args, plan, session, &project.config) {
+        return Ok(Outcome::PolicyDenied);
+    }
     if !plan.has_changes() {
         // Still store resolutions of interrupted operations and cardform's own
         // settings (lifecycle), which need no call to WeChat.
@@ -345,6 +348,9 @@ async fn apply_saved_in(
         eprint!("{}", crate::plan::policy::report(&violated));
         return Ok(Outcome::PolicyDenied);
     }
+    if refuse_mass_destroy(args, &saved.plan, session, &session.config) {
+        return Ok(Outcome::PolicyDenied);
+    }
     if !saved.plan.has_changes() {
         println!("No changes. The saved plan has nothing to do.");
         return Ok(Outcome::Success);
@@ -358,6 +364,27 @@ async fn apply_saved_in(
         allow_coin || args.allow_coin_purchase,
     )
     .await
+}
+
+/// The mass-destroy guard: true (and the reason printed) when the plan deletes or
+/// replaces too many cards and `--allow-mass-destroy` was not given.
+fn refuse_mass_destroy(
+    args: &ApplyArgs,
+    plan: &Plan,
+    session: &Session,
+    config: &crate::config::ProjectConfig,
+) -> bool {
+    if args.allow_mass_destroy || plan.refresh_only {
+        return false;
+    }
+    let managed = session.state.read(|s| s.resources.len());
+    match crate::plan::policy::mass_destroy(plan, managed, config.policy.max_destroy) {
+        Some(m) => {
+            eprint!("{}", crate::plan::policy::mass_destroy_report(&m));
+            true
+        }
+        None => false,
+    }
 }
 
 /// `apply --format json`: whether it applied, what it did, and the plan.

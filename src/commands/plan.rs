@@ -1,8 +1,9 @@
 //! `cardform plan`: refresh, diff, classify, render; optionally save the plan.
 
 use crate::cli::{Format, PlanArgs};
+use crate::config::protect::refuse_protected_output;
 use crate::exit::Outcome;
-use crate::plan::policy::{check, gates_in_force};
+use crate::plan::policy::{check, gates_in_force, mass_destroy, mass_destroy_report};
 use crate::plan::saved::SavedPlan;
 use crate::plan::{MarkdownOptions, TextOptions, json_plan, render_markdown_with, render_text};
 use crate::progress::TerminalReporter;
@@ -31,6 +32,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         };
         let planned = make_plan(&session, &project, &opts).await;
         let stamp = Some(session.state.stamp());
+        let session_managed = session.state.read(|s| s.resources.len());
         session.close().await;
         let planned = planned.map_err(report)?;
         for r in &planned.resolutions {
@@ -41,6 +43,9 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         // is denied; the plan is still shown (and saved) so reviewers see why.
         let gates = gates_in_force(&args.deny, &project.config.policy.deny);
         let violated = check(plan, &gates);
+        let mass = (!args.allow_mass_destroy)
+            .then(|| mass_destroy(plan, session_managed, project.config.policy.max_destroy))
+            .flatten();
         match args.format {
             Format::Json => print_json(&json_plan(plan))?,
             Format::Markdown => print!(
@@ -65,6 +70,8 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         }
         let has_changes = plan.has_changes();
         if let Some(out) = &args.out {
+            refuse_protected_output(&project.root, project.config.state.as_deref(), out)
+                .map_err(report)?;
             // The plan moves into the saved file (no copy of a large plan).
             let saved = SavedPlan {
                 format_version: crate::plan::FORMAT_VERSION.to_string(),
@@ -90,8 +97,13 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 );
             }
         }
+        if let Some(m) = &mass {
+            eprint!("{}", mass_destroy_report(m));
+        }
         if !violated.is_empty() {
             eprint!("{}", crate::plan::policy::report(&violated));
+        }
+        if mass.is_some() || !violated.is_empty() {
             return Ok(Outcome::PolicyDenied);
         }
         if args.detailed_exitcode && has_changes {

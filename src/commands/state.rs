@@ -7,7 +7,9 @@ use miette::IntoDiagnostic;
 
 use crate::cli::{
     Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs, StatePullArgs, StatePushArgs,
+    StateRestoreArgs,
 };
+use crate::config::protect::refuse_protected_output;
 use crate::exit::Outcome;
 use crate::state::{self, LocalBackend, LockInfo, StateBackend, StateFile, StateSession};
 
@@ -20,7 +22,46 @@ pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
         StateCommand::Push(a) => push(a),
         StateCommand::Pull(a) => pull(a),
         StateCommand::Resolve(a) => super::resolve::run(a),
+        StateCommand::RestoreBackup(a) => restore_backup(a),
     }
+}
+
+/// `cardform state restore-backup [DIR]`: the local state's `.backup` becomes the
+/// state again; a state it replaces is copied aside first.
+fn restore_backup(a: &StateRestoreArgs) -> miette::Result<Outcome> {
+    let setting = state_setting(&a.dir)?;
+    let Some(path) = state::local_state_path(&a.dir, setting.as_deref()) else {
+        return Err(miette::miette!(
+            help = "PostgreSQL keeps every earlier version in the cardform_state_history table; restore one from there",
+            "the state of {} is not a local file, so it has no .backup to restore",
+            a.dir.display()
+        ));
+    };
+    let backend = LocalBackend::new(path);
+    let _lock = backend
+        .lock(
+            LockInfo::for_current_process("state restore-backup"),
+            a.lock_timeout,
+        )
+        .into_diagnostic()?;
+    let r = backend.restore_backup().into_diagnostic()?;
+    if let Some(copy) = &r.replaced_copy {
+        println!("Kept a copy of the state it replaces: {}", copy.display());
+    }
+    println!(
+        "Restored {} from {} (serial {}, {} card(s)).",
+        backend.path().display(),
+        backend.backup_path().display(),
+        r.serial,
+        r.resources
+    );
+    if r.journal_kept {
+        println!(
+            "The journal of an interrupted run is beside it; the next plan or apply replays it and resolves its operations."
+        );
+    }
+    println!("Run `cardform plan` to see where the live cards stand against it.");
+    Ok(Outcome::Success)
 }
 
 /// The `state` setting of `DIR/cardform.toml` (only that key is read here).
@@ -210,6 +251,11 @@ fn push(a: &StatePushArgs) -> miette::Result<Outcome> {
 }
 
 fn pull(a: &StatePullArgs) -> miette::Result<Outcome> {
+    if let Some(out) = &a.out {
+        let setting = state_setting(&a.dir)?;
+        refuse_protected_output(&a.dir, setting.as_deref(), out)
+            .map_err(|e| miette::miette!("{e}"))?;
+    }
     let source = project_backend(&a.dir)?;
     let st = load_source(source.as_ref())?;
     match &a.out {

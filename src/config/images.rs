@@ -22,22 +22,82 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Reads and hashes the local images of some cards.
+/// A local image path cardform will not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ImagePathError {
+    #[error(
+        "image `{rel}` is outside the project folder (it resolves to {}); cardform reads and uploads only files inside the project",
+        resolved.display()
+    )]
+    Outside { rel: String, resolved: PathBuf },
+    #[error("image `{rel}` cannot be read ({}): {source}", path.display())]
+    Io {
+        rel: String,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl ImagePathError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            ImagePathError::Outside { .. } => {
+                "copy the image into the project (e.g. assets/) and give its path relative to the project folder"
+            }
+            ImagePathError::Io { .. } => {
+                "give a path relative to the project folder, e.g. assets/logo.jpg"
+            }
+        }
+    }
+}
+
+/// The file a local image path names, after resolving `..` and symbolic links, if it
+/// is inside the project folder `root` (an absolute path, `../x.jpg` or a link out of
+/// the project is refused: cardform reads no file outside the project).
 ///
 /// # Errors
-/// The file that could not be read, with the reason.
+/// [`ImagePathError::Outside`]; [`ImagePathError::Io`] when it cannot be resolved
+/// (e.g. it does not exist).
+pub fn confined_image_path(root: &Path, rel: &str) -> Result<PathBuf, ImagePathError> {
+    let io = |path: &Path, source| ImagePathError::Io {
+        rel: rel.to_string(),
+        path: path.to_path_buf(),
+        source,
+    };
+    let root_c = std::fs::canonicalize(root).map_err(|e| io(root, e))?;
+    let joined = root.join(rel);
+    let resolved = std::fs::canonicalize(&joined).map_err(|e| io(&joined, e))?;
+    if resolved.starts_with(&root_c) {
+        Ok(resolved)
+    } else {
+        Err(ImagePathError::Outside {
+            rel: rel.to_string(),
+            resolved,
+        })
+    }
+}
+
+/// Reads and hashes the local images of some cards (only files inside the project).
+///
+/// # Errors
+/// The image that could not be read, or that is outside the project, with the reason.
 pub fn hash_local_images<'a>(
     root: &Path,
     images: impl IntoIterator<Item = &'a ImageRef>,
-) -> Result<BTreeMap<String, LocalImage>, (PathBuf, std::io::Error)> {
+) -> Result<BTreeMap<String, LocalImage>, ImagePathError> {
     let mut out = BTreeMap::new();
     for image in images {
         if let ImageKind::Local(p) = image.kind() {
             if out.contains_key(p) {
                 continue;
             }
-            let full = root.join(p);
-            let bytes = std::fs::read(&full).map_err(|e| (full.clone(), e))?;
+            let full = confined_image_path(root, p)?;
+            let bytes = std::fs::read(&full).map_err(|source| ImagePathError::Io {
+                rel: p.to_string(),
+                path: full.clone(),
+                source,
+            })?;
             out.insert(
                 p.to_string(),
                 LocalImage {

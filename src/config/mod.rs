@@ -11,6 +11,7 @@ mod diagnostic;
 pub mod images;
 mod loader;
 mod project;
+pub mod protect;
 pub mod rules;
 mod schema;
 mod source;

@@ -91,6 +91,9 @@ pub struct Policy {
     /// Allow friends-coupon stock purchases with 券点 (paid, irreversible) during apply.
     #[serde(default)]
     pub allow_coin_purchase: bool,
+    /// The most managed cards one plan may delete or replace without `--allow-mass-destroy` (default: half of the managed cards, at least 5). A plan that would delete or replace every managed card always needs the flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_destroy: Option<usize>,
 }
 
 /// A class of change a policy can deny.

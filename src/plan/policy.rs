@@ -176,9 +176,90 @@ pub fn report(violations: &[Violation]) -> String {
     out
 }
 
+/// The smallest default `[policy] max_destroy`.
+pub const MIN_MAX_DESTROY: usize = 5;
+
+/// A plan that deletes or replaces every managed card, or more than `[policy]
+/// max_destroy` of them: almost always a mistake (an empty or unreadable cards/, the
+/// wrong folder, the wrong state), so it needs `--allow-mass-destroy`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MassDestroy {
+    /// The cards the plan deletes or replaces.
+    pub addresses: Vec<String>,
+    /// Cards the state manages (all of them, also under `--target`).
+    pub managed: usize,
+    /// The limit in force, and whether it came from cardform.toml.
+    pub limit: usize,
+    pub limit_from_config: bool,
+}
+
+/// The limit in force: `[policy] max_destroy`, else half of the managed cards, at
+/// least [`MIN_MAX_DESTROY`].
+pub fn destroy_limit(managed: usize, max_destroy: Option<usize>) -> usize {
+    max_destroy.unwrap_or((managed / 2).max(MIN_MAX_DESTROY))
+}
+
+/// Whether `plan` destroys too much (see [`MassDestroy`]); `managed`: how many cards
+/// the state manages.
+pub fn mass_destroy(
+    plan: &Plan,
+    managed: usize,
+    max_destroy: Option<usize>,
+) -> Option<MassDestroy> {
+    let addresses: Vec<String> = plan
+        .resource_changes
+        .iter()
+        .filter(|rc| rc.card_id.is_some() && matches!(rc.action, Action::Delete | Action::Replace))
+        .map(|rc| rc.address.clone())
+        .collect();
+    let limit = destroy_limit(managed, max_destroy);
+    let every = managed > 0 && addresses.len() >= managed;
+    (every || addresses.len() > limit).then_some(MassDestroy {
+        addresses,
+        managed,
+        limit,
+        limit_from_config: max_destroy.is_some(),
+    })
+}
+
+/// What the command prints on stderr when [`mass_destroy`] stops a plan (exit 3).
+pub fn mass_destroy_report(m: &MassDestroy) -> String {
+    let n = m.addresses.len();
+    let mut shown: Vec<&str> = m.addresses.iter().take(10).map(String::as_str).collect();
+    if n > shown.len() {
+        shown.push("…");
+    }
+    let why = if n == m.managed {
+        format!("every managed card ({n} of {})", m.managed)
+    } else if m.limit_from_config {
+        format!(
+            "{n} of the {} managed cards, more than [policy] max_destroy = {} in cardform.toml",
+            m.managed, m.limit
+        )
+    } else {
+        format!(
+            "{n} of the {} managed cards, more than the default limit of {} (half of them, at least {MIN_MAX_DESTROY}; set [policy] max_destroy in cardform.toml to change it)",
+            m.managed, m.limit
+        )
+    };
+    format!(
+        "error: the plan would delete or replace {why}: {}.\n  This is usually a mistake, not a wish: an empty or unreadable cards/ folder, the wrong project directory, or the wrong state (another project's, or an old copy). Check `cardform state list` and the card files.\n  If you really mean it, run again with --allow-mass-destroy (exit 3: nothing was changed).\n",
+        shown.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_destroy_limit_is_half_at_least_five() {
+        assert_eq!(destroy_limit(0, None), 5);
+        assert_eq!(destroy_limit(4, None), 5);
+        assert_eq!(destroy_limit(11, None), 5);
+        assert_eq!(destroy_limit(40, None), 20);
+        assert_eq!(destroy_limit(40, Some(0)), 0);
+    }
 
     #[test]
     fn every_deny_class_has_exactly_one_gate() {

@@ -23,6 +23,7 @@ mod emulator_friends;
 mod faults_matrix;
 mod gitops_cli;
 mod gitops_examples;
+mod nothing_lost;
 mod plan_render;
 mod secret_canary;
 mod state_cli;

@@ -119,6 +119,27 @@ pub fn state_content_hash(state: &StateFile) -> Result<String, StateError> {
     Ok(encode_snapshot(state, "state")?.content_hash)
 }
 
+/// The header of a snapshot read from the first bytes of the file only, as this
+/// crate writes it (header fields first, one a line). `None` when `prefix` is not
+/// laid out that way (a hand-formatted file): read the whole file then.
+pub fn peek_header(prefix: &[u8]) -> Option<SnapshotHeader> {
+    let text = std::str::from_utf8(prefix)
+        .ok()
+        .or_else(|| std::str::from_utf8(&prefix[..prefix.len().saturating_sub(3)]).ok())?;
+    let mut end = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        offset += line.len();
+        if line.trim_start().starts_with("\"content_hash\"") && line.ends_with('\n') {
+            end = Some(offset);
+            break;
+        }
+    }
+    let head = text[..end?].trim_end().trim_end_matches(',');
+    let header: SnapshotHeader = serde_json::from_str(&format!("{head}}}")).ok()?;
+    (header.version == STATE_FORMAT_VERSION).then_some(header)
+}
+
 /// The header of a stored snapshot (the rest is skipped, not kept).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SnapshotHeader {
@@ -309,6 +330,31 @@ mod tests {
         assert_eq!(h1.content_hash, Some(e.content_hash.clone()));
         assert_eq!(h1.content_hash, h2.content_hash);
         assert_eq!(h2.serial, 4);
+    }
+
+    #[test]
+    fn the_header_is_read_from_the_first_bytes() {
+        let mut st = StateFile::new();
+        st.resources.insert(
+            "a".into(),
+            ResourceState {
+                card_id: "pa".into(),
+                card_type: "CASH".into(),
+                applied: serde_json::json!({}),
+                applied_hash: "h".into(),
+                live_fingerprint: None,
+                status: None,
+                updated_at: 5,
+                managed: None,
+            },
+        );
+        let doc = encode_snapshot(&st, "x")
+            .expect("encode")
+            .to_document(&st.lineage, 7, 3);
+        let h = peek_header(&doc[..doc.len().min(300)]).expect("header");
+        assert_eq!((h.lineage, h.serial, h.journal_seq), (st.lineage, 7, 3));
+        assert!(peek_header(b"{\"serial\": 1}").is_none());
+        assert!(peek_header(b"garbage").is_none());
     }
 
     #[test]

@@ -101,9 +101,31 @@ pub enum StateError {
     },
 
     #[error(
-        "state: {location} has a journal but no state snapshot. The snapshot was removed or moved; restore it (its previous version is the `.backup` beside it) before running again."
+        "state: {location} has a journal but no state snapshot. The snapshot was removed or moved; put it back, or run `cardform state restore-backup` to make its previous version (the `.backup` beside it) the state, before running again."
     )]
     JournalWithoutState { location: String },
+
+    #[error(
+        "state: {location} does not exist, but its backup {} does ({backup_detail}). The state was deleted or moved; cardform will not start a new, empty state beside the backup: that would create every card again and lose the only record of their card_ids.\n  Run `cardform state restore-backup` in the project folder to make the backup the state again (or put the state file back). If you really mean to start over with no managed cards, move the backup away first.",
+        backup.display()
+    )]
+    MissingWithBackup {
+        location: String,
+        backup: PathBuf,
+        /// "serial 3, 2 card(s)", or why it cannot be read.
+        backup_detail: String,
+    },
+
+    #[error(
+        "state: {location} (serial {serial}) is older than its backup {} (serial {backup_serial}): an older copy of the state was put in its place, and planning from it would delete, duplicate or orphan cards.\n  Run `cardform state restore-backup` in the project folder to make the backup the state again (the current file is kept as a copy). If this older state really is the one to use, move the backup away first.",
+        backup.display()
+    )]
+    OlderThanBackup {
+        location: String,
+        serial: u64,
+        backup: PathBuf,
+        backup_serial: u64,
+    },
 
     #[error("state: {0}")]
     Usage(String),

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 pub use codec::{JournalLine, SnapshotHeader, state_content_hash};
 pub use error::StateError;
-pub use local::LocalBackend;
+pub use local::{LocalBackend, Restored};
 pub use lock::{LockInfo, LockRelease, StateLock};
 pub use model::{
     Change, ImageRecord, JournalRecord, OpKind, PendingOperation, ResourceState,
@@ -205,6 +205,23 @@ pub fn open_backend(
             } else {
                 project_root.join(p)
             })))
+        }
+    }
+}
+
+/// The snapshot path of a local state, as [`open_backend`] resolves it; `None` for a
+/// PostgreSQL (or unknown) backend.
+pub fn local_state_path(project_root: &Path, state_setting: Option<&str>) -> Option<PathBuf> {
+    match state_setting.map(str::trim) {
+        None | Some("") => Some(project_root.join(DEFAULT_STATE_PATH)),
+        Some(s) if s.contains("://") => None,
+        Some(s) => {
+            let p = PathBuf::from(s);
+            Some(if p.is_absolute() {
+                p
+            } else {
+                project_root.join(p)
+            })
         }
     }
 }

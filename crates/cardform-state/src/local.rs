@@ -254,6 +254,113 @@ impl LocalBackend {
         })
     }
 
+    /// A snapshot older than its own backup (same lineage, lower serial) is an old
+    /// copy put in place of the state: refused. An equal serial is what a crash
+    /// between keeping the backup and writing the new snapshot leaves, and is fine.
+    fn refuse_older_than_backup(
+        &self,
+        location: &str,
+        header: &codec::SnapshotHeader,
+    ) -> Result<(), StateError> {
+        let Some(backup) = self.existing_backup() else {
+            return Ok(());
+        };
+        match read_header(&backup) {
+            Some(b) if b.lineage == header.lineage && b.serial > header.serial => {
+                Err(StateError::OlderThanBackup {
+                    location: location.to_string(),
+                    serial: header.serial,
+                    backup,
+                    backup_serial: b.serial,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Every file of this state: the snapshot, its backup, journal, lock and lock
+    /// holder record. Nothing but this backend may write them.
+    pub fn own_files(&self) -> Vec<PathBuf> {
+        vec![
+            self.path.clone(),
+            self.backup_path(),
+            self.journal_path(),
+            self.lock_path(),
+            self.lock_info_path(),
+        ]
+    }
+
+    /// Makes the `.backup` the state again (`cardform state restore-backup`). The
+    /// caller holds the lock ([`StateBackend::lock`]).
+    ///
+    /// # Guarantees
+    /// The backup is read and checked before anything is written; a state file it
+    /// replaces is first copied to `<state>.replaced-<time>` (returned); the state is
+    /// replaced atomically; the backup itself is kept. A journal beside the state is
+    /// kept and replayed by the next load (its records belong to the same lineage).
+    ///
+    /// # Errors
+    /// [`StateError::Usage`] when there is no backup; [`StateError::Corrupt`] or
+    /// [`StateError::UnsupportedVersion`] when the backup cannot be read; I/O errors.
+    pub fn restore_backup(&self) -> Result<Restored, StateError> {
+        let backup = self.backup_path();
+        let bytes = match fs::read(&backup) {
+            Ok(b) => b,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Err(StateError::Usage(format!(
+                    "there is no backup {} to restore (a backup is kept from the second save of a state on)",
+                    backup.display()
+                )));
+            }
+            Err(e) => return Err(StateError::io("read", &backup, e)),
+        };
+        let (state, header) =
+            codec::decode_snapshot_and_header(&bytes, &backup.display().to_string(), None)?;
+        self.ensure_dir()?;
+        self.remove_stale_temps();
+        let replaced_copy = match self.read_optional(&self.path)? {
+            Some(current) => {
+                let copy = self.free_name(".replaced");
+                self.write_atomic(&copy, &[&current])?;
+                Some(copy)
+            }
+            None => None,
+        };
+        self.write_atomic(&self.path, &[&bytes])?;
+        let journal_records = fs::metadata(self.journal_path())
+            .map(|m| m.len() > 0)
+            .unwrap_or(false);
+        // Whatever this process knew of the files is out of date now.
+        *self.cursor() = Cursor::default();
+        Ok(Restored {
+            serial: header.serial,
+            resources: state.resources.len(),
+            replaced_copy,
+            journal_kept: journal_records,
+        })
+    }
+
+    /// `<state><suffix>-<UTC seconds>[-n]`, a name no file has yet.
+    fn free_name(&self, suffix: &str) -> PathBuf {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        let mut n = 0u32;
+        loop {
+            let tail = if n == 0 {
+                format!("{suffix}-{secs}")
+            } else {
+                format!("{suffix}-{secs}-{n}")
+            };
+            let p = self.sibling(&tail);
+            if !p.exists() {
+                return p;
+            }
+            n += 1;
+        }
+    }
+
     /// Removes temp files left by a crash mid-write (they are never read).
     fn remove_stale_temps(&self) {
         let Ok(entries) = fs::read_dir(self.dir()) else {
@@ -289,6 +396,47 @@ impl LocalBackend {
             .truncate(false)
             .open(&p)
             .map_err(|e| StateError::io("open lock file", &p, e))
+    }
+}
+
+/// What [`LocalBackend::restore_backup`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// The serial of the restored state.
+    pub serial: u64,
+    /// How many cards it manages.
+    pub resources: usize,
+    /// Where the state it replaced was copied, if there was one.
+    pub replaced_copy: Option<PathBuf>,
+    /// A journal of an interrupted run was beside the state; the next load replays it.
+    pub journal_kept: bool,
+}
+
+/// The header of the snapshot at `path`, from its first bytes when it was written by
+/// this crate (a 100,000-card backup is not parsed in full on every load), else from
+/// the whole file. `None` when it cannot be read.
+fn read_header(path: &Path) -> Option<codec::SnapshotHeader> {
+    let mut prefix = Vec::with_capacity(4096);
+    File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut prefix)
+        .ok()?;
+    codec::peek_header(&prefix).or_else(|| {
+        let bytes = fs::read(path).ok()?;
+        codec::decode_header(&bytes, "", None).ok()
+    })
+}
+
+/// "serial 3, 2 card(s)" for messages about a backup, or why it cannot be read.
+fn describe_backup(path: &Path) -> String {
+    let location = path.display().to_string();
+    match fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| codec::decode_snapshot(&b, &location, None).map_err(|e| e.to_string()))
+    {
+        Ok(st) => format!("serial {}, {} card(s)", st.serial, st.resources.len()),
+        Err(e) => format!("it cannot be read: {e}"),
     }
 }
 
@@ -365,6 +513,7 @@ impl StateBackend for LocalBackend {
             Some((bytes, identity)) => {
                 let (state, header) =
                     codec::decode_snapshot_and_header(&bytes, &location, self.existing_backup())?;
+                self.refuse_older_than_backup(&location, &header)?;
                 cursor.disk = Some((identity, header));
                 Some(state)
             }
@@ -398,6 +547,16 @@ impl StateBackend for LocalBackend {
         let Some(mut state) = snapshot else {
             if !journal.lines.is_empty() {
                 return Err(StateError::JournalWithoutState { location });
+            }
+            if let Some(backup) = self.existing_backup() {
+                // Starting a new state here would create every card again and, at the
+                // next commit, overwrite the backup: the only record of their card_ids.
+                cursor.loaded = false;
+                return Err(StateError::MissingWithBackup {
+                    location,
+                    backup_detail: describe_backup(&backup),
+                    backup,
+                });
             }
             cursor.lineage = None;
             cursor.last_seq = 0;
@@ -563,6 +722,10 @@ impl StateBackend for LocalBackend {
                 },
             },
         };
+        let encoded = codec::encode_snapshot(state, &location)?;
+        let same_content = |h: &codec::SnapshotHeader| {
+            h.content_hash.as_deref() == Some(encoded.content_hash.as_str())
+        };
         if let Some(h) = &disk {
             if h.lineage != state.lineage {
                 return Err(StateError::LineageMismatch {
@@ -579,7 +742,8 @@ impl StateBackend for LocalBackend {
                         found: h.serial,
                     });
                 }
-                None if h.serial > state.serial => {
+                // The same content is not "newer" (pulling twice writes nothing).
+                None if h.serial > state.serial && !same_content(h) => {
                     return Err(StateError::NewerSerial {
                         location,
                         ours: state.serial,
@@ -589,15 +753,13 @@ impl StateBackend for LocalBackend {
                 _ => {}
             }
         }
-        let encoded = codec::encode_snapshot(state, &location)?;
-        let changed = disk
-            .as_ref()
-            .is_none_or(|h| h.content_hash.as_deref() != Some(encoded.content_hash.as_str()));
+        let changed = disk.as_ref().is_none_or(|h| !same_content(h));
         let disk_serial = disk.as_ref().map(|h| h.serial).unwrap_or(0);
-        let serial = if changed {
-            disk_serial.max(state.serial) + 1
-        } else {
-            disk_serial
+        let serial = match (changed, expected_serial) {
+            (false, _) => disk_serial,
+            // A copy (`state push`/`pull`) keeps its serial when that is ahead.
+            (true, None) => (disk_serial + 1).max(state.serial),
+            (true, Some(_)) => disk_serial.max(state.serial) + 1,
         };
         let journal_seq = cursor.last_seq;
         let up_to_date = disk.as_ref().is_some_and(|h| h.journal_seq == journal_seq);

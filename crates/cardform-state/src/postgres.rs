@@ -724,7 +724,8 @@ fn pg_commit(
                     found: serial,
                 });
             }
-            None if serial > our_serial || (serial == our_serial && disk_hash != hash) => {
+            // The same content is not "newer" (pulling or pushing twice writes nothing).
+            None if serial >= our_serial && disk_hash != hash => {
                 return Err(StateError::NewerSerial {
                     location: location.to_string(),
                     ours: our_serial,
@@ -739,10 +740,11 @@ fn pg_commit(
         .as_ref()
         .map(|d| u64::try_from(d.1).unwrap_or(0))
         .unwrap_or(0);
-    let serial = if changed {
-        disk_serial.max(our_serial) + 1
-    } else {
-        disk_serial
+    let serial = match (changed, expected_serial) {
+        (false, _) => disk_serial,
+        // A copy (`state push`/`pull`) keeps its serial when that is ahead.
+        (true, None) => (disk_serial + 1).max(our_serial),
+        (true, Some(_)) => disk_serial.max(our_serial) + 1,
     };
     let serial_i = to_i64(serial, "serial", location)?;
     let seq_i = to_i64(journal_seq, "journal seq", location)?;

@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use crate::config::images::{ImagePathError, confined_image_path};
 use crate::model::{Card, ImageKind, ImageRef, WECHAT_IMAGE_HOST};
 
 use super::checker::{Checker, Out};
@@ -65,7 +66,13 @@ pub(super) fn check_image_url(url: &str) -> Result<(), (String, String)> {
 }
 
 pub(super) fn check_local_image(root: &Path, rel: &str) -> Result<(), (String, String)> {
-    let path = root.join(rel);
+    // Only files inside the project, after resolving `..` and symbolic links.
+    let path = match confined_image_path(root, rel) {
+        Ok(p) => p,
+        Err(e @ ImagePathError::Outside { .. }) => return Err((e.to_string(), e.help().into())),
+        // Not there (or unreadable): said below, as before.
+        Err(ImagePathError::Io { .. }) => root.join(rel),
+    };
     let meta = std::fs::metadata(&path).map_err(|e| {
         let why = if e.kind() == std::io::ErrorKind::NotFound {
             "no such file".to_string()

@@ -1,0 +1,402 @@
+//! Issue 12: nothing lost, whatever the files or the state do. Each test replays an
+//! ordinary mistake that deleted or duplicated live cards (or leaked a file) through
+//! the real binary against the embedded sandbox, and checks it is refused loudly.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{TINY_JPEG, TestProject};
+
+/// Everything a run printed (validate reports on stdout, the others on stderr).
+fn said(out: &crate::common::Output) -> String {
+    format!("{}\n{}", out.stdout, out.stderr)
+}
+
+fn state_path(p: &TestProject) -> PathBuf {
+    p.path().join("state/cardform.state.json")
+}
+
+fn backup_path(p: &TestProject) -> PathBuf {
+    p.path().join("state/cardform.state.json.backup")
+}
+
+/// The addresses and card_ids the state holds.
+fn managed(p: &TestProject) -> Vec<(String, String)> {
+    let st = p.state();
+    st["resources"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(a, r)| (a.clone(), r["card_id"].as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A sandbox project whose two cards were applied, then updated once (so the backup
+/// holds the two cards too).
+fn applied_twice() -> TestProject {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    p.edit(
+        "description = \"仅限堂食。\"",
+        "description = \"仅限堂食，节假日通用。\"",
+    );
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    assert_eq!(managed(&p).len(), 2);
+    p
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).expect("symlink");
+}
+
+// ---- 1. A broken cards/ is an error, never "no cards" --------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_broken_cards_folder_is_an_error_never_no_cards() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let before = managed(&p);
+    assert_eq!(before.len(), 2);
+    let cards = p.path().join("cards");
+    std::fs::rename(&cards, p.path().join("cards.real")).expect("move cards away");
+
+    let cases: Vec<(&str, Box<dyn Fn()>)> = vec![
+        (
+            "dangling symlink",
+            Box::new(|| symlink(&p.path().join("nowhere"), &cards)),
+        ),
+        ("symlink loop", Box::new(|| symlink(&cards, &cards))),
+        (
+            "regular file",
+            Box::new(|| std::fs::write(&cards, "not a folder").expect("write")),
+        ),
+    ];
+    for (what, make) in cases {
+        make();
+        for args in [
+            vec!["validate", "{dir}"],
+            vec!["plan", "{dir}"],
+            vec!["apply", "{dir}", "--auto-approve"],
+        ] {
+            let out = p.run(&args);
+            assert_eq!(out.code, 1, "{what}: {args:?}\n{}", out.stderr);
+            assert!(
+                said(&out).contains("cannot read the card folder") && said(&out).contains("cards"),
+                "{what}: {args:?} names the path\n{}",
+                said(&out)
+            );
+        }
+        assert_eq!(managed(&p), before, "{what}: nothing deleted");
+        std::fs::remove_file(&cards).expect("remove the broken cards/");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_card_file_that_is_a_broken_symlink_is_an_error() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let before = managed(&p);
+    // The cards move to a file that is then reached through a link; the link breaks.
+    std::fs::rename(p.cards_file(), p.path().join("elsewhere.toml")).expect("move");
+    symlink(&p.path().join("gone.toml"), &p.cards_file());
+    for args in [
+        vec!["validate", "{dir}"],
+        vec!["plan", "{dir}"],
+        vec!["apply", "{dir}", "--auto-approve"],
+    ] {
+        let out = p.run(&args);
+        assert_eq!(out.code, 1, "{args:?}\n{}", out.stderr);
+        assert!(
+            said(&out).contains("cards/cards.toml") && said(&out).contains("symbolic link"),
+            "{args:?}\n{}",
+            said(&out)
+        );
+    }
+    assert_eq!(managed(&p), before, "nothing deleted");
+}
+
+// ---- 2. A deleted state with its backup present is refused ---------------------------
+
+#[test]
+fn a_deleted_state_with_its_backup_is_refused_and_restore_backup_brings_it_back() {
+    let p = applied_twice();
+    let before = managed(&p);
+    let backup_before = std::fs::read(backup_path(&p)).expect("backup exists");
+    std::fs::remove_file(state_path(&p)).expect("rm state");
+
+    for args in [
+        vec!["apply", "{dir}", "--auto-approve"],
+        vec!["plan", "{dir}"],
+    ] {
+        let out = p.run(&args);
+        assert_eq!(out.code, 1, "{args:?}\n{}", out.stderr);
+        assert!(
+            out.stderr.contains("cardform.state.json.backup")
+                && out.stderr.contains("state restore-backup"),
+            "{args:?}: names the backup and what to do\n{}",
+            out.stderr
+        );
+    }
+    assert!(!state_path(&p).exists(), "no new state was started");
+    assert_eq!(
+        std::fs::read(backup_path(&p)).expect("backup"),
+        backup_before,
+        "the backup is untouched"
+    );
+
+    let out = p.run(&["state", "restore-backup", "{dir}"]);
+    out.expect_code(0);
+    assert_eq!(managed(&p), before, "the backup's cards are back");
+    // The restored state plans against the same cards: nothing is created again.
+    let out = p.run(&["plan", "{dir}", "--format", "json"]);
+    out.expect_code(0);
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).expect("plan json");
+    assert_eq!(plan["summary"]["create"], 0, "{}", out.stdout);
+}
+
+#[test]
+fn restore_backup_keeps_a_copy_of_the_state_it_replaces() {
+    let p = applied_twice();
+    let current = std::fs::read(state_path(&p)).expect("state");
+    let out = p.run(&["state", "restore-backup", "{dir}"]);
+    out.expect_code(0);
+    let kept: Vec<PathBuf> = std::fs::read_dir(p.path().join("state"))
+        .expect("state dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|f| std::fs::read(f).ok().as_deref() == Some(current.as_slice()))
+        .collect();
+    assert_eq!(kept.len(), 1, "one copy of the replaced state: {kept:?}");
+    assert!(
+        out.stdout.contains(&kept[0].display().to_string()),
+        "{}",
+        out.stdout
+    );
+    // Without a backup there is nothing to restore.
+    let q = TestProject::sandbox();
+    let out = q.run(&["state", "restore-backup", "{dir}"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("no backup"), "{}", out.stderr);
+}
+
+// ---- 3. An older state is refused; pulling twice works -------------------------------
+
+#[test]
+fn a_state_older_than_its_backup_is_refused() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let old = std::fs::read(state_path(&p)).expect("state");
+    p.edit(
+        "description = \"仅限堂食。\"",
+        "description = \"仅限堂食，一。\"",
+    );
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    p.edit(
+        "description = \"仅限堂食，一。\"",
+        "description = \"仅限堂食，二。\"",
+    );
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    std::fs::write(state_path(&p), &old).expect("copy the old state over");
+
+    for args in [
+        vec!["plan", "{dir}"],
+        vec!["apply", "{dir}", "--auto-approve"],
+    ] {
+        let out = p.run(&args);
+        assert_eq!(out.code, 1, "{args:?}\n{}", out.stderr);
+        assert!(
+            out.stderr.contains("older than its backup")
+                && out.stderr.contains("state restore-backup"),
+            "{args:?}\n{}",
+            out.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read(state_path(&p)).expect("state"),
+        old,
+        "untouched"
+    );
+    p.run(&["state", "restore-backup", "{dir}"]).expect_code(0);
+    p.run(&["plan", "{dir}"]).expect_code(0);
+}
+
+#[test]
+fn state_pull_twice_works_and_keeps_the_serial() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let serial = p.state()["serial"].as_u64().expect("serial");
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let pulled = out_dir.path().join("pulled.json");
+    let pulled_s = pulled.to_string_lossy().to_string();
+    for _ in 0..2 {
+        p.run(&["state", "pull", "--dir", "{dir}", "--out", &pulled_s])
+            .expect_code(0);
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&pulled).expect("pulled")).expect("json");
+        assert_eq!(
+            doc["serial"].as_u64(),
+            Some(serial),
+            "the copy keeps the serial"
+        );
+    }
+}
+
+// ---- 4. No command writes over the state, its backup, journal, lock or a card file ---
+
+#[test]
+fn no_command_writes_over_the_state_its_files_or_a_card_file() {
+    let p = applied_twice();
+    let dir = p.path();
+    std::fs::write(dir.join("state/cardform.state.json.journal"), b"").expect("journal");
+    let mut protected: Vec<PathBuf> = [
+        "state/cardform.state.json",
+        "state/cardform.state.json.backup",
+        "state/cardform.state.json.journal",
+        "state/cardform.state.json.lock",
+        "cardform.toml",
+        "cards/cards.toml",
+    ]
+    .iter()
+    .map(|r| dir.join(r))
+    .collect();
+    // The same files reached another way: `..` in the path, and a link to the state.
+    protected.push(dir.join("cards/../state/cardform.state.json"));
+    #[cfg(unix)]
+    {
+        let link = dir.join("plan-link.json");
+        symlink(&dir.join("state/cardform.state.json"), &link);
+        protected.push(link);
+    }
+    let snapshot = |files: &[PathBuf]| -> Vec<Option<Vec<u8>>> {
+        files.iter().map(|f| std::fs::read(f).ok()).collect()
+    };
+    let before = snapshot(&protected);
+    for target in &protected {
+        let t = target.to_string_lossy().to_string();
+        for args in [
+            vec!["plan", "{dir}", "--out", &t],
+            vec!["state", "pull", "--dir", "{dir}", "--out", &t],
+        ] {
+            let out = p.run(&args);
+            assert_eq!(out.code, 1, "{args:?}\n{}", out.stderr);
+            assert!(
+                out.stderr.contains("refusing to write"),
+                "{args:?}\n{}",
+                out.stderr
+            );
+        }
+    }
+    assert_eq!(snapshot(&protected), before, "every file untouched");
+    // A new file next to them is fine.
+    let ok = dir.join("state/plan.json");
+    p.run(&["plan", "{dir}", "--out", &ok.to_string_lossy()])
+        .expect_code(0);
+}
+
+// ---- 5. Mass destroy needs --allow-mass-destroy --------------------------------------
+
+#[test]
+fn a_plan_deleting_every_card_needs_allow_mass_destroy() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    std::fs::write(p.cards_file(), "# every card removed by mistake\n").expect("empty");
+
+    for args in [
+        vec!["plan", "{dir}"],
+        vec!["apply", "{dir}", "--auto-approve"],
+    ] {
+        let out = p.run(&args);
+        assert_eq!(out.code, 3, "{args:?}\n{}", out.stderr);
+        for words in ["--allow-mass-destroy", "every", "cards/", "wrong state"] {
+            assert!(
+                out.stderr.contains(words),
+                "{args:?}: {words}\n{}",
+                out.stderr
+            );
+        }
+    }
+    assert_eq!(managed(&p).len(), 2, "nothing deleted");
+    // A saved plan is held to the same rule when applied.
+    let saved = p.path().join("all-gone.plan.json");
+    let saved_s = saved.to_string_lossy().to_string();
+    p.run(&["plan", "{dir}", "--out", &saved_s]).expect_code(3);
+    p.run(&["apply", &saved_s]).expect_code(3);
+    assert_eq!(managed(&p).len(), 2, "nothing deleted");
+
+    p.run(&["plan", "{dir}", "--allow-mass-destroy"])
+        .expect_code(0);
+    p.run(&["apply", "{dir}", "--auto-approve", "--allow-mass-destroy"])
+        .expect_code(0);
+    assert!(managed(&p).is_empty());
+}
+
+#[test]
+fn max_destroy_in_the_policy_caps_deletions() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let text = std::fs::read_to_string(p.cards_file()).expect("cards");
+    let cut = text.find("[cards.tea_coupon]").expect("tea");
+    std::fs::write(p.cards_file(), &text[..cut]).expect("drop one card");
+    // Default: half of the managed cards, at least 5: one of two may go.
+    p.run(&["plan", "{dir}"]).expect_code(0);
+    let toml = std::fs::read_to_string(p.path().join("cardform.toml")).expect("toml");
+    std::fs::write(
+        p.path().join("cardform.toml"),
+        format!("{toml}\n[policy]\nmax_destroy = 0\n"),
+    )
+    .expect("write");
+    let out = p.run(&["plan", "{dir}"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("max_destroy"), "{}", out.stderr);
+    p.run(&["plan", "{dir}", "--allow-mass-destroy"])
+        .expect_code(0);
+}
+
+// ---- 6. Local images are confined to the project -------------------------------------
+
+#[test]
+fn image_paths_outside_the_project_are_refused() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    let secret = outside.path().join("secret.jpg");
+    std::fs::write(&secret, TINY_JPEG).expect("write");
+    let p = TestProject::sandbox();
+    let rel_out = format!(
+        "../{}/secret.jpg",
+        outside.path().file_name().expect("name").to_string_lossy()
+    );
+    let mut cases = vec![secret.to_string_lossy().to_string(), rel_out];
+    #[cfg(unix)]
+    {
+        symlink(&secret, &p.path().join("assets/link.jpg"));
+        cases.push("assets/link.jpg".to_string());
+    }
+    for path in cases {
+        let text = std::fs::read_to_string(p.cards_file()).expect("cards");
+        let edited = text.replacen(
+            "logo_url = \"assets/logo.jpg\"",
+            &format!("logo_url = {path:?}"),
+            1,
+        );
+        std::fs::write(p.cards_file(), &edited).expect("write");
+        for args in [vec!["validate", "{dir}"], vec!["plan", "{dir}"]] {
+            let out = p.run(&args);
+            assert_eq!(out.code, 1, "{path}: {args:?}\n{}", out.stderr);
+            for words in [
+                "coffee_discount",
+                "base_info.logo_url",
+                "outside the project",
+            ] {
+                assert!(
+                    said(&out).contains(words),
+                    "{path}: {args:?}: {words}\n{}",
+                    said(&out)
+                );
+            }
+        }
+        std::fs::write(p.cards_file(), &text).expect("restore");
+    }
+    p.run(&["validate", "{dir}"]).expect_code(0);
+}
