@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 pub use cardform_spec::CardType;
 
+use cardform_spec::fields::bytes;
+
 use super::color::Color;
 use super::image::ImageRef;
 use super::timestamp::Timestamp;
@@ -38,23 +40,23 @@ pub struct Card {
     pub discount: Option<u32>,
     /// GIFT: the redeemable item, up to 3072 bytes. Immutable: a change replaces the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gift: Option<WxStr<3072>>,
+    pub gift: Option<WxStr<{ bytes::GIFT }>>,
     /// GIFT friends coupon: item name; the title becomes gift_name+gift_num+gift_unit (e.g. 洗手液1瓶).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gift_name: Option<WxStr<36>>,
+    pub gift_name: Option<WxStr<{ bytes::GIFT_NAME }>>,
     /// GIFT friends coupon: how many of the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub gift_num: Option<u32>,
     /// GIFT friends coupon: the unit (瓶, 份, 杯…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gift_unit: Option<WxStr<12>>,
+    pub gift_unit: Option<WxStr<{ bytes::GIFT_UNIT }>>,
     /// GROUPON: group-buy details, up to 3072 bytes. Immutable: a change replaces the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_detail: Option<WxStr<3072>>,
+    pub deal_detail: Option<WxStr<{ bytes::DEAL_DETAIL }>>,
     /// GENERAL_COUPON: offer details, up to 3072 bytes. Immutable: a change replaces the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_detail: Option<WxStr<3072>>,
+    pub default_detail: Option<WxStr<{ bytes::DEFAULT_DETAIL }>>,
     /// cardform's own settings for this card (not sent to WeChat).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Lifecycle>,
@@ -69,19 +71,19 @@ pub struct BaseInfo {
     /// How the code is shown: CODE_TYPE_TEXT, _BARCODE, _QRCODE, _ONLY_QRCODE, _ONLY_BARCODE or _NONE.
     pub code_type: CodeType,
     /// Merchant name, ≤ 36 UTF-8 bytes (12 汉字; CJK counts 3, ASCII 1). Immutable: a change replaces the card.
-    pub brand_name: WxStr<36>,
+    pub brand_name: WxStr<{ bytes::BRAND_NAME }>,
     /// Card name, ≤ 27 bytes (9 汉字). Derived by WeChat for friends CASH/GIFT coupons. Immutable on coupons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<WxStr<27>>,
+    pub title: Option<WxStr<{ bytes::TITLE }>>,
     /// Sub-title, ≤ 54 bytes (18 汉字). Not updatable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_title: Option<WxStr<54>>,
+    pub sub_title: Option<WxStr<{ bytes::SUB_TITLE }>>,
     /// Background colour by palette name (Color010…Color102). Change triggers re-review.
     pub color: Color,
     /// One-line usage hint, ≤ 48 UTF-8 bytes (16 汉字; friends coupons ≤ 36 bytes, 12 汉字). Change triggers re-review.
-    pub notice: WxStr<48>,
+    pub notice: WxStr<{ bytes::NOTICE }>,
     /// Usage instructions, ≤ 3072 UTF-8 bytes (1024 汉字; friends coupons ≤ 3000 bytes, 1000 汉字). Change triggers re-review.
-    pub description: WxStr<3072>,
+    pub description: WxStr<{ bytes::DESCRIPTION }>,
     /// Stock.
     pub sku: Sku,
     /// Validity window.
@@ -97,7 +99,7 @@ pub struct BaseInfo {
     pub bind_openid: Option<bool>,
     /// Customer service phone, ≤ 24 bytes. Updatable in place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_phone: Option<WxStr<24>>,
+    pub service_phone: Option<WxStr<{ bytes::SERVICE_PHONE }>>,
     /// Store (POI) ids where the card is usable; friends coupons need at least one. Updatable in place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_id_list: Option<Vec<u64>>,
@@ -106,52 +108,52 @@ pub struct BaseInfo {
     pub use_all_locations: Option<bool>,
     /// Third-party source name, ≤ 36 bytes. Not updatable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<WxStr<36>>,
+    pub source: Option<WxStr<{ bytes::SOURCE }>>,
     /// Top-centre button text, shown while the card is usable; ≤ 18 UTF-8 bytes (6 汉字).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub center_title: Option<WxStr<18>>,
+    pub center_title: Option<WxStr<{ bytes::CENTER_TITLE }>>,
     /// Top-centre button hint, ≤ 24 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub center_sub_title: Option<WxStr<24>>,
+    pub center_sub_title: Option<WxStr<{ bytes::CENTER_SUB_TITLE }>>,
     /// Top-centre button link, ≤ 128 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub center_url: Option<WxStr<128>>,
+    pub center_url: Option<WxStr<{ bytes::CENTER_URL }>>,
     /// Top-centre button mini-program: `<ghid>@app`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub center_app_brand_user_name: Option<WxStr<128>>,
+    pub center_app_brand_user_name: Option<WxStr<{ bytes::CENTER_APP_BRAND_USER_NAME }>>,
     /// Top-centre button mini-program page path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub center_app_brand_pass: Option<WxStr<128>>,
+    pub center_app_brand_pass: Option<WxStr<{ bytes::CENTER_APP_BRAND_PASS }>>,
     /// Custom entry name, ≤ 15 UTF-8 bytes (5 汉字).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_url_name: Option<WxStr<15>>,
+    pub custom_url_name: Option<WxStr<{ bytes::CUSTOM_URL_NAME }>>,
     /// Custom entry link, ≤ 128 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_url: Option<WxStr<128>>,
+    pub custom_url: Option<WxStr<{ bytes::CUSTOM_URL }>>,
     /// Custom entry tip, ≤ 18 UTF-8 bytes (6 汉字).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_url_sub_title: Option<WxStr<18>>,
+    pub custom_url_sub_title: Option<WxStr<{ bytes::CUSTOM_URL_SUB_TITLE }>>,
     /// Custom entry mini-program: `<ghid>@app`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_app_brand_user_name: Option<WxStr<128>>,
+    pub custom_app_brand_user_name: Option<WxStr<{ bytes::CUSTOM_APP_BRAND_USER_NAME }>>,
     /// Custom entry mini-program page path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_app_brand_pass: Option<WxStr<128>>,
+    pub custom_app_brand_pass: Option<WxStr<{ bytes::CUSTOM_APP_BRAND_PASS }>>,
     /// Marketing entry name, ≤ 15 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_url_name: Option<WxStr<15>>,
+    pub promotion_url_name: Option<WxStr<{ bytes::PROMOTION_URL_NAME }>>,
     /// Marketing entry link, ≤ 128 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_url: Option<WxStr<128>>,
+    pub promotion_url: Option<WxStr<{ bytes::PROMOTION_URL }>>,
     /// Marketing entry tip, ≤ 18 UTF-8 bytes (6 汉字).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_url_sub_title: Option<WxStr<18>>,
+    pub promotion_url_sub_title: Option<WxStr<{ bytes::PROMOTION_URL_SUB_TITLE }>>,
     /// Marketing entry mini-program: `<ghid>@app`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_app_brand_user_name: Option<WxStr<128>>,
+    pub promotion_app_brand_user_name: Option<WxStr<{ bytes::PROMOTION_APP_BRAND_USER_NAME }>>,
     /// Marketing entry mini-program page path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_app_brand_pass: Option<WxStr<128>>,
+    pub promotion_app_brand_pass: Option<WxStr<{ bytes::PROMOTION_APP_BRAND_PASS }>>,
     /// Claims allowed per user, ≥ 1 (WeChat's default 50). Updatable in place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
@@ -278,16 +280,16 @@ pub struct AdvancedInfo {
 pub struct UseCondition {
     /// CASH: "适用于xxx" — the categories it applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accept_category: Option<WxStr<512>>,
+    pub accept_category: Option<WxStr<{ bytes::ACCEPT_CATEGORY }>>,
     /// CASH: "不适用于xxx" — the categories it does not apply to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reject_category: Option<WxStr<512>>,
+    pub reject_category: Option<WxStr<{ bytes::REJECT_CATEGORY }>>,
     /// CASH/GIFT: minimum spend in fen (分), "消费满xx元可用".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub least_cost: Option<u32>,
     /// GIFT: "购买xxx可用" — what must be bought.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object_use_for: Option<WxStr<512>>,
+    pub object_use_for: Option<WxStr<{ bytes::OBJECT_USE_FOR }>>,
     /// false adds "不可与其他优惠共享" (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_use_with_other_discount: Option<bool>,
@@ -299,7 +301,7 @@ pub struct UseCondition {
 pub struct Abstract {
     /// Cover summary, ≤ 24 bytes (the create table's string(24)).
     #[serde(rename = "abstract")]
-    pub abstract_text: WxStr<24>,
+    pub abstract_text: WxStr<{ bytes::ABSTRACT_TEXT }>,
     /// Cover image: exactly one (850×350 recommended).
     pub icon_url_list: Vec<ImageRef>,
 }
@@ -311,7 +313,7 @@ pub struct TextImage {
     /// Image: local JPG/PNG or mmbiz.qpic.cn URL.
     pub image_url: ImageRef,
     /// Text under the image, ≤ 512 bytes.
-    pub text: WxStr<512>,
+    pub text: WxStr<{ bytes::TEXT }>,
 }
 
 /// A time slot (reference §3.5 `time_limit`, display only).

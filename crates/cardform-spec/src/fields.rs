@@ -5,6 +5,43 @@
 
 use crate::CardType;
 
+/// WeChat's `string(N)` limits in UTF-8 bytes, by field name (reference §3.2–§3.5): one
+/// home for the create table below and the model's `WxStr<N>` types.
+pub mod bytes {
+    pub const ABSTRACT_TEXT: usize = 24;
+    pub const ACCEPT_CATEGORY: usize = 512;
+    pub const BRAND_NAME: usize = 36;
+    pub const CENTER_APP_BRAND_PASS: usize = 128;
+    pub const CENTER_APP_BRAND_USER_NAME: usize = 128;
+    pub const CENTER_SUB_TITLE: usize = 24;
+    pub const CENTER_TITLE: usize = 18;
+    pub const CENTER_URL: usize = 128;
+    pub const CUSTOM_APP_BRAND_PASS: usize = 128;
+    pub const CUSTOM_APP_BRAND_USER_NAME: usize = 128;
+    pub const CUSTOM_URL: usize = 128;
+    pub const CUSTOM_URL_NAME: usize = 15;
+    pub const CUSTOM_URL_SUB_TITLE: usize = 18;
+    pub const DEAL_DETAIL: usize = 3072;
+    pub const DEFAULT_DETAIL: usize = 3072;
+    pub const DESCRIPTION: usize = 3072;
+    pub const GIFT: usize = 3072;
+    pub const GIFT_NAME: usize = 36;
+    pub const GIFT_UNIT: usize = 12;
+    pub const NOTICE: usize = 48;
+    pub const OBJECT_USE_FOR: usize = 512;
+    pub const PROMOTION_APP_BRAND_PASS: usize = 128;
+    pub const PROMOTION_APP_BRAND_USER_NAME: usize = 128;
+    pub const PROMOTION_URL: usize = 128;
+    pub const PROMOTION_URL_NAME: usize = 15;
+    pub const PROMOTION_URL_SUB_TITLE: usize = 18;
+    pub const REJECT_CATEGORY: usize = 512;
+    pub const SERVICE_PHONE: usize = 24;
+    pub const SOURCE: usize = 36;
+    pub const SUB_TITLE: usize = 54;
+    pub const TEXT: usize = 512;
+    pub const TITLE: usize = 27;
+}
+
 /// The shape a field's value must have.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
@@ -88,12 +125,12 @@ use Kind::*;
 pub const BASE_INFO: &[Field] = &[
     f("logo_url", Image, true),
     f("code_type", Enum(CODE_TYPES), true),
-    f("brand_name", Str(36), true),
-    f("title", Str(27), true),
-    f("sub_title", Str(54), false),
+    f("brand_name", Str(bytes::BRAND_NAME), true),
+    f("title", Str(bytes::TITLE), true),
+    f("sub_title", Str(bytes::SUB_TITLE), false),
     f("color", Color, true),
-    ff("notice", Str(48), true, 36),
-    ff("description", Str(3072), true, 3000),
+    ff("notice", Str(bytes::NOTICE), true, 36),
+    ff("description", Str(bytes::DESCRIPTION), true, 3000),
     f("use_custom_code", Bool, false),
     f(
         "get_custom_code_mode",
@@ -101,25 +138,57 @@ pub const BASE_INFO: &[Field] = &[
         false,
     ),
     f("bind_openid", Bool, false),
-    f("service_phone", Str(24), false),
+    f("service_phone", Str(bytes::SERVICE_PHONE), false),
     f("location_id_list", IdList, false),
     f("use_all_locations", Bool, false),
-    f("source", Str(36), false),
-    f("center_title", Str(18), false),
-    f("center_sub_title", Str(24), false),
-    f("center_url", Str(128), false),
-    f("center_app_brand_user_name", Str(128), false),
-    f("center_app_brand_pass", Str(128), false),
-    f("custom_url_name", Str(15), false),
-    f("custom_url", Str(128), false),
-    f("custom_url_sub_title", Str(18), false),
-    f("custom_app_brand_user_name", Str(128), false),
-    f("custom_app_brand_pass", Str(128), false),
-    f("promotion_url_name", Str(15), false),
-    f("promotion_url", Str(128), false),
-    f("promotion_url_sub_title", Str(18), false),
-    f("promotion_app_brand_user_name", Str(128), false),
-    f("promotion_app_brand_pass", Str(128), false),
+    f("source", Str(bytes::SOURCE), false),
+    f("center_title", Str(bytes::CENTER_TITLE), false),
+    f("center_sub_title", Str(bytes::CENTER_SUB_TITLE), false),
+    f("center_url", Str(bytes::CENTER_URL), false),
+    f(
+        "center_app_brand_user_name",
+        Str(bytes::CENTER_APP_BRAND_USER_NAME),
+        false,
+    ),
+    f(
+        "center_app_brand_pass",
+        Str(bytes::CENTER_APP_BRAND_PASS),
+        false,
+    ),
+    f("custom_url_name", Str(bytes::CUSTOM_URL_NAME), false),
+    f("custom_url", Str(bytes::CUSTOM_URL), false),
+    f(
+        "custom_url_sub_title",
+        Str(bytes::CUSTOM_URL_SUB_TITLE),
+        false,
+    ),
+    f(
+        "custom_app_brand_user_name",
+        Str(bytes::CUSTOM_APP_BRAND_USER_NAME),
+        false,
+    ),
+    f(
+        "custom_app_brand_pass",
+        Str(bytes::CUSTOM_APP_BRAND_PASS),
+        false,
+    ),
+    f("promotion_url_name", Str(bytes::PROMOTION_URL_NAME), false),
+    f("promotion_url", Str(bytes::PROMOTION_URL), false),
+    f(
+        "promotion_url_sub_title",
+        Str(bytes::PROMOTION_URL_SUB_TITLE),
+        false,
+    ),
+    f(
+        "promotion_app_brand_user_name",
+        Str(bytes::PROMOTION_APP_BRAND_USER_NAME),
+        false,
+    ),
+    f(
+        "promotion_app_brand_pass",
+        Str(bytes::PROMOTION_APP_BRAND_PASS),
+        false,
+    ),
     f("get_limit", UInt, false),
     f("use_limit", UInt, false),
     f("can_share", Bool, false),
@@ -142,20 +211,20 @@ pub fn type_fields(t: CardType) -> &'static [Field] {
 pub const CASH_FIELDS: &[Field] = &[f("least_cost", UInt, true), f("reduce_cost", UInt, true)];
 pub const DISCOUNT_FIELDS: &[Field] = &[f("discount", UInt, true)];
 pub const GIFT_FIELDS: &[Field] = &[
-    f("gift", Str(3072), true),
-    f("gift_name", Str(36), false),
+    f("gift", Str(bytes::GIFT), true),
+    f("gift_name", Str(bytes::GIFT_NAME), false),
     f("gift_num", UInt, false),
-    f("gift_unit", Str(12), false),
+    f("gift_unit", Str(bytes::GIFT_UNIT), false),
 ];
-pub const GROUPON_FIELDS: &[Field] = &[f("deal_detail", Str(3072), true)];
-pub const GENERAL_FIELDS: &[Field] = &[f("default_detail", Str(3072), true)];
+pub const GROUPON_FIELDS: &[Field] = &[f("deal_detail", Str(bytes::DEAL_DETAIL), true)];
+pub const GENERAL_FIELDS: &[Field] = &[f("default_detail", Str(bytes::DEFAULT_DETAIL), true)];
 
 /// `advanced_info.use_condition` (reference §3.5).
 pub const USE_CONDITION: &[Field] = &[
-    f("accept_category", Str(512), false),
-    f("reject_category", Str(512), false),
+    f("accept_category", Str(bytes::ACCEPT_CATEGORY), false),
+    f("reject_category", Str(bytes::REJECT_CATEGORY), false),
     f("least_cost", UInt, false),
-    f("object_use_for", Str(512), false),
+    f("object_use_for", Str(bytes::OBJECT_USE_FOR), false),
     f("can_use_with_other_discount", Bool, false),
 ];
 
@@ -169,11 +238,14 @@ pub const TIME_LIMIT: &[Field] = &[
 ];
 
 /// `advanced_info.text_image_list[]`: both parts or the structure is partial.
-pub const TEXT_IMAGE: &[Field] = &[f("image_url", Image, true), f("text", Str(512), true)];
+pub const TEXT_IMAGE: &[Field] = &[
+    f("image_url", Image, true),
+    f("text", Str(bytes::TEXT), true),
+];
 
 /// `advanced_info.abstract`.
 pub const ABSTRACT: &[Field] = &[
-    f("abstract", Str(24), true),
+    f("abstract", Str(bytes::ABSTRACT_TEXT), true),
     // icon_url_list is checked on its own (exactly one image).
 ];
 
