@@ -343,6 +343,10 @@ pub struct EmulatorArgs {
     /// A per-path quota, PATH=DAILY or PATH=DAILY/PER_MINUTE (e.g. /card/get=1000/60); repeatable.
     #[arg(long = "quota", value_name = "PATH=DAILY[/PER_MINUTE]")]
     pub quotas: Vec<String>,
+    /// Serve these cards as WeChat answered card/get for them, in any historical shape:
+    /// a JSON file holding one answer or a list (e.g. tests/fixtures/wechat/legacy/).
+    #[arg(long, value_name = "FILE")]
+    pub seed: Vec<PathBuf>,
 }
 
 /// Parses `30s`, `2m`, `500ms`, `1h` or plain seconds.

@@ -55,6 +55,13 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
         if !quotas.is_empty() {
             emulator.set_quotas(quotas);
         }
+        for file in &args.seed {
+            let answers = read_seed(file)?;
+            let ids = emulator
+                .seed(&answers)
+                .map_err(|m| miette::miette!("{}: {m}", file.display()))?;
+            eprintln!("seeded {} card(s) from {}", ids.len(), file.display());
+        }
         {
             let mut out = std::io::stdout().lock();
             writeln!(out, "listening on {}", emulator.base_url())
@@ -67,6 +74,24 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
             .await
             .map_err(|e| miette::miette!("{e}"))?;
         Ok(Outcome::Success)
+    })
+}
+
+/// One card/get answer or a list of them.
+fn read_seed(file: &std::path::Path) -> miette::Result<Vec<serde_json::Value>> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| miette::miette!("cannot read {}: {e}", file.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        miette::miette!(
+            "{}:{}:{}: not JSON: {e}",
+            file.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    Ok(match value {
+        serde_json::Value::Array(list) => list,
+        one => vec![one],
     })
 }
 

@@ -306,3 +306,24 @@ fn a_legacy_account_is_adopted_and_plans_no_change() {
     p.run(&["plan", "{dir}", "--detailed-exitcode"])
         .expect_code(0);
 }
+
+#[test]
+fn the_emulator_serves_a_seed_file_from_its_command_line() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/wechat/legacy/01_numeric_types.json");
+    let emu = Emulator::start(&["--seed", &file.to_string_lossy()]);
+    let got = emu.api(
+        "/card/get",
+        json!({"card_id": "pLegacyNumeric0000000000001"}),
+    );
+    assert_eq!(
+        got["card"]["groupon"]["base_info"]["date_info"]["type"],
+        json!(1),
+        "{got}"
+    );
+    assert_eq!(
+        got["card"]["groupon"]["base_info"]["status"],
+        json!(3),
+        "{got}"
+    );
+}

@@ -123,6 +123,36 @@ impl RunningEmulator {
         self.addr
     }
 
+    /// Stores recorded card/get answers (see `POST /__emulator/seed`); a card_id the
+    /// world already holds is left as it is, so a persisted world can be seeded again.
+    ///
+    /// # Errors
+    /// The first answer that cannot be stored, with its index and why.
+    pub fn seed(&self, answers: &[serde_json::Value]) -> Result<Vec<String>, String> {
+        let mut world = world::lock(&self.shared.world);
+        let mut ids = Vec::new();
+        for (i, answer) in answers.iter().enumerate() {
+            let known = answer
+                .pointer("/card/card_type")
+                .and_then(serde_json::Value::as_str)
+                .and_then(cardform_spec::CardType::from_wire)
+                .and_then(|t| {
+                    answer
+                        .get("card")?
+                        .get(t.wire_key())?
+                        .pointer("/base_info/id")?
+                        .as_str()
+                })
+                .filter(|id| world.cards.contains_key(*id));
+            if let Some(id) = known {
+                ids.push(id.to_string());
+                continue;
+            }
+            ids.push(cards::seed(&mut world, answer).map_err(|m| format!("answer {i}: {m}"))?);
+        }
+        Ok(ids)
+    }
+
     /// Replaces the per-path quota limits (the defaults stay for paths not named).
     pub fn set_quotas(&self, limits: Vec<QuotaLimit>) {
         world::lock(&self.shared.world).quota.set_limits(limits);
