@@ -414,7 +414,7 @@ impl<'a> Executor<'a> {
         }
         let addr = format!("image {}", img.path);
         // Defence in depth: a saved plan names its images; read none outside the project.
-        let bytes = confined_image_path(&self.root, &img.path)
+        let bytes = confined_image_path(self.root, &img.path)
             .map_err(|e| local_failure(&addr, "upload_image", format!("{e} ({})", e.help())))
             .and_then(|full| {
                 std::fs::read(&full).map_err(|e| {
