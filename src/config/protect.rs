@@ -6,7 +6,7 @@
 //! Paths are compared after resolving them: `..`, symbolic links (a link to the state
 //! is the state) and, for a file that does not exist yet, its folder plus its name.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use super::loader::{CARDS_DIR, PROJECT_FILE};
 
@@ -41,14 +41,22 @@ pub fn resolve_for_write(path: &Path) -> PathBuf {
             Err(_) => break,
         }
     }
+    // Not there yet: its folder, resolved the same way, plus its name.
     let parent = current
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let parent = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
-    match current.file_name() {
-        Some(name) => parent.join(name),
-        None => parent,
+    if parent == current {
+        return current; // "." that cannot be resolved (its folder is gone)
+    }
+    match current.components().next_back() {
+        Some(Component::ParentDir) => {
+            let p = resolve_for_write(parent);
+            p.parent().map(Path::to_path_buf).unwrap_or(p)
+        }
+        Some(Component::Normal(name)) => resolve_for_write(parent).join(name),
+        Some(Component::CurDir) => resolve_for_write(parent),
+        _ => current,
     }
 }
 

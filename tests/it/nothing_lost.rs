@@ -63,7 +63,8 @@ fn a_broken_cards_folder_is_an_error_never_no_cards() {
     let cards = p.path().join("cards");
     std::fs::rename(&cards, p.path().join("cards.real")).expect("move cards away");
 
-    let cases: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type MakeBroken<'a> = Box<dyn Fn() + 'a>;
+    let cases: Vec<(&str, MakeBroken<'_>)> = vec![
         (
             "dangling symlink",
             Box::new(|| symlink(&p.path().join("nowhere"), &cards)),
