@@ -345,7 +345,7 @@ pub struct EmulatorArgs {
     pub quotas: Vec<String>,
     /// Serve these cards as WeChat answered card/get for them, in any historical shape:
     /// a JSON file holding one answer or a list (e.g. tests/fixtures/wechat/legacy/).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", num_args = 1..)]
     pub seed: Vec<PathBuf>,
 }
 
