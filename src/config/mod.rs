@@ -15,6 +15,7 @@ pub mod rules;
 mod schema;
 mod source;
 mod suggest;
+pub mod trust;
 
 pub use desired::DesiredCard;
 pub use diagnostic::{ConfigError, Diagnostic, Severity};

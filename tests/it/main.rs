@@ -23,6 +23,7 @@ mod faults_matrix;
 mod gitops_cli;
 mod gitops_examples;
 mod plan_render;
+mod pr_trust;
 mod secret_canary;
 mod state_cli;
 mod state_local;
