@@ -146,6 +146,11 @@ pub struct PlanArgs {
     /// Fail with exit 3 when the plan contains this class of change (repeatable).
     #[arg(long = "deny", value_enum)]
     pub deny: Vec<DenyClass>,
+    /// Take `endpoint`, `[account]`, `state` and `[policy]` from FILE (e.g. the base
+    /// branch's cardform.toml); the project's own values are shown as proposed settings
+    /// changes, in force only after merge.
+    #[arg(long, value_name = "FILE", env = "CARDFORM_TRUSTED_SETTINGS")]
+    pub trusted_settings: Option<PathBuf>,
     #[command(flatten)]
     pub run: RunOptions,
 }

@@ -406,3 +406,104 @@ fn pr_state_url_to_a_foreign_host_is_refused_before_connecting() {
     );
     assert_no_canary(&p, &[&trusted]);
 }
+
+#[test]
+fn trusted_settings_run_the_plan_and_show_the_pull_requests_settings_as_proposed() {
+    let emu = Emulator::start(&["--secret", CANARY_SECRET]);
+    let spy = Listener::start();
+    let base = format!(
+        "endpoint = \"{}\"\n\n[account]\nappid = \"wxsandbox\"\n\n[limits]\ntimeout_seconds = 5\n\n[policy]\ndeny = [\"delete\"]\n",
+        emu.url
+    );
+    // The pull request points the endpoint elsewhere and drops the policy gate.
+    let p = project(&format!(
+        "endpoint = \"{FOREIGN}\"\n\n[account]\nappid = \"wxsandbox\"\n\n[limits]\ntimeout_seconds = 5\n"
+    ));
+    let trusted_dir = tempfile::tempdir().expect("temp dir");
+    let trusted = trusted_dir.path().join("base.toml");
+    std::fs::write(&trusted, &base).expect("write base.toml");
+    let trusted = trusted.to_string_lossy().to_string();
+    let loopback_only = [("NO_PROXY", "127.0.0.1"), ("no_proxy", "127.0.0.1")];
+
+    let mut args = PIPELINE_PLAN.to_vec();
+    args.extend(["--trusted-settings", trusted.as_str()]);
+    let md = run_as_pipeline(&p, &spy, &args, &loopback_only);
+    md.expect_code(2);
+    assert!(
+        md.stdout.contains("Settings (in force only after merge)")
+            && md.stdout.contains(FOREIGN)
+            && md.stdout.contains("`policy`"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout.contains("coffee_discount"),
+        "cards are planned: {}",
+        md.stdout
+    );
+
+    let mut env = loopback_only.to_vec();
+    env.push(("CARDFORM_TRUSTED_SETTINGS", trusted.as_str()));
+    let text = run_as_pipeline(&p, &spy, &["plan", "{dir}"], &env);
+    text.expect_code(0);
+    assert!(
+        text.stdout
+            .contains("Settings: cardform.toml proposes changes")
+            && text
+                .stdout
+                .contains(&format!("endpoint: \"{}\" -> \"{FOREIGN}\"", emu.url)),
+        "{}",
+        text.stdout
+    );
+    let json = run_as_pipeline(&p, &spy, &["plan", "{dir}", "--format", "json"], &env);
+    json.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json plan");
+    let keys: Vec<&str> = v["settings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["key"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(keys, ["endpoint", "policy"], "{}", json.stdout);
+    assert_eq!(v["settings"][0]["proposed"], FOREIGN);
+
+    // Without settings changes the plan has no settings section.
+    std::fs::write(p.path().join("cardform.toml"), &base).expect("same settings");
+    let same = run_as_pipeline(&p, &spy, &["plan", "{dir}", "--format", "json"], &env);
+    same.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&same.stdout).expect("json plan");
+    assert!(v.get("settings").is_none(), "{}", same.stdout);
+
+    assert_eq!(spy.connections(), Vec::<String>::new());
+    assert_no_canary(&p, &[&md, &text, &json, &same]);
+}
+
+#[test]
+fn trusted_settings_do_not_allow_a_token_command_by_themselves() {
+    let spy = Listener::start();
+    let marker_dir = tempfile::tempdir().expect("temp dir");
+    let marker = marker_dir.path().join("ran");
+    let base = format!(
+        "endpoint = \"sandbox\"\n\n[account]\nappid = \"wxsandbox\"\ntoken = {{ source = \"command\", command = [\"sh\", \"-c\", \"touch '{}'\"] }}\n",
+        marker.display()
+    );
+    let trusted = marker_dir.path().join("base.toml");
+    std::fs::write(&trusted, &base).expect("write base.toml");
+    let p = TestProject::sandbox();
+    let out = run_as_pipeline(
+        &p,
+        &spy,
+        &[
+            "plan",
+            "{dir}",
+            "--trusted-settings",
+            &trusted.to_string_lossy(),
+        ],
+        &[],
+    );
+    out.expect_code(1);
+    let err = flat(&out.stderr);
+    assert!(
+        err.contains("trusted settings") && err.contains("CARDFORM_ALLOW_TOKEN_COMMAND=1"),
+        "{err}"
+    );
+    assert!(!marker.exists());
+}
