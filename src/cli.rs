@@ -91,14 +91,25 @@ pub struct RunOptions {
     /// How long to wait for the state lock, e.g. 30s, 2m (default: fail at once).
     #[arg(long, value_parser = parse_duration)]
     pub lock_timeout: Option<std::time::Duration>,
+    /// The API base URL, overriding cardform.toml's `endpoint` (also CARDFORM_ENDPOINT).
+    /// Trusted: needed for any host but WeChat's, loopback and sandbox.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Where the state lives, overriding cardform.toml's `state` (also CARDFORM_STATE).
+    /// Trusted: needed for a PostgreSQL server that is not on loopback.
+    #[arg(long, value_name = "PATH|URL")]
+    pub state: Option<String>,
 }
 
 impl RunOptions {
-    /// What the engine needs of these flags (it knows nothing of clap).
+    /// What the engine needs of these flags and of the operator's environment (it
+    /// knows nothing of clap).
     pub fn settings(&self) -> crate::session::RunSettings {
         crate::session::RunSettings {
             parallelism: self.parallelism,
             lock_timeout: self.lock_timeout,
+            operator: crate::config::trust::OperatorSettings::from_env()
+                .with_flags(self.endpoint.as_deref(), self.state.as_deref()),
         }
     }
 }
@@ -139,6 +150,11 @@ pub struct PlanArgs {
     /// `[policy] max_destroy` (default: half of them, at least 5); otherwise exit 3.
     #[arg(long)]
     pub allow_mass_destroy: bool,
+    /// Take `endpoint`, `[account]`, `state` and `[policy]` from FILE (e.g. the base
+    /// branch's cardform.toml); the project's own values are shown as proposed settings
+    /// changes, in force only after merge.
+    #[arg(long, value_name = "FILE", env = "CARDFORM_TRUSTED_SETTINGS")]
+    pub trusted_settings: Option<PathBuf>,
     #[command(flatten)]
     pub run: RunOptions,
 }

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::apply::recover::{self, Resolution};
 use crate::config::images::{LocalImage, hash_local_images, resolve_image};
+use crate::config::trust::{self, OperatorSettings, TrustError};
 use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
 use crate::live::{FetchError, Observed, fetch_live};
@@ -21,14 +22,17 @@ use crate::report::{Reporter, Step};
 use crate::state::{StateFile, StateSession, open_backend};
 use crate::wechat::{ApiError, ClientConfig, Secret, WeChatClient};
 
-/// What the command line says about one run (the engine's view of `--parallelism` and
-/// `--lock-timeout`).
-#[derive(Debug, Clone, Copy, Default)]
+/// What the command line says about one run (the engine's view of `--parallelism`,
+/// `--lock-timeout`, `--endpoint`, `--state` and the operator's environment).
+#[derive(Debug, Clone, Default)]
 pub struct RunSettings {
     /// Requests in flight at once; `None`: cardform.toml's, else 16.
     pub parallelism: Option<usize>,
     /// How long to wait for the state lock; `None`: fail at once.
     pub lock_timeout: Option<std::time::Duration>,
+    /// The operator's overrides and allowances (docs/security.md). The default trusts
+    /// nothing beyond what cardform.toml may name by itself.
+    pub operator: OperatorSettings,
 }
 
 /// The client settings of a project file, for a given base URL (the caller resolves
@@ -53,6 +57,8 @@ fn client_config(
 /// Errors of a session; each says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
+    #[error("{0}")]
+    Trust(#[from] TrustError),
     #[error("state: {0}")]
     State(#[from] crate::state::StateError),
     #[error("WeChat client: {0}")]
@@ -91,19 +97,23 @@ pub struct Session {
 }
 
 impl Session {
-    /// Opens the backend, takes the run lock (waiting up to `--lock-timeout`), starts the
-    /// sandbox when `endpoint = "sandbox"`, and builds the client.
+    /// Applies the operator's overrides and checks where credentials would go
+    /// (`config::trust`, before anything connects or runs), opens the backend, takes
+    /// the run lock (waiting up to `--lock-timeout`), starts the sandbox when
+    /// `endpoint = "sandbox"`, and builds the client.
     ///
     /// # Errors
-    /// The lock is held by another run (named), the state cannot be opened, the
-    /// sandbox cannot start, or the token source is misconfigured.
+    /// An endpoint, state URL or token command the operator has not allowed; the lock
+    /// is held by another run (named), the state cannot be opened, the sandbox cannot
+    /// start, or the token source is misconfigured.
     pub async fn open(
         root: &Path,
-        config: ProjectConfig,
+        mut config: ProjectConfig,
         operation: &str,
         run: &RunSettings,
         reporter: Arc<dyn Reporter>,
     ) -> Result<Session, SessionError> {
+        trust::secure(root, &mut config, &run.operator)?;
         let backend = open_backend(root, config.state.as_deref())?;
         let (state, notices) = StateSession::open(backend, operation, run.lock_timeout)?;
         for n in notices {

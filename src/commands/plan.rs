@@ -10,17 +10,29 @@ use crate::progress::TerminalReporter;
 use crate::session::{PlanOptions, Session, make_plan, runtime};
 
 use super::output::{print_json, stdout_color};
-use super::project::{load, report};
+use super::project::{load, load_settings, report};
+use crate::config::trust::adopt_trusted;
 
 pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
-    let project = load(&args.project.dir)?;
+    let mut project = load(&args.project.dir)?;
+    let mut run = args.run.settings();
+    // Trusted settings (docs/security.md): the pull request's own endpoint, account,
+    // state and policy are only shown, never used.
+    let settings = match &args.trusted_settings {
+        Some(file) => {
+            let trusted = load_settings(file)?;
+            run.operator.settings_file = Some(file.clone());
+            adopt_trusted(&mut project.config, &trusted)
+        }
+        None => Vec::new(),
+    };
     let rt = runtime().map_err(report)?;
     rt.block_on(async {
         let session = Session::open(
             &project.root,
             project.config.clone(),
             "plan",
-            &args.run.settings(),
+            &run,
             TerminalReporter::shared(),
         )
         .await
@@ -34,7 +46,8 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         let stamp = Some(session.state.stamp());
         let session_managed = session.state.read(|s| s.resources.len());
         session.close().await;
-        let planned = planned.map_err(report)?;
+        let mut planned = planned.map_err(report)?;
+        planned.plan.settings = settings;
         for r in &planned.resolutions {
             eprintln!("note: {r} (recorded by the next apply)");
         }
@@ -68,7 +81,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 )
             ),
         }
-        let has_changes = plan.has_changes();
+        let has_changes = plan.has_changes() || !plan.settings.is_empty();
         if let Some(out) = &args.out {
             refuse_protected_output(&project.root, project.config.state.as_deref(), out)
                 .map_err(report)?;

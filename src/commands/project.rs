@@ -51,3 +51,22 @@ pub fn load_config(dir: &Path) -> miette::Result<crate::config::ProjectConfig> {
 pub fn report(e: impl std::fmt::Display) -> miette::Report {
     miette::miette!("{e}")
 }
+
+/// Reads a trusted-settings file (`--trusted-settings`); prints its problems when it is
+/// invalid.
+pub fn load_settings(file: &Path) -> miette::Result<crate::config::ProjectConfig> {
+    match crate::config::load_settings_file(file) {
+        Ok(c) => Ok(c),
+        Err(ConfigError::Invalid { diagnostics }) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            Err(miette::miette!(
+                help = "give --trusted-settings (or CARDFORM_TRUSTED_SETTINGS) a valid cardform.toml, e.g. the base branch's: git show origin/main:cardform.toml > base.toml",
+                "{} is not a valid cardform.toml",
+                file.display()
+            ))
+        }
+        Err(other) => Err(miette::miette!("{other}")),
+    }
+}

@@ -19,6 +19,7 @@ pub fn run(a: &StateResolveArgs) -> miette::Result<Outcome> {
     let run = RunSettings {
         parallelism: None,
         lock_timeout: a.lock_timeout,
+        operator: crate::config::trust::OperatorSettings::from_env(),
     };
     let rt = runtime().map_err(report)?;
     rt.block_on(async {

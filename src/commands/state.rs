@@ -10,6 +10,7 @@ use crate::cli::{
     StateRestoreArgs,
 };
 use crate::config::protect::refuse_protected_output;
+use crate::config::trust::{self, OperatorSettings, Origin};
 use crate::exit::Outcome;
 use crate::state::{self, LocalBackend, LockInfo, StateBackend, StateFile, StateSession};
 
@@ -89,12 +90,18 @@ pub fn state_setting(dir: &Path) -> miette::Result<Option<String>> {
     }
 }
 
-/// The backend for the project in `dir`.
+/// The backend for the project in `dir`: `CARDFORM_STATE` when the operator sets it,
+/// else cardform.toml's `state`, which may name a PostgreSQL server only on loopback
+/// (`config::trust`).
 ///
 /// # Errors
-/// As [`state_setting`] and [`state::open_backend`].
+/// As [`state_setting`], [`trust::check_state`] and [`state::open_backend`].
 pub fn project_backend(dir: &Path) -> miette::Result<Box<dyn StateBackend>> {
-    let setting = state_setting(dir)?;
+    let (setting, origin) = match OperatorSettings::from_env().state {
+        Some((url, from)) => (Some(url), Origin::Operator(from)),
+        None => (state_setting(dir)?, trust::locate(dir, &["state"])),
+    };
+    trust::check_state(setting.as_deref(), &origin).map_err(super::project::report)?;
     state::open_backend(dir, setting.as_deref()).into_diagnostic()
 }
 

@@ -195,7 +195,12 @@ fn check_texts(
 }
 
 fn load_project_file(text: &str, diags: &mut Vec<Diagnostic>) -> Option<ProjectConfig> {
-    let rel = PathBuf::from(PROJECT_FILE);
+    load_config_text(Path::new(PROJECT_FILE), text, diags)
+}
+
+/// A project file's text (named `rel` in diagnostics) → the checked settings.
+fn load_config_text(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<ProjectConfig> {
+    let rel = rel.to_path_buf();
     let tree = match source::parse(&rel, text) {
         Ok(t) => t,
         Err(errs) => {
@@ -860,6 +865,21 @@ pub fn load_project_config(dir: &Path) -> Result<ProjectConfig, ConfigError> {
     let mut diags = Vec::new();
     let parsed = read_text(dir, Path::new(PROJECT_FILE), &mut diags)
         .and_then(|text| load_project_file(&text, &mut diags));
+    match parsed {
+        Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok(c),
+        _ => Err(ConfigError::Invalid { diagnostics: diags }),
+    }
+}
+
+/// Reads a project file anywhere (e.g. the base branch's cardform.toml given to
+/// `--trusted-settings`), with the same checks as the project's own.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] with the file's diagnostics (named by `path`).
+pub fn load_settings_file(path: &Path) -> Result<ProjectConfig, ConfigError> {
+    let mut diags = Vec::new();
+    let parsed = read_text(Path::new(""), path, &mut diags)
+        .and_then(|text| load_config_text(path, &text, &mut diags));
     match parsed {
         Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok(c),
         _ => Err(ConfigError::Invalid { diagnostics: diags }),

@@ -16,12 +16,13 @@ pub mod rules;
 mod schema;
 mod source;
 mod suggest;
+pub mod trust;
 
 pub use desired::{DesiredCard, WriteRule};
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use loader::{
     CARDS_DIR, PROJECT_FILE, Project, load_in_memory, load_project, load_project_at,
-    load_project_config,
+    load_project_config, load_settings_file,
 };
 pub use project::*;
 pub use schema::{

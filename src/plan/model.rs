@@ -132,7 +132,13 @@ pub struct Plan {
     pub refresh_only: bool,
     pub resource_changes: Vec<ResourceChange>,
     pub summary: Summary,
+    /// Settings the project file proposes to change while the plan ran on trusted
+    /// settings (`--trusted-settings`): shown for review, in force only after merge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<SettingChange>,
 }
+
+pub use crate::config::trust::SettingChange;
 
 impl Plan {
     pub fn new(mut resource_changes: Vec<ResourceChange>, refresh_only: bool) -> Plan {
@@ -164,6 +170,7 @@ impl Plan {
             refresh_only,
             resource_changes,
             summary: s,
+            settings: Vec::new(),
         }
     }
 

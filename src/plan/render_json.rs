@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::diff::FieldChange;
-use super::model::{Action, Plan, ResourceChange, StockChange, Summary};
+use super::model::{Action, Plan, ResourceChange, SettingChange, StockChange, Summary};
 use super::note::Note;
 use crate::model::{Canonical, CardType};
 use cardform_spec::rules::UpdateClass;
@@ -24,6 +24,13 @@ pub struct JsonPlan<'a> {
     summary: &'a Summary,
     #[serde(serialize_with = "changes")]
     resource_changes: &'a [ResourceChange],
+    /// Settings the project file proposes (under `--trusted-settings`); absent when none.
+    #[serde(skip_serializing_if = "no_settings")]
+    settings: &'a [SettingChange],
+}
+
+fn no_settings(s: &&[SettingChange]) -> bool {
+    s.is_empty()
 }
 
 #[derive(Serialize)]
@@ -114,6 +121,7 @@ pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         has_changes: plan.has_changes(),
         summary: &plan.summary,
         resource_changes: &plan.resource_changes,
+        settings: &plan.settings,
     }
 }
 

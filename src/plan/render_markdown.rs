@@ -68,6 +68,7 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
     let mut out = Budgeted::new(limit);
     out.push_keeping(&head(plan), FOOTER_RESERVE);
     out.push_keeping(&policy_section(opts.denied, list_budget), FOOTER_RESERVE);
+    out.push_keeping(&settings_section(plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&risk_section(plan, list_budget), FOOTER_RESERVE);
 
     let mut cards: Vec<&ResourceChange> = plan
@@ -234,6 +235,45 @@ fn head(plan: &Plan) -> String {
         );
     }
     h
+}
+
+/// The settings the pull request's cardform.toml proposes (under `--trusted-settings`):
+/// nothing when there are none. Each value is cut to a share of `budget`.
+fn settings_section(plan: &Plan, budget: usize) -> String {
+    if plan.settings.is_empty() {
+        return String::new();
+    }
+    let cell = |v: &serde_json::Value| {
+        let mut text = super::render_text::setting_value(v)
+            .replace('`', "'")
+            .replace('|', "\\|")
+            .replace(['\n', '\r'], " ");
+        let max = (budget / 4).max(80);
+        if text.chars().count() > max {
+            text = text.chars().take(max).collect::<String>() + "…";
+        }
+        format!("`{text}`")
+    };
+    let mut p = String::new();
+    let _ = writeln!(p, "> [!IMPORTANT]");
+    let _ = writeln!(
+        p,
+        "> **Settings (in force only after merge).** This plan ran on the trusted settings; this pull request's `cardform.toml` changes:"
+    );
+    let _ = writeln!(p, ">");
+    let _ = writeln!(p, "> | setting | in force | proposed |");
+    let _ = writeln!(p, "> |---|---|---|");
+    for c in &plan.settings {
+        let _ = writeln!(
+            p,
+            "> | `{}` | {} | {} |",
+            c.key,
+            cell(&c.trusted),
+            cell(&c.proposed)
+        );
+    }
+    let _ = writeln!(p);
+    p
 }
 
 fn policy_section(denied: &[Violation], budget: usize) -> String {

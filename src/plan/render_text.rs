@@ -64,6 +64,7 @@ impl Painter {
 pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     let p = Painter { color: opts.color };
     let mut out = String::new();
+    write_settings(&mut out, &p, plan);
     let drifted: Vec<&ResourceChange> = plan
         .resource_changes
         .iter()
@@ -135,6 +136,44 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     let _ = writeln!(out, "{}", p.bold(&summary_line(plan)));
     write_status_footer(&mut out, plan);
     out
+}
+
+/// The "Settings" section: what the project file proposes for the settings the plan
+/// took from trusted settings. Nothing when there is no such change.
+fn write_settings(out: &mut String, p: &Painter, plan: &Plan) {
+    if plan.settings.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        p.bold("Settings: cardform.toml proposes changes (in force only after merge)")
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "This plan ran on the trusted settings; the project file under review changes:"
+    );
+    let _ = writeln!(out);
+    for s in &plan.settings {
+        let _ = writeln!(
+            out,
+            "  {} {}: {} -> {}",
+            p.yellow("~"),
+            s.key,
+            setting_value(&s.trusted),
+            setting_value(&s.proposed)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+/// A setting's value on one line (`(unset)` for none).
+pub fn setting_value(v: &Value) -> String {
+    match v {
+        Value::Null => "(unset)".to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// `Plan: 1 to create, 2 to update (1 sent to review), 1 to replace, 0 to delete, 1 stock change.`

@@ -25,6 +25,7 @@ mod gitops_cli;
 mod gitops_examples;
 mod nothing_lost;
 mod plan_render;
+mod pr_trust;
 mod secret_canary;
 mod state_cli;
 mod state_local;

@@ -150,8 +150,21 @@ impl Transport {
                 ),
             });
         }
+        // Defence in depth (the product checks the endpoint first, docs/security.md):
+        // the AppSecret and tokens never travel unencrypted off this machine.
+        if parsed.scheme() == "http" && !is_loopback(&parsed) {
+            return Err(ApiError::Config {
+                message: format!(
+                    "endpoint {:?} uses http:// to a host that is not loopback: the AppSecret and access tokens would travel unencrypted; use https://",
+                    redact_text(base_url)
+                ),
+            });
+        }
         let http = reqwest::Client::builder()
             .timeout(timeout)
+            // A redirect could carry a token (in the query) or a secret (a 307/308 body)
+            // to another host; WeChat's API does not redirect.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("cardform/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -493,13 +506,30 @@ fn mime_for(file_name: &str) -> &'static str {
     }
 }
 
+/// `localhost`, 127.0.0.0/8 or ::1: the emulator's hosts, the only ones plain http
+/// may reach.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or("");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn bad_endpoints_are_config_errors() {
-        for bad in ["ftp://x", "not a url", "http://h/?access_token=CANARY"] {
+        for bad in [
+            "ftp://x",
+            "not a url",
+            "http://h/?access_token=CANARY",
+            "http://api.weixin.qq.com",
+            "http://10.0.0.1:80",
+        ] {
             match Transport::new(bad, 1, None, Duration::from_secs(1), RetryPolicy::fast()) {
                 Err(ApiError::Config { message }) => {
                     assert!(!message.contains("CANARY"), "{message}")

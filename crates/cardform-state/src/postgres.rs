@@ -198,13 +198,9 @@ pub struct PgTarget {
     pub location: String,
 }
 
-/// Parses a `postgres://host:port/db[?name=NAME]` setting, taking the user from the URL
-/// or `PGUSER` and the password from `PGPASSWORD`.
-///
-/// # Errors
-/// [`StateError::Usage`] for a URL that carries a password (it would live in
-/// cardform.toml) or that does not parse.
-pub fn parse_target(url: &str) -> Result<PgTarget, StateError> {
+/// The URL without cardform's own `name=` option, parsed; the row name; the URL's
+/// part before `?`.
+fn parse_config(url: &str) -> Result<(::postgres::Config, String, &str), StateError> {
     let shown = super::redact_url(url);
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, q),
@@ -223,11 +219,44 @@ pub fn parse_target(url: &str) -> Result<PgTarget, StateError> {
     } else {
         format!("{base}?{}", rest.join("&"))
     };
-    let mut config: ::postgres::Config = cleaned.parse().map_err(|e| {
+    let config: ::postgres::Config = cleaned.parse().map_err(|e| {
         StateError::Usage(format!(
             "`state = \"{shown}\"` in cardform.toml is not a PostgreSQL URL ({e}); write postgres://host:port/database"
         ))
     })?;
+    Ok((config, name, base))
+}
+
+/// The network hosts a `postgres://` setting would connect to (and send `PGUSER` /
+/// `PGPASSWORD` to): every TCP host name or address, and every `hostaddr=`. Unix
+/// sockets are local and not listed. Reads no environment and connects nowhere.
+///
+/// # Errors
+/// [`StateError::Usage`] for a URL that does not parse.
+pub fn network_hosts(url: &str) -> Result<Vec<String>, StateError> {
+    let (config, _, _) = parse_config(url.trim())?;
+    let mut hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .filter_map(|h| match h {
+            ::postgres::config::Host::Tcp(h) => Some(h.clone()),
+            #[cfg(unix)]
+            ::postgres::config::Host::Unix(_) => None,
+        })
+        .collect();
+    hosts.extend(config.get_hostaddrs().iter().map(ToString::to_string));
+    Ok(hosts)
+}
+
+/// Parses a `postgres://host:port/db[?name=NAME]` setting, taking the user from the URL
+/// or `PGUSER` and the password from `PGPASSWORD`.
+///
+/// # Errors
+/// [`StateError::Usage`] for a URL that carries a password (it would live in
+/// cardform.toml) or that does not parse.
+pub fn parse_target(url: &str) -> Result<PgTarget, StateError> {
+    let shown = super::redact_url(url);
+    let (mut config, name, base) = parse_config(url)?;
     if config.get_password().is_some() {
         return Err(StateError::Usage(format!(
             "`state = \"{shown}\"` in cardform.toml carries a password: remove it from the URL and set PGPASSWORD in the environment instead"
@@ -842,6 +871,29 @@ impl Drop for PgLockGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_hosts_lists_every_host_and_hostaddr() {
+        assert_eq!(
+            network_hosts("postgres://db.example:5432/cards?name=x").expect("parses"),
+            vec!["db.example".to_string()]
+        );
+        assert_eq!(
+            network_hosts("postgres://127.0.0.1/db?host=evil.example&hostaddr=10.0.0.1")
+                .expect("parses"),
+            vec![
+                "127.0.0.1".to_string(),
+                "evil.example".to_string(),
+                "10.0.0.1".to_string()
+            ]
+        );
+        assert!(network_hosts("postgres://[::1]:5/db").expect("parses") == vec!["::1"]);
+        assert!(
+            network_hosts("postgres://%2Ftmp/db")
+                .expect("parses")
+                .is_empty()
+        );
+    }
 
     #[test]
     fn password_in_the_url_is_refused_without_echoing_it() {

@@ -136,6 +136,10 @@ pub fn cardform() -> Command {
     let mut c = Command::cargo_bin("cardform").expect("binary");
     c.env("NO_COLOR", "1")
         .env_remove("RUST_LOG")
+        // The operator's trusted overrides (docs/security.md) come only from the test.
+        .env_remove("CARDFORM_ENDPOINT")
+        .env_remove("CARDFORM_STATE")
+        .env_remove("CARDFORM_ALLOW_TOKEN_COMMAND")
         .env("CARDFORM_APPSECRET", "sandbox-secret");
     c
 }
