@@ -58,7 +58,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut first, mut load, mut save) = (Vec::new(), Vec::new(), Vec::new());
     let mut bytes = 0;
     for run in 0..runs {
-        let _ = std::fs::remove_file(&path);
+        // A fresh project: no state and no backup (a missing state whose backup exists is
+        // refused, as it should be).
+        for file in LocalBackend::new(&path).own_files() {
+            let _ = std::fs::remove_file(file);
+        }
         let backend = LocalBackend::new(&path);
         backend.load()?;
         let t = Instant::now();
