@@ -14,11 +14,10 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{Emulator, Output, SAMPLE_CARDS, TestProject, cardform, run_cmd};
+use crate::common::{Emulator, Output, SAMPLE_CARDS, TestProject, cardform, files_under, run_cmd};
 
 const CANARY_SECRET: &str = "CANARYprTrustAppSecret0badc0ffee42";
 const CANARY_PGPASSWORD: &str = "CANARYprTrustPgPassword7e57";
@@ -151,28 +150,6 @@ fn assert_no_canary(p: &TestProject, outputs: &[&Output]) {
         assert!(!text.contains(CANARY_SECRET), "canary in {path}");
         assert!(!text.contains(CANARY_PGPASSWORD), "canary in {path}");
     }
-}
-
-fn files_under(dir: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                out.push((
-                    path.display().to_string(),
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                ));
-            }
-        }
-    }
-    out
 }
 
 fn project(toml: &str) -> TestProject {

@@ -3,9 +3,7 @@
 //! plans — across plan, apply, failures (commit-then-drop, transient errcodes) and a
 //! wrong secret.
 
-use std::path::Path;
-
-use crate::common::{Emulator, Output, TestProject, cardform, run_cmd};
+use crate::common::{Emulator, Output, TestProject, cardform, files_under, run_cmd};
 
 const CANARY_SECRET: &str = "CANARYSECRETf00dfeed0123456789ab";
 
@@ -18,29 +16,6 @@ fn run(p: &TestProject, secret: &str, args: &[&str]) -> Output {
             .env("RUST_LOG", "trace")
             .args(&args),
     )
-}
-
-/// Every file under `dir`, as lossy text.
-fn files_under(dir: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                out.push((
-                    path.display().to_string(),
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// The token the emulator issued for the canary secret (stable_token returns the same

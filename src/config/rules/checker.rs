@@ -89,14 +89,10 @@ impl Out<'_> {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        self.findings.push(Finding {
-            address: self.address.to_string(),
-            field: field.to_string(),
-            severity: Severity::Warning,
-            message: message.into(),
-            help: Some(help.into()),
-            write_only: true,
-        });
+        self.push(Severity::Warning, field, message.into(), Some(help.into()));
+        if let Some(last) = self.findings.last_mut() {
+            last.write_only = true;
+        }
     }
     pub(super) fn warn(
         &mut self,
