@@ -104,14 +104,18 @@ pub enum DenyClass {
     Replace,
     Delete,
     Stock,
+    /// A proposed change of cardform.toml's trusted settings (endpoint, account, state,
+    /// policy) under `--trusted-settings`.
+    Settings,
 }
 
 impl DenyClass {
-    pub const ALL: [DenyClass; 4] = [
+    pub const ALL: [DenyClass; 5] = [
         DenyClass::Review,
         DenyClass::Replace,
         DenyClass::Delete,
         DenyClass::Stock,
+        DenyClass::Settings,
     ];
 
     /// The name used in `cardform.toml` and on the command line.
@@ -121,6 +125,7 @@ impl DenyClass {
             DenyClass::Replace => "replace",
             DenyClass::Delete => "delete",
             DenyClass::Stock => "stock",
+            DenyClass::Settings => "settings",
         }
     }
 }

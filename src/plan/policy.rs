@@ -46,6 +46,13 @@ pub const GATES: &[GateRule] = &[
         what: "changes its stock (modifystock)",
         hits: |rc| rc.stock.is_some(),
     },
+    GateRule {
+        class: DenyClass::Settings,
+        name: "settings",
+        what: "proposes a change of the trusted settings (endpoint, account, state, policy)",
+        // Settings are the project's, not a card's: see `check`.
+        hits: |_| false,
+    },
 ];
 
 /// The table row of `class`.
@@ -112,7 +119,7 @@ fn because(rc: &ResourceChange, class: DenyClass) -> Vec<String> {
             .map(|c| c.path.clone())
             .collect(),
         DenyClass::Replace => rc.replace_reasons().map(|c| c.path.clone()).collect(),
-        DenyClass::Delete => Vec::new(),
+        DenyClass::Delete | DenyClass::Settings => Vec::new(),
         DenyClass::Stock => rc
             .stock
             .iter()
@@ -140,6 +147,16 @@ pub fn check(plan: &Plan, gates: &[(DenyClass, GateSource)]) -> Vec<Violation> {
                     because: because(rc, *class),
                 });
             }
+        }
+    }
+    if !plan.settings.is_empty() {
+        for (class, source) in gates.iter().filter(|(c, _)| *c == DenyClass::Settings) {
+            out.push(Violation {
+                address: "cardform.toml".to_string(),
+                class: *class,
+                source: *source,
+                because: plan.settings.iter().map(|s| s.key.clone()).collect(),
+            });
         }
     }
     out

@@ -484,3 +484,65 @@ fn trusted_settings_do_not_allow_a_token_command_by_themselves() {
     );
     assert!(!marker.exists());
 }
+
+/// A legitimate settings change goes through review: the plan shows it, and
+/// `--deny settings` (or `[policy] deny = ["settings"]` in the trusted file) blocks it.
+#[test]
+fn deny_settings_blocks_a_proposed_settings_change() {
+    let emu = Emulator::start(&["--secret", CANARY_SECRET]);
+    let spy = Listener::start();
+    let base = format!(
+        "endpoint = \"{}\"\n\n[account]\nappid = \"wxsandbox\"\n\n[limits]\ntimeout_seconds = 5\n",
+        emu.url
+    );
+    // The pull request proposes a policy; the endpoint stays.
+    let p = project(&format!("{base}\n[policy]\ndeny = [\"delete\"]\n"));
+    let trusted_dir = tempfile::tempdir().expect("temp dir");
+    let trusted = trusted_dir.path().join("base.toml");
+    std::fs::write(&trusted, &base).expect("write base.toml");
+    let trusted = trusted.to_string_lossy().to_string();
+    let loopback_only = [("NO_PROXY", "127.0.0.1"), ("no_proxy", "127.0.0.1")];
+
+    let shown = run_as_pipeline(
+        &p,
+        &spy,
+        &["plan", "{dir}", "--trusted-settings", trusted.as_str()],
+        &loopback_only,
+    );
+    shown.expect_code(0);
+    assert!(shown.stdout.contains("policy"), "{}", shown.stdout);
+
+    let denied = run_as_pipeline(
+        &p,
+        &spy,
+        &[
+            "plan",
+            "{dir}",
+            "--trusted-settings",
+            trusted.as_str(),
+            "--deny",
+            "settings",
+        ],
+        &loopback_only,
+    );
+    denied.expect_code(3);
+    let all = format!("{}{}", denied.stdout, denied.stderr);
+    assert!(all.contains("--deny settings"), "{all}");
+
+    // Without a proposed change there is nothing to deny.
+    let same = project(&base);
+    run_as_pipeline(
+        &same,
+        &spy,
+        &[
+            "plan",
+            "{dir}",
+            "--trusted-settings",
+            trusted.as_str(),
+            "--deny",
+            "settings",
+        ],
+        &loopback_only,
+    )
+    .expect_code(0);
+}
