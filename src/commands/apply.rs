@@ -257,6 +257,7 @@ async fn record_refresh(
 
 fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
     let saved = SavedPlan::read(path).map_err(report)?;
+    eprintln!("Plan {} (checksum {})", path.display(), saved.checksum);
     if saved.plan.refresh_only {
         return Err(miette::miette!(
             "{} is a refresh-only plan; run `cardform apply --refresh-only DIR` instead",

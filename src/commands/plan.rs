@@ -100,12 +100,15 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 inputs_hash: planned.inputs_hash,
                 images: planned.images,
                 plan: planned.plan,
+                checksum: String::new(),
             };
+            let mut saved = saved;
             saved.write(out).map_err(report)?;
             if args.format == Format::Text {
                 println!(
-                    "\nSaved the plan to {}. Apply exactly this plan with: cardform apply {}",
+                    "\nSaved the plan to {} (checksum {}). Apply exactly this plan with: cardform apply {}",
                     out.display(),
+                    saved.checksum,
                     out.display()
                 );
             }

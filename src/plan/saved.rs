@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::model::{FORMAT_VERSION, Plan};
 use crate::config::images::LocalImage;
@@ -31,6 +32,24 @@ pub struct SavedPlan {
     /// Local images by path, with the sha256 of their bytes.
     pub images: BTreeMap<String, LocalImage>,
     pub plan: Plan,
+    /// sha256 of everything above (the document with this field empty): `apply`
+    /// refuses a plan whose body was edited after it was written, and prints it so a
+    /// reviewer can match it with the one the plan job showed.
+    #[serde(default)]
+    pub checksum: String,
+}
+
+/// Feeds serialized bytes straight into a hash (a 10,000-card plan is ~30 MB of JSON).
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Why a saved plan cannot be applied.
@@ -49,6 +68,14 @@ pub enum SavedPlanError {
         "{path} has plan format {found}; this cardform reads format {FORMAT_VERSION}: plan again"
     )]
     Version { path: PathBuf, found: String },
+    #[error(
+        "{path} was changed after it was written (checksum {found}, its content hashes to {actual}); apply only the plan that was reviewed: plan again"
+    )]
+    Tampered {
+        path: PathBuf,
+        found: String,
+        actual: String,
+    },
     #[error("cannot write plan file {path}: {source}")]
     Write {
         path: PathBuf,
@@ -91,6 +118,20 @@ impl SavedPlan {
         }
         let mut plan: SavedPlan = serde_json::from_slice(&bytes).map_err(parse_error)?;
         drop(bytes);
+        let found = std::mem::take(&mut plan.checksum);
+        let actual = plan.body_checksum();
+        if found != actual {
+            return Err(SavedPlanError::Tampered {
+                path: path.into(),
+                found: if found.is_empty() {
+                    "none".into()
+                } else {
+                    found
+                },
+                actual,
+            });
+        }
+        plan.checksum = found;
         if plan.project_dir.is_relative() {
             let base = path
                 .parent()
@@ -101,12 +142,25 @@ impl SavedPlan {
         Ok(plan)
     }
 
+    /// sha256 (hex) of the document with `checksum` empty.
+    fn body_checksum(&self) -> String {
+        let mut h = HashWriter(Sha256::new());
+        if serde_json::to_writer(&mut h, self).is_err() {
+            // Serializing our own types into memory does not fail; if it ever did, an
+            // empty digest never matches a written one, so the plan is refused.
+            return String::new();
+        }
+        hex::encode(h.0.finalize())
+    }
+
     /// Writes the plan file atomically (temp file + rename), so a reviewer never sees
-    /// half a plan.
+    /// half a plan, with the checksum of its body.
     ///
     /// # Errors
     /// The file could not be written.
-    pub fn write(&self, path: &Path) -> Result<(), SavedPlanError> {
+    pub fn write(&mut self, path: &Path) -> Result<(), SavedPlanError> {
+        self.checksum.clear();
+        self.checksum = self.body_checksum();
         let err = |source| SavedPlanError::Write {
             path: path.into(),
             source,
@@ -181,11 +235,24 @@ mod tests {
             inputs_hash: "h".into(),
             images: BTreeMap::new(),
             plan: Plan::new(Vec::new(), false),
+            checksum: String::new(),
         };
+        let mut saved = saved;
         saved.write(&path).unwrap_or_else(|e| panic!("{e}"));
         let back = SavedPlan::read(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back.plan, saved.plan);
         assert_eq!(back.inputs_hash, "h");
+        assert_eq!(back.checksum.len(), 64);
+
+        // An edited body is refused, whatever was edited.
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let edited = text.replace("\"inputs_hash\": \"h\"", "\"inputs_hash\": \"x\"");
+        assert_ne!(edited, text);
+        std::fs::write(&path, edited).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            SavedPlan::read(&path),
+            Err(SavedPlanError::Tampered { .. })
+        ));
 
         for (text, found) in [
             (r#"{"format_version": "0", "plan": 1}"#, "0"),

@@ -401,3 +401,31 @@ fn image_paths_outside_the_project_are_refused() {
     }
     p.run(&["validate", "{dir}"]).expect_code(0);
 }
+
+/// A saved plan whose body was edited after review (here: its stock delta) is refused,
+/// not applied as written.
+#[test]
+fn an_edited_saved_plan_is_refused() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    p.edit("quantity = 1000", "quantity = 1500");
+    let out = p.run(&["plan", "{dir}", "--out", "{dir}/reviewed.plan"]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("checksum"), "{}", out.stdout);
+    let path = p.path().join("reviewed.plan");
+    let text = std::fs::read_to_string(&path).expect("plan file");
+    let edited = text.replace("\"delta\": 500", "\"delta\": 99999");
+    assert_ne!(edited, text, "the plan has the stock delta");
+    std::fs::write(&path, edited).expect("edit the plan");
+    let applied = p.run(&["apply", "{dir}/reviewed.plan"]);
+    applied.expect_code(1);
+    assert!(
+        applied.stderr.contains("changed after it was written"),
+        "{}",
+        applied.stderr
+    );
+    // Nothing was applied: the same change is still to be made.
+    let again = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    again.expect_code(2);
+    assert!(again.stdout.contains("1000"), "{}", again.stdout);
+}
