@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
+use super::backend::{Committed, Loaded, StateBackend};
 use super::codec::{self, JournalLine};
 use super::error::StateError;
 use super::lock::{LockInfo, LockRelease, StateLock};
 use super::model::{JournalRecord, STATE_FORMAT_VERSION, StateFile};
 use super::replay::replay;
-use super::{Committed, Loaded, StateBackend};
 
 /// The local-file backend.
 pub struct LocalBackend {

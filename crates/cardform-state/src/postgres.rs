@@ -27,12 +27,12 @@ use ::postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::backend::{Committed, Loaded, StateBackend};
 use super::codec::{self, JournalLine};
 use super::error::StateError;
 use super::lock::{LockInfo, LockRelease, StateLock};
 use super::model::{JournalRecord, StateFile};
 use super::replay::replay;
-use super::{Committed, Loaded, StateBackend};
 
 /// Replaced documents kept per state in `cardform_state_history`.
 pub const HISTORY_KEPT: i64 = 10;

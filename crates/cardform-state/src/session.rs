@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
+use super::backend::{Committed, StateBackend};
+use super::error::StateError;
 use super::lock::{LockInfo, StateLock};
 use super::model::{Change, JournalRecord, PendingOperation, StateFile, StateStamp};
-use super::{Committed, StateBackend, StateError};
 
 /// After this many journal records the session folds them into a new snapshot, so the
 /// journal (and the next load's replay) stays bounded on very large applies.
