@@ -10,7 +10,7 @@ pub mod generate;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::config::{PROJECT_FILE, load_in_memory};
+use crate::config::load_in_memory;
 use crate::live::{LiveCard, Observed};
 use crate::model::{Timestamp, wire::Resolved};
 use crate::plan::{DesiredInput, PlanInputs, StateInput, build_plan};
@@ -32,27 +32,28 @@ pub fn adopted_state(live: &LiveCard) -> ResourceState {
     }
 }
 
-/// Loads `text` (one generated card file) as the project would and plans it against
-/// `live` as an adopted card.
+/// Loads `text` (one generated card file) with the project's `cardform.toml`
+/// (`project_toml`, read once by the caller) and plans it against `live` as an adopted
+/// card.
 ///
 /// # Errors
 /// Every problem, as lines for the user: diagnostics of the file (with the raw live
 /// values they concern), or each field the plan would change with both values.
 pub fn check_plans_no_change(
     root: &Path,
+    project_toml: &[u8],
     address: &str,
     text: &str,
     live: &LiveCard,
 ) -> Result<(), Vec<String>> {
-    let project = std::fs::read(root.join(PROJECT_FILE)).map_err(|e| {
-        vec![format!(
-            "cannot read {}: {e}",
-            root.join(PROJECT_FILE).display()
-        )]
-    })?;
     let now = Timestamp(chrono::Utc::now().timestamp());
     let rel = Path::new("cards").join(format!("{address}.toml"));
-    let loaded = load_in_memory(root, now, &project, vec![(rel, text.as_bytes().to_vec())]);
+    let loaded = load_in_memory(
+        root,
+        now,
+        project_toml,
+        vec![(rel, text.as_bytes().to_vec())],
+    );
     let loaded = match loaded {
         Ok(p) => p,
         Err(crate::config::ConfigError::Invalid { diagnostics }) => {
@@ -237,16 +238,13 @@ mod tests {
         #[test]
         fn the_generated_configuration_plans_no_change(raw in answer()) {
             let dir = tempfile::tempdir().expect("temp dir");
-            std::fs::write(
-                dir.path().join(PROJECT_FILE),
-                "endpoint = \"sandbox\"\n\n[account]\nappid = \"wxsandbox\"\n",
-            ).expect("cardform.toml");
+            let project = b"endpoint = \"sandbox\"\n\n[account]\nappid = \"wxsandbox\"\n";
             let Ok(Observed::Exists(live)) = normalise("pGenerated", &raw) else {
                 panic!("unreadable generated answer {raw}");
             };
             let address = address_for(&live, &Default::default());
             let text = card_toml(&address, &live).expect("TOML");
-            if let Err(problems) = check_plans_no_change(dir.path(), &address, &text, &live) {
+            if let Err(problems) = check_plans_no_change(dir.path(), project, &address, &text, &live) {
                 panic!("{problems:#?}\n{text}\n{raw}");
             }
         }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::adopt::{address_for, adopted_state, card_toml, check_plans_no_change};
 use crate::cli::ImportArgs;
+use crate::config::PROJECT_FILE;
 use crate::exit::Outcome;
 use crate::live::{LiveCard, Observed, fetch_live};
 use crate::progress::TerminalReporter;
@@ -163,11 +164,14 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
     let Some(out) = &args.generate_config_out else {
         return Ok(Outcome::Success);
     };
+    let project_file = session.root.join(PROJECT_FILE);
+    let project_toml = std::fs::read(&project_file)
+        .map_err(|e| miette::miette!("cannot read {}: {e}", project_file.display()))?;
     let mut text = file_header();
     let mut accepted: Vec<(String, &LiveCard)> = Vec::new();
     let mut refused = 0;
     for (address, live) in &adoptable {
-        match checked_toml(&session.root, address, live) {
+        match checked_toml_with(&session.root, &project_toml, address, live) {
             Ok(card) => {
                 text.push('\n');
                 text.push_str(&card);
@@ -205,8 +209,21 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
 
 /// The generated TOML of one card, if it plans no change.
 fn checked_toml(root: &Path, address: &str, live: &LiveCard) -> Result<String, Vec<String>> {
+    let path = root.join(PROJECT_FILE);
+    let project =
+        std::fs::read(&path).map_err(|e| vec![format!("cannot read {}: {e}", path.display())])?;
+    checked_toml_with(root, &project, address, live)
+}
+
+/// [`checked_toml`] with cardform.toml already read (once for a whole account).
+fn checked_toml_with(
+    root: &Path,
+    project_toml: &[u8],
+    address: &str,
+    live: &LiveCard,
+) -> Result<String, Vec<String>> {
     let text = card_toml(address, live).map_err(|e| vec![e.to_string()])?;
-    check_plans_no_change(root, address, &text, live).map(|()| text)
+    check_plans_no_change(root, project_toml, address, &text, live).map(|()| text)
 }
 
 fn file_header() -> String {

@@ -95,6 +95,15 @@ fn run_as_pipeline(
 }
 
 /// The plan job's command line (examples/gitops/.github/workflows/cardform.yml).
+/// A command that needs a token at once: import reads the card.
+const PIPELINE_IMPORT: &[&str] = &[
+    "import",
+    "coffee_discount",
+    "pAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "--dir",
+    "{dir}",
+];
+
 const PIPELINE_PLAN: &[&str] = &[
     "plan",
     "{dir}",
@@ -174,18 +183,7 @@ fn pr_endpoint_elsewhere_is_refused_before_any_connection() {
         let plan = run_as_pipeline(&p, &spy, PIPELINE_PLAN, &[]);
         plan.expect_code(1);
         // A call that needs a token at once: import reads the card.
-        let import = run_as_pipeline(
-            &p,
-            &spy,
-            &[
-                "import",
-                "coffee_discount",
-                "pAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                "--dir",
-                "{dir}",
-            ],
-            &[],
-        );
+        let import = run_as_pipeline(&p, &spy, PIPELINE_IMPORT, &[]);
         import.expect_code(1);
         for o in [&plan, &import] {
             let err = flat(&o.stderr);
@@ -294,18 +292,7 @@ fn pr_token_command_does_not_run() {
     let loopback_only = [("NO_PROXY", "127.0.0.1"), ("no_proxy", "127.0.0.1")];
     let plan = run_as_pipeline(&p, &spy, PIPELINE_PLAN, &loopback_only);
     plan.expect_code(1);
-    let import = run_as_pipeline(
-        &p,
-        &spy,
-        &[
-            "import",
-            "coffee_discount",
-            "pAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            "--dir",
-            "{dir}",
-        ],
-        &loopback_only,
-    );
+    let import = run_as_pipeline(&p, &spy, PIPELINE_IMPORT, &loopback_only);
     import.expect_code(1);
     for o in [&plan, &import] {
         let err = flat(&o.stderr);
@@ -321,18 +308,7 @@ fn pr_token_command_does_not_run() {
     // the import itself fails).
     let mut env = loopback_only.to_vec();
     env.push(("CARDFORM_ALLOW_TOKEN_COMMAND", "1"));
-    let allowed = run_as_pipeline(
-        &p,
-        &spy,
-        &[
-            "import",
-            "coffee_discount",
-            "pAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            "--dir",
-            "{dir}",
-        ],
-        &env,
-    );
+    let allowed = run_as_pipeline(&p, &spy, PIPELINE_IMPORT, &env);
     assert!(
         marker.exists(),
         "allowed, the command runs:\n{}",
