@@ -11,11 +11,14 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod i18n;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod preview;
 pub mod progress;
 pub mod report;
+pub mod scaffold;
 pub mod session;
 
 // The lower layers are crates of their own (crates/); their old module paths stay

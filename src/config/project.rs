@@ -24,6 +24,25 @@ pub struct ProjectConfig {
     /// Plan policy gates, the same as `--deny` on the command line.
     #[serde(default)]
     pub policy: Policy,
+    /// How cardform shows plans.
+    #[serde(default, skip_serializing_if = "Output::is_default")]
+    pub output: Output,
+}
+
+/// `[output]`: how plans are shown to the people who review them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    /// The language of text, markdown and HTML plans: "en" (default) or "zh-CN".
+    /// `--lang` overrides it; JSON plans never change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<crate::i18n::Lang>,
+}
+
+impl Output {
+    fn is_default(&self) -> bool {
+        *self == Output::default()
+    }
 }
 
 fn default_endpoint() -> String {
