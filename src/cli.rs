@@ -177,8 +177,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
     /// The language of text, markdown and HTML plans (default: `[output] lang` in
-    /// cardform.toml, else en). JSON plans never change.
-    #[arg(long, value_enum)]
+    /// cardform.toml, else en; also CARDFORM_LANG). JSON plans never change.
+    #[arg(long, value_enum, env = "CARDFORM_LANG")]
     pub lang: Option<crate::i18n::Lang>,
     /// Exit 2 when the plan has changes (0 none, 1 error).
     #[arg(long)]
@@ -189,8 +189,14 @@ pub struct PlanArgs {
     /// Only report changes made outside cardform; write nothing.
     #[arg(long)]
     pub refresh_only: bool,
-    /// Fail with exit 3 when the plan contains this class of change (repeatable).
-    #[arg(long = "deny", value_enum)]
+    /// Fail with exit 3 when the plan contains this class of change (repeatable; also
+    /// CARDFORM_DENY, comma-separated).
+    #[arg(
+        long = "deny",
+        value_enum,
+        env = "CARDFORM_DENY",
+        value_delimiter = ','
+    )]
     pub deny: Vec<DenyClass>,
     /// Allow a plan that deletes or replaces every managed card, or more than
     /// `[policy] max_destroy` (default: half of them, at least 5); otherwise exit 3.
