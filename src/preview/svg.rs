@@ -8,7 +8,7 @@ use super::face::Face;
 
 /// The drawing's size in CSS pixels (a phone screen's width).
 pub const WIDTH: u32 = 360;
-pub const HEIGHT: u32 = 560;
+pub const HEIGHT: u32 = 500;
 
 /// Fonts with Chinese glyphs first (Debian's Noto CJK and WenQuanYi, then macOS's and
 /// Windows' own), so every renderer finds one wherever it runs.
@@ -96,7 +96,8 @@ pub fn render_svg(face: &Face) -> String {
     );
     let _ = writeln!(
         c.out,
-        r##"<rect x="12" y="12" width="336" height="536" rx="10" fill="#ffffff"/>"##
+        r##"<rect x="12" y="12" width="336" height="{}" rx="10" fill="#ffffff"/>"##,
+        HEIGHT - 24
     );
     let _ = writeln!(
         c.out,
@@ -162,7 +163,7 @@ pub fn render_svg(face: &Face) -> String {
     }
     y += 6;
     for condition in &face.conditions {
-        if y > 520 {
+        if y > HEIGHT - 40 {
             break;
         }
         c.text(
@@ -176,16 +177,18 @@ pub fn render_svg(face: &Face) -> String {
         );
         y += 20;
     }
-    if !face.time_slots.is_empty() && y <= 520 {
+    if !face.time_slots.is_empty() && y <= HEIGHT - 40 {
         let slots = face.time_slots.join("  ");
         for line in wrap(&format!("可用时段 {slots}"), 23.0, 2) {
             c.text(32, y, 12, "#888888", "normal", "start", &line);
             y += 18;
         }
     }
-    if !face.description.is_empty() && y <= 500 {
+    if !face.description.is_empty() && y <= HEIGHT - 60 {
         y += 8;
-        let room = usize::try_from((528 - y) / 18).unwrap_or(0).clamp(1, 4);
+        let room = usize::try_from((HEIGHT - 30 - y) / 18)
+            .unwrap_or(0)
+            .clamp(1, 4);
         for line in wrap(&format!("使用说明：{}", face.description), 23.0, room) {
             c.text(32, y, 12, "#888888", "normal", "start", &line);
             y += 18;
