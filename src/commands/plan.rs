@@ -82,6 +82,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                     plan,
                     &MarkdownOptions {
                         denied: &violated,
+                        lang,
                         ..MarkdownOptions::default()
                     }
                 )
@@ -91,7 +92,8 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 render_text(
                     plan,
                     TextOptions {
-                        color: stdout_color()
+                        color: stdout_color(),
+                        lang,
                     }
                 )
             ),

@@ -316,7 +316,11 @@ fn card_section(out: &mut String, rc: &ResourceChange, refresh_only: bool, m: &M
         let _ = writeln!(out, "<p class=\"notes\">card_id {}</p>", esc(id));
     }
     for note in &rc.notes {
-        let _ = writeln!(out, "<p class=\"notes\">{}</p>", esc(&note.to_string()));
+        let _ = writeln!(
+            out,
+            "<p class=\"notes\">{}</p>",
+            esc(&super::render_text::note_in(m, note))
+        );
     }
     out.push_str("<div class=\"faces\">\n");
     face_figure(out, &m.t("face-before"), before_face(rc), m);

@@ -65,11 +65,25 @@ struct Canvas {
     out: String,
 }
 
+/// How a line of text is drawn.
+struct Style<'a> {
+    size: u32,
+    fill: &'a str,
+    /// `normal` or `bold`.
+    weight: &'a str,
+    /// `start` (left-aligned) or `middle` (centred on x).
+    anchor: &'a str,
+}
+
 impl Canvas {
-    fn text(&mut self, x: u32, y: u32, size: u32, fill: &str, weight: &str, anchor: &str, s: &str) {
+    fn text(&mut self, (x, y): (u32, u32), st: &Style<'_>, s: &str) {
         let _ = writeln!(
             self.out,
-            r#"<text x="{x}" y="{y}" font-size="{size}" fill="{fill}" font-weight="{weight}" text-anchor="{anchor}">{}</text>"#,
+            r#"<text x="{x}" y="{y}" font-size="{}" fill="{}" font-weight="{}" text-anchor="{}">{}</text>"#,
+            st.size,
+            st.fill,
+            st.weight,
+            st.anchor,
             escape(s)
         );
     }
@@ -110,45 +124,101 @@ pub fn render_svg(face: &Face) -> String {
         r##"<circle cx="180" cy="58" r="26" fill="#ffffff"/><circle cx="180" cy="58" r="24" fill="{color}" opacity="0.25"/>"##
     );
     let initial: String = face.brand_name.chars().take(1).collect();
-    c.text(180, 67, 24, &color, "bold", "middle", &initial);
     c.text(
-        180,
-        108,
-        15,
-        "#ffffff",
-        "normal",
-        "middle",
+        (180, 67),
+        &Style {
+            size: 24,
+            fill: &color,
+            weight: "bold",
+            anchor: "middle",
+        },
+        &initial,
+    );
+    c.text(
+        (180, 108),
+        &Style {
+            size: 15,
+            fill: "#ffffff",
+            weight: "normal",
+            anchor: "middle",
+        },
         &face.brand_name,
     );
     let mut y = 146;
     for line in wrap(&face.title, 12.0, 2) {
-        c.text(180, y, 26, "#ffffff", "bold", "middle", &line);
+        c.text(
+            (180, y),
+            &Style {
+                size: 26,
+                fill: "#ffffff",
+                weight: "bold",
+                anchor: "middle",
+            },
+            &line,
+        );
         y += 32;
     }
     if let Some(sub) = &face.sub_title {
         for line in wrap(sub, 20.0, 1) {
-            c.text(180, y, 15, "#ffffff", "normal", "middle", &line);
+            c.text(
+                (180, y),
+                &Style {
+                    size: 15,
+                    fill: "#ffffff",
+                    weight: "normal",
+                    anchor: "middle",
+                },
+                &line,
+            );
         }
         y += 24;
     }
     if let Some(validity) = &face.validity {
-        c.text(180, y.max(206), 13, "#ffffff", "normal", "middle", validity);
+        c.text(
+            (180, y.max(206)),
+            &Style {
+                size: 13,
+                fill: "#ffffff",
+                weight: "normal",
+                anchor: "middle",
+            },
+            validity,
+        );
     }
-    c.text(180, 236, 12, "#ffffff", "normal", "middle", face.kind);
+    c.text(
+        (180, 236),
+        &Style {
+            size: 12,
+            fill: "#ffffff",
+            weight: "normal",
+            anchor: "middle",
+        },
+        face.kind,
+    );
     // The white half: the button, what to show, the notice, the conditions.
     let _ = writeln!(
         c.out,
         r#"<rect x="110" y="270" width="140" height="36" rx="18" fill="{color}"/>"#
     );
-    c.text(180, 294, 15, "#ffffff", "bold", "middle", "立即使用");
+    c.text(
+        (180, 294),
+        &Style {
+            size: 15,
+            fill: "#ffffff",
+            weight: "bold",
+            anchor: "middle",
+        },
+        "立即使用",
+    );
     if let Some(hint) = face.code_hint {
         c.text(
-            180,
-            328,
-            12,
-            "#888888",
-            "normal",
-            "middle",
+            (180, 328),
+            &Style {
+                size: 12,
+                fill: "#888888",
+                weight: "normal",
+                anchor: "middle",
+            },
             &format!("出示{hint}核销"),
         );
     }
@@ -158,7 +228,16 @@ pub fn render_svg(face: &Face) -> String {
         r##"<line x1="28" y1="344" x2="332" y2="344" stroke="#e5e5e5" stroke-dasharray="4 3"/>"##
     );
     for line in wrap(&face.notice, 21.0, 2) {
-        c.text(32, y, 14, "#333333", "normal", "start", &line);
+        c.text(
+            (32, y),
+            &Style {
+                size: 14,
+                fill: "#333333",
+                weight: "normal",
+                anchor: "start",
+            },
+            &line,
+        );
         y += 22;
     }
     y += 6;
@@ -167,12 +246,13 @@ pub fn render_svg(face: &Face) -> String {
             break;
         }
         c.text(
-            32,
-            y,
-            13,
-            "#576b95",
-            "normal",
-            "start",
+            (32, y),
+            &Style {
+                size: 13,
+                fill: "#576b95",
+                weight: "normal",
+                anchor: "start",
+            },
             &format!("· {condition}"),
         );
         y += 20;
@@ -180,7 +260,16 @@ pub fn render_svg(face: &Face) -> String {
     if !face.time_slots.is_empty() && y <= HEIGHT - 40 {
         let slots = face.time_slots.join("  ");
         for line in wrap(&format!("可用时段 {slots}"), 23.0, 2) {
-            c.text(32, y, 12, "#888888", "normal", "start", &line);
+            c.text(
+                (32, y),
+                &Style {
+                    size: 12,
+                    fill: "#888888",
+                    weight: "normal",
+                    anchor: "start",
+                },
+                &line,
+            );
             y += 18;
         }
     }
@@ -190,7 +279,16 @@ pub fn render_svg(face: &Face) -> String {
             .unwrap_or(0)
             .clamp(1, 4);
         for line in wrap(&format!("使用说明：{}", face.description), 23.0, room) {
-            c.text(32, y, 12, "#888888", "normal", "start", &line);
+            c.text(
+                (32, y),
+                &Style {
+                    size: 12,
+                    fill: "#888888",
+                    weight: "normal",
+                    anchor: "start",
+                },
+                &line,
+            );
             y += 18;
         }
     }
