@@ -314,6 +314,16 @@ fn first_table_prefix(root: &Table) -> Option<String> {
     first_header(root).map(|(_, prefix)| prefix)
 }
 
+/// What a table header's decor holds before the `[header]` line (comments, blank lines).
+fn prefix_of(table: &Table) -> String {
+    table
+        .decor()
+        .prefix()
+        .and_then(RawString::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
 /// The prefix of the header printed first now.
 fn first_header(root: &Table) -> Option<(isize, String)> {
     let mut first: Option<(isize, String)> = None;
@@ -321,13 +331,7 @@ fn first_header(root: &Table) -> Option<(isize, String)> {
         if let Some(position) = table.position()
             && first.as_ref().is_none_or(|(p, _)| position < *p)
         {
-            let prefix = table
-                .decor()
-                .prefix()
-                .and_then(RawString::as_str)
-                .unwrap_or("")
-                .to_string();
-            first = Some((position, prefix));
+            first = Some((position, prefix_of(table)));
         }
     });
     first
@@ -346,12 +350,7 @@ fn move_opening_comment(root: &mut Table, opening: String) {
         None => (opening.clone(), String::new()),
     };
     visit_headers_mut(root, &mut |table| {
-        let prefix = table
-            .decor()
-            .prefix()
-            .and_then(RawString::as_str)
-            .unwrap_or("")
-            .to_string();
+        let prefix = prefix_of(table);
         if table.position() == Some(first_position) {
             if prefix != opening {
                 let own = prefix.trim_start_matches('\n');

@@ -48,9 +48,8 @@ value-absent = (absent)
 stock-line = Stock: { $from } → { $to }
 
 warn-review = These cards go back to WeChat's review; customers cannot claim them until it is approved:
-warn-review-item = { $address } ({ $fields })
+warn-card-fields = { $address } ({ $fields })
 warn-replace = These cards are replaced: a new card is created and the old one deleted; coupons customers already hold stay on the old card:
-warn-replace-item = { $address } ({ $fields })
 warn-coin = Stock bought with 券点 (paid, irreversible; apply needs --allow-coin-purchase):
 warn-coin-item = { $address }: +{ $delta }
 warn-settings = Settings this change proposes (in force only after merge):

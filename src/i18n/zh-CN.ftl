@@ -41,9 +41,8 @@ value-absent = （无）
 stock-line = 库存：{ $from } → { $to }
 
 warn-review = 以下卡券将重新提交微信审核，审核通过前用户无法领取：
-warn-review-item = { $address }（{ $fields }）
+warn-card-fields = { $address }（{ $fields }）
 warn-replace = 以下卡券将被替换：先创建新卡券，再删除旧卡券；用户已领取的券仍属于旧卡券：
-warn-replace-item = { $address }（{ $fields }）
 warn-coin = 使用券点购买库存（付费且不可撤销；执行时需加 --allow-coin-purchase）：
 warn-coin-item = { $address }：+{ $delta }
 warn-settings = 此变更提议修改的设置（合并后才生效）：

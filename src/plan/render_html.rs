@@ -18,7 +18,7 @@ use super::model::{Action, Plan, ResourceChange};
 use super::render_text::show_at;
 use crate::i18n::{Lang, Messages};
 use crate::model::Canonical;
-use crate::preview::{Face, render_svg};
+use crate::preview::{Face, escape, render_svg};
 use cardform_spec::rules::UpdateClass;
 
 /// What the page shows besides the plan.
@@ -65,20 +65,9 @@ ins{background:#dafbe1;color:#116329;text-decoration:none}
 footer{color:#57606a;font-size:13px;margin-top:32px}
 "#;
 
-/// HTML-escapes text.
+/// HTML-escapes text (the previews' escaping: one function for both).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s)
 }
 
 /// The message id of an action's name.
@@ -171,21 +160,13 @@ pub fn render_html(plan: &Plan, opts: &HtmlOptions<'_>) -> String {
 
 /// "Plan: 1 to create, …" in the page's language.
 pub fn summary(plan: &Plan, m: &Messages) -> String {
-    let s = &plan.summary;
     if plan.refresh_only {
-        return m.t_args("summary-refresh-only", &[("drifted", s.drifted.into())]);
+        return m.t_args(
+            "summary-refresh-only",
+            &[("drifted", plan.summary.drifted.into())],
+        );
     }
-    m.t_args(
-        "summary",
-        &[
-            ("create", s.create.into()),
-            ("update", s.update.into()),
-            ("review", s.review.into()),
-            ("replace", s.replace.into()),
-            ("delete", s.delete.into()),
-            ("stock", s.stock.into()),
-        ],
-    )
+    super::render_text::summary_line_in(m, plan)
 }
 
 fn warning_box(out: &mut String, class: &str, head: &str, items: &[String]) {
@@ -207,36 +188,26 @@ fn warnings(out: &mut String, plan: &Plan, m: &Messages) {
     let fields = |it: &mut dyn Iterator<Item = &FieldChange>| {
         it.map(|f| f.path.as_str()).collect::<Vec<_>>().join(", ")
     };
-    let review: Vec<String> = plan
-        .resource_changes
+    let item = |rc: &ResourceChange, reasons: &mut dyn Iterator<Item = &FieldChange>| {
+        m.t_args(
+            "warn-card-fields",
+            &[
+                ("address", rc.address.as_str().into()),
+                ("fields", fields(reasons).into()),
+            ],
+        )
+    };
+    let rcs = &plan.resource_changes;
+    let review: Vec<String> = rcs
         .iter()
         .filter(|rc| rc.triggers_review)
-        .map(|rc| {
-            let why = fields(&mut rc.review_reasons());
-            m.t_args(
-                "warn-review-item",
-                &[
-                    ("address", rc.address.as_str().into()),
-                    ("fields", why.into()),
-                ],
-            )
-        })
+        .map(|rc| item(rc, &mut rc.review_reasons()))
         .collect();
     warning_box(out, "review", &m.t("warn-review"), &review);
-    let replace: Vec<String> = plan
-        .resource_changes
+    let replace: Vec<String> = rcs
         .iter()
         .filter(|rc| rc.action == Action::Replace)
-        .map(|rc| {
-            let why = fields(&mut rc.replace_reasons());
-            m.t_args(
-                "warn-replace-item",
-                &[
-                    ("address", rc.address.as_str().into()),
-                    ("fields", why.into()),
-                ],
-            )
-        })
+        .map(|rc| item(rc, &mut rc.replace_reasons()))
         .collect();
     warning_box(out, "replace", &m.t("warn-replace"), &replace);
     let coin: Vec<String> = plan

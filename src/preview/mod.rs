@@ -10,4 +10,4 @@ pub mod raster;
 mod svg;
 
 pub use face::{Face, face_of_card};
-pub use svg::{HEIGHT, WIDTH, render_svg};
+pub use svg::{HEIGHT, WIDTH, escape, render_svg};

@@ -15,7 +15,8 @@ pub const HEIGHT: u32 = 500;
 const FONTS: &str =
     "'Noto Sans CJK SC','WenQuanYi Micro Hei','PingFang SC','Microsoft YaHei',sans-serif";
 
-fn escape(s: &str) -> String {
+/// Escapes text for XML and HTML (element content and quoted attributes).
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -24,7 +25,8 @@ fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if c.is_control() => {}
+            // Other control characters are not allowed in XML 1.0.
+            c if c.is_control() && c != '\n' && c != '\t' => {}
             c => out.push(c),
         }
     }
@@ -74,6 +76,14 @@ struct Style<'a> {
     /// `start` (left-aligned) or `middle` (centred on x).
     anchor: &'a str,
 }
+
+/// Small grey left-aligned text: time slots and usage notes.
+const SMALL_GREY: Style<'static> = Style {
+    size: 12,
+    fill: "#888888",
+    weight: "normal",
+    anchor: "start",
+};
 
 impl Canvas {
     fn text(&mut self, (x, y): (u32, u32), st: &Style<'_>, s: &str) {
@@ -260,16 +270,7 @@ pub fn render_svg(face: &Face) -> String {
     if !face.time_slots.is_empty() && y <= HEIGHT - 40 {
         let slots = face.time_slots.join("  ");
         for line in wrap(&format!("可用时段 {slots}"), 23.0, 2) {
-            c.text(
-                (32, y),
-                &Style {
-                    size: 12,
-                    fill: "#888888",
-                    weight: "normal",
-                    anchor: "start",
-                },
-                &line,
-            );
+            c.text((32, y), &SMALL_GREY, &line);
             y += 18;
         }
     }
@@ -279,16 +280,7 @@ pub fn render_svg(face: &Face) -> String {
             .unwrap_or(0)
             .clamp(1, 4);
         for line in wrap(&format!("使用说明：{}", face.description), 23.0, room) {
-            c.text(
-                (32, y),
-                &Style {
-                    size: 12,
-                    fill: "#888888",
-                    weight: "normal",
-                    anchor: "start",
-                },
-                &line,
-            );
+            c.text((32, y), &SMALL_GREY, &line);
             y += 18;
         }
     }
