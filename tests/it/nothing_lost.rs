@@ -486,3 +486,29 @@ fn an_escape_sequence_in_an_address_is_not_echoed_raw() {
     assert!(!said(&out).contains('\u{1b}'), "{:?}", said(&out));
     assert!(said(&out).contains(r"tea\u{1b}[31m"), "{}", said(&out));
 }
+
+/// The markdown plan (the pull-request comment) shows the saved plan's checksum, and
+/// apply prints the same one, so the reviewer can match what runs with what they read.
+#[test]
+fn the_markdown_plan_shows_the_checksum_apply_verifies() {
+    let p = TestProject::sandbox();
+    let out = p.run(&[
+        "plan",
+        "{dir}",
+        "--out",
+        "{dir}/reviewed.plan",
+        "--format",
+        "markdown",
+    ]);
+    out.expect_code(0);
+    let saved: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(p.path().join("reviewed.plan")).expect("plan file"),
+    )
+    .expect("plan JSON");
+    let sum = saved["checksum"].as_str().expect("checksum").to_string();
+    assert_eq!(sum.len(), 64);
+    assert!(out.stdout.contains(&sum), "{}", out.stdout);
+    let applied = p.run(&["apply", "{dir}/reviewed.plan"]);
+    applied.expect_code(0);
+    assert!(said(&applied).contains(&sum), "{}", said(&applied));
+}
