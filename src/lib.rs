@@ -20,6 +20,7 @@ pub mod progress;
 pub mod report;
 pub mod scaffold;
 pub mod session;
+pub mod state_owner;
 pub mod visible;
 
 // The lower layers are crates of their own (crates/); their old module paths stay

@@ -66,7 +66,32 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         for r in &planned.resolutions {
             eprintln!("note: {r} (recorded by the next apply)");
         }
-        let plan = &planned.plan;
+        // The plan moves into the saved document (no copy of a large plan); it is
+        // written before rendering so the markdown comment can carry its checksum.
+        let mut saved = SavedPlan {
+            format_version: crate::plan::FORMAT_VERSION.to_string(),
+            cardform_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_at: chrono::Utc::now().timestamp(),
+            project_dir: std::path::PathBuf::new(),
+            state: stamp.filter(|s| s.serial > 0 || s.journal_seq > 0),
+            inputs_hash: planned.inputs_hash,
+            images: planned.images,
+            plan: planned.plan,
+            checksum: String::new(),
+        };
+        if let Some(out) = &save_to {
+            refuse_protected_output(&project.root, project.config.state.as_deref(), out)
+                .map_err(report)?;
+            saved.project_dir = crate::plan::saved::relative_to(
+                &project.root,
+                out.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(std::path::Path::new(".")),
+            );
+            saved.write(out).map_err(report)?;
+        }
+        let checksum = save_to.as_ref().map(|_| saved.checksum.as_str());
+        let plan = &saved.plan;
         // Gates are checked before rendering so the markdown comment can say the plan
         // is denied; the plan is still shown (and saved) so reviewers see why.
         let gates = gates_in_force(&args.deny, &project.config.policy.deny);
@@ -82,6 +107,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                     plan,
                     &MarkdownOptions {
                         denied: &violated,
+                        checksum,
                         lang,
                         ..MarkdownOptions::default()
                     }
@@ -97,51 +123,18 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                     }
                 )
             ),
-            // Written below, once the saved plan's checksum is known.
+            // Written below.
             Format::Html => {}
         }
         let has_changes = plan.has_changes() || !plan.settings.is_empty();
-        let mut saved_plan = None;
-        if let Some(out) = &save_to {
-            refuse_protected_output(&project.root, project.config.state.as_deref(), out)
-                .map_err(report)?;
-            // The plan moves into the saved file (no copy of a large plan).
-            let saved = SavedPlan {
-                format_version: crate::plan::FORMAT_VERSION.to_string(),
-                cardform_version: env!("CARGO_PKG_VERSION").to_string(),
-                created_at: chrono::Utc::now().timestamp(),
-                project_dir: crate::plan::saved::relative_to(
-                    &project.root,
-                    out.parent()
-                        .filter(|p| !p.as_os_str().is_empty())
-                        .unwrap_or(std::path::Path::new(".")),
-                ),
-                state: stamp.filter(|s| s.serial > 0 || s.journal_seq > 0),
-                inputs_hash: planned.inputs_hash,
-                images: planned.images,
-                plan: std::mem::replace(
-                    &mut planned.plan,
-                    crate::plan::Plan::new(Vec::new(), false),
-                ),
-                checksum: String::new(),
-            };
-            let mut saved = saved;
-            saved.write(out).map_err(report)?;
-            if args.format == Format::Text {
-                println!(
-                    "\nSaved the plan to {} (checksum {}). Apply exactly this plan with: cardform apply {}",
-                    out.display(),
-                    saved.checksum,
-                    out.display()
-                );
-            }
-            saved_plan = Some(saved);
+        if let (Some(out), Some(checksum), Format::Text) = (&save_to, checksum, args.format) {
+            println!(
+                "\nSaved the plan to {} (checksum {checksum}). Apply exactly this plan with: cardform apply {}",
+                out.display(),
+                out.display()
+            );
         }
         if args.format == Format::Html || page_to.is_some() {
-            let (plan, checksum) = match &saved_plan {
-                Some(saved) => (&saved.plan, Some(saved.checksum.as_str())),
-                None => (&planned.plan, None),
-            };
             let page = render_html(plan, &HtmlOptions { lang, checksum });
             match &page_to {
                 Some(path) => {

@@ -141,3 +141,4 @@ note-recreate = deleted outside cardform (card_id { $card_id }); it will be crea
 note-forget = deleted outside cardform already; cardform only forgets it
 note-no-longer-in-files = no longer in the files
 note-deposed = the old card of a replacement; deleting it now
+md-checksum = Saved plan checksum { $checksum }: `cardform apply` prints it and refuses a plan whose body changed.

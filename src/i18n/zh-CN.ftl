@@ -131,3 +131,4 @@ note-recreate = 已在 cardform 之外被删除（card_id { $card_id }）；将�
 note-forget = 已在 cardform 之外被删除；cardform 只需将其从状态中移除
 note-no-longer-in-files = 已不在文件中
 note-deposed = 替换中的旧卡券；现在删除
+md-checksum = 已保存计划的校验和 { $checksum }：`cardform apply` 会输出它，并拒绝内容被修改过的计划。

@@ -41,6 +41,8 @@ pub struct MarkdownOptions<'a> {
     pub denied: &'a [Violation],
     /// The language of the words (values and field paths are never translated).
     pub lang: Lang,
+    /// The saved plan's checksum, for the reviewer to match with what apply prints.
+    pub checksum: Option<&'a str>,
 }
 
 impl Default for MarkdownOptions<'_> {
@@ -49,6 +51,7 @@ impl Default for MarkdownOptions<'_> {
             limit: GITHUB_COMMENT_LIMIT,
             denied: &[],
             lang: Lang::En,
+            checksum: None,
         }
     }
 }
@@ -117,6 +120,12 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
                 "md-not-shown",
                 &[("count", not_shown.len().into()), ("names", names.into())]
             )
+        ));
+    }
+    if let Some(sum) = opts.checksum {
+        out.push(&format!(
+            "<sub>{}</sub>\n",
+            m.t_args("md-checksum", &[("checksum", format!("`{sum}`").into())])
         ));
     }
     out.finish()
