@@ -128,6 +128,10 @@ pub struct RunOptions {
     /// Trusted: needed for any host but WeChat's, loopback and sandbox.
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+    /// Run against cardform's embedded WeChat emulator (same as `--endpoint sandbox`):
+    /// try a project for a real account without touching it.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub sandbox: bool,
     /// Where the state lives, overriding cardform.toml's `state` (also CARDFORM_STATE).
     /// Trusted: needed for a PostgreSQL server that is not on loopback.
     #[arg(long, value_name = "PATH|URL")]
@@ -141,8 +145,14 @@ impl RunOptions {
         crate::session::RunSettings {
             parallelism: self.parallelism,
             lock_timeout: self.lock_timeout,
-            operator: crate::config::trust::OperatorSettings::from_env()
-                .with_flags(self.endpoint.as_deref(), self.state.as_deref()),
+            operator: crate::config::trust::OperatorSettings::from_env().with_flags(
+                if self.sandbox {
+                    Some(crate::config::SANDBOX_ENDPOINT)
+                } else {
+                    self.endpoint.as_deref()
+                },
+                self.state.as_deref(),
+            ),
         }
     }
 }

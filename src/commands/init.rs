@@ -50,7 +50,7 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
     let apply = if args.sandbox {
         format!("cardform apply {dir}")
     } else {
-        format!("cardform apply {dir} --endpoint sandbox")
+        format!("cardform apply {dir} --sandbox")
     };
     println!(
         "\nNext: `cardform validate {dir}`, `cardform preview {dir} --out previews`, `cardform plan {dir}`, `{apply}`."

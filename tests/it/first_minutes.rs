@@ -71,7 +71,8 @@ fn init_for_a_real_account_and_gitlab() {
     assert!(tmp.path().join(".gitlab-ci.yml").is_file());
     run(&["validate", d]).expect_code(0);
     // Against the sandbox until the cards look right.
-    run(&["apply", d, "--endpoint", "sandbox", "--auto-approve"]).expect_code(0);
+    run(&["apply", d, "--sandbox", "--auto-approve"]).expect_code(0);
+    run(&["plan", d, "--endpoint", "sandbox", "--detailed-exitcode"]).expect_code(0);
 }
 
 #[test]
