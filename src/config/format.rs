@@ -161,7 +161,9 @@ pub fn format_card_file(src: &str) -> Result<String, toml_edit::TomlError> {
             out = out.replace("\n\n\n", "\n\n");
         }
     }
-    // Exactly one newline at the end of the file.
+    // No blank lines at the start of the file, exactly one newline at its end.
+    let leading = out.len() - out.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    out.drain(..leading);
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out.push('\n');
@@ -431,6 +433,46 @@ time_limit = [
         same_data(MESSY, &out);
         insta::assert_snapshot!(out);
         assert_eq!(format_card_file(&out).expect("formats again"), out);
+    }
+
+    /// Every card file in the repository (examples and test fixtures, valid or not):
+    /// formatting keeps its data and is stable.
+    #[test]
+    fn every_card_file_in_the_repository_keeps_its_meaning() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("examples"), root.join("tests/fixtures")];
+        let mut checked = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let in_cards = path.parent().is_some_and(|p| p.ends_with("cards"));
+                if !in_cards || path.extension().is_none_or(|x| x != "toml") {
+                    continue;
+                }
+                // Fixtures include files that are not UTF-8 (fmt reports those).
+                let Ok(src) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let Ok(out) = format_card_file(&src) else {
+                    continue; // not TOML: fmt leaves it alone (tested in tests/it)
+                };
+                if toml::from_str::<toml::Value>(&src).is_ok() {
+                    same_data(&src, &out);
+                }
+                assert_eq!(
+                    format_card_file(&out).expect("formats again"),
+                    out,
+                    "{}",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "only {checked} card files found");
     }
 
     #[test]
