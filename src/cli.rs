@@ -356,6 +356,10 @@ pub struct EmulatorArgs {
     /// A fault rule (see README, "Fault rules"); repeatable.
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<String>,
+    /// A store (poi_id) of the emulated account; repeatable. Friends coupons may name
+    /// only these. Default: the sandbox account's stores (401234567, 401234568, 401234569).
+    #[arg(long = "poi", value_name = "POI_ID")]
+    pub pois: Vec<u64>,
     /// A per-path quota, PATH=DAILY or PATH=DAILY/PER_MINUTE (e.g. /card/get=1000/60); repeatable.
     #[arg(long = "quota", value_name = "PATH=DAILY[/PER_MINUTE]")]
     pub quotas: Vec<String>,

@@ -159,6 +159,13 @@ pub fn create_body(canonical: &Canonical) -> Option<Value> {
     for k in local {
         inner.remove(&k);
     }
+    // Seed V1.1/V1.3 (reference §8.1–8.2): the friends create table has no `title`;
+    // WeChat builds the title of friends CASH/GIFT coupons itself. The canonical form
+    // keeps the derived title for diffing; the wire does not carry it.
+    let friends = inner.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+    if friends && cardform_spec::title::has_derived_title(card_type) {
+        inner.remove("base_info.title");
+    }
     let mut card = serde_json::Map::new();
     card.insert("card_type".into(), Value::String(card_type.as_str().into()));
     card.insert(card_type.wire_key().into(), inner.unflatten());

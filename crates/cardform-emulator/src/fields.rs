@@ -12,6 +12,7 @@ use cardform_spec::fields::{
     ABSTRACT, BASE_INFO, DATE_TYPES, FIX_TERM, FIX_TIME_RANGE, Field, Kind, MAX_QUANTITY,
     MAX_TIMESTAMP, SERVICES, SHARE_CARD, TEXT_IMAGE, TIME_LIMIT, USE_CONDITION, type_fields,
 };
+use cardform_spec::limits::GIFT_RULE_LIST_MAX;
 use cardform_spec::{CardType, PALETTE, WECHAT_IMAGE_HOST};
 
 fn missing(path: &str) -> ApiError {
@@ -291,6 +292,15 @@ fn check_advanced(adv: &Map<String, Value>, t: CardType, friends: bool) -> Resul
         }
     };
     let share_list = list("consume_share_card_list")?;
+    if share_list.len() > GIFT_RULE_LIST_MAX {
+        return Err(ApiError::with(
+            45021,
+            format!(
+                "advanced_info.consume_share_card_list has {} entries, limit {GIFT_RULE_LIST_MAX}",
+                share_list.len()
+            ),
+        ));
+    }
     for (i, item) in share_list.iter().enumerate() {
         let path = format!("advanced_info.consume_share_card_list[{i}]");
         check_table(&path, object(item, &path)?, SHARE_CARD, friends, &[])?;

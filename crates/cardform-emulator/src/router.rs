@@ -85,6 +85,14 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/card/code/consume", true, Json, codes::consume),
     route(
         Post,
+        "/card/code/unavailable",
+        true,
+        Json,
+        codes::unavailable,
+    ),
+    route(Post, "/card/code/decrypt", true, Json, codes::decrypt),
+    route(
+        Post,
         "/datacube/getcardbizuininfo",
         true,
         Json,
@@ -164,6 +172,11 @@ fn log_call(
     });
 }
 
+/// The multipart field names uploadimg takes the file under: `buffer` in the card
+/// docs (reference §6.5, COMM-UPLOAD), `media` in the mass-message docs of the same
+/// `/cgi-bin/media/uploadimg` endpoint (what wechatpy's `upload_image` sends).
+pub const UPLOAD_FIELDS: &[&str] = &["buffer", "media"];
+
 async fn read_input(route: &Route, req: Request<Body>) -> Result<Input, ApiError> {
     let query = parse_query(req.uri().query());
     match route.body {
@@ -200,7 +213,11 @@ async fn read_input(route: &Route, req: Request<Body>) -> Result<Input, ApiError
                             let mut found = Upload::Missing;
                             loop {
                                 match form.next_field().await {
-                                    Ok(Some(field)) if field.name() == Some("buffer") => {
+                                    Ok(Some(field))
+                                        if field
+                                            .name()
+                                            .is_some_and(|n| UPLOAD_FIELDS.contains(&n)) =>
+                                    {
                                         found = match field.bytes().await {
                                             Ok(b) => Upload::File(b.to_vec()),
                                             Err(_) if total > images::MAX_IMAGE_BYTES => {

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum CodeStatus {
     Normal,
     Consumed,
+    /// Invalidated by the merchant (`card/code/unavailable`).
+    Unavailable,
 }
 
 /// A code a user holds.
