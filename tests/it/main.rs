@@ -26,6 +26,7 @@ mod gitops_examples;
 mod nothing_lost;
 mod plan_render;
 mod pr_trust;
+mod recorded_contract;
 mod secret_canary;
 mod seed_conformance;
 mod state_cli;

@@ -317,7 +317,11 @@ pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         }
         total += 1;
     }
-    Ok(ok(json!({ "card_id_list": page, "total_num": total })))
+    // A real answer also carries an empty `card_list` of unknown meaning (reference §6.1,
+    // TY capture in tests/fixtures/wechat/recorded/ty_batchget.response.json).
+    Ok(ok(
+        json!({ "card_id_list": page, "total_num": total, "card_list": [] }),
+    ))
 }
 
 /// `POST /card/delete {card_id}`: the definition becomes `CARD_STATUS_DELETE`.
@@ -399,6 +403,15 @@ pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
     if let Some(Value::Object(b)) = obj.get_mut("base_info") {
         for f in SERVER_FIELDS {
             b.remove(*f);
+        }
+        // card/get writes the colour as hex; the stored body holds the name create took
+        // (an off-palette hex of an old card stays as it is).
+        if let Some(name) = b
+            .get("color")
+            .and_then(Value::as_str)
+            .and_then(cardform_spec::name_for_hex)
+        {
+            b.insert("color".into(), json!(name));
         }
     }
     let rec = CardRecord {

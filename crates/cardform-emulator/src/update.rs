@@ -182,7 +182,21 @@ pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let Value::Object(mut merged) = merged else {
         return Err(ApiError::new(-1));
     };
-    validate_card(rec.card_type, &mut merged, Stage::Update)?;
+    // Re-validate with the create tables; a colour the update does not touch is
+    // WeChat's to keep, even an old off-palette hex create would refuse today.
+    let mut checked = merged.clone();
+    if at(patch, "base_info.color").is_none()
+        && let Some(Value::Object(base)) = checked.get_mut("base_info")
+        && base.contains_key("color")
+    {
+        base.insert("color".into(), json!(cardform_spec::PALETTE[0].0));
+    }
+    validate_card(rec.card_type, &mut checked, Stage::Update)?;
+    if let Some(date) = checked.get("base_info").and_then(|b| b.get("date_info")) {
+        if let Some(Value::Object(base)) = merged.get_mut("base_info") {
+            base.insert("date_info".into(), date.clone());
+        }
+    }
     check_share_cards(world, &merged)?;
 
     let now_ms = world.now_ms();
