@@ -328,6 +328,13 @@ pub struct ForceUnlockArgs {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also show, per row, how many of WeChat's answers recorded in the project's state
+    /// (card/update's send_check) agreed or disagreed with it.
+    #[arg(long)]
+    pub evidence: bool,
+    /// The project folder whose state holds the answers (with --evidence).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

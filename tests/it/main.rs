@@ -27,6 +27,7 @@ mod nothing_lost;
 mod plan_render;
 mod pr_trust;
 mod recorded_contract;
+mod rule_evidence;
 mod secret_canary;
 mod seed_conformance;
 mod state_cli;

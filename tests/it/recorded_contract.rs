@@ -83,9 +83,11 @@ fn shape_gaps(want: &Value, answer: &Value, path: &str, gaps: &mut Vec<String>) 
                 shape_gaps(wf, af, &format!("{path}[0]"), gaps);
             }
         }
-        _ if kind(want) != kind(answer) => {
-            gaps.push(format!("{path}: {} recorded, {} answered", kind(want), kind(answer)))
-        }
+        _ if kind(want) != kind(answer) => gaps.push(format!(
+            "{path}: {} recorded, {} answered",
+            kind(want),
+            kind(answer)
+        )),
         _ => {}
     }
 }
@@ -234,7 +236,13 @@ async fn a_card_the_emulator_creates_reads_back_in_the_shape_of_the_recorded_car
     let e = start().await;
     let mut inner = recorded["card"]["groupon"].clone();
     let base = inner["base_info"].as_object_mut().unwrap();
-    for server_field in ["id", "status", "create_time", "update_time", "area_code_list"] {
+    for server_field in [
+        "id",
+        "status",
+        "create_time",
+        "update_time",
+        "area_code_list",
+    ] {
         base.remove(server_field);
     }
     base.insert("color".into(), json!("Color010"));
@@ -284,7 +292,15 @@ async fn the_recorded_errors_come_back_with_the_recorded_errcodes() {
         )
         .await;
     assert_eq!(v["errcode"], errcode("ty_code_decrypt_40075.response.json"));
-    assert_eq!(v["errmsg"].as_str().unwrap().split(' ').take(3).collect::<Vec<_>>(), ["invalid", "encrypt", "code"]);
+    assert_eq!(
+        v["errmsg"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .take(3)
+            .collect::<Vec<_>>(),
+        ["invalid", "encrypt", "code"]
+    );
     // ty_code_consume_40099: consuming twice.
     let id = e.create(cash(&logo)).await;
     e.approve(&id).await;
@@ -292,7 +308,10 @@ async fn the_recorded_errors_come_back_with_the_recorded_errcodes() {
         .admin("claim", json!({"card_id": id, "openid": "o-1"}))
         .await;
     let consume = json!({"code": claimed["code"]});
-    assert_eq!(e.post("/card/code/consume", consume.clone()).await["errcode"], 0);
+    assert_eq!(
+        e.post("/card/code/consume", consume.clone()).await["errcode"],
+        0
+    );
     assert_eq!(
         e.post("/card/code/consume", consume).await["errcode"],
         errcode("ty_code_consume_40099.response.json")
@@ -331,9 +350,9 @@ fn a_recorded_create_has_the_shape_cardform_sends_for_the_same_card() {
     let sent = Canonical::flatten(&sent[card_type.to_lowercase()]);
     let real = Canonical::flatten(inner);
     for (path, value) in sent.iter() {
-        let recorded = real
-            .get(path)
-            .unwrap_or_else(|| panic!("cardform would send `{path}`, the real body has no such field"));
+        let recorded = real.get(path).unwrap_or_else(|| {
+            panic!("cardform would send `{path}`, the real body has no such field")
+        });
         if path != "base_info.date_info.type" {
             assert_eq!(recorded, value, "{path}");
         }

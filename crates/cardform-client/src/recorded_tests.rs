@@ -29,7 +29,11 @@ fn recorded_responses() -> Vec<(String, String, Value)> {
             let file = e["file"].as_str().expect("file").to_string();
             let text = std::fs::read_to_string(dir.join(&file)).expect("recorded body");
             let body: Value = serde_json::from_str(&text).expect("recorded body is JSON");
-            (file, e["endpoint"].as_str().expect("endpoint").to_string(), body)
+            (
+                file,
+                e["endpoint"].as_str().expect("endpoint").to_string(),
+                body,
+            )
         })
         .collect()
 }
@@ -62,7 +66,11 @@ async fn call(client: &super::WeChatClient, endpoint: &str) -> Option<Result<(),
 #[tokio::test]
 async fn every_recorded_response_is_decoded() {
     let responses = recorded_responses();
-    assert!(responses.len() >= 20, "{} recorded responses", responses.len());
+    assert!(
+        responses.len() >= 20,
+        "{} recorded responses",
+        responses.len()
+    );
     let mut typed = 0;
     for (file, endpoint, body) in responses {
         let bytes = serde_json::to_vec(&body).expect("serialise");
