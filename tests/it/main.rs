@@ -38,3 +38,4 @@ mod validate_fixtures;
 mod validate_props;
 mod validate_schema;
 mod wechat_emulator;
+mod wechatpy_witness;
