@@ -429,3 +429,86 @@ fn an_edited_saved_plan_is_refused() {
     again.expect_code(2);
     assert!(again.stdout.contains("1000"), "{}", again.stdout);
 }
+
+// ---- Text: line endings and control characters ----------------------------------------
+
+/// A card file converted to CRLF line endings plans no change: the file's line endings
+/// never reach a card's multi-line text (which would send it to review).
+#[test]
+fn a_card_file_saved_with_crlf_plans_no_change() {
+    let p = TestProject::sandbox();
+    p.edit(
+        "description = \"仅限堂食。\"",
+        "description = \"\"\"\n仅限堂食。\n节假日通用。\n\"\"\"",
+    );
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let text = std::fs::read_to_string(p.cards_file()).expect("cards");
+    std::fs::write(p.cards_file(), text.replace('\n', "\r\n")).expect("crlf");
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(0);
+    // An escaped \r the author wrote on purpose is still theirs.
+    p.edit("节假日通用。", "节假日通用。\\r");
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(2);
+}
+
+/// A control character in a text (a stray carriage return, an ESC sequence) is shown as
+/// an escape in the plan, never sent raw to the reviewer's terminal.
+#[test]
+fn control_characters_in_a_text_diff_are_shown_visibly() {
+    let p = TestProject::sandbox();
+    p.edit(
+        "description = \"仅限堂食。\"",
+        "description = \"\"\"\n仅限堂食。\n节假日通用。\n\"\"\"",
+    );
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    p.edit("节假日通用。", "节假日通用。\\r\\u001b[2J");
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(0);
+    assert!(!out.stdout.contains('\r'), "{:?}", out.stdout);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(out.stdout.contains(r"+ 节假日通用。\r"), "{}", out.stdout);
+    assert!(out.stdout.contains(r"\u{1b}[2J"), "{}", out.stdout);
+}
+
+/// An address with an ESC sequence is reported with the escape visible, not echoed raw.
+#[test]
+fn an_escape_sequence_in_an_address_is_not_echoed_raw() {
+    let p = TestProject::sandbox();
+    let text = std::fs::read_to_string(p.cards_file()).expect("cards");
+    std::fs::write(
+        p.cards_file(),
+        text.replace("[cards.tea_coupon]", "[cards.\"tea\\u001b[31m\"]"),
+    )
+    .expect("write");
+    let out = p.run(&["validate", "{dir}"]);
+    out.expect_code(1);
+    assert!(!said(&out).contains('\u{1b}'), "{:?}", said(&out));
+    assert!(said(&out).contains(r"tea\u{1b}[31m"), "{}", said(&out));
+}
+
+/// The markdown plan (the pull-request comment) shows the saved plan's checksum, and
+/// apply prints the same one, so the reviewer can match what runs with what they read.
+#[test]
+fn the_markdown_plan_shows_the_checksum_apply_verifies() {
+    let p = TestProject::sandbox();
+    let out = p.run(&[
+        "plan",
+        "{dir}",
+        "--out",
+        "{dir}/reviewed.plan",
+        "--format",
+        "markdown",
+    ]);
+    out.expect_code(0);
+    let saved: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(p.path().join("reviewed.plan")).expect("plan file"),
+    )
+    .expect("plan JSON");
+    let sum = saved["checksum"].as_str().expect("checksum").to_string();
+    assert_eq!(sum.len(), 64);
+    assert!(out.stdout.contains(&sum), "{}", out.stdout);
+    let applied = p.run(&["apply", "{dir}/reviewed.plan"]);
+    applied.expect_code(0);
+    assert!(said(&applied).contains(&sum), "{}", said(&applied));
+}
