@@ -181,9 +181,10 @@ async fn the_emulator_answers_every_recorded_request_in_the_recorded_shape() {
         let mut map = BTreeMap::new();
         // Images: WeChat only takes URLs uploadimg returned (reference §6.5).
         let logo = e.logo().await;
-        for url in ["http://www.supadmin.cn/uploads/allimg/120216/1_120216214725_1.jpg"] {
-            map.insert(url.to_string(), logo.clone());
-        }
+        map.insert(
+            "http://www.supadmin.cn/uploads/allimg/120216/1_120216214725_1.jpg".to_string(),
+            logo.clone(),
+        );
         // Codes: the recorded code becomes one the emulator issued to a user.
         for key in ["code", "encrypt_code"] {
             if req.body.get(key).is_some() {

@@ -12,7 +12,9 @@ use cardform_spec::fields::{
     ABSTRACT, BASE_INFO, DATE_TYPES, FIX_TERM, FIX_TIME_RANGE, Field, Kind, MAX_QUANTITY,
     MAX_TIMESTAMP, SERVICES, SHARE_CARD, TEXT_IMAGE, TIME_LIMIT, USE_CONDITION, type_fields,
 };
-use cardform_spec::limits::GIFT_RULE_LIST_MAX;
+use cardform_spec::limits::{
+    FRIENDS_CREATE_TAKES_STOCK, FRIENDS_FREE_STOCK_ERRCODE, GIFT_RULE_LIST_MAX,
+};
 use cardform_spec::{CardType, PALETTE, WECHAT_IMAGE_HOST};
 
 fn missing(path: &str) -> ApiError {
@@ -380,6 +382,12 @@ fn check_sku(base: &Map<String, Value>, friends: bool) -> Result<u64, ApiError> 
         return Err(ApiError::with(
             40122,
             "import-code mode needs sku.quantity 0",
+        ));
+    }
+    if friends && quantity > 0 && !FRIENDS_CREATE_TAKES_STOCK {
+        return Err(ApiError::with(
+            FRIENDS_FREE_STOCK_ERRCODE,
+            "(friends coupons are created without stock; buy it with card/pay/getpayprice, then card/pay/confirm)",
         ));
     }
     Ok(quantity)

@@ -40,3 +40,11 @@ pub const FRIENDS_FREE_STOCK_ERRCODE: i64 = 40122;
 /// list `advanced_info.consume_share_card_list` (which the seed also limits to one
 /// entry: 2–10 entries are a structure error, more than 10 answer 45021).
 pub const GIFT_RULE_LIST_MAX: usize = 10;
+
+/// Whether `card/create` takes a friends coupon's initial `sku.quantity` as sent. The
+/// reference leaves it open (§3.3 `sku.quantity`, open item 5: friends stock is bought
+/// with 券点, §8.6, but the create table's quantity row is not marked for friends).
+/// UNVERIFIED choice: taken as sent, as for every coupon; `false` makes the emulator
+/// answer [`FRIENDS_FREE_STOCK_ERRCODE`] for a friends create with stock, and then
+/// cardform must create with 0 and buy the stock through the gated 券点 path.
+pub const FRIENDS_CREATE_TAKES_STOCK: bool = true;
