@@ -27,8 +27,17 @@ const EXPECTED: &[&str] = &[
     "card.create_qrcode",
     "card.decrypt_code",
     "card.get_code",
+    "card.get_card_list",
     "card.consume_code",
     "card.invalid_code",
+    "card.set_paycell",
+    "card.get_html",
+    "card.create_landingpage",
+    "card.create (import-code mode)",
+    "card.deposit_code",
+    "card.get_deposit_count",
+    "card.check_code",
+    "card.update_code",
     "card.delete",
 ];
 

@@ -68,6 +68,7 @@ def main(base):
             "service_phone": "020-88888888", "description": "不可与其他优惠同享",
             "date_info": {"type": "DATE_TYPE_FIX_TERM", "fixed_term": 30, "fixed_begin_term": 0},
             "sku": {"quantity": 100}, "get_limit": 3, "can_share": True, "can_give_friend": False,
+            "location_id_list": [401234567],
         },
         "least_cost": 10000, "reduce_cost": 1000}}}
     card_id = step("/card/create", "card.create", lambda: client.card.create(card),
@@ -97,10 +98,40 @@ def main(base):
          lambda c: None if c == code else f"{c} != {code}")
     step("/card/code/get", "card.get_code", lambda: client.card.get_code(code, card_id),
          lambda r: None if r.get("user_card_status") == "NORMAL" and r.get("can_consume") is True else f"{r}")
+    step("/card/user/getcardlist", "card.get_card_list", lambda: client.card.get_card_list("o-witness"),
+         lambda r: None if {"card_id": card_id, "code": code} in r.get("card_list", []) and r.get("has_share_card") is False else f"{r}")
     step("/card/code/consume", "card.consume_code", lambda: client.card.consume_code(code, card_id),
          lambda r: None if r.get("openid") == "o-witness" and r["card"]["card_id"] == card_id else f"{r}")
     second = claim(card_id, "o-witness").get("code") if card_id else None
     step("/card/code/unavailable", "card.invalid_code", lambda: client.card.invalid_code(second, card_id),
+         lambda r: None if r.get("errcode") == 0 else f"{r}")
+    step("/card/paycell/set", "card.set_paycell", lambda: client.card.set_paycell(card_id, True),
+         lambda r: None if r.get("errcode") == 0 else f"{r}")
+    step("/card/mpnews/gethtml", "card.get_html", lambda: client.card.get_html(card_id),
+         lambda html: None if card_id in html else f"{html}")
+    requests.post(f"{base}/__emulator/review", json={"card_id": card_id, "result": "pass"}, timeout=10)
+    step("/card/landingpage/create", "card.create_landingpage",
+         lambda: client.card.create_landingpage({
+             "banner": logo, "page_title": "惠城优惠大派送", "can_share": True, "scene": "SCENE_H5",
+             "card_list": [{"card_id": card_id, "thumb_url": logo}]}),
+         lambda r: None if r.get("url") and isinstance(r.get("page_id"), int) else f"{r}")
+    # An import-code card (custom codes, stock 0 until codes are deposited).
+    deposit_card = json.loads(json.dumps(card))
+    base_info = deposit_card["card"]["cash"]["base_info"]
+    base_info.update({"use_custom_code": True, "get_custom_code_mode": "GET_CUSTOM_CODE_MODE_DEPOSIT",
+                      "sku": {"quantity": 0}})
+    custom_id = step("/card/create", "card.create (import-code mode)", lambda: client.card.create(deposit_card),
+                     lambda cid: None if isinstance(cid, str) and len(cid) == 28 else f"{cid}")
+    step("/card/code/deposit", "card.deposit_code", lambda: client.card.deposit_code(custom_id, ["1001", "1002"]),
+         lambda r: None if r.get("succ_code") == ["1001", "1002"] else f"{r}")
+    step("/card/code/getdepositcount", "card.get_deposit_count", lambda: client.card.get_deposit_count(custom_id),
+         lambda r: None if r.get("count") == 2 else f"{r}")
+    step("/card/code/checkcode", "card.check_code", lambda: client.card.check_code(custom_id, ["1001", "9999"]),
+         lambda r: None if r.get("exist_code") == ["1001"] and r.get("not_exist_code") == ["9999"] else f"{r}")
+    if custom_id:
+        client.card.modify_stock(custom_id, 2)
+    custom_code = claim(custom_id, "o-witness").get("code") if custom_id else None
+    step("/card/code/update", "card.update_code", lambda: client.card.update_code(custom_id, custom_code, "20261202"),
          lambda r: None if r.get("errcode") == 0 else f"{r}")
     step("/card/delete", "card.delete", lambda: client.card.delete(card_id),
          lambda r: None if r.get("errcode") == 0 else f"{r}")

@@ -182,6 +182,7 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         review_due_ms: None,
         refuse_reason: None,
         raw: None,
+        deposited: Vec::new(),
     };
     // New cards are submitted for review automatically (reference §3.1).
     rec.enter_review(now_ms, world.review_delay_ms);
@@ -427,6 +428,7 @@ pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
         review_due_ms: None,
         refuse_reason: None,
         raw: Some(card.to_string()),
+        deposited: Vec::new(),
     };
     world
         .commit(Entry::Card(rec))

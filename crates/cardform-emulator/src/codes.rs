@@ -148,6 +148,7 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
         marked_by: None,
         claimed_at: now,
         consumed_at: None,
+        replaced_by: None,
     };
     let answer = code.code.clone();
     let stat = record(world, card_id, openid, Event::Receive);
@@ -159,7 +160,11 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
 /// The code named in the body, checked against an optional card_id (40056).
 fn find(world: &World, body: &Value) -> Result<CodeRecord, ApiError> {
     let code = req_str(body, "code")?;
-    let rec = world.codes.get(code).ok_or_else(|| ApiError::new(40056))?;
+    let rec = world
+        .codes
+        .get(code)
+        .filter(|c| c.replaced_by.is_none())
+        .ok_or_else(|| ApiError::new(40056))?;
     if let Some(card_id) = body.get("card_id").and_then(Value::as_str)
         && !card_id.is_empty()
         && card_id != rec.card_id

@@ -18,7 +18,8 @@ use super::reply::{ApiError, json_response};
 use super::request::{Input, MAX_BODY_BYTES, Upload, parse_query};
 use super::world::{CallRecord, Shared, World, clock_now, lock};
 use super::{
-    admin, cards, codes, coin, datacube, images, qrcode, quota, stock, tokens, update, whitelist,
+    admin, cards, codes, coin, datacube, deposit, images, pages, qrcode, quota, stock, tokens,
+    update, whitelist,
 };
 
 /// A handler: runs under the world lock, answers WeChat JSON or an errcode.
@@ -91,6 +92,32 @@ pub const ROUTES: &[Route] = &[
         codes::unavailable,
     ),
     route(Post, "/card/code/decrypt", true, Json, codes::decrypt),
+    route(Post, "/card/code/update", true, Json, deposit::update_code),
+    route(Post, "/card/code/deposit", true, Json, deposit::deposit),
+    route(
+        Post,
+        "/card/code/getdepositcount",
+        true,
+        Json,
+        deposit::deposit_count,
+    ),
+    route(Post, "/card/code/checkcode", true, Json, deposit::check),
+    route(
+        Post,
+        "/card/user/getcardlist",
+        true,
+        Json,
+        pages::user_cards,
+    ),
+    route(Post, "/card/paycell/set", true, Json, pages::paycell),
+    route(
+        Post,
+        "/card/landingpage/create",
+        true,
+        Json,
+        pages::landing_page,
+    ),
+    route(Post, "/card/mpnews/gethtml", true, Json, pages::mpnews_html),
     route(
         Post,
         "/datacube/getcardbizuininfo",

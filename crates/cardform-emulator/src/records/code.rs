@@ -26,4 +26,7 @@ pub struct CodeRecord {
     pub claimed_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumed_at: Option<i64>,
+    /// Set when `card/code/update` gave the user another code: this one is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
 }
