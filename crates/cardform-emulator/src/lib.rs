@@ -33,7 +33,12 @@
 //!    - [`stock`] — `card/modifystock`.
 //!    - [`images`] — `media/uploadimg`.
 //!    - [`datacube`] — the statistics endpoints, and counting claims and consumes.
-//!    - [`codes`] — claims, `card/code/get`, `mark`, `consume` (counts via `datacube`).
+//!    - [`codes`] — claims, `card/code/get`, `mark`, `consume`, `unavailable`,
+//!      `decrypt` (counts via `datacube`).
+//!    - [`deposit`] — custom codes: `card/code/deposit`, `getdepositcount`,
+//!      `checkcode`, `update`.
+//!    - [`pages`] — `card/user/getcardlist`, `paycell/set`, `landingpage/create`,
+//!      `mpnews/gethtml`.
 //!    - [`coin`] — 券点, `card/pay/*`.
 //!    - [`quota`] — `openapi/quota/get`.
 //!    - [`whitelist`] — `card/testwhitelist/set`.
