@@ -422,6 +422,34 @@ async fn consume_errcodes_40127_for_an_invalidated_code() {
 }
 
 #[tokio::test]
+async fn consume_errcodes_40078_for_a_code_the_user_deleted() {
+    let e = start().await;
+    let (id, code) = friends_code(&e, "o-alice").await;
+    e.post(
+        "/card/code/mark",
+        json!({"code": code, "card_id": id, "openid": "o-alice", "is_mark": true}),
+    )
+    .await;
+    let (s, v) = e.admin("user_delete", json!({"code": code})).await;
+    assert_eq!(s, 200, "{v}");
+    let v = e
+        .post("/card/code/consume", json!({"code": code, "card_id": id}))
+        .await;
+    assert_eq!(v["errcode"], 40078);
+    let v = e
+        .post("/card/code/get", json!({"code": code, "card_id": id}))
+        .await;
+    assert_eq!(v["user_card_status"], "DELETE");
+    let v = e
+        .post(
+            "/card/code/get",
+            json!({"code": code, "card_id": id, "check_consume": true}),
+        )
+        .await;
+    assert_eq!(v["errcode"], 40127);
+}
+
+#[tokio::test]
 async fn consume_errcodes_40075_for_an_encrypt_code_not_url_decoded() {
     let e = start().await;
     let logo = e.logo().await;

@@ -190,6 +190,7 @@ pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let status = match code.status {
         CodeStatus::Consumed => "CONSUMED",
         CodeStatus::Unavailable => "UNAVAILABLE",
+        CodeStatus::UserDeleted => "DELETE",
         CodeStatus::Normal if is_expired => "EXPIRE",
         CodeStatus::Normal => "NORMAL",
     };
@@ -197,7 +198,7 @@ pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     if input.json.get("check_consume").and_then(as_bool) == Some(true) && !can_consume {
         return Err(match code.status {
             CodeStatus::Consumed => ApiError::new(40099),
-            CodeStatus::Unavailable => ApiError::new(40127),
+            CodeStatus::Unavailable | CodeStatus::UserDeleted => ApiError::new(40127),
             CodeStatus::Normal => ApiError::new(40079),
         });
     }
@@ -227,11 +228,7 @@ pub fn mark(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         .and_then(as_bool)
         .ok_or_else(|| ApiError::with(41011, "is_mark"))?;
     let mut code = find(world, body)?;
-    match code.status {
-        CodeStatus::Consumed => return Err(ApiError::new(40099)),
-        CodeStatus::Unavailable => return Err(ApiError::new(40127)),
-        CodeStatus::Normal => {}
-    }
+    refuse_unusable(code.status, 40127)?;
     if let Some(holder) = &code.marked_by
         && *holder != openid
     {
@@ -245,15 +242,41 @@ pub fn mark(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     Ok(ok(json!({})))
 }
 
+/// Refuses a code that can no longer be used: consumed 40099, invalidated 40127, deleted
+/// by the user `on_deleted` (consume 40078, seed; elsewhere 40127 "deleted, invalidated
+/// or gifted").
+fn refuse_unusable(status: CodeStatus, on_deleted: i64) -> Result<(), ApiError> {
+    match status {
+        CodeStatus::Consumed => Err(ApiError::new(40099)),
+        CodeStatus::Unavailable => Err(ApiError::new(40127)),
+        CodeStatus::UserDeleted => Err(ApiError::with(
+            on_deleted,
+            "(the user deleted the card from their wallet)",
+        )),
+        CodeStatus::Normal => Ok(()),
+    }
+}
+
+/// A user deletes a claimed card from their wallet (the admin API's stand-in for the
+/// user; WeChat pushes `user_del_card`, reference §11).
+///
+/// # Errors
+/// 40056 for an unknown code.
+pub fn user_delete(world: &mut World, code: &str) -> Result<(), ApiError> {
+    let mut rec = world
+        .codes
+        .get(code)
+        .cloned()
+        .ok_or_else(|| ApiError::new(40056))?;
+    rec.status = CodeStatus::UserDeleted;
+    world.commit(Entry::Code(rec))
+}
+
 /// `POST /card/code/unavailable {code, card_id?, reason?}`: the merchant invalidates
 /// one user's code (reference §2 row 15).
 pub fn unavailable(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let mut code = find(world, &input.json)?;
-    match code.status {
-        CodeStatus::Consumed => return Err(ApiError::new(40099)),
-        CodeStatus::Unavailable => return Err(ApiError::new(40127)),
-        CodeStatus::Normal => {}
-    }
+    refuse_unusable(code.status, 40127)?;
     code.status = CodeStatus::Unavailable;
     world.commit(Entry::Code(code))?;
     Ok(ok(json!({})))
@@ -282,11 +305,8 @@ pub fn decrypt(world: &mut World, input: &Input) -> Result<Value, ApiError> {
 /// `POST /card/code/consume {code, card_id?}`.
 pub fn consume(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let mut code = find(world, &input.json)?;
-    match code.status {
-        CodeStatus::Consumed => return Err(ApiError::new(40099)),
-        CodeStatus::Unavailable => return Err(ApiError::new(40127)),
-        CodeStatus::Normal => {}
-    }
+    // Seed 核销 errcodes: 40078 "code deleted or being gifted" on consume.
+    refuse_unusable(code.status, 40078)?;
     let friends = world
         .cards
         .get(&code.card_id)

@@ -11,6 +11,8 @@ pub enum CodeStatus {
     Consumed,
     /// Invalidated by the merchant (`card/code/unavailable`).
     Unavailable,
+    /// Deleted by the user from their card wallet (admin API `user_delete`).
+    UserDeleted,
 }
 
 /// A code a user holds.
