@@ -16,6 +16,7 @@ use crate::common::Emulator;
 /// The wechatpy methods the witness drives, by endpoint.
 const EXPECTED: &[&str] = &[
     "media.upload_image",
+    "card.batch_get_locations",
     "card.get_colors",
     "card.create",
     "card.get",

@@ -58,6 +58,8 @@ def main(base):
     logo = step("/cgi-bin/media/uploadimg", "media.upload_image",
                 lambda: client.media.upload_image(io.BytesIO(PNG)),
                 lambda url: None if "mmbiz.qpic.cn" in url else f"url {url}")
+    step("/card/location/batchget", "card.batch_get_locations", lambda: client.card.batch_get_locations(0, 50),
+         lambda r: None if {"location_id": 401234567} in r.get("location_list", []) else f"{r}")
     step("/card/getcolors", "card.get_colors", client.card.get_colors,
          lambda colors: None if any(c["name"] == "Color010" for c in colors) else f"{colors}")
     # The official create sample's shape (CASH), with the uploaded logo.

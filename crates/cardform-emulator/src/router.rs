@@ -120,6 +120,13 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/card/mpnews/gethtml", true, Json, pages::mpnews_html),
     route(
         Post,
+        "/card/location/batchget",
+        true,
+        Json,
+        pages::locations,
+    ),
+    route(
+        Post,
         "/datacube/getcardbizuininfo",
         true,
         Json,
