@@ -1,8 +1,9 @@
 //! The stable JSON encoding of a snapshot and of journal lines, shared by every backend.
 //!
 //! A snapshot is a JSON object whose header fields (`version`, `lineage`, `serial`,
-//! `journal_seq`, `content_hash`) come first, one per line, followed by `resources`,
-//! `images`, `pending` and (when any) `update_answers` with one entry per line in compact JSON. One entry a line
+//! `journal_seq`, `content_hash`) come first, one per line, followed by `owner`,
+//! `resources`, `images`, `pending` and (when any) `update_answers`, with one entry per
+//! line in compact JSON. One entry a line
 //! keeps the file readable and line-diffable while staying about a third smaller, and
 //! faster to write and read, than pretty JSON (a 100,000-card state is ~70 MiB, not
 //! ~107). `content_hash` is the sha256 of the lineage and the content, so a commit can
@@ -18,7 +19,7 @@ use uuid::Uuid;
 use super::error::StateError;
 use super::model::{
     ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
-    UpdateAnswer,
+    StateOwner, UpdateAnswer,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.
@@ -71,9 +72,16 @@ pub fn encode_snapshot(state: &StateFile, location: &str) -> Result<EncodedSnaps
     })
 }
 
-/// `{"resources": {…}, "images": {…}, "pending": […]}` with one compact entry a line.
+/// `{"owner": {…}, "resources": {…}, "images": {…}, "pending": […]}` with one compact
+/// entry a line (`owner` only when set).
 fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
-    out.extend_from_slice(b"{\n  \"resources\": {");
+    out.extend_from_slice(b"{\n");
+    if let Some(owner) = &state.owner {
+        out.extend_from_slice(b"  \"owner\": ");
+        serde_json::to_writer(&mut *out, owner)?;
+        out.extend_from_slice(b",\n");
+    }
+    out.extend_from_slice(b"  \"resources\": {");
     write_map_entries(out, &state.resources)?;
     out.extend_from_slice(b"},\n  \"images\": {");
     write_map_entries(out, &state.images)?;
@@ -220,6 +228,8 @@ struct Stored {
     pending: Vec<PendingOperation>,
     #[serde(default)]
     update_answers: Vec<UpdateAnswer>,
+    #[serde(default)]
+    owner: Option<StateOwner>,
 }
 
 /// Decodes a stored snapshot and its header (with the `content_hash` the state itself
@@ -250,6 +260,7 @@ pub fn decode_snapshot_and_header(
                 images: s.images,
                 pending: s.pending,
                 update_answers: s.update_answers,
+                owner: s.owner,
             };
             Ok((state, header))
         }

@@ -37,6 +37,10 @@ pub struct StateFile {
     /// existed read as empty, and an empty list is not written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub update_answers: Vec<UpdateAnswer>,
+    /// The account and project this state belongs to, stamped by the first run that
+    /// writes it; absent in states written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<StateOwner>,
 }
 
 /// One update's answer: the field set sent and whether the remote sent the card back
@@ -55,6 +59,17 @@ pub struct UpdateAnswer {
     pub send_check: bool,
     /// Unix seconds.
     pub at: i64,
+}
+
+/// Whose cards a state records: a state copied from another account or project would
+/// otherwise plan the deletion of that project's cards and duplicates of this one's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateOwner {
+    /// The account (for cardform, the Official Account's AppID).
+    pub account: String,
+    /// The project's id (for cardform, `project_id` in cardform.toml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
 }
 
 /// What cardform knows about one managed card.
@@ -186,6 +201,7 @@ impl StateFile {
             images: BTreeMap::new(),
             pending: Vec::new(),
             update_answers: Vec::new(),
+            owner: None,
         }
     }
 
