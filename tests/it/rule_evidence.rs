@@ -2,7 +2,7 @@
 //! per field set in the state, and `cardform rules --evidence` weighs each row against
 //! them, naming the row an answer contradicts.
 
-use crate::common::TestProject;
+use crate::common::{Emulator, TestProject};
 
 #[test]
 fn apply_records_the_send_check_per_field_set_and_rules_weighs_it() {
@@ -92,4 +92,26 @@ fn rules_evidence_names_the_row_an_answer_contradicts() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn apply_names_the_row_an_answer_contradicts() {
+    // WeChat keeps the card approved after a notice change (an emulator fault stands in
+    // for the real answer): the table's `base_info.notice` row predicted re-review.
+    let emu = Emulator::start(&["--fault", "path=/card/update,send_check=false"]);
+    let p = TestProject::external(&emu.url);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    p.edit("notice = \"点单时出示\"", "notice = \"结账时出示\"");
+    let out = p.run(&["apply", "{dir}", "--auto-approve"]);
+    out.expect_code(0);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        all.contains("the update-rule table disagrees at `base_info.notice` (re-review, doc)"),
+        "{all}"
+    );
+    let answers = p.state()["update_answers"].clone();
+    assert_eq!(answers[0]["send_check"], false, "{answers}");
+    assert_eq!(answers[0]["predicted_review"], true, "{answers}");
+    let out = p.run(&["rules", "--evidence", "--dir", "{dir}"]);
+    assert!(out.stdout.contains("← fix this row"), "{}", out.stdout);
 }

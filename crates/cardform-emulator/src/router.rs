@@ -340,10 +340,15 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
     let commit_then_drop = fired
         .as_ref()
         .is_some_and(|f| f.mode == FaultMode::CommitThenDrop);
-    let body = match result {
+    let mut body = match result {
         Ok(v) => v,
         Err(e) => e.body(&shared.next_rid()),
     };
+    if let Some(answer) = fired.as_ref().and_then(|f| f.send_check)
+        && let Some(slot) = body.get_mut("send_check")
+    {
+        *slot = Value::Bool(answer);
+    }
     let errcode = body.get("errcode").and_then(Value::as_i64).or(Some(0));
     if commit_then_drop {
         log_call(shared, &method, &path, errcode, 0, fired.as_ref());
