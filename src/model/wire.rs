@@ -271,4 +271,22 @@ mod tests {
         assert_eq!(body["cash"]["base_info"]["sku"]["quantity"], json!(100));
         assert_eq!(body["card_type"], json!("CASH"));
     }
+
+    /// Seed V1.1/V1.3: the friends create table has no `title`; WeChat builds it. The
+    /// canonical form keeps the derived title (for the plan), the create body not.
+    #[test]
+    fn create_v1_1_friends_cash_title_is_not_sent() {
+        let mut card = sample();
+        card.advanced_info = Some(crate::model::AdvancedInfo {
+            share_friends: Some(true),
+            ..crate::model::AdvancedInfo::default()
+        });
+        let c = desired_canonical(&card, &Fixed, Some("10元代金券".into()));
+        assert_eq!(c.get("base_info.title"), Some(&json!("10元代金券")));
+        let body = create_body(&c).unwrap_or(Value::Null);
+        assert!(body["cash"]["base_info"].get("title").is_none(), "{body}");
+        // Not friends: the title is the user's and is sent.
+        let body = create_body(&desired_canonical(&sample(), &Fixed, None)).unwrap_or(Value::Null);
+        assert_eq!(body["cash"]["base_info"]["title"], json!("满100减10"));
+    }
 }
