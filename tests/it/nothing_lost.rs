@@ -659,3 +659,37 @@ fn errors_point_at_the_value_that_is_wrong() {
         &said(&out)[..said(&out).len().min(400)]
     );
 }
+
+/// After the first apply the backup holds no cards (it was taken before any was
+/// created): restoring it after the state was deleted would duplicate every card, so
+/// restore-backup refuses and says how to re-attach the live cards.
+#[test]
+fn restoring_an_empty_backup_after_the_first_apply_is_refused() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let cards = managed(&p);
+    assert_eq!(cards.len(), 2);
+    std::fs::remove_file(state_path(&p)).expect("rm state");
+    p.run(&["plan", "{dir}"]).expect_code(1);
+    let out = p.run(&["state", "restore-backup", "{dir}"]);
+    out.expect_code(1);
+    assert!(said(&out).contains("holds no cards"), "{}", said(&out));
+    assert!(said(&out).contains("cardform import"), "{}", said(&out));
+    assert!(!state_path(&p).exists(), "nothing restored");
+    // Re-attaching the live cards by hand brings the project back with no duplicate
+    // (the image cache was in the lost state too: local logos are uploaded again).
+    let out = p.run(&["state", "restore-backup", "{dir}", "--allow-empty"]);
+    out.expect_code(0);
+    for (address, card_id) in &cards {
+        p.run(&["import", address, card_id, "--dir", "{dir}"])
+            .expect_code(0);
+    }
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("Plan: 0 to create"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("0 to replace, 0 to delete"),
+        "{}",
+        out.stdout
+    );
+}
