@@ -402,6 +402,13 @@ pub struct ForceUnlockArgs {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also show, per row, how many of WeChat's answers recorded in the project's state
+    /// (card/update's send_check) agreed or disagreed with it.
+    #[arg(long)]
+    pub evidence: bool,
+    /// The project folder whose state holds the answers (with --evidence).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -430,6 +437,10 @@ pub struct EmulatorArgs {
     /// A fault rule (see README, "Fault rules"); repeatable.
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<String>,
+    /// A store (poi_id) of the emulated account; repeatable. Friends coupons may name
+    /// only these. Default: the sandbox account's stores (401234567, 401234568, 401234569).
+    #[arg(long = "poi", value_name = "POI_ID")]
+    pub pois: Vec<u64>,
     /// A per-path quota, PATH=DAILY or PATH=DAILY/PER_MINUTE (e.g. /card/get=1000/60); repeatable.
     #[arg(long = "quota", value_name = "PATH=DAILY[/PER_MINUTE]")]
     pub quotas: Vec<String>,

@@ -710,28 +710,37 @@ impl<'a> Executor<'a> {
                 )
                 .await?;
             let predicted = rc.action == Action::UpdateReview;
-            if send_check != predicted {
-                self.warn(format!(
-                    "{}: WeChat answered send_check={send_check} but cardform predicted {}; the review column of `cardform rules` is partly UNVERIFIED — please report which fields changed ({})",
-                    rc.address,
-                    predicted,
-                    updating.iter().map(|c| c.path.as_str()).collect::<Vec<_>>().join(", ")
-                ));
+            let fields: Vec<String> = updating.iter().map(|c| c.path.clone()).collect();
+            if let Some(warning) = super::evidence::disagreement(&rc.address, &fields, send_check) {
+                self.warn(warning);
             }
+            let answer = crate::state::UpdateAnswer {
+                op_id: op,
+                address: rc.address.clone(),
+                card_id: card_id.clone(),
+                fields,
+                predicted_review: predicted,
+                send_check,
+                at: now(),
+            };
             if send_check {
                 status = Some(ReviewStatus::NotVerify.as_wire());
                 self.count(|r| r.sent_to_review += 1);
             }
-            // Record what is now applied: the updated units on top of the old content.
-            let changes = vec![Change::PutResource {
-                address: rc.address.clone(),
-                resource: self.resource_state(
-                    rc,
-                    &card_id,
-                    &self.merge_applied(rc, &canonical, false),
-                    status.clone(),
-                ),
-            }];
+            // Record what is now applied: the updated units on top of the old content,
+            // and WeChat's answer as evidence for the rule table.
+            let changes = vec![
+                Change::PutResource {
+                    address: rc.address.clone(),
+                    resource: self.resource_state(
+                        rc,
+                        &card_id,
+                        &self.merge_applied(rc, &canonical, false),
+                        status.clone(),
+                    ),
+                },
+                Change::PutUpdateAnswer { answer },
+            ];
             self.record_outcome(&rc.address, op, changes).await?;
             self.count(|r| r.updated += 1);
         }

@@ -3,6 +3,7 @@
 //! what changes; this stage only does it.
 
 mod body;
+mod evidence;
 mod executor;
 mod local;
 pub mod recover;

@@ -22,6 +22,8 @@ pub use cardform_spec::errcode;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
+mod recorded_tests;
+#[cfg(test)]
 mod tests;
 
 pub use cards::BatchGet;

@@ -5,7 +5,8 @@
 //! | `POST /__emulator/review {"card_id","result":"pass"\|"fail","reason"?}` | finishes a review |
 //! | `POST /__emulator/faults [rule…]` / `GET` | replaces (`[]` clears) / lists the fault rules |
 //! | `GET /__emulator/cards` | every card as card/get answers it (deleted ones included) |
-//! | `POST /__emulator/claim {"card_id","openid"}` | a user claims a card → `code` |
+//! | `POST /__emulator/claim {"card_id","openid"}` | a user claims a card → `code`, `encrypt_code` |
+//! | `POST /__emulator/user_delete {"code"}` | the user deletes the card from their wallet |
 //! | `GET /__emulator/calls[?since=SEQ]` | calls received: path, errcode, status, fault |
 //! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
@@ -90,8 +91,18 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 (Ok(c), Ok(o)) => (c, o),
                 (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let result = codes::claim(&mut lock(&shared.world), card_id, openid)
-                .map(|code| ok(json!({ "code": code })));
+            let result = codes::claim(&mut lock(&shared.world), card_id, openid).map(|code| {
+                let encrypt_code = codes::encrypt_code_for(&code);
+                ok(json!({ "code": code, "encrypt_code": encrypt_code }))
+            });
+            wechat(shared, result)
+        }
+        (&Method::POST, "user_delete") => {
+            let code = match field(&body, "code") {
+                Ok(c) => c,
+                Err(m) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let result = codes::user_delete(&mut lock(&shared.world), code).map(|()| ok(json!({})));
             wechat(shared, result)
         }
         (&Method::GET, "calls") => {

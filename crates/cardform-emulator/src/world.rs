@@ -114,6 +114,8 @@ pub struct World {
     pub stats: BTreeMap<(String, String), DayStat>,
     pub quota: QuotaState,
     pub store: Option<Store>,
+    /// The account's stores (poi_ids), from the config.
+    pub pois: std::collections::BTreeSet<u64>,
 }
 
 impl World {
@@ -134,6 +136,7 @@ impl World {
             stats: BTreeMap::new(),
             quota: QuotaState::default(),
             store: None,
+            pois: config.pois.iter().copied().collect(),
         }
     }
 

@@ -13,6 +13,7 @@
 //! | [`shapes`] | how card/get writes a card: field kinds, absent defaults, metadata |
 //! | [`rules`] | the update-rule table: what a change to each field costs |
 //! | [`errcode`] | the errcode table: code → meaning → retry class → guidance |
+//! | [`title`] | the titles WeChat builds for friends CASH/GIFT coupons |
 //! | [`sandbox`] | the embedded sandbox's account (not a secret) |
 //!
 //! Must not import: anything of cardform's (this crate is the bottom of the graph).
@@ -25,6 +26,7 @@ pub mod limits;
 pub mod rules;
 pub mod sandbox;
 pub mod shapes;
+pub mod title;
 
 pub use card_type::CardType;
 pub use colors::{PALETTE, hex_for_name, name_for_hex};
