@@ -175,6 +175,15 @@ pub struct ApplyArgs {
     /// Allow friends-coupon stock purchases with 券点 (paid, irreversible).
     #[arg(long)]
     pub allow_coin_purchase: bool,
+    /// The most 券点 this apply may spend (overrides `[policy] max_coins_per_apply`); a
+    /// plan that costs more stops with exit 3 and buys nothing.
+    #[arg(long, value_name = "N")]
+    pub max_coins: Option<u64>,
+    /// After applying, wait until every card the apply created or sent to review is
+    /// approved or rejected (card/get, with backoff); a rejection exits 1. TIMEOUT: e.g.
+    /// 30m (default 1h).
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "1h", value_parser = parse_duration)]
+    pub wait_for_review: Option<std::time::Duration>,
     /// Allow a plan that deletes or replaces every managed card, or more than
     /// `[policy] max_destroy` (default: half of them, at least 5); otherwise exit 3.
     #[arg(long)]

@@ -3,6 +3,7 @@
 //! what changes; this stage only does it.
 
 mod body;
+pub mod coins;
 mod executor;
 mod local;
 pub mod recover;

@@ -76,6 +76,10 @@ async fn plan_confirm_apply(
             ambiguous.join("; ")
         ));
     }
+    let mut planned = planned;
+    if let (Some(max), Some(c)) = (args.max_coins, planned.plan.coins.as_mut()) {
+        c.budget = Some(max);
+    }
     let plan = &planned.plan;
     if args.format == Format::Text {
         print!(
@@ -94,6 +98,10 @@ async fn plan_confirm_apply(
         return Ok(Outcome::PolicyDenied);
     }
     if refuse_mass_destroy(args, plan, session, &project.config) {
+        return Ok(Outcome::PolicyDenied);
+    }
+    if let Some(why) = crate::plan::policy::coin_limits_report(plan) {
+        eprint!("{why}");
         return Ok(Outcome::PolicyDenied);
     }
     if !plan.has_changes() {
@@ -127,7 +135,7 @@ async fn plan_confirm_apply(
         return Ok(Outcome::Success);
     }
     let allow_coin = args.allow_coin_purchase || project.config.policy.allow_coin_purchase;
-    execute(args, session, plan, planned.images, allow_coin).await
+    execute(args, session, plan, planned.images.clone(), allow_coin).await
 }
 
 async fn execute(
@@ -137,6 +145,18 @@ async fn execute(
     images: std::collections::BTreeMap<String, crate::config::images::LocalImage>,
     allow_coin_purchase: bool,
 ) -> miette::Result<Outcome> {
+    let budget = args.max_coins.or(session.config.policy.max_coins_per_apply);
+    if let Err(stop) =
+        crate::apply::coins::preflight(plan, &session.client, allow_coin_purchase, budget).await
+    {
+        session.state.commit().map_err(report)?;
+        eprintln!("error: {stop}");
+        return Ok(if stop.is_policy() {
+            Outcome::PolicyDenied
+        } else {
+            Outcome::Failed
+        });
+    }
     let stop = StopSignal::new();
     let opts = ApplyOptions {
         parallelism: session.parallelism,

@@ -323,13 +323,9 @@ fn friends_stock_is_bought_with_coins_only_with_consent() {
     p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
     let friends = p.path().join("cards/friends.toml");
     let text = std::fs::read_to_string(&friends).expect("friends.toml");
-    let from = "sku = { quantity = 1000 }";
+    let from = "sku = { quantity = 250 }";
     assert!(text.contains(from), "the example's friends CASH stock");
-    std::fs::write(
-        &friends,
-        text.replacen(from, "sku = { quantity = 1010 }", 1),
-    )
-    .expect("write");
+    std::fs::write(&friends, text.replacen(from, "sku = { quantity = 260 }", 1)).expect("write");
 
     let out = p.run(&["plan", "{dir}"]);
     out.expect_code(0);

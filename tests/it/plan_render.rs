@@ -226,7 +226,7 @@ fn every_action_and_rule_class_renders_as_text() {
 fn every_action_renders_as_json() {
     let plan = all_actions();
     let doc = render_json(&plan);
-    assert_eq!(doc["format_version"], "1");
+    assert_eq!(doc["format_version"], "2");
     let actions: Vec<(String, String)> = doc["resource_changes"]
         .as_array()
         .into_iter()
@@ -302,6 +302,64 @@ fn markdown_warns_of_coin_purchases() {
     let md = render_markdown_within(&plan, 65_536);
     insta::assert_snapshot!("markdown_coin_purchase", md);
     assert!(md.contains("券点 purchase"), "{md}");
+}
+
+/// A friends stock purchase with its quoted price, the plan's 券点 total over the
+/// balance and the budget, and a test whitelist change.
+fn money_plan() -> Plan {
+    use cardform::plan::{CoinBalance, CoinPrice, CoinSummary, PriceSource, WhitelistChange};
+    let mut plan = single("h_stock");
+    if let Some(s) = plan.resource_changes[0].stock.as_mut() {
+        s.coin_purchase = true;
+        s.price = Some(CoinPrice {
+            price: 200,
+            free_coin: 150,
+            pay_coin: 50,
+            source: PriceSource::Quoted,
+        });
+    }
+    plan.coins = Some(CoinSummary {
+        purchases: 1,
+        price: 200,
+        free_coin: 150,
+        pay_coin: 50,
+        balance: CoinBalance {
+            free_coin: 150,
+            pay_coin: 20,
+            total_coin: 170,
+        },
+        budget: Some(100),
+    });
+    plan.whitelist = Some(WhitelistChange {
+        openids: vec!["o-staff-1".into()],
+        usernames: vec!["alice_wx".into()],
+        added: vec!["username alice_wx".into()],
+        removed: vec!["openid o-gone".into()],
+    });
+    plan
+}
+
+#[test]
+fn coin_prices_and_the_whitelist_render_in_every_format() {
+    let plan = money_plan();
+    insta::assert_snapshot!(
+        "money_text",
+        render_text(&plan, TextOptions { color: false })
+    );
+    insta::assert_snapshot!("money_markdown", render_markdown_within(&plan, 65_536));
+    let doc = render_json(&plan);
+    insta::assert_json_snapshot!(
+        "money_json",
+        json!({
+            "format_version": doc["format_version"],
+            "stock": doc["resource_changes"][0]["stock"],
+            "coins": doc["coins"],
+            "test_whitelist": doc["test_whitelist"],
+        })
+    );
+    let over = cardform::plan::policy::coin_limits_report(&plan).unwrap_or_default();
+    assert!(over.contains("100 more than the budget of 100"), "{over}");
+    assert!(over.contains("30 more than the account holds"), "{over}");
 }
 
 #[test]

@@ -7,6 +7,7 @@
 pub mod cards;
 pub mod client;
 pub mod coin;
+pub mod delivery;
 pub mod envelope;
 pub mod error;
 pub mod retry;

@@ -23,7 +23,7 @@ use super::persistence::Entry;
 use super::records::{CardStatus, FaultRule, QuotaLimit};
 use super::reply::{ApiError, json_response, ok};
 use super::request::{MAX_BODY_BYTES, parse_query};
-use super::world::{CallRecord, Shared, World, clock_now, lock};
+use super::world::{CallRecord, CoinPrices, Shared, World, clock_now, lock};
 use super::{codes, coin};
 
 /// Where the admin API lives.
@@ -129,6 +129,18 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             Err(e) => error(
                 StatusCode::BAD_REQUEST,
                 format!("expected a list of {{path, daily, per_minute?}}: {e}"),
+            ),
+        },
+        (&Method::POST, "prices") => match serde_json::from_value::<CoinPrices>(body) {
+            Ok(prices) => {
+                lock(&shared.world).coin_prices = Some(prices);
+                json_response(StatusCode::OK, &json!({}))
+            }
+            Err(e) => error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "expected {{no_threshold, with_threshold}} in tenths of a point per voucher: {e}"
+                ),
             ),
         },
         (&Method::POST, "pay") => match field(&body, "order_id") {

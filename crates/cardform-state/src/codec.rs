@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::error::StateError;
 use super::model::{
     ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
+    WhitelistRecord,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.
@@ -84,7 +85,13 @@ fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
     if !state.pending.is_empty() {
         out.extend_from_slice(b"\n  ");
     }
-    out.extend_from_slice(b"]\n}");
+    out.extend_from_slice(b"]");
+    // Written only when set, so a state without one reads and hashes as before.
+    if let Some(w) = &state.test_whitelist {
+        out.extend_from_slice(b",\n  \"test_whitelist\": ");
+        serde_json::to_writer(&mut *out, w)?;
+    }
+    out.extend_from_slice(b"\n}");
     Ok(())
 }
 
@@ -207,6 +214,8 @@ struct Stored {
     images: BTreeMap<String, ImageRecord>,
     #[serde(default)]
     pending: Vec<PendingOperation>,
+    #[serde(default)]
+    test_whitelist: Option<WhitelistRecord>,
 }
 
 /// Decodes a stored snapshot and its header (with the `content_hash` the state itself
@@ -236,6 +245,7 @@ pub fn decode_snapshot_and_header(
                 resources: s.resources,
                 images: s.images,
                 pending: s.pending,
+                test_whitelist: s.test_whitelist,
             };
             Ok((state, header))
         }

@@ -32,6 +32,22 @@ pub struct StateFile {
     /// Mutations started whose outcome was never recorded (the caller resolves them).
     #[serde(default)]
     pub pending: Vec<PendingOperation>,
+    /// The test whitelist cardform last set (`None`: cardform never set one, so it
+    /// never clears one it did not make). Optional: older states read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_whitelist: Option<WhitelistRecord>,
+}
+
+/// A test whitelist cardform set (a full replacement: the whole list).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WhitelistRecord {
+    #[serde(default)]
+    pub openids: Vec<String>,
+    #[serde(default)]
+    pub usernames: Vec<String>,
+    /// Unix seconds.
+    #[serde(default)]
+    pub set_at: i64,
 }
 
 /// What cardform knows about one managed card.
@@ -158,6 +174,7 @@ impl StateFile {
             resources: BTreeMap::new(),
             images: BTreeMap::new(),
             pending: Vec::new(),
+            test_whitelist: None,
         }
     }
 
