@@ -39,6 +39,88 @@ pub enum Command {
     Rules(RulesArgs),
     /// Run the local WeChat card API emulator.
     Emulator(EmulatorArgs),
+    /// Each managed card's review state and whether users can claim it now.
+    Status(StatusArgs),
+    /// The 券点 (coupon points) account: balance and recent orders; activate; recharge.
+    Coins(CoinsArgs),
+    /// Create a claim QR code for a card (card/qrcode/create).
+    Qrcode(QrcodeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub project: ProjectDir,
+    /// text or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CoinsArgs {
+    #[command(subcommand)]
+    pub action: Option<CoinsAction>,
+    /// The project folder.
+    #[arg(long, default_value = ".", global = true)]
+    pub dir: PathBuf,
+    /// text or json.
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    pub format: Format,
+    /// Orders of the last N days.
+    #[arg(long, default_value_t = 30)]
+    pub days: u32,
+    /// At most this many orders.
+    #[arg(long, default_value_t = 20)]
+    pub limit: u64,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoinsAction {
+    /// Open the 券点 account (card/pay/activate; WeChat grants 200 free points once).
+    Activate,
+    /// Open a WeChat Pay order for N points (1 点 = ¥1): prints its QR code URL and saves
+    /// its image. Pays nothing: someone must scan and pay it.
+    Recharge {
+        /// Points to buy.
+        #[arg(value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        coin_count: u64,
+        /// Where to save the QR image (default: recharge-ORDER_ID.png in the current folder).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// One order (card/pay/getorder).
+    Order { order_id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct QrcodeArgs {
+    /// The card's address in the files / state.
+    pub address: String,
+    /// One random code per scan; the QR cannot be reused (needs an approved card).
+    #[arg(long)]
+    pub unique_code: bool,
+    /// How long the QR works, 60–1800 seconds (default: 365 days).
+    #[arg(long, value_name = "N")]
+    pub expire_seconds: Option<u64>,
+    /// A scene value WeChat echoes in the claim event.
+    #[arg(long, value_name = "S")]
+    pub outer_str: Option<String>,
+    /// Save the QR image (PNG) to FILE (a new file).
+    #[arg(long, value_name = "FILE.png")]
+    pub out: Option<PathBuf>,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// text or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub run: RunOptions,
 }
 
 /// Output formats for commands that report.

@@ -116,6 +116,7 @@ async fn plan_confirm_apply(
                 format_version: crate::plan::FORMAT_VERSION,
                 applied: false,
                 summary: None,
+                review: None,
                 plan: json_plan(plan),
             })?;
         }
@@ -176,21 +177,70 @@ async fn execute(
     .await;
     watcher.abort();
     let committed = session.state.commit();
-    print_report(args.format, plan, &report_)?;
+    let applied_ok = report_.failures.is_empty() && report_.stopped.is_none();
+    let review = match args.wait_for_review {
+        Some(timeout) if applied_ok && committed.is_ok() => {
+            Some(wait_for_review(session, plan, timeout).await?)
+        }
+        _ => None,
+    };
+    print_report(args.format, plan, &report_, review.as_deref())?;
     committed.map_err(report)?;
-    if report_.failures.is_empty() && report_.stopped.is_none() {
+    let rejected = review.iter().flatten().any(|r| r.review != "approved");
+    if applied_ok && !rejected {
         Ok(Outcome::Success)
     } else {
         Ok(Outcome::Failed)
     }
 }
 
-fn print_report(format: Format, plan: &Plan, r: &ApplyReport) -> miette::Result<()> {
+/// `apply --wait-for-review`: the cards the apply created or sent to review, polled
+/// until WeChat approves or rejects each (or the timeout passes).
+async fn wait_for_review(
+    session: &Session,
+    plan: &Plan,
+    timeout: std::time::Duration,
+) -> miette::Result<Vec<crate::operate::review::ReviewOutcome>> {
+    let cards: Vec<(String, String)> = session.state.read(|s| {
+        plan.resource_changes
+            .iter()
+            .filter(|rc| rc.triggers_review)
+            .filter_map(|rc| {
+                s.resources
+                    .get(&rc.address)
+                    .map(|r| (rc.address.clone(), r.card_id.clone()))
+            })
+            .collect()
+    });
+    if cards.is_empty() {
+        return Ok(Vec::new());
+    }
+    eprintln!(
+        "Waiting up to {}s for WeChat review of {} card(s)…",
+        timeout.as_secs(),
+        cards.len()
+    );
+    crate::operate::review::wait_for_review(&session.client, cards, timeout, |done, total| {
+        if done < total {
+            eprintln!("  {done} of {total} decided");
+        }
+    })
+    .await
+    .map_err(report)
+}
+
+fn print_report(
+    format: Format,
+    plan: &Plan,
+    r: &ApplyReport,
+    review: Option<&[crate::operate::review::ReviewOutcome]>,
+) -> miette::Result<()> {
     match format {
         Format::Json => print_json(&ApplyJson {
             format_version: crate::plan::FORMAT_VERSION,
             applied: true,
             summary: Some(&r),
+            review,
             plan: json_plan(plan),
         }),
         _ => {
@@ -218,6 +268,23 @@ fn print_report(format: Format, plan: &Plan, r: &ApplyReport) -> miette::Result<
                             "    (WeChat may or may not have done it; the next run finds out before planning anything)"
                         );
                     }
+                }
+            }
+            for o in review.into_iter().flatten() {
+                match o.review {
+                    "approved" => println!(
+                        "{}: approved by WeChat review ({}s).",
+                        o.address, o.waited_seconds
+                    ),
+                    "rejected" => eprintln!(
+                        "error: {} (card_id {}) was rejected by WeChat review; `cardform status` shows it, fix the card and apply again",
+                        o.address, o.card_id
+                    ),
+                    "under_review" => eprintln!(
+                        "error: {} (card_id {}) is still under review after {}s (--wait-for-review timed out)",
+                        o.address, o.card_id, o.waited_seconds
+                    ),
+                    other => eprintln!("error: {} (card_id {}) is {other}", o.address, o.card_id),
                 }
             }
             Ok(())
@@ -415,5 +482,8 @@ struct ApplyJson<'a, R: serde::Serialize> {
     applied: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<R>,
+    /// `--wait-for-review`: how each card's review ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<&'a [crate::operate::review::ReviewOutcome]>,
     plan: JsonPlan<'a>,
 }
