@@ -45,6 +45,45 @@ pub enum Command {
     Coins(CoinsArgs),
     /// Create a claim QR code for a card (card/qrcode/create).
     Qrcode(QrcodeArgs),
+    /// Card statistics (datacube) over any date range: the account and each card.
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum StatsFormat {
+    #[default]
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// First day, YYYY-MM-DD (Beijing; default: 30 days before --to).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day, YYYY-MM-DD (Beijing; default: yesterday, WeChat's data is T+1).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Only this card (its address); repeatable. Default: every card of the account.
+    #[arg(long = "card", value_name = "ADDR")]
+    pub cards: Vec<String>,
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+    /// Also draw claims, redemptions and views per day to FILE.svg.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("`{s}` is not a date like 2026-11-01: {e}"))
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod state;
+pub mod stats;
 pub mod status;
 pub mod validate;
 
@@ -39,5 +40,6 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Status(args) => status::run(&args),
         Command::Coins(args) => coins::run(&args),
         Command::Qrcode(args) => qrcode::run(&args),
+        Command::Stats(args) => stats::run(&args),
     }
 }

@@ -8,3 +8,4 @@
 pub mod coins;
 pub mod qrcode;
 pub mod review;
+pub mod stats;

@@ -118,7 +118,7 @@ fn json_plan_is_versioned_and_complete() {
     let out = p.run(&["plan", "{dir}", "--format", "json"]);
     out.expect_code(0);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("stdout is pure JSON");
-    assert_eq!(doc["format_version"], "1");
+    assert_eq!(doc["format_version"], "2");
     let changes = doc["resource_changes"]
         .as_array()
         .expect("resource_changes");

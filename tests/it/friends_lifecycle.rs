@@ -461,3 +461,113 @@ fn qrcode_refuses_what_wechat_would_and_creates_the_rest() {
     );
     assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
 }
+
+#[test]
+fn stats_split_long_ranges_into_62_day_calls_and_add_up() {
+    let emu = Emulator::start(&["--review-delay-ms", "1"]);
+    let p = project_with(&emu, "");
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let state = p.state();
+    let coffee = state["resources"]["coffee_discount"]["card_id"].clone();
+    let tea = state["resources"]["tea_coupon"]["card_id"].clone();
+    let from = chrono::Utc::now()
+        .with_timezone(&cardform::spec::beijing())
+        .date_naive();
+    let to = from + chrono::Duration::days(199);
+    // Events on three days of the range: 6 claims, 4 views.
+    let event = |what: &str, card: &Value, openid: &str| {
+        let r = emu.admin(
+            "POST",
+            &format!("/__emulator/{what}"),
+            Some(json!({ "card_id": card, "openid": openid })),
+        );
+        assert_eq!(r["errcode"], 0, "{what}: {r}");
+    };
+    event("claim", &coffee, "u1");
+    event("claim", &coffee, "u2");
+    event("claim", &tea, "u1");
+    event("view", &coffee, "u3");
+    emu.admin(
+        "POST",
+        "/__emulator/clock",
+        Some(json!({ "advance_secs": 70 * 86_400 })),
+    );
+    event("claim", &tea, "u2");
+    event("view", &tea, "u1");
+    event("view", &tea, "u2");
+    emu.admin(
+        "POST",
+        "/__emulator/clock",
+        Some(json!({ "advance_secs": 70 * 86_400 })),
+    );
+    // coffee_discount has ended by now (2027-03-31); tea_coupon has a fixed term.
+    event("claim", &tea, "u4");
+    event("claim", &tea, "u5");
+    event("view", &coffee, "u5");
+
+    let before = emu.admin("GET", "/__emulator/calls", None)["calls"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0);
+    let svg = p.path().join("stats.svg");
+    let out = p.run(&[
+        "stats",
+        "--dir",
+        "{dir}",
+        "--from",
+        &from.to_string(),
+        "--to",
+        &to.to_string(),
+        "--format",
+        "csv",
+        "--chart",
+        svg.to_str().expect("path"),
+    ]);
+    out.expect_code(0);
+    let calls = emu.admin("GET", "/__emulator/calls", None);
+    let new: Vec<&Value> = calls["calls"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .skip(before)
+        .collect();
+    let count = |path: &str| new.iter().filter(|c| c["path"] == path).count();
+    assert_eq!(
+        count("/datacube/getcardbizuininfo"),
+        4,
+        "200 days: 4 windows of ≤ 62 days"
+    );
+    assert_eq!(count("/datacube/getcardcardinfo"), 4);
+    assert!(new.iter().all(|c| c["errcode"] == 0), "{new:?}");
+
+    let mut lines = out.stdout.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let (receive, view, scope) = (col("receive_cnt"), col("view_cnt"), col("scope"));
+    let mut account = (0u64, 0u64, 0usize);
+    let mut cards = (0u64, 0u64);
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let n = |i: usize| f[i].parse::<u64>().expect("number");
+        if f[scope] == "account" {
+            account = (account.0 + n(receive), account.1 + n(view), account.2 + 1);
+        } else {
+            assert!(
+                ["coffee_discount", "tea_coupon"].contains(&f[scope]),
+                "{line}"
+            );
+            cards = (cards.0 + n(receive), cards.1 + n(view));
+        }
+    }
+    assert_eq!(
+        account,
+        (6, 4, 200),
+        "one account row a day; totals = the events"
+    );
+    assert_eq!(cards, (6, 4));
+    let chart = std::fs::read_to_string(&svg).expect("chart");
+    assert!(
+        chart.contains("<svg") && chart.contains("claims"),
+        "{chart:.300}"
+    );
+}

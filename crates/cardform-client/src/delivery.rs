@@ -79,6 +79,17 @@ pub struct CubeDay {
     pub expire_user: u64,
 }
 
+/// Whose data cube figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CubeScope<'a> {
+    /// The account overview (`getcardbizuininfo`).
+    Account,
+    /// Every card, a row per card and day (`getcardcardinfo` without `card_id`).
+    AllCards,
+    /// One card.
+    Card(&'a str),
+}
+
 #[derive(Deserialize)]
 struct CubeList {
     #[serde(default)]
@@ -131,9 +142,9 @@ impl WeChatClient {
         serde_json::from_value(v.clone()).map_err(|e| malformed(EP, format!("qrcode: {e}"), &v))
     }
 
-    /// `datacube/getcardbizuininfo` (`card_id` None) or `getcardcardinfo` over one range
-    /// of at most 62 days (`YYYY-MM-DD`, inclusive), cards created through the API
-    /// (`cond_source` 1).
+    /// `datacube/getcardbizuininfo` (the account) or `getcardcardinfo` (every card, or
+    /// one) over one range of at most 62 days (`YYYY-MM-DD`, inclusive), cards created
+    /// through the API (`cond_source` 1).
     ///
     /// # Errors
     /// Any [`ApiError`] (61500 bad date, 61501 range over 62 days).
@@ -141,17 +152,18 @@ impl WeChatClient {
         &self,
         begin: &str,
         end: &str,
-        card_id: Option<&str>,
+        scope: CubeScope<'_>,
     ) -> Result<Vec<CubeDay>, ApiError> {
-        let (ep, body) = match card_id {
-            None => (
-                "/datacube/getcardbizuininfo",
-                json!({ "begin_date": begin, "end_date": end, "cond_source": 1 }),
-            ),
-            Some(id) => (
-                "/datacube/getcardcardinfo",
-                json!({ "begin_date": begin, "end_date": end, "cond_source": 1, "card_id": id }),
-            ),
+        let mut body = json!({ "begin_date": begin, "end_date": end, "cond_source": 1 });
+        let ep = match scope {
+            CubeScope::Account => "/datacube/getcardbizuininfo",
+            CubeScope::AllCards => "/datacube/getcardcardinfo",
+            CubeScope::Card(id) => {
+                if let Some(obj) = body.as_object_mut() {
+                    obj.insert("card_id".into(), json!(id));
+                }
+                "/datacube/getcardcardinfo"
+            }
         };
         let v = self.call(&Request::post_json(ep, body, Idempotent)).await?;
         serde_json::from_value::<CubeList>(v.clone())

@@ -24,7 +24,7 @@ use super::records::{CardStatus, FaultRule, QuotaLimit};
 use super::reply::{ApiError, json_response, ok};
 use super::request::{MAX_BODY_BYTES, parse_query};
 use super::world::{CallRecord, CoinPrices, Shared, World, clock_now, lock};
-use super::{codes, coin};
+use super::{codes, coin, datacube};
 
 /// Where the admin API lives.
 pub const PREFIX: &str = "/__emulator/";
@@ -93,6 +93,19 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             let result = codes::claim(&mut lock(&shared.world), card_id, openid)
                 .map(|code| ok(json!({ "code": code })));
             wechat(shared, result)
+        }
+        (&Method::POST, "view") => {
+            let (card_id, openid) = match (field(&body, "card_id"), field(&body, "openid")) {
+                (Ok(c), Ok(o)) => (c, o),
+                (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let mut world = lock(&shared.world);
+            let result = world.live_card(card_id).and_then(|_| {
+                let entry = datacube::record(&world, card_id, openid, datacube::Event::View);
+                world.commit(entry)
+            });
+            drop(world);
+            wechat(shared, result.map(|()| ok(json!({}))))
         }
         (&Method::GET, "calls") => {
             let since: u64 = query.get("since").and_then(|s| s.parse().ok()).unwrap_or(0);

@@ -14,4 +14,9 @@ pub struct DayStat {
     pub receive_users: BTreeSet<String>,
     pub verify_cnt: u64,
     pub verify_users: BTreeSet<String>,
+    /// Card page views (admin API `view`); absent in worlds saved before.
+    #[serde(default)]
+    pub view_cnt: u64,
+    #[serde(default)]
+    pub view_users: BTreeSet<String>,
 }
