@@ -24,6 +24,8 @@ pub use cardform_spec::errcode;
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_delivery;
 
 pub use cards::BatchGet;
 pub use client::{
