@@ -357,6 +357,8 @@ pub enum StateCommand {
     Resolve(StateResolveArgs),
     /// Make the state's `.backup` the state again (a copy of the state it replaces is kept).
     RestoreBackup(StateRestoreArgs),
+    /// Make this state this project's (after moving it on purpose): record this project's account and project_id as its owner.
+    AdoptLineage(StateRestoreArgs),
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ pub fn load(dir: &Path) -> miette::Result<Project> {
     match load_project(dir) {
         Ok(p) => {
             for w in &p.warnings {
-                eprintln!("warning: {w}");
+                eprintln!("{w}");
             }
             Ok(p)
         }

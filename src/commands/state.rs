@@ -12,7 +12,9 @@ use crate::cli::{
 use crate::config::protect::refuse_protected_output;
 use crate::config::trust::{self, OperatorSettings, Origin};
 use crate::exit::Outcome;
+use crate::session::ADOPT_LINEAGE;
 use crate::state::{self, LocalBackend, LockInfo, StateBackend, StateFile, StateSession};
+use crate::state_owner::{self, RunIdentity};
 
 pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
     match cmd {
@@ -24,6 +26,40 @@ pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
         StateCommand::Pull(a) => pull(a),
         StateCommand::Resolve(a) => super::resolve::run(a),
         StateCommand::RestoreBackup(a) => restore_backup(a),
+        StateCommand::AdoptLineage(a) => adopt_lineage(a),
+    }
+}
+
+/// `state adopt-lineage`: the state was moved here on purpose; record this project as
+/// its owner so runs stop refusing it (`state_owner`).
+fn adopt_lineage(a: &StateRestoreArgs) -> miette::Result<Outcome> {
+    let config = super::project::load_config(&a.dir)?;
+    let ours = RunIdentity::of(&config);
+    edit(&a.dir, ADOPT_LINEAGE, a.lock_timeout, |st, location| {
+        let before = st
+            .owner
+            .as_ref()
+            .map(|o| describe_owner(&o.account, o.project.as_deref()))
+            .unwrap_or_else(|| "no recorded owner".into());
+        let owner = state_owner::stamp(st.owner.as_ref(), &ours);
+        let after = describe_owner(&owner.account, owner.project.as_deref());
+        let hint = match (&config.project_id, &owner.project) {
+            (None, Some(id)) => format!(
+                "\nAdd `project_id = \"{id}\"` at the top of cardform.toml (the next apply does it for you) and commit it."
+            ),
+            _ => String::new(),
+        };
+        st.owner = Some(owner);
+        Ok(format!(
+            "The state at {location} now belongs to {after} (it was: {before}).{hint}"
+        ))
+    })
+}
+
+fn describe_owner(account: &str, project: Option<&str>) -> String {
+    match project {
+        Some(p) => format!("account {account}, project {p}"),
+        None => format!("account {account}"),
     }
 }
 

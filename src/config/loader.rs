@@ -210,7 +210,10 @@ fn load_config_text(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
     };
     let value = source::to_json(tree.get_ref());
     let locator = Locator::from_parsed(text, tree);
-    let (errors, _) = schema_diagnostics(&rel, &locator, schema::project_validator(), &value);
+    let SchemaVerdict {
+        diagnostics: errors,
+        ..
+    } = schema_diagnostics(&rel, &locator, schema::project_validator(), &value);
     if !errors.is_empty() {
         diags.extend(errors);
         return None;
@@ -426,9 +429,12 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
     };
     let mut value = source::to_json(tree.get_ref());
     let locator = Locator::from_parsed(text, tree);
-    let (errors, bad_cards) =
-        schema_diagnostics(rel, &locator, schema::card_file_validator(), &value);
-    diags.extend(errors);
+    let SchemaVerdict {
+        diagnostics,
+        bad_cards,
+        mut write_rules,
+    } = schema_diagnostics(rel, &locator, schema::card_file_validator(), &value);
+    diags.extend(diagnostics);
 
     let mut out = Vec::new();
     let Some(Value::Object(cards)) = value.get_mut("cards").map(Value::take) else {
@@ -460,11 +466,11 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
         }
         match serde_json::from_value::<Card>(card_value) {
             Ok(card) => out.push(DesiredCard {
-                address,
                 file: rel.to_path_buf(),
                 line,
+                write_rules: write_rules.remove(&address).unwrap_or_default(),
+                address,
                 card,
-                write_rules: Vec::new(),
             }),
             // The schema is generated from the same types, so this is rare; it still
             // must be reported, never unwrapped.
@@ -496,27 +502,40 @@ fn card_scope(path: &[Seg]) -> (Option<String>, &[Seg]) {
     }
 }
 
+/// What the schema says of one document.
+struct SchemaVerdict {
+    /// Located errors and warnings.
+    diagnostics: Vec<Diagnostic>,
+    /// Cards with errors (they are not deserialized).
+    bad_cards: Vec<String>,
+    /// Per card: texts over WeChat's byte limit. WeChat applies its limits to what it is
+    /// sent, and old cards keep texts from before a limit was tightened, so such a text
+    /// is declarable (an adopted card's value) and refused by the plan only when it
+    /// would be sent.
+    write_rules: BTreeMap<String, Vec<WriteRule>>,
+}
+
 /// Runs the schema over a document and turns every error into a located diagnostic.
-/// Also returns the addresses of cards that had errors (they are not deserialized).
 fn schema_diagnostics(
     rel: &Path,
     locator: &Locator<'_>,
     compiled: &Compiled,
     value: &Value,
-) -> (Vec<Diagnostic>, Vec<String>) {
+) -> SchemaVerdict {
     let validator = match &compiled.validator {
         Ok(v) => v,
         Err(e) => {
-            return (
-                vec![
+            return SchemaVerdict {
+                diagnostics: vec![
                     Diagnostic::error(
                         rel,
                         format!("internal error: the schema does not compile: {e}"),
                     )
                     .with_help("please report this bug"),
                 ],
-                Vec::new(),
-            );
+                bad_cards: Vec::new(),
+                write_rules: BTreeMap::new(),
+            };
         }
     };
     let mut raws: Vec<Raw> = Vec::new();
@@ -572,6 +591,7 @@ fn schema_diagnostics(
         .collect();
     let mut bad_cards = Vec::new();
     let mut out = Vec::new();
+    let mut write_rules: BTreeMap<String, Vec<WriteRule>> = BTreeMap::new();
     for r in raws {
         if r.keyword == "maxLength" && byte_paths.contains(&r.path) {
             continue;
@@ -579,14 +599,35 @@ fn schema_diagnostics(
         if r.keyword == "enum" && type_paths.contains(&r.path) {
             continue;
         }
-        if let (Some(a), _) = card_scope(&r.path) {
+        let (address, inner) = card_scope(&r.path);
+        if let (Some(address), "x-max-utf8-bytes", Some(mut diag)) =
+            (&address, r.keyword.as_str(), r.diag.clone())
+        {
+            let help = "WeChat refuses it when the card is created or this field is changed; it may stay while the live card already holds it (an adopted card), otherwise shorten it";
+            write_rules
+                .entry(address.clone())
+                .or_default()
+                .push(WriteRule {
+                    field: DottedPath(inner).to_string(),
+                    message: diag.message.clone(),
+                    help: "shorten it".to_string(),
+                });
+            diag.severity = Severity::Warning;
+            out.push(diag.with_help(help));
+            continue;
+        }
+        if let Some(a) = address {
             bad_cards.push(a);
         }
         out.extend(r.diag);
     }
     bad_cards.sort();
     bad_cards.dedup();
-    (out, bad_cards)
+    SchemaVerdict {
+        diagnostics: out,
+        bad_cards,
+        write_rules,
+    }
 }
 
 /// One schema error, before it is located.

@@ -76,6 +76,12 @@ pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
             if s.starts_with('\u{feff}') {
                 s.drain(..'\u{feff}'.len_utf8());
             }
+            // Line endings are the file's, not the card's: a file saved with CRLF
+            // would otherwise put "\r\n" into every multi-line text, a change that
+            // sends the card to review. An escaped `\r` in a string is kept.
+            if s.contains("\r\n") {
+                s = s.replace("\r\n", "\n");
+            }
             Ok(s)
         }
         Err(e) => {

@@ -12,7 +12,8 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A string of at most `N` UTF-8 bytes, WeChat's `string(N)`.
+/// A string WeChat limits to `N` UTF-8 bytes, its `string(N)`. [`WxStr::new`] enforces
+/// the limit; deserializing does not (see the `Deserialize` impl).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct WxStr<const N: usize>(String);
@@ -62,10 +63,14 @@ impl<const N: usize> std::ops::Deref for WxStr<N> {
     }
 }
 
+/// Reading does not enforce the limit: WeChat applies `string(N)` to what it is sent,
+/// and cards created years ago keep texts from before a limit was tightened. The files
+/// may hold such a text for an adopted card; the loader reports it as a write rule
+/// (`config::loader`, keyword `x-max-utf8-bytes`) that the plan enforces when the text
+/// would be sent.
 impl<'de, const N: usize> Deserialize<'de> for WxStr<N> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        WxStr::new(s).map_err(|len| serde::de::Error::custom(byte_limit_message(len, N)))
+        String::deserialize(d).map(Self)
     }
 }
 

@@ -224,6 +224,21 @@ fn legacy_values_validate_but_are_never_sent() {
         "{}",
         out.stderr
     );
+
+    // A text over today's byte limit (old cards keep them) validates with a warning
+    // and is refused when it would be sent: here as a change of an existing card.
+    p.edit("quantity = 0", "quantity = 500");
+    p.edit(
+        "notice = \"结账时出示此券\"",
+        "notice = \"结账时请出示此券并告知服务员本券仅限堂食使用\"",
+    );
+    let v = p.run(&["validate", "{dir}"]);
+    v.expect_code(0);
+    assert!(v.stdout.contains("66 UTF-8 bytes > 48"), "{}", v.stdout);
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("base_info.notice"), "{}", out.stderr);
+    assert!(out.stderr.contains("send a change"), "{}", out.stderr);
 }
 
 /// The legacy corpus (tests/fixtures/wechat/legacy): every answer as WeChat wrote it.
@@ -305,6 +320,37 @@ fn a_legacy_account_is_adopted_and_plans_no_change() {
     p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
     p.run(&["plan", "{dir}", "--detailed-exitcode"])
         .expect_code(0);
+
+    // A field added to a card whose title and notice are over today's limits: an
+    // in-place update that sends only that field, so the old texts are no obstacle.
+    let generated = std::fs::read_to_string(p.path().join("cards/imported.toml")).expect("file");
+    let edited = generated.replace(
+        "[cards.cash_plegacyo.base_info]\n",
+        "[cards.cash_plegacyo.base_info]\nservice_phone = \"020-88886666\"\n",
+    );
+    assert_ne!(edited, generated, "{generated}");
+    std::fs::write(p.path().join("cards/imported.toml"), &edited).expect("edit");
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(2);
+    assert!(out.stdout.contains("service_phone"), "{}", out.stdout);
+    assert!(!out.stdout.contains("must be replaced"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 to update (0 sent to review)"),
+        "in place:\n{}",
+        out.stdout
+    );
+    let before = write_calls(&emu);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    assert_eq!(write_calls(&emu), before + 1, "one card/update");
+    p.run(&["plan", "{dir}", "--detailed-exitcode"])
+        .expect_code(0);
+
+    // A brand_name change needs a new card, as on cards cardform created.
+    let edited = edited.replace("brand_name = \"甜品店\"", "brand_name = \"新甜品店\"");
+    std::fs::write(p.path().join("cards/imported.toml"), &edited).expect("edit");
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(2);
+    assert!(out.stdout.contains("must be replaced"), "{}", out.stdout);
 }
 
 #[test]

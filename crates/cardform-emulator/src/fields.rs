@@ -26,7 +26,20 @@ fn structure(detail: impl Into<String>) -> ApiError {
 ///
 /// # Errors
 /// 47001 wrong JSON type, 45021 too long, 40071 outside an enum or not an uploaded image.
-pub fn check_value(path: &str, kind: Kind, max: Option<usize>, v: &Value) -> Result<(), ApiError> {
+pub fn check_value(
+    path: &str,
+    kind: Kind,
+    max: Option<usize>,
+    v: &Value,
+    scope: Scope<'_>,
+) -> Result<(), ApiError> {
+    if !scope.checks(path) && matches!(kind, Str(_) | Color | Image) {
+        // A value the card already holds and this call does not send: only its type.
+        return v
+            .as_str()
+            .map(|_| ())
+            .ok_or_else(|| structure(format!("{path} must be a string")));
+    }
     match kind {
         Str(n) => {
             let s = v
@@ -113,6 +126,7 @@ pub fn check_table(
     table: &[Field],
     friends: bool,
     optional: &[&str],
+    scope: Scope<'_>,
 ) -> Result<(), ApiError> {
     for field in table {
         let path = format!("{prefix}.{}", field.name);
@@ -127,6 +141,7 @@ pub fn check_table(
                 field.kind,
                 if friends { field.friends_max } else { None },
                 v,
+                scope,
             )?,
         }
     }
@@ -173,7 +188,13 @@ fn check_date_info(date: &mut Map<String, Value>, friends: bool) -> Result<(), A
         "fixed_begin_term",
     ] {
         if let Some(v) = date.get(key) {
-            check_value(&format!("base_info.date_info.{key}"), UInt, None, v)?;
+            check_value(
+                &format!("base_info.date_info.{key}"),
+                UInt,
+                None,
+                v,
+                Scope::All,
+            )?;
         }
     }
     if friends && t != FIX_TIME_RANGE {
@@ -208,7 +229,12 @@ fn check_date_info(date: &mut Map<String, Value>, friends: bool) -> Result<(), A
     Ok(())
 }
 
-fn check_advanced(adv: &Map<String, Value>, t: CardType, friends: bool) -> Result<(), ApiError> {
+fn check_advanced(
+    adv: &Map<String, Value>,
+    t: CardType,
+    friends: bool,
+    scope: Scope<'_>,
+) -> Result<(), ApiError> {
     if let Some(uc) = adv.get("use_condition").filter(|v| !v.is_null()) {
         let uc = object(uc, "advanced_info.use_condition")?;
         check_table(
@@ -217,6 +243,7 @@ fn check_advanced(adv: &Map<String, Value>, t: CardType, friends: bool) -> Resul
             USE_CONDITION,
             friends,
             &[],
+            scope,
         )?;
         if friends {
             let cash_only = ["accept_category", "reject_category"];
@@ -234,7 +261,7 @@ fn check_advanced(adv: &Map<String, Value>, t: CardType, friends: bool) -> Resul
     }
     if let Some(abs) = adv.get("abstract").filter(|v| !v.is_null()) {
         let abs = object(abs, "advanced_info.abstract")?;
-        check_table("advanced_info.abstract", abs, ABSTRACT, friends, &[])?;
+        check_table("advanced_info.abstract", abs, ABSTRACT, friends, &[], scope)?;
         let icons = abs
             .get("icon_url_list")
             .ok_or_else(|| missing("advanced_info.abstract.icon_url_list"))?
@@ -250,6 +277,7 @@ fn check_advanced(adv: &Map<String, Value>, t: CardType, friends: bool) -> Resul
             Image,
             None,
             &icons[0],
+            scope,
         )?;
     }
     let list = |key: &str| -> Result<Vec<&Value>, ApiError> {
@@ -266,11 +294,11 @@ fn check_advanced(adv: &Map<String, Value>, t: CardType, friends: bool) -> Resul
         if TEXT_IMAGE.iter().any(|f| !obj.contains_key(f.name)) {
             return Err(structure(format!("{path} needs both image_url and text")));
         }
-        check_table(&path, obj, TEXT_IMAGE, friends, &[])?;
+        check_table(&path, obj, TEXT_IMAGE, friends, &[], scope)?;
     }
     for (i, item) in list("time_limit")?.into_iter().enumerate() {
         let path = format!("advanced_info.time_limit[{i}]");
-        check_table(&path, object(item, &path)?, TIME_LIMIT, friends, &[])?;
+        check_table(&path, object(item, &path)?, TIME_LIMIT, friends, &[], scope)?;
     }
     for (i, item) in list("business_service")?.into_iter().enumerate() {
         check_value(
@@ -278,22 +306,23 @@ fn check_advanced(adv: &Map<String, Value>, t: CardType, friends: bool) -> Resul
             Enum(SERVICES),
             None,
             item,
+            scope,
         )?;
     }
     if let Some(v) = adv.get("share_friends") {
-        check_value("advanced_info.share_friends", Bool, None, v)?;
+        check_value("advanced_info.share_friends", Bool, None, v, scope)?;
     }
     let self_num = match adv.get("consume_share_self_num") {
         None | Some(Value::Null) => None,
         Some(v) => {
-            check_value("advanced_info.consume_share_self_num", UInt, None, v)?;
+            check_value("advanced_info.consume_share_self_num", UInt, None, v, scope)?;
             as_u64(v)
         }
     };
     let share_list = list("consume_share_card_list")?;
     for (i, item) in share_list.iter().enumerate() {
         let path = format!("advanced_info.consume_share_card_list[{i}]");
-        check_table(&path, object(item, &path)?, SHARE_CARD, friends, &[])?;
+        check_table(&path, object(item, &path)?, SHARE_CARD, friends, &[], scope)?;
     }
     if friends {
         if self_num.is_some_and(|n| n > 1) {
@@ -356,11 +385,53 @@ pub fn is_friends(obj: &Map<String, Value>) -> bool {
 
 /// What is being validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
+pub enum Stage<'a> {
     /// A `card/create` body: `sku.quantity` is required and checked.
     Create,
-    /// A stored card merged with an update: the stock is the server's, not checked.
-    Update,
+    /// A stored card merged with an update: the stock is the server's, not checked;
+    /// lengths, colours and image URLs are checked on the `sent` leaves only.
+    Update { sent: &'a [String] },
+}
+
+/// Which values get WeChat's input checks (lengths, palette colours, image URLs).
+///
+/// WeChat applies them to what it is sent. Cards created years ago hold texts over
+/// today's limits, off-palette hex colours and long `?wx_fmt=` URLs (reference §15); an
+/// update that does not send them is not refused for them. UNVERIFIED (the docs state
+/// the limits as input constraints and say nothing of stored values): one line to
+/// change, [`Scope::checks`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// Every value (a create body).
+    All,
+    /// The leaves an update sends, as paths inside the type object
+    /// (`base_info.notice`, `least_cost`, `advanced_info.text_image_list`), under the
+    /// type key that prefixes the paths of type-level fields (`cash`).
+    Sent {
+        type_key: &'a str,
+        paths: &'a [String],
+    },
+}
+
+impl Scope<'_> {
+    /// Whether the value at `path` (as the checks name it) is checked.
+    pub fn checks(&self, path: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Sent { type_key, paths } => {
+                let path = path
+                    .strip_prefix(type_key)
+                    .and_then(|p| p.strip_prefix('.'))
+                    .unwrap_or(path);
+                paths.iter().any(|sent| {
+                    path == sent
+                        || path
+                            .strip_prefix(sent.as_str())
+                            .is_some_and(|rest| rest.starts_with(['.', '[']))
+                })
+            }
+        }
+    }
 }
 
 /// Validates and normalises a per-type object for `card/create` (and the merged card
@@ -371,9 +442,16 @@ pub enum Stage {
 pub fn validate_card(
     t: CardType,
     obj: &mut Map<String, Value>,
-    stage: Stage,
+    stage: Stage<'_>,
 ) -> Result<u64, ApiError> {
     let friends = is_friends(obj);
+    let scope = match stage {
+        Stage::Create => Scope::All,
+        Stage::Update { sent } => Scope::Sent {
+            type_key: t.wire_key(),
+            paths: sent,
+        },
+    };
     if friends && !matches!(t, CardType::Cash | CardType::Gift) {
         return Err(ApiError::with(
             40071,
@@ -387,7 +465,7 @@ pub fn validate_card(
     };
     // Friends CASH/GIFT titles are built by WeChat from the thresholds (reference §8.2).
     let optional: &[&str] = if friends { &["title"] } else { &[] };
-    check_table("base_info", base, BASE_INFO, friends, optional)?;
+    check_table("base_info", base, BASE_INFO, friends, optional, scope)?;
 
     let quantity = if stage == Stage::Create {
         check_sku(base, friends)?
@@ -431,7 +509,14 @@ pub fn validate_card(
     }
 
     let type_optional: &[&str] = &[];
-    check_table(t.wire_key(), obj, type_fields(t), friends, type_optional)?;
+    check_table(
+        t.wire_key(),
+        obj,
+        type_fields(t),
+        friends,
+        type_optional,
+        scope,
+    )?;
     if t == CardType::Discount {
         let d = obj.get("discount").and_then(as_u64).unwrap_or(0);
         if !(1..=99).contains(&d) {
@@ -456,7 +541,7 @@ pub fn validate_card(
             }
         }
         Some(Value::Object(adv)) => {
-            check_advanced(adv, t, friends)?;
+            check_advanced(adv, t, friends, scope)?;
             if friends
                 && adv
                     .get("text_image_list")
@@ -469,4 +554,37 @@ pub fn validate_card(
         Some(_) => return Err(structure("advanced_info must be an object")),
     }
     Ok(quantity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_checks_the_values_it_sends_and_not_the_legacy_ones_it_keeps() {
+        let sent = vec!["base_info.notice".to_string(), "least_cost".to_string()];
+        let scope = Scope::Sent {
+            type_key: "cash",
+            paths: &sent,
+        };
+        assert!(scope.checks("base_info.notice"));
+        assert!(scope.checks("cash.least_cost"));
+        assert!(!scope.checks("base_info.title"));
+        assert!(!scope.checks("base_info.notice_x"));
+        let lists = vec!["advanced_info.text_image_list".to_string()];
+        let scope = Scope::Sent {
+            type_key: "cash",
+            paths: &lists,
+        };
+        assert!(scope.checks("advanced_info.text_image_list[0].text"));
+
+        let long_title = Value::String("满一百元立减十元现金券".into()); // 33 bytes > 27
+        let kept = Scope::Sent {
+            type_key: "cash",
+            paths: &sent,
+        };
+        assert!(check_value("base_info.title", Str(27), None, &long_title, kept).is_ok());
+        let refused = check_value("base_info.title", Str(27), None, &long_title, Scope::All);
+        assert_eq!(refused.map_err(|e| e.code), Err(45021));
+    }
 }

@@ -12,7 +12,10 @@
 //! - A changed value on a `Review` field → `send_check: true` and
 //!   `CARD_STATUS_NOT_VERIFY`; otherwise `send_check: false`. Sending a field with its
 //!   current value changes nothing and does not trigger review.
-//! - The merged card is re-validated with the create tables (lengths, enums).
+//! - The merged card is re-validated with the create tables (structure, enums);
+//!   lengths, palette colours and image URLs only on the sent fields, so a legacy
+//!   value an old card holds does not block an update of another field (UNVERIFIED,
+//!   `fields::Scope`).
 
 use serde_json::{Map, Value, json};
 
@@ -182,7 +185,7 @@ pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let Value::Object(mut merged) = merged else {
         return Err(ApiError::new(-1));
     };
-    validate_card(rec.card_type, &mut merged, Stage::Update)?;
+    validate_card(rec.card_type, &mut merged, Stage::Update { sent: &paths })?;
     check_share_cards(world, &merged)?;
 
     let now_ms = world.now_ms();

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::error::StateError;
 use super::model::{
     ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
-    WhitelistRecord,
+    StateOwner, WhitelistRecord,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.
@@ -71,9 +71,16 @@ pub fn encode_snapshot(state: &StateFile, location: &str) -> Result<EncodedSnaps
     })
 }
 
-/// `{"resources": {…}, "images": {…}, "pending": […]}` with one compact entry a line.
+/// `{"owner": {…}, "resources": {…}, "images": {…}, "pending": […]}` with one compact
+/// entry a line (`owner` only when set).
 fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
-    out.extend_from_slice(b"{\n  \"resources\": {");
+    out.extend_from_slice(b"{\n");
+    if let Some(owner) = &state.owner {
+        out.extend_from_slice(b"  \"owner\": ");
+        serde_json::to_writer(&mut *out, owner)?;
+        out.extend_from_slice(b",\n");
+    }
+    out.extend_from_slice(b"  \"resources\": {");
     write_map_entries(out, &state.resources)?;
     out.extend_from_slice(b"},\n  \"images\": {");
     write_map_entries(out, &state.images)?;
@@ -216,6 +223,8 @@ struct Stored {
     pending: Vec<PendingOperation>,
     #[serde(default)]
     test_whitelist: Option<WhitelistRecord>,
+    #[serde(default)]
+    owner: Option<StateOwner>,
 }
 
 /// Decodes a stored snapshot and its header (with the `content_hash` the state itself
@@ -246,6 +255,7 @@ pub fn decode_snapshot_and_header(
                 images: s.images,
                 pending: s.pending,
                 test_whitelist: s.test_whitelist,
+                owner: s.owner,
             };
             Ok((state, header))
         }

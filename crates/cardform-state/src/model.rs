@@ -36,6 +36,10 @@ pub struct StateFile {
     /// never clears one it did not make). Optional: older states read as `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_whitelist: Option<WhitelistRecord>,
+    /// The account and project this state belongs to, stamped by the first run that
+    /// writes it; absent in states written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<StateOwner>,
 }
 
 /// A test whitelist cardform set (a full replacement: the whole list).
@@ -48,6 +52,17 @@ pub struct WhitelistRecord {
     /// Unix seconds.
     #[serde(default)]
     pub set_at: i64,
+}
+
+/// Whose cards a state records: a state copied from another account or project would
+/// otherwise plan the deletion of that project's cards and duplicates of this one's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateOwner {
+    /// The account (for cardform, the Official Account's AppID).
+    pub account: String,
+    /// The project's id (for cardform, `project_id` in cardform.toml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
 }
 
 /// What cardform knows about one managed card.
@@ -175,6 +190,7 @@ impl StateFile {
             images: BTreeMap::new(),
             pending: Vec::new(),
             test_whitelist: None,
+            owner: None,
         }
     }
 
