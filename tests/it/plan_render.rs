@@ -547,3 +547,48 @@ fn derived_friends_titles_are_shown_never_diffed() {
         render_text(&plan, TextOptions::default())
     );
 }
+
+#[test]
+fn friends_creates_and_replacements_show_what_stock_costs_and_gives_up() {
+    use cardform::plan::{CoinPrice, PriceSource, price::estimate};
+    let friends = |brand: &str| {
+        card(json!({"base_info": {"brand_name": brand},
+            "advanced_info": {"share_friends": true, "use_condition": {"least_cost": 10000}}}))
+    };
+    let old = canonical(&friends("示例咖啡"));
+    let mut plan = scenario(vec![
+        ("m_friends_new", Some(friends("示例咖啡")), None),
+        ("n_friends_replace", Some(friends("示例茶馆")), Some(old)),
+    ]);
+    for rc in &mut plan.resource_changes {
+        let after = rc.after.clone().expect("desired content");
+        if let Some(s) = rc.stock.as_mut() {
+            let price = estimate(&after, s.delta as u64);
+            s.price = Some(CoinPrice {
+                price,
+                free_coin: price,
+                pay_coin: 0,
+                source: PriceSource::Estimated,
+            });
+        }
+    }
+    let text = render_text(&plan, TextOptions { color: false });
+    insta::assert_snapshot!("friends_new_cards_text", text);
+    // 1000 vouchers with a minimum spend: 0.4 point each.
+    assert!(text.contains("buys 1000 vouchers with 券点 after the card is created (paid, irreversible): 400 points"), "{text}");
+    assert!(
+        text.contains("the old card's 1000 unclaimed vouchers go with it"),
+        "{text}"
+    );
+    insta::assert_snapshot!(
+        "friends_new_cards_markdown",
+        render_markdown_within(&plan, 65_536)
+    );
+    let doc = render_json(&plan);
+    assert_eq!(
+        doc["resource_changes"][1]["notes"][1],
+        json!(
+            "the old card's 1000 unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded"
+        )
+    );
+}
