@@ -435,6 +435,19 @@ fn qrcode_refuses_what_wechat_would_and_creates_the_rest() {
         "/__emulator/review",
         Some(json!({ "card_id": id, "result": "pass" })),
     );
+    // Friends coupons cannot be given to friends (can_give_friend = false, §8.3).
+    let code = emu.admin(
+        "POST",
+        "/__emulator/claim",
+        Some(json!({ "card_id": id, "openid": "u1" })),
+    )["code"]
+        .clone();
+    let gift = emu.admin(
+        "POST",
+        "/__emulator/gift",
+        Some(json!({ "code": code, "to_openid": "u2" })),
+    );
+    assert_eq!(gift["errcode"], 40078, "{gift}");
     let png = p.path().join("qr.png");
     let out = p.run(&[
         "qrcode",
@@ -474,7 +487,7 @@ fn stats_split_long_ranges_into_62_day_calls_and_add_up() {
         .with_timezone(&cardform::spec::beijing())
         .date_naive();
     let to = from + chrono::Duration::days(199);
-    // Events on three days of the range: 6 claims, 4 views.
+    // Events on three days of the range: 7 claims, 4 views, 1 gift.
     let event = |what: &str, card: &Value, openid: &str| {
         let r = emu.admin(
             "POST",
@@ -544,12 +557,15 @@ fn stats_split_long_ranges_into_62_day_calls_and_add_up() {
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
     let (receive, view, scope) = (col("receive_cnt"), col("view_cnt"), col("scope"));
+    let given = col("given_cnt");
     let mut account = (0u64, 0u64, 0usize);
     let mut cards = (0u64, 0u64);
+    let mut gifts = 0u64;
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
         let n = |i: usize| f[i].parse::<u64>().expect("number");
         if f[scope] == "account" {
+            gifts += n(given);
             account = (account.0 + n(receive), account.1 + n(view), account.2 + 1);
         } else {
             assert!(

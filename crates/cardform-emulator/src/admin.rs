@@ -107,6 +107,14 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             drop(world);
             wechat(shared, result.map(|()| ok(json!({}))))
         }
+        (&Method::POST, "gift") => {
+            let (code, to) = match (field(&body, "code"), field(&body, "to_openid")) {
+                (Ok(c), Ok(o)) => (c, o),
+                (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let result = codes::gift(&mut lock(&shared.world), code, to).map(|()| ok(json!({})));
+            wechat(shared, result)
+        }
         (&Method::GET, "calls") => {
             let since: u64 = query.get("since").and_then(|s| s.parse().ok()).unwrap_or(0);
             let calls = lock(&shared.calls);

@@ -1,9 +1,9 @@
 //! Card statistics (reference §7): `datacube/getcardbizuininfo` (per day) and
 //! `datacube/getcardcardinfo` (per day and card). Dates are `YYYY-MM-DD` exactly
 //! (61500 otherwise), a range of at most 62 days (61501). The counters follow claims
-//! (receive), consumes (verify) and card page views (view: the admin API's `view`, as
-//! no WeChat API reports one) by Beijing date; gifts and expiries are not simulated
-//! and stay 0. Every emulator card counts as API-created (`cond_source` 1).
+//! (receive), consumes (verify), card page views and gifts to friends (view, given:
+//! the admin API's `view` and `gift`, as they happen in the WeChat app, not through an
+//! API) by Beijing date; expiries are not simulated and stay 0. Every emulator card counts as API-created (`cond_source` 1).
 //! Today's figures are included (WeChat's freshness is UNVERIFIED). The counters are
 //! [`DayStat`] records; [`record`] builds the next one for a claim or consume.
 
@@ -29,6 +29,8 @@ pub enum Event {
     Verify,
     /// A user opened the card's page.
     View,
+    /// A user gave a code to a friend.
+    Give,
 }
 
 /// The Beijing date of a Unix time.
@@ -62,6 +64,10 @@ pub fn record(world: &World, card_id: &str, openid: &str, event: Event) -> Entry
         Event::View => {
             stat.view_cnt += 1;
             stat.view_users.insert(openid.to_string());
+        }
+        Event::Give => {
+            stat.given_cnt += 1;
+            stat.given_users.insert(openid.to_string());
         }
     }
     Entry::Stat(stat)
@@ -111,11 +117,12 @@ fn days(q: &Query) -> impl Iterator<Item = String> {
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-/// Counters of one row: (count, distinct users) for view, receive and verify.
+/// Counters of one row: (count, distinct users) for view, receive, verify and given.
 struct Counts {
     view: (u64, usize),
     receive: (u64, usize),
     verify: (u64, usize),
+    given: (u64, usize),
 }
 
 fn row(date: &str, c: Counts) -> serde_json::Map<String, Value> {
@@ -124,7 +131,7 @@ fn row(date: &str, c: Counts) -> serde_json::Map<String, Value> {
         "view_cnt": c.view.0, "view_user": c.view.1,
         "receive_cnt": c.receive.0, "receive_user": c.receive.1,
         "verify_cnt": c.verify.0, "verify_user": c.verify.1,
-        "given_cnt": 0, "given_user": 0,
+        "given_cnt": c.given.0, "given_user": c.given.1,
         "expire_cnt": 0, "expire_user": 0,
     });
     match v {
@@ -165,6 +172,10 @@ pub fn bizuin(world: &mut World, input: &Input) -> Result<Value, ApiError> {
                     stats.iter().map(|s| s.verify_cnt).sum(),
                     users(|s| &s.verify_users),
                 ),
+                given: (
+                    stats.iter().map(|s| s.given_cnt).sum(),
+                    users(|s| &s.given_users),
+                ),
             };
             list.push(Value::Object(row(&day, counts)));
         }
@@ -204,6 +215,7 @@ pub fn card(world: &mut World, input: &Input) -> Result<Value, ApiError> {
                         view: (s.view_cnt, s.view_users.len()),
                         receive: (s.receive_cnt, s.receive_users.len()),
                         verify: (s.verify_cnt, s.verify_users.len()),
+                        given: (s.given_cnt, s.given_users.len()),
                     },
                 );
                 r.insert("card_id".into(), json!(card_id));

@@ -19,4 +19,9 @@ pub struct DayStat {
     pub view_cnt: u64,
     #[serde(default)]
     pub view_users: BTreeSet<String>,
+    /// Codes given to friends (admin API `gift`), counted for the giver.
+    #[serde(default)]
+    pub given_cnt: u64,
+    #[serde(default)]
+    pub given_users: BTreeSet<String>,
 }
