@@ -500,6 +500,19 @@ fn stats_split_long_ranges_into_62_day_calls_and_add_up() {
     event("claim", &coffee, "u2");
     event("claim", &tea, "u1");
     event("view", &coffee, "u3");
+    // A claim whose code is given to a friend: one more claim, one gift.
+    let code = emu.admin(
+        "POST",
+        "/__emulator/claim",
+        Some(json!({ "card_id": coffee, "openid": "g1" })),
+    )["code"]
+        .clone();
+    let given = emu.admin(
+        "POST",
+        "/__emulator/gift",
+        Some(json!({ "code": code, "to_openid": "g2" })),
+    );
+    assert_eq!(given["errcode"], 0, "{given}");
     emu.admin(
         "POST",
         "/__emulator/clock",
@@ -577,10 +590,11 @@ fn stats_split_long_ranges_into_62_day_calls_and_add_up() {
     }
     assert_eq!(
         account,
-        (6, 4, 200),
+        (7, 4, 200),
         "one account row a day; totals = the events"
     );
-    assert_eq!(cards, (6, 4));
+    assert_eq!(cards, (7, 4));
+    assert_eq!(gifts, 1);
     let chart = std::fs::read_to_string(&svg).expect("chart");
     assert!(
         chart.contains("<svg") && chart.contains("claims"),
