@@ -33,10 +33,19 @@ pub struct JsonPlan<'a> {
     /// The 券点 the plan spends (absent when it buys nothing); each purchase's price is
     /// its `stock.price`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    coins: Option<&'a CoinSummary>,
+    coins: Option<JsonCoins<'a>>,
     /// The test whitelist change (absent when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     test_whitelist: Option<&'a WhitelistChange>,
+}
+
+/// The plan's 券点 with how far it exceeds the budget and the balance (null: within).
+#[derive(Serialize)]
+struct JsonCoins<'a> {
+    #[serde(flatten)]
+    summary: &'a CoinSummary,
+    over_budget: Option<u64>,
+    over_balance: Option<u64>,
 }
 
 fn no_settings(s: &&[SettingChange]) -> bool {
@@ -132,7 +141,11 @@ pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         summary: &plan.summary,
         resource_changes: &plan.resource_changes,
         settings: &plan.settings,
-        coins: plan.coins.as_ref(),
+        coins: plan.coins.as_ref().map(|c| JsonCoins {
+            summary: c,
+            over_budget: c.over_budget(),
+            over_balance: c.over_balance(),
+        }),
         test_whitelist: plan.whitelist.as_ref(),
     }
 }

@@ -87,6 +87,7 @@ fn coin_purchases_are_priced_budgeted_and_requoted() {
     assert_eq!(doc["format_version"], "2");
     assert_eq!(doc["coins"]["price"], 4);
     assert_eq!(doc["coins"]["balance"]["total_coin"], 0);
+    assert_eq!(doc["coins"]["over_balance"], 4);
     let stock = doc["resource_changes"]
         .as_array()
         .into_iter()
