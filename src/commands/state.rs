@@ -7,7 +7,7 @@ use miette::IntoDiagnostic;
 
 use crate::cli::{
     Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs, StatePullArgs, StatePushArgs,
-    StateRestoreArgs,
+    StateRestoreArgs, StateRestoreBackupArgs,
 };
 use crate::config::protect::refuse_protected_output;
 use crate::config::trust::{self, OperatorSettings, Origin};
@@ -65,7 +65,8 @@ fn describe_owner(account: &str, project: Option<&str>) -> String {
 
 /// `cardform state restore-backup [DIR]`: the local state's `.backup` becomes the
 /// state again; a state it replaces is copied aside first.
-fn restore_backup(a: &StateRestoreArgs) -> miette::Result<Outcome> {
+fn restore_backup(args: &StateRestoreBackupArgs) -> miette::Result<Outcome> {
+    let a = &args.common;
     let setting = state_setting(&a.dir)?;
     let Some(path) = state::local_state_path(&a.dir, setting.as_deref()) else {
         return Err(miette::miette!(
@@ -81,6 +82,19 @@ fn restore_backup(a: &StateRestoreArgs) -> miette::Result<Outcome> {
             a.lock_timeout,
         )
         .into_diagnostic()?;
+    // The backup is the snapshot before the last change; after the first apply that
+    // is a state without cards, and restoring it would create every card again.
+    let backup_cards = std::fs::read(backend.backup_path())
+        .ok()
+        .and_then(|bytes| state::codec::decode_snapshot(&bytes, "backup", None).ok())
+        .map(|s| s.resources.len());
+    if backup_cards == Some(0) && !args.allow_empty {
+        return Err(miette::miette!(
+            help = "if the lost state held cards, re-attach each live card to its address with `cardform import ADDRESS CARD_ID --dir DIR` (`cardform import --all --dry-run` lists the account's cards); restore this empty backup only if no card was ever created: `--allow-empty`",
+            "{} holds no cards: it was taken before the first apply created any. Restoring it would make the next apply create every card again, duplicating the live ones",
+            backend.backup_path().display()
+        ));
+    }
     let r = backend.restore_backup().into_diagnostic()?;
     if let Some(copy) = &r.replaced_copy {
         println!("Kept a copy of the state it replaces: {}", copy.display());
