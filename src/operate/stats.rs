@@ -195,7 +195,7 @@ pub fn chart_svg(rows: &[StatRow], title: &str) -> Result<String, String> {
             .margin(16)
             .x_label_area_size(40)
             .y_label_area_size(56)
-            .build_cartesian_2d(0..n, 0..top + top / 10 + 1)
+            .build_cartesian_2d(0..(n - 1).max(1), 0..top + top / 10 + 1)
             .map_err(|e| e.to_string())?;
         let label = |i: &usize| days.get(*i).map(|r| r.date.clone()).unwrap_or_default();
         chart
