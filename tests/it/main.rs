@@ -21,6 +21,7 @@ mod emulator_api;
 mod emulator_faults;
 mod emulator_friends;
 mod faults_matrix;
+mod friends_lifecycle;
 mod gitops_cli;
 mod gitops_examples;
 mod nothing_lost;
