@@ -14,6 +14,7 @@ pub mod exit;
 pub mod i18n;
 pub mod live;
 pub mod model;
+pub mod operate;
 pub mod plan;
 pub mod preview;
 pub mod progress;

@@ -5,6 +5,7 @@ use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
 pub mod apply;
+pub mod coins;
 pub mod completions;
 pub mod emulator;
 pub mod fmt;
@@ -17,10 +18,13 @@ mod output;
 pub mod plan;
 pub mod preview;
 mod project;
+pub mod qrcode;
 pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod state;
+pub mod stats;
+pub mod status;
 pub mod validate;
 
 /// Runs the parsed command line.
@@ -43,5 +47,9 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Preview(args) => preview::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Coins(args) => coins::run(&args),
+        Command::Qrcode(args) => qrcode::run(&args),
+        Command::Stats(args) => stats::run(&args),
     }
 }

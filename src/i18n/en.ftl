@@ -4,7 +4,8 @@
 summary = Plan: { $create } to create, { $update } to update ({ $review } sent to review), { $replace } to replace, { $delete } to delete, { $stock } stock { $stock ->
     [one] change
    *[other] changes
-}.
+}{ $whitelist }.
+summary-whitelist = , the test whitelist set
 summary-refresh-only = Refresh only: { $drifted } { $drifted ->
     [one] card was
    *[other] cards were
@@ -88,7 +89,8 @@ head-stock = { $address } stock will change{ $card_id }
 head-no-op = { $address } is unchanged
 title-derived = title derived by WeChat: "{ $title }"
 stock-note = modifystock { $delta }
-stock-note-coin = modifystock { $delta } — friends coupon stock is bought with 券点 (paid, irreversible)
+stock-note-coin = { $delta } bought with 券点 (paid, irreversible)
+stock-note-coin-price = { $delta } bought with 券点 (paid, irreversible): { $price }
 unchanged-hidden = { $count } unchanged { $count ->
     [one] field
    *[other] fields
@@ -114,7 +116,7 @@ md-risk-replace = Replaced with a new card_id: it starts under review, the old c
 md-forced-by = forced by { $fields }
 md-risk-delete = Deleted: its QR codes and links stop working (cards users already claimed stay valid)
 md-risk-coin = 券点 purchase (paid, irreversible; apply needs `--allow-coin-purchase`)
-md-stock-change = stock { $from } → { $to }, { $delta }
+md-stock-change = stock { $from } → { $to }, { $delta }{ $price }
 md-deleted-recreated = deleted; created again with a new card_id
 md-risk-drift-undo = Changed outside cardform: this plan puts the files' values back
 md-risk-drift = Changed outside cardform
@@ -128,17 +130,23 @@ md-what-update = updated in place ({ $fields })
 md-what-review = updated, back to review ({ $fields })
 md-what-replace = replaced: new card_id (forced by { $fields })
 md-what-delete = deleted
-md-what-stock-coin = stock { $from } → { $to }, bought with 券点 (paid, irreversible)
+md-what-stock-coin = stock { $from } → { $to }, bought with 券点 (paid, irreversible{ $price })
 md-what-stock = stock { $from } → { $to } (modifystock { $delta })
 md-what-stock-change = stock change
 md-now = now { $status }
 md-changed-outside = changed outside cardform
 md-title-derived = title derived by WeChat: { $title }
-md-stock-note-coin = modifystock { $delta }, bought with 券点 (paid, irreversible)
+md-points = , { $points } points
+md-points-colon = : { $points } points
+md-coins-head = 券点 (coupon points) this plan spends: paid and irreversible
+md-coins-head-over = 券点 (coupon points) this plan spends: paid and irreversible — over the limit (exit 3)
+md-whitelist-head = **🧪 Test whitelist** (`card/testwhitelist/set`):
 
 # Plan notes (note.rs).
 note-recreate = deleted outside cardform (card_id { $card_id }); it will be created again
 note-forget = deleted outside cardform already; cardform only forgets it
 note-no-longer-in-files = no longer in the files
+note-card-id-changes = the card_id changes: QR codes, links and add-to-wallet calls made for the old card stop working; make new ones with `cardform qrcode`
+note-gives-up-stock = the old card's { $remaining } unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded
 note-deposed = the old card of a replacement; deleting it now
 md-checksum = Saved plan checksum { $checksum }: `cardform apply` prints it and refuses a plan whose body changed.

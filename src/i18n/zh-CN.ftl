@@ -1,6 +1,7 @@
 # cardform 计划的简体中文文本。
 
-summary = 计划：新建 { $create } 张，更新 { $update } 张（其中 { $review } 张重新审核），替换 { $replace } 张，删除 { $delete } 张，库存变更 { $stock } 项。
+summary = 计划：新建 { $create } 张，更新 { $update } 张（其中 { $review } 张重新审核），替换 { $replace } 张，删除 { $delete } 张，库存变更 { $stock } 项{ $whitelist }。
+summary-whitelist = ，并设置测试白名单
 summary-refresh-only = 仅刷新：{ $drifted } 张卡券在 cardform 之外被修改；不会修改微信上的任何卡券。
 summary-create = 新建 { $count } 张
 
@@ -81,7 +82,8 @@ head-stock = { $address } 的库存将变更{ $card_id }
 head-no-op = { $address } 无变化
 title-derived = 微信生成的标题：“{ $title }”
 stock-note = modifystock { $delta }
-stock-note-coin = modifystock { $delta } —— 朋友的券库存需用券点购买（付费且不可撤销）
+stock-note-coin = { $delta }，使用券点购买（付费且不可撤销）
+stock-note-coin-price = { $delta }，使用券点购买（付费且不可撤销）：{ $price }
 unchanged-hidden = 另有 { $count } 个未变化的字段未显示
 reason-replace = 需要替换卡券
 reason-review = 将重新审核
@@ -104,7 +106,7 @@ md-risk-replace = 替换为新的 card_id：新卡券需先审核，创建后删
 md-forced-by = 由 { $fields } 导致
 md-risk-delete = 删除：其二维码和链接将失效（用户已领取的券仍然有效）
 md-risk-coin = 使用券点购买（付费且不可撤销；执行时需加 `--allow-coin-purchase`）
-md-stock-change = 库存 { $from } → { $to }，{ $delta }
+md-stock-change = 库存 { $from } → { $to }，{ $delta }{ $price }
 md-deleted-recreated = 已被删除；将以新的 card_id 重新创建
 md-risk-drift-undo = 在 cardform 之外被修改：此计划将恢复文件中的值
 md-risk-drift = 在 cardform 之外被修改
@@ -118,17 +120,23 @@ md-what-update = 直接更新（{ $fields }）
 md-what-review = 更新，重新审核（{ $fields }）
 md-what-replace = 替换：新的 card_id（由 { $fields } 导致）
 md-what-delete = 删除
-md-what-stock-coin = 库存 { $from } → { $to }，使用券点购买（付费且不可撤销）
+md-what-stock-coin = 库存 { $from } → { $to }，使用券点购买（付费且不可撤销{ $price }）
 md-what-stock = 库存 { $from } → { $to }（modifystock { $delta }）
 md-what-stock-change = 库存变更
 md-now = 当前{ $status }
 md-changed-outside = 在 cardform 之外被修改
 md-title-derived = 微信生成的标题：{ $title }
-md-stock-note-coin = modifystock { $delta }，使用券点购买（付费且不可撤销）
+md-points = ，{ $points } 券点
+md-points-colon = ：{ $points } 券点
+md-coins-head = 此计划将花费的券点：付费且不可撤销
+md-coins-head-over = 此计划将花费的券点：付费且不可撤销 —— 超出限额（退出码 3）
+md-whitelist-head = **🧪 测试白名单**（`card/testwhitelist/set`）：
 
 # 计划备注（note.rs）。
 note-recreate = 已在 cardform 之外被删除（card_id { $card_id }）；将重新创建
 note-forget = 已在 cardform 之外被删除；cardform 只需将其从状态中移除
 note-no-longer-in-files = 已不在文件中
+note-card-id-changes = card_id 将改变：为旧卡券生成的二维码、链接和添加到卡包的调用将失效；请用 `cardform qrcode` 重新生成
+note-gives-up-stock = 旧卡券剩余的 { $remaining } 张未领取的券随之作废：用券点购买的朋友的券库存不予退还
 note-deposed = 替换中的旧卡券；现在删除
 md-checksum = 已保存计划的校验和 { $checksum }：`cardform apply` 会输出它，并拒绝内容被修改过的计划。

@@ -1,6 +1,7 @@
 //! The plan as a versioned JSON document (`--format json`): `format_version` and
 //! `resource_changes[]` with `address`, `card_id`, `action`, `triggers_review`,
-//! `reasons[]` (field path + rule), `before`, `after`.
+//! `reasons[]` (field path + rule), `before`, `after`; format 2 adds 券点 prices
+//! (`stock.price`, `coins`) and `test_whitelist`.
 //!
 //! [`JsonPlan`] borrows the plan and is serialised straight to its writer: a plan over
 //! 10,000 cards is ~20 MB of JSON, and building it as a `serde_json::Value` first held
@@ -10,7 +11,9 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::diff::FieldChange;
-use super::model::{Action, Plan, ResourceChange, SettingChange, StockChange, Summary};
+use super::model::{
+    Action, CoinSummary, Plan, ResourceChange, SettingChange, StockChange, Summary, WhitelistChange,
+};
 use super::note::Note;
 use crate::model::{Canonical, CardType};
 use cardform_spec::rules::UpdateClass;
@@ -27,6 +30,22 @@ pub struct JsonPlan<'a> {
     /// Settings the project file proposes (under `--trusted-settings`); absent when none.
     #[serde(skip_serializing_if = "no_settings")]
     settings: &'a [SettingChange],
+    /// The 券点 the plan spends (absent when it buys nothing); each purchase's price is
+    /// its `stock.price`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coins: Option<JsonCoins<'a>>,
+    /// The test whitelist change (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test_whitelist: Option<&'a WhitelistChange>,
+}
+
+/// The plan's 券点 with how far it exceeds the budget and the balance (null: within).
+#[derive(Serialize)]
+struct JsonCoins<'a> {
+    #[serde(flatten)]
+    summary: &'a CoinSummary,
+    over_budget: Option<u64>,
+    over_balance: Option<u64>,
 }
 
 fn no_settings(s: &&[SettingChange]) -> bool {
@@ -122,6 +141,12 @@ pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         summary: &plan.summary,
         resource_changes: &plan.resource_changes,
         settings: &plan.settings,
+        coins: plan.coins.as_ref().map(|c| JsonCoins {
+            summary: c,
+            over_budget: c.over_budget(),
+            over_balance: c.over_balance(),
+        }),
+        test_whitelist: plan.whitelist.as_ref(),
     }
 }
 

@@ -84,6 +84,7 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
     out.push_keeping(&policy_section(m, opts.denied, list_budget), FOOTER_RESERVE);
     out.push_keeping(&settings_section(m, plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&risk_section(m, plan, list_budget), FOOTER_RESERVE);
+    out.push_keeping(&money_section(m, plan), FOOTER_RESERVE);
 
     let mut cards: Vec<&ResourceChange> = plan
         .resource_changes
@@ -288,6 +289,38 @@ fn settings_section(m: &Messages, plan: &Plan, budget: usize) -> String {
     p
 }
 
+/// The 券点 the plan spends and the test whitelist it sets (nothing when neither).
+fn money_section(m: &Messages, plan: &Plan) -> String {
+    let mut p = String::new();
+    if let Some(c) = &plan.coins {
+        let over = c.over_budget().is_some() || c.over_balance().is_some();
+        let _ = writeln!(p, "> [!{}]", if over { "CAUTION" } else { "WARNING" });
+        let head = if over {
+            m.t("md-coins-head-over")
+        } else {
+            m.t("md-coins-head")
+        };
+        let _ = writeln!(p, "> **💰 {head}**");
+        for line in super::coin_lines(c) {
+            let _ = writeln!(p, "> - {line}");
+        }
+        let _ = writeln!(p);
+    }
+    if let Some(w) = &plan.whitelist {
+        let _ = writeln!(p, "{}\n", m.t("md-whitelist-head"));
+        let _ = writeln!(p, "```diff");
+        for line in super::whitelist_lines(w) {
+            if line.starts_with(['+', '-']) {
+                let _ = writeln!(p, "{line}");
+            } else {
+                let _ = writeln!(p, "# {line}");
+            }
+        }
+        let _ = writeln!(p, "```\n");
+    }
+    p
+}
+
 fn policy_section(m: &Messages, denied: &[Violation], budget: usize) -> String {
     if denied.is_empty() {
         return String::new();
@@ -393,6 +426,10 @@ fn risk_section(m: &Messages, plan: &Plan, budget: usize) -> String {
             rcs.iter()
                 .filter_map(|r| {
                     let s = r.stock.as_ref().filter(|s| s.coin_purchase)?;
+                    let price = s
+                        .price
+                        .map(|p| m.t_args("md-points", &[("points", p.price.to_string().into())]))
+                        .unwrap_or_default();
                     Some(format!(
                         "`{}` ({})",
                         r.address,
@@ -402,6 +439,7 @@ fn risk_section(m: &Messages, plan: &Plan, budget: usize) -> String {
                                 ("from", s.from.to_string().into()),
                                 ("to", s.to.to_string().into()),
                                 ("delta", format!("{:+}", s.delta).into()),
+                                ("price", price.into()),
                             ]
                         )
                     ))
@@ -606,10 +644,15 @@ fn what_happens(m: &Messages, rc: &ResourceChange, refresh_only: bool) -> String
                 None => ("md-what-stock-change", None),
             };
             let args = s.map(|s| {
+                let price = s
+                    .price
+                    .map(|p| m.t_args("md-points-colon", &[("points", p.price.to_string().into())]))
+                    .unwrap_or_default();
                 [
                     ("from", s.from.to_string().into()),
                     ("to", s.to.to_string().into()),
                     ("delta", format!("{:+}", s.delta).into()),
+                    ("price", price.into()),
                 ]
             });
             format!(
@@ -689,6 +732,11 @@ fn body(m: &Messages, rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
             }
         }
     }
+    if let Some(s) = rc.stock.as_ref().filter(|s| s.coin_purchase)
+        && matches!(rc.action, Action::Create | Action::Replace)
+    {
+        b.push(format!("+ {}", super::purchase_line(s, true)));
+    }
     if let Some(t) = &rc.derived_title {
         b.push(format!(
             "# {}",
@@ -704,15 +752,19 @@ fn field_lines(m: &Messages, b: &mut Vec<String>, rc: &ResourceChange, f: &Field
         UpdateClass::Review => format!("  # {}", m.t("reason-review")),
         UpdateClass::Stock => match &rc.stock {
             Some(s) => {
-                let id = if s.coin_purchase {
-                    "md-stock-note-coin"
-                } else {
-                    "stock-note"
+                let delta = format!("{:+}", s.delta);
+                let text = match (&s.price, s.coin_purchase) {
+                    (Some(p), true) => m.t_args(
+                        "stock-note-coin-price",
+                        &[
+                            ("delta", delta.into()),
+                            ("price", super::price_phrase(p).into()),
+                        ],
+                    ),
+                    (None, true) => m.t_args("stock-note-coin", &[("delta", delta.into())]),
+                    (_, false) => m.t_args("stock-note", &[("delta", delta.into())]),
                 };
-                format!(
-                    "  # {}",
-                    m.t_args(id, &[("delta", format!("{:+}", s.delta).into())])
-                )
+                format!("  # {text}")
             }
             None => String::new(),
         },

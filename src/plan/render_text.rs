@@ -126,7 +126,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
         .iter()
         .filter(|r| r.action.is_change())
         .collect();
-    if changing.is_empty() {
+    if changing.is_empty() && plan.whitelist.is_none() {
         let _ = writeln!(out, "{}", m.t("text-no-changes"));
         write_status_footer(&mut out, m, plan);
         return out;
@@ -137,6 +137,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
         write_resource(&mut out, &p, rc);
         let _ = writeln!(out);
     }
+    write_money(&mut out, &p, plan);
     let _ = writeln!(out, "{}", p.bold(&summary_line_in(m, plan)));
     write_status_footer(&mut out, m, plan);
     out
@@ -166,6 +167,38 @@ fn write_settings(out: &mut String, p: &Painter, plan: &Plan) {
     let _ = writeln!(out);
 }
 
+/// The test whitelist and 券点 sections (nothing when the plan has neither).
+fn write_money(out: &mut String, p: &Painter, plan: &Plan) {
+    if let Some(w) = &plan.whitelist {
+        let _ = writeln!(out, "  {}", p.bold("# the test whitelist will be set"));
+        for line in super::whitelist_lines(w) {
+            let painted = match line.chars().next() {
+                Some('+') => p.green(&line),
+                Some('-') => p.red(&line),
+                _ => p.dim(&format!("# {line}")),
+            };
+            let _ = writeln!(out, "      {painted}");
+        }
+        let _ = writeln!(out);
+    }
+    if let Some(c) = &plan.coins {
+        let _ = writeln!(
+            out,
+            "  {}",
+            p.bold("# 券点 (coupon points) this plan spends: paid and irreversible")
+        );
+        for line in super::coin_lines(c) {
+            let painted = if line.contains("short") || line.contains("over by") {
+                p.red(&line)
+            } else {
+                line
+            };
+            let _ = writeln!(out, "      {painted}");
+        }
+        let _ = writeln!(out);
+    }
+}
+
 /// A setting's value on one line (`(unset)` for none).
 pub fn setting_value_in(m: &Messages, v: &Value) -> String {
     match v {
@@ -182,6 +215,11 @@ pub fn summary_line(plan: &Plan) -> String {
 /// [`summary_line`] in the language of `m`.
 pub fn summary_line_in(m: &Messages, plan: &Plan) -> String {
     let s = &plan.summary;
+    let whitelist = if plan.whitelist.is_some() {
+        m.t("summary-whitelist")
+    } else {
+        String::new()
+    };
     m.t_args(
         "summary",
         &[
@@ -191,6 +229,7 @@ pub fn summary_line_in(m: &Messages, plan: &Plan) -> String {
             ("replace", s.replace.into()),
             ("delete", s.delete.into()),
             ("stock", s.stock.into()),
+            ("whitelist", whitelist.into()),
         ],
     )
 }
@@ -265,6 +304,11 @@ pub fn note_in(m: &Messages, note: &super::note::Note) -> String {
         Note::DeletedOutsideForget => m.t("note-forget"),
         Note::NoLongerInFiles => m.t("note-no-longer-in-files"),
         Note::DeposedCard => m.t("note-deposed"),
+        Note::CardIdChanges => m.t("note-card-id-changes"),
+        Note::GivesUpStock { remaining } => m.t_args(
+            "note-gives-up-stock",
+            &[("remaining", remaining.to_string().into())],
+        ),
     }
 }
 
@@ -338,6 +382,7 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                     ))
                 );
             }
+            write_purchase(out, p, rc);
         }
         Action::Delete => {
             if let Some(before) = &rc.before {
@@ -353,12 +398,23 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
             for f in rc.changes.iter().filter(|f| f.class != UpdateClass::Local) {
                 let stock = rc.stock.as_ref().filter(|_| f.class == UpdateClass::Stock);
                 let stock_note = stock.map(|s| {
-                    let id = if s.coin_purchase {
-                        "stock-note-coin"
+                    if s.coin_purchase {
+                        match &s.price {
+                            Some(price) => m.t_args(
+                                "stock-note-coin-price",
+                                &[
+                                    ("delta", format!("{:+}", s.delta).into()),
+                                    ("price", super::price_phrase(price).into()),
+                                ],
+                            ),
+                            None => m.t_args(
+                                "stock-note-coin",
+                                &[("delta", format!("{:+}", s.delta).into())],
+                            ),
+                        }
                     } else {
-                        "stock-note"
-                    };
-                    m.t_args(id, &[("delta", format!("{:+}", s.delta).into())])
+                        m.t_args("stock-note", &[("delta", format!("{:+}", s.delta).into())])
+                    }
                 });
                 write_field(out, p, "    ", '~', f, stock_note.as_deref());
             }
@@ -371,6 +427,9 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                         m.t_args("title-derived", &[("title", t.as_str().into())])
                     ))
                 );
+            }
+            if rc.action == Action::Replace {
+                write_purchase(out, p, rc);
             }
             if rc.unchanged > 0 {
                 let _ = writeln!(
@@ -385,6 +444,18 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
         }
     }
     let _ = writeln!(out, "    }}");
+}
+
+/// A new card's 券点 purchase (a create or a replacement of a friends coupon).
+fn write_purchase(out: &mut String, p: &Painter, rc: &ResourceChange) {
+    if let Some(s) = rc.stock.as_ref().filter(|s| s.coin_purchase) {
+        let _ = writeln!(
+            out,
+            "      {} {}",
+            p.green("+"),
+            super::purchase_line(s, true)
+        );
+    }
 }
 
 fn reason_comment(m: &Messages, f: &FieldChange) -> String {

@@ -22,6 +22,7 @@ mod emulator_faults;
 mod emulator_friends;
 mod faults_matrix;
 mod first_minutes;
+mod friends_lifecycle;
 mod gitops_cli;
 mod gitops_examples;
 mod nothing_lost;

@@ -331,6 +331,19 @@ async fn coins_friends_stock_is_bought_not_raised_by_modifystock() {
     assert_eq!(v["errcode"], 0, "{v}");
 }
 
+/// The initial stock of a friends coupon is not free either: a create with stock is
+/// refused (cardform_spec::limits::FRIENDS_CREATE_TAKES_STOCK, UNVERIFIED), so stock
+/// only ever comes through the 券点 path.
+#[tokio::test]
+async fn coins_friends_stock_is_not_free_on_create() {
+    let e = start().await;
+    let logo = e.logo().await;
+    let mut card = friends_cash(&logo, now());
+    card["card"]["cash"]["base_info"]["sku"]["quantity"] = json!(100);
+    let v = e.post("/card/create", card).await;
+    assert_eq!(v["errcode"], 40122, "{v}");
+}
+
 // ── 投放 (QR codes) ────────────────────────────────────────────────────────────
 
 #[tokio::test]

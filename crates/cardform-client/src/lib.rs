@@ -7,6 +7,7 @@
 pub mod cards;
 pub mod client;
 pub mod coin;
+pub mod delivery;
 pub mod envelope;
 pub mod error;
 pub mod retry;
@@ -25,6 +26,8 @@ mod mock;
 mod recorded_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_delivery;
 
 pub use cards::BatchGet;
 pub use client::{

@@ -24,8 +24,8 @@ use super::persistence::Entry;
 use super::records::{CardStatus, FaultRule, QuotaLimit};
 use super::reply::{ApiError, json_response, ok};
 use super::request::{MAX_BODY_BYTES, parse_query};
-use super::world::{CallRecord, Shared, World, clock_now, lock};
-use super::{codes, coin};
+use super::world::{CallRecord, CoinPrices, Shared, World, clock_now, lock};
+use super::{codes, coin, datacube};
 
 /// Where the admin API lives.
 pub const PREFIX: &str = "/__emulator/";
@@ -105,6 +105,27 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             let result = codes::user_delete(&mut lock(&shared.world), code).map(|()| ok(json!({})));
             wechat(shared, result)
         }
+        (&Method::POST, "view") => {
+            let (card_id, openid) = match (field(&body, "card_id"), field(&body, "openid")) {
+                (Ok(c), Ok(o)) => (c, o),
+                (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let mut world = lock(&shared.world);
+            let result = world.live_card(card_id).and_then(|_| {
+                let entry = datacube::record(&world, card_id, openid, datacube::Event::View);
+                world.commit(entry)
+            });
+            drop(world);
+            wechat(shared, result.map(|()| ok(json!({}))))
+        }
+        (&Method::POST, "gift") => {
+            let (code, to) = match (field(&body, "code"), field(&body, "to_openid")) {
+                (Ok(c), Ok(o)) => (c, o),
+                (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let result = codes::gift(&mut lock(&shared.world), code, to).map(|()| ok(json!({})));
+            wechat(shared, result)
+        }
         (&Method::GET, "calls") => {
             let since: u64 = query.get("since").and_then(|s| s.parse().ok()).unwrap_or(0);
             let calls = lock(&shared.calls);
@@ -140,6 +161,18 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             Err(e) => error(
                 StatusCode::BAD_REQUEST,
                 format!("expected a list of {{path, daily, per_minute?}}: {e}"),
+            ),
+        },
+        (&Method::POST, "prices") => match serde_json::from_value::<CoinPrices>(body) {
+            Ok(prices) => {
+                lock(&shared.world).coin_prices = Some(prices);
+                json_response(StatusCode::OK, &json!({}))
+            }
+            Err(e) => error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "expected {{no_threshold, with_threshold}} in tenths of a point per voucher: {e}"
+                ),
             ),
         },
         (&Method::POST, "pay") => match field(&body, "order_id") {

@@ -339,3 +339,43 @@ pub fn consume(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         json!({ "card": { "card_id": card_id }, "openid": openid }),
     ))
 }
+
+/// A user gives a claimed code to a friend (the admin API's `gift`: WeChat's gifting
+/// happens in the app, no API does it). Allowed for an unconsumed, unmarked code of a
+/// card with `base_info.can_give_friend` true (friends coupons must set it false,
+/// reference §8.3); the code moves to the friend and the gift counts for the giver
+/// (`given_cnt`, `given_user` in the datacube). A refused gift answers 40078 with the
+/// reason (the app's own message is not documented; emulator choice).
+///
+/// # Errors
+/// 40056 for an unknown code, 40099 for a consumed one, 40078 when the card may not be
+/// given or the code is marked.
+pub fn gift(world: &mut World, code: &str, to_openid: &str) -> Result<(), ApiError> {
+    let mut rec = world
+        .codes
+        .get(code)
+        .cloned()
+        .ok_or_else(|| ApiError::new(40056))?;
+    if rec.status == CodeStatus::Consumed {
+        return Err(ApiError::new(40099));
+    }
+    if rec.marked_by.is_some() {
+        return Err(ApiError::with(40078, "(the code is marked for redemption)"));
+    }
+    let card = world.live_card(&rec.card_id)?;
+    let givable = card
+        .body_map()
+        .get("base_info")
+        .and_then(|b| b.get("can_give_friend"))
+        .and_then(as_bool)
+        .unwrap_or(true);
+    if !givable || card.is_friends() {
+        return Err(ApiError::with(
+            40078,
+            "(the card cannot be given to friends: can_give_friend is false)",
+        ));
+    }
+    let stat = record(world, &rec.card_id, &rec.openid, Event::Give);
+    rec.openid = to_openid.to_string();
+    world.commit_all(vec![Entry::Code(rec), stat])
+}

@@ -151,6 +151,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/card/pay/confirm", true, Json, coin::confirm),
     route(Post, "/card/pay/recharge", true, Json, coin::recharge),
     route(Post, "/card/pay/getorder", true, Json, coin::get_order),
+    route(Post, "/card/pay/getorderlist", true, Json, coin::order_list),
     route(Post, "/cgi-bin/openapi/quota/get", true, Json, quota_get),
 ];
 

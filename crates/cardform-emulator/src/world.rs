@@ -58,6 +58,10 @@ impl Shared {
         if let Some(path) = &config.data {
             let (store, snapshot, journal) = Store::open(path)?;
             let needs_snapshot = !journal.is_empty() || !store.snapshot_existed();
+            if store.snapshot_existed() {
+                // A new world keeps what World::new set up (e.g. opened 券点).
+                world.coin = snapshot.coin.clone();
+            }
             world.load(snapshot, journal);
             world.store = Some(store);
             // Fold a previous run's journal into the snapshot (or create the file), so
@@ -94,6 +98,13 @@ impl Shared {
     }
 }
 
+/// Prices per voucher in tenths of a point, by the rows of `cardform_spec::coin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub struct CoinPrices {
+    pub no_threshold: u64,
+    pub with_threshold: u64,
+}
+
 /// The world behind the API.
 pub struct World {
     pub appid: String,
@@ -109,6 +120,9 @@ pub struct World {
     pub tokens: TokenStore,
     pub codes: HashMap<String, CodeRecord>,
     pub coin: CoinState,
+    /// A price list set through the admin API (WeChat may change its prices); `None`:
+    /// the reference table. In memory only, like the quota limits.
+    pub coin_prices: Option<CoinPrices>,
     pub whitelist: Whitelist,
     /// Per (Beijing date, card_id) counters for the datacube.
     pub stats: BTreeMap<(String, String), DayStat>,
@@ -131,7 +145,13 @@ impl World {
             next_seq: 1,
             tokens: TokenStore::default(),
             codes: HashMap::new(),
-            coin: CoinState::default(),
+            // Data loaded after this replaces it: an existing world keeps its points.
+            coin: if config.coins_activated {
+                CoinState::activated()
+            } else {
+                CoinState::default()
+            },
+            coin_prices: None,
             whitelist: Whitelist::default(),
             stats: BTreeMap::new(),
             quota: QuotaState::default(),
@@ -211,7 +231,6 @@ impl World {
         for code in snapshot.codes {
             self.apply(Entry::Code(code));
         }
-        self.coin = snapshot.coin;
         self.whitelist = snapshot.whitelist;
         for stat in snapshot.stats {
             self.apply(Entry::Stat(stat));

@@ -7,6 +7,7 @@
 //! | module | fact |
 //! |---|---|
 //! | [`card_type`] | the card types and their wire names |
+//! | [`coin`] | what friends-coupon stock costs in 券点 |
 //! | [`colors`] | the colour palette (name ↔ hex) |
 //! | [`fields`] | what `card/create` accepts: field → kind → byte limit → required |
 //! | [`limits`] | numeric limits: stock ceiling, image size, friends-coupon windows and lengths |
@@ -19,6 +20,7 @@
 //! Must not import: anything of cardform's (this crate is the bottom of the graph).
 
 pub mod card_type;
+pub mod coin;
 pub mod colors;
 pub mod errcode;
 pub mod fields;

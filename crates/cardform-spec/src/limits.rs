@@ -44,7 +44,8 @@ pub const GIFT_RULE_LIST_MAX: usize = 10;
 /// Whether `card/create` takes a friends coupon's initial `sku.quantity` as sent. The
 /// reference leaves it open (§3.3 `sku.quantity`, open item 5: friends stock is bought
 /// with 券点, §8.6, but the create table's quantity row is not marked for friends).
-/// UNVERIFIED choice: taken as sent, as for every coupon; `false` makes the emulator
-/// answer [`FRIENDS_FREE_STOCK_ERRCODE`] for a friends create with stock, and then
-/// cardform must create with 0 and buy the stock through the gated 券点 path.
-pub const FRIENDS_CREATE_TAKES_STOCK: bool = true;
+/// UNVERIFIED choice: not taken — a friends create with stock answers
+/// [`FRIENDS_FREE_STOCK_ERRCODE`], since free initial stock would bypass the paid path
+/// (issue 15); cardform creates friends cards with 0 and buys their stock through the
+/// gated 券点 path (`apply::coins`). `true` makes create take it as sent.
+pub const FRIENDS_CREATE_TAKES_STOCK: bool = false;

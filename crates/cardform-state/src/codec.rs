@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::error::StateError;
 use super::model::{
     ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
-    StateOwner, UpdateAnswer,
+    StateOwner, UpdateAnswer, WhitelistRecord,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.
@@ -102,6 +102,11 @@ fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
             serde_json::to_writer(&mut *out, a)?;
         }
         out.extend_from_slice(b"\n  ]");
+    }
+    // Written only when set, so a state without one reads and hashes as before.
+    if let Some(w) = &state.test_whitelist {
+        out.extend_from_slice(b",\n  \"test_whitelist\": ");
+        serde_json::to_writer(&mut *out, w)?;
     }
     out.extend_from_slice(b"\n}");
     Ok(())
@@ -229,6 +234,8 @@ struct Stored {
     #[serde(default)]
     update_answers: Vec<UpdateAnswer>,
     #[serde(default)]
+    test_whitelist: Option<WhitelistRecord>,
+    #[serde(default)]
     owner: Option<StateOwner>,
 }
 
@@ -260,6 +267,7 @@ pub fn decode_snapshot_and_header(
                 images: s.images,
                 pending: s.pending,
                 update_answers: s.update_answers,
+                test_whitelist: s.test_whitelist,
                 owner: s.owner,
             };
             Ok((state, header))

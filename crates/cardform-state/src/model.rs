@@ -37,6 +37,10 @@ pub struct StateFile {
     /// existed read as empty, and an empty list is not written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub update_answers: Vec<UpdateAnswer>,
+    /// The test whitelist cardform last set (`None`: cardform never set one, so it
+    /// never clears one it did not make). Optional: older states read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_whitelist: Option<WhitelistRecord>,
     /// The account and project this state belongs to, stamped by the first run that
     /// writes it; absent in states written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,6 +63,18 @@ pub struct UpdateAnswer {
     pub send_check: bool,
     /// Unix seconds.
     pub at: i64,
+}
+
+/// A test whitelist cardform set (a full replacement: the whole list).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WhitelistRecord {
+    #[serde(default)]
+    pub openids: Vec<String>,
+    #[serde(default)]
+    pub usernames: Vec<String>,
+    /// Unix seconds.
+    #[serde(default)]
+    pub set_at: i64,
 }
 
 /// Whose cards a state records: a state copied from another account or project would
@@ -201,6 +217,7 @@ impl StateFile {
             images: BTreeMap::new(),
             pending: Vec::new(),
             update_answers: Vec::new(),
+            test_whitelist: None,
             owner: None,
         }
     }
