@@ -150,3 +150,24 @@ note-card-id-changes = the card_id changes: QR codes, links and add-to-wallet ca
 note-gives-up-stock = the old card's { $remaining } unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded
 note-deposed = the old card of a replacement; deleting it now
 md-checksum = Saved plan checksum { $checksum }: `cardform apply` prints it and refuses a plan whose body changed.
+
+# 券点 and the test whitelist (money.rs).
+money-quoted = quoted by card/pay/getpayprice
+money-estimated = estimated from WeChat's price table (the card has no card_id to quote yet; apply quotes it once created and stops if the quote is higher)
+money-price = { $price } points ({ $free } free + { $paid } paid), { $source }
+money-after-create = {" "}after the card is created
+money-buys-price = buys { $quantity } vouchers with 券点{ $when } (paid, irreversible): { $price }
+money-buys = buys { $quantity } vouchers with 券点{ $when } (paid, irreversible)
+money-total = { $purchases } { $purchases ->
+    [one] purchase costs
+   *[other] purchases cost
+} { $price } points (1 点 = ¥1): { $free } free + { $paid } paid
+money-balance = balance: { $total } points ({ $free } free + { $paid } paid)
+money-short = { $held }: { $by } short — recharge with `cardform coins recharge { $by }`
+money-left = { $held }: { $left } left after the purchases
+money-over-budget = budget: { $budget } points (max_coins_per_apply): over by { $by }
+money-within-budget = budget: { $budget } points (max_coins_per_apply): within it
+money-consent = apply needs --allow-coin-purchase (or [policy] allow_coin_purchase = true) and quotes again: a higher price stops it before anything is bought
+whitelist-clear = card/testwhitelist/set with an empty list: clears the whitelist cardform set
+whitelist-set = card/testwhitelist/set with all { $count } entries (a full replacement)
+text-whitelist-head = the test whitelist will be set

@@ -140,3 +140,21 @@ note-card-id-changes = card_id 将改变：为旧卡券生成的二维码、链�
 note-gives-up-stock = 旧卡券剩余的 { $remaining } 张未领取的券随之作废：用券点购买的朋友的券库存不予退还
 note-deposed = 替换中的旧卡券；现在删除
 md-checksum = 已保存计划的校验和 { $checksum }：`cardform apply` 会输出它，并拒绝内容被修改过的计划。
+
+# 券点与测试白名单（money.rs）。
+money-quoted = 由 card/pay/getpayprice 报价
+money-estimated = 按微信价格表估算（卡券尚无 card_id 可报价；执行时创建后再报价，报价更高则停止）
+money-price = { $price } 券点（免费 { $free } + 付费 { $paid }），{ $source }
+money-after-create = 在卡券创建后
+money-buys-price = { $when }用券点购买 { $quantity } 张券（付费且不可撤销）：{ $price }
+money-buys = { $when }用券点购买 { $quantity } 张券（付费且不可撤销）
+money-total = { $purchases } 次购买共需 { $price } 券点（1 点 = ¥1）：免费 { $free } + 付费 { $paid }
+money-balance = 余额：{ $total } 券点（免费 { $free } + 付费 { $paid }）
+money-short = { $held }：还差 { $by } —— 请用 `cardform coins recharge { $by }` 充值
+money-left = { $held }：购买后剩余 { $left }
+money-over-budget = 预算：{ $budget } 券点（max_coins_per_apply）：超出 { $by }
+money-within-budget = 预算：{ $budget } 券点（max_coins_per_apply）：未超出
+money-consent = 执行时需加 --allow-coin-purchase（或 [policy] allow_coin_purchase = true）并重新报价：价格更高时会在购买前停止
+whitelist-clear = 以空列表调用 card/testwhitelist/set：清除 cardform 设置的白名单
+whitelist-set = 以全部 { $count } 项调用 card/testwhitelist/set（整体替换）
+text-whitelist-head = 将设置测试白名单

@@ -301,7 +301,7 @@ fn money_section(m: &Messages, plan: &Plan) -> String {
             m.t("md-coins-head")
         };
         let _ = writeln!(p, "> **💰 {head}**");
-        for line in super::coin_lines(c) {
+        for (line, _) in super::coin_lines(m, c) {
             let _ = writeln!(p, "> - {line}");
         }
         let _ = writeln!(p);
@@ -309,7 +309,7 @@ fn money_section(m: &Messages, plan: &Plan) -> String {
     if let Some(w) = &plan.whitelist {
         let _ = writeln!(p, "{}\n", m.t("md-whitelist-head"));
         let _ = writeln!(p, "```diff");
-        for line in super::whitelist_lines(w) {
+        for line in super::whitelist_lines(m, w) {
             if line.starts_with(['+', '-']) {
                 let _ = writeln!(p, "{line}");
             } else {
@@ -735,7 +735,7 @@ fn body(m: &Messages, rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
     if let Some(s) = rc.stock.as_ref().filter(|s| s.coin_purchase)
         && matches!(rc.action, Action::Create | Action::Replace)
     {
-        b.push(format!("+ {}", super::purchase_line(s, true)));
+        b.push(format!("+ {}", super::purchase_line(m, s, true)));
     }
     if let Some(t) = &rc.derived_title {
         b.push(format!(
@@ -758,7 +758,7 @@ fn field_lines(m: &Messages, b: &mut Vec<String>, rc: &ResourceChange, f: &Field
                         "stock-note-coin-price",
                         &[
                             ("delta", delta.into()),
-                            ("price", super::price_phrase(p).into()),
+                            ("price", super::price_phrase(m, p).into()),
                         ],
                     ),
                     (None, true) => m.t_args("stock-note-coin", &[("delta", delta.into())]),

@@ -170,8 +170,9 @@ fn write_settings(out: &mut String, p: &Painter, plan: &Plan) {
 /// The test whitelist and 券点 sections (nothing when the plan has neither).
 fn write_money(out: &mut String, p: &Painter, plan: &Plan) {
     if let Some(w) = &plan.whitelist {
-        let _ = writeln!(out, "  {}", p.bold("# the test whitelist will be set"));
-        for line in super::whitelist_lines(w) {
+        let head = format!("# {}", p.m.t("text-whitelist-head"));
+        let _ = writeln!(out, "  {}", p.bold(&head));
+        for line in super::whitelist_lines(&p.m, w) {
             let painted = match line.chars().next() {
                 Some('+') => p.green(&line),
                 Some('-') => p.red(&line),
@@ -182,17 +183,10 @@ fn write_money(out: &mut String, p: &Painter, plan: &Plan) {
         let _ = writeln!(out);
     }
     if let Some(c) = &plan.coins {
-        let _ = writeln!(
-            out,
-            "  {}",
-            p.bold("# 券点 (coupon points) this plan spends: paid and irreversible")
-        );
-        for line in super::coin_lines(c) {
-            let painted = if line.contains("short") || line.contains("over by") {
-                p.red(&line)
-            } else {
-                line
-            };
+        let head = format!("# {}", p.m.t("md-coins-head"));
+        let _ = writeln!(out, "  {}", p.bold(&head));
+        for (line, over) in super::coin_lines(&p.m, c) {
+            let painted = if over { p.red(&line) } else { line };
             let _ = writeln!(out, "      {painted}");
         }
         let _ = writeln!(out);
@@ -404,7 +398,7 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                                 "stock-note-coin-price",
                                 &[
                                     ("delta", format!("{:+}", s.delta).into()),
-                                    ("price", super::price_phrase(price).into()),
+                                    ("price", super::price_phrase(m, price).into()),
                                 ],
                             ),
                             None => m.t_args(
@@ -453,7 +447,7 @@ fn write_purchase(out: &mut String, p: &Painter, rc: &ResourceChange) {
             out,
             "      {} {}",
             p.green("+"),
-            super::purchase_line(s, true)
+            super::purchase_line(&p.m, s, true)
         );
     }
 }

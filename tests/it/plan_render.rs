@@ -592,6 +592,27 @@ fn every_action_renders_in_simplified_chinese() {
 }
 
 /// `--lang` and `[output] lang` change the words of text and markdown plans, never JSON.
+/// 券点 costs, the balance, the budget and the test whitelist in zh-CN.
+#[test]
+fn coin_prices_and_the_whitelist_render_in_simplified_chinese() {
+    let plan = money_plan();
+    let lang = cardform::i18n::Lang::ZhCn;
+    insta::assert_snapshot!(
+        "money_text_zh_cn",
+        render_text(&plan, TextOptions { color: false, lang })
+    );
+    insta::assert_snapshot!(
+        "money_markdown_zh_cn",
+        render_markdown_with(
+            &plan,
+            &MarkdownOptions {
+                lang,
+                ..MarkdownOptions::default()
+            }
+        )
+    );
+}
+
 #[test]
 fn lang_flag_and_setting_leave_json_alone() {
     let project = crate::common::TestProject::sandbox();
