@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 
 use crate::apply::recover::{self, Resolution};
@@ -65,6 +65,9 @@ pub enum SessionError {
     Client(ApiError),
     #[error("could not start the embedded sandbox: {0}")]
     Sandbox(String),
+    /// The run stopped: the daily quota, or no access token (one error for the run).
+    #[error("{0}")]
+    Stopped(ApiError),
     #[error("refreshing card {address} ({card_id}): {source}")]
     Refresh {
         address: String,
@@ -194,8 +197,13 @@ impl Session {
 
     /// `card/get` for each (address, card_id), `parallelism` at a time.
     ///
+    /// # Guarantees
+    /// Stops at the first error: no card/get starts after it (an error that stops the
+    /// run, such as 45009, also halts the client).
+    ///
     /// # Errors
-    /// As [`Self::refresh`].
+    /// As [`Self::refresh`]; an error that stops the run (45009, no access token) is
+    /// [`SessionError::Stopped`], reported once, not per card.
     pub async fn refresh_cards(
         &self,
         wanted: Vec<(String, String)>,
@@ -203,13 +211,16 @@ impl Session {
         let client = &self.client;
         let reporter = self.reporter.as_ref();
         reporter.start(Step::Refresh, wanted.len() as u64);
-        let results: Vec<Result<(String, Observed), SessionError>> =
+        let results: Result<BTreeMap<String, Observed>, SessionError> =
             futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
                 let got = fetch_live(client, &card_id).await;
                 reporter.advance(Step::Refresh);
                 match got {
                     Ok(observed) => Ok((address, observed)),
                     Err(FetchError::Shape(e)) => Err(SessionError::Shape(e)),
+                    Err(FetchError::Api(source)) if source.stops_run() => {
+                        Err(SessionError::Stopped(source))
+                    }
                     Err(FetchError::Api(source)) => Err(SessionError::Refresh {
                         address,
                         card_id,
@@ -218,10 +229,10 @@ impl Session {
                 }
             }))
             .buffer_unordered(self.parallelism)
-            .collect()
+            .try_collect()
             .await;
         reporter.finish(Step::Refresh);
-        results.into_iter().collect()
+        results
     }
 }
 

@@ -26,6 +26,7 @@ mod gitops_examples;
 mod nothing_lost;
 mod plan_render;
 mod pr_trust;
+mod quota_tokens;
 mod secret_canary;
 mod state_cli;
 mod state_local;
