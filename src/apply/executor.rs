@@ -16,7 +16,7 @@ use crate::live::{FetchError, Observed, ReviewStatus, fetch_live};
 use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
 use crate::model::{Canonical, ImageRef};
 use crate::plan::diff::{DiffContext, FieldChange, diff};
-use crate::plan::{Action, Plan, ResourceChange};
+use crate::plan::{Action, Plan, ResourceChange, refresh_key};
 use crate::report::{Reporter, Step};
 use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateSession};
 use crate::wechat::errcode::INVALID_CARD_ID;
@@ -210,6 +210,7 @@ pub async fn apply_plan(
         .filter(|r| r.action.is_change())
         .collect();
     super::local::record_local_settings(plan, state);
+    super::local::record_unchanged_cards(plan, state);
     exec.reporter.start(Step::Apply, changing.len() as u64);
     exec.upload_images(&changing).await;
     for wave in waves(&changing) {
@@ -508,11 +509,15 @@ impl<'a> Executor<'a> {
         Ok(canonical)
     }
 
+    /// The state entry of a card after a step: `canonical` is now applied, `desired`
+    /// is what the files asked for (recorded as [`refresh_key`] for
+    /// `plan --refresh=changed`).
     fn resource_state(
         &self,
         rc: &ResourceChange,
         card_id: &str,
         canonical: &Canonical,
+        desired: &Canonical,
         status: Option<String>,
     ) -> ResourceState {
         ResourceState {
@@ -527,6 +532,7 @@ impl<'a> Executor<'a> {
             status,
             updated_at: now(),
             managed: None,
+            desired_hash: Some(refresh_key(card_id, canonical, desired)),
         }
     }
 
@@ -613,6 +619,7 @@ impl<'a> Executor<'a> {
             resource: self.resource_state(
                 rc,
                 &card_id,
+                &canonical,
                 &canonical,
                 Some(ReviewStatus::NotVerify.as_wire()),
             ),
@@ -729,6 +736,7 @@ impl<'a> Executor<'a> {
                     rc,
                     &card_id,
                     &self.merge_applied(rc, &canonical, false),
+                    &canonical,
                     status.clone(),
                 ),
             }];
@@ -757,6 +765,7 @@ impl<'a> Executor<'a> {
                     rc,
                     &card_id,
                     &self.merge_applied(rc, &canonical, true),
+                    &canonical,
                     status.clone(),
                 ),
             }];

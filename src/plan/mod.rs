@@ -7,6 +7,7 @@ pub mod diff;
 mod model;
 mod note;
 pub mod policy;
+mod refresh;
 mod render_json;
 mod render_markdown;
 mod render_text;
@@ -15,6 +16,9 @@ pub mod saved;
 pub use build::{DesiredInput, PlanError, PlanInputs, StateInput, build_plan};
 pub use model::*;
 pub use note::{DELETED_OUTSIDE, Note};
+pub use refresh::{
+    ApiCalls, RefreshMode, RefreshReport, apply_call_estimate, refresh_key, unchanged_since_apply,
+};
 pub use render_json::{JsonPlan, json_plan, render_json};
 pub use render_markdown::{
     GITHUB_COMMENT_LIMIT, MARKER, MarkdownOptions, render_markdown, render_markdown_with,

@@ -316,6 +316,7 @@ mod tests {
                 status: None,
                 updated_at: 5,
                 managed: None,
+                desired_hash: None,
             },
         );
         let e = encode_snapshot(&s, "t").expect("encode");
@@ -346,6 +347,7 @@ mod tests {
                 status: None,
                 updated_at: 5,
                 managed: None,
+                desired_hash: None,
             },
         );
         let doc = encode_snapshot(&st, "x")
