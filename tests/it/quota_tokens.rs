@@ -1,6 +1,8 @@
 //! Quota and token sanity through the real binary against the real emulator (issue 12,
 //! part 3): a token outage costs a handful of token calls per run, not a few per card,
-//! and ends the run with one error; 45009 stops the run at once.
+//! and ends the run with one error; 45009 stops the run at once; the plan reports the
+//! API calls it made and apply will make; `plan --refresh=changed` reads only the cards
+//! whose files or state changed.
 
 use serde_json::{Value, json};
 
@@ -186,4 +188,185 @@ fn daily_quota_stops_apply_records_what_finished_and_the_next_run_converges() {
         &initial(20),
     );
     assert!(problems.is_empty(), "{problems:?}");
+}
+
+fn plan_json(p: &TestProject, extra: &[&str]) -> Value {
+    let mut args = vec!["plan", "{dir}", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = p.run(&args);
+    out.expect_code(0);
+    serde_json::from_str(&out.stdout).expect("plan JSON")
+}
+
+/// The counts the plan reports are the calls the emulator saw: those the plan made, and
+/// those `apply PLANFILE` then makes (no faults).
+#[test]
+fn the_plan_reports_the_calls_it_made_and_apply_will_make() {
+    let emu = Emulator::start(&[]);
+    let p = applied_project(&emu, 5);
+    // One card updated, one stock change, one replaced, one deleted, one created.
+    std::fs::write(
+        p.cards_file(),
+        cards_toml(&crate::crash_support::second_phase(&initial(5))),
+    )
+    .expect("cards");
+    let since = last_seq(&emu);
+    let plan_file = p.path().join("changes.plan.json");
+    let out = p.run(&["plan", "{dir}", "--out", &plan_file.to_string_lossy()]);
+    out.expect_code(0);
+    let made = calls_since(&emu, since).len();
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan_file).expect("saved plan"))
+            .expect("saved plan JSON");
+    let calls = &doc["plan"]["api_calls"];
+    assert_eq!(calls["made_by_plan"], made, "{calls}");
+    let line = format!("API calls: {made} made by this plan; applying it will make about ");
+    assert!(out.stdout.contains(&line), "{}", out.stdout);
+
+    let since = last_seq(&emu);
+    p.run(&["apply", &plan_file.to_string_lossy()])
+        .expect_code(0);
+    let applied = calls_since(&emu, since).len();
+    assert_eq!(calls["apply_will_make"], applied, "{calls}");
+
+    // The JSON output carries the same fields, and stays format_version 1.
+    let doc = plan_json(&p, &[]);
+    assert_eq!(doc["format_version"], "1");
+    assert_eq!(doc["refresh"]["mode"], "all");
+    assert!(
+        doc["api_calls"]["made_by_plan"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "{doc}"
+    );
+}
+
+/// After an apply, one of 12 cards edited: `--refresh=changed` reads that card only
+/// (one card/get) and plans its update; the plan says how many cards it did not read
+/// and why; a full refresh (the default) reads all 12. A saved `--refresh=changed`
+/// plan applies.
+#[test]
+fn refresh_changed_reads_only_the_edited_card() {
+    let n = 12;
+    let emu = Emulator::start(&[]);
+    let p = applied_project(&emu, n);
+    let text = std::fs::read_to_string(p.cards_file()).expect("cards");
+    // c003's notice: the fourth "出示0".
+    let at = text
+        .match_indices("出示0")
+        .nth(3)
+        .map(|(i, _)| i)
+        .expect("c003 notice");
+    let mut edited = text.clone();
+    edited.replace_range(at..at + "出示0".len(), "出示1");
+    std::fs::write(p.cards_file(), edited).expect("edit");
+
+    let since = last_seq(&emu);
+    let out = p.run(&["plan", "{dir}", "--refresh=changed"]);
+    out.expect_code(0);
+    let calls = calls_since(&emu, since);
+    assert_eq!(count(&calls, "/card/get"), 1, "{calls:?}");
+    assert!(out.stdout.contains("1 to update"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(&format!("Not refreshed: {} of {n} managed card(s)", n - 1))
+            && out.stdout.contains("unchanged since their last apply"),
+        "{}",
+        out.stdout
+    );
+
+    let since = last_seq(&emu);
+    let doc = plan_json(&p, &[]);
+    assert_eq!(count(&calls_since(&emu, since), "/card/get"), n);
+    assert_eq!(doc["refresh"]["not_refreshed"], 0);
+
+    let doc = plan_json(&p, &["--refresh=changed"]);
+    assert_eq!(doc["refresh"]["refreshed"], 1, "{}", doc["refresh"]);
+    assert_eq!(doc["refresh"]["not_refreshed"], n - 1);
+    let unread: Vec<&Value> = doc["resource_changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["refreshed"] == false)
+        .collect();
+    assert_eq!(unread.len(), n - 1);
+    assert!(unread.iter().all(|c| c["action"] == "no_op"));
+
+    let plan_file = p.path().join("pr.plan.json");
+    p.run(&[
+        "plan",
+        "{dir}",
+        "--refresh=changed",
+        "--out",
+        &plan_file.to_string_lossy(),
+    ])
+    .expect_code(0);
+    let since = last_seq(&emu);
+    p.run(&["apply", &plan_file.to_string_lossy()])
+        .expect_code(0);
+    // The saved plan's check reads only the card the plan read.
+    assert_eq!(
+        count(&calls_since(&emu, since), "/card/get"),
+        2,
+        "check + read-back"
+    );
+    let since = last_seq(&emu);
+    let out = p.run(&["plan", "{dir}", "--refresh=changed"]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+    assert_eq!(count(&calls_since(&emu, since), "/card/get"), 0);
+}
+
+/// A state written before `desired_hash` existed (or adopted cards): every card is
+/// read until an apply records what it matches; a card whose state entry was edited is
+/// read again.
+#[test]
+fn refresh_changed_reads_cards_without_a_record_or_with_an_edited_state() {
+    let n = 5;
+    let emu = Emulator::start(&[]);
+    let p = applied_project(&emu, n);
+    let state_path = p.path().join("state/cardform.state.json");
+    let mut state = p.state();
+    for r in state["resources"]
+        .as_object_mut()
+        .expect("resources")
+        .values_mut()
+    {
+        r.as_object_mut().expect("resource").remove("desired_hash");
+    }
+    // As an older cardform wrote it: the header's content hash is of this content.
+    state["content_hash"] = json!("written by an older cardform");
+    std::fs::write(
+        &state_path,
+        serde_json::to_string_pretty(&state).expect("json"),
+    )
+    .expect("state");
+
+    let since = last_seq(&emu);
+    p.run(&["plan", "{dir}", "--refresh=changed"])
+        .expect_code(0);
+    assert_eq!(count(&calls_since(&emu, since), "/card/get"), n);
+    // An apply with nothing to change records what each card matches.
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let since = last_seq(&emu);
+    p.run(&["plan", "{dir}", "--refresh=changed"])
+        .expect_code(0);
+    assert_eq!(count(&calls_since(&emu, since), "/card/get"), 0);
+
+    // The state entry of one card edited by hand: that card is read.
+    let mut state = p.state();
+    let first = state["resources"]
+        .as_object_mut()
+        .and_then(|r| r.values_mut().next())
+        .expect("a resource");
+    first["applied"]["base_info.notice"] = json!("出示9");
+    std::fs::write(
+        &state_path,
+        serde_json::to_string_pretty(&state).expect("json"),
+    )
+    .expect("state");
+    let since = last_seq(&emu);
+    p.run(&["plan", "{dir}", "--refresh=changed"])
+        .expect_code(0);
+    assert_eq!(count(&calls_since(&emu, since), "/card/get"), 1);
 }
