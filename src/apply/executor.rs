@@ -403,14 +403,17 @@ impl<'a> Executor<'a> {
                 .buffer_unordered(self.opts.parallelism.max(1))
                 .collect()
                 .await;
+        let failures: Vec<CardFailure> = results.into_iter().filter_map(Result::err).collect();
+        for f in &failures {
+            self.stop_if_run_ends(f);
+        }
         if let Ok(mut r) = self.report.lock() {
-            r.failures
-                .extend(results.into_iter().filter_map(Result::err));
+            r.failures.extend(failures);
         }
     }
 
     async fn upload_one(&self, img: LocalImage) -> Result<(), CardFailure> {
-        if self.opts.stop.is_raised() {
+        if self.stopping() {
             return Ok(());
         }
         let addr = format!("image {}", img.path);
@@ -537,7 +540,7 @@ impl<'a> Executor<'a> {
     }
 
     async fn apply_one(&self, rc: &ResourceChange) -> CardResult {
-        if self.opts.stop.is_raised() {
+        if self.stopping() {
             self.count(|r| r.not_started += 1);
             self.reporter.advance(Step::Apply);
             return Ok(());
@@ -578,15 +581,32 @@ impl<'a> Executor<'a> {
             Action::NoOp => Ok(()),
         };
         self.reporter.advance(Step::Apply);
-        if let Err(f) = &result
-            && f.stops_run
-        {
+        if let Err(f) = &result {
+            self.stop_if_run_ends(f);
+        }
+        result
+    }
+
+    /// A failure that ends the run (45009, no access token) stops every operation not
+    /// yet started; the first such failure is the reason the report gives.
+    fn stop_if_run_ends(&self, f: &CardFailure) {
+        if f.stops_run {
             self.opts.stop.raise();
             if let Ok(mut r) = self.report.lock() {
                 r.stopped.get_or_insert_with(|| f.message.clone());
             }
         }
-        result
+    }
+
+    /// Whether no new operation may start: stopped (Ctrl-C, or a failure that ends the
+    /// run), or the client refuses every call since one did.
+    fn stopping(&self) -> bool {
+        if !self.opts.stop.is_raised()
+            && let Some(e) = self.client.stopped()
+        {
+            self.stop_if_run_ends(&failure("run", "stop", &e));
+        }
+        self.opts.stop.is_raised()
     }
 
     /// Creates the card; `deposed` is the old card of a replacement, recorded in the same

@@ -61,7 +61,7 @@ fn a_token_outage_is_retried_once_per_run_and_fails_it_with_one_error() {
         took.as_secs_f64()
     );
     // One fetch for the run, with the client's retries (5 attempts in all).
-    assert!((1..=5).contains(&tokens), "{tokens} token calls: {calls:?}");
+    assert!((1..=5).contains(&tokens), "{tokens} token calls");
     assert_eq!(
         calls.len(),
         tokens,
@@ -78,6 +78,23 @@ fn a_token_outage_is_retried_once_per_run_and_fails_it_with_one_error() {
         "{err}"
     );
     assert!(err.contains("What to do"), "{err}");
+
+    // A first apply (nothing to refresh: image upload, then creates) stops the same
+    // way: one fetch for the run, nothing else sent, the apply says it stopped.
+    let fresh = TestProject::with(&project_toml(&emu.url, 5), &cards_toml(&initial(25)));
+    let since = last_seq(&emu);
+    let out = fresh.run(&["apply", "{dir}", "--auto-approve"]);
+    out.expect_code(1);
+    let calls = calls_since(&emu, since);
+    let tokens = count(&calls, "/cgi-bin/stable_token");
+    assert!((1..=5).contains(&tokens), "{tokens} token calls");
+    assert_eq!(calls.len(), tokens, "only token calls: {calls:?}");
+    assert!(out.stderr.contains("stopped early"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("25 change(s) were not started"),
+        "{}",
+        out.stderr
+    );
 
     // A refused AppSecret is not retried at all, and says so.
     let since = last_seq(&emu);
