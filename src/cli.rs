@@ -249,7 +249,19 @@ pub enum StateCommand {
     /// Settle an interrupted create: adopt the card it made, or forget it.
     Resolve(StateResolveArgs),
     /// Make the state's `.backup` the state again (a copy of the state it replaces is kept).
-    RestoreBackup(StateRestoreArgs),
+    RestoreBackup(StateRestoreBackupArgs),
+    /// Make this state this project's (after moving it on purpose): record this project's account and project_id as its owner.
+    AdoptLineage(StateRestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StateRestoreBackupArgs {
+    #[command(flatten)]
+    pub common: StateRestoreArgs,
+    /// Restore a backup that holds no cards (taken before the first apply made any).
+    /// Planning from it creates every card again, duplicating the live ones.
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Args)]

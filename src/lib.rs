@@ -17,6 +17,8 @@ pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod session;
+pub mod state_owner;
+pub mod visible;
 
 // The lower layers are crates of their own (crates/); their old module paths stay
 // valid so `cardform::state::…` reads the same everywhere.

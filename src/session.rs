@@ -23,6 +23,7 @@ use crate::plan::{
 };
 use crate::report::{Reporter, Step};
 use crate::state::{StateFile, StateSession, open_backend};
+use crate::state_owner::{self, RunIdentity};
 use crate::wechat::{ApiError, ClientConfig, Secret, WeChatClient};
 
 /// What the command line says about one run (the engine's view of `--parallelism`,
@@ -63,6 +64,8 @@ pub enum SessionError {
     #[error("{0}")]
     Trust(#[from] TrustError),
     #[error("state: {0}")]
+    Owner(#[from] state_owner::OwnerError),
+    #[error("state: {0}")]
     State(#[from] crate::state::StateError),
     #[error("WeChat client: {0}")]
     Client(ApiError),
@@ -88,6 +91,11 @@ pub enum SessionError {
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
+
+/// The operations that write the state, and so record its owner (`state_owner`).
+const WRITING_OPERATIONS: &[&str] = &["apply", "import", "state resolve", ADOPT_LINEAGE];
+/// The one operation that opens another project's state: to make it this project's.
+pub const ADOPT_LINEAGE: &str = "state adopt-lineage";
 
 /// An open run: locked state, a client, maybe the sandbox.
 pub struct Session {
@@ -143,6 +151,14 @@ impl Session {
         client_config.parallelism = parallelism;
         if sandbox.is_some() {
             client_config.appid = cardform_spec::sandbox::SANDBOX_APPID.to_string();
+        }
+        let identity = RunIdentity::of(&config);
+        if operation != ADOPT_LINEAGE {
+            state.read(|s| state_owner::check(s.owner.as_ref(), &identity))?;
+        }
+        if WRITING_OPERATIONS.contains(&operation) {
+            // Recorded by the run's commit (a no-op commit writes nothing).
+            state.edit(|s| s.owner = Some(state_owner::stamp(s.owner.as_ref(), &identity)));
         }
         let client = WeChatClient::new(client_config).map_err(SessionError::Client)?;
         Ok(Session {

@@ -41,6 +41,7 @@ fn apply_dir(args: &ApplyArgs) -> miette::Result<Outcome> {
         .await
         .map_err(report)?;
         let result = plan_confirm_apply(args, &project, &session).await;
+        record_project_id(&project.root, &project.config, &session, &result);
         session.close().await;
         result
     })
@@ -280,6 +281,7 @@ fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
         .map_err(report)?;
         let result =
             apply_saved_in(args, &saved, &session, config.policy.allow_coin_purchase).await;
+        record_project_id(&saved.project_dir, &config, &session, &result);
         session.close().await;
         result
     })
@@ -414,4 +416,39 @@ struct ApplyJson<'a, R: serde::Serialize> {
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<R>,
     plan: JsonPlan<'a>,
+}
+
+/// After a successful apply, writes the project id the state now records into
+/// cardform.toml if the file has none (`state_owner`), so a state copied from another
+/// project is refused from then on. Sandbox projects are local experiments (their
+/// state and their emulator live in the project folder) and keep their file as it is.
+fn record_project_id(
+    root: &Path,
+    config: &crate::config::ProjectConfig,
+    session: &Session,
+    result: &miette::Result<Outcome>,
+) {
+    if !matches!(result, Ok(Outcome::Success))
+        || config.project_id.is_some()
+        || config.endpoint == crate::config::SANDBOX_ENDPOINT
+    {
+        return;
+    }
+    let Some(id) = session
+        .state
+        .read(|s| s.owner.as_ref().and_then(|o| o.project.clone()))
+    else {
+        return;
+    };
+    let file = root.join(crate::config::PROJECT_FILE);
+    match crate::state_owner::write_project_id(&file, &id) {
+        Ok(()) => eprintln!(
+            "note: wrote project_id = \"{id}\" into {}: commit it; from now on a state of another project is refused here",
+            file.display()
+        ),
+        Err(e) => eprintln!(
+            "warning: could not write project_id into {} ({e}); add `project_id = \"{id}\"` at its top by hand",
+            file.display()
+        ),
+    }
 }

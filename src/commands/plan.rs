@@ -52,7 +52,32 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         for r in &planned.resolutions {
             eprintln!("note: {r} (recorded by the next apply)");
         }
-        let plan = &planned.plan;
+        // The plan moves into the saved document (no copy of a large plan); it is
+        // written before rendering so the markdown comment can carry its checksum.
+        let mut saved = SavedPlan {
+            format_version: crate::plan::FORMAT_VERSION.to_string(),
+            cardform_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_at: chrono::Utc::now().timestamp(),
+            project_dir: std::path::PathBuf::new(),
+            state: stamp.filter(|s| s.serial > 0 || s.journal_seq > 0),
+            inputs_hash: planned.inputs_hash,
+            images: planned.images,
+            plan: planned.plan,
+            checksum: String::new(),
+        };
+        if let Some(out) = &args.out {
+            refuse_protected_output(&project.root, project.config.state.as_deref(), out)
+                .map_err(report)?;
+            saved.project_dir = crate::plan::saved::relative_to(
+                &project.root,
+                out.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(std::path::Path::new(".")),
+            );
+            saved.write(out).map_err(report)?;
+        }
+        let checksum = args.out.as_ref().map(|_| saved.checksum.as_str());
+        let plan = &saved.plan;
         // Gates are checked before rendering so the markdown comment can say the plan
         // is denied; the plan is still shown (and saved) so reviewers see why.
         let gates = gates_in_force(&args.deny, &project.config.policy.deny);
@@ -68,6 +93,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                     plan,
                     &MarkdownOptions {
                         denied: &violated,
+                        checksum,
                         ..MarkdownOptions::default()
                     }
                 )
@@ -83,36 +109,12 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             ),
         }
         let has_changes = plan.has_changes() || !plan.settings.is_empty();
-        if let Some(out) = &args.out {
-            refuse_protected_output(&project.root, project.config.state.as_deref(), out)
-                .map_err(report)?;
-            // The plan moves into the saved file (no copy of a large plan).
-            let saved = SavedPlan {
-                format_version: crate::plan::FORMAT_VERSION.to_string(),
-                cardform_version: env!("CARGO_PKG_VERSION").to_string(),
-                created_at: chrono::Utc::now().timestamp(),
-                project_dir: crate::plan::saved::relative_to(
-                    &project.root,
-                    out.parent()
-                        .filter(|p| !p.as_os_str().is_empty())
-                        .unwrap_or(std::path::Path::new(".")),
-                ),
-                state: stamp.filter(|s| s.serial > 0 || s.journal_seq > 0),
-                inputs_hash: planned.inputs_hash,
-                images: planned.images,
-                plan: planned.plan,
-                checksum: String::new(),
-            };
-            let mut saved = saved;
-            saved.write(out).map_err(report)?;
-            if args.format == Format::Text {
-                println!(
-                    "\nSaved the plan to {} (checksum {}). Apply exactly this plan with: cardform apply {}",
-                    out.display(),
-                    saved.checksum,
-                    out.display()
-                );
-            }
+        if let (Some(out), Some(checksum), Format::Text) = (&args.out, checksum, args.format) {
+            println!(
+                "\nSaved the plan to {} (checksum {checksum}). Apply exactly this plan with: cardform apply {}",
+                out.display(),
+                out.display()
+            );
         }
         if let Some(m) = &mass {
             eprint!("{}", mass_destroy_report(m));

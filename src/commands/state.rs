@@ -7,12 +7,14 @@ use miette::IntoDiagnostic;
 
 use crate::cli::{
     Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs, StatePullArgs, StatePushArgs,
-    StateRestoreArgs,
+    StateRestoreArgs, StateRestoreBackupArgs,
 };
 use crate::config::protect::refuse_protected_output;
 use crate::config::trust::{self, OperatorSettings, Origin};
 use crate::exit::Outcome;
+use crate::session::ADOPT_LINEAGE;
 use crate::state::{self, LocalBackend, LockInfo, StateBackend, StateFile, StateSession};
+use crate::state_owner::{self, RunIdentity};
 
 pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
     match cmd {
@@ -24,12 +26,47 @@ pub fn run(cmd: &StateCommand) -> miette::Result<Outcome> {
         StateCommand::Pull(a) => pull(a),
         StateCommand::Resolve(a) => super::resolve::run(a),
         StateCommand::RestoreBackup(a) => restore_backup(a),
+        StateCommand::AdoptLineage(a) => adopt_lineage(a),
+    }
+}
+
+/// `state adopt-lineage`: the state was moved here on purpose; record this project as
+/// its owner so runs stop refusing it (`state_owner`).
+fn adopt_lineage(a: &StateRestoreArgs) -> miette::Result<Outcome> {
+    let config = super::project::load_config(&a.dir)?;
+    let ours = RunIdentity::of(&config);
+    edit(&a.dir, ADOPT_LINEAGE, a.lock_timeout, |st, location| {
+        let before = st
+            .owner
+            .as_ref()
+            .map(|o| describe_owner(&o.account, o.project.as_deref()))
+            .unwrap_or_else(|| "no recorded owner".into());
+        let owner = state_owner::stamp(st.owner.as_ref(), &ours);
+        let after = describe_owner(&owner.account, owner.project.as_deref());
+        let hint = match (&config.project_id, &owner.project) {
+            (None, Some(id)) => format!(
+                "\nAdd `project_id = \"{id}\"` at the top of cardform.toml (the next apply does it for you) and commit it."
+            ),
+            _ => String::new(),
+        };
+        st.owner = Some(owner);
+        Ok(format!(
+            "The state at {location} now belongs to {after} (it was: {before}).{hint}"
+        ))
+    })
+}
+
+fn describe_owner(account: &str, project: Option<&str>) -> String {
+    match project {
+        Some(p) => format!("account {account}, project {p}"),
+        None => format!("account {account}"),
     }
 }
 
 /// `cardform state restore-backup [DIR]`: the local state's `.backup` becomes the
 /// state again; a state it replaces is copied aside first.
-fn restore_backup(a: &StateRestoreArgs) -> miette::Result<Outcome> {
+fn restore_backup(args: &StateRestoreBackupArgs) -> miette::Result<Outcome> {
+    let a = &args.common;
     let setting = state_setting(&a.dir)?;
     let Some(path) = state::local_state_path(&a.dir, setting.as_deref()) else {
         return Err(miette::miette!(
@@ -45,6 +82,19 @@ fn restore_backup(a: &StateRestoreArgs) -> miette::Result<Outcome> {
             a.lock_timeout,
         )
         .into_diagnostic()?;
+    // The backup is the snapshot before the last change; after the first apply that
+    // is a state without cards, and restoring it would create every card again.
+    let backup_cards = std::fs::read(backend.backup_path())
+        .ok()
+        .and_then(|bytes| state::codec::decode_snapshot(&bytes, "backup", None).ok())
+        .map(|s| s.resources.len());
+    if backup_cards == Some(0) && !args.allow_empty {
+        return Err(miette::miette!(
+            help = "if the lost state held cards, re-attach each live card to its address with `cardform import ADDRESS CARD_ID --dir DIR` (`cardform import --all --dry-run` lists the account's cards); restore this empty backup only if no card was ever created: `--allow-empty`",
+            "{} holds no cards: it was taken before the first apply created any. Restoring it would make the next apply create every card again, duplicating the live ones",
+            backend.backup_path().display()
+        ));
+    }
     let r = backend.restore_backup().into_diagnostic()?;
     if let Some(copy) = &r.replaced_copy {
         println!("Kept a copy of the state it replaces: {}", copy.display());

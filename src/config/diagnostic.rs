@@ -98,7 +98,18 @@ impl Diagnostic {
 /// `file:line:col: card <address>: <field>: <message> (<help>)`; warnings say
 /// `warning:` after the location; parts that do not apply are left out.
 impl fmt::Display for Diagnostic {
+    /// One line; control characters from the files (an address, a file name) are
+    /// shown as escapes, never sent raw to the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::new();
+        self.write_line(&mut line)?;
+        f.write_str(&crate::visible::visible(&line))
+    }
+}
+
+impl Diagnostic {
+    fn write_line(&self, f: &mut String) -> fmt::Result {
+        use fmt::Write as _;
         write!(f, "{}", self.file.display())?;
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.column)?;

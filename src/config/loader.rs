@@ -408,7 +408,7 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
         if bad_cards.contains(&address) {
             continue;
         }
-        match serde_json::from_value::<Card>(card_value) {
+        match serde_path_to_error::deserialize::<_, Card>(card_value) {
             Ok(card) => out.push(DesiredCard {
                 file: rel.to_path_buf(),
                 line,
@@ -416,17 +416,51 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
                 address,
                 card,
             }),
-            // The schema is generated from the same types, so this is rare; it still
-            // must be reported, never unwrapped.
-            Err(e) => diags.push(
-                Diagnostic::error(rel, e.to_string())
-                    .at(line, col)
-                    .with_address(address)
-                    .with_help("see schema/cards.schema.json for the expected shape"),
-            ),
+            // What the schema lets through but the types refuse (an integral float
+            // such as 1e3 or 100.0, a number past the type's range): located at the
+            // value, never at the card's header.
+            Err(e) => diags.push(deserialize_diagnostic(rel, &locator, &address, &e)),
         }
     }
     out
+}
+
+/// A value the card type refuses, at the value's position.
+fn deserialize_diagnostic(
+    rel: &Path,
+    locator: &Locator<'_>,
+    address: &str,
+    e: &serde_path_to_error::Error<serde_json::Error>,
+) -> Diagnostic {
+    use serde_path_to_error::Segment;
+    let inner: Vec<Seg> = e
+        .path()
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Map { key } => Some(Seg::Key(key.clone())),
+            Segment::Seq { index } => Some(Seg::Index(*index)),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect();
+    let mut path = vec![Seg::Key("cards".into()), Seg::Key(address.to_string())];
+    path.extend(inner.iter().cloned());
+    let (line, col) = locator.locate(&path, Target::Value);
+    let detail = e.inner().to_string();
+    let help = if detail.contains("floating point") {
+        "write a whole number without a decimal point or exponent (20, not 20.0 or 2e1)"
+    } else if detail.contains("invalid value: integer") {
+        "the number is out of range for this field; see schema/cards.schema.json"
+    } else {
+        "see schema/cards.schema.json for the expected shape"
+    };
+    let mut d = Diagnostic::error(rel, detail)
+        .at(line, col)
+        .with_address(address.to_string())
+        .with_help(help);
+    if !inner.is_empty() {
+        d = d.with_field(DottedPath(&inner).to_string());
+    }
+    d
 }
 
 fn segments(loc: &jsonschema::paths::Location) -> Vec<Seg> {
@@ -507,7 +541,15 @@ fn schema_diagnostics(
             let d = &r.described;
             let (line, col) = locator.locate(&d.at, d.target);
             let (address, inner) = card_scope(&d.at);
-            let mut diag = Diagnostic::error(rel, d.message.clone())
+            let mut message = d.message.clone();
+            if r.keyword == "type" && locator.is_float_literal(&d.at) {
+                // nan/inf reach the schema as strings (JSON has no NaN).
+                if let Some(i) = message.find(", found the string ") {
+                    message.truncate(i);
+                    message.push_str(", found a float that is not a number (nan or inf)");
+                }
+            }
+            let mut diag = Diagnostic::error(rel, message)
                 .at(line, col)
                 .with_field(DottedPath(inner).to_string());
             if let Some(a) = address {

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectConfig {
+    /// This project's id, written by its first apply: the state records it, and a state of another project (copied in, or a wrong `state` setting) is refused instead of deleting that project's cards. Keep it; never copy it into another project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
     /// "sandbox" runs the embedded emulator with its data under state/; otherwise the API base URL (https://api.weixin.qq.com, or http://127.0.0.1:PORT for `cardform emulator`).
     #[serde(default = "default_endpoint")]
     pub endpoint: String,

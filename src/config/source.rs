@@ -66,6 +66,20 @@ pub fn parse_dotted(path: &str) -> Vec<Seg> {
     out
 }
 
+/// Where an error without a position (the parser's nesting limit) most likely is: the
+/// first line with the most nesting (dots in its key, open brackets and braces).
+fn deepest_line(text: &str) -> (usize, usize) {
+    let depth = |line: &str| {
+        let key = line.split('=').next().unwrap_or(line);
+        key.matches('.').count() + line.matches(['[', '{']).count()
+    };
+    text.lines()
+        .enumerate()
+        .max_by_key(|(i, l)| (depth(l), std::cmp::Reverse(*i)))
+        .filter(|(_, l)| depth(l) > 0)
+        .map_or((1, 1), |(i, _)| (i + 1, 1))
+}
+
 /// Decodes a file's bytes as UTF-8 (a leading BOM is dropped).
 ///
 /// # Errors
@@ -75,6 +89,12 @@ pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
                 s.drain(..'\u{feff}'.len_utf8());
+            }
+            // Line endings are the file's, not the card's: a file saved with CRLF
+            // would otherwise put "\r\n" into every multi-line text, a change that
+            // sends the card to review. An escaped `\r` in a string is kept.
+            if s.contains("\r\n") {
+                s = s.replace("\r\n", "\n");
             }
             Ok(s)
         }
@@ -120,7 +140,9 @@ pub fn parse<'a>(rel: &Path, text: &'a str) -> Result<Spanned<DeTable<'a>>, Vec<
     }
     let mut out: Vec<Diagnostic> = Vec::new();
     for e in errors {
-        let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let (line, col) = e
+            .span()
+            .map_or_else(|| deepest_line(text), |s| line_col(text, s.start));
         let msg = e.message().trim().to_string();
         // Recovery can report the same spot twice; once is enough.
         if out
@@ -129,10 +151,15 @@ pub fn parse<'a>(rel: &Path, text: &'a str) -> Result<Spanned<DeTable<'a>>, Vec<
         {
             continue;
         }
+        let help = if msg.contains("recursion") {
+            "the keys or values nest too deeply for a card; a card needs a few levels at most"
+        } else {
+            "see https://toml.io for the syntax"
+        };
         out.push(
             Diagnostic::error(rel, format!("TOML syntax error: {msg}"))
                 .at(line, col)
-                .with_help("see https://toml.io for the syntax"),
+                .with_help(help),
         );
     }
     Err(out)
@@ -222,6 +249,24 @@ impl<'a> Locator<'a> {
     }
 
     /// Line and column of the deepest part of `path` that exists in the document.
+    /// Whether the value at `path` is written as a float in the source (`nan`, `inf`,
+    /// `1e3`, `20.0`): JSON has no NaN, so [`to_json`] turns non-finite floats into
+    /// strings, and messages must not call them strings.
+    pub fn is_float_literal(&self, path: &[Seg]) -> bool {
+        let off = self.offset(path, Target::Value).min(self.text.len());
+        let rest = self.text.get(off..).unwrap_or("");
+        let token: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_'))
+            .collect();
+        let t = token.trim_start_matches(['+', '-']);
+        matches!(t, "nan" | "inf")
+            || (!t.is_empty()
+                && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && (t.contains('.') || t.contains(['e', 'E']))
+                && !t.starts_with("0x"))
+    }
+
     pub fn locate(&self, path: &[Seg], target: Target) -> (usize, usize) {
         let mut off = self.offset(path, target).min(self.text.len());
         while !self.text.is_char_boundary(off) {

@@ -39,6 +39,8 @@ pub struct MarkdownOptions<'a> {
     pub limit: usize,
     /// Policy gates the plan violates (shown first).
     pub denied: &'a [Violation],
+    /// The saved plan's checksum, for the reviewer to match with what apply prints.
+    pub checksum: Option<&'a str>,
 }
 
 impl Default for MarkdownOptions<'_> {
@@ -46,6 +48,7 @@ impl Default for MarkdownOptions<'_> {
         MarkdownOptions {
             limit: GITHUB_COMMENT_LIMIT,
             denied: &[],
+            checksum: None,
         }
     }
 }
@@ -57,7 +60,13 @@ pub fn render_markdown(plan: &Plan) -> String {
 
 /// Renders within `limit` characters (tests use small limits).
 pub fn render_markdown_within(plan: &Plan, limit: usize) -> String {
-    render_markdown_with(plan, &MarkdownOptions { limit, denied: &[] })
+    render_markdown_with(
+        plan,
+        &MarkdownOptions {
+            limit,
+            ..MarkdownOptions::default()
+        },
+    )
 }
 
 /// Renders with `opts`; see the module's guarantees.
@@ -104,6 +113,11 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
         out.push(&format!(
             "_{} more card(s) not shown (comment size limit): {names}. `cardform plan` prints the full plan; the saved plan artifact holds it._\n",
             not_shown.len()
+        ));
+    }
+    if let Some(sum) = opts.checksum {
+        out.push(&format!(
+            "<sub>Saved plan checksum `{sum}`: `cardform apply` prints it and refuses a plan whose body changed.</sub>\n"
         ));
     }
     out.finish()

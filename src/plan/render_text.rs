@@ -401,7 +401,7 @@ fn write_field(
         );
         let diff = similar::TextDiff::from_lines(a.as_str(), b.as_str());
         for change in diff.iter_all_changes() {
-            let line = change.value().trim_end_matches('\n');
+            let line = crate::visible::visible(change.value().trim_end_matches('\n'));
             let rendered = match change.tag() {
                 similar::ChangeTag::Delete => p.red(&format!("- {line}")),
                 similar::ChangeTag::Insert => p.green(&format!("+ {line}")),

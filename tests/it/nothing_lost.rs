@@ -429,3 +429,267 @@ fn an_edited_saved_plan_is_refused() {
     again.expect_code(2);
     assert!(again.stdout.contains("1000"), "{}", again.stdout);
 }
+
+// ---- Text: line endings and control characters ----------------------------------------
+
+/// A card file converted to CRLF line endings plans no change: the file's line endings
+/// never reach a card's multi-line text (which would send it to review).
+#[test]
+fn a_card_file_saved_with_crlf_plans_no_change() {
+    let p = TestProject::sandbox();
+    p.edit(
+        "description = \"仅限堂食。\"",
+        "description = \"\"\"\n仅限堂食。\n节假日通用。\n\"\"\"",
+    );
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let text = std::fs::read_to_string(p.cards_file()).expect("cards");
+    std::fs::write(p.cards_file(), text.replace('\n', "\r\n")).expect("crlf");
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(0);
+    // An escaped \r the author wrote on purpose is still theirs.
+    p.edit("节假日通用。", "节假日通用。\\r");
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(2);
+}
+
+/// A control character in a text (a stray carriage return, an ESC sequence) is shown as
+/// an escape in the plan, never sent raw to the reviewer's terminal.
+#[test]
+fn control_characters_in_a_text_diff_are_shown_visibly() {
+    let p = TestProject::sandbox();
+    p.edit(
+        "description = \"仅限堂食。\"",
+        "description = \"\"\"\n仅限堂食。\n节假日通用。\n\"\"\"",
+    );
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    p.edit("节假日通用。", "节假日通用。\\r\\u001b[2J");
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(0);
+    assert!(!out.stdout.contains('\r'), "{:?}", out.stdout);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(out.stdout.contains(r"+ 节假日通用。\r"), "{}", out.stdout);
+    assert!(out.stdout.contains(r"\u{1b}[2J"), "{}", out.stdout);
+}
+
+/// An address with an ESC sequence is reported with the escape visible, not echoed raw.
+#[test]
+fn an_escape_sequence_in_an_address_is_not_echoed_raw() {
+    let p = TestProject::sandbox();
+    let text = std::fs::read_to_string(p.cards_file()).expect("cards");
+    std::fs::write(
+        p.cards_file(),
+        text.replace("[cards.tea_coupon]", "[cards.\"tea\\u001b[31m\"]"),
+    )
+    .expect("write");
+    let out = p.run(&["validate", "{dir}"]);
+    out.expect_code(1);
+    assert!(!said(&out).contains('\u{1b}'), "{:?}", said(&out));
+    assert!(said(&out).contains(r"tea\u{1b}[31m"), "{}", said(&out));
+}
+
+/// The markdown plan (the pull-request comment) shows the saved plan's checksum, and
+/// apply prints the same one, so the reviewer can match what runs with what they read.
+#[test]
+fn the_markdown_plan_shows_the_checksum_apply_verifies() {
+    let p = TestProject::sandbox();
+    let out = p.run(&[
+        "plan",
+        "{dir}",
+        "--out",
+        "{dir}/reviewed.plan",
+        "--format",
+        "markdown",
+    ]);
+    out.expect_code(0);
+    let saved: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(p.path().join("reviewed.plan")).expect("plan file"),
+    )
+    .expect("plan JSON");
+    let sum = saved["checksum"].as_str().expect("checksum").to_string();
+    assert_eq!(sum.len(), 64);
+    assert!(out.stdout.contains(&sum), "{}", out.stdout);
+    let applied = p.run(&["apply", "{dir}/reviewed.plan"]);
+    applied.expect_code(0);
+    assert!(said(&applied).contains(&sum), "{}", said(&applied));
+}
+
+// ---- The state knows whose it is ------------------------------------------------------
+
+/// The first apply against a real endpoint writes a project id into cardform.toml and
+/// the state records it with the AppID; another project's state copied in is then
+/// refused (it used to delete that project's cards and duplicate this one's), until
+/// `state adopt-lineage` says it is meant.
+#[test]
+fn another_projects_state_is_refused() {
+    let emu = crate::common::Emulator::start(&[]);
+    let a = TestProject::external(&emu.url);
+    let b = TestProject::external(&emu.url);
+    for p in [&a, &b] {
+        let out = p.run(&["apply", "{dir}", "--auto-approve"]);
+        out.expect_code(0);
+        assert!(out.stderr.contains("wrote project_id"), "{}", out.stderr);
+        let toml = std::fs::read_to_string(p.path().join("cardform.toml")).expect("toml");
+        assert!(toml.starts_with("project_id = \""), "{toml}");
+        assert_eq!(p.state()["owner"]["account"], "wxsandbox");
+        p.run(&["plan", "{dir}", "--detailed-exitcode"])
+            .expect_code(0);
+    }
+    assert_eq!(managed(&b).len(), 2);
+    std::fs::copy(state_path(&a), state_path(&b)).expect("copy A's state into B");
+    let out = b.run(&["plan", "{dir}"]);
+    out.expect_code(1);
+    assert!(said(&out).contains("belongs to project"), "{}", said(&out));
+    assert!(said(&out).contains("state adopt-lineage"), "{}", said(&out));
+    let out = b.run(&["apply", "{dir}", "--auto-approve"]);
+    out.expect_code(1);
+    // Nothing was created or deleted: A's cards are still A's, B's still live.
+    assert_eq!(managed(&a).len(), 2);
+    let adopted = b.run(&["state", "adopt-lineage", "{dir}"]);
+    adopted.expect_code(0);
+    assert!(
+        adopted.stdout.contains("now belongs to"),
+        "{}",
+        adopted.stdout
+    );
+    b.run(&["plan", "{dir}"]).expect_code(0);
+}
+
+/// A state that records another AppID is refused before any call is made.
+#[test]
+fn a_state_of_another_account_is_refused() {
+    let emu = crate::common::Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let toml = std::fs::read_to_string(p.path().join("cardform.toml")).expect("toml");
+    std::fs::write(
+        p.path().join("cardform.toml"),
+        toml.replace("appid = \"wxsandbox\"", "appid = \"wxother\""),
+    )
+    .expect("write");
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(1);
+    assert!(
+        said(&out).contains("records the cards of account wxsandbox"),
+        "{}",
+        said(&out)
+    );
+}
+
+/// Sandbox projects (examples, experiments) keep their cardform.toml untouched; their
+/// state still records its owner.
+#[test]
+fn a_sandbox_apply_leaves_cardform_toml_alone() {
+    let p = TestProject::sandbox();
+    let before = std::fs::read_to_string(p.path().join("cardform.toml")).expect("toml");
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let after = std::fs::read_to_string(p.path().join("cardform.toml")).expect("toml");
+    assert_eq!(before, after);
+    assert_eq!(p.state()["owner"]["account"], "wxsandbox");
+}
+
+// ---- Positions: every error points at the value, in words that fit ---------------------
+
+/// Each probe that was reported at the card's header, at 1:1 or in the wrong words.
+#[test]
+fn errors_point_at_the_value_that_is_wrong() {
+    let p = TestProject::sandbox();
+    let text = std::fs::read_to_string(p.cards_file()).expect("cards");
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .expect("line")
+    };
+    let quantity_line = line_of("quantity = 1000");
+    let begin_line = line_of("begin_timestamp = 2027-01-01");
+    let probes: [(&str, &str, usize, &str); 5] = [
+        (
+            "quantity = 1000",
+            "quantity = 1000.0",
+            quantity_line,
+            "whole number",
+        ),
+        (
+            "quantity = 1000",
+            "quantity = 1e3",
+            quantity_line,
+            "whole number",
+        ),
+        (
+            "quantity = 1000",
+            "quantity = nan",
+            quantity_line,
+            "not a number",
+        ),
+        (
+            "quantity = 1000",
+            "quantity = 4294967297",
+            quantity_line,
+            "4294967297",
+        ),
+        (
+            "begin_timestamp = 2027-01-01T00:00:00+08:00",
+            "begin_timestamp = 1960-01-01T00:00:00+08:00",
+            begin_line,
+            "choose a later date",
+        ),
+    ];
+    for (from, to, line, words) in probes {
+        std::fs::write(p.cards_file(), text.replacen(from, to, 1)).expect("write");
+        let out = p.run(&["validate", "{dir}"]);
+        out.expect_code(1);
+        let at = format!("cards/cards.toml:{line}:");
+        assert!(said(&out).contains(&at), "{to}: want {at}\n{}", said(&out));
+        assert!(
+            said(&out).contains(words),
+            "{to}: want {words}\n{}",
+            said(&out)
+        );
+        assert!(!said(&out).contains("the string \"nan\""), "{}", said(&out));
+    }
+    // A key nested 20,000 levels deep: the parser's limit, at that key's line.
+    let deep = format!("{}\n{} = 1\n", text, vec!["x"; 20_000].join("."));
+    std::fs::write(p.cards_file(), &deep).expect("write");
+    let out = p.run(&["validate", "{dir}"]);
+    out.expect_code(1);
+    let last = deep.lines().count();
+    assert!(
+        said(&out).contains(&format!("cards/cards.toml:{last}:1")),
+        "{}",
+        &said(&out)[..said(&out).len().min(400)]
+    );
+}
+
+/// After the first apply the backup holds no cards (it was taken before any was
+/// created): restoring it after the state was deleted would duplicate every card, so
+/// restore-backup refuses and says how to re-attach the live cards.
+#[test]
+fn restoring_an_empty_backup_after_the_first_apply_is_refused() {
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let cards = managed(&p);
+    assert_eq!(cards.len(), 2);
+    std::fs::remove_file(state_path(&p)).expect("rm state");
+    p.run(&["plan", "{dir}"]).expect_code(1);
+    let out = p.run(&["state", "restore-backup", "{dir}"]);
+    out.expect_code(1);
+    assert!(said(&out).contains("holds no cards"), "{}", said(&out));
+    assert!(said(&out).contains("cardform import"), "{}", said(&out));
+    assert!(!state_path(&p).exists(), "nothing restored");
+    // Re-attaching the live cards by hand brings the project back with no duplicate
+    // (the image cache was in the lost state too: local logos are uploaded again).
+    let out = p.run(&["state", "restore-backup", "{dir}", "--allow-empty"]);
+    out.expect_code(0);
+    for (address, card_id) in &cards {
+        p.run(&["import", address, card_id, "--dir", "{dir}"])
+            .expect_code(0);
+    }
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("Plan: 0 to create"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("0 to replace, 0 to delete"),
+        "{}",
+        out.stdout
+    );
+}

@@ -238,6 +238,12 @@ impl Store {
         self.snapshot_exists
     }
 
+    /// Whether the snapshot on disk already holds everything (nothing was journaled
+    /// since it was written): a run that only read needs no new snapshot.
+    pub fn is_clean(&self) -> bool {
+        self.snapshot_exists && self.journal_bytes == 0
+    }
+
     /// Whether the journal has grown enough to be folded into the snapshot.
     pub fn should_compact(&self) -> bool {
         self.journal_bytes > MIN_COMPACT_BYTES.max(self.snapshot_bytes)
@@ -287,6 +293,7 @@ impl Store {
             let _ = d.sync_all();
         }
         self.snapshot_bytes = len;
+        self.snapshot_exists = true;
         self.journal
             .set_len(0)
             .map_err(|e| data_err(&self.journal_path, format!("cannot truncate: {e}")))?;
@@ -304,6 +311,31 @@ mod tests {
             openid: (0..n).map(|i| format!("o{i}")).collect(),
             username: Vec::new(),
         })
+    }
+
+    #[test]
+    fn a_store_is_clean_only_when_its_snapshot_holds_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.json");
+        let (mut store, _, _) = Store::open(&path).unwrap();
+        assert!(!store.is_clean(), "no snapshot yet");
+        let wl = Whitelist::default();
+        let coin = Default::default();
+        let view = || SnapshotRef {
+            cards: Vec::new(),
+            codes: Vec::new(),
+            coin: &coin,
+            whitelist: &wl,
+            stats: Vec::new(),
+        };
+        store.compact(&view()).unwrap();
+        assert!(store.is_clean());
+        store.append(&[list(1)]).unwrap();
+        assert!(!store.is_clean(), "a journaled mutation");
+        store.compact(&view()).unwrap();
+        drop(store);
+        let (store, _, _) = Store::open(&path).unwrap();
+        assert!(store.is_clean(), "reopened: snapshot and an empty journal");
     }
 
     #[test]

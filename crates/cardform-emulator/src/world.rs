@@ -229,6 +229,12 @@ impl World {
         let Some(mut store) = self.store.take() else {
             return Ok(());
         };
+        // A read-only run (a no-op plan of the sandbox) rewrites nothing: no need to
+        // write and fsync the whole snapshot again.
+        if store.is_clean() {
+            self.store = Some(store);
+            return Ok(());
+        }
         let result = store.compact(&self.snapshot_view());
         self.store = Some(store);
         result

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::error::StateError;
 use super::model::{
     ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
+    StateOwner,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.
@@ -70,9 +71,16 @@ pub fn encode_snapshot(state: &StateFile, location: &str) -> Result<EncodedSnaps
     })
 }
 
-/// `{"resources": {…}, "images": {…}, "pending": […]}` with one compact entry a line.
+/// `{"owner": {…}, "resources": {…}, "images": {…}, "pending": […]}` with one compact
+/// entry a line (`owner` only when set).
 fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
-    out.extend_from_slice(b"{\n  \"resources\": {");
+    out.extend_from_slice(b"{\n");
+    if let Some(owner) = &state.owner {
+        out.extend_from_slice(b"  \"owner\": ");
+        serde_json::to_writer(&mut *out, owner)?;
+        out.extend_from_slice(b",\n");
+    }
+    out.extend_from_slice(b"  \"resources\": {");
     write_map_entries(out, &state.resources)?;
     out.extend_from_slice(b"},\n  \"images\": {");
     write_map_entries(out, &state.images)?;
@@ -207,6 +215,8 @@ struct Stored {
     images: BTreeMap<String, ImageRecord>,
     #[serde(default)]
     pending: Vec<PendingOperation>,
+    #[serde(default)]
+    owner: Option<StateOwner>,
 }
 
 /// Decodes a stored snapshot and its header (with the `content_hash` the state itself
@@ -236,6 +246,7 @@ pub fn decode_snapshot_and_header(
                 resources: s.resources,
                 images: s.images,
                 pending: s.pending,
+                owner: s.owner,
             };
             Ok((state, header))
         }

@@ -32,6 +32,21 @@ pub struct StateFile {
     /// Mutations started whose outcome was never recorded (the caller resolves them).
     #[serde(default)]
     pub pending: Vec<PendingOperation>,
+    /// The account and project this state belongs to, stamped by the first run that
+    /// writes it; absent in states written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<StateOwner>,
+}
+
+/// Whose cards a state records: a state copied from another account or project would
+/// otherwise plan the deletion of that project's cards and duplicates of this one's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateOwner {
+    /// The account (for cardform, the Official Account's AppID).
+    pub account: String,
+    /// The project's id (for cardform, `project_id` in cardform.toml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
 }
 
 /// What cardform knows about one managed card.
@@ -165,6 +180,7 @@ impl StateFile {
             resources: BTreeMap::new(),
             images: BTreeMap::new(),
             pending: Vec::new(),
+            owner: None,
         }
     }
 

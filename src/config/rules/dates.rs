@@ -81,10 +81,15 @@ pub(super) fn date_2038(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         if let Some(t) = v
             && !(0..=MAX_WECHAT_TIMESTAMP).contains(&t.seconds())
         {
+            let help = if t.seconds() < 0 {
+                "WeChat stores Unix seconds from 1970-01-01; choose a later date"
+            } else {
+                "WeChat stores 32-bit Unix seconds; choose a date before 2038-01-19"
+            };
             out.error(
                 &format!("base_info.date_info.{f}"),
                 format!("{t} is outside WeChat's range (1970-01-01 up to 2038-01-19)"),
-                "WeChat stores 32-bit Unix seconds; choose an earlier date",
+                help,
             );
         }
     }

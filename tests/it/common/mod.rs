@@ -286,6 +286,7 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
         (r"p[0-9A-Za-z_-]{27}", "[CARD_ID]"),
         (r"http://mmbiz\.qpic\.cn/[^\s\x22]+", "[IMAGE_URL]"),
         (r"/tmp/\.tmp[0-9A-Za-z]+", "[DIR]"),
+        (r"\b[0-9a-f]{64}\b", "[CHECKSUM]"),
     ]
 }
 

@@ -1,0 +1,182 @@
+//! Which account and project a state belongs to.
+//!
+//! A state copied from another project (or a `state` setting pointing at the wrong
+//! file) looks like any other state: planning from it deletes that project's cards and
+//! creates duplicates of this one's. So the state records its owner — the AppID it
+//! talks to and the project's `project_id` from cardform.toml — and every run checks it
+//! before planning. The first apply writes a new `project_id` into cardform.toml.
+
+use crate::state::StateOwner;
+
+/// Who this run is: the account it talks to and the project's id, if the file has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunIdentity {
+    pub account: String,
+    pub project: Option<String>,
+}
+
+impl RunIdentity {
+    /// The identity a project's runs have: the AppID it talks to (the sandbox's own
+    /// for `endpoint = "sandbox"`) and its `project_id`.
+    pub fn of(config: &crate::config::ProjectConfig) -> RunIdentity {
+        let account = if config.endpoint == crate::config::SANDBOX_ENDPOINT {
+            cardform_spec::sandbox::SANDBOX_APPID.to_string()
+        } else {
+            config.account.appid.clone()
+        };
+        RunIdentity {
+            account,
+            project: config.project_id.clone(),
+        }
+    }
+}
+
+/// A state that belongs elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OwnerError {
+    #[error(
+        "the state records the cards of account {state}, but this project talks to account {ours}: planning from it would delete that account's cards here and create duplicates.\n  Check the folder, the `state` setting and `[account] appid`. If this state really is this project's (the same cards, moved to another AppID), run `cardform state adopt-lineage` to record this project as its owner."
+    )]
+    OtherAccount { state: String, ours: String },
+    #[error(
+        "the state belongs to project {state}, but cardform.toml says project_id = \"{ours}\": it is another project's state (copied in, or a wrong `state` setting), and planning from it would delete that project's cards and create duplicates of this one's.\n  Put this project's own state back (`cardform state restore-backup` if the backup is it). If this state really is this project's, run `cardform state adopt-lineage`."
+    )]
+    OtherProject { state: String, ours: String },
+}
+
+/// Checks that the state is this project's.
+///
+/// # Errors
+/// [`OwnerError`] when the state records another account, or another project id than
+/// cardform.toml. A state with no owner (written before owners existed, or new) and a
+/// cardform.toml without `project_id` are accepted.
+pub fn check(state: Option<&StateOwner>, ours: &RunIdentity) -> Result<(), OwnerError> {
+    let Some(owner) = state else {
+        return Ok(());
+    };
+    if owner.account != ours.account {
+        return Err(OwnerError::OtherAccount {
+            state: owner.account.clone(),
+            ours: ours.account.clone(),
+        });
+    }
+    if let (Some(theirs), Some(mine)) = (&owner.project, &ours.project)
+        && theirs != mine
+    {
+        return Err(OwnerError::OtherProject {
+            state: theirs.clone(),
+            ours: mine.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The owner a writing run records: this account, and the project id of cardform.toml,
+/// else the one the state already has, else a new one (which the caller writes into
+/// cardform.toml).
+pub fn stamp(state: Option<&StateOwner>, ours: &RunIdentity) -> StateOwner {
+    let project = ours
+        .project
+        .clone()
+        .or_else(|| state.and_then(|o| o.project.clone()))
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    StateOwner {
+        account: ours.account.clone(),
+        project: Some(project),
+    }
+}
+
+/// Writes `project_id = "<id>"` into the project file, after the leading comments (a
+/// top-level key must come before the first table). Atomic: the file is replaced whole
+/// or not at all, and only if the result still parses as TOML.
+///
+/// # Errors
+/// The file cannot be read or written, or the result would not parse (left untouched).
+pub fn write_project_id(project_file: &std::path::Path, id: &str) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(project_file)?;
+    let at = leading_comments_end(&text);
+    let line = format!("project_id = \"{id}\"  # written by the first apply; keep it\n");
+    let updated = format!("{}{line}{}", &text[..at], &text[at..]);
+    if toml::from_str::<toml::Table>(&updated).is_err() {
+        return Err(std::io::Error::other(
+            "adding project_id would not leave valid TOML",
+        ));
+    }
+    let dir = project_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, updated.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(project_file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The byte offset after the file's leading comment and blank lines.
+fn leading_comments_end(text: &str) -> usize {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if !(t.is_empty() || t.starts_with('#')) || !line.ends_with('\n') {
+            break;
+        }
+        at += line.len();
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me(project: Option<&str>) -> RunIdentity {
+        RunIdentity {
+            account: "wxA".into(),
+            project: project.map(str::to_string),
+        }
+    }
+
+    fn owner(account: &str, project: Option<&str>) -> StateOwner {
+        StateOwner {
+            account: account.into(),
+            project: project.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_state_of_another_account_or_project_is_refused() {
+        assert!(check(None, &me(Some("p1"))).is_ok());
+        assert!(check(Some(&owner("wxA", Some("p1"))), &me(Some("p1"))).is_ok());
+        assert!(check(Some(&owner("wxA", Some("p1"))), &me(None)).is_ok());
+        assert!(matches!(
+            check(Some(&owner("wxB", Some("p1"))), &me(Some("p1"))),
+            Err(OwnerError::OtherAccount { .. })
+        ));
+        assert!(matches!(
+            check(Some(&owner("wxA", Some("p2"))), &me(Some("p1"))),
+            Err(OwnerError::OtherProject { .. })
+        ));
+    }
+
+    #[test]
+    fn the_stamp_keeps_a_known_project_id() {
+        assert_eq!(
+            stamp(Some(&owner("wxA", Some("p2"))), &me(None)).project,
+            Some("p2".into())
+        );
+        assert_eq!(stamp(None, &me(Some("p1"))).project, Some("p1".into()));
+        assert!(stamp(None, &me(None)).project.is_some());
+    }
+
+    #[test]
+    fn project_id_goes_after_the_leading_comments() {
+        let text =
+            "#:schema ../schema/project.schema.json\n# my project\n\n[account]\nappid = \"wx1\"\n";
+        assert_eq!(
+            leading_comments_end(text),
+            text.find("[account]").unwrap_or(0)
+        );
+        assert_eq!(leading_comments_end("endpoint = \"sandbox\"\n"), 0);
+    }
+}
