@@ -152,11 +152,68 @@ fn daily_quota_stops_the_plan_at_the_first_45009() {
     assert_eq!(out.stderr.matches("45009").count(), 1, "{}", out.stderr);
 }
 
-/// The same through apply with the emulator's daily quota on card/create: the run stops
-/// at the first 45009 (only calls already in flight may follow it), what finished is in
-/// the state, and once the quota is lifted the next apply converges.
+/// Apply under the emulator's daily quota on card/get: the read-back after the 4th
+/// create meets 45009 and the apply stops there (today's main went on creating every
+/// card, each read-back answering 45009 again); every card created is in the state,
+/// and once the quota is lifted the next apply converges.
 #[test]
 fn daily_quota_stops_apply_records_what_finished_and_the_next_run_converges() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::with(&project_toml(&emu.url, 5), &cards_toml(&initial(8)));
+    emu.admin(
+        "POST",
+        "/__emulator/quotas",
+        Some(json!([{"path": "/card/get", "daily": 3}])),
+    );
+    let out = p.run(&["apply", "{dir}", "--auto-approve", "--parallelism", "1"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("stopped early") && out.stderr.contains("45009"),
+        "{}",
+        out.stderr
+    );
+    let calls = calls_since(&emu, 0);
+    let first = calls
+        .iter()
+        .position(|c| c["errcode"] == 45009)
+        .unwrap_or_else(|| panic!("no 45009 logged: {calls:?}"));
+    assert_eq!(
+        calls.len(),
+        first + 1,
+        "calls after the first 45009: {:?}",
+        &calls[first..]
+    );
+    let live = parse_cards(&emu.admin("GET", "/__emulator/cards", None));
+    assert_eq!(
+        live.len(),
+        4,
+        "3 read-backs allowed: the 4th create is the last call"
+    );
+    let state = p.state();
+    assert_eq!(
+        state["resources"].as_object().map_or(0, |r| r.len()),
+        4,
+        "{state}"
+    );
+
+    emu.admin(
+        "POST",
+        "/__emulator/quotas",
+        Some(json!([{"path": "/card/get", "daily": 1000}])),
+    );
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let (_, problems) = check(
+        &p.state(),
+        &parse_cards(&emu.admin("GET", "/__emulator/cards", None)),
+        &initial(8),
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+/// With 4 operations at once, only the calls already in flight may follow the first
+/// 45009 (card/create's daily quota), never a new one.
+#[test]
+fn daily_quota_lets_only_calls_in_flight_follow_the_first_45009() {
     let emu = Emulator::start(&[]);
     let p = TestProject::with(&project_toml(&emu.url, 5), &cards_toml(&initial(20)));
     emu.admin(
@@ -173,7 +230,6 @@ fn daily_quota_stops_apply_records_what_finished_and_the_next_run_converges() {
         &parallelism.to_string(),
     ]);
     out.expect_code(1);
-    assert!(out.stderr.contains("stopped early"), "{}", out.stderr);
     let calls = calls_since(&emu, 0);
     let first = calls
         .iter()
@@ -186,25 +242,14 @@ fn daily_quota_stops_apply_records_what_finished_and_the_next_run_converges() {
         parallelism - 1,
         &calls[first..]
     );
-    // Every card created is in the state.
     let live = parse_cards(&emu.admin("GET", "/__emulator/cards", None));
     let state = p.state();
-    let known = state["resources"].as_object().map_or(0, |r| r.len());
     assert_eq!(live.len(), 6, "the quota allows 6 creates");
-    assert_eq!(known, live.len(), "{state}");
-
-    emu.admin(
-        "POST",
-        "/__emulator/quotas",
-        Some(json!([{"path": "/card/create", "daily": 1000}])),
+    assert_eq!(
+        state["resources"].as_object().map_or(0, |r| r.len()),
+        6,
+        "{state}"
     );
-    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
-    let (_, problems) = check(
-        &p.state(),
-        &parse_cards(&emu.admin("GET", "/__emulator/cards", None)),
-        &initial(20),
-    );
-    assert!(problems.is_empty(), "{problems:?}");
 }
 
 fn plan_json(p: &TestProject, extra: &[&str]) -> Value {
