@@ -13,6 +13,7 @@ pub mod config;
 pub mod exit;
 pub mod live;
 pub mod model;
+pub mod operate;
 pub mod plan;
 pub mod progress;
 pub mod report;

@@ -90,6 +90,10 @@ pub enum SessionError {
     Image(#[from] crate::config::images::ImagePathError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error(
+        "pricing the plan's 券点 purchases (card/pay/getcoinsinfo, getpayprice): {0}; a plan whose cost is unknown cannot be approved — activate the account with `cardform coins activate`, or set the friends coupons' stock back"
+    )]
+    Pricing(ApiError),
 }
 
 /// The operations that write the state, and so record its owner (`state_owner`).
@@ -385,6 +389,22 @@ pub async fn make_plan(
         refreshed += also.len();
         live.extend(session.refresh_cards(also).await?);
     };
+    // `--target` plans only the named cards; the whitelist is the project's.
+    if !opts.refresh_only && opts.targets.is_empty() {
+        plan.whitelist = read_state(session, &resolved_copy, |state| {
+            crate::plan::whitelist::whitelist_change(
+                project.config.test_whitelist.as_ref(),
+                state.test_whitelist.as_ref(),
+            )
+        });
+    }
+    crate::plan::price::price_plan(
+        &mut plan,
+        &session.client,
+        project.config.policy.max_coins_per_apply,
+    )
+    .await
+    .map_err(SessionError::Pricing)?;
     plan.refresh = Some(RefreshReport {
         mode: opts.refresh,
         refreshed,

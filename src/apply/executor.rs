@@ -16,7 +16,7 @@ use crate::live::{FetchError, Observed, ReviewStatus, fetch_live};
 use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
 use crate::model::{Canonical, ImageRef};
 use crate::plan::diff::{DiffContext, FieldChange, diff};
-use crate::plan::{Action, Plan, ResourceChange, refresh_key};
+use crate::plan::{Action, CoinPrice, Plan, ResourceChange, STOCK_PATH, refresh_key};
 use crate::report::{Reporter, Step};
 use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateSession};
 use crate::wechat::errcode::INVALID_CARD_ID;
@@ -78,6 +78,8 @@ pub struct ApplyReport {
     pub deleted: usize,
     pub stock_changed: usize,
     pub images_uploaded: usize,
+    /// Whether the test whitelist was set.
+    pub whitelist_set: bool,
     /// Changes not started because the apply was stopped (interrupt or quota).
     pub not_started: usize,
     /// Why the apply stopped early, when it did.
@@ -91,14 +93,19 @@ impl ApplyReport {
     /// `Apply complete: N created, N updated (N sent to review), N replaced, N deleted`.
     pub fn summary(&self) -> String {
         format!(
-            "Apply complete: {} created, {} updated ({} sent to review), {} replaced, {} deleted, {} stock change{}.",
+            "Apply complete: {} created, {} updated ({} sent to review), {} replaced, {} deleted, {} stock change{}{}.",
             self.created,
             self.updated,
             self.sent_to_review,
             self.replaced,
             self.deleted,
             self.stock_changed,
-            if self.stock_changed == 1 { "" } else { "s" }
+            if self.stock_changed == 1 { "" } else { "s" },
+            if self.whitelist_set {
+                ", test whitelist set"
+            } else {
+                ""
+            }
         )
     }
 }
@@ -227,6 +234,11 @@ pub async fn apply_plan(
         }
     }
     exec.reporter.finish(Step::Apply);
+    if let Some(w) = &plan.whitelist
+        && !exec.opts.stop.is_raised()
+    {
+        exec.set_whitelist(w).await;
+    }
     let stopped = exec.opts.stop.is_raised();
     let mut report = exec.report.into_inner().unwrap_or_else(|p| p.into_inner());
     if stopped && report.stopped.is_none() {
@@ -617,13 +629,29 @@ impl<'a> Executor<'a> {
         deposed: Option<(&str, ResourceState)>,
     ) -> Result<String, CardFailure> {
         let canonical = self.resolved_canonical(rc)?;
-        let body = create_body(&canonical)
+        // WeChat gives a friends coupon no stock on create: it is bought with 券点 once
+        // the card exists (paid, irreversible). The card is created with none, so what
+        // the state records (and recovery matches) is what was sent.
+        let buy = rc
+            .stock
+            .as_ref()
+            .filter(|s| s.coin_purchase)
+            .map(|s| (s.to, s.price));
+        let sent = match buy {
+            Some(_) => {
+                let mut c = canonical.clone();
+                c.insert(STOCK_PATH, json!(0));
+                c
+            }
+            None => canonical.clone(),
+        };
+        let body = create_body(&sent)
             .ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
         let intent = Intent {
             op: OpKind::Create,
             card_id: None,
-            fingerprint: canonical.hash(),
-            detail: json!({ "content": canonical }),
+            fingerprint: sent.hash(),
+            detail: json!({ "content": sent }),
         };
         let (op, card_id) = self
             .journaled(
@@ -634,15 +662,10 @@ impl<'a> Executor<'a> {
                 self.client.create_card(&body),
             )
             .await?;
+        let status = Some(ReviewStatus::NotVerify.as_wire());
         let mut changes = vec![Change::PutResource {
             address: rc.address.clone(),
-            resource: self.resource_state(
-                rc,
-                &card_id,
-                &canonical,
-                &canonical,
-                Some(ReviewStatus::NotVerify.as_wire()),
-            ),
+            resource: self.resource_state(rc, &card_id, &sent, &canonical, status.clone()),
         }];
         if let Some((addr, old)) = deposed {
             changes.push(Change::PutResource {
@@ -651,6 +674,17 @@ impl<'a> Executor<'a> {
             });
         }
         self.record_outcome(&rc.address, op, changes).await?;
+        if let Some((quantity, planned)) = buy {
+            let op = self
+                .buy_stock(rc, &card_id, quantity, planned.as_ref())
+                .await?;
+            let changes = vec![Change::PutResource {
+                address: rc.address.clone(),
+                resource: self.resource_state(rc, &card_id, &canonical, &canonical, status),
+            }];
+            self.record_outcome(&rc.address, op, changes).await?;
+            self.count(|r| r.stock_changed += 1);
+        }
         self.verify(rc, &card_id, &canonical, None).await;
         Ok(card_id)
     }
@@ -737,45 +771,46 @@ impl<'a> Executor<'a> {
                 )
                 .await?;
             let predicted = rc.action == Action::UpdateReview;
-            if send_check != predicted {
-                self.warn(format!(
-                    "{}: WeChat answered send_check={send_check} but cardform predicted {}; the review column of `cardform rules` is partly UNVERIFIED — please report which fields changed ({})",
-                    rc.address,
-                    predicted,
-                    updating.iter().map(|c| c.path.as_str()).collect::<Vec<_>>().join(", ")
-                ));
+            let fields: Vec<String> = updating.iter().map(|c| c.path.clone()).collect();
+            if let Some(warning) = super::evidence::disagreement(&rc.address, &fields, send_check) {
+                self.warn(warning);
             }
+            let answer = crate::state::UpdateAnswer {
+                op_id: op,
+                address: rc.address.clone(),
+                card_id: card_id.clone(),
+                fields,
+                predicted_review: predicted,
+                send_check,
+                at: now(),
+            };
             if send_check {
                 status = Some(ReviewStatus::NotVerify.as_wire());
                 self.count(|r| r.sent_to_review += 1);
             }
-            // Record what is now applied: the updated units on top of the old content.
-            let changes = vec![Change::PutResource {
-                address: rc.address.clone(),
-                resource: self.resource_state(
-                    rc,
-                    &card_id,
-                    &self.merge_applied(rc, &canonical, false),
-                    &canonical,
-                    status.clone(),
-                ),
-            }];
+            // Record what is now applied: the updated units on top of the old content,
+            // and WeChat's answer as evidence for the rule table.
+            let changes = vec![
+                Change::PutResource {
+                    address: rc.address.clone(),
+                    resource: self.resource_state(
+                        rc,
+                        &card_id,
+                        &self.merge_applied(rc, &canonical, false),
+                        &canonical,
+                        status.clone(),
+                    ),
+                },
+                Change::PutUpdateAnswer { answer },
+            ];
             self.record_outcome(&rc.address, op, changes).await?;
             self.count(|r| r.updated += 1);
         }
         if let Some(stock) = &rc.stock {
-            if stock.coin_purchase && !self.opts.allow_coin_purchase {
-                return Err(local_failure(
-                    &rc.address,
-                    "stock",
-                    format!(
-                        "raising a friends coupon's stock by {} is a 券点 purchase (paid, irreversible); run apply with --allow-coin-purchase (or policy.allow_coin_purchase = true) to allow it",
-                        stock.delta
-                    ),
-                ));
-            }
             let op = if stock.coin_purchase {
-                self.buy_stock(rc, &card_id, stock.delta).await?
+                let quantity = u64::try_from(stock.delta).unwrap_or(0);
+                self.buy_stock(rc, &card_id, quantity, stock.price.as_ref())
+                    .await?
             } else {
                 self.change_stock(rc, &card_id, stock).await?
             };
@@ -821,21 +856,45 @@ impl<'a> Executor<'a> {
         Ok(op)
     }
 
-    /// Friends-coupon stock: a 券点 quote, then the (paid, irreversible) confirm.
-    /// Stock is declared as a total, so an unknown outcome is resolved by re-reading
-    /// `total_quantity`, never by buying twice.
+    /// Friends-coupon stock: a fresh 券点 quote (the plan's order_id would have
+    /// expired: valid 60 s, single use), then the (paid, irreversible) confirm. A quote
+    /// above the planned price buys nothing. Stock is declared as a total, so an
+    /// unknown outcome is resolved by re-reading `total_quantity`, never by buying twice.
     async fn buy_stock(
         &self,
         rc: &ResourceChange,
         card_id: &str,
-        delta: i64,
+        quantity: u64,
+        planned: Option<&CoinPrice>,
     ) -> Result<Uuid, CardFailure> {
-        let quantity = u64::try_from(delta).unwrap_or(0);
+        if !self.opts.allow_coin_purchase {
+            return Err(local_failure(
+                &rc.address,
+                "stock",
+                format!(
+                    "buying {quantity} vouchers of a friends coupon is a 券点 purchase (paid, irreversible); run apply with --allow-coin-purchase (or policy.allow_coin_purchase = true) to allow it"
+                ),
+            ));
+        }
         let quote = self
             .client
             .get_pay_price(card_id, quantity)
             .await
             .map_err(|e| failure(&rc.address, "getpayprice", &e))?;
+        if let Some(p) = planned
+            && quote.price > p.price
+        {
+            return Err(local_failure(
+                &rc.address,
+                "getpayprice",
+                format!(
+                    "{quantity} vouchers now cost {} 券点, {} more than the {} planned; nothing was bought — plan again and review the new price",
+                    quote.price,
+                    quote.price - p.price,
+                    p.price
+                ),
+            ));
+        }
         let intent = Intent {
             op: OpKind::CoinConfirm,
             card_id: Some(card_id),
@@ -858,6 +917,33 @@ impl<'a> Executor<'a> {
         Ok(op)
     }
 
+    /// `card/testwhitelist/set` with the whole list (a full replacement, so repeating it
+    /// is harmless and needs no intent record); the state remembers what was set.
+    async fn set_whitelist(&self, w: &crate::plan::WhitelistChange) {
+        match self
+            .client
+            .set_test_whitelist(&w.openids, &w.usernames)
+            .await
+        {
+            Ok(_) => {
+                self.state.edit(|s| {
+                    s.test_whitelist = Some(crate::state::WhitelistRecord {
+                        openids: w.openids.clone(),
+                        usernames: w.usernames.clone(),
+                        set_at: now(),
+                    });
+                });
+                self.count(|r| r.whitelist_set = true);
+            }
+            Err(e) => {
+                if let Ok(mut r) = self.report.lock() {
+                    r.failures
+                        .push(failure("test_whitelist", "testwhitelist/set", &e));
+                }
+            }
+        }
+    }
+
     /// The applied content after a partial step: the old applied content with the
     /// updated units (or the stock) replaced by the desired ones. Once every step of
     /// the card succeeded this equals the desired content.
@@ -876,7 +962,7 @@ impl<'a> Executor<'a> {
             })
             .unwrap_or_default();
         let mut merged = desired.clone();
-        let stock_path = "base_info.sku.quantity";
+        let stock_path = STOCK_PATH;
         let stock_pending = rc.stock.is_some() && !stock_done;
         if stock_pending {
             match old.get(stock_path) {

@@ -3,6 +3,8 @@
 //! what changes; this stage only does it.
 
 mod body;
+pub mod coins;
+mod evidence;
 mod executor;
 mod local;
 pub mod recover;

@@ -78,6 +78,10 @@ async fn plan_confirm_apply(
             ambiguous.join("; ")
         ));
     }
+    let mut planned = planned;
+    if let (Some(max), Some(c)) = (args.max_coins, planned.plan.coins.as_mut()) {
+        c.budget = Some(max);
+    }
     let plan = &planned.plan;
     if args.format == Format::Text {
         print!(
@@ -98,6 +102,10 @@ async fn plan_confirm_apply(
     if refuse_mass_destroy(args, plan, session, &project.config) {
         return Ok(Outcome::PolicyDenied);
     }
+    if let Some(why) = crate::plan::policy::coin_limits_report(plan) {
+        eprint!("{why}");
+        return Ok(Outcome::PolicyDenied);
+    }
     if !plan.has_changes() {
         // Still store resolutions of interrupted operations and cardform's own
         // settings (lifecycle), which need no call to WeChat.
@@ -111,6 +119,7 @@ async fn plan_confirm_apply(
                 format_version: crate::plan::FORMAT_VERSION,
                 applied: false,
                 summary: None,
+                review: None,
                 plan: json_plan(plan),
             })?;
         }
@@ -130,7 +139,7 @@ async fn plan_confirm_apply(
         return Ok(Outcome::Success);
     }
     let allow_coin = args.allow_coin_purchase || project.config.policy.allow_coin_purchase;
-    execute(args, session, plan, planned.images, allow_coin).await
+    execute(args, session, plan, planned.images.clone(), allow_coin).await
 }
 
 async fn execute(
@@ -140,6 +149,18 @@ async fn execute(
     images: std::collections::BTreeMap<String, crate::config::images::LocalImage>,
     allow_coin_purchase: bool,
 ) -> miette::Result<Outcome> {
+    let budget = args.max_coins.or(session.config.policy.max_coins_per_apply);
+    if let Err(stop) =
+        crate::apply::coins::preflight(plan, &session.client, allow_coin_purchase, budget).await
+    {
+        session.state.commit().map_err(report)?;
+        eprintln!("error: {stop}");
+        return Ok(if stop.is_policy() {
+            Outcome::PolicyDenied
+        } else {
+            Outcome::Failed
+        });
+    }
     let stop = StopSignal::new();
     let opts = ApplyOptions {
         parallelism: session.parallelism,
@@ -159,21 +180,70 @@ async fn execute(
     .await;
     watcher.abort();
     let committed = session.state.commit();
-    print_report(args.format, plan, &report_)?;
+    let applied_ok = report_.failures.is_empty() && report_.stopped.is_none();
+    let review = match args.wait_for_review {
+        Some(timeout) if applied_ok && committed.is_ok() => {
+            Some(wait_for_review(session, plan, timeout).await?)
+        }
+        _ => None,
+    };
+    print_report(args.format, plan, &report_, review.as_deref())?;
     committed.map_err(report)?;
-    if report_.failures.is_empty() && report_.stopped.is_none() {
+    let rejected = review.iter().flatten().any(|r| r.review != "approved");
+    if applied_ok && !rejected {
         Ok(Outcome::Success)
     } else {
         Ok(Outcome::Failed)
     }
 }
 
-fn print_report(format: Format, plan: &Plan, r: &ApplyReport) -> miette::Result<()> {
+/// `apply --wait-for-review`: the cards the apply created or sent to review, polled
+/// until WeChat approves or rejects each (or the timeout passes).
+async fn wait_for_review(
+    session: &Session,
+    plan: &Plan,
+    timeout: std::time::Duration,
+) -> miette::Result<Vec<crate::operate::review::ReviewOutcome>> {
+    let cards: Vec<(String, String)> = session.state.read(|s| {
+        plan.resource_changes
+            .iter()
+            .filter(|rc| rc.triggers_review)
+            .filter_map(|rc| {
+                s.resources
+                    .get(&rc.address)
+                    .map(|r| (rc.address.clone(), r.card_id.clone()))
+            })
+            .collect()
+    });
+    if cards.is_empty() {
+        return Ok(Vec::new());
+    }
+    eprintln!(
+        "Waiting up to {}s for WeChat review of {} card(s)…",
+        timeout.as_secs(),
+        cards.len()
+    );
+    crate::operate::review::wait_for_review(&session.client, cards, timeout, |done, total| {
+        if done < total {
+            eprintln!("  {done} of {total} decided");
+        }
+    })
+    .await
+    .map_err(report)
+}
+
+fn print_report(
+    format: Format,
+    plan: &Plan,
+    r: &ApplyReport,
+    review: Option<&[crate::operate::review::ReviewOutcome]>,
+) -> miette::Result<()> {
     match format {
         Format::Json => print_json(&ApplyJson {
             format_version: crate::plan::FORMAT_VERSION,
             applied: true,
             summary: Some(&r),
+            review,
             plan: json_plan(plan),
         }),
         _ => {
@@ -201,6 +271,23 @@ fn print_report(format: Format, plan: &Plan, r: &ApplyReport) -> miette::Result<
                             "    (WeChat may or may not have done it; the next run finds out before planning anything)"
                         );
                     }
+                }
+            }
+            for o in review.into_iter().flatten() {
+                match o.review {
+                    "approved" => println!(
+                        "{}: approved by WeChat review ({}s).",
+                        o.address, o.waited_seconds
+                    ),
+                    "rejected" => eprintln!(
+                        "error: {} (card_id {}) was rejected by WeChat review; `cardform status` shows it, fix the card and apply again",
+                        o.address, o.card_id
+                    ),
+                    "under_review" => eprintln!(
+                        "error: {} (card_id {}) is still under review after {}s (--wait-for-review timed out)",
+                        o.address, o.card_id, o.waited_seconds
+                    ),
+                    other => eprintln!("error: {} (card_id {}) is {other}", o.address, o.card_id),
                 }
             }
             Ok(())
@@ -415,6 +502,9 @@ struct ApplyJson<'a, R: serde::Serialize> {
     applied: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<R>,
+    /// `--wait-for-review`: how each card's review ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<&'a [crate::operate::review::ReviewOutcome]>,
     plan: JsonPlan<'a>,
 }
 

@@ -43,6 +43,11 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
         review_delay_ms: args.review_delay_ms,
         token_ttl_secs: args.token_ttl_secs,
         faults,
+        pois: if args.pois.is_empty() {
+            crate::spec::sandbox::SANDBOX_POI_IDS.to_vec()
+        } else {
+            args.pois.clone()
+        },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

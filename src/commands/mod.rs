@@ -5,6 +5,7 @@ use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
 pub mod apply;
+pub mod coins;
 pub mod emulator;
 pub mod force_unlock;
 pub mod import;
@@ -12,10 +13,13 @@ mod interrupt;
 mod output;
 pub mod plan;
 mod project;
+pub mod qrcode;
 pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod state;
+pub mod stats;
+pub mod status;
 pub mod validate;
 
 /// Runs the parsed command line.
@@ -33,5 +37,9 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::State(cmd) => state::run(&cmd),
         Command::ForceUnlock(args) => force_unlock::run(&args),
         Command::Emulator(args) => emulator::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Coins(args) => coins::run(&args),
+        Command::Qrcode(args) => qrcode::run(&args),
+        Command::Stats(args) => stats::run(&args),
     }
 }

@@ -82,6 +82,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         // is denied; the plan is still shown (and saved) so reviewers see why.
         let gates = gates_in_force(&args.deny, &project.config.policy.deny);
         let violated = check(plan, &gates);
+        let coins_over = crate::plan::policy::coin_limits_report(plan);
         let mass = (!args.allow_mass_destroy)
             .then(|| mass_destroy(plan, session_managed, project.config.policy.max_destroy))
             .flatten();
@@ -119,10 +120,13 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         if let Some(m) = &mass {
             eprint!("{}", mass_destroy_report(m));
         }
+        if let Some(why) = &coins_over {
+            eprint!("{why}");
+        }
         if !violated.is_empty() {
             eprint!("{}", crate::plan::policy::report(&violated));
         }
-        if mass.is_some() || !violated.is_empty() {
+        if mass.is_some() || !violated.is_empty() || coins_over.is_some() {
             return Ok(Outcome::PolicyDenied);
         }
         if args.detailed_exitcode && has_changes {

@@ -70,3 +70,30 @@ pub fn load_settings(file: &Path) -> miette::Result<crate::config::ProjectConfig
         Err(other) => Err(miette::miette!("{other}")),
     }
 }
+
+/// Opens a session on `dir`'s cardform.toml (state lock, client or sandbox) for a
+/// command that reads or acts outside the plan (coins, status, qrcode), runs `task`
+/// with it, and closes it.
+pub fn with_session(
+    dir: &Path,
+    operation: &str,
+    run: &crate::cli::RunOptions,
+    task: impl AsyncFnOnce(&crate::session::Session) -> miette::Result<crate::exit::Outcome>,
+) -> miette::Result<crate::exit::Outcome> {
+    let config = load_config(dir)?;
+    let rt = crate::session::runtime().map_err(report)?;
+    rt.block_on(async {
+        let session = crate::session::Session::open(
+            dir,
+            config,
+            operation,
+            &run.settings(),
+            crate::progress::TerminalReporter::shared(),
+        )
+        .await
+        .map_err(report)?;
+        let result = task(&session).await;
+        session.close().await;
+        result
+    })
+}

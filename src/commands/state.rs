@@ -155,7 +155,7 @@ pub fn project_backend(dir: &Path) -> miette::Result<Box<dyn StateBackend>> {
     state::open_backend(dir, setting.as_deref()).into_diagnostic()
 }
 
-fn load_existing(dir: &Path) -> miette::Result<(StateFile, String)> {
+pub(crate) fn load_existing(dir: &Path) -> miette::Result<(StateFile, String)> {
     let backend = project_backend(dir)?;
     match backend.load().into_diagnostic()? {
         Some(loaded) => {

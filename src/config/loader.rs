@@ -219,7 +219,10 @@ fn load_config_text(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
         return None;
     }
     match serde_json::from_value::<ProjectConfig>(value) {
-        Ok(c) => Some(c),
+        Ok(c) => {
+            check_whitelist(&rel, &locator, &c, diags);
+            Some(c)
+        }
         Err(e) => {
             diags.push(
                 Diagnostic::error(&rel, e.to_string())
@@ -227,6 +230,59 @@ fn load_config_text(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
                     .with_help("see schema/project.schema.json for the expected shape"),
             );
             None
+        }
+    }
+}
+
+/// `[test_whitelist]` takes at most 10 users in total (WeChat refuses a longer list),
+/// and each once.
+fn check_whitelist(
+    rel: &Path,
+    locator: &Locator<'_>,
+    c: &ProjectConfig,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use super::project::MAX_TEST_WHITELIST;
+    let Some(w) = &c.test_whitelist else { return };
+    let at = |key: &str| {
+        locator.locate(
+            &source::parse_dotted(&format!("test_whitelist.{key}")),
+            source::Target::Value,
+        )
+    };
+    if w.len() > MAX_TEST_WHITELIST {
+        let (line, col) = at("");
+        diags.push(
+            Diagnostic::error(
+                rel,
+                format!(
+                    "the test whitelist has {} entries ({} openids, {} usernames); WeChat takes at most {MAX_TEST_WHITELIST} in total",
+                    w.len(),
+                    w.openids.len(),
+                    w.usernames.len()
+                ),
+            )
+            .at(line, col)
+            .with_field("test_whitelist")
+            .with_help(format!("remove {} entries", w.len() - MAX_TEST_WHITELIST)),
+        );
+    }
+    for (key, list) in [("openids", &w.openids), ("usernames", &w.usernames)] {
+        for (i, name) in list.iter().enumerate() {
+            if name.trim().is_empty() || list[..i].contains(name) {
+                let (line, col) = at(&format!("{key}[{i}]"));
+                let what = if name.trim().is_empty() {
+                    "is empty"
+                } else {
+                    "is listed twice"
+                };
+                diags.push(
+                    Diagnostic::error(rel, format!("test_whitelist.{key}[{i}] {what}"))
+                        .at(line, col)
+                        .with_field(format!("test_whitelist.{key}[{i}]"))
+                        .with_help("list each user once"),
+                );
+            }
         }
     }
 }

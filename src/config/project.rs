@@ -27,6 +27,34 @@ pub struct ProjectConfig {
     /// Plan policy gates, the same as `--deny` on the command line.
     #[serde(default)]
     pub policy: Policy,
+    /// The test whitelist (`card/testwhitelist/set`, reference §6.4): users who may claim cards that are not approved yet, friends coupons included. At most 10 entries in total; cardform sends the whole list (a full replacement) when it changes. Removing the table clears the list only if cardform set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_whitelist: Option<TestWhitelist>,
+}
+
+/// `[test_whitelist]`: openids and WeChat usernames (at most 10 together).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestWhitelist {
+    /// Users by openid (of this Official Account).
+    #[serde(default)]
+    pub openids: Vec<String>,
+    /// Users by WeChat ID (微信号).
+    #[serde(default)]
+    pub usernames: Vec<String>,
+}
+
+/// The most users the test whitelist takes (reference §6.4, §12).
+pub const MAX_TEST_WHITELIST: usize = 10;
+
+impl TestWhitelist {
+    pub fn len(&self) -> usize {
+        self.openids.len() + self.usernames.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 fn default_endpoint() -> String {
@@ -97,6 +125,9 @@ pub struct Policy {
     /// The most managed cards one plan may delete or replace without `--allow-mass-destroy` (default: half of the managed cards, at least 5). A plan that would delete or replace every managed card always needs the flag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_destroy: Option<usize>,
+    /// The most 券点 (1 点 = ¥1) one apply may spend on friends-coupon stock; a plan that costs more stops with exit 3 and buys nothing (`--max-coins` on apply overrides). Purchases still need `allow_coin_purchase` or `--allow-coin-purchase`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_coins_per_apply: Option<u64>,
 }
 
 /// A class of change a policy can deny.

@@ -4,68 +4,12 @@
 //! the amounts and thresholds (reference §8.1 V1.1, §8.2 V1.3). The planner shows the
 //! derived title and never diffs it; `cardform validate --verbose` prints it.
 //!
-//! Where the seed is silent on combinations (least_cost together with a category or
-//! object_use_for), the first matching row of [`CASH_TITLE_RULES`] /
-//! [`GIFT_TITLE_RULES`] wins; that order is an assumption, kept in one table so it is
-//! easy to change.
+//! The rows live in `cardform_spec::title` (the emulator derives the same titles);
+//! this file maps a desired [`Card`] onto them.
 
 use super::card::{Card, CardType};
-
-/// What a title rule may use.
-struct Inputs<'a> {
-    /// Amount off (CASH), fen.
-    reduce: u32,
-    /// Minimum spend threshold, fen (use_condition.least_cost, else the type's least_cost), if > 0.
-    least: Option<u32>,
-    /// CASH `accept_category`.
-    category: Option<&'a str>,
-    /// GIFT `object_use_for`.
-    object: Option<&'a str>,
-    /// GIFT `gift_name`, `gift_num`, `gift_unit`.
-    gift: Option<(&'a str, u32, &'a str)>,
-}
-
-/// One row: the reference row it implements and the title it builds, if it applies.
-type TitleRule = (&'static str, fn(&Inputs<'_>) -> Option<String>);
-
-/// CASH rows, first match wins (§8.2, then the V1.1 default).
-const CASH_TITLE_RULES: &[TitleRule] = &[
-    ("§8.2 least_cost (CASH): 满xx减xx", |i| {
-        i.least
-            .map(|l| format!("满{}减{}", yuan(l), yuan(i.reduce)))
-    }),
-    (
-        "§8.2 accept_category ≤ 5 characters: xxx减50元",
-        |i| match i.category {
-            Some(c) if !c.trim().is_empty() && c.chars().count() <= 5 => {
-                Some(format!("{c}减{}元", yuan(i.reduce)))
-            }
-            _ => None,
-        },
-    ),
-    ("§8.1 V1.1 default: <reduce>元代金券", |i| {
-        Some(format!("{}元代金券", yuan(i.reduce)))
-    }),
-];
-
-/// GIFT rows, first match wins (§8.2, then the V1.1 default).
-const GIFT_TITLE_RULES: &[TitleRule] = &[
-    ("§8.2 least_cost (GIFT): 满xx送<gift_name>", |i| {
-        let (name, _, _) = i.gift?;
-        i.least.map(|l| format!("满{}送{name}", yuan(l)))
-    }),
-    ("§8.2 object_use_for (GIFT): 买xx送<gift_name>", |i| {
-        let (name, _, _) = i.gift?;
-        match i.object {
-            Some(o) if !o.trim().is_empty() => Some(format!("买{o}送{name}")),
-            _ => None,
-        }
-    }),
-    ("§8.1 V1.1 default: gift_name+gift_num+gift_unit", |i| {
-        let (name, num, unit) = i.gift?;
-        Some(format!("{name}{num}{unit}"))
-    }),
-];
+pub use cardform_spec::title::yuan;
+use cardform_spec::title::{TitleInputs, friends_title};
 
 /// The title WeChat will give this card: `Some` for friends CASH/GIFT coupons whose
 /// amounts are declared, `None` for every other card (their title is the user's).
@@ -85,34 +29,22 @@ pub fn derived_title(card: &Card) -> Option<String> {
         (Some(n), Some(k), Some(u)) => Some((n.as_str(), k, u.as_str())),
         _ => None,
     };
-    let inputs = Inputs {
+    let inputs = TitleInputs {
         reduce: card.reduce_cost.unwrap_or(0),
         least,
         category: cond.and_then(|c| c.accept_category.as_deref()),
         object: cond.and_then(|c| c.object_use_for.as_deref()),
         gift,
     };
-    let rules = match card.card_type {
-        CardType::Cash if card.reduce_cost.is_some() => CASH_TITLE_RULES,
-        CardType::Gift => GIFT_TITLE_RULES,
-        _ => return None,
-    };
-    rules.iter().find_map(|(_, rule)| rule(&inputs))
+    match card.card_type {
+        CardType::Cash if card.reduce_cost.is_none() => None,
+        t => friends_title(t, &inputs),
+    }
 }
 
 /// Whether WeChat derives this card's title (friends CASH or GIFT).
 pub fn has_derived_title(card: &Card) -> bool {
-    card.is_friends() && matches!(card.card_type, CardType::Cash | CardType::Gift)
-}
-
-/// Fen as yuan the way a card face writes it: 5000 → "50", 150 → "1.5", 1234 → "12.34".
-pub fn yuan(fen: u32) -> String {
-    let (y, f) = (fen / 100, fen % 100);
-    match f {
-        0 => y.to_string(),
-        f if f % 10 == 0 => format!("{y}.{}", f / 10),
-        f => format!("{y}.{f:02}"),
-    }
+    card.is_friends() && cardform_spec::title::has_derived_title(card.card_type)
 }
 
 #[cfg(test)]
@@ -201,18 +133,5 @@ date_info = { type = "DATE_TYPE_FIX_TIME_RANGE", begin_timestamp = 1800000000, e
         let incomplete_gift = friends("GIFT", "gift = \"x\"", None);
         assert_eq!(derived_title(&incomplete_gift), None);
         assert!(has_derived_title(&incomplete_gift));
-    }
-
-    #[test]
-    fn yuan_formatting() {
-        for (fen, want) in [
-            (0, "0"),
-            (100, "1"),
-            (150, "1.5"),
-            (1234, "12.34"),
-            (5, "0.05"),
-        ] {
-            assert_eq!(yuan(fen), want);
-        }
     }
 }

@@ -159,6 +159,13 @@ pub fn create_body(canonical: &Canonical) -> Option<Value> {
     for k in local {
         inner.remove(&k);
     }
+    // Seed V1.1/V1.3 (reference §8.1–8.2): the friends create table has no `title`;
+    // WeChat builds the title of friends CASH/GIFT coupons itself. The canonical form
+    // keeps the derived title for diffing; the wire does not carry it.
+    let friends = inner.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+    if friends && cardform_spec::title::has_derived_title(card_type) {
+        inner.remove("base_info.title");
+    }
     let mut card = serde_json::Map::new();
     card.insert("card_type".into(), Value::String(card_type.as_str().into()));
     card.insert(card_type.wire_key().into(), inner.unflatten());
@@ -263,5 +270,23 @@ mod tests {
         let body = create_body(&c).unwrap_or(Value::Null);
         assert_eq!(body["cash"]["base_info"]["sku"]["quantity"], json!(100));
         assert_eq!(body["card_type"], json!("CASH"));
+    }
+
+    /// Seed V1.1/V1.3: the friends create table has no `title`; WeChat builds it. The
+    /// canonical form keeps the derived title (for the plan), the create body not.
+    #[test]
+    fn create_v1_1_friends_cash_title_is_not_sent() {
+        let mut card = sample();
+        card.advanced_info = Some(crate::model::AdvancedInfo {
+            share_friends: Some(true),
+            ..crate::model::AdvancedInfo::default()
+        });
+        let c = desired_canonical(&card, &Fixed, Some("10元代金券".into()));
+        assert_eq!(c.get("base_info.title"), Some(&json!("10元代金券")));
+        let body = create_body(&c).unwrap_or(Value::Null);
+        assert!(body["cash"]["base_info"].get("title").is_none(), "{body}");
+        // Not friends: the title is the user's and is sent.
+        let body = create_body(&desired_canonical(&sample(), &Fixed, None)).unwrap_or(Value::Null);
+        assert_eq!(body["cash"]["base_info"]["title"], json!("满100减10"));
     }
 }

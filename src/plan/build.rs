@@ -198,6 +198,9 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
     if !inputs.targets.is_empty() {
         changes.retain(|rc| inputs.targets.contains(&rc.address));
     }
+    for rc in &mut changes {
+        new_card_consequences(rc, inputs.live.get(&rc.address));
+    }
     for rc in &changes {
         if let Some(want) = inputs.desired.get(&rc.address) {
             errors.extend(write_rule_violations(rc, want.write_rules));
@@ -253,6 +256,50 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
         return Err(errors);
     }
     Ok(Plan::new(changes, inputs.refresh_only))
+}
+
+/// The path of the stock in the canonical form (WeChat's `total_quantity`).
+pub const STOCK_PATH: &str = "base_info.sku.quantity";
+
+/// What a new card_id costs beyond its fields: a friends coupon's stock is bought after
+/// the card exists (WeChat gives none on create: a 券点 purchase), and a replacement's
+/// old card takes its QR codes, links and unclaimed (bought) stock with it.
+fn new_card_consequences(rc: &mut ResourceChange, live: Option<&Observed>) {
+    if !matches!(rc.action, Action::Create | Action::Replace) {
+        return;
+    }
+    let friends = rc.desired.as_ref().is_some_and(|c| c.is_friends());
+    let quantity = rc
+        .after
+        .as_ref()
+        .and_then(|a| a.get(STOCK_PATH))
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if friends && quantity > 0 {
+        rc.stock = Some(StockChange {
+            from: 0,
+            to: quantity,
+            delta: quantity as i64,
+            coin_purchase: true,
+            price: None,
+        });
+    }
+    if rc.action == Action::Replace {
+        rc.notes.push(Note::CardIdChanges);
+        if let Some(Observed::Exists(old)) = live {
+            let old_friends = old
+                .content
+                .get("advanced_info.share_friends")
+                .is_some_and(|v| v == &Value::Bool(true));
+            let remaining = old
+                .remaining
+                .or_else(|| old.content.get(STOCK_PATH).and_then(Value::as_u64))
+                .unwrap_or(0);
+            if old_friends && remaining > 0 {
+                rc.notes.push(Note::GivesUpStock { remaining });
+            }
+        }
+    }
 }
 
 fn plan_desired(
@@ -376,6 +423,7 @@ fn plan_desired(
                     to,
                     delta: to as i64 - from as i64,
                     coin_purchase: want.card.is_friends() && to > from,
+                    price: None,
                 }
             });
     }

@@ -5,16 +5,20 @@
 mod build;
 pub mod diff;
 mod model;
+mod money;
 mod note;
 pub mod policy;
+pub mod price;
 mod refresh;
 mod render_json;
 mod render_markdown;
 mod render_text;
 pub mod saved;
+pub mod whitelist;
 
-pub use build::{DesiredInput, PlanError, PlanInputs, StateInput, build_plan};
+pub use build::{DesiredInput, PlanError, PlanInputs, STOCK_PATH, StateInput, build_plan};
 pub use model::*;
+pub use money::{coin_lines, price_phrase, purchase_line, whitelist_lines};
 pub use note::{DELETED_OUTSIDE, Note};
 pub use refresh::{
     ApiCalls, RefreshMode, RefreshReport, apply_call_estimate, refresh_key, unchanged_since_apply,

@@ -12,8 +12,9 @@ use crate::live::ReviewStatus;
 use crate::model::{Canonical, Card, CardType};
 use cardform_spec::rules::UpdateClass;
 
-/// The plan's JSON format version (`--format json`, saved plans).
-pub const FORMAT_VERSION: &str = "1";
+/// The plan's JSON format version (`--format json`, saved plans). 2: 券点 prices
+/// (`stock.price`, `coins`).
+pub const FORMAT_VERSION: &str = "2";
 
 /// What happens to one card. Ordered by severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -58,6 +59,73 @@ pub struct StockChange {
     pub delta: i64,
     /// Friends coupons buy stock with 券点 (paid, irreversible).
     pub coin_purchase: bool,
+    /// What the purchase costs, as planned (a coin purchase only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<CoinPrice>,
+}
+
+/// The price of one 券点 purchase (1 点 = ¥1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoinPrice {
+    /// Total price in points.
+    pub price: u64,
+    /// How much of it free points cover, and how much paid points do.
+    pub free_coin: u64,
+    pub pay_coin: u64,
+    /// Where the price comes from.
+    pub source: PriceSource,
+}
+
+/// Where a planned price comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceSource {
+    /// `card/pay/getpayprice` answered it.
+    Quoted,
+    /// The card does not exist yet (a create or a replacement), so there is no card_id
+    /// to quote: the reference price table (`cardform_spec::coin`); apply quotes once
+    /// the card exists and stops if the quote is higher.
+    Estimated,
+}
+
+/// The 券点 side of a plan: what its purchases cost together, the account's points and
+/// the budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoinSummary {
+    /// How many cards buy stock.
+    pub purchases: usize,
+    /// The total price, and how much free and paid points cover (free ones first).
+    pub price: u64,
+    pub free_coin: u64,
+    pub pay_coin: u64,
+    /// `card/pay/getcoinsinfo` when the plan was made.
+    pub balance: CoinBalance,
+    /// `[policy] max_coins_per_apply` (or `--max-coins` on apply).
+    pub budget: Option<u64>,
+}
+
+/// The account's points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoinBalance {
+    pub free_coin: u64,
+    pub pay_coin: u64,
+    pub total_coin: u64,
+}
+
+impl CoinSummary {
+    /// How far the price exceeds the budget, if it does.
+    pub fn over_budget(&self) -> Option<u64> {
+        self.budget
+            .and_then(|b| self.price.checked_sub(b))
+            .filter(|by| *by > 0)
+    }
+
+    /// How far the price exceeds the points held, if it does.
+    pub fn over_balance(&self) -> Option<u64> {
+        self.price
+            .checked_sub(self.balance.total_coin)
+            .filter(|by| *by > 0)
+    }
 }
 
 /// The plan for one card address.
@@ -157,6 +225,24 @@ pub struct Plan {
     /// API calls the plan made and applying it will make.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_calls: Option<ApiCalls>,
+    /// The 券点 the plan spends (None when it buys no stock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coins: Option<CoinSummary>,
+    /// The test whitelist change (None when cardform.toml and the state agree).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whitelist: Option<WhitelistChange>,
+}
+
+/// `[test_whitelist]`: what `card/testwhitelist/set` will send (a full replacement),
+/// against what cardform last set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhitelistChange {
+    /// The whole list to send (empty: clear it).
+    pub openids: Vec<String>,
+    pub usernames: Vec<String>,
+    /// Entries added and removed against the last set list.
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
 }
 
 pub use crate::config::trust::SettingChange;
@@ -179,7 +265,8 @@ impl Plan {
                 Action::Replace => s.replace += 1,
                 Action::Delete => s.delete += 1,
             }
-            if rc.stock.is_some() {
+            // A new card's stock is part of its create, not a stock change of its own.
+            if rc.stock.is_some() && !matches!(rc.action, Action::Create | Action::Replace) {
                 s.stock += 1;
             }
             if !rc.drift.is_empty() {
@@ -194,6 +281,8 @@ impl Plan {
             settings: Vec::new(),
             refresh: None,
             api_calls: None,
+            coins: None,
+            whitelist: None,
         }
     }
 
@@ -202,6 +291,16 @@ impl Plan {
         if self.refresh_only {
             return self.summary.drifted > 0;
         }
-        self.resource_changes.iter().any(|r| r.action.is_change())
+        self.whitelist.is_some() || self.resource_changes.iter().any(|r| r.action.is_change())
+    }
+
+    /// The planned 券点 purchases: card and price.
+    pub fn coin_purchases(&self) -> impl Iterator<Item = (&ResourceChange, &StockChange)> {
+        self.resource_changes.iter().filter_map(|rc| {
+            rc.stock
+                .as_ref()
+                .filter(|s| s.coin_purchase)
+                .map(|s| (rc, s))
+        })
     }
 }

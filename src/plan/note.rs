@@ -21,6 +21,12 @@ pub enum Note {
     NoLongerInFiles,
     /// The old card of a replacement, deleted now that its successor exists.
     DeposedCard,
+    /// A replacement: the card gets a new card_id, so QR codes, links and add-to-wallet
+    /// calls made for the old one stop working.
+    CardIdChanges,
+    /// A replacement of a friends coupon: the old card's unclaimed stock, bought with
+    /// 券点, goes with it (WeChat refunds nothing; reference §8.6).
+    GivesUpStock { remaining: u64 },
 }
 
 const RECREATE_HEAD: &str = "deleted outside cardform (card_id ";
@@ -28,6 +34,10 @@ const RECREATE_TAIL: &str = "); it will be created again";
 const FORGET: &str = "deleted outside cardform already; cardform only forgets it";
 const NO_LONGER_IN_FILES: &str = "no longer in the files";
 const DEPOSED: &str = "the old card of a replacement; deleting it now";
+const CARD_ID_CHANGES: &str = "the card_id changes: QR codes, links and add-to-wallet calls made for the old card stop working; make new ones with `cardform qrcode`";
+const GIVES_UP_HEAD: &str = "the old card's ";
+const GIVES_UP_TAIL: &str =
+    " unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded";
 
 impl Note {
     /// Whether the card disappeared from WeChat behind cardform's back.
@@ -48,6 +58,10 @@ impl fmt::Display for Note {
             Note::DeletedOutsideForget => f.write_str(FORGET),
             Note::NoLongerInFiles => f.write_str(NO_LONGER_IN_FILES),
             Note::DeposedCard => f.write_str(DEPOSED),
+            Note::CardIdChanges => f.write_str(CARD_ID_CHANGES),
+            Note::GivesUpStock { remaining } => {
+                write!(f, "{GIVES_UP_HEAD}{remaining}{GIVES_UP_TAIL}")
+            }
         }
     }
 }
@@ -66,6 +80,12 @@ impl TryFrom<String> for Note {
             FORGET => Ok(Note::DeletedOutsideForget),
             NO_LONGER_IN_FILES => Ok(Note::NoLongerInFiles),
             DEPOSED => Ok(Note::DeposedCard),
+            CARD_ID_CHANGES => Ok(Note::CardIdChanges),
+            other if other.starts_with(GIVES_UP_HEAD) && other.ends_with(GIVES_UP_TAIL) => other
+                [GIVES_UP_HEAD.len()..other.len() - GIVES_UP_TAIL.len()]
+                .parse()
+                .map(|remaining| Note::GivesUpStock { remaining })
+                .map_err(|_| format!("unknown plan note {other:?}")),
             other => other
                 .strip_prefix(RECREATE_HEAD)
                 .and_then(|rest| rest.strip_suffix(RECREATE_TAIL))
@@ -90,6 +110,8 @@ mod tests {
             Note::DeletedOutsideForget,
             Note::NoLongerInFiles,
             Note::DeposedCard,
+            Note::CardIdChanges,
+            Note::GivesUpStock { remaining: 750 },
         ] {
             assert_eq!(Note::try_from(note.to_string()), Ok(note));
         }

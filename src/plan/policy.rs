@@ -193,6 +193,35 @@ pub fn report(violations: &[Violation]) -> String {
     out
 }
 
+/// What stops a plan whose 券点 purchases cost more than the budget (`[policy]
+/// max_coins_per_apply`, `--max-coins`) or more than the account holds: one line each,
+/// saying by how much and what to do (exit 3; nothing is bought). `None`: within both.
+pub fn coin_limits_report(plan: &Plan) -> Option<String> {
+    let c = plan.coins.as_ref()?;
+    let mut out = String::new();
+    if let (Some(by), Some(budget)) = (c.over_budget(), c.budget) {
+        out.push_str(&format!(
+            "error: the plan's 券点 purchases cost {} points, {by} more than the budget of {budget} ([policy] max_coins_per_apply in cardform.toml, or --max-coins); nothing was bought (exit 3). Raise the budget in a reviewed change, or plan less friends-coupon stock.\n",
+            c.price
+        ));
+    }
+    if let Some(by) = c.over_balance() {
+        out.push_str(&format!(
+            "error: the plan's 券点 purchases cost {} points, {by} more than the account holds ({} = {} free + {} paid); nothing was bought (exit 3). {}Recharge with `cardform coins recharge {by}` and pay its WeChat Pay QR code, or plan less friends-coupon stock.\n",
+            c.price,
+            c.balance.total_coin,
+            c.balance.free_coin,
+            c.balance.pay_coin,
+            if c.balance.total_coin == 0 {
+                "A new account: `cardform coins activate` grants 200 free points once. "
+            } else {
+                ""
+            }
+        ));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// The smallest default `[policy] max_destroy`.
 pub const MIN_MAX_DESTROY: usize = 5;
 

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::build::{DesiredInput, StateInput};
 use super::model::{Action, Plan};
+use super::price::is_quotable;
 use crate::model::wire::{Resolve, Resolved, desired_canonical};
 use crate::model::{Canonical, ImageRef};
 
@@ -111,10 +112,12 @@ pub fn unchanged_since_apply(
 }
 
 /// The calls `cardform apply` of `plan` makes when nothing fails, following the
-/// executor: one token (when anything is sent); `card/get` of every card the plan refreshed (the saved plan's
-/// staleness check); `uploads` images; create + read-back; replace = create +
-/// read-back + delete; update = `card/update` (when a sent field changed) + stock
-/// (`modifystock`, or a 券点 quote and confirm) + read-back; delete = 1.
+/// executor: one token (when anything is sent); `card/get` of every card the plan
+/// refreshed (the saved plan's staleness check); `uploads` images; create + read-back;
+/// replace = create + read-back + delete; update = `card/update` (when a sent field
+/// changed) + stock (`modifystock`) + read-back; a 券点 stock purchase (on create,
+/// replace or update) = a fresh quote + confirm, after apply's check of the balance
+/// (once) and of each existing card's price; delete = 1; the test whitelist = 1.
 pub fn apply_call_estimate(plan: &Plan, uploads: usize) -> u64 {
     let refreshed = plan
         .resource_changes
@@ -124,23 +127,31 @@ pub fn apply_call_estimate(plan: &Plan, uploads: usize) -> u64 {
     let changes: usize = plan
         .resource_changes
         .iter()
-        .map(|rc| match rc.action {
-            Action::NoOp => 0,
-            Action::Create => 2,
-            Action::Replace => 3,
-            Action::Delete => 1,
-            Action::Stock | Action::Update | Action::UpdateReview => {
-                let update = usize::from(rc.changes.iter().any(|c| c.class.updatable()));
-                let stock = match &rc.stock {
-                    Some(s) if s.coin_purchase => 2,
-                    Some(_) => 1,
-                    None => 0,
-                };
-                update + stock + 1
+        .map(|rc| {
+            let stock = match &rc.stock {
+                Some(s) if s.coin_purchase => 2,
+                Some(_) => 1,
+                None => 0,
+            };
+            match rc.action {
+                Action::NoOp => 0,
+                Action::Create => 2 + stock,
+                Action::Replace => 3 + stock,
+                Action::Delete => 1,
+                Action::Stock | Action::Update | Action::UpdateReview => {
+                    let update = usize::from(rc.changes.iter().any(|c| c.class.updatable()));
+                    update + stock + 1
+                }
             }
         })
         .sum();
-    match refreshed + uploads + changes {
+    let whitelist = usize::from(plan.whitelist.is_some());
+    let purchases: Vec<_> = plan.coin_purchases().collect();
+    let coin_checks = match purchases.len() {
+        0 => 0,
+        _ => 1 + purchases.iter().filter(|(rc, _)| is_quotable(rc)).count(),
+    };
+    match refreshed + uploads + changes + whitelist + coin_checks {
         0 => 0,
         calls => (calls + 1) as u64,
     }

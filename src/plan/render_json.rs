@@ -1,8 +1,10 @@
 //! The plan as a versioned JSON document (`--format json`): `format_version` and
 //! `resource_changes[]` with `address`, `card_id`, `action`, `triggers_review`,
-//! `refreshed`, `reasons[]` (field path + rule), `before`, `after`; `refresh` (which
-//! cards were read) and `api_calls` (made by the plan, to be made by apply). Fields are
-//! only ever added within a `format_version`; a removed or changed field bumps it.
+//! `refreshed`, `reasons[]` (field path + rule), `before`, `after`; format 2 adds 券点
+//! prices (`stock.price`, `coins`) and `test_whitelist`; `refresh` (which cards were
+//! read) and `api_calls` (made by the plan, to be made by apply) were added within
+//! format 2. Fields are only ever added within a `format_version`; a removed or changed
+//! field bumps it.
 //!
 //! [`JsonPlan`] borrows the plan and is serialised straight to its writer: a plan over
 //! 10,000 cards is ~20 MB of JSON, and building it as a `serde_json::Value` first held
@@ -12,7 +14,9 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::diff::FieldChange;
-use super::model::{Action, Plan, ResourceChange, SettingChange, StockChange, Summary};
+use super::model::{
+    Action, CoinSummary, Plan, ResourceChange, SettingChange, StockChange, Summary, WhitelistChange,
+};
 use super::note::Note;
 use super::refresh::{ApiCalls, RefreshReport};
 use crate::model::{Canonical, CardType};
@@ -36,6 +40,22 @@ pub struct JsonPlan<'a> {
     /// `{made_by_plan, apply_will_make}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     api_calls: Option<&'a ApiCalls>,
+    /// The 券点 the plan spends (absent when it buys nothing); each purchase's price is
+    /// its `stock.price`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coins: Option<JsonCoins<'a>>,
+    /// The test whitelist change (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test_whitelist: Option<&'a WhitelistChange>,
+}
+
+/// The plan's 券点 with how far it exceeds the budget and the balance (null: within).
+#[derive(Serialize)]
+struct JsonCoins<'a> {
+    #[serde(flatten)]
+    summary: &'a CoinSummary,
+    over_budget: Option<u64>,
+    over_balance: Option<u64>,
 }
 
 fn no_settings(s: &&[SettingChange]) -> bool {
@@ -136,6 +156,12 @@ pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         settings: &plan.settings,
         refresh: plan.refresh.as_ref(),
         api_calls: plan.api_calls.as_ref(),
+        coins: plan.coins.as_ref().map(|c| JsonCoins {
+            summary: c,
+            over_budget: c.over_budget(),
+            over_balance: c.over_balance(),
+        }),
+        test_whitelist: plan.whitelist.as_ref(),
     }
 }
 

@@ -81,6 +81,7 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
     out.push_keeping(&policy_section(opts.denied, list_budget), FOOTER_RESERVE);
     out.push_keeping(&settings_section(plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&risk_section(plan, list_budget), FOOTER_RESERVE);
+    out.push_keeping(&money_section(plan), FOOTER_RESERVE);
 
     let mut cards: Vec<&ResourceChange> = plan
         .resource_changes
@@ -313,6 +314,41 @@ fn settings_section(plan: &Plan, budget: usize) -> String {
     p
 }
 
+/// The 券点 the plan spends and the test whitelist it sets (nothing when neither).
+fn money_section(plan: &Plan) -> String {
+    let mut p = String::new();
+    if let Some(c) = &plan.coins {
+        let over = c.over_budget().is_some() || c.over_balance().is_some();
+        let _ = writeln!(p, "> [!{}]", if over { "CAUTION" } else { "WARNING" });
+        let _ = writeln!(
+            p,
+            "> **💰 券点 (coupon points) this plan spends: paid and irreversible{}**",
+            if over {
+                " — over the limit (exit 3)"
+            } else {
+                ""
+            }
+        );
+        for line in super::coin_lines(c) {
+            let _ = writeln!(p, "> - {line}");
+        }
+        let _ = writeln!(p);
+    }
+    if let Some(w) = &plan.whitelist {
+        let _ = writeln!(p, "**🧪 Test whitelist** (`card/testwhitelist/set`):\n");
+        let _ = writeln!(p, "```diff");
+        for line in super::whitelist_lines(w) {
+            if line.starts_with(['+', '-']) {
+                let _ = writeln!(p, "{line}");
+            } else {
+                let _ = writeln!(p, "# {line}");
+            }
+        }
+        let _ = writeln!(p, "```\n");
+    }
+    p
+}
+
 fn policy_section(denied: &[Violation], budget: usize) -> String {
     if denied.is_empty() {
         return String::new();
@@ -414,8 +450,12 @@ fn risk_section(plan: &Plan, budget: usize) -> String {
             rcs.iter()
                 .filter_map(|r| {
                     let s = r.stock.as_ref().filter(|s| s.coin_purchase)?;
+                    let price = s
+                        .price
+                        .map(|p| format!(", {} points", p.price))
+                        .unwrap_or_default();
                     Some(format!(
-                        "`{}` (stock {} → {}, {:+})",
+                        "`{}` (stock {} → {}, {:+}{price})",
                         r.address, s.from, s.to, s.delta
                     ))
                 })
@@ -607,8 +647,12 @@ fn what_happens(rc: &ResourceChange, refresh_only: bool) -> String {
         Action::Delete => format!("deleted{id}"),
         Action::Stock => match &rc.stock {
             Some(s) if s.coin_purchase => format!(
-                "stock {} → {}, bought with 券点 (paid, irreversible){id}",
-                s.from, s.to
+                "stock {} → {}, bought with 券点 (paid, irreversible{}){id}",
+                s.from,
+                s.to,
+                s.price
+                    .map(|p| format!(": {} points", p.price))
+                    .unwrap_or_default()
             ),
             Some(s) => format!(
                 "stock {} → {} (modifystock {:+}){id}",
@@ -679,6 +723,11 @@ fn body(rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
             }
         }
     }
+    if let Some(s) = rc.stock.as_ref().filter(|s| s.coin_purchase)
+        && matches!(rc.action, Action::Create | Action::Replace)
+    {
+        b.push(format!("+ {}", super::purchase_line(s, true)));
+    }
     if let Some(t) = &rc.derived_title {
         b.push(format!("# title derived by WeChat: {t:?}"));
     }
@@ -690,10 +739,14 @@ fn field_lines(b: &mut Vec<String>, rc: &ResourceChange, f: &FieldChange) {
         UpdateClass::Replace => "  # forces replacement".to_string(),
         UpdateClass::Review => "  # triggers re-review".to_string(),
         UpdateClass::Stock => match &rc.stock {
-            Some(s) if s.coin_purchase => format!(
-                "  # modifystock {:+}, bought with 券点 (paid, irreversible)",
-                s.delta
-            ),
+            Some(s) if s.coin_purchase => match &s.price {
+                Some(p) => format!(
+                    "  # {:+} bought with 券点 (paid, irreversible): {}",
+                    s.delta,
+                    super::price_phrase(p)
+                ),
+                None => format!("  # {:+} bought with 券点 (paid, irreversible)", s.delta),
+            },
             Some(s) => format!("  # modifystock {:+}", s.delta),
             None => String::new(),
         },

@@ -124,7 +124,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
         .iter()
         .filter(|r| r.action.is_change())
         .collect();
-    if changing.is_empty() {
+    if changing.is_empty() && plan.whitelist.is_none() {
         let _ = writeln!(out, "No changes. The cards match the files.");
         write_status_footer(&mut out, plan);
         write_reads_footer(&mut out, plan);
@@ -136,6 +136,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
         write_resource(&mut out, &p, rc);
         let _ = writeln!(out);
     }
+    write_money(&mut out, &p, plan);
     let _ = writeln!(out, "{}", p.bold(&summary_line(plan)));
     write_status_footer(&mut out, plan);
     write_reads_footer(&mut out, plan);
@@ -180,6 +181,38 @@ fn write_settings(out: &mut String, p: &Painter, plan: &Plan) {
     let _ = writeln!(out);
 }
 
+/// The test whitelist and 券点 sections (nothing when the plan has neither).
+fn write_money(out: &mut String, p: &Painter, plan: &Plan) {
+    if let Some(w) = &plan.whitelist {
+        let _ = writeln!(out, "  {}", p.bold("# the test whitelist will be set"));
+        for line in super::whitelist_lines(w) {
+            let painted = match line.chars().next() {
+                Some('+') => p.green(&line),
+                Some('-') => p.red(&line),
+                _ => p.dim(&format!("# {line}")),
+            };
+            let _ = writeln!(out, "      {painted}");
+        }
+        let _ = writeln!(out);
+    }
+    if let Some(c) = &plan.coins {
+        let _ = writeln!(
+            out,
+            "  {}",
+            p.bold("# 券点 (coupon points) this plan spends: paid and irreversible")
+        );
+        for line in super::coin_lines(c) {
+            let painted = if line.contains("short") || line.contains("over by") {
+                p.red(&line)
+            } else {
+                line
+            };
+            let _ = writeln!(out, "      {painted}");
+        }
+        let _ = writeln!(out);
+    }
+}
+
 /// A setting's value on one line (`(unset)` for none).
 pub fn setting_value(v: &Value) -> String {
     match v {
@@ -192,14 +225,19 @@ pub fn setting_value(v: &Value) -> String {
 pub fn summary_line(plan: &Plan) -> String {
     let s = &plan.summary;
     format!(
-        "Plan: {} to create, {} to update ({} sent to review), {} to replace, {} to delete, {} stock change{}.",
+        "Plan: {} to create, {} to update ({} sent to review), {} to replace, {} to delete, {} stock change{}{}.",
         s.create,
         s.update,
         s.review,
         s.replace,
         s.delete,
         s.stock,
-        if s.stock == 1 { "" } else { "s" }
+        if s.stock == 1 { "" } else { "s" },
+        if plan.whitelist.is_some() {
+            ", the test whitelist set"
+        } else {
+            ""
+        }
     )
 }
 
@@ -317,6 +355,7 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                     p.dim(&format!("# title derived by WeChat: \"{t}\""))
                 );
             }
+            write_purchase(out, p, rc);
         }
         Action::Delete => {
             if let Some(before) = &rc.before {
@@ -333,7 +372,14 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                 let stock = rc.stock.as_ref().filter(|_| f.class == UpdateClass::Stock);
                 let stock_note = stock.map(|s| {
                     if s.coin_purchase {
-                        format!("modifystock {:+} — friends coupon stock is bought with 券点 (paid, irreversible)", s.delta)
+                        match &s.price {
+                            Some(price) => format!(
+                                "{:+} bought with 券点 (paid, irreversible): {}",
+                                s.delta,
+                                super::price_phrase(price)
+                            ),
+                            None => format!("{:+} bought with 券点 (paid, irreversible)", s.delta),
+                        }
                     } else {
                         format!("modifystock {:+}", s.delta)
                     }
@@ -346,6 +392,9 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                     "        {}",
                     p.dim(&format!("# title derived by WeChat: \"{t}\""))
                 );
+            }
+            if rc.action == Action::Replace {
+                write_purchase(out, p, rc);
             }
             if rc.unchanged > 0 {
                 let _ = writeln!(
@@ -361,6 +410,18 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
         }
     }
     let _ = writeln!(out, "    }}");
+}
+
+/// A new card's 券点 purchase (a create or a replacement of a friends coupon).
+fn write_purchase(out: &mut String, p: &Painter, rc: &ResourceChange) {
+    if let Some(s) = rc.stock.as_ref().filter(|s| s.coin_purchase) {
+        let _ = writeln!(
+            out,
+            "      {} {}",
+            p.green("+"),
+            super::purchase_line(s, true)
+        );
+    }
 }
 
 fn reason_comment(f: &FieldChange) -> String {

@@ -739,3 +739,75 @@ async fn odd_bodies_get_errcodes_never_a_crash() {
         "the card is unharmed"
     );
 }
+
+#[tokio::test]
+async fn custom_codes_deposit_check_and_change() {
+    let e = start().await;
+    let logo = e.logo().await;
+    let mut card = cash(&logo);
+    let base = &mut card["card"]["cash"]["base_info"];
+    base["use_custom_code"] = json!(true);
+    base["get_custom_code_mode"] = json!("GET_CUSTOM_CODE_MODE_DEPOSIT");
+    base["sku"] = json!({"quantity": 0});
+    let id = e.create(card).await;
+    let too_many: Vec<String> = (0..101).map(|i| format!("c{i}")).collect();
+    let v = e
+        .post(
+            "/card/code/deposit",
+            json!({"card_id": id, "code": too_many}),
+        )
+        .await;
+    assert_eq!(v["errcode"], 40109, "at most 100 codes a call: {v}");
+    let v = e
+        .post(
+            "/card/code/deposit",
+            json!({"card_id": id, "code": ["a1", "a1", ""]}),
+        )
+        .await;
+    assert_eq!(v["succ_code"], json!(["a1"]));
+    assert_eq!(v["duplicate_code"], json!(["a1"]));
+    assert_eq!(v["fail_code"], json!([""]));
+    let v = e
+        .post("/card/code/getdepositcount", json!({"card_id": id}))
+        .await;
+    assert_eq!(v["count"], 1);
+
+    // code/update: custom-code cards only; the old code is gone afterwards.
+    e.post(
+        "/card/modifystock",
+        json!({"card_id": id, "increase_stock_value": 1}),
+    )
+    .await;
+    e.approve(&id).await;
+    let (_, claimed) = e
+        .admin("claim", json!({"card_id": id, "openid": "o-1"}))
+        .await;
+    let old = claimed["code"].as_str().unwrap().to_string();
+    let v = e
+        .post(
+            "/card/code/update",
+            json!({"card_id": id, "code": old, "new_code": "n-1"}),
+        )
+        .await;
+    assert_eq!(v["errcode"], 0, "{v}");
+    assert_eq!(
+        e.post("/card/code/get", json!({"code": old})).await["errcode"],
+        40056
+    );
+    assert_eq!(
+        e.post("/card/code/get", json!({"code": "n-1"})).await["openid"],
+        "o-1"
+    );
+    let plain = e.create(cash(&logo)).await;
+    e.approve(&plain).await;
+    let (_, claimed) = e
+        .admin("claim", json!({"card_id": plain, "openid": "o-1"}))
+        .await;
+    let v = e
+        .post(
+            "/card/code/update",
+            json!({"code": claimed["code"], "new_code": "n-2"}),
+        )
+        .await;
+    assert_eq!(v["errcode"], 43009, "{v}");
+}

@@ -229,7 +229,7 @@ fn every_action_and_rule_class_renders_as_text() {
 fn every_action_renders_as_json() {
     let plan = all_actions();
     let doc = render_json(&plan);
-    assert_eq!(doc["format_version"], "1");
+    assert_eq!(doc["format_version"], "2");
     let actions: Vec<(String, String)> = doc["resource_changes"]
         .as_array()
         .into_iter()
@@ -305,6 +305,64 @@ fn markdown_warns_of_coin_purchases() {
     let md = render_markdown_within(&plan, 65_536);
     insta::assert_snapshot!("markdown_coin_purchase", md);
     assert!(md.contains("券点 purchase"), "{md}");
+}
+
+/// A friends stock purchase with its quoted price, the plan's 券点 total over the
+/// balance and the budget, and a test whitelist change.
+fn money_plan() -> Plan {
+    use cardform::plan::{CoinBalance, CoinPrice, CoinSummary, PriceSource, WhitelistChange};
+    let mut plan = single("h_stock");
+    if let Some(s) = plan.resource_changes[0].stock.as_mut() {
+        s.coin_purchase = true;
+        s.price = Some(CoinPrice {
+            price: 200,
+            free_coin: 150,
+            pay_coin: 50,
+            source: PriceSource::Quoted,
+        });
+    }
+    plan.coins = Some(CoinSummary {
+        purchases: 1,
+        price: 200,
+        free_coin: 150,
+        pay_coin: 50,
+        balance: CoinBalance {
+            free_coin: 150,
+            pay_coin: 20,
+            total_coin: 170,
+        },
+        budget: Some(100),
+    });
+    plan.whitelist = Some(WhitelistChange {
+        openids: vec!["o-staff-1".into()],
+        usernames: vec!["alice_wx".into()],
+        added: vec!["username alice_wx".into()],
+        removed: vec!["openid o-gone".into()],
+    });
+    plan
+}
+
+#[test]
+fn coin_prices_and_the_whitelist_render_in_every_format() {
+    let plan = money_plan();
+    insta::assert_snapshot!(
+        "money_text",
+        render_text(&plan, TextOptions { color: false })
+    );
+    insta::assert_snapshot!("money_markdown", render_markdown_within(&plan, 65_536));
+    let doc = render_json(&plan);
+    insta::assert_json_snapshot!(
+        "money_json",
+        json!({
+            "format_version": doc["format_version"],
+            "stock": doc["resource_changes"][0]["stock"],
+            "coins": doc["coins"],
+            "test_whitelist": doc["test_whitelist"],
+        })
+    );
+    let over = cardform::plan::policy::coin_limits_report(&plan).unwrap_or_default();
+    assert!(over.contains("100 more than the budget of 100"), "{over}");
+    assert!(over.contains("30 more than the account holds"), "{over}");
 }
 
 #[test]
@@ -491,5 +549,50 @@ fn derived_friends_titles_are_shown_never_diffed() {
         !plan.has_changes(),
         "{}",
         render_text(&plan, TextOptions::default())
+    );
+}
+
+#[test]
+fn friends_creates_and_replacements_show_what_stock_costs_and_gives_up() {
+    use cardform::plan::{CoinPrice, PriceSource, price::estimate};
+    let friends = |brand: &str| {
+        card(json!({"base_info": {"brand_name": brand},
+            "advanced_info": {"share_friends": true, "use_condition": {"least_cost": 10000}}}))
+    };
+    let old = canonical(&friends("示例咖啡"));
+    let mut plan = scenario(vec![
+        ("m_friends_new", Some(friends("示例咖啡")), None),
+        ("n_friends_replace", Some(friends("示例茶馆")), Some(old)),
+    ]);
+    for rc in &mut plan.resource_changes {
+        let after = rc.after.clone().expect("desired content");
+        if let Some(s) = rc.stock.as_mut() {
+            let price = estimate(&after, s.delta as u64);
+            s.price = Some(CoinPrice {
+                price,
+                free_coin: price,
+                pay_coin: 0,
+                source: PriceSource::Estimated,
+            });
+        }
+    }
+    let text = render_text(&plan, TextOptions { color: false });
+    insta::assert_snapshot!("friends_new_cards_text", text);
+    // 1000 vouchers with a minimum spend: 0.4 point each.
+    assert!(text.contains("buys 1000 vouchers with 券点 after the card is created (paid, irreversible): 400 points"), "{text}");
+    assert!(
+        text.contains("the old card's 1000 unclaimed vouchers go with it"),
+        "{text}"
+    );
+    insta::assert_snapshot!(
+        "friends_new_cards_markdown",
+        render_markdown_within(&plan, 65_536)
+    );
+    let doc = render_json(&plan);
+    assert_eq!(
+        doc["resource_changes"][1]["notes"][1],
+        json!(
+            "the old card's 1000 unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded"
+        )
     );
 }

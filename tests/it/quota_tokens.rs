@@ -291,9 +291,9 @@ fn the_plan_reports_the_calls_it_made_and_apply_will_make() {
     let applied = calls_since(&emu, since).len();
     assert_eq!(calls["apply_will_make"], applied, "{calls}");
 
-    // The JSON output carries the same fields, and stays format_version 1.
+    // The JSON output carries the same fields; adding them left format_version as it was.
     let doc = plan_json(&p, &[]);
-    assert_eq!(doc["format_version"], "1");
+    assert_eq!(doc["format_version"], "2", "fields were only added");
     assert_eq!(doc["refresh"]["mode"], "all");
     assert!(
         doc["api_calls"]["made_by_plan"]

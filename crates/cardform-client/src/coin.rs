@@ -92,3 +92,134 @@ impl WeChatClient {
         serde_json::from_value(v.clone()).map_err(|e| malformed(EP, format!("balance: {e}"), &v))
     }
 }
+
+/// One 券点 ledger entry (`order_info` of getorder, an item of getorderlist).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoinOrder {
+    pub order_id: String,
+    #[serde(default)]
+    pub order_type: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub create_time: i64,
+    #[serde(default)]
+    pub pay_finish_time: i64,
+    #[serde(default)]
+    pub desc: String,
+    #[serde(default)]
+    pub free_coin_count: u64,
+    #[serde(default)]
+    pub pay_coin_count: u64,
+    #[serde(default)]
+    pub refund_free_coin_count: u64,
+    #[serde(default)]
+    pub refund_pay_coin_count: u64,
+}
+
+/// A page of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderList {
+    #[serde(default)]
+    pub total_num: u64,
+    #[serde(default)]
+    pub order_list: Vec<CoinOrder>,
+}
+
+/// A recharge order: WeChat Pay's QR code; the points arrive when someone pays it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recharge {
+    pub order_id: String,
+    pub qrcode_url: String,
+    /// The QR image, base64 (may be empty).
+    #[serde(default)]
+    pub qrcode_buffer: String,
+}
+
+#[derive(Deserialize)]
+struct Reward {
+    #[serde(default)]
+    reward: u64,
+}
+
+#[derive(Deserialize)]
+struct OrderInfo {
+    order_info: CoinOrder,
+}
+
+impl WeChatClient {
+    /// `card/pay/activate`: opens the 券点 account (200 free points the first time).
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn activate_coins(&self) -> Result<u64, ApiError> {
+        const EP: &str = "/card/pay/activate";
+        let v = self.call(&Request::get(EP)).await?;
+        serde_json::from_value::<Reward>(v.clone())
+            .map(|r| r.reward)
+            .map_err(|e| malformed(EP, format!("activate: {e}"), &v))
+    }
+
+    /// `card/pay/recharge`: a WeChat Pay order for `coin_count` points. Pays nothing:
+    /// someone must scan and pay the QR code.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn recharge_coins(&self, coin_count: u64) -> Result<Recharge, ApiError> {
+        const EP: &str = "/card/pay/recharge";
+        let v = self
+            .call(&Request::post_json(
+                EP,
+                json!({ "coin_count": coin_count }),
+                NotIdempotent,
+            ))
+            .await?;
+        serde_json::from_value(v.clone()).map_err(|e| malformed(EP, format!("recharge: {e}"), &v))
+    }
+
+    /// `card/pay/getorderlist`: the newest `count` orders between two Unix times.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn coin_orders(
+        &self,
+        offset: u64,
+        count: u64,
+        begin_time: i64,
+        end_time: i64,
+    ) -> Result<OrderList, ApiError> {
+        const EP: &str = "/card/pay/getorderlist";
+        let v = self
+            .call(&Request::post_json(
+                EP,
+                json!({
+                    "offset": offset,
+                    "count": count,
+                    "sort_info": { "sort_key": "SORT_BY_TIME", "sort_type": "SORT_DESC" },
+                    "begin_time": begin_time,
+                    "end_time": end_time,
+                }),
+                Idempotent,
+            ))
+            .await?;
+        serde_json::from_value(v.clone()).map_err(|e| malformed(EP, format!("orders: {e}"), &v))
+    }
+
+    /// `card/pay/getorder`.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn coin_order(&self, order_id: &str) -> Result<CoinOrder, ApiError> {
+        const EP: &str = "/card/pay/getorder";
+        let v = self
+            .call(&Request::post_json(
+                EP,
+                json!({ "order_id": order_id }),
+                Idempotent,
+            ))
+            .await?;
+        serde_json::from_value::<OrderInfo>(v.clone())
+            .map(|o| o.order_info)
+            .map_err(|e| malformed(EP, format!("order: {e}"), &v))
+    }
+}

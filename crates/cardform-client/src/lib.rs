@@ -7,6 +7,7 @@
 pub mod cards;
 pub mod client;
 pub mod coin;
+pub mod delivery;
 pub mod envelope;
 pub mod error;
 pub mod retry;
@@ -22,7 +23,11 @@ pub use cardform_spec::errcode;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
+mod recorded_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_delivery;
 
 pub use cards::BatchGet;
 pub use client::{

@@ -5,7 +5,8 @@
 //! | `POST /__emulator/review {"card_id","result":"pass"\|"fail","reason"?}` | finishes a review |
 //! | `POST /__emulator/faults [rule…]` / `GET` | replaces (`[]` clears) / lists the fault rules |
 //! | `GET /__emulator/cards` | every card as card/get answers it (deleted ones included) |
-//! | `POST /__emulator/claim {"card_id","openid"}` | a user claims a card → `code` |
+//! | `POST /__emulator/claim {"card_id","openid"}` | a user claims a card → `code`, `encrypt_code` |
+//! | `POST /__emulator/user_delete {"code"}` | the user deletes the card from their wallet |
 //! | `GET /__emulator/calls[?since=SEQ]` | calls received: path, errcode, status, fault |
 //! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
@@ -23,8 +24,8 @@ use super::persistence::Entry;
 use super::records::{CardStatus, FaultRule, QuotaLimit};
 use super::reply::{ApiError, json_response, ok};
 use super::request::{MAX_BODY_BYTES, parse_query};
-use super::world::{CallRecord, Shared, World, clock_now, lock};
-use super::{codes, coin};
+use super::world::{CallRecord, CoinPrices, Shared, World, clock_now, lock};
+use super::{codes, coin, datacube};
 
 /// Where the admin API lives.
 pub const PREFIX: &str = "/__emulator/";
@@ -90,8 +91,39 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 (Ok(c), Ok(o)) => (c, o),
                 (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let result = codes::claim(&mut lock(&shared.world), card_id, openid)
-                .map(|code| ok(json!({ "code": code })));
+            let result = codes::claim(&mut lock(&shared.world), card_id, openid).map(|code| {
+                let encrypt_code = codes::encrypt_code_for(&code);
+                ok(json!({ "code": code, "encrypt_code": encrypt_code }))
+            });
+            wechat(shared, result)
+        }
+        (&Method::POST, "user_delete") => {
+            let code = match field(&body, "code") {
+                Ok(c) => c,
+                Err(m) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let result = codes::user_delete(&mut lock(&shared.world), code).map(|()| ok(json!({})));
+            wechat(shared, result)
+        }
+        (&Method::POST, "view") => {
+            let (card_id, openid) = match (field(&body, "card_id"), field(&body, "openid")) {
+                (Ok(c), Ok(o)) => (c, o),
+                (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let mut world = lock(&shared.world);
+            let result = world.live_card(card_id).and_then(|_| {
+                let entry = datacube::record(&world, card_id, openid, datacube::Event::View);
+                world.commit(entry)
+            });
+            drop(world);
+            wechat(shared, result.map(|()| ok(json!({}))))
+        }
+        (&Method::POST, "gift") => {
+            let (code, to) = match (field(&body, "code"), field(&body, "to_openid")) {
+                (Ok(c), Ok(o)) => (c, o),
+                (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let result = codes::gift(&mut lock(&shared.world), code, to).map(|()| ok(json!({})));
             wechat(shared, result)
         }
         (&Method::GET, "calls") => {
@@ -129,6 +161,18 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             Err(e) => error(
                 StatusCode::BAD_REQUEST,
                 format!("expected a list of {{path, daily, per_minute?}}: {e}"),
+            ),
+        },
+        (&Method::POST, "prices") => match serde_json::from_value::<CoinPrices>(body) {
+            Ok(prices) => {
+                lock(&shared.world).coin_prices = Some(prices);
+                json_response(StatusCode::OK, &json!({}))
+            }
+            Err(e) => error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "expected {{no_threshold, with_threshold}} in tenths of a point per voucher: {e}"
+                ),
             ),
         },
         (&Method::POST, "pay") => match field(&body, "order_id") {

@@ -11,13 +11,13 @@
 use rand::Rng;
 use serde_json::{Map, Value, json};
 
-use super::fields::{Stage, validate_card};
+use super::fields::{Stage, is_friends, validate_card};
 use super::persistence::Entry;
 use super::records::{CardRecord, CardStatus};
 use super::reply::{ApiError, as_u64, card_id_of, ok, req_str};
 use super::request::Input;
 use super::world::World;
-use cardform_spec::{CardType, PALETTE, hex_for_name};
+use cardform_spec::{CardType, PALETTE, hex_for_name, title};
 
 /// The `card` object WeChat answers from card/get: what the client sent, the colour
 /// as hex, the server's fields, empty lists for unset ones, and an unknown extra field
@@ -138,8 +138,30 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
             ));
         }
     };
+    let friends = is_friends(&obj);
+    if friends && title::has_derived_title(t) {
+        let sent = obj
+            .get("base_info")
+            .and_then(|b| b.get("title"))
+            .is_some_and(|v| !v.is_null());
+        if sent && !title::SENT_FRIENDS_TITLE_IGNORED {
+            return Err(ApiError::with(
+                47001,
+                "friends CASH/GIFT titles are built by WeChat (seed V1.1); do not send base_info.title",
+            ));
+        }
+    }
     let quantity = validate_card(t, &mut obj, Stage::Create)?;
     check_share_cards(world, &obj)?;
+    check_pois(world, &obj, friends)?;
+    // Seed V1.1/V1.3: WeChat builds friends CASH/GIFT titles from the amounts and
+    // thresholds; whatever was sent is not kept (cardform_spec::title).
+    if friends && title::has_derived_title(t) {
+        let derived = title::friends_title_from_wire(t, &obj);
+        if let (Some(derived), Some(Value::Object(base))) = (derived, obj.get_mut("base_info")) {
+            base.insert("title".into(), Value::String(derived));
+        }
+    }
     if let Some(Value::Object(base)) = obj.get_mut("base_info") {
         for key in SERVER_FIELDS {
             base.remove(*key);
@@ -160,6 +182,7 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         review_due_ms: None,
         refuse_reason: None,
         raw: None,
+        deposited: Vec::new(),
     };
     // New cards are submitted for review automatically (reference §3.1).
     rec.enter_review(now_ms, world.review_delay_ms);
@@ -190,6 +213,31 @@ pub fn check_share_cards(world: &World, obj: &Map<String, Value>) -> Result<(), 
                     format!("consume_share_card_list card {id}"),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Friends coupons need at least one usable poi_id (seed 创建朋友的券 table,
+/// reference §8.3): every id in `location_id_list` must be one of the account's
+/// stores (the emulator's `pois`), else 40071 naming it (errcode UNVERIFIED: the
+/// seed names no code for an unknown store). Ordinary coupons are not checked (the
+/// general create table does not say the ids are verified).
+pub fn check_pois(world: &World, obj: &Map<String, Value>, friends: bool) -> Result<(), ApiError> {
+    if !friends {
+        return Ok(());
+    }
+    let ids = obj
+        .get("base_info")
+        .and_then(|b| b.get("location_id_list"))
+        .and_then(Value::as_array);
+    for id in ids.into_iter().flatten() {
+        let n = as_u64(id).unwrap_or(0);
+        if !world.pois.contains(&n) {
+            return Err(ApiError::with(
+                cardform_spec::sandbox::UNKNOWN_POI_ERRCODE,
+                format!("location_id_list: {n} is not a store (poi_id) of this account"),
+            ));
         }
     }
     Ok(())
@@ -270,7 +318,11 @@ pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         }
         total += 1;
     }
-    Ok(ok(json!({ "card_id_list": page, "total_num": total })))
+    // A real answer also carries an empty `card_list` of unknown meaning (reference §6.1,
+    // TY capture in tests/fixtures/wechat/recorded/ty_batchget.response.json).
+    Ok(ok(
+        json!({ "card_id_list": page, "total_num": total, "card_list": [] }),
+    ))
 }
 
 /// `POST /card/delete {card_id}`: the definition becomes `CARD_STATUS_DELETE`.
@@ -353,6 +405,15 @@ pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
         for f in SERVER_FIELDS {
             b.remove(*f);
         }
+        // card/get writes the colour as hex; the stored body holds the name create took
+        // (an off-palette hex of an old card stays as it is).
+        if let Some(name) = b
+            .get("color")
+            .and_then(Value::as_str)
+            .and_then(cardform_spec::name_for_hex)
+        {
+            b.insert("color".into(), json!(name));
+        }
     }
     let rec = CardRecord {
         id: id.clone(),
@@ -367,6 +428,7 @@ pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
         review_due_ms: None,
         refuse_reason: None,
         raw: Some(card.to_string()),
+        deposited: Vec::new(),
     };
     world
         .commit(Entry::Card(rec))

@@ -30,8 +30,9 @@ fn invalid(detail: impl Into<String>) -> ApiError {
     ApiError::with(40097, detail)
 }
 
-/// Price in tenths of a point per voucher (reference §8.2 table).
-fn tenths_per_voucher(type_obj: &serde_json::Map<String, Value>) -> u64 {
+/// Price in tenths of a point per voucher (`cardform_spec::coin`, reference §8.2),
+/// unless the admin API set another price list.
+fn tenths_per_voucher(world: &World, type_obj: &serde_json::Map<String, Value>) -> u64 {
     let uc = type_obj
         .get("advanced_info")
         .and_then(|a| a.get("use_condition"));
@@ -43,7 +44,12 @@ fn tenths_per_voucher(type_obj: &serde_json::Map<String, Value>) -> u64 {
         .and_then(|u| u.get("least_cost"))
         .and_then(as_u64)
         .is_some_and(|n| n > 0);
-    if category || least { 4 } else { 2 }
+    let row = cardform_spec::coin::price_row(category, least);
+    match &world.coin_prices {
+        Some(p) if row == cardform_spec::coin::PRICE_WITH_THRESHOLD => p.with_threshold,
+        Some(p) => p.no_threshold,
+        None => row.tenths_per_voucher,
+    }
 }
 
 /// `GET /card/pay/activate` → `reward`.
@@ -93,7 +99,8 @@ pub fn pay_price(world: &mut World, input: &Input) -> Result<Value, ApiError> {
             "(券点 buy stock for friends coupons only; use card/modifystock)",
         ));
     }
-    let price = (quantity * tenths_per_voucher(&card.body_map())).div_ceil(10);
+    let price =
+        cardform_spec::coin::price_of(quantity, tenths_per_voucher(world, &card.body_map()));
     let mut coin = world.coin.clone();
     let order_id = coin.order_id();
     let now_ms = world.now_ms();
@@ -106,7 +113,7 @@ pub fn pay_price(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         expires_ms: now_ms.saturating_add(QUOTE_VALID_MS),
         used: false,
     });
-    let free = price.min(coin.free_coin);
+    let (free, _) = cardform_spec::coin::split(price, coin.free_coin);
     let answer = ok(json!({
         "order_id": order_id,
         "price": price,
@@ -234,4 +241,45 @@ pub fn get_order(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         .find(|o| o.order_id == order_id)
         .ok_or_else(|| invalid(format!("(no order {order_id})")))?;
     Ok(ok(json!({ "order_info": order })))
+}
+
+/// `POST /card/pay/getorderlist {offset, count, order_type?, nor_filter?: {status},
+/// sort_info?: {sort_key, sort_type}, begin_time?, end_time?}` → `total_num`,
+/// `order_list[]` (reference §8.6: begin defaults to a week ago, end to now).
+pub fn order_list(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let body = &input.json;
+    let now = world.now_s();
+    let num = |key: &str| body.get(key).and_then(as_u64);
+    let begin = body
+        .get("begin_time")
+        .and_then(Value::as_i64)
+        .unwrap_or(now - 7 * 24 * 3600);
+    let end = body.get("end_time").and_then(Value::as_i64).unwrap_or(now);
+    let offset = usize::try_from(num("offset").unwrap_or(0)).unwrap_or(usize::MAX);
+    let count = usize::try_from(num("count").unwrap_or(50)).unwrap_or(usize::MAX);
+    let order_type = body.get("order_type").and_then(Value::as_str);
+    let status = body
+        .get("nor_filter")
+        .and_then(|f| f.get("status"))
+        .and_then(Value::as_str);
+    let ascending = body
+        .get("sort_info")
+        .and_then(|s| s.get("sort_type"))
+        .and_then(Value::as_str)
+        == Some("SORT_ASC");
+    let mut matching: Vec<&super::records::Order> = world
+        .coin
+        .orders
+        .iter()
+        .filter(|o| (begin..=end).contains(&o.create_time))
+        .filter(|o| order_type.is_none_or(|t| o.order_type == t))
+        .filter(|o| status.is_none_or(|s| o.status == s))
+        .collect();
+    // The ledger is in creation order: newest first unless asked otherwise.
+    if !ascending {
+        matching.reverse();
+    }
+    let total = matching.len();
+    let page: Vec<&super::records::Order> = matching.into_iter().skip(offset).take(count).collect();
+    Ok(ok(json!({ "total_num": total, "order_list": page })))
 }

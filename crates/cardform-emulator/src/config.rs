@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::records::faults::FaultRule;
-use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_SECRET};
+use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_POI_IDS, SANDBOX_SECRET};
 
 /// How an emulator behaves.
 #[derive(Clone)]
@@ -23,6 +23,8 @@ pub struct EmulatorConfig {
     pub token_ttl_secs: u64,
     /// Fault rules active from the start.
     pub faults: Vec<FaultRule>,
+    /// The account's stores (poi_ids); friends coupons may name only these.
+    pub pois: Vec<u64>,
 }
 
 impl Default for EmulatorConfig {
@@ -35,6 +37,7 @@ impl Default for EmulatorConfig {
             review_delay_ms: 0,
             token_ttl_secs: 7200,
             faults: Vec::new(),
+            pois: SANDBOX_POI_IDS.to_vec(),
         }
     }
 }
@@ -51,6 +54,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("review_delay_ms", &self.review_delay_ms)
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("faults", &self.faults)
+            .field("pois", &self.pois)
             .finish()
     }
 }

@@ -1,8 +1,9 @@
 //! Card statistics (reference §7): `datacube/getcardbizuininfo` (per day) and
 //! `datacube/getcardcardinfo` (per day and card). Dates are `YYYY-MM-DD` exactly
 //! (61500 otherwise), a range of at most 62 days (61501). The counters follow claims
-//! (receive) and consumes (verify) by Beijing date; views, gifts and expiries are not
-//! simulated and stay 0. Every emulator card counts as API-created (`cond_source` 1).
+//! (receive), consumes (verify), card page views and gifts to friends (view, given:
+//! the admin API's `view` and `gift`, as they happen in the WeChat app, not through an
+//! API) by Beijing date; expiries are not simulated and stay 0. Every emulator card counts as API-created (`cond_source` 1).
 //! Today's figures are included (WeChat's freshness is UNVERIFIED). The counters are
 //! [`DayStat`] records; [`record`] builds the next one for a claim or consume.
 
@@ -26,6 +27,10 @@ pub const MAX_RANGE_DAYS: i64 = 62;
 pub enum Event {
     Receive,
     Verify,
+    /// A user opened the card's page.
+    View,
+    /// A user gave a code to a friend.
+    Give,
 }
 
 /// The Beijing date of a Unix time.
@@ -55,6 +60,14 @@ pub fn record(world: &World, card_id: &str, openid: &str, event: Event) -> Entry
         Event::Verify => {
             stat.verify_cnt += 1;
             stat.verify_users.insert(openid.to_string());
+        }
+        Event::View => {
+            stat.view_cnt += 1;
+            stat.view_users.insert(openid.to_string());
+        }
+        Event::Give => {
+            stat.given_cnt += 1;
+            stat.given_users.insert(openid.to_string());
         }
     }
     Entry::Stat(stat)
@@ -104,19 +117,21 @@ fn days(q: &Query) -> impl Iterator<Item = String> {
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-fn row(
-    date: &str,
-    receive: u64,
-    receive_user: usize,
-    verify: u64,
-    verify_user: usize,
-) -> serde_json::Map<String, Value> {
+/// Counters of one row: (count, distinct users) for view, receive, verify and given.
+struct Counts {
+    view: (u64, usize),
+    receive: (u64, usize),
+    verify: (u64, usize),
+    given: (u64, usize),
+}
+
+fn row(date: &str, c: Counts) -> serde_json::Map<String, Value> {
     let v = json!({
         "ref_date": date,
-        "view_cnt": 0, "view_user": 0,
-        "receive_cnt": receive, "receive_user": receive_user,
-        "verify_cnt": verify, "verify_user": verify_user,
-        "given_cnt": 0, "given_user": 0,
+        "view_cnt": c.view.0, "view_user": c.view.1,
+        "receive_cnt": c.receive.0, "receive_user": c.receive.1,
+        "verify_cnt": c.verify.0, "verify_user": c.verify.1,
+        "given_cnt": c.given.0, "given_user": c.given.1,
         "expire_cnt": 0, "expire_user": 0,
     });
     match v {
@@ -137,17 +152,32 @@ pub fn bizuin(world: &mut World, input: &Input) -> Result<Value, ApiError> {
                 .take_while(|((d, _), _)| *d == day)
                 .map(|(_, s)| s)
                 .collect();
-            let receive: u64 = stats.iter().map(|s| s.receive_cnt).sum();
-            let verify: u64 = stats.iter().map(|s| s.verify_cnt).sum();
-            let ru: BTreeSet<&String> = stats.iter().flat_map(|s| &s.receive_users).collect();
-            let vu: BTreeSet<&String> = stats.iter().flat_map(|s| &s.verify_users).collect();
-            list.push(Value::Object(row(
-                &day,
-                receive,
-                ru.len(),
-                verify,
-                vu.len(),
-            )));
+            let users = |f: fn(&DayStat) -> &BTreeSet<String>| {
+                stats
+                    .iter()
+                    .flat_map(|s| f(s))
+                    .collect::<BTreeSet<&String>>()
+                    .len()
+            };
+            let counts = Counts {
+                view: (
+                    stats.iter().map(|s| s.view_cnt).sum(),
+                    users(|s| &s.view_users),
+                ),
+                receive: (
+                    stats.iter().map(|s| s.receive_cnt).sum(),
+                    users(|s| &s.receive_users),
+                ),
+                verify: (
+                    stats.iter().map(|s| s.verify_cnt).sum(),
+                    users(|s| &s.verify_users),
+                ),
+                given: (
+                    stats.iter().map(|s| s.given_cnt).sum(),
+                    users(|s| &s.given_users),
+                ),
+            };
+            list.push(Value::Object(row(&day, counts)));
         }
     }
     Ok(ok(json!({ "list": list })))
@@ -181,10 +211,12 @@ pub fn card(world: &mut World, input: &Input) -> Result<Value, ApiError> {
                 }
                 let mut r = row(
                     &day,
-                    s.receive_cnt,
-                    s.receive_users.len(),
-                    s.verify_cnt,
-                    s.verify_users.len(),
+                    Counts {
+                        view: (s.view_cnt, s.view_users.len()),
+                        receive: (s.receive_cnt, s.receive_users.len()),
+                        verify: (s.verify_cnt, s.verify_users.len()),
+                        given: (s.given_cnt, s.given_users.len()),
+                    },
                 );
                 r.insert("card_id".into(), json!(card_id));
                 if let Some(c) = world.cards.get(card_id) {

@@ -12,6 +12,9 @@ use cardform_spec::fields::{
     ABSTRACT, BASE_INFO, DATE_TYPES, FIX_TERM, FIX_TIME_RANGE, Field, Kind, MAX_QUANTITY,
     MAX_TIMESTAMP, SERVICES, SHARE_CARD, TEXT_IMAGE, TIME_LIMIT, USE_CONDITION, type_fields,
 };
+use cardform_spec::limits::{
+    FRIENDS_CREATE_TAKES_STOCK, FRIENDS_FREE_STOCK_ERRCODE, GIFT_RULE_LIST_MAX,
+};
 use cardform_spec::{CardType, PALETTE, WECHAT_IMAGE_HOST};
 
 fn missing(path: &str) -> ApiError {
@@ -320,6 +323,15 @@ fn check_advanced(
         }
     };
     let share_list = list("consume_share_card_list")?;
+    if share_list.len() > GIFT_RULE_LIST_MAX {
+        return Err(ApiError::with(
+            45021,
+            format!(
+                "advanced_info.consume_share_card_list has {} entries, limit {GIFT_RULE_LIST_MAX}",
+                share_list.len()
+            ),
+        ));
+    }
     for (i, item) in share_list.iter().enumerate() {
         let path = format!("advanced_info.consume_share_card_list[{i}]");
         check_table(&path, object(item, &path)?, SHARE_CARD, friends, &[], scope)?;
@@ -370,6 +382,12 @@ fn check_sku(base: &Map<String, Value>, friends: bool) -> Result<u64, ApiError> 
         return Err(ApiError::with(
             40122,
             "import-code mode needs sku.quantity 0",
+        ));
+    }
+    if friends && quantity > 0 && !FRIENDS_CREATE_TAKES_STOCK {
+        return Err(ApiError::with(
+            FRIENDS_FREE_STOCK_ERRCODE,
+            "(friends coupons are created without stock; buy it with card/pay/getpayprice, then card/pay/confirm)",
         ));
     }
     Ok(quantity)

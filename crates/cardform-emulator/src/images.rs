@@ -1,4 +1,5 @@
-//! `media/uploadimg` (reference §6.5): multipart field `buffer`, at most 1 MB, JPG or
+//! `media/uploadimg` (reference §6.5): multipart field `buffer` (card docs) or `media`
+//! (mass-message docs, wechatpy; `router::UPLOAD_FIELDS`), at most 1 MB, JPG or
 //! PNG by magic bytes (40009 too large, 40005 another type, 41005 no file). The URL is
 //! derived from the bytes' sha256, so the same image always gets the same URL (the
 //! issue asks for this; real WeChat is said to return a new URL per upload). Success
@@ -30,14 +31,14 @@ pub fn upload(_world: &mut World, input: &Input) -> Result<Value, ApiError> {
         Upload::NotMultipart | Upload::Missing => {
             return Err(ApiError::with(
                 41005,
-                "(send the image as multipart field `buffer`)",
+                "(send the image as multipart field `buffer` or `media`)",
             ));
         }
         Upload::TooLarge => return Err(ApiError::new(40009)),
         Upload::File(b) => b,
     };
     if bytes.is_empty() {
-        return Err(ApiError::with(41005, "(the `buffer` field is empty)"));
+        return Err(ApiError::with(41005, "(the file field is empty)"));
     }
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(ApiError::new(40009));

@@ -33,7 +33,12 @@
 //!    - [`stock`] — `card/modifystock`.
 //!    - [`images`] — `media/uploadimg`.
 //!    - [`datacube`] — the statistics endpoints, and counting claims and consumes.
-//!    - [`codes`] — claims, `card/code/get`, `mark`, `consume` (counts via `datacube`).
+//!    - [`codes`] — claims, `card/code/get`, `mark`, `consume`, `unavailable`,
+//!      `decrypt` (counts via `datacube`).
+//!    - [`deposit`] — custom codes: `card/code/deposit`, `getdepositcount`,
+//!      `checkcode`, `update`.
+//!    - [`pages`] — `card/user/getcardlist`, `paycell/set`, `landingpage/create`,
+//!      `mpnews/gethtml`.
 //!    - [`coin`] — 券点, `card/pay/*`.
 //!    - [`quota`] — `openapi/quota/get`.
 //!    - [`whitelist`] — `card/testwhitelist/set`.
@@ -52,9 +57,11 @@ pub mod codes;
 pub mod coin;
 pub mod config;
 pub mod datacube;
+pub mod deposit;
 pub mod error;
 pub mod fields;
 pub mod images;
+pub mod pages;
 pub mod persistence;
 pub mod qrcode;
 pub mod quota;

@@ -18,7 +18,8 @@ use super::reply::{ApiError, json_response};
 use super::request::{Input, MAX_BODY_BYTES, Upload, parse_query};
 use super::world::{CallRecord, Shared, World, clock_now, lock};
 use super::{
-    admin, cards, codes, coin, datacube, images, qrcode, quota, stock, tokens, update, whitelist,
+    admin, cards, codes, coin, datacube, deposit, images, pages, qrcode, quota, stock, tokens,
+    update, whitelist,
 };
 
 /// A handler: runs under the world lock, answers WeChat JSON or an errcode.
@@ -85,6 +86,47 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/card/code/consume", true, Json, codes::consume),
     route(
         Post,
+        "/card/code/unavailable",
+        true,
+        Json,
+        codes::unavailable,
+    ),
+    route(Post, "/card/code/decrypt", true, Json, codes::decrypt),
+    route(Post, "/card/code/update", true, Json, deposit::update_code),
+    route(Post, "/card/code/deposit", true, Json, deposit::deposit),
+    route(
+        Post,
+        "/card/code/getdepositcount",
+        true,
+        Json,
+        deposit::deposit_count,
+    ),
+    route(Post, "/card/code/checkcode", true, Json, deposit::check),
+    route(
+        Post,
+        "/card/user/getcardlist",
+        true,
+        Json,
+        pages::user_cards,
+    ),
+    route(Post, "/card/paycell/set", true, Json, pages::paycell),
+    route(
+        Post,
+        "/card/landingpage/create",
+        true,
+        Json,
+        pages::landing_page,
+    ),
+    route(Post, "/card/mpnews/gethtml", true, Json, pages::mpnews_html),
+    route(
+        Post,
+        "/card/location/batchget",
+        true,
+        Json,
+        pages::locations,
+    ),
+    route(
+        Post,
         "/datacube/getcardbizuininfo",
         true,
         Json,
@@ -109,6 +151,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/card/pay/confirm", true, Json, coin::confirm),
     route(Post, "/card/pay/recharge", true, Json, coin::recharge),
     route(Post, "/card/pay/getorder", true, Json, coin::get_order),
+    route(Post, "/card/pay/getorderlist", true, Json, coin::order_list),
     route(Post, "/cgi-bin/openapi/quota/get", true, Json, quota_get),
 ];
 
@@ -164,6 +207,11 @@ fn log_call(
     });
 }
 
+/// The multipart field names uploadimg takes the file under: `buffer` in the card
+/// docs (reference §6.5, COMM-UPLOAD), `media` in the mass-message docs of the same
+/// `/cgi-bin/media/uploadimg` endpoint (what wechatpy's `upload_image` sends).
+pub const UPLOAD_FIELDS: &[&str] = &["buffer", "media"];
+
 async fn read_input(route: &Route, req: Request<Body>) -> Result<Input, ApiError> {
     let query = parse_query(req.uri().query());
     match route.body {
@@ -200,7 +248,11 @@ async fn read_input(route: &Route, req: Request<Body>) -> Result<Input, ApiError
                             let mut found = Upload::Missing;
                             loop {
                                 match form.next_field().await {
-                                    Ok(Some(field)) if field.name() == Some("buffer") => {
+                                    Ok(Some(field))
+                                        if field
+                                            .name()
+                                            .is_some_and(|n| UPLOAD_FIELDS.contains(&n)) =>
+                                    {
                                         found = match field.bytes().await {
                                             Ok(b) => Upload::File(b.to_vec()),
                                             Err(_) if total > images::MAX_IMAGE_BYTES => {
@@ -289,10 +341,15 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
     let commit_then_drop = fired
         .as_ref()
         .is_some_and(|f| f.mode == FaultMode::CommitThenDrop);
-    let body = match result {
+    let mut body = match result {
         Ok(v) => v,
         Err(e) => e.body(&shared.next_rid()),
     };
+    if let Some(answer) = fired.as_ref().and_then(|f| f.send_check)
+        && let Some(slot) = body.get_mut("send_check")
+    {
+        *slot = Value::Bool(answer);
+    }
     let errcode = body.get("errcode").and_then(Value::as_i64).or(Some(0));
     if commit_then_drop {
         log_call(shared, &method, &path, errcode, 0, fired.as_ref());

@@ -1,5 +1,7 @@
 //! `card/modifystock` (reference §6.2): deltas on both `quantity` (remaining) and
 //! `total_quantity`; reducing below zero → 40122; the total stays ≤ 100,000,000.
+//! Friends coupons cannot be raised here: their stock is a 券点 purchase (reference
+//! §4.4, §8.6; `limits::FRIENDS_FREE_STOCK_ERRCODE`).
 
 use serde_json::{Value, json};
 
@@ -8,6 +10,7 @@ use super::reply::{ApiError, as_u64, card_id_of, ok};
 use super::request::Input;
 use super::world::World;
 use cardform_spec::fields::MAX_QUANTITY;
+use cardform_spec::limits::FRIENDS_FREE_STOCK_ERRCODE;
 
 fn delta(body: &Value, key: &str) -> Result<u64, ApiError> {
     match body.get(key) {
@@ -23,6 +26,12 @@ pub fn modify(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let mut rec = world.live_card(id)?;
     let inc = delta(&input.json, "increase_stock_value")?;
     let red = delta(&input.json, "reduce_stock_value")?;
+    if rec.is_friends() && inc > red {
+        return Err(ApiError::with(
+            FRIENDS_FREE_STOCK_ERRCODE,
+            "(friends coupon stock is bought with 券点: card/pay/getpayprice, then card/pay/confirm)",
+        ));
+    }
     let raised = rec
         .quantity
         .checked_add(inc)

@@ -1,5 +1,11 @@
 //! `card/update` (reference §4): which fields WeChat refuses and which send the card
-//! back to review come from the ONE update-rule table (`plan::rules::rule_for`).
+//! back to review come from the ONE table of WeChat facts, `cardform_spec::rules`,
+//! which the planner reads too. So a test where the planner predicts review and the
+//! emulator agrees shows only that both read the row; what shows the row is right comes
+//! from outside: the recorded real bodies (`tests/it/recorded_contract.rs`), the
+//! wechatpy witness, and WeChat's real `send_check` answers kept at apply and weighed
+//! per row by `cardform rules --evidence` (each row says its basis: doc, sample or
+//! UNVERIFIED).
 //!
 //! - The body is `{"card_id", "<lower-case type>": {…changed fields…}}`; another type
 //!   key → 47001 (§4.1 "Body wrapper key").

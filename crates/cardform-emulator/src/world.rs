@@ -94,6 +94,13 @@ impl Shared {
     }
 }
 
+/// Prices per voucher in tenths of a point, by the rows of `cardform_spec::coin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub struct CoinPrices {
+    pub no_threshold: u64,
+    pub with_threshold: u64,
+}
+
 /// The world behind the API.
 pub struct World {
     pub appid: String,
@@ -109,11 +116,16 @@ pub struct World {
     pub tokens: TokenStore,
     pub codes: HashMap<String, CodeRecord>,
     pub coin: CoinState,
+    /// A price list set through the admin API (WeChat may change its prices); `None`:
+    /// the reference table. In memory only, like the quota limits.
+    pub coin_prices: Option<CoinPrices>,
     pub whitelist: Whitelist,
     /// Per (Beijing date, card_id) counters for the datacube.
     pub stats: BTreeMap<(String, String), DayStat>,
     pub quota: QuotaState,
     pub store: Option<Store>,
+    /// The account's stores (poi_ids), from the config.
+    pub pois: std::collections::BTreeSet<u64>,
 }
 
 impl World {
@@ -130,10 +142,12 @@ impl World {
             tokens: TokenStore::default(),
             codes: HashMap::new(),
             coin: CoinState::default(),
+            coin_prices: None,
             whitelist: Whitelist::default(),
             stats: BTreeMap::new(),
             quota: QuotaState::default(),
             store: None,
+            pois: config.pois.iter().copied().collect(),
         }
     }
 

@@ -143,9 +143,16 @@ pub const ERRCODES: &[ErrCode] = &[
         "the card was deleted or belongs to another account: `cardform state rm` it or import the right card_id",
     ),
     row(
+        40075,
+        "invalid encrypt code",
+        "the encrypt_code is invalid (seed 核销 errcodes: url-decode it before posting)",
+        Permanent,
+        "URL-decode the encrypt_code taken from the card page link before calling card/code/decrypt",
+    ),
+    row(
         40078,
         "invalid card status",
-        "the card is in the wrong status (e.g. not yet approved)",
+        "the card is in the wrong status (e.g. not yet approved); friends consume: the code was deleted or is being gifted (seed)",
         State,
         "wait until WeChat approves the card, then run again",
     ),

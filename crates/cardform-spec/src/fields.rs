@@ -7,14 +7,25 @@ use crate::CardType;
 
 /// WeChat's `string(N)` limits in UTF-8 bytes, by field name (reference §3.2–§3.5): one
 /// home for the create table below and the model's `WxStr<N>` types.
+///
+/// Where the docs disagree with themselves the looser value is the limit (what WeChat
+/// accepts somewhere) and the stricter one is a warning ([`STRICTER`]).
 pub mod bytes {
-    pub const ABSTRACT_TEXT: usize = 24;
+    /// `advanced_info.abstract.abstract`: string(60) on the friends update table (seed;
+    /// reference §3.5 row `abstract.abstract`), read as bytes like every `string(N)`;
+    /// the older create-table copy (HUA-C) says string(24).
+    pub const ABSTRACT_TEXT: usize = 60;
     pub const ACCEPT_CATEGORY: usize = 512;
     pub const BRAND_NAME: usize = 36;
     pub const CENTER_APP_BRAND_PASS: usize = 128;
     pub const CENTER_APP_BRAND_USER_NAME: usize = 128;
-    pub const CENTER_SUB_TITLE: usize = 24;
-    pub const CENTER_TITLE: usize = 18;
+    /// Friends create table (seed, reference §8.3): ≤ 12 汉字 = 36 bytes; the update
+    /// table says string(24) (reference §3.3/§4.2). The looser is accepted; see
+    /// [`super::STRICTER`].
+    pub const CENTER_SUB_TITLE: usize = 36;
+    /// Friends create table (seed, reference §8.3): ≤ 9 汉字 = 27 bytes; the update
+    /// table says string(18). The looser is accepted; see [`super::STRICTER`].
+    pub const CENTER_TITLE: usize = 27;
     pub const CENTER_URL: usize = 128;
     pub const CUSTOM_APP_BRAND_PASS: usize = 128;
     pub const CUSTOM_APP_BRAND_USER_NAME: usize = 128;
@@ -38,9 +49,28 @@ pub mod bytes {
     pub const SERVICE_PHONE: usize = 24;
     pub const SOURCE: usize = 36;
     pub const SUB_TITLE: usize = 54;
-    pub const TEXT: usize = 512;
+    /// `advanced_info.text_image_list[].text`: "5000字以内" on the friends pages (seed,
+    /// reference §3.5), read as 5000 汉字 × 3 bytes (UNVERIFIED reading of 字); the
+    /// older create-table copy says string(512).
+    pub const TEXT: usize = 15000;
     pub const TITLE: usize = 27;
 }
+
+/// Where one doc gives a stricter byte limit than the one in [`bytes`] (the looser,
+/// accepted): field path → the stricter limit → where it comes from. `validate` warns
+/// above it; the emulator accepts up to the looser (reference §3.3 vs §4.2, seed).
+pub const STRICTER: &[(&str, usize, &str)] = &[
+    (
+        "base_info.center_title",
+        18,
+        "the update table's string(18) (reference §4.2, TY/PHPW); the friends create table allows 9 汉字",
+    ),
+    (
+        "base_info.center_sub_title",
+        24,
+        "the update table's string(24) (reference §4.2, TY/PHPW); the friends create table allows 12 汉字",
+    ),
+];
 
 /// The shape a field's value must have.
 #[derive(Debug, Clone, Copy)]

@@ -7,17 +7,20 @@
 //! | module | fact |
 //! |---|---|
 //! | [`card_type`] | the card types and their wire names |
+//! | [`coin`] | what friends-coupon stock costs in 券点 |
 //! | [`colors`] | the colour palette (name ↔ hex) |
 //! | [`fields`] | what `card/create` accepts: field → kind → byte limit → required |
 //! | [`limits`] | numeric limits: stock ceiling, image size, friends-coupon windows and lengths |
 //! | [`shapes`] | how card/get writes a card: field kinds, absent defaults, metadata |
 //! | [`rules`] | the update-rule table: what a change to each field costs |
 //! | [`errcode`] | the errcode table: code → meaning → retry class → guidance |
+//! | [`title`] | the titles WeChat builds for friends CASH/GIFT coupons |
 //! | [`sandbox`] | the embedded sandbox's account (not a secret) |
 //!
 //! Must not import: anything of cardform's (this crate is the bottom of the graph).
 
 pub mod card_type;
+pub mod coin;
 pub mod colors;
 pub mod errcode;
 pub mod fields;
@@ -25,6 +28,7 @@ pub mod limits;
 pub mod rules;
 pub mod sandbox;
 pub mod shapes;
+pub mod title;
 
 pub use card_type::CardType;
 pub use colors::{PALETTE, hex_for_name, name_for_hex};

@@ -28,3 +28,24 @@ pub const FRIENDS_LENGTHS: &[(&str, usize)] = &[
     ("base_info.custom_url_sub_title", 6),
     ("base_info.promotion_url_sub_title", 6),
 ];
+
+/// What `card/modifystock` answers when asked to raise a friends coupon's stock:
+/// friends stock is bought with 券点 (`card/pay/getpayprice` + `confirm`, reference
+/// §4.4 `sku.quantity`, §8.6), never added for free. The errcode is UNVERIFIED
+/// (the seed names none): 40122 "invalid stock quantity". Reducing stays allowed.
+pub const FRIENDS_FREE_STOCK_ERRCODE: i64 = 40122;
+
+/// The seed's create errcodes give 45021 for a "gift rule list" longer than 10.
+/// Which list that is, is UNVERIFIED: cardform reads it as the after-redemption gift
+/// list `advanced_info.consume_share_card_list` (which the seed also limits to one
+/// entry: 2–10 entries are a structure error, more than 10 answer 45021).
+pub const GIFT_RULE_LIST_MAX: usize = 10;
+
+/// Whether `card/create` takes a friends coupon's initial `sku.quantity` as sent. The
+/// reference leaves it open (§3.3 `sku.quantity`, open item 5: friends stock is bought
+/// with 券点, §8.6, but the create table's quantity row is not marked for friends).
+/// UNVERIFIED choice: not taken — a friends create with stock answers
+/// [`FRIENDS_FREE_STOCK_ERRCODE`], since free initial stock would bypass the paid path
+/// (issue 15); cardform creates friends cards with 0 and buys their stock through the
+/// gated 券点 path (`apply::coins`). `true` makes create take it as sent.
+pub const FRIENDS_CREATE_TAKES_STOCK: bool = false;

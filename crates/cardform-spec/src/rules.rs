@@ -51,6 +51,30 @@ impl UpdateClass {
     }
 }
 
+/// Where a row's class comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// A WeChat doc states it (the reference row in `note`).
+    Doc,
+    /// A recorded real WeChat body shows it (`tests/fixtures/wechat/recorded/`, named
+    /// in `note`).
+    Sample,
+    /// Neither: cardform chose the conservative class. `cardform rules --evidence`
+    /// shows what real answers said since.
+    Unverified,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Doc => "doc",
+            Basis::Sample => "sample",
+            Basis::Unverified => "UNVERIFIED",
+        }
+    }
+}
+
 /// One row: a field path and its class.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct UpdateRule {
@@ -59,6 +83,8 @@ pub struct UpdateRule {
     pub class: UpdateClass,
     /// False where the reference marks the row UNVERIFIED.
     pub verified: bool,
+    /// Where the class comes from.
+    pub basis: Basis,
     /// Where the row comes from, and why this class.
     pub note: &'static str,
 }
@@ -75,6 +101,11 @@ const fn rule(
         path,
         class,
         verified,
+        basis: if verified {
+            Basis::Doc
+        } else {
+            Basis::Unverified
+        },
         note,
     }
 }
@@ -195,13 +226,13 @@ pub const UPDATE_RULES: &[UpdateRule] = &[
         "base_info.custom_app_brand_user_name",
         Review,
         false,
-        "§4.2: UNVERIFIED, assumed to trigger review",
+        "§4.2: review UNVERIFIED, assumed; that card/update takes it: recorded pgy_update_cash.request.json",
     ),
     rule(
         "base_info.custom_app_brand_pass",
         Review,
         false,
-        "§4.2: UNVERIFIED, assumed to trigger review",
+        "§4.2: review UNVERIFIED, assumed; that card/update takes it: recorded pgy_update_cash.request.json",
     ),
     rule("base_info.promotion_url_name", InPlace, true, "§4.2"),
     rule("base_info.promotion_url", InPlace, true, "§4.2"),
@@ -210,13 +241,13 @@ pub const UPDATE_RULES: &[UpdateRule] = &[
         "base_info.promotion_app_brand_user_name",
         Review,
         false,
-        "§4.2: UNVERIFIED, assumed to trigger review",
+        "§4.2: review UNVERIFIED, assumed; that card/update takes it: recorded pgy_update_cash.request.json",
     ),
     rule(
         "base_info.promotion_app_brand_pass",
         Review,
         false,
-        "§4.2: UNVERIFIED, assumed to trigger review",
+        "§4.2: review UNVERIFIED, assumed; that card/update takes it: recorded pgy_update_cash.request.json",
     ),
     rule("base_info.get_limit", InPlace, true, "§4.2"),
     rule(
@@ -303,6 +334,7 @@ pub fn rule_for(path: &str) -> UpdateRule {
             path: "",
             class: Replace,
             verified: false,
+            basis: Basis::Unverified,
             note: "no rule for this field: assumed not updatable",
         })
 }
@@ -311,6 +343,57 @@ pub fn rule_for(path: &str) -> UpdateRule {
 /// Fields WeChat returns that no row covers are kept as they came and never compared.
 pub fn covers(path: &str) -> bool {
     !rule_for(path).path.is_empty()
+}
+
+/// What one real `card/update` answer says about a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The answer is what the row predicts (or consistent with it).
+    Agrees,
+    /// The answer contradicts the row: the row is the one to fix.
+    Disagrees,
+}
+
+/// Judges the rows behind one update: `fields` is the field set sent (paths inside the
+/// type object), `send_check` WeChat's answer. One row per distinct rule, in table
+/// order, with its verdict:
+///
+/// - `send_check: false`: every re-review row sent disagrees (WeChat did not re-review);
+///   the other rows agree.
+/// - `send_check: true` with a re-review row sent: those rows agree, and so do the
+///   others (which field triggered review cannot be told apart).
+/// - `send_check: true` with no re-review row sent: every row sent disagrees (one of
+///   them triggers review and the table says none does).
+pub fn judge<'a>(
+    fields: impl IntoIterator<Item = &'a str>,
+    send_check: bool,
+) -> Vec<(UpdateRule, Verdict)> {
+    let mut rows: Vec<UpdateRule> = Vec::new();
+    for f in fields {
+        let r = rule_for(f);
+        if !rows.iter().any(|x| x.path == r.path) {
+            rows.push(r);
+        }
+    }
+    rows.sort_by_key(|r| {
+        UPDATE_RULES
+            .iter()
+            .position(|x| x.path == r.path)
+            .unwrap_or(usize::MAX)
+    });
+    let any_review = rows.iter().any(|r| r.class == Review);
+    rows.into_iter()
+        .map(|r| {
+            let verdict = match (send_check, r.class == Review, any_review) {
+                (false, true, _) => Verdict::Disagrees,
+                (false, false, _) => Verdict::Agrees,
+                (true, _, true) => Verdict::Agrees,
+                (true, _, false) => Verdict::Disagrees,
+            };
+            (r, verdict)
+        })
+        .collect()
 }
 
 /// Friends-coupon validity may be extended by at most three months on update
@@ -334,6 +417,35 @@ mod tests {
         assert_eq!(rule_for("base_info.sku.quantity").class, Stock);
         assert_eq!(rule_for("base_info.unknown_thing").class, Replace);
         assert_eq!(rule_for("lifecycle.prevent_destroy").class, Local);
+    }
+
+    #[test]
+    fn answers_are_judged_per_row() {
+        let v = judge(["base_info.notice", "base_info.service_phone"], false);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].0.path, "base_info.notice");
+        assert_eq!(v[0].1, Verdict::Disagrees);
+        assert_eq!(v[1].1, Verdict::Agrees);
+        let v = judge(["base_info.notice", "base_info.service_phone"], true);
+        assert!(v.iter().all(|(_, x)| *x == Verdict::Agrees));
+        let v = judge(["base_info.service_phone", "base_info.center_title"], true);
+        assert!(v.iter().all(|(_, x)| *x == Verdict::Disagrees));
+        let v = judge(
+            [
+                "base_info.date_info.end_timestamp",
+                "base_info.date_info.begin_timestamp",
+            ],
+            false,
+        );
+        assert_eq!(v[0].0.path, "base_info.date_info.begin_timestamp");
+    }
+
+    #[test]
+    fn every_row_says_where_its_class_comes_from() {
+        for r in UPDATE_RULES {
+            assert_eq!(r.verified, r.basis != Basis::Unverified, "{}", r.path);
+            assert!(!r.note.is_empty(), "{}", r.path);
+        }
     }
 
     #[test]

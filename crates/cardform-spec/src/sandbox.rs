@@ -5,3 +5,12 @@
 pub const SANDBOX_APPID: &str = "wxsandbox";
 /// The AppSecret of the embedded sandbox and the emulator's default (not a secret).
 pub const SANDBOX_SECRET: &str = "sandbox-secret";
+
+/// The stores (poi_ids) of the sandbox account. Friends coupons need at least one
+/// usable poi_id (seed 创建朋友的券 table, reference §8.3), so the emulator knows an
+/// account's stores and refuses other ids on friends coupons.
+pub const SANDBOX_POI_IDS: &[u64] = &[401234567, 401234568, 401234569];
+
+/// The errcode for a friends coupon naming a store the account does not have. The seed
+/// names none: UNVERIFIED choice, 40071 (the seed's "format error" code for create).
+pub const UNKNOWN_POI_ERRCODE: i64 = 40071;

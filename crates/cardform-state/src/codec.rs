@@ -1,8 +1,9 @@
 //! The stable JSON encoding of a snapshot and of journal lines, shared by every backend.
 //!
 //! A snapshot is a JSON object whose header fields (`version`, `lineage`, `serial`,
-//! `journal_seq`, `content_hash`) come first, one per line, followed by `resources`,
-//! `images` and `pending` with one entry per line in compact JSON. One entry a line
+//! `journal_seq`, `content_hash`) come first, one per line, followed by `owner`,
+//! `resources`, `images`, `pending` and (when any) `update_answers`, with one entry per
+//! line in compact JSON. One entry a line
 //! keeps the file readable and line-diffable while staying about a third smaller, and
 //! faster to write and read, than pretty JSON (a 100,000-card state is ~70 MiB, not
 //! ~107). `content_hash` is the sha256 of the lineage and the content, so a commit can
@@ -18,7 +19,7 @@ use uuid::Uuid;
 use super::error::StateError;
 use super::model::{
     ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
-    StateOwner,
+    StateOwner, UpdateAnswer, WhitelistRecord,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.
@@ -92,7 +93,22 @@ fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
     if !state.pending.is_empty() {
         out.extend_from_slice(b"\n  ");
     }
-    out.extend_from_slice(b"]\n}");
+    out.extend_from_slice(b"]");
+    // Optional: absent (and the hash unchanged) for states that never recorded one.
+    if !state.update_answers.is_empty() {
+        out.extend_from_slice(b",\n  \"update_answers\": [");
+        for (i, a) in state.update_answers.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            serde_json::to_writer(&mut *out, a)?;
+        }
+        out.extend_from_slice(b"\n  ]");
+    }
+    // Written only when set, so a state without one reads and hashes as before.
+    if let Some(w) = &state.test_whitelist {
+        out.extend_from_slice(b",\n  \"test_whitelist\": ");
+        serde_json::to_writer(&mut *out, w)?;
+    }
+    out.extend_from_slice(b"\n}");
     Ok(())
 }
 
@@ -216,6 +232,10 @@ struct Stored {
     #[serde(default)]
     pending: Vec<PendingOperation>,
     #[serde(default)]
+    update_answers: Vec<UpdateAnswer>,
+    #[serde(default)]
+    test_whitelist: Option<WhitelistRecord>,
+    #[serde(default)]
     owner: Option<StateOwner>,
 }
 
@@ -246,6 +266,8 @@ pub fn decode_snapshot_and_header(
                 resources: s.resources,
                 images: s.images,
                 pending: s.pending,
+                update_answers: s.update_answers,
+                test_whitelist: s.test_whitelist,
                 owner: s.owner,
             };
             Ok((state, header))

@@ -30,7 +30,7 @@ pub use local::{LocalBackend, Restored};
 pub use lock::{LockInfo, LockRelease, StateLock};
 pub use model::{
     Change, ImageRecord, JournalRecord, OpKind, PendingOperation, ResourceState,
-    STATE_FORMAT_VERSION, StateFile, StateOwner, StateStamp,
+    STATE_FORMAT_VERSION, StateFile, StateOwner, StateStamp, UpdateAnswer, WhitelistRecord,
 };
 pub use replay::{ReplayReport, replay};
 pub use session::{COMPACT_EVERY, StateSession};

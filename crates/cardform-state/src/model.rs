@@ -32,10 +32,49 @@ pub struct StateFile {
     /// Mutations started whose outcome was never recorded (the caller resolves them).
     #[serde(default)]
     pub pending: Vec<PendingOperation>,
+    /// What the remote answered to each update: the evidence `cardform rules
+    /// --evidence` weighs the rule table against. Optional: states written before it
+    /// existed read as empty, and an empty list is not written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub update_answers: Vec<UpdateAnswer>,
+    /// The test whitelist cardform last set (`None`: cardform never set one, so it
+    /// never clears one it did not make). Optional: older states read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_whitelist: Option<WhitelistRecord>,
     /// The account and project this state belongs to, stamped by the first run that
     /// writes it; absent in states written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<StateOwner>,
+}
+
+/// One update's answer: the field set sent and whether the remote sent the card back
+/// to review (WeChat's `send_check`), beside what was predicted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateAnswer {
+    /// The operation it answered (one record per operation, however often replayed).
+    pub op_id: Uuid,
+    pub address: String,
+    pub card_id: String,
+    /// The field paths sent (inside the per-type object, e.g. `base_info.notice`).
+    pub fields: Vec<String>,
+    /// Whether the plan predicted review.
+    pub predicted_review: bool,
+    /// What the remote answered (`send_check`).
+    pub send_check: bool,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// A test whitelist cardform set (a full replacement: the whole list).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WhitelistRecord {
+    #[serde(default)]
+    pub openids: Vec<String>,
+    #[serde(default)]
+    pub usernames: Vec<String>,
+    /// Unix seconds.
+    #[serde(default)]
+    pub set_at: i64,
 }
 
 /// Whose cards a state records: a state copied from another account or project would
@@ -145,6 +184,10 @@ pub enum Change {
         sha256: String,
         image: ImageRecord,
     },
+    /// Records an update's answer (kept once per `op_id`).
+    PutUpdateAnswer {
+        answer: UpdateAnswer,
+    },
 }
 
 /// One journal record.
@@ -180,6 +223,8 @@ impl StateFile {
             resources: BTreeMap::new(),
             images: BTreeMap::new(),
             pending: Vec::new(),
+            update_answers: Vec::new(),
+            test_whitelist: None,
             owner: None,
         }
     }
@@ -222,6 +267,10 @@ impl StateFile {
             }
             Change::PutImage { sha256, image } => {
                 self.images.insert(sha256.clone(), image.clone());
+            }
+            Change::PutUpdateAnswer { answer } => {
+                self.update_answers.retain(|a| a.op_id != answer.op_id);
+                self.update_answers.push(answer.clone());
             }
         }
     }
@@ -297,6 +346,29 @@ mod tests {
         assert!(once.resources.is_empty());
         assert_eq!(once.pending.len(), 1);
         assert_eq!(once.pending[0].address, "c");
+    }
+
+    #[test]
+    fn update_answers_are_optional_and_recorded_once() {
+        let old = r#"{"version":1,"lineage":"6f0d7c4e-1f7a-4c55-9a43-0c3b3f1b9c11","serial":3}"#;
+        let st: StateFile = serde_json::from_str(old).expect("an older state reads");
+        assert!(st.update_answers.is_empty());
+        let written = serde_json::to_string(&st).unwrap_or_default();
+        assert!(!written.contains("update_answers"), "{written}");
+        let answer = UpdateAnswer {
+            op_id: Uuid::new_v4(),
+            address: "a".into(),
+            card_id: "p1".into(),
+            fields: vec!["base_info.notice".into()],
+            predicted_review: true,
+            send_check: true,
+            at: 1,
+        };
+        let mut st = StateFile::new();
+        let change = Change::PutUpdateAnswer { answer };
+        st.apply_change(&change);
+        st.apply_change(&change);
+        assert_eq!(st.update_answers.len(), 1);
     }
 
     #[test]

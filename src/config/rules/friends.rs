@@ -273,3 +273,23 @@ pub(super) fn friends_lengths(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         }
     }
 }
+
+/// Where the docs disagree with themselves on a length, the looser limit is the field's
+/// `string(N)` and the stricter one earns a warning (`cardform_spec::fields::STRICTER`:
+/// center_title 9 汉字 on the friends create table vs string(18) on the update table).
+pub(super) fn stricter_lengths(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
+    for &(field, max, source) in cardform_spec::fields::STRICTER {
+        if let Some(s) = friends_field(card, field)
+            && s.len() > max
+        {
+            out.warn(
+                field,
+                format!(
+                    "{} bytes is within the create table's limit but over {source}: WeChat may refuse it on card/update (UNVERIFIED)",
+                    s.len()
+                ),
+                format!("keep it to {max} bytes (about {} 汉字) to satisfy both tables", max / 3),
+            );
+        }
+    }
+}

@@ -29,7 +29,7 @@ use advanced::{icon_url_list, limits, locations_exclusive, sku_quantity, time_li
 use dates::{date_2038, date_end_of_day, date_expired, date_info, friends_issue_window};
 use friends::{
     consume_share, friends_date_type, friends_lengths, friends_locations, friends_no_share,
-    friends_text_image, friends_thresholds, friends_type,
+    friends_text_image, friends_thresholds, friends_type, stricter_lengths,
 };
 use images::images;
 use title::{color, title};
@@ -92,6 +92,11 @@ pub const RULES: &[Rule] = &[
         id: "friends-lengths",
         reference: "§3.3, §8.3 friends-coupon field lengths (notice 12, description 1000, center_title 9, center_sub_title 12, custom_url_name 5, sub-titles 6 汉字)",
         check: friends_lengths,
+    },
+    Rule {
+        id: "stricter-lengths",
+        reference: "§3.3 vs §4.2 center_title / center_sub_title: 9 / 12 汉字 on the friends create table, string(18) / (24) on the update table; the looser is accepted, a warning above the stricter",
+        check: stricter_lengths,
     },
     Rule {
         id: "date-info",

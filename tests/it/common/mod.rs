@@ -312,3 +312,19 @@ pub fn files_under(dir: &Path) -> Vec<(String, String)> {
     }
     out
 }
+
+/// The quickstart example, pointed at an external emulator.
+pub fn quickstart_against(emu: &Emulator) -> TestProject {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
+    let p = TestProject::external(&emu.url);
+    std::fs::remove_file(p.cards_file()).expect("remove sample cards");
+    for sub in ["cards", "assets"] {
+        for entry in std::fs::read_dir(src.join(sub))
+            .expect("example folder")
+            .flatten()
+        {
+            std::fs::copy(entry.path(), p.path().join(sub).join(entry.file_name())).expect("copy");
+        }
+    }
+    p
+}

@@ -146,6 +146,26 @@ impl Emu {
         v["card"].clone()
     }
 
+    /// Buys `quantity` vouchers of a friends coupon with 券点 (activate, quote,
+    /// confirm): the only way friends stock grows (reference §8.6).
+    pub async fn buy_stock(&self, id: &str, quantity: u64) {
+        self.get("/card/pay/activate").await;
+        let quote = self
+            .post(
+                "/card/pay/getpayprice",
+                json!({ "card_id": id, "quantity": quantity }),
+            )
+            .await;
+        assert_eq!(quote["errcode"], 0, "{quote}");
+        let done = self
+            .post(
+                "/card/pay/confirm",
+                json!({ "card_id": id, "order_id": quote["order_id"], "quantity": quantity }),
+            )
+            .await;
+        assert_eq!(done["errcode"], 0, "{done}");
+    }
+
     pub async fn approve(&self, id: &str) {
         let (s, v) = self
             .admin("review", json!({ "card_id": id, "result": "pass" }))
@@ -186,7 +206,7 @@ pub fn friends_cash(logo: &str, begin: i64) -> Value {
             "color": "Color020",
             "notice": "出示即可",
             "description": "朋友的券",
-            "location_id_list": [123],
+            "location_id_list": [401234567],
             "can_share": false,
             "can_give_friend": false,
             "sku": { "quantity": 0 },

@@ -78,6 +78,9 @@ pub struct CardRecord {
     /// historical shape): card/get answers it as it is until the card is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
+    /// Codes imported with `card/code/deposit` (import-code mode).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deposited: Vec<String>,
 }
 
 impl CardRecord {

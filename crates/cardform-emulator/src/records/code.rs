@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 pub enum CodeStatus {
     Normal,
     Consumed,
+    /// Invalidated by the merchant (`card/code/unavailable`).
+    Unavailable,
+    /// Deleted by the user from their card wallet (admin API `user_delete`).
+    UserDeleted,
 }
 
 /// A code a user holds.
@@ -24,4 +28,7 @@ pub struct CodeRecord {
     pub claimed_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumed_at: Option<i64>,
+    /// Set when `card/code/update` gave the user another code: this one is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
 }

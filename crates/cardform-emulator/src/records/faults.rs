@@ -31,6 +31,9 @@ pub enum FaultMode {
     CommitThenDrop,
     /// Only add `latency_ms`, then answer normally.
     Delay,
+    /// Perform the call, then answer `send_check` as the rule says: WeChat disagreeing
+    /// with the update-rule table (whose review column is partly UNVERIFIED).
+    SendCheck,
 }
 
 impl FaultMode {
@@ -40,6 +43,7 @@ impl FaultMode {
             FaultMode::Drop => "drop",
             FaultMode::CommitThenDrop => "commit-then-drop",
             FaultMode::Delay => "delay",
+            FaultMode::SendCheck => "send-check",
         }
     }
 }
@@ -72,6 +76,9 @@ pub struct FaultRule {
     /// Seed of this rule's random stream (default 0): same seed, same firings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// Answer this `send_check` (card/update) after performing the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_check: Option<bool>,
 }
 
 fn any_path() -> String {
@@ -83,6 +90,7 @@ impl FaultRule {
     pub fn effective_mode(&self) -> FaultMode {
         match self.mode {
             Some(m) => m,
+            None if self.send_check.is_some() => FaultMode::SendCheck,
             None if self.errcode.is_some() || self.status.is_some() => FaultMode::Error,
             None => FaultMode::Delay,
         }
@@ -116,7 +124,13 @@ impl FaultRule {
             FaultMode::Error if self.errcode.is_none() && self.status.is_none() => {
                 Err("mode error needs errcode=N or status=N".into())
             }
-            FaultMode::Drop | FaultMode::CommitThenDrop | FaultMode::Delay
+            FaultMode::SendCheck if self.send_check.is_none() => {
+                Err("mode send-check needs send_check=true|false".into())
+            }
+            _ if self.send_check.is_some() && self.effective_mode() != FaultMode::SendCheck => {
+                Err("send_check goes with mode send-check only".into())
+            }
+            FaultMode::Drop | FaultMode::CommitThenDrop | FaultMode::Delay | FaultMode::SendCheck
                 if self.errcode.is_some() || self.status.is_some() =>
             {
                 Err(format!(
@@ -136,6 +150,9 @@ impl FaultRule {
         match (self.effective_mode(), self.errcode, self.status) {
             (FaultMode::Error, Some(code), _) => format!("errcode {code}"),
             (FaultMode::Error, None, Some(s)) => format!("status {s}"),
+            (FaultMode::SendCheck, _, _) => {
+                format!("send_check {}", self.send_check.unwrap_or_default())
+            }
             (mode, _, _) => mode.as_str().to_string(),
         }
     }
@@ -185,6 +202,7 @@ impl FromStr for FaultRule {
             calls: None,
             latency_ms: None,
             seed: None,
+            send_check: None,
         };
         for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (key, value) = pair
@@ -202,7 +220,8 @@ impl FromStr for FaultRule {
                         "drop" => FaultMode::Drop,
                         "commit-then-drop" => FaultMode::CommitThenDrop,
                         "delay" => FaultMode::Delay,
-                        _ => return Err(num("error, drop, commit-then-drop or delay")),
+                        "send-check" => FaultMode::SendCheck,
+                        _ => return Err(num("error, drop, commit-then-drop, delay or send-check")),
                     })
                 }
                 "probability" | "p" => {
@@ -213,9 +232,12 @@ impl FromStr for FaultRule {
                     rule.latency_ms = Some(value.parse().map_err(|_| num("milliseconds"))?)
                 }
                 "seed" => rule.seed = Some(value.parse().map_err(|_| num("an integer"))?),
+                "send_check" => {
+                    rule.send_check = Some(value.parse().map_err(|_| num("true or false"))?)
+                }
                 other => {
                     return Err(err(format!(
-                        "unknown key `{other}`; keys are path, errcode, status, mode, probability, calls, latency_ms, seed"
+                        "unknown key `{other}`; keys are path, errcode, status, mode, probability, calls, latency_ms, seed, send_check"
                     )));
                 }
             }
@@ -233,6 +255,8 @@ pub struct Fired {
     pub status: Option<u16>,
     pub latency_ms: u64,
     pub label: String,
+    /// The `send_check` to answer (mode send-check).
+    pub send_check: Option<bool>,
 }
 
 struct Armed {
@@ -295,6 +319,7 @@ impl FaultSet {
                     status: armed.rule.status,
                     latency_ms: armed.rule.latency_ms.unwrap_or(0),
                     label: armed.rule.label(),
+                    send_check: armed.rule.send_check,
                 });
             }
         }
@@ -329,10 +354,24 @@ mod tests {
             "probability=2,errcode=-1",
             "colour=red",
             "path=card/get,errcode=-1",
+            "send_check=maybe",
+            "mode=drop,send_check=true",
+            "mode=send-check",
         ] {
             let e = bad.parse::<FaultRule>().unwrap_err().to_string();
             assert!(e.contains(bad), "{e}");
         }
+    }
+
+    #[test]
+    fn send_check_rules_answer_what_they_say() {
+        let rule: FaultRule = "path=/card/update,send_check=false".parse().unwrap();
+        assert_eq!(rule.effective_mode(), FaultMode::SendCheck);
+        let mut set = FaultSet::new(vec![rule]);
+        assert_eq!(
+            set.fire("/card/update").and_then(|f| f.send_check),
+            Some(false)
+        );
     }
 
     #[test]

@@ -14,4 +14,14 @@ pub struct DayStat {
     pub receive_users: BTreeSet<String>,
     pub verify_cnt: u64,
     pub verify_users: BTreeSet<String>,
+    /// Card page views (admin API `view`); absent in worlds saved before.
+    #[serde(default)]
+    pub view_cnt: u64,
+    #[serde(default)]
+    pub view_users: BTreeSet<String>,
+    /// Codes given to friends (admin API `gift`), counted for the giver.
+    #[serde(default)]
+    pub given_cnt: u64,
+    #[serde(default)]
+    pub given_users: BTreeSet<String>,
 }

@@ -1,0 +1,105 @@
+//! Before anything of a plan is applied: its 券点 purchases, checked again. The plan's
+//! quotes are spent (an order_id is single use, valid 60 s), so every existing card is
+//! quoted again; a price above the planned one, a total above the budget or above the
+//! points held stops the whole apply before the first call that changes anything.
+
+use crate::plan::price::{balance, price_now};
+use crate::plan::{CoinBalance, Plan};
+use crate::wechat::{ApiError, WeChatClient};
+
+/// Why an apply may not buy what its plan buys.
+#[derive(Debug, thiserror::Error)]
+pub enum CoinStop {
+    #[error(
+        "the plan buys friends-coupon stock with 券点 ({cards}: {price} points; paid, irreversible) and purchases are not allowed; run apply with --allow-coin-purchase (or [policy] allow_coin_purchase = true); nothing was changed"
+    )]
+    NotAllowed { cards: String, price: u64 },
+    #[error(
+        "{address}: {quantity} vouchers now cost {now} 券点, {} more than the {planned} the plan showed; nothing was bought or changed — plan again and review the new price",
+        now - planned
+    )]
+    PriceRose {
+        address: String,
+        quantity: u64,
+        planned: u64,
+        now: u64,
+    },
+    #[error(
+        "the plan's 券点 purchases cost {price} points, {} more than the budget of {budget} (--max-coins, or [policy] max_coins_per_apply); nothing was bought or changed",
+        price - budget
+    )]
+    OverBudget { price: u64, budget: u64 },
+    #[error(
+        "the plan's 券点 purchases cost {price} points, {} more than the account holds ({} = {} free + {} paid); nothing was bought or changed — recharge with `cardform coins recharge {}` and pay its QR code",
+        price - held.total_coin, held.total_coin, held.free_coin, held.pay_coin, price - held.total_coin
+    )]
+    OverBalance { price: u64, held: CoinBalance },
+    #[error("checking the 券点 purchases again: {0}; nothing was changed")]
+    Api(#[from] ApiError),
+}
+
+impl CoinStop {
+    /// Whether a policy stopped it (budget, balance, a price above the approved one):
+    /// exit 3, like the other gates. Otherwise an error (exit 1).
+    pub fn is_policy(&self) -> bool {
+        matches!(
+            self,
+            CoinStop::PriceRose { .. } | CoinStop::OverBudget { .. } | CoinStop::OverBalance { .. }
+        )
+    }
+}
+
+/// Checks the plan's purchases against fresh quotes, the budget and the balance.
+///
+/// # Errors
+/// A [`CoinStop`]; nothing has been changed when it returns one.
+pub async fn preflight(
+    plan: &Plan,
+    client: &WeChatClient,
+    allowed: bool,
+    budget: Option<u64>,
+) -> Result<(), CoinStop> {
+    let purchases: Vec<_> = plan.coin_purchases().collect();
+    if purchases.is_empty() {
+        return Ok(());
+    }
+    if !allowed {
+        return Err(CoinStop::NotAllowed {
+            cards: purchases
+                .iter()
+                .map(|(rc, _)| rc.address.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            price: plan.coins.as_ref().map(|c| c.price).unwrap_or(0),
+        });
+    }
+    let held = balance(client).await?;
+    let mut total = 0u64;
+    for (rc, stock) in purchases {
+        let quantity = u64::try_from(stock.delta).unwrap_or(0);
+        let now = price_now(client, rc, quantity, held.free_coin).await?;
+        if let Some(planned) = stock.price
+            && now.price > planned.price
+        {
+            return Err(CoinStop::PriceRose {
+                address: rc.address.clone(),
+                quantity,
+                planned: planned.price,
+                now: now.price,
+            });
+        }
+        total = total.saturating_add(now.price);
+    }
+    if let Some(budget) = budget
+        && total > budget
+    {
+        return Err(CoinStop::OverBudget {
+            price: total,
+            budget,
+        });
+    }
+    if total > held.total_coin {
+        return Err(CoinStop::OverBalance { price: total, held });
+    }
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! `cardform coins`: the 券点 balance and recent orders; `coins activate`; `coins
+//! recharge N` (a WeChat Pay QR code, never paid by cardform); `coins order ID`.
+
+use crate::cli::{CoinsAction, CoinsArgs, Format};
+use crate::exit::Outcome;
+use crate::operate::coins;
+
+use super::output::print_json;
+use super::project::{report, with_session};
+
+pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
+    with_session(&args.dir, "coins", &args.run, async |session| {
+        {
+            let client = &session.client;
+            match &args.action {
+                None => {
+                    let now = chrono::Utc::now().timestamp();
+                    let r = coins::report(client, now, args.days, args.limit)
+                        .await
+                        .map_err(report)?;
+                    if args.format == Format::Json {
+                        print_json(&serde_json::json!({ "format_version": "1", "coins": r }))?;
+                    } else {
+                        let b = &r.balance;
+                        println!(
+                            "券点 balance: {} points ({} free + {} paid; 1 点 = ¥1)",
+                            b.total_coin, b.free_coin, b.pay_coin
+                        );
+                        println!(
+                            "Orders of the last {} days: {} (newest first{})",
+                            args.days,
+                            r.total_orders,
+                            if r.total_orders > r.orders.len() as u64 {
+                                format!(", {} shown", r.orders.len())
+                            } else {
+                                String::new()
+                            }
+                        );
+                        for o in &r.orders {
+                            println!(
+                                "  {}  {}  {:<22} {:<24} free {:>6}  paid {:>6}  {}",
+                                o.order_id,
+                                crate::operate::review::day(o.create_time),
+                                o.order_type,
+                                o.status,
+                                o.free_coin_count,
+                                o.pay_coin_count,
+                                o.desc
+                            );
+                        }
+                    }
+                }
+                Some(CoinsAction::Activate) => {
+                    let reward = client.activate_coins().await.map_err(report)?;
+                    if args.format == Format::Json {
+                        print_json(
+                            &serde_json::json!({ "format_version": "1", "reward": reward }),
+                        )?;
+                    } else if reward > 0 {
+                        println!(
+                            "The 券点 account is active: WeChat granted {reward} free points."
+                        );
+                    } else {
+                        println!(
+                            "The 券点 account is active (it was already; no new free points)."
+                        );
+                    }
+                }
+                Some(CoinsAction::Recharge { coin_count, out }) => {
+                    let r = client.recharge_coins(*coin_count).await.map_err(report)?;
+                    let path = out
+                        .clone()
+                        .unwrap_or_else(|| format!("recharge-{}.png", r.order_id).into());
+                    let image = coins::save_recharge_image(&r, &path).map_err(report)?;
+                    let image = match image {
+                        Some(p) => Some(p),
+                        // WeChat sent no image: draw the QR of its URL instead.
+                        None => {
+                            let png = crate::operate::qrcode::png(&r.qrcode_url)
+                                .map_err(|e| miette::miette!("{e}"))?;
+                            coins::write_new(&path, &png).map_err(report)?;
+                            Some(path)
+                        }
+                    };
+                    let shown = coins::RechargeReport {
+                        order_id: r.order_id.clone(),
+                        coin_count: *coin_count,
+                        qrcode_url: r.qrcode_url.clone(),
+                        image,
+                    };
+                    if args.format == Format::Json {
+                        print_json(
+                            &serde_json::json!({ "format_version": "1", "recharge": shown }),
+                        )?;
+                    } else {
+                        println!(
+                            "Recharge order {} for {coin_count} points (¥{coin_count}). cardform pays nothing: scan and pay this WeChat Pay QR code.",
+                            shown.order_id
+                        );
+                        println!("  qrcode_url: {}", shown.qrcode_url);
+                        if let Some(p) = &shown.image {
+                            println!("  QR image:   {}", p.display());
+                        }
+                        println!(
+                            "  `cardform coins order {}` shows when it is paid.",
+                            shown.order_id
+                        );
+                    }
+                }
+                Some(CoinsAction::Order { order_id }) => {
+                    let o = client.coin_order(order_id).await.map_err(report)?;
+                    if args.format == Format::Json {
+                        print_json(&serde_json::json!({ "format_version": "1", "order": o }))?;
+                    } else {
+                        println!(
+                            "Order {}: {} {} — free {} + paid {} points, created {}{}. {}",
+                            o.order_id,
+                            o.order_type,
+                            o.status,
+                            o.free_coin_count,
+                            o.pay_coin_count,
+                            crate::operate::review::day(o.create_time),
+                            if o.pay_finish_time > 0 {
+                                format!(", paid {}", crate::operate::review::day(o.pay_finish_time))
+                            } else {
+                                String::new()
+                            },
+                            o.desc
+                        );
+                    }
+                }
+            }
+            Ok(Outcome::Success)
+        }
+    })
+}

@@ -1,0 +1,88 @@
+//! `cardform qrcode ADDR`: a claim QR code for a managed card (card/qrcode/create),
+//! refused before WeChat is asked when the answer is known to be no.
+
+use crate::cli::{Format, QrcodeArgs};
+use crate::exit::Outcome;
+use crate::live::{Observed, fetch_live};
+use crate::operate::qrcode::{check, png};
+use crate::wechat::delivery::QrRequest;
+
+use super::output::print_json;
+use super::project::{report, with_session};
+
+pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
+    if let Some(out) = &args.out
+        && out.exists()
+    {
+        return Err(miette::miette!(
+            help = "name a new file; cardform never writes over an existing one",
+            "{} already exists",
+            out.display()
+        ));
+    }
+    with_session(&args.dir, "qrcode", &args.run, async |session| {
+        let card_id = session
+            .state
+            .read(|s| s.resources.get(&args.address).map(|r| r.card_id.clone()))
+            .ok_or_else(|| {
+                miette::miette!(
+                    help =
+                        "`cardform state list` shows the managed addresses; apply the card first",
+                    "no managed card at address {}",
+                    args.address
+                )
+            })?;
+        let live = match fetch_live(&session.client, &card_id)
+            .await
+            .map_err(report)?
+        {
+            Observed::Exists(live) => live,
+            Observed::Gone => {
+                return Err(miette::miette!(
+                    "{} (card_id {card_id}) is deleted on WeChat: no QR code",
+                    args.address
+                ));
+            }
+        };
+        let req = QrRequest {
+            card_id: card_id.clone(),
+            is_unique_code: args.unique_code,
+            expire_seconds: args.expire_seconds,
+            outer_str: args.outer_str.clone(),
+        };
+        let now = chrono::Utc::now().timestamp();
+        if let Err(why) = check(&live, &req, now) {
+            return Err(miette::miette!(
+                "refusing to create a QR code for {}: {why}",
+                args.address
+            ));
+        }
+        let qr = session.client.create_qrcode(&req).await.map_err(report)?;
+        if let Some(out) = &args.out {
+            let bytes = png(&qr.url).map_err(|e| miette::miette!("{e}"))?;
+            crate::operate::coins::write_new(out, &bytes).map_err(report)?;
+        }
+        if args.format == Format::Json {
+            print_json(&serde_json::json!({
+                "format_version": "1",
+                "address": args.address,
+                "card_id": card_id,
+                "url": qr.url,
+                "show_qrcode_url": qr.show_qrcode_url,
+                "expire_seconds": qr.expire_seconds,
+                "image": args.out,
+            }))?;
+        } else {
+            println!("Claim QR code for {} (card_id {card_id}):", args.address);
+            println!("  url:             {}", qr.url);
+            println!("  show_qrcode_url: {}", qr.show_qrcode_url);
+            if let Some(out) = &args.out {
+                println!("  image:           {}", out.display());
+            }
+            println!(
+                "  A replacement of this card gives it a new card_id: this code stops working then."
+            );
+        }
+        Ok(Outcome::Success)
+    })
+}

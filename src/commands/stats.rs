@@ -1,0 +1,143 @@
+//! `cardform stats`: the data cube over any date range (split into ≤ 62-day calls),
+//! the account overview and each card by address, as a table, CSV or JSON, and an
+//! SVG chart.
+
+use std::io::IsTerminal;
+
+use crate::cli::{StatsArgs, StatsFormat};
+use crate::exit::Outcome;
+use crate::operate::stats::{StatsQuery, chart_svg, csv, fetch};
+
+use super::output::print_json;
+use super::project::{report, with_session};
+
+pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
+    if let Some(chart) = &args.chart {
+        if chart.extension().and_then(|e| e.to_str()) != Some("svg") {
+            return Err(miette::miette!(
+                help = "name the chart FILE.svg (browsers and image viewers open it)",
+                "--chart {}: cardform draws SVG charts only",
+                chart.display()
+            ));
+        }
+        if chart.exists() {
+            return Err(miette::miette!(
+                help = "name a new file; cardform never writes over an existing one",
+                "{} already exists",
+                chart.display()
+            ));
+        }
+    }
+    let today = chrono::Utc::now()
+        .with_timezone(&cardform_spec::beijing())
+        .date_naive();
+    let to = args.to.unwrap_or(today - chrono::Duration::days(1));
+    let from = args.from.unwrap_or(to - chrono::Duration::days(29));
+    if from > to {
+        return Err(miette::miette!("--from {from} is after --to {to}"));
+    }
+    with_session(&args.dir, "stats", &args.run, async |session| {
+        let (cards, names, unknown) = session.state.read(|s| {
+            let names = s
+                .resources
+                .iter()
+                .map(|(a, r)| (r.card_id.clone(), a.clone()))
+                .collect();
+            let mut cards = Vec::new();
+            let mut unknown = Vec::new();
+            for a in &args.cards {
+                match s.resources.get(a) {
+                    Some(r) => cards.push((a.clone(), r.card_id.clone())),
+                    None => unknown.push(a.clone()),
+                }
+            }
+            (cards, names, unknown)
+        });
+        if !unknown.is_empty() {
+            return Err(miette::miette!(
+                help = "`cardform state list` shows the managed addresses",
+                "no managed card at {}",
+                unknown.join(", ")
+            ));
+        }
+        let q = StatsQuery {
+            from,
+            to,
+            cards,
+            names,
+        };
+        let tty = std::io::stderr().is_terminal();
+        let rows = fetch(&session.client, &q, |done, total| {
+            if tty && total > 2 {
+                eprint!("\rdatacube: {done}/{total} calls");
+                if done == total {
+                    eprintln!();
+                }
+            }
+        })
+        .await
+        .map_err(report)?;
+        if let Some(path) = &args.chart {
+            let svg = chart_svg(&rows, &format!("Cards {from} – {to}"))
+                .map_err(|e| miette::miette!("drawing the chart: {e}"))?;
+            crate::operate::coins::write_new(path, svg.as_bytes()).map_err(report)?;
+            eprintln!("Chart: {}", path.display());
+        }
+        match args.format {
+            StatsFormat::Csv => print!("{}", csv(&rows)),
+            StatsFormat::Json => print_json(&serde_json::json!({
+                "format_version": "1",
+                "from": from.to_string(),
+                "to": to.to_string(),
+                "rows": rows,
+            }))?,
+            StatsFormat::Table => {
+                let width = rows
+                    .iter()
+                    .map(|r| r.scope.chars().count())
+                    .max()
+                    .unwrap_or(5)
+                    .max(5);
+                let short = [
+                    "views",
+                    "viewers",
+                    "claims",
+                    "claimers",
+                    "redeemed",
+                    "redeemers",
+                    "gifted",
+                    "gifters",
+                    "expired",
+                    "expirers",
+                ];
+                println!(
+                    "{:<10}  {:<width$}  {}",
+                    "date",
+                    "scope",
+                    short.map(|h| format!("{h:>9}")).join(" ")
+                );
+                for r in &rows {
+                    println!(
+                        "{:<10}  {:<width$}  {}",
+                        r.date,
+                        r.scope,
+                        r.counters().map(|n| format!("{n:>9}")).join(" ")
+                    );
+                }
+                let mut totals = [0u64; 10];
+                for r in rows.iter().filter(|r| r.scope == "account") {
+                    for (t, n) in totals.iter_mut().zip(r.counters()) {
+                        *t += n;
+                    }
+                }
+                println!(
+                    "{:<10}  {:<width$}  {}",
+                    "total",
+                    "account",
+                    totals.map(|n| format!("{n:>9}")).join(" ")
+                );
+            }
+        }
+        Ok(Outcome::Success)
+    })
+}

@@ -1,0 +1,70 @@
+//! `cardform status [DIR]`: each managed card's review state and whether users can
+//! claim it now.
+
+use crate::cli::{Format, StatusArgs};
+use crate::exit::Outcome;
+use crate::operate::review::statuses;
+
+use super::output::print_json;
+use super::project::{report, with_session};
+
+pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
+    with_session(&args.project.dir, "status", &args.run, async |session| {
+        let (cards, whitelist_set) = session.state.read(|s| {
+            let cards: Vec<(String, String)> = s
+                .resources
+                .iter()
+                .map(|(a, r)| (a.clone(), r.card_id.clone()))
+                .collect();
+            let wl = s
+                .test_whitelist
+                .as_ref()
+                .is_some_and(|w| !w.openids.is_empty() || !w.usernames.is_empty());
+            (cards, wl)
+        });
+        let now = chrono::Utc::now().timestamp();
+        let rows = statuses(
+            &session.client,
+            cards,
+            now,
+            whitelist_set,
+            session.parallelism,
+        )
+        .await
+        .map_err(report)?;
+        if args.format == Format::Json {
+            print_json(&serde_json::json!({ "format_version": "1", "cards": rows }))?;
+            return Ok(Outcome::Success);
+        }
+        if rows.is_empty() {
+            println!(
+                "No managed cards (the state is empty): `cardform apply` or `cardform import` first."
+            );
+            return Ok(Outcome::Success);
+        }
+        let width = rows
+            .iter()
+            .map(|r| r.address.chars().count())
+            .max()
+            .unwrap_or(0);
+        for r in &rows {
+            println!(
+                "{:<width$}  {:<12}  {:<10}  {}  {}",
+                r.address,
+                r.review,
+                r.remaining
+                    .map(|n| format!("stock {n}"))
+                    .unwrap_or_default(),
+                if r.claimable {
+                    "claimable"
+                } else {
+                    "not claimable"
+                },
+                r.why
+            );
+        }
+        let claimable = rows.iter().filter(|r| r.claimable).count();
+        println!("{claimable} of {} card(s) claimable now.", rows.len());
+        Ok(Outcome::Success)
+    })
+}

@@ -1,0 +1,165 @@
+//! Claim QR codes (`card/qrcode/create`, reference §6.3): refused before WeChat is
+//! asked when the answer is known to be no — a friends coupon before its V1.4 issue
+//! window (at most 5 days before it takes effect), `is_unique_code` on a card that is
+//! not approved or has no stock, an `expire_seconds` outside 60–1800.
+
+use serde_json::Value;
+
+use crate::live::{LiveCard, ReviewStatus};
+use crate::wechat::delivery::QrRequest;
+use cardform_spec::limits::FRIENDS_ISSUE_WINDOW_DAYS;
+
+/// The range WeChat accepts for `expire_seconds` (§6.3).
+pub const EXPIRE_SECONDS: std::ops::RangeInclusive<u64> = 60..=1800;
+
+/// Why a QR code is refused before asking WeChat.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QrRefusal {
+    #[error(
+        "expire_seconds must be 60–1800 (WeChat's range); leave it out for a code valid 365 days"
+    )]
+    Expire,
+    #[error("the card is deleted on WeChat")]
+    Deleted,
+    #[error(
+        "a friends coupon can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before it takes effect (V1.4); this one takes effect {begins}, so its codes work from {opens}"
+    )]
+    TooEarly { begins: String, opens: String },
+    #[error(
+        "--unique-code needs an approved card (is_unique_code, §6.3) and this one is {status}; wait for review (`cardform apply --wait-for-review`, `cardform status`) or leave --unique-code out"
+    )]
+    NotApproved { status: String },
+    #[error("--unique-code needs stock and the card has none left; raise sku.quantity")]
+    NoStock,
+}
+
+/// Checks a QR request against what the card is now.
+///
+/// # Errors
+/// The [`QrRefusal`] that applies.
+pub fn check(live: &LiveCard, req: &QrRequest, now: i64) -> Result<(), QrRefusal> {
+    if req
+        .expire_seconds
+        .is_some_and(|s| !EXPIRE_SECONDS.contains(&s))
+    {
+        return Err(QrRefusal::Expire);
+    }
+    if live.status == ReviewStatus::Deleted {
+        return Err(QrRefusal::Deleted);
+    }
+    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+    let begin = live
+        .content
+        .get("base_info.date_info.begin_timestamp")
+        .and_then(Value::as_i64);
+    if friends
+        && let Some(begin) = begin
+        && now < begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400
+    {
+        return Err(QrRefusal::TooEarly {
+            begins: super::review::day(begin),
+            opens: super::review::day(begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400),
+        });
+    }
+    if req.is_unique_code {
+        if !matches!(live.status, ReviewStatus::VerifyOk | ReviewStatus::Dispatch) {
+            return Err(QrRefusal::NotApproved {
+                status: live.status.describe().to_string(),
+            });
+        }
+        if live.remaining == Some(0) {
+            return Err(QrRefusal::NoStock);
+        }
+    }
+    Ok(())
+}
+
+/// A PNG of the QR code that encodes `text` (8 pixels a module, a 4-module margin).
+///
+/// # Errors
+/// The text is too long for a QR code, or the PNG cannot be encoded.
+pub fn png(text: &str) -> Result<Vec<u8>, String> {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    const SCALE: i32 = 8;
+    const MARGIN: i32 = 4;
+    let qr = QrCode::encode_text(text, QrCodeEcc::Medium)
+        .map_err(|e| format!("cannot encode the URL as a QR code: {e}"))?;
+    let side = (qr.size() + 2 * MARGIN) * SCALE;
+    let mut pixels = Vec::with_capacity((side * side) as usize);
+    for y in 0..side {
+        for x in 0..side {
+            let dark = qr.get_module(x / SCALE - MARGIN, y / SCALE - MARGIN);
+            pixels.push(if dark { 0u8 } else { 255u8 });
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().map_err(|e| e.to_string())?;
+        w.write_image_data(&pixels).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Canonical, CardType};
+
+    fn card(status: ReviewStatus, begin: i64, friends: bool) -> LiveCard {
+        let mut c = Canonical::default();
+        c.insert("base_info.date_info.begin_timestamp", Value::from(begin));
+        c.insert("advanced_info.share_friends", Value::Bool(friends));
+        LiveCard {
+            card_id: "p1".into(),
+            card_type: CardType::Cash,
+            content: std::sync::Arc::new(c),
+            status,
+            remaining: Some(10),
+            update_time: None,
+            create_time: None,
+        }
+    }
+
+    #[test]
+    fn refusals() {
+        let now = 1_800_000_000;
+        let req = QrRequest {
+            card_id: "p1".into(),
+            ..QrRequest::default()
+        };
+        let early = card(ReviewStatus::VerifyOk, now + 6 * 86_400, true);
+        assert!(matches!(
+            check(&early, &req, now),
+            Err(QrRefusal::TooEarly { .. })
+        ));
+        let in_window = card(ReviewStatus::VerifyOk, now + 4 * 86_400, true);
+        assert_eq!(check(&in_window, &req, now), Ok(()));
+        // Ordinary cards have no issue window.
+        let plain = card(ReviewStatus::VerifyOk, now + 60 * 86_400, false);
+        assert_eq!(check(&plain, &req, now), Ok(()));
+        let unique = QrRequest {
+            is_unique_code: true,
+            ..req.clone()
+        };
+        let review = card(ReviewStatus::NotVerify, now, true);
+        assert!(matches!(
+            check(&review, &unique, now),
+            Err(QrRefusal::NotApproved { .. })
+        ));
+        assert_eq!(check(&review, &req, now), Ok(()));
+        let short = QrRequest {
+            expire_seconds: Some(30),
+            ..req
+        };
+        assert_eq!(check(&plain, &short, now), Err(QrRefusal::Expire));
+    }
+
+    #[test]
+    fn png_is_a_png() {
+        let bytes = png("http://weixin.qq.com/q/abc").unwrap_or_default();
+        assert!(bytes.starts_with(&[0x89, b'P', b'N', b'G']));
+    }
+}

@@ -1,0 +1,223 @@
+//! Review (提审): each managed card's state and what users can claim now, and waiting
+//! after an apply until WeChat has decided on the cards it created or sent to review.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::live::{FetchError, LiveCard, Observed, ReviewStatus, fetch_live};
+use crate::wechat::WeChatClient;
+use cardform_spec::limits::FRIENDS_ISSUE_WINDOW_DAYS;
+
+/// One card's review state and whether it can be claimed now.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardStatus {
+    pub address: String,
+    pub card_id: String,
+    /// approved, under_review, rejected, deleted, or WeChat's own word.
+    pub review: &'static str,
+    /// WeChat's status as it answered.
+    pub status: String,
+    /// Remaining stock.
+    pub remaining: Option<u64>,
+    /// Whether an ordinary user can claim it now.
+    pub claimable: bool,
+    /// Why (not), in words.
+    pub why: String,
+}
+
+/// A review state's one word (the JSON value of [`CardStatus::review`]).
+pub fn review_word(s: &ReviewStatus) -> &'static str {
+    match s {
+        ReviewStatus::VerifyOk => "approved",
+        ReviewStatus::NotVerify => "under_review",
+        ReviewStatus::VerifyFail => "rejected",
+        ReviewStatus::Deleted => "deleted",
+        ReviewStatus::Dispatch => "dispatched",
+        ReviewStatus::Other(_) => "other",
+    }
+}
+
+fn timestamp(live: &LiveCard, path: &str) -> Option<i64> {
+    live.content.get(path).and_then(Value::as_i64)
+}
+
+/// Whether an ordinary user can claim the card at `now` (Unix seconds), and why.
+/// Users on the test whitelist may claim cards under review or rejected (§6.4); that
+/// is said, not counted as claimable.
+pub fn claimable(live: &LiveCard, now: i64, whitelist_set: bool) -> (bool, String) {
+    let whitelist = if whitelist_set {
+        "; users on the test whitelist can claim it"
+    } else {
+        ""
+    };
+    match &live.status {
+        ReviewStatus::VerifyOk | ReviewStatus::Dispatch => {}
+        ReviewStatus::NotVerify => {
+            return (
+                false,
+                format!("under review: not claimable until WeChat approves it{whitelist}"),
+            );
+        }
+        ReviewStatus::VerifyFail => {
+            return (
+                false,
+                format!("rejected by review: fix the card and apply again{whitelist}"),
+            );
+        }
+        ReviewStatus::Deleted => return (false, "deleted".into()),
+        ReviewStatus::Other(s) => return (false, format!("status {s}")),
+    }
+    if live.remaining == Some(0) {
+        return (false, "out of stock (sku.quantity 0)".into());
+    }
+    let begin = timestamp(live, "base_info.date_info.begin_timestamp");
+    let end = timestamp(live, "base_info.date_info.end_timestamp");
+    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+    if let Some(end) = end
+        && now > end
+    {
+        return (false, "expired (end_timestamp has passed)".into());
+    }
+    if friends
+        && let Some(begin) = begin
+        && now < begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400
+    {
+        return (
+            false,
+            format!(
+                "a friends coupon can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before it takes effect (V1.4): from {}",
+                day(begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400)
+            ),
+        );
+    }
+    (true, "approved, in stock and in its dates".into())
+}
+
+/// A Unix time as a Beijing date-time.
+pub fn day(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| {
+            d.with_timezone(&cardform_spec::beijing())
+                .format("%Y-%m-%d %H:%M %:z")
+                .to_string()
+        })
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// The status of each (address, card_id), `parallelism` at a time.
+///
+/// # Errors
+/// A card could not be read.
+pub async fn statuses(
+    client: &WeChatClient,
+    cards: Vec<(String, String)>,
+    now: i64,
+    whitelist_set: bool,
+    parallelism: usize,
+) -> Result<Vec<CardStatus>, FetchError> {
+    use futures::StreamExt;
+    let results: Vec<Result<CardStatus, FetchError>> =
+        futures::stream::iter(cards.into_iter().map(|(address, card_id)| async move {
+            let observed = fetch_live(client, &card_id).await?;
+            Ok(match observed {
+                Observed::Exists(live) => {
+                    let (ok, why) = claimable(&live, now, whitelist_set);
+                    CardStatus {
+                        address,
+                        card_id,
+                        review: review_word(&live.status),
+                        status: live.status.as_wire(),
+                        remaining: live.remaining,
+                        claimable: ok,
+                        why,
+                    }
+                }
+                Observed::Gone => CardStatus {
+                    address,
+                    card_id,
+                    review: "deleted",
+                    status: "CARD_STATUS_DELETE".into(),
+                    remaining: None,
+                    claimable: false,
+                    why: "deleted on WeChat (or unknown to it)".into(),
+                },
+            })
+        }))
+        .buffered(parallelism.max(1))
+        .collect()
+        .await;
+    results.into_iter().collect()
+}
+
+/// How a wait for review ended, per card.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewOutcome {
+    pub address: String,
+    pub card_id: String,
+    /// approved, rejected, or still under_review when the wait timed out.
+    pub review: &'static str,
+    pub waited_seconds: u64,
+}
+
+/// Polls `card/get` for `cards` with backoff (1 s doubling to 30 s) until each is
+/// approved or rejected, or `timeout` passes.
+///
+/// # Errors
+/// A card could not be read (after the client's retries).
+pub async fn wait_for_review(
+    client: &WeChatClient,
+    cards: Vec<(String, String)>,
+    timeout: Duration,
+    mut on_progress: impl FnMut(usize, usize),
+) -> Result<Vec<ReviewOutcome>, FetchError> {
+    let start = std::time::Instant::now();
+    let total = cards.len();
+    let mut open: BTreeMap<String, String> = cards.into_iter().collect();
+    let mut done: Vec<ReviewOutcome> = Vec::new();
+    let mut delay = Duration::from_secs(1);
+    loop {
+        let mut decided = Vec::new();
+        for (address, card_id) in &open {
+            let word = match fetch_live(client, card_id).await? {
+                Observed::Exists(live) => match live.status {
+                    ReviewStatus::NotVerify => continue,
+                    ReviewStatus::VerifyFail => "rejected",
+                    ReviewStatus::Deleted => "deleted",
+                    _ => "approved",
+                },
+                Observed::Gone => "deleted",
+            };
+            decided.push((address.clone(), word));
+        }
+        for (address, word) in decided {
+            if let Some(card_id) = open.remove(&address) {
+                done.push(ReviewOutcome {
+                    address,
+                    card_id,
+                    review: word,
+                    waited_seconds: start.elapsed().as_secs(),
+                });
+            }
+        }
+        on_progress(done.len(), total);
+        if open.is_empty() || start.elapsed() >= timeout {
+            break;
+        }
+        let left = timeout.saturating_sub(start.elapsed());
+        tokio::time::sleep(delay.min(left)).await;
+        delay = (delay * 2).min(Duration::from_secs(30));
+    }
+    for (address, card_id) in open {
+        done.push(ReviewOutcome {
+            address,
+            card_id,
+            review: "under_review",
+            waited_seconds: start.elapsed().as_secs(),
+        });
+    }
+    done.sort_by(|a, b| a.address.cmp(&b.address));
+    Ok(done)
+}
