@@ -28,6 +28,29 @@ fn count(calls: &[Value], path: &str) -> usize {
     calls.iter().filter(|c| c["path"] == path).count()
 }
 
+/// The calls logged after `since` that followed the first 45009 (which must be there).
+fn after_first_45009(emu: &Emulator, since: u64) -> Vec<Value> {
+    let calls = calls_since(emu, since);
+    let first = calls
+        .iter()
+        .position(|c| c["errcode"] == 45009)
+        .unwrap_or_else(|| panic!("no 45009 logged: {calls:?}"));
+    calls[first + 1..].to_vec()
+}
+
+/// The next apply converges on the first `n` generated cards.
+fn next_apply_converges(emu: &Emulator, p: &TestProject, n: usize) {
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let live = parse_cards(&emu.admin("GET", "/__emulator/cards", None));
+    let (_, problems) = check(&p.state(), &live, &initial(n));
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+/// How many cards the state holds.
+fn managed(p: &TestProject) -> usize {
+    p.state()["resources"].as_object().map_or(0, |r| r.len())
+}
+
 /// A project of `n` cards, applied.
 fn applied_project(emu: &Emulator, n: usize) -> TestProject {
     let p = TestProject::with(&project_toml(&emu.url, 5), &cards_toml(&initial(n)));
@@ -133,17 +156,8 @@ fn daily_quota_stops_the_plan_at_the_first_45009() {
     );
     let out = p.run(&["plan", "{dir}", "--parallelism", "1"]);
     out.expect_code(1);
-    let calls = calls_since(&emu, since);
-    let first = calls
-        .iter()
-        .position(|c| c["errcode"] == 45009)
-        .unwrap_or_else(|| panic!("no 45009 logged: {calls:?}"));
-    assert_eq!(
-        calls.len(),
-        first + 1,
-        "calls after the first 45009: {:?}",
-        &calls[first..]
-    );
+    let after = after_first_45009(&emu, since);
+    assert!(after.is_empty(), "calls after the first 45009: {after:?}");
     assert!(
         out.stderr.contains("45009") && out.stderr.contains("stops"),
         "{}",
@@ -172,42 +186,22 @@ fn daily_quota_stops_apply_records_what_finished_and_the_next_run_converges() {
         "{}",
         out.stderr
     );
-    let calls = calls_since(&emu, 0);
-    let first = calls
-        .iter()
-        .position(|c| c["errcode"] == 45009)
-        .unwrap_or_else(|| panic!("no 45009 logged: {calls:?}"));
-    assert_eq!(
-        calls.len(),
-        first + 1,
-        "calls after the first 45009: {:?}",
-        &calls[first..]
-    );
+    let after = after_first_45009(&emu, 0);
+    assert!(after.is_empty(), "calls after the first 45009: {after:?}");
     let live = parse_cards(&emu.admin("GET", "/__emulator/cards", None));
     assert_eq!(
         live.len(),
         4,
         "3 read-backs allowed: the 4th create is the last call"
     );
-    let state = p.state();
-    assert_eq!(
-        state["resources"].as_object().map_or(0, |r| r.len()),
-        4,
-        "{state}"
-    );
+    assert_eq!(managed(&p), 4, "every card created is in the state");
 
     emu.admin(
         "POST",
         "/__emulator/quotas",
         Some(json!([{"path": "/card/get", "daily": 1000}])),
     );
-    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
-    let (_, problems) = check(
-        &p.state(),
-        &parse_cards(&emu.admin("GET", "/__emulator/cards", None)),
-        &initial(8),
-    );
-    assert!(problems.is_empty(), "{problems:?}");
+    next_apply_converges(&emu, &p, 8);
 }
 
 /// With 4 operations at once, only the calls already in flight may follow the first
@@ -230,26 +224,16 @@ fn daily_quota_lets_only_calls_in_flight_follow_the_first_45009() {
         &parallelism.to_string(),
     ]);
     out.expect_code(1);
-    let calls = calls_since(&emu, 0);
-    let first = calls
-        .iter()
-        .position(|c| c["errcode"] == 45009)
-        .unwrap_or_else(|| panic!("no 45009 logged: {calls:?}"));
-    let after = calls.len() - first - 1;
+    let after = after_first_45009(&emu, 0);
     assert!(
-        after < parallelism,
-        "{after} calls after the first 45009 (at most the {} others in flight): {:?}",
-        parallelism - 1,
-        &calls[first..]
+        after.len() < parallelism,
+        "{} calls after the first 45009 (at most the {} others in flight): {after:?}",
+        after.len(),
+        parallelism - 1
     );
     let live = parse_cards(&emu.admin("GET", "/__emulator/cards", None));
-    let state = p.state();
     assert_eq!(live.len(), 6, "the quota allows 6 creates");
-    assert_eq!(
-        state["resources"].as_object().map_or(0, |r| r.len()),
-        6,
-        "{state}"
-    );
+    assert_eq!(managed(&p), 6, "every card created is in the state");
 }
 
 fn plan_json(p: &TestProject, extra: &[&str]) -> Value {
@@ -387,7 +371,6 @@ fn refresh_changed_reads_cards_without_a_record_or_with_an_edited_state() {
     let n = 5;
     let emu = Emulator::start(&[]);
     let p = applied_project(&emu, n);
-    let state_path = p.path().join("state/cardform.state.json");
     let mut state = p.state();
     for r in state["resources"]
         .as_object_mut()
@@ -398,22 +381,11 @@ fn refresh_changed_reads_cards_without_a_record_or_with_an_edited_state() {
     }
     // As an older cardform wrote it: the header's content hash is of this content.
     state["content_hash"] = json!("written by an older cardform");
-    std::fs::write(
-        &state_path,
-        serde_json::to_string_pretty(&state).expect("json"),
-    )
-    .expect("state");
-
-    let since = last_seq(&emu);
-    p.run(&["plan", "{dir}", "--refresh=changed"])
-        .expect_code(0);
-    assert_eq!(count(&calls_since(&emu, since), "/card/get"), n);
+    write_state(&p, &state);
+    assert_eq!(card_gets_of_changed_plan(&emu, &p), n);
     // An apply with nothing to change records what each card matches.
     p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
-    let since = last_seq(&emu);
-    p.run(&["plan", "{dir}", "--refresh=changed"])
-        .expect_code(0);
-    assert_eq!(count(&calls_since(&emu, since), "/card/get"), 0);
+    assert_eq!(card_gets_of_changed_plan(&emu, &p), 0);
 
     // The state entry of one card edited by hand: that card is read.
     let mut state = p.state();
@@ -422,13 +394,19 @@ fn refresh_changed_reads_cards_without_a_record_or_with_an_edited_state() {
         .and_then(|r| r.values_mut().next())
         .expect("a resource");
     first["applied"]["base_info.notice"] = json!("出示9");
-    std::fs::write(
-        &state_path,
-        serde_json::to_string_pretty(&state).expect("json"),
-    )
-    .expect("state");
-    let since = last_seq(&emu);
+    write_state(&p, &state);
+    assert_eq!(card_gets_of_changed_plan(&emu, &p), 1);
+}
+
+fn write_state(p: &TestProject, state: &Value) {
+    let text = serde_json::to_string_pretty(state).expect("state JSON");
+    std::fs::write(p.path().join("state/cardform.state.json"), text).expect("write state");
+}
+
+/// Runs `plan --refresh=changed` and counts its card/get calls.
+fn card_gets_of_changed_plan(emu: &Emulator, p: &TestProject) -> usize {
+    let since = last_seq(emu);
     p.run(&["plan", "{dir}", "--refresh=changed"])
         .expect_code(0);
-    assert_eq!(count(&calls_since(&emu, since), "/card/get"), 1);
+    count(&calls_since(emu, since), "/card/get")
 }
