@@ -532,6 +532,10 @@ pub struct EmulatorArgs {
     /// only these. Default: the sandbox account's stores (401234567, 401234568, 401234569).
     #[arg(long = "poi", value_name = "POI_ID")]
     pub pois: Vec<u64>,
+    /// Start a new world with its 券点 account opened (the 200-point activation reward),
+    /// as the embedded sandbox does; by default it starts unopened, as a real account.
+    #[arg(long)]
+    pub coins_activated: bool,
     /// A per-path quota, PATH=DAILY or PATH=DAILY/PER_MINUTE (e.g. /card/get=1000/60); repeatable.
     #[arg(long = "quota", value_name = "PATH=DAILY[/PER_MINUTE]")]
     pub quotas: Vec<String>,

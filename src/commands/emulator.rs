@@ -48,6 +48,7 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
         } else {
             args.pois.clone()
         },
+        coins_activated: args.coins_activated,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -21,8 +21,7 @@ use super::reply::{ApiError, as_u64, card_id_of, ok, req_str};
 use super::request::Input;
 use super::world::World;
 
-/// Free points granted on first activation.
-pub const ACTIVATION_REWARD: u64 = 200;
+pub use super::records::coin::ACTIVATION_REWARD;
 /// How long a price quote may be confirmed.
 pub const QUOTE_VALID_MS: i64 = 60_000;
 

@@ -25,6 +25,10 @@ pub struct EmulatorConfig {
     pub faults: Vec<FaultRule>,
     /// The account's stores (poi_ids); friends coupons may name only these.
     pub pois: Vec<u64>,
+    /// A new world starts with its 券点 account opened (the activation reward and
+    /// nothing else), as the embedded sandbox does so a first apply can buy friends
+    /// stock; a standalone emulator starts unopened, as a real account does.
+    pub coins_activated: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -38,6 +42,7 @@ impl Default for EmulatorConfig {
             token_ttl_secs: 7200,
             faults: Vec::new(),
             pois: SANDBOX_POI_IDS.to_vec(),
+            coins_activated: false,
         }
     }
 }

@@ -190,7 +190,8 @@ impl Drop for RunningEmulator {
 
 /// The embedded sandbox for `endpoint = "sandbox"`: data in
 /// `<state_dir>/sandbox.emulator.json` (state_dir is created if missing), the default
-/// appid/secret, review delay 0, a free loopback port.
+/// appid/secret, review delay 0, a free loopback port, and (for a new world) its 券点
+/// account opened with the activation reward, so the first apply can buy friends stock.
 ///
 /// # Errors
 /// The state folder cannot be created, or the data file is unreadable or locked.
@@ -201,6 +202,7 @@ pub async fn start_sandbox(state_dir: &Path) -> Result<RunningEmulator, Emulator
     })?;
     let config = EmulatorConfig {
         data: Some(state_dir.join(SANDBOX_DATA_FILE)),
+        coins_activated: true,
         ..EmulatorConfig::default()
     };
     RunningEmulator::start(SocketAddr::from(([127, 0, 0, 1], 0)), config).await

@@ -58,6 +58,10 @@ impl Shared {
         if let Some(path) = &config.data {
             let (store, snapshot, journal) = Store::open(path)?;
             let needs_snapshot = !journal.is_empty() || !store.snapshot_existed();
+            if store.snapshot_existed() {
+                // A new world keeps what World::new set up (e.g. opened 券点).
+                world.coin = snapshot.coin.clone();
+            }
             world.load(snapshot, journal);
             world.store = Some(store);
             // Fold a previous run's journal into the snapshot (or create the file), so
@@ -141,7 +145,12 @@ impl World {
             next_seq: 1,
             tokens: TokenStore::default(),
             codes: HashMap::new(),
-            coin: CoinState::default(),
+            // Data loaded after this replaces it: an existing world keeps its points.
+            coin: if config.coins_activated {
+                CoinState::activated()
+            } else {
+                CoinState::default()
+            },
             coin_prices: None,
             whitelist: Whitelist::default(),
             stats: BTreeMap::new(),
@@ -222,7 +231,6 @@ impl World {
         for code in snapshot.codes {
             self.apply(Entry::Code(code));
         }
-        self.coin = snapshot.coin;
         self.whitelist = snapshot.whitelist;
         for stat in snapshot.stats {
             self.apply(Entry::Stat(stat));

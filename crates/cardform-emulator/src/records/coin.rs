@@ -45,7 +45,20 @@ pub struct CoinState {
     pub next_order: u64,
 }
 
+/// Free points granted on the first activation (reference §8.6).
+pub const ACTIVATION_REWARD: u64 = 200;
+
 impl CoinState {
+    /// An account whose 券点 account was opened once: the activation reward, nothing
+    /// else (the embedded sandbox starts so, see `EmulatorConfig::coins_activated`).
+    pub fn activated() -> CoinState {
+        CoinState {
+            activated: true,
+            free_coin: ACTIVATION_REWARD,
+            ..CoinState::default()
+        }
+    }
+
     /// The next ledger order id.
     pub fn order_id(&mut self) -> String {
         self.next_order += 1;
