@@ -9,6 +9,7 @@ mod money;
 mod note;
 pub mod policy;
 pub mod price;
+mod refresh;
 mod render_json;
 mod render_markdown;
 mod render_text;
@@ -19,6 +20,9 @@ pub use build::{DesiredInput, PlanError, PlanInputs, STOCK_PATH, StateInput, bui
 pub use model::*;
 pub use money::{coin_lines, price_phrase, purchase_line, whitelist_lines};
 pub use note::{DELETED_OUTSIDE, Note};
+pub use refresh::{
+    ApiCalls, RefreshMode, RefreshReport, apply_call_estimate, refresh_key, unchanged_since_apply,
+};
 pub use render_json::{JsonPlan, json_plan, render_json};
 pub use render_markdown::{
     GITHUB_COMMENT_LIMIT, MARKER, MarkdownOptions, render_markdown, render_markdown_with,

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange};
+use super::refresh::{calls_line, refresh_note};
 use crate::live::ReviewStatus;
 use cardform_spec::rules::UpdateClass;
 
@@ -115,6 +116,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
                 drifted.len()
             );
         }
+        write_reads_footer(&mut out, plan);
         return out;
     }
     let changing: Vec<&ResourceChange> = plan
@@ -125,6 +127,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     if changing.is_empty() && plan.whitelist.is_none() {
         let _ = writeln!(out, "No changes. The cards match the files.");
         write_status_footer(&mut out, plan);
+        write_reads_footer(&mut out, plan);
         return out;
     }
     let _ = writeln!(out, "cardform will perform the following actions:");
@@ -136,7 +139,16 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     write_money(&mut out, &p, plan);
     let _ = writeln!(out, "{}", p.bold(&summary_line(plan)));
     write_status_footer(&mut out, plan);
+    write_reads_footer(&mut out, plan);
     out
+}
+
+/// What the plan read from WeChat: the cards it skipped (`--refresh=changed`) and the
+/// API calls it made and applying it will make.
+fn write_reads_footer(out: &mut String, plan: &Plan) {
+    for line in [refresh_note(plan), calls_line(plan)].into_iter().flatten() {
+        let _ = writeln!(out, "{line}");
+    }
 }
 
 /// The "Settings" section: what the project file proposes for the settings the plan

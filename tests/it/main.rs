@@ -27,6 +27,7 @@ mod gitops_examples;
 mod nothing_lost;
 mod plan_render;
 mod pr_trust;
+mod quota_tokens;
 mod recorded_contract;
 mod rule_evidence;
 mod secret_canary;
