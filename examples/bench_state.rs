@@ -34,6 +34,7 @@ fn resource(i: usize) -> ResourceState {
         status: Some("CARD_STATUS_VERIFY_OK".into()),
         updated_at: 1_764_300_000 + i as i64,
         managed: None,
+        desired_hash: None,
     }
 }
 

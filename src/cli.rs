@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::DenyClass;
+use crate::plan::RefreshMode;
 
 /// Declarative card-as-code for WeChat coupon cards (卡券, 朋友的券).
 #[derive(Debug, Parser)]
@@ -278,6 +279,17 @@ impl RunOptions {
     }
 }
 
+/// `--refresh all|changed`: the plan type stays free of clap.
+impl clap::ValueEnum for RefreshMode {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[RefreshMode::All, RefreshMode::Changed]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
 /// `--deny review|replace|delete|stock`: the config type stays free of clap.
 impl clap::ValueEnum for DenyClass {
     fn value_variants<'a>() -> &'a [Self] {
@@ -320,6 +332,17 @@ pub struct PlanArgs {
     /// Only report changes made outside cardform; write nothing.
     #[arg(long)]
     pub refresh_only: bool,
+    /// Which managed cards to read from WeChat: `all` (the default; sees drift on
+    /// every card), or `changed`: only cards whose files or state changed since their
+    /// last apply; the others are planned from the last applied state (for pull
+    /// requests on large accounts; keep a full plan as the nightly drift check).
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = RefreshMode::All,
+        conflicts_with = "refresh_only"
+    )]
+    pub refresh: RefreshMode,
     /// Fail with exit 3 when the plan contains this class of change (repeatable; also
     /// CARDFORM_DENY, comma-separated).
     #[arg(

@@ -4,11 +4,11 @@
 //!
 //! The commands are thin; this is the orchestration they share.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 
 use crate::apply::recover::{self, Resolution};
@@ -17,7 +17,10 @@ use crate::config::trust::{self, OperatorSettings, TrustError};
 use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
 use crate::live::{FetchError, Observed, fetch_live};
-use crate::plan::{DesiredInput, Plan, PlanError, PlanInputs, StateInput, build_plan};
+use crate::plan::{
+    Action, ApiCalls, DesiredInput, Plan, PlanError, PlanInputs, RefreshMode, RefreshReport,
+    StateInput, apply_call_estimate, build_plan, unchanged_since_apply,
+};
 use crate::report::{Reporter, Step};
 use crate::state::{StateFile, StateSession, open_backend};
 use crate::state_owner::{self, RunIdentity};
@@ -68,6 +71,9 @@ pub enum SessionError {
     Client(ApiError),
     #[error("could not start the embedded sandbox: {0}")]
     Sandbox(String),
+    /// The run stopped: the daily quota, or no access token (one error for the run).
+    #[error("{0}")]
+    Stopped(ApiError),
     #[error("refreshing card {address} ({card_id}): {source}")]
     Refresh {
         address: String,
@@ -214,8 +220,13 @@ impl Session {
 
     /// `card/get` for each (address, card_id), `parallelism` at a time.
     ///
+    /// # Guarantees
+    /// Stops at the first error: no card/get starts after it (an error that stops the
+    /// run, such as 45009, also halts the client).
+    ///
     /// # Errors
-    /// As [`Self::refresh`].
+    /// As [`Self::refresh`]; an error that stops the run (45009, no access token) is
+    /// [`SessionError::Stopped`], reported once, not per card.
     pub async fn refresh_cards(
         &self,
         wanted: Vec<(String, String)>,
@@ -223,13 +234,16 @@ impl Session {
         let client = &self.client;
         let reporter = self.reporter.as_ref();
         reporter.start(Step::Refresh, wanted.len() as u64);
-        let results: Vec<Result<(String, Observed), SessionError>> =
+        let results: Result<BTreeMap<String, Observed>, SessionError> =
             futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
                 let got = fetch_live(client, &card_id).await;
                 reporter.advance(Step::Refresh);
                 match got {
                     Ok(observed) => Ok((address, observed)),
                     Err(FetchError::Shape(e)) => Err(SessionError::Shape(e)),
+                    Err(FetchError::Api(source)) if source.stops_run() => {
+                        Err(SessionError::Stopped(source))
+                    }
                     Err(FetchError::Api(source)) => Err(SessionError::Refresh {
                         address,
                         card_id,
@@ -238,10 +252,10 @@ impl Session {
                 }
             }))
             .buffer_unordered(self.parallelism)
-            .collect()
+            .try_collect()
             .await;
         reporter.finish(Step::Refresh);
-        results.into_iter().collect()
+        results
     }
 }
 
@@ -269,6 +283,8 @@ pub struct Planned {
 pub struct PlanOptions {
     pub targets: Vec<String>,
     pub refresh_only: bool,
+    /// Which managed cards to read (`--refresh`; default: all).
+    pub refresh: RefreshMode,
     /// Record resolutions of interrupted operations (apply) or only show them (plan).
     pub write_resolutions: bool,
 }
@@ -324,30 +340,55 @@ pub async fn make_plan(
     )?;
     // `--target`: refresh only the named cards (one card/get each, not the whole state).
     let only = (!opts.targets.is_empty()).then_some(opts.targets.as_slice());
-    let wanted = read_state(session, &resolved_copy, |state| {
+    let mut wanted = read_state(session, &resolved_copy, |state| {
         cards_to_refresh(state, only)
     });
-    let live = session.refresh_cards(wanted).await?;
-    let plan = read_state(session, &resolved_copy, |state| {
-        let state_inputs = state_inputs(state);
-        let uploaded: BTreeMap<String, String> = state
-            .images
+    // `--refresh=changed`: cards unchanged since their last apply are planned from it.
+    let mut unrefreshed: BTreeSet<String> = match opts.refresh {
+        RefreshMode::All => BTreeSet::new(),
+        RefreshMode::Changed => read_state(session, &resolved_copy, |state| {
+            let uploaded = uploaded_urls(state);
+            let image_url = |i: &crate::model::ImageRef| resolve_image(i, &images, &uploaded);
+            unchanged_since_apply(&desired, &state_inputs(state), &image_url)
+        }),
+    };
+    wanted.retain(|(address, _)| !unrefreshed.contains(address));
+    let mut refreshed = wanted.len();
+    let mut live = session.refresh_cards(wanted).await?;
+    let mut plan = loop {
+        let plan = read_state(session, &resolved_copy, |state| {
+            let state_inputs = state_inputs(state);
+            let uploaded = uploaded_urls(state);
+            let image_url = |i: &crate::model::ImageRef| resolve_image(i, &images, &uploaded);
+            let inputs = PlanInputs {
+                desired: &desired,
+                state: &state_inputs,
+                live: &live,
+                image_url: &image_url,
+                targets: &opts.targets,
+                refresh_only: opts.refresh_only,
+                unrefreshed: &unrefreshed,
+            };
+            build_plan(&inputs)
+        })
+        .map_err(SessionError::Plan)?;
+        // A card that changes although its files did not (a card it refers to is
+        // replaced) is read after all: nothing is changed on WeChat unseen.
+        let also: Vec<(String, String)> = plan
+            .resource_changes
             .iter()
-            .map(|(k, v)| (k.clone(), v.url.clone()))
+            .filter(|rc| !rc.refreshed && rc.action.is_change())
+            .filter_map(|rc| Some((rc.address.clone(), rc.card_id.clone()?)))
             .collect();
-        let image_url = |i: &crate::model::ImageRef| resolve_image(i, &images, &uploaded);
-        let inputs = PlanInputs {
-            desired: &desired,
-            state: &state_inputs,
-            live: &live,
-            image_url: &image_url,
-            targets: &opts.targets,
-            refresh_only: opts.refresh_only,
-        };
-        build_plan(&inputs)
-    })
-    .map_err(SessionError::Plan)?;
-    let mut plan = plan;
+        if also.is_empty() {
+            break plan;
+        }
+        for (address, _) in &also {
+            unrefreshed.remove(address);
+        }
+        refreshed += also.len();
+        live.extend(session.refresh_cards(also).await?);
+    };
     // `--target` plans only the named cards; the whitelist is the project's.
     if !opts.refresh_only && opts.targets.is_empty() {
         plan.whitelist = read_state(session, &resolved_copy, |state| {
@@ -364,6 +405,22 @@ pub async fn make_plan(
     )
     .await
     .map_err(SessionError::Pricing)?;
+    plan.refresh = Some(RefreshReport {
+        mode: opts.refresh,
+        refreshed,
+        not_refreshed: plan
+            .resource_changes
+            .iter()
+            .filter(|r| !r.refreshed)
+            .count(),
+    });
+    let uploads = read_state(session, &resolved_copy, |state| {
+        images_to_upload(&plan, &images, state)
+    });
+    plan.api_calls = Some(ApiCalls {
+        made_by_plan: session.client.calls_made(),
+        apply_will_make: apply_call_estimate(&plan, uploads),
+    });
     let inputs_hash = inputs_hash(&project.root);
     Ok(Planned {
         plan,
@@ -371,6 +428,39 @@ pub async fn make_plan(
         resolutions,
         inputs_hash,
     })
+}
+
+/// The URLs of uploaded images by the sha256 of their bytes.
+fn uploaded_urls(state: &StateFile) -> BTreeMap<String, String> {
+    state
+        .images
+        .iter()
+        .map(|(k, v)| (k.clone(), v.url.clone()))
+        .collect()
+}
+
+/// How many distinct local images applying `plan` uploads (as the executor picks
+/// them: those of created, replaced or updated cards the state has no URL for).
+fn images_to_upload(
+    plan: &Plan,
+    images: &BTreeMap<String, LocalImage>,
+    state: &StateFile,
+) -> usize {
+    let mut needed: BTreeSet<&str> = BTreeSet::new();
+    for rc in &plan.resource_changes {
+        if matches!(rc.action, Action::NoOp | Action::Delete | Action::Stock) {
+            continue;
+        }
+        for (_, img) in rc.desired.iter().flat_map(|c| c.images()) {
+            if let crate::model::ImageKind::Local(p) = img.kind()
+                && let Some(h) = images.get(p)
+                && !state.images.contains_key(&h.sha256)
+            {
+                needed.insert(h.sha256.as_str());
+            }
+        }
+    }
+    needed.len()
 }
 
 /// Reads the session's state in place, or the copy with interrupted operations resolved
@@ -399,6 +489,8 @@ pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput<'_>> {
                     card_type: &r.card_type,
                     applied: &r.applied,
                     managed: r.managed.as_deref(),
+                    status: r.status.as_deref(),
+                    desired_hash: r.desired_hash.as_deref(),
                 },
             )
         })

@@ -29,6 +29,7 @@ pub fn adopted_state(live: &LiveCard) -> ResourceState {
         status: Some(live.status.as_wire()),
         updated_at: chrono::Utc::now().timestamp(),
         managed: Some(Vec::new()),
+        desired_hash: None,
     }
 }
 
@@ -84,6 +85,8 @@ pub fn check_plans_no_change(
             card_type: &record.card_type,
             applied: &record.applied,
             managed: record.managed.as_deref(),
+            status: None,
+            desired_hash: None,
         },
     )]);
     let live_map = BTreeMap::from([(
@@ -101,6 +104,7 @@ pub fn check_plans_no_change(
         image_url: &image_url,
         targets: &[],
         refresh_only: false,
+        unrefreshed: &Default::default(),
     };
     let plan = build_plan(&inputs).map_err(|errors| {
         errors

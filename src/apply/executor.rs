@@ -16,7 +16,7 @@ use crate::live::{FetchError, Observed, ReviewStatus, fetch_live};
 use crate::model::wire::{Resolve, Resolved, create_body, desired_canonical, is_pending};
 use crate::model::{Canonical, ImageRef};
 use crate::plan::diff::{DiffContext, FieldChange, diff};
-use crate::plan::{Action, CoinPrice, Plan, ResourceChange, STOCK_PATH};
+use crate::plan::{Action, CoinPrice, Plan, ResourceChange, STOCK_PATH, refresh_key};
 use crate::report::{Reporter, Step};
 use crate::state::{Change, ImageRecord, OpKind, PendingOperation, ResourceState, StateSession};
 use crate::wechat::errcode::INVALID_CARD_ID;
@@ -217,6 +217,7 @@ pub async fn apply_plan(
         .filter(|r| r.action.is_change())
         .collect();
     super::local::record_local_settings(plan, state);
+    super::local::record_unchanged_cards(plan, state);
     exec.reporter.start(Step::Apply, changing.len() as u64);
     exec.upload_images(&changing).await;
     for wave in waves(&changing) {
@@ -414,14 +415,17 @@ impl<'a> Executor<'a> {
                 .buffer_unordered(self.opts.parallelism.max(1))
                 .collect()
                 .await;
+        let failures: Vec<CardFailure> = results.into_iter().filter_map(Result::err).collect();
+        for f in &failures {
+            self.stop_if_run_ends(f);
+        }
         if let Ok(mut r) = self.report.lock() {
-            r.failures
-                .extend(results.into_iter().filter_map(Result::err));
+            r.failures.extend(failures);
         }
     }
 
     async fn upload_one(&self, img: LocalImage) -> Result<(), CardFailure> {
-        if self.opts.stop.is_raised() {
+        if self.stopping() {
             return Ok(());
         }
         let addr = format!("image {}", img.path);
@@ -520,11 +524,15 @@ impl<'a> Executor<'a> {
         Ok(canonical)
     }
 
+    /// The state entry of a card after a step: `canonical` is now applied, `desired`
+    /// is what the files asked for (recorded as [`refresh_key`] for
+    /// `plan --refresh=changed`).
     fn resource_state(
         &self,
         rc: &ResourceChange,
         card_id: &str,
         canonical: &Canonical,
+        desired: &Canonical,
         status: Option<String>,
     ) -> ResourceState {
         ResourceState {
@@ -539,11 +547,12 @@ impl<'a> Executor<'a> {
             status,
             updated_at: now(),
             managed: None,
+            desired_hash: Some(refresh_key(card_id, canonical, desired)),
         }
     }
 
     async fn apply_one(&self, rc: &ResourceChange) -> CardResult {
-        if self.opts.stop.is_raised() {
+        if self.stopping() {
             self.count(|r| r.not_started += 1);
             self.reporter.advance(Step::Apply);
             return Ok(());
@@ -584,15 +593,32 @@ impl<'a> Executor<'a> {
             Action::NoOp => Ok(()),
         };
         self.reporter.advance(Step::Apply);
-        if let Err(f) = &result
-            && f.stops_run
-        {
+        if let Err(f) = &result {
+            self.stop_if_run_ends(f);
+        }
+        result
+    }
+
+    /// A failure that ends the run (45009, no access token) stops every operation not
+    /// yet started; the first such failure is the reason the report gives.
+    fn stop_if_run_ends(&self, f: &CardFailure) {
+        if f.stops_run {
             self.opts.stop.raise();
             if let Ok(mut r) = self.report.lock() {
                 r.stopped.get_or_insert_with(|| f.message.clone());
             }
         }
-        result
+    }
+
+    /// Whether no new operation may start: stopped (Ctrl-C, or a failure that ends the
+    /// run), or the client refuses every call since one did.
+    fn stopping(&self) -> bool {
+        if !self.opts.stop.is_raised()
+            && let Some(e) = self.client.stopped()
+        {
+            self.stop_if_run_ends(&failure("run", "stop", &e));
+        }
+        self.opts.stop.is_raised()
     }
 
     /// Creates the card; `deposed` is the old card of a replacement, recorded in the same
@@ -639,7 +665,7 @@ impl<'a> Executor<'a> {
         let status = Some(ReviewStatus::NotVerify.as_wire());
         let mut changes = vec![Change::PutResource {
             address: rc.address.clone(),
-            resource: self.resource_state(rc, &card_id, &sent, status.clone()),
+            resource: self.resource_state(rc, &card_id, &sent, &canonical, status.clone()),
         }];
         if let Some((addr, old)) = deposed {
             changes.push(Change::PutResource {
@@ -654,7 +680,7 @@ impl<'a> Executor<'a> {
                 .await?;
             let changes = vec![Change::PutResource {
                 address: rc.address.clone(),
-                resource: self.resource_state(rc, &card_id, &canonical, status),
+                resource: self.resource_state(rc, &card_id, &canonical, &canonical, status),
             }];
             self.record_outcome(&rc.address, op, changes).await?;
             self.count(|r| r.stock_changed += 1);
@@ -771,6 +797,7 @@ impl<'a> Executor<'a> {
                         rc,
                         &card_id,
                         &self.merge_applied(rc, &canonical, false),
+                        &canonical,
                         status.clone(),
                     ),
                 },
@@ -793,6 +820,7 @@ impl<'a> Executor<'a> {
                     rc,
                     &card_id,
                     &self.merge_applied(rc, &canonical, true),
+                    &canonical,
                     status.clone(),
                 ),
             }];

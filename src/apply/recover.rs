@@ -225,6 +225,7 @@ pub fn adoption(state: &StateFile, op: &PendingOperation, live: &LiveCard) -> Ve
             status: Some(live.status.as_wire()),
             updated_at: chrono::Utc::now().timestamp(),
             managed: None,
+            desired_hash: None,
         },
     });
     changes
@@ -303,6 +304,7 @@ mod tests {
             status: None,
             updated_at: 0,
             managed: None,
+            desired_hash: None,
         };
         state.resources.insert("a".into(), old.clone());
         let op = create_op("a");

@@ -56,6 +56,7 @@ async fn plan_confirm_apply(
         targets: Vec::new(),
         refresh_only: args.refresh_only,
         write_resolutions: true,
+        refresh: Default::default(),
     };
     let planned = make_plan(session, project, &opts).await.map_err(report)?;
     for r in &planned.resolutions {
@@ -111,6 +112,7 @@ async fn plan_confirm_apply(
         // settings (lifecycle), which need no call to WeChat.
         if !args.refresh_only {
             crate::apply::record_local_settings(plan, &session.state);
+            crate::apply::record_unchanged_cards(plan, &session.state);
         }
         session.state.commit().map_err(report)?;
         if args.format == Format::Json {
@@ -409,13 +411,29 @@ async fn apply_saved_in(
             "the state has {pending} interrupted operation(s); the saved plan cannot account for them"
         ));
     }
-    let live = session.refresh(None).await.map_err(report)?;
+    // Cards the plan did not read (`--refresh=changed`; all of them no-ops) are not
+    // read now either: only what the plan saw is checked against WeChat.
+    let not_read: std::collections::BTreeSet<&str> = saved
+        .plan
+        .resource_changes
+        .iter()
+        .filter(|r| !r.refreshed)
+        .map(|r| r.address.as_str())
+        .collect();
+    let wanted: Vec<(String, String)> = session.state.read(|s| {
+        s.resources
+            .iter()
+            .filter(|(a, _)| !not_read.contains(a.as_str()))
+            .map(|(a, r)| (a.clone(), r.card_id.clone()))
+            .collect()
+    });
+    let live = session.refresh_cards(wanted).await.map_err(report)?;
     let mut changed = Vec::new();
     for rc in saved
         .plan
         .resource_changes
         .iter()
-        .filter(|r| r.action != Action::Create)
+        .filter(|r| r.action != Action::Create && r.refreshed)
     {
         let now_fp = match live.get(&rc.address) {
             Some(Observed::Exists(l)) => Some(l.content.hash()),

@@ -56,6 +56,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             targets: args.targets.clone(),
             refresh_only: args.refresh_only,
             write_resolutions: false,
+            refresh: args.refresh,
         };
         let planned = make_plan(&session, &project, &opts).await;
         let stamp = Some(session.state.stamp());

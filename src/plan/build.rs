@@ -7,7 +7,7 @@ use super::diff::{Applied, DiffContext, FieldChange, diff, drift};
 use super::model::{Action, Plan, ResourceChange, StockChange};
 use super::note::{DELETED_OUTSIDE, Note};
 use crate::config::WriteRule;
-use crate::live::{LiveCard, Observed};
+use crate::live::{LiveCard, Observed, ReviewStatus};
 use crate::model::wire::{Resolve, Resolved, desired_canonical};
 use crate::model::{Canonical, Card, CardType, ImageRef};
 use cardform_spec::rules::UpdateClass;
@@ -34,6 +34,10 @@ pub struct StateInput<'a> {
     pub applied: &'a Value,
     /// The paths of `applied` the files own (`None`: all of them).
     pub managed: Option<&'a [String]>,
+    /// The review status last seen (`CARD_STATUS_…`).
+    pub status: Option<&'a str>,
+    /// What the card was last applied from ([`super::refresh_key`]).
+    pub desired_hash: Option<&'a str>,
 }
 
 impl StateInput<'_> {
@@ -54,6 +58,9 @@ pub struct PlanInputs<'a> {
     /// Plan only these addresses (empty = all).
     pub targets: &'a [String],
     pub refresh_only: bool,
+    /// Managed cards not refreshed (`--refresh=changed`): planned from the last applied
+    /// content instead of `live`.
+    pub unrefreshed: &'a BTreeSet<String>,
 }
 
 /// Why a plan cannot be made.
@@ -329,45 +336,59 @@ fn plan_desired(
             .map(str::to_string)
             .collect(),
         notes: Vec::new(),
+        refreshed: true,
     };
     let Some(st) = inputs.state.get(address) else {
         rc.after = Some(Arc::new(canonical));
         return Ok(rc);
     };
     rc.card_id = Some(st.card_id.to_string());
-    let live: &LiveCard = match inputs.live.get(address) {
-        Some(Observed::Exists(live)) => live,
-        Some(Observed::Gone) => {
-            rc.notes.push(Note::DeletedOutsideRecreate {
-                card_id: st.card_id.to_string(),
-            });
-            rc.drift.push(FieldChange {
-                path: "card".into(),
-                before: Some(Value::String(st.card_id.to_string())),
-                after: None,
-                class: UpdateClass::Replace,
-                rule: DELETED_OUTSIDE.into(),
-            });
-            rc.after = Some(Arc::new(canonical));
-            return Ok(rc);
-        }
-        None => {
-            return Err(PlanError::NotRefreshed {
-                address: address.to_string(),
-                card_id: st.card_id.to_string(),
-            });
-        }
-    };
-    rc.before = Some(Arc::clone(&live.content));
-    rc.review_status = Some(live.status.clone());
-    rc.live_fingerprint = Some(live.content.hash());
     let applied = st.applied();
+    // `--refresh=changed`: nothing changed since the last apply, so the last applied
+    // content stands in for the live card (no drift can be seen).
+    let before: Arc<Canonical> = if inputs.unrefreshed.contains(address) {
+        rc.refreshed = false;
+        rc.review_status = st
+            .status
+            .map(|s| ReviewStatus::from_wire(&Value::String(s.to_string())));
+        Arc::new(applied.clone())
+    } else {
+        let live: &LiveCard = match inputs.live.get(address) {
+            Some(Observed::Exists(live)) => live,
+            Some(Observed::Gone) => {
+                rc.notes.push(Note::DeletedOutsideRecreate {
+                    card_id: st.card_id.to_string(),
+                });
+                rc.drift.push(FieldChange {
+                    path: "card".into(),
+                    before: Some(Value::String(st.card_id.to_string())),
+                    after: None,
+                    class: UpdateClass::Replace,
+                    rule: DELETED_OUTSIDE.into(),
+                });
+                rc.after = Some(Arc::new(canonical));
+                return Ok(rc);
+            }
+            None => {
+                return Err(PlanError::NotRefreshed {
+                    address: address.to_string(),
+                    card_id: st.card_id.to_string(),
+                });
+            }
+        };
+        rc.review_status = Some(live.status.clone());
+        rc.live_fingerprint = Some(live.content.hash());
+        Arc::clone(&live.content)
+    };
     let owned = Applied {
         content: &applied,
         managed: st.managed,
     };
-    rc.drift = drift(owned, &live.content, ctx);
-    let (changes, unchanged) = diff(&canonical, &live.content, Some(owned), ctx);
+    if rc.refreshed {
+        rc.drift = drift(owned, &before, ctx);
+    }
+    rc.before = Some(Arc::clone(&before));
+    let (changes, unchanged) = diff(&canonical, &before, Some(owned), ctx);
     rc.after = Some(Arc::new(canonical));
     rc.unchanged = unchanged;
     let worst = changes.iter().map(|c| c.class).max();
@@ -431,6 +452,7 @@ fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> R
         live_fingerprint: None,
         depends_on: Vec::new(),
         notes: Vec::new(),
+        refreshed: true,
     };
     if address.contains('#') {
         rc.notes.push(Note::DeposedCard);

@@ -9,6 +9,7 @@ mod money;
 mod note;
 pub mod policy;
 pub mod price;
+mod refresh;
 mod render_html;
 mod render_json;
 mod render_markdown;
@@ -20,6 +21,9 @@ pub use build::{DesiredInput, PlanError, PlanInputs, STOCK_PATH, StateInput, bui
 pub use model::*;
 pub use money::{coin_lines, price_phrase, purchase_line, whitelist_lines};
 pub use note::{DELETED_OUTSIDE, Note};
+pub use refresh::{
+    ApiCalls, RefreshMode, RefreshReport, apply_call_estimate, refresh_key, unchanged_since_apply,
+};
 pub use render_html::{HtmlOptions, render_html};
 pub use render_json::{JsonPlan, json_plan, render_json};
 pub use render_markdown::{

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::diff::FieldChange;
 use super::note::Note;
+use super::refresh::{ApiCalls, RefreshReport};
 use crate::live::ReviewStatus;
 use crate::model::{Canonical, Card, CardType};
 use cardform_spec::rules::UpdateClass;
@@ -161,6 +162,19 @@ pub struct ResourceChange {
     pub depends_on: Vec<String>,
     /// Something the reader must know (deleted outside cardform, deposed card…).
     pub notes: Vec<Note>,
+    /// False when the card was planned from the last applied state without reading it
+    /// (`plan --refresh=changed`: nothing changed since its last apply). Absent (true)
+    /// in plans saved before the option existed.
+    #[serde(default = "refreshed_by_default", skip_serializing_if = "is_true")]
+    pub refreshed: bool,
+}
+
+fn refreshed_by_default() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 impl ResourceChange {
@@ -204,6 +218,13 @@ pub struct Plan {
     /// settings (`--trusted-settings`): shown for review, in force only after merge.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<SettingChange>,
+    /// How the managed cards were read (`--refresh`); `None` in plans built without a
+    /// session (tests) and in plans saved before the option existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<RefreshReport>,
+    /// API calls the plan made and applying it will make.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_calls: Option<ApiCalls>,
     /// The 券点 the plan spends (None when it buys no stock).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coins: Option<CoinSummary>,
@@ -258,6 +279,8 @@ impl Plan {
             resource_changes,
             summary: s,
             settings: Vec::new(),
+            refresh: None,
+            api_calls: None,
             coins: None,
             whitelist: None,
         }

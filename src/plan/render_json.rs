@@ -1,7 +1,10 @@
 //! The plan as a versioned JSON document (`--format json`): `format_version` and
 //! `resource_changes[]` with `address`, `card_id`, `action`, `triggers_review`,
-//! `reasons[]` (field path + rule), `before`, `after`; format 2 adds 券点 prices
-//! (`stock.price`, `coins`) and `test_whitelist`.
+//! `refreshed`, `reasons[]` (field path + rule), `before`, `after`; format 2 adds 券点
+//! prices (`stock.price`, `coins`) and `test_whitelist`; `refresh` (which cards were
+//! read) and `api_calls` (made by the plan, to be made by apply) were added within
+//! format 2. Fields are only ever added within a `format_version`; a removed or changed
+//! field bumps it.
 //!
 //! [`JsonPlan`] borrows the plan and is serialised straight to its writer: a plan over
 //! 10,000 cards is ~20 MB of JSON, and building it as a `serde_json::Value` first held
@@ -15,6 +18,7 @@ use super::model::{
     Action, CoinSummary, Plan, ResourceChange, SettingChange, StockChange, Summary, WhitelistChange,
 };
 use super::note::Note;
+use super::refresh::{ApiCalls, RefreshReport};
 use crate::model::{Canonical, CardType};
 use cardform_spec::rules::UpdateClass;
 
@@ -30,6 +34,12 @@ pub struct JsonPlan<'a> {
     /// Settings the project file proposes (under `--trusted-settings`); absent when none.
     #[serde(skip_serializing_if = "no_settings")]
     settings: &'a [SettingChange],
+    /// `{mode, refreshed, not_refreshed}`: which managed cards were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh: Option<&'a RefreshReport>,
+    /// `{made_by_plan, apply_will_make}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_calls: Option<&'a ApiCalls>,
     /// The 券点 the plan spends (absent when it buys nothing); each purchase's price is
     /// its `stock.price`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,6 +69,8 @@ struct JsonChange<'a> {
     card_type: Option<&'static str>,
     action: Action,
     triggers_review: bool,
+    /// False when planned from the last applied state (`--refresh=changed`).
+    refreshed: bool,
     #[serde(serialize_with = "reasons")]
     reasons: &'a [FieldChange],
     #[serde(serialize_with = "drift")]
@@ -103,6 +115,7 @@ fn changes<S: Serializer>(rcs: &&[ResourceChange], s: S) -> Result<S::Ok, S::Err
         card_type: rc.card_type.map(CardType::as_str),
         action: rc.action,
         triggers_review: rc.triggers_review,
+        refreshed: rc.refreshed,
         reasons: &rc.changes,
         drift: &rc.drift,
         stock: rc.stock.as_ref(),
@@ -141,6 +154,8 @@ pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         summary: &plan.summary,
         resource_changes: &plan.resource_changes,
         settings: &plan.settings,
+        refresh: plan.refresh.as_ref(),
+        api_calls: plan.api_calls.as_ref(),
         coins: plan.coins.as_ref().map(|c| JsonCoins {
             summary: c,
             over_budget: c.over_budget(),

@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange};
 use super::policy::{GateSource, Violation, gate};
+use super::refresh::{calls_line, refresh_note};
 use super::render_text::{show_at, summary_line_in};
 use crate::i18n::{Lang, Messages};
 use crate::live::ReviewStatus;
@@ -81,6 +82,7 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
     let list_budget = (limit / 16).max(200);
     let mut out = Budgeted::new(limit);
     out.push_keeping(&head(m, plan), FOOTER_RESERVE);
+    out.push_keeping(&reads_section(plan), FOOTER_RESERVE);
     out.push_keeping(&policy_section(m, opts.denied, list_budget), FOOTER_RESERVE);
     out.push_keeping(&settings_section(m, plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&risk_section(m, plan, list_budget), FOOTER_RESERVE);
@@ -251,6 +253,27 @@ fn head(m: &Messages, plan: &Plan) -> String {
         let _ = writeln!(h, "{}\n", m.t("md-new-cards"));
     }
     h
+}
+
+/// What the plan read from WeChat: the cards it skipped (`--refresh=changed`) and the
+/// API calls it made and applying it will make. Empty for plans built without a session.
+fn reads_section(plan: &Plan) -> String {
+    let mut s = String::new();
+    if let Some(note) = refresh_note(plan) {
+        let _ = writeln!(
+            s,
+            "ℹ️ {note}
+"
+        );
+    }
+    if let Some(calls) = calls_line(plan) {
+        let _ = writeln!(
+            s,
+            "{calls}
+"
+        );
+    }
+    s
 }
 
 /// The settings the pull request's cardform.toml proposes (under `--trusted-settings`):

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange};
+use super::refresh::{calls_line, refresh_note};
 use crate::i18n::{Lang, Messages};
 use crate::live::ReviewStatus;
 use cardform_spec::rules::UpdateClass;
@@ -119,6 +120,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
                 m.t_args("text-drift-count", &[("count", drifted.len().into())])
             );
         }
+        write_reads_footer(&mut out, plan);
         return out;
     }
     let changing: Vec<&ResourceChange> = plan
@@ -129,6 +131,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     if changing.is_empty() && plan.whitelist.is_none() {
         let _ = writeln!(out, "{}", m.t("text-no-changes"));
         write_status_footer(&mut out, m, plan);
+        write_reads_footer(&mut out, plan);
         return out;
     }
     let _ = writeln!(out, "{}", m.t("text-will-perform"));
@@ -140,7 +143,16 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     write_money(&mut out, &p, plan);
     let _ = writeln!(out, "{}", p.bold(&summary_line_in(m, plan)));
     write_status_footer(&mut out, m, plan);
+    write_reads_footer(&mut out, plan);
     out
+}
+
+/// What the plan read from WeChat: the cards it skipped (`--refresh=changed`) and the
+/// API calls it made and applying it will make.
+fn write_reads_footer(out: &mut String, plan: &Plan) {
+    for line in [refresh_note(plan), calls_line(plan)].into_iter().flatten() {
+        let _ = writeln!(out, "{line}");
+    }
 }
 
 /// The "Settings" section: what the project file proposes for the settings the plan

@@ -373,3 +373,33 @@ fn the_emulator_serves_a_seed_file_from_its_command_line() {
         "{got}"
     );
 }
+
+/// A card/get answer recorded from a real account (tests/fixtures/wechat/recorded,
+/// source TY in its PROVENANCE.md), not a shape cardform wrote: adopted, it plans no
+/// change and sends nothing.
+#[test]
+fn a_recorded_real_card_is_adopted_and_plans_no_change() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/wechat/recorded/ty_card_get.response.json");
+    let answer: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("recorded body"))
+            .expect("JSON");
+    let emu = Emulator::start(&[]);
+    let seeded = emu.admin("POST", "/__emulator/seed", Some(Value::Array(vec![answer])));
+    assert_eq!(
+        seeded["card_ids"].as_array().map(Vec::len),
+        Some(1),
+        "{seeded}"
+    );
+    let writes_before = write_calls(&emu);
+    let p = TestProject::external(&emu.url);
+    std::fs::write(p.cards_file(), "").expect("empty cards file");
+    import_all_into_imported_toml(&p).expect_code(0);
+    p.run(&["validate", "{dir}"]).expect_code(0);
+    let first = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    first.expect_code(0);
+    let again = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    again.expect_code(0);
+    assert_eq!(first.stdout, again.stdout);
+    assert_eq!(write_calls(&emu), writes_before, "no write call");
+}

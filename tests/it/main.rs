@@ -28,6 +28,7 @@ mod gitops_examples;
 mod nothing_lost;
 mod plan_render;
 mod pr_trust;
+mod quota_tokens;
 mod recorded_contract;
 mod review_page;
 mod rule_evidence;

@@ -127,6 +127,7 @@ fn scenario(cases: Vec<(&str, Option<Card>, Option<Canonical>)>) -> Plan {
         image_url: &image_url,
         targets: &[],
         refresh_only: false,
+        unrefreshed: &Default::default(),
     };
     build_plan(&inputs).expect("plan")
 }
@@ -150,6 +151,8 @@ fn state_view(
                     card_type,
                     applied,
                     managed: None,
+                    status: None,
+                    desired_hash: None,
                 },
             )
         })
@@ -551,6 +554,7 @@ fn derived_friends_titles_are_shown_never_diffed() {
         image_url: &image_url,
         targets: &[],
         refresh_only: false,
+        unrefreshed: &Default::default(),
     };
     let plan = build_plan(&inputs).expect("plan");
     assert!(

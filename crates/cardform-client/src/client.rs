@@ -127,6 +127,12 @@ impl WeChatClient {
         self.transport.in_flight_peak()
     }
 
+    /// The error that stopped the run (45009, no access token), once one did: from then
+    /// on every call fails with it and nothing is sent.
+    pub fn stopped(&self) -> Option<ApiError> {
+        self.transport.halted()
+    }
+
     /// Access tokens fetched so far.
     pub fn token_fetches(&self) -> u64 {
         self.tokens.fetches()

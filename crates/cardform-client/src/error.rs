@@ -102,6 +102,42 @@ pub enum ApiError {
     /// The token command failed.
     #[error("token command `{program}` {problem}")]
     TokenCommand { program: String, problem: String },
+
+    /// No access token could be had (after the fetch's own retries). Every WeChat call
+    /// needs one, so the run stops; the failure is kept and shared by every call of the
+    /// run instead of being fetched again per card.
+    #[error(
+        "could not get an access token ({source_name} source), so the run stops before any further WeChat call: {cause}. What to do: {}",
+        token_advice(source_name, cause)
+    )]
+    TokenUnavailable {
+        /// `stable_token`, `classic`, `command`, `component`, `env`.
+        source_name: &'static str,
+        cause: Box<ApiError>,
+    },
+}
+
+/// What to do when no token could be had, by what went wrong.
+fn token_advice(source: &str, cause: &ApiError) -> &'static str {
+    match cause {
+        ApiError::QuotaExhausted { .. } => {
+            "the token endpoint's daily quota is used up; wait for the daily reset, or let a central token server hand out tokens ([account.token] env or command)"
+        }
+        ApiError::WeChat { code, .. } if errcode::retry_class(*code) == RetryClass::Transient => {
+            "WeChat's token endpoint is failing; run again in a few minutes"
+        }
+        ApiError::WeChat { .. } => {
+            "fix the account settings named above ([account] and [account.token] in cardform.toml and the environment variables they name), then run again"
+        }
+        ApiError::Transport { .. } | ApiError::HttpStatus { .. } | ApiError::Malformed { .. } => {
+            "the token endpoint is unreachable or failing; check the network and the endpoint in cardform.toml, or run again in a few minutes"
+        }
+        ApiError::TokenCommand { .. } => "run the token command by hand to see why it fails",
+        _ if source == "env" => {
+            "set a valid token in the environment variable named in cardform.toml"
+        }
+        _ => "fix the cause above, then run again",
+    }
 }
 
 fn after(attempts: u32) -> String {
@@ -129,6 +165,7 @@ impl ApiError {
         match self {
             ApiError::WeChat { code, .. } => Some(*code),
             ApiError::QuotaExhausted { .. } => Some(45009),
+            ApiError::TokenUnavailable { cause, .. } => cause.errcode(),
             _ => None,
         }
     }
@@ -143,9 +180,13 @@ impl ApiError {
         matches!(self, ApiError::OutcomeUnknown { .. })
     }
 
-    /// True when the whole run should stop (quota), not just this card.
+    /// True when the whole run should stop (daily quota, no access token), not just
+    /// this card: every later call would fail the same way.
     pub fn stops_run(&self) -> bool {
-        matches!(self, ApiError::QuotaExhausted { .. })
+        matches!(
+            self,
+            ApiError::QuotaExhausted { .. } | ApiError::TokenUnavailable { .. }
+        )
     }
 
     /// The endpoint path the error is about, when there is one.
@@ -157,6 +198,7 @@ impl ApiError {
             | ApiError::Transport { endpoint, .. }
             | ApiError::HttpStatus { endpoint, .. }
             | ApiError::Malformed { endpoint, .. } => Some(endpoint),
+            ApiError::TokenUnavailable { cause, .. } => cause.endpoint(),
             ApiError::Config { .. } | ApiError::TokenCommand { .. } => None,
         }
     }

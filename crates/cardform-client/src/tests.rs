@@ -813,3 +813,59 @@ async fn bench_thousand_gets() {
         );
     }
 }
+
+/// A token outage: 20 concurrent card calls share one failed fetch (retried with
+/// backoff once), later calls get the same error, and no card call is sent.
+#[tokio::test]
+async fn a_failed_token_fetch_is_shared_and_not_repeated() {
+    let mock = Mock::start("tok").await;
+    // More failures queued than one fetch may use: a second fetch would show.
+    mock.script("/cgi-bin/stable_token", vec![Reply::Status(503); 100]);
+    mock.default_reply("/card/get", Reply::Json(card_answer()));
+    let client = Arc::new(mock.client("s"));
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = Arc::clone(&client);
+            tokio::spawn(async move { client.get_card(CARD).await })
+        })
+        .collect();
+    for call in calls {
+        let e = call.await.expect("task").err();
+        assert!(
+            matches!(&e, Some(ApiError::TokenUnavailable { cause, .. })
+                if matches!(**cause, ApiError::HttpStatus { status: 503, .. })),
+            "{e:?}"
+        );
+        assert!(e.as_ref().is_some_and(ApiError::stops_run));
+    }
+    let attempts = RetryPolicy::fast().max_attempts as usize;
+    assert_eq!(mock.count("/cgi-bin/stable_token"), attempts);
+    assert!(client.get_card(CARD).await.is_err());
+    assert_eq!(mock.count("/cgi-bin/stable_token"), attempts);
+    assert_eq!(mock.count("/card/get"), 0);
+    assert!(client.stopped().is_some());
+}
+
+/// After a 45009 nothing more is sent, on any endpoint.
+#[tokio::test]
+async fn nothing_is_sent_after_a_daily_quota_error() {
+    let mock = Mock::start("tok").await;
+    mock.script(
+        "/card/get",
+        vec![err(45009, "reach max api daily quota limit")],
+    );
+    mock.default_reply("/card/get", Reply::Json(card_answer()));
+    let client = mock.client("s");
+    let first = client.get_card(CARD).await.err();
+    assert!(
+        matches!(first, Some(ApiError::QuotaExhausted { .. })),
+        "{first:?}"
+    );
+    for _ in 0..3 {
+        let e = client.get_card(CARD).await.err();
+        assert!(matches!(e, Some(ApiError::QuotaExhausted { .. })), "{e:?}");
+    }
+    assert!(client.delete_card(CARD).await.is_err());
+    assert_eq!(mock.count("/card/get"), 1);
+    assert_eq!(mock.count("/card/delete"), 0);
+}

@@ -2,6 +2,12 @@
 //! cache: a token is reused for its lifetime minus a margin, and after an auth errcode
 //! (40001/40014/42001) the first caller to `invalidate` it causes exactly one refresh,
 //! however many requests failed together.
+//!
+//! A fetch that fails (after the transport's retries with backoff) is kept for the rest
+//! of the run: every waiting and later call gets the same
+//! [`ApiError::TokenUnavailable`] without another token request. Fetching again per
+//! card turned a token outage into 5 token calls per card (125 calls and 142 s for 25
+//! cards) and could spend the token endpoint's daily quota.
 
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,10 +66,18 @@ struct Cached {
     generation: u64,
 }
 
+/// The token of the run, or why there is none.
+enum Slot {
+    Empty,
+    Token(Cached),
+    /// The fetch failed; kept for the rest of the run.
+    Failed(ApiError),
+}
+
 /// Fetches and caches access tokens.
 pub struct TokenProvider {
     fetcher: Fetcher,
-    cache: Mutex<Option<Cached>>,
+    cache: Mutex<Slot>,
     generations: AtomicU64,
     /// Fetches performed (for tests and benchmarks).
     fetches: AtomicU64,
@@ -174,7 +188,7 @@ impl TokenProvider {
     fn with_fetcher(fetcher: Fetcher) -> Self {
         TokenProvider {
             fetcher,
-            cache: Mutex::new(None),
+            cache: Mutex::new(Slot::Empty),
             generations: AtomicU64::new(0),
             fetches: AtomicU64::new(0),
         }
@@ -426,21 +440,45 @@ async fn run_command(argv: &[String], timeout: Duration) -> Result<(Secret, Dura
 impl TokenSupply for TokenProvider {
     /// The cached token, or a fresh one. Concurrent callers wait for one fetch.
     ///
+    /// # Guarantees
+    /// One fetch at a time; a failed fetch is not repeated in this run: every caller,
+    /// waiting or later, gets the same error.
+    ///
     /// # Errors
-    /// The token endpoint's error (e.g. 40125 wrong AppSecret), a failed command, or a
+    /// [`ApiError::TokenUnavailable`] with the cause: the token endpoint's error (e.g.
+    /// 40125 wrong AppSecret, or a 5xx after the retries), a failed command, or a
     /// missing environment variable.
     fn get<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<Token, ApiError>> {
         Box::pin(async move {
             let mut cache = self.cache.lock().await;
-            if let Some(c) = cache.as_ref()
-                && c.expires_at > Instant::now()
-            {
-                return Ok(Token {
-                    value: c.token.clone(),
-                    generation: c.generation,
-                });
+            match &*cache {
+                Slot::Token(c) if c.expires_at > Instant::now() => {
+                    return Ok(Token {
+                        value: c.token.clone(),
+                        generation: c.generation,
+                    });
+                }
+                Slot::Failed(e) => return Err(e.clone()),
+                Slot::Token(_) | Slot::Empty => {}
             }
-            let (token, lifetime) = self.fetch(transport).await?;
+            let (token, lifetime) = match self.fetch(transport).await {
+                Ok(got) => got,
+                Err(cause) => {
+                    let e = match cause {
+                        already @ ApiError::TokenUnavailable { .. } => already,
+                        cause => ApiError::TokenUnavailable {
+                            source_name: self.source_name(),
+                            cause: Box::new(cause),
+                        },
+                    };
+                    tracing::debug!(
+                        source = self.source_name(),
+                        "access token fetch failed; kept for the run"
+                    );
+                    *cache = Slot::Failed(e.clone());
+                    return Err(e);
+                }
+            };
             self.fetches.fetch_add(1, Ordering::Relaxed);
             let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
             tracing::debug!(
@@ -449,7 +487,7 @@ impl TokenSupply for TokenProvider {
                 lifetime_s = lifetime.as_secs(),
                 "access token fetched"
             );
-            *cache = Some(Cached {
+            *cache = Slot::Token(Cached {
                 token: token.clone(),
                 expires_at: Instant::now() + lifetime,
                 generation,
@@ -466,9 +504,9 @@ impl TokenSupply for TokenProvider {
     fn invalidate(&self, generation: u64) -> BoxFuture<'_, ()> {
         Box::pin(async move {
             let mut cache = self.cache.lock().await;
-            if cache.as_ref().is_some_and(|c| c.generation == generation) {
+            if matches!(&*cache, Slot::Token(c) if c.generation == generation) {
                 tracing::debug!(generation, "access token invalidated");
-                *cache = None;
+                *cache = Slot::Empty;
             }
         })
     }

@@ -1,5 +1,9 @@
 //! One WeChat call end to end: build the URL (token in the query string), admit it
 //! through the throttle, send, read the envelope, and retry per the decision table.
+//!
+//! An error that stops the run (45009, no access token) halts the transport: from then
+//! on every call fails with that error before anything is sent, so no call follows the
+//! first 45009 except those already in flight.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -99,6 +103,8 @@ pub(crate) struct Transport {
     calls: AtomicU64,
     in_flight: AtomicU64,
     peak: AtomicU64,
+    /// The first error that stopped the run; every later call answers it unsent.
+    halted: std::sync::Mutex<Option<ApiError>>,
 }
 
 /// Counts a request as in flight until dropped.
@@ -182,6 +188,7 @@ impl Transport {
             calls: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
             peak: AtomicU64::new(0),
+            halted: std::sync::Mutex::new(None),
         })
     }
 
@@ -195,8 +202,28 @@ impl Transport {
         self.peak.load(Ordering::Relaxed)
     }
 
+    /// The error that stopped the run, if one did.
+    pub fn halted(&self) -> Option<ApiError> {
+        self.halted.lock().ok().and_then(|h| h.clone())
+    }
+
+    /// Keeps `e` as the reason the run stopped (the first one wins) when it is one.
+    fn halt_on(&self, e: &ApiError) {
+        if e.stops_run()
+            && let Ok(mut h) = self.halted.lock()
+            && h.is_none()
+        {
+            tracing::debug!(error = %e, "the run stops: no further WeChat call");
+            *h = Some(e.clone());
+        }
+    }
+
     /// Runs `req` with retries. With `tokens`, adds `access_token` to the query and
     /// refreshes it once on an auth errcode.
+    ///
+    /// # Guarantees
+    /// After an error that stops the run (45009, no access token), nothing more is
+    /// sent: this and every later call returns that error, also between retries.
     ///
     /// # Errors
     /// See [`ApiError`]; a non-idempotent call that may have taken effect gives
@@ -211,8 +238,17 @@ impl Transport {
         let mut refreshed = false;
         loop {
             attempt += 1;
+            if let Some(stopped) = self.halted() {
+                return Err(stopped);
+            }
             let token = match tokens {
-                Some(p) => Some(p.get(self).await?),
+                Some(p) => match p.get(self).await {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        self.halt_on(&e);
+                        return Err(e);
+                    }
+                },
                 None => None,
             };
             let failure = match self.attempt(req, token.as_ref().map(|t| &t.value)).await {
@@ -230,12 +266,14 @@ impl Transport {
             match decision {
                 Decision::Fail => return Err(with_attempts(failure.error, attempt)),
                 Decision::StopQuota => {
-                    return Err(match failure.error {
+                    let e = match failure.error {
                         ApiError::WeChat {
                             endpoint, errmsg, ..
                         } => ApiError::QuotaExhausted { endpoint, errmsg },
                         other => other,
-                    });
+                    };
+                    self.halt_on(&e);
+                    return Err(e);
                 }
                 Decision::OutcomeUnknown => {
                     return Err(ApiError::OutcomeUnknown {

@@ -349,6 +349,7 @@ mod tests {
                 status: None,
                 updated_at: 5,
                 managed: None,
+                desired_hash: None,
             },
         );
         let e = encode_snapshot(&s, "t").expect("encode");
@@ -379,6 +380,7 @@ mod tests {
                 status: None,
                 updated_at: 5,
                 managed: None,
+                desired_hash: None,
             },
         );
         let doc = encode_snapshot(&st, "x")

@@ -109,6 +109,13 @@ pub struct ResourceState {
     /// WeChat's values are recorded, none is managed until the files set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed: Option<Vec<String>>,
+    /// What the card was applied from (opaque to the state layer): cardform writes a
+    /// hash of the card_id, the applied content and the desired content the files gave
+    /// at the last apply of this card. `plan --refresh=changed` reads no live card
+    /// whose files and state still give the same hash. Absent in older states and for
+    /// adopted cards, which are then always refreshed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desired_hash: Option<String>,
 }
 
 /// An image uploaded with media/uploadimg.
@@ -289,6 +296,7 @@ mod tests {
             status: None,
             updated_at: 1,
             managed: None,
+            desired_hash: None,
         }
     }
 

@@ -59,6 +59,7 @@ pub async fn apply_once(
         targets: Vec::new(),
         refresh_only: false,
         write_resolutions: true,
+        refresh: Default::default(),
     };
     let planned = make_plan(&session, &project, &opts)
         .await

@@ -113,8 +113,13 @@ impl Emu {
     }
 
     pub async fn upload(&self, bytes: &[u8], name: &str) -> Value {
+        self.upload_as("buffer", bytes, name).await
+    }
+
+    /// uploadimg with the file under the multipart field `field` (`buffer`, `media`).
+    pub async fn upload_as(&self, field: &str, bytes: &[u8], name: &str) -> Value {
         let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
-        let form = reqwest::multipart::Form::new().part("buffer", part);
+        let form = reqwest::multipart::Form::new().part(field.to_string(), part);
         self.http
             .post(self.url("/cgi-bin/media/uploadimg"))
             .multipart(form)

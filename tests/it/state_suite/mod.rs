@@ -25,6 +25,7 @@ pub fn resource(card_id: &str) -> ResourceState {
         status: Some("CARD_STATUS_VERIFY_OK".into()),
         updated_at: 1_764_300_000,
         managed: None,
+        desired_hash: None,
     }
 }
 

@@ -1,0 +1,180 @@
+//! What a plan read from WeChat and what applying it will cost: which cards the refresh
+//! may skip (`plan --refresh=changed`), and the API-call counts the plan reports.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::build::{DesiredInput, StateInput};
+use super::model::{Action, Plan};
+use super::price::is_quotable;
+use crate::model::wire::{Resolve, Resolved, desired_canonical};
+use crate::model::{Canonical, ImageRef};
+
+/// Which managed cards the plan reads with `card/get`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshMode {
+    /// Every card (the default, and the nightly drift check).
+    #[default]
+    All,
+    /// Only cards whose files or state changed since their last apply; the others are
+    /// planned from the last applied state.
+    Changed,
+}
+
+impl RefreshMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefreshMode::All => "all",
+            RefreshMode::Changed => "changed",
+        }
+    }
+}
+
+/// How the plan refreshed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshReport {
+    pub mode: RefreshMode,
+    /// Managed cards read with `card/get`.
+    pub refreshed: usize,
+    /// Managed cards planned from the last applied state (unchanged since their last
+    /// apply), so a change made outside cardform to them is not seen.
+    pub not_refreshed: usize,
+}
+
+/// API calls: what the plan made and what applying it will make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiCalls {
+    /// Every HTTP request the plan sent (token fetches and retries included).
+    pub made_by_plan: u64,
+    /// What `cardform apply` of this plan will send without faults: a token, the
+    /// refresh of the cards this plan refreshed (a saved plan is checked against the
+    /// live cards), image uploads, each change and its read-back.
+    pub apply_will_make: u64,
+}
+
+/// The hash recorded in the state at apply (`ResourceState::desired_hash`) and
+/// recomputed by the plan: the card_id, the applied content and the desired content.
+/// Equal hashes mean neither the files nor the card's state entry changed since.
+pub fn refresh_key(card_id: &str, applied: &Canonical, desired: &Canonical) -> String {
+    let mut h = Sha256::new();
+    for part in [card_id, &applied.hash(), &desired.hash()] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Resolves references and images as the last apply did: card_ids and image URLs
+/// from the state.
+struct StateResolver<'a> {
+    state: &'a BTreeMap<String, StateInput<'a>>,
+    image_url: &'a dyn Fn(&ImageRef) -> Resolved,
+}
+
+impl Resolve for StateResolver<'_> {
+    fn image_url(&self, image: &ImageRef) -> Resolved {
+        (self.image_url)(image)
+    }
+    fn card_id(&self, address: &str) -> Resolved {
+        match self.state.get(address) {
+            Some(s) => Resolved::Known(s.card_id.to_string()),
+            None => Resolved::Pending(format!("card_id of {address}")),
+        }
+    }
+}
+
+/// The managed cards `--refresh=changed` need not read: declared in the files, in the
+/// state with a `desired_hash`, and giving the same [`refresh_key`] now. A card
+/// removed from the files, adopted, edited in the files or in the state is refreshed.
+pub fn unchanged_since_apply(
+    desired: &BTreeMap<String, DesiredInput<'_>>,
+    state: &BTreeMap<String, StateInput<'_>>,
+    image_url: &dyn Fn(&ImageRef) -> Resolved,
+) -> BTreeSet<String> {
+    let resolver = StateResolver { state, image_url };
+    desired
+        .iter()
+        .filter(|(address, want)| {
+            let Some(st) = state.get(*address) else {
+                return false;
+            };
+            let Some(recorded) = st.desired_hash else {
+                return false;
+            };
+            let canonical = desired_canonical(want.card, &resolver, want.derived_title.clone());
+            refresh_key(st.card_id, &st.applied(), &canonical) == recorded
+        })
+        .map(|(address, _)| address.clone())
+        .collect()
+}
+
+/// The calls `cardform apply` of `plan` makes when nothing fails, following the
+/// executor: one token (when anything is sent); `card/get` of every card the plan
+/// refreshed (the saved plan's staleness check); `uploads` images; create + read-back;
+/// replace = create + read-back + delete; update = `card/update` (when a sent field
+/// changed) + stock (`modifystock`) + read-back; a 券点 stock purchase (on create,
+/// replace or update) = a fresh quote + confirm, after apply's check of the balance
+/// (once) and of each existing card's price; delete = 1; the test whitelist = 1.
+pub fn apply_call_estimate(plan: &Plan, uploads: usize) -> u64 {
+    let refreshed = plan
+        .resource_changes
+        .iter()
+        .filter(|rc| rc.card_id.is_some() && rc.refreshed)
+        .count();
+    let changes: usize = plan
+        .resource_changes
+        .iter()
+        .map(|rc| {
+            let stock = match &rc.stock {
+                Some(s) if s.coin_purchase => 2,
+                Some(_) => 1,
+                None => 0,
+            };
+            match rc.action {
+                Action::NoOp => 0,
+                Action::Create => 2 + stock,
+                Action::Replace => 3 + stock,
+                Action::Delete => 1,
+                Action::Stock | Action::Update | Action::UpdateReview => {
+                    let update = usize::from(rc.changes.iter().any(|c| c.class.updatable()));
+                    update + stock + 1
+                }
+            }
+        })
+        .sum();
+    let whitelist = usize::from(plan.whitelist.is_some());
+    let purchases: Vec<_> = plan.coin_purchases().collect();
+    let coin_checks = match purchases.len() {
+        0 => 0,
+        _ => 1 + purchases.iter().filter(|(rc, _)| is_quotable(rc)).count(),
+    };
+    match refreshed + uploads + changes + whitelist + coin_checks {
+        0 => 0,
+        calls => (calls + 1) as u64,
+    }
+}
+
+/// The sentence saying which cards the plan did not read, when it skipped any.
+pub fn refresh_note(plan: &Plan) -> Option<String> {
+    let r = plan.refresh.as_ref()?;
+    if r.not_refreshed == 0 {
+        return None;
+    }
+    Some(format!(
+        "Not refreshed: {} of {} managed card(s) (--refresh=changed): their files and state are unchanged since their last apply, so they were planned from the last applied state and a change made to them outside cardform is not seen. A full plan (the default, --refresh=all) reads every card.",
+        r.not_refreshed,
+        r.not_refreshed + r.refreshed
+    ))
+}
+
+/// `API calls: N made by this plan; applying it will make about M.`
+pub fn calls_line(plan: &Plan) -> Option<String> {
+    let c = plan.api_calls?;
+    Some(format!(
+        "API calls: {} made by this plan; applying it will make about {}.",
+        c.made_by_plan, c.apply_will_make
+    ))
+}
