@@ -40,6 +40,17 @@ pub enum Command {
     Rules(RulesArgs),
     /// Run the local WeChat card API emulator.
     Emulator(EmulatorArgs),
+    /// Start a project: cardform.toml, an example card, schemas, .gitignore, .taplo.toml,
+    /// and optionally a CI pipeline.
+    Init(InitArgs),
+    /// Lay out card files canonically (WeChat's field order, aligned comments).
+    Fmt(FmtArgs),
+    /// Draw each card's face as WeChat shows it, to SVG and PNG.
+    Preview(PreviewArgs),
+    /// Print a shell completion script (e.g. `cardform completions bash > cardform.bash`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command to a folder.
+    Man(ManArgs),
     /// Each managed card's review state and whether users can claim it now.
     Status(StatusArgs),
     /// The 券点 (coupon points) account: balance and recent orders; activate; recharge.
@@ -172,6 +183,28 @@ pub enum Format {
     Markdown,
 }
 
+/// Output formats of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PlanFormat {
+    #[default]
+    Text,
+    Json,
+    Markdown,
+    /// A self-contained review page with card previews (written to --out).
+    Html,
+}
+
+/// The language of text, markdown and HTML plans (JSON never changes).
+impl clap::ValueEnum for crate::i18n::Lang {
+    fn value_variants<'a>() -> &'a [Self] {
+        &crate::i18n::Lang::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.tag()))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ProjectDir {
     /// The project folder (holds cardform.toml and cards/).
@@ -217,6 +250,10 @@ pub struct RunOptions {
     /// Trusted: needed for any host but WeChat's, loopback and sandbox.
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+    /// Run against cardform's embedded WeChat emulator (same as `--endpoint sandbox`):
+    /// try a project for a real account without touching it.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub sandbox: bool,
     /// Where the state lives, overriding cardform.toml's `state` (also CARDFORM_STATE).
     /// Trusted: needed for a PostgreSQL server that is not on loopback.
     #[arg(long, value_name = "PATH|URL")]
@@ -230,8 +267,14 @@ impl RunOptions {
         crate::session::RunSettings {
             parallelism: self.parallelism,
             lock_timeout: self.lock_timeout,
-            operator: crate::config::trust::OperatorSettings::from_env()
-                .with_flags(self.endpoint.as_deref(), self.state.as_deref()),
+            operator: crate::config::trust::OperatorSettings::from_env().with_flags(
+                if self.sandbox {
+                    Some(crate::config::SANDBOX_ENDPOINT)
+                } else {
+                    self.endpoint.as_deref()
+                },
+                self.state.as_deref(),
+            ),
         }
     }
 }
@@ -262,11 +305,24 @@ impl clap::ValueEnum for DenyClass {
 pub struct PlanArgs {
     #[command(flatten)]
     pub project: ProjectDir,
-    /// Save the plan to FILE for `cardform apply FILE`.
+    /// Save the plan to FILE for `cardform apply FILE`. With `--format html`: write the
+    /// review page to FILE instead (add `--save` to also save the plan).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// text, json, markdown, or html (a review page written to --out).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Also save the plan to FILE (for `cardform apply FILE`); the HTML page then shows
+    /// the saved plan's checksum.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Write the HTML review page to FILE as well as printing --format.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// The language of text, markdown and HTML plans (default: `[output] lang` in
+    /// cardform.toml, else en; also CARDFORM_LANG). JSON plans never change.
+    #[arg(long, value_enum, env = "CARDFORM_LANG")]
+    pub lang: Option<crate::i18n::Lang>,
     /// Exit 2 when the plan has changes (0 none, 1 error).
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -287,8 +343,14 @@ pub struct PlanArgs {
         conflicts_with = "refresh_only"
     )]
     pub refresh: RefreshMode,
-    /// Fail with exit 3 when the plan contains this class of change (repeatable).
-    #[arg(long = "deny", value_enum)]
+    /// Fail with exit 3 when the plan contains this class of change (repeatable; also
+    /// CARDFORM_DENY, comma-separated).
+    #[arg(
+        long = "deny",
+        value_enum,
+        env = "CARDFORM_DENY",
+        value_delimiter = ','
+    )]
     pub deny: Vec<DenyClass>,
     /// Allow a plan that deletes or replaces every managed card, or more than
     /// `[policy] max_destroy` (default: half of them, at least 5); otherwise exit 3.
@@ -543,6 +605,71 @@ pub struct EmulatorArgs {
     /// a JSON file holding one answer or a list (e.g. tests/fixtures/wechat/legacy/).
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub seed: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the project in (created if missing; existing files are
+    /// never overwritten).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Run against cardform's embedded WeChat emulator (`endpoint = "sandbox"`): no
+    /// account or secret needed.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Also write a CI pipeline: github (.github/workflows/cardform.yml) or gitlab
+    /// (.gitlab-ci.yml).
+    #[arg(long, value_enum)]
+    pub ci: Option<CiKind>,
+    /// The Official Account's AppID (ignored with --sandbox).
+    #[arg(long, default_value = "wx0000000000000000")]
+    pub appid: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiKind {
+    Github,
+    Gitlab,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// The project folder (its cards/*.toml are formatted).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Change nothing; list the files that are not formatted and exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub project: ProjectDir,
+    /// Only these card addresses (repeatable; default: every card).
+    #[arg(long = "card", value_name = "ADDR")]
+    pub cards: Vec<String>,
+    /// The folder to write <address>.svg and <address>.png to (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Write only SVG files (no PNG).
+    #[arg(long)]
+    pub svg_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, powershell or elvish.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write cardform.1 and one cardform-<command>.1 per command to DIR instead of
+    /// printing cardform.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Parses `30s`, `2m`, `500ms`, `1h` or plain seconds.

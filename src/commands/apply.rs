@@ -89,7 +89,8 @@ async fn plan_confirm_apply(
             render_text(
                 plan,
                 TextOptions {
-                    color: stdout_color()
+                    color: stdout_color(),
+                    lang: project.config.output.lang.unwrap_or_default(),
                 }
             )
         );

@@ -6,12 +6,17 @@ use crate::exit::Outcome;
 
 pub mod apply;
 pub mod coins;
+pub mod completions;
 pub mod emulator;
+pub mod fmt;
 pub mod force_unlock;
 pub mod import;
+pub mod init;
 mod interrupt;
+pub mod man;
 mod output;
 pub mod plan;
+pub mod preview;
 mod project;
 pub mod qrcode;
 pub mod resolve;
@@ -37,6 +42,11 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::State(cmd) => state::run(&cmd),
         Command::ForceUnlock(args) => force_unlock::run(&args),
         Command::Emulator(args) => emulator::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Preview(args) => preview::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Coins(args) => coins::run(&args),
         Command::Qrcode(args) => qrcode::run(&args),

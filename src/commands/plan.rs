@@ -1,20 +1,35 @@
 //! `cardform plan`: refresh, diff, classify, render; optionally save the plan.
 
-use crate::cli::{Format, PlanArgs};
+use crate::cli::{PlanArgs, PlanFormat as Format};
 use crate::config::protect::refuse_protected_output;
 use crate::exit::Outcome;
 use crate::plan::policy::{check, gates_in_force, mass_destroy, mass_destroy_report};
 use crate::plan::saved::SavedPlan;
-use crate::plan::{MarkdownOptions, TextOptions, json_plan, render_markdown_with, render_text};
+use crate::plan::{
+    HtmlOptions, MarkdownOptions, TextOptions, json_plan, render_html, render_markdown_with,
+    render_text,
+};
 use crate::progress::TerminalReporter;
 use crate::session::{PlanOptions, Session, make_plan, runtime};
 
-use super::output::{print_json, stdout_color};
+use super::output::{print_json, stdout_color, write_file_atomic};
 use super::project::{load, load_settings, report};
 use crate::config::trust::adopt_trusted;
 
 pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
+    // With --format html, --out names the page; the plan is saved with --save.
+    let (save_to, page_to) = match args.format {
+        Format::Html => (args.save.clone(), args.out.clone().or(args.html.clone())),
+        _ if args.out.is_some() && args.save.is_some() => {
+            return Err(miette::miette!(
+                help = "give one: --out FILE saves the plan (--save is for --format html)",
+                "--out and --save both name a saved plan"
+            ));
+        }
+        _ => (args.out.clone().or(args.save.clone()), args.html.clone()),
+    };
     let mut project = load(&args.project.dir)?;
+    let lang = args.lang.or(project.config.output.lang).unwrap_or_default();
     let mut run = args.run.settings();
     // Trusted settings (docs/security.md): the pull request's own endpoint, account,
     // state and policy are only shown, never used.
@@ -65,7 +80,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             plan: planned.plan,
             checksum: String::new(),
         };
-        if let Some(out) = &args.out {
+        if let Some(out) = &save_to {
             refuse_protected_output(&project.root, project.config.state.as_deref(), out)
                 .map_err(report)?;
             saved.project_dir = crate::plan::saved::relative_to(
@@ -76,7 +91,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
             );
             saved.write(out).map_err(report)?;
         }
-        let checksum = args.out.as_ref().map(|_| saved.checksum.as_str());
+        let checksum = save_to.as_ref().map(|_| saved.checksum.as_str());
         let plan = &saved.plan;
         // Gates are checked before rendering so the markdown comment can say the plan
         // is denied; the plan is still shown (and saved) so reviewers see why.
@@ -95,6 +110,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                     &MarkdownOptions {
                         denied: &violated,
                         checksum,
+                        lang,
                         ..MarkdownOptions::default()
                     }
                 )
@@ -104,18 +120,33 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 render_text(
                     plan,
                     TextOptions {
-                        color: stdout_color()
+                        color: stdout_color(),
+                        lang,
                     }
                 )
             ),
+            // Written below.
+            Format::Html => {}
         }
         let has_changes = plan.has_changes() || !plan.settings.is_empty();
-        if let (Some(out), Some(checksum), Format::Text) = (&args.out, checksum, args.format) {
+        if let (Some(out), Some(checksum), Format::Text) = (&save_to, checksum, args.format) {
             println!(
                 "\nSaved the plan to {} (checksum {checksum}). Apply exactly this plan with: cardform apply {}",
                 out.display(),
                 out.display()
             );
+        }
+        if args.format == Format::Html || page_to.is_some() {
+            let page = render_html(plan, &HtmlOptions { lang, checksum });
+            match &page_to {
+                Some(path) => {
+                    refuse_protected_output(&project.root, project.config.state.as_deref(), path)
+                        .map_err(report)?;
+                    write_file_atomic(path, page.as_bytes())?;
+                    eprintln!("Wrote the review page to {}", path.display());
+                }
+                None => print!("{page}"),
+            }
         }
         if let Some(m) = &mass {
             eprint!("{}", mass_destroy_report(m));

@@ -8,6 +8,7 @@
 
 mod desired;
 mod diagnostic;
+pub mod format;
 pub mod images;
 mod loader;
 mod project;

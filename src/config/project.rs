@@ -27,9 +27,28 @@ pub struct ProjectConfig {
     /// Plan policy gates, the same as `--deny` on the command line.
     #[serde(default)]
     pub policy: Policy,
+    /// How cardform shows plans.
+    #[serde(default, skip_serializing_if = "Output::is_default")]
+    pub output: Output,
     /// The test whitelist (`card/testwhitelist/set`, reference §6.4): users who may claim cards that are not approved yet, friends coupons included. At most 10 entries in total; cardform sends the whole list (a full replacement) when it changes. Removing the table clears the list only if cardform set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_whitelist: Option<TestWhitelist>,
+}
+
+/// `[output]`: how plans are shown to the people who review them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    /// The language of text, markdown and HTML plans: "en" (default) or "zh-CN".
+    /// `--lang` overrides it; JSON plans never change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<crate::i18n::Lang>,
+}
+
+impl Output {
+    fn is_default(&self) -> bool {
+        *self == Output::default()
+    }
 }
 
 /// `[test_whitelist]`: openids and WeChat usernames (at most 10 together).

@@ -10,6 +10,7 @@ mod note;
 pub mod policy;
 pub mod price;
 mod refresh;
+mod render_html;
 mod render_json;
 mod render_markdown;
 mod render_text;
@@ -23,6 +24,7 @@ pub use note::{DELETED_OUTSIDE, Note};
 pub use refresh::{
     ApiCalls, RefreshMode, RefreshReport, apply_call_estimate, refresh_key, unchanged_since_apply,
 };
+pub use render_html::{HtmlOptions, render_html};
 pub use render_json::{JsonPlan, json_plan, render_json};
 pub use render_markdown::{
     GITHUB_COMMENT_LIMIT, MARKER, MarkdownOptions, render_markdown, render_markdown_with,

@@ -1,76 +1,116 @@
 //! The sentences of the plan's 券点 and whitelist lines, shared by the text and markdown
-//! renderers (one place to word, and to translate, each line). The data is typed in
-//! the plan model ([`CoinPrice`], [`CoinSummary`], [`WhitelistChange`]); JSON carries it
-//! as is.
+//! renderers (one place to word each line; the words are Fluent messages, so they
+//! follow `--lang`). The data is typed in the plan model ([`CoinPrice`],
+//! [`CoinSummary`], [`WhitelistChange`]); JSON carries it as is.
 
 use super::model::{CoinPrice, CoinSummary, PriceSource, StockChange, WhitelistChange};
+use crate::i18n::Messages;
 
 /// `400 points (200 free + 200 paid), quoted by card/pay/getpayprice`.
-pub fn price_phrase(p: &CoinPrice) -> String {
+pub fn price_phrase(m: &Messages, p: &CoinPrice) -> String {
     let source = match p.source {
-        PriceSource::Quoted => "quoted by card/pay/getpayprice",
-        PriceSource::Estimated => {
-            "estimated from WeChat's price table (the card has no card_id to quote yet; apply quotes it once created and stops if the quote is higher)"
-        }
+        PriceSource::Quoted => m.t("money-quoted"),
+        PriceSource::Estimated => m.t("money-estimated"),
     };
-    format!(
-        "{} points ({} free + {} paid), {source}",
-        p.price, p.free_coin, p.pay_coin
+    m.t_args(
+        "money-price",
+        &[
+            ("price", p.price.to_string().into()),
+            ("free", p.free_coin.to_string().into()),
+            ("paid", p.pay_coin.to_string().into()),
+            ("source", source.into()),
+        ],
     )
 }
 
 /// The purchase of one card: `buys 10 vouchers with 券点: 4 points (…)`.
-pub fn purchase_line(s: &StockChange, new_card: bool) -> String {
+pub fn purchase_line(m: &Messages, s: &StockChange, new_card: bool) -> String {
     let when = if new_card {
-        " after the card is created"
+        m.t("money-after-create")
     } else {
-        ""
+        String::new()
     };
-    let quantity = u64::try_from(s.delta).unwrap_or(0);
+    let quantity = u64::try_from(s.delta).unwrap_or(0).to_string();
     match &s.price {
-        Some(p) => format!(
-            "buys {quantity} vouchers with 券点{when} (paid, irreversible): {}",
-            price_phrase(p)
+        Some(p) => m.t_args(
+            "money-buys-price",
+            &[
+                ("quantity", quantity.into()),
+                ("when", when.into()),
+                ("price", price_phrase(m, p).into()),
+            ],
         ),
-        None => format!("buys {quantity} vouchers with 券点{when} (paid, irreversible)"),
+        None => m.t_args(
+            "money-buys",
+            &[("quantity", quantity.into()), ("when", when.into())],
+        ),
     }
 }
 
-/// The plan's 券点 lines: total, balance, budget, consent.
-pub fn coin_lines(c: &CoinSummary) -> Vec<String> {
-    let mut out = vec![format!(
-        "{} purchase{} {} points (1 点 = ¥1): {} free + {} paid",
-        c.purchases,
-        if c.purchases == 1 { " costs" } else { "s cost" },
-        c.price,
-        c.free_coin,
-        c.pay_coin
+/// The plan's 券点 lines: total, balance, budget, consent; each with whether it says
+/// a limit is exceeded (renderers show those in red).
+pub fn coin_lines(m: &Messages, c: &CoinSummary) -> Vec<(String, bool)> {
+    let num = |n: u64| n.to_string();
+    let mut out = vec![(
+        m.t_args(
+            "money-total",
+            &[
+                ("purchases", c.purchases.into()),
+                ("price", num(c.price).into()),
+                ("free", num(c.free_coin).into()),
+                ("paid", num(c.pay_coin).into()),
+            ],
+        ),
+        false,
     )];
-    let held = format!(
-        "balance: {} points ({} free + {} paid)",
-        c.balance.total_coin, c.balance.free_coin, c.balance.pay_coin
+    let held = m.t_args(
+        "money-balance",
+        &[
+            ("total", num(c.balance.total_coin).into()),
+            ("free", num(c.balance.free_coin).into()),
+            ("paid", num(c.balance.pay_coin).into()),
+        ],
     );
     out.push(match c.over_balance() {
-        Some(by) => format!("{held}: {by} short — recharge with `cardform coins recharge {by}`"),
-        None => format!(
-            "{held}: {} left after the purchases",
-            c.balance.total_coin - c.price
+        Some(by) => (
+            m.t_args(
+                "money-short",
+                &[("held", held.into()), ("by", num(by).into())],
+            ),
+            true,
+        ),
+        None => (
+            m.t_args(
+                "money-left",
+                &[
+                    ("held", held.into()),
+                    ("left", num(c.balance.total_coin - c.price).into()),
+                ],
+            ),
+            false,
         ),
     });
     if let Some(budget) = c.budget {
         out.push(match c.over_budget() {
-            Some(by) => format!("budget: {budget} points (max_coins_per_apply): over by {by}"),
-            None => format!("budget: {budget} points (max_coins_per_apply): within it"),
+            Some(by) => (
+                m.t_args(
+                    "money-over-budget",
+                    &[("budget", num(budget).into()), ("by", num(by).into())],
+                ),
+                true,
+            ),
+            None => (
+                m.t_args("money-within-budget", &[("budget", num(budget).into())]),
+                false,
+            ),
         });
     }
-    out.push(
-        "apply needs --allow-coin-purchase (or [policy] allow_coin_purchase = true) and quotes again: a higher price stops it before anything is bought".to_string(),
-    );
+    out.push((m.t("money-consent"), false));
     out
 }
 
 /// The whitelist's lines: `+ openid o1`, `- username bob`, then what is sent.
-pub fn whitelist_lines(w: &WhitelistChange) -> Vec<String> {
+pub fn whitelist_lines(m: &Messages, w: &WhitelistChange) -> Vec<String> {
     let mut out: Vec<String> = w
         .added
         .iter()
@@ -79,9 +119,9 @@ pub fn whitelist_lines(w: &WhitelistChange) -> Vec<String> {
         .collect();
     let n = w.openids.len() + w.usernames.len();
     out.push(if n == 0 {
-        "card/testwhitelist/set with an empty list: clears the whitelist cardform set".to_string()
+        m.t("whitelist-clear")
     } else {
-        format!("card/testwhitelist/set with all {n} entries (a full replacement)")
+        m.t_args("whitelist-set", &[("count", n.into())])
     });
     out
 }

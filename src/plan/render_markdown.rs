@@ -18,7 +18,8 @@ use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange};
 use super::policy::{GateSource, Violation, gate};
 use super::refresh::{calls_line, refresh_note};
-use super::render_text::{show_at, summary_line};
+use super::render_text::{show_at, summary_line_in};
+use crate::i18n::{Lang, Messages};
 use crate::live::ReviewStatus;
 use cardform_spec::rules::UpdateClass;
 
@@ -39,6 +40,8 @@ pub struct MarkdownOptions<'a> {
     pub limit: usize,
     /// Policy gates the plan violates (shown first).
     pub denied: &'a [Violation],
+    /// The language of the words (values and field paths are never translated).
+    pub lang: Lang,
     /// The saved plan's checksum, for the reviewer to match with what apply prints.
     pub checksum: Option<&'a str>,
 }
@@ -48,6 +51,7 @@ impl Default for MarkdownOptions<'_> {
         MarkdownOptions {
             limit: GITHUB_COMMENT_LIMIT,
             denied: &[],
+            lang: Lang::En,
             checksum: None,
         }
     }
@@ -71,17 +75,18 @@ pub fn render_markdown_within(plan: &Plan, limit: usize) -> String {
 
 /// Renders with `opts`; see the module's guarantees.
 pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
+    let m = &Messages::new(opts.lang);
     let limit = opts.limit.max(MIN_LIMIT);
     // Each list of card names in the risk section gets a bounded share of the comment,
     // so thousands of risky cards cannot crowd out the diffs (or the limit).
     let list_budget = (limit / 16).max(200);
     let mut out = Budgeted::new(limit);
-    out.push_keeping(&head(plan), FOOTER_RESERVE);
+    out.push_keeping(&head(m, plan), FOOTER_RESERVE);
     out.push_keeping(&reads_section(plan), FOOTER_RESERVE);
-    out.push_keeping(&policy_section(opts.denied, list_budget), FOOTER_RESERVE);
-    out.push_keeping(&settings_section(plan, list_budget), FOOTER_RESERVE);
-    out.push_keeping(&risk_section(plan, list_budget), FOOTER_RESERVE);
-    out.push_keeping(&money_section(plan), FOOTER_RESERVE);
+    out.push_keeping(&policy_section(m, opts.denied, list_budget), FOOTER_RESERVE);
+    out.push_keeping(&settings_section(m, plan, list_budget), FOOTER_RESERVE);
+    out.push_keeping(&risk_section(m, plan, list_budget), FOOTER_RESERVE);
+    out.push_keeping(&money_section(m, plan), FOOTER_RESERVE);
 
     let mut cards: Vec<&ResourceChange> = plan
         .resource_changes
@@ -99,26 +104,31 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
             not_shown.push(&rc.address);
             continue;
         }
-        let block = CardBlock::new(rc, plan.refresh_only);
+        let block = CardBlock::new(m, rc, plan.refresh_only);
         let room = out.room().saturating_sub(FOOTER_RESERVE);
-        match block.render_within(room) {
+        match block.render_within(m, room) {
             Some(text) => out.push(&text),
             None => not_shown.push(&rc.address),
         }
     }
     if !not_shown.is_empty() {
         let names = join_capped(
+            m,
             not_shown.iter().map(|a| format!("`{a}`")),
             out.room().saturating_sub(200),
         );
         out.push(&format!(
-            "_{} more card(s) not shown (comment size limit): {names}. `cardform plan` prints the full plan; the saved plan artifact holds it._\n",
-            not_shown.len()
+            "_{}_\n",
+            m.t_args(
+                "md-not-shown",
+                &[("count", not_shown.len().into()), ("names", names.into())]
+            )
         ));
     }
     if let Some(sum) = opts.checksum {
         out.push(&format!(
-            "<sub>Saved plan checksum `{sum}`: `cardform apply` prints it and refuses a plan whose body changed.</sub>\n"
+            "<sub>{}</sub>\n",
+            m.t_args("md-checksum", &[("checksum", format!("`{sum}`").into())])
         ));
     }
     out.finish()
@@ -201,37 +211,31 @@ fn symbol(rc: &ResourceChange) -> &'static str {
     }
 }
 
-fn head(plan: &Plan) -> String {
+fn head(m: &Messages, plan: &Plan) -> String {
     let s = &plan.summary;
     let mut h = String::new();
     let _ = writeln!(h, "{MARKER}");
     if plan.refresh_only {
-        let _ = writeln!(h, "### cardform drift check (refresh-only)\n");
+        let _ = writeln!(h, "### {}\n", m.t("md-drift-title"));
         if s.drifted == 0 {
-            let _ = writeln!(
-                h,
-                "✅ **No drift.** The live cards match what cardform last applied."
-            );
+            let _ = writeln!(h, "✅ {}", m.t("md-no-drift"));
         } else {
             let _ = writeln!(
                 h,
-                "⚠️ **Drift: {} card(s) changed outside cardform.** This plan changes nothing on WeChat; `cardform apply --refresh-only` records the live values as the last applied, a normal plan puts the files' values back.",
-                s.drifted
+                "⚠️ {}",
+                m.t_args("md-drift", &[("count", s.drifted.into())])
             );
         }
         let _ = writeln!(h);
         return h;
     }
-    let _ = writeln!(h, "### cardform plan\n");
+    let _ = writeln!(h, "### {}\n", m.t("md-title"));
     if !plan.has_changes() {
-        let _ = writeln!(h, "✅ **No changes.** The cards match the files.\n");
+        let _ = writeln!(h, "✅ {}\n", m.t("md-no-changes"));
         return h;
     }
-    let _ = writeln!(h, "**{}**\n", summary_line(plan));
-    let _ = writeln!(
-        h,
-        "| ➕ create | ✏️ in place | 🔍 re-review | ♻️ replace | 🗑️ delete | 📦 stock | ⚠️ drifted | unchanged |"
-    );
+    let _ = writeln!(h, "**{}**\n", summary_line_in(m, plan));
+    let _ = writeln!(h, "{}", m.t("md-table-head"));
     let _ = writeln!(h, "|---:|---:|---:|---:|---:|---:|---:|---:|");
     let _ = writeln!(
         h,
@@ -246,10 +250,7 @@ fn head(plan: &Plan) -> String {
         s.no_op
     );
     if s.create > 0 {
-        let _ = writeln!(
-            h,
-            "New cards start under WeChat review and can be claimed once approved.\n"
-        );
+        let _ = writeln!(h, "{}\n", m.t("md-new-cards"));
     }
     h
 }
@@ -277,12 +278,12 @@ fn reads_section(plan: &Plan) -> String {
 
 /// The settings the pull request's cardform.toml proposes (under `--trusted-settings`):
 /// nothing when there are none. Each value is cut to a share of `budget`.
-fn settings_section(plan: &Plan, budget: usize) -> String {
+fn settings_section(m: &Messages, plan: &Plan, budget: usize) -> String {
     if plan.settings.is_empty() {
         return String::new();
     }
     let cell = |v: &serde_json::Value| {
-        let mut text = super::render_text::setting_value(v)
+        let mut text = super::render_text::setting_value_in(m, v)
             .replace('`', "'")
             .replace('|', "\\|")
             .replace(['\n', '\r'], " ");
@@ -294,12 +295,9 @@ fn settings_section(plan: &Plan, budget: usize) -> String {
     };
     let mut p = String::new();
     let _ = writeln!(p, "> [!IMPORTANT]");
-    let _ = writeln!(
-        p,
-        "> **Settings (in force only after merge).** This plan ran on the trusted settings; this pull request's `cardform.toml` changes:"
-    );
+    let _ = writeln!(p, "> {}", m.t("md-settings"));
     let _ = writeln!(p, ">");
-    let _ = writeln!(p, "> | setting | in force | proposed |");
+    let _ = writeln!(p, "> {}", m.t("md-settings-table-head"));
     let _ = writeln!(p, "> |---|---|---|");
     for c in &plan.settings {
         let _ = writeln!(
@@ -315,29 +313,26 @@ fn settings_section(plan: &Plan, budget: usize) -> String {
 }
 
 /// The 券点 the plan spends and the test whitelist it sets (nothing when neither).
-fn money_section(plan: &Plan) -> String {
+fn money_section(m: &Messages, plan: &Plan) -> String {
     let mut p = String::new();
     if let Some(c) = &plan.coins {
         let over = c.over_budget().is_some() || c.over_balance().is_some();
         let _ = writeln!(p, "> [!{}]", if over { "CAUTION" } else { "WARNING" });
-        let _ = writeln!(
-            p,
-            "> **💰 券点 (coupon points) this plan spends: paid and irreversible{}**",
-            if over {
-                " — over the limit (exit 3)"
-            } else {
-                ""
-            }
-        );
-        for line in super::coin_lines(c) {
+        let head = if over {
+            m.t("md-coins-head-over")
+        } else {
+            m.t("md-coins-head")
+        };
+        let _ = writeln!(p, "> **💰 {head}**");
+        for (line, _) in super::coin_lines(m, c) {
             let _ = writeln!(p, "> - {line}");
         }
         let _ = writeln!(p);
     }
     if let Some(w) = &plan.whitelist {
-        let _ = writeln!(p, "**🧪 Test whitelist** (`card/testwhitelist/set`):\n");
+        let _ = writeln!(p, "{}\n", m.t("md-whitelist-head"));
         let _ = writeln!(p, "```diff");
-        for line in super::whitelist_lines(w) {
+        for line in super::whitelist_lines(m, w) {
             if line.starts_with(['+', '-']) {
                 let _ = writeln!(p, "{line}");
             } else {
@@ -349,16 +344,13 @@ fn money_section(plan: &Plan) -> String {
     p
 }
 
-fn policy_section(denied: &[Violation], budget: usize) -> String {
+fn policy_section(m: &Messages, denied: &[Violation], budget: usize) -> String {
     if denied.is_empty() {
         return String::new();
     }
     let mut p = String::new();
     let _ = writeln!(p, "> [!CAUTION]");
-    let _ = writeln!(
-        p,
-        "> **Denied by policy (exit 3).** This plan needs the extra approval your pipeline asks for before it may be applied."
-    );
+    let _ = writeln!(p, "> {}", m.t("md-denied"));
     let mut classes: Vec<(crate::config::DenyClass, GateSource)> = Vec::new();
     for v in denied {
         if !classes.contains(&(v.class, v.source)) {
@@ -369,9 +361,10 @@ fn policy_section(denied: &[Violation], budget: usize) -> String {
         let g = gate(class);
         let source = match source {
             GateSource::Flag => format!("`--deny {}`", g.name),
-            GateSource::Config => "`[policy] deny` in cardform.toml".to_string(),
+            GateSource::Config => m.t("md-denied-by-config"),
         };
         let names = join_capped(
+            m,
             denied
                 .iter()
                 .filter(|v| v.class == class)
@@ -392,22 +385,22 @@ fn fields(changes: impl Iterator<Item = impl AsRef<str>>) -> String {
 }
 
 /// One line per kind of risk, each naming its cards (bounded by `budget` characters).
-fn risk_section(plan: &Plan, budget: usize) -> String {
+fn risk_section(m: &Messages, plan: &Plan, budget: usize) -> String {
     let rcs = &plan.resource_changes;
     let mut lines: Vec<String> = Vec::new();
-    let mut line = |icon: &str, title: &str, items: Vec<String>| {
+    let mut line = |icon: &str, title: String, items: Vec<String>| {
         if !items.is_empty() {
             lines.push(format!(
                 "> - {icon} **{title}** ({}): {}",
                 items.len(),
-                join_capped(items.into_iter(), budget)
+                join_capped(m, items.into_iter(), budget)
             ));
         }
     };
     if !plan.refresh_only {
         line(
             "🔍",
-            "Back to review: not claimable until WeChat approves",
+            m.t("md-risk-review"),
             rcs.iter()
                 .filter(|r| r.action == Action::UpdateReview)
                 .map(|r| {
@@ -421,21 +414,27 @@ fn risk_section(plan: &Plan, budget: usize) -> String {
         );
         line(
             "♻️",
-            "Replaced with a new card_id: it starts under review, the old card is deleted after it exists, QR codes and links to the old card_id stop working",
+            m.t("md-risk-replace"),
             rcs.iter()
                 .filter(|r| r.action == Action::Replace)
                 .map(|r| {
                     format!(
-                        "`{}` (forced by {})",
+                        "`{}` ({})",
                         r.address,
-                        fields(r.replace_reasons().map(|f| &f.path))
+                        m.t_args(
+                            "md-forced-by",
+                            &[(
+                                "fields",
+                                fields(r.replace_reasons().map(|f| &f.path)).into()
+                            )]
+                        )
                     )
                 })
                 .collect(),
         );
         line(
             "🗑️",
-            "Deleted: its QR codes and links stop working (cards users already claimed stay valid)",
+            m.t("md-risk-delete"),
             rcs.iter()
                 .filter(|r| r.action == Action::Delete)
                 .map(|r| match &r.card_id {
@@ -446,17 +445,26 @@ fn risk_section(plan: &Plan, budget: usize) -> String {
         );
         line(
             "💰",
-            "券点 purchase (paid, irreversible; apply needs `--allow-coin-purchase`)",
+            m.t("md-risk-coin"),
             rcs.iter()
                 .filter_map(|r| {
                     let s = r.stock.as_ref().filter(|s| s.coin_purchase)?;
                     let price = s
                         .price
-                        .map(|p| format!(", {} points", p.price))
+                        .map(|p| m.t_args("md-points", &[("points", p.price.to_string().into())]))
                         .unwrap_or_default();
                     Some(format!(
-                        "`{}` (stock {} → {}, {:+}{price})",
-                        r.address, s.from, s.to, s.delta
+                        "`{}` ({})",
+                        r.address,
+                        m.t_args(
+                            "md-stock-change",
+                            &[
+                                ("from", s.from.to_string().into()),
+                                ("to", s.to.to_string().into()),
+                                ("delta", format!("{:+}", s.delta).into()),
+                                ("price", price.into()),
+                            ]
+                        )
                     ))
                 })
                 .collect(),
@@ -471,10 +479,7 @@ fn risk_section(plan: &Plan, budget: usize) -> String {
             .iter()
             .any(|d| d.rule == super::note::DELETED_OUTSIDE)
         {
-            format!(
-                "`{}` (deleted; created again with a new card_id)",
-                r.address
-            )
+            format!("`{}` ({})", r.address, m.t("md-deleted-recreated"))
         } else {
             format!(
                 "`{}` ({})",
@@ -485,21 +490,21 @@ fn risk_section(plan: &Plan, budget: usize) -> String {
     };
     line(
         "⚠️",
-        "Changed outside cardform: this plan puts the files' values back",
+        m.t("md-risk-drift-undo"),
         overwritten.iter().map(drift_item).collect(),
     );
     line(
         "⚠️",
         if plan.refresh_only {
-            "Changed outside cardform"
+            m.t("md-risk-drift")
         } else {
-            "Changed outside cardform to what the files say: nothing to undo"
+            m.t("md-risk-drift-same")
         },
         recorded.iter().map(drift_item).collect(),
     );
     line(
         "⛔",
-        "Rejected by WeChat review: fix and re-submit",
+        m.t("md-risk-rejected"),
         rcs.iter()
             .filter(|r| r.review_status == Some(ReviewStatus::VerifyFail))
             .map(|r| format!("`{}`", r.address))
@@ -518,7 +523,7 @@ fn risk_section(plan: &Plan, budget: usize) -> String {
 }
 
 /// `items` joined with ", " within `budget` characters, then "and N more".
-fn join_capped(items: impl Iterator<Item = String>, budget: usize) -> String {
+fn join_capped(m: &Messages, items: impl Iterator<Item = String>, budget: usize) -> String {
     let items: Vec<String> = items.collect();
     let mut out = String::new();
     let mut used = 0usize;
@@ -526,7 +531,11 @@ fn join_capped(items: impl Iterator<Item = String>, budget: usize) -> String {
         let n = item.chars().count() + 2;
         // Keep room for ", and N more".
         if used + n + 24 > budget && i > 0 {
-            let _ = write!(out, ", and {} more", items.len() - i);
+            let _ = write!(
+                out,
+                "{}",
+                m.t_args("md-and-more", &[("count", (items.len() - i).into())])
+            );
             return out;
         }
         if i > 0 {
@@ -545,22 +554,22 @@ struct CardBlock {
 }
 
 impl CardBlock {
-    fn new(rc: &ResourceChange, refresh_only: bool) -> CardBlock {
+    fn new(m: &Messages, rc: &ResourceChange, refresh_only: bool) -> CardBlock {
         let summary = format!(
             "<details><summary>{} <code>{}</code> {}</summary>\n\n",
             symbol(rc),
             html(&rc.address),
-            html(&what_happens(rc, refresh_only))
+            html(&what_happens(m, rc, refresh_only))
         );
         CardBlock {
             summary,
-            body: body(rc, refresh_only),
+            body: body(m, rc, refresh_only),
         }
     }
 
     /// The whole block if it fits in `room` characters; else its first lines and a
     /// note; `None` when not even that fits.
-    fn render_within(&self, room: usize) -> Option<String> {
+    fn render_within(&self, m: &Messages, room: usize) -> Option<String> {
         let fence = fence_for(&self.body);
         let open = format!("{}{fence}diff\n", self.summary);
         let close = format!("{fence}\n</details>\n\n");
@@ -595,8 +604,11 @@ impl CardBlock {
         }
         let _ = writeln!(
             s,
-            "# … {} more line(s) not shown (comment size limit); `cardform plan` prints them",
-            self.body.len() - kept
+            "# … {}",
+            m.t_args(
+                "md-lines-not-shown",
+                &[("count", (self.body.len() - kept).into())]
+            )
         );
         s.push_str(&close);
         Some(s)
@@ -604,7 +616,7 @@ impl CardBlock {
 }
 
 /// The block's summary: what happens to the card, in words.
-fn what_happens(rc: &ResourceChange, refresh_only: bool) -> String {
+fn what_happens(m: &Messages, rc: &ResourceChange, refresh_only: bool) -> String {
     let id = rc
         .card_id
         .as_deref()
@@ -619,9 +631,10 @@ fn what_happens(rc: &ResourceChange, refresh_only: bool) -> String {
         shown.join(", ")
     };
     if refresh_only || rc.action == Action::NoOp {
+        let paths = capped(rc.drift.iter().map(|f| f.path.as_str()).collect());
         return format!(
-            "changed outside cardform ({}){id}",
-            capped(rc.drift.iter().map(|f| f.path.as_str()).collect())
+            "{}{id}",
+            m.t_args("md-what-drift", &[("fields", paths.into())])
         );
     }
     let changed = || {
@@ -633,64 +646,84 @@ fn what_happens(rc: &ResourceChange, refresh_only: bool) -> String {
                 .collect(),
         )
     };
+    let with =
+        |msg: &str, fields: String| format!("{}{id}", m.t_args(msg, &[("fields", fields.into())]));
     match rc.action {
-        Action::Create => "created (starts under review)".to_string(),
-        Action::Update => format!("updated in place ({}){id}", changed()),
-        Action::UpdateReview => format!(
-            "updated, back to review ({}){id}",
-            capped(rc.review_reasons().map(|f| f.path.as_str()).collect())
+        Action::Create => m.t("md-what-create"),
+        Action::Update => with("md-what-update", changed()),
+        Action::UpdateReview => with(
+            "md-what-review",
+            capped(rc.review_reasons().map(|f| f.path.as_str()).collect()),
         ),
-        Action::Replace => format!(
-            "replaced: new card_id (forced by {}){id}",
-            capped(rc.replace_reasons().map(|f| f.path.as_str()).collect())
+        Action::Replace => with(
+            "md-what-replace",
+            capped(rc.replace_reasons().map(|f| f.path.as_str()).collect()),
         ),
-        Action::Delete => format!("deleted{id}"),
-        Action::Stock => match &rc.stock {
-            Some(s) if s.coin_purchase => format!(
-                "stock {} → {}, bought with 券点 (paid, irreversible{}){id}",
-                s.from,
-                s.to,
-                s.price
-                    .map(|p| format!(": {} points", p.price))
-                    .unwrap_or_default()
-            ),
-            Some(s) => format!(
-                "stock {} → {} (modifystock {:+}){id}",
-                s.from, s.to, s.delta
-            ),
-            None => format!("stock change{id}"),
-        },
+        Action::Delete => format!("{}{id}", m.t("md-what-delete")),
+        Action::Stock => {
+            let (msg, s) = match &rc.stock {
+                Some(s) if s.coin_purchase => ("md-what-stock-coin", Some(s)),
+                Some(s) => ("md-what-stock", Some(s)),
+                None => ("md-what-stock-change", None),
+            };
+            let args = s.map(|s| {
+                let price = s
+                    .price
+                    .map(|p| m.t_args("md-points-colon", &[("points", p.price.to_string().into())]))
+                    .unwrap_or_default();
+                [
+                    ("from", s.from.to_string().into()),
+                    ("to", s.to.to_string().into()),
+                    ("delta", format!("{:+}", s.delta).into()),
+                    ("price", price.into()),
+                ]
+            });
+            format!(
+                "{}{id}",
+                m.t_args(msg, args.as_ref().map_or(&[], |a| &a[..]))
+            )
+        }
         Action::NoOp => String::new(),
     }
 }
 
 /// The diff lines of one card (without the fence).
-fn body(rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
+fn body(m: &Messages, rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
     let mut b = Vec::new();
     for note in &rc.notes {
-        b.push(format!("# {note}"));
+        b.push(format!("# {}", super::render_text::note_in(m, note)));
     }
     if let Some(status) = &rc.review_status
         && matches!(status, ReviewStatus::NotVerify | ReviewStatus::VerifyFail)
     {
-        b.push(format!("# now {}", status.describe()));
+        b.push(format!(
+            "# {}",
+            m.t_args(
+                "md-now",
+                &[(
+                    "status",
+                    super::render_text::review_status_in(m, status).into()
+                )]
+            )
+        ));
     }
     for d in &rc.drift {
         if d.rule == super::note::DELETED_OUTSIDE {
-            b.push("! card deleted outside cardform".to_string());
+            b.push(format!("! {}", m.t("text-deleted-outside")));
             continue;
         }
         b.push(format!(
-            "! {} = {} -> {}  # changed outside cardform",
+            "! {} = {} -> {}  # {}",
             d.path,
             d.before
                 .as_ref()
                 .map(|v| show_at(&d.path, v))
-                .unwrap_or_else(|| "(absent)".into()),
+                .unwrap_or_else(|| m.t("value-absent")),
             d.after
                 .as_ref()
                 .map(|v| show_at(&d.path, v))
-                .unwrap_or_else(|| "(absent)".into())
+                .unwrap_or_else(|| m.t("value-absent")),
+            m.t("md-changed-outside")
         ));
     }
     if refresh_only {
@@ -712,13 +745,12 @@ fn body(rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
         _ => {
             // cardform's own settings (lifecycle…) never reach WeChat: not a change to review.
             for f in rc.changes.iter().filter(|f| f.class != UpdateClass::Local) {
-                field_lines(&mut b, rc, f);
+                field_lines(m, &mut b, rc, f);
             }
             if rc.unchanged > 0 {
                 b.push(format!(
-                    "# ({} unchanged field{} hidden)",
-                    rc.unchanged,
-                    if rc.unchanged == 1 { "" } else { "s" }
+                    "# ({})",
+                    m.t_args("unchanged-hidden", &[("count", rc.unchanged.into())])
                 ));
             }
         }
@@ -726,28 +758,37 @@ fn body(rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
     if let Some(s) = rc.stock.as_ref().filter(|s| s.coin_purchase)
         && matches!(rc.action, Action::Create | Action::Replace)
     {
-        b.push(format!("+ {}", super::purchase_line(s, true)));
+        b.push(format!("+ {}", super::purchase_line(m, s, true)));
     }
     if let Some(t) = &rc.derived_title {
-        b.push(format!("# title derived by WeChat: {t:?}"));
+        b.push(format!(
+            "# {}",
+            m.t_args("md-title-derived", &[("title", format!("{t:?}").into())])
+        ));
     }
     b
 }
 
-fn field_lines(b: &mut Vec<String>, rc: &ResourceChange, f: &FieldChange) {
+fn field_lines(m: &Messages, b: &mut Vec<String>, rc: &ResourceChange, f: &FieldChange) {
     let tag = match f.class {
-        UpdateClass::Replace => "  # forces replacement".to_string(),
-        UpdateClass::Review => "  # triggers re-review".to_string(),
+        UpdateClass::Replace => format!("  # {}", m.t("reason-replace")),
+        UpdateClass::Review => format!("  # {}", m.t("reason-review")),
         UpdateClass::Stock => match &rc.stock {
-            Some(s) if s.coin_purchase => match &s.price {
-                Some(p) => format!(
-                    "  # {:+} bought with 券点 (paid, irreversible): {}",
-                    s.delta,
-                    super::price_phrase(p)
-                ),
-                None => format!("  # {:+} bought with 券点 (paid, irreversible)", s.delta),
-            },
-            Some(s) => format!("  # modifystock {:+}", s.delta),
+            Some(s) => {
+                let delta = format!("{:+}", s.delta);
+                let text = match (&s.price, s.coin_purchase) {
+                    (Some(p), true) => m.t_args(
+                        "stock-note-coin-price",
+                        &[
+                            ("delta", delta.into()),
+                            ("price", super::price_phrase(m, p).into()),
+                        ],
+                    ),
+                    (None, true) => m.t_args("stock-note-coin", &[("delta", delta.into())]),
+                    (_, false) => m.t_args("stock-note", &[("delta", delta.into())]),
+                };
+                format!("  # {text}")
+            }
             None => String::new(),
         },
         _ => String::new(),
@@ -779,7 +820,7 @@ fn field_lines(b: &mut Vec<String>, rc: &ResourceChange, f: &FieldChange) {
     }
     match &f.after {
         Some(after) => b.push(format!("+ {} = {}{tag}", f.path, show_at(&f.path, after))),
-        None => b.push(format!("+ {} = (cleared){tag}", f.path)),
+        None => b.push(format!("+ {} = {}{tag}", f.path, m.t("value-cleared"))),
     }
 }
 
@@ -824,10 +865,21 @@ mod tests {
 
     #[test]
     fn lists_are_capped_with_a_count() {
-        let s = join_capped((0..1000).map(|i| format!("`card_{i}`")), 200);
+        let s = join_capped(
+            &Messages::new(Lang::En),
+            (0..1000).map(|i| format!("`card_{i}`")),
+            200,
+        );
         assert!(s.chars().count() <= 200, "{s}");
         assert!(s.ends_with(" more"), "{s}");
-        assert_eq!(join_capped(["`a`".to_string()].into_iter(), 10), "`a`");
+        assert_eq!(
+            join_capped(
+                &Messages::new(Lang::En),
+                ["`a`".to_string()].into_iter(),
+                10
+            ),
+            "`a`"
+        );
     }
 
     #[test]

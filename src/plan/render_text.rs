@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::diff::FieldChange;
 use super::model::{Action, Plan, ResourceChange};
 use super::refresh::{calls_line, refresh_note};
+use crate::i18n::{Lang, Messages};
 use crate::live::ReviewStatus;
 use cardform_spec::rules::UpdateClass;
 
@@ -17,10 +18,13 @@ use cardform_spec::rules::UpdateClass;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TextOptions {
     pub color: bool,
+    /// The language of the words (values and field paths are never translated).
+    pub lang: Lang,
 }
 
 struct Painter {
     color: bool,
+    m: Messages,
 }
 
 impl Painter {
@@ -63,7 +67,11 @@ impl Painter {
 
 /// Renders the whole plan.
 pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
-    let p = Painter { color: opts.color };
+    let p = Painter {
+        color: opts.color,
+        m: Messages::new(opts.lang),
+    };
+    let m = &p.m;
     let mut out = String::new();
     write_settings(&mut out, &p, plan);
     let drifted: Vec<&ResourceChange> = plan
@@ -72,23 +80,25 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
         .filter(|r| !r.drift.is_empty())
         .collect();
     if !drifted.is_empty() {
-        let _ = writeln!(out, "{}", p.bold("Note: cards changed outside cardform"));
+        let _ = writeln!(out, "{}", p.bold(&m.t("text-drift-head")));
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "cardform refreshed the live cards and found these differences from what it last applied:"
-        );
+        let _ = writeln!(out, "{}", m.t("text-drift-intro"));
         let _ = writeln!(out);
         for rc in &drifted {
             let _ = writeln!(
                 out,
-                "  # {} has changed outside cardform{}",
-                p.bold(&rc.address),
-                card_id_suffix(rc)
+                "  # {}",
+                m.t_args(
+                    "text-drift-card",
+                    &[
+                        ("address", p.bold(&rc.address).into()),
+                        ("card_id", card_id_suffix(m, rc).into())
+                    ]
+                )
             );
             for f in &rc.drift {
                 if f.rule == super::note::DELETED_OUTSIDE {
-                    let _ = writeln!(out, "  {} card deleted outside cardform", p.red("-"));
+                    let _ = writeln!(out, "  {} {}", p.red("-"), m.t("text-deleted-outside"));
                     continue;
                 }
                 write_field(&mut out, &p, "  ", '~', f, None);
@@ -96,24 +106,18 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
             let _ = writeln!(out);
         }
         if plan.refresh_only {
-            let _ = writeln!(
-                out,
-                "This is a refresh-only plan: `cardform apply --refresh-only` records these live values as the last applied; nothing changes on WeChat."
-            );
+            let _ = writeln!(out, "{}", m.t("text-refresh-only-note"));
             let _ = writeln!(out);
         }
     }
     if plan.refresh_only {
         if drifted.is_empty() {
-            let _ = writeln!(
-                out,
-                "No changes. The live cards match what cardform last applied."
-            );
+            let _ = writeln!(out, "{}", m.t("text-no-drift"));
         } else {
             let _ = writeln!(
                 out,
-                "Drift: {} card(s) changed outside cardform.",
-                drifted.len()
+                "{}",
+                m.t_args("text-drift-count", &[("count", drifted.len().into())])
             );
         }
         write_reads_footer(&mut out, plan);
@@ -125,20 +129,20 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
         .filter(|r| r.action.is_change())
         .collect();
     if changing.is_empty() && plan.whitelist.is_none() {
-        let _ = writeln!(out, "No changes. The cards match the files.");
-        write_status_footer(&mut out, plan);
+        let _ = writeln!(out, "{}", m.t("text-no-changes"));
+        write_status_footer(&mut out, m, plan);
         write_reads_footer(&mut out, plan);
         return out;
     }
-    let _ = writeln!(out, "cardform will perform the following actions:");
+    let _ = writeln!(out, "{}", m.t("text-will-perform"));
     let _ = writeln!(out);
     for rc in changing {
         write_resource(&mut out, &p, rc);
         let _ = writeln!(out);
     }
     write_money(&mut out, &p, plan);
-    let _ = writeln!(out, "{}", p.bold(&summary_line(plan)));
-    write_status_footer(&mut out, plan);
+    let _ = writeln!(out, "{}", p.bold(&summary_line_in(m, plan)));
+    write_status_footer(&mut out, m, plan);
     write_reads_footer(&mut out, plan);
     out
 }
@@ -157,16 +161,10 @@ fn write_settings(out: &mut String, p: &Painter, plan: &Plan) {
     if plan.settings.is_empty() {
         return;
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        p.bold("Settings: cardform.toml proposes changes (in force only after merge)")
-    );
+    let m = &p.m;
+    let _ = writeln!(out, "{}", p.bold(&m.t("settings-head")));
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "This plan ran on the trusted settings; the project file under review changes:"
-    );
+    let _ = writeln!(out, "{}", m.t("settings-intro"));
     let _ = writeln!(out);
     for s in &plan.settings {
         let _ = writeln!(
@@ -174,8 +172,8 @@ fn write_settings(out: &mut String, p: &Painter, plan: &Plan) {
             "  {} {}: {} -> {}",
             p.yellow("~"),
             s.key,
-            setting_value(&s.trusted),
-            setting_value(&s.proposed)
+            setting_value_in(m, &s.trusted),
+            setting_value_in(m, &s.proposed)
         );
     }
     let _ = writeln!(out);
@@ -184,8 +182,9 @@ fn write_settings(out: &mut String, p: &Painter, plan: &Plan) {
 /// The test whitelist and 券点 sections (nothing when the plan has neither).
 fn write_money(out: &mut String, p: &Painter, plan: &Plan) {
     if let Some(w) = &plan.whitelist {
-        let _ = writeln!(out, "  {}", p.bold("# the test whitelist will be set"));
-        for line in super::whitelist_lines(w) {
+        let head = format!("# {}", p.m.t("text-whitelist-head"));
+        let _ = writeln!(out, "  {}", p.bold(&head));
+        for line in super::whitelist_lines(&p.m, w) {
             let painted = match line.chars().next() {
                 Some('+') => p.green(&line),
                 Some('-') => p.red(&line),
@@ -196,17 +195,10 @@ fn write_money(out: &mut String, p: &Painter, plan: &Plan) {
         let _ = writeln!(out);
     }
     if let Some(c) = &plan.coins {
-        let _ = writeln!(
-            out,
-            "  {}",
-            p.bold("# 券点 (coupon points) this plan spends: paid and irreversible")
-        );
-        for line in super::coin_lines(c) {
-            let painted = if line.contains("short") || line.contains("over by") {
-                p.red(&line)
-            } else {
-                line
-            };
+        let head = format!("# {}", p.m.t("md-coins-head"));
+        let _ = writeln!(out, "  {}", p.bold(&head));
+        for (line, over) in super::coin_lines(&p.m, c) {
+            let painted = if over { p.red(&line) } else { line };
             let _ = writeln!(out, "      {painted}");
         }
         let _ = writeln!(out);
@@ -214,34 +206,41 @@ fn write_money(out: &mut String, p: &Painter, plan: &Plan) {
 }
 
 /// A setting's value on one line (`(unset)` for none).
-pub fn setting_value(v: &Value) -> String {
+pub fn setting_value_in(m: &Messages, v: &Value) -> String {
     match v {
-        Value::Null => "(unset)".to_string(),
+        Value::Null => m.t("value-unset"),
         other => other.to_string(),
     }
 }
 
 /// `Plan: 1 to create, 2 to update (1 sent to review), 1 to replace, 0 to delete, 1 stock change.`
 pub fn summary_line(plan: &Plan) -> String {
+    summary_line_in(&Messages::new(Lang::En), plan)
+}
+
+/// [`summary_line`] in the language of `m`.
+pub fn summary_line_in(m: &Messages, plan: &Plan) -> String {
     let s = &plan.summary;
-    format!(
-        "Plan: {} to create, {} to update ({} sent to review), {} to replace, {} to delete, {} stock change{}{}.",
-        s.create,
-        s.update,
-        s.review,
-        s.replace,
-        s.delete,
-        s.stock,
-        if s.stock == 1 { "" } else { "s" },
-        if plan.whitelist.is_some() {
-            ", the test whitelist set"
-        } else {
-            ""
-        }
+    let whitelist = if plan.whitelist.is_some() {
+        m.t("summary-whitelist")
+    } else {
+        String::new()
+    };
+    m.t_args(
+        "summary",
+        &[
+            ("create", s.create.into()),
+            ("update", s.update.into()),
+            ("review", s.review.into()),
+            ("replace", s.replace.into()),
+            ("delete", s.delete.into()),
+            ("stock", s.stock.into()),
+            ("whitelist", whitelist.into()),
+        ],
     )
 }
 
-fn write_status_footer(out: &mut String, plan: &Plan) {
+fn write_status_footer(out: &mut String, m: &Messages, plan: &Plan) {
     let under_review: Vec<&str> = plan
         .resource_changes
         .iter()
@@ -257,15 +256,21 @@ fn write_status_footer(out: &mut String, plan: &Plan) {
     if !under_review.is_empty() {
         let _ = writeln!(
             out,
-            "Under review now (not claimable until WeChat approves): {}",
-            address_list(&under_review)
+            "{}",
+            m.t_args(
+                "text-under-review",
+                &[("addresses", address_list(m, &under_review).into())]
+            )
         );
     }
     if !rejected.is_empty() {
         let _ = writeln!(
             out,
-            "Rejected by WeChat review: {}",
-            address_list(&rejected)
+            "{}",
+            m.t_args(
+                "text-rejected",
+                &[("addresses", address_list(m, &rejected).into())]
+            )
         );
     }
 }
@@ -275,56 +280,80 @@ const FOOTER_ADDRESSES: usize = 20;
 
 /// `a, b, c` — or, past [`FOOTER_ADDRESSES`], the first ones and a count: a plan over
 /// 10,000 fresh cards must not end in a 90,000-character line.
-fn address_list(addresses: &[&str]) -> String {
+fn address_list(m: &Messages, addresses: &[&str]) -> String {
     if addresses.len() <= FOOTER_ADDRESSES {
         return addresses.join(", ");
     }
-    format!(
-        "{} and {} more (all of them: cardform plan --format json)",
-        addresses[..FOOTER_ADDRESSES].join(", "),
-        addresses.len() - FOOTER_ADDRESSES
+    m.t_args(
+        "address-list-more",
+        &[
+            ("first", addresses[..FOOTER_ADDRESSES].join(", ").into()),
+            ("more", (addresses.len() - FOOTER_ADDRESSES).into()),
+        ],
     )
 }
 
-fn card_id_suffix(rc: &ResourceChange) -> String {
+fn card_id_suffix(m: &Messages, rc: &ResourceChange) -> String {
     match &rc.card_id {
-        Some(id) => format!(" (card_id {id})"),
+        Some(id) => m.t_args("card-id-suffix", &[("id", id.as_str().into())]),
         None => String::new(),
     }
 }
 
-fn header(rc: &ResourceChange) -> String {
+/// A plan note in the language of `m` (saved plans and JSON keep the English sentence).
+pub fn note_in(m: &Messages, note: &super::note::Note) -> String {
+    use super::note::Note;
+    match note {
+        Note::DeletedOutsideRecreate { card_id } => {
+            m.t_args("note-recreate", &[("card_id", card_id.as_str().into())])
+        }
+        Note::DeletedOutsideForget => m.t("note-forget"),
+        Note::NoLongerInFiles => m.t("note-no-longer-in-files"),
+        Note::DeposedCard => m.t("note-deposed"),
+        Note::CardIdChanges => m.t("note-card-id-changes"),
+        Note::GivesUpStock { remaining } => m.t_args(
+            "note-gives-up-stock",
+            &[("remaining", remaining.to_string().into())],
+        ),
+    }
+}
+
+/// The words of a review status (`under review`, …).
+pub fn review_status_in(m: &Messages, status: &ReviewStatus) -> String {
+    match status {
+        ReviewStatus::NotVerify => m.t("status-not-verify"),
+        ReviewStatus::VerifyFail => m.t("status-verify-fail"),
+        ReviewStatus::VerifyOk => m.t("status-verify-ok"),
+        ReviewStatus::Dispatch => m.t("status-dispatch"),
+        ReviewStatus::Deleted => m.t("status-deleted"),
+        ReviewStatus::Other(s) => s.clone(),
+    }
+}
+
+fn header(m: &Messages, rc: &ResourceChange) -> String {
     let status = rc
         .review_status
         .as_ref()
-        .map(|s| format!(", now {}", s.describe()))
+        .map(|s| m.t_args("status-now", &[("status", review_status_in(m, s).into())]))
         .unwrap_or_default();
-    match rc.action {
-        Action::Create => format!(
-            "# {} will be created (new cards start under review)",
-            rc.address
-        ),
-        Action::Update => format!(
-            "# {} will be updated in place{}{}",
-            rc.address,
-            card_id_suffix(rc),
-            status
-        ),
-        Action::UpdateReview => format!(
-            "# {} will be updated in place and sent back to review{}: CARD_STATUS_NOT_VERIFY, not claimable until WeChat approves it{}",
-            rc.address,
-            card_id_suffix(rc),
-            status
-        ),
-        Action::Replace => format!(
-            "# {} must be replaced{}: a new card (new card_id) is created first, then the old one is deleted; cards users already claimed stay valid",
-            rc.address,
-            card_id_suffix(rc)
-        ),
-        Action::Delete => format!("# {} will be DELETED{}", rc.address, card_id_suffix(rc)),
-        Action::Stock => format!("# {} stock will change{}", rc.address, card_id_suffix(rc)),
-        Action::NoOp => format!("# {} is unchanged", rc.address),
-    }
+    let id = match rc.action {
+        Action::Create => "head-create",
+        Action::Update => "head-update",
+        Action::UpdateReview => "head-update-review",
+        Action::Replace => "head-replace",
+        Action::Delete => "head-delete",
+        Action::Stock => "head-stock",
+        Action::NoOp => "head-no-op",
+    };
+    let text = m.t_args(
+        id,
+        &[
+            ("address", rc.address.as_str().into()),
+            ("card_id", card_id_suffix(m, rc).into()),
+            ("status", status.into()),
+        ],
+    );
+    format!("# {text}")
 }
 
 fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
@@ -336,9 +365,10 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
         Action::NoOp => ("   ", "   ".to_string()),
     };
     let _ = symbol;
-    let _ = writeln!(out, "  {}", p.bold(&header(rc)));
+    let m = &p.m;
+    let _ = writeln!(out, "  {}", p.bold(&header(m, rc)));
     for note in &rc.notes {
-        let _ = writeln!(out, "  # ({note})");
+        let _ = writeln!(out, "  # ({})", note_in(m, note));
     }
     let _ = writeln!(out, "{painted} card \"{}\" {{", rc.address);
     match rc.action {
@@ -352,7 +382,10 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                 let _ = writeln!(
                     out,
                     "        {}",
-                    p.dim(&format!("# title derived by WeChat: \"{t}\""))
+                    p.dim(&format!(
+                        "# {}",
+                        m.t_args("title-derived", &[("title", t.as_str().into())])
+                    ))
                 );
             }
             write_purchase(out, p, rc);
@@ -373,15 +406,20 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                 let stock_note = stock.map(|s| {
                     if s.coin_purchase {
                         match &s.price {
-                            Some(price) => format!(
-                                "{:+} bought with 券点 (paid, irreversible): {}",
-                                s.delta,
-                                super::price_phrase(price)
+                            Some(price) => m.t_args(
+                                "stock-note-coin-price",
+                                &[
+                                    ("delta", format!("{:+}", s.delta).into()),
+                                    ("price", super::price_phrase(m, price).into()),
+                                ],
                             ),
-                            None => format!("{:+} bought with 券点 (paid, irreversible)", s.delta),
+                            None => m.t_args(
+                                "stock-note-coin",
+                                &[("delta", format!("{:+}", s.delta).into())],
+                            ),
                         }
                     } else {
-                        format!("modifystock {:+}", s.delta)
+                        m.t_args("stock-note", &[("delta", format!("{:+}", s.delta).into())])
                     }
                 });
                 write_field(out, p, "    ", '~', f, stock_note.as_deref());
@@ -390,7 +428,10 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                 let _ = writeln!(
                     out,
                     "        {}",
-                    p.dim(&format!("# title derived by WeChat: \"{t}\""))
+                    p.dim(&format!(
+                        "# {}",
+                        m.t_args("title-derived", &[("title", t.as_str().into())])
+                    ))
                 );
             }
             if rc.action == Action::Replace {
@@ -401,9 +442,8 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
                     out,
                     "        {}",
                     p.dim(&format!(
-                        "# ({} unchanged field{} hidden)",
-                        rc.unchanged,
-                        if rc.unchanged == 1 { "" } else { "s" }
+                        "# ({})",
+                        m.t_args("unchanged-hidden", &[("count", rc.unchanged.into())])
                     ))
                 );
             }
@@ -419,15 +459,15 @@ fn write_purchase(out: &mut String, p: &Painter, rc: &ResourceChange) {
             out,
             "      {} {}",
             p.green("+"),
-            super::purchase_line(s, true)
+            super::purchase_line(&p.m, s, true)
         );
     }
 }
 
-fn reason_comment(f: &FieldChange) -> String {
+fn reason_comment(m: &Messages, f: &FieldChange) -> String {
     match f.class {
-        UpdateClass::Replace => "# forces replacement".into(),
-        UpdateClass::Review => "# triggers re-review".into(),
+        UpdateClass::Replace => format!("# {}", m.t("reason-replace")),
+        UpdateClass::Review => format!("# {}", m.t("reason-review")),
         _ => String::new(),
     }
 }
@@ -442,7 +482,7 @@ fn write_field(
 ) {
     let comment = match extra {
         Some(e) => format!("# {e}"),
-        None => reason_comment(f),
+        None => reason_comment(&p.m, f),
     };
     let comment = match f.class {
         UpdateClass::Replace => p.red(&comment),
@@ -477,12 +517,12 @@ fn write_field(
         .before
         .as_ref()
         .map(|v| show_at(&f.path, v))
-        .unwrap_or_else(|| "(absent)".into());
+        .unwrap_or_else(|| p.m.t("value-absent"));
     let after = f
         .after
         .as_ref()
         .map(|v| show_at(&f.path, v))
-        .unwrap_or_else(|| "(cleared)".into());
+        .unwrap_or_else(|| p.m.t("value-cleared"));
     let line = format!("{indent}  {sym} {} = {before} -> {after} {comment}", f.path);
     let _ = writeln!(out, "{}", line.trim_end());
 }
@@ -525,10 +565,11 @@ mod tests {
     #[test]
     fn long_address_lists_are_cut_with_a_count() {
         let few = ["a", "b"];
-        assert_eq!(address_list(&few), "a, b");
+        let m = Messages::new(Lang::En);
+        assert_eq!(address_list(&m, &few), "a, b");
         let names: Vec<String> = (0..10_000).map(|i| format!("c{i:05}")).collect();
         let many: Vec<&str> = names.iter().map(String::as_str).collect();
-        let line = address_list(&many);
+        let line = address_list(&m, &many);
         assert!(line.starts_with("c00000, c00001, "), "{line}");
         assert!(line.contains("c00019 and 9980 more"), "{line}");
         assert!(!line.contains("c00020"), "{line}");

@@ -1,7 +1,8 @@
-//! examples/gitops: the GitHub Actions workflow and the GitLab CI pipeline only run
-//! `cardform` command lines the CLI accepts, each step explains its exit codes, and the
-//! example project plans (as the markdown comment a pull request gets) against the
-//! emulator standing in for the real account.
+//! examples/gitops: the GitHub Actions workflow (through the composite action at the
+//! repository root, action.yml) and the GitLab CI pipeline only run `cardform` command
+//! lines the CLI accepts, each step explains its exit codes, and the example project
+//! plans (as the markdown comment a pull request gets) against the emulator standing in
+//! for the real account.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,8 @@ fn example_dir() -> PathBuf {
 
 const GITHUB: &str = ".github/workflows/cardform.yml";
 const GITLAB: &str = ".gitlab-ci.yml";
+/// The composite action the GitHub workflow's jobs call (relative to examples/gitops).
+const ACTION: &str = "../../action.yml";
 
 fn load_yaml(rel: &str) -> Value {
     let path = example_dir().join(rel);
@@ -231,13 +234,14 @@ fn assert_has(seen: &BTreeSet<String>, rel: &str, wanted: &[&str]) {
 
 #[test]
 fn every_cardform_line_in_the_pipelines_is_accepted_and_explained() {
-    for rel in [GITHUB, GITLAB] {
+    for rel in [ACTION, GITLAB] {
         let seen = check_pipeline(rel);
-        // Plan on pull requests: markdown comment + saved plan, gated.
+        // Plan on pull requests: markdown comment + saved plan, gated (the action takes
+        // its gates as CARDFORM_DENY, below).
         assert_has(
             &seen,
             rel,
-            &["plan", "--out", "--format", "--detailed-exitcode", "--deny"],
+            &["plan", "--out", "--format", "--detailed-exitcode"],
         );
         // Apply the saved plan on merge (a file, not the folder: no --auto-approve).
         assert!(
@@ -253,6 +257,20 @@ fn every_cardform_line_in_the_pipelines_is_accepted_and_explained() {
         );
         assert_has(&seen, rel, &["apply", "--refresh-only", "--auto-approve"]);
     }
+    assert_has(&check_pipeline(GITLAB), GITLAB, &["plan", "--deny"]);
+    // The action: the review page beside the comment, and the gates from its input.
+    assert_has(&check_pipeline(ACTION), ACTION, &["plan", "--html"]);
+    let action = load_yaml(ACTION);
+    let plan_step = action["runs"]["steps"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .find(|s| s["id"].as_str() == Some("plan"))
+        .expect("the action's plan step");
+    assert_eq!(
+        plan_step["env"]["CARDFORM_DENY"].as_str(),
+        Some("${{ inputs.deny }}")
+    );
 }
 
 #[test]
@@ -282,27 +300,88 @@ fn the_command_extractor_sees_what_a_shell_would_run() {
 
 #[test]
 fn github_steps_that_run_cardform_get_the_secret_from_ci_secrets() {
+    // Every job of the workflow calls the action with the secret from CI secrets…
     let doc = load_yaml(GITHUB);
     let jobs = doc["jobs"].as_mapping().expect("jobs");
-    let mut checked = 0;
+    let mut commands = BTreeSet::new();
     for (name, job) in jobs {
         for step in job["steps"].as_sequence().into_iter().flatten() {
-            let run = step["run"].as_str().unwrap_or_default();
-            let talks_to_wechat = cardform_commands(run)
-                .iter()
-                .any(|a| matches!(a.get(1).map(String::as_str), Some("plan" | "apply")));
-            if talks_to_wechat {
-                assert_eq!(
-                    step["env"]["CARDFORM_APPSECRET"].as_str(),
-                    Some("${{ secrets.CARDFORM_APPSECRET }}"),
-                    "job {name:?}, step {:?}",
-                    step["name"]
-                );
-                checked += 1;
+            let Some(uses) = step["uses"].as_str() else {
+                continue;
+            };
+            if !uses.contains("/cardform@") {
+                continue;
             }
+            assert_eq!(
+                step["with"]["appsecret"].as_str(),
+                Some("${{ secrets.CARDFORM_APPSECRET }}"),
+                "job {name:?}"
+            );
+            commands.insert(
+                step["with"]["command"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+    }
+    assert_eq!(
+        commands,
+        ["accept-drift", "apply", "drift", "plan"]
+            .map(String::from)
+            .into(),
+        "plan, apply, drift and accept-drift jobs"
+    );
+    // …and every step of the action that talks to WeChat hands it to cardform.
+    let action = load_yaml(ACTION);
+    let mut checked = 0;
+    for step in action["runs"]["steps"].as_sequence().into_iter().flatten() {
+        let run = step["run"].as_str().unwrap_or_default();
+        let talks_to_wechat = cardform_commands(run)
+            .iter()
+            .any(|a| matches!(a.get(1).map(String::as_str), Some("plan" | "apply")));
+        if talks_to_wechat {
+            assert_eq!(
+                step["env"]["CARDFORM_APPSECRET"].as_str(),
+                Some("${{ inputs.appsecret }}"),
+                "action step {:?}",
+                step["name"]
+            );
+            checked += 1;
         }
     }
     assert!(checked >= 4, "plan, apply, drift and accept-drift steps");
+}
+
+#[test]
+fn every_action_is_on_a_maintained_runtime() {
+    // node20 actions are deprecated (actionlint flags checkout@v4, cache@v4,
+    // upload-artifact@v4); these majors run on node24.
+    let maintained = [
+        "actions/checkout@v5",
+        "actions/cache@v5",
+        "actions/upload-artifact@v6",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        root.join("action.yml"),
+        example_dir().join(GITHUB),
+        root.join("src/scaffold/templates/github.yml"),
+    ] {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for line in text.lines() {
+            let Some(uses) = line
+                .trim_start()
+                .trim_start_matches("- ")
+                .strip_prefix("uses: ")
+            else {
+                continue;
+            };
+            if uses.starts_with("actions/") {
+                assert!(maintained.contains(&uses), "{}: {uses}", file.display());
+            }
+        }
+    }
 }
 
 /// The example project, pointed at an emulator that accepts its AppID.

@@ -221,7 +221,13 @@ fn every_action_and_rule_class_renders_as_text() {
     let plan = all_actions();
     insta::assert_snapshot!(
         "all_actions_text",
-        render_text(&plan, TextOptions { color: false })
+        render_text(
+            &plan,
+            TextOptions {
+                color: false,
+                ..Default::default()
+            }
+        )
     );
 }
 
@@ -347,7 +353,13 @@ fn coin_prices_and_the_whitelist_render_in_every_format() {
     let plan = money_plan();
     insta::assert_snapshot!(
         "money_text",
-        render_text(&plan, TextOptions { color: false })
+        render_text(
+            &plan,
+            TextOptions {
+                color: false,
+                ..Default::default()
+            }
+        )
     );
     insta::assert_snapshot!("money_markdown", render_markdown_within(&plan, 65_536));
     let doc = render_json(&plan);
@@ -552,6 +564,90 @@ fn derived_friends_titles_are_shown_never_diffed() {
     );
 }
 
+/// Reviewers who read Chinese: every action, warning and rule class in zh-CN (values
+/// and field paths stay as they are).
+#[test]
+fn every_action_renders_in_simplified_chinese() {
+    let plan = all_actions();
+    let text = render_text(
+        &plan,
+        TextOptions {
+            color: false,
+            lang: cardform::i18n::Lang::ZhCn,
+        },
+    );
+    insta::assert_snapshot!("all_actions_text_zh_cn", text);
+    let md = render_markdown_with(
+        &plan,
+        &MarkdownOptions {
+            lang: cardform::i18n::Lang::ZhCn,
+            ..MarkdownOptions::default()
+        },
+    );
+    insta::assert_snapshot!("all_actions_markdown_zh_cn", md);
+    let html = cardform::plan::render_html(
+        &plan,
+        &cardform::plan::HtmlOptions {
+            lang: cardform::i18n::Lang::ZhCn,
+            checksum: Some("0123abcd"),
+        },
+    );
+    insta::assert_snapshot!("all_actions_html_zh_cn", html);
+}
+
+/// `--lang` and `[output] lang` change the words of text and markdown plans, never JSON.
+/// 券点 costs, the balance, the budget and the test whitelist in zh-CN.
+#[test]
+fn coin_prices_and_the_whitelist_render_in_simplified_chinese() {
+    let plan = money_plan();
+    let lang = cardform::i18n::Lang::ZhCn;
+    insta::assert_snapshot!(
+        "money_text_zh_cn",
+        render_text(&plan, TextOptions { color: false, lang })
+    );
+    insta::assert_snapshot!(
+        "money_markdown_zh_cn",
+        render_markdown_with(
+            &plan,
+            &MarkdownOptions {
+                lang,
+                ..MarkdownOptions::default()
+            }
+        )
+    );
+}
+
+#[test]
+fn lang_flag_and_setting_leave_json_alone() {
+    let project = crate::common::TestProject::sandbox();
+    let json_en = project.run(&["plan", "{dir}", "--format", "json"]);
+    json_en.expect_code(0);
+    let json_zh = project.run(&["plan", "{dir}", "--format", "json", "--lang", "zh-CN"]);
+    assert_eq!(json_en.stdout, json_zh.stdout);
+    let text = project.run(&["plan", "{dir}", "--lang", "zh-CN"]);
+    assert!(
+        text.stdout.contains("cardform 将执行以下操作："),
+        "{}",
+        text.stdout
+    );
+    let config = project.path().join("cardform.toml");
+    let mut toml = std::fs::read_to_string(&config).expect("config");
+    toml.push_str("\n[output]\nlang = \"zh-CN\"\n");
+    std::fs::write(&config, toml).expect("write config");
+    let md = project.run(&["plan", "{dir}", "--format", "markdown"]);
+    assert!(md.stdout.contains("### cardform 变更计划"), "{}", md.stdout);
+    let json = project.run(&["plan", "{dir}", "--format", "json"]);
+    assert_eq!(json_en.stdout, json.stdout);
+    // The flag wins over the setting.
+    let en = project.run(&["plan", "{dir}", "--lang", "en"]);
+    assert!(
+        en.stdout
+            .contains("cardform will perform the following actions:"),
+        "{}",
+        en.stdout
+    );
+}
+
 #[test]
 fn friends_creates_and_replacements_show_what_stock_costs_and_gives_up() {
     use cardform::plan::{CoinPrice, PriceSource, price::estimate};
@@ -576,7 +672,13 @@ fn friends_creates_and_replacements_show_what_stock_costs_and_gives_up() {
             });
         }
     }
-    let text = render_text(&plan, TextOptions { color: false });
+    let text = render_text(
+        &plan,
+        TextOptions {
+            color: false,
+            ..Default::default()
+        },
+    );
     insta::assert_snapshot!("friends_new_cards_text", text);
     // 1000 vouchers with a minimum spend: 0.4 point each.
     assert!(text.contains("buys 1000 vouchers with 券点 after the card is created (paid, irreversible): 400 points"), "{text}");

@@ -140,6 +140,9 @@ pub fn cardform() -> Command {
         .env_remove("CARDFORM_ENDPOINT")
         .env_remove("CARDFORM_STATE")
         .env_remove("CARDFORM_ALLOW_TOKEN_COMMAND")
+        // Plan flags an operator may set in the environment.
+        .env_remove("CARDFORM_DENY")
+        .env_remove("CARDFORM_LANG")
         .env("CARDFORM_APPSECRET", "sandbox-secret");
     c
 }

@@ -1,0 +1,79 @@
+//! `cardform fmt [--check] [DIR]`: the canonical layout of the card files
+//! (`config::format`). `--check` changes nothing and exits 1 when a file would change.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::FmtArgs;
+use crate::config::CARDS_DIR;
+use crate::config::format::format_card_file;
+use crate::exit::Outcome;
+
+use super::output::write_file_atomic;
+
+pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
+    let files = card_files(&args.dir)?;
+    let mut unformatted = Vec::new();
+    let mut failed = false;
+    for file in &files {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| miette::miette!("cannot read {}: {e}", file.display()))?;
+        let formatted = match format_card_file(&text) {
+            Ok(f) => f,
+            Err(e) => {
+                // The parser's message carries the line and column.
+                eprintln!("{}: not valid TOML, left as it is:\n{e}", file.display());
+                failed = true;
+                continue;
+            }
+        };
+        if formatted == text {
+            continue;
+        }
+        unformatted.push(file);
+        if args.check {
+            println!("{}", file.display());
+        } else {
+            write_file_atomic(file, formatted.as_bytes())?;
+            println!("formatted {}", file.display());
+        }
+    }
+    if failed {
+        return Err(miette::miette!(
+            help = "fix the syntax errors above (`cardform validate` shows every problem), then run fmt again",
+            "some card files could not be formatted"
+        ));
+    }
+    if args.check && !unformatted.is_empty() {
+        eprintln!(
+            "{} file{} not formatted; run `cardform fmt {}`",
+            unformatted.len(),
+            if unformatted.len() == 1 {
+                " is"
+            } else {
+                "s are"
+            },
+            args.dir.display()
+        );
+        return Ok(Outcome::Failed);
+    }
+    Ok(Outcome::Success)
+}
+
+/// The `*.toml` files of the project's cards/ folder, sorted.
+fn card_files(dir: &Path) -> miette::Result<Vec<PathBuf>> {
+    let cards = dir.join(CARDS_DIR);
+    let entries = std::fs::read_dir(&cards).map_err(|e| {
+        miette::miette!(
+            help = "run fmt on a project folder (one with cards/), or `cardform init` to start one",
+            "cannot read {}: {e}",
+            cards.display()
+        )
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,59 @@
+//! `cardform init [DIR] [--sandbox] [--ci github|gitlab]`: writes a new project's files
+//! (`scaffold`), never over an existing file.
+
+use crate::cli::{CiKind, InitArgs, SchemaKind};
+use crate::exit::Outcome;
+use crate::scaffold::{InitOptions, Pipeline, existing, project_files};
+
+use super::output::write_file_atomic;
+
+pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
+    let schema = |kind| {
+        super::schema::render(kind).map_err(|e| miette::miette!("cannot render the schema: {e}"))
+    };
+    let opts = InitOptions {
+        sandbox: args.sandbox,
+        appid: args.appid.clone(),
+        pipeline: args.ci.map(|ci| match ci {
+            CiKind::Github => Pipeline::Github,
+            CiKind::Gitlab => Pipeline::Gitlab,
+        }),
+        cards_schema: schema(SchemaKind::Cards)?,
+        project_schema: schema(SchemaKind::Project)?,
+    };
+    let files = project_files(&opts).map_err(|e| {
+        miette::miette!(
+            help = "give the AppID with --appid, or use --sandbox to start without an account",
+            "{e}"
+        )
+    })?;
+    let clash = existing(&args.dir, &files);
+    if !clash.is_empty() {
+        let names: Vec<String> = clash.iter().map(|p| p.display().to_string()).collect();
+        return Err(miette::miette!(
+            help =
+                "init only starts new projects: choose an empty folder, or move these files away",
+            "not overwriting {}",
+            names.join(", ")
+        ));
+    }
+    for f in &files {
+        let path = args.dir.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| miette::miette!("cannot create {}: {e}", parent.display()))?;
+        }
+        write_file_atomic(&path, &f.bytes)?;
+        println!("created {}", path.display());
+    }
+    let dir = args.dir.display();
+    let apply = if args.sandbox {
+        format!("cardform apply {dir}")
+    } else {
+        format!("cardform apply {dir} --sandbox")
+    };
+    println!(
+        "\nNext: `cardform validate {dir}`, `cardform preview {dir} --out previews`, `cardform plan {dir}`, `{apply}`."
+    );
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,482 @@
+//! The canonical layout of card files (`cardform fmt`): keys in the order WeChat's
+//! card/create documentation lists them, `key = value` with single spaces, trailing
+//! comments aligned within a block of consecutive lines. Comments stay with the key
+//! they precede or follow; values are never rewritten, so formatting cannot change
+//! what a file means (the tests load both and compare).
+
+use toml_edit::{Array, DocumentMut, InlineTable, Item, RawString, Table, Value};
+
+/// The order of keys under each table, by the table's own key (`""` is a card's root
+/// table `[cards.<address>]`). It follows WeChat's card/create field tables
+/// (reference §3): the type's own fields, then `base_info`, then `advanced_info`.
+/// Keys that are not listed keep their order, after the listed ones.
+const KEY_ORDER: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "card_type",
+            "least_cost",
+            "reduce_cost",
+            "discount",
+            "gift",
+            "gift_name",
+            "gift_num",
+            "gift_unit",
+            "deal_detail",
+            "default_detail",
+            "base_info",
+            "advanced_info",
+            "lifecycle",
+        ],
+    ),
+    (
+        "base_info",
+        &[
+            "logo_url",
+            "code_type",
+            "brand_name",
+            "title",
+            "sub_title",
+            "color",
+            "notice",
+            "description",
+            "sku",
+            "date_info",
+            "use_custom_code",
+            "get_custom_code_mode",
+            "bind_openid",
+            "service_phone",
+            "location_id_list",
+            "use_all_locations",
+            "source",
+            "center_title",
+            "center_sub_title",
+            "center_url",
+            "center_app_brand_user_name",
+            "center_app_brand_pass",
+            "custom_url_name",
+            "custom_url",
+            "custom_url_sub_title",
+            "custom_app_brand_user_name",
+            "custom_app_brand_pass",
+            "promotion_url_name",
+            "promotion_url",
+            "promotion_url_sub_title",
+            "promotion_app_brand_user_name",
+            "promotion_app_brand_pass",
+            "get_limit",
+            "use_limit",
+            "can_share",
+            "can_give_friend",
+        ],
+    ),
+    ("sku", &["quantity"]),
+    (
+        "date_info",
+        &[
+            "type",
+            "begin_timestamp",
+            "end_timestamp",
+            "fixed_term",
+            "fixed_begin_term",
+        ],
+    ),
+    (
+        "advanced_info",
+        &[
+            "use_condition",
+            "abstract",
+            "text_image_list",
+            "time_limit",
+            "business_service",
+            "share_friends",
+            "consume_share_self_num",
+            "consume_share_card_list",
+        ],
+    ),
+    (
+        "use_condition",
+        &[
+            "accept_category",
+            "reject_category",
+            "least_cost",
+            "object_use_for",
+            "can_use_with_other_discount",
+        ],
+    ),
+    ("abstract", &["abstract", "icon_url_list"]),
+    ("text_image_list", &["image_url", "text"]),
+    (
+        "time_limit",
+        &[
+            "type",
+            "begin_hour",
+            "begin_minute",
+            "end_hour",
+            "end_minute",
+        ],
+    ),
+    ("consume_share_card_list", &["card", "card_id", "num"]),
+    ("lifecycle", &["prevent_destroy"]),
+];
+
+/// Where `key` goes under the table named `table` (unlisted keys last, in order).
+fn rank(table: &str, key: &str) -> usize {
+    KEY_ORDER
+        .iter()
+        .find(|(name, _)| *name == table)
+        .and_then(|(_, keys)| keys.iter().position(|k| *k == key))
+        .unwrap_or(usize::MAX)
+}
+
+/// The canonical layout of one card file.
+///
+/// # Guarantees
+/// The result parses to the same TOML data as `src` (only key order, spacing and the
+/// position of table headers change; comments are kept). Formatting the result again
+/// changes nothing.
+///
+/// # Errors
+/// The TOML parser's error when `src` is not valid TOML.
+pub fn format_card_file(src: &str) -> Result<String, toml_edit::TomlError> {
+    let mut doc: DocumentMut = src.parse()?;
+    // The file's opening comment (the `#:schema` line) sits in the decor of the first
+    // table header; it must stay at the top whichever table comes first afterwards.
+    let opening = first_table_prefix(doc.as_table());
+    if let Some(Item::Table(cards)) = doc.as_table_mut().get_mut("cards") {
+        for (_, card) in cards.iter_mut() {
+            format_item("", card);
+        }
+    }
+    let mut position = 0;
+    renumber(doc.as_table_mut(), &mut position);
+    if let Some(prefix) = opening {
+        move_opening_comment(doc.as_table_mut(), prefix);
+    }
+    let mut out = doc.to_string();
+    // At most one blank line in a row (moving headers can bring two together); not in
+    // a file with multi-line strings, whose blank lines are content.
+    if !out.contains("\"\"\"") && !out.contains("'''") {
+        while out.contains("\n\n\n") {
+            out = out.replace("\n\n\n", "\n\n");
+        }
+    }
+    // No blank lines at the start of the file, exactly one newline at its end.
+    let leading = out.len() - out.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    out.drain(..leading);
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    Ok(out)
+}
+
+fn format_item(name: &str, item: &mut Item) {
+    match item {
+        Item::Table(table) => format_table(name, table),
+        Item::ArrayOfTables(tables) => {
+            for table in tables.iter_mut() {
+                format_table(name, table);
+            }
+        }
+        Item::Value(value) => format_value(name, value),
+        Item::None => {}
+    }
+}
+
+fn format_table(name: &str, table: &mut Table) {
+    table.sort_values_by(|a, _, b, _| rank(name, a.get()).cmp(&rank(name, b.get())));
+    for (mut key, item) in table.iter_mut() {
+        let key_name = key.get().to_string();
+        if let Item::Value(value) = item {
+            // `key = value`: one space either side of `=`, no indentation.
+            let prefix = strip_indent(key.leaf_decor().prefix());
+            key.leaf_decor_mut().set_prefix(prefix);
+            key.leaf_decor_mut().set_suffix(" ");
+            value.decor_mut().set_prefix(" ");
+        }
+        format_item(&key_name, item);
+    }
+    align_comments(table);
+}
+
+fn format_value(name: &str, value: &mut Value) {
+    match value {
+        Value::InlineTable(inline) => format_inline(name, inline),
+        Value::Array(array) => format_array(name, array),
+        _ => {}
+    }
+}
+
+fn format_inline(name: &str, inline: &mut InlineTable) {
+    inline.sort_values_by(|a, _, b, _| rank(name, a.get()).cmp(&rank(name, b.get())));
+    let keys: Vec<String> = inline.iter().map(|(k, _)| k.to_string()).collect();
+    for key in keys {
+        if let Some(value) = inline.get_mut(&key) {
+            format_value(&key, value);
+        }
+    }
+    // `{ a = 1, b = 2 }`, keeping whatever follows the closing brace.
+    let decor = inline.decor().clone();
+    inline.fmt();
+    *inline.decor_mut() = decor;
+}
+
+fn format_array(name: &str, array: &mut Array) {
+    for value in array.iter_mut() {
+        format_value(name, value);
+    }
+}
+
+/// Removes the spaces and tabs that indent the key's own line.
+fn strip_indent(prefix: Option<&RawString>) -> String {
+    let text = prefix.and_then(RawString::as_str).unwrap_or("");
+    match text.rfind('\n') {
+        Some(i) => text[..=i].to_string(),
+        None => String::new(),
+    }
+}
+
+/// Trailing comments of consecutive `key = value` lines start in one column, two
+/// spaces after the longest such line; a blank line or a comment line starts a new
+/// block.
+fn align_comments(table: &mut Table) {
+    let mut blocks: Vec<Vec<(String, usize)>> = vec![Vec::new()];
+    let names: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+    for name in &names {
+        let Some((key, Item::Value(value))) = table.get_key_value(name) else {
+            continue;
+        };
+        let starts_block = key
+            .leaf_decor()
+            .prefix()
+            .and_then(RawString::as_str)
+            .is_some_and(|p| !p.is_empty());
+        if starts_block {
+            blocks.push(Vec::new());
+        }
+        let comment = value
+            .decor()
+            .suffix()
+            .and_then(RawString::as_str)
+            .is_some_and(|s| s.contains('#'));
+        let mut bare = value.clone();
+        bare.decor_mut().clear();
+        let rendered = bare.to_string();
+        if comment
+            && !rendered.contains('\n')
+            && let Some(block) = blocks.last_mut()
+        {
+            let width = key.display_repr().chars().count() + 3 + rendered.chars().count();
+            block.push((key.get().to_string(), width));
+        }
+    }
+    for block in blocks {
+        let Some(column) = block.iter().map(|(_, w)| w + 2).max() else {
+            continue;
+        };
+        for (key, width) in block {
+            if let Some(Item::Value(value)) = table.get_mut(&key) {
+                let suffix = value
+                    .decor()
+                    .suffix()
+                    .and_then(RawString::as_str)
+                    .unwrap_or("")
+                    .trim_start()
+                    .to_string();
+                value
+                    .decor_mut()
+                    .set_suffix(format!("{}{suffix}", " ".repeat(column - width)));
+            }
+        }
+    }
+}
+
+/// Gives every table header a position in traversal order: a card's root table,
+/// then its sub-tables in key order.
+fn renumber(table: &mut Table, position: &mut isize) {
+    if !table.is_implicit() && !table.is_dotted() {
+        table.set_position(Some(*position));
+        *position += 1;
+    }
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Table(sub) => renumber(sub, position),
+            Item::ArrayOfTables(tables) => {
+                for sub in tables.iter_mut() {
+                    renumber(sub, position);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The decor prefix of the table header printed first (before formatting).
+fn first_table_prefix(root: &Table) -> Option<String> {
+    first_header(root).map(|(_, prefix)| prefix)
+}
+
+/// What a table header's decor holds before the `[header]` line (comments, blank lines).
+fn prefix_of(table: &Table) -> String {
+    table
+        .decor()
+        .prefix()
+        .and_then(RawString::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The prefix of the header printed first now.
+fn first_header(root: &Table) -> Option<(isize, String)> {
+    let mut first: Option<(isize, String)> = None;
+    visit_headers(root, &mut |table| {
+        if let Some(position) = table.position()
+            && first.as_ref().is_none_or(|(p, _)| position < *p)
+        {
+            first = Some((position, prefix_of(table)));
+        }
+    });
+    first
+}
+
+/// Keeps the file's opening comment (up to its first blank line: the `#:schema` line
+/// and the file's description) at the top when another header comes first now; the
+/// rest of that prefix stays with the header it was written above. Every other header
+/// gets exactly one blank line before it.
+fn move_opening_comment(root: &mut Table, opening: String) {
+    let Some((first_position, _)) = first_header(root) else {
+        return;
+    };
+    let (head, rest) = match opening.find("\n\n") {
+        Some(i) => (opening[..i + 2].to_string(), opening[i + 2..].to_string()),
+        None => (opening.clone(), String::new()),
+    };
+    visit_headers_mut(root, &mut |table| {
+        let prefix = prefix_of(table);
+        if table.position() == Some(first_position) {
+            if prefix != opening {
+                let own = prefix.trim_start_matches('\n');
+                table.decor_mut().set_prefix(format!("{head}{own}"));
+            }
+        } else if prefix == opening {
+            table.decor_mut().set_prefix(format!("\n{rest}"));
+        } else {
+            table
+                .decor_mut()
+                .set_prefix(format!("\n{}", prefix.trim_start_matches('\n')));
+        }
+    });
+}
+
+fn visit_headers(table: &Table, f: &mut dyn FnMut(&Table)) {
+    if !table.is_implicit() && !table.is_dotted() {
+        f(table);
+    }
+    for (_, item) in table.iter() {
+        match item {
+            Item::Table(sub) => visit_headers(sub, f),
+            Item::ArrayOfTables(tables) => tables.iter().for_each(|t| visit_headers(t, f)),
+            _ => {}
+        }
+    }
+}
+
+fn visit_headers_mut(table: &mut Table, f: &mut dyn FnMut(&mut Table)) {
+    if !table.is_implicit() && !table.is_dotted() {
+        f(table);
+    }
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Table(sub) => visit_headers_mut(sub, f),
+            Item::ArrayOfTables(tables) => {
+                tables.iter_mut().for_each(|t| visit_headers_mut(t, f));
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same_data(a: &str, b: &str) {
+        let a: toml::Value = toml::from_str(a).expect("input parses");
+        let b: toml::Value = toml::from_str(b).expect("output parses");
+        assert_eq!(a, b, "formatting changed the data");
+    }
+
+    const MESSY: &str = r#"#:schema ../schema/cards.schema.json
+
+# The base first, out of order.
+[cards.a.base_info]
+color="Color010"   # green
+brand_name = "店"  # the brand
+  logo_url = "https://mmbiz.qpic.cn/x"
+sku = { quantity = 5 }
+date_info = { end_timestamp = 1810000000, type = "DATE_TYPE_FIX_TIME_RANGE", begin_timestamp = 1800000000 }
+
+[cards.a]
+# 满100减20
+reduce_cost = 2000
+card_type = "CASH"
+
+[cards.a.advanced_info]
+time_limit = [
+  { end_hour = 20, type = "SATURDAY", begin_hour = 10 },
+]
+"#;
+
+    #[test]
+    fn canonical_order_comments_kept_and_stable() {
+        let out = format_card_file(MESSY).expect("formats");
+        same_data(MESSY, &out);
+        insta::assert_snapshot!(out);
+        assert_eq!(format_card_file(&out).expect("formats again"), out);
+    }
+
+    /// Every card file in the repository (examples and test fixtures, valid or not):
+    /// formatting keeps its data and is stable.
+    #[test]
+    fn every_card_file_in_the_repository_keeps_its_meaning() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("examples"), root.join("tests/fixtures")];
+        let mut checked = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let in_cards = path.parent().is_some_and(|p| p.ends_with("cards"));
+                if !in_cards || path.extension().is_none_or(|x| x != "toml") {
+                    continue;
+                }
+                // Fixtures include files that are not UTF-8 (fmt reports those).
+                let Ok(src) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let Ok(out) = format_card_file(&src) else {
+                    continue; // not TOML: fmt leaves it alone (tested in tests/it)
+                };
+                if toml::from_str::<toml::Value>(&src).is_ok() {
+                    same_data(&src, &out);
+                }
+                assert_eq!(
+                    format_card_file(&out).expect("formats again"),
+                    out,
+                    "{}",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "only {checked} card files found");
+    }
+
+    #[test]
+    fn invalid_toml_is_an_error() {
+        assert!(format_card_file("[cards.a\n").is_err());
+    }
+}

@@ -1,0 +1,173 @@
+# cardform's plan texts in English (the default). Every message here has a
+# translation in each other .ftl file beside this one (a unit test checks).
+
+summary = Plan: { $create } to create, { $update } to update ({ $review } sent to review), { $replace } to replace, { $delete } to delete, { $stock } stock { $stock ->
+    [one] change
+   *[other] changes
+}{ $whitelist }.
+summary-whitelist = , the test whitelist set
+summary-refresh-only = Refresh only: { $drifted } { $drifted ->
+    [one] card was
+   *[other] cards were
+} changed outside cardform; nothing will be changed on WeChat.
+summary-create = { $count } to create
+
+action-no-op = no change
+action-stock = stock only
+action-update = update
+action-update-review = update, back to review
+action-create = create
+action-replace = replace (new card)
+action-delete = delete
+
+class-local = cardform only
+class-in-place = in place
+class-stock = stock
+class-widen-only = in place (widening only)
+class-review = sends the card back to review
+class-replace = forces a new card
+
+html-title = cardform plan
+html-checksum = Saved plan checksum: { $checksum } — `cardform apply` carries out exactly this plan.
+html-not-saved = This plan was not saved (plan with --out or --save to apply exactly what is shown).
+html-no-changes = No changes. The live cards match the files.
+html-unchanged = { $count } unchanged: { $addresses }
+html-footer = Made by cardform { $version }. Previews follow WeChat's layout; the phone shows the real card after review.
+html-changes = Changes
+html-drift = Changed outside cardform (drift)
+
+face-before = Now (live on WeChat)
+face-after = After this plan
+face-none = no card
+
+col-field = Field
+col-before = Now
+col-after = After
+col-effect = Effect
+value-absent = (absent)
+
+stock-line = Stock: { $from } → { $to }
+
+warn-review = These cards go back to WeChat's review; customers cannot claim them until it is approved:
+warn-card-fields = { $address } ({ $fields })
+warn-replace = These cards are replaced: a new card is created and the old one deleted; coupons customers already hold stay on the old card:
+warn-coin = Stock bought with 券点 (paid, irreversible; apply needs --allow-coin-purchase):
+warn-coin-item = { $address }: +{ $delta }
+warn-settings = Settings this change proposes (in force only after merge):
+warn-settings-item = { $key }: { $trusted } → { $proposed }
+
+# Text plans (render_text.rs).
+text-drift-head = Note: cards changed outside cardform
+text-drift-intro = cardform refreshed the live cards and found these differences from what it last applied:
+text-drift-card = { $address } has changed outside cardform{ $card_id }
+text-deleted-outside = card deleted outside cardform
+text-refresh-only-note = This is a refresh-only plan: `cardform apply --refresh-only` records these live values as the last applied; nothing changes on WeChat.
+text-no-drift = No changes. The live cards match what cardform last applied.
+text-drift-count = Drift: { $count } card(s) changed outside cardform.
+text-no-changes = No changes. The cards match the files.
+text-will-perform = cardform will perform the following actions:
+text-under-review = Under review now (not claimable until WeChat approves): { $addresses }
+text-rejected = Rejected by WeChat review: { $addresses }
+settings-head = Settings: cardform.toml proposes changes (in force only after merge)
+settings-intro = This plan ran on the trusted settings; the project file under review changes:
+value-unset = (unset)
+value-cleared = (cleared)
+address-list-more = { $first } and { $more } more (all of them: cardform plan --format json)
+card-id-suffix = {" "}(card_id { $id })
+status-now = , now { $status }
+status-not-verify = under review
+status-verify-fail = rejected by review
+status-verify-ok = approved
+status-dispatch = dispatched
+status-deleted = deleted
+head-create = { $address } will be created (new cards start under review)
+head-update = { $address } will be updated in place{ $card_id }{ $status }
+head-update-review = { $address } will be updated in place and sent back to review{ $card_id }: CARD_STATUS_NOT_VERIFY, not claimable until WeChat approves it{ $status }
+head-replace = { $address } must be replaced{ $card_id }: a new card (new card_id) is created first, then the old one is deleted; cards users already claimed stay valid
+head-delete = { $address } will be DELETED{ $card_id }
+head-stock = { $address } stock will change{ $card_id }
+head-no-op = { $address } is unchanged
+title-derived = title derived by WeChat: "{ $title }"
+stock-note = modifystock { $delta }
+stock-note-coin = { $delta } bought with 券点 (paid, irreversible)
+stock-note-coin-price = { $delta } bought with 券点 (paid, irreversible): { $price }
+unchanged-hidden = { $count } unchanged { $count ->
+    [one] field
+   *[other] fields
+} hidden
+reason-replace = forces replacement
+reason-review = triggers re-review
+
+# Markdown plans (render_markdown.rs).
+md-title = cardform plan
+md-drift-title = cardform drift check (refresh-only)
+md-no-drift = **No drift.** The live cards match what cardform last applied.
+md-drift = **Drift: { $count } card(s) changed outside cardform.** This plan changes nothing on WeChat; `cardform apply --refresh-only` records the live values as the last applied, a normal plan puts the files' values back.
+md-no-changes = **No changes.** The cards match the files.
+md-table-head = | ➕ create | ✏️ in place | 🔍 re-review | ♻️ replace | 🗑️ delete | 📦 stock | ⚠️ drifted | unchanged |
+md-new-cards = New cards start under WeChat review and can be claimed once approved.
+md-settings = **Settings (in force only after merge).** This plan ran on the trusted settings; this pull request's `cardform.toml` changes:
+md-settings-table-head = | setting | in force | proposed |
+md-denied = **Denied by policy (exit 3).** This plan needs the extra approval your pipeline asks for before it may be applied.
+md-denied-by-config = `[policy] deny` in cardform.toml
+md-not-shown = { $count } more card(s) not shown (comment size limit): { $names }. `cardform plan` prints the full plan; the saved plan artifact holds it.
+md-risk-review = Back to review: not claimable until WeChat approves
+md-risk-replace = Replaced with a new card_id: it starts under review, the old card is deleted after it exists, QR codes and links to the old card_id stop working
+md-forced-by = forced by { $fields }
+md-risk-delete = Deleted: its QR codes and links stop working (cards users already claimed stay valid)
+md-risk-coin = 券点 purchase (paid, irreversible; apply needs `--allow-coin-purchase`)
+md-stock-change = stock { $from } → { $to }, { $delta }{ $price }
+md-deleted-recreated = deleted; created again with a new card_id
+md-risk-drift-undo = Changed outside cardform: this plan puts the files' values back
+md-risk-drift = Changed outside cardform
+md-risk-drift-same = Changed outside cardform to what the files say: nothing to undo
+md-risk-rejected = Rejected by WeChat review: fix and re-submit
+md-and-more = , and { $count } more
+md-lines-not-shown = { $count } more line(s) not shown (comment size limit); `cardform plan` prints them
+md-what-drift = changed outside cardform ({ $fields })
+md-what-create = created (starts under review)
+md-what-update = updated in place ({ $fields })
+md-what-review = updated, back to review ({ $fields })
+md-what-replace = replaced: new card_id (forced by { $fields })
+md-what-delete = deleted
+md-what-stock-coin = stock { $from } → { $to }, bought with 券点 (paid, irreversible{ $price })
+md-what-stock = stock { $from } → { $to } (modifystock { $delta })
+md-what-stock-change = stock change
+md-now = now { $status }
+md-changed-outside = changed outside cardform
+md-title-derived = title derived by WeChat: { $title }
+md-points = , { $points } points
+md-points-colon = : { $points } points
+md-coins-head = 券点 (coupon points) this plan spends: paid and irreversible
+md-coins-head-over = 券点 (coupon points) this plan spends: paid and irreversible — over the limit (exit 3)
+md-whitelist-head = **🧪 Test whitelist** (`card/testwhitelist/set`):
+
+# Plan notes (note.rs).
+note-recreate = deleted outside cardform (card_id { $card_id }); it will be created again
+note-forget = deleted outside cardform already; cardform only forgets it
+note-no-longer-in-files = no longer in the files
+note-card-id-changes = the card_id changes: QR codes, links and add-to-wallet calls made for the old card stop working; make new ones with `cardform qrcode`
+note-gives-up-stock = the old card's { $remaining } unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded
+note-deposed = the old card of a replacement; deleting it now
+md-checksum = Saved plan checksum { $checksum }: `cardform apply` prints it and refuses a plan whose body changed.
+
+# 券点 and the test whitelist (money.rs).
+money-quoted = quoted by card/pay/getpayprice
+money-estimated = estimated from WeChat's price table (the card has no card_id to quote yet; apply quotes it once created and stops if the quote is higher)
+money-price = { $price } points ({ $free } free + { $paid } paid), { $source }
+money-after-create = {" "}after the card is created
+money-buys-price = buys { $quantity } vouchers with 券点{ $when } (paid, irreversible): { $price }
+money-buys = buys { $quantity } vouchers with 券点{ $when } (paid, irreversible)
+money-total = { $purchases } { $purchases ->
+    [one] purchase costs
+   *[other] purchases cost
+} { $price } points (1 点 = ¥1): { $free } free + { $paid } paid
+money-balance = balance: { $total } points ({ $free } free + { $paid } paid)
+money-short = { $held }: { $by } short — recharge with `cardform coins recharge { $by }`
+money-left = { $held }: { $left } left after the purchases
+money-over-budget = budget: { $budget } points (max_coins_per_apply): over by { $by }
+money-within-budget = budget: { $budget } points (max_coins_per_apply): within it
+money-consent = apply needs --allow-coin-purchase (or [policy] allow_coin_purchase = true) and quotes again: a higher price stops it before anything is bought
+whitelist-clear = card/testwhitelist/set with an empty list: clears the whitelist cardform set
+whitelist-set = card/testwhitelist/set with all { $count } entries (a full replacement)
+text-whitelist-head = the test whitelist will be set
