@@ -171,3 +171,7 @@ money-consent = apply needs --allow-coin-purchase (or [policy] allow_coin_purcha
 whitelist-clear = card/testwhitelist/set with an empty list: clears the whitelist cardform set
 whitelist-set = card/testwhitelist/set with all { $count } entries (a full replacement)
 text-whitelist-head = the test whitelist will be set
+
+## What the plan read from WeChat (--refresh=changed, API calls)
+plan-not-refreshed = Not refreshed: { $count } of { $total } managed card(s) (--refresh=changed): their files and state are unchanged since their last apply, so they were planned from the last applied state and a change made to them outside cardform is not seen. A full plan (the default, --refresh=all) reads every card.
+plan-api-calls = API calls: { $made } made by this plan; applying it will make about { $apply }.

@@ -1,6 +1,7 @@
 //! What a plan read from WeChat and what applying it will cost: which cards the refresh
 //! may skip (`plan --refresh=changed`), and the API-call counts the plan reports.
 
+use crate::i18n::Messages;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -158,23 +159,28 @@ pub fn apply_call_estimate(plan: &Plan, uploads: usize) -> u64 {
 }
 
 /// The sentence saying which cards the plan did not read, when it skipped any.
-pub fn refresh_note(plan: &Plan) -> Option<String> {
+pub fn refresh_note(m: &Messages, plan: &Plan) -> Option<String> {
     let r = plan.refresh.as_ref()?;
     if r.not_refreshed == 0 {
         return None;
     }
-    Some(format!(
-        "Not refreshed: {} of {} managed card(s) (--refresh=changed): their files and state are unchanged since their last apply, so they were planned from the last applied state and a change made to them outside cardform is not seen. A full plan (the default, --refresh=all) reads every card.",
-        r.not_refreshed,
-        r.not_refreshed + r.refreshed
+    Some(m.t_args(
+        "plan-not-refreshed",
+        &[
+            ("count", r.not_refreshed.into()),
+            ("total", (r.not_refreshed + r.refreshed).into()),
+        ],
     ))
 }
 
 /// `API calls: N made by this plan; applying it will make about M.`
-pub fn calls_line(plan: &Plan) -> Option<String> {
+pub fn calls_line(m: &Messages, plan: &Plan) -> Option<String> {
     let c = plan.api_calls?;
-    Some(format!(
-        "API calls: {} made by this plan; applying it will make about {}.",
-        c.made_by_plan, c.apply_will_make
+    Some(m.t_args(
+        "plan-api-calls",
+        &[
+            ("made", c.made_by_plan.into()),
+            ("apply", c.apply_will_make.into()),
+        ],
     ))
 }

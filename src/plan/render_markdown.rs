@@ -82,7 +82,7 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
     let list_budget = (limit / 16).max(200);
     let mut out = Budgeted::new(limit);
     out.push_keeping(&head(m, plan), FOOTER_RESERVE);
-    out.push_keeping(&reads_section(plan), FOOTER_RESERVE);
+    out.push_keeping(&reads_section(m, plan), FOOTER_RESERVE);
     out.push_keeping(&policy_section(m, opts.denied, list_budget), FOOTER_RESERVE);
     out.push_keeping(&settings_section(m, plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&risk_section(m, plan, list_budget), FOOTER_RESERVE);
@@ -257,16 +257,16 @@ fn head(m: &Messages, plan: &Plan) -> String {
 
 /// What the plan read from WeChat: the cards it skipped (`--refresh=changed`) and the
 /// API calls it made and applying it will make. Empty for plans built without a session.
-fn reads_section(plan: &Plan) -> String {
+fn reads_section(m: &Messages, plan: &Plan) -> String {
     let mut s = String::new();
-    if let Some(note) = refresh_note(plan) {
+    if let Some(note) = refresh_note(m, plan) {
         let _ = writeln!(
             s,
             "ℹ️ {note}
 "
         );
     }
-    if let Some(calls) = calls_line(plan) {
+    if let Some(calls) = calls_line(m, plan) {
         let _ = writeln!(
             s,
             "{calls}

@@ -120,7 +120,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
                 m.t_args("text-drift-count", &[("count", drifted.len().into())])
             );
         }
-        write_reads_footer(&mut out, plan);
+        write_reads_footer(&mut out, m, plan);
         return out;
     }
     let changing: Vec<&ResourceChange> = plan
@@ -131,7 +131,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     if changing.is_empty() && plan.whitelist.is_none() {
         let _ = writeln!(out, "{}", m.t("text-no-changes"));
         write_status_footer(&mut out, m, plan);
-        write_reads_footer(&mut out, plan);
+        write_reads_footer(&mut out, m, plan);
         return out;
     }
     let _ = writeln!(out, "{}", m.t("text-will-perform"));
@@ -143,14 +143,17 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
     write_money(&mut out, &p, plan);
     let _ = writeln!(out, "{}", p.bold(&summary_line_in(m, plan)));
     write_status_footer(&mut out, m, plan);
-    write_reads_footer(&mut out, plan);
+    write_reads_footer(&mut out, m, plan);
     out
 }
 
 /// What the plan read from WeChat: the cards it skipped (`--refresh=changed`) and the
 /// API calls it made and applying it will make.
-fn write_reads_footer(out: &mut String, plan: &Plan) {
-    for line in [refresh_note(plan), calls_line(plan)].into_iter().flatten() {
+fn write_reads_footer(out: &mut String, m: &Messages, plan: &Plan) {
+    for line in [refresh_note(m, plan), calls_line(m, plan)]
+        .into_iter()
+        .flatten()
+    {
         let _ = writeln!(out, "{line}");
     }
 }
