@@ -13,10 +13,10 @@ use super::project::{report, with_session};
 
 pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
     if let Some(chart) = &args.chart {
-        if chart.extension().and_then(|e| e.to_str()) != Some("svg") {
+        if chart_kind(chart).is_none() {
             return Err(miette::miette!(
-                help = "name the chart FILE.svg (browsers and image viewers open it)",
-                "--chart {}: cardform draws SVG charts only",
+                help = "name the chart FILE.svg or FILE.png",
+                "--chart {}: cardform draws SVG or PNG charts",
                 chart.display()
             ));
         }
@@ -80,7 +80,14 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
         if let Some(path) = &args.chart {
             let svg = chart_svg(&rows, &format!("Cards {from} – {to}"))
                 .map_err(|e| miette::miette!("drawing the chart: {e}"))?;
-            crate::operate::coins::write_new(path, svg.as_bytes()).map_err(report)?;
+            let bytes = match chart_kind(path) {
+                // The same SVG, rasterised as the card previews are (resvg, system fonts).
+                Some(ChartKind::Png) => crate::preview::raster::Rasterizer::with_system_fonts()
+                    .png(&svg, 2.0)
+                    .map_err(|e| miette::miette!("drawing the chart as PNG: {e}"))?,
+                _ => svg.into_bytes(),
+            };
+            crate::operate::coins::write_new(path, &bytes).map_err(report)?;
             eprintln!("Chart: {}", path.display());
         }
         match args.format {
@@ -140,4 +147,23 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
         }
         Ok(Outcome::Success)
     })
+}
+
+enum ChartKind {
+    Svg,
+    Png,
+}
+
+/// The chart format its file name asks for.
+fn chart_kind(path: &std::path::Path) -> Option<ChartKind> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") => Some(ChartKind::Svg),
+        Some("png") => Some(ChartKind::Png),
+        _ => None,
+    }
 }

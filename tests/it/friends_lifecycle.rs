@@ -601,4 +601,26 @@ fn stats_split_long_ranges_into_62_day_calls_and_add_up() {
         chart.contains("<svg") && chart.contains("claims"),
         "{chart:.300}"
     );
+
+    // The same chart as PNG (rasterised like the card previews).
+    let png = p.path().join("stats.png");
+    let out = p.run(&[
+        "stats",
+        "--dir",
+        "{dir}",
+        "--from",
+        &from.to_string(),
+        "--to",
+        &to.to_string(),
+        "--chart",
+        png.to_str().expect("path"),
+    ]);
+    out.expect_code(0);
+    let bytes = std::fs::read(&png).expect("png chart");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG file");
+    assert!(
+        bytes.len() > 2_000,
+        "not an empty image: {} bytes",
+        bytes.len()
+    );
 }
