@@ -167,7 +167,7 @@ money-short = { $held }: { $by } short — recharge with `cardform coins recharg
 money-left = { $held }: { $left } left after the purchases
 money-over-budget = budget: { $budget } points (max_coins_per_apply): over by { $by }
 money-within-budget = budget: { $budget } points (max_coins_per_apply): within it
-money-consent = apply needs --allow-coin-purchase (or [policy] allow_coin_purchase = true) and quotes again: a higher price stops it before anything is bought
+money-consent = apply buys only with --allow-coin-purchase or [policy] allow_coin_purchase = true, and quotes again first: a higher price stops it before anything is bought
 whitelist-clear = card/testwhitelist/set with an empty list: clears the whitelist cardform set
 whitelist-set = card/testwhitelist/set with all { $count } entries (a full replacement)
 text-whitelist-head = the test whitelist will be set

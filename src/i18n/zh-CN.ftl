@@ -154,7 +154,7 @@ money-short = { $held }：还差 { $by } —— 请用 `cardform coins recharge 
 money-left = { $held }：购买后剩余 { $left }
 money-over-budget = 预算：{ $budget } 券点（max_coins_per_apply）：超出 { $by }
 money-within-budget = 预算：{ $budget } 券点（max_coins_per_apply）：未超出
-money-consent = 执行时需加 --allow-coin-purchase（或 [policy] allow_coin_purchase = true）并重新报价：价格更高时会在购买前停止
+money-consent = 仅在使用 --allow-coin-purchase 或 [policy] allow_coin_purchase = true 时购买，且会先重新报价：价格更高时会在购买前停止
 whitelist-clear = 以空列表调用 card/testwhitelist/set：清除 cardform 设置的白名单
 whitelist-set = 以全部 { $count } 项调用 card/testwhitelist/set（整体替换）
 text-whitelist-head = 将设置测试白名单
