@@ -464,7 +464,11 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
         if bad_cards.contains(&address) {
             continue;
         }
-        match serde_path_to_error::deserialize::<_, Card>(card_value) {
+        // The plain deserializer first (the path-tracking one costs on every card);
+        // on an error, again with the path, to say where.
+        let parsed = <Card as serde::Deserialize>::deserialize(&card_value)
+            .or_else(|_| serde_path_to_error::deserialize::<_, Card>(&card_value));
+        match parsed {
             Ok(card) => out.push(DesiredCard {
                 file: rel.to_path_buf(),
                 line,
