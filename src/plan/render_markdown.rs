@@ -839,18 +839,10 @@ fn fence_for(lines: &[String]) -> String {
     "`".repeat(longest.max(2) + 1)
 }
 
-/// Escapes text placed inside HTML (`<summary>`).
+/// Escapes text placed inside HTML (`<summary>`): the one escaper of the previews and
+/// the review page.
 fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::preview::escape(s)
 }
 
 #[cfg(test)]
