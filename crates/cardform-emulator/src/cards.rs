@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::fields::{Stage, is_friends, validate_card};
 use super::persistence::Entry;
-use super::records::{CardRecord, CardStatus};
+use super::records::{CardRecord, CardStatus, SpecialType};
 use super::reply::{ApiError, as_u64, card_id_of, ok, req_str};
 use super::request::Input;
 use super::world::World;
@@ -81,7 +81,7 @@ pub fn new_card_id(world: &World) -> String {
         let id: String = std::iter::once('p')
             .chain((0..27).map(|_| ID_ALPHABET[rng.random_range(0..ID_ALPHABET.len())] as char))
             .collect();
-        if !world.cards.contains_key(&id) {
+        if !world.cards.contains_key(&id) && !world.special_cards.contains_key(&id) {
             return id;
         }
     }
@@ -104,11 +104,30 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
             e
         }
     })?;
+    if let Some(special) = SpecialType::from_wire(type_name) {
+        return match card.get(special.wire_key()) {
+            Some(Value::Object(o)) => {
+                let id = new_card_id(world);
+                crate::special::create(world, special, o.clone(), id)
+            }
+            None | Some(Value::Null) => Err(ApiError::with(
+                40071,
+                format!(
+                    "card.{} is missing (the per-type object goes under the lower-case card_type)",
+                    special.wire_key()
+                ),
+            )),
+            Some(_) => Err(ApiError::with(
+                47001,
+                format!("card.{} must be an object", special.wire_key()),
+            )),
+        };
+    }
     let t = CardType::from_wire(type_name).ok_or_else(|| {
         ApiError::with(
             40071,
             format!(
-                "`{type_name}` (the emulator serves CASH, DISCOUNT, GIFT, GROUPON, GENERAL_COUPON)"
+                "`{type_name}` (the emulator serves CASH, DISCOUNT, GIFT, GROUPON, GENERAL_COUPON, MEMBER_CARD, MOVIE_TICKET, BOARDING_PASS, LUCKY_MONEY)"
             ),
         )
     })?;
