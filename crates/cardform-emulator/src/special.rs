@@ -5,9 +5,11 @@
 //! `card/membercard/*`, `card/movieticket/updateuser`, `card/boardingpass/checkin` and
 //! `card/luckymoney/updateuserbalance` (`member.rs`, `tickets.rs`).
 //!
-//! Served for these cards: create, claims, review (admin API) and their own endpoints.
-//! The coupon endpoints (`card/get`, `update`, `batchget`, `delete`, `modifystock`, the
-//! code endpoints) answer 40073 for them: not emulated.
+//! Served for these cards: create, `card/get` and `card/batchget` (in the coupons'
+//! shape), claims and review (admin API), and their own endpoints. `card/update`,
+//! `delete`, `modifystock` and `qrcode/create` answer 40073 for them, and the
+//! `card/code/*` endpoints know their codes but no validity window (`begin_time` and
+//! `end_time` 0): not emulated.
 
 use serde_json::{Map, Value, json};
 
