@@ -401,21 +401,26 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The card's address in the files, e.g. friend_cash.
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    #[arg(required_unless_present_any = ["all", "reattach"], conflicts_with_all = ["all", "reattach"])]
     pub address: Option<String>,
     /// The existing card's card_id.
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    #[arg(required_unless_present_any = ["all", "reattach"], conflicts_with_all = ["all", "reattach"])]
     pub card_id: Option<String>,
     /// Adopt every card of the account that the state does not hold (card/batchget).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "reattach")]
     pub all: bool,
+    /// After the state was lost: find, for each declared card the state does not hold,
+    /// the live card it stands for (same type, nothing that needs a new card, fewest
+    /// changes, a unique pairing) and record it in the state. Writes no file.
+    #[arg(long, conflicts_with = "generate_config_out")]
+    pub reattach: bool,
     /// Write a [cards.<address>] table for each adopted card to FILE (a new file; it is
     /// checked to plan "No changes" before it is written). Required with --all.
     #[arg(long, value_name = "FILE")]
     pub generate_config_out: Option<PathBuf>,
-    /// With --all: list the account's cards (managed, unmanaged, deleted) and change
-    /// nothing.
-    #[arg(long, requires = "all")]
+    /// With --all: list the account's cards (managed, unmanaged, deleted); with
+    /// --reattach: show the pairings. Changes nothing.
+    #[arg(long)]
     pub dry_run: bool,
     /// The project folder.
     #[arg(long, default_value = ".")]

@@ -97,6 +97,8 @@ pub enum SessionError {
 }
 
 /// The operations that write the state, and so record its owner (`state_owner`).
+/// The runs that would create every declared card from an empty state.
+const CREATING_OPERATIONS: &[&str] = &["plan", "apply"];
 const WRITING_OPERATIONS: &[&str] = &["apply", "import", "state resolve", ADOPT_LINEAGE];
 /// The one operation that opens another project's state: to make it this project's.
 pub const ADOPT_LINEAGE: &str = "state adopt-lineage";
@@ -159,6 +161,9 @@ impl Session {
         let identity = RunIdentity::of(&config);
         if operation != ADOPT_LINEAGE {
             state.read(|s| state_owner::check(s.owner.as_ref(), &identity))?;
+        }
+        if CREATING_OPERATIONS.contains(&operation) {
+            state.read(|s| state_owner::check_not_lost(s, &identity))?;
         }
         if WRITING_OPERATIONS.contains(&operation) {
             // Recorded by the run's commit (a no-op commit writes nothing).

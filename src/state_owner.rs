@@ -42,6 +42,10 @@ pub enum OwnerError {
         "the state belongs to project {state}, but cardform.toml says project_id = \"{ours}\": it is another project's state (copied in, or a wrong `state` setting), and planning from it would delete that project's cards and create duplicates of this one's.\n  Put this project's own state back (`cardform state restore-backup` if the backup is it). If this state really is this project's, run `cardform state adopt-lineage`."
     )]
     OtherProject { state: String, ours: String },
+    #[error(
+        "cardform.toml says this project was applied before (project_id = \"{project}\"), but its state is empty: no card, no owner (the state file or folder was deleted, or the pipeline did not get the state). Planning from nothing would create a second copy of every live card.\n  Bring the state back if a copy exists (`cardform state restore-backup`, `cardform state push FILE`). Otherwise re-attach the live cards to the files: `cardform import --reattach --dry-run`, then `cardform import --reattach`. If this really is a new project (cardform.toml copied from another one), delete the project_id line."
+    )]
+    StateLost { project: String },
 }
 
 /// Checks that the state is this project's.
@@ -69,6 +73,28 @@ pub fn check(state: Option<&StateOwner>, ours: &RunIdentity) -> Result<(), Owner
         });
     }
     Ok(())
+}
+
+/// Checks, for a run that may create cards (plan, apply), that a project applied
+/// before still has its state.
+///
+/// The first apply writes `project_id` into cardform.toml and stamps the state with
+/// its owner, so a state that has never been written (no owner, no card, serial 0)
+/// next to a cardform.toml with a `project_id` is a lost state, not a new project.
+///
+/// # Errors
+/// [`OwnerError::StateLost`] in that case; everything else is accepted.
+pub fn check_not_lost(
+    state: &crate::state::StateFile,
+    ours: &RunIdentity,
+) -> Result<(), OwnerError> {
+    let never_written = state.owner.is_none() && state.serial == 0 && state.resources.is_empty();
+    match &ours.project {
+        Some(project) if never_written => Err(OwnerError::StateLost {
+            project: project.clone(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The owner a writing run records: this account, and the project id of cardform.toml,

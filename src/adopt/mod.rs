@@ -6,6 +6,7 @@
 //! own a field once they set it.
 
 pub mod generate;
+pub mod reattach;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -69,6 +70,44 @@ pub fn check_plans_no_change(
     let Some(want) = loaded.cards.get(address) else {
         return Err(vec![format!("the generated file has no card {address}")]);
     };
+    let plan = plan_as_adopted(want, live)?;
+    let problems: Vec<String> = plan
+        .resource_changes
+        .iter()
+        .filter(|rc| rc.action.is_change())
+        .flat_map(|rc| {
+            rc.changes.iter().map(|c| {
+                format!(
+                    "{}: would change ({}): live {} → file {}",
+                    c.path,
+                    c.class.as_str(),
+                    c.before
+                        .as_ref()
+                        .map_or("(absent)".into(), ToString::to_string),
+                    c.after
+                        .as_ref()
+                        .map_or("(absent)".into(), ToString::to_string),
+                )
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Plans one declared card against `live` as if `live` had just been adopted under
+/// its address (nothing owned yet; local images not uploaded yet, so they differ).
+///
+/// # Errors
+/// The plan's errors, as lines for the user.
+pub fn plan_as_adopted(
+    want: &crate::config::DesiredCard,
+    live: &LiveCard,
+) -> Result<crate::plan::Plan, Vec<String>> {
+    let address = want.address.as_str();
     let desired = BTreeMap::from([(
         address.to_string(),
         DesiredInput {
@@ -106,37 +145,12 @@ pub fn check_plans_no_change(
         refresh_only: false,
         unrefreshed: &Default::default(),
     };
-    let plan = build_plan(&inputs).map_err(|errors| {
+    build_plan(&inputs).map_err(|errors| {
         errors
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<String>>()
-    })?;
-    let problems: Vec<String> = plan
-        .resource_changes
-        .iter()
-        .filter(|rc| rc.action.is_change())
-        .flat_map(|rc| {
-            rc.changes.iter().map(|c| {
-                format!(
-                    "{}: would change ({}): live {} → file {}",
-                    c.path,
-                    c.class.as_str(),
-                    c.before
-                        .as_ref()
-                        .map_or("(absent)".into(), ToString::to_string),
-                    c.after
-                        .as_ref()
-                        .map_or("(absent)".into(), ToString::to_string),
-                )
-            })
-        })
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+    })
 }
 
 #[cfg(test)]

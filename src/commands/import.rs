@@ -28,6 +28,12 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
             out.display()
         ));
     }
+    if args.dry_run && !args.all && !args.reattach {
+        return Err(miette::miette!(
+            help = "use it with --all (list the account's cards) or --reattach (show the pairings)",
+            "--dry-run needs --all or --reattach"
+        ));
+    }
     if args.all && args.generate_config_out.is_none() && !args.dry_run {
         return Err(miette::miette!(
             help = "add --generate-config-out cards/imported.toml (or --dry-run to only list)",
@@ -46,6 +52,7 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
         .await
         .map_err(report)?;
         let result = match (&args.address, &args.card_id) {
+            _ if args.reattach => reattach(args, &session).await,
             (Some(address), Some(card_id)) if !args.all => {
                 import_one(args, &session, address, card_id).await
             }
@@ -201,6 +208,87 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
     if refused > 0 {
         eprintln!(
             "{refused} card(s) could not be adopted (see above); nothing was written for them."
+        );
+        return Ok(Outcome::Failed);
+    }
+    Ok(Outcome::Success)
+}
+
+/// `import --reattach`: pairs the declared cards the state does not hold with the
+/// account's unmanaged live cards ([`crate::adopt::reattach::pair`]) and records each
+/// unique pairing, nothing owned yet (the next plan shows what the files would change).
+async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
+    use crate::adopt::reattach::{Pairing, pair};
+    let project = crate::config::load_project(&args.dir).map_err(report)?;
+    let state = session.state.snapshot();
+    let orphans: Vec<&crate::config::DesiredCard> = project
+        .cards
+        .values()
+        .filter(|c| !state.resources.contains_key(&c.address))
+        .collect();
+    if orphans.is_empty() {
+        println!("Every declared card is in the state; nothing to re-attach.");
+        return Ok(Outcome::Success);
+    }
+    let managed: BTreeSet<&str> = state
+        .resources
+        .values()
+        .map(|r| r.card_id.as_str())
+        .collect();
+    let ids = session.client.list_all_card_ids().await.map_err(report)?;
+    let mut live: Vec<LiveCard> = Vec::new();
+    for id in ids.iter().filter(|id| !managed.contains(id.as_str())) {
+        if let Observed::Exists(card) = fetch_live(&session.client, id).await.map_err(report)? {
+            live.push(*card);
+        }
+    }
+    let pairings = pair(&orphans, &live);
+    let mut matched: Vec<(String, &LiveCard)> = Vec::new();
+    let mut ambiguous = 0;
+    let mut unmatched = 0;
+    for (address, pairing) in &pairings {
+        match pairing {
+            Pairing::Matched(c) => {
+                println!(
+                    "  re-attach  {address} ← {} ({} field change(s) in the next plan)",
+                    c.card_id, c.changes
+                );
+                if let Some(card) = live.iter().find(|l| l.card_id == c.card_id) {
+                    matched.push((address.clone(), card));
+                }
+            }
+            Pairing::Ambiguous(candidates) => {
+                ambiguous += 1;
+                let ids: Vec<&str> = candidates.iter().map(|c| c.card_id.as_str()).collect();
+                println!(
+                    "  ambiguous  {address}: {} fit equally well; choose with `cardform import {address} CARD_ID`",
+                    ids.join(", ")
+                );
+            }
+            Pairing::Unmatched => {
+                unmatched += 1;
+                println!(
+                    "  no match   {address}: no live card of its type fits without a new card; the next plan creates it"
+                );
+            }
+        }
+    }
+    println!(
+        "{} declared card(s) not in the state: {} re-attached, {ambiguous} ambiguous, {unmatched} without a live card ({} unmanaged live card(s) read).",
+        pairings.len(),
+        matched.len(),
+        live.len()
+    );
+    if args.dry_run {
+        println!("Dry run: nothing recorded.");
+        return Ok(Outcome::Success);
+    }
+    // Recorded even with no pairing: the state is then this project's (its owner is
+    // stamped), and the next plan's creates are the cards that have no live copy.
+    adopt(session, &matched)?;
+    if ambiguous > 0 {
+        eprintln!(
+            "warning: {ambiguous} card(s) are ambiguous (above): import each with `cardform import ADDRESS CARD_ID` before applying, or the next apply creates another copy"
         );
         return Ok(Outcome::Failed);
     }

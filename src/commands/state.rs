@@ -90,7 +90,7 @@ fn restore_backup(args: &StateRestoreBackupArgs) -> miette::Result<Outcome> {
         .map(|s| s.resources.len());
     if backup_cards == Some(0) && !args.allow_empty {
         return Err(miette::miette!(
-            help = "if the lost state held cards, re-attach each live card to its address with `cardform import ADDRESS CARD_ID --dir DIR` (`cardform import --all --dry-run` lists the account's cards); restore this empty backup only if no card was ever created: `--allow-empty`",
+            help = "if the lost state held cards, restore this empty backup with `--allow-empty` and re-attach the live cards to the files with `cardform import --reattach --dir DIR` (`--dry-run` first shows the pairings; `cardform import ADDRESS CARD_ID` pairs one by hand)",
             "{} holds no cards: it was taken before the first apply created any. Restoring it would make the next apply create every card again, duplicating the live ones",
             backend.backup_path().display()
         ));

@@ -676,14 +676,18 @@ fn restoring_an_empty_backup_after_the_first_apply_is_refused() {
     assert!(said(&out).contains("holds no cards"), "{}", said(&out));
     assert!(said(&out).contains("cardform import"), "{}", said(&out));
     assert!(!state_path(&p).exists(), "nothing restored");
-    // Re-attaching the live cards by hand brings the project back with no duplicate
-    // (the image cache was in the lost state too: local logos are uploaded again).
+    // Re-attaching the live cards brings the project back with no duplicate (the
+    // image cache was in the lost state too: local logos are uploaded again).
+    assert!(said(&out).contains("--reattach"), "{}", said(&out));
     let out = p.run(&["state", "restore-backup", "{dir}", "--allow-empty"]);
     out.expect_code(0);
-    for (address, card_id) in &cards {
-        p.run(&["import", address, card_id, "--dir", "{dir}"])
-            .expect_code(0);
-    }
+    p.run(&["import", "--reattach", "--dir", "{dir}"])
+        .expect_code(0);
+    let mut reattached = managed(&p);
+    reattached.sort();
+    let mut cards = cards;
+    cards.sort();
+    assert_eq!(reattached, cards);
     let out = p.run(&["plan", "{dir}"]);
     out.expect_code(0);
     assert!(out.stdout.contains("Plan: 0 to create"), "{}", out.stdout);
@@ -692,4 +696,97 @@ fn restoring_an_empty_backup_after_the_first_apply_is_refused() {
         "{}",
         out.stdout
     );
+}
+
+/// How many cards the account holds (`import --all --dry-run` lists them all).
+fn cards_on_the_account(p: &TestProject) -> String {
+    let out = p.run(&["import", "--all", "--dry-run", "--dir", "{dir}"]);
+    out.expect_code(0);
+    out.stdout
+        .lines()
+        .find(|l| l.contains("card(s) on the account"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// State and backup both gone (the `state/` folder deleted, or a pipeline that never
+/// got the state) after the first apply: cardform.toml's `project_id` says the project
+/// was applied, so plan and apply refuse instead of creating a second copy of every
+/// card, and `import --reattach` pairs the files with the live cards again.
+#[test]
+fn a_lost_state_is_refused_and_reattach_brings_the_cards_back() {
+    let emu = crate::common::Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let mut before = managed(&p);
+    before.sort();
+    assert_eq!(before.len(), 2);
+    std::fs::remove_dir_all(p.path().join("state")).expect("rm -r state");
+    for args in [
+        &["plan", "{dir}"][..],
+        &["apply", "{dir}", "--auto-approve"][..],
+    ] {
+        let out = p.run(args);
+        out.expect_code(1);
+        assert!(said(&out).contains("applied before"), "{}", said(&out));
+        assert!(said(&out).contains("--reattach"), "{}", said(&out));
+    }
+    assert!(
+        cards_on_the_account(&p).starts_with("2 card(s)"),
+        "nothing was created: {}",
+        cards_on_the_account(&p)
+    );
+    let dry = p.run(&["import", "--reattach", "--dry-run", "--dir", "{dir}"]);
+    dry.expect_code(0);
+    for (address, card_id) in &before {
+        assert!(
+            dry.stdout
+                .contains(&format!("re-attach  {address} ← {card_id}")),
+            "{}",
+            dry.stdout
+        );
+    }
+    assert!(
+        !state_path(&p).exists() || managed(&p).is_empty(),
+        "a dry run records nothing"
+    );
+    p.run(&["import", "--reattach", "--dir", "{dir}"])
+        .expect_code(0);
+    let mut after = managed(&p);
+    after.sort();
+    assert_eq!(after, before, "the same addresses hold the same card_ids");
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("Plan: 0 to create"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("0 to replace, 0 to delete"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Two projects with the same cards on one account: when one loses its state, each of
+/// its cards fits two live cards equally well, so nothing is paired by guess.
+#[test]
+fn reattach_never_guesses_between_equal_cards() {
+    let emu = crate::common::Emulator::start(&[]);
+    let a = TestProject::external(&emu.url);
+    let b = TestProject::external(&emu.url);
+    for p in [&a, &b] {
+        p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    }
+    let b_cards = managed(&b);
+    std::fs::remove_dir_all(b.path().join("state")).expect("rm -r state");
+    let out = b.run(&["import", "--reattach", "--dir", "{dir}"]);
+    out.expect_code(1);
+    assert!(out.stdout.contains("2 ambiguous"), "{}", out.stdout);
+    assert!(managed(&b).is_empty(), "{:?}", managed(&b));
+    // The user chooses; then the plan is clean.
+    for (address, card_id) in &b_cards {
+        b.run(&["import", address, card_id, "--dir", "{dir}"])
+            .expect_code(0);
+    }
+    let out = b.run(&["plan", "{dir}"]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("Plan: 0 to create"), "{}", out.stdout);
 }
