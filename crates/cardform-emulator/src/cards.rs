@@ -377,32 +377,41 @@ pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         special_cards,
         ..
     } = world;
-    // (creation order, id, status) of every card; member cards and tickets (rare) are
-    // merged in by creation order.
-    let mut listed: Vec<(u64, &String, CardStatus)> = Vec::with_capacity(order.len());
-    for id in order.iter() {
-        if let Some(card) = cards.get_mut(id) {
-            card.settle(now);
-            listed.push((card.seq, id, card.status));
-        }
-    }
-    if !special_cards.is_empty() {
-        listed.extend(special_cards.values().map(|c| (c.seq, &c.id, c.status)));
-        listed.sort_by_key(|(seq, _, _)| *seq);
-    }
-    for (_, id, status) in listed {
+    let mut visit = |id: &String, status: CardStatus| {
         if status == CardStatus::Delete {
-            continue;
+            return;
         }
         if let Some(f) = &filter
             && !f.iter().any(|s| s == status.as_str())
         {
-            continue;
+            return;
         }
         if total >= offset && (page.len() as u64) < count {
             page.push(id.clone());
         }
         total += 1;
+    };
+    if special_cards.is_empty() {
+        for id in order.iter() {
+            if let Some(card) = cards.get_mut(id) {
+                card.settle(now);
+                visit(id, card.status);
+            }
+        }
+    } else {
+        // Member cards and tickets (rare) are merged in by creation order.
+        let mut listed: Vec<(u64, &String, CardStatus)> = Vec::with_capacity(order.len());
+        for id in order.iter() {
+            if let Some(card) = cards.get_mut(id) {
+                card.settle(now);
+                listed.push((card.seq, id, card.status));
+            }
+        }
+        listed.extend(special_cards.values().map(|c| (c.seq, &c.id, c.status)));
+        listed.sort_by_key(|(seq, _, _)| *seq);
+        for (_, id, status) in listed {
+            visit(id, status);
+        }
     }
     // A real answer also carries an empty `card_list` of unknown meaning (reference §6.1,
     // TY capture in tests/fixtures/wechat/recorded/ty_batchget.response.json).
