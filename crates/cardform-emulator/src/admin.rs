@@ -7,6 +7,7 @@
 //! | `GET /__emulator/cards` | every card as card/get answers it (deleted ones included) |
 //! | `POST /__emulator/claim {"card_id","openid"}` | a user claims a card → `code`, `encrypt_code` |
 //! | `POST /__emulator/user_delete {"code"}` | the user deletes the card from their wallet |
+//! | `POST /__emulator/activate_form {"card_id","code","common_field_list"?,"custom_field_list"?}` | a user fills a member card's activation form → `activate_ticket` |
 //! | `GET /__emulator/calls[?since=SEQ]` | calls received: path, errcode, status, fault |
 //! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
@@ -25,7 +26,7 @@ use super::records::{CardStatus, FaultRule, QuotaLimit};
 use super::reply::{ApiError, json_response, ok};
 use super::request::{MAX_BODY_BYTES, parse_query};
 use super::world::{CallRecord, CoinPrices, Shared, World, clock_now, lock};
-use super::{codes, coin, datacube};
+use super::{codes, coin, datacube, member, special};
 
 /// Where the admin API lives.
 pub const PREFIX: &str = "/__emulator/";
@@ -91,10 +92,21 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 (Ok(c), Ok(o)) => (c, o),
                 (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let result = codes::claim(&mut lock(&shared.world), card_id, openid).map(|code| {
+            let mut world = lock(&shared.world);
+            let claimed = if world.special_cards.contains_key(card_id) {
+                special::claim(&mut world, card_id, openid)
+            } else {
+                codes::claim(&mut world, card_id, openid)
+            };
+            drop(world);
+            let result = claimed.map(|code| {
                 let encrypt_code = codes::encrypt_code_for(&code);
                 ok(json!({ "code": code, "encrypt_code": encrypt_code }))
             });
+            wechat(shared, result)
+        }
+        (&Method::POST, "activate_form") => {
+            let result = member::fill_activate_form(&mut lock(&shared.world), &body);
             wechat(shared, result)
         }
         (&Method::POST, "user_delete") => {
@@ -209,6 +221,19 @@ fn review(shared: &Shared, body: &Value) -> Response<Body> {
         .and_then(Value::as_str)
         .map(str::to_string);
     let mut world = lock(&shared.world);
+    if let Some(mut card) = world.special_cards.get(card_id).cloned() {
+        card.status = status;
+        return match world.commit(Entry::SpecialCard(card)) {
+            Ok(()) => json_response(
+                StatusCode::OK,
+                &json!({ "card_id": card_id, "status": status.as_str() }),
+            ),
+            Err(_) => error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cannot write the journal",
+            ),
+        };
+    }
     let mut card = match world.live_card(card_id) {
         Ok(c) => c,
         Err(_) => return error(StatusCode::NOT_FOUND, format!("no live card {card_id}")),

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::fields::{Stage, is_friends, validate_card};
 use super::persistence::Entry;
-use super::records::{CardRecord, CardStatus};
+use super::records::{CardRecord, CardStatus, SpecialCardRecord, SpecialType};
 use super::reply::{ApiError, as_u64, card_id_of, ok, req_str};
 use super::request::Input;
 use super::world::World;
@@ -23,12 +23,45 @@ use cardform_spec::{CardType, PALETTE, hex_for_name, title};
 /// as hex, the server's fields, empty lists for unset ones, and an unknown extra field
 /// (`area_code_list`) that clients must ignore.
 pub fn view(rec: &CardRecord) -> Value {
-    let mut obj = rec.body_map();
+    view_of(
+        rec.card_type.as_str(),
+        rec.card_type.wire_key(),
+        rec.body_map(),
+        ServerFields {
+            id: &rec.id,
+            status: rec.status,
+            quantity: rec.quantity,
+            total_quantity: rec.total_quantity,
+            create_time: rec.create_time,
+            update_time: rec.update_time,
+        },
+    )
+}
+
+/// What the server adds to `base_info` in a card/get answer.
+pub struct ServerFields<'a> {
+    pub id: &'a str,
+    pub status: CardStatus,
+    pub quantity: u64,
+    pub total_quantity: u64,
+    pub create_time: i64,
+    pub update_time: i64,
+}
+
+/// The `card` object card/get answers for a card of any type (coupons, member cards,
+/// tickets): the stored per-type object `obj` under `wire_key`, with the server's
+/// fields.
+pub fn view_of(
+    card_type: &str,
+    wire_key: &str,
+    mut obj: Map<String, Value>,
+    server: ServerFields<'_>,
+) -> Value {
     let base = obj
         .entry("base_info")
         .or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(base) = base {
-        base.insert("id".into(), json!(rec.id));
+        base.insert("id".into(), json!(server.id));
         if let Some(hex) = base
             .get("color")
             .and_then(Value::as_str)
@@ -36,13 +69,13 @@ pub fn view(rec: &CardRecord) -> Value {
         {
             base.insert("color".into(), json!(hex));
         }
-        base.insert("status".into(), json!(rec.status.as_str()));
+        base.insert("status".into(), json!(server.status.as_str()));
         base.insert(
             "sku".into(),
-            json!({ "quantity": rec.quantity, "total_quantity": rec.total_quantity }),
+            json!({ "quantity": server.quantity, "total_quantity": server.total_quantity }),
         );
-        base.insert("create_time".into(), json!(rec.create_time));
-        base.insert("update_time".into(), json!(rec.update_time));
+        base.insert("create_time".into(), json!(server.create_time));
+        base.insert("update_time".into(), json!(server.update_time));
         for (key, default) in [
             ("location_id_list", json!([])),
             ("use_custom_code", json!(false)),
@@ -67,8 +100,8 @@ pub fn view(rec: &CardRecord) -> Value {
         adv.entry("share_friends").or_insert(json!(false));
     }
     let mut card = Map::new();
-    card.insert("card_type".into(), json!(rec.card_type.as_str()));
-    card.insert(rec.card_type.wire_key().into(), Value::Object(obj));
+    card.insert("card_type".into(), json!(card_type));
+    card.insert(wire_key.into(), Value::Object(obj));
     Value::Object(card)
 }
 
@@ -81,7 +114,7 @@ pub fn new_card_id(world: &World) -> String {
         let id: String = std::iter::once('p')
             .chain((0..27).map(|_| ID_ALPHABET[rng.random_range(0..ID_ALPHABET.len())] as char))
             .collect();
-        if !world.cards.contains_key(&id) {
+        if !world.cards.contains_key(&id) && !world.special_cards.contains_key(&id) {
             return id;
         }
     }
@@ -104,11 +137,30 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
             e
         }
     })?;
+    if let Some(special) = SpecialType::from_wire(type_name) {
+        return match card.get(special.wire_key()) {
+            Some(Value::Object(o)) => {
+                let id = new_card_id(world);
+                crate::special::create(world, special, o.clone(), id)
+            }
+            None | Some(Value::Null) => Err(ApiError::with(
+                40071,
+                format!(
+                    "card.{} is missing (the per-type object goes under the lower-case card_type)",
+                    special.wire_key()
+                ),
+            )),
+            Some(_) => Err(ApiError::with(
+                47001,
+                format!("card.{} must be an object", special.wire_key()),
+            )),
+        };
+    }
     let t = CardType::from_wire(type_name).ok_or_else(|| {
         ApiError::with(
             40071,
             format!(
-                "`{type_name}` (the emulator serves CASH, DISCOUNT, GIFT, GROUPON, GENERAL_COUPON)"
+                "`{type_name}` (the emulator serves CASH, DISCOUNT, GIFT, GROUPON, GENERAL_COUPON, MEMBER_CARD, MOVIE_TICKET, BOARDING_PASS, LUCKY_MONEY)"
             ),
         )
     })?;
@@ -246,6 +298,9 @@ pub fn check_pois(world: &World, obj: &Map<String, Value>, friends: bool) -> Res
 /// `POST /card/get {card_id}`.
 pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let id = card_id_of(&input.json)?;
+    if let Some(special) = world.special_cards.get(id) {
+        return Ok(ok(json!({ "card": special_view(special) })));
+    }
     let rec = world.card(id)?;
     if let Some(raw) = &rec.raw
         && let Ok(card) = serde_json::from_str::<Value>(raw)
@@ -253,6 +308,23 @@ pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         return Ok(ok(json!({ "card": card })));
     }
     Ok(ok(json!({ "card": view(rec) })))
+}
+
+/// A member card or ticket as card/get answers it.
+pub fn special_view(rec: &SpecialCardRecord) -> Value {
+    view_of(
+        rec.card_type.as_str(),
+        rec.card_type.wire_key(),
+        rec.body_map(),
+        ServerFields {
+            id: &rec.id,
+            status: rec.status,
+            quantity: rec.quantity,
+            total_quantity: rec.total_quantity,
+            create_time: rec.create_time,
+            update_time: rec.update_time,
+        },
+    )
 }
 
 /// Largest batchget page (reference §6.1).
@@ -299,24 +371,47 @@ pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let now = world.now_ms();
     let mut total = 0u64;
     let mut page = Vec::new();
-    let World { order, cards, .. } = world;
-    for id in order.iter() {
-        let Some(card) = cards.get_mut(id) else {
-            continue;
-        };
-        card.settle(now);
-        if card.status == CardStatus::Delete {
-            continue;
+    let World {
+        order,
+        cards,
+        special_cards,
+        ..
+    } = world;
+    let mut visit = |id: &String, status: CardStatus| {
+        if status == CardStatus::Delete {
+            return;
         }
         if let Some(f) = &filter
-            && !f.iter().any(|s| s == card.status.as_str())
+            && !f.iter().any(|s| s == status.as_str())
         {
-            continue;
+            return;
         }
         if total >= offset && (page.len() as u64) < count {
             page.push(id.clone());
         }
         total += 1;
+    };
+    if special_cards.is_empty() {
+        for id in order.iter() {
+            if let Some(card) = cards.get_mut(id) {
+                card.settle(now);
+                visit(id, card.status);
+            }
+        }
+    } else {
+        // Member cards and tickets (rare) are merged in by creation order.
+        let mut listed: Vec<(u64, &String, CardStatus)> = Vec::with_capacity(order.len());
+        for id in order.iter() {
+            if let Some(card) = cards.get_mut(id) {
+                card.settle(now);
+                listed.push((card.seq, id, card.status));
+            }
+        }
+        listed.extend(special_cards.values().map(|c| (c.seq, &c.id, c.status)));
+        listed.sort_by_key(|(seq, _, _)| *seq);
+        for (_, id, status) in listed {
+            visit(id, status);
+        }
     }
     // A real answer also carries an empty `card_list` of unknown meaning (reference §6.1,
     // TY capture in tests/fixtures/wechat/recorded/ty_batchget.response.json).

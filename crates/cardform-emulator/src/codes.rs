@@ -75,7 +75,8 @@ fn window(card: &CardRecord, claimed_at: i64) -> (i64, i64) {
     }
 }
 
-fn new_code(world: &World) -> String {
+/// A new 12-digit code no user holds.
+pub fn new_code(world: &World) -> String {
     let mut rng = rand::rng();
     loop {
         let code: String = (0..12)
@@ -245,7 +246,12 @@ pub fn mark(world: &mut World, input: &Input) -> Result<Value, ApiError> {
 /// Refuses a code that can no longer be used: consumed 40099, invalidated 40127, deleted
 /// by the user `on_deleted` (consume 40078, seed; elsewhere 40127 "deleted, invalidated
 /// or gifted").
-fn refuse_unusable(status: CodeStatus, on_deleted: i64) -> Result<(), ApiError> {
+/// 40099 for a consumed code, 40127 for one made unavailable, `on_deleted` for one the
+/// user deleted.
+///
+/// # Errors
+/// The code cannot be used.
+pub fn refuse_unusable(status: CodeStatus, on_deleted: i64) -> Result<(), ApiError> {
     match status {
         CodeStatus::Consumed => Err(ApiError::new(40099)),
         CodeStatus::Unavailable => Err(ApiError::new(40127)),

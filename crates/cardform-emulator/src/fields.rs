@@ -173,7 +173,18 @@ pub fn normalise_date_type(v: &Value) -> Option<&'static str> {
     }
 }
 
-fn check_date_info(date: &mut Map<String, Value>, friends: bool) -> Result<(), ApiError> {
+/// The date type only member cards take (public member-card doc, 创建会员卡接口 4.1:
+/// `DATE_TYPE_PERMANENT` 永久有效类型).
+pub const DATE_TYPE_PERMANENT: &str = "DATE_TYPE_PERMANENT";
+
+fn check_date_info(
+    date: &mut Map<String, Value>,
+    friends: bool,
+    permanent: bool,
+) -> Result<(), ApiError> {
+    if permanent && date.get("type").and_then(Value::as_str) == Some(DATE_TYPE_PERMANENT) {
+        return Ok(());
+    }
     let t = match date.get("type") {
         None | Some(Value::Null) => return Err(missing("base_info.date_info.type")),
         Some(v) => normalise_date_type(v).ok_or_else(|| {
@@ -452,6 +463,51 @@ impl Scope<'_> {
     }
 }
 
+/// Validates and normalises `base_info`, the part every card type shares (reference
+/// §3.2). Returns the initial stock (0 on update).
+///
+/// # Errors
+/// The errcode WeChat answers for the first problem found.
+/// `permanent`: the card type takes [`DATE_TYPE_PERMANENT`] (member cards).
+pub fn validate_base_info(
+    obj: &mut Map<String, Value>,
+    friends: bool,
+    permanent: bool,
+    stage: Stage<'_>,
+    scope: Scope<'_>,
+) -> Result<u64, ApiError> {
+    let base = match obj.get_mut("base_info") {
+        None | Some(Value::Null) => return Err(missing("base_info")),
+        Some(Value::Object(b)) => b,
+        Some(_) => return Err(structure("base_info must be an object")),
+    };
+    // Friends CASH/GIFT titles are built by WeChat from the thresholds (reference §8.2).
+    let optional: &[&str] = if friends { &["title"] } else { &[] };
+    check_table("base_info", base, BASE_INFO, friends, optional, scope)?;
+
+    let quantity = if stage == Stage::Create {
+        check_sku(base, friends)?
+    } else {
+        0
+    };
+    match base.get_mut("date_info") {
+        None | Some(Value::Null) => return Err(missing("base_info.date_info")),
+        Some(Value::Object(d)) => check_date_info(d, friends, permanent)?,
+        Some(_) => return Err(structure("base_info.date_info must be an object")),
+    }
+    if base.get("use_all_locations").and_then(as_bool) == Some(true)
+        && base
+            .get("location_id_list")
+            .and_then(Value::as_array)
+            .is_some_and(|l| !l.is_empty())
+    {
+        return Err(structure(
+            "use_all_locations and location_id_list exclude each other",
+        ));
+    }
+    Ok(quantity)
+}
+
 /// Validates and normalises a per-type object for `card/create` (and the merged card
 /// on update). Returns the initial stock (0 on update).
 ///
@@ -476,35 +532,10 @@ pub fn validate_card(
             "friends coupons (share_friends) are CASH or GIFT",
         ));
     }
-    let base = match obj.get_mut("base_info") {
-        None | Some(Value::Null) => return Err(missing("base_info")),
-        Some(Value::Object(b)) => b,
-        Some(_) => return Err(structure("base_info must be an object")),
+    let quantity = validate_base_info(obj, friends, false, stage, scope)?;
+    let Some(Value::Object(base)) = obj.get("base_info") else {
+        return Err(missing("base_info"));
     };
-    // Friends CASH/GIFT titles are built by WeChat from the thresholds (reference §8.2).
-    let optional: &[&str] = if friends { &["title"] } else { &[] };
-    check_table("base_info", base, BASE_INFO, friends, optional, scope)?;
-
-    let quantity = if stage == Stage::Create {
-        check_sku(base, friends)?
-    } else {
-        0
-    };
-    match base.get_mut("date_info") {
-        None | Some(Value::Null) => return Err(missing("base_info.date_info")),
-        Some(Value::Object(d)) => check_date_info(d, friends)?,
-        Some(_) => return Err(structure("base_info.date_info must be an object")),
-    }
-    if base.get("use_all_locations").and_then(as_bool) == Some(true)
-        && base
-            .get("location_id_list")
-            .and_then(Value::as_array)
-            .is_some_and(|l| !l.is_empty())
-    {
-        return Err(structure(
-            "use_all_locations and location_id_list exclude each other",
-        ));
-    }
     if friends {
         if base
             .get("location_id_list")

@@ -39,11 +39,18 @@
 //!      `checkcode`, `update`.
 //!    - [`pages`] — `card/user/getcardlist`, `paycell/set`, `landingpage/create`,
 //!      `mpnews/gethtml`.
+//!    - [`stores`] — `card/location/batchadd`, `batchget`.
+//!    - [`special`] — member cards and tickets: create, claims, finding their codes
+//!      (used by `cards` for create and by `admin` for claims).
+//!    - [`member`] — `card/membercard/*` (uses `special`).
+//!    - [`tickets`] — movie, boarding-pass and lucky-money updates (uses `special`).
+//!    - [`paygift`] — `card/paygiftcard/*` (uses `special`).
 //!    - [`coin`] — 券点, `card/pay/*`.
 //!    - [`quota`] — `openapi/quota/get`.
 //!    - [`whitelist`] — `card/testwhitelist/set`.
 //!    - [`qrcode`] — `card/qrcode/create`.
-//!    - [`admin`] — the `/__emulator/` admin API (uses `cards`, `codes`, `coin`).
+//!    - [`admin`] — the `/__emulator/` admin API (uses `cards`, `codes`, `coin`,
+//!      `member`, `special`).
 //! 5. [`router`] — the path table and the request pipeline (faults, token, quota, log).
 //! 6. [`server`] — the listener, connections, dropping a connection.
 
@@ -61,7 +68,9 @@ pub mod deposit;
 pub mod error;
 pub mod fields;
 pub mod images;
+pub mod member;
 pub mod pages;
+pub mod paygift;
 pub mod persistence;
 pub mod qrcode;
 pub mod quota;
@@ -70,7 +79,10 @@ pub mod reply;
 pub mod request;
 pub mod router;
 pub mod server;
+pub mod special;
 pub mod stock;
+pub mod stores;
+pub mod tickets;
 pub mod tokens;
 pub mod update;
 pub mod whitelist;

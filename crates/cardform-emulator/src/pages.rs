@@ -1,6 +1,6 @@
 //! Per-card switches and pages beside the card definition (reference §2 rows 20–24):
 //! `card/user/getcardlist`, `card/paycell/set`, `card/landingpage/create`,
-//! `card/mpnews/gethtml`, and the account's stores (`card/location/batchget`).
+//! `card/mpnews/gethtml`.
 //!
 //! UNVERIFIED choices: the emulated account has WeChat Pay (买单) permission, so
 //! paycell answers 43017 only for a card without stores (§6.7); gethtml's `content` is
@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use sha2::Digest;
 
 use super::records::{CardStatus, CodeStatus};
-use super::reply::{ApiError, as_bool, as_u64, card_id_of, ok, req_str};
+use super::reply::{ApiError, as_bool, card_id_of, ok, req_str};
 use super::request::Input;
 use super::world::World;
 use cardform_spec::WECHAT_IMAGE_HOST;
@@ -123,25 +123,4 @@ pub fn mpnews_html(world: &mut World, input: &Input) -> Result<Value, ApiError> 
     Ok(ok(json!({
         "content": format!("<iframe class=\"res_iframe card_iframe js_editor_card\" data-src=\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&card_id={id}\"></iframe>"),
     })))
-}
-
-/// `POST /card/location/batchget {offset, count}` → the account's stores (the poi_ids
-/// friends coupons may name). Only `location_id` is filled: the emulator knows no
-/// store names or addresses (UNVERIFIED shape beyond the id; `count` = all stores).
-pub fn locations(world: &mut World, input: &Input) -> Result<Value, ApiError> {
-    let offset = input.json.get("offset").and_then(as_u64).unwrap_or(0);
-    let count = match input.json.get("count").and_then(as_u64) {
-        None | Some(0) => u64::MAX,
-        Some(n) => n,
-    };
-    let list: Vec<Value> = world
-        .pois
-        .iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(count).unwrap_or(usize::MAX))
-        .map(|id| json!({ "location_id": id }))
-        .collect();
-    Ok(ok(
-        json!({ "location_list": list, "count": world.pois.len() }),
-    ))
 }

@@ -23,7 +23,10 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::error::EmulatorError;
-use super::records::{CardRecord, CodeRecord, CoinState, DayStat, Whitelist};
+use super::records::{
+    CardRecord, CodeRecord, CoinState, DayStat, MemberRecord, PayGiftRule, SpecialCardRecord,
+    StoreRecord, TicketRecord, Whitelist,
+};
 
 /// Snapshot format marker.
 pub const FORMAT: &str = "cardform-emulator";
@@ -43,6 +46,11 @@ pub enum Entry {
     Coin(CoinState),
     Whitelist(Whitelist),
     Stat(DayStat),
+    SpecialCard(SpecialCardRecord),
+    Member(MemberRecord),
+    Ticket(TicketRecord),
+    Store(StoreRecord),
+    PayGift(PayGiftRule),
 }
 
 /// The snapshot as read.
@@ -60,6 +68,17 @@ pub struct Snapshot {
     pub whitelist: Whitelist,
     #[serde(default)]
     pub stats: Vec<DayStat>,
+    // The fields below came later: snapshots written before them read as empty.
+    #[serde(default)]
+    pub special_cards: Vec<SpecialCardRecord>,
+    #[serde(default)]
+    pub members: Vec<MemberRecord>,
+    #[serde(default)]
+    pub tickets: Vec<TicketRecord>,
+    #[serde(default)]
+    pub stores: Vec<StoreRecord>,
+    #[serde(default)]
+    pub pay_gift_rules: Vec<PayGiftRule>,
 }
 
 /// The snapshot as written (borrowing the world).
@@ -70,6 +89,29 @@ pub struct SnapshotRef<'a> {
     pub coin: &'a CoinState,
     pub whitelist: &'a Whitelist,
     pub stats: Vec<&'a DayStat>,
+    pub special_cards: Vec<&'a SpecialCardRecord>,
+    pub members: Vec<&'a MemberRecord>,
+    pub tickets: Vec<&'a TicketRecord>,
+    pub stores: Vec<&'a StoreRecord>,
+    pub pay_gift_rules: Vec<&'a PayGiftRule>,
+}
+
+impl<'a> SnapshotRef<'a> {
+    /// A snapshot of an empty world but for the coin and the whitelist.
+    pub fn empty(coin: &'a CoinState, whitelist: &'a Whitelist) -> SnapshotRef<'a> {
+        SnapshotRef {
+            cards: Vec::new(),
+            codes: Vec::new(),
+            coin,
+            whitelist,
+            stats: Vec::new(),
+            special_cards: Vec::new(),
+            members: Vec::new(),
+            tickets: Vec::new(),
+            stores: Vec::new(),
+            pay_gift_rules: Vec::new(),
+        }
+    }
 }
 
 /// The open data files.
@@ -321,13 +363,7 @@ mod tests {
         assert!(!store.is_clean(), "no snapshot yet");
         let wl = Whitelist::default();
         let coin = Default::default();
-        let view = || SnapshotRef {
-            cards: Vec::new(),
-            codes: Vec::new(),
-            coin: &coin,
-            whitelist: &wl,
-            stats: Vec::new(),
-        };
+        let view = || SnapshotRef::empty(&coin, &wl);
         store.compact(&view()).unwrap();
         assert!(store.is_clean());
         store.append(&[list(1)]).unwrap();
@@ -357,20 +393,26 @@ mod tests {
         assert_eq!(entries.len(), 2);
         let wl = Whitelist::default();
         let coin = Default::default();
-        store
-            .compact(&SnapshotRef {
-                cards: Vec::new(),
-                codes: Vec::new(),
-                coin: &coin,
-                whitelist: &wl,
-                stats: Vec::new(),
-            })
-            .unwrap();
+        store.compact(&SnapshotRef::empty(&coin, &wl)).unwrap();
         assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
         drop(store);
         let (_, snap, entries) = Store::open(&path).unwrap();
         assert_eq!(snap.format, FORMAT);
         assert!(entries.is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_written_before_stores_and_member_cards_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.json");
+        std::fs::write(
+            &path,
+            r#"{"format":"cardform-emulator","version":1,"cards":[],"codes":[],"coin":{"activated":false,"free_coin":0,"pay_coin":0},"whitelist":{"openid":[],"username":[]},"stats":[]}"#,
+        )
+        .unwrap();
+        let (_, snap, _) = Store::open(&path).unwrap();
+        assert!(snap.stores.is_empty() && snap.special_cards.is_empty());
+        assert!(snap.members.is_empty() && snap.pay_gift_rules.is_empty());
     }
 
     #[test]

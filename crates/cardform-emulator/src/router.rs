@@ -18,8 +18,8 @@ use super::reply::{ApiError, json_response};
 use super::request::{Input, MAX_BODY_BYTES, Upload, parse_query};
 use super::world::{CallRecord, Shared, World, clock_now, lock};
 use super::{
-    admin, cards, codes, coin, datacube, deposit, images, pages, qrcode, quota, stock, tokens,
-    update, whitelist,
+    admin, cards, codes, coin, datacube, deposit, images, member, pages, paygift, qrcode, quota,
+    stock, stores, tickets, tokens, update, whitelist,
 };
 
 /// A handler: runs under the world lock, answers WeChat JSON or an errcode.
@@ -123,7 +123,93 @@ pub const ROUTES: &[Route] = &[
         "/card/location/batchget",
         true,
         Json,
-        pages::locations,
+        stores::batchget,
+    ),
+    route(
+        Post,
+        "/card/location/batchadd",
+        true,
+        Json,
+        stores::batchadd,
+    ),
+    route(
+        Post,
+        "/card/membercard/activate",
+        true,
+        Json,
+        member::activate,
+    ),
+    route(
+        Post,
+        "/card/membercard/updateuser",
+        true,
+        Json,
+        member::update_user,
+    ),
+    route(
+        Post,
+        "/card/membercard/userinfo/get",
+        true,
+        Json,
+        member::user_info,
+    ),
+    route(
+        Post,
+        "/card/membercard/activateuserform/set",
+        true,
+        Json,
+        member::set_user_form,
+    ),
+    route(
+        Post,
+        "/card/membercard/activate/geturl",
+        true,
+        Json,
+        member::activate_url,
+    ),
+    route(
+        Post,
+        "/card/membercard/activatetempinfo/get",
+        true,
+        Json,
+        member::activate_info,
+    ),
+    route(Post, "/card/paygiftcard/add", true, Json, paygift::add),
+    route(Post, "/card/paygiftcard/getbyid", true, Json, paygift::get),
+    route(
+        Post,
+        "/card/paygiftcard/batchget",
+        true,
+        Json,
+        paygift::batchget,
+    ),
+    route(
+        Post,
+        "/card/paygiftcard/delete",
+        true,
+        Json,
+        paygift::delete,
+    ),
+    route(
+        Post,
+        "/card/movieticket/updateuser",
+        true,
+        Json,
+        tickets::movie,
+    ),
+    route(
+        Post,
+        "/card/boardingpass/checkin",
+        true,
+        Json,
+        tickets::boarding,
+    ),
+    route(
+        Post,
+        "/card/luckymoney/updateuserbalance",
+        true,
+        Json,
+        tickets::lucky_money,
     ),
     route(
         Post,

@@ -14,8 +14,8 @@ use super::config::EmulatorConfig;
 use super::error::EmulatorError;
 use super::persistence::{Entry, Snapshot, SnapshotRef, Store};
 use super::records::{
-    CardRecord, CardStatus, CodeRecord, CoinState, DayStat, FaultRule, FaultSet, QuotaState,
-    TokenStore, Whitelist,
+    CardRecord, CardStatus, CodeRecord, CoinState, DayStat, FaultRule, FaultSet, MemberRecord,
+    PayGiftRule, QuotaState, SpecialCardRecord, StoreRecord, TicketRecord, TokenStore, Whitelist,
 };
 use super::reply::ApiError;
 
@@ -128,8 +128,23 @@ pub struct World {
     pub stats: BTreeMap<(String, String), DayStat>,
     pub quota: QuotaState,
     pub store: Option<Store>,
-    /// The account's stores (poi_ids), from the config.
+    /// The account's stores (poi_ids): the config's, and those `card/location/batchadd`
+    /// imported.
     pub pois: std::collections::BTreeSet<u64>,
+    /// Imported stores, with their details, by poi_id.
+    pub stores: BTreeMap<u64, StoreRecord>,
+    /// Member cards and tickets (not coupons), by card_id.
+    pub special_cards: HashMap<String, SpecialCardRecord>,
+    /// Members' data, by member-card code.
+    pub members: HashMap<String, MemberRecord>,
+    /// Ticket fields, by ticket code.
+    pub tickets: HashMap<String, TicketRecord>,
+    /// Pay-gift rules, by rule_id.
+    pub pay_gift_rules: BTreeMap<u64, PayGiftRule>,
+    /// Activation-form answers (`info`) by activate_ticket. In memory only: a ticket
+    /// serves the one callback it was made for (the answers themselves are kept on
+    /// the member).
+    pub activate_tickets: HashMap<String, serde_json::Value>,
 }
 
 impl World {
@@ -157,6 +172,12 @@ impl World {
             quota: QuotaState::default(),
             store: None,
             pois: config.pois.iter().copied().collect(),
+            stores: BTreeMap::new(),
+            special_cards: HashMap::new(),
+            members: HashMap::new(),
+            tickets: HashMap::new(),
+            pay_gift_rules: BTreeMap::new(),
+            activate_tickets: HashMap::new(),
         }
     }
 
@@ -221,6 +242,23 @@ impl World {
                 self.stats
                     .insert((stat.date.clone(), stat.card_id.clone()), stat);
             }
+            Entry::SpecialCard(card) => {
+                self.next_seq = self.next_seq.max(card.seq.saturating_add(1));
+                self.special_cards.insert(card.id.clone(), card);
+            }
+            Entry::Member(member) => {
+                self.members.insert(member.code.clone(), member);
+            }
+            Entry::Ticket(ticket) => {
+                self.tickets.insert(ticket.code.clone(), ticket);
+            }
+            Entry::Store(store) => {
+                self.pois.insert(store.location_id);
+                self.stores.insert(store.location_id, store);
+            }
+            Entry::PayGift(rule) => {
+                self.pay_gift_rules.insert(rule.rule_id, rule);
+            }
         }
     }
 
@@ -234,6 +272,14 @@ impl World {
         self.whitelist = snapshot.whitelist;
         for stat in snapshot.stats {
             self.apply(Entry::Stat(stat));
+        }
+        let later = (snapshot.special_cards.into_iter().map(Entry::SpecialCard))
+            .chain(snapshot.members.into_iter().map(Entry::Member))
+            .chain(snapshot.tickets.into_iter().map(Entry::Ticket))
+            .chain(snapshot.stores.into_iter().map(Entry::Store))
+            .chain(snapshot.pay_gift_rules.into_iter().map(Entry::PayGift));
+        for entry in later {
+            self.apply(entry);
         }
         for entry in journal {
             self.apply(entry);
@@ -273,6 +319,11 @@ impl World {
             coin: &self.coin,
             whitelist: &self.whitelist,
             stats: self.stats.values().collect(),
+            special_cards: self.special_cards.values().collect(),
+            members: self.members.values().collect(),
+            tickets: self.tickets.values().collect(),
+            stores: self.stores.values().collect(),
+            pay_gift_rules: self.pay_gift_rules.values().collect(),
         }
     }
 

@@ -1,0 +1,259 @@
+//! Member cards (会员卡) and special tickets: `card/create` for the card types beyond
+//! the five coupons ([`SpecialType`]), their claims (admin API), and finding the code a
+//! member-card or ticket endpoint names. cardform does not manage these cards; the
+//! emulator keeps them so third-party clients (wechatpy's `WeChatCard`) can drive
+//! `card/membercard/*`, `card/movieticket/updateuser`, `card/boardingpass/checkin` and
+//! `card/luckymoney/updateuserbalance` (`member.rs`, `tickets.rs`).
+//!
+//! Served for these cards: create, `card/get` and `card/batchget` (in the coupons'
+//! shape), claims and review (admin API), and their own endpoints. `card/update`,
+//! `delete`, `modifystock` and `qrcode/create` answer 40073 for them, and the
+//! `card/code/*` endpoints know their codes but no validity window (`begin_time` and
+//! `end_time` 0): not emulated.
+
+use serde_json::{Map, Value, json};
+
+use super::codes::{DEFAULT_GET_LIMIT, new_code, refuse_unusable};
+use super::fields::{Scope, Stage, check_table, is_friends, validate_base_info};
+use super::persistence::Entry;
+use super::records::{
+    CardStatus, CodeRecord, CodeStatus, MemberRecord, SpecialCardRecord, SpecialType,
+};
+use super::reply::{ApiError, as_bool, as_u64, ok};
+use super::world::World;
+use cardform_spec::fields::{Field, Kind};
+
+const fn field(name: &'static str, kind: Kind, required: bool) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+        friends_max: None,
+    }
+}
+
+/// `member_card` fields (public doc 会员卡 "创建会员卡接口" 4.1: `prerogative` 1024 汉字,
+/// `supply_bonus` / `supply_balance` required; `auto_activate`, `wx_activate`,
+/// `activate_url` the activation modes; `background_pic_url` uploaded with uploadimg).
+pub const MEMBER_CARD: &[Field] = &[
+    field("prerogative", Kind::Str(3072), true),
+    field("supply_bonus", Kind::Bool, true),
+    field("supply_balance", Kind::Bool, true),
+    field("auto_activate", Kind::Bool, false),
+    field("wx_activate", Kind::Bool, false),
+    field("activate_url", Kind::Str(128), false),
+    field("background_pic_url", Kind::Image, false),
+    field("discount", Kind::UInt, false),
+];
+
+/// `movie_ticket` fields (2014 card doc; the reference's update table lists `detail`
+/// for MOVIE_TICKET). UNVERIFIED: that `detail` is required and its 3072-byte limit.
+pub const MOVIE_TICKET: &[Field] = &[field("detail", Kind::Str(3072), true)];
+
+/// `boarding_pass` fields (2014 card doc: from/to string(54), flight/air_model
+/// string(24), departure/landing times; the reference's update table lists
+/// departure_time, landing_time, gate, boarding_time). UNVERIFIED: which are required.
+pub const BOARDING_PASS: &[Field] = &[
+    field("from", Kind::Str(54), true),
+    field("to", Kind::Str(54), true),
+    field("flight", Kind::Str(24), true),
+    field("departure_time", Kind::UInt, false),
+    field("landing_time", Kind::UInt, false),
+    field("gate", Kind::Str(12), false),
+    field("boarding_time", Kind::UInt, false),
+    field("air_model", Kind::Str(24), false),
+];
+
+/// `lucky_money` has no fields of its own in the 2014 doc (UNVERIFIED).
+pub const LUCKY_MONEY: &[Field] = &[];
+
+fn type_fields(t: SpecialType) -> &'static [Field] {
+    match t {
+        SpecialType::MemberCard => MEMBER_CARD,
+        SpecialType::MovieTicket => MOVIE_TICKET,
+        SpecialType::BoardingPass => BOARDING_PASS,
+        SpecialType::LuckyMoney => LUCKY_MONEY,
+    }
+}
+
+/// `card/create` for a member card or ticket: `obj` is the per-type object under the
+/// type's key, `id` a new card_id (`cards::new_card_id`). Answers `card_id`; the card
+/// starts under review like a coupon.
+///
+/// # Errors
+/// What `card/create` answers: 41011 a required field, 45021 too long, 40071 an enum or
+/// image, 47001 structure (`wx_activate` with `activate_url`: public member-card doc,
+/// "不允许同时传入activate_url"; errcode UNVERIFIED).
+pub fn create(
+    world: &mut World,
+    t: SpecialType,
+    mut obj: Map<String, Value>,
+    id: String,
+) -> Result<Value, ApiError> {
+    if is_friends(&obj) {
+        return Err(ApiError::with(
+            40071,
+            "friends coupons (share_friends) are CASH or GIFT",
+        ));
+    }
+    let permanent = t == SpecialType::MemberCard;
+    let quantity = validate_base_info(&mut obj, false, permanent, Stage::Create, Scope::All)?;
+    check_table(t.wire_key(), &obj, type_fields(t), false, &[], Scope::All)?;
+    if t == SpecialType::MemberCard
+        && obj.get("wx_activate").and_then(as_bool) == Some(true)
+        && obj.get("activate_url").is_some_and(|v| !v.is_null())
+    {
+        return Err(ApiError::with(
+            47001,
+            "member_card.wx_activate and activate_url exclude each other",
+        ));
+    }
+    if let Some(Value::Object(base)) = obj.get_mut("base_info") {
+        for key in ["id", "status", "sku", "create_time", "update_time"] {
+            base.remove(key);
+        }
+    }
+    let now = world.now_s();
+    let rec = SpecialCardRecord {
+        id: id.clone(),
+        seq: world.next_seq,
+        card_type: t,
+        body: serde_json::to_string(&obj).map_err(|_| ApiError::new(-1))?,
+        status: CardStatus::NotVerify,
+        quantity,
+        total_quantity: quantity,
+        create_time: now,
+        update_time: now,
+        user_form: None,
+    };
+    world.commit(Entry::SpecialCard(rec))?;
+    Ok(ok(json!({ "card_id": id })))
+}
+
+/// A user claims a member card or ticket (the admin API). A member card with
+/// `auto_activate` is active at once, its membership number the code (UNVERIFIED: the
+/// doc says WeChat activates it, not which number it shows).
+///
+/// # Errors
+/// 40078 not approved and the user not whitelisted, 45031 no stock, 45033 get_limit.
+pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, ApiError> {
+    let mut card = world
+        .special_cards
+        .get(card_id)
+        .cloned()
+        .ok_or_else(|| ApiError::new(40073))?;
+    let approved = matches!(card.status, CardStatus::VerifyOk | CardStatus::Dispatch);
+    if !approved && !world.whitelist.contains(openid) {
+        return Err(ApiError::with(
+            40078,
+            "(the card is not approved and the user is not whitelisted)",
+        ));
+    }
+    if card.quantity == 0 {
+        return Err(ApiError::new(45031));
+    }
+    let get_limit = card
+        .body_map()
+        .get("base_info")
+        .and_then(|b| b.get("get_limit"))
+        .and_then(as_u64)
+        .unwrap_or(DEFAULT_GET_LIMIT);
+    let held = world
+        .codes
+        .values()
+        .filter(|c| c.card_id == card_id && c.openid == openid)
+        .count() as u64;
+    if held >= get_limit {
+        return Err(ApiError::new(45033));
+    }
+    card.quantity -= 1;
+    let code = new_code(world);
+    let mut entries = vec![Entry::Code(CodeRecord {
+        code: code.clone(),
+        card_id: card_id.to_string(),
+        openid: openid.to_string(),
+        status: CodeStatus::Normal,
+        marked_by: None,
+        claimed_at: world.now_s(),
+        consumed_at: None,
+        replaced_by: None,
+    })];
+    if card.card_type == SpecialType::MemberCard {
+        let auto = card.switch("auto_activate");
+        entries.push(Entry::Member(MemberRecord {
+            code: code.clone(),
+            card_id: card_id.to_string(),
+            activated: auto,
+            membership_number: auto.then(|| code.clone()),
+            bonus: 0,
+            balance: 0,
+            custom_field_values: [None, None, None],
+            background_pic_url: None,
+            user_info: None,
+        }));
+    }
+    entries.push(Entry::SpecialCard(card));
+    world.commit_all(entries)?;
+    Ok(code)
+}
+
+/// The member card or ticket named by `card_id`, of type `want`.
+///
+/// # Errors
+/// 41012 no card_id, 40073 unknown, 40071 a card of another type (UNVERIFIED errcode:
+/// the docs name none for the wrong card type).
+pub fn card_of_type(
+    world: &World,
+    card_id: &str,
+    want: SpecialType,
+) -> Result<SpecialCardRecord, ApiError> {
+    if card_id.is_empty() {
+        return Err(ApiError::new(41012));
+    }
+    match world.special_cards.get(card_id) {
+        Some(c) if c.card_type == want => Ok(c.clone()),
+        Some(c) => Err(wrong_type(c.card_type.as_str(), want)),
+        None => match world.cards.get(card_id) {
+            Some(c) => Err(wrong_type(c.card_type.as_str(), want)),
+            None => Err(ApiError::new(40073)),
+        },
+    }
+}
+
+fn wrong_type(have: &str, want: SpecialType) -> ApiError {
+    ApiError::with(
+        40071,
+        format!(
+            "(the card is {have}; this endpoint takes {})",
+            want.as_str()
+        ),
+    )
+}
+
+/// The usable code named in `body` (`code`, optional `card_id`) of a card of type
+/// `want`.
+///
+/// # Errors
+/// 41011 no code, 40056 unknown or of another card, 40071 a card of another type,
+/// 40099 consumed, 40127 unavailable or deleted by the user.
+pub fn held_code(
+    world: &World,
+    body: &Value,
+    want: SpecialType,
+) -> Result<(CodeRecord, SpecialCardRecord), ApiError> {
+    let code = super::reply::req_str(body, "code")?;
+    let rec = world
+        .codes
+        .get(code)
+        .filter(|c| c.replaced_by.is_none())
+        .ok_or_else(|| ApiError::new(40056))?;
+    if let Some(card_id) = body.get("card_id").and_then(Value::as_str)
+        && !card_id.is_empty()
+        && card_id != rec.card_id
+    {
+        return Err(ApiError::with(40056, "(the code belongs to another card)"));
+    }
+    let card = card_of_type(world, &rec.card_id, want)?;
+    refuse_unusable(rec.status, 40127)?;
+    Ok((rec.clone(), card))
+}
