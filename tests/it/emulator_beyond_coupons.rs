@@ -403,3 +403,47 @@ async fn special_ticket_updates_take_a_code_of_their_own_card_type() {
         47001
     );
 }
+
+/// The card doc's 删除卡券接口 and 修改库存接口 take a card of any type, not only coupons.
+#[tokio::test]
+async fn delete_and_modifystock_take_a_member_card_too() {
+    let e = start().await;
+    let logo = e.logo().await;
+    let card = e.create(member_card(&logo, true)).await;
+    e.approve(&card).await;
+    let stock = |body: Value| e.post("/card/modifystock", body);
+    assert_eq!(
+        stock(json!({ "card_id": card, "increase_stock_value": 5 })).await["errcode"],
+        0
+    );
+    let got = e.post("/card/get", json!({ "card_id": card })).await;
+    let sku = &got["card"]["member_card"]["base_info"]["sku"];
+    assert_eq!(sku["total_quantity"], 105, "{got}");
+    assert_eq!(
+        stock(json!({ "card_id": card, "reduce_stock_value": 106 })).await["errcode"],
+        40122,
+        "the stock cannot go below 0"
+    );
+    assert_eq!(
+        e.post("/card/delete", json!({ "card_id": card })).await["errcode"],
+        0
+    );
+    let got = e.post("/card/get", json!({ "card_id": card })).await;
+    assert_eq!(
+        got["card"]["member_card"]["base_info"]["status"], "CARD_STATUS_DELETE",
+        "{got}"
+    );
+    let (_, v) = e
+        .admin("claim", json!({ "card_id": card, "openid": "o-member" }))
+        .await;
+    assert_eq!(v["errcode"], 40073, "a deleted card cannot be claimed: {v}");
+    assert_eq!(
+        e.post("/card/delete", json!({ "card_id": card })).await["errcode"],
+        40073,
+        "deleted once"
+    );
+    assert_eq!(
+        stock(json!({ "card_id": card, "increase_stock_value": 1 })).await["errcode"],
+        40073
+    );
+}

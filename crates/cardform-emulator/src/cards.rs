@@ -423,6 +423,13 @@ pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
 /// `POST /card/delete {card_id}`: the definition becomes `CARD_STATUS_DELETE`.
 pub fn delete(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let id = card_id_of(&input.json)?;
+    // `card/delete` takes a card of any type (the card doc's 删除卡券接口).
+    if let Some(mut special) = world.live_special_card(id)? {
+        special.status = CardStatus::Delete;
+        special.update_time = world.now_s();
+        world.commit(Entry::SpecialCard(special))?;
+        return Ok(ok(json!({})));
+    }
     let mut rec = world.live_card(id)?;
     rec.status = CardStatus::Delete;
     rec.review_due_ms = None;

@@ -6,8 +6,8 @@
 //! `card/luckymoney/updateuserbalance` (`member.rs`, `tickets.rs`).
 //!
 //! Served for these cards: create, `card/get` and `card/batchget` (in the coupons'
-//! shape), claims and review (admin API), and their own endpoints. `card/update`,
-//! `delete`, `modifystock` and `qrcode/create` answer 40073 for them, and the
+//! shape), `card/delete`, `card/modifystock`, claims and review (admin API), and their
+//! own endpoints. `card/update` and `qrcode/create` answer 40073 for them, and the
 //! `card/code/*` endpoints know their codes but no validity window (`begin_time` and
 //! `end_time` 0): not emulated.
 
@@ -142,6 +142,9 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
         .get(card_id)
         .cloned()
         .ok_or_else(|| ApiError::new(40073))?;
+    if card.status == CardStatus::Delete {
+        return Err(ApiError::with(40073, "(the card was deleted)"));
+    }
     let approved = matches!(card.status, CardStatus::VerifyOk | CardStatus::Dispatch);
     if !approved && !world.whitelist.contains(openid) {
         return Err(ApiError::with(

@@ -339,6 +339,21 @@ impl World {
         }
     }
 
+    /// The member card or ticket `id` if it exists and is not deleted: `None` when it
+    /// is no such card (maybe a coupon), 40073 when it was deleted.
+    pub fn live_special_card(
+        &self,
+        id: &str,
+    ) -> Result<Option<super::records::SpecialCardRecord>, ApiError> {
+        match self.special_cards.get(id) {
+            None => Ok(None),
+            Some(c) if c.status == CardStatus::Delete => {
+                Err(ApiError::with(40073, "(the card was deleted)"))
+            }
+            Some(c) => Ok(Some(c.clone())),
+        }
+    }
+
     /// The card if it exists and is not deleted, or 40073: WeChat does not act on
     /// deleted card definitions.
     pub fn live_card(&mut self, id: &str) -> Result<CardRecord, ApiError> {
