@@ -17,7 +17,7 @@
 //!   URL-encoded, malformed or unknown → 40075 (seed: url-decode before POST).
 
 use rand::Rng;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::datacube::{Event, record};
 use super::persistence::Entry;
@@ -92,10 +92,22 @@ pub fn new_code(world: &World) -> String {
 ///
 /// # Errors
 /// The errcode WeChat would refuse the claim with.
-pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, ApiError> {
-    let mut card = world.live_card(card_id)?;
+/// Whether `openid` may claim one more code of a card (any type) in `status`, with
+/// `quantity` left and the `get_limit` of its per-type object `body`.
+///
+/// # Errors
+/// 40078 not approved and the user not on the test whitelist, 45031 no stock left,
+/// 45033 the user holds `get_limit` codes already.
+pub fn check_claim(
+    world: &World,
+    card_id: &str,
+    openid: &str,
+    status: CardStatus,
+    quantity: u64,
+    body: &Map<String, Value>,
+) -> Result<(), ApiError> {
     let listed = world.whitelist.contains(openid);
-    match card.status {
+    match status {
         CardStatus::VerifyOk | CardStatus::Dispatch => {}
         CardStatus::NotVerify | CardStatus::VerifyFail if listed => {}
         _ => {
@@ -105,11 +117,10 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
             ));
         }
     }
-    if card.quantity == 0 {
+    if quantity == 0 {
         return Err(ApiError::new(45031));
     }
-    let get_limit = card
-        .body_map()
+    let get_limit = body
         .get("base_info")
         .and_then(|b| b.get("get_limit"))
         .and_then(as_u64)
@@ -122,6 +133,19 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
     if held >= get_limit {
         return Err(ApiError::new(45033));
     }
+    Ok(())
+}
+
+pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, ApiError> {
+    let mut card = world.live_card(card_id)?;
+    check_claim(
+        world,
+        card_id,
+        openid,
+        card.status,
+        card.quantity,
+        &card.body_map(),
+    )?;
     let now = world.now_s();
     let (begin, end) = window(&card, now);
     let fixed_range = card

@@ -13,13 +13,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::codes::{DEFAULT_GET_LIMIT, new_code, refuse_unusable};
+use super::codes::{check_claim, new_code, refuse_unusable};
 use super::fields::{Scope, Stage, check_table, is_friends, validate_base_info};
 use super::persistence::Entry;
 use super::records::{
     CardStatus, CodeRecord, CodeStatus, MemberRecord, SpecialCardRecord, SpecialType,
 };
-use super::reply::{ApiError, as_bool, as_u64, ok};
+use super::reply::{ApiError, as_bool, ok};
 use super::world::World;
 use cardform_spec::fields::{Field, Kind};
 
@@ -145,30 +145,14 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
     if card.status == CardStatus::Delete {
         return Err(ApiError::with(40073, "(the card was deleted)"));
     }
-    let approved = matches!(card.status, CardStatus::VerifyOk | CardStatus::Dispatch);
-    if !approved && !world.whitelist.contains(openid) {
-        return Err(ApiError::with(
-            40078,
-            "(the card is not approved and the user is not whitelisted)",
-        ));
-    }
-    if card.quantity == 0 {
-        return Err(ApiError::new(45031));
-    }
-    let get_limit = card
-        .body_map()
-        .get("base_info")
-        .and_then(|b| b.get("get_limit"))
-        .and_then(as_u64)
-        .unwrap_or(DEFAULT_GET_LIMIT);
-    let held = world
-        .codes
-        .values()
-        .filter(|c| c.card_id == card_id && c.openid == openid)
-        .count() as u64;
-    if held >= get_limit {
-        return Err(ApiError::new(45033));
-    }
+    check_claim(
+        world,
+        card_id,
+        openid,
+        card.status,
+        card.quantity,
+        &card.body_map(),
+    )?;
     card.quantity -= 1;
     let code = new_code(world);
     let mut entries = vec![Entry::Code(CodeRecord {
