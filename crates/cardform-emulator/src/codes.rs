@@ -183,7 +183,7 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
 }
 
 /// The code named in the body, checked against an optional card_id (40056).
-fn find(world: &World, body: &Value) -> Result<CodeRecord, ApiError> {
+pub fn find(world: &World, body: &Value) -> Result<CodeRecord, ApiError> {
     let code = req_str(body, "code")?;
     let rec = world
         .codes

@@ -228,19 +228,8 @@ pub fn held_code(
     body: &Value,
     want: SpecialType,
 ) -> Result<(CodeRecord, SpecialCardRecord), ApiError> {
-    let code = super::reply::req_str(body, "code")?;
-    let rec = world
-        .codes
-        .get(code)
-        .filter(|c| c.replaced_by.is_none())
-        .ok_or_else(|| ApiError::new(40056))?;
-    if let Some(card_id) = body.get("card_id").and_then(Value::as_str)
-        && !card_id.is_empty()
-        && card_id != rec.card_id
-    {
-        return Err(ApiError::with(40056, "(the code belongs to another card)"));
-    }
+    let rec = super::codes::find(world, body)?;
     let card = card_of_type(world, &rec.card_id, want)?;
     refuse_unusable(rec.status, 40127)?;
-    Ok((rec.clone(), card))
+    Ok((rec, card))
 }
