@@ -404,9 +404,10 @@ async fn special_ticket_updates_take_a_code_of_their_own_card_type() {
     );
 }
 
-/// The card doc's 删除卡券接口 and 修改库存接口 take a card of any type, not only coupons.
+/// The card doc's 删除卡券接口, 修改库存接口 and 创建二维码接口 take a card of any type,
+/// not only coupons.
 #[tokio::test]
-async fn delete_and_modifystock_take_a_member_card_too() {
+async fn delete_modifystock_and_qrcode_take_a_member_card_too() {
     let e = start().await;
     let logo = e.logo().await;
     let card = e.create(member_card(&logo, true)).await;
@@ -424,9 +425,24 @@ async fn delete_and_modifystock_take_a_member_card_too() {
         40122,
         "the stock cannot go below 0"
     );
+    let qr = |unique: bool| {
+        e.post(
+            "/card/qrcode/create",
+            json!({ "action_name": "QR_CARD", "expire_seconds": 1800,
+                    "action_info": { "card": { "card_id": card, "is_unique_code": unique } } }),
+        )
+    };
+    let v = qr(true).await;
+    assert_eq!(v["errcode"], 0, "a member card is delivered by QR too: {v}");
+    assert!(v["show_qrcode_url"].as_str().is_some(), "{v}");
     assert_eq!(
         e.post("/card/delete", json!({ "card_id": card })).await["errcode"],
         0
+    );
+    assert_eq!(
+        qr(false).await["errcode"],
+        40073,
+        "no QR for a deleted card"
     );
     let got = e.post("/card/get", json!({ "card_id": card })).await;
     assert_eq!(

@@ -53,15 +53,22 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
             .get("card_id")
             .and_then(Value::as_str)
             .ok_or_else(|| ApiError::with(41012, "(action_info card_id)"))?;
-        let rec = world.live_card(id)?;
+        // Any card type is delivered by QR (member cards are claimed this way too).
+        let (status, quantity) = match world.live_special_card(id)? {
+            Some(special) => (special.status, special.quantity),
+            None => {
+                let rec = world.live_card(id)?;
+                (rec.status, rec.quantity)
+            }
+        };
         if card.get("is_unique_code").and_then(as_bool) == Some(true) {
-            if rec.status != CardStatus::VerifyOk {
+            if status != CardStatus::VerifyOk {
                 return Err(ApiError::with(
                     40078,
                     "is_unique_code needs an approved card",
                 ));
             }
-            if rec.quantity == 0 {
+            if quantity == 0 {
                 return Err(ApiError::new(45031));
             }
         }

@@ -6,8 +6,8 @@
 //! `card/luckymoney/updateuserbalance` (`member.rs`, `tickets.rs`).
 //!
 //! Served for these cards: create, `card/get` and `card/batchget` (in the coupons'
-//! shape), `card/delete`, `card/modifystock`, claims and review (admin API), and their
-//! own endpoints. `card/update` and `qrcode/create` answer 40073 for them, and the
+//! shape), `card/delete`, `card/modifystock`, `card/qrcode/create`, claims and review
+//! (admin API), and their own endpoints. `card/update` answers 40073 for them, and the
 //! `card/code/*` endpoints know their codes but no validity window (`begin_time` and
 //! `end_time` 0): not emulated.
 
