@@ -463,3 +463,94 @@ async fn delete_modifystock_and_qrcode_take_a_member_card_too() {
         40073
     );
 }
+
+/// Reference §4.2, the member-card page's column and the type-specific rows: on a
+/// member card `notice`, `logo_url` and `color` change in place ("会员卡不提审"),
+/// `description`, `title` and the rule texts (`prerogative`) go back to review, custom
+/// fields do not; a movie ticket's `detail` goes back to review, a boarding pass's
+/// `gate` does not; `brand_name` and create-only switches are refused.
+#[tokio::test]
+async fn member_card_and_ticket_updates_follow_their_own_review_table() {
+    let e = start().await;
+    let logo = e.logo().await;
+    let card = e.create(member_card(&logo, true)).await;
+    e.approve(&card).await;
+    let update = |patch: Value| {
+        e.post(
+            "/card/update",
+            json!({ "card_id": card, "member_card": patch }),
+        )
+    };
+    let status = || async {
+        e.post("/card/get", json!({ "card_id": card })).await["card"]["member_card"]
+            ["base_info"]["status"]
+            .clone()
+    };
+    for in_place in [
+        json!({ "base_info": { "notice": "出示会员码" } }),
+        json!({ "base_info": { "color": "Color020" } }),
+        json!({ "custom_field1": { "name_type": "FIELD_NAME_TYPE_LEVEL", "url": "https://example.com" } }),
+    ] {
+        let v = update(in_place.clone()).await;
+        assert_eq!(
+            (v["errcode"].clone(), v["send_check"].clone()),
+            (json!(0), json!(false)),
+            "{in_place}: {v}"
+        );
+    }
+    assert_eq!(status().await, "CARD_STATUS_VERIFY_OK");
+    let v = update(json!({ "prerogative": "会员八五折" })).await;
+    assert_eq!(v["send_check"], true, "{v}");
+    assert_eq!(status().await, "CARD_STATUS_NOT_VERIFY");
+    e.approve(&card).await;
+    let v = update(json!({ "base_info": { "title": "金卡会员" } })).await;
+    assert_eq!(
+        v["send_check"], true,
+        "a member card's title is updatable, with review: {v}"
+    );
+    for refused in [
+        json!({ "base_info": { "brand_name": "别的商户" } }),
+        json!({ "supply_bonus": false }),
+    ] {
+        assert_eq!(update(refused.clone()).await["errcode"], 47001, "{refused}");
+    }
+    assert_eq!(
+        e.post(
+            "/card/update",
+            json!({ "card_id": card, "cash": { "base_info": { "notice": "x" } } })
+        )
+        .await["errcode"],
+        47001,
+        "another type's key"
+    );
+
+    let movie = e
+        .create(special(
+            &logo,
+            "MOVIE_TICKET",
+            json!({ "detail": "电影简介" }),
+        ))
+        .await;
+    e.approve(&movie).await;
+    let v = e
+        .post(
+            "/card/update",
+            json!({ "card_id": movie, "movie_ticket": { "detail": "新的简介" } }),
+        )
+        .await;
+    assert_eq!(v["send_check"], true, "{v}");
+    let pass = e
+        .create(special(
+            &logo,
+            "BOARDING_PASS",
+            json!({ "from": "成都", "to": "广州", "flight": "CA4321" }),
+        ))
+        .await;
+    let v = e
+        .post(
+            "/card/update",
+            json!({ "card_id": pass, "boarding_pass": { "gate": "B12" } }),
+        )
+        .await;
+    assert_eq!(v["send_check"], false, "{v}");
+}

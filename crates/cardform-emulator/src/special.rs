@@ -6,10 +6,10 @@
 //! `card/luckymoney/updateuserbalance` (`member.rs`, `tickets.rs`).
 //!
 //! Served for these cards: create, `card/get` and `card/batchget` (in the coupons'
-//! shape), `card/delete`, `card/modifystock`, `card/qrcode/create`, claims and review
-//! (admin API), and their own endpoints. `card/update` answers 40073 for them, and the
-//! `card/code/*` endpoints know their codes but no validity window (`begin_time` and
-//! `end_time` 0): not emulated.
+//! shape), `card/update` (their own re-review table, [`update_class`]), `card/delete`,
+//! `card/modifystock`, `card/qrcode/create`, claims and review (admin API), and their
+//! own endpoints. The `card/code/*` endpoints know their codes but no validity window
+//! (`begin_time` and `end_time` 0): not emulated.
 
 use serde_json::{Map, Value, json};
 
@@ -232,4 +232,151 @@ pub fn held_code(
     let card = card_of_type(world, &rec.card_id, want)?;
     refuse_unusable(rec.status, 40127)?;
     Ok((rec, card))
+}
+
+/// Whether `card/update` takes a field of a member card or ticket, and whether a new
+/// value sends the card back to review. `path` is inside the type object
+/// (`base_info.notice`, `prerogative`).
+///
+/// Reference §4.2: the `base_info` rows' "Member-card page variant" column (HUA-U, WXJ
+/// `BaseInfoUpdate`, ANDREW; used for the tickets too: UNVERIFIED) and the
+/// type-specific rows (TY). A field no row lists (`brand_name`, `sku`, `supply_bonus`,
+/// …) is refused with 47001, as for coupons (UNVERIFIED for fields the docs are silent
+/// on, e.g. `background_pic_url`).
+pub fn update_class(t: SpecialType, path: &str) -> Option<bool> {
+    const BASE_NO_REVIEW: &[&str] = &[
+        "logo_url",
+        "notice",
+        "color",
+        "service_phone",
+        "location_id_list",
+        "use_all_locations",
+        "center_title",
+        "center_sub_title",
+        "center_url",
+        "custom_url_name",
+        "custom_url",
+        "custom_url_sub_title",
+        "promotion_url_name",
+        "promotion_url",
+        "promotion_url_sub_title",
+        "code_type",
+        "get_limit",
+        "can_share",
+        "can_give_friend",
+    ];
+    const BASE_REVIEW: &[&str] = &["title", "description"];
+    if let Some(field) = path.strip_prefix("base_info.") {
+        return if BASE_REVIEW.contains(&field) {
+            Some(true)
+        } else if BASE_NO_REVIEW.contains(&field) {
+            Some(false)
+        } else {
+            None
+        };
+    }
+    let top = path.split('.').next().unwrap_or(path);
+    let (review, no_review): (&[&str], &[&str]) = match t {
+        SpecialType::MemberCard => (
+            &[
+                "bonus_cleared",
+                "bonus_rules",
+                "balance_rules",
+                "prerogative",
+            ],
+            &[
+                "custom_field1",
+                "custom_field2",
+                "custom_field3",
+                "name_type",
+                "url",
+                "custom_cell1",
+            ],
+        ),
+        SpecialType::MovieTicket => (&["detail"], &[]),
+        SpecialType::BoardingPass => (
+            &[],
+            &["departure_time", "landing_time", "gate", "boarding_time"],
+        ),
+        SpecialType::LuckyMoney => (&[], &[]),
+    };
+    if review.contains(&top) {
+        Some(true)
+    } else if no_review.contains(&top) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// `card/update` of a member card or ticket: `{"card_id", "<type key>": {…}}`, the
+/// fields of [`update_class`]; `date_info` widens only (as for coupons). A changed value
+/// on a review field → `send_check: true` and `CARD_STATUS_NOT_VERIFY`.
+///
+/// # Errors
+/// 47001 another type key, a field the table does not take; 40100 a `date_info` that
+/// narrows; what `card/create` answers for the merged card's sent values.
+pub fn update(world: &mut World, rec: SpecialCardRecord, body: &Value) -> Result<Value, ApiError> {
+    use super::update::{DATE_PATH, at, check_dates, leaves, merge};
+    let key = rec.card_type.wire_key();
+    let Some(body) = body.as_object() else {
+        return Err(ApiError::with(47001, "the body must be an object"));
+    };
+    if let Some(other) = body.keys().find(|k| *k != "card_id" && *k != key) {
+        return Err(ApiError::with(
+            47001,
+            format!("`{other}` is not this card's type key `{key}`"),
+        ));
+    }
+    let patch = body.get(key).filter(|p| p.is_object()).ok_or_else(|| {
+        ApiError::with(47001, format!("`{key}` with the changed fields is missing"))
+    })?;
+    let old = Value::Object(rec.body_map());
+    let mut paths = Vec::new();
+    leaves("", patch, &mut paths);
+    let mut review = false;
+    for path in paths.iter().filter(|p| !p.is_empty()) {
+        if path == DATE_PATH || path.starts_with(&format!("{DATE_PATH}.")) {
+            continue;
+        }
+        match update_class(rec.card_type, path) {
+            None => {
+                return Err(ApiError::with(
+                    47001,
+                    format!("{path} cannot be changed by card/update"),
+                ));
+            }
+            Some(true) if at(patch, path) != at(&old, path) => review = true,
+            Some(_) => {}
+        }
+    }
+    if let Some(dates) = at(patch, DATE_PATH) {
+        check_dates(at(&old, DATE_PATH).unwrap_or(&Value::Null), dates, false)?;
+    }
+    let mut merged = old;
+    merge(&mut merged, patch);
+    let Value::Object(mut merged) = merged else {
+        return Err(ApiError::new(-1));
+    };
+    let t = rec.card_type;
+    let scope = Scope::Sent {
+        type_key: key,
+        paths: &paths,
+    };
+    validate_base_info(
+        &mut merged,
+        false,
+        t == SpecialType::MemberCard,
+        Stage::Update { sent: &paths },
+        scope,
+    )?;
+    check_table(key, &merged, type_fields(t), false, &[], scope)?;
+    let mut next = rec;
+    next.body = serde_json::to_string(&merged).map_err(|_| ApiError::new(-1))?;
+    next.update_time = world.now_s();
+    if review {
+        next.status = CardStatus::NotVerify;
+    }
+    world.commit(Entry::SpecialCard(next))?;
+    Ok(ok(json!({ "send_check": review })))
 }

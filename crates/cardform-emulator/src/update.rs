@@ -41,10 +41,10 @@ pub const DATE_INFO_MESSAGE: &str = "invalid DateInfo, Make Sure OldDateInfoType
 /// The errcode sent with it (UNVERIFIED; emulator choice).
 pub const DATE_INFO_ERRCODE: i64 = 40100;
 
-const DATE_PATH: &str = "base_info.date_info";
+pub(crate) const DATE_PATH: &str = "base_info.date_info";
 
 /// Collects the leaf paths of `v` (objects are descended, lists are leaves).
-fn leaves(prefix: &str, v: &Value, out: &mut Vec<String>) {
+pub(crate) fn leaves(prefix: &str, v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(map) if !map.is_empty() => {
             for (k, child) in map {
@@ -60,12 +60,12 @@ fn leaves(prefix: &str, v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+pub(crate) fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(v, |cur, key| cur.get(key))
 }
 
 /// Objects merge key by key; everything else (lists included) is replaced whole.
-fn merge(into: &mut Value, patch: &Value) {
+pub(crate) fn merge(into: &mut Value, patch: &Value) {
     match (into, patch) {
         (Value::Object(a), Value::Object(b)) => {
             for (k, v) in b {
@@ -86,7 +86,7 @@ fn date_error() -> ApiError {
 }
 
 /// Checks a date_info patch against the stored one (widen only, same type).
-fn check_dates(old: &Value, new: &Value, friends: bool) -> Result<(), ApiError> {
+pub(crate) fn check_dates(old: &Value, new: &Value, friends: bool) -> Result<(), ApiError> {
     let new = new
         .as_object()
         .ok_or_else(|| ApiError::with(47001, "base_info.date_info must be an object"))?;
@@ -137,6 +137,9 @@ fn check_dates(old: &Value, new: &Value, friends: bool) -> Result<(), ApiError> 
 /// `POST /card/update` → `send_check`.
 pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let id = card_id_of(&input.json)?;
+    if let Some(special) = world.live_special_card(id)? {
+        return super::special::update(world, special, &input.json);
+    }
     let rec = world.live_card(id)?;
     let key = rec.card_type.wire_key();
     let Some(body) = input.json.as_object() else {
