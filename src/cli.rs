@@ -414,6 +414,11 @@ pub struct ImportArgs {
     /// changes, a unique pairing) and record it in the state. Writes no file.
     #[arg(long, conflicts_with = "generate_config_out")]
     pub reattach: bool,
+    /// With --reattach: do not take the paired cards' image URLs as the uploads of the
+    /// local image files (then the next apply uploads every local image again, and a
+    /// new logo or cover sends its card back to review).
+    #[arg(long, requires = "reattach")]
+    pub reupload_images: bool,
     /// Write a [cards.<address>] table for each adopted card to FILE (a new file; it is
     /// checked to plan "No changes" before it is written). Required with --all.
     #[arg(long, value_name = "FILE")]

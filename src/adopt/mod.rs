@@ -70,7 +70,7 @@ pub fn check_plans_no_change(
     let Some(want) = loaded.cards.get(address) else {
         return Err(vec![format!("the generated file has no card {address}")]);
     };
-    let plan = plan_as_adopted(want, live)?;
+    let plan = plan_as_adopted(want, live, &BTreeMap::new())?;
     let problems: Vec<String> = plan
         .resource_changes
         .iter()
@@ -99,13 +99,15 @@ pub fn check_plans_no_change(
 }
 
 /// Plans one declared card against `live` as if `live` had just been adopted under
-/// its address (nothing owned yet; local images not uploaded yet, so they differ).
+/// its address (nothing owned yet). A local image resolves to the URL `uploaded` gives
+/// its file, else it is an upload still to come (and differs).
 ///
 /// # Errors
 /// The plan's errors, as lines for the user.
 pub fn plan_as_adopted(
     want: &crate::config::DesiredCard,
     live: &LiveCard,
+    uploaded: &BTreeMap<String, String>,
 ) -> Result<crate::plan::Plan, Vec<String>> {
     let address = want.address.as_str();
     let desired = BTreeMap::from([(
@@ -134,7 +136,10 @@ pub fn plan_as_adopted(
     )]);
     let image_url = |img: &crate::model::ImageRef| match img.kind() {
         crate::model::ImageKind::Url(u) => Resolved::Known(u.to_string()),
-        crate::model::ImageKind::Local(p) => Resolved::Pending(format!("upload {p}")),
+        crate::model::ImageKind::Local(p) => match uploaded.get(p) {
+            Some(url) => Resolved::Known(url.clone()),
+            None => Resolved::Pending(format!("upload {p}")),
+        },
     };
     let inputs = PlanInputs {
         desired: &desired,

@@ -218,7 +218,7 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
 /// account's unmanaged live cards ([`crate::adopt::reattach::pair`]) and records each
 /// unique pairing, nothing owned yet (the next plan shows what the files would change).
 async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
-    use crate::adopt::reattach::{Pairing, pair};
+    use crate::adopt::reattach::{InferredImages, Pairing, infer_images, pair};
     let project = crate::config::load_project(&args.dir).map_err(report)?;
     let state = session.state.snapshot();
     let orphans: Vec<&crate::config::DesiredCard> = project
@@ -250,7 +250,7 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         match pairing {
             Pairing::Matched(c) => {
                 println!(
-                    "  re-attach  {address} ← {} ({} field change(s) in the next plan)",
+                    "  re-attach  {address} ← {} ({} field(s) differ from the file)",
                     c.card_id, c.changes
                 );
                 if let Some(card) = live.iter().find(|l| l.card_id == c.card_id) {
@@ -279,12 +279,54 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         matched.len(),
         live.len()
     );
+    let images = if args.reupload_images {
+        InferredImages::default()
+    } else {
+        let pairs: Vec<(&crate::config::DesiredCard, &LiveCard)> = matched
+            .iter()
+            .filter_map(|(address, live)| project.cards.get(address).map(|d| (d, *live)))
+            .collect();
+        let hashes = crate::config::images::hash_local_images(
+            &session.root,
+            pairs
+                .iter()
+                .flat_map(|(d, _)| d.card.images().into_iter().map(|(_, i)| i)),
+        )
+        .map_err(|e| miette::miette!("{e}"))?;
+        infer_images(&pairs, &hashes)
+    };
+    for (url, file) in images.uploads.values() {
+        println!("  image      {file} = {url} (the URL its cards hold)");
+    }
+    for file in &images.unsure {
+        println!(
+            "  image      {file}: its cards hold different images; the next apply uploads it again"
+        );
+    }
     if args.dry_run {
+        if !images.uploads.is_empty() {
+            println!(
+                "The images above are taken as uploaded (their cards agree). If one of those files changed since its last apply, re-attach with --reupload-images."
+            );
+        }
         println!("Dry run: nothing recorded.");
         return Ok(Outcome::Success);
     }
     // Recorded even with no pairing: the state is then this project's (its owner is
     // stamped), and the next plan's creates are the cards that have no live copy.
+    let now = chrono::Utc::now().timestamp();
+    session.state.edit(|s| {
+        for (sha256, (url, file)) in &images.uploads {
+            s.apply_change(&Change::PutImage {
+                sha256: sha256.clone(),
+                image: crate::state::ImageRecord {
+                    url: url.clone(),
+                    file: file.clone(),
+                    uploaded_at: now,
+                },
+            });
+        }
+    });
     adopt(session, &matched)?;
     if ambiguous > 0 {
         eprintln!(

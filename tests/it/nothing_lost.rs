@@ -676,8 +676,7 @@ fn restoring_an_empty_backup_after_the_first_apply_is_refused() {
     assert!(said(&out).contains("holds no cards"), "{}", said(&out));
     assert!(said(&out).contains("cardform import"), "{}", said(&out));
     assert!(!state_path(&p).exists(), "nothing restored");
-    // Re-attaching the live cards brings the project back with no duplicate (the
-    // image cache was in the lost state too: local logos are uploaded again).
+    // Re-attaching the live cards brings the project back with no duplicate.
     assert!(said(&out).contains("--reattach"), "{}", said(&out));
     let out = p.run(&["state", "restore-backup", "{dir}", "--allow-empty"]);
     out.expect_code(0);
@@ -689,20 +688,15 @@ fn restoring_an_empty_backup_after_the_first_apply_is_refused() {
 }
 
 /// The state holds `cards` (sorted address, card_id pairs) again and the next plan
-/// creates, replaces and deletes nothing (local logos are uploaded again: the image
-/// records were in the lost state too).
+/// changes nothing.
 fn assert_reattached(p: &TestProject, cards: &[(String, String)]) {
     let mut now = managed(p);
     now.sort();
     assert_eq!(now, cards, "the same addresses hold the same card_ids");
-    let out = p.run(&["plan", "{dir}"]);
+    // The local logos are taken as the uploads the live cards show: nothing to send.
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
     out.expect_code(0);
-    assert!(out.stdout.contains("Plan: 0 to create"), "{}", out.stdout);
-    assert!(
-        out.stdout.contains("0 to replace, 0 to delete"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
 }
 
 /// How many cards the account holds (`import --all --dry-run` lists them all).
@@ -785,5 +779,32 @@ fn reattach_never_guesses_between_equal_cards() {
     }
     let out = b.run(&["plan", "{dir}"]);
     out.expect_code(0);
+    assert!(out.stdout.contains("Plan: 0 to create"), "{}", out.stdout);
+}
+
+/// `--reupload-images` leaves the image records out: the next apply uploads the local
+/// logo again (for a file changed since its last apply), and the plan says so.
+#[test]
+fn reattach_with_reupload_images_uploads_the_local_logos_again() {
+    let emu = crate::common::Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    std::fs::remove_dir_all(p.path().join("state")).expect("rm -r state");
+    let out = p.run(&[
+        "import",
+        "--reattach",
+        "--reupload-images",
+        "--dir",
+        "{dir}",
+    ]);
+    out.expect_code(0);
+    assert!(!out.stdout.contains("  image "), "{}", out.stdout);
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("(known after apply): upload assets/"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("Plan: 0 to create"), "{}", out.stdout);
 }
