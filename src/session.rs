@@ -163,7 +163,7 @@ impl Session {
             state.read(|s| state_owner::check(s.owner.as_ref(), &identity))?;
         }
         if CREATING_OPERATIONS.contains(&operation) {
-            state.read(|s| state_owner::check_not_lost(s, &identity))?;
+            state.read(|s| state_owner::check_not_lost(s, &identity, root))?;
         }
         if WRITING_OPERATIONS.contains(&operation) {
             // Recorded by the run's commit (a no-op commit writes nothing).

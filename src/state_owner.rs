@@ -43,9 +43,9 @@ pub enum OwnerError {
     )]
     OtherProject { state: String, ours: String },
     #[error(
-        "cardform.toml says this project was applied before (project_id = \"{project}\"), but its state is empty: no card, no owner (the state file or folder was deleted, or the pipeline did not get the state). Planning from nothing would create a second copy of every live card.\n  Bring the state back if a copy exists (`cardform state restore-backup`, `cardform state push FILE`). Otherwise re-attach the live cards to the files: `cardform import --reattach --dry-run`, then `cardform import --reattach`. If this really is a new project (cardform.toml copied from another one), delete the project_id line."
+        "cardform.toml says this project was applied before (project_id = \"{project}\"), but its state is empty: no card, no owner (the state file or folder was deleted, or the pipeline did not get the state). Planning from nothing would create a second copy of every live card.\n  Bring the state back if a copy exists (`cardform state restore-backup`, `cardform state push FILE`). Otherwise re-attach the live cards to the files: `cardform import --reattach --dry-run --dir {dir}`, then the same without --dry-run. If this really is a new project (cardform.toml copied from another one), delete the project_id line."
     )]
-    StateLost { project: String },
+    StateLost { project: String, dir: String },
 }
 
 /// Checks that the state is this project's.
@@ -87,11 +87,13 @@ pub fn check(state: Option<&StateOwner>, ours: &RunIdentity) -> Result<(), Owner
 pub fn check_not_lost(
     state: &crate::state::StateFile,
     ours: &RunIdentity,
+    root: &std::path::Path,
 ) -> Result<(), OwnerError> {
     let never_written = state.owner.is_none() && state.serial == 0 && state.resources.is_empty();
     match &ours.project {
         Some(project) if never_written => Err(OwnerError::StateLost {
             project: project.clone(),
+            dir: root.display().to_string(),
         }),
         _ => Ok(()),
     }
