@@ -155,3 +155,127 @@ fn completions_and_man_pages() {
         assert!(tmp.path().join(page).is_file(), "no {page}");
     }
 }
+
+/// Runs `git` in `dir` with `envs`, and fails the test when git does.
+fn git(dir: &std::path::Path, args: &[&str], envs: &[(String, String)]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .envs(envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The apply job of the pipeline `init --ci gitlab` writes, run as GitLab would run its
+/// script (bash, errexit) in a clone, against the sandbox, with the project's remote a
+/// local bare repository. The state is the only record of the card_ids, so the job
+/// must commit it back: before, it did not, and every later apply job created every
+/// card again.
+#[cfg(unix)]
+#[test]
+fn the_gitlab_apply_job_init_writes_commits_the_state_back() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let work = tmp.path().join("work");
+    let d = work.to_str().expect("utf-8 temp path");
+    run(&["init", d, "--sandbox", "--ci", "gitlab"]).expect_code(0);
+    let id: Vec<(String, String)> = [
+        ("GIT_AUTHOR_NAME", "dev"),
+        ("GIT_AUTHOR_EMAIL", "dev@example.invalid"),
+        ("GIT_COMMITTER_NAME", "dev"),
+        ("GIT_COMMITTER_EMAIL", "dev@example.invalid"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    git(&work, &["init", "-q", "-b", "main"], &id);
+    git(&work, &["add", "-A"], &id);
+    git(&work, &["commit", "-q", "-m", "cards"], &id);
+    let remote = tmp.path().join("remote.git");
+    git(
+        tmp.path(),
+        &["clone", "-q", "--bare", d, remote.to_str().expect("utf-8")],
+        &id,
+    );
+
+    let pipeline: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(work.join(".gitlab-ci.yml")).expect("pipeline"),
+    )
+    .expect("YAML");
+    let script: Vec<&str> = pipeline["cardform-apply"]["script"]
+        .as_sequence()
+        .expect("the apply job has a script")
+        .iter()
+        .filter_map(serde_yaml_ng::Value::as_str)
+        .collect();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_cardform"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // The job's https URL of the project goes to the bare repository instead.
+    let mut env: Vec<(String, String)> = id.clone();
+    env.extend(
+        [
+            ("PATH", path.as_str()),
+            ("CI_SERVER_HOST", "gitlab.example"),
+            ("CI_PROJECT_PATH", "group/cards"),
+            ("CI_DEFAULT_BRANCH", "main"),
+            ("CI_COMMIT_SHORT_SHA", "abc1234"),
+            ("CARDFORM_GITLAB_TOKEN", "not-a-real-token"),
+            ("NO_COLOR", "1"),
+            ("GIT_CONFIG_COUNT", "1"),
+            (
+                "GIT_CONFIG_KEY_0",
+                &format!("url.file://{}.insteadOf", remote.display()),
+            ),
+            (
+                "GIT_CONFIG_VALUE_0",
+                "https://gitlab.example/group/cards.git",
+            ),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    let run_job = || {
+        let out = std::process::Command::new("bash")
+            .current_dir(&work)
+            .args(["-eo", "pipefail", "-c", &script.join("\n")])
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .output()
+            .expect("bash runs");
+        assert!(
+            out.status.success(),
+            "the apply job failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run_job();
+    let log = git(&remote, &["log", "--format=%s", "main"], &id);
+    assert!(
+        log.starts_with("cardform: state after apply at abc1234 [skip ci]\n"),
+        "{log}"
+    );
+    let state = git(&remote, &["show", "main:state/cardform.state.json"], &id);
+    let state: serde_json::Value = serde_json::from_str(&state).expect("state JSON");
+    assert_eq!(
+        state["resources"].as_object().map(|r| r.len()),
+        Some(1),
+        "{state}"
+    );
+    let files = git(&remote, &["ls-tree", "-r", "--name-only", "main"], &id);
+    assert!(!files.contains(".lock"), "no lock files: {files}");
+    // A second job with nothing to do commits nothing.
+    run_job();
+    assert_eq!(git(&remote, &["log", "--format=%s", "main"], &id), log);
+}
