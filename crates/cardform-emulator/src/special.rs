@@ -317,42 +317,13 @@ pub fn update_class(t: SpecialType, path: &str) -> Option<bool> {
 /// 47001 another type key, a field the table does not take; 40100 a `date_info` that
 /// narrows; what `card/create` answers for the merged card's sent values.
 pub fn update(world: &mut World, rec: SpecialCardRecord, body: &Value) -> Result<Value, ApiError> {
-    use super::update::{DATE_PATH, at, check_dates, leaves, merge};
+    use super::update::{merge, patch_of, review_needed};
     let key = rec.card_type.wire_key();
-    let Some(body) = body.as_object() else {
-        return Err(ApiError::with(47001, "the body must be an object"));
-    };
-    if let Some(other) = body.keys().find(|k| *k != "card_id" && *k != key) {
-        return Err(ApiError::with(
-            47001,
-            format!("`{other}` is not this card's type key `{key}`"),
-        ));
-    }
-    let patch = body.get(key).filter(|p| p.is_object()).ok_or_else(|| {
-        ApiError::with(47001, format!("`{key}` with the changed fields is missing"))
-    })?;
+    let (patch, paths) = patch_of(body, key)?;
     let old = Value::Object(rec.body_map());
-    let mut paths = Vec::new();
-    leaves("", patch, &mut paths);
-    let mut review = false;
-    for path in paths.iter().filter(|p| !p.is_empty()) {
-        if path == DATE_PATH || path.starts_with(&format!("{DATE_PATH}.")) {
-            continue;
-        }
-        match update_class(rec.card_type, path) {
-            None => {
-                return Err(ApiError::with(
-                    47001,
-                    format!("{path} cannot be changed by card/update"),
-                ));
-            }
-            Some(true) if at(patch, path) != at(&old, path) => review = true,
-            Some(_) => {}
-        }
-    }
-    if let Some(dates) = at(patch, DATE_PATH) {
-        check_dates(at(&old, DATE_PATH).unwrap_or(&Value::Null), dates, false)?;
-    }
+    let review = review_needed(patch, &old, &paths, false, |path| {
+        update_class(rec.card_type, path)
+    })?;
     let mut merged = old;
     merge(&mut merged, patch);
     let Value::Object(mut merged) = merged else {

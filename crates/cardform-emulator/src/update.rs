@@ -41,10 +41,10 @@ pub const DATE_INFO_MESSAGE: &str = "invalid DateInfo, Make Sure OldDateInfoType
 /// The errcode sent with it (UNVERIFIED; emulator choice).
 pub const DATE_INFO_ERRCODE: i64 = 40100;
 
-pub(crate) const DATE_PATH: &str = "base_info.date_info";
+const DATE_PATH: &str = "base_info.date_info";
 
 /// Collects the leaf paths of `v` (objects are descended, lists are leaves).
-pub(crate) fn leaves(prefix: &str, v: &Value, out: &mut Vec<String>) {
+fn leaves(prefix: &str, v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(map) if !map.is_empty() => {
             for (k, child) in map {
@@ -60,7 +60,7 @@ pub(crate) fn leaves(prefix: &str, v: &Value, out: &mut Vec<String>) {
     }
 }
 
-pub(crate) fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(v, |cur, key| cur.get(key))
 }
 
@@ -86,7 +86,7 @@ fn date_error() -> ApiError {
 }
 
 /// Checks a date_info patch against the stored one (widen only, same type).
-pub(crate) fn check_dates(old: &Value, new: &Value, friends: bool) -> Result<(), ApiError> {
+fn check_dates(old: &Value, new: &Value, friends: bool) -> Result<(), ApiError> {
     let new = new
         .as_object()
         .ok_or_else(|| ApiError::with(47001, "base_info.date_info must be an object"))?;
@@ -134,20 +134,26 @@ pub(crate) fn check_dates(old: &Value, new: &Value, friends: bool) -> Result<(),
     Ok(())
 }
 
-/// `POST /card/update` → `send_check`.
-pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
-    let id = card_id_of(&input.json)?;
-    if let Some(special) = world.live_special_card(id)? {
-        return super::special::update(world, special, &input.json);
-    }
-    let rec = world.live_card(id)?;
-    let key = rec.card_type.wire_key();
-    let Some(body) = input.json.as_object() else {
+/// The changed fields of a `card/update` body for a card whose type object is under
+/// `key`, and the leaf paths it sends.
+///
+/// # Errors
+/// 47001: not an object, a key beside `card_id` and `key` (another type's key named as
+/// such, §4.1 "Body wrapper key"), `key` missing or not an object.
+pub(crate) fn patch_of<'a>(
+    body: &'a Value,
+    key: &str,
+) -> Result<(&'a Value, Vec<String>), ApiError> {
+    let Some(body) = body.as_object() else {
         return Err(ApiError::with(47001, "the body must be an object"));
     };
     for k in body.keys() {
         if k != "card_id" && k != key {
-            let hint = if CardType::ALL.iter().any(|t| t.wire_key() == k) {
+            let is_type_key = CardType::ALL.iter().any(|t| t.wire_key() == k)
+                || super::records::SpecialType::ALL
+                    .iter()
+                    .any(|t| t.wire_key() == k);
+            let hint = if is_type_key {
                 format!("`{k}` is not this card's type key `{key}`")
             } else {
                 format!("unexpected `{k}` beside card_id and `{key}`")
@@ -161,35 +167,65 @@ pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     if !patch.is_object() {
         return Err(ApiError::with(47001, format!("`{key}` must be an object")));
     }
-    let old = Value::Object(rec.body_map());
-    let friends = rec.is_friends();
-
     let mut paths = Vec::new();
     leaves("", patch, &mut paths);
+    paths.retain(|p| !p.is_empty());
+    Ok((patch, paths))
+}
+
+/// Whether the sent `paths` of `patch` send the card back to review: `class` says per
+/// path whether the field is updatable (`None`: refused with 47001) and whether a new
+/// value needs review; `date_info` may only widen ([`check_dates`]). Sending a field
+/// with its current value never needs review.
+///
+/// # Errors
+/// 47001 naming a field that cannot be changed; the date error of [`check_dates`].
+pub(crate) fn review_needed(
+    patch: &Value,
+    old: &Value,
+    paths: &[String],
+    friends: bool,
+    class: impl Fn(&str) -> Option<bool>,
+) -> Result<bool, ApiError> {
     let mut review = false;
-    for path in &paths {
-        if path.is_empty() {
-            continue;
-        }
+    for path in paths {
         if path == DATE_PATH || path.starts_with(&format!("{DATE_PATH}.")) {
             continue;
         }
-        let rule = rule_for(path);
-        if !rule.class.updatable() {
-            return Err(ApiError::with(
-                47001,
-                format!("{path} cannot be changed by card/update"),
-            ));
-        }
-        if rule.class == UpdateClass::Review && at(patch, path) != at(&old, path) {
-            review = true;
+        match class(path) {
+            None => {
+                return Err(ApiError::with(
+                    47001,
+                    format!("{path} cannot be changed by card/update"),
+                ));
+            }
+            Some(true) if at(patch, path) != at(old, path) => review = true,
+            Some(_) => {}
         }
     }
     if let Some(dates) = at(patch, DATE_PATH) {
-        check_dates(at(&old, DATE_PATH).unwrap_or(&Value::Null), dates, friends)?;
+        check_dates(at(old, DATE_PATH).unwrap_or(&Value::Null), dates, friends)?;
     }
+    Ok(review)
+}
 
-    let mut merged = old.clone();
+/// `POST /card/update` → `send_check`.
+pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
+    let id = card_id_of(&input.json)?;
+    if let Some(special) = world.live_special_card(id)? {
+        return super::special::update(world, special, &input.json);
+    }
+    let rec = world.live_card(id)?;
+    let (patch, paths) = patch_of(&input.json, rec.card_type.wire_key())?;
+    let old = Value::Object(rec.body_map());
+    let review = review_needed(patch, &old, &paths, rec.is_friends(), |path| {
+        let rule = rule_for(path);
+        rule.class
+            .updatable()
+            .then_some(rule.class == UpdateClass::Review)
+    })?;
+
+    let mut merged = old;
     merge(&mut merged, patch);
     let Value::Object(mut merged) = merged else {
         return Err(ApiError::new(-1));
