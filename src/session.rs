@@ -18,7 +18,7 @@ use crate::config::{Project, ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
 use crate::live::{FetchError, Observed, fetch_live};
 use crate::plan::{
-    Action, ApiCalls, DesiredInput, Plan, PlanError, PlanInputs, RefreshMode, RefreshReport,
+    Action, ApiCalls, DesiredInput, Plan, PlanError, PlanInputs, RefreshMode, RefreshSummary,
     StateInput, apply_call_estimate, build_plan, unchanged_since_apply,
 };
 use crate::report::{Reporter, Step};
@@ -410,7 +410,7 @@ pub async fn make_plan(
     )
     .await
     .map_err(SessionError::Pricing)?;
-    plan.refresh = Some(RefreshReport {
+    plan.refresh = Some(RefreshSummary {
         mode: opts.refresh,
         refreshed,
         not_refreshed: plan

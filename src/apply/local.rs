@@ -3,7 +3,8 @@
 //! removed from the files. They are recorded without any call.
 
 use crate::model::Canonical;
-use crate::model::wire::{LOCAL_PREFIX, is_pending};
+use crate::model::pending::is_pending;
+use crate::model::wire::LOCAL_PREFIX;
 use crate::plan::diff::{Applied, DiffContext, diff};
 use crate::plan::{Action, Plan, refresh_key};
 use crate::state::StateSession;

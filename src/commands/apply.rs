@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::interrupt::watch_interrupts;
 use crate::apply::recover::Resolution;
-use crate::apply::{ApplyOptions, ApplyReport, StopSignal, apply_plan};
+use crate::apply::{ApplyOptions, ApplyOutcome, StopSignal, apply_plan};
 use crate::cli::{ApplyArgs, Format};
 use crate::config::Project;
 use crate::exit::Outcome;
@@ -236,7 +236,7 @@ async fn wait_for_review(
 fn print_report(
     format: Format,
     plan: &Plan,
-    r: &ApplyReport,
+    r: &ApplyOutcome,
     review: Option<&[crate::operate::review::ReviewOutcome]>,
 ) -> miette::Result<()> {
     match format {

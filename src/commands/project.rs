@@ -25,7 +25,7 @@ pub fn load(dir: &Path) -> miette::Result<Project> {
                 dir.display()
             ))
         }
-        Err(other) => Err(miette::miette!("{other}")),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -43,7 +43,7 @@ pub fn load_config(dir: &Path) -> miette::Result<crate::config::ProjectConfig> {
                 dir.join(crate::config::PROJECT_FILE).display()
             ))
         }
-        Err(other) => Err(miette::miette!("{other}")),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -67,7 +67,7 @@ pub fn load_settings(file: &Path) -> miette::Result<crate::config::ProjectConfig
                 file.display()
             ))
         }
-        Err(other) => Err(miette::miette!("{other}")),
+        Err(other) => Err(other.into()),
     }
 }
 

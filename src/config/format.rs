@@ -4,31 +4,14 @@
 //! they precede or follow; values are never rewritten, so formatting cannot change
 //! what a file means (the tests load both and compare).
 
+use cardform_spec::fields::TYPE_FIELDS;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, RawString, Table, Value};
 
-/// The order of keys under each table, by the table's own key (`""` is a card's root
-/// table `[cards.<address>]`). It follows WeChat's card/create field tables
-/// (reference §3): the type's own fields, then `base_info`, then `advanced_info`.
-/// Keys that are not listed keep their order, after the listed ones.
+/// The order of keys under each table inside a card, by the table's own key (a card's
+/// root table `[cards.<address>]` is ordered by [`card_rank`]). It follows WeChat's
+/// card/create field tables (reference §3). Keys that are not listed keep their order,
+/// after the listed ones.
 const KEY_ORDER: &[(&str, &[&str])] = &[
-    (
-        "",
-        &[
-            "card_type",
-            "least_cost",
-            "reduce_cost",
-            "discount",
-            "gift",
-            "gift_name",
-            "gift_num",
-            "gift_unit",
-            "deal_detail",
-            "default_detail",
-            "base_info",
-            "advanced_info",
-            "lifecycle",
-        ],
-    ),
     (
         "base_info",
         &[
@@ -120,8 +103,29 @@ const KEY_ORDER: &[(&str, &[&str])] = &[
     ("lifecycle", &["prevent_destroy"]),
 ];
 
+/// A card's own keys: `card_type`, then the type-specific fields in the order of the
+/// spec's one table ([`TYPE_FIELDS`]), then these.
+const CARD_TABLES: &[&str] = &["base_info", "advanced_info", "lifecycle"];
+
+/// Where `key` goes in a card's own table (unlisted keys last).
+fn card_rank(key: &str) -> usize {
+    if key == "card_type" {
+        return 0;
+    }
+    if let Some(i) = TYPE_FIELDS.iter().position(|f| f.name == key) {
+        return 1 + i;
+    }
+    CARD_TABLES
+        .iter()
+        .position(|k| *k == key)
+        .map_or(usize::MAX, |i| 1 + TYPE_FIELDS.len() + i)
+}
+
 /// Where `key` goes under the table named `table` (unlisted keys last, in order).
 fn rank(table: &str, key: &str) -> usize {
+    if table.is_empty() {
+        return card_rank(key);
+    }
     KEY_ORDER
         .iter()
         .find(|(name, _)| *name == table)
@@ -426,6 +430,28 @@ time_limit = [
   { end_hour = 20, type = "SATURDAY", begin_hour = 10 },
 ]
 "#;
+
+    /// A card's own keys follow the spec's type-field table, whatever order they were
+    /// written in: `card_type`, the type's fields, then the nested tables.
+    #[test]
+    fn card_keys_follow_the_type_field_table() {
+        let names: Vec<&str> = TYPE_FIELDS.iter().map(|f| f.name).collect();
+        let mut src = String::from("[cards.a]\nlifecycle = { prevent_destroy = true }\n");
+        for name in names.iter().rev() {
+            src.push_str(&format!("{name} = 1\n"));
+        }
+        src.push_str("card_type = \"GIFT\"\n");
+        let out = format_card_file(&src).expect("formats");
+        same_data(&src, &out);
+        let keys: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
+            .collect();
+        let mut want = vec!["card_type"];
+        want.extend(&names);
+        want.push("lifecycle");
+        assert_eq!(keys, want, "{out}");
+    }
 
     #[test]
     fn canonical_order_comments_kept_and_stable() {

@@ -4,20 +4,23 @@
 //! Pipeline (see [`load_project`]): parse TOML (syntax errors with line:col) → JSON
 //! value → JSON-Schema validation against the schema generated from the model (every
 //! error, located via toml's spans; unknown keys suggest the nearest known one) →
-//! serde into [`crate::model::Card`] → the semantic rules of [`rules`].
+//! serde into [`crate::model::Card`] → the semantic rules of [`validation`].
 
 mod desired;
 mod diagnostic;
+mod files;
 pub mod format;
 pub mod images;
 mod loader;
 mod project;
 pub mod protect;
-pub mod rules;
 mod schema;
+mod schema_diagnostics;
+mod schema_messages;
 mod source;
 mod suggest;
 pub mod trust;
+pub mod validation;
 
 pub use desired::{DesiredCard, WriteRule};
 pub use diagnostic::{ConfigError, Diagnostic, Severity};

@@ -86,6 +86,11 @@ impl Canonical {
         self.leaves.iter().map(|(k, v)| (k, v))
     }
 
+    /// The values, in path order, to change in place (the paths stay).
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> + '_ {
+        self.leaves.iter_mut().map(|(_, v)| v)
+    }
+
     /// Paths in order.
     pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
         self.leaves.iter().map(|(k, _)| k)
@@ -145,6 +150,12 @@ pub fn is_under(path: &str, prefix: &str) -> bool {
 
 fn flatten_into(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
     match value {
+        // A pending value is one leaf, whatever shape stands for it.
+        Value::Object(_) if super::pending::Pending::is(value) => {
+            if !prefix.is_empty() {
+                out.push((prefix.to_string(), value.clone()));
+            }
+        }
         Value::Object(map) => {
             for (k, v) in map {
                 let path = if prefix.is_empty() {

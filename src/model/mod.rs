@@ -5,6 +5,7 @@ mod canonical;
 mod card;
 mod color;
 mod image;
+pub mod pending;
 mod timestamp;
 pub mod title;
 pub mod wire;

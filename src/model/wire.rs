@@ -9,9 +9,7 @@ use serde_json::{Value, json};
 use super::canonical::Canonical;
 use super::card::{Card, CardType};
 use super::image::ImageRef;
-
-/// What the planner shows for a value that only exists after apply.
-pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
+use super::pending::Pending;
 
 /// A value resolved for the wire, or a description of why it is not known yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +22,7 @@ impl Resolved {
     fn into_value(self) -> Value {
         match self {
             Resolved::Known(s) => Value::String(s),
-            Resolved::Pending(why) => Value::String(format!("{KNOWN_AFTER_APPLY}: {why}")),
+            Resolved::Pending(why) => Pending::new(why).to_value(),
         }
     }
 }
@@ -35,17 +33,6 @@ pub trait Resolve {
     fn image_url(&self, image: &ImageRef) -> Resolved;
     /// The card_id of the managed card at `address`.
     fn card_id(&self, address: &str) -> Resolved;
-}
-
-/// Whether a canonical value is, or contains, a placeholder for something not known
-/// until apply (an image inside a list, a card_id inside consume_share_card_list).
-pub fn is_pending(value: &Value) -> bool {
-    match value {
-        Value::String(s) => s.starts_with(KNOWN_AFTER_APPLY),
-        Value::Array(items) => items.iter().any(is_pending),
-        Value::Object(map) => map.values().any(is_pending),
-        _ => false,
-    }
 }
 
 /// The paths cardform manages that are not sent to WeChat.
@@ -264,7 +251,7 @@ mod tests {
             Some(&json!("DATE_TYPE_FIX_TIME_RANGE"))
         );
         assert_eq!(c.get("reduce_cost"), Some(&json!(1000)));
-        assert!(is_pending(
+        assert!(crate::model::pending::is_pending(
             c.get("base_info.logo_url").unwrap_or(&Value::Null)
         ));
         let body = create_body(&c).unwrap_or(Value::Null);

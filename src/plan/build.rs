@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::diff::{Applied, DiffContext, FieldChange, diff, drift};
-use super::model::{Action, Plan, ResourceChange, StockChange};
 use super::note::{DELETED_OUTSIDE, Note};
+use super::types::{Action, Plan, ResourceChange, StockChange};
 use crate::config::WriteRule;
 use crate::live::{LiveCard, Observed, ReviewStatus};
 use crate::model::wire::{Resolve, Resolved, desired_canonical};

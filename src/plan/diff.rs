@@ -169,7 +169,7 @@ pub fn drift(applied: Applied<'_>, live: &Canonical, ctx: DiffContext) -> Vec<Fi
         {
             continue;
         }
-        if crate::model::wire::is_pending(was) {
+        if crate::model::pending::is_pending(was) {
             continue;
         }
         let now = effective(live, path);

@@ -4,7 +4,6 @@
 
 mod build;
 pub mod diff;
-mod model;
 mod money;
 mod note;
 pub mod policy;
@@ -15,15 +14,13 @@ mod render_json;
 mod render_markdown;
 mod render_text;
 pub mod saved;
+mod types;
 pub mod whitelist;
 
 pub use build::{DesiredInput, PlanError, PlanInputs, STOCK_PATH, StateInput, build_plan};
-pub use model::*;
 pub use money::{coin_lines, price_phrase, purchase_line, whitelist_lines};
 pub use note::{DELETED_OUTSIDE, Note};
-pub use refresh::{
-    ApiCalls, RefreshMode, RefreshReport, apply_call_estimate, refresh_key, unchanged_since_apply,
-};
+pub use refresh::{apply_call_estimate, refresh_key, unchanged_since_apply};
 pub use render_html::{HtmlOptions, render_html};
 pub use render_json::{JsonPlan, json_plan, render_json};
 pub use render_markdown::{
@@ -31,3 +28,4 @@ pub use render_markdown::{
     render_markdown_within,
 };
 pub use render_text::{TextOptions, render_text, show, show_at, summary_line};
+pub use types::*;

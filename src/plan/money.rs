@@ -3,7 +3,7 @@
 //! follow `--lang`). The data is typed in the plan model ([`CoinPrice`],
 //! [`CoinSummary`], [`WhitelistChange`]); JSON carries it as is.
 
-use super::model::{CoinPrice, CoinSummary, PriceSource, StockChange, WhitelistChange};
+use super::types::{CoinPrice, CoinSummary, PriceSource, StockChange, WhitelistChange};
 use crate::i18n::Messages;
 
 /// `400 points (200 free + 200 paid), quoted by card/pay/getpayprice`.

@@ -7,7 +7,7 @@
 
 use crate::config::DenyClass;
 
-use super::model::{Action, Plan, ResourceChange};
+use super::types::{Action, Plan, ResourceChange};
 
 /// One gate: the class a policy names, and which planned cards it stops.
 pub struct GateRule {

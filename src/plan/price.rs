@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::model::{
+use super::types::{
     Action, CoinBalance, CoinPrice, CoinSummary, Plan, PriceSource, ResourceChange,
 };
 use crate::model::Canonical;

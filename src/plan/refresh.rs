@@ -4,57 +4,13 @@
 use crate::i18n::Messages;
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::build::{DesiredInput, StateInput};
-use super::model::{Action, Plan};
 use super::price::is_quotable;
+use super::types::{Action, Plan};
 use crate::model::wire::{Resolve, Resolved, desired_canonical};
 use crate::model::{Canonical, ImageRef};
-
-/// Which managed cards the plan reads with `card/get`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefreshMode {
-    /// Every card (the default, and the nightly drift check).
-    #[default]
-    All,
-    /// Only cards whose files or state changed since their last apply; the others are
-    /// planned from the last applied state.
-    Changed,
-}
-
-impl RefreshMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RefreshMode::All => "all",
-            RefreshMode::Changed => "changed",
-        }
-    }
-}
-
-/// How the plan refreshed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefreshReport {
-    pub mode: RefreshMode,
-    /// Managed cards read with `card/get`.
-    pub refreshed: usize,
-    /// Managed cards planned from the last applied state (unchanged since their last
-    /// apply), so a change made outside cardform to them is not seen.
-    pub not_refreshed: usize,
-}
-
-/// API calls: what the plan made and what applying it will make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiCalls {
-    /// Every HTTP request the plan sent (token fetches and retries included).
-    pub made_by_plan: u64,
-    /// What `cardform apply` of this plan will send without faults: a token, the
-    /// refresh of the cards this plan refreshed (a saved plan is checked against the
-    /// live cards), image uploads, each change and its read-back.
-    pub apply_will_make: u64,
-}
 
 /// The hash recorded in the state at apply (`ResourceState::desired_hash`) and
 /// recomputed by the plan: the card_id, the applied content and the desired content.

@@ -11,11 +11,13 @@
 use std::fmt::Write as _;
 
 use serde_json::Value;
+
+use crate::model::pending::shown;
 use similar::{ChangeTag, TextDiff};
 
 use super::diff::FieldChange;
-use super::model::{Action, Plan, ResourceChange};
 use super::render_text::show_at;
+use super::types::{Action, Plan, ResourceChange};
 use crate::i18n::{Lang, Messages};
 use crate::model::Canonical;
 use crate::preview::{Face, escape, render_svg};
@@ -344,9 +346,10 @@ fn field_table(out: &mut String, head: &str, changes: &[FieldChange], m: &Messag
             UpdateClass::Replace => "class-replace",
             _ => "",
         };
+        let (before, after) = (f.before.as_ref().map(shown), f.after.as_ref().map(shown));
         let texts = (
-            f.before.as_ref().and_then(Value::as_str),
-            f.after.as_ref().and_then(Value::as_str),
+            before.as_deref().and_then(Value::as_str),
+            after.as_deref().and_then(Value::as_str),
         );
         let _ = write!(out, "<tr><td class=\"path\">{}</td>", esc(&f.path));
         if let (Some(before), Some(after)) = texts

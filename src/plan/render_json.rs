@@ -14,11 +14,12 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::diff::FieldChange;
-use super::model::{
+use super::note::Note;
+use super::types::{
     Action, CoinSummary, Plan, ResourceChange, SettingChange, StockChange, Summary, WhitelistChange,
 };
-use super::note::Note;
-use super::refresh::{ApiCalls, RefreshReport};
+use super::types::{ApiCalls, RefreshSummary};
+use crate::model::pending::shown;
 use crate::model::{Canonical, CardType};
 use cardform_spec::rules::UpdateClass;
 
@@ -36,7 +37,7 @@ pub struct JsonPlan<'a> {
     settings: &'a [SettingChange],
     /// `{mode, refreshed, not_refreshed}`: which managed cards were read.
     #[serde(skip_serializing_if = "Option::is_none")]
-    refresh: Option<&'a RefreshReport>,
+    refresh: Option<&'a RefreshSummary>,
     /// `{made_by_plan, apply_will_make}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     api_calls: Option<&'a ApiCalls>,
@@ -88,15 +89,15 @@ struct JsonReason<'a> {
     path: &'a str,
     class: UpdateClass,
     rule: &'a str,
-    before: Option<&'a Value>,
-    after: Option<&'a Value>,
+    before: Option<Shown<'a>>,
+    after: Option<Shown<'a>>,
 }
 
 #[derive(Serialize)]
 struct JsonDrift<'a> {
     path: &'a str,
-    applied: Option<&'a Value>,
-    live: Option<&'a Value>,
+    applied: Option<Shown<'a>>,
+    live: Option<Shown<'a>>,
 }
 
 /// A canonical form as nested JSON, built only while it is being written.
@@ -104,7 +105,17 @@ struct Nested<'a>(&'a Canonical);
 
 impl Serialize for Nested<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.unflatten().serialize(s)
+        shown(&self.0.unflatten()).serialize(s)
+    }
+}
+
+/// A value as the plan shows it: pending values as their text (see
+/// [`crate::model::pending`]), so the JSON plan reads as it always has.
+struct Shown<'a>(&'a Value);
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        shown(self.0).serialize(s)
     }
 }
 
@@ -132,16 +143,16 @@ fn reasons<S: Serializer>(fields: &&[FieldChange], s: S) -> Result<S::Ok, S::Err
         path: &f.path,
         class: f.class,
         rule: &f.rule,
-        before: f.before.as_ref(),
-        after: f.after.as_ref(),
+        before: f.before.as_ref().map(Shown),
+        after: f.after.as_ref().map(Shown),
     }))
 }
 
 fn drift<S: Serializer>(fields: &&[FieldChange], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(fields.iter().map(|f| JsonDrift {
         path: &f.path,
-        applied: f.before.as_ref(),
-        live: f.after.as_ref(),
+        applied: f.before.as_ref().map(Shown),
+        live: f.after.as_ref().map(Shown),
     }))
 }
 

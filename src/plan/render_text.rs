@@ -7,9 +7,11 @@ use std::fmt::Write as _;
 use owo_colors::OwoColorize;
 use serde_json::Value;
 
+use crate::model::pending::{Pending, shown};
+
 use super::diff::FieldChange;
-use super::model::{Action, Plan, ResourceChange};
 use super::refresh::{calls_line, refresh_note};
+use super::types::{Action, Plan, ResourceChange};
 use crate::i18n::{Lang, Messages};
 use crate::live::ReviewStatus;
 use cardform_spec::rules::UpdateClass;
@@ -493,7 +495,8 @@ fn write_field(
         _ => p.dim(&comment),
     };
     let sym = p.yellow(&sym.to_string());
-    if let (Some(Value::String(a)), Some(Value::String(b))) = (&f.before, &f.after)
+    let (before, after) = (f.before.as_ref().map(shown), f.after.as_ref().map(shown));
+    if let (Some(Value::String(a)), Some(Value::String(b))) = (before.as_deref(), after.as_deref())
         && (is_long(a) || is_long(b))
     {
         let head = format!("{indent}  {sym} {} = <<-EOT {comment}", f.path);
@@ -554,8 +557,10 @@ pub fn show_at(path: &str, v: &Value) -> String {
 
 /// A value as the plan shows it.
 pub fn show(v: &Value) -> String {
-    match v {
-        Value::String(s) if crate::model::wire::is_pending(v) => s.clone(),
+    if let Some(p) = Pending::from_value(v) {
+        return p.to_string();
+    }
+    match shown(v).as_ref() {
         Value::String(s) => format!("{s:?}"),
         other => other.to_string(),
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::model::{FORMAT_VERSION, Plan};
+use super::types::{FORMAT_VERSION, Plan};
 use crate::config::images::LocalImage;
 use crate::state::StateStamp;
 
@@ -132,6 +132,7 @@ impl SavedPlan {
             });
         }
         plan.checksum = found;
+        plan.plan.read_legacy_pending();
         if plan.project_dir.is_relative() {
             let base = path
                 .parent()

@@ -2,7 +2,7 @@
 //! full replacement, so the plan sends the whole list whenever it differs. A list
 //! cardform never set is not its to clear.
 
-use super::model::WhitelistChange;
+use super::types::WhitelistChange;
 use crate::config::TestWhitelist;
 use crate::state::WhitelistRecord;
 

@@ -392,3 +392,116 @@ fn the_quickstart_applies_in_one_command_on_the_sandbox() {
     let again = common::run_cmd(common::cardform().args(["plan", &d, "--detailed-exitcode"]));
     again.expect_code(0);
 }
+
+/// A plan saved by a cardform that wrote the values not known until apply as text
+/// (`"(known after apply): upload assets/logo.jpg"`) still shows and applies as it did:
+/// reading it turns those texts back into pending values.
+#[test]
+fn plans_saved_with_pending_values_as_text_still_apply() {
+    use cardform::model::pending::shown;
+    use cardform::plan::saved::SavedPlan;
+
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    let plan_file = p.path().join("plan.json");
+    let plan_arg = plan_file.to_string_lossy().to_string();
+    p.run(&["plan", "{dir}", "--out", &plan_arg]).expect_code(0);
+    let written = std::fs::read_to_string(&plan_file).expect("read plan");
+    assert!(!written.contains("(known after apply)"), "{written}");
+
+    // The same plan as older versions wrote it: pending values as their text, and no
+    // `typed_pending`.
+    let mut saved = SavedPlan::read(&plan_file).expect("read saved plan");
+    assert!(saved.plan.typed_pending);
+    for rc in &mut saved.plan.resource_changes {
+        if let Some(after) = rc.after.as_mut() {
+            for v in std::sync::Arc::make_mut(after).values_mut() {
+                *v = shown(v).into_owned();
+            }
+        }
+        for f in &mut rc.changes {
+            if let Some(v) = f.after.as_mut() {
+                *v = shown(v).into_owned();
+            }
+        }
+    }
+    saved.plan.typed_pending = false;
+    saved.write(&plan_file).expect("write legacy plan");
+    let legacy = std::fs::read_to_string(&plan_file).expect("read plan");
+    assert!(
+        legacy.contains("\"(known after apply): upload assets/logo.jpg\""),
+        "{legacy}"
+    );
+    assert!(!legacy.contains("typed_pending"), "{legacy}");
+
+    let out = p.run(&["apply", &plan_arg]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("2 created"), "{}", out.stdout);
+    let state = p.state();
+    let url = state["images"]
+        .as_object()
+        .and_then(|images| images.values().find(|i| i["file"] == "assets/logo.jpg"))
+        .and_then(|i| i["url"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(url.starts_with("http"), "{state}");
+    let id = state["resources"]["coffee_discount"]["card_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let live = emu.api("/card/get", serde_json::json!({ "card_id": id }));
+    assert_eq!(
+        live["card"]["discount"]["base_info"]["logo_url"],
+        serde_json::json!(url),
+        "{live}"
+    );
+    p.run(&["plan", "{dir}", "--detailed-exitcode"])
+        .expect_code(0);
+}
+
+/// A user's text that begins with the words the plan shows for a pending value is a
+/// text like any other: shown quoted, sent as written, compared after apply.
+#[test]
+fn a_text_starting_with_known_after_apply_is_plain_text() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let text = "(known after apply): upload assets/logo.jpg";
+    p.edit(
+        "description = \"每次消费限用一张。\"",
+        &format!("description = \"{text}\""),
+    );
+    let plan_file = p.path().join("plan.json");
+    let plan_arg = plan_file.to_string_lossy().to_string();
+    let out = p.run(&["plan", "{dir}", "--out", &plan_arg]);
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains(&format!("\"{text}\"")),
+        "the text is shown quoted, as a text: {}",
+        out.stdout
+    );
+    p.run(&["apply", &plan_arg]).expect_code(0);
+    let id = p.state()["resources"]["coffee_discount"]["card_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let live = emu.api("/card/get", serde_json::json!({ "card_id": id }));
+    assert_eq!(
+        live["card"]["discount"]["base_info"]["description"],
+        serde_json::json!(text),
+        "{live}"
+    );
+    // Changed outside cardform, it is drift like any text.
+    let r = emu.api(
+        "/card/update",
+        serde_json::json!({"card_id": id, "discount": {"base_info": {"description": "别的"}}}),
+    );
+    assert_eq!(r["errcode"], 0, "{r}");
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("changed outside cardform"),
+        "{}",
+        out.stdout
+    );
+}

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use cardform::apply::ApplyReport;
+use cardform::apply::ApplyOutcome;
 use cardform::emulator::FaultRule;
 
 use crate::crash_support::inproc::{
@@ -184,7 +184,7 @@ fn rows() -> Vec<Row> {
     ]
 }
 
-fn outcome_matches(expect: Expect, r: &ApplyReport) -> bool {
+fn outcome_matches(expect: Expect, r: &ApplyOutcome) -> bool {
     match expect {
         Expect::Completed => r.failures.is_empty(),
         Expect::OutcomeUnknown => r.failures.iter().any(|f| f.outcome_unknown),

@@ -77,6 +77,26 @@ fn json_output_is_versioned_and_complete() {
     assert_eq!(first["file"], "cards/cards.toml");
 }
 
+/// `plan` on a folder that is not a project keeps the error's own code and help (they
+/// were flattened into its message alone).
+#[test]
+fn plan_outside_a_project_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = cardform()
+        .arg("plan")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has no cardform.toml"), "{err}");
+    assert!(err.contains("cardform::config::not_a_project"), "{err}");
+    assert!(
+        err.contains("run cardform in the project folder or pass it as DIR"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_folder_without_cardform_toml_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -226,8 +226,128 @@ pub const BASE_INFO: &[Field] = &[
     f("need_push_on_view", Bool, false),
 ];
 
-/// Type-specific fields beside `base_info` (reference §3.2). gift_name/num/unit sit in
-/// the `gift` object (placement UNVERIFIED; required for friends GIFT only).
+/// When a type-specific field is required, or allowed, on a card of its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Always,
+    /// Only on friends coupons (`advanced_info.share_friends = true`).
+    Friends,
+    /// Only on ordinary (not friends) coupons.
+    NotFriends,
+}
+
+impl When {
+    /// Whether it holds for a friends (`true`) or an ordinary coupon.
+    pub const fn holds(self, friends: bool) -> bool {
+        match self {
+            When::Always => true,
+            When::Friends => friends,
+            When::NotFriends => !friends,
+        }
+    }
+}
+
+/// One type-specific field: the card type it belongs to, its create-table row, and
+/// when the files must or may hold it.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeField {
+    pub card_type: CardType,
+    pub name: &'static str,
+    pub kind: Kind,
+    pub required: When,
+    pub allowed: When,
+}
+
+const fn tf(
+    card_type: CardType,
+    name: &'static str,
+    kind: Kind,
+    required: When,
+    allowed: When,
+) -> TypeField {
+    TypeField {
+        card_type,
+        name,
+        kind,
+        required,
+        allowed,
+    }
+}
+
+/// THE table of the fields beside `base_info` that belong to one card type (reference
+/// §3.2), in WeChat's order. The create table ([`type_fields`]), the type rules of
+/// `validate`, the key order of `cardform fmt` and their tests all read it.
+/// gift_name/num/unit sit in the `gift` object (placement UNVERIFIED; required for
+/// friends GIFT only, where they make the generated title).
+pub const TYPE_FIELDS: &[TypeField] = &[
+    tf(
+        CardType::Cash,
+        "least_cost",
+        UInt,
+        When::Always,
+        When::Always,
+    ),
+    tf(
+        CardType::Cash,
+        "reduce_cost",
+        UInt,
+        When::Always,
+        When::Always,
+    ),
+    tf(
+        CardType::Discount,
+        "discount",
+        UInt,
+        When::Always,
+        When::Always,
+    ),
+    tf(
+        CardType::Gift,
+        "gift",
+        Str(bytes::GIFT),
+        When::NotFriends,
+        When::Always,
+    ),
+    tf(
+        CardType::Gift,
+        "gift_name",
+        Str(bytes::GIFT_NAME),
+        When::Friends,
+        When::Friends,
+    ),
+    tf(
+        CardType::Gift,
+        "gift_num",
+        UInt,
+        When::Friends,
+        When::Friends,
+    ),
+    tf(
+        CardType::Gift,
+        "gift_unit",
+        Str(bytes::GIFT_UNIT),
+        When::Friends,
+        When::Friends,
+    ),
+    tf(
+        CardType::Groupon,
+        "deal_detail",
+        Str(bytes::DEAL_DETAIL),
+        When::Always,
+        When::Always,
+    ),
+    tf(
+        CardType::GeneralCoupon,
+        "default_detail",
+        Str(bytes::DEFAULT_DETAIL),
+        When::Always,
+        When::Always,
+    ),
+];
+
+/// The create-table rows of one card type's fields, read from [`TYPE_FIELDS`]. A row
+/// is `required` when an ordinary coupon of the type needs it; what friends coupons
+/// need besides is checked by the callers with [`TypeField::required`].
 pub fn type_fields(t: CardType) -> &'static [Field] {
     match t {
         CardType::Cash => CASH_FIELDS,
@@ -238,16 +358,46 @@ pub fn type_fields(t: CardType) -> &'static [Field] {
     }
 }
 
-pub const CASH_FIELDS: &[Field] = &[f("least_cost", UInt, true), f("reduce_cost", UInt, true)];
-pub const DISCOUNT_FIELDS: &[Field] = &[f("discount", UInt, true)];
-pub const GIFT_FIELDS: &[Field] = &[
-    f("gift", Str(bytes::GIFT), true),
-    f("gift_name", Str(bytes::GIFT_NAME), false),
-    f("gift_num", UInt, false),
-    f("gift_unit", Str(bytes::GIFT_UNIT), false),
-];
-pub const GROUPON_FIELDS: &[Field] = &[f("deal_detail", Str(bytes::DEAL_DETAIL), true)];
-pub const GENERAL_FIELDS: &[Field] = &[f("default_detail", Str(bytes::DEFAULT_DETAIL), true)];
+const CASH_FIELDS: &[Field] = &rows_of::<{ count_of(CardType::Cash) }>(CardType::Cash);
+const DISCOUNT_FIELDS: &[Field] = &rows_of::<{ count_of(CardType::Discount) }>(CardType::Discount);
+const GIFT_FIELDS: &[Field] = &rows_of::<{ count_of(CardType::Gift) }>(CardType::Gift);
+const GROUPON_FIELDS: &[Field] = &rows_of::<{ count_of(CardType::Groupon) }>(CardType::Groupon);
+const GENERAL_FIELDS: &[Field] =
+    &rows_of::<{ count_of(CardType::GeneralCoupon) }>(CardType::GeneralCoupon);
+
+/// How many rows of [`TYPE_FIELDS`] belong to `t` (at compile time).
+const fn count_of(t: CardType) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < TYPE_FIELDS.len() {
+        if TYPE_FIELDS[i].card_type as u8 == t as u8 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The rows of [`TYPE_FIELDS`] that belong to `t`, as create-table rows (at compile
+/// time; `N` is [`count_of`]`(t)`).
+const fn rows_of<const N: usize>(t: CardType) -> [Field; N] {
+    let mut out = [f("", UInt, false); N];
+    let mut n = 0;
+    let mut i = 0;
+    while i < TYPE_FIELDS.len() {
+        let row = TYPE_FIELDS[i];
+        if row.card_type as u8 == t as u8 {
+            out[n] = f(
+                row.name,
+                row.kind,
+                matches!(row.required, When::Always | When::NotFriends),
+            );
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
 
 /// `advanced_info.use_condition` (reference §3.5).
 pub const USE_CONDITION: &[Field] = &[
@@ -281,3 +431,30 @@ pub const ABSTRACT: &[Field] = &[
 
 /// `advanced_info.consume_share_card_list[]`.
 pub const SHARE_CARD: &[Field] = &[f("card_id", Str(32), true), f("num", UInt, true)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The create table of each type is exactly its rows of the one table, in order,
+    /// required as an ordinary coupon needs them.
+    #[test]
+    fn create_rows_are_read_from_the_type_field_table() {
+        for t in CardType::ALL {
+            let rows: Vec<(&str, bool)> = type_fields(t)
+                .iter()
+                .map(|r| (r.name, r.required))
+                .collect();
+            let table: Vec<(&str, bool)> = TYPE_FIELDS
+                .iter()
+                .filter(|r| r.card_type == t)
+                .map(|r| (r.name, r.required.holds(false)))
+                .collect();
+            assert_eq!(rows, table, "{t:?}");
+        }
+        let gift: Vec<&str> = type_fields(CardType::Gift).iter().map(|r| r.name).collect();
+        assert_eq!(gift, ["gift", "gift_name", "gift_num", "gift_unit"]);
+        assert!(type_fields(CardType::Gift)[0].required);
+        assert!(!type_fields(CardType::Gift)[1].required);
+    }
+}

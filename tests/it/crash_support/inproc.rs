@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use cardform::apply::recover::Resolution;
-use cardform::apply::{ApplyOptions, ApplyReport, StopSignal, apply_plan};
+use cardform::apply::{ApplyOptions, ApplyOutcome, StopSignal, apply_plan};
 use cardform::emulator::{EmulatorConfig, FaultRule, RunningEmulator};
 use cardform::session::{PlanOptions, Session, make_plan};
 use cardform::state::{LocalBackend, StateBackend, StateSession};
@@ -50,7 +50,7 @@ pub async fn apply_once(
     url: &str,
     backend: Box<dyn StateBackend>,
     timeout: Duration,
-) -> Result<ApplyReport, String> {
+) -> Result<ApplyOutcome, String> {
     let project = cardform::config::load_project(root).map_err(|e| e.to_string())?;
     let (state, _notices) =
         StateSession::open(backend, "apply", None).map_err(|e| e.to_string())?;

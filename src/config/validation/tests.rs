@@ -717,3 +717,56 @@ fn text_image_entries_are_checked() {
     );
     assert!(got.iter().all(|f| f.write_only), "{got:?}");
 }
+
+/// The type rules read the spec's one table of type fields: each row is refused on a
+/// card of another type, and missing on an ordinary card of its own type where it is
+/// required.
+#[test]
+fn type_rules_follow_the_type_field_table() {
+    use cardform_spec::fields::{Kind, TYPE_FIELDS, TypeField};
+    let value = |row: &TypeField| match row.kind {
+        Kind::Str(_) => serde_json::json!("x"),
+        _ => serde_json::json!(1),
+    };
+    // An ordinary card of type `t` with exactly the fields its type requires.
+    let card_of = |t: CardType| {
+        let mut v = serde_json::to_value(discount()).expect("card as JSON");
+        let obj = v.as_object_mut().expect("a card is a table");
+        for row in TYPE_FIELDS {
+            obj.remove(row.name);
+        }
+        obj.insert("card_type".into(), serde_json::json!(t));
+        for row in TYPE_FIELDS
+            .iter()
+            .filter(|r| r.card_type == t && r.required.holds(false))
+        {
+            obj.insert(row.name.into(), value(row));
+        }
+        v
+    };
+    let errors_at = |v: serde_json::Value, field: &str| {
+        let card: Card = serde_json::from_value(v).expect("valid card shape");
+        run(card)
+            .iter()
+            .filter(|f| f.field == field && f.severity == Severity::Error)
+            .count()
+    };
+    for t in CardType::ALL {
+        assert_eq!(
+            run(serde_json::from_value(card_of(t)).expect("card")),
+            vec![]
+        );
+    }
+    for row in TYPE_FIELDS {
+        for t in CardType::ALL {
+            let mut v = card_of(t);
+            if t != row.card_type {
+                v[row.name] = value(row);
+                assert_eq!(errors_at(v, row.name), 1, "{} on {t:?}", row.name);
+            } else if row.required.holds(false) {
+                v.as_object_mut().map(|o| o.remove(row.name));
+                assert_eq!(errors_at(v, row.name), 1, "{} missing on {t:?}", row.name);
+            }
+        }
+    }
+}

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::diff::FieldChange;
 use super::note::Note;
-use super::refresh::{ApiCalls, RefreshReport};
 use crate::live::ReviewStatus;
 use crate::model::{Canonical, Card, CardType};
 use cardform_spec::rules::UpdateClass;
@@ -221,7 +220,7 @@ pub struct Plan {
     /// How the managed cards were read (`--refresh`); `None` in plans built without a
     /// session (tests) and in plans saved before the option existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh: Option<RefreshReport>,
+    pub refresh: Option<RefreshSummary>,
     /// API calls the plan made and applying it will make.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_calls: Option<ApiCalls>,
@@ -231,6 +230,11 @@ pub struct Plan {
     /// The test whitelist change (None when cardform.toml and the state agree).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whitelist: Option<WhitelistChange>,
+    /// True when its values not known until apply are typed
+    /// ([`crate::model::pending`]); false in plans saved by versions that wrote them as
+    /// text, which [`Plan::read_legacy_pending`] converts when such a plan is read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub typed_pending: bool,
 }
 
 /// `[test_whitelist]`: what `card/testwhitelist/set` will send (a full replacement),
@@ -283,7 +287,32 @@ impl Plan {
             api_calls: None,
             coins: None,
             whitelist: None,
+            typed_pending: true,
         }
+    }
+
+    /// A plan saved before pending values were typed carries them as their text
+    /// (`(known after apply): upload assets/logo.png`): turns each back into the
+    /// pending value it stood for, so the plan shows and applies as it did when it was
+    /// reviewed. Plans with typed values are left alone, so a user's text that begins
+    /// with those words stays a text.
+    pub fn read_legacy_pending(&mut self) {
+        if self.typed_pending {
+            return;
+        }
+        for rc in &mut self.resource_changes {
+            for content in [&mut rc.before, &mut rc.after].into_iter().flatten() {
+                Arc::make_mut(content)
+                    .values_mut()
+                    .for_each(crate::model::pending::read_legacy);
+            }
+            for f in rc.changes.iter_mut().chain(rc.drift.iter_mut()) {
+                for v in [&mut f.before, &mut f.after].into_iter().flatten() {
+                    crate::model::pending::read_legacy(v);
+                }
+            }
+        }
+        self.typed_pending = true;
     }
 
     /// Whether applying the plan would change anything.
@@ -303,4 +332,47 @@ impl Plan {
                 .map(|s| (rc, s))
         })
     }
+}
+
+/// Which managed cards the plan reads with `card/get`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshMode {
+    /// Every card (the default, and the nightly drift check).
+    #[default]
+    All,
+    /// Only cards whose files or state changed since their last apply; the others are
+    /// planned from the last applied state.
+    Changed,
+}
+
+impl RefreshMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefreshMode::All => "all",
+            RefreshMode::Changed => "changed",
+        }
+    }
+}
+
+/// How the plan refreshed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshSummary {
+    pub mode: RefreshMode,
+    /// Managed cards read with `card/get`.
+    pub refreshed: usize,
+    /// Managed cards planned from the last applied state (unchanged since their last
+    /// apply), so a change made outside cardform to them is not seen.
+    pub not_refreshed: usize,
+}
+
+/// API calls: what the plan made and what applying it will make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiCalls {
+    /// Every HTTP request the plan sent (token fetches and retries included).
+    pub made_by_plan: u64,
+    /// What `cardform apply` of this plan will send without faults: a token, the
+    /// refresh of the cards this plan refreshed (a saved plan is checked against the
+    /// live cards), image uploads, each change and its read-back.
+    pub apply_will_make: u64,
 }

@@ -6,7 +6,7 @@
 //! type, date_info type), number ranges and the generic `string(N)` byte limits are
 //! already enforced there; rules add the cross-field and per-type constraints.
 //!
-//! One file per topic: [`types`], [`title`], [`friends`], [`dates`], [`advanced`],
+//! One file per topic: [`type_fields`], [`title`], [`friends`], [`dates`], [`advanced`],
 //! [`images`]; [`checker`] holds what every rule sees and writes.
 
 mod advanced;
@@ -15,7 +15,7 @@ mod dates;
 mod friends;
 mod images;
 mod title;
-mod types;
+mod type_fields;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -33,7 +33,7 @@ use friends::{
 };
 use images::images;
 use title::{color, title};
-use types::type_fields;
+use type_fields::type_fields;
 
 /// THE table. Order is the order findings are produced in (output is re-sorted by
 /// position anyway).

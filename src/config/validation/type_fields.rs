@@ -1,45 +1,14 @@
-//! Per-type fields: which type-specific fields each card type needs or allows (reference §3.2).
+//! Per-type fields: which type-specific fields each card type needs or allows, as the
+//! spec's one table says ([`TYPE_FIELDS`], reference §3.2).
+
+use cardform_spec::fields::TYPE_FIELDS;
 
 use crate::model::{Card, CardType};
 
 use super::checker::{Checker, Out};
 
-/// When a type-specific field is required or allowed.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum When {
-    Always,
-    Friends,
-    NotFriends,
-}
-
-impl When {
-    fn holds(self, friends: bool) -> bool {
-        match self {
-            When::Always => true,
-            When::Friends => friends,
-            When::NotFriends => !friends,
-        }
-    }
-}
-
-/// (field, the type it belongs to, required when, allowed when) — reference §3.2.
-pub(super) const TYPE_FIELDS: &[(&str, CardType, When, When)] = &[
-    ("least_cost", CardType::Cash, When::Always, When::Always),
-    ("reduce_cost", CardType::Cash, When::Always, When::Always),
-    ("discount", CardType::Discount, When::Always, When::Always),
-    ("gift", CardType::Gift, When::NotFriends, When::Always),
-    ("gift_name", CardType::Gift, When::Friends, When::Friends),
-    ("gift_num", CardType::Gift, When::Friends, When::Friends),
-    ("gift_unit", CardType::Gift, When::Friends, When::Friends),
-    ("deal_detail", CardType::Groupon, When::Always, When::Always),
-    (
-        "default_detail",
-        CardType::GeneralCoupon,
-        When::Always,
-        When::Always,
-    ),
-];
-
+/// Whether the card sets the type-specific field `field` (a row of
+/// [`TYPE_FIELDS`]); how to read each row from the model.
 pub(super) fn type_field_present(card: &Card, field: &str) -> bool {
     match field {
         "least_cost" => card.least_cost.is_some(),
@@ -57,7 +26,8 @@ pub(super) fn type_field_present(card: &Card, field: &str) -> bool {
 
 pub(super) fn type_fields(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     let friends = card.is_friends();
-    for &(field, owner, required, allowed) in TYPE_FIELDS {
+    for row in TYPE_FIELDS {
+        let (field, owner) = (row.name, row.card_type);
         let present = type_field_present(card, field);
         if owner != card.card_type {
             if present {
@@ -69,14 +39,14 @@ pub(super) fn type_fields(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             }
             continue;
         }
-        if !present && required.holds(friends) {
+        if !present && row.required.holds(friends) {
             let what = if friends { "friends " } else { "" };
             out.error(
                 field,
                 format!("{what}{owner} cards need `{field}`"),
                 format!("add `{field} = …` next to card_type"),
             );
-        } else if present && !allowed.holds(friends) {
+        } else if present && !row.allowed.holds(friends) {
             out.error(
                 field,
                 format!(

@@ -1,0 +1,122 @@
+//! Stock changes, friends-coupon stock bought with 券点, and the test whitelist.
+
+use super::{CardFailure, Executor, IfUnknown, Intent, failure, local_failure, now};
+use crate::plan::{CoinPrice, ResourceChange};
+use crate::state::OpKind;
+use serde_json::json;
+use uuid::Uuid;
+
+impl<'a> Executor<'a> {
+    /// `modifystock` with the planned delta; returns the intent to close.
+    pub(super) async fn change_stock(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        stock: &crate::plan::StockChange,
+    ) -> Result<Uuid, CardFailure> {
+        let intent = Intent {
+            op: OpKind::ModifyStock,
+            card_id: Some(card_id),
+            fingerprint: format!("total={}", stock.to),
+            detail: json!({ "from": stock.from, "to": stock.to, "delta": stock.delta }),
+        };
+        let (op, ()) = self
+            .journaled(
+                &rc.address,
+                "modifystock",
+                intent,
+                IfUnknown::KeepPending,
+                self.client.modify_stock(card_id, stock.delta),
+            )
+            .await?;
+        Ok(op)
+    }
+
+    /// Friends-coupon stock: a fresh 券点 quote (the plan's order_id would have
+    /// expired: valid 60 s, single use), then the (paid, irreversible) confirm. A quote
+    /// above the planned price buys nothing. Stock is declared as a total, so an
+    /// unknown outcome is resolved by re-reading `total_quantity`, never by buying twice.
+    pub(super) async fn buy_stock(
+        &self,
+        rc: &ResourceChange,
+        card_id: &str,
+        quantity: u64,
+        planned: Option<&CoinPrice>,
+    ) -> Result<Uuid, CardFailure> {
+        if !self.opts.allow_coin_purchase {
+            return Err(local_failure(
+                &rc.address,
+                "stock",
+                format!(
+                    "buying {quantity} vouchers of a friends coupon is a 券点 purchase (paid, irreversible); run apply with --allow-coin-purchase (or policy.allow_coin_purchase = true) to allow it"
+                ),
+            ));
+        }
+        let quote = self
+            .client
+            .get_pay_price(card_id, quantity)
+            .await
+            .map_err(|e| failure(&rc.address, "getpayprice", &e))?;
+        if let Some(p) = planned
+            && quote.price > p.price
+        {
+            return Err(local_failure(
+                &rc.address,
+                "getpayprice",
+                format!(
+                    "{quantity} vouchers now cost {} 券点, {} more than the {} planned; nothing was bought — plan again and review the new price",
+                    quote.price,
+                    quote.price - p.price,
+                    p.price
+                ),
+            ));
+        }
+        let intent = Intent {
+            op: OpKind::CoinConfirm,
+            card_id: Some(card_id),
+            fingerprint: quote.order_id.clone(),
+            detail: json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
+        };
+        let (op, ()) = self
+            .journaled(
+                &rc.address,
+                "券点 confirm",
+                intent,
+                IfUnknown::KeepPending,
+                self.client.confirm_pay(card_id, &quote.order_id, quantity),
+            )
+            .await?;
+        self.warn(format!(
+            "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; order {})",
+            rc.address, quote.price, quote.free_coin, quote.pay_coin, quote.order_id
+        ));
+        Ok(op)
+    }
+
+    /// `card/testwhitelist/set` with the whole list (a full replacement, so repeating it
+    /// is harmless and needs no intent record); the state remembers what was set.
+    pub(super) async fn set_whitelist(&self, w: &crate::plan::WhitelistChange) {
+        match self
+            .client
+            .set_test_whitelist(&w.openids, &w.usernames)
+            .await
+        {
+            Ok(_) => {
+                self.state.edit(|s| {
+                    s.test_whitelist = Some(crate::state::WhitelistRecord {
+                        openids: w.openids.clone(),
+                        usernames: w.usernames.clone(),
+                        set_at: now(),
+                    });
+                });
+                self.count(|r| r.whitelist_set = true);
+            }
+            Err(e) => {
+                if let Ok(mut r) = self.report.lock() {
+                    r.failures
+                        .push(failure("test_whitelist", "testwhitelist/set", &e));
+                }
+            }
+        }
+    }
+}
