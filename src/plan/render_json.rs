@@ -16,9 +16,9 @@ use serde_json::Value;
 use super::diff::FieldChange;
 use super::note::Note;
 use super::types::{
-    Action, CoinSummary, Plan, ResourceChange, SettingChange, StockChange, Summary, WhitelistChange,
+    Action, ApiCalls, CoinSummary, Plan, RefreshSummary, ResourceChange, SettingChange,
+    StockChange, Summary, WhitelistChange,
 };
-use super::types::{ApiCalls, RefreshSummary};
 use crate::model::pending::shown;
 use crate::model::{Canonical, CardType};
 use cardform_spec::rules::UpdateClass;

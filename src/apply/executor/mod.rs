@@ -80,7 +80,7 @@ struct Executor<'a> {
     root: &'a Path,
     images: BTreeMap<String, LocalImage>,
     opts: ApplyOptions,
-    report: Mutex<ApplyOutcome>,
+    outcome: Mutex<ApplyOutcome>,
     reporter: &'a dyn Reporter,
 }
 
@@ -95,7 +95,7 @@ struct Executor<'a> {
 /// - One card failing does not stop the others; every success is recorded.
 ///
 /// # Errors
-/// Per-card failures are in the report; the function itself only fails when the state
+/// Per-card failures are in the outcome; the function itself only fails when the state
 /// cannot be written (then nothing further is attempted).
 pub async fn apply_plan(
     plan: &Plan,
@@ -112,7 +112,7 @@ pub async fn apply_plan(
         root,
         images,
         opts,
-        report: Mutex::new(ApplyOutcome::default()),
+        outcome: Mutex::new(ApplyOutcome::default()),
         reporter,
     };
     let changing: Vec<&ResourceChange> = plan
@@ -131,8 +131,8 @@ pub async fn apply_plan(
                 .buffer_unordered(parallelism)
                 .collect()
                 .await;
-        if let Ok(mut report) = exec.report.lock() {
-            report
+        if let Ok(mut outcome) = exec.outcome.lock() {
+            outcome
                 .failures
                 .extend(results.into_iter().filter_map(Result::err));
         }
@@ -144,11 +144,11 @@ pub async fn apply_plan(
         exec.set_whitelist(w).await;
     }
     let stopped = exec.opts.stop.is_raised();
-    let mut report = exec.report.into_inner().unwrap_or_else(|p| p.into_inner());
-    if stopped && report.stopped.is_none() {
-        report.stopped = Some("interrupted".into());
+    let mut outcome = exec.outcome.into_inner().unwrap_or_else(|p| p.into_inner());
+    if stopped && outcome.stopped.is_none() {
+        outcome.stopped = Some("interrupted".into());
     }
-    report
+    outcome
 }
 
 /// Orders changes so a card is created (or replaced) before the cards that refer to it,
@@ -203,13 +203,13 @@ fn waves<'a>(changing: &[&'a ResourceChange]) -> Vec<Vec<&'a ResourceChange>> {
 
 impl<'a> Executor<'a> {
     fn warn(&self, msg: String) {
-        if let Ok(mut r) = self.report.lock() {
+        if let Ok(mut r) = self.outcome.lock() {
             r.warnings.push(msg);
         }
     }
 
     fn count(&self, f: impl FnOnce(&mut ApplyOutcome)) {
-        if let Ok(mut r) = self.report.lock() {
+        if let Ok(mut r) = self.outcome.lock() {
             f(&mut r);
         }
     }
@@ -263,11 +263,11 @@ impl<'a> Executor<'a> {
     }
 
     /// A failure that ends the run (45009, no access token) stops every operation not
-    /// yet started; the first such failure is the reason the report gives.
+    /// yet started; the first such failure is the reason the outcome gives.
     fn stop_if_run_ends(&self, f: &CardFailure) {
         if f.stops_run {
             self.opts.stop.raise();
-            if let Ok(mut r) = self.report.lock() {
+            if let Ok(mut r) = self.outcome.lock() {
                 r.stopped.get_or_insert_with(|| f.message.clone());
             }
         }

@@ -112,7 +112,7 @@ impl<'a> Executor<'a> {
                 self.count(|r| r.whitelist_set = true);
             }
             Err(e) => {
-                if let Ok(mut r) = self.report.lock() {
+                if let Ok(mut r) = self.outcome.lock() {
                     r.failures
                         .push(failure("test_whitelist", "testwhitelist/set", &e));
                 }

@@ -65,7 +65,7 @@ impl<'a> Executor<'a> {
         for f in &failures {
             self.stop_if_run_ends(f);
         }
-        if let Ok(mut r) = self.report.lock() {
+        if let Ok(mut r) = self.outcome.lock() {
             r.failures.extend(failures);
         }
     }
