@@ -45,22 +45,23 @@ fn check(project: &[u8], card_file: Vec<u8>) {
 }
 
 /// Field names the model knows, so random tables reach deep into the schema and
-/// the rules instead of stopping at the first unknown key.
-const KEYS: &[&str] = &[
+/// the rules instead of stopping at the first unknown key: the type fields of the
+/// spec's table, and these.
+fn keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = cardform::spec::fields::TYPE_FIELDS
+        .iter()
+        .map(|f| f.name)
+        .collect();
+    keys.extend(OTHER_KEYS);
+    keys
+}
+
+const OTHER_KEYS: &[&str] = &[
     "cards",
     "c",
     "card_type",
     "base_info",
     "advanced_info",
-    "least_cost",
-    "reduce_cost",
-    "discount",
-    "gift",
-    "gift_name",
-    "gift_num",
-    "gift_unit",
-    "deal_detail",
-    "default_detail",
     "logo_url",
     "code_type",
     "brand_name",
@@ -155,7 +156,7 @@ fn value() -> impl Strategy<Value = toml::Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(toml::Value::Array),
             prop::collection::btree_map(
-                prop::sample::select(KEYS).prop_map(str::to_string),
+                prop::sample::select(keys()).prop_map(str::to_string),
                 inner,
                 0..8
             )
