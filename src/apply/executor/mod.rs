@@ -1,5 +1,5 @@
-//! The executor: carries out a plan in waves (created before referenced, deleted last),
-//! one card at a time per worker. Its rooms: [`journal`] (intent and outcome around
+//! The executor: carries out a plan in waves (a card is created before the cards that
+//! refer to it, deletions come last), with bounded concurrency within a wave. Its rooms: [`journal`] (intent and outcome around
 //! every call), [`uploads`], [`stock`] (stock, 券点, whitelist), [`verify`] and
 //! [`outcome`] (what apply did).
 
