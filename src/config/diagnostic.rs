@@ -205,4 +205,28 @@ mod tests {
         let whole = Diagnostic::error("cards/b.toml", "cannot read");
         assert_eq!(whole.to_string(), "cards/b.toml: cannot read");
     }
+
+    /// Every way a project fails to load carries its own code and help, so the edge
+    /// can show them as they are (`miette::Report::from`).
+    #[test]
+    fn every_config_error_has_a_code_and_help() {
+        use miette::Diagnostic as _;
+        let errors = [
+            ConfigError::Invalid {
+                diagnostics: vec![Diagnostic::error("cards/a.toml", "bad")],
+            },
+            ConfigError::NotAProject { dir: "x".into() },
+            ConfigError::Io {
+                path: "x".into(),
+                source: std::io::Error::other("denied"),
+            },
+        ];
+        for e in errors {
+            let code = e.code().map(|c| c.to_string()).unwrap_or_default();
+            assert!(code.starts_with("cardform::config::"), "{e}: {code}");
+            assert!(e.help().is_some(), "{e}");
+        }
+        let report = miette::Report::from(ConfigError::NotAProject { dir: "x".into() });
+        assert!(report.help().is_some());
+    }
 }
