@@ -15,6 +15,7 @@ mod render_json;
 mod render_markdown;
 mod render_text;
 pub mod saved;
+pub mod stock_loss;
 pub mod whitelist;
 
 pub use build::{DesiredInput, PlanError, PlanInputs, STOCK_PATH, StateInput, build_plan};
