@@ -23,6 +23,7 @@ pub mod scaffold;
 pub mod session;
 pub mod state_owner;
 pub mod visible;
+pub mod write_policy;
 
 // The lower layers are crates of their own (crates/); their old module paths stay
 // valid so `cardform::state::…` reads the same everywhere.

@@ -130,15 +130,9 @@ pub fn write_project_id(project_file: &std::path::Path, id: &str) -> std::io::Re
             "adding project_id would not leave valid TOML",
         ));
     }
-    let dir = project_file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, updated.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(project_file).map_err(|e| e.error)?;
-    Ok(())
+    // cardform.toml may be a link (a shared file, a dotfiles manager): the link stays
+    // and its target is rewritten, keeping its permissions.
+    crate::write_policy::rewrite_owned_file(project_file, updated.as_bytes())
 }
 
 /// The byte offset after the file's leading comment and blank lines.

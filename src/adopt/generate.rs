@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::live::{LiveCard, absent_default};
 use crate::model::{Canonical, CardType, Timestamp};
 use crate::spec::rules::covers;
+use crate::visible::visible_line;
 
 /// Paths written as TOML datetimes (Beijing time) instead of Unix seconds.
 const TIMESTAMP_PATHS: &[&str] = &[
@@ -130,26 +131,73 @@ pub fn card_toml(address: &str, live: &LiveCard) -> Result<String, GenerateError
     doc.insert("cards".into(), toml::Value::Table(cards));
     let body = toml::to_string_pretty(&doc).map_err(|e| fail(e.to_string()))?;
 
+    // Every comment is built from live text (a title, a card_id, field names WeChat
+    // sent): each is one escaped line, so no text on the account can end the comment and
+    // add a table of its own to the file.
     let title = live
         .content
         .get("base_info.title")
         .and_then(Value::as_str)
         .unwrap_or("(no title)");
     let mut out = format!(
-        "# {title}: card_id {}, {} when imported.\n",
-        live.card_id,
-        live.status.describe()
+        "# {}: card_id {}, {} when imported.\n",
+        visible_line(title),
+        visible_line(&live.card_id),
+        visible_line(&live.status.describe())
     );
     let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
     if friends && matches!(live.card_type, CardType::Cash | CardType::Gift) {
         out.push_str("# The title of a friends coupon is derived by WeChat from its thresholds; editing it changes nothing.\n");
     }
     if !other.is_empty() {
+        let names: Vec<_> = other.iter().map(|n| visible_line(n)).collect();
         out.push_str(&format!(
             "# Kept as WeChat has it (not modeled by cardform, never compared): {}.\n",
-            other.join(", ")
+            names.join(", ")
         ));
     }
     out.push_str(&body);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::live::{Observed, normalise};
+
+    /// A title on the account that tries to end the header comment and add a table of
+    /// its own (issue 22, item 3): the file must hold exactly the one adopted card.
+    #[test]
+    fn live_text_in_a_comment_cannot_add_a_table() {
+        let raw = json!({"errcode": 0, "errmsg": "ok", "card": {"card_type": "GIFT", "gift": {
+            "gift": "一份",
+            "base_info": {
+                "id": "pInjected\n[cards.from_id]", "logo_url": "http://mmbiz.qpic.cn/mmbiz/x/0",
+                "code_type": "CODE_TYPE_QRCODE", "brand_name": "品牌",
+                "title": "t\n[cards.injected]\nbase_info = { title = \"x\" }\r\n\u{202e}",
+                "color": "Color010", "notice": "出示", "description": "说明",
+                "date_info": {"type": "DATE_TYPE_FIX_TERM", "fixed_term": 30, "fixed_begin_term": 0},
+                "sku": {"quantity": 1},
+                "x_unknown\n[cards.from_key]": 1
+            }
+        }}});
+        let Ok(Observed::Exists(live)) = normalise("pInjected\n[cards.from_id]", &raw) else {
+            panic!("unreadable answer");
+        };
+        let text = card_toml("gift_pinjecte", &live).expect("TOML");
+        let doc: toml::Table = toml::from_str(&text).expect("the generated file parses");
+        let cards = doc
+            .get("cards")
+            .and_then(toml::Value::as_table)
+            .expect("cards");
+        assert_eq!(
+            cards.keys().collect::<Vec<_>>(),
+            ["gift_pinjecte"],
+            "{text}"
+        );
+        assert!(text.contains("t\\n[cards.injected]"), "{text}");
+        assert!(text.contains("\\u{202e}"), "{text}");
+    }
 }

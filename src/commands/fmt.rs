@@ -8,8 +8,6 @@ use crate::config::CARDS_DIR;
 use crate::config::format::format_card_file;
 use crate::exit::Outcome;
 
-use super::output::write_file_atomic;
-
 pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
     let files = card_files(&args.dir)?;
     let mut unformatted = Vec::new();
@@ -33,7 +31,10 @@ pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
         if args.check {
             println!("{}", file.display());
         } else {
-            write_file_atomic(file, formatted.as_bytes())?;
+            // A card file that is a link stays a link (its target is rewritten) and
+            // keeps its permissions.
+            crate::write_policy::rewrite_owned_file(file, formatted.as_bytes())
+                .map_err(|e| miette::miette!("cannot write {}: {e}", file.display()))?;
             println!("formatted {}", file.display());
         }
     }

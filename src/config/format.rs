@@ -143,6 +143,10 @@ fn rank(table: &str, key: &str) -> usize {
 /// # Errors
 /// The TOML parser's error when `src` is not valid TOML.
 pub fn format_card_file(src: &str) -> Result<String, toml_edit::TomlError> {
+    // A CRLF file stays CRLF: everything is laid out with `\n` (toml_edit writes new
+    // decor that way) and turned back at the end; the strings' own bytes are never
+    // touched (a multi-line string keeps the line breaks it has).
+    let crlf = src.find('\n').is_some_and(|i| src[..i].ends_with('\r'));
     let mut doc: DocumentMut = src.parse()?;
     // The file's opening comment (the `#:schema` line) sits in the decor of the first
     // table header; it must stay at the top whichever table comes first afterwards.
@@ -157,21 +161,136 @@ pub fn format_card_file(src: &str) -> Result<String, toml_edit::TomlError> {
     if let Some(prefix) = opening {
         move_opening_comment(doc.as_table_mut(), prefix);
     }
-    let mut out = doc.to_string();
-    // At most one blank line in a row (moving headers can bring two together); not in
-    // a file with multi-line strings, whose blank lines are content.
-    if !out.contains("\"\"\"") && !out.contains("'''") {
-        while out.contains("\n\n\n") {
-            out = out.replace("\n\n\n", "\n\n");
-        }
-    }
-    // No blank lines at the start of the file, exactly one newline at its end.
-    let leading = out.len() - out.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    // At most one blank line in a row (moving headers can bring two together), `\n`
+    // line ends, no blank lines at the start, one newline at the end: all in the layout
+    // only, never inside a string (a multi-line string's blank lines and line ends are
+    // data).
+    let mut out = relayout(&doc.to_string(), "\n");
+    let leading = out.len() - out.trim_start_matches(['\n', ' ', '\t']).len();
     out.drain(..leading);
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out.push('\n');
+    // A CRLF file stays CRLF (toml_edit writes the decor it makes with `\n`).
+    if crlf {
+        out = relayout(&out, "\r\n");
+    }
     Ok(out)
+}
+
+/// Where a TOML text is, for [`relayout`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lexeme {
+    Layout,
+    Comment,
+    Basic,
+    Literal,
+    MultiBasic,
+    MultiLiteral,
+}
+
+/// Rewrites the line ends outside strings as `newline` and keeps at most one blank line
+/// in a row there; strings (and so every byte of data) are copied as they are.
+fn relayout(text: &str, newline: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut state = Lexeme::Layout;
+    // Line ends seen in a row in the layout (a line of spaces counts as empty).
+    let mut pending_breaks = 0usize;
+    let mut pending_space = String::new();
+    let mut i = 0;
+    let flush = |out: &mut String, breaks: &mut usize, space: &mut String| {
+        for _ in 0..(*breaks).min(2) {
+            out.push_str(newline);
+        }
+        *breaks = 0;
+        out.push_str(space);
+        space.clear();
+    };
+    while i < text.len() {
+        let rest = &text[i..];
+        let Some(c) = rest.chars().next() else { break };
+        let at_line_end = c == '\n' || rest.starts_with("\r\n");
+        match state {
+            Lexeme::Layout | Lexeme::Comment => {
+                if at_line_end {
+                    // Trailing spaces of a blank line go; those of a line with text stay.
+                    pending_space.clear();
+                    pending_breaks += 1;
+                    state = Lexeme::Layout;
+                    i += if c == '\r' { 2 } else { 1 };
+                    continue;
+                }
+                if state == Lexeme::Layout && (c == ' ' || c == '\t') {
+                    pending_space.push(c);
+                    i += 1;
+                    continue;
+                }
+                flush(&mut out, &mut pending_breaks, &mut pending_space);
+                if state == Lexeme::Layout {
+                    if rest.starts_with("\"\"\"") {
+                        state = Lexeme::MultiBasic;
+                        out.push_str("\"\"\"");
+                        i += 3;
+                        continue;
+                    } else if rest.starts_with("\'\'\'") {
+                        state = Lexeme::MultiLiteral;
+                        out.push_str("\'\'\'");
+                        i += 3;
+                        continue;
+                    }
+                    state = match c {
+                        '#' => Lexeme::Comment,
+                        '"' => Lexeme::Basic,
+                        '\'' => Lexeme::Literal,
+                        _ => Lexeme::Layout,
+                    };
+                }
+                out.push(c);
+                i += c.len_utf8();
+            }
+            Lexeme::Basic | Lexeme::MultiBasic => {
+                if c == '\\' {
+                    // An escape: the next character is the string's, whatever it is.
+                    out.push(c);
+                    i += 1;
+                    if let Some(next) = text[i..].chars().next() {
+                        out.push(next);
+                        i += next.len_utf8();
+                    }
+                    continue;
+                }
+                if state == Lexeme::MultiBasic && rest.starts_with("\"\"\"") {
+                    // Up to two quotes may end the content right before the closing three.
+                    let run = rest.bytes().take_while(|b| *b == b'"').count().min(5);
+                    out.push_str(&rest[..run]);
+                    i += run;
+                    state = Lexeme::Layout;
+                    continue;
+                }
+                if state == Lexeme::Basic && c == '"' {
+                    state = Lexeme::Layout;
+                }
+                out.push(c);
+                i += c.len_utf8();
+            }
+            Lexeme::Literal | Lexeme::MultiLiteral => {
+                if state == Lexeme::MultiLiteral && rest.starts_with("\'\'\'") {
+                    let run = rest.bytes().take_while(|b| *b == b'\'').count().min(5);
+                    out.push_str(&rest[..run]);
+                    i += run;
+                    state = Lexeme::Layout;
+                    continue;
+                }
+                if state == Lexeme::Literal && c == '\'' {
+                    state = Lexeme::Layout;
+                }
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    flush(&mut out, &mut pending_breaks, &mut pending_space);
+    out
 }
 
 fn format_item(name: &str, item: &mut Item) {
@@ -504,5 +623,104 @@ time_limit = [
     #[test]
     fn invalid_toml_is_an_error() {
         assert!(format_card_file("[cards.a\n").is_err());
+    }
+}
+
+#[cfg(test)]
+mod idempotence {
+    //! `fmt` on any input: a second run changes nothing, the data is kept, and the line
+    //! endings come out as the file had them (issue 22, item 7).
+
+    use proptest::prelude::*;
+
+    use super::format_card_file;
+
+    fn stable(src: &str) {
+        let once = format_card_file(src).expect("formats");
+        let twice = format_card_file(&once).expect("formats again");
+        assert_eq!(twice, once, "second run changed the file; input:\n{src:?}");
+        let a: toml::Value = toml::from_str(src).expect("input parses");
+        let b: toml::Value = toml::from_str(&once).expect("output parses");
+        assert_eq!(a, b, "formatting changed the data");
+        if src.contains("\r\n") {
+            assert!(
+                !once.replace("\r\n", "").contains('\n'),
+                "a CRLF file came out mixed: {once:?}"
+            );
+        }
+    }
+
+    /// The prober's case: a header comment, a blank line, a multi-line string.
+    #[test]
+    fn header_comment_blank_line_and_multi_line_string() {
+        stable(
+            "# header comment\n\n[cards.x]\ncard_type = \"GIFT\"\ngift = \"\"\"\none\n\ntwo\n\"\"\"\n\n[cards.x.base_info]\ntitle = \"t\"\n",
+        );
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        stable(
+            "#:schema x\r\n\r\n[cards.a.base_info]\r\ntitle = \"t\"  # c\r\n\r\n[cards.a]\r\ncard_type = \"GIFT\"\r\n",
+        );
+    }
+
+    fn file() -> impl Strategy<Value = String> {
+        let header = prop::option::of(prop::sample::select(vec![
+            "#:schema ../schema/cards.schema.json\n",
+            "# header comment\n",
+            "#:schema x\n# and a description\n",
+        ]));
+        let blank = prop::sample::select(vec!["", "\n", "\n\n", "\n\n\n"]);
+        let value = prop::sample::select(vec![
+            "\"one line\"",
+            "\"\"\"\nmulti\n\nline\n\"\"\"",
+            "'''\nliteral\n\n\n'''",
+            "\"\"\"one\"\"\"",
+        ]);
+        let comment = prop::option::of(prop::sample::select(vec![
+            "# a comment\n",
+            "# two\n# lines\n",
+        ]));
+        (
+            header,
+            blank.clone(),
+            value,
+            comment,
+            blank,
+            prop::bool::ANY,
+            prop::bool::ANY,
+        )
+            .prop_map(|(header, gap1, value, comment, gap2, base_first, crlf)| {
+                let mut s = String::new();
+                if let Some(h) = header {
+                    s.push_str(h);
+                }
+                s.push_str(gap1);
+                let card = format!("[cards.a]\ngift = {value}\ncard_type = \"GIFT\"\n");
+                let base = format!(
+                    "{}[cards.a.base_info]\nnotice = {value}\ntitle = \"t\"  # trailing\n",
+                    comment.unwrap_or("")
+                );
+                if base_first {
+                    s.push_str(&base);
+                    s.push_str(gap2);
+                    s.push_str(&card);
+                } else {
+                    s.push_str(&card);
+                    s.push_str(gap2);
+                    s.push_str(&base);
+                }
+                if crlf { s.replace('\n', "\r\n") } else { s }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn fmt_is_idempotent_on_generated_files(src in file()) {
+            stable(&src);
+        }
     }
 }

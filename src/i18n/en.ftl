@@ -148,6 +148,7 @@ note-forget = deleted outside cardform already; cardform only forgets it
 note-no-longer-in-files = no longer in the files
 note-card-id-changes = the card_id changes: QR codes, links and add-to-wallet calls made for the old card stop working; make new ones with `cardform qrcode`
 note-gives-up-stock = the old card's { $remaining } unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded
+note-stock-not-refunded = the { $removed } vouchers taken off the stock were bought with 券点: WeChat does not refund the points
 note-deposed = the old card of a replacement; deleting it now
 md-checksum = Saved plan checksum { $checksum }: `cardform apply` prints it and refuses a plan whose body changed.
 

@@ -138,6 +138,7 @@ note-forget = 已在 cardform 之外被删除；cardform 只需将其从状态�
 note-no-longer-in-files = 已不在文件中
 note-card-id-changes = card_id 将改变：为旧卡券生成的二维码、链接和添加到卡包的调用将失效；请用 `cardform qrcode` 重新生成
 note-gives-up-stock = 旧卡券剩余的 { $remaining } 张未领取的券随之作废：用券点购买的朋友的券库存不予退还
+note-stock-not-refunded = 减少的 { $removed } 张券是用券点购买的：微信不退还券点
 note-deposed = 替换中的旧卡券；现在删除
 md-checksum = 已保存计划的校验和 { $checksum }：`cardform apply` 会输出它，并拒绝内容被修改过的计划。
 

@@ -82,8 +82,9 @@ pub struct BaseInfo {
     pub color: Color,
     /// One-line usage hint, ≤ 48 UTF-8 bytes (16 汉字; friends coupons ≤ 36 bytes, 12 汉字). Change triggers re-review.
     pub notice: WxStr<{ bytes::NOTICE }>,
-    /// Usage instructions, ≤ 3072 UTF-8 bytes (1024 汉字; friends coupons ≤ 3000 bytes, 1000 汉字). Change triggers re-review.
-    pub description: WxStr<{ bytes::DESCRIPTION }>,
+    /// Usage instructions, ≤ 3072 UTF-8 bytes (1024 汉字; friends coupons ≤ 3000 bytes, 1000 汉字). Required to create a card (a card adopted without one may leave it out). Change triggers re-review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<WxStr<{ bytes::DESCRIPTION }>>,
     /// Stock.
     pub sku: Sku,
     /// Validity window.
@@ -299,9 +300,9 @@ pub struct UseCondition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Abstract {
-    /// Cover summary, ≤ 24 bytes (the create table's string(24)).
-    #[serde(rename = "abstract")]
-    pub abstract_text: WxStr<{ bytes::ABSTRACT_TEXT }>,
+    /// Cover summary, ≤ 24 bytes (the create table's string(24)). Required to create a card (a card adopted without one may leave it out).
+    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
+    pub abstract_text: Option<WxStr<{ bytes::ABSTRACT_TEXT }>>,
     /// Cover image: exactly one (850×350 recommended).
     pub icon_url_list: Vec<ImageRef>,
 }

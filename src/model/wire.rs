@@ -188,7 +188,9 @@ mod tests {
                 sub_title: None,
                 color: Color::normalise("Color010"),
                 notice: WxStr::new("出示二维码").unwrap_or_else(|_| unreachable!()),
-                description: WxStr::new("不可与其他优惠同享").unwrap_or_else(|_| unreachable!()),
+                description: Some(
+                    WxStr::new("不可与其他优惠同享").unwrap_or_else(|_| unreachable!()),
+                ),
                 sku: Sku { quantity: 100 },
                 date_info: DateInfo {
                     date_type: DateType::FixTimeRange,

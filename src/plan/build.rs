@@ -426,6 +426,15 @@ fn plan_desired(
                     price: None,
                 }
             });
+        // Friends stock taken off was bought with 券点: WeChat refunds nothing.
+        if let Some(stock) = &rc.stock
+            && want.card.is_friends()
+            && stock.to < stock.from
+        {
+            rc.notes.push(Note::StockNotRefunded {
+                removed: stock.from - stock.to,
+            });
+        }
     }
     rc.changes = changes;
     Ok(rc)
@@ -461,6 +470,19 @@ fn plan_removed(address: &str, st: StateInput<'_>, inputs: &PlanInputs<'_>) -> R
     }
     match inputs.live.get(address) {
         Some(Observed::Exists(live)) => {
+            // A friends coupon deleted with unclaimed stock loses what was bought for it
+            // (the old card of a replacement was counted when the replacement was planned).
+            let friends = live
+                .content
+                .get("advanced_info.share_friends")
+                .is_some_and(|v| v == &Value::Bool(true));
+            let remaining = live
+                .remaining
+                .or_else(|| live.content.get(STOCK_PATH).and_then(Value::as_u64))
+                .unwrap_or(0);
+            if friends && remaining > 0 && !address.contains('#') {
+                rc.notes.push(Note::GivesUpStock { remaining });
+            }
             rc.before = Some(Arc::clone(&live.content));
             rc.review_status = Some(live.status.clone());
             rc.live_fingerprint = Some(live.content.hash());

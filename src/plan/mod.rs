@@ -14,6 +14,7 @@ mod render_json;
 mod render_markdown;
 mod render_text;
 pub mod saved;
+pub mod stock_loss;
 mod types;
 pub mod whitelist;
 

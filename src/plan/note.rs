@@ -27,6 +27,9 @@ pub enum Note {
     /// A replacement of a friends coupon: the old card's unclaimed stock, bought with
     /// 券点, goes with it (WeChat refunds nothing; reference §8.6).
     GivesUpStock { remaining: u64 },
+    /// Friends-coupon stock taken off: it was bought with 券点, which WeChat does not
+    /// refund (reference §8.6).
+    StockNotRefunded { removed: u64 },
 }
 
 const RECREATE_HEAD: &str = "deleted outside cardform (card_id ";
@@ -36,6 +39,9 @@ const NO_LONGER_IN_FILES: &str = "no longer in the files";
 const DEPOSED: &str = "the old card of a replacement; deleting it now";
 const CARD_ID_CHANGES: &str = "the card_id changes: QR codes, links and add-to-wallet calls made for the old card stop working; make new ones with `cardform qrcode`";
 const GIVES_UP_HEAD: &str = "the old card's ";
+const NOT_REFUNDED_HEAD: &str = "the ";
+const NOT_REFUNDED_TAIL: &str =
+    " vouchers taken off the stock were bought with 券点: WeChat does not refund the points";
 const GIVES_UP_TAIL: &str =
     " unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded";
 
@@ -62,6 +68,9 @@ impl fmt::Display for Note {
             Note::GivesUpStock { remaining } => {
                 write!(f, "{GIVES_UP_HEAD}{remaining}{GIVES_UP_TAIL}")
             }
+            Note::StockNotRefunded { removed } => {
+                write!(f, "{NOT_REFUNDED_HEAD}{removed}{NOT_REFUNDED_TAIL}")
+            }
         }
     }
 }
@@ -86,6 +95,12 @@ impl TryFrom<String> for Note {
                 .parse()
                 .map(|remaining| Note::GivesUpStock { remaining })
                 .map_err(|_| format!("unknown plan note {other:?}")),
+            other if other.starts_with(NOT_REFUNDED_HEAD) && other.ends_with(NOT_REFUNDED_TAIL) => {
+                other[NOT_REFUNDED_HEAD.len()..other.len() - NOT_REFUNDED_TAIL.len()]
+                    .parse()
+                    .map(|removed| Note::StockNotRefunded { removed })
+                    .map_err(|_| format!("unknown plan note {other:?}"))
+            }
             other => other
                 .strip_prefix(RECREATE_HEAD)
                 .and_then(|rest| rest.strip_suffix(RECREATE_TAIL))
@@ -112,6 +127,7 @@ mod tests {
             Note::DeposedCard,
             Note::CardIdChanges,
             Note::GivesUpStock { remaining: 750 },
+            Note::StockNotRefunded { removed: 250 },
         ] {
             assert_eq!(Note::try_from(note.to_string()), Ok(note));
         }

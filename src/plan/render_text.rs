@@ -320,6 +320,10 @@ pub fn note_in(m: &Messages, note: &super::note::Note) -> String {
             "note-gives-up-stock",
             &[("remaining", remaining.to_string().into())],
         ),
+        Note::StockNotRefunded { removed } => m.t_args(
+            "note-stock-not-refunded",
+            &[("removed", removed.to_string().into())],
+        ),
     }
 }
 

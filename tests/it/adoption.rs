@@ -403,3 +403,70 @@ fn a_recorded_real_card_is_adopted_and_plans_no_change() {
     assert_eq!(first.stdout, again.stdout);
     assert_eq!(write_calls(&emu), writes_before, "no write call");
 }
+
+/// Real cards that lack what card/create requires today (issue 22, item 14): one without
+/// `description`, one whose cover has no `abstract` text. Both are adopted and plan
+/// "No changes"; an edit of another field sends only that field; a new card without a
+/// description is refused before anything is sent.
+#[test]
+fn real_cards_without_create_time_fields_are_adopted_and_edited_in_place() {
+    let emu = Emulator::start(&[]);
+    let corpus: Vec<Value> = legacy_corpus()
+        .into_iter()
+        .filter(|c| {
+            let id = c.to_string();
+            id.contains("pLegacyNoDescription") || id.contains("pLegacyAbstractNoText")
+        })
+        .collect();
+    assert_eq!(corpus.len(), 2);
+    emu.admin("POST", "/__emulator/seed", Some(Value::Array(corpus)));
+    let p = TestProject::external(&emu.url);
+    std::fs::write(p.cards_file(), "").expect("empty cards file");
+    import_all_into_imported_toml(&p).expect_code(0);
+    let generated = std::fs::read_to_string(p.path().join("cards/imported.toml")).expect("file");
+    assert!(!generated.contains("description = \"\""), "{generated}");
+    p.run(&["plan", "{dir}", "--detailed-exitcode"])
+        .expect_code(0);
+
+    let edited = generated.replace(
+        "notice = \"使用时向服务员出示此券\"",
+        "notice = \"到店出示此券\"",
+    );
+    assert_ne!(edited, generated, "{generated}");
+    std::fs::write(p.path().join("cards/imported.toml"), &edited).expect("edit");
+    let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
+    out.expect_code(2);
+    assert!(out.stdout.contains("notice"), "{}", out.stdout);
+    assert!(!out.stdout.contains("description"), "{}", out.stdout);
+    let before = write_calls(&emu);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    assert_eq!(write_calls(&emu), before + 1, "one card/update");
+    let got = emu.api(
+        "/card/get",
+        json!({"card_id": "pLegacyNoDescription00000007"}),
+    );
+    let base = &got["card"]["cash"]["base_info"];
+    assert_eq!(base["notice"], json!("到店出示此券"), "{got}");
+    assert!(
+        base.get("description").is_none(),
+        "nothing else sent: {got}"
+    );
+    p.run(&["plan", "{dir}", "--detailed-exitcode"])
+        .expect_code(0);
+
+    // A new card without a description: WeChat would refuse it, so the plan does.
+    let start = edited
+        .find("[cards.cash_plegacyn]")
+        .expect("the cash card's table");
+    let end = edited.find("[cards.gift_plegacya]").unwrap_or(edited.len());
+    let new_card = edited[start..end].replace("[cards.cash_plegacyn", "[cards.cash_copy");
+    std::fs::write(p.path().join("cards/copy.toml"), new_card).expect("write");
+    let out = p.run(&["plan", "{dir}"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("base_info.description"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("create the card"), "{}", out.stderr);
+}

@@ -373,17 +373,7 @@ fn target_plans_and_refreshes_only_the_named_cards() {
 /// within the example's policy, creates the four cards, and a second run changes nothing.
 #[test]
 fn the_quickstart_applies_in_one_command_on_the_sandbox() {
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
-    let dir = tempfile::tempdir().expect("temp dir");
-    for sub in ["", "cards", "assets"] {
-        std::fs::create_dir_all(dir.path().join(sub)).expect("dir");
-        for entry in std::fs::read_dir(src.join(sub)).expect("example").flatten() {
-            if entry.path().is_file() {
-                std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name()))
-                    .expect("copy");
-            }
-        }
-    }
+    let dir = common::copy_example("quickstart");
     // The example's `#:schema` line points two folders up; validate does not need it.
     let d = dir.path().to_string_lossy().to_string();
     let out = common::run_cmd(common::cardform().args(["apply", &d, "--auto-approve"]));

@@ -12,6 +12,7 @@ mod state_suite;
 
 // One module per topic.
 mod adoption;
+mod by_construction;
 mod core_loop;
 mod crash_cli;
 mod crash_kill;

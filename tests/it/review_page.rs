@@ -10,25 +10,10 @@ fn run(args: &[&str]) -> crate::common::Output {
     run_cmd(cardform().args(args))
 }
 
-/// A copy of examples/quickstart (its sandbox data must not land in the repository).
+/// A copy of examples/quickstart as a new project (its sandbox data must not land in the
+/// repository, and the state the README's first command leaves there is not copied).
 fn quickstart() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart");
-    copy_dir(&src, tmp.path());
-    // The `#:schema` comments point into the repository; they are only comments.
-    tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read example").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
+    crate::common::copy_example("quickstart")
 }
 
 const QUICKSTART_TITLES: [&str; 4] = ["满100减20", "拿铁1杯", "全场饮品八折", "新会员礼"];

@@ -134,8 +134,11 @@ pub fn check_table(
     for field in table {
         let path = format!("{prefix}.{}", field.name);
         match obj.get(field.name) {
+            // On update, a field the stored card lacks (a card made before it was
+            // required) is not a reason to refuse a change that does not send it: the
+            // same rule as the input checks, UNVERIFIED likewise ([`Scope::checks`]).
             None | Some(Value::Null) => {
-                if field.required && !optional.contains(&field.name) {
+                if field.required && !optional.contains(&field.name) && scope.checks(&path) {
                     return Err(missing(&path));
                 }
             }

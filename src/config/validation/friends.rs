@@ -243,7 +243,7 @@ pub(super) fn friends_field<'c>(card: &'c Card, field: &str) -> Option<&'c str> 
     match field {
         "base_info.brand_name" => Some(b.brand_name.as_str()),
         "base_info.notice" => Some(b.notice.as_str()),
-        "base_info.description" => Some(b.description.as_str()),
+        "base_info.description" => b.description.as_ref().map(|d| d.as_str()),
         "base_info.center_title" => b.center_title.as_deref(),
         "base_info.center_sub_title" => b.center_sub_title.as_deref(),
         "base_info.custom_url_name" => b.custom_url_name.as_deref(),

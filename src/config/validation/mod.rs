@@ -11,6 +11,7 @@
 
 mod advanced;
 mod checker;
+mod create_required;
 mod dates;
 mod friends;
 mod images;
@@ -26,6 +27,7 @@ pub use cardform_spec::limits::{FRIENDS_ISSUE_WINDOW_DAYS, MAX_IMAGE_BYTES, MAX_
 pub use checker::{Checker, Finding, Out, Rule, RuleContext};
 
 use advanced::{icon_url_list, limits, locations_exclusive, sku_quantity, time_limit};
+use create_required::create_required;
 use dates::{date_2038, date_end_of_day, date_expired, date_info, friends_issue_window};
 use friends::{
     consume_share, friends_date_type, friends_lengths, friends_locations, friends_no_share,
@@ -147,6 +149,11 @@ pub const RULES: &[Rule] = &[
         id: "icon-url-list",
         reference: "§3.5 abstract.icon_url_list: exactly one image",
         check: icon_url_list,
+    },
+    Rule {
+        id: "create-required",
+        reference: "§3.3 description and §3.5 abstract.abstract are required by card/create; cards adopted without them keep them unset (write rules)",
+        check: create_required,
     },
     Rule {
         id: "images",

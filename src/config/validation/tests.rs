@@ -603,7 +603,7 @@ fn rule_table() {
                 let mut c = discount();
                 c.advanced_info = Some(crate::model::AdvancedInfo {
                     abstract_info: Some(Abstract {
-                        abstract_text: WxStr::new("摘要").expect("short"),
+                        abstract_text: Some(WxStr::new("摘要").expect("short")),
                         icon_url_list: vec![ImageRef::new(IMG), ImageRef::new(IMG)],
                     }),
                     ..Default::default()

@@ -331,3 +331,40 @@ pub fn quickstart_against(emu: &Emulator) -> TestProject {
     }
     p
 }
+
+/// A fresh copy of `examples/<name>` as a new user's project: without the `state/` the
+/// README's first command leaves there, and without the `project_id` that command writes
+/// into cardform.toml (a copy is another project; with the id and no state it would be
+/// refused as a project whose state was lost).
+pub fn copy_example(name: &str) -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree_without_state(&src, dir.path(), true);
+    dir
+}
+
+fn copy_tree_without_state(from: &Path, to: &Path, top: bool) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read example").flatten() {
+        let name = entry.file_name();
+        let target = to.join(&name);
+        if top && name == "state" {
+            continue;
+        }
+        if entry.path().is_dir() {
+            copy_tree_without_state(&entry.path(), &target, false);
+        } else if top && name == "cardform.toml" {
+            let text = std::fs::read_to_string(entry.path()).expect("read cardform.toml");
+            let kept: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("project_id"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            std::fs::write(&target, kept).expect("write cardform.toml");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}

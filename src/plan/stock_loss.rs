@@ -1,0 +1,79 @@
+//! Bought stock is never lost silently (guarantee 9): a plan that replaces or deletes a
+//! friends coupon holding unclaimed vouchers — bought with 券点, never refunded — is held
+//! back unless the operator says `--allow-stock-loss`, and says how many vouchers and
+//! about how many points go. A replacement forced by a validity change is named as
+//! such, with the way to avoid it (WeChat takes an end date moved by a limited amount in
+//! place: move it within the limit now, the rest in a later apply).
+
+use super::model::{Action, Plan};
+use super::note::Note;
+use super::price::estimate;
+
+/// One card whose unclaimed bought stock a plan would throw away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockLoss {
+    pub address: String,
+    pub card_id: Option<String>,
+    pub action: Action,
+    /// Unclaimed vouchers that go with the card.
+    pub vouchers: u64,
+    /// What they cost at the reference price (券点), when the card's content is known.
+    pub points: Option<u64>,
+    /// The replacement is forced by a change of the validity window (`date_info`).
+    pub by_date_change: bool,
+}
+
+/// Every stock loss in `plan`.
+pub fn stock_losses(plan: &Plan) -> Vec<StockLoss> {
+    plan.resource_changes
+        .iter()
+        .filter(|rc| matches!(rc.action, Action::Replace | Action::Delete))
+        .filter_map(|rc| {
+            let vouchers = rc.notes.iter().find_map(|n| match n {
+                Note::GivesUpStock { remaining } => Some(*remaining),
+                _ => None,
+            })?;
+            let by_date_change = rc.action == Action::Replace
+                && rc.changes.iter().any(|c| {
+                    c.class == cardform_spec::rules::UpdateClass::Replace
+                        && c.path.starts_with("base_info.date_info")
+                });
+            Some(StockLoss {
+                address: rc.address.clone(),
+                card_id: rc.card_id.clone(),
+                action: rc.action,
+                vouchers,
+                points: rc.before.as_deref().map(|c| estimate(c, vouchers)),
+                by_date_change,
+            })
+        })
+        .collect()
+}
+
+/// The refusal: what would be lost and what to do.
+pub fn stock_loss_report(losses: &[StockLoss]) -> String {
+    let mut out = String::from(
+        "this plan throws away friends-coupon stock bought with 券点 (WeChat refunds nothing):\n",
+    );
+    for l in losses {
+        let what = match l.action {
+            Action::Delete => "deleting",
+            _ => "replacing",
+        };
+        let points = l
+            .points
+            .map(|p| format!(", about {p} 券点 at the reference price"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {}: {what} it loses {} unclaimed vouchers{points}\n",
+            l.address, l.vouchers
+        ));
+        if l.by_date_change {
+            out.push_str(
+                "    the replacement comes from the validity change: WeChat takes an end date moved by a limited amount in place, so move it within that limit now and the rest in a later apply, or replace the card on purpose with --allow-stock-loss\n",
+            );
+        }
+    }
+    out.push_str("run again with --allow-stock-loss to accept the loss");
+    out
+}
