@@ -5,7 +5,7 @@
 //! such, with the way to avoid it (WeChat takes an end date moved by a limited amount in
 //! place: move it within the limit now, the rest in a later apply).
 
-use super::model::{Action, Plan};
+use super::types::{Action, Plan};
 use super::note::Note;
 use super::price::estimate;
 
