@@ -300,7 +300,10 @@ fn address_list(m: &Messages, addresses: &[&str]) -> String {
 
 fn card_id_suffix(m: &Messages, rc: &ResourceChange) -> String {
     match &rc.card_id {
-        Some(id) => m.t_args("card-id-suffix", &[("id", id.as_str().into())]),
+        Some(id) => m.t_args(
+            "card-id-suffix",
+            &[("id", crate::visible::visible_line(id).into_owned().into())],
+        ),
         None => String::new(),
     }
 }
@@ -335,7 +338,7 @@ pub fn review_status_in(m: &Messages, status: &ReviewStatus) -> String {
         ReviewStatus::VerifyOk => m.t("status-verify-ok"),
         ReviewStatus::Dispatch => m.t("status-dispatch"),
         ReviewStatus::Deleted => m.t("status-deleted"),
-        ReviewStatus::Other(s) => s.clone(),
+        ReviewStatus::Other(s) => crate::visible::visible_line(s).into_owned(),
     }
 }
 

@@ -5,9 +5,9 @@
 //! such, with the way to avoid it (WeChat takes an end date moved by a limited amount in
 //! place: move it within the limit now, the rest in a later apply).
 
-use super::types::{Action, Plan};
 use super::note::Note;
 use super::price::estimate;
+use super::types::{Action, Plan};
 
 /// One card whose unclaimed bought stock a plan would throw away.
 #[derive(Debug, Clone, PartialEq, Eq)]

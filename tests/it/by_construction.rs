@@ -75,3 +75,62 @@ fn fmt_is_idempotent_and_keeps_links_and_modes() {
         & 0o777;
     assert_eq!(mode, 0o640, "the target keeps its mode");
 }
+
+/// Text from WeChat reaches the terminal with its control and bidi characters visible
+/// (issue 22, item 6): the text and markdown plans, on a card whose texts carry an
+/// ESC sequence and a right-to-left override.
+#[test]
+fn control_and_bidi_characters_from_wechat_are_shown_escaped() {
+    use serde_json::{Value, json};
+    let emu = crate::common::Emulator::start(&[]);
+    let card = json!({"errcode": 0, "errmsg": "ok", "card": {"card_type": "GIFT", "gift": {
+        "gift": "一份",
+        "base_info": {
+            "id": "pHostileTexts00000000000001", "logo_url": "http://mmbiz.qpic.cn/mmbiz/x/0",
+            "code_type": "CODE_TYPE_QRCODE", "brand_name": "品牌", "title": "礼品券",
+            "color": "Color010", "notice": "出示\u{1b}[2J",
+            "description": "说明\u{202e}txt.exe",
+            "date_info": {"type": "DATE_TYPE_FIX_TERM", "fixed_term": 30, "fixed_begin_term": 0},
+            "sku": {"quantity": 1, "total_quantity": 1}, "status": "CARD_STATUS_VERIFY_OK"
+        }
+    }}});
+    emu.admin("POST", "/__emulator/seed", Some(Value::Array(vec![card])));
+    let p = TestProject::external(&emu.url);
+    std::fs::write(p.cards_file(), "").expect("empty cards file");
+    p.run(&[
+        "import",
+        "--all",
+        "--generate-config-out",
+        "{dir}/cards/imported.toml",
+        "--dir",
+        "{dir}",
+    ])
+    .expect_code(0);
+    let file = p.path().join("cards/imported.toml");
+    let text = std::fs::read_to_string(&file).expect("generated");
+    // A change to each hostile text, so the plan shows the live (old) values.
+    let edited = text
+        .replace("notice = \"出示\\u001B[2J\"", "notice = \"出示\"")
+        .replace(
+            "description = \"说明\u{202e}txt.exe\"",
+            "description = \"说明\"",
+        );
+    assert_ne!(edited, text, "{text}");
+    std::fs::write(&file, edited).expect("edit");
+    for format in ["text", "markdown"] {
+        let out = p.run(&["plan", "{dir}", "--format", format]);
+        out.expect_code(0);
+        for bad in ['\u{1b}', '\u{202e}'] {
+            assert!(
+                !out.stdout.contains(bad),
+                "{format} plan shows {bad:?} raw:\n{}",
+                out.stdout
+            );
+        }
+        assert!(
+            out.stdout.contains("202e"),
+            "{format} plan shows the escape:\n{}",
+            out.stdout
+        );
+    }
+}

@@ -162,6 +162,9 @@ impl Budgeted {
 
     /// Appends `s` (or its whole lines that fit) leaving `keep` characters free.
     fn push_keeping(&mut self, s: &str, keep: usize) {
+        // The one sanitizer at the boundary: card texts, card_ids and statuses came from
+        // WeChat or a file; control and bidi characters show as escapes.
+        let s = &*crate::visible::visible(s);
         let room = |b: &Budgeted| b.room().saturating_sub(keep);
         let n = s.chars().count();
         if n <= room(self) {
