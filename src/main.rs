@@ -6,15 +6,20 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = cardform::cli::Cli::parse();
-    init_logging(cli.debug);
-    match cardform::commands::run(cli) {
-        Ok(outcome) => outcome.exit_code(),
-        Err(report) => {
-            eprintln!("{report:?}");
-            ExitCode::from(cardform::exit::ERROR_EXIT)
+    let cli = match cardform::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(usage) => {
+            let _ = usage.print();
+            return ExitCode::from(cardform::exit::usage_code(&usage));
         }
+    };
+    init_logging(cli.debug);
+    let result = cardform::commands::run(cli);
+    if let Err(report) = &result {
+        // miette's handler: the diagnostic's code, message and help.
+        eprintln!("{report:?}");
     }
+    ExitCode::from(cardform::exit::code(&result))
 }
 
 /// `--debug` (or RUST_LOG) turns on debug logs on stderr: raw WeChat answers cardform

@@ -8,6 +8,7 @@ use crate::preview::{face_of_card, render_svg};
 
 use super::output::write_file_atomic;
 use super::project::load;
+use super::error::CommandError;
 
 /// PNGs at twice the drawing's size, sharp on high-density screens.
 const PNG_SCALE: f32 = 2.0;
@@ -17,15 +18,19 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
     for wanted in &args.cards {
         if !project.cards.contains_key(wanted) {
             let known: Vec<&str> = project.cards.keys().map(String::as_str).collect();
-            return Err(miette::miette!(
-                help = format!("the project's cards are: {}", known.join(", ")),
-                "--card {wanted}: no card has this address in {}",
-                project.root.display()
-            ));
+            return Err(CommandError::UnknownCard {
+                wanted: wanted.clone(),
+                root: project.root.clone(),
+                known: known.join(", "),
+            }
+            .into());
         }
     }
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| miette::miette!("cannot create {}: {e}", args.out.display()))?;
+        .map_err(|source| CommandError::Create {
+            path: args.out.clone(),
+            source,
+        })?;
     let raster = (!args.svg_only).then(Rasterizer::with_system_fonts);
     if raster.as_ref().is_some_and(|r| !r.has_cjk_font) {
         eprintln!(
@@ -44,7 +49,10 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
         if let Some(raster) = &raster {
             let png = raster
                 .png(&svg, PNG_SCALE)
-                .map_err(|e| miette::miette!("card {address}: {e}"))?;
+                .map_err(|e| CommandError::Png {
+                    address: address.clone(),
+                    message: e.to_string(),
+                })?;
             let png_path = args.out.join(format!("{address}.png"));
             write_file_atomic(&png_path, &png)?;
             println!("{}", png_path.display());

@@ -7,6 +7,7 @@ use crate::cli::{Format, RulesArgs};
 use crate::exit::Outcome;
 use crate::state::UpdateAnswer;
 use cardform_spec::rules::{UPDATE_RULES, Verdict, judge};
+use super::error::CommandError;
 
 /// (agreed, disagreed) per rule row path.
 fn tally(answers: &[UpdateAnswer]) -> BTreeMap<&'static str, (u64, u64)> {
@@ -60,7 +61,11 @@ pub fn run(args: &RulesArgs) -> miette::Result<Outcome> {
             }
             println!(
                 "{}",
-                serde_json::to_string_pretty(&doc).map_err(|e| miette::miette!("{e}"))?
+                serde_json::to_string_pretty(&doc)
+                    .map_err(|e| CommandError::Render {
+                        what: "JSON",
+                        message: e.to_string(),
+                    })?
             );
         }
         Format::Markdown => {

@@ -14,6 +14,7 @@ mod loader;
 mod project;
 pub mod protect;
 pub mod rules;
+mod run_settings;
 mod schema;
 mod source;
 mod suggest;
@@ -26,6 +27,7 @@ pub use loader::{
     load_project_config, load_settings_file,
 };
 pub use project::*;
+pub use run_settings::{MAX_PARALLELISM, RunFlags, RunSettings};
 pub use schema::{
     ADDRESS_PATTERN, CardFile, card_file_schema, combined_schema, is_valid_address, project_schema,
 };

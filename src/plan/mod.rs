@@ -4,6 +4,7 @@
 
 mod build;
 pub mod diff;
+pub mod gate;
 mod model;
 mod money;
 mod note;
