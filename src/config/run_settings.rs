@@ -64,7 +64,7 @@ mod tests {
     fn the_flag_bound_is_the_files_bound() {
         let schema = crate::config::project_schema();
         let max = schema
-            .pointer("/$defs/Limits/properties/parallelism/maximum")
+            .pointer("/definitions/Limits/properties/parallelism/maximum")
             .and_then(serde_json::Value::as_u64);
         assert_eq!(max, Some(MAX_PARALLELISM as u64), "{schema}");
     }
