@@ -254,7 +254,10 @@ fn sandbox_dir(root: &Path, config: &ProjectConfig) -> PathBuf {
 }
 
 /// (address, card_id) of the cards in the state, or of the named ones.
-pub(crate) fn cards_to_refresh(state: &StateFile, only: Option<&[String]>) -> Vec<(String, String)> {
+pub(crate) fn cards_to_refresh(
+    state: &StateFile,
+    only: Option<&[String]>,
+) -> Vec<(String, String)> {
     state
         .resources
         .iter()

@@ -201,8 +201,6 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_millis(ms))
 }
 
-
-
 #[cfg(test)]
 mod tests {
     use super::*;

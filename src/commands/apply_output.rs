@@ -119,7 +119,6 @@ pub struct ApplyJson<'a, R: serde::Serialize> {
     plan: JsonPlan<'a>,
 }
 
-
 impl<'a> ApplyJson<'a, ()> {
     /// A plan with nothing to apply.
     pub fn unapplied(plan: &'a Plan) -> Self {

@@ -5,8 +5,8 @@ use crate::cli::{CoinsAction, CoinsArgs, Format};
 use crate::exit::Outcome;
 use crate::operate::coins;
 
-use super::output::print_json;
 use super::error::CommandError;
+use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
@@ -72,11 +72,15 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                     }
                 }
                 Some(CoinsAction::Recharge { coin_count, out }) => {
-                    let r = client.recharge_coins(*coin_count).await.map_err(CommandError::from)?;
+                    let r = client
+                        .recharge_coins(*coin_count)
+                        .await
+                        .map_err(CommandError::from)?;
                     let path = out
                         .clone()
                         .unwrap_or_else(|| format!("recharge-{}.png", r.order_id).into());
-                    let image = coins::save_recharge_image(&r, &path).map_err(CommandError::from)?;
+                    let image =
+                        coins::save_recharge_image(&r, &path).map_err(CommandError::from)?;
                     let image = match image {
                         Some(p) => Some(p),
                         // WeChat sent no image: draw the QR of its URL instead.
@@ -113,7 +117,10 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                     }
                 }
                 Some(CoinsAction::Order { order_id }) => {
-                    let o = client.coin_order(order_id).await.map_err(CommandError::from)?;
+                    let o = client
+                        .coin_order(order_id)
+                        .await
+                        .map_err(CommandError::from)?;
                     if args.format == Format::Json {
                         print_json(&serde_json::json!({ "format_version": "1", "order": o }))?;
                     } else {

@@ -80,26 +80,21 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
                 .map_err(CommandError::Stdout)?;
         }
         wait_for_signal().await;
-        emulator
-            .shutdown()
-            .await
-            .map_err(CommandError::from)?;
+        emulator.shutdown().await.map_err(CommandError::from)?;
         Ok(Outcome::Success)
     })
 }
 
 /// One card/get answer or a list of them.
 fn read_seed(file: &std::path::Path) -> miette::Result<Vec<serde_json::Value>> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|source| CommandError::Read {
-            path: file.to_path_buf(),
-            source,
-        })?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| CommandError::Seed {
-            file: file.to_path_buf(),
-            message: format!("{}:{}: not JSON: {e}", e.line(), e.column()),
-        })?;
+    let text = std::fs::read_to_string(file).map_err(|source| CommandError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| CommandError::Seed {
+        file: file.to_path_buf(),
+        message: format!("{}:{}: not JSON: {e}", e.line(), e.column()),
+    })?;
     Ok(match value {
         serde_json::Value::Array(list) => list,
         one => vec![one],

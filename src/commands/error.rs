@@ -94,7 +94,9 @@ pub enum CommandError {
     )]
     #[diagnostic(
         code(cardform::state::bad_address),
-        help("name the address the card has in the files, e.g. `cardform state mv old_name new_name`")
+        help(
+            "name the address the card has in the files, e.g. `cardform state mv old_name new_name`"
+        )
     )]
     BadAddress(String),
     #[error("no managed card at address {0}")]
@@ -169,7 +171,9 @@ pub enum CommandError {
     #[error("some card files could not be formatted")]
     #[diagnostic(
         code(cardform::fmt::syntax),
-        help("fix the syntax errors above (`cardform validate` shows every problem), then run fmt again")
+        help(
+            "fix the syntax errors above (`cardform validate` shows every problem), then run fmt again"
+        )
     )]
     Unformattable,
     #[error("{0}")]
@@ -185,7 +189,10 @@ pub enum CommandError {
     )]
     InitClash(String),
     #[error("--card {wanted}: no card has this address in {}", .root.display())]
-    #[diagnostic(code(cardform::preview::unknown_card), help("the project's cards are: {known}"))]
+    #[diagnostic(
+        code(cardform::preview::unknown_card),
+        help("the project's cards are: {known}")
+    )]
     UnknownCard {
         wanted: String,
         root: PathBuf,

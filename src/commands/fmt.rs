@@ -8,19 +8,18 @@ use crate::config::CARDS_DIR;
 use crate::config::format::format_card_file;
 use crate::exit::Outcome;
 
-use super::output::write_file_atomic;
 use super::error::CommandError;
+use super::output::write_file_atomic;
 
 pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
     let files = card_files(&args.dir)?;
     let mut unformatted = Vec::new();
     let mut failed = false;
     for file in &files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|source| CommandError::Read {
-                path: file.clone(),
-                source,
-            })?;
+        let text = std::fs::read_to_string(file).map_err(|source| CommandError::Read {
+            path: file.clone(),
+            source,
+        })?;
         let formatted = match format_card_file(&text) {
             Ok(f) => f,
             Err(e) => {

@@ -1,9 +1,8 @@
 //! `cardform force-unlock LOCK_ID`: release a lock whose holder is gone.
 
-
+use super::error::CommandError;
 use crate::cli::ForceUnlockArgs;
 use crate::exit::Outcome;
-use super::error::CommandError;
 
 pub fn run(a: &ForceUnlockArgs) -> miette::Result<Outcome> {
     let backend = super::state::project_backend(&a.dir)?;

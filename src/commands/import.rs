@@ -73,7 +73,10 @@ async fn import_one(
         }
         .into());
     }
-    let live = match fetch_live(&session.client, card_id).await.map_err(CommandError::from)? {
+    let live = match fetch_live(&session.client, card_id)
+        .await
+        .map_err(CommandError::from)?
+    {
         Observed::Exists(l) => l,
         Observed::Gone => {
             return Err(ImportError::Gone(card_id.to_string()).into());
@@ -107,7 +110,11 @@ async fn import_one(
 
 async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
     let state = session.state.snapshot();
-    let ids = session.client.list_all_card_ids().await.map_err(CommandError::from)?;
+    let ids = session
+        .client
+        .list_all_card_ids()
+        .await
+        .map_err(CommandError::from)?;
     let managed_as = |id: &str| {
         state
             .resources
@@ -126,7 +133,10 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
             println!("  managed    {id}  as {address}");
             continue;
         }
-        match fetch_live(&session.client, id).await.map_err(CommandError::from)? {
+        match fetch_live(&session.client, id)
+            .await
+            .map_err(CommandError::from)?
+        {
             Observed::Gone => {
                 deleted += 1;
                 println!("  deleted    {id}  (skipped)");
@@ -161,11 +171,10 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
         return Ok(Outcome::Success);
     };
     let project_file = session.root.join(PROJECT_FILE);
-    let project_toml = std::fs::read(&project_file)
-        .map_err(|source| ImportError::Read {
-            path: project_file.clone(),
-            source,
-        })?;
+    let project_toml = std::fs::read(&project_file).map_err(|source| ImportError::Read {
+        path: project_file.clone(),
+        source,
+    })?;
     let mut text = file_header();
     let mut accepted: Vec<(String, &LiveCard)> = Vec::new();
     let mut refused = 0;
@@ -227,10 +236,17 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         .values()
         .map(|r| r.card_id.as_str())
         .collect();
-    let ids = session.client.list_all_card_ids().await.map_err(CommandError::from)?;
+    let ids = session
+        .client
+        .list_all_card_ids()
+        .await
+        .map_err(CommandError::from)?;
     let mut live: Vec<LiveCard> = Vec::new();
     for id in ids.iter().filter(|id| !managed.contains(id.as_str())) {
-        if let Observed::Exists(card) = fetch_live(&session.client, id).await.map_err(CommandError::from)? {
+        if let Observed::Exists(card) = fetch_live(&session.client, id)
+            .await
+            .map_err(CommandError::from)?
+        {
             live.push(*card);
         }
     }

@@ -5,8 +5,8 @@ use crate::cli::{CiKind, InitArgs, SchemaKind};
 use crate::exit::Outcome;
 use crate::scaffold::{InitOptions, Pipeline, existing, project_files};
 
-use super::output::write_file_atomic;
 use super::error::CommandError;
+use super::output::write_file_atomic;
 
 pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
     let schema = |kind| {
@@ -34,11 +34,10 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
     for f in &files {
         let path = args.dir.join(&f.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| CommandError::Create {
-                    path: parent.to_path_buf(),
-                    source,
-                })?;
+            std::fs::create_dir_all(parent).map_err(|source| CommandError::Create {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         write_file_atomic(&path, &f.bytes)?;
         println!("created {}", path.display());

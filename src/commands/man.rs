@@ -8,8 +8,8 @@ use clap::CommandFactory;
 use crate::cli::{Cli, ManArgs};
 use crate::exit::Outcome;
 
-use super::output::write_file_atomic;
 use super::error::CommandError;
+use super::output::write_file_atomic;
 
 pub fn run(args: &ManArgs) -> miette::Result<Outcome> {
     let command = Cli::command();
@@ -21,11 +21,10 @@ pub fn run(args: &ManArgs) -> miette::Result<Outcome> {
         let _ = out.write_all(&page).and_then(|()| out.flush());
         return Ok(Outcome::Success);
     };
-    std::fs::create_dir_all(dir)
-        .map_err(|source| CommandError::Create {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+    std::fs::create_dir_all(dir).map_err(|source| CommandError::Create {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut written = 0;
     write_pages(&command, "cardform", dir, &mut written)?;
     eprintln!("wrote {written} manual pages to {}", dir.display());

@@ -15,8 +15,7 @@ pub fn stdout_color() -> bool {
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> miette::Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value)
-        .map_err(|e| CommandError::Json(e.into()))?;
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| CommandError::Json(e.into()))?;
     out.write_all(b"\n")
         .and_then(|()| out.flush())
         .map_err(|e| CommandError::Json(e).into())

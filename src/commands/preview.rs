@@ -6,9 +6,9 @@ use crate::exit::Outcome;
 use crate::preview::raster::Rasterizer;
 use crate::preview::{face_of_card, render_svg};
 
+use super::error::CommandError;
 use super::output::write_file_atomic;
 use super::project::load;
-use super::error::CommandError;
 
 /// PNGs at twice the drawing's size, sharp on high-density screens.
 const PNG_SCALE: f32 = 2.0;
@@ -26,11 +26,10 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
             .into());
         }
     }
-    std::fs::create_dir_all(&args.out)
-        .map_err(|source| CommandError::Create {
-            path: args.out.clone(),
-            source,
-        })?;
+    std::fs::create_dir_all(&args.out).map_err(|source| CommandError::Create {
+        path: args.out.clone(),
+        source,
+    })?;
     let raster = (!args.svg_only).then(Rasterizer::with_system_fonts);
     if raster.as_ref().is_some_and(|r| !r.has_cjk_font) {
         eprintln!(
@@ -47,12 +46,10 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
         write_file_atomic(&svg_path, svg.as_bytes())?;
         println!("{}", svg_path.display());
         if let Some(raster) = &raster {
-            let png = raster
-                .png(&svg, PNG_SCALE)
-                .map_err(|e| CommandError::Png {
-                    address: address.clone(),
-                    message: e.to_string(),
-                })?;
+            let png = raster.png(&svg, PNG_SCALE).map_err(|e| CommandError::Png {
+                address: address.clone(),
+                message: e.to_string(),
+            })?;
             let png_path = args.out.join(format!("{address}.png"));
             write_file_atomic(&png_path, &png)?;
             println!("{}", png_path.display());

@@ -7,8 +7,8 @@ use crate::live::{Observed, fetch_live};
 use crate::operate::qrcode::{check, png};
 use crate::wechat::delivery::QrRequest;
 
-use super::output::print_json;
 use super::error::CommandError;
+use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
@@ -49,7 +49,11 @@ pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
             }
             .into());
         }
-        let qr = session.client.create_qrcode(&req).await.map_err(CommandError::from)?;
+        let qr = session
+            .client
+            .create_qrcode(&req)
+            .await
+            .map_err(CommandError::from)?;
         if let Some(out) = &args.out {
             let bytes = png(&qr.url).map_err(CommandError::QrImage)?;
             crate::operate::coins::write_new(out, &bytes).map_err(CommandError::from)?;

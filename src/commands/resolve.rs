@@ -4,11 +4,11 @@
 
 use crate::apply::recover::{adoption, intended_content};
 use crate::cli::StateResolveArgs;
+use crate::config::RunSettings;
 use crate::exit::Outcome;
 use crate::live::{Observed, fetch_live};
 use crate::plan::diff::{DiffContext, diff};
 use crate::progress::TerminalReporter;
-use crate::config::RunSettings;
 use crate::session::{Session, runtime};
 use crate::state::{OpKind, PendingOperation};
 use cardform_spec::rules::UpdateClass;
@@ -95,7 +95,10 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
                 }
                 .into());
             }
-            let live = match fetch_live(&session.client, card_id).await.map_err(CommandError::from)? {
+            let live = match fetch_live(&session.client, card_id)
+                .await
+                .map_err(CommandError::from)?
+            {
                 Observed::Exists(live) => live,
                 Observed::Gone => {
                     return Err(ResolveError::Gone(card_id.clone()).into());
@@ -115,7 +118,10 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
                 .map(|c| c.path)
                 .collect();
             let changes = adoption(&state, create, &live);
-            session.state.finish(create.id, changes).map_err(CommandError::from)?;
+            session
+                .state
+                .finish(create.id, changes)
+                .map_err(CommandError::from)?;
             for op in ops.iter().filter(|p| p.id != create.id) {
                 session.state.abandon(op.id).map_err(CommandError::from)?;
             }
@@ -150,7 +156,9 @@ enum ResolveError {
         state: String,
         others: String,
     },
-    #[error("{address}'s interrupted operation is a {ops}, not a create; there is no card to adopt")]
+    #[error(
+        "{address}'s interrupted operation is a {ops}, not a create; there is no card to adopt"
+    )]
     #[diagnostic(
         code(cardform::resolve::not_a_create),
         help("use --forget: the next plan reads the live card anyway")

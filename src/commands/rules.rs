@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use super::error::CommandError;
 use crate::cli::{Format, RulesArgs};
 use crate::exit::Outcome;
 use crate::state::UpdateAnswer;
 use cardform_spec::rules::{UPDATE_RULES, Verdict, judge};
-use super::error::CommandError;
 
 /// (agreed, disagreed) per rule row path.
 fn tally(answers: &[UpdateAnswer]) -> BTreeMap<&'static str, (u64, u64)> {
@@ -61,11 +61,10 @@ pub fn run(args: &RulesArgs) -> miette::Result<Outcome> {
             }
             println!(
                 "{}",
-                serde_json::to_string_pretty(&doc)
-                    .map_err(|e| CommandError::Render {
-                        what: "JSON",
-                        message: e.to_string(),
-                    })?
+                serde_json::to_string_pretty(&doc).map_err(|e| CommandError::Render {
+                    what: "JSON",
+                    message: e.to_string(),
+                })?
             );
         }
         Format::Markdown => {

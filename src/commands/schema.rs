@@ -7,10 +7,10 @@
 
 use std::io::Write as _;
 
+use super::error::CommandError;
 use crate::cli::{SchemaArgs, SchemaKind};
 use crate::config;
 use crate::exit::Outcome;
-use super::error::CommandError;
 
 /// The schema document for `kind`, as printed (pretty JSON plus a final newline).
 ///

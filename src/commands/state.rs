@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-
+use super::error::CommandError;
 use crate::cli::{
     Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs, StatePullArgs, StatePushArgs,
     StateRestoreArgs, StateRestoreBackupArgs,
@@ -11,7 +11,6 @@ use crate::cli::{
 use crate::config::protect::refuse_protected_output;
 use crate::config::trust::{self, OperatorSettings, Origin};
 use crate::exit::Outcome;
-use super::error::CommandError;
 use crate::session::ADOPT_LINEAGE;
 use crate::state::{self, LocalBackend, LockInfo, StateBackend, StateFile, StateSession};
 use crate::state_owner::{self, RunIdentity};
@@ -117,11 +116,10 @@ pub fn state_setting(dir: &Path) -> miette::Result<Option<String>> {
         path: path.clone(),
         source,
     })?;
-    let table: toml::Table =
-        toml::from_str(&text).map_err(|source| StateCmdError::BadToml {
-            path: path.clone(),
-            source,
-        })?;
+    let table: toml::Table = toml::from_str(&text).map_err(|source| StateCmdError::BadToml {
+        path: path.clone(),
+        source,
+    })?;
     match table.get("state") {
         None => Ok(None),
         Some(toml::Value::String(s)) => Ok(Some(s.clone())),
@@ -229,8 +227,7 @@ fn show(a: &StateAddrArgs) -> miette::Result<Outcome> {
             );
             println!("updated_at:       {}", fmt_time(r.updated_at));
             println!("applied:");
-            let pretty =
-                serde_json::to_string_pretty(&r.applied).map_err(StateCmdError::Json)?;
+            let pretty = serde_json::to_string_pretty(&r.applied).map_err(StateCmdError::Json)?;
             for line in pretty.lines() {
                 println!("  {line}");
             }
@@ -400,16 +397,14 @@ fn edit(
 /// `DIR/state/cardform.state.<UTC time>.backup.json` before an edit.
 fn write_edit_backup(dir: &Path, st: &StateFile) -> miette::Result<PathBuf> {
     let folder = dir.join("state");
-    std::fs::create_dir_all(&folder)
-        .map_err(|source| CommandError::Write {
-            path: folder.clone(),
-            source,
-        })?;
+    std::fs::create_dir_all(&folder).map_err(|source| CommandError::Write {
+        path: folder.clone(),
+        source,
+    })?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
     let path = folder.join(format!("cardform.state.{stamp}.backup.json"));
-    let encoded =
-        state::codec::encode_snapshot(st, &path.display().to_string())
-            .map_err(CommandError::from)?;
+    let encoded = state::codec::encode_snapshot(st, &path.display().to_string())
+        .map_err(CommandError::from)?;
     let doc = encoded.to_document(&st.lineage, st.serial, st.journal_seq);
     let write = || -> std::io::Result<()> {
         use std::io::Write;
@@ -522,7 +517,9 @@ enum StateCmdError {
     #[error("{0}")]
     #[diagnostic(code(cardform::state::json))]
     Json(serde_json::Error),
-    #[error("{0} is already in the state; remove it first (`cardform state rm {0}`) if you mean to replace it")]
+    #[error(
+        "{0} is already in the state; remove it first (`cardform state rm {0}`) if you mean to replace it"
+    )]
     #[diagnostic(code(cardform::state::taken))]
     Taken(String),
     #[error("cannot write to stdout: {0}")]

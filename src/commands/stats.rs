@@ -8,8 +8,8 @@ use crate::cli::{StatsArgs, StatsFormat};
 use crate::exit::Outcome;
 use crate::operate::stats::{StatsQuery, chart_svg, csv, fetch};
 
-use super::output::print_json;
 use super::error::CommandError;
+use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {

@@ -5,8 +5,8 @@ use crate::cli::{Format, StatusArgs};
 use crate::exit::Outcome;
 use crate::operate::review::statuses;
 
-use super::output::print_json;
 use super::error::CommandError;
+use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {

@@ -132,13 +132,9 @@ pub async fn execute(
     images: BTreeMap<String, LocalImage>,
     opts: ExecuteOptions,
 ) -> Result<Executed, RunError> {
-    if let Err(stop) = crate::apply::coins::preflight(
-        plan,
-        &session.client,
-        opts.allow_coin_purchase,
-        opts.budget,
-    )
-    .await
+    if let Err(stop) =
+        crate::apply::coins::preflight(plan, &session.client, opts.allow_coin_purchase, opts.budget)
+            .await
     {
         session.state.commit()?;
         return Ok(Executed::CoinStop(stop));
@@ -160,4 +156,3 @@ pub async fn execute(
     let committed = session.state.commit();
     Ok(Executed::Applied { report, committed })
 }
-

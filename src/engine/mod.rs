@@ -69,4 +69,3 @@ pub enum RunError {
     #[diagnostic(code(cardform::state))]
     State(#[from] crate::state::StateError),
 }
-

@@ -391,4 +391,3 @@ pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput<'_>> {
         })
         .collect()
 }
-

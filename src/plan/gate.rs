@@ -80,4 +80,3 @@ pub fn gate(plan: &Plan, policy: &GatePolicy<'_>, state: &StateFile) -> Verdict 
         coins_over: coin_limits_report(plan),
     }
 }
-

@@ -192,16 +192,17 @@ pub enum StalePlan {
     #[error(
         "the saved plan is stale: the state changed since it was made (plan: {planned}, state now: lineage {lineage} serial {serial})"
     )]
-    #[diagnostic(code(cardform::saved_plan::stale_state), help("plan again and review the new plan"))]
+    #[diagnostic(
+        code(cardform::saved_plan::stale_state),
+        help("plan again and review the new plan")
+    )]
     State {
         /// "lineage L serial N", or "no state".
         planned: String,
         lineage: uuid::Uuid,
         serial: u64,
     },
-    #[error(
-        "the state has {0} interrupted operation(s); the saved plan cannot account for them"
-    )]
+    #[error("the state has {0} interrupted operation(s); the saved plan cannot account for them")]
     #[diagnostic(
         code(cardform::saved_plan::pending),
         help("run `cardform plan` to resolve them, then plan again")
