@@ -1,20 +1,16 @@
-//! One run against one project: the state backend and its lock, the WeChat client
-//! (or the embedded sandbox), and reading the managed cards back from WeChat. Running a
-//! plan on top of it is `plan::run`'s.
+//! One run against one project: the state backend and its lock, and the WeChat client
+//! (or the embedded sandbox). Running a plan on top of it is `engine`'s; reading the
+//! managed cards back is `live::fetch_many`'s.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-use futures::{StreamExt, TryStreamExt};
 
 pub use crate::config::RunSettings;
 use crate::config::trust::{self, TrustError};
 use crate::config::{ProjectConfig, SANDBOX_ENDPOINT};
 use crate::emulator::RunningEmulator;
-use crate::live::{FetchError, Observed, fetch_live};
-use crate::report::{Reporter, Step};
-use crate::state::{StateFile, StateSession, open_backend};
+use crate::report::Reporter;
+use crate::state::{StateSession, open_backend};
 use crate::state_owner::{self, RunIdentity};
 use crate::wechat::{ApiError, ClientConfig, Secret, WeChatClient};
 
@@ -55,20 +51,6 @@ pub enum SessionError {
     #[error("could not start the embedded sandbox: {0}")]
     #[diagnostic(code(cardform::sandbox))]
     Sandbox(String),
-    /// The run stopped: the daily quota, or no access token (one error for the run).
-    #[error("{0}")]
-    #[diagnostic(code(cardform::wechat::stopped))]
-    Stopped(ApiError),
-    #[error("refreshing card {address} ({card_id}): {source}")]
-    #[diagnostic(code(cardform::refresh))]
-    Refresh {
-        address: String,
-        card_id: String,
-        source: Box<ApiError>,
-    },
-    #[error("{0}")]
-    #[diagnostic(code(cardform::live::shape))]
-    Shape(#[from] crate::live::ShapeError),
     #[error("cannot start the async runtime: {0}")]
     #[diagnostic(code(cardform::runtime))]
     Runtime(std::io::Error),
@@ -186,60 +168,6 @@ impl Session {
             let _ = emu.shutdown().await;
         }
     }
-
-    /// `card/get` for every card in the session's state (or only the named ones),
-    /// `parallelism` at a time.
-    ///
-    /// # Errors
-    /// A card could not be read (its errcode and guidance) or has a shape cardform
-    /// cannot read (the field; the raw JSON with `--debug`).
-    pub async fn refresh(
-        &self,
-        only: Option<&[String]>,
-    ) -> Result<BTreeMap<String, Observed>, SessionError> {
-        let wanted = self.state.read(|s| cards_to_refresh(s, only));
-        self.refresh_cards(wanted).await
-    }
-
-    /// `card/get` for each (address, card_id), `parallelism` at a time.
-    ///
-    /// # Guarantees
-    /// Stops at the first error: no card/get starts after it (an error that stops the
-    /// run, such as 45009, also halts the client).
-    ///
-    /// # Errors
-    /// As [`Self::refresh`]; an error that stops the run (45009, no access token) is
-    /// [`SessionError::Stopped`], reported once, not per card.
-    pub async fn refresh_cards(
-        &self,
-        wanted: Vec<(String, String)>,
-    ) -> Result<BTreeMap<String, Observed>, SessionError> {
-        let client = &self.client;
-        let reporter = self.reporter.as_ref();
-        reporter.start(Step::Refresh, wanted.len() as u64);
-        let results: Result<BTreeMap<String, Observed>, SessionError> =
-            futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
-                let got = fetch_live(client, &card_id).await;
-                reporter.advance(Step::Refresh);
-                match got {
-                    Ok(observed) => Ok((address, observed)),
-                    Err(FetchError::Shape(e)) => Err(SessionError::Shape(e)),
-                    Err(FetchError::Api(source)) if source.stops_run() => {
-                        Err(SessionError::Stopped(source))
-                    }
-                    Err(FetchError::Api(source)) => Err(SessionError::Refresh {
-                        address,
-                        card_id,
-                        source: Box::new(source),
-                    }),
-                }
-            }))
-            .buffer_unordered(self.parallelism)
-            .try_collect()
-            .await;
-        reporter.finish(Step::Refresh);
-        results
-    }
 }
 
 fn sandbox_dir(root: &Path, config: &ProjectConfig) -> PathBuf {
@@ -251,19 +179,6 @@ fn sandbox_dir(root: &Path, config: &ProjectConfig) -> PathBuf {
             .unwrap_or_else(|| root.join("state")),
         _ => root.join("state"),
     }
-}
-
-/// (address, card_id) of the cards in the state, or of the named ones.
-pub(crate) fn cards_to_refresh(
-    state: &StateFile,
-    only: Option<&[String]>,
-) -> Vec<(String, String)> {
-    state
-        .resources
-        .iter()
-        .filter(|(a, _)| only.is_none_or(|o| o.iter().any(|t| t == *a)))
-        .map(|(a, r)| (a.clone(), r.card_id.clone()))
-        .collect()
 }
 
 /// A multi-threaded tokio runtime for one command.

@@ -92,7 +92,10 @@ pub fn record_unchanged(session: &Session, plan: &Plan) -> Result<(), RunError> 
 /// # Errors
 /// A card could not be read, or the state could not be committed.
 pub async fn record_refresh(session: &Session, plan: &Plan) -> Result<(), RunError> {
-    let live = session.refresh(None).await?;
+    let wanted = session
+        .state
+        .read(|s| super::plan::cards_to_refresh(s, None));
+    let live = super::plan::read_live(session, wanted).await?;
     crate::apply::record_refresh(plan, &session.state, &live);
     session.state.commit()?;
     Ok(())

@@ -40,6 +40,9 @@ pub enum RunError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Stale(#[from] StalePlan),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Refresh(#[from] crate::live::RefreshError),
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     #[diagnostic(code(cardform::plan::invalid))]
     Plan(Vec<PlanError>),

@@ -236,7 +236,7 @@ pub async fn make_plan(
     // `--target`: refresh only the named cards (one card/get each, not the whole state).
     let only = (!opts.targets.is_empty()).then_some(opts.targets.as_slice());
     let mut wanted = read_state(session, &resolved_copy, |state| {
-        crate::session::cards_to_refresh(state, only)
+        cards_to_refresh(state, only)
     });
     // `--refresh=changed`: cards unchanged since their last apply are planned from it.
     let mut unrefreshed: BTreeSet<String> = match opts.refresh {
@@ -249,7 +249,7 @@ pub async fn make_plan(
     };
     wanted.retain(|(address, _)| !unrefreshed.contains(address));
     let mut refreshed = wanted.len();
-    let mut live = session.refresh_cards(wanted).await?;
+    let mut live = read_live(session, wanted).await?;
     let mut plan = loop {
         let plan = read_state(session, &resolved_copy, |state| {
             let state_inputs = state_inputs(state);
@@ -282,7 +282,7 @@ pub async fn make_plan(
             unrefreshed.remove(address);
         }
         refreshed += also.len();
-        live.extend(session.refresh_cards(also).await?);
+        live.extend(read_live(session, also).await?);
     };
     // `--target` plans only the named cards; the whitelist is the project's.
     if !opts.refresh_only && opts.targets.is_empty() {
@@ -390,4 +390,35 @@ pub fn state_inputs(state: &StateFile) -> BTreeMap<String, StateInput<'_>> {
             )
         })
         .collect()
+}
+
+/// (address, card_id) of the cards in the state, or of the named ones.
+pub(crate) fn cards_to_refresh(
+    state: &StateFile,
+    only: Option<&[String]>,
+) -> Vec<(String, String)> {
+    state
+        .resources
+        .iter()
+        .filter(|(a, _)| only.is_none_or(|o| o.iter().any(|t| t == *a)))
+        .map(|(a, r)| (a.clone(), r.card_id.clone()))
+        .collect()
+}
+
+/// `card/get` of each (address, card_id) with the run's client, parallelism and
+/// reporter.
+///
+/// # Errors
+/// As [`crate::live::fetch_many`].
+pub(crate) async fn read_live(
+    session: &Session,
+    wanted: Vec<(String, String)>,
+) -> Result<BTreeMap<String, crate::live::Observed>, crate::live::RefreshError> {
+    crate::live::fetch_many(
+        &session.client,
+        wanted,
+        session.parallelism,
+        session.reporter.as_ref(),
+    )
+    .await
 }

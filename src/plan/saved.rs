@@ -216,7 +216,7 @@ pub enum StalePlan {
     Live(Vec<String>),
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Refresh(#[from] crate::session::SessionError),
+    Refresh(#[from] crate::live::RefreshError),
 }
 
 impl SavedPlan {
@@ -267,7 +267,13 @@ impl SavedPlan {
                 .map(|(a, r)| (a.clone(), r.card_id.clone()))
                 .collect()
         });
-        let live = session.refresh_cards(wanted).await?;
+        let live = crate::live::fetch_many(
+            &session.client,
+            wanted,
+            session.parallelism,
+            session.reporter.as_ref(),
+        )
+        .await?;
         let changed: Vec<String> = self
             .plan
             .resource_changes

@@ -80,7 +80,11 @@ fn an_empty_state_setting_is_refused() {
     );
     // The folder above the project is shared (the system's temporary folder): what
     // matters is that this run writes nothing there.
-    let world = p.path().parent().expect("parent").join("sandbox.emulator.json");
+    let world = p
+        .path()
+        .parent()
+        .expect("parent")
+        .join("sandbox.emulator.json");
     let stamp = |f: &std::path::Path| f.metadata().and_then(|m| m.modified()).ok();
     let before = stamp(&world);
     let out = p.run(&["plan", "{dir}"]);
