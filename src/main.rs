@@ -6,6 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     restore_sigpipe();
+    init_error_rendering();
     let cli = match cardform::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(usage) => {
@@ -37,6 +38,19 @@ fn init_logging(debug: bool) {
         .with_writer(std::io::stderr)
         .without_time()
         .try_init();
+}
+
+/// Errors are rendered by miette (code, message, help), without the cause chain: every
+/// cardform error already says its cause in its message ("cannot write FILE: …"), and
+/// the chain would print it a second time.
+fn init_error_rendering() {
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .without_cause_chain()
+                .build(),
+        )
+    }));
 }
 
 /// A closed stdout (`cardform rules | head`) ends the process like any Unix tool

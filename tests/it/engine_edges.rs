@@ -92,6 +92,10 @@ fn an_empty_state_setting_is_refused() {
     let err = flat(&out.stderr);
     assert!(err.contains("`state` is empty"), "{}", out.stderr);
     assert!(err.contains("cardform.toml:2"), "located: {}", out.stderr);
+    // Rendered once with its code: the message already says its cause, so the cause
+    // chain is not printed again under it.
+    assert_eq!(err.matches("`state` is empty").count(), 1, "{}", out.stderr);
+    assert!(err.contains("cardform::trust"), "{}", out.stderr);
     let out = p.run(&["state", "list", "--dir", "{dir}"]);
     out.expect_code(1);
     assert!(
