@@ -1,4 +1,7 @@
-//! The one mapping from outcomes and errors to exit codes (design.md "Exit codes").
+//! The one mapping from outcomes and errors to exit codes (design.md "Exit codes"):
+//! 0 success or no changes, 1 error, 2 changes present (`--detailed-exitcode`), 3 a
+//! policy gate refused the plan. Every path out of `main` goes through [`code`] or
+//! [`usage_code`].
 
 use std::process::ExitCode;
 
@@ -32,3 +35,41 @@ impl Outcome {
 
 /// Any error that reaches the top exits 1.
 pub const ERROR_EXIT: u8 = 1;
+
+/// The exit code of a command's result. An error is 1 whatever its type: the gates
+/// that exit 3 report an [`Outcome`], never an error, so a pipeline's "2 means
+/// changes" can never read an error as a plan.
+pub fn code(result: &miette::Result<Outcome>) -> u8 {
+    match result {
+        Ok(outcome) => outcome.code(),
+        Err(_) => ERROR_EXIT,
+    }
+}
+
+/// The exit code of a command line clap did not accept: 0 for `--help` and
+/// `--version`, else 1 (clap's own default, 2, would read as "changes present" under
+/// `--detailed-exitcode`).
+pub fn usage_code(error: &clap::Error) -> u8 {
+    if error.use_stderr() { ERROR_EXIT } else { 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn usage_errors_are_errors_and_help_is_success() {
+        let bad = crate::cli::Cli::try_parse_from(["cardform", "plan", "--parallelism", "0"]);
+        assert_eq!(bad.err().map(|e| usage_code(&e)), Some(1));
+        let help = crate::cli::Cli::try_parse_from(["cardform", "--help"]);
+        assert_eq!(help.err().map(|e| usage_code(&e)), Some(0));
+    }
+
+    #[test]
+    fn errors_exit_1_and_outcomes_keep_theirs() {
+        assert_eq!(code(&Err(miette::miette!("x"))), 1);
+        assert_eq!(code(&Ok(Outcome::PolicyDenied)), 3);
+        assert_eq!(code(&Ok(Outcome::ChangesPresent)), 2);
+    }
+}

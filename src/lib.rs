@@ -3,13 +3,16 @@
 //! One folder per stage of the data's journey: `config` (files → desired cards) →
 //! `model` (shared types) → `live` (WeChat JSON → model) → `plan` (diff and classify)
 //! → `apply` (carry out, journaled) → `state` (what was applied). `wechat` is the HTTP
-//! client, `emulator` a faithful local WeChat, `commands` the thin CLI layer.
+//! client, `emulator` a faithful local WeChat, `commands` the thin CLI layer (`cli` its
+//! clap definitions). `session` opens one run (lock, client, state); `engine` runs a
+//! plan on it, the one entry point of `plan`, `apply DIR` and `apply FILE`.
 
 pub mod adopt;
 pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod engine;
 pub mod exit;
 pub mod i18n;
 pub mod live;

@@ -122,6 +122,68 @@ pub async fn fetch_live(client: &WeChatClient, card_id: &str) -> Result<Observed
     }
 }
 
+/// Why reading the managed cards back stopped.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RefreshError {
+    /// The run stopped: the daily quota, or no access token (one error for the run).
+    #[error("{0}")]
+    #[diagnostic(code(cardform::wechat::stopped))]
+    Stopped(ApiError),
+    #[error("refreshing card {address} ({card_id}): {source}")]
+    #[diagnostic(code(cardform::refresh))]
+    Card {
+        address: String,
+        card_id: String,
+        source: Box<ApiError>,
+    },
+    #[error("{0}")]
+    #[diagnostic(code(cardform::live::shape))]
+    Shape(#[from] ShapeError),
+}
+
+/// `card/get` for each (address, card_id), `parallelism` at a time, each answer read
+/// into the model; progress goes to `reporter`.
+///
+/// # Guarantees
+/// Stops at the first error: no card/get starts after it (an error that stops the
+/// run, such as 45009, also halts the client).
+///
+/// # Errors
+/// A card could not be read (its errcode and guidance) or has a shape cardform cannot
+/// read (the field; the raw JSON with `--debug`); an error that stops the run (45009,
+/// no access token) is [`RefreshError::Stopped`], reported once, not per card.
+pub async fn fetch_many(
+    client: &WeChatClient,
+    wanted: Vec<(String, String)>,
+    parallelism: usize,
+    reporter: &dyn crate::report::Reporter,
+) -> Result<std::collections::BTreeMap<String, Observed>, RefreshError> {
+    use crate::report::Step;
+    use futures::{StreamExt, TryStreamExt};
+    reporter.start(Step::Refresh, wanted.len() as u64);
+    let results = futures::stream::iter(wanted.into_iter().map(|(address, card_id)| async move {
+        let got = fetch_live(client, &card_id).await;
+        reporter.advance(Step::Refresh);
+        match got {
+            Ok(observed) => Ok((address, observed)),
+            Err(FetchError::Shape(e)) => Err(RefreshError::Shape(e)),
+            Err(FetchError::Api(source)) if source.stops_run() => {
+                Err(RefreshError::Stopped(source))
+            }
+            Err(FetchError::Api(source)) => Err(RefreshError::Card {
+                address,
+                card_id,
+                source: Box::new(source),
+            }),
+        }
+    }))
+    .buffer_unordered(parallelism.max(1))
+    .try_collect()
+    .await;
+    reporter.finish(Step::Refresh);
+    results
+}
+
 /// A `card/get` answer cardform cannot read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(

@@ -6,15 +6,21 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = cardform::cli::Cli::parse();
-    init_logging(cli.debug);
-    match cardform::commands::run(cli) {
-        Ok(outcome) => outcome.exit_code(),
-        Err(report) => {
-            eprintln!("{report:?}");
-            ExitCode::from(cardform::exit::ERROR_EXIT)
+    init_error_rendering();
+    let cli = match cardform::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(usage) => {
+            let _ = usage.print();
+            return ExitCode::from(cardform::exit::usage_code(&usage));
         }
+    };
+    init_logging(cli.debug);
+    let result = cardform::commands::run(cli);
+    if let Err(report) = &result {
+        // miette's handler: the diagnostic's code, message and help.
+        eprintln!("{report:?}");
     }
+    ExitCode::from(cardform::exit::code(&result))
 }
 
 /// `--debug` (or RUST_LOG) turns on debug logs on stderr: raw WeChat answers cardform
@@ -32,6 +38,19 @@ fn init_logging(debug: bool) {
         .with_writer(std::io::stderr)
         .without_time()
         .try_init();
+}
+
+/// Errors are rendered by miette (code, message, help), without the cause chain: every
+/// cardform error already says its cause in its message ("cannot write FILE: …"), and
+/// the chain would print it a second time.
+fn init_error_rendering() {
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .without_cause_chain()
+                .build(),
+        )
+    }));
 }
 
 /// A closed stdout (`cardform rules | head`) ends the process like any Unix tool

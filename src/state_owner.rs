@@ -32,19 +32,22 @@ impl RunIdentity {
 }
 
 /// A state that belongs elsewhere.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum OwnerError {
     #[error(
         "the state records the cards of account {state}, but this project talks to account {ours}: planning from it would delete that account's cards here and create duplicates.\n  Check the folder, the `state` setting and `[account] appid`. If this state really is this project's (the same cards, moved to another AppID), run `cardform state adopt-lineage` to record this project as its owner."
     )]
+    #[diagnostic(code(cardform::state_owner::other_account))]
     OtherAccount { state: String, ours: String },
     #[error(
         "the state belongs to project {state}, but cardform.toml says project_id = \"{ours}\": it is another project's state (copied in, or a wrong `state` setting), and planning from it would delete that project's cards and create duplicates of this one's.\n  Put this project's own state back (`cardform state restore-backup` if the backup is it). If this state really is this project's, run `cardform state adopt-lineage`."
     )]
+    #[diagnostic(code(cardform::state_owner::other_project))]
     OtherProject { state: String, ours: String },
     #[error(
         "cardform.toml says this project was applied before (project_id = \"{project}\"), but its state is empty: no card, no owner (the state file or folder was deleted, or the pipeline did not get the state). Planning from nothing would create a second copy of every live card.\n  Bring the state back if a copy exists (`cardform state restore-backup`, `cardform state push FILE`). Otherwise re-attach the live cards to the files: `cardform import --reattach --dry-run --dir {dir}`, then the same without --dry-run. If this really is a new project (cardform.toml copied from another one), delete the project_id line."
     )]
+    #[diagnostic(code(cardform::state_owner::state_lost))]
     StateLost { project: String, dir: String },
 }
 
@@ -133,6 +136,59 @@ pub fn write_project_id(project_file: &std::path::Path, id: &str) -> std::io::Re
     // cardform.toml may be a link (a shared file, a dotfiles manager): the link stays
     // and its target is rewritten, keeping its permissions.
     crate::write_policy::rewrite_owned_file(project_file, updated.as_bytes())
+}
+
+/// What [`record_project_id`] did; its Display is the line to show (a note, or a
+/// warning with what to do by hand).
+#[derive(Debug)]
+pub enum ProjectIdRecord {
+    Wrote {
+        id: String,
+        file: std::path::PathBuf,
+    },
+    Failed {
+        id: String,
+        file: std::path::PathBuf,
+        error: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for ProjectIdRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProjectIdRecord::Wrote { id, file } => write!(
+                f,
+                "note: wrote project_id = \"{id}\" into {}: commit it; from now on a state of another project is refused here",
+                file.display()
+            ),
+            ProjectIdRecord::Failed { id, file, error } => write!(
+                f,
+                "warning: could not write project_id into {} ({error}); add `project_id = \"{id}\"` at its top by hand",
+                file.display()
+            ),
+        }
+    }
+}
+
+/// After a successful apply: writes the project id the state now records into
+/// cardform.toml if the file has none, so a state copied from another project is
+/// refused from then on. Sandbox projects are local experiments (their state and their
+/// emulator live in the project folder) and keep their file as it is. `None`: nothing
+/// to write.
+pub fn record_project_id(
+    root: &std::path::Path,
+    config: &crate::config::ProjectConfig,
+    state: &crate::state::StateSession,
+) -> Option<ProjectIdRecord> {
+    if config.project_id.is_some() || config.endpoint == crate::config::SANDBOX_ENDPOINT {
+        return None;
+    }
+    let id = state.read(|s| s.owner.as_ref().and_then(|o| o.project.clone()))?;
+    let file = root.join(crate::config::PROJECT_FILE);
+    Some(match write_project_id(&file, &id) {
+        Ok(()) => ProjectIdRecord::Wrote { id, file },
+        Err(error) => ProjectIdRecord::Failed { id, file, error },
+    })
 }
 
 /// The byte offset after the file's leading comment and blank lines.

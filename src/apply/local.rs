@@ -98,3 +98,36 @@ pub fn record_unchanged_cards(plan: &Plan, state: &StateSession) -> usize {
     }
     recorded
 }
+
+/// `apply --refresh-only`: the live content of every card that drifted becomes its
+/// last-applied content (nothing is sent to WeChat). `live`: the cards as read now.
+pub fn record_refresh(
+    plan: &Plan,
+    state: &StateSession,
+    live: &std::collections::BTreeMap<String, crate::live::Observed>,
+) {
+    state.edit(|state| {
+        for rc in &plan.resource_changes {
+            if rc.drift.is_empty() {
+                continue;
+            }
+            if let (Some(crate::live::Observed::Exists(l)), Some(r)) =
+                (live.get(&rc.address), state.resources.get_mut(&rc.address))
+            {
+                let mut applied = Canonical::from_stored(&r.applied);
+                for d in &rc.drift {
+                    match &d.after {
+                        Some(v) => applied.insert(d.path.clone(), v.clone()),
+                        None => {
+                            applied.remove(&d.path);
+                        }
+                    }
+                }
+                r.applied = serde_json::to_value(&applied).unwrap_or_default();
+                r.applied_hash = applied.hash();
+                r.live_fingerprint = Some(l.content.hash());
+                r.status = Some(l.status.as_wire());
+            }
+        }
+    });
+}

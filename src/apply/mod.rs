@@ -11,4 +11,4 @@ pub mod recover;
 
 pub use body::{update_body, update_unit};
 pub use executor::{ApplyOptions, ApplyOutcome, CardFailure, StopSignal, apply_plan};
-pub use local::{record_local_settings, record_unchanged_cards};
+pub use local::{record_local_settings, record_refresh, record_unchanged_cards};

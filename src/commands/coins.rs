@@ -5,10 +5,15 @@ use crate::cli::{CoinsAction, CoinsArgs, Format};
 use crate::exit::Outcome;
 use crate::operate::coins;
 
+use super::error::CommandError;
 use super::output::print_json;
-use super::project::{report, with_session};
+use super::project::with_session;
 
 pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
+    // Before the order exists: a path that will be refused creates no order.
+    if let Some(CoinsAction::Recharge { out: Some(out), .. }) = &args.action {
+        coins::check_new_file(out).map_err(CommandError::from)?;
+    }
     with_session(&args.dir, "coins", &args.run, async |session| {
         {
             let client = &session.client;
@@ -17,7 +22,7 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                     let now = chrono::Utc::now().timestamp();
                     let r = coins::report(client, now, args.days, args.limit)
                         .await
-                        .map_err(report)?;
+                        .map_err(CommandError::from)?;
                     if args.format == Format::Json {
                         print_json(&serde_json::json!({ "format_version": "1", "coins": r }))?;
                     } else {
@@ -51,7 +56,7 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                     }
                 }
                 Some(CoinsAction::Activate) => {
-                    let reward = client.activate_coins().await.map_err(report)?;
+                    let reward = client.activate_coins().await.map_err(CommandError::from)?;
                     if args.format == Format::Json {
                         print_json(
                             &serde_json::json!({ "format_version": "1", "reward": reward }),
@@ -67,18 +72,22 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                     }
                 }
                 Some(CoinsAction::Recharge { coin_count, out }) => {
-                    let r = client.recharge_coins(*coin_count).await.map_err(report)?;
+                    let r = client
+                        .recharge_coins(*coin_count)
+                        .await
+                        .map_err(CommandError::from)?;
                     let path = out
                         .clone()
                         .unwrap_or_else(|| format!("recharge-{}.png", r.order_id).into());
-                    let image = coins::save_recharge_image(&r, &path).map_err(report)?;
+                    let image =
+                        coins::save_recharge_image(&r, &path).map_err(CommandError::from)?;
                     let image = match image {
                         Some(p) => Some(p),
                         // WeChat sent no image: draw the QR of its URL instead.
                         None => {
                             let png = crate::operate::qrcode::png(&r.qrcode_url)
-                                .map_err(|e| miette::miette!("{e}"))?;
-                            coins::write_new(&path, &png).map_err(report)?;
+                                .map_err(CommandError::QrImage)?;
+                            coins::write_new(&path, &png).map_err(CommandError::from)?;
                             Some(path)
                         }
                     };
@@ -108,7 +117,10 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                     }
                 }
                 Some(CoinsAction::Order { order_id }) => {
-                    let o = client.coin_order(order_id).await.map_err(report)?;
+                    let o = client
+                        .coin_order(order_id)
+                        .await
+                        .map_err(CommandError::from)?;
                     if args.format == Format::Json {
                         print_json(&serde_json::json!({ "format_version": "1", "order": o }))?;
                     } else {

@@ -7,6 +7,8 @@ use crate::cli::EmulatorArgs;
 use crate::emulator::{EmulatorConfig, EmulatorError, FaultRule, QuotaLimit, RunningEmulator};
 use crate::exit::Outcome;
 
+use super::error::CommandError;
+
 /// Parses `--listen`; `localhost:PORT` resolves to a loopback address.
 fn listen_addr(raw: &str) -> Result<SocketAddr, EmulatorError> {
     if let Ok(addr) = raw.parse::<SocketAddr>() {
@@ -19,22 +21,22 @@ fn listen_addr(raw: &str) -> Result<SocketAddr, EmulatorError> {
 }
 
 pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
-    let listen = listen_addr(&args.listen).map_err(|e| miette::miette!("{e}"))?;
+    let listen = listen_addr(&args.listen).map_err(CommandError::from)?;
     if !listen.ip().is_loopback() {
-        return Err(miette::miette!("{}", EmulatorError::NotLoopback(listen)));
+        return Err(CommandError::from(EmulatorError::NotLoopback(listen)).into());
     }
     let faults = args
         .faults
         .iter()
         .map(|s| s.parse::<FaultRule>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| miette::miette!("{e}"))?;
+        .map_err(CommandError::from)?;
     let quotas = args
         .quotas
         .iter()
         .map(|s| s.parse::<QuotaLimit>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| miette::miette!("{e}"))?;
+        .map_err(CommandError::from)?;
     let config = EmulatorConfig {
         appid: args.appid.clone(),
         secret: args.secret.clone(),
@@ -53,11 +55,11 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| miette::miette!("cannot start the async runtime: {e}"))?;
+        .map_err(crate::session::SessionError::Runtime)?;
     runtime.block_on(async move {
         let emulator = RunningEmulator::start(listen, config)
             .await
-            .map_err(|e| miette::miette!("{e}"))?;
+            .map_err(CommandError::from)?;
         if !quotas.is_empty() {
             emulator.set_quotas(quotas);
         }
@@ -65,35 +67,33 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
             let answers = read_seed(file)?;
             let ids = emulator
                 .seed(&answers)
-                .map_err(|m| miette::miette!("{}: {m}", file.display()))?;
+                .map_err(|message| CommandError::Seed {
+                    file: file.clone(),
+                    message,
+                })?;
             eprintln!("seeded {} card(s) from {}", ids.len(), file.display());
         }
         {
             let mut out = std::io::stdout().lock();
             writeln!(out, "listening on {}", emulator.base_url())
                 .and_then(|()| out.flush())
-                .map_err(|e| miette::miette!("cannot write to stdout: {e}"))?;
+                .map_err(CommandError::Stdout)?;
         }
         wait_for_signal().await;
-        emulator
-            .shutdown()
-            .await
-            .map_err(|e| miette::miette!("{e}"))?;
+        emulator.shutdown().await.map_err(CommandError::from)?;
         Ok(Outcome::Success)
     })
 }
 
 /// One card/get answer or a list of them.
 fn read_seed(file: &std::path::Path) -> miette::Result<Vec<serde_json::Value>> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| miette::miette!("cannot read {}: {e}", file.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        miette::miette!(
-            "{}:{}:{}: not JSON: {e}",
-            file.display(),
-            e.line(),
-            e.column()
-        )
+    let text = std::fs::read_to_string(file).map_err(|source| CommandError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| CommandError::Seed {
+        file: file.to_path_buf(),
+        message: format!("{}:{}: not JSON: {e}", e.line(), e.column()),
     })?;
     Ok(match value {
         serde_json::Value::Array(list) => list,

@@ -8,13 +8,17 @@ use crate::config::CARDS_DIR;
 use crate::config::format::format_card_file;
 use crate::exit::Outcome;
 
+use super::error::CommandError;
+
 pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
     let files = card_files(&args.dir)?;
     let mut unformatted = Vec::new();
     let mut failed = false;
     for file in &files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| miette::miette!("cannot read {}: {e}", file.display()))?;
+        let text = std::fs::read_to_string(file).map_err(|source| CommandError::Read {
+            path: file.clone(),
+            source,
+        })?;
         let formatted = match format_card_file(&text) {
             Ok(f) => f,
             Err(e) => {
@@ -39,10 +43,7 @@ pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
         }
     }
     if failed {
-        return Err(miette::miette!(
-            help = "fix the syntax errors above (`cardform validate` shows every problem), then run fmt again",
-            "some card files could not be formatted"
-        ));
+        return Err(CommandError::Unformattable.into());
     }
     if args.check && !unformatted.is_empty() {
         eprintln!(
@@ -63,12 +64,9 @@ pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
 /// The `*.toml` files of the project's cards/ folder, sorted.
 fn card_files(dir: &Path) -> miette::Result<Vec<PathBuf>> {
     let cards = dir.join(CARDS_DIR);
-    let entries = std::fs::read_dir(&cards).map_err(|e| {
-        miette::miette!(
-            help = "run fmt on a project folder (one with cards/), or `cardform init` to start one",
-            "cannot read {}: {e}",
-            cards.display()
-        )
+    let entries = std::fs::read_dir(&cards).map_err(|source| CommandError::NoCardsFolder {
+        path: cards.clone(),
+        source,
     })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)

@@ -1,13 +1,14 @@
 //! `cardform force-unlock LOCK_ID`: release a lock whose holder is gone.
 
-use miette::IntoDiagnostic;
-
+use super::error::CommandError;
 use crate::cli::ForceUnlockArgs;
 use crate::exit::Outcome;
 
 pub fn run(a: &ForceUnlockArgs) -> miette::Result<Outcome> {
     let backend = super::state::project_backend(&a.dir)?;
-    let holder = backend.force_unlock(&a.lock_id).into_diagnostic()?;
+    let holder = backend
+        .force_unlock(&a.lock_id)
+        .map_err(CommandError::from)?;
     println!(
         "Released the lock on {}, held by {holder}.",
         backend.describe()

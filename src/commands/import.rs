@@ -15,42 +15,31 @@ use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 use crate::state::Change;
 
-use super::project::report;
+use super::error::CommandError;
 
 pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
     let config = super::project::load_config(&args.dir)?;
     if let Some(out) = &args.generate_config_out
         && out.exists()
     {
-        return Err(miette::miette!(
-            help = "name a new file; cardform never writes over an existing one",
-            "{} already exists",
-            out.display()
-        ));
+        return Err(CommandError::Exists(out.clone()).into());
     }
     if args.dry_run && !args.all && !args.reattach {
-        return Err(miette::miette!(
-            help = "use it with --all (list the account's cards) or --reattach (show the pairings)",
-            "--dry-run needs --all or --reattach"
-        ));
+        return Err(ImportError::DryRunAlone.into());
     }
     if args.all && args.generate_config_out.is_none() && !args.dry_run {
-        return Err(miette::miette!(
-            help = "add --generate-config-out cards/imported.toml (or --dry-run to only list)",
-            "import --all needs --generate-config-out FILE: adopted cards missing from the files would be planned for deletion"
-        ));
+        return Err(ImportError::AllWithoutOut.into());
     }
-    let rt = runtime().map_err(report)?;
+    let rt = runtime()?;
     rt.block_on(async {
         let session = Session::open(
             &args.dir,
             config,
             "import",
-            &args.run.settings(),
+            &crate::config::RunSettings::from_env(&args.run.flags()),
             TerminalReporter::shared(),
         )
-        .await
-        .map_err(report)?;
+        .await?;
         let result = match (&args.address, &args.card_id) {
             _ if args.reattach => reattach(args, &session).await,
             (Some(address), Some(card_id)) if !args.all => {
@@ -71,31 +60,34 @@ async fn import_one(
 ) -> miette::Result<Outcome> {
     let state = session.state.snapshot();
     if let Some(existing) = state.resources.get(address) {
-        return Err(miette::miette!(
-            help = "choose another address, or `cardform state rm` the old one first",
-            "{address} is already in the state (card_id {})",
-            existing.card_id
-        ));
+        return Err(ImportError::AddressTaken {
+            address: address.to_string(),
+            card_id: existing.card_id.clone(),
+        }
+        .into());
     }
     if let Some((addr, _)) = state.resources.iter().find(|(_, r)| r.card_id == card_id) {
-        return Err(miette::miette!(
-            "card {card_id} is already managed as {addr}"
-        ));
+        return Err(ImportError::AlreadyManaged {
+            card_id: card_id.to_string(),
+            address: addr.clone(),
+        }
+        .into());
     }
-    let live = match fetch_live(&session.client, card_id).await.map_err(report)? {
+    let live = match fetch_live(&session.client, card_id)
+        .await
+        .map_err(CommandError::from)?
+    {
         Observed::Exists(l) => l,
         Observed::Gone => {
-            return Err(miette::miette!(
-                "card {card_id} is deleted; nothing to import"
-            ));
+            return Err(ImportError::Gone(card_id.to_string()).into());
         }
     };
     if let Some(out) = &args.generate_config_out {
         let text = checked_toml(&session.root, address, &live).map_err(|problems| {
-            miette::miette!(
-                "the generated configuration of card {card_id} would not plan \"No changes\", so nothing was written:\n  {}",
-                problems.join("\n  ")
-            )
+            ImportError::WouldChange {
+                card_id: card_id.to_string(),
+                problems: problems.join("\n  "),
+            }
         })?;
         write_new(out, &format!("{}{text}", file_header()))?;
     }
@@ -118,7 +110,11 @@ async fn import_one(
 
 async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
     let state = session.state.snapshot();
-    let ids = session.client.list_all_card_ids().await.map_err(report)?;
+    let ids = session
+        .client
+        .list_all_card_ids()
+        .await
+        .map_err(CommandError::from)?;
     let managed_as = |id: &str| {
         state
             .resources
@@ -137,7 +133,10 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
             println!("  managed    {id}  as {address}");
             continue;
         }
-        match fetch_live(&session.client, id).await.map_err(report)? {
+        match fetch_live(&session.client, id)
+            .await
+            .map_err(CommandError::from)?
+        {
             Observed::Gone => {
                 deleted += 1;
                 println!("  deleted    {id}  (skipped)");
@@ -172,8 +171,10 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
         return Ok(Outcome::Success);
     };
     let project_file = session.root.join(PROJECT_FILE);
-    let project_toml = std::fs::read(&project_file)
-        .map_err(|e| miette::miette!("cannot read {}: {e}", project_file.display()))?;
+    let project_toml = std::fs::read(&project_file).map_err(|source| ImportError::Read {
+        path: project_file.clone(),
+        source,
+    })?;
     let mut text = file_header();
     let mut accepted: Vec<(String, &LiveCard)> = Vec::new();
     let mut refused = 0;
@@ -219,7 +220,7 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
 /// unique pairing, nothing owned yet (the next plan shows what the files would change).
 async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
     use crate::adopt::reattach::{InferredImages, Pairing, infer_images, pair};
-    let project = crate::config::load_project(&args.dir).map_err(report)?;
+    let project = crate::config::load_project(&args.dir).map_err(CommandError::from)?;
     let state = session.state.snapshot();
     let orphans: Vec<&crate::config::DesiredCard> = project
         .cards
@@ -235,10 +236,17 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         .values()
         .map(|r| r.card_id.as_str())
         .collect();
-    let ids = session.client.list_all_card_ids().await.map_err(report)?;
+    let ids = session
+        .client
+        .list_all_card_ids()
+        .await
+        .map_err(CommandError::from)?;
     let mut live: Vec<LiveCard> = Vec::new();
     for id in ids.iter().filter(|id| !managed.contains(id.as_str())) {
-        if let Observed::Exists(card) = fetch_live(&session.client, id).await.map_err(report)? {
+        if let Observed::Exists(card) = fetch_live(&session.client, id)
+            .await
+            .map_err(CommandError::from)?
+        {
             live.push(*card);
         }
     }
@@ -292,7 +300,7 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
                 .iter()
                 .flat_map(|(d, _)| d.card.images().into_iter().map(|(_, i)| i)),
         )
-        .map_err(|e| miette::miette!("{e}"))?;
+        .map_err(ImportError::Image)?;
         infer_images(&pairs, &hashes)
     };
     for (url, file) in images.uploads.values() {
@@ -364,16 +372,79 @@ fn file_header() -> String {
 }
 
 /// Writes a new file (never over an existing one).
-fn write_new(path: &Path, text: &str) -> miette::Result<()> {
+fn write_new(path: &Path, text: &str) -> Result<(), ImportError> {
     use std::io::Write as _;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|e| miette::miette!("cannot create {}: {e}", path.display()))?;
+        .map_err(|source| ImportError::Create {
+            path: path.to_path_buf(),
+            source,
+        })?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
-        .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))
+        .map_err(|source| ImportError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Why an import did not happen; each says what to do.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+enum ImportError {
+    #[error("--dry-run needs --all or --reattach")]
+    #[diagnostic(
+        code(cardform::import::dry_run_alone),
+        help("use it with --all (list the account's cards) or --reattach (show the pairings)")
+    )]
+    DryRunAlone,
+    #[error(
+        "import --all needs --generate-config-out FILE: adopted cards missing from the files would be planned for deletion"
+    )]
+    #[diagnostic(
+        code(cardform::import::all_without_out),
+        help("add --generate-config-out cards/imported.toml (or --dry-run to only list)")
+    )]
+    AllWithoutOut,
+    #[error("{address} is already in the state (card_id {card_id})")]
+    #[diagnostic(
+        code(cardform::import::address_taken),
+        help("choose another address, or `cardform state rm` the old one first")
+    )]
+    AddressTaken { address: String, card_id: String },
+    #[error("card {card_id} is already managed as {address}")]
+    #[diagnostic(code(cardform::import::already_managed))]
+    AlreadyManaged { card_id: String, address: String },
+    #[error("card {0} is deleted; nothing to import")]
+    #[diagnostic(code(cardform::import::gone))]
+    Gone(String),
+    #[error(
+        "the generated configuration of card {card_id} would not plan \"No changes\", so nothing was written:\n  {problems}"
+    )]
+    #[diagnostic(code(cardform::import::would_change))]
+    WouldChange { card_id: String, problems: String },
+    #[error("cannot read {}: {source}", .path.display())]
+    #[diagnostic(code(cardform::import::read))]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    #[diagnostic(code(cardform::import::image))]
+    Image(crate::config::images::ImagePathError),
+    #[error("cannot create {}: {source}", .path.display())]
+    #[diagnostic(code(cardform::import::create))]
+    Create {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", .path.display())]
+    #[diagnostic(code(cardform::import::write))]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Records the cards in the state, nothing owned yet.
@@ -386,6 +457,6 @@ fn adopt(session: &Session, cards: &[(String, &LiveCard)]) -> miette::Result<()>
             });
         }
     });
-    session.state.commit().map_err(report)?;
+    session.state.commit().map_err(CommandError::from)?;
     Ok(())
 }

@@ -5,11 +5,15 @@ use crate::cli::{CiKind, InitArgs, SchemaKind};
 use crate::exit::Outcome;
 use crate::scaffold::{InitOptions, Pipeline, existing, project_files};
 
+use super::error::CommandError;
 use super::output::write_file_atomic;
 
 pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
     let schema = |kind| {
-        super::schema::render(kind).map_err(|e| miette::miette!("cannot render the schema: {e}"))
+        super::schema::render(kind).map_err(|e| CommandError::Render {
+            what: "the schema",
+            message: e.to_string(),
+        })
     };
     let opts = InitOptions {
         sandbox: args.sandbox,
@@ -21,27 +25,19 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
         cards_schema: schema(SchemaKind::Cards)?,
         project_schema: schema(SchemaKind::Project)?,
     };
-    let files = project_files(&opts).map_err(|e| {
-        miette::miette!(
-            help = "give the AppID with --appid, or use --sandbox to start without an account",
-            "{e}"
-        )
-    })?;
+    let files = project_files(&opts).map_err(CommandError::from)?;
     let clash = existing(&args.dir, &files);
     if !clash.is_empty() {
         let names: Vec<String> = clash.iter().map(|p| p.display().to_string()).collect();
-        return Err(miette::miette!(
-            help =
-                "init only starts new projects: choose an empty folder, or move these files away",
-            "not overwriting {}",
-            names.join(", ")
-        ));
+        return Err(CommandError::InitClash(names.join(", ")).into());
     }
     for f in &files {
         let path = args.dir.join(&f.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| miette::miette!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|source| CommandError::Create {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         write_file_atomic(&path, &f.bytes)?;
         println!("created {}", path.display());

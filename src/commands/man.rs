@@ -8,6 +8,7 @@ use clap::CommandFactory;
 use crate::cli::{Cli, ManArgs};
 use crate::exit::Outcome;
 
+use super::error::CommandError;
 use super::output::write_file_atomic;
 
 pub fn run(args: &ManArgs) -> miette::Result<Outcome> {
@@ -20,8 +21,10 @@ pub fn run(args: &ManArgs) -> miette::Result<Outcome> {
         let _ = out.write_all(&page).and_then(|()| out.flush());
         return Ok(Outcome::Success);
     };
-    std::fs::create_dir_all(dir)
-        .map_err(|e| miette::miette!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|source| CommandError::Create {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut written = 0;
     write_pages(&command, "cardform", dir, &mut written)?;
     eprintln!("wrote {written} manual pages to {}", dir.display());
@@ -32,7 +35,13 @@ fn render(command: &clap::Command, title: &str, out: &mut Vec<u8>) -> miette::Re
     clap_mangen::Man::new(command.clone())
         .title(title.to_uppercase())
         .render(out)
-        .map_err(|e| miette::miette!("cannot render the manual page: {e}"))
+        .map_err(|e| {
+            CommandError::Render {
+                what: "the manual page",
+                message: e.to_string(),
+            }
+            .into()
+        })
 }
 
 /// cardform.1, cardform-plan.1, cardform-state-list.1, …

@@ -1,13 +1,16 @@
-//! One thin orchestration file per subcommand: parse inputs, call the library, print.
-//! No business rules here.
+//! One thin file per subcommand: parse inputs, call the library (the engine for plan and
+//! apply), render. Errors keep their type up to `main` (`error::CommandError` for the
+//! commands' own).
 
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
 pub mod apply;
+mod apply_output;
 pub mod coins;
 pub mod completions;
 pub mod emulator;
+mod error;
 pub mod fmt;
 pub mod force_unlock;
 pub mod import;

@@ -3,6 +3,8 @@
 
 use std::io::IsTerminal;
 
+use super::error::CommandError;
+
 /// Colour on stdout?
 pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
@@ -13,11 +15,10 @@ pub fn stdout_color() -> bool {
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> miette::Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value)
-        .map_err(|e| miette::miette!("cannot write JSON to stdout: {e}"))?;
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| CommandError::Json(e.into()))?;
     out.write_all(b"\n")
         .and_then(|()| out.flush())
-        .map_err(|e| miette::miette!("cannot write JSON to stdout: {e}"))
+        .map_err(|e| CommandError::Json(e).into())
 }
 
 /// Writes `bytes` to `path` through a temporary file beside it, so a crash leaves the
@@ -27,7 +28,10 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> miette::Result<()>
 /// A message naming the file when it cannot be written.
 pub fn write_file_atomic(path: &std::path::Path, bytes: &[u8]) -> miette::Result<()> {
     use std::io::Write;
-    let err = |e: std::io::Error| miette::miette!("cannot write {}: {e}", path.display());
+    let err = |source: std::io::Error| CommandError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

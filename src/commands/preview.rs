@@ -6,6 +6,7 @@ use crate::exit::Outcome;
 use crate::preview::raster::Rasterizer;
 use crate::preview::{face_of_card, render_svg};
 
+use super::error::CommandError;
 use super::output::write_file_atomic;
 use super::project::load;
 
@@ -17,15 +18,18 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
     for wanted in &args.cards {
         if !project.cards.contains_key(wanted) {
             let known: Vec<&str> = project.cards.keys().map(String::as_str).collect();
-            return Err(miette::miette!(
-                help = format!("the project's cards are: {}", known.join(", ")),
-                "--card {wanted}: no card has this address in {}",
-                project.root.display()
-            ));
+            return Err(CommandError::UnknownCard {
+                wanted: wanted.clone(),
+                root: project.root.clone(),
+                known: known.join(", "),
+            }
+            .into());
         }
     }
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| miette::miette!("cannot create {}: {e}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).map_err(|source| CommandError::Create {
+        path: args.out.clone(),
+        source,
+    })?;
     let raster = (!args.svg_only).then(Rasterizer::with_system_fonts);
     if raster.as_ref().is_some_and(|r| !r.has_cjk_font) {
         eprintln!(
@@ -42,9 +46,10 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
         write_file_atomic(&svg_path, svg.as_bytes())?;
         println!("{}", svg_path.display());
         if let Some(raster) = &raster {
-            let png = raster
-                .png(&svg, PNG_SCALE)
-                .map_err(|e| miette::miette!("card {address}: {e}"))?;
+            let png = raster.png(&svg, PNG_SCALE).map_err(|e| CommandError::Png {
+                address: address.clone(),
+                message: e.to_string(),
+            })?;
             let png_path = args.out.join(format!("{address}.png"));
             write_file_atomic(&png_path, &png)?;
             println!("{}", png_path.display());

@@ -2,10 +2,11 @@
 
 use std::path::Path;
 
-use crate::config::{ConfigError, Project, load_project};
+use super::error::CommandError;
+use crate::config::{ConfigError, Project, RunSettings, load_project};
 
 /// Loads and validates the project; prints every problem at once when it is invalid.
-pub fn load(dir: &Path) -> miette::Result<Project> {
+pub fn load(dir: &Path) -> Result<Project, CommandError> {
     match load_project(dir) {
         Ok(p) => {
             for w in &p.warnings {
@@ -17,55 +18,41 @@ pub fn load(dir: &Path) -> miette::Result<Project> {
             for d in &diagnostics {
                 eprintln!("{d}");
             }
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            Err(miette::miette!(
-                help = "fix the problems above; `cardform validate` checks the files offline",
-                "{errors} problem{} in {}",
-                if errors == 1 { "" } else { "s" },
-                dir.display()
-            ))
+            Err(CommandError::InvalidProject {
+                errors: diagnostics.iter().filter(|d| d.is_error()).count(),
+                dir: dir.to_path_buf(),
+            })
         }
         Err(other) => Err(other.into()),
     }
 }
 
 /// Reads only cardform.toml; prints its problems when it is invalid.
-pub fn load_config(dir: &Path) -> miette::Result<crate::config::ProjectConfig> {
+pub fn load_config(dir: &Path) -> Result<crate::config::ProjectConfig, CommandError> {
     match crate::config::load_project_config(dir) {
         Ok(c) => Ok(c),
         Err(ConfigError::Invalid { diagnostics }) => {
             for d in &diagnostics {
                 eprintln!("{d}");
             }
-            Err(miette::miette!(
-                help = "fix cardform.toml; `cardform validate` checks it offline",
-                "{} is not a valid cardform.toml",
-                dir.join(crate::config::PROJECT_FILE).display()
+            Err(CommandError::InvalidProjectFile(
+                dir.join(crate::config::PROJECT_FILE),
             ))
         }
         Err(other) => Err(other.into()),
     }
 }
 
-/// Maps any displayable error to a report.
-pub fn report(e: impl std::fmt::Display) -> miette::Report {
-    miette::miette!("{e}")
-}
-
 /// Reads a trusted-settings file (`--trusted-settings`); prints its problems when it is
 /// invalid.
-pub fn load_settings(file: &Path) -> miette::Result<crate::config::ProjectConfig> {
+pub fn load_settings(file: &Path) -> Result<crate::config::ProjectConfig, CommandError> {
     match crate::config::load_settings_file(file) {
         Ok(c) => Ok(c),
         Err(ConfigError::Invalid { diagnostics }) => {
             for d in &diagnostics {
                 eprintln!("{d}");
             }
-            Err(miette::miette!(
-                help = "give --trusted-settings (or CARDFORM_TRUSTED_SETTINGS) a valid cardform.toml, e.g. the base branch's: git show origin/main:cardform.toml > base.toml",
-                "{} is not a valid cardform.toml",
-                file.display()
-            ))
+            Err(CommandError::InvalidTrustedSettings(file.to_path_buf()))
         }
         Err(other) => Err(other.into()),
     }
@@ -81,17 +68,16 @@ pub fn with_session(
     task: impl AsyncFnOnce(&crate::session::Session) -> miette::Result<crate::exit::Outcome>,
 ) -> miette::Result<crate::exit::Outcome> {
     let config = load_config(dir)?;
-    let rt = crate::session::runtime().map_err(report)?;
-    rt.block_on(async {
+    let settings = RunSettings::from_env(&run.flags());
+    crate::session::runtime()?.block_on(async {
         let session = crate::session::Session::open(
             dir,
             config,
             operation,
-            &run.settings(),
+            &settings,
             crate::progress::TerminalReporter::shared(),
         )
-        .await
-        .map_err(report)?;
+        .await?;
         let result = task(&session).await;
         session.close().await;
         result

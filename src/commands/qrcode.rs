@@ -7,41 +7,32 @@ use crate::live::{Observed, fetch_live};
 use crate::operate::qrcode::{check, png};
 use crate::wechat::delivery::QrRequest;
 
+use super::error::CommandError;
 use super::output::print_json;
-use super::project::{report, with_session};
+use super::project::with_session;
 
 pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
     if let Some(out) = &args.out
         && out.exists()
     {
-        return Err(miette::miette!(
-            help = "name a new file; cardform never writes over an existing one",
-            "{} already exists",
-            out.display()
-        ));
+        return Err(CommandError::Exists(out.clone()).into());
     }
     with_session(&args.dir, "qrcode", &args.run, async |session| {
         let card_id = session
             .state
             .read(|s| s.resources.get(&args.address).map(|r| r.card_id.clone()))
-            .ok_or_else(|| {
-                miette::miette!(
-                    help =
-                        "`cardform state list` shows the managed addresses; apply the card first",
-                    "no managed card at address {}",
-                    args.address
-                )
-            })?;
+            .ok_or_else(|| CommandError::NotManaged(args.address.clone()))?;
         let live = match fetch_live(&session.client, &card_id)
             .await
-            .map_err(report)?
+            .map_err(CommandError::from)?
         {
             Observed::Exists(live) => live,
             Observed::Gone => {
-                return Err(miette::miette!(
-                    "{} (card_id {card_id}) is deleted on WeChat: no QR code",
-                    args.address
-                ));
+                return Err(CommandError::QrCardGone {
+                    address: args.address.clone(),
+                    card_id,
+                }
+                .into());
             }
         };
         let req = QrRequest {
@@ -52,15 +43,20 @@ pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
         };
         let now = chrono::Utc::now().timestamp();
         if let Err(why) = check(&live, &req, now) {
-            return Err(miette::miette!(
-                "refusing to create a QR code for {}: {why}",
-                args.address
-            ));
+            return Err(CommandError::QrRefused {
+                address: args.address.clone(),
+                why,
+            }
+            .into());
         }
-        let qr = session.client.create_qrcode(&req).await.map_err(report)?;
+        let qr = session
+            .client
+            .create_qrcode(&req)
+            .await
+            .map_err(CommandError::from)?;
         if let Some(out) = &args.out {
-            let bytes = png(&qr.url).map_err(|e| miette::miette!("{e}"))?;
-            crate::operate::coins::write_new(out, &bytes).map_err(report)?;
+            let bytes = png(&qr.url).map_err(CommandError::QrImage)?;
+            crate::operate::coins::write_new(out, &bytes).map_err(CommandError::from)?;
         }
         if args.format == Format::Json {
             print_json(&serde_json::json!({

@@ -4,24 +4,24 @@
 
 use crate::apply::recover::{adoption, intended_content};
 use crate::cli::StateResolveArgs;
+use crate::config::RunSettings;
 use crate::exit::Outcome;
 use crate::live::{Observed, fetch_live};
 use crate::plan::diff::{DiffContext, diff};
 use crate::progress::TerminalReporter;
-use crate::session::{RunSettings, Session, runtime};
+use crate::session::{Session, runtime};
 use crate::state::{OpKind, PendingOperation};
 use cardform_spec::rules::UpdateClass;
 
-use super::project::report;
+use super::error::CommandError;
 
 pub fn run(a: &StateResolveArgs) -> miette::Result<Outcome> {
-    let config = crate::config::load_project_config(&a.dir).map_err(report)?;
-    let run = RunSettings {
-        parallelism: None,
+    let config = crate::config::load_project_config(&a.dir).map_err(CommandError::from)?;
+    let run = RunSettings::from_env(&crate::config::RunFlags {
         lock_timeout: a.lock_timeout,
-        operator: crate::config::trust::OperatorSettings::from_env(),
-    };
-    let rt = runtime().map_err(report)?;
+        ..Default::default()
+    });
+    let rt = runtime()?;
     rt.block_on(async {
         let session = Session::open(
             &a.dir,
@@ -30,8 +30,7 @@ pub fn run(a: &StateResolveArgs) -> miette::Result<Outcome> {
             &run,
             TerminalReporter::shared(),
         )
-        .await
-        .map_err(report)?;
+        .await?;
         let result = resolve(a, &session).await;
         session.close().await;
         result
@@ -51,22 +50,21 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
             .iter()
             .map(|p| format!("{} ({})", p.address, p.op.as_str()))
             .collect();
-        return Err(miette::miette!(
-            help = "`cardform state list` shows pending operations; to manage an existing card use `cardform import`",
-            "{} has no operation with an unknown outcome in {}{}",
-            a.address,
-            session.state.describe(),
-            if others.is_empty() {
+        return Err(ResolveError::NothingPending {
+            address: a.address.clone(),
+            state: session.state.describe(),
+            others: if others.is_empty() {
                 String::new()
             } else {
                 format!(" (pending: {})", others.join(", "))
-            }
-        ));
+            },
+        }
+        .into());
     }
     let message = match &a.adopt {
         None => {
             for op in &ops {
-                session.state.abandon(op.id).map_err(report)?;
+                session.state.abandon(op.id).map_err(CommandError::from)?;
             }
             format!(
                 "Forgot {} interrupted operation(s) at {}. If WeChat did create a card for it, that card is not managed by cardform: delete it, or adopt it with `cardform import`.",
@@ -76,32 +74,34 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
         }
         Some(card_id) => {
             let Some(create) = ops.iter().find(|p| p.op == OpKind::Create) else {
-                return Err(miette::miette!(
-                    help = "use --forget: the next plan reads the live card anyway",
-                    "{}'s interrupted operation is a {}, not a create; there is no card to adopt",
-                    a.address,
-                    ops.iter()
+                return Err(ResolveError::NotACreate {
+                    address: a.address.clone(),
+                    ops: ops
+                        .iter()
                         .map(|p| p.op.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
-                ));
+                        .join(", "),
+                }
+                .into());
             };
             if let Some((other, _)) = state
                 .resources
                 .iter()
                 .find(|(addr, r)| r.card_id == *card_id && **addr != a.address)
             {
-                return Err(miette::miette!(
-                    "card {card_id} is already managed as {other}; adopt a card no address holds"
-                ));
+                return Err(ResolveError::HeldElsewhere {
+                    card_id: card_id.clone(),
+                    other: other.clone(),
+                }
+                .into());
             }
-            let live = match fetch_live(&session.client, card_id).await.map_err(report)? {
+            let live = match fetch_live(&session.client, card_id)
+                .await
+                .map_err(CommandError::from)?
+            {
                 Observed::Exists(live) => live,
                 Observed::Gone => {
-                    return Err(miette::miette!(
-                        help = "use --forget if no card was made",
-                        "card {card_id} is deleted on WeChat; it cannot be adopted"
-                    ));
+                    return Err(ResolveError::Gone(card_id.clone()).into());
                 }
             };
             let content = intended_content(create);
@@ -118,9 +118,12 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
                 .map(|c| c.path)
                 .collect();
             let changes = adoption(&state, create, &live);
-            session.state.finish(create.id, changes).map_err(report)?;
+            session
+                .state
+                .finish(create.id, changes)
+                .map_err(CommandError::from)?;
             for op in ops.iter().filter(|p| p.id != create.id) {
-                session.state.abandon(op.id).map_err(report)?;
+                session.state.abandon(op.id).map_err(CommandError::from)?;
             }
             let mut msg = format!("Adopted card {card_id} as {}.", a.address);
             if !differs.is_empty() {
@@ -132,8 +135,42 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
             msg
         }
     };
-    let c = session.state.commit().map_err(report)?;
+    let c = session.state.commit().map_err(CommandError::from)?;
     println!("{message}");
     println!("State saved (serial {}).", c.serial);
     Ok(Outcome::Success)
+}
+
+/// Why an interrupted operation cannot be settled as asked.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+enum ResolveError {
+    #[error("{address} has no operation with an unknown outcome in {state}{others}")]
+    #[diagnostic(
+        code(cardform::resolve::nothing_pending),
+        help(
+            "`cardform state list` shows pending operations; to manage an existing card use `cardform import`"
+        )
+    )]
+    NothingPending {
+        address: String,
+        state: String,
+        others: String,
+    },
+    #[error(
+        "{address}'s interrupted operation is a {ops}, not a create; there is no card to adopt"
+    )]
+    #[diagnostic(
+        code(cardform::resolve::not_a_create),
+        help("use --forget: the next plan reads the live card anyway")
+    )]
+    NotACreate { address: String, ops: String },
+    #[error("card {card_id} is already managed as {other}; adopt a card no address holds")]
+    #[diagnostic(code(cardform::resolve::held_elsewhere))]
+    HeldElsewhere { card_id: String, other: String },
+    #[error("card {0} is deleted on WeChat; it cannot be adopted")]
+    #[diagnostic(
+        code(cardform::resolve::gone),
+        help("use --forget if no card was made")
+    )]
+    Gone(String),
 }

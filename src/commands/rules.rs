@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::error::CommandError;
 use crate::cli::{Format, RulesArgs};
 use crate::exit::Outcome;
 use crate::state::UpdateAnswer;
@@ -60,7 +61,10 @@ pub fn run(args: &RulesArgs) -> miette::Result<Outcome> {
             }
             println!(
                 "{}",
-                serde_json::to_string_pretty(&doc).map_err(|e| miette::miette!("{e}"))?
+                serde_json::to_string_pretty(&doc).map_err(|e| CommandError::Render {
+                    what: "JSON",
+                    message: e.to_string(),
+                })?
             );
         }
         Format::Markdown => {

@@ -7,6 +7,7 @@
 
 use std::io::Write as _;
 
+use super::error::CommandError;
 use crate::cli::{SchemaArgs, SchemaKind};
 use crate::config;
 use crate::exit::Outcome;
@@ -25,7 +26,10 @@ pub fn render(kind: SchemaKind) -> Result<String, serde_json::Error> {
 }
 
 pub fn run(args: &SchemaArgs) -> miette::Result<Outcome> {
-    let text = render(args.kind).map_err(|e| miette::miette!("cannot render the schema: {e}"))?;
+    let text = render(args.kind).map_err(|e| CommandError::Render {
+        what: "the schema",
+        message: e.to_string(),
+    })?;
     // A closed pipe (`cardform schema | head`) is not worth a panic.
     let mut stdout = std::io::stdout().lock();
     let _ = stdout

@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use miette::IntoDiagnostic;
-
+use super::error::CommandError;
 use crate::cli::{
     Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs, StatePullArgs, StatePushArgs,
     StateRestoreArgs, StateRestoreBackupArgs,
@@ -69,11 +68,7 @@ fn restore_backup(args: &StateRestoreBackupArgs) -> miette::Result<Outcome> {
     let a = &args.common;
     let setting = state_setting(&a.dir)?;
     let Some(path) = state::local_state_path(&a.dir, setting.as_deref()) else {
-        return Err(miette::miette!(
-            help = "PostgreSQL keeps every earlier version in the cardform_state_history table; restore one from there",
-            "the state of {} is not a local file, so it has no .backup to restore",
-            a.dir.display()
-        ));
+        return Err(StateCmdError::NoLocalBackup(a.dir.clone()).into());
     };
     let backend = LocalBackend::new(path);
     let _lock = backend
@@ -81,7 +76,7 @@ fn restore_backup(args: &StateRestoreBackupArgs) -> miette::Result<Outcome> {
             LockInfo::for_current_process("state restore-backup"),
             a.lock_timeout,
         )
-        .into_diagnostic()?;
+        .map_err(CommandError::from)?;
     // The backup is the snapshot before the last change; after the first apply that
     // is a state without cards, and restoring it would create every card again.
     let backup_cards = std::fs::read(backend.backup_path())
@@ -89,13 +84,9 @@ fn restore_backup(args: &StateRestoreBackupArgs) -> miette::Result<Outcome> {
         .and_then(|bytes| state::codec::decode_snapshot(&bytes, "backup", None).ok())
         .map(|s| s.resources.len());
     if backup_cards == Some(0) && !args.allow_empty {
-        return Err(miette::miette!(
-            help = "if the lost state held cards, restore this empty backup with `--allow-empty` and re-attach the live cards to the files with `cardform import --reattach --dir DIR` (`--dry-run` first shows the pairings; `cardform import ADDRESS CARD_ID` pairs one by hand)",
-            "{} holds no cards: it was taken before the first apply created any. Restoring it would make the next apply create every card again, duplicating the live ones",
-            backend.backup_path().display()
-        ));
+        return Err(StateCmdError::EmptyBackup(backend.backup_path()).into());
     }
-    let r = backend.restore_backup().into_diagnostic()?;
+    let r = backend.restore_backup().map_err(CommandError::from)?;
     if let Some(copy) = &r.replaced_copy {
         println!("Kept a copy of the state it replaces: {}", copy.display());
     }
@@ -121,22 +112,22 @@ fn restore_backup(args: &StateRestoreBackupArgs) -> miette::Result<Outcome> {
 /// A missing or unreadable cardform.toml, or a `state` that is not a string.
 pub fn state_setting(dir: &Path) -> miette::Result<Option<String>> {
     let path = dir.join("cardform.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        miette::miette!(
-            "cannot read {}: {e}. Run this in a project folder or give it with --dir.",
-            path.display()
-        )
+    let text = std::fs::read_to_string(&path).map_err(|source| StateCmdError::NoProject {
+        path: path.clone(),
+        source,
     })?;
-    let table: toml::Table = toml::from_str(&text)
-        .map_err(|e| miette::miette!("{}: not valid TOML: {e}", path.display()))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|source| StateCmdError::BadToml {
+        path: path.clone(),
+        source,
+    })?;
     match table.get("state") {
         None => Ok(None),
         Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(miette::miette!(
-            "{}: `state` must be a string (a path or a postgres:// URL), not {}",
-            path.display(),
-            other.type_str()
-        )),
+        Some(other) => Err(StateCmdError::StateNotString {
+            path,
+            found: other.type_str(),
+        }
+        .into()),
     }
 }
 
@@ -151,23 +142,20 @@ pub fn project_backend(dir: &Path) -> miette::Result<Box<dyn StateBackend>> {
         Some((url, from)) => (Some(url), Origin::Operator(from)),
         None => (state_setting(dir)?, trust::locate(dir, &["state"])),
     };
-    trust::check_state(setting.as_deref(), &origin).map_err(super::project::report)?;
-    state::open_backend(dir, setting.as_deref()).into_diagnostic()
+    trust::check_state(setting.as_deref(), &origin).map_err(CommandError::from)?;
+    Ok(state::open_backend(dir, setting.as_deref()).map_err(CommandError::from)?)
 }
 
 pub(crate) fn load_existing(dir: &Path) -> miette::Result<(StateFile, String)> {
     let backend = project_backend(dir)?;
-    match backend.load().into_diagnostic()? {
+    match backend.load().map_err(CommandError::from)? {
         Some(loaded) => {
             for n in &loaded.notices {
                 eprintln!("note: {n}");
             }
             Ok((loaded.state, backend.describe()))
         }
-        None => Err(miette::miette!(
-            "no state at {} yet (nothing has been applied or imported)",
-            backend.describe()
-        )),
+        None => Err(StateCmdError::NoStateYet(backend.describe()).into()),
     }
 }
 
@@ -239,7 +227,7 @@ fn show(a: &StateAddrArgs) -> miette::Result<Outcome> {
             );
             println!("updated_at:       {}", fmt_time(r.updated_at));
             println!("applied:");
-            let pretty = serde_json::to_string_pretty(&r.applied).into_diagnostic()?;
+            let pretty = serde_json::to_string_pretty(&r.applied).map_err(StateCmdError::Json)?;
             for line in pretty.lines() {
                 println!("  {line}");
             }
@@ -266,21 +254,14 @@ fn rm(a: &StateAddrArgs) -> miette::Result<Outcome> {
 
 fn mv(a: &StateMvArgs) -> miette::Result<Outcome> {
     edit(&a.dir, "state mv", a.lock_timeout, |st, location| {
-        if a.destination.trim().is_empty() || a.destination.chars().any(char::is_whitespace) {
-            return Err(miette::miette!(
-                "`{}` is not a valid address (no spaces, not empty)",
-                a.destination
-            ));
+        if !crate::config::is_valid_address(&a.destination) {
+            return Err(CommandError::BadAddress(a.destination.clone()).into());
         }
         if !st.resources.contains_key(&a.source) {
             return Err(unknown_address(st, &a.source, location));
         }
         if st.resources.contains_key(&a.destination) {
-            return Err(miette::miette!(
-                "{} is already in the state; remove it first (`cardform state rm {}`) if you mean to replace it",
-                a.destination,
-                a.destination
-            ));
+            return Err(StateCmdError::Taken(a.destination.clone()).into());
         }
         refuse_pending(st, &a.source)?;
         refuse_pending(st, &a.destination)?;
@@ -310,8 +291,7 @@ fn push(a: &StatePushArgs) -> miette::Result<Outcome> {
 fn pull(a: &StatePullArgs) -> miette::Result<Outcome> {
     if let Some(out) = &a.out {
         let setting = state_setting(&a.dir)?;
-        refuse_protected_output(&a.dir, setting.as_deref(), out)
-            .map_err(|e| miette::miette!("{e}"))?;
+        refuse_protected_output(&a.dir, setting.as_deref(), out).map_err(CommandError::from)?;
     }
     let source = project_backend(&a.dir)?;
     let st = load_source(source.as_ref())?;
@@ -329,26 +309,27 @@ fn pull(a: &StatePullArgs) -> miette::Result<Outcome> {
             );
         }
         None => {
-            let encoded = state::codec::encode_snapshot(&st, "stdout").into_diagnostic()?;
+            let encoded =
+                state::codec::encode_snapshot(&st, "stdout").map_err(CommandError::from)?;
             let doc = encoded.to_document(&st.lineage, st.serial, st.journal_seq);
             use std::io::Write;
             std::io::stdout()
                 .write_all(&doc)
-                .map_err(|e| miette::miette!("cannot write to stdout: {e}"))?;
+                .map_err(StateCmdError::Stdout)?;
         }
     }
     Ok(Outcome::Success)
 }
 
 fn load_source(b: &dyn StateBackend) -> miette::Result<StateFile> {
-    match b.load().into_diagnostic()? {
+    match b.load().map_err(CommandError::from)? {
         Some(loaded) => {
             for n in &loaded.notices {
                 eprintln!("note: {n}");
             }
             Ok(loaded.state)
         }
-        None => Err(miette::miette!("no state at {}", b.describe())),
+        None => Err(StateCmdError::NoState(b.describe()).into()),
     }
 }
 
@@ -362,22 +343,22 @@ fn copy_state(
 ) -> miette::Result<state::Committed> {
     let _lock = dest
         .lock(LockInfo::for_current_process(operation), lock_timeout)
-        .into_diagnostic()?;
-    let existing = dest.load().into_diagnostic()?;
+        .map_err(CommandError::from)?;
+    let existing = dest.load().map_err(CommandError::from)?;
     st.journal_seq = match &existing {
         Some(d) => {
             if !d.state.pending.is_empty() {
-                return Err(miette::miette!(
-                    "{} has {} operation(s) with unknown outcome; run `cardform apply` against it to resolve them before replacing it",
-                    dest.describe(),
-                    d.state.pending.len()
-                ));
+                return Err(StateCmdError::DestinationPending {
+                    dest: dest.describe(),
+                    pending: d.state.pending.len(),
+                }
+                .into());
             }
             d.state.journal_seq
         }
         None => 0,
     };
-    dest.commit(&st, None).into_diagnostic()
+    Ok(dest.commit(&st, None).map_err(CommandError::from)?)
 }
 
 /// Locks, loads, backs up, edits, commits.
@@ -390,21 +371,19 @@ fn edit(
     let backend = project_backend(dir)?;
     let location = backend.describe();
     let (session, notices) =
-        StateSession::open(backend, operation, lock_timeout).into_diagnostic()?;
+        StateSession::open(backend, operation, lock_timeout).map_err(CommandError::from)?;
     for n in &notices {
         eprintln!("note: {n}");
     }
     let current = session.snapshot();
     if current.serial == 0 && current.resources.is_empty() {
-        return Err(miette::miette!(
-            "no state at {location} yet (nothing has been applied or imported)"
-        ));
+        return Err(StateCmdError::NoStateYet(location).into());
     }
     let backup = write_edit_backup(dir, &current)?;
     let mut edited = current;
     let message = f(&mut edited, &location)?;
     session.edit(|st| *st = edited);
-    let c = session.commit().into_diagnostic()?;
+    let c = session.commit().map_err(CommandError::from)?;
     println!("{message}");
     println!(
         "State saved (serial {}). Backup of the previous state: {}",
@@ -418,12 +397,14 @@ fn edit(
 /// `DIR/state/cardform.state.<UTC time>.backup.json` before an edit.
 fn write_edit_backup(dir: &Path, st: &StateFile) -> miette::Result<PathBuf> {
     let folder = dir.join("state");
-    std::fs::create_dir_all(&folder)
-        .map_err(|e| miette::miette!("cannot create {}: {e}", folder.display()))?;
+    std::fs::create_dir_all(&folder).map_err(|source| CommandError::Write {
+        path: folder.clone(),
+        source,
+    })?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
     let path = folder.join(format!("cardform.state.{stamp}.backup.json"));
-    let encoded =
-        state::codec::encode_snapshot(st, &path.display().to_string()).into_diagnostic()?;
+    let encoded = state::codec::encode_snapshot(st, &path.display().to_string())
+        .map_err(CommandError::from)?;
     let doc = encoded.to_document(&st.lineage, st.serial, st.journal_seq);
     let write = || -> std::io::Result<()> {
         use std::io::Write;
@@ -434,22 +415,21 @@ fn write_edit_backup(dir: &Path, st: &StateFile) -> miette::Result<PathBuf> {
         f.write_all(&doc)?;
         f.sync_all()
     };
-    write().map_err(|e| {
-        miette::miette!(
-            "cannot write the backup {} ({e}); the state was not edited",
-            path.display()
-        )
+    write().map_err(|source| StateCmdError::Backup {
+        path: path.clone(),
+        source,
     })?;
     Ok(path)
 }
 
 fn refuse_pending(st: &StateFile, address: &str) -> miette::Result<()> {
     match st.pending.iter().find(|p| p.address == address) {
-        Some(p) => Err(miette::miette!(
-            "{address} has a pending {} from an earlier run (started {}) whose outcome is unknown; run `cardform apply` to resolve it before editing this address",
-            p.op.as_str(),
-            fmt_time(p.started_at)
-        )),
+        Some(p) => Err(StateCmdError::Pending {
+            address: address.to_string(),
+            op: p.op.as_str().to_string(),
+            started: fmt_time(p.started_at),
+        }
+        .into()),
         None => Ok(()),
     }
 }
@@ -463,9 +443,12 @@ fn unknown_address(st: &StateFile, address: &str, location: &str) -> miette::Rep
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| format!(" Did you mean `{k}`?"))
         .unwrap_or_default();
-    miette::miette!(
-        "{address} is not in the state at {location}.{closest} (`cardform state list` shows the addresses)"
-    )
+    StateCmdError::Unknown {
+        address: address.to_string(),
+        location: location.to_string(),
+        closest,
+    }
+    .into()
 }
 
 fn fmt_time(unix: i64) -> String {
@@ -475,6 +458,100 @@ fn fmt_time(unix: i64) -> String {
 }
 
 fn print_json(v: &serde_json::Value) -> miette::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v).into_diagnostic()?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).map_err(StateCmdError::Json)?
+    );
     Ok(())
+}
+
+/// Why a `state` command did not do what it was asked; each says what to do.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+enum StateCmdError {
+    #[error("the state of {} is not a local file, so it has no .backup to restore", .0.display())]
+    #[diagnostic(
+        code(cardform::state::no_local_backup),
+        help(
+            "PostgreSQL keeps every earlier version in the cardform_state_history table; restore one from there"
+        )
+    )]
+    NoLocalBackup(PathBuf),
+    #[error(
+        "{} holds no cards: it was taken before the first apply created any. Restoring it would make the next apply create every card again, duplicating the live ones",
+        .0.display()
+    )]
+    #[diagnostic(
+        code(cardform::state::empty_backup),
+        help(
+            "if the lost state held cards, restore this empty backup with `--allow-empty` and re-attach the live cards to the files with `cardform import --reattach --dir DIR` (`--dry-run` first shows the pairings; `cardform import ADDRESS CARD_ID` pairs one by hand)"
+        )
+    )]
+    EmptyBackup(PathBuf),
+    #[error(
+        "cannot read {}: {source}. Run this in a project folder or give it with --dir.",
+        .path.display()
+    )]
+    #[diagnostic(code(cardform::state::no_project))]
+    NoProject {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not valid TOML: {source}", .path.display())]
+    #[diagnostic(code(cardform::state::bad_toml))]
+    BadToml {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error(
+        "{}: `state` must be a string (a path or a postgres:// URL), not {found}",
+        .path.display()
+    )]
+    #[diagnostic(code(cardform::state::not_a_string))]
+    StateNotString { path: PathBuf, found: &'static str },
+    #[error("no state at {0} yet (nothing has been applied or imported)")]
+    #[diagnostic(code(cardform::state::none_yet))]
+    NoStateYet(String),
+    #[error("no state at {0}")]
+    #[diagnostic(code(cardform::state::none))]
+    NoState(String),
+    #[error("{0}")]
+    #[diagnostic(code(cardform::state::json))]
+    Json(serde_json::Error),
+    #[error(
+        "{0} is already in the state; remove it first (`cardform state rm {0}`) if you mean to replace it"
+    )]
+    #[diagnostic(code(cardform::state::taken))]
+    Taken(String),
+    #[error("cannot write to stdout: {0}")]
+    #[diagnostic(code(cardform::state::stdout))]
+    Stdout(std::io::Error),
+    #[error(
+        "{dest} has {pending} operation(s) with unknown outcome; run `cardform apply` against it to resolve them before replacing it"
+    )]
+    #[diagnostic(code(cardform::state::destination_pending))]
+    DestinationPending { dest: String, pending: usize },
+    #[error("cannot write the backup {} ({source}); the state was not edited", .path.display())]
+    #[diagnostic(code(cardform::state::backup))]
+    Backup {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{address} has a pending {op} from an earlier run (started {started}) whose outcome is unknown; run `cardform apply` to resolve it before editing this address"
+    )]
+    #[diagnostic(code(cardform::state::pending))]
+    Pending {
+        address: String,
+        op: String,
+        started: String,
+    },
+    #[error(
+        "{address} is not in the state at {location}.{closest} (`cardform state list` shows the addresses)"
+    )]
+    #[diagnostic(code(cardform::state::unknown_address))]
+    Unknown {
+        address: String,
+        location: String,
+        closest: String,
+    },
 }

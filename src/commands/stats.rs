@@ -8,24 +8,17 @@ use crate::cli::{StatsArgs, StatsFormat};
 use crate::exit::Outcome;
 use crate::operate::stats::{StatsQuery, chart_svg, csv, fetch};
 
+use super::error::CommandError;
 use super::output::print_json;
-use super::project::{report, with_session};
+use super::project::with_session;
 
 pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
     if let Some(chart) = &args.chart {
         if chart_kind(chart).is_none() {
-            return Err(miette::miette!(
-                help = "name the chart FILE.svg or FILE.png",
-                "--chart {}: cardform draws SVG or PNG charts",
-                chart.display()
-            ));
+            return Err(CommandError::ChartKind(chart.clone()).into());
         }
         if chart.exists() {
-            return Err(miette::miette!(
-                help = "name a new file; cardform never writes over an existing one",
-                "{} already exists",
-                chart.display()
-            ));
+            return Err(CommandError::Exists(chart.clone()).into());
         }
     }
     let today = chrono::Utc::now()
@@ -34,7 +27,7 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
     let to = args.to.unwrap_or(today - chrono::Duration::days(1));
     let from = args.from.unwrap_or(to - chrono::Duration::days(29));
     if from > to {
-        return Err(miette::miette!("--from {from} is after --to {to}"));
+        return Err(CommandError::DatesReversed { from, to }.into());
     }
     with_session(&args.dir, "stats", &args.run, async |session| {
         let (cards, names, unknown) = session.state.read(|s| {
@@ -54,11 +47,7 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
             (cards, names, unknown)
         });
         if !unknown.is_empty() {
-            return Err(miette::miette!(
-                help = "`cardform state list` shows the managed addresses",
-                "no managed card at {}",
-                unknown.join(", ")
-            ));
+            return Err(CommandError::NoStatsCard(unknown.join(", ")).into());
         }
         let q = StatsQuery {
             from,
@@ -76,18 +65,18 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
             }
         })
         .await
-        .map_err(report)?;
+        .map_err(CommandError::from)?;
         if let Some(path) = &args.chart {
             let svg = chart_svg(&rows, &format!("Cards {from} – {to}"))
-                .map_err(|e| miette::miette!("drawing the chart: {e}"))?;
+                .map_err(|e| CommandError::Chart(format!("drawing the chart: {e}")))?;
             let bytes = match chart_kind(path) {
                 // The same SVG, rasterised as the card previews are (resvg, system fonts).
                 Some(ChartKind::Png) => crate::preview::raster::Rasterizer::with_system_fonts()
                     .png(&svg, 2.0)
-                    .map_err(|e| miette::miette!("drawing the chart as PNG: {e}"))?,
+                    .map_err(|e| CommandError::Chart(format!("drawing the chart as PNG: {e}")))?,
                 _ => svg.into_bytes(),
             };
-            crate::operate::coins::write_new(path, &bytes).map_err(report)?;
+            crate::operate::coins::write_new(path, &bytes).map_err(CommandError::from)?;
             eprintln!("Chart: {}", path.display());
         }
         match args.format {

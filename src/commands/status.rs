@@ -5,8 +5,9 @@ use crate::cli::{Format, StatusArgs};
 use crate::exit::Outcome;
 use crate::operate::review::statuses;
 
+use super::error::CommandError;
 use super::output::print_json;
-use super::project::{report, with_session};
+use super::project::with_session;
 
 pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
     with_session(&args.project.dir, "status", &args.run, async |session| {
@@ -31,7 +32,7 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
             session.parallelism,
         )
         .await
-        .map_err(report)?;
+        .map_err(CommandError::from)?;
         if args.format == Format::Json {
             print_json(&serde_json::json!({ "format_version": "1", "cards": rows }))?;
             return Ok(Outcome::Success);

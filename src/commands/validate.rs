@@ -8,6 +8,7 @@ use std::path::Path;
 use owo_colors::{OwoColorize, Stream};
 use serde_json::json;
 
+use super::error::CommandError;
 use crate::cli::{Format, ValidateArgs};
 use crate::config::{ConfigError, Diagnostic, PROJECT_FILE, Project, load_project};
 use crate::exit::Outcome;
@@ -137,8 +138,10 @@ fn print_json(
             .collect();
         doc["cards"] = json!(cards);
     }
-    let text = serde_json::to_string_pretty(&doc)
-        .map_err(|e| miette::miette!("cannot render JSON: {e}"))?;
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| CommandError::Render {
+        what: "JSON",
+        message: e.to_string(),
+    })?;
     emit(&(text + "\n"));
     Ok(if valid {
         Outcome::Success

@@ -14,6 +14,7 @@ pub mod images;
 mod loader;
 mod project;
 pub mod protect;
+mod run_settings;
 mod schema;
 mod schema_diagnostics;
 mod schema_messages;
@@ -29,6 +30,7 @@ pub use loader::{
     load_project_config, load_settings_file,
 };
 pub use project::*;
+pub use run_settings::{MAX_PARALLELISM, RunFlags, RunSettings};
 pub use schema::{
     ADDRESS_PATTERN, CardFile, card_file_schema, combined_schema, is_valid_address, project_schema,
 };

@@ -180,6 +180,10 @@ pub enum TrustError {
         url: String,
         host: String,
     },
+    #[error(
+        "{origin}: `state` is empty: it names no file (the sandbox's world and the state would land in the folder above the project). Remove the line to keep the state in state/cardform.state.json, or name a file or a postgres:// URL"
+    )]
+    EmptyState { origin: Origin },
     #[error("{origin}: state \"{url}\": {problem}")]
     BadState {
         origin: Origin,
@@ -272,9 +276,14 @@ pub fn check_endpoint(endpoint: &str, origin: &Origin) -> Result<(), TrustError>
 /// [`TrustError::ForeignStateHost`], or [`TrustError::BadState`] for a postgres URL
 /// that does not parse.
 pub fn check_state(setting: Option<&str>, origin: &Origin) -> Result<(), TrustError> {
-    let Some(url) = setting.map(str::trim).filter(|s| !s.is_empty()) else {
+    let Some(url) = setting.map(str::trim) else {
         return Ok(());
     };
+    if url.is_empty() {
+        return Err(TrustError::EmptyState {
+            origin: origin.clone(),
+        });
+    }
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Ok(());
     }
@@ -521,6 +530,12 @@ mod tests {
     fn state_hosts() {
         let st = Origin::Operator("--state".into());
         assert_eq!(check_state(None, &file()), Ok(()));
+        for empty in ["", "  "] {
+            assert!(matches!(
+                check_state(Some(empty), &file()),
+                Err(TrustError::EmptyState { .. })
+            ));
+        }
         assert_eq!(check_state(Some("state/x.json"), &file()), Ok(()));
         assert_eq!(
             check_state(Some("postgres://127.0.0.1/db"), &file()),

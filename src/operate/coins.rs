@@ -63,6 +63,36 @@ pub enum ImageError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{} already exists; name a new file (cardform never writes over an existing one); no order was created",
+        .0.display()
+    )]
+    Exists(std::path::PathBuf),
+    #[error(
+        "cannot write {}: its folder does not exist; create it or name another file; no order was created",
+        .0.display()
+    )]
+    NoFolder(std::path::PathBuf),
+}
+
+/// Checks, before anything is asked of WeChat, that `out` can be created: it does not
+/// exist yet and its folder does (a recharge order must not be created for an image
+/// that cannot be saved).
+///
+/// # Errors
+/// [`ImageError::Exists`] or [`ImageError::NoFolder`].
+pub fn check_new_file(out: &std::path::Path) -> Result<(), ImageError> {
+    if out.symlink_metadata().is_ok() {
+        return Err(ImageError::Exists(out.to_path_buf()));
+    }
+    let folder = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        return Err(ImageError::NoFolder(out.to_path_buf()));
+    }
+    Ok(())
 }
 
 /// Saves the QR image of `r` (`qrcode_buffer`, base64) to `out`, never over an
@@ -98,4 +128,22 @@ pub fn write_new(out: &std::path::Path, bytes: &[u8]) -> Result<(), ImageError> 
             path: out.to_path_buf(),
             source,
         })
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn an_existing_file_or_a_missing_folder_is_refused_up_front() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let taken = dir.path().join("taken.png");
+        std::fs::write(&taken, b"x").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(check_new_file(&taken), Err(ImageError::Exists(_))));
+        assert!(matches!(
+            check_new_file(&dir.path().join("no/such.png")),
+            Err(ImageError::NoFolder(_))
+        ));
+        assert!(check_new_file(&dir.path().join("new.png")).is_ok());
+    }
 }

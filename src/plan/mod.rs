@@ -4,6 +4,7 @@
 
 mod build;
 pub mod diff;
+pub mod gate;
 mod money;
 mod note;
 pub mod policy;

@@ -53,9 +53,10 @@ impl std::io::Write for HashWriter {
 }
 
 /// Why a saved plan cannot be applied.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SavedPlanError {
     #[error("cannot read plan file {path}: {source}")]
+    #[diagnostic(code(cardform::saved_plan::read))]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -63,20 +64,24 @@ pub enum SavedPlanError {
     #[error(
         "{path} is not a cardform plan file ({problem}); make one with `cardform plan --out FILE`"
     )]
+    #[diagnostic(code(cardform::saved_plan::parse))]
     Parse { path: PathBuf, problem: String },
     #[error(
         "{path} has plan format {found}; this cardform reads format {FORMAT_VERSION}: plan again"
     )]
+    #[diagnostic(code(cardform::saved_plan::version))]
     Version { path: PathBuf, found: String },
     #[error(
         "{path} was changed after it was written (checksum {found}, its content hashes to {actual}); apply only the plan that was reviewed: plan again"
     )]
+    #[diagnostic(code(cardform::saved_plan::tampered))]
     Tampered {
         path: PathBuf,
         found: String,
         actual: String,
     },
     #[error("cannot write plan file {path}: {source}")]
+    #[diagnostic(code(cardform::saved_plan::write))]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -180,6 +185,139 @@ impl SavedPlan {
         tmp.persist(path).map_err(|e| err(e.error))?;
         Ok(())
     }
+}
+
+/// Why a saved plan may no longer be applied: what it was made against changed.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum StalePlan {
+    #[error(
+        "the saved plan is stale: the state changed since it was made (plan: {planned}, state now: lineage {lineage} serial {serial})"
+    )]
+    #[diagnostic(
+        code(cardform::saved_plan::stale_state),
+        help("plan again and review the new plan")
+    )]
+    State {
+        /// "lineage L serial N", or "no state".
+        planned: String,
+        lineage: uuid::Uuid,
+        serial: u64,
+    },
+    #[error("the state has {0} interrupted operation(s); the saved plan cannot account for them")]
+    #[diagnostic(
+        code(cardform::saved_plan::pending),
+        help("run `cardform plan` to resolve them, then plan again")
+    )]
+    Pending(usize),
+    #[error("the saved plan is stale: {} changed on WeChat since the plan was made", .0.join(", "))]
+    #[diagnostic(
+        code(cardform::saved_plan::stale_live),
+        help("plan again to see and review the current differences")
+    )]
+    Live(Vec<String>),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Refresh(#[from] crate::live::RefreshError),
+}
+
+impl SavedPlan {
+    /// Checks that the plan still describes the world: the state is the one it was
+    /// made against (lineage, serial, journal position, no interrupted operation), and
+    /// every card it read is unchanged on WeChat (one card/get each; cards the plan did
+    /// not read, `--refresh=changed`, are not read now either).
+    ///
+    /// # Errors
+    /// [`StalePlan`]: what changed, and that the way on is to plan again.
+    pub async fn check_fresh(&self, session: &crate::session::Session) -> Result<(), StalePlan> {
+        let (now, no_resources, pending) = session
+            .state
+            .read(|s| (s.stamp(), s.resources.is_empty(), s.pending.len()));
+        let fresh = now.serial == 0 && now.journal_seq == 0 && no_resources;
+        let stale_state = match &self.state {
+            Some(then) => {
+                then.lineage != now.lineage
+                    || then.serial != now.serial
+                    || then.journal_seq != now.journal_seq
+            }
+            None => !fresh,
+        };
+        if stale_state {
+            return Err(StalePlan::State {
+                planned: self
+                    .state
+                    .map(|s| format!("lineage {} serial {}", s.lineage, s.serial))
+                    .unwrap_or_else(|| "no state".into()),
+                lineage: now.lineage,
+                serial: now.serial,
+            });
+        }
+        if pending > 0 {
+            return Err(StalePlan::Pending(pending));
+        }
+        let not_read: std::collections::BTreeSet<&str> = self
+            .plan
+            .resource_changes
+            .iter()
+            .filter(|r| !r.refreshed)
+            .map(|r| r.address.as_str())
+            .collect();
+        let wanted: Vec<(String, String)> = session.state.read(|s| {
+            s.resources
+                .iter()
+                .filter(|(a, _)| !not_read.contains(a.as_str()))
+                .map(|(a, r)| (a.clone(), r.card_id.clone()))
+                .collect()
+        });
+        let live = crate::live::fetch_many(
+            &session.client,
+            wanted,
+            session.parallelism,
+            session.reporter.as_ref(),
+        )
+        .await?;
+        let changed: Vec<String> = self
+            .plan
+            .resource_changes
+            .iter()
+            .filter(|r| r.action != super::types::Action::Create && r.refreshed)
+            .filter(|rc| {
+                let now_fp = match live.get(&rc.address) {
+                    Some(crate::live::Observed::Exists(l)) => Some(l.content.hash()),
+                    _ => None,
+                };
+                rc.card_id.is_some() && now_fp != rc.live_fingerprint
+            })
+            .map(|rc| rc.address.clone())
+            .collect();
+        if !changed.is_empty() {
+            return Err(StalePlan::Live(changed));
+        }
+        Ok(())
+    }
+}
+
+/// sha256 over cardform.toml and cards/*.toml (sorted), recorded in saved plans.
+pub fn inputs_hash(root: &Path) -> String {
+    let mut files: Vec<PathBuf> = vec![root.join("cardform.toml")];
+    if let Ok(rd) = std::fs::read_dir(root.join("cards")) {
+        let mut cards: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        cards.sort();
+        files.extend(cards);
+    }
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(
+            f.strip_prefix(root)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        h.update(std::fs::read(&f).unwrap_or_default());
+    }
+    hex::encode(h.finalize())
 }
 
 /// `project` relative to `from` (both absolute or both relative to the same folder):

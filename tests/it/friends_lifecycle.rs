@@ -154,6 +154,21 @@ fn coin_purchases_are_priced_budgeted_and_requoted() {
     );
     assert_eq!(total_quantity(&emu, "满100减20"), vec![250]);
 
+    // A saved plan passes the same gates as a fresh one: over the budget it exits 3
+    // and buys nothing, before any question of whether purchases are allowed (it used
+    // to skip the 券点 gate and fail later, exit 1, on the missing allowance).
+    let over = p.path().join("over-budget.plan.json");
+    p.run(&["plan", "{dir}", "--out", over.to_str().expect("path")])
+        .expect_code(0);
+    let out = p.run(&["apply", over.to_str().expect("path"), "--max-coins", "3"]);
+    out.expect_code(3);
+    assert!(
+        out.stderr.contains("1 more than the budget of 3"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(total_quantity(&emu, "满100减20"), vec![250]);
+
     // The price rises between plan and apply: the saved plan stops, nothing bought.
     let saved = p.path().join("plan.json");
     p.run(&["plan", "{dir}", "--out", saved.to_str().expect("path")])

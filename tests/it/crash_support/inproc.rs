@@ -9,7 +9,8 @@ use std::time::Duration;
 use cardform::apply::recover::Resolution;
 use cardform::apply::{ApplyOptions, ApplyOutcome, StopSignal, apply_plan};
 use cardform::emulator::{EmulatorConfig, FaultRule, RunningEmulator};
-use cardform::session::{PlanOptions, Session, make_plan};
+use cardform::engine::{PlanOptions, make_plan};
+use cardform::session::Session;
 use cardform::state::{LocalBackend, StateBackend, StateSession};
 use cardform::wechat::{ClientConfig, RetryPolicy, Secret, WeChatClient};
 

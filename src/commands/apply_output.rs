@@ -1,0 +1,133 @@
+//! What `cardform apply` shows: the report of what it did (text or JSON) and the wait
+//! for WeChat's review.
+
+use super::error::CommandError;
+use super::output::print_json;
+use crate::apply::ApplyOutcome;
+use crate::cli::Format;
+use crate::plan::{JsonPlan, Plan, json_plan};
+use crate::session::Session;
+
+/// `apply --wait-for-review`: the cards the apply created or sent to review, polled
+/// until WeChat approves or rejects each (or the timeout passes).
+pub async fn wait_for_review(
+    session: &Session,
+    plan: &Plan,
+    timeout: std::time::Duration,
+) -> miette::Result<Vec<crate::operate::review::ReviewOutcome>> {
+    let cards: Vec<(String, String)> = session.state.read(|s| {
+        plan.resource_changes
+            .iter()
+            .filter(|rc| rc.triggers_review)
+            .filter_map(|rc| {
+                s.resources
+                    .get(&rc.address)
+                    .map(|r| (rc.address.clone(), r.card_id.clone()))
+            })
+            .collect()
+    });
+    if cards.is_empty() {
+        return Ok(Vec::new());
+    }
+    eprintln!(
+        "Waiting up to {}s for WeChat review of {} card(s)…",
+        timeout.as_secs(),
+        cards.len()
+    );
+    crate::operate::review::wait_for_review(&session.client, cards, timeout, |done, total| {
+        if done < total {
+            eprintln!("  {done} of {total} decided");
+        }
+    })
+    .await
+    .map_err(|e| CommandError::Review(e).into())
+}
+
+pub fn print_report(
+    format: Format,
+    plan: &Plan,
+    r: &ApplyOutcome,
+    review: Option<&[crate::operate::review::ReviewOutcome]>,
+) -> miette::Result<()> {
+    match format {
+        Format::Json => print_json(&ApplyJson {
+            format_version: crate::plan::FORMAT_VERSION,
+            applied: true,
+            summary: Some(&r),
+            review,
+            plan: json_plan(plan),
+        }),
+        _ => {
+            for w in &r.warnings {
+                eprintln!("warning: {w}");
+            }
+            if let Some(why) = &r.stopped {
+                eprintln!(
+                    "Apply stopped early ({why}): {} change(s) were not started; everything started was finished and recorded. Run apply again to continue.",
+                    r.not_started
+                );
+            }
+            if r.failures.is_empty() {
+                println!("{}", r.summary());
+            } else {
+                println!("{}", r.summary());
+                eprintln!(
+                    "Apply finished with {} failure(s); everything that succeeded is recorded in the state:",
+                    r.failures.len()
+                );
+                for f in &r.failures {
+                    eprintln!("  {}: {} failed: {}", f.address, f.operation, f.message);
+                    if f.outcome_unknown {
+                        eprintln!(
+                            "    (WeChat may or may not have done it; the next run finds out before planning anything)"
+                        );
+                    }
+                }
+            }
+            for o in review.into_iter().flatten() {
+                match o.review {
+                    "approved" => println!(
+                        "{}: approved by WeChat review ({}s).",
+                        o.address, o.waited_seconds
+                    ),
+                    "rejected" => eprintln!(
+                        "error: {} (card_id {}) was rejected by WeChat review; `cardform status` shows it, fix the card and apply again",
+                        o.address, o.card_id
+                    ),
+                    "under_review" => eprintln!(
+                        "error: {} (card_id {}) is still under review after {}s (--wait-for-review timed out)",
+                        o.address, o.card_id, o.waited_seconds
+                    ),
+                    other => eprintln!("error: {} (card_id {}) is {other}", o.address, o.card_id),
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `apply --format json`: whether it applied, what it did, and the plan.
+#[derive(serde::Serialize)]
+pub struct ApplyJson<'a, R: serde::Serialize> {
+    format_version: &'a str,
+    applied: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<R>,
+    /// `--wait-for-review`: how each card's review ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<&'a [crate::operate::review::ReviewOutcome]>,
+    plan: JsonPlan<'a>,
+}
+
+impl<'a> ApplyJson<'a, ()> {
+    /// A plan with nothing to apply.
+    pub fn unapplied(plan: &'a Plan) -> Self {
+        ApplyJson {
+            format_version: crate::plan::FORMAT_VERSION,
+            applied: false,
+            summary: None,
+            review: None,
+            plan: json_plan(plan),
+        }
+    }
+}

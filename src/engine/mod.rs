@@ -1,0 +1,74 @@
+//! Running a plan, in one place for `plan`, `apply DIR` and `apply FILE` (and, later,
+//! once per account of a platform project): from a loaded project and the run's
+//! settings to a checked plan, and from a checked plan to the changes on WeChat.
+//!
+//! - [`run_plan`]: opens the run ([`Session`](crate::session::Session): lock, client,
+//!   state), resolves interrupted operations, refreshes, builds and prices the plan
+//!   ([`make_plan`]) and checks it ([`gate`](crate::plan::policy::gate)).
+//! - [`run_saved`]: opens the run of a saved plan, checks that it is still fresh
+//!   ([`SavedPlan::check_fresh`](crate::plan::saved::SavedPlan::check_fresh)) and
+//!   checks it with the same gate.
+//! - [`execute`]: carries a checked plan out (券点 preflight, the executor, commit).
+//!
+//! Nothing here prints: notes go to the run's [`Reporter`](crate::report::Reporter);
+//! the caller renders the plan and the verdict.
+
+mod apply;
+mod plan;
+
+pub use apply::{
+    ExecuteOptions, Executed, SavedRequest, execute, record_refresh, record_unchanged,
+    refuse_refresh_only, run_saved,
+};
+pub use plan::{
+    CheckedPlan, Operation, PlanOptions, PlanRequest, PlanRun, Planned, make_plan, run_plan,
+    state_inputs,
+};
+
+use crate::apply::recover;
+use crate::plan::PlanError;
+use crate::plan::saved::StalePlan;
+use crate::session::SessionError;
+use crate::wechat::ApiError;
+
+/// Why a plan could not be made, checked or carried out; each says what to do.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RunError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Stale(#[from] StalePlan),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Refresh(#[from] crate::live::RefreshError),
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    #[diagnostic(code(cardform::plan::invalid))]
+    Plan(Vec<PlanError>),
+    #[error("resolving interrupted operations: {0}")]
+    #[diagnostic(code(cardform::plan::recover))]
+    Recover(#[from] recover::RecoverError),
+    #[error("{0} ({help})", help = .0.help())]
+    #[diagnostic(code(cardform::plan::image))]
+    Image(#[from] crate::config::images::ImagePathError),
+    #[error(
+        "pricing the plan's 券点 purchases (card/pay/getcoinsinfo, getpayprice): {0}; a plan whose cost is unknown cannot be approved — activate the account with `cardform coins activate`, or set the friends coupons' stock back"
+    )]
+    #[diagnostic(code(cardform::plan::pricing))]
+    Pricing(ApiError),
+    #[error("cannot apply: {0}")]
+    #[diagnostic(
+        code(cardform::apply::ambiguous),
+        help(
+            "run `cardform state resolve ADDRESS --adopt CARD_ID` (then delete the other cards) or `--forget`, and apply again"
+        )
+    )]
+    Ambiguous(String),
+    #[error("{path} is a refresh-only plan; run `cardform apply --refresh-only DIR` instead")]
+    #[diagnostic(code(cardform::apply::refresh_only_plan))]
+    RefreshOnlySaved { path: String },
+    #[error("{0}")]
+    #[diagnostic(code(cardform::state))]
+    State(#[from] crate::state::StateError),
+}
