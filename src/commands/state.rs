@@ -390,7 +390,7 @@ fn edit(
     let backend = project_backend(dir)?;
     let location = backend.describe();
     let (session, notices) =
-        StateSession::open(backend, operation, lock_timeout).into_diagnostic()?;
+        StateSession::open_to_repair(backend, operation, lock_timeout).into_diagnostic()?;
     for n in &notices {
         eprintln!("note: {n}");
     }

@@ -38,6 +38,8 @@ mod seed_conformance;
 mod state_cli;
 mod state_local;
 mod state_postgres;
+mod state_postgres_tls;
+mod state_invariants;
 mod validate_cli;
 mod validate_fixtures;
 mod validate_props;
