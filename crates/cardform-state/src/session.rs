@@ -92,6 +92,10 @@ impl StateSession {
                     violations,
                 });
             }
+        } else {
+            // A repair may give back exactly the content a hand-edited file's stale
+            // header hash claims; it must be written all the same.
+            backend.distrust_stored_hash();
         }
         if !state.pending.is_empty() {
             notices.push(format!(

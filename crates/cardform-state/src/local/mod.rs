@@ -492,6 +492,12 @@ impl StateBackend for LocalBackend {
         self.release_dead_lock(lock_id)
     }
 
+    fn distrust_stored_hash(&self) {
+        if let Some((_, header)) = self.cursor().disk.as_mut() {
+            header.content_hash = None;
+        }
+    }
+
     fn describe(&self) -> String {
         self.location()
     }
