@@ -53,7 +53,10 @@ fn a_deposed_copy_of_a_live_card_is_refused_and_the_card_survives() {
     p.run(&["plan", "{dir}", "--detailed-exitcode"])
         .expect_code(0);
     assert!(alive(&emu), "the live card survives the repair");
-    assert_eq!(p.state()["resources"]["coffee_discount"]["card_id"], json!(card_id));
+    assert_eq!(
+        p.state()["resources"]["coffee_discount"]["card_id"],
+        json!(card_id)
+    );
 }
 
 /// Two managed addresses holding one card_id, and a card_id that is not WeChat's
@@ -79,7 +82,11 @@ fn two_addresses_one_card_and_a_malformed_id_are_refused() {
     let said = flat(&out.stderr);
     assert!(said.contains("is held by 2 addresses"), "{said}");
     assert!(said.contains("'odd'"), "{said}");
-    assert!(!out.stderr.contains('\u{202e}'), "shown escaped: {}", out.stderr);
+    assert!(
+        !out.stderr.contains('\u{202e}'),
+        "shown escaped: {}",
+        out.stderr
+    );
     // Inspecting the state still works.
     p.run(&["state", "list", "--dir", "{dir}"]).expect_code(0);
 }

@@ -53,11 +53,16 @@ impl TlsCluster {
 
     /// The URL with `sslmode=verify-full` replaced by `mode`.
     fn with_mode(&self, mode: &str) -> String {
-        self.url.replace("sslmode=verify-full", &format!("sslmode={mode}"))
+        self.url
+            .replace("sslmode=verify-full", &format!("sslmode={mode}"))
     }
 
     fn port(&self) -> &str {
-        let after = self.url.split_once("127.0.0.1:").map(|x| x.1).unwrap_or_default();
+        let after = self
+            .url
+            .split_once("127.0.0.1:")
+            .map(|x| x.1)
+            .unwrap_or_default();
         after.split('/').next().unwrap_or_default()
     }
 }
@@ -113,7 +118,10 @@ fn plaintext_is_refused_by_a_tls_only_server_with_what_to_set() {
     let err = open_err(&c.with_mode("disable"));
     assert!(err.contains("no encryption"), "{err}");
     assert!(err.contains("accepts only encrypted connections"), "{err}");
-    assert!(err.contains("sslmode=verify-full"), "says what to set: {err}");
+    assert!(
+        err.contains("sslmode=verify-full"),
+        "says what to set: {err}"
+    );
 }
 
 #[test]
@@ -162,7 +170,9 @@ fn require_and_prefer_encrypt_without_a_ca() {
         PostgresBackend::open(&url).unwrap_or_else(|e| panic!("{mode}: {e}"));
     }
     // No sslmode at all: libpq's default, prefer.
-    let url = no_root.replace("sslmode=verify-full&", "").replace("?sslmode=verify-full", "?");
+    let url = no_root
+        .replace("sslmode=verify-full&", "")
+        .replace("?sslmode=verify-full", "?");
     assert!(!url.contains("sslmode"), "{url}");
     PostgresBackend::open(&url).expect("the default (prefer) takes TLS when offered");
 }
@@ -206,8 +216,15 @@ fn simultaneous_runs_are_refused_naming_the_holder() {
                 Ok(_) => {}
                 Err(StateError::Locked { holder, .. }) => {
                     assert_eq!(holder.id, winner, "round {round}: names the holder");
-                    let text = r.as_ref().err().map(ToString::to_string).unwrap_or_default();
-                    assert!(text.contains(&format!("pid {}", std::process::id())), "{text}");
+                    let text = r
+                        .as_ref()
+                        .err()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    assert!(
+                        text.contains(&format!("pid {}", std::process::id())),
+                        "{text}"
+                    );
                     assert!(text.contains("`apply`"), "{text}");
                 }
                 Err(other) => panic!("round {round}: refused without naming the holder: {other}"),
@@ -245,24 +262,42 @@ fn apply_through_the_binary_over_verify_full() {
     // The next plan reads the state back over TLS: nothing to do.
     run(&c.url, &["plan", "{dir}", "--detailed-exitcode"]).expect_code(0);
 
-    let plain = run(&c.with_mode("disable"), &["apply", "{dir}", "--auto-approve"]);
+    let plain = run(
+        &c.with_mode("disable"),
+        &["apply", "{dir}", "--auto-approve"],
+    );
     assert_ne!(plain.code, 0, "{plain:?}");
-    assert!(flat(&plain.stderr).contains("accepts only encrypted connections"), "{plain:?}");
+    assert!(
+        flat(&plain.stderr).contains("accepts only encrypted connections"),
+        "{plain:?}"
+    );
     let wrong = run(
         &c.url.replace(&c.ca, &c.wrong_ca),
         &["apply", "{dir}", "--auto-approve"],
     );
     assert_ne!(wrong.code, 0, "{wrong:?}");
-    assert!(flat(&wrong.stderr).contains("certificate chain check failed"), "{wrong:?}");
+    assert!(
+        flat(&wrong.stderr).contains("certificate chain check failed"),
+        "{wrong:?}"
+    );
 
     // A run that holds the lock (another process): the refused apply names it.
     let (mut child, id) = spawn_holder(&c.url, None);
     let pid = child.id();
     let refused = run(&c.url, &["apply", "{dir}", "--auto-approve"]);
     assert_ne!(refused.code, 0, "{refused:?}");
-    assert!(flat(&refused.stderr).contains(&id), "names the lock id: {refused:?}");
-    assert!(flat(&refused.stderr).contains(&format!("pid {pid}")), "{refused:?}");
-    assert!(!flat(&refused.stderr).contains("no holder information"), "{refused:?}");
+    assert!(
+        flat(&refused.stderr).contains(&id),
+        "names the lock id: {refused:?}"
+    );
+    assert!(
+        flat(&refused.stderr).contains(&format!("pid {pid}")),
+        "{refused:?}"
+    );
+    assert!(
+        !flat(&refused.stderr).contains("no holder information"),
+        "{refused:?}"
+    );
     child.kill().expect("kill -9");
     child.wait().expect("reap");
     // force-unlock shows whom it released (the server may take a moment to end the
@@ -277,6 +312,9 @@ fn apply_through_the_binary_over_verify_full() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let released = released.expect("force-unlock of a dead holder succeeds");
-    assert!(released.stdout.contains(&format!("pid {pid}")), "{released:?}");
+    assert!(
+        released.stdout.contains(&format!("pid {pid}")),
+        "{released:?}"
+    );
     assert!(released.stdout.contains(&id), "{released:?}");
 }

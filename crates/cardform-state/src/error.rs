@@ -10,7 +10,9 @@ use super::lock::LockInfo;
 pub enum StateError {
     #[diagnostic(
         code(cardform::state::io),
-        help("check that the folder exists and this user may read and write it; the state was left as it was")
+        help(
+            "check that the folder exists and this user may read and write it; the state was left as it was"
+        )
     )]
     #[error("state: cannot {action} {path}: {source}")]
     Io {
@@ -63,7 +65,9 @@ pub enum StateError {
 
     #[diagnostic(
         code(cardform::state::newer_serial),
-        help("pull the newer state first (`cardform state pull`), or push a state that starts from it")
+        help(
+            "pull the newer state first (`cardform state pull`), or push a state that starts from it"
+        )
     )]
     #[error(
         "state: {location} has serial {found}, newer than the state being written (serial {ours}); refusing to overwrite it."
@@ -154,7 +158,9 @@ pub enum StateError {
 
     #[diagnostic(
         code(cardform::state::invariant),
-        help("`cardform state list` and `cardform state show ADDRESS` show the entries; nothing was planned or changed")
+        help(
+            "`cardform state list` and `cardform state show ADDRESS` show the entries; nothing was planned or changed"
+        )
     )]
     #[error(
         "state: {location} breaks {} rule(s) of a state, and a run from it could delete or duplicate live cards; it was refused and left untouched:{}\n  If the state was edited by hand, restoring the version before the edit also works.",
@@ -176,7 +182,9 @@ pub enum StateError {
 
     #[diagnostic(
         code(cardform::state::backend),
-        help("the state was not changed; check the database URL, its sslmode/sslrootcert, PGUSER/PGPASSWORD, and that the server is reachable")
+        help(
+            "the state was not changed; check the database URL, its sslmode/sslrootcert, PGUSER/PGPASSWORD, and that the server is reachable"
+        )
     )]
     #[error("state backend {location}: {detail}")]
     Backend { location: String, detail: String },

@@ -253,7 +253,10 @@ mod tests {
             }]
         );
         let text = v[0].to_string();
-        assert!(text.contains("cardform state rm 'a#deposed-pLIVE'"), "{text}");
+        assert!(
+            text.contains("cardform state rm 'a#deposed-pLIVE'"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -273,14 +276,26 @@ mod tests {
             card_id: "pX".into(),
             addresses: vec!["a".into(), "b".into()]
         }));
-        assert!(v.iter().any(|x| matches!(x, Violation::BadAddress { address } if address == "c d")));
-        assert!(v.iter().any(|x| matches!(x, Violation::BadCardId { address, .. } if address == "e")));
-        assert!(v.iter().any(|x| matches!(x, Violation::DeposedIdMismatch { .. })));
+        assert!(
+            v.iter()
+                .any(|x| matches!(x, Violation::BadAddress { address } if address == "c d"))
+        );
+        assert!(
+            v.iter()
+                .any(|x| matches!(x, Violation::BadCardId { address, .. } if address == "e"))
+        );
+        assert!(
+            v.iter()
+                .any(|x| matches!(x, Violation::DeposedIdMismatch { .. }))
+        );
         let shown = v
             .iter()
             .find(|x| matches!(x, Violation::BadStatus { .. }))
             .map(ToString::to_string)
             .unwrap_or_default();
-        assert!(shown.contains("\\u{1b}") && !shown.contains('\u{1b}'), "{shown}");
+        assert!(
+            shown.contains("\\u{1b}") && !shown.contains('\u{1b}'),
+            "{shown}"
+        );
     }
 }

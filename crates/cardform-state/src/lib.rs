@@ -38,4 +38,3 @@ pub use model::{
 };
 pub use replay::{ReplayReport, replay};
 pub use session::{COMPACT_EVERY, StateSession};
-

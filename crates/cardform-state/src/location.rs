@@ -80,7 +80,10 @@ pub fn redact_url(url: &str) -> String {
             let kept: Vec<String> = q
                 .split('&')
                 .map(|pair| match pair.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("sslpassword") => {
+                    Some((k, _))
+                        if k.eq_ignore_ascii_case("password")
+                            || k.eq_ignore_ascii_case("sslpassword") =>
+                    {
                         format!("{k}=REDACTED")
                     }
                     _ => pair.to_string(),

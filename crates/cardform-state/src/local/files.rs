@@ -12,7 +12,6 @@ use super::super::error::StateError;
 use super::{Cursor, LocalBackend};
 
 impl LocalBackend {
-
     pub(super) fn sync_dir(&self) -> Result<(), StateError> {
         let dir = self.dir();
         // Directories cannot be opened for sync on every platform; where they can, the
@@ -218,7 +217,6 @@ impl LocalBackend {
             }
         }
     }
-
 }
 
 /// What [`LocalBackend::restore_backup`] did.

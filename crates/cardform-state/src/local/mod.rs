@@ -483,7 +483,6 @@ impl StateBackend for LocalBackend {
         })
     }
 
-
     fn lock(&self, info: LockInfo, timeout: Option<Duration>) -> Result<StateLock, StateError> {
         self.take_lock(info, timeout)
     }

@@ -371,8 +371,9 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("PGPASSWORD"), "{text}");
         assert!(!text.contains("hunter2"), "{text}");
-        let err = parse_target("postgres://bob@db.example:5432/cards?password=hunter2&sslmode=bogus")
-            .expect_err("refused");
+        let err =
+            parse_target("postgres://bob@db.example:5432/cards?password=hunter2&sslmode=bogus")
+                .expect_err("refused");
         assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 
@@ -395,10 +396,7 @@ mod tests {
         let t = parse_target_with("postgres://a@db/c", &no_env).expect("parses");
         assert_eq!(t.tls.mode, SslMode::Prefer, "libpq's default");
         assert_eq!(t.tls.root, None);
-        assert_eq!(
-            t.config.get_ssl_mode(),
-            ::postgres::config::SslMode::Prefer
-        );
+        assert_eq!(t.config.get_ssl_mode(), ::postgres::config::SslMode::Prefer);
 
         let t = parse_target_with(
             "postgres://a@db/c?sslmode=verify-full&sslrootcert=%2Fetc%2Fca%20x.pem&name=s",
@@ -431,24 +429,28 @@ mod tests {
         .expect("parses");
         assert_eq!(t.tls.mode, SslMode::Require);
         assert_eq!(t.tls.client, None);
-        let t = parse_target_with("postgres://a@db/c?sslmode=disable", &env).expect_err("client cert");
+        let t =
+            parse_target_with("postgres://a@db/c?sslmode=disable", &env).expect_err("client cert");
         assert!(t.to_string().contains("sslmode=disable"), "{t}");
     }
 
     #[test]
     fn tls_settings_that_cannot_work_are_refused_with_what_to_set() {
-        let err = parse_target_with("postgres://a@db/c?sslmode=verify-full", &no_env)
-            .expect_err("no CA");
+        let err =
+            parse_target_with("postgres://a@db/c?sslmode=verify-full", &no_env).expect_err("no CA");
         let text = err.to_string();
         assert!(text.contains("sslrootcert"), "{text}");
         let err = parse_target_with("postgres://a@db/c?sslmode=strict", &no_env)
             .expect_err("unknown mode");
         assert!(err.to_string().contains("verify-full"), "{err}");
-        let err = parse_target_with("postgres://a@db/c?sslmode=require&sslcert=%2Fc.pem", &no_env)
-            .expect_err("cert without key");
+        let err = parse_target_with(
+            "postgres://a@db/c?sslmode=require&sslcert=%2Fc.pem",
+            &no_env,
+        )
+        .expect_err("cert without key");
         assert!(err.to_string().contains("sslkey"), "{err}");
-        let err = parse_target_with("postgres://a@db/c?sslpassword=x", &no_env)
-            .expect_err("unsupported");
+        let err =
+            parse_target_with("postgres://a@db/c?sslpassword=x", &no_env).expect_err("unsupported");
         assert!(err.to_string().contains("sslpassword"), "{err}");
         assert!(percent_decode("%zz").is_none());
     }

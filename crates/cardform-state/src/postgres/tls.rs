@@ -15,7 +15,9 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::target::{RootCerts, SslMode, TlsOptions};
@@ -69,9 +71,17 @@ impl MakeRustls {
             Some((cert, key)) => {
                 let certs = CertificateDer::pem_file_iter(cert)
                     .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-                    .map_err(|e| format!("sslcert={}: cannot read a PEM certificate: {e}", cert.display()))?;
+                    .map_err(|e| {
+                        format!(
+                            "sslcert={}: cannot read a PEM certificate: {e}",
+                            cert.display()
+                        )
+                    })?;
                 if certs.is_empty() {
-                    return Err(format!("sslcert={}: no PEM certificate in it", cert.display()));
+                    return Err(format!(
+                        "sslcert={}: no PEM certificate in it",
+                        cert.display()
+                    ));
                 }
                 let key = PrivateKeyDer::from_pem_file(key).map_err(|e| {
                     format!(
@@ -79,9 +89,9 @@ impl MakeRustls {
                         key.display()
                     )
                 })?;
-                builder
-                    .with_client_auth_cert(certs, key)
-                    .map_err(|e| format!("sslcert/sslkey: the key does not fit the certificate: {e}"))?
+                builder.with_client_auth_cert(certs, key).map_err(|e| {
+                    format!("sslcert/sslkey: the key does not fit the certificate: {e}")
+                })?
             }
         };
         Ok(MakeRustls {
@@ -235,9 +245,7 @@ impl std::error::Error for TlsFailure {}
 impl FailureContext {
     fn explain(&self, host: &str, e: &io::Error) -> TlsFailure {
         let mode = self.mode.as_str();
-        let inner = e
-            .get_ref()
-            .and_then(|i| i.downcast_ref::<rustls::Error>());
+        let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
         let text = match inner {
             Some(rustls::Error::InvalidCertificate(c)) => match c {
                 CertificateError::UnknownIssuer => format!(
@@ -251,9 +259,11 @@ impl FailureContext {
                 CertificateError::Expired | CertificateError::ExpiredContext { .. } => format!(
                     "certificate validity check failed (sslmode={mode}): the server's certificate has expired ({c}); renew it on the server, or check this machine's clock"
                 ),
-                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => format!(
-                    "certificate validity check failed (sslmode={mode}): the server's certificate is not valid yet ({c}); check this machine's clock"
-                ),
+                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                    format!(
+                        "certificate validity check failed (sslmode={mode}): the server's certificate is not valid yet ({c}); check this machine's clock"
+                    )
+                }
                 other => format!(
                     "certificate check failed (sslmode={mode}): {other}. Check sslrootcert ({})",
                     self.root_from
@@ -352,4 +362,3 @@ impl AsyncWrite for RustlsStream {
         Pin::new(&mut *self.0).poll_shutdown(cx)
     }
 }
-

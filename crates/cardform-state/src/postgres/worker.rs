@@ -26,10 +26,7 @@ impl Worker {
         let tls = &target.tls;
         let connector = match tls.mode {
             SslMode::Disable => None,
-            _ => Some(
-                tls::MakeRustls::new(tls)
-                    .map_err(|detail| backend_err(location, detail))?,
-            ),
+            _ => Some(tls::MakeRustls::new(tls).map_err(|detail| backend_err(location, detail))?),
         };
         let config = target.config.clone();
         let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
@@ -62,10 +59,7 @@ impl Worker {
             })),
             Ok(Err(detail)) => Err(backend_err(
                 location,
-                format!(
-                    "cannot connect: {detail}{}",
-                    connect_hint(&detail, target)
-                ),
+                format!("cannot connect: {detail}{}", connect_hint(&detail, target)),
             )),
             Err(_) => Err(backend_err(
                 location,
