@@ -318,3 +318,27 @@ fn apply_through_the_binary_over_verify_full() {
     );
     assert!(released.stdout.contains(&id), "{released:?}");
 }
+
+/// PR trust holds with the TLS parameters: cardform.toml may not send database
+/// credentials to a host that is not loopback, however the URL asks for TLS; the
+/// parameters are read (not refused as a bad URL), and nothing connects.
+#[test]
+fn tls_parameters_do_not_open_the_trust_rule() {
+    let p = TestProject::with(
+        "endpoint = \"sandbox\"\nstate = \"postgres://cardform@db.example.com:5432/cards?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem&name=shop\"\n\n[account]\nappid = \"wxsandbox\"\n",
+        crate::common::SAMPLE_CARDS,
+    );
+    let out = p.run(&["plan", "{dir}"]);
+    assert_ne!(out.code, 0, "{out:?}");
+    let said = flat(&out.stderr);
+    assert!(said.contains("db.example.com"), "names the host: {said}");
+    assert!(!said.contains("not a PostgreSQL URL"), "{said}");
+    assert!(
+        said.contains("not loopback"),
+        "refused for the host: {said}"
+    );
+    assert!(
+        said.contains("CARDFORM_STATE"),
+        "says what the operator sets: {said}"
+    );
+}
