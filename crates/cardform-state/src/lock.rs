@@ -68,6 +68,8 @@ pub struct StateLock {
     /// The holder found in the lock's record when it was taken over from a process
     /// that had died without releasing it (reported to the user).
     replaced_stale: Option<LockInfo>,
+    /// The run this one waited for (`--lock-timeout`), and how long.
+    waited_for: Option<(LockInfo, Duration)>,
     _guard: Box<dyn LockRelease>,
 }
 
@@ -80,8 +82,14 @@ impl StateLock {
         StateLock {
             info,
             replaced_stale,
+            waited_for: None,
             _guard: guard,
         }
+    }
+
+    /// The holder this lock waited for before it was taken, and how long it waited.
+    pub fn waited_for(&self) -> Option<(&LockInfo, Duration)> {
+        self.waited_for.as_ref().map(|(h, d)| (h, *d))
     }
 
     pub fn info(&self) -> &LockInfo {
@@ -139,11 +147,19 @@ pub(crate) fn acquire(
     let start = Instant::now();
     let mut pause = Duration::from_millis(20);
     let mut unnamed = 0;
+    let mut seen: Option<LockInfo> = None;
     loop {
         let holder = match attempt(&info)? {
-            Attempt::Taken { previous, guard } => return Ok(StateLock::new(info, previous, guard)),
+            Attempt::Taken { previous, guard } => {
+                let mut lock = StateLock::new(info, previous, guard);
+                lock.waited_for = seen.map(|h| (h, start.elapsed()));
+                return Ok(lock);
+            }
             Attempt::Held(holder) => holder,
         };
+        if holder.is_some() {
+            seen.clone_from(&holder);
+        }
         let waited = start.elapsed();
         if timeout.is_none_or(|t| waited >= t) {
             if holder.is_none() && unnamed < UNNAMED_RETRIES {
@@ -278,6 +294,30 @@ mod tests {
         })
         .expect("free");
         assert_eq!(lock.info().operation, "plan");
+        assert!(lock.waited_for().is_none());
+        // A run that waits (--lock-timeout) and then gets the lock knows whom it waited for.
+        let mut tries = 0;
+        let lock = acquire(
+            "here",
+            LockInfo::for_current_process("plan"),
+            Some(std::time::Duration::from_secs(5)),
+            |_| {
+                tries += 1;
+                Ok(if tries < 3 {
+                    Attempt::Held(Some(holder.clone()))
+                } else {
+                    Attempt::Taken {
+                        previous: None,
+                        guard: Box::new(NoGuard),
+                    }
+                })
+            },
+        )
+        .expect("taken after waiting");
+        assert_eq!(
+            lock.waited_for().map(|(h, _)| h.id.clone()),
+            Some(holder.id.clone())
+        );
     }
 
     #[test]

@@ -70,6 +70,12 @@ impl StateSession {
     ) -> Result<(Self, Vec<String>), StateError> {
         let lock = backend.lock(LockInfo::for_current_process(operation), lock_timeout)?;
         let mut notices = Vec::new();
+        if let Some((holder, waited)) = lock.waited_for() {
+            notices.push(format!(
+                "waited {waited:.1?} for the lock on {}, held by {holder}",
+                backend.describe()
+            ));
+        }
         if let Some(stale) = lock.replaced_stale() {
             notices.push(format!(
                 "took over the lock on {} left by a run that is no longer running: {stale}",
