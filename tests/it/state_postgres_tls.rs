@@ -177,6 +177,30 @@ fn require_and_prefer_encrypt_without_a_ca() {
     PostgresBackend::open(&url).expect("the default (prefer) takes TLS when offered");
 }
 
+/// A role that may log in only with a client certificate (`cert` in pg_hba.conf):
+/// `sslcert`/`sslkey` in the URL get it in; without them the refusal says what to set.
+#[test]
+fn a_client_certificate_logs_in_where_the_server_asks_for_one() {
+    let Some(c) = TlsCluster::new() else { return };
+    let (Ok(cert), Ok(key)) = (
+        std::env::var("CARDFORM_TEST_PG_CLIENT_CERT"),
+        std::env::var("CARDFORM_TEST_PG_CLIENT_KEY"),
+    ) else {
+        panic!("with-postgres exports the client certificate with the CA");
+    };
+    let as_cert_user = c.url.replace("postgres://", "postgres://cardform_cert@");
+    let err = open_err(&as_cert_user);
+    assert!(err.contains("client certificate"), "{err}");
+    assert!(err.contains("sslcert="), "says what to set: {err}");
+    let with_cert = format!("{as_cert_user}&sslcert={cert}&sslkey={key}");
+    let b = PostgresBackend::open(&with_cert).expect("logs in with the client certificate");
+    assert!(b.load().expect("load").is_none());
+    // A key that is not a key is named, not echoed.
+    let err = open_err(&format!("{as_cert_user}&sslcert={cert}&sslkey={cert}"));
+    assert!(err.contains("sslkey="), "{err}");
+    assert!(!err.contains("BEGIN"), "{err}");
+}
+
 /// Several runs ask for the lock at the same moment: one gets it, and every other is
 /// refused naming it (its holder record is written in the transaction that takes the
 /// advisory lock, so there is no moment where the lock is held by nobody named).

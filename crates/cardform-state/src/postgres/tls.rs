@@ -90,7 +90,7 @@ impl MakeRustls {
                     )
                 })?;
                 builder.with_client_auth_cert(certs, key).map_err(|e| {
-                    format!("sslcert/sslkey: the key does not fit the certificate: {e}")
+                    format!("sslcert/sslkey cannot be used (the key must fit the certificate, an X.509 v3 PEM): {e}")
                 })?
             }
         };

@@ -121,6 +121,9 @@ fn connect_hint(detail: &str, target: &PgTarget) -> String {
             mode.as_str()
         );
     }
+    if detail.contains("client certificate") && target.tls.client.is_none() {
+        return ". The server asks for a client certificate: set sslcert=/path/client.crt&sslkey=/path/client.key in the URL (or PGSSLCERT and PGSSLKEY)".into();
+    }
     if detail.contains("error performing TLS handshake") {
         // The handshake's own message says which check failed and what to set.
         return String::new();
