@@ -371,7 +371,7 @@ fn edit(
     let backend = project_backend(dir)?;
     let location = backend.describe();
     let (session, notices) =
-        StateSession::open(backend, operation, lock_timeout).map_err(CommandError::from)?;
+        StateSession::open_to_repair(backend, operation, lock_timeout).map_err(CommandError::from)?;
     for n in &notices {
         eprintln!("note: {n}");
     }

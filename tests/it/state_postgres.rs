@@ -20,12 +20,12 @@ const CHILD_URL_ENV: &str = "CARDFORM_TEST_PG_CHILD_URL";
 const CHILD_HOST_ENV: &str = "CARDFORM_TEST_PG_CHILD_HOST";
 
 /// A state row of its own (a unique `?name=`) in the test database.
-struct PgStore {
-    url: String,
+pub(crate) struct PgStore {
+    pub(crate) url: String,
 }
 
 impl PgStore {
-    fn new() -> Option<PgStore> {
+    pub(crate) fn new() -> Option<PgStore> {
         let Ok(base) = std::env::var(URL_ENV) else {
             // Written past the test harness's capture so it shows in a normal run; once.
             static NOTICE: std::sync::Once = std::sync::Once::new();
@@ -124,7 +124,7 @@ fn pg_lock_holder_child() {
     drop(lock);
 }
 
-fn spawn_holder(url: &str, host: Option<&str>) -> (Child, String) {
+pub(crate) fn spawn_holder(url: &str, host: Option<&str>) -> (Child, String) {
     let exe = std::env::current_exe().expect("test exe");
     // libtest names the child by its path inside this binary
     // (`state_postgres::pg_lock_holder_child`).

@@ -142,6 +142,13 @@ pub trait StateBackend: Send + Sync {
     /// [`StateError::HolderAlive`] when the holder is still running.
     fn force_unlock(&self, lock_id: &str) -> Result<LockInfo, StateError>;
 
+    /// Makes the next [`Self::commit`] store the state even when its content hash
+    /// equals the stored one. The stored hash is a claim of the snapshot's header, and
+    /// a hand edit does not update it: a repair (`state rm`) that undoes a hand-added
+    /// entry gives back the content the stale hash claims, and must still be written.
+    /// The default does nothing (for stores only cardform writes).
+    fn distrust_stored_hash(&self) {}
+
     /// Where the state lives, for messages (never with credentials).
     fn describe(&self) -> String;
 }

@@ -11,6 +11,7 @@
 //! Readers accept any JSON layout (a hand-formatted file loads the same).
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -329,6 +330,71 @@ pub fn encode_journal_line(line: &JournalLine, location: &str) -> Result<Vec<u8>
     })?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// Parses the bytes of a local journal file into lines, tolerating a torn last line.
+pub(crate) struct ParsedJournal {
+    pub(crate) lines: Vec<(JournalLine, String)>,
+    /// Byte length of the valid prefix when the tail was torn.
+    pub(crate) torn_at: Option<u64>,
+    pub(crate) needs_newline: bool,
+}
+
+pub(crate) fn parse_journal(
+    bytes: &[u8],
+    path: &Path,
+    backup: Option<PathBuf>,
+) -> Result<ParsedJournal, StateError> {
+    let mut out = ParsedJournal {
+        lines: Vec::new(),
+        torn_at: None,
+        needs_newline: false,
+    };
+    let mut offset = 0usize;
+    let mut line_no = 0usize;
+    while offset < bytes.len() {
+        line_no += 1;
+        let rest = &bytes[offset..];
+        let (line, complete, next) = match rest.iter().position(|b| *b == b'\n') {
+            Some(i) => (&rest[..i], true, offset + i + 1),
+            None => (rest, false, bytes.len()),
+        };
+        let place = format!("{} line {line_no}", path.display());
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            if !complete {
+                // Trailing whitespace/NULs from an interrupted append.
+                if !line.is_empty() {
+                    out.torn_at = Some(offset as u64);
+                }
+                break;
+            }
+            offset = next;
+            continue;
+        }
+        match serde_json::from_slice::<JournalLine>(line) {
+            Ok(l) => {
+                out.lines.push((l, place));
+                if !complete {
+                    out.needs_newline = true;
+                }
+            }
+            Err(_) if !complete => {
+                out.torn_at = Some(offset as u64);
+                break;
+            }
+            Err(e) => {
+                return Err(StateError::Corrupt {
+                    location: place,
+                    detail: format!(
+                        "a journal record in the middle of the journal is damaged ({e}); the journal holds the operations since the last snapshot, so it cannot be skipped safely"
+                    ),
+                    backup,
+                });
+            }
+        }
+        offset = next;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

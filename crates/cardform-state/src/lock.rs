@@ -1,8 +1,13 @@
-//! The run lock: who holds it, and the guard that releases it on drop.
+//! The run lock: who holds it, the guard that releases it on drop, and the protocol
+//! every backend follows: take the lock and record its holder in one step; wait or
+//! refuse naming the holder; force-unlock only the lock whose id is quoted.
 
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+
+use super::error::StateError;
 
 /// Who holds a state lock; written beside the lock so a blocked run can name the holder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +68,8 @@ pub struct StateLock {
     /// The holder found in the lock's record when it was taken over from a process
     /// that had died without releasing it (reported to the user).
     replaced_stale: Option<LockInfo>,
+    /// The run this one waited for (`--lock-timeout`), and how long.
+    waited_for: Option<(LockInfo, Duration)>,
     _guard: Box<dyn LockRelease>,
 }
 
@@ -75,8 +82,14 @@ impl StateLock {
         StateLock {
             info,
             replaced_stale,
+            waited_for: None,
             _guard: guard,
         }
+    }
+
+    /// The holder this lock waited for before it was taken, and how long it waited.
+    pub fn waited_for(&self) -> Option<(&LockInfo, Duration)> {
+        self.waited_for.as_ref().map(|(h, d)| (h, *d))
     }
 
     pub fn info(&self) -> &LockInfo {
@@ -99,6 +112,109 @@ impl fmt::Debug for StateLock {
             .field("info", &self.info)
             .finish()
     }
+}
+
+/// One attempt at the lock, as a backend makes it: the lock and its holder record are
+/// taken together (one transaction, or the file lock held while the record is written),
+/// so whoever finds the lock held finds its holder named.
+pub(crate) enum Attempt {
+    /// Taken. `previous`: a holder record found in place, left by a holder that ended
+    /// without releasing (reported to the user).
+    Taken {
+        previous: Option<LockInfo>,
+        guard: Box<dyn LockRelease>,
+    },
+    /// Held by another run; its record, when one could be read.
+    Held(Option<LockInfo>),
+}
+
+/// How often a held lock whose holder left no readable record is tried again before
+/// the refusal says so (a holder between taking the lock and writing its record).
+const UNNAMED_RETRIES: u32 = 10;
+
+/// Takes the lock by calling `attempt` until it is taken, waiting up to `timeout`
+/// (`None`: refuse at once) with a growing pause.
+///
+/// # Errors
+/// [`StateError::Locked`] naming the holder, [`StateError::LockedUnknown`] when no
+/// record names one; any error of `attempt`.
+pub(crate) fn acquire(
+    location: &str,
+    info: LockInfo,
+    timeout: Option<Duration>,
+    mut attempt: impl FnMut(&LockInfo) -> Result<Attempt, StateError>,
+) -> Result<StateLock, StateError> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(20);
+    let mut unnamed = 0;
+    let mut seen: Option<LockInfo> = None;
+    loop {
+        let holder = match attempt(&info)? {
+            Attempt::Taken { previous, guard } => {
+                let mut lock = StateLock::new(info, previous, guard);
+                lock.waited_for = seen.map(|h| (h, start.elapsed()));
+                return Ok(lock);
+            }
+            Attempt::Held(holder) => holder,
+        };
+        if holder.is_some() {
+            seen.clone_from(&holder);
+        }
+        let waited = start.elapsed();
+        if timeout.is_none_or(|t| waited >= t) {
+            if holder.is_none() && unnamed < UNNAMED_RETRIES {
+                unnamed += 1;
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+            let waited = timeout.map(|_| waited);
+            return Err(match holder {
+                Some(holder) => StateError::Locked {
+                    location: location.to_string(),
+                    holder: Box::new(holder),
+                    waited,
+                },
+                None => StateError::LockedUnknown {
+                    location: location.to_string(),
+                    waited,
+                },
+            });
+        }
+        let left = timeout.unwrap_or_default().saturating_sub(waited);
+        std::thread::sleep(pause.min(left));
+        pause = (pause * 2).min(Duration::from_millis(250));
+    }
+}
+
+/// What `force-unlock ID` checks before touching the lock: a holder is recorded, and
+/// `lock_id` is its id. Returns that holder.
+///
+/// # Errors
+/// [`StateError::NotLocked`]; [`StateError::LockIdMismatch`] naming the real holder.
+pub(crate) fn check_unlock_id(
+    location: &str,
+    holder: Option<LockInfo>,
+    lock_id: &str,
+) -> Result<LockInfo, StateError> {
+    let Some(holder) = holder else {
+        return Err(StateError::NotLocked {
+            location: location.to_string(),
+            given: lock_id.to_string(),
+        });
+    };
+    if holder.id != lock_id {
+        return Err(StateError::LockIdMismatch {
+            location: location.to_string(),
+            given: lock_id.to_string(),
+            holder: Box::new(holder),
+        });
+    }
+    Ok(holder)
+}
+
+/// Whether a lock record was written on this host.
+pub(crate) fn on_this_host(holder: &LockInfo) -> bool {
+    holder.host == current_host()
 }
 
 fn current_user() -> String {
@@ -148,6 +264,75 @@ mod tests {
         assert!(shown.contains(&format!("pid {}", std::process::id())));
         assert!(shown.contains(&info.id));
         assert!(shown.contains("`apply`"));
+    }
+
+    struct NoGuard;
+    impl LockRelease for NoGuard {}
+
+    #[test]
+    fn a_refusal_names_the_holder_and_waits_for_a_record_being_written() {
+        let holder = LockInfo::for_current_process("apply");
+        let err = acquire("here", LockInfo::for_current_process("plan"), None, |_| {
+            Ok(Attempt::Held(Some(holder.clone())))
+        })
+        .expect_err("held");
+        assert!(err.to_string().contains(&holder.id), "{err}");
+        // A holder that has taken the lock but not yet written its record is named
+        // once the record is there, not reported as unknown.
+        let mut tries = 0;
+        let err = acquire("here", LockInfo::for_current_process("plan"), None, |_| {
+            tries += 1;
+            Ok(Attempt::Held((tries > 2).then(|| holder.clone())))
+        })
+        .expect_err("held");
+        assert!(matches!(err, StateError::Locked { .. }), "{err}");
+        let lock = acquire("here", LockInfo::for_current_process("plan"), None, |_| {
+            Ok(Attempt::Taken {
+                previous: None,
+                guard: Box::new(NoGuard),
+            })
+        })
+        .expect("free");
+        assert_eq!(lock.info().operation, "plan");
+        assert!(lock.waited_for().is_none());
+        // A run that waits (--lock-timeout) and then gets the lock knows whom it waited for.
+        let mut tries = 0;
+        let lock = acquire(
+            "here",
+            LockInfo::for_current_process("plan"),
+            Some(std::time::Duration::from_secs(5)),
+            |_| {
+                tries += 1;
+                Ok(if tries < 3 {
+                    Attempt::Held(Some(holder.clone()))
+                } else {
+                    Attempt::Taken {
+                        previous: None,
+                        guard: Box::new(NoGuard),
+                    }
+                })
+            },
+        )
+        .expect("taken after waiting");
+        assert_eq!(
+            lock.waited_for().map(|(h, _)| h.id.clone()),
+            Some(holder.id.clone())
+        );
+    }
+
+    #[test]
+    fn force_unlock_quotes_the_holders_id() {
+        let holder = LockInfo::for_current_process("apply");
+        assert!(matches!(
+            check_unlock_id("here", None, "x"),
+            Err(StateError::NotLocked { .. })
+        ));
+        let err = check_unlock_id("here", Some(holder.clone()), "x").expect_err("mismatch");
+        assert!(err.to_string().contains(&holder.id), "{err}");
+        assert_eq!(
+            check_unlock_id("here", Some(holder.clone()), &holder.id).expect("same id"),
+            holder
+        );
     }
 
     #[test]

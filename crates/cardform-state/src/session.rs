@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::backend::{Committed, StateBackend};
 use super::error::StateError;
+use super::invariants::check_invariants;
 use super::lock::{LockInfo, StateLock};
 use super::model::{Change, JournalRecord, PendingOperation, StateFile, StateStamp};
 
@@ -37,14 +38,44 @@ impl StateSession {
     /// record, stale lock taken over, pending operations).
     ///
     /// # Errors
-    /// Any error of [`StateBackend::lock`] or [`StateBackend::load`].
+    /// Any error of [`StateBackend::lock`] or [`StateBackend::load`];
+    /// [`StateError::Invariant`] for a state that breaks a rule of
+    /// [`check_invariants`] (a run from it could delete a live card).
     pub fn open(
         backend: Box<dyn StateBackend>,
         operation: &str,
         lock_timeout: Option<Duration>,
     ) -> Result<(Self, Vec<String>), StateError> {
+        Self::open_checked(backend, operation, lock_timeout, true)
+    }
+
+    /// [`Self::open`] for the commands that repair a state (`state rm`, `state mv`):
+    /// a state that breaks a rule of [`check_invariants`] is opened all the same.
+    ///
+    /// # Errors
+    /// Any error of [`StateBackend::lock`] or [`StateBackend::load`].
+    pub fn open_to_repair(
+        backend: Box<dyn StateBackend>,
+        operation: &str,
+        lock_timeout: Option<Duration>,
+    ) -> Result<(Self, Vec<String>), StateError> {
+        Self::open_checked(backend, operation, lock_timeout, false)
+    }
+
+    fn open_checked(
+        backend: Box<dyn StateBackend>,
+        operation: &str,
+        lock_timeout: Option<Duration>,
+        check: bool,
+    ) -> Result<(Self, Vec<String>), StateError> {
         let lock = backend.lock(LockInfo::for_current_process(operation), lock_timeout)?;
         let mut notices = Vec::new();
+        if let Some((holder, waited)) = lock.waited_for() {
+            notices.push(format!(
+                "waited {waited:.1?} for the lock on {}, held by {holder}",
+                backend.describe()
+            ));
+        }
         if let Some(stale) = lock.replaced_stale() {
             notices.push(format!(
                 "took over the lock on {} left by a run that is no longer running: {stale}",
@@ -59,6 +90,19 @@ impl StateSession {
             }
             None => (StateFile::new(), None),
         };
+        if check {
+            let violations = check_invariants(&state);
+            if !violations.is_empty() {
+                return Err(StateError::Invariant {
+                    location: backend.describe(),
+                    violations,
+                });
+            }
+        } else {
+            // A repair may give back exactly the content a hand-edited file's stale
+            // header hash claims; it must be written all the same.
+            backend.distrust_stored_hash();
+        }
         if !state.pending.is_empty() {
             notices.push(format!(
                 "{} operation(s) from an earlier run have no recorded outcome and must be resolved: {}",

@@ -8,21 +8,27 @@
 //!   before its writer goes on (writers waiting together share one fsync);
 //! - `cardform.state.json.lock` (flock'd while a run holds it) and `.lock.info` (who).
 
+mod files;
+mod lock;
+
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use uuid::Uuid;
 
 use super::backend::{Committed, Loaded, StateBackend};
-use super::codec::{self, JournalLine};
+use super::codec::{self, JournalLine, ParsedJournal, parse_journal};
 use super::error::StateError;
-use super::lock::{LockInfo, LockRelease, StateLock};
+use super::lock::{LockInfo, StateLock};
 use super::model::{JournalRecord, STATE_FORMAT_VERSION, StateFile};
 use super::replay::replay;
+
+pub use files::Restored;
+use files::describe_backup;
 
 /// The local-file backend.
 pub struct LocalBackend {
@@ -174,335 +180,6 @@ impl LocalBackend {
             Err(e) => Err(StateError::io("read", path, e)),
         }
     }
-
-    fn sync_dir(&self) -> Result<(), StateError> {
-        let dir = self.dir();
-        // Directories cannot be opened for sync on every platform; where they can, the
-        // rename is only durable once the folder entry is.
-        match File::open(&dir) {
-            Ok(d) => match d.sync_all() {
-                Ok(()) => Ok(()),
-                Err(e) if cfg!(windows) => {
-                    let _ = e;
-                    Ok(())
-                }
-                Err(e) => Err(StateError::io("fsync folder", &dir, e)),
-            },
-            Err(e) if cfg!(windows) => {
-                let _ = e;
-                Ok(())
-            }
-            Err(e) => Err(StateError::io("open folder", &dir, e)),
-        }
-    }
-
-    fn ensure_dir(&self) -> Result<(), StateError> {
-        let dir = self.dir();
-        fs::create_dir_all(&dir).map_err(|e| StateError::io("create folder", &dir, e))
-    }
-
-    /// Writes `parts` to `target` atomically: temp file in the same folder, fsync,
-    /// rename over `target`, fsync the folder.
-    fn write_atomic(&self, target: &Path, parts: &[&[u8]]) -> Result<(), StateError> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "state".into());
-        let tmp = target.with_file_name(format!(".{name}.tmp-{}", Uuid::new_v4().simple()));
-        let result = (|| {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-                .map_err(|e| StateError::io("create", &tmp, e))?;
-            for p in parts {
-                f.write_all(p)
-                    .map_err(|e| StateError::io("write", &tmp, e))?;
-            }
-            f.sync_all().map_err(|e| StateError::io("fsync", &tmp, e))?;
-            drop(f);
-            fs::rename(&tmp, target).map_err(|e| StateError::io("rename into place", target, e))?;
-            self.sync_dir()
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
-    }
-
-    /// Makes `.backup` the current snapshot, without a moment where either file is
-    /// missing or partial: hard link (or copy) to a temp name, then rename.
-    fn keep_backup(&self) -> Result<(), StateError> {
-        let backup = self.backup_path();
-        let tmp = backup.with_file_name(format!(
-            ".{}.tmp-{}",
-            backup
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            Uuid::new_v4().simple()
-        ));
-        if fs::hard_link(&self.path, &tmp).is_err() {
-            fs::copy(&self.path, &tmp).map_err(|e| StateError::io("copy to backup", &tmp, e))?;
-            File::open(&tmp)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| StateError::io("fsync", &tmp, e))?;
-        }
-        fs::rename(&tmp, &backup).map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            StateError::io("rename into place", &backup, e)
-        })
-    }
-
-    /// A snapshot older than its own backup (same lineage, lower serial) is an old
-    /// copy put in place of the state: refused. An equal serial is what a crash
-    /// between keeping the backup and writing the new snapshot leaves, and is fine.
-    fn refuse_older_than_backup(
-        &self,
-        location: &str,
-        header: &codec::SnapshotHeader,
-    ) -> Result<(), StateError> {
-        let Some(backup) = self.existing_backup() else {
-            return Ok(());
-        };
-        match read_header(&backup) {
-            Some(b) if b.lineage == header.lineage && b.serial > header.serial => {
-                Err(StateError::OlderThanBackup {
-                    location: location.to_string(),
-                    serial: header.serial,
-                    backup,
-                    backup_serial: b.serial,
-                })
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Every file of this state: the snapshot, its backup, journal, lock and lock
-    /// holder record. Nothing but this backend may write them.
-    pub fn own_files(&self) -> Vec<PathBuf> {
-        vec![
-            self.path.clone(),
-            self.backup_path(),
-            self.journal_path(),
-            self.lock_path(),
-            self.lock_info_path(),
-        ]
-    }
-
-    /// Makes the `.backup` the state again (`cardform state restore-backup`). The
-    /// caller holds the lock ([`StateBackend::lock`]).
-    ///
-    /// # Guarantees
-    /// The backup is read and checked before anything is written; a state file it
-    /// replaces is first copied to `<state>.replaced-<time>` (returned); the state is
-    /// replaced atomically; the backup itself is kept. A journal beside the state is
-    /// kept and replayed by the next load (its records belong to the same lineage).
-    ///
-    /// # Errors
-    /// [`StateError::Usage`] when there is no backup; [`StateError::Corrupt`] or
-    /// [`StateError::UnsupportedVersion`] when the backup cannot be read; I/O errors.
-    pub fn restore_backup(&self) -> Result<Restored, StateError> {
-        let backup = self.backup_path();
-        let bytes = match fs::read(&backup) {
-            Ok(b) => b,
-            Err(e) if e.kind() == ErrorKind::NotFound => {
-                return Err(StateError::Usage(format!(
-                    "there is no backup {} to restore (a backup is kept from the second save of a state on)",
-                    backup.display()
-                )));
-            }
-            Err(e) => return Err(StateError::io("read", &backup, e)),
-        };
-        let (state, header) =
-            codec::decode_snapshot_and_header(&bytes, &backup.display().to_string(), None)?;
-        self.ensure_dir()?;
-        self.remove_stale_temps();
-        let replaced_copy = match self.read_optional(&self.path)? {
-            Some(current) => {
-                let copy = self.free_name(".replaced");
-                self.write_atomic(&copy, &[&current])?;
-                Some(copy)
-            }
-            None => None,
-        };
-        self.write_atomic(&self.path, &[&bytes])?;
-        let journal_records = fs::metadata(self.journal_path())
-            .map(|m| m.len() > 0)
-            .unwrap_or(false);
-        // Whatever this process knew of the files is out of date now.
-        *self.cursor() = Cursor::default();
-        Ok(Restored {
-            serial: header.serial,
-            resources: state.resources.len(),
-            replaced_copy,
-            journal_kept: journal_records,
-        })
-    }
-
-    /// `<state><suffix>-<UTC seconds>[-n]`, a name no file has yet.
-    fn free_name(&self, suffix: &str) -> PathBuf {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
-        let mut n = 0u32;
-        loop {
-            let tail = if n == 0 {
-                format!("{suffix}-{secs}")
-            } else {
-                format!("{suffix}-{secs}-{n}")
-            };
-            let p = self.sibling(&tail);
-            if !p.exists() {
-                return p;
-            }
-            n += 1;
-        }
-    }
-
-    /// Removes temp files left by a crash mid-write (they are never read).
-    fn remove_stale_temps(&self) {
-        let Ok(entries) = fs::read_dir(self.dir()) else {
-            return;
-        };
-        let names: Vec<String> = [&self.path, &self.backup_path(), &self.lock_info_path()]
-            .iter()
-            .filter_map(|p| {
-                p.file_name()
-                    .map(|n| format!(".{}.tmp-", n.to_string_lossy()))
-            })
-            .collect();
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if names.iter().any(|prefix| name.starts_with(prefix)) {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
-    }
-
-    fn read_lock_info(&self) -> Option<LockInfo> {
-        let bytes = fs::read(self.lock_info_path()).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-
-    fn open_lock_file(&self) -> Result<File, StateError> {
-        self.ensure_dir()?;
-        let p = self.lock_path();
-        OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&p)
-            .map_err(|e| StateError::io("open lock file", &p, e))
-    }
-}
-
-/// What [`LocalBackend::restore_backup`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Restored {
-    /// The serial of the restored state.
-    pub serial: u64,
-    /// How many cards it manages.
-    pub resources: usize,
-    /// Where the state it replaced was copied, if there was one.
-    pub replaced_copy: Option<PathBuf>,
-    /// A journal of an interrupted run was beside the state; the next load replays it.
-    pub journal_kept: bool,
-}
-
-/// The header of the snapshot at `path`, from its first bytes when it was written by
-/// this crate (a 100,000-card backup is not parsed in full on every load), else from
-/// the whole file. `None` when it cannot be read.
-fn read_header(path: &Path) -> Option<codec::SnapshotHeader> {
-    let mut prefix = Vec::with_capacity(4096);
-    File::open(path)
-        .ok()?
-        .take(4096)
-        .read_to_end(&mut prefix)
-        .ok()?;
-    codec::peek_header(&prefix).or_else(|| {
-        let bytes = fs::read(path).ok()?;
-        codec::decode_header(&bytes, "", None).ok()
-    })
-}
-
-/// "serial 3, 2 card(s)" for messages about a backup, or why it cannot be read.
-fn describe_backup(path: &Path) -> String {
-    let location = path.display().to_string();
-    match fs::read(path)
-        .map_err(|e| e.to_string())
-        .and_then(|b| codec::decode_snapshot(&b, &location, None).map_err(|e| e.to_string()))
-    {
-        Ok(st) => format!("serial {}, {} card(s)", st.serial, st.resources.len()),
-        Err(e) => format!("it cannot be read: {e}"),
-    }
-}
-
-/// Parses the journal bytes into lines, tolerating a torn last line.
-struct ParsedJournal {
-    lines: Vec<(JournalLine, String)>,
-    /// Byte length of the valid prefix when the tail was torn.
-    torn_at: Option<u64>,
-    needs_newline: bool,
-}
-
-fn parse_journal(
-    bytes: &[u8],
-    path: &Path,
-    backup: Option<PathBuf>,
-) -> Result<ParsedJournal, StateError> {
-    let mut out = ParsedJournal {
-        lines: Vec::new(),
-        torn_at: None,
-        needs_newline: false,
-    };
-    let mut offset = 0usize;
-    let mut line_no = 0usize;
-    while offset < bytes.len() {
-        line_no += 1;
-        let rest = &bytes[offset..];
-        let (line, complete, next) = match rest.iter().position(|b| *b == b'\n') {
-            Some(i) => (&rest[..i], true, offset + i + 1),
-            None => (rest, false, bytes.len()),
-        };
-        let place = format!("{} line {line_no}", path.display());
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            if !complete {
-                // Trailing whitespace/NULs from an interrupted append.
-                if !line.is_empty() {
-                    out.torn_at = Some(offset as u64);
-                }
-                break;
-            }
-            offset = next;
-            continue;
-        }
-        match serde_json::from_slice::<JournalLine>(line) {
-            Ok(l) => {
-                out.lines.push((l, place));
-                if !complete {
-                    out.needs_newline = true;
-                }
-            }
-            Err(_) if !complete => {
-                out.torn_at = Some(offset as u64);
-                break;
-            }
-            Err(e) => {
-                return Err(StateError::Corrupt {
-                    location: place,
-                    detail: format!(
-                        "a journal record in the middle of the journal is damaged ({e}); the journal holds the operations since the last snapshot, so it cannot be skipped safely"
-                    ),
-                    backup,
-                });
-            }
-        }
-        offset = next;
-    }
-    Ok(out)
 }
 
 impl StateBackend for LocalBackend {
@@ -807,115 +484,20 @@ impl StateBackend for LocalBackend {
     }
 
     fn lock(&self, info: LockInfo, timeout: Option<Duration>) -> Result<StateLock, StateError> {
-        let file = self.open_lock_file()?;
-        let start = Instant::now();
-        let mut pause = Duration::from_millis(20);
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(fs::TryLockError::WouldBlock) => {
-                    let waited = start.elapsed();
-                    if timeout.is_none_or(|t| waited >= t) {
-                        let waited = timeout.map(|_| waited);
-                        return Err(match self.read_lock_info() {
-                            Some(holder) => StateError::Locked {
-                                location: self.location(),
-                                holder: Box::new(holder),
-                                waited,
-                            },
-                            None => StateError::LockedUnknown {
-                                location: self.location(),
-                                waited,
-                            },
-                        });
-                    }
-                    let left = timeout.unwrap_or_default().saturating_sub(waited);
-                    std::thread::sleep(pause.min(left));
-                    pause = (pause * 2).min(Duration::from_millis(250));
-                }
-                Err(fs::TryLockError::Error(e)) => {
-                    return Err(StateError::io("lock", self.lock_path(), e));
-                }
-            }
-        }
-        // We hold the flock, so any holder record left is from a process that died.
-        let replaced_stale = self.read_lock_info();
-        let bytes = serde_json::to_vec_pretty(&info).map_err(|e| StateError::Encode {
-            location: self.lock_info_path().display().to_string(),
-            detail: e.to_string(),
-        })?;
-        self.write_atomic(&self.lock_info_path(), &[&bytes])?;
-        let guard = LocalLockGuard {
-            file: Some(file),
-            info_path: self.lock_info_path(),
-            id: info.id.clone(),
-        };
-        Ok(StateLock::new(info, replaced_stale, Box::new(guard)))
+        self.take_lock(info, timeout)
     }
 
     fn force_unlock(&self, lock_id: &str) -> Result<LockInfo, StateError> {
-        let location = self.location();
-        let holder = self.read_lock_info();
-        let Some(holder) = holder else {
-            return Err(StateError::NotLocked {
-                location,
-                given: lock_id.to_string(),
-            });
-        };
-        if holder.id != lock_id {
-            return Err(StateError::LockIdMismatch {
-                location,
-                given: lock_id.to_string(),
-                holder: Box::new(holder),
-            });
-        }
-        let file = self.open_lock_file()?;
-        match file.try_lock() {
-            Ok(()) => {
-                // The holder is gone (the OS released its lock); clear its record.
-                let p = self.lock_info_path();
-                fs::remove_file(&p).map_err(|e| StateError::io("remove", &p, e))?;
-                self.sync_dir()?;
-                Ok(holder)
-            }
-            Err(fs::TryLockError::WouldBlock) => Err(StateError::HolderAlive {
-                location,
-                holder: Box::new(holder),
-            }),
-            Err(fs::TryLockError::Error(e)) => Err(StateError::io("lock", self.lock_path(), e)),
+        self.release_dead_lock(lock_id)
+    }
+
+    fn distrust_stored_hash(&self) {
+        if let Some((_, header)) = self.cursor().disk.as_mut() {
+            header.content_hash = None;
         }
     }
 
     fn describe(&self) -> String {
         self.location()
-    }
-}
-
-/// Releases the local lock: the holder record goes first (while we still hold the
-/// flock, so we never delete the next holder's record), then the flock.
-struct LocalLockGuard {
-    file: Option<File>,
-    info_path: PathBuf,
-    id: String,
-}
-
-impl LockRelease for LocalLockGuard {}
-
-impl Drop for LocalLockGuard {
-    fn drop(&mut self) {
-        let mine = fs::File::open(&self.info_path)
-            .ok()
-            .and_then(|mut f| {
-                let mut s = String::new();
-                f.read_to_string(&mut s).ok().map(|_| s)
-            })
-            .and_then(|s| serde_json::from_str::<LockInfo>(&s).ok())
-            .is_some_and(|i| i.id == self.id);
-        if mine {
-            let _ = fs::remove_file(&self.info_path);
-        }
-        if let Some(f) = self.file.take() {
-            let _ = f.unlock();
-        }
     }
 }
