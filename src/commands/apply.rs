@@ -80,7 +80,7 @@ async fn plan_confirm_apply(
     }
     let mut planned = planned;
     if let (Some(max), Some(c)) = (args.max_coins, planned.plan.coins.as_mut()) {
-        c.budget = Some(max);
+        c.budget = Some(cardform_spec::Points::whole(max));
     }
     let plan = &planned.plan;
     if args.format == Format::Text {

@@ -50,10 +50,7 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
         },
         coins_activated: args.coins_activated,
         shapes: crate::emulator::Shapes::parse(&args.shapes).ok_or_else(|| {
-            miette::miette!(
-                "--shapes {:?}: expected doc or numbers",
-                args.shapes
-            )
+            miette::miette!("--shapes {:?}: expected doc or numbers", args.shapes)
         })?,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

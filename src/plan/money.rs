@@ -84,7 +84,10 @@ pub fn coin_lines(m: &Messages, c: &CoinSummary) -> Vec<(String, bool)> {
                 "money-left",
                 &[
                     ("held", held.into()),
-                    ("left", num(c.balance.total_coin.saturating_sub(c.price)).into()),
+                    (
+                        "left",
+                        num(c.balance.total_coin.saturating_sub(c.price)).into(),
+                    ),
                 ],
             ),
             false,

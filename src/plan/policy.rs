@@ -212,12 +212,12 @@ pub fn coin_limits_report(plan: &Plan) -> Option<String> {
             c.balance.total_coin,
             c.balance.free_coin,
             c.balance.pay_coin,
-            by.whole_ceil(),
             if c.balance.total_coin.is_zero() {
                 "A new account: `cardform coins activate` grants 200 free points once. "
             } else {
                 ""
-            }
+            },
+            by.whole_ceil()
         ));
     }
     (!out.is_empty()).then_some(out)

@@ -174,7 +174,8 @@ async fn friends_codes_are_marked_before_consume() {
 
 #[tokio::test]
 async fn coupon_points_buy_friends_stock_in_the_doc_shape() {
-    coupon_points_buy_friends_stock(cardform::emulator::Shapes::Doc, |n| json!(n.to_string())).await;
+    coupon_points_buy_friends_stock(cardform::emulator::Shapes::Doc, |n| json!(n.to_string()))
+        .await;
 }
 
 #[tokio::test]

@@ -19,10 +19,10 @@ pub mod token;
 mod token_source;
 mod transport;
 
-/// The errcode table lives in `cardform-spec`; re-exported for the client's callers.
-pub use cardform_spec::errcode;
 /// 券点 amounts (exact); re-exported for the client's callers.
 pub use cardform_spec::Points;
+/// The errcode table lives in `cardform-spec`; re-exported for the client's callers.
+pub use cardform_spec::errcode;
 
 #[cfg(test)]
 mod mock;

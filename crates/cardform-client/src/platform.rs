@@ -282,7 +282,10 @@ mod tests {
         let mut with = v.clone();
         with["authorization_info"]["authorizer_refresh_token"] = json!("refreshtoken@@@x");
         let a = read_authorizer_info(&with).unwrap();
-        assert_eq!(a.refresh_token.map(|s| s.expose().to_string()).as_deref(), Some("refreshtoken@@@x"));
+        assert_eq!(
+            a.refresh_token.map(|s| s.expose().to_string()).as_deref(),
+            Some("refreshtoken@@@x")
+        );
         assert!(read_authorizer_info(&json!({"authorizer_info": {}})).is_err());
     }
 

@@ -55,7 +55,9 @@ fn as_strings(v: &Value) -> Value {
     match v {
         Value::Number(n) => Value::String(n.to_string()),
         Value::Array(a) => Value::Array(a.iter().map(as_strings).collect()),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), as_strings(x))).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, x)| (k.clone(), as_strings(x))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -72,10 +74,16 @@ async fn a_quote_in_decimal_strings_or_numbers_is_read_exactly() {
     let doc = recorded_json("fg_getpayprice.response.json");
     for body in [doc.clone(), as_numbers(&doc)] {
         let (_m, client) = serve("/card/pay/getpayprice", body.clone()).await;
-        let q = client.get_pay_price("p1", 1).await.unwrap_or_else(|e| panic!("{body}: {e}"));
+        let q = client
+            .get_pay_price("p1", 1)
+            .await
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
         assert_eq!(q.price, Points::from_tenths(2), "{body}");
         assert_eq!(q.price.to_string(), "0.2");
-        assert_eq!((q.free_coin, q.pay_coin), (Points::from_tenths(2), Points::ZERO));
+        assert_eq!(
+            (q.free_coin, q.pay_coin),
+            (Points::from_tenths(2), Points::ZERO)
+        );
     }
     // The measured failure: `"price": "100"` stopped every friends-coupon purchase.
     for price in [json!("100"), json!(100)] {
@@ -84,8 +92,14 @@ async fn a_quote_in_decimal_strings_or_numbers_is_read_exactly() {
             json!({"errcode": 0, "errmsg": "ok", "order_id": 100_000_001, "price": price, "free_coin": price, "pay_coin": "0"}),
         )
         .await;
-        let q = client.get_pay_price("p1", 500).await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((q.price, q.order_id.as_str()), (Points::whole(100), "100000001"));
+        let q = client
+            .get_pay_price("p1", 500)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (q.price, q.order_id.as_str()),
+            (Points::whole(100), "100000001")
+        );
     }
     // A price that is no amount is Malformed and keeps the raw answer.
     let (_m, client) = serve(
@@ -107,7 +121,10 @@ async fn balances_and_orders_in_either_shape() {
     let doc = recorded_json("fg_getcoinsinfo.response.json");
     for body in [doc.clone(), as_strings(&doc)] {
         let (_m, client) = serve("/card/pay/getcoinsinfo", body.clone()).await;
-        let b = client.coin_balance().await.unwrap_or_else(|e| panic!("{body}: {e}"));
+        let b = client
+            .coin_balance()
+            .await
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
         assert_eq!(
             (b.free_coin, b.pay_coin, b.total_coin),
             (Points::whole(11), Points::whole(2), Points::whole(3)),
@@ -122,8 +139,14 @@ async fn balances_and_orders_in_either_shape() {
             .await
             .unwrap_or_else(|e| panic!("{body}: {e}"));
         assert_eq!(o.order_id, "100005790120151221401000171");
-        assert_eq!((o.free_coin_count, o.pay_coin_count), (Points::ZERO, Points::whole(1)));
-        assert_eq!((o.create_time, o.pay_finish_time), (1_450_712_798, 1_450_712_905));
+        assert_eq!(
+            (o.free_coin_count, o.pay_coin_count),
+            (Points::ZERO, Points::whole(1))
+        );
+        assert_eq!(
+            (o.create_time, o.pay_finish_time),
+            (1_450_712_798, 1_450_712_905)
+        );
         assert_eq!(o.status, "ORDER_STATUS_FINANCE_SUCC");
     }
     // The ledger list: the recorded entry as an item, with a numeric string total.
@@ -133,14 +156,23 @@ async fn balances_and_orders_in_either_shape() {
         json!({"errcode": "0", "total_num": "1", "order_list": [item]}),
     )
     .await;
-    let list = client.coin_orders(0, 10, 0, 2_000_000_000).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((list.total_num, list.order_list[0].pay_coin_count), (1, Points::whole(1)));
+    let list = client
+        .coin_orders(0, 10, 0, 2_000_000_000)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (list.total_num, list.order_list[0].pay_coin_count),
+        (1, Points::whole(1))
+    );
 }
 
 #[tokio::test]
 async fn real_datacube_answers_are_read_by_card_id() {
     let doc = recorded_json("wxc_getcardcardinfo.response.json");
-    assert!(doc.get("errcode").is_none(), "the recorded answer has no errcode");
+    assert!(
+        doc.get("errcode").is_none(),
+        "the recorded answer has no errcode"
+    );
     for body in [doc.clone(), as_strings(&doc)] {
         let (_m, client) = serve("/datacube/getcardcardinfo", body.clone()).await;
         let days = client
@@ -151,10 +183,20 @@ async fn real_datacube_answers_are_read_by_card_id() {
         let groupon: Vec<_> = days
             .iter()
             .filter(|d| d.card_id.as_deref() == Some("pFYHLvuDbMbr241m00CAhtypawpw"))
-            .map(|d| (d.ref_date.as_str(), d.receive_cnt, d.verify_cnt, d.given_cnt))
+            .map(|d| {
+                (
+                    d.ref_date.as_str(),
+                    d.receive_cnt,
+                    d.verify_cnt,
+                    d.given_cnt,
+                )
+            })
             .collect();
         // card_type 1 (代金券) beside a GROUPON: the rows are still the card_id's.
-        assert_eq!(groupon, vec![("2017-12-28", 2, 0, 1), ("2017-12-29", 1, 1, 0)]);
+        assert_eq!(
+            groupon,
+            vec![("2017-12-28", 2, 0, 1), ("2017-12-29", 1, 1, 0)]
+        );
     }
     let doc = recorded_json("wxc_getcardbizuininfo.response.json");
     for body in [doc.clone(), as_strings(&doc)] {
@@ -163,7 +205,9 @@ async fn real_datacube_answers_are_read_by_card_id() {
             .datacube("2017-12-01", "2017-12-31", CubeScope::Account)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let sums: (u64, u64) = days.iter().fold((0, 0), |(v, r), d| (v + d.view_cnt, r + d.receive_cnt));
+        let sums: (u64, u64) = days
+            .iter()
+            .fold((0, 0), |(v, r), d| (v + d.view_cnt, r + d.receive_cnt));
         assert_eq!((days.len(), sums), (3, (11, 3)));
     }
     // The member-card detail's refusal is an API error with its errcode.
@@ -178,16 +222,21 @@ async fn real_datacube_answers_are_read_by_card_id() {
 
 #[test]
 fn the_open_platform_bodies_are_read_as_sent() {
-    let info = platform::read_authorizer_info(&recorded_json("psd_api_get_authorizer_info.response.json"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let info =
+        platform::read_authorizer_info(&recorded_json("psd_api_get_authorizer_info.response.json"))
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(info.authorizer_appid, "wx7770629fee66dd93");
     assert_eq!(info.user_name, "gh_23cc8c3098d7");
     assert!(info.open_card);
     assert_eq!(info.refresh_token, None, "\"\" is no refresh token");
     assert!(info.func_ids.contains(&8));
 
-    for file in ["rsc_component_verify_ticket.push.xml", "hms_component_verify_ticket.push.xml"] {
-        let t = platform::read_verify_ticket(&recorded(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    for file in [
+        "rsc_component_verify_ticket.push.xml",
+        "hms_component_verify_ticket.push.xml",
+    ] {
+        let t =
+            platform::read_verify_ticket(&recorded(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(t.component_appid.starts_with("wx"), "{file}");
         assert!(t.create_time > 1_500_000_000, "{file}");
         assert_eq!(t.ticket.expose(), "ticket@@@REDACTED");
@@ -217,7 +266,12 @@ async fn an_empty_refresh_token_never_replaces_the_stored_one() {
         explicit_secret: None,
         ..mock.config("unused")
     };
-    let vars: HashMap<&str, &str> = [("C_SECRET", "cs"), ("C_TICKET", "t"), ("C_REFRESH", "refresh-1")].into();
+    let vars: HashMap<&str, &str> = [
+        ("C_SECRET", "cs"),
+        ("C_TICKET", "t"),
+        ("C_REFRESH", "refresh-1"),
+    ]
+    .into();
     let env = |k: &str| vars.get(k).map(|v| v.to_string());
     let client = WeChatClient::with_env(cfg, &env).unwrap_or_else(|e| panic!("{e}"));
     let _ = client.get_card("p1").await;

@@ -91,8 +91,8 @@ pub mod world;
 
 pub use config::EmulatorConfig;
 pub use error::EmulatorError;
-pub use shapes::Shapes;
 pub use records::{FaultMode, FaultRule, QuotaLimit};
+pub use shapes::Shapes;
 
 pub use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_SECRET};
 

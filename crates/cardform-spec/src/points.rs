@@ -163,8 +163,7 @@ impl FromStr for Points {
         if t.starts_with('-') {
             return Err(err("negative"));
         }
-        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit())
-        {
+        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return Err(err("not a decimal number"));
         }
         let frac_trimmed = frac.trim_end_matches('0');
@@ -321,7 +320,10 @@ mod tests {
         assert_eq!(Points::from_hundredths(125).to_string(), "1.25");
         assert_eq!(Points::from_hundredths(105).to_string(), "1.05");
         assert_eq!(format!("{:>6}|", Points::from_tenths(2)), "   0.2|");
-        assert_eq!(serde_json::to_string(&Points::from_tenths(2)).unwrap(), "0.2");
+        assert_eq!(
+            serde_json::to_string(&Points::from_tenths(2)).unwrap(),
+            "0.2"
+        );
         assert_eq!(serde_json::to_string(&Points::whole(100)).unwrap(), "100");
         assert_eq!(Points::from_tenths(2).to_json_string(), json!("0.2"));
         assert_eq!(Points::whole(7).to_json_number(), json!(7));
@@ -331,7 +333,9 @@ mod tests {
     #[test]
     fn sums_exactly_where_floats_do_not() {
         // 0.1 + 0.2 ≠ 0.3 in f64; three vouchers at 0.2 are exactly 0.6.
-        let total: Points = [Points::from_tenths(1), Points::from_tenths(2)].into_iter().sum();
+        let total: Points = [Points::from_tenths(1), Points::from_tenths(2)]
+            .into_iter()
+            .sum();
         assert_eq!(total, "0.3".parse().unwrap());
         let three: Points = std::iter::repeat_n(Points::from_tenths(2), 3).sum();
         assert_eq!(three.to_string(), "0.6");
