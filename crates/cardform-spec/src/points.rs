@@ -67,7 +67,7 @@ impl Points {
 
     /// Whether the amount is a whole number of points.
     pub const fn is_whole(self) -> bool {
-        self.0 % SCALE == 0
+        self.0.is_multiple_of(SCALE)
     }
 
     /// The smallest whole number of points that covers the amount (a recharge buys
@@ -194,7 +194,7 @@ impl fmt::Display for Points {
         let (whole, rest) = (self.0 / SCALE, self.0 % SCALE);
         let text = if rest == 0 {
             format!("{whole}")
-        } else if rest % 10 == 0 {
+        } else if rest.is_multiple_of(10) {
             format!("{whole}.{}", rest / 10)
         } else {
             format!("{whole}.{rest:02}")
