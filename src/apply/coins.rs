@@ -6,6 +6,7 @@
 use crate::plan::price::{balance, price_now};
 use crate::plan::{CoinBalance, Plan};
 use crate::wechat::{ApiError, WeChatClient};
+use cardform_spec::Points;
 
 /// Why an apply may not buy what its plan buys.
 #[derive(Debug, thiserror::Error)]
@@ -13,27 +14,27 @@ pub enum CoinStop {
     #[error(
         "the plan buys friends-coupon stock with 券点 ({cards}: {price} points; paid, irreversible) and purchases are not allowed; run apply with --allow-coin-purchase (or [policy] allow_coin_purchase = true); nothing was changed"
     )]
-    NotAllowed { cards: String, price: u64 },
+    NotAllowed { cards: String, price: Points },
     #[error(
         "{address}: {quantity} vouchers now cost {now} 券点, {} more than the {planned} the plan showed; nothing was bought or changed — plan again and review the new price",
-        now - planned
+        now.saturating_sub(*planned)
     )]
     PriceRose {
         address: String,
         quantity: u64,
-        planned: u64,
-        now: u64,
+        planned: Points,
+        now: Points,
     },
     #[error(
         "the plan's 券点 purchases cost {price} points, {} more than the budget of {budget} (--max-coins, or [policy] max_coins_per_apply); nothing was bought or changed",
-        price - budget
+        price.saturating_sub(*budget)
     )]
-    OverBudget { price: u64, budget: u64 },
+    OverBudget { price: Points, budget: Points },
     #[error(
         "the plan's 券点 purchases cost {price} points, {} more than the account holds ({} = {} free + {} paid); nothing was bought or changed — recharge with `cardform coins recharge {}` and pay its QR code",
-        price - held.total_coin, held.total_coin, held.free_coin, held.pay_coin, price - held.total_coin
+        price.saturating_sub(held.total_coin), held.total_coin, held.free_coin, held.pay_coin, price.saturating_sub(held.total_coin).whole_ceil()
     )]
-    OverBalance { price: u64, held: CoinBalance },
+    OverBalance { price: Points, held: CoinBalance },
     #[error("checking the 券点 purchases again: {0}; nothing was changed")]
     Api(#[from] ApiError),
 }
@@ -70,11 +71,11 @@ pub async fn preflight(
                 .map(|(rc, _)| rc.address.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            price: plan.coins.as_ref().map(|c| c.price).unwrap_or(0),
+            price: plan.coins.as_ref().map(|c| c.price).unwrap_or_default(),
         });
     }
     let held = balance(client).await?;
-    let mut total = 0u64;
+    let mut total = Points::ZERO;
     for (rc, stock) in purchases {
         let quantity = u64::try_from(stock.delta).unwrap_or(0);
         let now = price_now(client, rc, quantity, held.free_coin).await?;
@@ -88,9 +89,9 @@ pub async fn preflight(
                 now: now.price,
             });
         }
-        total = total.saturating_add(now.price);
+        total = total + now.price;
     }
-    if let Some(budget) = budget
+    if let Some(budget) = budget.map(Points::whole)
         && total > budget
     {
         return Err(CoinStop::OverBudget {

@@ -80,6 +80,11 @@ pub struct EmulatorArgs {
     /// as the embedded sandbox does; by default it starts unopened, as a real account.
     #[arg(long)]
     pub coins_activated: bool,
+    /// How 券点 amounts and datacube answers are written: `doc` as WeChat's doc samples
+    /// and real captures (decimal strings in getpayprice/getorder, no errcode in the
+    /// datacube), `numbers` every amount a number.
+    #[arg(long, value_name = "doc|numbers", default_value = "doc")]
+    pub shapes: String,
     /// A per-path quota, PATH=DAILY or PATH=DAILY/PER_MINUTE (e.g. /card/get=1000/60); repeatable.
     #[arg(long = "quota", value_name = "PATH=DAILY[/PER_MINUTE]")]
     pub quotas: Vec<String>,

@@ -61,7 +61,7 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                         print_json(
                             &serde_json::json!({ "format_version": "1", "reward": reward }),
                         )?;
-                    } else if reward > 0 {
+                    } else if !reward.is_zero() {
                         println!(
                             "The 券点 account is active: WeChat granted {reward} free points."
                         );

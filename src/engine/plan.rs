@@ -59,7 +59,7 @@ pub struct PlanRequest {
 /// `[policy] max_coins_per_apply`).
 pub(super) fn set_budget(plan: &mut Plan, budget: Option<u64>) {
     if let (Some(max), Some(c)) = (budget, plan.coins.as_mut()) {
-        c.budget = Some(max);
+        c.budget = Some(cardform_spec::Points::whole(max));
     }
 }
 

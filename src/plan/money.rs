@@ -50,7 +50,7 @@ pub fn purchase_line(m: &Messages, s: &StockChange, new_card: bool) -> String {
 /// The plan's 券点 lines: total, balance, budget, consent; each with whether it says
 /// a limit is exceeded (renderers show those in red).
 pub fn coin_lines(m: &Messages, c: &CoinSummary) -> Vec<(String, bool)> {
-    let num = |n: u64| n.to_string();
+    let num = |n: cardform_spec::Points| n.to_string();
     let mut out = vec![(
         m.t_args(
             "money-total",
@@ -84,7 +84,10 @@ pub fn coin_lines(m: &Messages, c: &CoinSummary) -> Vec<(String, bool)> {
                 "money-left",
                 &[
                     ("held", held.into()),
-                    ("left", num(c.balance.total_coin - c.price).into()),
+                    (
+                        "left",
+                        num(c.balance.total_coin.saturating_sub(c.price)).into(),
+                    ),
                 ],
             ),
             false,

@@ -207,16 +207,17 @@ pub fn coin_limits_report(plan: &Plan) -> Option<String> {
     }
     if let Some(by) = c.over_balance() {
         out.push_str(&format!(
-            "error: the plan's 券点 purchases cost {} points, {by} more than the account holds ({} = {} free + {} paid); nothing was bought (exit 3). {}Recharge with `cardform coins recharge {by}` and pay its WeChat Pay QR code, or plan less friends-coupon stock.\n",
+            "error: the plan's 券点 purchases cost {} points, {by} more than the account holds ({} = {} free + {} paid); nothing was bought (exit 3). {}Recharge with `cardform coins recharge {}` and pay its WeChat Pay QR code, or plan less friends-coupon stock.\n",
             c.price,
             c.balance.total_coin,
             c.balance.free_coin,
             c.balance.pay_coin,
-            if c.balance.total_coin == 0 {
+            if c.balance.total_coin.is_zero() {
                 "A new account: `cardform coins activate` grants 200 free points once. "
             } else {
                 ""
-            }
+            },
+            by.whole_ceil()
         ));
     }
     (!out.is_empty()).then_some(out)

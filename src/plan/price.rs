@@ -12,6 +12,7 @@ use super::types::{
 };
 use crate::model::Canonical;
 use crate::wechat::{ApiError, WeChatClient};
+use cardform_spec::Points;
 use cardform_spec::coin::{price_of, price_row, split};
 
 /// Whether a planned purchase is for a card that exists now (so it can be quoted).
@@ -20,7 +21,7 @@ pub fn is_quotable(rc: &ResourceChange) -> bool {
 }
 
 /// The reference-table price of `quantity` vouchers of the card `content` describes.
-pub fn estimate(content: &Canonical, quantity: u64) -> u64 {
+pub fn estimate(content: &Canonical, quantity: u64) -> Points {
     let category = content
         .get("advanced_info.use_condition.accept_category")
         .and_then(Value::as_str)
@@ -42,7 +43,7 @@ pub async fn balance(client: &WeChatClient) -> Result<CoinBalance, ApiError> {
         free_coin: b.free_coin,
         pay_coin: b.pay_coin,
         // Older answers may leave the total out: it is the sum.
-        total_coin: b.total_coin.max(b.free_coin.saturating_add(b.pay_coin)),
+        total_coin: b.total_coin.max(b.free_coin + b.pay_coin),
     })
 }
 
@@ -55,7 +56,7 @@ pub async fn price_now(
     client: &WeChatClient,
     rc: &ResourceChange,
     quantity: u64,
-    free_balance: u64,
+    free_balance: Points,
 ) -> Result<CoinPrice, ApiError> {
     match rc.card_id.as_deref().filter(|_| is_quotable(rc)) {
         Some(card_id) => {
@@ -72,7 +73,7 @@ pub async fn price_now(
                 .after
                 .as_deref()
                 .map(|c| estimate(c, quantity))
-                .unwrap_or(0);
+                .unwrap_or(Points::ZERO);
             let (free_coin, pay_coin) = split(price, free_balance);
             Ok(CoinPrice {
                 price,
@@ -99,7 +100,7 @@ pub async fn price_plan(
         return Ok(());
     }
     let balance = balance(client).await?;
-    let mut total = 0u64;
+    let mut total = Points::ZERO;
     let mut purchases = 0usize;
     for rc in &mut plan.resource_changes {
         let Some(stock) = rc.stock.as_ref().filter(|s| s.coin_purchase) else {
@@ -107,7 +108,7 @@ pub async fn price_plan(
         };
         let quantity = u64::try_from(stock.delta).unwrap_or(0);
         let price = price_now(client, rc, quantity, balance.free_coin).await?;
-        total = total.saturating_add(price.price);
+        total = total + price.price;
         purchases += 1;
         if let Some(s) = rc.stock.as_mut() {
             s.price = Some(price);
@@ -120,7 +121,7 @@ pub async fn price_plan(
         free_coin,
         pay_coin,
         balance,
-        budget,
+        budget: budget.map(Points::whole),
     });
     Ok(())
 }

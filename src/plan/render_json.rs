@@ -55,8 +55,8 @@ pub struct JsonPlan<'a> {
 struct JsonCoins<'a> {
     #[serde(flatten)]
     summary: &'a CoinSummary,
-    over_budget: Option<u64>,
-    over_balance: Option<u64>,
+    over_budget: Option<cardform_spec::Points>,
+    over_balance: Option<cardform_spec::Points>,
 }
 
 fn no_settings(s: &&[SettingChange]) -> bool {

@@ -18,7 +18,7 @@ pub struct StockLoss {
     /// Unclaimed vouchers that go with the card.
     pub vouchers: u64,
     /// What they cost at the reference price (券点), when the card's content is known.
-    pub points: Option<u64>,
+    pub points: Option<cardform_spec::Points>,
     /// The replacement is forced by a change of the validity window (`date_info`).
     pub by_date_change: bool,
 }

@@ -9,6 +9,7 @@ use super::diff::FieldChange;
 use super::note::Note;
 use crate::live::ReviewStatus;
 use crate::model::{Canonical, Card, CardType};
+use cardform_spec::Points;
 use cardform_spec::rules::UpdateClass;
 
 /// The plan's JSON format version (`--format json`, saved plans). 2: 券点 prices
@@ -66,11 +67,11 @@ pub struct StockChange {
 /// The price of one 券点 purchase (1 点 = ¥1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoinPrice {
-    /// Total price in points.
-    pub price: u64,
+    /// Total price in points (exact: one voucher costs 0.2).
+    pub price: Points,
     /// How much of it free points cover, and how much paid points do.
-    pub free_coin: u64,
-    pub pay_coin: u64,
+    pub free_coin: Points,
+    pub pay_coin: Points,
     /// Where the price comes from.
     pub source: PriceSource,
 }
@@ -94,36 +95,36 @@ pub struct CoinSummary {
     /// How many cards buy stock.
     pub purchases: usize,
     /// The total price, and how much free and paid points cover (free ones first).
-    pub price: u64,
-    pub free_coin: u64,
-    pub pay_coin: u64,
+    pub price: Points,
+    pub free_coin: Points,
+    pub pay_coin: Points,
     /// `card/pay/getcoinsinfo` when the plan was made.
     pub balance: CoinBalance,
     /// `[policy] max_coins_per_apply` (or `--max-coins` on apply).
-    pub budget: Option<u64>,
+    pub budget: Option<Points>,
 }
 
 /// The account's points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoinBalance {
-    pub free_coin: u64,
-    pub pay_coin: u64,
-    pub total_coin: u64,
+    pub free_coin: Points,
+    pub pay_coin: Points,
+    pub total_coin: Points,
 }
 
 impl CoinSummary {
     /// How far the price exceeds the budget, if it does.
-    pub fn over_budget(&self) -> Option<u64> {
+    pub fn over_budget(&self) -> Option<Points> {
         self.budget
             .and_then(|b| self.price.checked_sub(b))
-            .filter(|by| *by > 0)
+            .filter(|by| !by.is_zero())
     }
 
     /// How far the price exceeds the points held, if it does.
-    pub fn over_balance(&self) -> Option<u64> {
+    pub fn over_balance(&self) -> Option<Points> {
         self.price
             .checked_sub(self.balance.total_coin)
-            .filter(|by| *by > 0)
+            .filter(|by| !by.is_zero())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Claims, codes, friends-coupon rules, 券点, whitelist, datacube, quotas and QR codes
 //! over real HTTP on 127.0.0.1.
 
+use cardform::emulator::EmulatorConfig;
 use serde_json::{Value, json};
 
 use crate::emulator_support::*;
@@ -172,8 +173,27 @@ async fn friends_codes_are_marked_before_consume() {
 }
 
 #[tokio::test]
-async fn coupon_points_buy_friends_stock() {
-    let e = start().await;
+async fn coupon_points_buy_friends_stock_in_the_doc_shape() {
+    coupon_points_buy_friends_stock(cardform::emulator::Shapes::Doc, |n| json!(n.to_string()))
+        .await;
+}
+
+#[tokio::test]
+async fn coupon_points_buy_friends_stock_in_the_numbers_shape() {
+    coupon_points_buy_friends_stock(cardform::emulator::Shapes::Numbers, |n| json!(n)).await;
+}
+
+/// The 券点 flow (quote, confirm, balance, orders); `amount` writes a getpayprice or
+/// getorder amount in the shape under test (getcoinsinfo writes numbers in both).
+async fn coupon_points_buy_friends_stock(
+    shapes: cardform::emulator::Shapes,
+    amount: fn(u64) -> Value,
+) {
+    let e = start_with(EmulatorConfig {
+        shapes,
+        ..EmulatorConfig::default()
+    })
+    .await;
     let logo = e.logo().await;
     let id = e.create(friends_cash(&logo, now())).await;
     assert_eq!(e.get("/card/pay/activate").await["reward"], 200);
@@ -185,10 +205,12 @@ async fn coupon_points_buy_friends_stock() {
         )
         .await;
     assert_eq!(
-        price["price"], 20,
+        price["price"],
+        amount(20),
         "0.2 point per voucher without threshold (§8.2)"
     );
-    assert_eq!(price["free_coin"], 20);
+    assert_eq!(price["free_coin"], amount(20));
+    assert_eq!(price["pay_coin"], amount(0));
     let order = price["order_id"].as_str().unwrap().to_string();
     let confirm = json!({"card_id": id, "order_id": order, "quantity": 100});
     assert_eq!(
@@ -247,6 +269,20 @@ async fn coupon_points_buy_friends_stock() {
     let info = e.post("/card/pay/getorder", json!({"order_id": rid})).await;
     assert_eq!(info["order_info"]["order_type"], "ORDER_TYPE_WXPAY");
     assert_eq!(info["order_info"]["status"], "ORDER_STATUS_SUCC");
+    assert_eq!(info["order_info"]["pay_coin_count"], amount(50));
+    assert_eq!(info["order_info"]["free_coin_count"], amount(0));
+    assert!(info["order_info"]["create_time"].is_i64(), "{info}");
+    let list = e
+        .post("/card/pay/getorderlist", json!({"offset": 0, "count": 10}))
+        .await;
+    let reduce = list["order_list"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["order_type"] == "ORDER_TYPE_REDUCE")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(reduce["free_coin_count"], amount(20), "{list}");
 }
 
 #[tokio::test]

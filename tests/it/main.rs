@@ -47,4 +47,5 @@ mod validate_fixtures;
 mod validate_props;
 mod validate_schema;
 mod wechat_emulator;
+mod wechat_shapes;
 mod wechatpy_witness;

@@ -12,6 +12,7 @@ use cardform::plan::{
     Action, DesiredInput, MARKER, MarkdownOptions, Plan, PlanInputs, StateInput, TextOptions,
     build_plan, render_json, render_markdown_with, render_markdown_within, render_text,
 };
+use cardform::spec::Points;
 use serde_json::{Value, json};
 
 fn card(overrides: Value) -> Card {
@@ -321,23 +322,23 @@ fn money_plan() -> Plan {
     if let Some(s) = plan.resource_changes[0].stock.as_mut() {
         s.coin_purchase = true;
         s.price = Some(CoinPrice {
-            price: 200,
-            free_coin: 150,
-            pay_coin: 50,
+            price: Points::whole(200),
+            free_coin: Points::whole(150),
+            pay_coin: Points::whole(50),
             source: PriceSource::Quoted,
         });
     }
     plan.coins = Some(CoinSummary {
         purchases: 1,
-        price: 200,
-        free_coin: 150,
-        pay_coin: 50,
+        price: Points::whole(200),
+        free_coin: Points::whole(150),
+        pay_coin: Points::whole(50),
         balance: CoinBalance {
-            free_coin: 150,
-            pay_coin: 20,
-            total_coin: 170,
+            free_coin: Points::whole(150),
+            pay_coin: Points::whole(20),
+            total_coin: Points::whole(170),
         },
-        budget: Some(100),
+        budget: Some(Points::whole(100)),
     });
     plan.whitelist = Some(WhitelistChange {
         openids: vec!["o-staff-1".into()],
@@ -667,7 +668,7 @@ fn friends_creates_and_replacements_show_what_stock_costs_and_gives_up() {
             s.price = Some(CoinPrice {
                 price,
                 free_coin: price,
-                pay_coin: 0,
+                pay_coin: Points::ZERO,
                 source: PriceSource::Estimated,
             });
         }

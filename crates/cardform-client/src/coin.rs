@@ -5,34 +5,39 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use cardform_spec::Points;
+
 use super::client::WeChatClient;
 use super::error::ApiError;
+use super::lenient;
 use super::retry::Idempotency::{Idempotent, NotIdempotent};
 use super::transport::Request;
 
-/// A price quote from `card/pay/getpayprice`.
+/// A price quote from `card/pay/getpayprice`. WeChat writes the amounts as decimal
+/// strings (`"price": "0.2"`) or numbers; both read exactly into [`Points`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayQuote {
+    #[serde(deserialize_with = "lenient::string_any")]
     pub order_id: String,
     /// Total price in 券点 (1 点 = ¥1).
-    pub price: u64,
+    pub price: Points,
     /// How much of it the free points cover.
     #[serde(default)]
-    pub free_coin: u64,
+    pub free_coin: Points,
     /// How much of it is paid points.
     #[serde(default)]
-    pub pay_coin: u64,
+    pub pay_coin: Points,
 }
 
 /// The account's points (`card/pay/getcoinsinfo`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoinBalance {
     #[serde(default)]
-    pub free_coin: u64,
+    pub free_coin: Points,
     #[serde(default)]
-    pub pay_coin: u64,
+    pub pay_coin: Points,
     #[serde(default)]
-    pub total_coin: u64,
+    pub total_coin: Points,
 }
 
 fn malformed(endpoint: &str, what: String, v: &Value) -> ApiError {
@@ -93,34 +98,37 @@ impl WeChatClient {
     }
 }
 
-/// One 券点 ledger entry (`order_info` of getorder, an item of getorderlist).
+/// One 券点 ledger entry (`order_info` of getorder, an item of getorderlist). WeChat's
+/// doc writes the counts as strings (`"free_coin_count": "0"`) beside a numeric
+/// `create_time`; either shape reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoinOrder {
+    #[serde(deserialize_with = "lenient::string_any")]
     pub order_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string_any")]
     pub order_type: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string_any")]
     pub status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::i64_any")]
     pub create_time: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::i64_any")]
     pub pay_finish_time: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string_any")]
     pub desc: String,
     #[serde(default)]
-    pub free_coin_count: u64,
+    pub free_coin_count: Points,
     #[serde(default)]
-    pub pay_coin_count: u64,
+    pub pay_coin_count: Points,
     #[serde(default)]
-    pub refund_free_coin_count: u64,
+    pub refund_free_coin_count: Points,
     #[serde(default)]
-    pub refund_pay_coin_count: u64,
+    pub refund_pay_coin_count: Points,
 }
 
 /// A page of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub total_num: u64,
     #[serde(default)]
     pub order_list: Vec<CoinOrder>,
@@ -129,6 +137,7 @@ pub struct OrderList {
 /// A recharge order: WeChat Pay's QR code; the points arrive when someone pays it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recharge {
+    #[serde(deserialize_with = "lenient::string_any")]
     pub order_id: String,
     pub qrcode_url: String,
     /// The QR image, base64 (may be empty).
@@ -139,7 +148,7 @@ pub struct Recharge {
 #[derive(Deserialize)]
 struct Reward {
     #[serde(default)]
-    reward: u64,
+    reward: Points,
 }
 
 #[derive(Deserialize)]
@@ -152,7 +161,7 @@ impl WeChatClient {
     ///
     /// # Errors
     /// Any [`ApiError`].
-    pub async fn activate_coins(&self) -> Result<u64, ApiError> {
+    pub async fn activate_coins(&self) -> Result<Points, ApiError> {
         const EP: &str = "/card/pay/activate";
         let v = self.call(&Request::get(EP)).await?;
         serde_json::from_value::<Reward>(v.clone())

@@ -51,32 +51,44 @@ pub struct QrCode {
 }
 
 /// One day of `datacube/getcardbizuininfo` or `getcardcardinfo` (reference §7).
-/// Counters WeChat leaves out read as 0.
+/// Counters WeChat leaves out read as 0; a counter may be a number or a numeric
+/// string. Real answers carry more fields (`is_pay`, `isfriendscard`,
+/// `verify_noself_cnt`…), ignored here, and a `card_type` that may disagree with the
+/// card (a GROUPON reported as 1): it is not read; rows are the card_id's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CubeDay {
+    #[serde(deserialize_with = "super::lenient::string_any")]
     pub ref_date: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_id"
+    )]
     pub card_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub view_cnt: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub view_user: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub receive_cnt: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub receive_user: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub verify_cnt: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub verify_user: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub given_cnt: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub given_user: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub expire_cnt: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::u64_any")]
     pub expire_user: u64,
+}
+
+fn opt_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    super::lenient::string_any(d).map(|s| Some(s).filter(|s| !s.is_empty()))
 }
 
 /// Whose data cube figures.

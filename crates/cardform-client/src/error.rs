@@ -204,9 +204,93 @@ impl ApiError {
     }
 }
 
+/// The edge (the binary's error report) shows `code` and `help`: a WeChat errcode is
+/// `wechat::errcode::NNNNN` with the errcode table's guidance as help; the other
+/// variants name their kind and, where there is one, what to do.
+impl miette::Diagnostic for ApiError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        let code = match self {
+            ApiError::WeChat { code, .. } => format!("wechat::errcode::{code}"),
+            ApiError::QuotaExhausted { .. } => "wechat::errcode::45009".into(),
+            ApiError::OutcomeUnknown { .. } => "wechat::outcome_unknown".into(),
+            ApiError::Transport { .. } => "wechat::transport".into(),
+            ApiError::HttpStatus { .. } => "wechat::http_status".into(),
+            ApiError::Malformed { .. } => "wechat::malformed".into(),
+            ApiError::Config { .. } => "wechat::config".into(),
+            ApiError::TokenCommand { .. } => "wechat::token_command".into(),
+            ApiError::TokenUnavailable { .. } => "wechat::token_unavailable".into(),
+        };
+        Some(Box::new(code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        let help: &'static str = match self {
+            ApiError::WeChat { code, .. } => guidance(*code),
+            ApiError::QuotaExhausted { .. } => guidance(45009),
+            ApiError::TokenUnavailable {
+                source_name, cause, ..
+            } => token_advice(source_name, cause),
+            ApiError::OutcomeUnknown { .. } => {
+                "run `cardform plan` to see whether the change took effect before applying again"
+            }
+            ApiError::Transport { .. } | ApiError::HttpStatus { .. } => {
+                "check the network and the endpoint in cardform.toml, then run again"
+            }
+            ApiError::Malformed { .. } => {
+                "WeChat answered in a shape cardform cannot read (the raw answer is in the message); run again, and report it with the endpoint if it persists"
+            }
+            ApiError::Config { .. } | ApiError::TokenCommand { .. } => return None,
+        };
+        Some(Box::new(help))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_diagnostic_carries_the_errcode_and_the_tables_guidance() {
+        use miette::Diagnostic;
+        let e = ApiError::WeChat {
+            endpoint: "/card/update".into(),
+            code: 47001,
+            errmsg: "data format error".into(),
+            raw_errmsg: "data format error".into(),
+            attempts: 1,
+        };
+        assert_eq!(
+            e.code().map(|c| c.to_string()).as_deref(),
+            Some("wechat::errcode::47001")
+        );
+        let help = e.help().map(|h| h.to_string()).unwrap_or_default();
+        assert_eq!(
+            help,
+            errcode::lookup(47001)
+                .map(|c| c.guidance)
+                .unwrap_or_default()
+        );
+        let unknown = ApiError::WeChat {
+            endpoint: "/card/get".into(),
+            code: 12345,
+            errmsg: "x".into(),
+            raw_errmsg: "x".into(),
+            attempts: 1,
+        };
+        assert!(
+            unknown
+                .help()
+                .is_some_and(|h| h.to_string().contains("global error code list"))
+        );
+        let config = ApiError::Config {
+            message: "m".into(),
+        };
+        assert!(config.help().is_none());
+        assert_eq!(
+            config.code().map(|c| c.to_string()).as_deref(),
+            Some("wechat::config")
+        );
+    }
 
     #[test]
     fn wechat_error_names_meaning_and_guidance() {

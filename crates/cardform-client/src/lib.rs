@@ -10,6 +10,8 @@ pub mod coin;
 pub mod delivery;
 pub mod envelope;
 pub mod error;
+pub mod lenient;
+pub mod platform;
 pub mod retry;
 pub mod secret;
 pub mod throttle;
@@ -17,6 +19,8 @@ pub mod token;
 mod token_source;
 mod transport;
 
+/// 券点 amounts (exact); re-exported for the client's callers.
+pub use cardform_spec::Points;
 /// The errcode table lives in `cardform-spec`; re-exported for the client's callers.
 pub use cardform_spec::errcode;
 
@@ -28,6 +32,8 @@ mod recorded_tests;
 mod tests;
 #[cfg(test)]
 mod tests_delivery;
+#[cfg(test)]
+mod tests_shapes;
 
 pub use cards::BatchGet;
 pub use client::{

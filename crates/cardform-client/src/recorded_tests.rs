@@ -55,6 +55,28 @@ async fn call(client: &super::WeChatClient, endpoint: &str) -> Option<Result<(),
         "/card/delete" => client.delete_card(id).await,
         "/card/modifystock" => client.modify_stock(id, 1).await,
         "/card/getcolors" => client.get_colors().await.map(drop),
+        "/card/pay/getpayprice" => client.get_pay_price(id, 1).await.map(drop),
+        "/card/pay/getcoinsinfo" => client.coin_balance().await.map(drop),
+        "/card/pay/getorder" => client
+            .coin_order("100005790120151221401000171")
+            .await
+            .map(drop),
+        "/datacube/getcardbizuininfo" => client
+            .datacube(
+                "2017-12-01",
+                "2017-12-31",
+                super::delivery::CubeScope::Account,
+            )
+            .await
+            .map(drop),
+        "/datacube/getcardcardinfo" => client
+            .datacube(
+                "2017-12-01",
+                "2017-12-31",
+                super::delivery::CubeScope::AllCards,
+            )
+            .await
+            .map(drop),
         "/cgi-bin/media/uploadimg" => client
             .upload_image(b"\x89PNG\r\n\x1a\nrecorded".to_vec(), "a.png")
             .await

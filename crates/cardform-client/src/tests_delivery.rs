@@ -2,6 +2,7 @@
 //! shows (reference §6.3, §6.4, §7, §8.6) and on older or partial shapes: absent
 //! counters read as 0, a wrong type is `Malformed` (never a panic).
 
+use cardform_spec::Points;
 use serde_json::json;
 
 use super::delivery::{CubeScope, QrRequest};
@@ -103,11 +104,14 @@ async fn documented_and_partial_bodies_are_read() {
             o.order_list[0].free_coin_count,
             o.order_list[0].pay_coin_count
         )),
-        Ok((1, 200, 0))
+        Ok((1, Points::whole(200), Points::ZERO))
     );
     // Older answers leave total_coin out.
     let b = client.coin_balance().await.map_err(|e| e.to_string());
-    assert_eq!(b.map(|b| (b.free_coin, b.total_coin)), Ok((200, 0)));
+    assert_eq!(
+        b.map(|b| (b.free_coin, b.total_coin)),
+        Ok((Points::whole(200), Points::ZERO))
+    );
     let w = client
         .set_test_whitelist(&["o1".into()], &[])
         .await

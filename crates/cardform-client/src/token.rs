@@ -358,7 +358,11 @@ fn read_token(req: &Request, v: &Value, key: &str) -> Result<(Secret, Duration),
         .and_then(Value::as_str)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| malformed(req, format!("no {key} in the answer"), b""))?;
-    let expires_in = v.get("expires_in").and_then(Value::as_u64).unwrap_or(7200);
+    // A number, or a numeric string as some answers write it.
+    let expires_in = v
+        .get("expires_in")
+        .and_then(|e| e.as_u64().or_else(|| e.as_str()?.trim().parse().ok()))
+        .unwrap_or(7200);
     Ok((
         Secret::new(token),
         lifetime(Duration::from_secs(expires_in)),

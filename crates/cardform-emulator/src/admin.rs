@@ -187,6 +187,20 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 ),
             ),
         },
+        (&Method::POST, "shapes") => match body
+            .get("shapes")
+            .and_then(Value::as_str)
+            .and_then(crate::shapes::Shapes::parse)
+        {
+            Some(shapes) => {
+                lock(&shared.world).shapes = shapes;
+                json_response(StatusCode::OK, &json!({ "shapes": shapes.name() }))
+            }
+            None => error(
+                StatusCode::BAD_REQUEST,
+                "expected {\"shapes\": \"doc\"} or {\"shapes\": \"numbers\"}",
+            ),
+        },
         (&Method::POST, "pay") => match field(&body, "order_id") {
             Ok(order_id) => {
                 let result = coin::pay(&mut lock(&shared.world), order_id).map(|()| ok(json!({})));

@@ -8,11 +8,13 @@
 //! stays waiting until `POST /__emulator/pay` marks it paid.
 //!
 //! Prices follow §8.2 per voucher: 0.2 point without threshold or with only "not
-//! combinable", 0.4 with a category or minimum spend. The API's point fields are
-//! integers, so a quote is rounded up to whole points (UNVERIFIED unit; emulator
-//! choice). Errors without a documented errcode (unknown, used or expired order,
+//! combinable", 0.4 with a category or minimum spend, exactly ([`Points`]): one
+//! voucher is quoted `"0.2"`. Amounts are written as [`Shapes`](crate::shapes) says
+//! (decimal strings in getpayprice and getorder, numbers in getcoinsinfo, by default).
+//! Errors without a documented errcode (unknown, used or expired order,
 //! points short) answer 40097 with a detail.
 
+use cardform_spec::Points;
 use serde_json::{Value, json};
 
 use super::persistence::Entry;
@@ -54,10 +56,14 @@ fn tenths_per_voucher(world: &World, type_obj: &serde_json::Map<String, Value>) 
 /// `GET /card/pay/activate` → `reward`.
 pub fn activate(world: &mut World, _input: &Input) -> Result<Value, ApiError> {
     let mut coin = world.coin.clone();
-    let reward = if coin.activated { 0 } else { ACTIVATION_REWARD };
+    let reward = if coin.activated {
+        Points::ZERO
+    } else {
+        ACTIVATION_REWARD
+    };
     if !coin.activated {
         coin.activated = true;
-        coin.free_coin += reward;
+        coin.free_coin = coin.free_coin + reward;
         let now = world.now_s();
         coin.push_order(
             "ORDER_TYPE_SYS_ADD",
@@ -65,20 +71,20 @@ pub fn activate(world: &mut World, _input: &Input) -> Result<Value, ApiError> {
             now,
             "activation reward".into(),
             reward,
-            0,
+            Points::ZERO,
         );
         world.commit(Entry::Coin(coin))?;
     }
-    Ok(ok(json!({ "reward": reward })))
+    Ok(ok(json!({ "reward": world.shapes.balance_amount(reward) })))
 }
 
 /// `GET /card/pay/getcoinsinfo`.
 pub fn coins_info(world: &mut World, _input: &Input) -> Result<Value, ApiError> {
-    let c = &world.coin;
+    let (c, s) = (&world.coin, world.shapes);
     Ok(ok(json!({
-        "free_coin": c.free_coin,
-        "pay_coin": c.pay_coin,
-        "total_coin": c.free_coin.saturating_add(c.pay_coin),
+        "free_coin": s.balance_amount(c.free_coin),
+        "pay_coin": s.balance_amount(c.pay_coin),
+        "total_coin": s.balance_amount(c.free_coin + c.pay_coin),
     })))
 }
 
@@ -112,12 +118,13 @@ pub fn pay_price(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         expires_ms: now_ms.saturating_add(QUOTE_VALID_MS),
         used: false,
     });
-    let (free, _) = cardform_spec::coin::split(price, coin.free_coin);
+    let (free, paid) = cardform_spec::coin::split(price, coin.free_coin);
+    let s = world.shapes;
     let answer = ok(json!({
         "order_id": order_id,
-        "price": price,
-        "free_coin": free,
-        "pay_coin": price - free,
+        "price": s.quote_amount(price),
+        "free_coin": s.quote_amount(free),
+        "pay_coin": s.quote_amount(paid),
     }));
     world.commit(Entry::Coin(coin))?;
     Ok(answer)
@@ -152,7 +159,7 @@ pub fn confirm(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         ));
     }
     let (price, q) = (quote.price, quote.quantity);
-    let held = coin.free_coin.saturating_add(coin.pay_coin);
+    let held = coin.free_coin + coin.pay_coin;
     if held < price {
         return Err(invalid(format!(
             "(not enough 券点: {price} needed, {held} held)"
@@ -163,9 +170,9 @@ pub fn confirm(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         return Err(ApiError::with(40122, "the stock is at most 100000000"));
     }
     quote.used = true;
-    let free = price.min(coin.free_coin);
-    coin.free_coin -= free;
-    coin.pay_coin -= price - free;
+    let (free, paid) = cardform_spec::coin::split(price, coin.free_coin);
+    coin.free_coin = coin.free_coin.saturating_sub(free);
+    coin.pay_coin = coin.pay_coin.saturating_sub(paid);
     let now = world.now_s();
     coin.push_order(
         "ORDER_TYPE_REDUCE",
@@ -173,7 +180,7 @@ pub fn confirm(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         now,
         format!("{q} vouchers for {id}"),
         free,
-        price - free,
+        paid,
     );
     card.quantity += q;
     card.total_quantity = new_total;
@@ -197,8 +204,8 @@ pub fn recharge(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         "ORDER_STATUS_WAITING",
         now,
         format!("recharge {count}"),
-        0,
-        count,
+        Points::ZERO,
+        Points::whole(count),
     );
     world.commit(Entry::Coin(coin))?;
     Ok(ok(json!({
@@ -226,7 +233,7 @@ pub fn pay(world: &mut World, order_id: &str) -> Result<(), ApiError> {
     order.status = "ORDER_STATUS_SUCC".into();
     order.pay_finish_time = now;
     let amount = order.pay_coin_count;
-    coin.pay_coin = coin.pay_coin.saturating_add(amount);
+    coin.pay_coin = coin.pay_coin + amount;
     world.commit(Entry::Coin(coin))
 }
 
@@ -239,7 +246,7 @@ pub fn get_order(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         .iter()
         .find(|o| o.order_id == order_id)
         .ok_or_else(|| invalid(format!("(no order {order_id})")))?;
-    Ok(ok(json!({ "order_info": order })))
+    Ok(ok(json!({ "order_info": order_json(order, world.shapes) })))
 }
 
 /// `POST /card/pay/getorderlist {offset, count, order_type?, nor_filter?: {status},
@@ -279,6 +286,30 @@ pub fn order_list(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         matching.reverse();
     }
     let total = matching.len();
-    let page: Vec<&super::records::Order> = matching.into_iter().skip(offset).take(count).collect();
+    let page: Vec<Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(count)
+        .map(|o| order_json(o, world.shapes))
+        .collect();
     Ok(ok(json!({ "total_num": total, "order_list": page })))
+}
+
+/// A ledger entry as getorder writes it: the counts in the world's [`Shapes`].
+///
+/// [`Shapes`]: crate::shapes::Shapes
+fn order_json(o: &super::records::Order, shapes: crate::shapes::Shapes) -> Value {
+    json!({
+        "order_id": o.order_id,
+        "status": o.status,
+        "create_time": o.create_time,
+        "pay_finish_time": o.pay_finish_time,
+        "desc": o.desc,
+        "free_coin_count": shapes.order_count(o.free_coin_count),
+        "pay_coin_count": shapes.order_count(o.pay_coin_count),
+        "refund_free_coin_count": shapes.order_count(o.refund_free_coin_count),
+        "refund_pay_coin_count": shapes.order_count(o.refund_pay_coin_count),
+        "openid": o.openid,
+        "order_type": o.order_type,
+    })
 }

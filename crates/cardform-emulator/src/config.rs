@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::records::faults::FaultRule;
+use super::shapes::Shapes;
 use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_POI_IDS, SANDBOX_SECRET};
 
 /// How an emulator behaves.
@@ -29,6 +30,8 @@ pub struct EmulatorConfig {
     /// nothing else), as the embedded sandbox does so a first apply can buy friends
     /// stock; a standalone emulator starts unopened, as a real account does.
     pub coins_activated: bool,
+    /// How amounts, counts and datacube envelopes are written ([`Shapes`]).
+    pub shapes: Shapes,
 }
 
 impl Default for EmulatorConfig {
@@ -43,6 +46,7 @@ impl Default for EmulatorConfig {
             faults: Vec::new(),
             pois: SANDBOX_POI_IDS.to_vec(),
             coins_activated: false,
+            shapes: Shapes::default(),
         }
     }
 }
@@ -60,6 +64,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("faults", &self.faults)
             .field("pois", &self.pois)
+            .field("shapes", &self.shapes)
             .finish()
     }
 }

@@ -6,6 +6,9 @@
 //! API) by Beijing date; expiries are not simulated and stay 0. Every emulator card counts as API-created (`cond_source` 1).
 //! Today's figures are included (WeChat's freshness is UNVERIFIED). The counters are
 //! [`DayStat`] records; [`record`] builds the next one for a claim or consume.
+//! The answer's envelope, extra fields and `card_type` follow the world's
+//! [`Shapes`](crate::shapes::Shapes): by default as a real account answers (no
+//! `errcode`, `is_pay`/`isfriendscard`/`verify_noself_*`, `card_type` 1).
 
 use std::collections::BTreeSet;
 
@@ -14,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::persistence::Entry;
 use super::records::DayStat;
-use super::reply::{ApiError, as_u64, ok};
+use super::reply::{ApiError, as_u64};
 use super::request::Input;
 use super::world::World;
 use cardform_spec::{CardType, beijing};
@@ -177,10 +180,12 @@ pub fn bizuin(world: &mut World, input: &Input) -> Result<Value, ApiError> {
                     users(|s| &s.given_users),
                 ),
             };
-            list.push(Value::Object(row(&day, counts)));
+            let mut r = row(&day, counts);
+            world.shapes.cube_account_extras(&mut r);
+            list.push(Value::Object(r));
         }
     }
-    Ok(ok(json!({ "list": list })))
+    Ok(world.shapes.cube_answer(list))
 }
 
 /// The datacube's integer card type (reference §7).
@@ -220,11 +225,13 @@ pub fn card(world: &mut World, input: &Input) -> Result<Value, ApiError> {
                 );
                 r.insert("card_id".into(), json!(card_id));
                 if let Some(c) = world.cards.get(card_id) {
-                    r.insert("card_type".into(), json!(datacube_type(c.card_type)));
+                    let t = world.shapes.cube_card_type(datacube_type(c.card_type));
+                    r.insert("card_type".into(), json!(t));
+                    world.shapes.cube_card_extras(&mut r, c.is_friends());
                 }
                 list.push(Value::Object(r));
             }
         }
     }
-    Ok(ok(json!({ "list": list })))
+    Ok(world.shapes.cube_answer(list))
 }

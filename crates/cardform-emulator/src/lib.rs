@@ -79,6 +79,7 @@ pub mod reply;
 pub mod request;
 pub mod router;
 pub mod server;
+pub mod shapes;
 pub mod special;
 pub mod stock;
 pub mod stores;
@@ -91,6 +92,7 @@ pub mod world;
 pub use config::EmulatorConfig;
 pub use error::EmulatorError;
 pub use records::{FaultMode, FaultRule, QuotaLimit};
+pub use shapes::Shapes;
 
 pub use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_SECRET};
 

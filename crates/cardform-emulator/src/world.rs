@@ -123,6 +123,8 @@ pub struct World {
     /// A price list set through the admin API (WeChat may change its prices); `None`:
     /// the reference table. In memory only, like the quota limits.
     pub coin_prices: Option<CoinPrices>,
+    /// How answers write amounts, counts and datacube envelopes (config, admin API).
+    pub shapes: crate::shapes::Shapes,
     pub whitelist: Whitelist,
     /// Per (Beijing date, card_id) counters for the datacube.
     pub stats: BTreeMap<(String, String), DayStat>,
@@ -167,6 +169,7 @@ impl World {
                 CoinState::default()
             },
             coin_prices: None,
+            shapes: config.shapes,
             whitelist: Whitelist::default(),
             stats: BTreeMap::new(),
             quota: QuotaState::default(),

@@ -3,6 +3,8 @@
 //! table and the planner estimates a purchase it cannot quote yet (a card that does not
 //! exist has no card_id to quote) with the same rows.
 
+use crate::points::Points;
+
 /// One row of the price table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PriceRow {
@@ -36,16 +38,16 @@ pub fn price_row(has_accept_category: bool, has_least_cost: bool) -> PriceRow {
     }
 }
 
-/// The price of `quantity` vouchers at `tenths_per_voucher`, in whole points. The API's
-/// point fields are integers, so a price is rounded up (the unit is UNVERIFIED).
-pub fn price_of(quantity: u64, tenths_per_voucher: u64) -> u64 {
-    quantity.saturating_mul(tenths_per_voucher).div_ceil(10)
+/// The price of `quantity` vouchers at `tenths_per_voucher`, exactly (one voucher
+/// without threshold costs 0.2 points; WeChat quotes it as `"0.2"`).
+pub fn price_of(quantity: u64, tenths_per_voucher: u64) -> Points {
+    Points::from_tenths(quantity.saturating_mul(tenths_per_voucher))
 }
 
 /// How much of `price` the free points cover (they are spent first), and the rest.
-pub fn split(price: u64, free_balance: u64) -> (u64, u64) {
+pub fn split(price: Points, free_balance: Points) -> (Points, Points) {
     let free = price.min(free_balance);
-    (free, price - free)
+    (free, price.saturating_sub(free))
 }
 
 #[cfg(test)]
@@ -53,14 +55,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thresholds_pick_the_row_and_prices_round_up() {
+    fn thresholds_pick_the_row_and_prices_are_exact() {
         assert_eq!(price_row(false, false), PRICE_NO_THRESHOLD);
         assert_eq!(price_row(true, false), PRICE_WITH_THRESHOLD);
         assert_eq!(price_row(false, true), PRICE_WITH_THRESHOLD);
-        assert_eq!(price_of(1000, 2), 200);
-        assert_eq!(price_of(3, 2), 1);
-        assert_eq!(price_of(10, 4), 4);
-        assert_eq!(split(50, 20), (20, 30));
-        assert_eq!(split(10, 20), (10, 0));
+        assert_eq!(price_of(1000, 2), Points::whole(200));
+        assert_eq!(price_of(1, 2).to_string(), "0.2");
+        assert_eq!(price_of(3, 2).to_string(), "0.6");
+        assert_eq!(price_of(10, 4), Points::whole(4));
+        assert_eq!(
+            split(Points::whole(50), Points::whole(20)),
+            (Points::whole(20), Points::whole(30))
+        );
+        assert_eq!(
+            split(Points::from_tenths(2), Points::whole(20)),
+            (Points::from_tenths(2), Points::ZERO)
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! | [`coin`] | what friends-coupon stock costs in 券点 |
 //! | [`colors`] | the colour palette (name ↔ hex) |
 //! | [`fields`] | what `card/create` accepts: field → kind → byte limit → required |
+//! | [`points`] | 券点 amounts, exact (hundredths), read from numbers or decimal strings |
 //! | [`limits`] | numeric limits: stock ceiling, image size, friends-coupon windows and lengths |
 //! | [`shapes`] | how card/get writes a card: field kinds, absent defaults, metadata |
 //! | [`rules`] | the update-rule table: what a change to each field costs |
@@ -25,6 +26,7 @@ pub mod colors;
 pub mod errcode;
 pub mod fields;
 pub mod limits;
+pub mod points;
 pub mod rules;
 pub mod sandbox;
 pub mod shapes;
@@ -32,6 +34,7 @@ pub mod title;
 
 pub use card_type::CardType;
 pub use colors::{PALETTE, hex_for_name, name_for_hex};
+pub use points::Points;
 
 use chrono::FixedOffset;
 

@@ -66,7 +66,7 @@ impl<'a> Executor<'a> {
                 format!(
                     "{quantity} vouchers now cost {} 券点, {} more than the {} planned; nothing was bought — plan again and review the new price",
                     quote.price,
-                    quote.price - p.price,
+                    quote.price.saturating_sub(p.price),
                     p.price
                 ),
             ));

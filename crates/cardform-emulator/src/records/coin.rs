@@ -2,6 +2,7 @@
 //! order ledger ([`CoinState`]), with the ledger's bookkeeping. The `card/pay/*`
 //! endpoints are in `coin.rs`.
 
+use cardform_spec::Points;
 use serde::{Deserialize, Serialize};
 
 /// A price quote from getpayprice.
@@ -10,7 +11,7 @@ pub struct Quote {
     pub order_id: String,
     pub card_id: String,
     pub quantity: u64,
-    pub price: u64,
+    pub price: Points,
     pub expires_ms: i64,
     pub used: bool,
 }
@@ -24,10 +25,10 @@ pub struct Order {
     pub create_time: i64,
     pub pay_finish_time: i64,
     pub desc: String,
-    pub free_coin_count: u64,
-    pub pay_coin_count: u64,
-    pub refund_free_coin_count: u64,
-    pub refund_pay_coin_count: u64,
+    pub free_coin_count: Points,
+    pub pay_coin_count: Points,
+    pub refund_free_coin_count: Points,
+    pub refund_pay_coin_count: Points,
     pub openid: String,
 }
 
@@ -35,8 +36,8 @@ pub struct Order {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoinState {
     pub activated: bool,
-    pub free_coin: u64,
-    pub pay_coin: u64,
+    pub free_coin: Points,
+    pub pay_coin: Points,
     #[serde(default)]
     pub quotes: Vec<Quote>,
     #[serde(default)]
@@ -46,7 +47,7 @@ pub struct CoinState {
 }
 
 /// Free points granted on the first activation (reference §8.6).
-pub const ACTIVATION_REWARD: u64 = 200;
+pub const ACTIVATION_REWARD: Points = Points::whole(200);
 
 impl CoinState {
     /// An account whose 券点 account was opened once: the activation reward, nothing
@@ -72,8 +73,8 @@ impl CoinState {
         status: &str,
         now: i64,
         desc: String,
-        free: u64,
-        pay: u64,
+        free: Points,
+        pay: Points,
     ) -> String {
         let order_id = self.order_id();
         self.orders.push(Order {
@@ -89,8 +90,8 @@ impl CoinState {
             desc,
             free_coin_count: free,
             pay_coin_count: pay,
-            refund_free_coin_count: 0,
-            refund_pay_coin_count: 0,
+            refund_free_coin_count: Points::ZERO,
+            refund_pay_coin_count: Points::ZERO,
             openid: String::new(),
         });
         order_id
