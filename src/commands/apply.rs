@@ -37,6 +37,7 @@ fn apply_dir(args: &ApplyArgs) -> miette::Result<Outcome> {
         refresh_only: args.refresh_only,
         max_coins: args.max_coins,
         allow_mass_destroy: args.allow_mass_destroy,
+        allow_stock_loss: args.allow_stock_loss,
         ..PlanRequest::default()
     };
     let settings = RunSettings::from_env(&args.run.flags());
@@ -158,6 +159,7 @@ fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
     let request = SavedRequest {
         max_coins: args.max_coins,
         allow_mass_destroy: args.allow_mass_destroy,
+        allow_stock_loss: args.allow_stock_loss,
     };
     runtime()?.block_on(async {
         let reporter = TerminalReporter::shared();

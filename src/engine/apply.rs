@@ -22,6 +22,9 @@ pub struct SavedRequest {
     pub max_coins: Option<u64>,
     /// `--allow-mass-destroy`.
     pub allow_mass_destroy: bool,
+    /// `--allow-stock-loss`: the operator who applies a saved plan gives this consent,
+    /// as for `--allow-mass-destroy` (the saved plan does not carry it).
+    pub allow_stock_loss: bool,
 }
 
 /// Opens the run of a saved plan against its project, `config`
@@ -53,6 +56,7 @@ pub async fn run_saved(
         deny_flags: &[],
         policy: &session.config.policy,
         allow_mass_destroy: request.allow_mass_destroy,
+        allow_stock_loss: request.allow_stock_loss,
     };
     let verdict = session.state.read(|s| gate(&saved.plan, &policy, s));
     Ok((session, verdict))

@@ -82,6 +82,8 @@ struct Executor<'a> {
     opts: ApplyOptions,
     outcome: Mutex<ApplyOutcome>,
     reporter: &'a dyn Reporter,
+    /// 券点 orders already named as the order of one of this apply's purchases.
+    claimed_orders: Mutex<BTreeSet<String>>,
 }
 
 /// Carries out `plan`.
@@ -114,6 +116,7 @@ pub async fn apply_plan(
         opts,
         outcome: Mutex::new(ApplyOutcome::default()),
         reporter,
+        claimed_orders: Mutex::new(BTreeSet::new()),
     };
     let changing: Vec<&ResourceChange> = plan
         .resource_changes
@@ -475,7 +478,17 @@ impl<'a> Executor<'a> {
                 self.buy_stock(rc, &card_id, quantity, stock.price.as_ref())
                     .await?
             } else {
-                self.change_stock(rc, &card_id, stock).await?
+                let op = self.change_stock(rc, &card_id, stock).await?;
+                if let Some(removed) = rc.notes.iter().find_map(|n| match n {
+                    crate::plan::Note::StockNotRefunded { removed } => Some(*removed),
+                    _ => None,
+                }) {
+                    self.warn(format!(
+                        "{}: took {removed} vouchers off the stock; they were bought with 券点 and WeChat does not refund the points",
+                        rc.address
+                    ));
+                }
+                op
             };
             let changes = vec![Change::PutResource {
                 address: rc.address.clone(),
