@@ -163,3 +163,51 @@ pub async fn execute(
     let committed = session.state.commit();
     Ok(Executed::Applied { report, committed })
 }
+
+/// `apply --wait-for-review` with `[policy] buy_stock = "after_approval"`: buys the
+/// stock `plan` left for after approval, for the cards of `approved` only (a rejected
+/// card never gets stock), after the same 券点 preflight as any purchase, and commits.
+///
+/// # Errors
+/// The state could not be committed after the preflight stopped the purchases.
+pub async fn buy_approved(
+    session: &Session,
+    plan: &Plan,
+    approved: &std::collections::BTreeSet<String>,
+    images: BTreeMap<String, LocalImage>,
+    opts: ExecuteOptions,
+) -> Result<Executed, RunError> {
+    // The purchases now due, as a plan the preflight checks like any other.
+    let mut due = plan.clone();
+    due.resource_changes
+        .retain(|rc| approved.contains(&rc.address));
+    for rc in &mut due.resource_changes {
+        if let Some(s) = rc.stock.as_mut() {
+            s.after_approval = false;
+        }
+    }
+    if let Err(stop) =
+        crate::apply::coins::preflight(&due, &session.client, opts.allow_coin_purchase, opts.budget)
+            .await
+    {
+        session.state.commit()?;
+        return Ok(Executed::CoinStop(stop));
+    }
+    let report = crate::apply::buy_approved(
+        plan,
+        approved,
+        &session.client,
+        &session.state,
+        &session.root,
+        images,
+        ApplyOptions {
+            parallelism: session.parallelism,
+            allow_coin_purchase: opts.allow_coin_purchase,
+            stop: opts.stop,
+        },
+        session.reporter.as_ref(),
+    )
+    .await;
+    let committed = session.state.commit();
+    Ok(Executed::Applied { report, committed })
+}

@@ -296,6 +296,11 @@ pub async fn make_plan(
             )
         });
     }
+    if project.config.policy.buy_stock == crate::config::BuyStock::AfterApproval
+        && !opts.refresh_only
+    {
+        crate::plan::approval::defer_purchases(&mut plan);
+    }
     crate::plan::price::price_plan(
         &mut plan,
         &session.client,

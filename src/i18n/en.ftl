@@ -152,6 +152,7 @@ note-no-longer-in-files = no longer in the files
 note-card-id-changes = the card_id changes: QR codes, links and add-to-wallet calls made for the old card stop working; make new ones with `cardform qrcode`
 note-gives-up-stock = the old card's { $remaining } unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded
 note-stock-not-refunded = the { $removed } vouchers taken off the stock were bought with 券点: WeChat does not refund the points
+note-stock-awaits-approval = { $quantity } vouchers of stock are bought with 券点 once WeChat approves the card ([policy] buy_stock = "after_approval"); a rejected card gets none
 note-deposed = the old card of a replacement; deleting it now
 md-checksum = Saved plan checksum { $checksum }: `cardform apply` prints it and refuses a plan whose body changed.
 
@@ -160,6 +161,7 @@ money-quoted = quoted by card/pay/getpayprice
 money-estimated = estimated from WeChat's price table (the card has no card_id to quote yet; apply quotes it once created and stops if the quote is higher)
 money-price = { $price } points ({ $free } free + { $paid } paid), { $source }
 money-after-create = {" "}after the card is created
+money-after-approval = {" "}once WeChat approves the card (a later apply, or --wait-for-review)
 money-buys-price = buys { $quantity } vouchers with 券点{ $when } (paid, irreversible): { $price }
 money-buys = buys { $quantity } vouchers with 券点{ $when } (paid, irreversible)
 money-total = { $purchases } { $purchases ->

@@ -142,6 +142,7 @@ note-no-longer-in-files = 已不在文件中
 note-card-id-changes = card_id 将改变：为旧卡券生成的二维码、链接和添加到卡包的调用将失效；请用 `cardform qrcode` 重新生成
 note-gives-up-stock = 旧卡券剩余的 { $remaining } 张未领取的券随之作废：用券点购买的朋友的券库存不予退还
 note-stock-not-refunded = 减少的 { $removed } 张券是用券点购买的：微信不退还券点
+note-stock-awaits-approval = { $quantity } 张券的库存将在微信审核通过卡券后用券点购买（[policy] buy_stock = "after_approval"）；被驳回的卡券不会购买
 note-deposed = 替换中的旧卡券；现在删除
 md-checksum = 已保存计划的校验和 { $checksum }：`cardform apply` 会输出它，并拒绝内容被修改过的计划。
 
@@ -150,6 +151,7 @@ money-quoted = 由 card/pay/getpayprice 报价
 money-estimated = 按微信价格表估算（卡券尚无 card_id 可报价；执行时创建后再报价，报价更高则停止）
 money-price = { $price } 券点（免费 { $free } + 付费 { $paid }），{ $source }
 money-after-create = 在卡券创建后
+money-after-approval = 在微信审核通过卡券后（下次 apply，或 --wait-for-review）
 money-buys-price = { $when }用券点购买 { $quantity } 张券（付费且不可撤销）：{ $price }
 money-buys = { $when }用券点购买 { $quantity } 张券（付费且不可撤销）
 money-total = { $purchases } 次购买共需 { $price } 券点（1 点 = ¥1）：免费 { $free } + 付费 { $paid }

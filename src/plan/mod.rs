@@ -3,6 +3,7 @@
 //! endpoint.
 
 mod build;
+pub mod approval;
 pub mod diff;
 pub mod gate;
 mod money;

@@ -88,6 +88,7 @@ pub fn apply_call_estimate(plan: &Plan, uploads: usize) -> u64 {
         .map(|rc| {
             let stock = match &rc.stock {
                 // Quote, the ledger before, confirm, the ledger after.
+                Some(s) if s.after_approval => 0,
                 Some(s) if s.coin_purchase => 4,
                 Some(_) => 1,
                 None => 0,

@@ -327,6 +327,10 @@ pub fn note_in(m: &Messages, note: &super::note::Note) -> String {
             "note-stock-not-refunded",
             &[("removed", removed.to_string().into())],
         ),
+        Note::StockAwaitsApproval { quantity } => m.t_args(
+            "note-stock-awaits-approval",
+            &[("quantity", quantity.to_string().into())],
+        ),
     }
 }
 
