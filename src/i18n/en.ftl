@@ -67,6 +67,7 @@ text-drift-count = Drift: { $count } card(s) changed outside cardform.
 text-no-changes = No changes. The cards match the files.
 text-will-perform = cardform will perform the following actions:
 text-under-review = Under review now (not claimable until WeChat approves): { $addresses }
+text-stock-awaits-approval = Friends-coupon stock not bought yet: bought with 券点 once WeChat approves the card ([policy] buy_stock = "after_approval"; a rejected card gets none): { $addresses }
 text-rejected = Rejected by WeChat review: { $addresses }
 settings-head = Settings: cardform.toml proposes changes (in force only after merge)
 settings-intro = This plan ran on the trusted settings; the project file under review changes:

@@ -60,6 +60,7 @@ text-drift-count = 漂移：{ $count } 张卡券在 cardform 之外被修改。
 text-no-changes = 无变化。卡券与文件一致。
 text-will-perform = cardform 将执行以下操作：
 text-under-review = 正在审核（审核通过前无法领取）：{ $addresses }
+text-stock-awaits-approval = 朋友的券库存尚未购买：微信审核通过卡券后用券点购买（[policy] buy_stock = "after_approval"；被驳回的卡券不会购买）：{ $addresses }
 text-rejected = 未通过微信审核：{ $addresses }
 settings-head = 设置：cardform.toml 提议修改（合并后才生效）
 settings-intro = 此计划使用受信任的设置运行；待审核的项目文件修改了：

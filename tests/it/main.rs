@@ -26,6 +26,7 @@ mod engine_edges;
 mod faults_matrix;
 mod first_minutes;
 mod friends_lifecycle;
+mod money;
 mod gitops_cli;
 mod gitops_examples;
 mod nothing_lost;
