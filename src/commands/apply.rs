@@ -136,30 +136,28 @@ async fn execute(
         .collect();
     let due = crate::plan::approval::deferred(plan).any(|(rc, _)| approved.contains(&rc.address));
     let committed = match committed {
-        Ok(_) if due => {
-            match engine::buy_approved(session, plan, &approved, images, opts).await? {
-                Executed::CoinStop(stop) => {
-                    report.failures.push(crate::apply::CardFailure {
-                        address: "stock".into(),
-                        operation: "券点 preflight".into(),
-                        message: format!("{stop}; the approved cards' stock was not bought"),
-                        errcode: None,
-                        outcome_unknown: false,
-                        stops_run: false,
-                    });
-                    Ok(())
-                }
-                Executed::Applied {
-                    report: bought,
-                    committed,
-                } => {
-                    report.stock_changed += bought.stock_changed;
-                    report.failures.extend(bought.failures);
-                    report.warnings.extend(bought.warnings);
-                    committed.map(drop)
-                }
+        Ok(_) if due => match engine::buy_approved(session, plan, &approved, images, opts).await? {
+            Executed::CoinStop(stop) => {
+                report.failures.push(crate::apply::CardFailure {
+                    address: "stock".into(),
+                    operation: "券点 preflight".into(),
+                    message: format!("{stop}; the approved cards' stock was not bought"),
+                    errcode: None,
+                    outcome_unknown: false,
+                    stops_run: false,
+                });
+                Ok(())
             }
-        }
+            Executed::Applied {
+                report: bought,
+                committed,
+            } => {
+                report.stock_changed += bought.stock_changed;
+                report.failures.extend(bought.failures);
+                report.warnings.extend(bought.warnings);
+                committed.map(drop)
+            }
+        },
         other => other.map(drop),
     };
     let applied_ok = report.failures.is_empty() && report.stopped.is_none();

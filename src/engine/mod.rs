@@ -18,8 +18,7 @@ mod plan;
 
 pub use apply::{
     ExecuteOptions, Executed, SavedRequest, buy_approved, execute, record_refresh,
-    record_unchanged,
-    refuse_refresh_only, run_saved,
+    record_unchanged, refuse_refresh_only, run_saved,
 };
 pub use plan::{
     CheckedPlan, Operation, PlanOptions, PlanRequest, PlanRun, Planned, make_plan, run_plan,

@@ -55,3 +55,73 @@ pub fn deferred(plan: &Plan) -> impl Iterator<Item = (&super::ResourceChange, &S
             .map(|s| (rc, s))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::ResourceChange;
+
+    fn rc(address: &str, action: Action, status: Option<ReviewStatus>) -> ResourceChange {
+        ResourceChange {
+            address: address.into(),
+            card_id: (action != Action::Create).then(|| format!("p{address}")),
+            card_type: None,
+            action,
+            triggers_review: action == Action::Create,
+            changes: Vec::new(),
+            drift: Vec::new(),
+            stock: Some(StockChange {
+                from: 0,
+                to: 250,
+                delta: 250,
+                coin_purchase: true,
+                price: None,
+                after_approval: false,
+            }),
+            before: None,
+            after: None,
+            desired: None,
+            review_status: status,
+            unchanged: 0,
+            derived_title: None,
+            live_fingerprint: None,
+            depends_on: Vec::new(),
+            notes: Vec::new(),
+            refreshed: true,
+        }
+    }
+
+    #[test]
+    fn purchases_wait_for_approval_and_never_come_for_rejected_cards() {
+        let mut plan = Plan::new(
+            vec![
+                rc("new", Action::Create, None),
+                rc("review", Action::Stock, Some(ReviewStatus::NotVerify)),
+                rc("rejected", Action::Stock, Some(ReviewStatus::VerifyFail)),
+                rc("ok", Action::Stock, Some(ReviewStatus::VerifyOk)),
+            ],
+            false,
+        );
+        defer_purchases(&mut plan);
+        let by = |a: &str| {
+            plan.resource_changes
+                .iter()
+                .find(|r| r.address == a)
+                .expect("card")
+        };
+        assert!(by("new").stock.as_ref().is_some_and(|s| s.after_approval));
+        for waiting in ["review", "rejected"] {
+            let r = by(waiting);
+            assert_eq!((r.action, r.stock.is_none()), (Action::NoOp, true));
+            assert_eq!(r.notes, vec![Note::StockAwaitsApproval { quantity: 250 }]);
+        }
+        assert_eq!(by("ok").action, Action::Stock);
+        let buying: Vec<&str> = plan
+            .coin_purchases()
+            .map(|(r, _)| r.address.as_str())
+            .collect();
+        assert_eq!(buying, vec!["ok"]);
+        assert_eq!(deferred(&plan).count(), 1);
+        assert_eq!(plan.summary.stock, 1);
+    }
+}

@@ -3,12 +3,12 @@
 //! ([`policy`](super::policy)), the mass-destroy guard, the 券点 budget and balance, and
 //! bought friends-coupon stock thrown away ([`stock_loss`](super::stock_loss)).
 
-use super::types::Plan;
 use super::policy::{
     MassDestroy, Violation, check, coin_limits_report, gates_in_force, mass_destroy,
     mass_destroy_report, report,
 };
 use super::stock_loss::{StockLoss, stock_loss_report, stock_losses};
+use super::types::Plan;
 use crate::config::{DenyClass, Policy};
 use crate::state::StateFile;
 
@@ -102,5 +102,57 @@ pub fn gate(plan: &Plan, policy: &GatePolicy<'_>, state: &StateFile) -> Verdict 
         } else {
             stock_losses(plan)
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Action, Note, ResourceChange};
+
+    fn deleted_friends_coupon() -> ResourceChange {
+        ResourceChange {
+            address: "friend_cash".into(),
+            card_id: Some("pFriend".into()),
+            card_type: None,
+            action: Action::Delete,
+            triggers_review: false,
+            changes: Vec::new(),
+            drift: Vec::new(),
+            stock: None,
+            before: None,
+            after: None,
+            desired: None,
+            review_status: None,
+            unchanged: 0,
+            derived_title: None,
+            live_fingerprint: None,
+            depends_on: Vec::new(),
+            notes: vec![Note::NoLongerInFiles, Note::GivesUpStock { remaining: 500 }],
+            refreshed: true,
+        }
+    }
+
+    #[test]
+    fn stock_loss_is_refused_unless_allowed() {
+        let plan = Plan::new(vec![deleted_friends_coupon()], false);
+        let policy = Policy::default();
+        let state = StateFile::default();
+        let gates = |allow_stock_loss| GatePolicy {
+            deny_flags: &[],
+            policy: &policy,
+            allow_mass_destroy: true,
+            allow_stock_loss,
+        };
+        let refused = gate(&plan, &gates(false), &state);
+        assert!(refused.denied());
+        let why = refused.first_refusal().unwrap_or_default();
+        assert!(
+            why.contains("friend_cash: deleting it loses 500 unclaimed vouchers"),
+            "{why}"
+        );
+        assert!(why.contains("--allow-stock-loss"), "{why}");
+        assert!(refused.full_report().contains("500 unclaimed vouchers"));
+        assert!(!gate(&plan, &gates(true), &state).denied());
     }
 }

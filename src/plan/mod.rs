@@ -2,8 +2,8 @@
 //! with the update-rule table; build and render the plan. Never calls a mutating
 //! endpoint.
 
-mod build;
 pub mod approval;
+mod build;
 pub mod diff;
 pub mod gate;
 mod money;

@@ -307,7 +307,6 @@ impl Summary {
 }
 
 impl Plan {
-
     /// A plan saved before pending values were typed carries them as their text
     /// (`(known after apply): upload assets/logo.png`): turns each back into the
     /// pending value it stood for, so the plan shows and applies as it did when it was

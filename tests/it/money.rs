@@ -91,7 +91,10 @@ fn replacing_or_deleting_a_friends_coupon_with_bought_stock_needs_allow_stock_lo
         err.contains("friend_cash: replacing it loses 250 unclaimed vouchers, about 100 券点"),
         "{err}"
     );
-    assert!(err.contains("at most three months, reference §4.3"), "{err}");
+    assert!(
+        err.contains("at most three months, reference §4.3"),
+        "{err}"
+    );
     assert!(
         err.contains("move the end date within that limit now and the rest in a later apply"),
         "{err}"
@@ -101,7 +104,8 @@ fn replacing_or_deleting_a_friends_coupon_with_bought_stock_needs_allow_stock_lo
     md.expect_code(3);
     assert!(md.stdout.contains("**stock-loss**"), "{}", md.stdout);
     assert!(
-        md.stdout.contains("the validity change (`date_info`) forces a replacement"),
+        md.stdout
+            .contains("the validity change (`date_info`) forces a replacement"),
         "{}",
         md.stdout
     );
@@ -133,7 +137,11 @@ fn replacing_or_deleting_a_friends_coupon_with_bought_stock_needs_allow_stock_lo
         .expect_code(3);
     let out = p.run(&["apply", &saved.to_string_lossy()]);
     out.expect_code(3);
-    assert!(flat(&out.stderr).contains("loses 250 unclaimed vouchers"), "{}", out.stderr);
+    assert!(
+        flat(&out.stderr).contains("loses 250 unclaimed vouchers"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(calls(&emu, "/card/delete"), 0, "nothing deleted");
     assert_eq!(totals(&emu), before);
 
@@ -162,7 +170,10 @@ fn apply_names_the_confirmed_order_which_coins_order_finds() {
     assert_eq!(ids.len(), 2, "{text}");
     assert_ne!(ids[0], ids[1], "{text}");
     for id in &ids {
-        assert!(text.contains(&format!("`cardform coins order {id}` shows it")), "{text}");
+        assert!(
+            text.contains(&format!("`cardform coins order {id}` shows it")),
+            "{text}"
+        );
         let out = p.run(&["coins", "order", id, "--dir", "{dir}"]);
         out.expect_code(0);
         assert!(out.stdout.contains("ORDER_TYPE_REDUCE"), "{}", out.stdout);
@@ -235,7 +246,8 @@ fn buy_stock_after_approval_buys_only_for_approved_cards() {
     let out = p.run(&["plan", "{dir}"]);
     out.expect_code(0);
     assert!(
-        out.stdout.contains("buys 250 vouchers with 券点 once WeChat approves the card"),
+        out.stdout
+            .contains("buys 250 vouchers with 券点 once WeChat approves the card"),
         "{}",
         out.stdout
     );
@@ -243,9 +255,14 @@ fn buy_stock_after_approval_buys_only_for_approved_cards() {
     out.expect_code(0);
     assert_eq!(calls(&emu, "/card/pay/confirm"), 0, "{}", out.stderr);
     let t = totals(&emu);
-    assert_eq!((t.get("满100减20"), t.get("拿铁1杯")), (Some(&0), Some(&0)), "{t:?}");
+    assert_eq!(
+        (t.get("满100减20"), t.get("拿铁1杯")),
+        (Some(&0), Some(&0)),
+        "{t:?}"
+    );
     assert!(
-        flat(&out.stderr).contains("friend_cash: created without stock; its 250 vouchers are bought"),
+        flat(&out.stderr)
+            .contains("friend_cash: created without stock; its 250 vouchers are bought"),
         "{}",
         out.stderr
     );
@@ -280,14 +297,22 @@ fn buy_stock_after_approval_buys_only_for_approved_cards() {
         .find(|l| l.starts_with("friend_cash"))
         .unwrap_or_default()
         .to_string();
-    assert!(line.contains("approved, stock not bought"), "{}", out.stdout);
+    assert!(
+        line.contains("approved, stock not bought"),
+        "{}",
+        out.stdout
+    );
 
     let out = p.run(&["apply", "{dir}", "--auto-approve", "--allow-coin-purchase"]);
     out.expect_code(0);
     assert_eq!(calls(&emu, "/card/pay/confirm"), 1, "{}", out.stderr);
     let t = totals(&emu);
     assert_eq!(t.get("满100减20"), Some(&250), "{t:?}");
-    assert_eq!(t.get("拿铁1杯"), Some(&0), "the rejected card gets none: {t:?}");
+    assert_eq!(
+        t.get("拿铁1杯"),
+        Some(&0),
+        "the rejected card gets none: {t:?}"
+    );
 
     // --wait-for-review buys once WeChat approves.
     let emu = Emulator::start(&["--review-delay-ms", "1500"]);
@@ -306,7 +331,11 @@ fn buy_stock_after_approval_buys_only_for_approved_cards() {
     out.expect_code(0);
     assert_eq!(calls(&emu, "/card/pay/confirm"), 2, "{}", out.stderr);
     let t = totals(&emu);
-    assert_eq!((t.get("满100减20"), t.get("拿铁1杯")), (Some(&250), Some(&500)), "{t:?}");
+    assert_eq!(
+        (t.get("满100减20"), t.get("拿铁1杯")),
+        (Some(&250), Some(&500)),
+        "{t:?}"
+    );
     p.run(&["plan", "{dir}", "--detailed-exitcode"])
         .expect_code(0);
 }

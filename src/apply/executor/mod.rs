@@ -401,7 +401,11 @@ impl<'a> Executor<'a> {
 
     /// Buys the stock of a card created by this apply whose purchase waited for its
     /// approval (`[policy] buy_stock = "after_approval"`), now that WeChat approved it.
-    async fn buy_approved(&self, rc: &ResourceChange, stock: &crate::plan::StockChange) -> CardResult {
+    async fn buy_approved(
+        &self,
+        rc: &ResourceChange,
+        stock: &crate::plan::StockChange,
+    ) -> CardResult {
         let (card_id, status) = self
             .state
             .read(|s| {

@@ -88,7 +88,10 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
     let mut out = Budgeted::new(limit);
     out.push_keeping(&head(m, plan), FOOTER_RESERVE);
     out.push_keeping(&reads_section(m, plan), FOOTER_RESERVE);
-    out.push_keeping(&policy_section(m, opts.denied, opts.stock_loss, list_budget), FOOTER_RESERVE);
+    out.push_keeping(
+        &policy_section(m, opts.denied, opts.stock_loss, list_budget),
+        FOOTER_RESERVE,
+    );
     out.push_keeping(&settings_section(m, plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&risk_section(m, plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&money_section(m, plan), FOOTER_RESERVE);

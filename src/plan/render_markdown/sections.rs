@@ -114,7 +114,12 @@ pub(super) fn policy_section(
     for l in stock_loss {
         let points = l
             .points
-            .map(|pts| m.t_args("md-stock-loss-points", &[("points", pts.to_string().into())]))
+            .map(|pts| {
+                m.t_args(
+                    "md-stock-loss-points",
+                    &[("points", pts.to_string().into())],
+                )
+            })
             .unwrap_or_default();
         let key = if l.by_date_change {
             "md-stock-loss-date"
