@@ -178,9 +178,11 @@ pub async fn buy_approved(
     opts: ExecuteOptions,
 ) -> Result<Executed, RunError> {
     // The purchases now due, as a plan the preflight checks like any other.
-    let mut due = plan.clone();
-    due.resource_changes
+    let mut waiting = plan.clone();
+    waiting
+        .resource_changes
         .retain(|rc| approved.contains(&rc.address));
+    let mut due = waiting.clone();
     for rc in &mut due.resource_changes {
         if let Some(s) = rc.stock.as_mut() {
             s.after_approval = false;
@@ -194,8 +196,7 @@ pub async fn buy_approved(
         return Ok(Executed::CoinStop(stop));
     }
     let report = crate::apply::buy_approved(
-        plan,
-        approved,
+        &waiting,
         &session.client,
         &session.state,
         &session.root,

@@ -154,12 +154,11 @@ pub async fn apply_plan(
     outcome
 }
 
-/// Buys the stock that `plan` left for after approval, for the cards of `approved`
-/// (`apply --wait-for-review` once WeChat approved them), as the executor buys any
-/// stock: a fresh quote, no more than planned, journaled.
+/// Buys the stock that `plan` left for after approval (`apply --wait-for-review`, with
+/// `plan` holding only the cards WeChat approved), as the executor buys any stock: a
+/// fresh quote, no more than planned, journaled.
 pub async fn buy_approved(
     plan: &Plan,
-    approved: &BTreeSet<String>,
     client: &WeChatClient,
     state: &StateSession,
     root: &Path,
@@ -178,7 +177,7 @@ pub async fn buy_approved(
         claimed_orders: Mutex::new(BTreeSet::new()),
     };
     for (rc, stock) in crate::plan::approval::deferred(plan) {
-        if !approved.contains(&rc.address) || exec.stopping() {
+        if exec.stopping() {
             continue;
         }
         if let Err(f) = exec.buy_approved(rc, stock).await
