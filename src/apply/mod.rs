@@ -10,5 +10,5 @@ mod local;
 pub mod recover;
 
 pub use body::{update_body, update_unit};
-pub use executor::{ApplyOptions, ApplyOutcome, CardFailure, StopSignal, apply_plan};
+pub use executor::{ApplyOptions, ApplyOutcome, CardFailure, StopSignal, apply_plan, buy_approved};
 pub use local::{record_local_settings, record_refresh, record_unchanged_cards};

@@ -61,6 +61,10 @@ pub struct PlanArgs {
     /// `[policy] max_destroy` (default: half of them, at least 5); otherwise exit 3.
     #[arg(long)]
     pub allow_mass_destroy: bool,
+    /// Allow a plan that replaces or deletes a friends coupon holding unclaimed stock
+    /// bought with 券点 (WeChat refunds nothing); otherwise exit 3.
+    #[arg(long)]
+    pub allow_stock_loss: bool,
     /// Take `endpoint`, `[account]`, `state` and `[policy]` from FILE (e.g. the base
     /// branch's cardform.toml); the project's own values are shown as proposed settings
     /// changes, in force only after merge.
@@ -99,6 +103,10 @@ pub struct ApplyArgs {
     /// `[policy] max_destroy` (default: half of them, at least 5); otherwise exit 3.
     #[arg(long)]
     pub allow_mass_destroy: bool,
+    /// Allow a plan that replaces or deletes a friends coupon holding unclaimed stock
+    /// bought with 券点 (WeChat refunds nothing); otherwise exit 3.
+    #[arg(long)]
+    pub allow_stock_loss: bool,
     #[command(flatten)]
     pub run: RunOptions,
 }

@@ -37,6 +37,7 @@ fn apply_dir(args: &ApplyArgs) -> miette::Result<Outcome> {
         refresh_only: args.refresh_only,
         max_coins: args.max_coins,
         allow_mass_destroy: args.allow_mass_destroy,
+        allow_stock_loss: args.allow_stock_loss,
         ..PlanRequest::default()
     };
     let settings = RunSettings::from_env(&args.run.flags());
@@ -105,9 +106,9 @@ async fn execute(
         stop: stop.clone(),
     };
     let watcher = tokio::spawn(watch_interrupts(stop));
-    let executed = engine::execute(session, plan, images, opts).await;
+    let executed = engine::execute(session, plan, images.clone(), opts.clone()).await;
     watcher.abort();
-    let (report, committed) = match executed? {
+    let (mut report, committed) = match executed? {
         Executed::CoinStop(stop) => {
             eprintln!("error: {stop}");
             return Ok(if stop.is_policy() {
@@ -125,6 +126,41 @@ async fn execute(
         }
         _ => None,
     };
+    // `[policy] buy_stock = "after_approval"`: the cards WeChat approved while we
+    // waited get their stock now; a rejected one gets none.
+    let approved: std::collections::BTreeSet<String> = review
+        .iter()
+        .flatten()
+        .filter(|r| r.review == "approved")
+        .map(|r| r.address.clone())
+        .collect();
+    let due = crate::plan::approval::deferred(plan).any(|(rc, _)| approved.contains(&rc.address));
+    let committed = match committed {
+        Ok(_) if due => match engine::buy_approved(session, plan, &approved, images, opts).await? {
+            Executed::CoinStop(stop) => {
+                report.failures.push(crate::apply::CardFailure {
+                    address: "stock".into(),
+                    operation: "券点 preflight".into(),
+                    message: format!("{stop}; the approved cards' stock was not bought"),
+                    errcode: None,
+                    outcome_unknown: false,
+                    stops_run: false,
+                });
+                Ok(())
+            }
+            Executed::Applied {
+                report: bought,
+                committed,
+            } => {
+                report.stock_changed += bought.stock_changed;
+                report.failures.extend(bought.failures);
+                report.warnings.extend(bought.warnings);
+                committed.map(drop)
+            }
+        },
+        other => other.map(drop),
+    };
+    let applied_ok = report.failures.is_empty() && report.stopped.is_none();
     print_report(args.format, plan, &report, review.as_deref())?;
     committed.map_err(CommandError::State)?;
     let rejected = review.iter().flatten().any(|r| r.review != "approved");
@@ -158,6 +194,7 @@ fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
     let request = SavedRequest {
         max_coins: args.max_coins,
         allow_mass_destroy: args.allow_mass_destroy,
+        allow_stock_loss: args.allow_stock_loss,
     };
     runtime()?.block_on(async {
         let reporter = TerminalReporter::shared();

@@ -49,6 +49,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         max_coins: None,
         deny: args.deny.clone(),
         allow_mass_destroy: args.allow_mass_destroy,
+        allow_stock_loss: args.allow_stock_loss,
         proposed_settings,
     };
     let checked = runtime()?.block_on(async {
@@ -93,6 +94,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
                 plan,
                 &MarkdownOptions {
                     denied: &verdict.violations,
+                    stock_loss: &verdict.stock_loss,
                     checksum,
                     lang,
                     ..MarkdownOptions::default()

@@ -3,7 +3,7 @@
 
 use crate::cli::{Format, StatusArgs};
 use crate::exit::Outcome;
-use crate::operate::review::statuses;
+use crate::operate::review::{mark_stock_not_bought, statuses};
 
 use super::error::CommandError;
 use super::output::print_json;
@@ -24,7 +24,7 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
             (cards, wl)
         });
         let now = chrono::Utc::now().timestamp();
-        let rows = statuses(
+        let mut rows = statuses(
             &session.client,
             cards,
             now,
@@ -33,6 +33,19 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
         )
         .await
         .map_err(CommandError::from)?;
+        // The declared stock of friends coupons, when the cards load (status does not
+        // need them otherwise, so a card file that does not load only loses this).
+        let wanted: std::collections::BTreeMap<String, u64> =
+            crate::config::load_project(&args.project.dir)
+                .map(|p| {
+                    p.cards
+                        .iter()
+                        .filter(|(_, d)| d.card.is_friends())
+                        .map(|(a, d)| (a.clone(), u64::from(d.card.base_info.sku.quantity)))
+                        .collect()
+                })
+                .unwrap_or_default();
+        mark_stock_not_bought(&mut rows, &wanted);
         if args.format == Format::Json {
             print_json(&serde_json::json!({ "format_version": "1", "cards": rows }))?;
             return Ok(Outcome::Success);

@@ -147,6 +147,26 @@ pub struct Policy {
     /// The most 券点 (1 点 = ¥1) one apply may spend on friends-coupon stock; a plan that costs more stops with exit 3 and buys nothing (`--max-coins` on apply overrides). Purchases still need `allow_coin_purchase` or `--allow-coin-purchase`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coins_per_apply: Option<u64>,
+    /// When friends-coupon stock is bought with 券点: `immediately` (the default: right after the card is created) or `after_approval`: only once WeChat approved the card, by a later apply or `apply --wait-for-review`; a rejected card never gets stock bought.
+    #[serde(default, skip_serializing_if = "BuyStock::is_default")]
+    pub buy_stock: BuyStock,
+}
+
+/// When friends-coupon stock is bought (`[policy] buy_stock`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BuyStock {
+    /// Right after the card is created (or whenever the plan buys it).
+    #[default]
+    Immediately,
+    /// Only once WeChat approved the card.
+    AfterApproval,
+}
+
+impl BuyStock {
+    fn is_default(&self) -> bool {
+        *self == BuyStock::Immediately
+    }
 }
 
 /// A class of change a policy can deny.

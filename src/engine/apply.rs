@@ -22,6 +22,9 @@ pub struct SavedRequest {
     pub max_coins: Option<u64>,
     /// `--allow-mass-destroy`.
     pub allow_mass_destroy: bool,
+    /// `--allow-stock-loss`: the operator who applies a saved plan gives this consent,
+    /// as for `--allow-mass-destroy` (the saved plan does not carry it).
+    pub allow_stock_loss: bool,
 }
 
 /// Opens the run of a saved plan against its project, `config`
@@ -53,6 +56,7 @@ pub async fn run_saved(
         deny_flags: &[],
         policy: &session.config.policy,
         allow_mass_destroy: request.allow_mass_destroy,
+        allow_stock_loss: request.allow_stock_loss,
     };
     let verdict = session.state.read(|s| gate(&saved.plan, &policy, s));
     Ok((session, verdict))
@@ -144,6 +148,55 @@ pub async fn execute(
     }
     let report = apply_plan(
         plan,
+        &session.client,
+        &session.state,
+        &session.root,
+        images,
+        ApplyOptions {
+            parallelism: session.parallelism,
+            allow_coin_purchase: opts.allow_coin_purchase,
+            stop: opts.stop,
+        },
+        session.reporter.as_ref(),
+    )
+    .await;
+    let committed = session.state.commit();
+    Ok(Executed::Applied { report, committed })
+}
+
+/// `apply --wait-for-review` with `[policy] buy_stock = "after_approval"`: buys the
+/// stock `plan` left for after approval, for the cards of `approved` only (a rejected
+/// card never gets stock), after the same 券点 preflight as any purchase, and commits.
+///
+/// # Errors
+/// The state could not be committed after the preflight stopped the purchases.
+pub async fn buy_approved(
+    session: &Session,
+    plan: &Plan,
+    approved: &std::collections::BTreeSet<String>,
+    images: BTreeMap<String, LocalImage>,
+    opts: ExecuteOptions,
+) -> Result<Executed, RunError> {
+    // The purchases now due, as a plan the preflight checks like any other.
+    let mut waiting = plan.clone();
+    waiting
+        .resource_changes
+        .retain(|rc| approved.contains(&rc.address));
+    let mut due = waiting.clone();
+    for rc in &mut due.resource_changes {
+        if let Some(s) = rc.stock.as_mut() {
+            s.after_approval = false;
+        }
+    }
+    if let Err(stop) =
+        crate::apply::coins::preflight(&due, &session.client, opts.allow_coin_purchase, opts.budget)
+            .await
+    {
+        session.state.commit()?;
+        return Ok(Executed::CoinStop(stop));
+    }
+    let report = crate::apply::buy_approved(
+        &waiting,
         &session.client,
         &session.state,
         &session.root,

@@ -17,8 +17,8 @@ mod apply;
 mod plan;
 
 pub use apply::{
-    ExecuteOptions, Executed, SavedRequest, execute, record_refresh, record_unchanged,
-    refuse_refresh_only, run_saved,
+    ExecuteOptions, Executed, SavedRequest, buy_approved, execute, record_refresh,
+    record_unchanged, refuse_refresh_only, run_saved,
 };
 pub use plan::{
     CheckedPlan, Operation, PlanOptions, PlanRequest, PlanRun, Planned, make_plan, run_plan,

@@ -50,6 +50,8 @@ pub struct PlanRequest {
     pub deny: Vec<DenyClass>,
     /// `--allow-mass-destroy`.
     pub allow_mass_destroy: bool,
+    /// `--allow-stock-loss`.
+    pub allow_stock_loss: bool,
     /// Settings of the project file that `--trusted-settings` holds back (shown, and
     /// denied by `--deny settings`).
     pub proposed_settings: Vec<SettingChange>,
@@ -149,6 +151,7 @@ async fn check_plan(
         deny_flags: &request.deny,
         policy: &project.config.policy,
         allow_mass_destroy: request.allow_mass_destroy,
+        allow_stock_loss: request.allow_stock_loss,
     };
     let (verdict, stamp, managed) = session.state.read(|s| {
         (
@@ -292,6 +295,11 @@ pub async fn make_plan(
                 state.test_whitelist.as_ref(),
             )
         });
+    }
+    if project.config.policy.buy_stock == crate::config::BuyStock::AfterApproval
+        && !opts.refresh_only
+    {
+        crate::plan::approval::defer_purchases(&mut plan);
     }
     crate::plan::price::price_plan(
         &mut plan,

@@ -67,6 +67,7 @@ text-drift-count = Drift: { $count } card(s) changed outside cardform.
 text-no-changes = No changes. The cards match the files.
 text-will-perform = cardform will perform the following actions:
 text-under-review = Under review now (not claimable until WeChat approves): { $addresses }
+text-stock-awaits-approval = Friends-coupon stock not bought yet: bought with 券点 once WeChat approves the card ([policy] buy_stock = "after_approval"; a rejected card gets none): { $addresses }
 text-rejected = Rejected by WeChat review: { $addresses }
 settings-head = Settings: cardform.toml proposes changes (in force only after merge)
 settings-intro = This plan ran on the trusted settings; the project file under review changes:
@@ -110,6 +111,9 @@ md-settings = **Settings (in force only after merge).** This plan ran on the tru
 md-settings-table-head = | setting | in force | proposed |
 md-denied = **Denied by policy (exit 3).** This plan needs the extra approval your pipeline asks for before it may be applied.
 md-denied-by-config = `[policy] deny` in cardform.toml
+md-stock-loss = { $address }: replacing or deleting it loses { $vouchers } unclaimed vouchers bought with 券点{ $points }; WeChat refunds nothing
+md-stock-loss-date = { $address }: the validity change (`date_info`) forces a replacement that loses { $vouchers } unclaimed vouchers bought with 券点{ $points }. WeChat takes an end-date extension in place only within its limit (at most three months): move it within the limit now and the rest in a later apply, or replace the card with `--allow-stock-loss`
+md-stock-loss-points = , about { $points } 券点 at the reference price
 md-not-shown = { $count } more card(s) not shown (comment size limit): { $names }. `cardform plan` prints the full plan; the saved plan artifact holds it.
 md-risk-review = Back to review: not claimable until WeChat approves
 md-risk-replace = Replaced with a new card_id: it starts under review, the old card is deleted after it exists, QR codes and links to the old card_id stop working
@@ -149,6 +153,7 @@ note-no-longer-in-files = no longer in the files
 note-card-id-changes = the card_id changes: QR codes, links and add-to-wallet calls made for the old card stop working; make new ones with `cardform qrcode`
 note-gives-up-stock = the old card's { $remaining } unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded
 note-stock-not-refunded = the { $removed } vouchers taken off the stock were bought with 券点: WeChat does not refund the points
+note-stock-awaits-approval = { $quantity } vouchers of stock are bought with 券点 once WeChat approves the card ([policy] buy_stock = "after_approval"); a rejected card gets none
 note-deposed = the old card of a replacement; deleting it now
 md-checksum = Saved plan checksum { $checksum }: `cardform apply` prints it and refuses a plan whose body changed.
 
@@ -157,6 +162,7 @@ money-quoted = quoted by card/pay/getpayprice
 money-estimated = estimated from WeChat's price table (the card has no card_id to quote yet; apply quotes it once created and stops if the quote is higher)
 money-price = { $price } points ({ $free } free + { $paid } paid), { $source }
 money-after-create = {" "}after the card is created
+money-after-approval = {" "}once WeChat approves the card (a later apply, or --wait-for-review)
 money-buys-price = buys { $quantity } vouchers with 券点{ $when } (paid, irreversible): { $price }
 money-buys = buys { $quantity } vouchers with 券点{ $when } (paid, irreversible)
 money-total = { $purchases } { $purchases ->

@@ -60,6 +60,7 @@ text-drift-count = 漂移：{ $count } 张卡券在 cardform 之外被修改。
 text-no-changes = 无变化。卡券与文件一致。
 text-will-perform = cardform 将执行以下操作：
 text-under-review = 正在审核（审核通过前无法领取）：{ $addresses }
+text-stock-awaits-approval = 朋友的券库存尚未购买：微信审核通过卡券后用券点购买（[policy] buy_stock = "after_approval"；被驳回的卡券不会购买）：{ $addresses }
 text-rejected = 未通过微信审核：{ $addresses }
 settings-head = 设置：cardform.toml 提议修改（合并后才生效）
 settings-intro = 此计划使用受信任的设置运行；待审核的项目文件修改了：
@@ -100,6 +101,9 @@ md-settings = **设置（合并后才生效）。** 此计划使用受信任的�
 md-settings-table-head = | 设置 | 当前生效 | 提议 |
 md-denied = **被策略拒绝（退出码 3）。** 此计划需要流水线要求的额外批准后才能执行。
 md-denied-by-config = cardform.toml 中的 `[policy] deny`
+md-stock-loss = { $address }：替换或删除它会作废 { $vouchers } 张用券点购买、尚未领取的券{ $points }；微信不退还
+md-stock-loss-date = { $address }：有效期（`date_info`）的修改迫使替换卡券，作废 { $vouchers } 张用券点购买、尚未领取的券{ $points }。微信只在限度内（最多三个月）原地延长截止日期：现在在限度内延长，其余留待下次 apply；或用 `--allow-stock-loss` 替换卡券
+md-stock-loss-points = ，按参考价约 { $points } 券点
 md-not-shown = 另有 { $count } 张卡券未显示（评论长度限制）：{ $names }。`cardform plan` 会输出完整计划；已保存的计划文件中包含全部内容。
 md-risk-review = 重新审核：审核通过前无法领取
 md-risk-replace = 替换为新的 card_id：新卡券需先审核，创建后删除旧卡券，指向旧 card_id 的二维码和链接将失效
@@ -139,6 +143,7 @@ note-no-longer-in-files = 已不在文件中
 note-card-id-changes = card_id 将改变：为旧卡券生成的二维码、链接和添加到卡包的调用将失效；请用 `cardform qrcode` 重新生成
 note-gives-up-stock = 旧卡券剩余的 { $remaining } 张未领取的券随之作废：用券点购买的朋友的券库存不予退还
 note-stock-not-refunded = 减少的 { $removed } 张券是用券点购买的：微信不退还券点
+note-stock-awaits-approval = { $quantity } 张券的库存将在微信审核通过卡券后用券点购买（[policy] buy_stock = "after_approval"）；被驳回的卡券不会购买
 note-deposed = 替换中的旧卡券；现在删除
 md-checksum = 已保存计划的校验和 { $checksum }：`cardform apply` 会输出它，并拒绝内容被修改过的计划。
 
@@ -147,6 +152,7 @@ money-quoted = 由 card/pay/getpayprice 报价
 money-estimated = 按微信价格表估算（卡券尚无 card_id 可报价；执行时创建后再报价，报价更高则停止）
 money-price = { $price } 券点（免费 { $free } + 付费 { $paid }），{ $source }
 money-after-create = 在卡券创建后
+money-after-approval = 在微信审核通过卡券后（下次 apply，或 --wait-for-review）
 money-buys-price = { $when }用券点购买 { $quantity } 张券（付费且不可撤销）：{ $price }
 money-buys = { $when }用券点购买 { $quantity } 张券（付费且不可撤销）
 money-total = { $purchases } 次购买共需 { $price } 券点（1 点 = ¥1）：免费 { $free } + 付费 { $paid }

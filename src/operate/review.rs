@@ -22,6 +22,9 @@ pub struct CardStatus {
     pub status: String,
     /// Remaining stock.
     pub remaining: Option<u64>,
+    /// Total stock ever issued (`total_quantity`).
+    #[serde(skip)]
+    pub total: Option<u64>,
     /// Whether an ordinary user can claim it now.
     pub claimable: bool,
     /// Why (not), in words.
@@ -131,6 +134,10 @@ pub async fn statuses(
                         review: review_word(&live.status),
                         status: live.status.as_wire(),
                         remaining: live.remaining,
+                        total: live
+                            .content
+                            .get(crate::plan::STOCK_PATH)
+                            .and_then(Value::as_u64),
                         claimable: ok,
                         why,
                     }
@@ -141,6 +148,7 @@ pub async fn statuses(
                     review: "deleted",
                     status: "CARD_STATUS_DELETE".into(),
                     remaining: None,
+                    total: None,
                     claimable: false,
                     why: "deleted on WeChat (or unknown to it)".into(),
                 },
@@ -220,4 +228,22 @@ pub async fn wait_for_review(
     }
     done.sort_by(|a, b| a.address.cmp(&b.address));
     Ok(done)
+}
+
+/// A friends coupon WeChat approved whose stock, bought with 券点, is not (all) bought
+/// yet (`[policy] buy_stock = "after_approval"`): `status` says so instead of "out of
+/// stock". `wanted`: each friends coupon's declared `sku.quantity`.
+pub fn mark_stock_not_bought(rows: &mut [CardStatus], wanted: &BTreeMap<String, u64>) {
+    for r in rows {
+        let Some(&want) = wanted.get(&r.address) else {
+            continue;
+        };
+        let total = r.total.unwrap_or(0);
+        if r.review == "approved" && total < want {
+            r.why = format!(
+                "approved, stock not bought ({total} of {want} vouchers): `cardform apply` buys it with 券点"
+            );
+            r.claimable = r.claimable && r.remaining.is_some_and(|n| n > 0);
+        }
+    }
 }

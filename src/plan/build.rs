@@ -282,6 +282,7 @@ fn new_card_consequences(rc: &mut ResourceChange, live: Option<&Observed>) {
             delta: quantity as i64,
             coin_purchase: true,
             price: None,
+            after_approval: false,
         });
     }
     if rc.action == Action::Replace {
@@ -424,6 +425,7 @@ fn plan_desired(
                     delta: to as i64 - from as i64,
                     coin_purchase: want.card.is_friends() && to > from,
                     price: None,
+                    after_approval: false,
                 }
             });
         // Friends stock taken off was bought with 券点: WeChat refunds nothing.

@@ -1,12 +1,14 @@
 //! The one check every plan passes before it is shown as approvable or applied —
 //! `plan`, `apply DIR` and `apply FILE` alike: the policy's deny classes
-//! ([`policy`](super::policy)), the mass-destroy guard, and the 券点 budget and balance.
+//! ([`policy`](super::policy)), the mass-destroy guard, the 券点 budget and balance, and
+//! bought friends-coupon stock thrown away ([`stock_loss`](super::stock_loss)).
 
-use super::types::Plan;
 use super::policy::{
     MassDestroy, Violation, check, coin_limits_report, gates_in_force, mass_destroy,
     mass_destroy_report, report,
 };
+use super::stock_loss::{StockLoss, stock_loss_report, stock_losses};
+use super::types::Plan;
 use crate::config::{DenyClass, Policy};
 use crate::state::StateFile;
 
@@ -19,6 +21,9 @@ pub struct GatePolicy<'a> {
     pub policy: &'a Policy,
     /// `--allow-mass-destroy`.
     pub allow_mass_destroy: bool,
+    /// `--allow-stock-loss`: replacing or deleting a friends coupon that holds unclaimed
+    /// bought stock is accepted.
+    pub allow_stock_loss: bool,
 }
 
 /// What the gates say about a plan; empty when it may go on.
@@ -30,17 +35,28 @@ pub struct Verdict {
     pub mass_destroy: Option<MassDestroy>,
     /// The 券点 purchases cost more than the budget or the balance (the message).
     pub coins_over: Option<String>,
+    /// Friends coupons whose unclaimed bought stock the plan throws away, without
+    /// `--allow-stock-loss` (guarantee 9).
+    pub stock_loss: Vec<StockLoss>,
 }
 
 impl Verdict {
     /// Whether any gate refuses the plan (exit 3).
     pub fn denied(&self) -> bool {
-        !self.violations.is_empty() || self.mass_destroy.is_some() || self.coins_over.is_some()
+        !self.violations.is_empty()
+            || self.mass_destroy.is_some()
+            || self.coins_over.is_some()
+            || !self.stock_loss.is_empty()
     }
 
-    /// Every refusal, as `plan` prints them: mass destroy, 券点 limits, policy.
+    /// Every refusal, as `plan` prints them: stock loss, mass destroy, 券点 limits,
+    /// policy.
     pub fn full_report(&self) -> String {
         let mut out = String::new();
+        if !self.stock_loss.is_empty() {
+            out.push_str(&stock_loss_report(&self.stock_loss));
+            out.push('\n');
+        }
         if let Some(m) = &self.mass_destroy {
             out.push_str(&mass_destroy_report(m));
         }
@@ -53,9 +69,12 @@ impl Verdict {
         out
     }
 
-    /// The first refusal, as `apply` prints it before stopping: policy, mass destroy,
-    /// 券点 limits. `None`: the plan may be applied.
+    /// The first refusal, as `apply` prints it before stopping: stock loss, policy,
+    /// mass destroy, 券点 limits. `None`: the plan may be applied.
     pub fn first_refusal(&self) -> Option<String> {
+        if !self.stock_loss.is_empty() {
+            return Some(stock_loss_report(&self.stock_loss) + "\n");
+        }
         if !self.violations.is_empty() {
             return Some(report(&self.violations));
         }
@@ -68,7 +87,7 @@ impl Verdict {
 
 /// The one check every plan passes before it is shown as approvable or applied: the
 /// policy's deny classes, the mass-destroy guard (against how many cards `state`
-/// manages), and the 券点 budget and balance.
+/// manages), the 券点 budget and balance, and bought stock thrown away.
 pub fn gate(plan: &Plan, policy: &GatePolicy<'_>, state: &StateFile) -> Verdict {
     let gates = gates_in_force(policy.deny_flags, &policy.policy.deny);
     let mass = (!policy.allow_mass_destroy && !plan.refresh_only)
@@ -78,5 +97,62 @@ pub fn gate(plan: &Plan, policy: &GatePolicy<'_>, state: &StateFile) -> Verdict 
         violations: check(plan, &gates),
         mass_destroy: mass,
         coins_over: coin_limits_report(plan),
+        stock_loss: if policy.allow_stock_loss || plan.refresh_only {
+            Vec::new()
+        } else {
+            stock_losses(plan)
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Action, Note, ResourceChange};
+
+    fn deleted_friends_coupon() -> ResourceChange {
+        ResourceChange {
+            address: "friend_cash".into(),
+            card_id: Some("pFriend".into()),
+            card_type: None,
+            action: Action::Delete,
+            triggers_review: false,
+            changes: Vec::new(),
+            drift: Vec::new(),
+            stock: None,
+            before: None,
+            after: None,
+            desired: None,
+            review_status: None,
+            unchanged: 0,
+            derived_title: None,
+            live_fingerprint: None,
+            depends_on: Vec::new(),
+            notes: vec![Note::NoLongerInFiles, Note::GivesUpStock { remaining: 500 }],
+            refreshed: true,
+        }
+    }
+
+    #[test]
+    fn stock_loss_is_refused_unless_allowed() {
+        let plan = Plan::new(vec![deleted_friends_coupon()], false);
+        let policy = Policy::default();
+        let state = StateFile::default();
+        let gates = |allow_stock_loss| GatePolicy {
+            deny_flags: &[],
+            policy: &policy,
+            allow_mass_destroy: true,
+            allow_stock_loss,
+        };
+        let refused = gate(&plan, &gates(false), &state);
+        assert!(refused.denied());
+        let why = refused.first_refusal().unwrap_or_default();
+        assert!(
+            why.contains("friend_cash: deleting it loses 500 unclaimed vouchers"),
+            "{why}"
+        );
+        assert!(why.contains("--allow-stock-loss"), "{why}");
+        assert!(refused.full_report().contains("500 unclaimed vouchers"));
+        assert!(!gate(&plan, &gates(true), &state).denied());
     }
 }

@@ -2,6 +2,7 @@
 //! with the update-rule table; build and render the plan. Never calls a mutating
 //! endpoint.
 
+pub mod approval;
 mod build;
 pub mod diff;
 pub mod gate;

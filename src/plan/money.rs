@@ -25,7 +25,9 @@ pub fn price_phrase(m: &Messages, p: &CoinPrice) -> String {
 
 /// The purchase of one card: `buys 10 vouchers with 券点: 4 points (…)`.
 pub fn purchase_line(m: &Messages, s: &StockChange, new_card: bool) -> String {
-    let when = if new_card {
+    let when = if s.after_approval {
+        m.t("money-after-approval")
+    } else if new_card {
         m.t("money-after-create")
     } else {
         String::new()

@@ -30,6 +30,9 @@ pub enum Note {
     /// Friends-coupon stock taken off: it was bought with 券点, which WeChat does not
     /// refund (reference §8.6).
     StockNotRefunded { removed: u64 },
+    /// `[policy] buy_stock = "after_approval"` and WeChat has not approved the card:
+    /// its friends-coupon stock is not bought yet.
+    StockAwaitsApproval { quantity: u64 },
 }
 
 const RECREATE_HEAD: &str = "deleted outside cardform (card_id ";
@@ -42,6 +45,8 @@ const GIVES_UP_HEAD: &str = "the old card's ";
 const NOT_REFUNDED_HEAD: &str = "the ";
 const NOT_REFUNDED_TAIL: &str =
     " vouchers taken off the stock were bought with 券点: WeChat does not refund the points";
+const AWAITS_HEAD: &str = "";
+const AWAITS_TAIL: &str = " vouchers of stock are bought with 券点 once WeChat approves the card ([policy] buy_stock = \"after_approval\"); a rejected card gets none";
 const GIVES_UP_TAIL: &str =
     " unclaimed vouchers go with it: friends-coupon stock bought with 券点 is not refunded";
 
@@ -71,6 +76,9 @@ impl fmt::Display for Note {
             Note::StockNotRefunded { removed } => {
                 write!(f, "{NOT_REFUNDED_HEAD}{removed}{NOT_REFUNDED_TAIL}")
             }
+            Note::StockAwaitsApproval { quantity } => {
+                write!(f, "{AWAITS_HEAD}{quantity}{AWAITS_TAIL}")
+            }
         }
     }
 }
@@ -94,6 +102,11 @@ impl TryFrom<String> for Note {
                 [GIVES_UP_HEAD.len()..other.len() - GIVES_UP_TAIL.len()]
                 .parse()
                 .map(|remaining| Note::GivesUpStock { remaining })
+                .map_err(|_| format!("unknown plan note {other:?}")),
+            other if other.ends_with(AWAITS_TAIL) => other
+                [AWAITS_HEAD.len()..other.len() - AWAITS_TAIL.len()]
+                .parse()
+                .map(|quantity| Note::StockAwaitsApproval { quantity })
                 .map_err(|_| format!("unknown plan note {other:?}")),
             other if other.starts_with(NOT_REFUNDED_HEAD) && other.ends_with(NOT_REFUNDED_TAIL) => {
                 other[NOT_REFUNDED_HEAD.len()..other.len() - NOT_REFUNDED_TAIL.len()]
@@ -128,6 +141,7 @@ mod tests {
             Note::CardIdChanges,
             Note::GivesUpStock { remaining: 750 },
             Note::StockNotRefunded { removed: 250 },
+            Note::StockAwaitsApproval { quantity: 500 },
         ] {
             assert_eq!(Note::try_from(note.to_string()), Ok(note));
         }

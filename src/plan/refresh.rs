@@ -73,7 +73,8 @@ pub fn unchanged_since_apply(
 /// refreshed (the saved plan's staleness check); `uploads` images; create + read-back;
 /// replace = create + read-back + delete; update = `card/update` (when a sent field
 /// changed) + stock (`modifystock`) + read-back; a 券点 stock purchase (on create,
-/// replace or update) = a fresh quote + confirm, after apply's check of the balance
+/// replace or update) = a fresh quote + confirm with a read of the ledger before and
+/// after (to name the confirmed order), after apply's check of the balance
 /// (once) and of each existing card's price; delete = 1; the test whitelist = 1.
 pub fn apply_call_estimate(plan: &Plan, uploads: usize) -> u64 {
     let refreshed = plan
@@ -86,7 +87,9 @@ pub fn apply_call_estimate(plan: &Plan, uploads: usize) -> u64 {
         .iter()
         .map(|rc| {
             let stock = match &rc.stock {
-                Some(s) if s.coin_purchase => 2,
+                // Quote, the ledger before, confirm, the ledger after.
+                Some(s) if s.after_approval => 0,
+                Some(s) if s.coin_purchase => 4,
                 Some(_) => 1,
                 None => 0,
             };

@@ -278,6 +278,26 @@ fn write_status_footer(out: &mut String, m: &Messages, plan: &Plan) {
             )
         );
     }
+    let awaiting: Vec<&str> = plan
+        .resource_changes
+        .iter()
+        .filter(|r| {
+            r.notes
+                .iter()
+                .any(|n| matches!(n, super::note::Note::StockAwaitsApproval { .. }))
+        })
+        .map(|r| r.address.as_str())
+        .collect();
+    if !awaiting.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            m.t_args(
+                "text-stock-awaits-approval",
+                &[("addresses", address_list(m, &awaiting).into())]
+            )
+        );
+    }
 }
 
 /// How many addresses a footer line names before it counts the rest.
@@ -326,6 +346,10 @@ pub fn note_in(m: &Messages, note: &super::note::Note) -> String {
         Note::StockNotRefunded { removed } => m.t_args(
             "note-stock-not-refunded",
             &[("removed", removed.to_string().into())],
+        ),
+        Note::StockAwaitsApproval { quantity } => m.t_args(
+            "note-stock-awaits-approval",
+            &[("quantity", quantity.to_string().into())],
         ),
     }
 }

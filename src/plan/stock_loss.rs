@@ -70,7 +70,7 @@ pub fn stock_loss_report(losses: &[StockLoss]) -> String {
         ));
         if l.by_date_change {
             out.push_str(
-                "    the replacement comes from the validity change: WeChat takes an end date moved by a limited amount in place, so move it within that limit now and the rest in a later apply, or replace the card on purpose with --allow-stock-loss\n",
+                "    the replacement comes from the validity change (date_info): WeChat takes an end-date extension in place only within its limit (at most three months, reference §4.3), so move the end date within that limit now and the rest in a later apply, or replace the card on purpose with --allow-stock-loss\n",
             );
         }
     }

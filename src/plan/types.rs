@@ -62,6 +62,11 @@ pub struct StockChange {
     /// What the purchase costs, as planned (a coin purchase only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<CoinPrice>,
+    /// `[policy] buy_stock = "after_approval"`: the new card is created without stock,
+    /// which is bought once WeChat approved it (a later apply, or
+    /// `apply --wait-for-review`); this apply buys nothing for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub after_approval: bool,
 }
 
 /// The price of one 券点 purchase (1 点 = ¥1).
@@ -256,8 +261,27 @@ impl Plan {
     pub fn new(mut resource_changes: Vec<ResourceChange>, refresh_only: bool) -> Plan {
         // Addresses are unique, so an unstable (in-place, allocation-free) sort is exact.
         resource_changes.sort_unstable_by(|a, b| a.address.cmp(&b.address));
+        let summary = Summary::of(&resource_changes);
+        Plan {
+            format_version: FORMAT_VERSION.to_string(),
+            refresh_only,
+            resource_changes,
+            summary,
+            settings: Vec::new(),
+            refresh: None,
+            api_calls: None,
+            coins: None,
+            whitelist: None,
+            typed_pending: true,
+        }
+    }
+}
+
+impl Summary {
+    /// The counts of `resource_changes`.
+    pub fn of(resource_changes: &[ResourceChange]) -> Summary {
         let mut s = Summary::default();
-        for rc in &resource_changes {
+        for rc in resource_changes {
             match rc.action {
                 Action::NoOp => s.no_op += 1,
                 Action::Stock => {}
@@ -278,20 +302,11 @@ impl Plan {
                 s.drifted += 1;
             }
         }
-        Plan {
-            format_version: FORMAT_VERSION.to_string(),
-            refresh_only,
-            resource_changes,
-            summary: s,
-            settings: Vec::new(),
-            refresh: None,
-            api_calls: None,
-            coins: None,
-            whitelist: None,
-            typed_pending: true,
-        }
+        s
     }
+}
 
+impl Plan {
     /// A plan saved before pending values were typed carries them as their text
     /// (`(known after apply): upload assets/logo.png`): turns each back into the
     /// pending value it stood for, so the plan shows and applies as it did when it was
@@ -324,12 +339,13 @@ impl Plan {
         self.whitelist.is_some() || self.resource_changes.iter().any(|r| r.action.is_change())
     }
 
-    /// The planned 券点 purchases: card and price.
+    /// The 券点 purchases this apply makes: card and price (not those that wait for the
+    /// card's approval).
     pub fn coin_purchases(&self) -> impl Iterator<Item = (&ResourceChange, &StockChange)> {
         self.resource_changes.iter().filter_map(|rc| {
             rc.stock
                 .as_ref()
-                .filter(|s| s.coin_purchase)
+                .filter(|s| s.coin_purchase && !s.after_approval)
                 .map(|s| (rc, s))
         })
     }

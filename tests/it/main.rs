@@ -28,6 +28,7 @@ mod first_minutes;
 mod friends_lifecycle;
 mod gitops_cli;
 mod gitops_examples;
+mod money;
 mod nothing_lost;
 mod plan_render;
 mod pr_trust;

@@ -214,6 +214,33 @@ impl WeChatClient {
         serde_json::from_value(v.clone()).map_err(|e| malformed(EP, format!("orders: {e}"), &v))
     }
 
+    /// `card/pay/getorderlist` of one `order_type`, newest first, over WeChat's default
+    /// window (the last week up to WeChat's own clock, reference §8.6): sends no times,
+    /// so a local clock that differs from WeChat's does not hide an order.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn newest_coin_orders(
+        &self,
+        order_type: &str,
+        count: u64,
+    ) -> Result<OrderList, ApiError> {
+        const EP: &str = "/card/pay/getorderlist";
+        let v = self
+            .call(&Request::post_json(
+                EP,
+                json!({
+                    "offset": 0,
+                    "count": count,
+                    "order_type": order_type,
+                    "sort_info": { "sort_key": "SORT_BY_TIME", "sort_type": "SORT_DESC" },
+                }),
+                Idempotent,
+            ))
+            .await?;
+        serde_json::from_value(v.clone()).map_err(|e| malformed(EP, format!("orders: {e}"), &v))
+    }
+
     /// `card/pay/getorder`.
     ///
     /// # Errors

@@ -82,6 +82,8 @@ struct Executor<'a> {
     opts: ApplyOptions,
     outcome: Mutex<ApplyOutcome>,
     reporter: &'a dyn Reporter,
+    /// 券点 orders already named as the order of one of this apply's purchases.
+    claimed_orders: Mutex<BTreeSet<String>>,
 }
 
 /// Carries out `plan`.
@@ -114,6 +116,7 @@ pub async fn apply_plan(
         opts,
         outcome: Mutex::new(ApplyOutcome::default()),
         reporter,
+        claimed_orders: Mutex::new(BTreeSet::new()),
     };
     let changing: Vec<&ResourceChange> = plan
         .resource_changes
@@ -149,6 +152,41 @@ pub async fn apply_plan(
         outcome.stopped = Some("interrupted".into());
     }
     outcome
+}
+
+/// Buys the stock that `plan` left for after approval (`apply --wait-for-review`, with
+/// `plan` holding only the cards WeChat approved), as the executor buys any stock: a
+/// fresh quote, no more than planned, journaled.
+pub async fn buy_approved(
+    plan: &Plan,
+    client: &WeChatClient,
+    state: &StateSession,
+    root: &Path,
+    images: BTreeMap<String, LocalImage>,
+    opts: ApplyOptions,
+    reporter: &dyn Reporter,
+) -> ApplyOutcome {
+    let exec = Executor {
+        client,
+        state,
+        root,
+        images,
+        opts,
+        outcome: Mutex::new(ApplyOutcome::default()),
+        reporter,
+        claimed_orders: Mutex::new(BTreeSet::new()),
+    };
+    for (rc, stock) in crate::plan::approval::deferred(plan) {
+        if exec.stopping() {
+            continue;
+        }
+        if let Err(f) = exec.buy_approved(rc, stock).await
+            && let Ok(mut outcome) = exec.outcome.lock()
+        {
+            outcome.failures.push(f);
+        }
+    }
+    exec.outcome.into_inner().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Orders changes so a card is created (or replaced) before the cards that refer to it,
@@ -295,12 +333,12 @@ impl<'a> Executor<'a> {
         // WeChat gives a friends coupon no stock on create: it is bought with 券点 once
         // the card exists (paid, irreversible). The card is created with none, so what
         // the state records (and recovery matches) is what was sent.
-        let buy = rc
-            .stock
-            .as_ref()
-            .filter(|s| s.coin_purchase)
+        let purchase = rc.stock.as_ref().filter(|s| s.coin_purchase);
+        // `[policy] buy_stock = "after_approval"`: bought once WeChat approved the card.
+        let buy = purchase
+            .filter(|s| !s.after_approval)
             .map(|s| (s.to, s.price));
-        let sent = match buy {
+        let sent = match purchase {
             Some(_) => {
                 let mut c = canonical.clone();
                 c.insert(STOCK_PATH, json!(0));
@@ -347,9 +385,46 @@ impl<'a> Executor<'a> {
             }];
             self.record_outcome(&rc.address, op, changes).await?;
             self.count(|r| r.stock_changed += 1);
+            self.verify(rc, &card_id, &canonical, None).await;
+        } else if let Some(s) = purchase {
+            self.warn(format!(
+                "{}: created without stock; its {} vouchers are bought with 券点 once WeChat approves the card ([policy] buy_stock = \"after_approval\": a later apply, or --wait-for-review)",
+                rc.address, s.to
+            ));
+            self.verify(rc, &card_id, &sent, None).await;
+        } else {
+            self.verify(rc, &card_id, &canonical, None).await;
         }
-        self.verify(rc, &card_id, &canonical, None).await;
         Ok(card_id)
+    }
+
+    /// Buys the stock of a card created by this apply whose purchase waited for its
+    /// approval (`[policy] buy_stock = "after_approval"`), now that WeChat approved it.
+    async fn buy_approved(
+        &self,
+        rc: &ResourceChange,
+        stock: &crate::plan::StockChange,
+    ) -> CardResult {
+        let (card_id, status) = self
+            .state
+            .read(|s| {
+                s.resources
+                    .get(&rc.address)
+                    .map(|r| (r.card_id.clone(), r.status.clone()))
+            })
+            .ok_or_else(|| local_failure(&rc.address, "stock", "the card is not in the state"))?;
+        let canonical = self.resolved_canonical(rc)?;
+        let op = self
+            .buy_stock(rc, &card_id, stock.to, stock.price.as_ref())
+            .await?;
+        let changes = vec![Change::PutResource {
+            address: rc.address.clone(),
+            resource: self.resource_state(rc, &card_id, &canonical, &canonical, status),
+        }];
+        self.record_outcome(&rc.address, op, changes).await?;
+        self.count(|r| r.stock_changed += 1);
+        self.verify(rc, &card_id, &canonical, None).await;
+        Ok(())
     }
 
     async fn replace(&self, rc: &ResourceChange) -> CardResult {
@@ -475,7 +550,17 @@ impl<'a> Executor<'a> {
                 self.buy_stock(rc, &card_id, quantity, stock.price.as_ref())
                     .await?
             } else {
-                self.change_stock(rc, &card_id, stock).await?
+                let op = self.change_stock(rc, &card_id, stock).await?;
+                if let Some(removed) = rc.notes.iter().find_map(|n| match n {
+                    crate::plan::Note::StockNotRefunded { removed } => Some(*removed),
+                    _ => None,
+                }) {
+                    self.warn(format!(
+                        "{}: took {removed} vouchers off the stock; they were bought with 券点 and WeChat does not refund the points",
+                        rc.address
+                    ));
+                }
+                op
             };
             let changes = vec![Change::PutResource {
                 address: rc.address.clone(),

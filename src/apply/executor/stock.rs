@@ -3,8 +3,16 @@
 use super::{CardFailure, Executor, IfUnknown, Intent, failure, local_failure, now};
 use crate::plan::{CoinPrice, ResourceChange};
 use crate::state::OpKind;
+use cardform_spec::Points;
 use serde_json::json;
 use uuid::Uuid;
+
+use crate::wechat::coin::CoinOrder;
+
+/// The ledger's type of a 券点 purchase of stock.
+const REDUCE: &str = "ORDER_TYPE_REDUCE";
+/// How many of the newest purchases are read to find the confirmed one.
+const ORDERS_READ: u64 = 50;
 
 impl<'a> Executor<'a> {
     /// `modifystock` with the planned delta; returns the intent to close.
@@ -77,6 +85,9 @@ impl<'a> Executor<'a> {
             fingerprint: quote.order_id.clone(),
             detail: json!({ "order_id": quote.order_id, "quantity": quantity, "price": quote.price }),
         };
+        // The quote's order_id is not the ledger's: the confirmed order gets its own id.
+        // The ledger's purchases before the confirm tell the new one apart (read-only).
+        let before = self.reduce_orders().await;
         let (op, ()) = self
             .journaled(
                 &rc.address,
@@ -86,11 +97,75 @@ impl<'a> Executor<'a> {
                 self.client.confirm_pay(card_id, &quote.order_id, quantity),
             )
             .await?;
+        let order = match before {
+            Ok(before) => self.confirmed_order(card_id, quote.price, &before).await,
+            Err(why) => Err(why),
+        };
+        let order = match order {
+            Ok(id) => format!("order {id}; `cardform coins order {id}` shows it"),
+            Err(why) => format!(
+                "the confirmed order could not be identified ({why}); `cardform coins` lists the ledger"
+            ),
+        };
         self.warn(format!(
-            "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; order {})",
-            rc.address, quote.price, quote.free_coin, quote.pay_coin, quote.order_id
+            "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; {order})",
+            rc.address, quote.price, quote.free_coin, quote.pay_coin
         ));
         Ok(op)
+    }
+
+    /// The newest 券点 purchases of the ledger (`ORDER_TYPE_REDUCE`).
+    async fn reduce_orders(&self) -> Result<Vec<CoinOrder>, String> {
+        self.client
+            .newest_coin_orders(REDUCE, ORDERS_READ)
+            .await
+            .map(|l| l.order_list)
+            .map_err(|e| format!("card/pay/getorderlist: {e}"))
+    }
+
+    /// The ledger's order of the purchase just confirmed: a purchase that was not in
+    /// the ledger before the confirm, for `price`, not claimed by another purchase of
+    /// this apply (preferring one whose description names `card_id`). Exactly one, or
+    /// why not.
+    async fn confirmed_order(
+        &self,
+        card_id: &str,
+        price: Points,
+        before: &[CoinOrder],
+    ) -> Result<String, String> {
+        let after = self.reduce_orders().await?;
+        let Ok(mut claimed) = self.claimed_orders.lock() else {
+            return Err("another purchase failed while recording its order".into());
+        };
+        let new: Vec<&CoinOrder> = after
+            .iter()
+            .filter(|o| !before.iter().any(|b| b.order_id == o.order_id))
+            .filter(|o| o.free_coin_count + o.pay_coin_count == price)
+            .filter(|o| !claimed.contains(&o.order_id))
+            .collect();
+        let naming: Vec<&CoinOrder> = new
+            .iter()
+            .copied()
+            .filter(|o| o.desc.contains(card_id))
+            .collect();
+        let found = if naming.is_empty() { new } else { naming };
+        match found.as_slice() {
+            [one] => {
+                claimed.insert(one.order_id.clone());
+                Ok(one.order_id.clone())
+            }
+            [] => Err(format!(
+                "no new purchase of {price} 券点 in card/pay/getorderlist"
+            )),
+            many => Err(format!(
+                "{} new purchases of {price} 券点 could be it: {}",
+                many.len(),
+                many.iter()
+                    .map(|o| o.order_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
     }
 
     /// `card/testwhitelist/set` with the whole list (a full replacement, so repeating it

@@ -41,6 +41,9 @@ pub struct MarkdownOptions<'a> {
     pub limit: usize,
     /// Policy gates the plan violates (shown first).
     pub denied: &'a [Violation],
+    /// Friends coupons whose bought stock the plan throws away without
+    /// `--allow-stock-loss` (shown with the policy denials).
+    pub stock_loss: &'a [crate::plan::stock_loss::StockLoss],
     /// The language of the words (values and field paths are never translated).
     pub lang: Lang,
     /// The saved plan's checksum, for the reviewer to match with what apply prints.
@@ -52,6 +55,7 @@ impl Default for MarkdownOptions<'_> {
         MarkdownOptions {
             limit: GITHUB_COMMENT_LIMIT,
             denied: &[],
+            stock_loss: &[],
             lang: Lang::En,
             checksum: None,
         }
@@ -84,7 +88,10 @@ pub fn render_markdown_with(plan: &Plan, opts: &MarkdownOptions<'_>) -> String {
     let mut out = Budgeted::new(limit);
     out.push_keeping(&head(m, plan), FOOTER_RESERVE);
     out.push_keeping(&reads_section(m, plan), FOOTER_RESERVE);
-    out.push_keeping(&policy_section(m, opts.denied, list_budget), FOOTER_RESERVE);
+    out.push_keeping(
+        &policy_section(m, opts.denied, opts.stock_loss, list_budget),
+        FOOTER_RESERVE,
+    );
     out.push_keeping(&settings_section(m, plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&risk_section(m, plan, list_budget), FOOTER_RESERVE);
     out.push_keeping(&money_section(m, plan), FOOTER_RESERVE);

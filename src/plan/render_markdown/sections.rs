@@ -6,6 +6,7 @@ use crate::i18n::Messages;
 use crate::live::ReviewStatus;
 use crate::plan::policy::{GateSource, Violation, gate};
 use crate::plan::refresh::{calls_line, refresh_note};
+use crate::plan::stock_loss::StockLoss;
 use crate::plan::types::{Action, Plan, ResourceChange};
 use std::fmt::Write as _;
 
@@ -98,13 +99,46 @@ pub(super) fn money_section(m: &Messages, plan: &Plan) -> String {
     p
 }
 
-pub(super) fn policy_section(m: &Messages, denied: &[Violation], budget: usize) -> String {
-    if denied.is_empty() {
+pub(super) fn policy_section(
+    m: &Messages,
+    denied: &[Violation],
+    stock_loss: &[StockLoss],
+    budget: usize,
+) -> String {
+    if denied.is_empty() && stock_loss.is_empty() {
         return String::new();
     }
     let mut p = String::new();
     let _ = writeln!(p, "> [!CAUTION]");
     let _ = writeln!(p, "> {}", m.t("md-denied"));
+    for l in stock_loss {
+        let points = l
+            .points
+            .map(|pts| {
+                m.t_args(
+                    "md-stock-loss-points",
+                    &[("points", pts.to_string().into())],
+                )
+            })
+            .unwrap_or_default();
+        let key = if l.by_date_change {
+            "md-stock-loss-date"
+        } else {
+            "md-stock-loss"
+        };
+        let _ = writeln!(
+            p,
+            "> - **stock-loss** (`--allow-stock-loss`): {}",
+            m.t_args(
+                key,
+                &[
+                    ("address", format!("`{}`", l.address).into()),
+                    ("vouchers", l.vouchers.to_string().into()),
+                    ("points", points.into()),
+                ]
+            )
+        );
+    }
     let mut classes: Vec<(crate::config::DenyClass, GateSource)> = Vec::new();
     for v in denied {
         if !classes.contains(&(v.class, v.source)) {
