@@ -14,16 +14,22 @@ use crate::live::{LiveCard, Observed, fetch_live};
 use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 use crate::state::Change;
+use crate::write_policy::{OutputFile, OutputKind};
 
 use super::error::CommandError;
 
 pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
     let config = super::project::load_config(&args.dir)?;
-    if let Some(out) = &args.generate_config_out
-        && out.exists()
-    {
-        return Err(CommandError::Exists(out.clone()).into());
-    }
+    // Before WeChat is asked anything: a new card file, never one of the project's own
+    // files (the state's journal or backup included).
+    let out_file = match &args.generate_config_out {
+        Some(out) => Some(
+            super::project::write_policy_with_state(&args.dir, config.state.as_deref())
+                .check(out, OutputKind::GeneratedCards)
+                .map_err(CommandError::from)?,
+        ),
+        None => None,
+    };
     if args.dry_run && !args.all && !args.reattach {
         return Err(ImportError::DryRunAlone.into());
     }
@@ -43,9 +49,9 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
         let result = match (&args.address, &args.card_id) {
             _ if args.reattach => reattach(args, &session).await,
             (Some(address), Some(card_id)) if !args.all => {
-                import_one(args, &session, address, card_id).await
+                import_one(args, out_file.as_ref(), &session, address, card_id).await
             }
-            _ => import_all(args, &session).await,
+            _ => import_all(args, out_file.as_ref(), &session).await,
         };
         session.close().await;
         result
@@ -54,6 +60,7 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
 
 async fn import_one(
     args: &ImportArgs,
+    out_file: Option<&OutputFile>,
     session: &Session,
     address: &str,
     card_id: &str,
@@ -82,14 +89,15 @@ async fn import_one(
             return Err(ImportError::Gone(card_id.to_string()).into());
         }
     };
-    if let Some(out) = &args.generate_config_out {
+    if let Some(out) = out_file {
         let text = checked_toml(&session.root, address, &live).map_err(|problems| {
             ImportError::WouldChange {
                 card_id: card_id.to_string(),
                 problems: problems.join("\n  "),
             }
         })?;
-        write_new(out, &format!("{}{text}", file_header()))?;
+        out.write(format!("{}{text}", file_header()).as_bytes())
+            .map_err(CommandError::from)?;
     }
     adopt(session, &[(address.to_string(), live.as_ref())])?;
     let declared = crate::config::load_project(&args.dir)
@@ -108,7 +116,11 @@ async fn import_one(
     Ok(Outcome::Success)
 }
 
-async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
+async fn import_all(
+    args: &ImportArgs,
+    out_file: Option<&OutputFile>,
+    session: &Session,
+) -> miette::Result<Outcome> {
     let state = session.state.snapshot();
     let ids = session
         .client
@@ -167,7 +179,7 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
     if args.dry_run || adoptable.is_empty() {
         return Ok(Outcome::Success);
     }
-    let Some(out) = &args.generate_config_out else {
+    let Some(out) = out_file else {
         return Ok(Outcome::Success);
     };
     let project_file = session.root.join(PROJECT_FILE);
@@ -198,12 +210,12 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
     if accepted.is_empty() {
         println!("No card adopted; nothing written.");
     } else {
-        write_new(out, &text)?;
+        out.write(text.as_bytes()).map_err(CommandError::from)?;
         adopt(session, &accepted)?;
         println!(
             "Adopted {} card(s) into the state and wrote {}. `cardform plan` shows no changes for them.",
             accepted.len(),
-            out.display()
+            out.path().display()
         );
     }
     if refused > 0 {
@@ -371,25 +383,6 @@ fn file_header() -> String {
     )
 }
 
-/// Writes a new file (never over an existing one).
-fn write_new(path: &Path, text: &str) -> Result<(), ImportError> {
-    use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|source| ImportError::Create {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|source| ImportError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-}
-
 /// Why an import did not happen; each says what to do.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 enum ImportError {
@@ -433,18 +426,6 @@ enum ImportError {
     #[error("{0}")]
     #[diagnostic(code(cardform::import::image))]
     Image(crate::config::images::ImagePathError),
-    #[error("cannot create {}: {source}", .path.display())]
-    #[diagnostic(code(cardform::import::create))]
-    Create {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot write {}: {source}", .path.display())]
-    #[diagnostic(code(cardform::import::write))]
-    Write {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
 }
 
 /// Records the cards in the state, nothing owned yet.

@@ -8,7 +8,6 @@ use crate::cli::{
     Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs, StatePullArgs, StatePushArgs,
     StateRestoreArgs, StateRestoreBackupArgs,
 };
-use crate::config::protect::refuse_protected_output;
 use crate::config::trust::{self, OperatorSettings, Origin};
 use crate::exit::Outcome;
 use crate::session::ADOPT_LINEAGE;
@@ -289,15 +288,25 @@ fn push(a: &StatePushArgs) -> miette::Result<Outcome> {
 }
 
 fn pull(a: &StatePullArgs) -> miette::Result<Outcome> {
-    if let Some(out) = &a.out {
-        let setting = state_setting(&a.dir)?;
-        refuse_protected_output(&a.dir, setting.as_deref(), out).map_err(CommandError::from)?;
-    }
+    // A copy of the state, never over one of the project's own files nor over a file
+    // that is not a state; the copy is a local state (its lock and journal beside it).
+    let out_file = match &a.out {
+        Some(out) => {
+            let setting = state_setting(&a.dir)?;
+            Some(
+                super::project::write_policy_with_state(&a.dir, setting.as_deref())
+                    .check(out, crate::write_policy::OutputKind::StateCopy)
+                    .map_err(CommandError::from)?,
+            )
+        }
+        None => None,
+    };
     let source = project_backend(&a.dir)?;
     let st = load_source(source.as_ref())?;
-    match &a.out {
-        Some(out) => {
-            let dest = LocalBackend::new(out);
+    match &out_file {
+        Some(file) => {
+            let out = file.path();
+            let dest = LocalBackend::new(file.resolved());
             let n = st.resources.len();
             let c = copy_state(st, &dest, "state pull", None)?;
             println!(
