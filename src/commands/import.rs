@@ -14,6 +14,7 @@ use crate::live::{LiveCard, Observed, fetch_live};
 use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 use crate::state::Change;
+use crate::visible::visible_line;
 use crate::write_policy::{OutputFile, OutputKind};
 
 use super::error::CommandError;
@@ -109,7 +110,8 @@ async fn import_one(
         );
     }
     println!(
-        "Imported {card_id} ({}, {}) as {address}. Run `cardform plan` to see what differs from the files.",
+        "Imported {} ({}, {}) as {address}. Run `cardform plan` to see what differs from the files.",
+        visible_line(card_id),
         live.card_type,
         live.status.describe(),
     );
@@ -142,7 +144,11 @@ async fn import_all(
     let mut deleted = 0;
     for id in &ids {
         if let Some(address) = managed_as(id) {
-            println!("  managed    {id}  as {address}");
+            println!(
+                "  managed    {}  as {}",
+                visible_line(id),
+                visible_line(&address)
+            );
             continue;
         }
         match fetch_live(&session.client, id)
@@ -151,7 +157,7 @@ async fn import_all(
         {
             Observed::Gone => {
                 deleted += 1;
-                println!("  deleted    {id}  (skipped)");
+                println!("  deleted    {}  (skipped)", visible_line(id));
             }
             Observed::Exists(live) => {
                 let address = address_for(&live, &taken);
@@ -161,10 +167,14 @@ async fn import_all(
                     .get("base_info.title")
                     .and_then(serde_json::Value::as_str)
                     .unwrap_or("");
+                // The card's texts come from WeChat: shown, never obeyed, by the terminal.
                 println!(
-                    "  unmanaged  {id}  {} {title} ({}) → {address}",
+                    "  unmanaged  {}  {} {} ({}) → {}",
+                    visible_line(id),
                     live.card_type,
-                    live.status.describe()
+                    visible_line(title),
+                    live.status.describe(),
+                    visible_line(&address)
                 );
                 adoptable.push((address, live));
             }
@@ -201,7 +211,7 @@ async fn import_all(
                 refused += 1;
                 eprintln!(
                     "error: card {} ({address}) was not adopted: its generated configuration would not plan \"No changes\":\n  {}",
-                    live.card_id,
+                    visible_line(&live.card_id),
                     problems.join("\n  ")
                 );
             }
@@ -271,7 +281,8 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
             Pairing::Matched(c) => {
                 println!(
                     "  re-attach  {address} ← {} ({} field(s) differ from the file)",
-                    c.card_id, c.changes
+                    visible_line(&c.card_id),
+                    c.changes
                 );
                 if let Some(card) = live.iter().find(|l| l.card_id == c.card_id) {
                     matched.push((address.clone(), card));
@@ -279,7 +290,10 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
             }
             Pairing::Ambiguous(candidates) => {
                 ambiguous += 1;
-                let ids: Vec<&str> = candidates.iter().map(|c| c.card_id.as_str()).collect();
+                let ids: Vec<_> = candidates
+                    .iter()
+                    .map(|c| visible_line(&c.card_id))
+                    .collect();
                 println!(
                     "  ambiguous  {address}: {} fit equally well; choose with `cardform import {address} CARD_ID`",
                     ids.join(", ")
@@ -316,7 +330,10 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         infer_images(&pairs, &hashes)
     };
     for (url, file) in images.uploads.values() {
-        println!("  image      {file} = {url} (the URL its cards hold)");
+        println!(
+            "  image      {file} = {} (the URL its cards hold)",
+            visible_line(url)
+        );
     }
     for file in &images.unsure {
         println!(
