@@ -554,7 +554,10 @@ mod tests {
         std::fs::write(root.join("cards/cards.toml"), "[cards.a]\n").expect("write");
         let policy = WritePolicy::for_project(&root, None, []);
         let file = policy
-            .check(&root.join("cards/imported.toml"), OutputKind::GeneratedCards)
+            .check(
+                &root.join("cards/imported.toml"),
+                OutputKind::GeneratedCards,
+            )
             .expect("a new card file in cards/");
         file.write(b"[cards.b]\n").expect("write");
         for taken in ["cards/imported.toml", "cards/cards.toml"] {
@@ -584,13 +587,30 @@ mod tests {
         let (_d, root) = project();
         std::fs::create_dir_all(root.join("elsewhere")).expect("mkdir");
         let policy = WritePolicy::for_config(&root, Some("elsewhere/s.json"), []);
-        for path in ["elsewhere/s.json.journal", "elsewhere/sandbox.emulator.json"] {
-            assert!(policy.check(&root.join(path), OutputKind::SavedPlan).is_err());
+        for path in [
+            "elsewhere/s.json.journal",
+            "elsewhere/sandbox.emulator.json",
+        ] {
+            assert!(
+                policy
+                    .check(&root.join(path), OutputKind::SavedPlan)
+                    .is_err()
+            );
         }
         // A state kept in the project folder itself: its own files, not the whole folder.
         let policy = WritePolicy::for_config(&root, Some("s.json"), []);
-        for path in ["s.json", "s.json.backup", "s.json.journal", "sandbox.emulator.json"] {
-            assert!(policy.check(&root.join(path), OutputKind::SavedPlan).is_err(), "{path}");
+        for path in [
+            "s.json",
+            "s.json.backup",
+            "s.json.journal",
+            "sandbox.emulator.json",
+        ] {
+            assert!(
+                policy
+                    .check(&root.join(path), OutputKind::SavedPlan)
+                    .is_err(),
+                "{path}"
+            );
         }
         policy
             .check(&root.join("plan.json"), OutputKind::SavedPlan)

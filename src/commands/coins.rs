@@ -13,7 +13,9 @@ use super::project::with_session;
 pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
     // Before the order exists: a path that will be refused creates no order.
     let policy = match &args.action {
-        Some(CoinsAction::Recharge { .. }) => Some(super::project::write_policy_for_dir(&args.dir)?),
+        Some(CoinsAction::Recharge { .. }) => {
+            Some(super::project::write_policy_for_dir(&args.dir)?)
+        }
         _ => None,
     };
     let out_file = match (&args.action, &policy) {

@@ -39,11 +39,12 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
             })?;
         }
         // The new project's own files (not an output: init refuses any that exist).
-        crate::write_policy::rewrite_owned_file(&path, &f.bytes)
-            .map_err(|source| CommandError::Write {
+        crate::write_policy::rewrite_owned_file(&path, &f.bytes).map_err(|source| {
+            CommandError::Write {
                 path: path.clone(),
                 source,
-            })?;
+            }
+        })?;
         println!("created {}", path.display());
     }
     let dir = args.dir.display();

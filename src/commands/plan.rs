@@ -7,13 +7,13 @@ use crate::config::trust::adopt_trusted;
 use crate::engine::{Operation, PlanRequest, run_plan};
 use crate::exit::Outcome;
 use crate::plan::saved::SavedPlan;
-use crate::write_policy::OutputKind;
 use crate::plan::{
     HtmlOptions, MarkdownOptions, TextOptions, json_plan, render_html, render_markdown_with,
     render_text,
 };
 use crate::progress::TerminalReporter;
 use crate::session::runtime;
+use crate::write_policy::OutputKind;
 
 use super::error::CommandError;
 use super::output::{print_json, stdout_color};

@@ -29,9 +29,7 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
     // Every file is checked before any is written: `--out assets` (where a card's logo
     // may be named like a card) writes nothing.
     let policy = write_policy(&project);
-    policy
-        .check_folder(&args.out)
-        .map_err(CommandError::from)?;
+    policy.check_folder(&args.out).map_err(CommandError::from)?;
     std::fs::create_dir_all(&args.out).map_err(|source| CommandError::Create {
         path: args.out.clone(),
         source,
@@ -64,9 +62,7 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
     let mut count = 0;
     for (address, desired, svg_file, png_file) in files {
         let svg = render_svg(&face_of_card(&desired.card));
-        svg_file
-            .write(svg.as_bytes())
-            .map_err(CommandError::from)?;
+        svg_file.write(svg.as_bytes()).map_err(CommandError::from)?;
         println!("{}", svg_file.path().display());
         if let (Some(raster), Some(png_file)) = (&raster, png_file) {
             let png = raster.png(&svg, PNG_SCALE).map_err(|e| CommandError::Png {

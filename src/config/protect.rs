@@ -4,7 +4,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-
 /// Where `path` would really be written: the file a link points to (followed to the
 /// end, even when it does not exist yet), with `..` and links in its folders resolved.
 pub fn resolve_for_write(path: &Path) -> PathBuf {

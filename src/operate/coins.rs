@@ -70,6 +70,7 @@ pub fn recharge_image(r: &Recharge) -> Result<Option<Vec<u8>>, ImageError> {
     if text.is_empty() {
         return Ok(None);
     }
-    Ok(Some(base64::engine::general_purpose::STANDARD.decode(text)?))
+    Ok(Some(
+        base64::engine::general_purpose::STANDARD.decode(text)?,
+    ))
 }
-

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Emulator, TestProject, TINY_JPEG};
+use crate::common::{Emulator, TINY_JPEG, TestProject};
 use crate::emulator_support::cash;
 
 /// `refusing to write` with the write policy's code, and the file as it was.
@@ -122,7 +122,12 @@ fn plan_out_onto_the_sandbox_world_is_refused_and_the_sandbox_still_starts() {
     p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
     let world = p.path().join("state/sandbox.emulator.json");
     let before = std::fs::read(&world).expect("the sandbox's world");
-    let out = p.run(&["plan", "{dir}", "--out", "{dir}/state/sandbox.emulator.json"]);
+    let out = p.run(&[
+        "plan",
+        "{dir}",
+        "--out",
+        "{dir}/state/sandbox.emulator.json",
+    ]);
     assert_refused(&out, &world, &before);
     let out = p.run(&["plan", "{dir}", "--detailed-exitcode"]);
     out.expect_code(0);
@@ -135,7 +140,11 @@ fn plan_out_onto_the_sandbox_world_is_refused_and_the_sandbox_still_starts() {
 fn plan_outputs_onto_the_projects_own_files_are_refused() {
     let p = TestProject::sandbox();
     std::fs::create_dir_all(p.path().join("schema")).expect("mkdir");
-    std::fs::write(p.path().join("schema/cards.schema.json"), b"{\"$schema\": 1}").expect("w");
+    std::fs::write(
+        p.path().join("schema/cards.schema.json"),
+        b"{\"$schema\": 1}",
+    )
+    .expect("w");
     std::fs::write(p.path().join(".taplo.toml"), b"[formatting]\n").expect("write");
     std::fs::write(p.path().join(".gitignore"), b"/state\n").expect("write");
     for (flags, file) in [
@@ -173,13 +182,19 @@ fn preview_into_the_assets_folder_is_refused() {
             1,
         );
     assert!(cards.contains("assets/logo.png"), "{cards}");
-    let p = TestProject::with("endpoint = \"sandbox\"\n\n[account]\nappid = \"wxsandbox\"\n", &cards);
+    let p = TestProject::with(
+        "endpoint = \"sandbox\"\n\n[account]\nappid = \"wxsandbox\"\n",
+        &cards,
+    );
     std::fs::write(p.path().join("assets/logo.png"), png).expect("logo");
     p.run(&["validate", "{dir}"]).expect_code(0);
     let logo = p.path().join("assets/logo.png");
     let out = p.run(&["preview", "{dir}", "--out", "{dir}/assets"]);
     assert_refused(&out, &logo, png);
-    assert!(!p.path().join("assets/logo.svg").exists(), "nothing written");
+    assert!(
+        !p.path().join("assets/logo.svg").exists(),
+        "nothing written"
+    );
     // The same card previewed elsewhere is fine.
     p.run(&["preview", "{dir}", "--out", "{dir}/previews"])
         .expect_code(0);
@@ -211,7 +226,8 @@ fn outside_the_project_only_a_file_of_the_outputs_own_kind_is_replaced() {
     p.run(&["plan", "{dir}", "--out", &plan_arg]).expect_code(0);
     let second: Value = serde_json::from_slice(&std::fs::read(&plan).expect("plan")).expect("json");
     assert_eq!(first["format_version"], second["format_version"]);
-    p.run(&["apply", &plan_arg, "--auto-approve"]).expect_code(0);
+    p.run(&["apply", &plan_arg, "--auto-approve"])
+        .expect_code(0);
 }
 
 /// Live titles and card_ids reach the terminal with their control and bidi characters
@@ -237,7 +253,11 @@ fn import_listing_and_state_listing_show_control_and_bidi_characters_escaped() {
     let raw = |text: &str| text.contains('\u{1b}') || text.contains('\u{202e}');
     let out = p.run(&["import", "--all", "--dry-run", "--dir", "{dir}"]);
     out.expect_code(0);
-    assert!(out.stdout.contains("pHostileTitle0000000000001"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("pHostileTitle0000000000001"),
+        "{}",
+        out.stdout
+    );
     assert!(!raw(&out.stdout), "raw control/bidi:\n{}", out.stdout);
     assert!(out.stdout.contains("\\u{202e}"), "{}", out.stdout);
     p.run(&[
@@ -251,7 +271,11 @@ fn import_listing_and_state_listing_show_control_and_bidi_characters_escaped() {
     .expect_code(0);
     let out = p.run(&["state", "list", "--dir", "{dir}"]);
     out.expect_code(0);
-    assert!(out.stdout.contains("pHostileTitle0000000000001"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("pHostileTitle0000000000001"),
+        "{}",
+        out.stdout
+    );
     assert!(!raw(&out.stdout), "raw control/bidi:\n{}", out.stdout);
     let address = out
         .stdout
