@@ -14,10 +14,10 @@ use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
-    if let Some(chart) = &args.chart {
-        if chart_kind(chart).is_none() {
-            return Err(CommandError::ChartKind(chart.clone()).into());
-        }
+    if let Some(chart) = &args.chart
+        && chart_kind(chart).is_none()
+    {
+        return Err(CommandError::ChartKind(chart.clone()).into());
     }
     let kind = match args.chart.as_deref().and_then(chart_kind) {
         Some(ChartKind::Png) => OutputKind::Png,
