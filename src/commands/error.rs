@@ -33,8 +33,9 @@ pub enum CommandError {
     #[error("{0}")]
     #[diagnostic(code(cardform::review))]
     Review(crate::live::FetchError),
-    #[error("{0}")]
-    #[diagnostic(code(cardform::config))]
+    /// A project that cannot be loaded: its own code and help reach the terminal.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error("{0}")]
     #[diagnostic(code(cardform::trust))]
