@@ -121,6 +121,12 @@ pub enum WriteRefused {
     #[error("refusing to write {given}: it is a folder ({})", resolved.display())]
     #[diagnostic(code(cardform::write::folder), help("give a file name"))]
     Folder { given: String, resolved: PathBuf },
+    #[error("cannot write {given}: its folder {} does not exist", folder.display())]
+    #[diagnostic(
+        code(cardform::write::no_folder),
+        help("create the folder first, or name a file in a folder that exists")
+    )]
+    NoFolder { given: String, folder: PathBuf },
     #[error("cannot write {path}: {source}")]
     #[diagnostic(code(cardform::write::io))]
     Io {
@@ -186,10 +192,15 @@ impl WritePolicy {
             root.join("state"),
             "in the state/ folder, which holds the state, its backup, journal and lock, and the sandbox's world".into(),
         ));
-        if let Some(dir) = state_dir {
+        // A state folder that is the project folder itself (or holds it: `state =
+        // "cardform.state.json"`, `state = "../x.json"`) is not refused as a whole: the
+        // caller protects the state's own files one by one ([`WritePolicy::protect_file`]).
+        if let Some(dir) = state_dir.map(resolve_for_write)
+            && !root.starts_with(&dir)
+        {
             folders.push((
-                resolve_for_write(dir),
-                "in the folder that holds the state, its backup, journal and lock".into(),
+                dir,
+                "in the folder that holds the state, its backup, journal and lock, and the sandbox's world".into(),
             ));
         }
         let mut files = vec![(
@@ -208,6 +219,48 @@ impl WritePolicy {
         }
     }
 
+    /// The policy for a project whose cardform.toml says `state = state_setting`: the
+    /// state folder (its own files one by one when that folder is the project folder), the
+    /// sandbox world beside it, and `referenced` (the files the cards use).
+    pub fn for_config(
+        root: &Path,
+        state_setting: Option<&str>,
+        referenced: impl IntoIterator<Item = PathBuf>,
+    ) -> Self {
+        let state = cardform_state::local_state_path(root, state_setting);
+        let state_dir = state
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf);
+        let mut policy = Self::for_project(root, state_dir.as_deref(), referenced);
+        if let Some(state) = state {
+            let names = [
+                "the state file",
+                "the state's backup",
+                "the state's journal",
+                "the state's lock",
+                "the state's lock holder record",
+            ];
+            let own = cardform_state::LocalBackend::new(state).own_files();
+            for (file, what) in own.into_iter().zip(names) {
+                policy.protect_file(&file, what);
+            }
+            if let Some(dir) = &state_dir {
+                policy.protect_file(
+                    &dir.join(cardform_emulator::SANDBOX_DATA_FILE),
+                    "the sandbox's world (every card of `endpoint = \"sandbox\"`)",
+                );
+            }
+        }
+        policy
+    }
+
+    /// Adds one more file the policy refuses, with what it is.
+    pub fn protect_file(&mut self, path: &Path, what: &str) {
+        self.files.push((resolve_for_write(path), what.to_string()));
+    }
+
     /// Checks that `path` may receive an output of `kind`.
     ///
     /// # Errors
@@ -223,11 +276,13 @@ impl WritePolicy {
         if let Some((_, what)) = self.files.iter().find(|(f, _)| *f == resolved) {
             return Err(owned(what));
         }
-        if let Some((_, what)) = self
-            .folders
-            .iter()
-            .find(|(dir, _)| resolved.starts_with(dir))
-        {
+        // A generated card file is a new file of the cards/ folder (it never replaces
+        // one: [`OutputKind::GeneratedCards`] recognises nothing).
+        let cards = self.root.as_ref().map(|r| r.join("cards"));
+        if let Some((_, what)) = self.folders.iter().find(|(dir, _)| {
+            resolved.starts_with(dir)
+                && !(kind == OutputKind::GeneratedCards && Some(dir) == cards.as_ref())
+        }) {
             return Err(owned(what));
         }
         if let Some(root) = &self.root
@@ -248,6 +303,16 @@ impl WritePolicy {
             }
         }
         check_existing(&given, &resolved, kind)?;
+        let folder = resolved
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !folder.is_dir() {
+            return Err(WriteRefused::NoFolder {
+                given,
+                folder: folder.to_path_buf(),
+            });
+        }
         Ok(OutputFile {
             given: path.to_path_buf(),
             resolved,
@@ -342,6 +407,12 @@ impl OutputFile {
         &self.given
     }
 
+    /// Where it is really written (links and `..` resolved). Only for a writer that
+    /// writes more than one file beside it (a state copy: its lock and journal).
+    pub fn resolved(&self) -> &Path {
+        &self.resolved
+    }
+
     /// Writes `bytes` through a temporary file beside the target (a crash leaves the old
     /// file or the new one), writing through a symbolic link to its target and keeping
     /// the permissions of a file it replaces.
@@ -350,9 +421,23 @@ impl OutputFile {
     /// [`WriteRefused`] when the file changed into something else since the check, or
     /// cannot be written.
     pub fn write(&self, bytes: &[u8]) -> Result<(), WriteRefused> {
+        self.write_with(|w| w.write_all(bytes))
+    }
+
+    /// [`OutputFile::write`] with the content streamed by `fill` (a 10,000-card plan is
+    /// ~30 MB of JSON: it is never held as a whole). A generated card file is only ever
+    /// created, never put over a file that appeared since the check.
+    ///
+    /// # Errors
+    /// As [`OutputFile::write`], or the error `fill` returns.
+    pub fn write_with(
+        &self,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), WriteRefused> {
         let given = self.given.display().to_string();
         check_existing(&given, &self.resolved, self.kind)?;
-        write_atomic(&self.resolved, bytes).map_err(|source| WriteRefused::Io {
+        let replace = self.kind != OutputKind::GeneratedCards;
+        write_atomic_with(&self.resolved, replace, fill).map_err(|source| WriteRefused::Io {
             path: given,
             source,
         })
@@ -364,14 +449,28 @@ impl OutputFile {
 ///
 /// # Errors
 /// The I/O error.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, true, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] with streamed content; with `replace` false an existing file is
+/// never replaced (the rename fails instead).
+fn write_atomic_with(
+    path: &Path,
+    replace: bool,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut out)?;
+        out.flush()?;
+    }
     // A temporary file is private (0600); the result keeps the permissions of the file
     // it replaces, or gets a normal file's.
     let permissions = match std::fs::metadata(path) {
@@ -385,7 +484,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         tmp.as_file().set_permissions(p)?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
     Ok(())
 }
 
@@ -426,7 +529,8 @@ mod tests {
                 OutputKind::GeneratedCards,
             ),
             ("state/new.json", OutputKind::SavedPlan),
-            ("cards/x.toml", OutputKind::GeneratedCards),
+            ("cards/x.toml", OutputKind::SavedPlan),
+            ("cards/x.svg", OutputKind::Svg),
             ("assets/friend_cash.png", OutputKind::Png),
             ("schema/cards.schema.json", OutputKind::SavedPlan),
             ("cardform.toml", OutputKind::SavedPlan),
@@ -442,6 +546,75 @@ mod tests {
         assert!(policy.check_folder(&root.join("assets")).is_err());
         assert!(policy.check_folder(&root).is_err());
         assert!(policy.check_folder(&root.join("previews")).is_ok());
+    }
+
+    #[test]
+    fn a_generated_card_file_is_a_new_file_in_cards_or_outside() {
+        let (_d, root) = project();
+        std::fs::write(root.join("cards/cards.toml"), "[cards.a]\n").expect("write");
+        let policy = WritePolicy::for_project(&root, None, []);
+        let file = policy
+            .check(
+                &root.join("cards/imported.toml"),
+                OutputKind::GeneratedCards,
+            )
+            .expect("a new card file in cards/");
+        file.write(b"[cards.b]\n").expect("write");
+        for taken in ["cards/imported.toml", "cards/cards.toml"] {
+            assert!(matches!(
+                policy.check(&root.join(taken), OutputKind::GeneratedCards),
+                Err(WriteRefused::NotOwnKind { .. })
+            ));
+        }
+        // Created, never replaced: a file that appears after the check stays.
+        let late = policy
+            .check(&root.join("cards/late.toml"), OutputKind::GeneratedCards)
+            .expect("new");
+        std::fs::write(root.join("cards/late.toml"), "mine").expect("write");
+        assert!(late.write(b"[cards.c]\n").is_err());
+        assert_eq!(
+            std::fs::read_to_string(root.join("cards/late.toml")).expect("read"),
+            "mine"
+        );
+        assert!(matches!(
+            policy.check(&root.join("no/such/x.json"), OutputKind::SavedPlan),
+            Err(WriteRefused::NoFolder { .. })
+        ));
+    }
+
+    #[test]
+    fn the_configured_state_folder_and_world_are_refused() {
+        let (_d, root) = project();
+        std::fs::create_dir_all(root.join("elsewhere")).expect("mkdir");
+        let policy = WritePolicy::for_config(&root, Some("elsewhere/s.json"), []);
+        for path in [
+            "elsewhere/s.json.journal",
+            "elsewhere/sandbox.emulator.json",
+        ] {
+            assert!(
+                policy
+                    .check(&root.join(path), OutputKind::SavedPlan)
+                    .is_err()
+            );
+        }
+        // A state kept in the project folder itself: its own files, not the whole folder.
+        let policy = WritePolicy::for_config(&root, Some("s.json"), []);
+        for path in [
+            "s.json",
+            "s.json.backup",
+            "s.json.journal",
+            "sandbox.emulator.json",
+        ] {
+            assert!(
+                policy
+                    .check(&root.join(path), OutputKind::SavedPlan)
+                    .is_err(),
+                "{path}"
+            );
+        }
+        policy
+            .check(&root.join("plan.json"), OutputKind::SavedPlan)
+            .expect("plan.json beside it");
     }
 
     #[cfg(unix)]

@@ -4,6 +4,7 @@
 use crate::cli::{CoinsAction, CoinsArgs, Format};
 use crate::exit::Outcome;
 use crate::operate::coins;
+use crate::write_policy::OutputKind;
 
 use super::error::CommandError;
 use super::output::print_json;
@@ -11,9 +12,20 @@ use super::project::with_session;
 
 pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
     // Before the order exists: a path that will be refused creates no order.
-    if let Some(CoinsAction::Recharge { out: Some(out), .. }) = &args.action {
-        coins::check_new_file(out).map_err(CommandError::from)?;
-    }
+    let policy = match &args.action {
+        Some(CoinsAction::Recharge { .. }) => {
+            Some(super::project::write_policy_for_dir(&args.dir)?)
+        }
+        _ => None,
+    };
+    let out_file = match (&args.action, &policy) {
+        (Some(CoinsAction::Recharge { out: Some(out), .. }), Some(policy)) => Some(
+            policy
+                .check(out, OutputKind::Png)
+                .map_err(CommandError::RefusedBeforeOrder)?,
+        ),
+        _ => None,
+    };
     with_session(&args.dir, "coins", &args.run, async |session| {
         {
             let client = &session.client;
@@ -71,26 +83,32 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                         );
                     }
                 }
-                Some(CoinsAction::Recharge { coin_count, out }) => {
+                Some(CoinsAction::Recharge { coin_count, .. }) => {
                     let r = client
                         .recharge_coins(*coin_count)
                         .await
                         .map_err(CommandError::from)?;
-                    let path = out
-                        .clone()
-                        .unwrap_or_else(|| format!("recharge-{}.png", r.order_id).into());
-                    let image =
-                        coins::save_recharge_image(&r, &path).map_err(CommandError::from)?;
-                    let image = match image {
-                        Some(p) => Some(p),
-                        // WeChat sent no image: draw the QR of its URL instead.
-                        None => {
-                            let png = crate::operate::qrcode::png(&r.qrcode_url)
-                                .map_err(CommandError::QrImage)?;
-                            coins::write_new(&path, &png).map_err(CommandError::from)?;
-                            Some(path)
-                        }
+                    // Without --out: a new file named after the order (checked now: its
+                    // name is only known once the order exists).
+                    let file = match &out_file {
+                        Some(file) => file.clone(),
+                        None => policy
+                            .clone()
+                            .unwrap_or_default()
+                            .check(
+                                std::path::Path::new(&format!("recharge-{}.png", r.order_id)),
+                                OutputKind::Png,
+                            )
+                            .map_err(CommandError::from)?,
                     };
+                    let png = match coins::recharge_image(&r).map_err(CommandError::from)? {
+                        Some(png) => png,
+                        // WeChat sent no image: draw the QR of its URL instead.
+                        None => crate::operate::qrcode::png(&r.qrcode_url)
+                            .map_err(CommandError::QrImage)?,
+                    };
+                    file.write(&png).map_err(CommandError::from)?;
+                    let image = Some(file.path().to_path_buf());
                     let shown = coins::RechargeReport {
                         order_id: r.order_id.clone(),
                         coin_count: *coin_count,

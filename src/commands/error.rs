@@ -33,8 +33,9 @@ pub enum CommandError {
     #[error("{0}")]
     #[diagnostic(code(cardform::review))]
     Review(crate::live::FetchError),
-    #[error("{0}")]
-    #[diagnostic(code(cardform::config))]
+    /// A project that cannot be loaded: its own code and help reach the terminal.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error("{0}")]
     #[diagnostic(code(cardform::trust))]
@@ -68,18 +69,17 @@ pub enum CommandError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{0}")]
-    #[diagnostic(code(cardform::output::protected))]
-    Protected(#[from] crate::config::protect::ProtectedPath),
+    /// The write policy refused an output path (its code and help reach the terminal).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    WriteRefused(#[from] crate::write_policy::WriteRefused),
+    /// As `WriteRefused`, checked before a WeChat Pay order would be created.
+    #[error("{0}; no order was created")]
+    #[diagnostic(transparent)]
+    RefusedBeforeOrder(crate::write_policy::WriteRefused),
     #[error("{0}")]
     #[diagnostic(code(cardform::output::image))]
     Image(#[from] crate::operate::coins::ImageError),
-    #[error("{} already exists", .0.display())]
-    #[diagnostic(
-        code(cardform::output::exists),
-        help("name a new file; cardform never writes over an existing one")
-    )]
-    Exists(PathBuf),
     #[error("{0}")]
     #[diagnostic(code(cardform::qrcode::image))]
     QrImage(String),

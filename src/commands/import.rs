@@ -14,16 +14,23 @@ use crate::live::{LiveCard, Observed, fetch_live};
 use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 use crate::state::Change;
+use crate::visible::visible_line;
+use crate::write_policy::{OutputFile, OutputKind};
 
 use super::error::CommandError;
 
 pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
     let config = super::project::load_config(&args.dir)?;
-    if let Some(out) = &args.generate_config_out
-        && out.exists()
-    {
-        return Err(CommandError::Exists(out.clone()).into());
-    }
+    // Before WeChat is asked anything: a new card file, never one of the project's own
+    // files (the state's journal or backup included).
+    let out_file = match &args.generate_config_out {
+        Some(out) => Some(
+            super::project::write_policy_with_state(&args.dir, config.state.as_deref())
+                .check(out, OutputKind::GeneratedCards)
+                .map_err(CommandError::from)?,
+        ),
+        None => None,
+    };
     if args.dry_run && !args.all && !args.reattach {
         return Err(ImportError::DryRunAlone.into());
     }
@@ -43,9 +50,9 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
         let result = match (&args.address, &args.card_id) {
             _ if args.reattach => reattach(args, &session).await,
             (Some(address), Some(card_id)) if !args.all => {
-                import_one(args, &session, address, card_id).await
+                import_one(args, out_file.as_ref(), &session, address, card_id).await
             }
-            _ => import_all(args, &session).await,
+            _ => import_all(args, out_file.as_ref(), &session).await,
         };
         session.close().await;
         result
@@ -54,6 +61,7 @@ pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
 
 async fn import_one(
     args: &ImportArgs,
+    out_file: Option<&OutputFile>,
     session: &Session,
     address: &str,
     card_id: &str,
@@ -82,14 +90,15 @@ async fn import_one(
             return Err(ImportError::Gone(card_id.to_string()).into());
         }
     };
-    if let Some(out) = &args.generate_config_out {
+    if let Some(out) = out_file {
         let text = checked_toml(&session.root, address, &live).map_err(|problems| {
             ImportError::WouldChange {
                 card_id: card_id.to_string(),
                 problems: problems.join("\n  "),
             }
         })?;
-        write_new(out, &format!("{}{text}", file_header()))?;
+        out.write(format!("{}{text}", file_header()).as_bytes())
+            .map_err(CommandError::from)?;
     }
     adopt(session, &[(address.to_string(), live.as_ref())])?;
     let declared = crate::config::load_project(&args.dir)
@@ -101,14 +110,19 @@ async fn import_one(
         );
     }
     println!(
-        "Imported {card_id} ({}, {}) as {address}. Run `cardform plan` to see what differs from the files.",
+        "Imported {} ({}, {}) as {address}. Run `cardform plan` to see what differs from the files.",
+        visible_line(card_id),
         live.card_type,
         live.status.describe(),
     );
     Ok(Outcome::Success)
 }
 
-async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outcome> {
+async fn import_all(
+    args: &ImportArgs,
+    out_file: Option<&OutputFile>,
+    session: &Session,
+) -> miette::Result<Outcome> {
     let state = session.state.snapshot();
     let ids = session
         .client
@@ -130,7 +144,11 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
     let mut deleted = 0;
     for id in &ids {
         if let Some(address) = managed_as(id) {
-            println!("  managed    {id}  as {address}");
+            println!(
+                "  managed    {}  as {}",
+                visible_line(id),
+                visible_line(&address)
+            );
             continue;
         }
         match fetch_live(&session.client, id)
@@ -139,7 +157,7 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
         {
             Observed::Gone => {
                 deleted += 1;
-                println!("  deleted    {id}  (skipped)");
+                println!("  deleted    {}  (skipped)", visible_line(id));
             }
             Observed::Exists(live) => {
                 let address = address_for(&live, &taken);
@@ -149,10 +167,14 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
                     .get("base_info.title")
                     .and_then(serde_json::Value::as_str)
                     .unwrap_or("");
+                // The card's texts come from WeChat: shown, never obeyed, by the terminal.
                 println!(
-                    "  unmanaged  {id}  {} {title} ({}) → {address}",
+                    "  unmanaged  {}  {} {} ({}) → {}",
+                    visible_line(id),
                     live.card_type,
-                    live.status.describe()
+                    visible_line(title),
+                    live.status.describe(),
+                    visible_line(&address)
                 );
                 adoptable.push((address, live));
             }
@@ -167,7 +189,7 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
     if args.dry_run || adoptable.is_empty() {
         return Ok(Outcome::Success);
     }
-    let Some(out) = &args.generate_config_out else {
+    let Some(out) = out_file else {
         return Ok(Outcome::Success);
     };
     let project_file = session.root.join(PROJECT_FILE);
@@ -189,7 +211,7 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
                 refused += 1;
                 eprintln!(
                     "error: card {} ({address}) was not adopted: its generated configuration would not plan \"No changes\":\n  {}",
-                    live.card_id,
+                    visible_line(&live.card_id),
                     problems.join("\n  ")
                 );
             }
@@ -198,12 +220,12 @@ async fn import_all(args: &ImportArgs, session: &Session) -> miette::Result<Outc
     if accepted.is_empty() {
         println!("No card adopted; nothing written.");
     } else {
-        write_new(out, &text)?;
+        out.write(text.as_bytes()).map_err(CommandError::from)?;
         adopt(session, &accepted)?;
         println!(
             "Adopted {} card(s) into the state and wrote {}. `cardform plan` shows no changes for them.",
             accepted.len(),
-            out.display()
+            out.path().display()
         );
     }
     if refused > 0 {
@@ -259,7 +281,8 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
             Pairing::Matched(c) => {
                 println!(
                     "  re-attach  {address} ← {} ({} field(s) differ from the file)",
-                    c.card_id, c.changes
+                    visible_line(&c.card_id),
+                    c.changes
                 );
                 if let Some(card) = live.iter().find(|l| l.card_id == c.card_id) {
                     matched.push((address.clone(), card));
@@ -267,7 +290,10 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
             }
             Pairing::Ambiguous(candidates) => {
                 ambiguous += 1;
-                let ids: Vec<&str> = candidates.iter().map(|c| c.card_id.as_str()).collect();
+                let ids: Vec<_> = candidates
+                    .iter()
+                    .map(|c| visible_line(&c.card_id))
+                    .collect();
                 println!(
                     "  ambiguous  {address}: {} fit equally well; choose with `cardform import {address} CARD_ID`",
                     ids.join(", ")
@@ -304,7 +330,10 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         infer_images(&pairs, &hashes)
     };
     for (url, file) in images.uploads.values() {
-        println!("  image      {file} = {url} (the URL its cards hold)");
+        println!(
+            "  image      {file} = {} (the URL its cards hold)",
+            visible_line(url)
+        );
     }
     for file in &images.unsure {
         println!(
@@ -371,25 +400,6 @@ fn file_header() -> String {
     )
 }
 
-/// Writes a new file (never over an existing one).
-fn write_new(path: &Path, text: &str) -> Result<(), ImportError> {
-    use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|source| ImportError::Create {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|source| ImportError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-}
-
 /// Why an import did not happen; each says what to do.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 enum ImportError {
@@ -433,18 +443,6 @@ enum ImportError {
     #[error("{0}")]
     #[diagnostic(code(cardform::import::image))]
     Image(crate::config::images::ImagePathError),
-    #[error("cannot create {}: {source}", .path.display())]
-    #[diagnostic(code(cardform::import::create))]
-    Create {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot write {}: {source}", .path.display())]
-    #[diagnostic(code(cardform::import::write))]
-    Write {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
 }
 
 /// Records the cards in the state, nothing owned yet.

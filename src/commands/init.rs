@@ -6,7 +6,6 @@ use crate::exit::Outcome;
 use crate::scaffold::{InitOptions, Pipeline, existing, project_files};
 
 use super::error::CommandError;
-use super::output::write_file_atomic;
 
 pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
     let schema = |kind| {
@@ -39,7 +38,13 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
                 source,
             })?;
         }
-        write_file_atomic(&path, &f.bytes)?;
+        // The new project's own files (not an output: init refuses any that exist).
+        crate::write_policy::rewrite_owned_file(&path, &f.bytes).map_err(|source| {
+            CommandError::Write {
+                path: path.clone(),
+                source,
+            }
+        })?;
         println!("created {}", path.display());
     }
     let dir = args.dir.display();

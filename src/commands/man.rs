@@ -9,7 +9,7 @@ use crate::cli::{Cli, ManArgs};
 use crate::exit::Outcome;
 
 use super::error::CommandError;
-use super::output::write_file_atomic;
+use crate::write_policy::{OutputKind, WritePolicy};
 
 pub fn run(args: &ManArgs) -> miette::Result<Outcome> {
     let command = Cli::command();
@@ -21,12 +21,20 @@ pub fn run(args: &ManArgs) -> miette::Result<Outcome> {
         let _ = out.write_all(&page).and_then(|()| out.flush());
         return Ok(Outcome::Success);
     };
+    // man needs no project; run in one, that project's files are refused as well.
+    let here = std::path::Path::new(".");
+    let policy = if here.join(crate::config::PROJECT_FILE).is_file() {
+        super::project::write_policy_for_dir(here)?
+    } else {
+        WritePolicy::outside_project()
+    };
+    policy.check_folder(dir).map_err(CommandError::from)?;
     std::fs::create_dir_all(dir).map_err(|source| CommandError::Create {
         path: dir.to_path_buf(),
         source,
     })?;
     let mut written = 0;
-    write_pages(&command, "cardform", dir, &mut written)?;
+    write_pages(&command, "cardform", dir, &policy, &mut written)?;
     eprintln!("wrote {written} manual pages to {}", dir.display());
     Ok(Outcome::Success)
 }
@@ -49,17 +57,27 @@ fn write_pages(
     command: &clap::Command,
     name: &str,
     dir: &std::path::Path,
+    policy: &WritePolicy,
     written: &mut usize,
 ) -> miette::Result<()> {
     let mut page = Vec::new();
     render(command, name, &mut page)?;
-    write_file_atomic(&dir.join(format!("{name}.1")), &page)?;
+    policy
+        .check(&dir.join(format!("{name}.1")), OutputKind::ManPage)
+        .and_then(|file| file.write(&page))
+        .map_err(CommandError::from)?;
     *written += 1;
     for sub in command.get_subcommands() {
         if sub.get_name() == "help" {
             continue;
         }
-        write_pages(sub, &format!("{name}-{}", sub.get_name()), dir, written)?;
+        write_pages(
+            sub,
+            &format!("{name}-{}", sub.get_name()),
+            dir,
+            policy,
+            written,
+        )?;
     }
     Ok(())
 }

@@ -3,7 +3,6 @@
 
 use crate::cli::{PlanArgs, PlanFormat as Format};
 use crate::config::RunSettings;
-use crate::config::protect::refuse_protected_output;
 use crate::config::trust::adopt_trusted;
 use crate::engine::{Operation, PlanRequest, run_plan};
 use crate::exit::Outcome;
@@ -14,10 +13,11 @@ use crate::plan::{
 };
 use crate::progress::TerminalReporter;
 use crate::session::runtime;
+use crate::write_policy::OutputKind;
 
 use super::error::CommandError;
-use super::output::{print_json, stdout_color, write_file_atomic};
-use super::project::{load, load_settings};
+use super::output::{print_json, stdout_color};
+use super::project::{load, load_settings, write_policy};
 
 pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
     // With --format html, --out names the page; the plan is saved with --save.
@@ -29,6 +29,18 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         _ => (args.out.clone().or(args.save.clone()), args.html.clone()),
     };
     let mut project = load(&args.project.dir)?;
+    // Before WeChat is asked anything: a path that will be refused costs no plan.
+    let policy = write_policy(&project);
+    let save_file = save_to
+        .as_deref()
+        .map(|p| policy.check(p, OutputKind::SavedPlan))
+        .transpose()
+        .map_err(CommandError::from)?;
+    let page_file = page_to
+        .as_deref()
+        .map(|p| policy.check(p, OutputKind::ReviewPage))
+        .transpose()
+        .map_err(CommandError::from)?;
     let lang = args.lang.or(project.config.output.lang).unwrap_or_default();
     let mut settings = RunSettings::from_env(&args.run.flags());
     // Trusted settings (docs/security.md): the pull request's own endpoint, account,
@@ -73,16 +85,15 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         plan: planned.plan,
         checksum: String::new(),
     };
-    if let Some(out) = &save_to {
-        refuse_protected_output(&project.root, project.config.state.as_deref(), out)
-            .map_err(CommandError::from)?;
+    if let Some(file) = &save_file {
         saved.project_dir = crate::plan::saved::relative_to(
             &project.root,
-            out.parent()
+            file.path()
+                .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new(".")),
         );
-        saved.write(out)?;
+        saved.write(file).map_err(CommandError::from)?;
     }
     let checksum = save_to.as_ref().map(|_| saved.checksum.as_str());
     let plan = &saved.plan;
@@ -124,12 +135,10 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
     }
     if args.format == Format::Html || page_to.is_some() {
         let page = render_html(plan, &HtmlOptions { lang, checksum });
-        match &page_to {
-            Some(path) => {
-                refuse_protected_output(&project.root, project.config.state.as_deref(), path)
-                    .map_err(CommandError::from)?;
-                write_file_atomic(path, page.as_bytes())?;
-                eprintln!("Wrote the review page to {}", path.display());
+        match &page_file {
+            Some(file) => {
+                file.write(page.as_bytes()).map_err(CommandError::from)?;
+                eprintln!("Wrote the review page to {}", file.path().display());
             }
             None => print!("{page}"),
         }

@@ -7,8 +7,8 @@ use crate::preview::raster::Rasterizer;
 use crate::preview::{face_of_card, render_svg};
 
 use super::error::CommandError;
-use super::output::write_file_atomic;
-use super::project::load;
+use super::project::{load, write_policy};
+use crate::write_policy::OutputKind;
 
 /// PNGs at twice the drawing's size, sharp on high-density screens.
 const PNG_SCALE: f32 = 2.0;
@@ -26,6 +26,10 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
             .into());
         }
     }
+    // Every file is checked before any is written: `--out assets` (where a card's logo
+    // may be named like a card) writes nothing.
+    let policy = write_policy(&project);
+    policy.check_folder(&args.out).map_err(CommandError::from)?;
     std::fs::create_dir_all(&args.out).map_err(|source| CommandError::Create {
         path: args.out.clone(),
         source,
@@ -36,23 +40,37 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
             "warning: no installed font has Chinese characters; the PNGs will show boxes for them (install one, e.g. `apt-get install fonts-wqy-microhei`, or use the SVGs)"
         );
     }
+    let wanted = project
+        .cards
+        .iter()
+        .filter(|(address, _)| args.cards.is_empty() || args.cards.contains(address));
+    let mut files = Vec::new();
+    for (address, desired) in wanted {
+        let svg = policy
+            .check(&args.out.join(format!("{address}.svg")), OutputKind::Svg)
+            .map_err(CommandError::from)?;
+        let png = match raster {
+            Some(_) => Some(
+                policy
+                    .check(&args.out.join(format!("{address}.png")), OutputKind::Png)
+                    .map_err(CommandError::from)?,
+            ),
+            None => None,
+        };
+        files.push((address, desired, svg, png));
+    }
     let mut count = 0;
-    for (address, desired) in &project.cards {
-        if !args.cards.is_empty() && !args.cards.contains(address) {
-            continue;
-        }
+    for (address, desired, svg_file, png_file) in files {
         let svg = render_svg(&face_of_card(&desired.card));
-        let svg_path = args.out.join(format!("{address}.svg"));
-        write_file_atomic(&svg_path, svg.as_bytes())?;
-        println!("{}", svg_path.display());
-        if let Some(raster) = &raster {
+        svg_file.write(svg.as_bytes()).map_err(CommandError::from)?;
+        println!("{}", svg_file.path().display());
+        if let (Some(raster), Some(png_file)) = (&raster, png_file) {
             let png = raster.png(&svg, PNG_SCALE).map_err(|e| CommandError::Png {
                 address: address.clone(),
                 message: e.to_string(),
             })?;
-            let png_path = args.out.join(format!("{address}.png"));
-            write_file_atomic(&png_path, &png)?;
-            println!("{}", png_path.display());
+            png_file.write(&png).map_err(CommandError::from)?;
+            println!("{}", png_file.path().display());
         }
         count += 1;
     }

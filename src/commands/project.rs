@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::error::CommandError;
 use crate::config::{ConfigError, Project, RunSettings, load_project};
+use crate::write_policy::WritePolicy;
 
 /// Loads and validates the project; prints every problem at once when it is invalid.
 pub fn load(dir: &Path) -> Result<Project, CommandError> {
@@ -82,4 +83,45 @@ pub fn with_session(
         session.close().await;
         result
     })
+}
+
+/// The write policy of a loaded project ([`crate::write_policy`]): its state folder and
+/// sandbox world wherever cardform.toml puts them, and every local image its cards use.
+pub fn write_policy(project: &Project) -> WritePolicy {
+    WritePolicy::for_config(
+        &project.root,
+        project.config.state.as_deref(),
+        referenced_files(project),
+    )
+}
+
+/// The write policy of the project in `dir`, for a command that otherwise reads only
+/// cardform.toml (coins, stats, qrcode, import, state): the cards are read for the
+/// images they use when they load (an invalid card file still leaves assets/, cards/
+/// and the state refused).
+pub fn write_policy_for_dir(dir: &Path) -> Result<WritePolicy, CommandError> {
+    let config = load_config(dir)?;
+    Ok(write_policy_with_state(dir, config.state.as_deref()))
+}
+
+/// [`write_policy_for_dir`] with cardform.toml's `state` already read.
+pub fn write_policy_with_state(dir: &Path, state_setting: Option<&str>) -> WritePolicy {
+    let referenced = match load_project(dir) {
+        Ok(project) => referenced_files(&project),
+        Err(_) => Vec::new(),
+    };
+    WritePolicy::for_config(dir, state_setting, referenced)
+}
+
+/// The local files the cards use (images), as paths.
+fn referenced_files(project: &Project) -> Vec<std::path::PathBuf> {
+    project
+        .cards
+        .values()
+        .flat_map(|d| d.card.images())
+        .filter_map(|(_, image)| match image.kind() {
+            crate::model::ImageKind::Local(p) => Some(project.root.join(p)),
+            crate::model::ImageKind::Url(_) => None,
+        })
+        .collect()
 }

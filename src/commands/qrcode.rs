@@ -12,11 +12,15 @@ use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
-    if let Some(out) = &args.out
-        && out.exists()
-    {
-        return Err(CommandError::Exists(out.clone()).into());
-    }
+    // Before WeChat is asked anything.
+    let out_file = match &args.out {
+        Some(out) => Some(
+            super::project::write_policy_for_dir(&args.dir)?
+                .check(out, crate::write_policy::OutputKind::Png)
+                .map_err(CommandError::from)?,
+        ),
+        None => None,
+    };
     with_session(&args.dir, "qrcode", &args.run, async |session| {
         let card_id = session
             .state
@@ -54,9 +58,9 @@ pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
             .create_qrcode(&req)
             .await
             .map_err(CommandError::from)?;
-        if let Some(out) = &args.out {
+        if let Some(file) = &out_file {
             let bytes = png(&qr.url).map_err(CommandError::QrImage)?;
-            crate::operate::coins::write_new(out, &bytes).map_err(CommandError::from)?;
+            file.write(&bytes).map_err(CommandError::from)?;
         }
         if args.format == Format::Json {
             print_json(&serde_json::json!({

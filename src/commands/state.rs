@@ -1,6 +1,7 @@
 //! `cardform state list|show|rm|mv`: inspect and edit the state. Every edit takes the
 //! lock and first writes a timestamped backup of the whole state.
 
+use crate::visible::visible_line;
 use std::path::{Path, PathBuf};
 
 use super::error::CommandError;
@@ -8,7 +9,6 @@ use crate::cli::{
     Format, StateAddrArgs, StateCommand, StateDirArgs, StateMvArgs, StatePullArgs, StatePushArgs,
     StateRestoreArgs, StateRestoreBackupArgs,
 };
-use crate::config::protect::refuse_protected_output;
 use crate::config::trust::{self, OperatorSettings, Origin};
 use crate::exit::Outcome;
 use crate::session::ADOPT_LINEAGE;
@@ -181,19 +181,22 @@ fn list(a: &StateDirArgs) -> miette::Result<Outcome> {
             print_json(&doc)?;
         }
         Format::Text | Format::Markdown => {
+            // The state is a file (perhaps committed, docs/security.md): its texts reach
+            // the terminal with control and bidi characters shown as escapes.
             for (addr, r) in &st.resources {
                 println!(
-                    "{addr}\t{}\t{}\t{}",
-                    r.card_id,
-                    r.card_type,
-                    r.status.as_deref().unwrap_or("-")
+                    "{}\t{}\t{}\t{}",
+                    visible_line(addr),
+                    visible_line(&r.card_id),
+                    visible_line(&r.card_type),
+                    visible_line(r.status.as_deref().unwrap_or("-"))
                 );
             }
             for p in &st.pending {
                 eprintln!(
                     "pending: {} {} (started {}, outcome unknown)",
                     p.op.as_str(),
-                    p.address,
+                    visible_line(&p.address),
                     fmt_time(p.started_at)
                 );
             }
@@ -216,10 +219,13 @@ fn show(a: &StateAddrArgs) -> miette::Result<Outcome> {
             print_json(&doc)?;
         }
         Format::Text | Format::Markdown => {
-            println!("address:          {}", a.address);
-            println!("card_id:          {}", r.card_id);
-            println!("card_type:        {}", r.card_type);
-            println!("status:           {}", r.status.as_deref().unwrap_or("-"));
+            println!("address:          {}", visible_line(&a.address));
+            println!("card_id:          {}", visible_line(&r.card_id));
+            println!("card_type:        {}", visible_line(&r.card_type));
+            println!(
+                "status:           {}",
+                visible_line(r.status.as_deref().unwrap_or("-"))
+            );
             println!("applied_hash:     {}", r.applied_hash);
             println!(
                 "live_fingerprint: {}",
@@ -229,7 +235,7 @@ fn show(a: &StateAddrArgs) -> miette::Result<Outcome> {
             println!("applied:");
             let pretty = serde_json::to_string_pretty(&r.applied).map_err(StateCmdError::Json)?;
             for line in pretty.lines() {
-                println!("  {line}");
+                println!("  {}", visible_line(line));
             }
         }
     }
@@ -289,15 +295,25 @@ fn push(a: &StatePushArgs) -> miette::Result<Outcome> {
 }
 
 fn pull(a: &StatePullArgs) -> miette::Result<Outcome> {
-    if let Some(out) = &a.out {
-        let setting = state_setting(&a.dir)?;
-        refuse_protected_output(&a.dir, setting.as_deref(), out).map_err(CommandError::from)?;
-    }
+    // A copy of the state, never over one of the project's own files nor over a file
+    // that is not a state; the copy is a local state (its lock and journal beside it).
+    let out_file = match &a.out {
+        Some(out) => {
+            let setting = state_setting(&a.dir)?;
+            Some(
+                super::project::write_policy_with_state(&a.dir, setting.as_deref())
+                    .check(out, crate::write_policy::OutputKind::StateCopy)
+                    .map_err(CommandError::from)?,
+            )
+        }
+        None => None,
+    };
     let source = project_backend(&a.dir)?;
     let st = load_source(source.as_ref())?;
-    match &a.out {
-        Some(out) => {
-            let dest = LocalBackend::new(out);
+    match &out_file {
+        Some(file) => {
+            let out = file.path();
+            let dest = LocalBackend::new(file.resolved());
             let n = st.resources.len();
             let c = copy_state(st, &dest, "state pull", None)?;
             println!(

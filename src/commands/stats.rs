@@ -7,20 +7,31 @@ use std::io::IsTerminal;
 use crate::cli::{StatsArgs, StatsFormat};
 use crate::exit::Outcome;
 use crate::operate::stats::{StatsQuery, chart_svg, csv, fetch};
+use crate::write_policy::OutputKind;
 
 use super::error::CommandError;
 use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
-    if let Some(chart) = &args.chart {
-        if chart_kind(chart).is_none() {
-            return Err(CommandError::ChartKind(chart.clone()).into());
-        }
-        if chart.exists() {
-            return Err(CommandError::Exists(chart.clone()).into());
-        }
+    if let Some(chart) = &args.chart
+        && chart_kind(chart).is_none()
+    {
+        return Err(CommandError::ChartKind(chart.clone()).into());
     }
+    let kind = match args.chart.as_deref().and_then(chart_kind) {
+        Some(ChartKind::Png) => OutputKind::Png,
+        _ => OutputKind::Svg,
+    };
+    // Before WeChat is asked anything.
+    let chart_file = match &args.chart {
+        Some(chart) => Some(
+            super::project::write_policy_for_dir(&args.dir)?
+                .check(chart, kind)
+                .map_err(CommandError::from)?,
+        ),
+        None => None,
+    };
     let today = chrono::Utc::now()
         .with_timezone(&cardform_spec::beijing())
         .date_naive();
@@ -66,7 +77,8 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
         })
         .await
         .map_err(CommandError::from)?;
-        if let Some(path) = &args.chart {
+        if let Some(file) = &chart_file {
+            let path = file.path();
             let svg = chart_svg(&rows, &format!("Cards {from} – {to}"))
                 .map_err(|e| CommandError::Chart(format!("drawing the chart: {e}")))?;
             let bytes = match chart_kind(path) {
@@ -76,7 +88,7 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
                     .map_err(|e| CommandError::Chart(format!("drawing the chart as PNG: {e}")))?,
                 _ => svg.into_bytes(),
             };
-            crate::operate::coins::write_new(path, &bytes).map_err(CommandError::from)?;
+            file.write(&bytes).map_err(CommandError::from)?;
             eprintln!("Chart: {}", path.display());
         }
         match args.format {

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::types::{FORMAT_VERSION, Plan};
 use crate::config::images::LocalImage;
 use crate::state::StateStamp;
+use crate::write_policy::{OutputFile, WriteRefused};
 
 /// What `--out` writes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,12 +80,6 @@ pub enum SavedPlanError {
         path: PathBuf,
         found: String,
         actual: String,
-    },
-    #[error("cannot write plan file {path}: {source}")]
-    #[diagnostic(code(cardform::saved_plan::write))]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
     },
 }
 
@@ -160,30 +155,15 @@ impl SavedPlan {
     }
 
     /// Writes the plan file atomically (temp file + rename), so a reviewer never sees
-    /// half a plan, with the checksum of its body.
+    /// half a plan, with the checksum of its body, to a path the write policy allowed.
     ///
     /// # Errors
-    /// The file could not be written.
-    pub fn write(&mut self, path: &Path) -> Result<(), SavedPlanError> {
+    /// The file could not be written, or became something else since the check.
+    pub fn write(&mut self, out: &OutputFile) -> Result<(), WriteRefused> {
         self.checksum.clear();
         self.checksum = self.body_checksum();
-        let err = |source| SavedPlanError::Write {
-            path: path.into(),
-            source,
-        };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
         // Streamed into the temp file: a 10,000-card plan is ~30 MB of JSON.
-        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
-        serde_json::to_writer_pretty(&mut out, self).map_err(|e| err(std::io::Error::other(e)))?;
-        std::io::Write::flush(&mut out).map_err(err)?;
-        drop(out);
-        tmp.as_file().sync_all().map_err(err)?;
-        tmp.persist(path).map_err(|e| err(e.error))?;
-        Ok(())
+        out.write_with(|w| serde_json::to_writer_pretty(w, &*self).map_err(std::io::Error::other))
     }
 }
 
@@ -377,7 +357,10 @@ mod tests {
             checksum: String::new(),
         };
         let mut saved = saved;
-        saved.write(&path).unwrap_or_else(|e| panic!("{e}"));
+        let out = crate::write_policy::WritePolicy::outside_project()
+            .check(&path, crate::write_policy::OutputKind::SavedPlan)
+            .unwrap_or_else(|e| panic!("{e}"));
+        saved.write(&out).unwrap_or_else(|e| panic!("{e}"));
         let back = SavedPlan::read(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back.plan, saved.plan);
         assert_eq!(back.inputs_hash, "h");

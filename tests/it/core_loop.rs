@@ -416,7 +416,10 @@ fn plans_saved_with_pending_values_as_text_still_apply() {
         }
     }
     saved.plan.typed_pending = false;
-    saved.write(&plan_file).expect("write legacy plan");
+    let out = cardform::write_policy::WritePolicy::outside_project()
+        .check(&plan_file, cardform::write_policy::OutputKind::SavedPlan)
+        .expect("a saved plan over a saved plan");
+    saved.write(&out).expect("write legacy plan");
     let legacy = std::fs::read_to_string(&plan_file).expect("read plan");
     assert!(
         legacy.contains("\"(known after apply): upload assets/logo.jpg\""),

@@ -131,7 +131,8 @@ fn recharge_refuses_an_existing_out_path_before_creating_the_order() {
     ]);
     out.expect_code(1);
     let err = flat(&out.stderr);
-    assert!(err.contains("already exists"), "{}", out.stderr);
+    assert!(err.contains("refusing to write"), "{}", out.stderr);
+    assert!(err.contains("is not a PNG image"), "{}", out.stderr);
     assert!(err.contains("no order was created"), "{}", out.stderr);
     assert_eq!(std::fs::read(&taken).expect("kept"), b"mine");
     assert_eq!(orders(&p), before, "no WeChat Pay order was created");

@@ -50,3 +50,4 @@ mod validate_schema;
 mod wechat_emulator;
 mod wechat_shapes;
 mod wechatpy_witness;
+mod write_policy;
