@@ -23,6 +23,7 @@ mod emulator_beyond_coupons;
 mod emulator_faults;
 mod emulator_friends;
 mod engine_edges;
+mod error_edges;
 mod faults_matrix;
 mod first_minutes;
 mod friends_lifecycle;
