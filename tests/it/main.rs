@@ -18,6 +18,7 @@ mod crash_cli;
 mod crash_kill;
 mod crash_props;
 mod crash_recorded;
+mod docs_paths;
 mod emulator_api;
 mod emulator_beyond_coupons;
 mod emulator_faults;

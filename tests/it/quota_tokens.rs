@@ -170,7 +170,11 @@ fn daily_quota_stops_the_plan_at_the_first_45009() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("wechat::errcode::45009"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("wechat::errcode::45009"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Apply under the emulator's daily quota on card/get: the read-back after the 4th
