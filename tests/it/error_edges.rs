@@ -4,17 +4,7 @@
 
 use serde_json::json;
 
-use crate::common::{Emulator, TestProject};
-
-/// stderr with miette's frame characters and line wrapping taken out, so a help text
-/// wrapped over several lines can be matched whole.
-fn flat(stderr: &str) -> String {
-    stderr
-        .replace(['│', '×', '╰', '─', '▶'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::common::{Emulator, TestProject, words};
 
 /// A card/get that WeChat refuses with errcode 48001 during the refresh: the plan
 /// fails with the errcode's own code and the errcode table's guidance as its help.
@@ -34,7 +24,7 @@ fn a_wechat_errcode_shows_the_errcode_tables_help() {
         .map(|e| e.guidance)
         .unwrap_or_default();
     assert!(!guidance.is_empty(), "48001 is in the errcode table");
-    let err = flat(&out.stderr);
+    let err = words(&out.stderr);
     assert!(err.contains("wechat::errcode::48001"), "{}", out.stderr);
     assert!(
         err.contains(&format!("help: {guidance}")),
@@ -55,7 +45,7 @@ fn a_state_error_shows_its_code_and_one_prefix() {
         .expect("break the state file");
     let out = p.run(&["plan", "{dir}"]);
     out.expect_code(1);
-    let err = flat(&out.stderr);
+    let err = words(&out.stderr);
     assert!(err.contains("cardform::state::corrupt"), "{}", out.stderr);
     assert!(!err.contains("state: state:"), "{}", out.stderr);
     assert!(err.contains("state:"), "{}", out.stderr);
