@@ -97,13 +97,15 @@ pub enum Observed {
 }
 
 /// Why a card could not be observed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum FetchError {
     /// The call failed (after the client's retries).
     #[error(transparent)]
+    #[diagnostic(transparent)]
     Api(#[from] ApiError),
     /// WeChat answered in a shape cardform cannot read.
     #[error(transparent)]
+    #[diagnostic(transparent)]
     Shape(#[from] ShapeError),
 }
 
@@ -123,22 +125,42 @@ pub async fn fetch_live(client: &WeChatClient, card_id: &str) -> Result<Observed
 }
 
 /// Why reading the managed cards back stopped.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug, thiserror::Error)]
 pub enum RefreshError {
     /// The run stopped: the daily quota, or no access token (one error for the run).
-    #[error("{0}")]
-    #[diagnostic(code(cardform::wechat::stopped))]
+    #[error(transparent)]
     Stopped(ApiError),
     #[error("refreshing card {address} ({card_id}): {source}")]
-    #[diagnostic(code(cardform::refresh))]
     Card {
         address: String,
         card_id: String,
         source: Box<ApiError>,
     },
-    #[error("{0}")]
-    #[diagnostic(code(cardform::live::shape))]
+    #[error(transparent)]
     Shape(#[from] ShapeError),
+}
+
+/// The WeChat error's code and help reach the terminal as they are; a card's failure
+/// keeps its "refreshing card …" line as the message.
+impl miette::Diagnostic for RefreshError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.inner().code()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.inner().help()
+    }
+}
+
+impl RefreshError {
+    /// The typed error underneath, whose code and help the edge shows.
+    fn inner(&self) -> &dyn miette::Diagnostic {
+        match self {
+            RefreshError::Stopped(e) => e,
+            RefreshError::Card { source, .. } => source.as_ref(),
+            RefreshError::Shape(e) => e,
+        }
+    }
 }
 
 /// `card/get` for each (address, card_id), `parallelism` at a time, each answer read
@@ -185,7 +207,8 @@ pub async fn fetch_many(
 }
 
 /// A `card/get` answer cardform cannot read.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[diagnostic(code(cardform::live::shape))]
 #[error(
     "card {card_id}: WeChat's card/get answer has an unexpected shape at `{field}`: {problem} (run with --debug to see the raw JSON; report it if WeChat changed its format)"
 )]

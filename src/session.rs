@@ -42,15 +42,16 @@ pub enum SessionError {
     #[error("state: {0}")]
     #[diagnostic(transparent)]
     Owner(#[from] state_owner::OwnerError),
-    #[error("state: {0}")]
-    #[diagnostic(code(cardform::state))]
+    /// The state error's message already starts with "state:".
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     State(#[from] crate::state::StateError),
     #[error("WeChat client: {0}")]
-    #[diagnostic(code(cardform::wechat::client))]
+    #[diagnostic(transparent)]
     Client(ApiError),
     #[error("could not start the embedded sandbox: {0}")]
-    #[diagnostic(code(cardform::sandbox))]
-    Sandbox(String),
+    #[diagnostic(transparent)]
+    Sandbox(crate::emulator::EmulatorError),
     #[error("cannot start the async runtime: {0}")]
     #[diagnostic(code(cardform::runtime))]
     Runtime(std::io::Error),
@@ -104,7 +105,7 @@ impl Session {
             let state_dir = sandbox_dir(root, &config);
             let emu = crate::emulator::start_sandbox(&state_dir)
                 .await
-                .map_err(|e| SessionError::Sandbox(e.to_string()))?;
+                .map_err(SessionError::Sandbox)?;
             (
                 emu.base_url().to_string(),
                 Some(Secret::new(cardform_spec::sandbox::SANDBOX_SECRET)),

@@ -62,11 +62,13 @@ impl std::fmt::Display for Resolution {
 }
 
 /// Errors while resolving.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RecoverError {
     #[error("could not list the account's cards to resolve an interrupted create: {0}")]
+    #[diagnostic(transparent)]
     Api(#[from] ApiError),
     #[error("could not record the resolution in the state: {0}")]
+    #[diagnostic(transparent)]
     State(#[from] crate::state::StateError),
 }
 

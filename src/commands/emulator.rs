@@ -51,9 +51,8 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
             args.pois.clone()
         },
         coins_activated: args.coins_activated,
-        shapes: crate::emulator::Shapes::parse(&args.shapes).ok_or_else(|| {
-            miette::miette!("--shapes {:?}: expected doc or numbers", args.shapes)
-        })?,
+        shapes: crate::emulator::Shapes::parse(&args.shapes)
+            .ok_or_else(|| CommandError::Shapes(args.shapes.clone()))?,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -2,7 +2,9 @@
 //! from the terminal), and the wrappers that give the lower layers' errors a code at
 //! the edge. Each says what went wrong and, where there is one, what to do (`help`).
 //! Errors that already are diagnostics (`engine::RunError`, `session::SessionError`,
-//! saved plans, the state owner) pass through `?` unchanged.
+//! saved plans, the state owner) pass through `?` unchanged; the lower layers' typed
+//! errors (state, WeChat client, config, emulator) are wrapped transparently, so their
+//! own code and help reach the terminal.
 
 use std::path::PathBuf;
 
@@ -21,17 +23,17 @@ pub enum CommandError {
     #[error("{0}")]
     #[diagnostic(code(cardform::stdin))]
     Stdin(std::io::Error),
-    #[error("{0}")]
-    #[diagnostic(code(cardform::state))]
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     State(#[from] crate::state::StateError),
-    #[error("{0}")]
-    #[diagnostic(code(cardform::wechat))]
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Api(#[from] crate::wechat::ApiError),
-    #[error("{0}")]
-    #[diagnostic(code(cardform::wechat::read))]
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Fetch(#[from] crate::live::FetchError),
-    #[error("{0}")]
-    #[diagnostic(code(cardform::review))]
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Review(crate::live::FetchError),
     /// A project that cannot be loaded: its own code and help reach the terminal.
     #[error(transparent)]
@@ -153,9 +155,17 @@ pub enum CommandError {
     #[error("cannot render {what}: {message}")]
     #[diagnostic(code(cardform::output::render))]
     Render { what: &'static str, message: String },
-    #[error("{0}")]
-    #[diagnostic(code(cardform::emulator))]
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Emulator(#[from] crate::emulator::EmulatorError),
+    #[error("--shapes {0:?}: expected doc or numbers")]
+    #[diagnostic(
+        code(cardform::emulator::shapes),
+        help(
+            "--shapes doc writes 券点 amounts as WeChat's doc samples and captures (decimal strings), --shapes numbers writes every amount as a number"
+        )
+    )]
+    Shapes(String),
     #[error("{}: {message}", .file.display())]
     #[diagnostic(code(cardform::emulator::seed))]
     Seed { file: PathBuf, message: String },

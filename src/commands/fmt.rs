@@ -37,8 +37,12 @@ pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
         } else {
             // A card file that is a link stays a link (its target is rewritten) and
             // keeps its permissions.
-            crate::write_policy::rewrite_owned_file(file, formatted.as_bytes())
-                .map_err(|e| miette::miette!("cannot write {}: {e}", file.display()))?;
+            crate::write_policy::rewrite_owned_file(file, formatted.as_bytes()).map_err(
+                |source| CommandError::Write {
+                    path: file.to_path_buf(),
+                    source,
+                },
+            )?;
             println!("formatted {}", file.display());
         }
     }

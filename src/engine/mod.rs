@@ -47,7 +47,7 @@ pub enum RunError {
     #[diagnostic(code(cardform::plan::invalid))]
     Plan(Vec<PlanError>),
     #[error("resolving interrupted operations: {0}")]
-    #[diagnostic(code(cardform::plan::recover))]
+    #[diagnostic(transparent)]
     Recover(#[from] recover::RecoverError),
     #[error("{0} ({help})", help = .0.help())]
     #[diagnostic(code(cardform::plan::image))]
@@ -55,7 +55,7 @@ pub enum RunError {
     #[error(
         "pricing the plan's 券点 purchases (card/pay/getcoinsinfo, getpayprice): {0}; a plan whose cost is unknown cannot be approved — activate the account with `cardform coins activate`, or set the friends coupons' stock back"
     )]
-    #[diagnostic(code(cardform::plan::pricing))]
+    #[diagnostic(transparent)]
     Pricing(ApiError),
     #[error("cannot apply: {0}")]
     #[diagnostic(
@@ -68,7 +68,7 @@ pub enum RunError {
     #[error("{path} is a refresh-only plan; run `cardform apply --refresh-only DIR` instead")]
     #[diagnostic(code(cardform::apply::refresh_only_plan))]
     RefreshOnlySaved { path: String },
-    #[error("{0}")]
-    #[diagnostic(code(cardform::state))]
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     State(#[from] crate::state::StateError),
 }

@@ -163,7 +163,18 @@ fn daily_quota_stops_the_plan_at_the_first_45009() {
         "{}",
         out.stderr
     );
-    assert_eq!(out.stderr.matches("45009").count(), 1, "{}", out.stderr);
+    // One error, not one per card (its code line names the errcode too).
+    assert_eq!(
+        out.stderr.matches("WeChat errcode 45009").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("wechat::errcode::45009"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Apply under the emulator's daily quota on card/get: the read-back after the 4th

@@ -20,7 +20,6 @@ use axum::body::Body;
 use axum::http::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::cards::view;
 use super::persistence::Entry;
 use super::records::{CardStatus, FaultRule, QuotaLimit};
 use super::reply::{ApiError, json_response, ok};
@@ -82,7 +81,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             for id in order.iter() {
                 if let Some(c) = cards.get_mut(id) {
                     c.settle(now);
-                    list.push(view(c));
+                    list.push(c.view());
                 }
             }
             json_response(StatusCode::OK, &json!({ "cards": list }))

@@ -1,5 +1,5 @@
 //! Card definitions: `card/create`, `card/get` (the shape WeChat answers, reference
-//! §5), `card/batchget` (§6.1), `card/delete` (§6.2) and `card/getcolors` (§6.9). The
+//! §5, [`CardCore::view`]), `card/batchget` (§6.1), `card/delete` (§6.2) and `card/getcolors` (§6.9). The
 //! stored record and its status are [`CardRecord`] and [`CardStatus`] in `records`.
 //!
 //! Review: a new card starts `CARD_STATUS_NOT_VERIFY` (§3.1, §10) and is approved by
@@ -13,97 +13,11 @@ use serde_json::{Map, Value, json};
 
 use super::fields::{Stage, is_friends, validate_card};
 use super::persistence::Entry;
-use super::records::{CardRecord, CardStatus, SpecialCardRecord, SpecialType};
+use super::records::{CardCore, CardRecord, CardStatus, SpecialType, strip_server_fields};
 use super::reply::{ApiError, as_u64, card_id_of, ok, req_str};
 use super::request::Input;
 use super::world::World;
-use cardform_spec::{CardType, PALETTE, hex_for_name, title};
-
-/// The `card` object WeChat answers from card/get: what the client sent, the colour
-/// as hex, the server's fields, empty lists for unset ones, and an unknown extra field
-/// (`area_code_list`) that clients must ignore.
-pub fn view(rec: &CardRecord) -> Value {
-    view_of(
-        rec.card_type.as_str(),
-        rec.card_type.wire_key(),
-        rec.body_map(),
-        ServerFields {
-            id: &rec.id,
-            status: rec.status,
-            quantity: rec.quantity,
-            total_quantity: rec.total_quantity,
-            create_time: rec.create_time,
-            update_time: rec.update_time,
-        },
-    )
-}
-
-/// What the server adds to `base_info` in a card/get answer.
-pub struct ServerFields<'a> {
-    pub id: &'a str,
-    pub status: CardStatus,
-    pub quantity: u64,
-    pub total_quantity: u64,
-    pub create_time: i64,
-    pub update_time: i64,
-}
-
-/// The `card` object card/get answers for a card of any type (coupons, member cards,
-/// tickets): the stored per-type object `obj` under `wire_key`, with the server's
-/// fields.
-pub fn view_of(
-    card_type: &str,
-    wire_key: &str,
-    mut obj: Map<String, Value>,
-    server: ServerFields<'_>,
-) -> Value {
-    let base = obj
-        .entry("base_info")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if let Value::Object(base) = base {
-        base.insert("id".into(), json!(server.id));
-        if let Some(hex) = base
-            .get("color")
-            .and_then(Value::as_str)
-            .and_then(hex_for_name)
-        {
-            base.insert("color".into(), json!(hex));
-        }
-        base.insert("status".into(), json!(server.status.as_str()));
-        base.insert(
-            "sku".into(),
-            json!({ "quantity": server.quantity, "total_quantity": server.total_quantity }),
-        );
-        base.insert("create_time".into(), json!(server.create_time));
-        base.insert("update_time".into(), json!(server.update_time));
-        for (key, default) in [
-            ("location_id_list", json!([])),
-            ("use_custom_code", json!(false)),
-            ("bind_openid", json!(false)),
-            ("area_code_list", json!([])),
-        ] {
-            base.entry(key).or_insert(default);
-        }
-    }
-    let adv = obj
-        .entry("advanced_info")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if let Value::Object(adv) = adv {
-        for key in [
-            "time_limit",
-            "text_image_list",
-            "business_service",
-            "consume_share_card_list",
-        ] {
-            adv.entry(key).or_insert(json!([]));
-        }
-        adv.entry("share_friends").or_insert(json!(false));
-    }
-    let mut card = Map::new();
-    card.insert("card_type".into(), json!(card_type));
-    card.insert(wire_key.into(), Value::Object(obj));
-    Value::Object(card)
-}
+use cardform_spec::{CardType, PALETTE, title};
 
 const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -119,9 +33,6 @@ pub fn new_card_id(world: &World) -> String {
         }
     }
 }
-
-/// Fields the server owns; whatever a client sends for them is not kept.
-const SERVER_FIELDS: &[&str] = &["id", "status", "sku", "create_time", "update_time"];
 
 /// `POST /card/create {"card": {"card_type": T, "<t>": {…}}}` → `card_id`.
 pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
@@ -214,23 +125,18 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
             base.insert("title".into(), Value::String(derived));
         }
     }
-    if let Some(Value::Object(base)) = obj.get_mut("base_info") {
-        for key in SERVER_FIELDS {
-            base.remove(*key);
-        }
-    }
     let now_ms = world.now_ms();
-    let now_s = world.now_s();
-    let mut rec = CardRecord {
-        id: new_card_id(world),
-        seq: world.next_seq,
-        card_type: t,
-        body: serde_json::to_string(&obj).map_err(|_| ApiError::new(-1))?,
-        status: CardStatus::NotVerify,
+    let core = CardCore::created(
+        new_card_id(world),
+        world.next_seq,
+        obj,
         quantity,
-        total_quantity: quantity,
-        create_time: now_s,
-        update_time: now_s,
+        world.now_s(),
+    )
+    .map_err(|_| ApiError::new(-1))?;
+    let mut rec = CardRecord {
+        core,
+        card_type: t,
         review_due_ms: None,
         refuse_reason: None,
         raw: None,
@@ -299,7 +205,7 @@ pub fn check_pois(world: &World, obj: &Map<String, Value>, friends: bool) -> Res
 pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let id = card_id_of(&input.json)?;
     if let Some(special) = world.special_cards.get(id) {
-        return Ok(ok(json!({ "card": special_view(special) })));
+        return Ok(ok(json!({ "card": special.view() })));
     }
     let rec = world.card(id)?;
     if let Some(raw) = &rec.raw
@@ -307,24 +213,7 @@ pub fn get(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     {
         return Ok(ok(json!({ "card": card })));
     }
-    Ok(ok(json!({ "card": view(rec) })))
-}
-
-/// A member card or ticket as card/get answers it.
-pub fn special_view(rec: &SpecialCardRecord) -> Value {
-    view_of(
-        rec.card_type.as_str(),
-        rec.card_type.wire_key(),
-        rec.body_map(),
-        ServerFields {
-            id: &rec.id,
-            status: rec.status,
-            quantity: rec.quantity,
-            total_quantity: rec.total_quantity,
-            create_time: rec.create_time,
-            update_time: rec.update_time,
-        },
-    )
+    Ok(ok(json!({ "card": rec.view() })))
 }
 
 /// Largest batchget page (reference §6.1).
@@ -503,10 +392,8 @@ pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
     let quantity = sku("quantity").unwrap_or(0);
     let total_quantity = sku("total_quantity").unwrap_or(quantity);
     let time = |key: &str| base.get(key).and_then(Value::as_i64).unwrap_or(0);
+    strip_server_fields(&mut obj);
     if let Some(Value::Object(b)) = obj.get_mut("base_info") {
-        for f in SERVER_FIELDS {
-            b.remove(*f);
-        }
         // card/get writes the colour as hex; the stored body holds the name create took
         // (an off-palette hex of an old card stays as it is).
         if let Some(name) = b
@@ -518,15 +405,17 @@ pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
         }
     }
     let rec = CardRecord {
-        id: id.clone(),
-        seq: world.next_seq,
+        core: CardCore {
+            id: id.clone(),
+            seq: world.next_seq,
+            body: serde_json::to_string(&obj).map_err(|e| e.to_string())?,
+            status,
+            quantity,
+            total_quantity,
+            create_time: time("create_time"),
+            update_time: time("update_time"),
+        },
         card_type: t,
-        body: serde_json::to_string(&obj).map_err(|e| e.to_string())?,
-        status,
-        quantity,
-        total_quantity,
-        create_time: time("create_time"),
-        update_time: time("update_time"),
         review_due_ms: None,
         refuse_reason: None,
         raw: Some(card.to_string()),

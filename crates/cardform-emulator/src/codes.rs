@@ -17,11 +17,11 @@
 //!   URL-encoded, malformed or unknown → 40075 (seed: url-decode before POST).
 
 use rand::Rng;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::datacube::{Event, record};
 use super::persistence::Entry;
-use super::records::{CardRecord, CardStatus, CodeRecord, CodeStatus};
+use super::records::{CardCore, CardRecord, CardStatus, CodeRecord, CodeStatus};
 use super::reply::{ApiError, as_bool, as_u64, ok, req_str};
 use super::request::Input;
 use super::world::World;
@@ -92,22 +92,15 @@ pub fn new_code(world: &World) -> String {
 ///
 /// # Errors
 /// The errcode WeChat would refuse the claim with.
-/// Whether `openid` may claim one more code of a card (any type) in `status`, with
-/// `quantity` left and the `get_limit` of its per-type object `body`.
+/// Whether `openid` may claim one more code of `card` (any kind: its status, the stock
+/// left and the `get_limit` of its per-type object).
 ///
 /// # Errors
 /// 40078 not approved and the user not on the test whitelist, 45031 no stock left,
 /// 45033 the user holds `get_limit` codes already.
-pub fn check_claim(
-    world: &World,
-    card_id: &str,
-    openid: &str,
-    status: CardStatus,
-    quantity: u64,
-    body: &Map<String, Value>,
-) -> Result<(), ApiError> {
+pub fn check_claim(world: &World, openid: &str, card: &CardCore) -> Result<(), ApiError> {
     let listed = world.whitelist.contains(openid);
-    match status {
+    match card.status {
         CardStatus::VerifyOk | CardStatus::Dispatch => {}
         CardStatus::NotVerify | CardStatus::VerifyFail if listed => {}
         _ => {
@@ -117,10 +110,11 @@ pub fn check_claim(
             ));
         }
     }
-    if quantity == 0 {
+    if card.quantity == 0 {
         return Err(ApiError::new(45031));
     }
-    let get_limit = body
+    let get_limit = card
+        .body_map()
         .get("base_info")
         .and_then(|b| b.get("get_limit"))
         .and_then(as_u64)
@@ -128,7 +122,7 @@ pub fn check_claim(
     let held = world
         .codes
         .values()
-        .filter(|c| c.card_id == card_id && c.openid == openid)
+        .filter(|c| c.card_id == card.id && c.openid == openid)
         .count() as u64;
     if held >= get_limit {
         return Err(ApiError::new(45033));
@@ -138,14 +132,7 @@ pub fn check_claim(
 
 pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, ApiError> {
     let mut card = world.live_card(card_id)?;
-    check_claim(
-        world,
-        card_id,
-        openid,
-        card.status,
-        card.quantity,
-        &card.body_map(),
-    )?;
+    check_claim(world, openid, &card)?;
     let now = world.now_s();
     let (begin, end) = window(&card, now);
     let fixed_range = card

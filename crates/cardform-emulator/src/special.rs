@@ -17,7 +17,7 @@ use super::codes::{check_claim, new_code, refuse_unusable};
 use super::fields::{Scope, Stage, check_table, is_friends, validate_base_info};
 use super::persistence::Entry;
 use super::records::{
-    CardStatus, CodeRecord, CodeStatus, MemberRecord, SpecialCardRecord, SpecialType,
+    CardCore, CardStatus, CodeRecord, CodeStatus, MemberRecord, SpecialCardRecord, SpecialType,
 };
 use super::reply::{ApiError, as_bool, ok};
 use super::world::World;
@@ -108,22 +108,11 @@ pub fn create(
             "member_card.wx_activate and activate_url exclude each other",
         ));
     }
-    if let Some(Value::Object(base)) = obj.get_mut("base_info") {
-        for key in ["id", "status", "sku", "create_time", "update_time"] {
-            base.remove(key);
-        }
-    }
-    let now = world.now_s();
+    let core = CardCore::created(id.clone(), world.next_seq, obj, quantity, world.now_s())
+        .map_err(|_| ApiError::new(-1))?;
     let rec = SpecialCardRecord {
-        id: id.clone(),
-        seq: world.next_seq,
+        core,
         card_type: t,
-        body: serde_json::to_string(&obj).map_err(|_| ApiError::new(-1))?,
-        status: CardStatus::NotVerify,
-        quantity,
-        total_quantity: quantity,
-        create_time: now,
-        update_time: now,
         user_form: None,
     };
     world.commit(Entry::SpecialCard(rec))?;
@@ -145,14 +134,7 @@ pub fn claim(world: &mut World, card_id: &str, openid: &str) -> Result<String, A
     if card.status == CardStatus::Delete {
         return Err(ApiError::with(40073, "(the card was deleted)"));
     }
-    check_claim(
-        world,
-        card_id,
-        openid,
-        card.status,
-        card.quantity,
-        &card.body_map(),
-    )?;
+    check_claim(world, openid, &card)?;
     card.quantity -= 1;
     let code = new_code(world);
     let mut entries = vec![Entry::Code(CodeRecord {
@@ -317,18 +299,15 @@ pub fn update_class(t: SpecialType, path: &str) -> Option<bool> {
 /// 47001 another type key, a field the table does not take; 40100 a `date_info` that
 /// narrows; what `card/create` answers for the merged card's sent values.
 pub fn update(world: &mut World, rec: SpecialCardRecord, body: &Value) -> Result<Value, ApiError> {
-    use super::update::{merge, patch_of, review_needed};
+    use super::update::{Merged, merge_update};
     let key = rec.card_type.wire_key();
-    let (patch, paths) = patch_of(body, key)?;
-    let old = Value::Object(rec.body_map());
-    let review = review_needed(patch, &old, &paths, false, |path| {
+    let Merged {
+        obj: mut merged,
+        paths,
+        review,
+    } = merge_update(body, key, &rec, false, |path| {
         update_class(rec.card_type, path)
     })?;
-    let mut merged = old;
-    merge(&mut merged, patch);
-    let Value::Object(mut merged) = merged else {
-        return Err(ApiError::new(-1));
-    };
     let t = rec.card_type;
     let scope = Scope::Sent {
         type_key: key,
@@ -343,8 +322,8 @@ pub fn update(world: &mut World, rec: SpecialCardRecord, body: &Value) -> Result
     )?;
     check_table(key, &merged, type_fields(t), false, &[], scope)?;
     let mut next = rec;
-    next.body = serde_json::to_string(&merged).map_err(|_| ApiError::new(-1))?;
-    next.update_time = world.now_s();
+    next.rewrite(&merged, world.now_s())
+        .map_err(|_| ApiError::new(-1))?;
     if review {
         next.status = CardStatus::NotVerify;
     }

@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 use super::cards::check_share_cards;
 use super::fields::{Stage, normalise_date_type, validate_card};
 use super::persistence::Entry;
-use super::records::CardRecord;
+use super::records::{CardCore, CardRecord};
 use super::reply::{ApiError, as_u64, card_id_of, ok};
 use super::request::Input;
 use super::world::World;
@@ -65,7 +65,7 @@ fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 /// Objects merge key by key; everything else (lists included) is replaced whole.
-pub(crate) fn merge(into: &mut Value, patch: &Value) {
+fn merge(into: &mut Value, patch: &Value) {
     match (into, patch) {
         (Value::Object(a), Value::Object(b)) => {
             for (k, v) in b {
@@ -140,10 +140,7 @@ fn check_dates(old: &Value, new: &Value, friends: bool) -> Result<(), ApiError> 
 /// # Errors
 /// 47001: not an object, a key beside `card_id` and `key` (another type's key named as
 /// such, §4.1 "Body wrapper key"), `key` missing or not an object.
-pub(crate) fn patch_of<'a>(
-    body: &'a Value,
-    key: &str,
-) -> Result<(&'a Value, Vec<String>), ApiError> {
+fn patch_of<'a>(body: &'a Value, key: &str) -> Result<(&'a Value, Vec<String>), ApiError> {
     let Some(body) = body.as_object() else {
         return Err(ApiError::with(47001, "the body must be an object"));
     };
@@ -180,7 +177,7 @@ pub(crate) fn patch_of<'a>(
 ///
 /// # Errors
 /// 47001 naming a field that cannot be changed; the date error of [`check_dates`].
-pub(crate) fn review_needed(
+fn review_needed(
     patch: &Value,
     old: &Value,
     paths: &[String],
@@ -209,6 +206,40 @@ pub(crate) fn review_needed(
     Ok(review)
 }
 
+/// A `card/update` of a card of any kind, checked and merged into the stored per-type
+/// object.
+pub(crate) struct Merged {
+    /// The stored per-type object with the sent fields merged in.
+    pub obj: Map<String, Value>,
+    /// The sent leaf paths.
+    pub paths: Vec<String>,
+    /// Whether a new value sends the card back to review.
+    pub review: bool,
+}
+
+/// Reads the update `body` (the per-type object under `key`), checks each sent field
+/// with `class` ([`review_needed`]) and merges it into `card`'s stored object.
+///
+/// # Errors
+/// What [`patch_of`] and [`review_needed`] answer.
+pub(crate) fn merge_update(
+    body: &Value,
+    key: &str,
+    card: &CardCore,
+    friends: bool,
+    class: impl Fn(&str) -> Option<bool>,
+) -> Result<Merged, ApiError> {
+    let (patch, paths) = patch_of(body, key)?;
+    let old = Value::Object(card.body_map());
+    let review = review_needed(patch, &old, &paths, friends, class)?;
+    let mut merged = old;
+    merge(&mut merged, patch);
+    let Value::Object(obj) = merged else {
+        return Err(ApiError::new(-1));
+    };
+    Ok(Merged { obj, paths, review })
+}
+
 /// `POST /card/update` → `send_check`.
 pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let id = card_id_of(&input.json)?;
@@ -216,27 +247,29 @@ pub fn update(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         return super::special::update(world, special, &input.json);
     }
     let rec = world.live_card(id)?;
-    let (patch, paths) = patch_of(&input.json, rec.card_type.wire_key())?;
-    let old = Value::Object(rec.body_map());
-    let review = review_needed(patch, &old, &paths, rec.is_friends(), |path| {
-        let rule = rule_for(path);
-        rule.class
-            .updatable()
-            .then_some(rule.class == UpdateClass::Review)
-    })?;
-
-    let mut merged = old;
-    merge(&mut merged, patch);
-    let Value::Object(mut merged) = merged else {
-        return Err(ApiError::new(-1));
-    };
+    let Merged {
+        obj: mut merged,
+        paths,
+        review,
+    } = merge_update(
+        &input.json,
+        rec.card_type.wire_key(),
+        &rec,
+        rec.is_friends(),
+        |path| {
+            let rule = rule_for(path);
+            rule.class
+                .updatable()
+                .then_some(rule.class == UpdateClass::Review)
+        },
+    )?;
     validate_card(rec.card_type, &mut merged, Stage::Update { sent: &paths })?;
     check_share_cards(world, &merged)?;
 
     let now_ms = world.now_ms();
     let mut next: CardRecord = rec;
-    next.body = serde_json::to_string(&merged).map_err(|_| ApiError::new(-1))?;
-    next.update_time = world.now_s();
+    next.rewrite(&merged, world.now_s())
+        .map_err(|_| ApiError::new(-1))?;
     if review {
         next.enter_review(now_ms, world.review_delay_ms);
     }

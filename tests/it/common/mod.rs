@@ -147,6 +147,16 @@ pub fn cardform() -> Command {
     c
 }
 
+/// An error report as words: miette's frame characters and its wrapping at the
+/// terminal's width taken out, so a message or help wrapped over lines matches whole.
+pub fn words(stderr: &str) -> String {
+    stderr
+        .replace(['│', '×', '╰', '─', '▶'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What a run printed.
 #[derive(Debug)]
 pub struct Output {

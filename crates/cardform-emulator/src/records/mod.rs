@@ -27,7 +27,7 @@ pub mod store;
 pub mod tokens;
 pub mod whitelist;
 
-pub use card::{CardRecord, CardStatus};
+pub use card::{CardCore, CardRecord, CardStatus, strip_server_fields};
 pub use code::{CodeRecord, CodeStatus};
 pub use coin::{CoinState, Order, Quote};
 pub use faults::{FaultMode, FaultRule, FaultSet, Fired};

@@ -5,9 +5,9 @@
 //! ([`TicketRecord`]). The endpoints are in `special.rs`, `member.rs` and `tickets.rs`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::card::CardStatus;
+use super::card::CardCore;
 
 /// A card type beside the five coupon types (reference "Other types": `MEMBER_CARD`,
 /// the tickets; `LUCKY_MONEY` from the 2014 doc, which wechatpy's
@@ -54,31 +54,25 @@ impl SpecialType {
     }
 }
 
-/// A member card or ticket definition.
+/// A member card or ticket definition: the [`CardCore`] every card has, and what only
+/// these have.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SpecialCardRecord {
-    pub id: String,
-    pub seq: u64,
+    #[serde(flatten)]
+    pub core: CardCore,
     pub card_type: SpecialType,
-    /// The per-type object as sent (JSON text).
-    pub body: String,
-    pub status: CardStatus,
-    pub quantity: u64,
-    pub total_quantity: u64,
-    pub create_time: i64,
-    pub update_time: i64,
     /// The activation form set with `card/membercard/activateuserform/set` (JSON text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_form: Option<String>,
 }
 
+super::card::derefs_to_core!(SpecialCardRecord);
+
 impl SpecialCardRecord {
-    /// The per-type object as stored (an empty object if the data file was tampered).
-    pub fn body_map(&self) -> Map<String, Value> {
-        match serde_json::from_str(&self.body) {
-            Ok(Value::Object(m)) => m,
-            _ => Map::new(),
-        }
+    /// The card as card/get answers it (in the coupons' shape).
+    pub fn view(&self) -> Value {
+        self.core
+            .view(self.card_type.as_str(), self.card_type.wire_key())
     }
 
     /// A boolean switch of the per-type object (`supply_bonus`, `auto_activate`, …).
