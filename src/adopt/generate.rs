@@ -143,7 +143,7 @@ pub fn card_toml(address: &str, live: &LiveCard) -> Result<String, GenerateError
         "# {}: card_id {}, {} when imported.\n",
         visible_line(title),
         visible_line(&live.card_id),
-        visible_line(&live.status.describe())
+        visible_line(live.status.describe())
     );
     let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
     if friends && matches!(live.card_type, CardType::Cash | CardType::Gift) {

@@ -370,8 +370,8 @@ fn edit(
 ) -> miette::Result<Outcome> {
     let backend = project_backend(dir)?;
     let location = backend.describe();
-    let (session, notices) =
-        StateSession::open_to_repair(backend, operation, lock_timeout).map_err(CommandError::from)?;
+    let (session, notices) = StateSession::open_to_repair(backend, operation, lock_timeout)
+        .map_err(CommandError::from)?;
     for n in &notices {
         eprintln!("note: {n}");
     }

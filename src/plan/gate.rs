@@ -2,11 +2,11 @@
 //! `plan`, `apply DIR` and `apply FILE` alike: the policy's deny classes
 //! ([`policy`](super::policy)), the mass-destroy guard, and the 券点 budget and balance.
 
-use super::types::Plan;
 use super::policy::{
     MassDestroy, Violation, check, coin_limits_report, gates_in_force, mass_destroy,
     mass_destroy_report, report,
 };
+use super::types::Plan;
 use crate::config::{DenyClass, Policy};
 use crate::state::StateFile;
 

@@ -442,7 +442,13 @@ mod tests {
         assert_eq!(from_bytes.plan, read.plan);
         assert_eq!(from_bytes.checksum, read.checksum);
         assert_eq!(from_bytes.project_dir, dir.path().join("sub/proj"));
-        for garbage in [&b""[..], b"\xff\xfe", b"[]", b"null", b"{\"format_version\": \"2\""] {
+        for garbage in [
+            &b""[..],
+            b"\xff\xfe",
+            b"[]",
+            b"null",
+            b"{\"format_version\": \"2\"",
+        ] {
             match SavedPlan::from_bytes(Path::new("x.plan"), garbage) {
                 Err(SavedPlanError::Parse { path, .. }) => assert_eq!(path, Path::new("x.plan")),
                 other => panic!("{garbage:?}: expected a parse error, got {other:?}"),

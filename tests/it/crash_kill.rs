@@ -69,7 +69,11 @@ fn purchases(emu: &Emulator) -> Vec<Purchase> {
             "sort_info": {"sort_key": "SORT_BY_TIME", "sort_type": "SORT_ASC"},
         }),
     );
-    assert_eq!(doc["errcode"].as_i64().unwrap_or(0), 0, "getorderlist: {doc}");
+    assert_eq!(
+        doc["errcode"].as_i64().unwrap_or(0),
+        0,
+        "getorderlist: {doc}"
+    );
     doc["order_list"]
         .as_array()
         .into_iter()
@@ -113,7 +117,10 @@ fn double_purchases(
         e.1 += 1;
     }
     let (mut doubles, mut problems) = (0, Vec::new());
-    for c in desired.iter().filter(|c| is_friends(c.index, FRIENDS_EVERY)) {
+    for c in desired
+        .iter()
+        .filter(|c| is_friends(c.index, FRIENDS_EVERY))
+    {
         let a = address(c.index);
         let Some(id) = after.get(&a) else { continue };
         let planned = match (before.get(&a), previous.iter().find(|p| p.index == c.index)) {
@@ -195,7 +202,11 @@ fn apply_killed_at_random_moments_always_converges() {
         "/__emulator/pay",
         Some(serde_json::json!({ "order_id": order_id })),
     );
-    assert_eq!(paid["errcode"].as_i64().unwrap_or(0), 0, "{recharge} {paid}");
+    assert_eq!(
+        paid["errcode"].as_i64().unwrap_or(0),
+        0,
+        "{recharge} {paid}"
+    );
     std::fs::create_dir_all(root.join("cards")).expect("cards");
     std::fs::create_dir_all(root.join("assets")).expect("assets");
     std::fs::write(root.join("assets/logo.jpg"), TINY_JPEG).expect("logo");
@@ -393,7 +404,10 @@ fn double_purchase_check_counts_what_was_bought_beyond_the_plan() {
     let twice = [buy("pA", 50), buy("pA", 50), buy("pC", 80)];
     let (d, p) = double_purchases(&twice, &before, &previous, &after, &desired);
     assert_eq!(d, 1, "{p:?}");
-    assert!(p[0].contains("100 vouchers bought in 2 order(s), 50 planned"), "{p:?}");
+    assert!(
+        p[0].contains("100 vouchers bought in 2 order(s), 50 planned"),
+        "{p:?}"
+    );
 
     let new_twice = [buy("pA", 50), buy("pC", 80), buy("pC", 80)];
     assert_eq!(
