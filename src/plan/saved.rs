@@ -93,6 +93,15 @@ impl SavedPlan {
             path: path.into(),
             source,
         })?;
+        Self::from_bytes(path, &bytes)
+    }
+
+    /// Reads a plan file's bytes as [`SavedPlan::read`] does (`path` names the file in
+    /// errors and anchors the relative project folder); the fuzz target's entry point.
+    ///
+    /// # Errors
+    /// Not a plan, another format version, or edited after it was written.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<SavedPlan, SavedPlanError> {
         // The version first (a scan that keeps nothing else), so a plan from another
         // format is named as such rather than as a parse error.
         #[derive(Deserialize)]
@@ -103,7 +112,7 @@ impl SavedPlan {
             path: path.into(),
             problem: e.to_string(),
         };
-        let version: VersionOnly = serde_json::from_slice(&bytes).map_err(parse_error)?;
+        let version: VersionOnly = serde_json::from_slice(bytes).map_err(parse_error)?;
         let found = version
             .format_version
             .as_ref()
@@ -116,8 +125,7 @@ impl SavedPlan {
                 found,
             });
         }
-        let mut plan: SavedPlan = serde_json::from_slice(&bytes).map_err(parse_error)?;
-        drop(bytes);
+        let mut plan: SavedPlan = serde_json::from_slice(bytes).map_err(parse_error)?;
         let found = std::mem::take(&mut plan.checksum);
         let actual = plan.body_checksum();
         if found != actual {
@@ -392,5 +400,45 @@ mod tests {
             SavedPlan::read(&path),
             Err(SavedPlanError::Parse { .. })
         ));
+    }
+
+    #[test]
+    fn from_bytes_reads_what_read_reads_and_refuses_garbage() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("sub/p.plan");
+        std::fs::create_dir_all(dir.path().join("sub")).unwrap_or_else(|e| panic!("{e}"));
+        let mut saved = SavedPlan {
+            format_version: FORMAT_VERSION.into(),
+            cardform_version: "test".into(),
+            created_at: 1,
+            project_dir: PathBuf::from("proj"),
+            state: None,
+            inputs_hash: "h".into(),
+            images: BTreeMap::new(),
+            plan: Plan::new(Vec::new(), false),
+            checksum: String::new(),
+        };
+        let out = crate::write_policy::WritePolicy::outside_project()
+            .check(&path, crate::write_policy::OutputKind::SavedPlan)
+            .unwrap_or_else(|e| panic!("{e}"));
+        saved.write(&out).unwrap_or_else(|e| panic!("{e}"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        let from_bytes = SavedPlan::from_bytes(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let read = SavedPlan::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_bytes.plan, read.plan);
+        assert_eq!(from_bytes.checksum, read.checksum);
+        assert_eq!(from_bytes.project_dir, dir.path().join("sub/proj"));
+        for garbage in [
+            &b""[..],
+            b"\xff\xfe",
+            b"[]",
+            b"null",
+            b"{\"format_version\": \"2\"",
+        ] {
+            match SavedPlan::from_bytes(Path::new("x.plan"), garbage) {
+                Err(SavedPlanError::Parse { path, .. }) => assert_eq!(path, Path::new("x.plan")),
+                other => panic!("{garbage:?}: expected a parse error, got {other:?}"),
+            }
+        }
     }
 }

@@ -281,7 +281,7 @@ async fn run_row(row: &Row) -> Vec<String> {
     let (found, p) = check(&read_state(&root), &live_cards(&url).await, desired);
     problems.extend(p);
     assert_eq!(
-        found.duplicates + found.lost,
+        found.duplicates + found.orphans + found.lost,
         0,
         "{}: {problems:?}",
         row.name

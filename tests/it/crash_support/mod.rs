@@ -142,6 +142,60 @@ fixed_begin_term = 0
     s
 }
 
+/// Whether slot `index` holds a friends coupon in [`cards_toml_with_friends`]: one slot
+/// in `every` (0: none).
+pub fn is_friends(index: usize, every: usize) -> bool {
+    every > 0 && index % every == every - 1
+}
+
+/// The card file for `desired` where every `every`-th slot is a friends coupon (a GIFT
+/// with `share_friends`): its stock is bought with 券点, so creating it, replacing it
+/// and raising its quantity are purchases (getpayprice → confirm).
+pub fn cards_toml_with_friends(desired: &Desired, every: usize) -> String {
+    let mut s = String::new();
+    for c in desired {
+        if !is_friends(c.index, every) {
+            s.push_str(&cards_toml(&vec![c.clone()]));
+            continue;
+        }
+        let a = address(c.index);
+        s.push_str(&format!(
+            r#"
+[cards.{a}]
+card_type = "GIFT"
+gift_name = "礼品{i}"
+gift_num = 1
+gift_unit = "份"
+
+[cards.{a}.base_info]
+logo_url = "assets/logo.jpg"
+code_type = "CODE_TYPE_QRCODE"
+brand_name = "品牌{b}"
+color = "Color020"
+notice = "出示{n}"
+description = "朋友的券。"
+sku = {{ quantity = {q} }}
+date_info = {{ type = "DATE_TYPE_FIX_TIME_RANGE", begin_timestamp = 2026-11-01T00:00:00+08:00, end_timestamp = 2030-12-31T23:59:59+08:00 }}
+location_id_list = [401234567]
+can_share = false
+can_give_friend = false
+
+[cards.{a}.advanced_info]
+share_friends = true
+
+[[cards.{a}.advanced_info.text_image_list]]
+image_url = "assets/logo.jpg"
+text = "礼品{i}。"
+"#,
+            i = c.index,
+            b = c.brand,
+            n = c.notice,
+            q = c.quantity
+        ));
+    }
+    s
+}
+
 /// `cardform.toml` for an external endpoint, with a short client timeout.
 pub fn project_toml(endpoint: &str, timeout_seconds: u64) -> String {
     format!(
@@ -188,8 +242,10 @@ pub fn parse_cards(doc: &Value) -> Vec<LiveCard> {
 /// What a convergence check found.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Findings {
-    /// Live cards the state does not know, plus addresses with more than one live card.
+    /// Cards in the state twice, plus extra live cards sharing one address's title.
     pub duplicates: usize,
+    /// Live cards the state does not know.
+    pub orphans: usize,
     /// Desired addresses with no live card in the state.
     pub lost: usize,
 }
@@ -228,7 +284,7 @@ pub fn check(state: &Value, live: &[LiveCard], desired: &Desired) -> (Findings, 
     }
     for (id, c) in &alive {
         if !state_ids.contains(id) {
-            f.duplicates += 1;
+            f.orphans += 1;
             problems.push(format!(
                 "live card {id} ({} / {}) is unknown to the state",
                 c.title, c.brand
