@@ -128,6 +128,15 @@ pub enum Executed {
     },
 }
 
+/// The executor's options for this run.
+fn apply_options(session: &Session, opts: ExecuteOptions) -> ApplyOptions {
+    ApplyOptions {
+        parallelism: session.parallelism,
+        allow_coin_purchase: opts.allow_coin_purchase,
+        stop: opts.stop,
+    }
+}
+
 /// Carries out a checked plan: the 券点 purchases are checked again against fresh
 /// quotes, then every change is made and journaled, and the state committed.
 ///
@@ -152,11 +161,7 @@ pub async fn execute(
         &session.state,
         &session.root,
         images,
-        ApplyOptions {
-            parallelism: session.parallelism,
-            allow_coin_purchase: opts.allow_coin_purchase,
-            stop: opts.stop,
-        },
+        apply_options(session, opts),
         session.reporter.as_ref(),
     )
     .await;
@@ -201,11 +206,7 @@ pub async fn buy_approved(
         &session.state,
         &session.root,
         images,
-        ApplyOptions {
-            parallelism: session.parallelism,
-            allow_coin_purchase: opts.allow_coin_purchase,
-            stop: opts.stop,
-        },
+        apply_options(session, opts),
         session.reporter.as_ref(),
     )
     .await;

@@ -108,16 +108,7 @@ pub async fn apply_plan(
     opts: ApplyOptions,
     reporter: &dyn Reporter,
 ) -> ApplyOutcome {
-    let exec = Executor {
-        client,
-        state,
-        root,
-        images,
-        opts,
-        outcome: Mutex::new(ApplyOutcome::default()),
-        reporter,
-        claimed_orders: Mutex::new(BTreeSet::new()),
-    };
+    let exec = Executor::new(client, state, root, images, opts, reporter);
     let changing: Vec<&ResourceChange> = plan
         .resource_changes
         .iter()
@@ -166,16 +157,7 @@ pub async fn buy_approved(
     opts: ApplyOptions,
     reporter: &dyn Reporter,
 ) -> ApplyOutcome {
-    let exec = Executor {
-        client,
-        state,
-        root,
-        images,
-        opts,
-        outcome: Mutex::new(ApplyOutcome::default()),
-        reporter,
-        claimed_orders: Mutex::new(BTreeSet::new()),
-    };
+    let exec = Executor::new(client, state, root, images, opts, reporter);
     for (rc, stock) in crate::plan::approval::deferred(plan) {
         if exec.stopping() {
             continue;
@@ -240,6 +222,27 @@ fn waves<'a>(changing: &[&'a ResourceChange]) -> Vec<Vec<&'a ResourceChange>> {
 }
 
 impl<'a> Executor<'a> {
+    /// An executor with nothing done yet.
+    fn new(
+        client: &'a WeChatClient,
+        state: &'a StateSession,
+        root: &'a Path,
+        images: BTreeMap<String, LocalImage>,
+        opts: ApplyOptions,
+        reporter: &'a dyn Reporter,
+    ) -> Self {
+        Executor {
+            client,
+            state,
+            root,
+            images,
+            opts,
+            outcome: Mutex::new(ApplyOutcome::default()),
+            reporter,
+            claimed_orders: Mutex::new(BTreeSet::new()),
+        }
+    }
+
     fn warn(&self, msg: String) {
         if let Ok(mut r) = self.outcome.lock() {
             r.warnings.push(msg);
