@@ -38,6 +38,9 @@ pub enum OutputKind {
     ManPage,
     /// `state pull --out`: a copy of the state document.
     StateCopy,
+    /// The files a local state keeps beside its snapshot (`.backup`, `.journal`,
+    /// `.lock`, `.lock.info`), written by `state pull --out` next to the copy.
+    StateSidecar,
     /// `import --generate-config-out`: card files a person will edit. Never replaces a file.
     GeneratedCards,
 }
@@ -52,6 +55,7 @@ impl OutputKind {
             OutputKind::Png => "a PNG image",
             OutputKind::ManPage => "a man page",
             OutputKind::StateCopy => "a copy of a cardform state",
+            OutputKind::StateSidecar => "a file a cardform state keeps beside it",
             OutputKind::GeneratedCards => "a new card file",
         }
     }
@@ -71,6 +75,15 @@ impl OutputKind {
             }
             OutputKind::StateCopy => {
                 head.starts_with('{') && head.contains("\"lineage\"") && head.contains("\"serial\"")
+            }
+            // An empty lock or journal, a backup (a state), lock info (`operation`,
+            // `pid`) or journal lines (`seq`, `lineage`): all one JSON object a line.
+            OutputKind::StateSidecar => {
+                existing.is_empty()
+                    || OutputKind::StateCopy.recognises(existing)
+                    || (head.starts_with('{')
+                        && ((head.contains("\"operation\"") && head.contains("\"pid\""))
+                            || (head.contains("\"seq\"") && head.contains("\"lineage\""))))
             }
             OutputKind::ReviewPage => {
                 head.to_ascii_lowercase().starts_with("<!doctype html") && head.contains("cardform")
@@ -651,6 +664,7 @@ mod tests {
             OutputKind::Svg,
             OutputKind::ManPage,
             OutputKind::StateCopy,
+            OutputKind::StateSidecar,
             OutputKind::GeneratedCards,
         ] {
             let err = policy.check(&notes, kind).expect_err("not its kind");
@@ -707,5 +721,14 @@ mod tests {
             OutputKind::StateCopy.recognises(b"{\"version\": 4, \"lineage\": \"x\", \"serial\": 3")
         );
         assert!(!OutputKind::GeneratedCards.recognises(b"[cards.x]"));
+        // A state's side files: empty lock/journal, lock info, journal lines, a backup.
+        let sidecar = OutputKind::StateSidecar;
+        assert!(sidecar.recognises(b""));
+        assert!(sidecar.recognises(b"{\"id\":\"a\",\"operation\":\"apply\",\"pid\":7}"));
+        assert!(sidecar.recognises(b"{\"seq\":1,\"lineage\":\"u\",\"record\":{}}\n"));
+        assert!(sidecar.recognises(b"{\"version\": 4, \"lineage\": \"x\", \"serial\": 3"));
+        assert!(!sidecar.recognises(b"  \n"));
+        assert!(!sidecar.recognises(b"my notes about the journal"));
+        assert!(!sidecar.recognises(b"{\"name\": \"package.json\"}"));
     }
 }

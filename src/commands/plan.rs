@@ -98,7 +98,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
     let checksum = save_to.as_ref().map(|_| saved.checksum.as_str());
     let plan = &saved.plan;
     match args.format {
-        Format::Json => print_json(&json_plan(plan))?,
+        Format::Json => print_json(&json_plan(plan).with_gate(&verdict))?,
         Format::Markdown => print!(
             "{}",
             render_markdown_with(

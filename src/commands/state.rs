@@ -300,11 +300,24 @@ fn pull(a: &StatePullArgs) -> miette::Result<Outcome> {
     let out_file = match &a.out {
         Some(out) => {
             let setting = state_setting(&a.dir)?;
-            Some(
-                super::project::write_policy_with_state(&a.dir, setting.as_deref())
-                    .check(out, crate::write_policy::OutputKind::StateCopy)
-                    .map_err(CommandError::from)?,
-            )
+            let policy = super::project::write_policy_with_state(&a.dir, setting.as_deref());
+            let file = policy
+                .check(out, crate::write_policy::OutputKind::StateCopy)
+                .map_err(CommandError::from)?;
+            // The copy is a local state: its backup, journal and lock files land beside
+            // it, so each of them must be a path the copy may own too.
+            let copy = LocalBackend::new(file.resolved());
+            for side in [
+                copy.backup_path(),
+                copy.journal_path(),
+                copy.lock_path(),
+                copy.lock_info_path(),
+            ] {
+                policy
+                    .check(&side, crate::write_policy::OutputKind::StateSidecar)
+                    .map_err(CommandError::from)?;
+            }
+            Some(file)
         }
         None => None,
     };

@@ -3,7 +3,8 @@
 //! `refreshed`, `reasons[]` (field path + rule), `before`, `after`; format 2 adds 券点
 //! prices (`stock.price`, `coins`) and `test_whitelist`; `refresh` (which cards were
 //! read) and `api_calls` (made by the plan, to be made by apply) were added within
-//! format 2. Fields are only ever added within a `format_version`; a removed or changed
+//! format 2, and so was `gate` (the plan's refusals: `plan --format json` carries it).
+//! Fields are only ever added within a `format_version`; a removed or changed
 //! field bumps it.
 //!
 //! [`JsonPlan`] borrows the plan and is serialised straight to its writer: a plan over
@@ -14,7 +15,10 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::diff::FieldChange;
+use super::gate::Verdict;
 use super::note::Note;
+use super::policy::{mass_destroy_report, report};
+use super::stock_loss::stock_loss_report;
 use super::types::{
     Action, ApiCalls, CoinSummary, Plan, RefreshSummary, ResourceChange, SettingChange,
     StockChange, Summary, WhitelistChange,
@@ -48,6 +52,80 @@ pub struct JsonPlan<'a> {
     /// The test whitelist change (absent when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     test_whitelist: Option<&'a WhitelistChange>,
+    /// `{refused, refusals[]}`: what the gates say of this plan (absent where the
+    /// caller did not gate it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gate: Option<JsonGate>,
+}
+
+impl JsonPlan<'_> {
+    /// Adds the gates' verdict, so a pipeline reading the JSON sees why `plan` exits 3.
+    #[must_use]
+    pub fn with_gate(mut self, verdict: &Verdict) -> Self {
+        self.gate = Some(JsonGate::of(verdict));
+        self
+    }
+}
+
+/// The gates' verdict: whether the plan is refused, and each refusal with the cards
+/// it names and the message `plan` prints.
+#[derive(Serialize)]
+struct JsonGate {
+    refused: bool,
+    refusals: Vec<JsonRefusal>,
+}
+
+#[derive(Serialize)]
+struct JsonRefusal {
+    /// `stock_loss`, `mass_destroy`, `coins` or `policy`.
+    gate: &'static str,
+    addresses: Vec<String>,
+    /// Unclaimed bought vouchers thrown away (`stock_loss` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vouchers: Option<u64>,
+    message: String,
+}
+
+impl JsonGate {
+    fn of(v: &Verdict) -> JsonGate {
+        let mut refusals = Vec::new();
+        if !v.stock_loss.is_empty() {
+            refusals.push(JsonRefusal {
+                gate: "stock_loss",
+                addresses: v.stock_loss.iter().map(|l| l.address.clone()).collect(),
+                vouchers: Some(v.stock_loss.iter().map(|l| l.vouchers).sum()),
+                message: stock_loss_report(&v.stock_loss),
+            });
+        }
+        if let Some(m) = &v.mass_destroy {
+            refusals.push(JsonRefusal {
+                gate: "mass_destroy",
+                addresses: m.addresses.clone(),
+                vouchers: None,
+                message: mass_destroy_report(m),
+            });
+        }
+        if let Some(why) = &v.coins_over {
+            refusals.push(JsonRefusal {
+                gate: "coins",
+                addresses: Vec::new(),
+                vouchers: None,
+                message: why.clone(),
+            });
+        }
+        if !v.violations.is_empty() {
+            refusals.push(JsonRefusal {
+                gate: "policy",
+                addresses: v.violations.iter().map(|x| x.address.clone()).collect(),
+                vouchers: None,
+                message: report(&v.violations),
+            });
+        }
+        JsonGate {
+            refused: v.denied(),
+            refusals,
+        }
+    }
 }
 
 /// The plan's 券点 with how far it exceeds the budget and the balance (null: within).
@@ -173,6 +251,7 @@ pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
             over_balance: c.over_balance(),
         }),
         test_whitelist: plan.whitelist.as_ref(),
+        gate: None,
     }
 }
 

@@ -100,6 +100,21 @@ fn replacing_or_deleting_a_friends_coupon_with_bought_stock_needs_allow_stock_lo
         "{err}"
     );
     assert!(err.contains("--allow-stock-loss"), "{err}");
+    // The JSON plan says the same, for pipelines that read it instead of stderr.
+    let js = p.run(&["plan", "{dir}", "--format", "json"]);
+    js.expect_code(3);
+    let doc: serde_json::Value = serde_json::from_str(&js.stdout).expect("json plan");
+    assert_eq!(doc["gate"]["refused"], serde_json::json!(true), "{doc}");
+    let refusal = &doc["gate"]["refusals"][0];
+    assert_eq!(refusal["gate"], "stock_loss", "{doc}");
+    assert_eq!(refusal["addresses"], serde_json::json!(["friend_cash"]));
+    assert_eq!(refusal["vouchers"], serde_json::json!(250));
+    assert!(
+        refusal["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--allow-stock-loss")),
+        "{refusal}"
+    );
     let md = p.run(&["plan", "{dir}", "--format", "markdown"]);
     md.expect_code(3);
     assert!(md.stdout.contains("**stock-loss**"), "{}", md.stdout);
@@ -148,6 +163,11 @@ fn replacing_or_deleting_a_friends_coupon_with_bought_stock_needs_allow_stock_lo
     // With the flag: shown as accepted, and applied.
     p.run(&["plan", "{dir}", "--allow-stock-loss"])
         .expect_code(0);
+    let js = p.run(&["plan", "{dir}", "--allow-stock-loss", "--format", "json"]);
+    js.expect_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&js.stdout).expect("json plan");
+    assert_eq!(doc["gate"]["refused"], serde_json::json!(false), "{doc}");
+    assert_eq!(doc["gate"]["refusals"], serde_json::json!([]), "{doc}");
     let out = p.run(&["apply", &saved.to_string_lossy(), "--allow-stock-loss"]);
     out.expect_code(0);
     assert_eq!(calls(&emu, "/card/delete"), 1);

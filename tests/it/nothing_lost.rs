@@ -246,6 +246,33 @@ fn state_pull_twice_works_and_keeps_the_serial() {
     }
 }
 
+#[test]
+fn state_pull_never_writes_its_side_files_over_a_person_s_file() {
+    // The copy is a local state: `.backup`, `.journal`, `.lock` and `.lock.info` land
+    // beside it. Each of them must be a file of that kind, or absent.
+    let p = TestProject::sandbox();
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let pulled = out_dir.path().join("pulled.json");
+    let pulled_s = pulled.to_string_lossy().to_string();
+    for suffix in [".backup", ".journal", ".lock", ".lock.info"] {
+        let side = out_dir.path().join(format!("pulled.json{suffix}"));
+        std::fs::write(&side, b"my notes, not a state file\n").expect("write");
+        let out = p.run(&["state", "pull", "--dir", "{dir}", "--out", &pulled_s]);
+        assert_eq!(out.code, 1, "{suffix}: {}", out.stderr);
+        assert!(out.stderr.contains("refusing to write"), "{}", out.stderr);
+        assert!(!pulled.exists(), "{suffix}: nothing written");
+        assert_eq!(
+            std::fs::read(&side).expect("side"),
+            b"my notes, not a state file\n",
+            "{suffix}: untouched"
+        );
+        std::fs::remove_file(&side).expect("rm");
+    }
+    p.run(&["state", "pull", "--dir", "{dir}", "--out", &pulled_s])
+        .expect_code(0);
+}
+
 // ---- 4. No command writes over the state, its backup, journal, lock or a card file ---
 
 #[test]
