@@ -10,14 +10,20 @@ use std::sync::OnceLock;
 
 use cardform::plan::saved::SavedPlan;
 use cardform::plan::{TextOptions, render_json, render_text, summary_line};
+use cardform::write_policy::{OutputFile, OutputKind, WritePolicy};
 use libfuzzer_sys::fuzz_target;
 
-fn scratch() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
+/// A scratch plan file, checked once by the write policy (later writes replace a
+/// saved plan, which the policy allows).
+fn scratch() -> &'static OutputFile {
+    static FILE: OnceLock<OutputFile> = OnceLock::new();
+    FILE.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("cardform-fuzz-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
-        dir.join("fuzz.plan.json")
+        let path: PathBuf = dir.join("fuzz.plan.json");
+        WritePolicy::outside_project()
+            .check(&path, OutputKind::SavedPlan)
+            .expect("the harness's scratch plan file in the temp folder")
     })
 }
 
@@ -26,11 +32,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut saved) = serde_json::from_slice::<SavedPlan>(data) else {
         return;
     };
-    let path = scratch();
-    if saved.write(path).is_err() {
+    let file = scratch();
+    if saved.write(file).is_err() {
         return;
     }
-    if let Ok(back) = SavedPlan::read(path) {
+    if let Ok(back) = SavedPlan::read(file.path()) {
         let _ = render_text(&back.plan, TextOptions::default());
         let _ = summary_line(&back.plan);
         let _ = render_json(&back.plan);
