@@ -472,3 +472,43 @@ fn secrets_never_print() {
         assert!(!red.contains("CANARY-X"), "{key}: {red}");
     }
 }
+
+#[tokio::test]
+async fn the_single_account_component_source_works_against_the_emulator() {
+    // `[account.token] source = "component"` (one merchant, secrets from the
+    // environment), until now only tested against the client's mock.
+    let emu = emulator(1).await;
+    let ticket = admin(&emu, "platform/ticket", None).await["verify_ticket"]
+        .as_str()
+        .expect("ticket")
+        .to_string();
+    let auth = admin(&emu, "platform", None).await["authorizers"][0].clone();
+    let appid = auth["appid"].as_str().expect("appid").to_string();
+    let refresh = auth["refresh_token"].as_str().expect("refresh").to_string();
+    let source = TokenSource::Component {
+        component_appid: EMULATOR_COMPONENT_APPID.into(),
+        component_secret_env: "CS".into(),
+        verify_ticket_env: "VT".into(),
+        refresh_token_env: "RT".into(),
+    };
+    let mut cfg = ClientConfig::new(emu.base_url(), &appid, source);
+    cfg.retry = RetryPolicy::fast();
+    let env = |var: &str| match var {
+        "CS" => Some(EMULATOR_COMPONENT_SECRET.to_string()),
+        "VT" => Some(ticket.clone()),
+        "RT" => Some(refresh.clone()),
+        _ => None,
+    };
+    let c = WeChatClient::with_env(cfg, &env).expect("client");
+    assert_eq!(
+        c.list_all_card_ids().await.expect("batchget"),
+        Vec::<String>::new()
+    );
+    let log = calls(&emu).await;
+    assert_eq!(
+        log.iter()
+            .filter(|(p, who)| p == "/card/batchget" && who.as_deref() == Some(appid.as_str()))
+            .count(),
+        1
+    );
+}
