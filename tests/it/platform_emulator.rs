@@ -341,6 +341,19 @@ fn revocation_missing_permission_quotas_and_a_stale_ticket_answer_wechats_errcod
 }
 
 #[test]
+fn the_component_token_endpoint_takes_a_quota_like_any_path() {
+    let emu = Emulator::start(&[
+        "--platform-authorizers",
+        "1",
+        "--quota",
+        "/cgi-bin/component/api_component_token=1",
+    ]);
+    let t = ticket(&emu);
+    assert!(component_token(&emu, &t)["component_access_token"].is_string());
+    assert_eq!(component_token(&emu, &t)["errcode"], 45009);
+}
+
+#[test]
 fn query_auth_answers_in_the_recorded_shape_and_a_code_works_once() {
     let emu = Emulator::start(&["--platform-authorizers", "0"]);
     let ctoken = component_token(&emu, &ticket(&emu))["component_access_token"]

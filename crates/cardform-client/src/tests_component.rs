@@ -166,7 +166,12 @@ async fn one_component_token_serves_every_authorizer_and_each_has_its_own_world(
 
 #[tokio::test]
 async fn the_list_is_read_in_pages_of_500() {
-    let emu = emulator(1001).await;
+    let emu = emulator(1).await;
+    let summary = emu
+        .setup_platform(EMULATOR_COMPONENT_APPID, EMULATOR_COMPONENT_SECRET, 1001)
+        .expect("platform");
+    assert_eq!(summary["authorizers"].as_array().map(Vec::len), Some(1001));
+    assert_eq!(emu.platform(), Some(summary));
     let p = platform(&emu).await;
     let list = p.authorizers().await.expect("list");
     assert_eq!(list.len(), 1001);
@@ -254,6 +259,10 @@ async fn revoked_without_permission_and_bad_refresh_tokens_answer_wechats_errcod
     assert_eq!(r["revoked"], true);
     let e = ca.list_all_card_ids().await.expect_err("revoked");
     assert_eq!(e.errcode(), Some(61003), "{e}");
+    assert!(
+        e.to_string().contains("authorises the platform again"),
+        "{e}"
+    );
     assert_eq!(
         p.authorizer_info(&a.authorizer_appid)
             .await
