@@ -450,6 +450,15 @@ async fn odd_shapes_numbers_as_strings_and_missing_fields() {
     assert_eq!(mock.count(ATOKEN), 2);
     assert_eq!(p.component_fetches(), 1);
 
+    // A list that never ends (the same page again and again): an error, not a loop.
+    let page = json!({"total_count": 5, "list": [
+        {"authorizer_appid": "wxa1", "refresh_token": "r1", "auth_time": 1},
+        {"authorizer_appid": "wxa2", "refresh_token": "r2", "auth_time": 1}
+    ]});
+    mock.script(LIST, vec![Reply::Json(page.clone()), Reply::Json(page)]);
+    let e = p.authorizers().await.expect_err("endless list");
+    assert!(e.to_string().contains("repeats wxa1"), "{e}");
+
     // A list page that is not a list: an error that shows no refresh token.
     mock.script(
         LIST,
