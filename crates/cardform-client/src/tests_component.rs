@@ -180,6 +180,23 @@ async fn the_list_is_read_in_pages_of_500() {
     assert_eq!(distinct.len(), 1001);
     let log = calls(&emu).await;
     assert_eq!(log.iter().filter(|(p, _)| p == LIST).count(), 3);
+
+    // All 1,001 accounts at once: one component token, one authorizer token each.
+    let clients: Vec<_> = list
+        .iter()
+        .map(|a| card_client(emu.base_url(), &a.authorizer_appid, &p, &a.refresh_token))
+        .collect();
+    let got = futures::future::join_all(clients.iter().map(|c| c.list_all_card_ids())).await;
+    assert!(got.iter().all(Result::is_ok));
+    assert_eq!(p.component_fetches(), 1);
+    let log = calls(&emu).await;
+    assert_eq!(log.iter().filter(|(p, _)| p == ATOKEN).count(), 1001);
+    let served: std::collections::BTreeSet<_> = log
+        .iter()
+        .filter(|(p, _)| p == "/card/batchget")
+        .filter_map(|(_, who)| who.clone())
+        .collect();
+    assert_eq!(served, distinct);
 }
 
 #[tokio::test]
