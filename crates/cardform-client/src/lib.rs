@@ -7,6 +7,7 @@
 pub mod cards;
 pub mod client;
 pub mod coin;
+pub mod component;
 pub mod delivery;
 pub mod envelope;
 pub mod error;
@@ -31,6 +32,8 @@ mod recorded_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_component;
+#[cfg(test)]
 mod tests_delivery;
 #[cfg(test)]
 mod tests_shapes;
@@ -39,7 +42,9 @@ pub use cards::BatchGet;
 pub use client::{
     ClientConfig, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, WECHAT_BASE_URL, WeChatClient,
 };
+pub use component::{AuthorizerEntry, AuthorizerToken, ComponentCredentials, PlatformClient};
 pub use error::{ApiError, TransportKind};
+pub use platform::AuthorizerInfo;
 pub use retry::{Idempotency, RetryPolicy};
 pub use secret::{RedactedUrl, Secret};
 pub use token_source::TokenSource;
