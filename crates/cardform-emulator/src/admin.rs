@@ -12,6 +12,7 @@
 //! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
 //! | `POST /__emulator/pay {"order_id"}` | marks a 券点 recharge order paid |
+//! | `POST /__emulator/submerchant_review {"merchant_id","result":"pass"\|"fail","reason"?}` | finishes a sub-merchant's review (`submerchant.rs`) |
 //!
 //! Bad admin requests answer HTTP 400/404 with `{"error": "..."}`; `claim` and `pay`
 //! answer WeChat's envelope, since they simulate something WeChat would refuse.
@@ -68,6 +69,15 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
     let name = &path[PREFIX.len()..];
     match (&method, name) {
         (&Method::POST, "review") => review(shared, &body),
+        (&Method::POST, "submerchant_review") => {
+            match crate::submerchant::review(&mut lock(&shared.world), &body) {
+                Ok(v) => json_response(StatusCode::OK, &v),
+                Err((code, m)) => error(
+                    StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
+                    m,
+                ),
+            }
+        }
         (&Method::POST, "seed") => seed(shared, &body),
         (&Method::POST, "faults") => set_faults(shared, body),
         (&Method::GET, "faults") => {

@@ -17,6 +17,7 @@
 //! | [`errcode`] | the errcode table: code → meaning → retry class → guidance |
 //! | [`title`] | the titles WeChat builds for friends CASH/GIFT coupons |
 //! | [`sandbox`] | the embedded sandbox's account (not a secret) |
+//! | [`submerchant`] | sub-merchants (第三方协助制券): statuses, categories, temporary media |
 //!
 //! Must not import: anything of cardform's (this crate is the bottom of the graph).
 
@@ -30,6 +31,7 @@ pub mod points;
 pub mod rules;
 pub mod sandbox;
 pub mod shapes;
+pub mod submerchant;
 pub mod title;
 
 pub use card_type::CardType;
