@@ -20,6 +20,7 @@ mod schema_diagnostics;
 mod schema_messages;
 mod source;
 mod suggest;
+pub mod sub_merchants;
 pub mod trust;
 pub mod validation;
 

@@ -48,6 +48,12 @@ pub struct JsonPlan<'a> {
     /// The test whitelist change (absent when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     test_whitelist: Option<&'a WhitelistChange>,
+    /// The sub-merchants (absent when the files declare none).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    sub_merchants: &'a [super::sub_merchants::SubMerchantChange],
+    /// Cards waiting for their sub-merchant's approval (absent when none).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    waiting: &'a [super::sub_merchants::WaitingCard],
 }
 
 /// The plan's 券点 with how far it exceeds the budget and the balance (null: within).
@@ -173,6 +179,8 @@ pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
             over_balance: c.over_balance(),
         }),
         test_whitelist: plan.whitelist.as_ref(),
+        sub_merchants: &plan.sub_merchants,
+        waiting: &plan.waiting,
     }
 }
 

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::error::StateError;
 use super::model::{
     ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
-    StateOwner, UpdateAnswer, WhitelistRecord,
+    StateOwner, UpdateAnswer, WhitelistRecord, MediaRecord, SubMerchantState,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.
@@ -108,6 +108,18 @@ fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
     if let Some(w) = &state.test_whitelist {
         out.extend_from_slice(b",\n  \"test_whitelist\": ");
         serde_json::to_writer(&mut *out, w)?;
+    }
+    // Sub-merchants and temporary media: written only when there are some, so a
+    // state without them reads and hashes as before.
+    if !state.sub_merchants.is_empty() {
+        out.extend_from_slice(b",\n  \"sub_merchants\": {");
+        write_map_entries(out, &state.sub_merchants)?;
+        out.extend_from_slice(b"}");
+    }
+    if !state.media.is_empty() {
+        out.extend_from_slice(b",\n  \"media\": {");
+        write_map_entries(out, &state.media)?;
+        out.extend_from_slice(b"}");
     }
     out.extend_from_slice(b"\n}");
     Ok(())
@@ -238,6 +250,10 @@ struct Stored {
     test_whitelist: Option<WhitelistRecord>,
     #[serde(default)]
     owner: Option<StateOwner>,
+    #[serde(default)]
+    sub_merchants: BTreeMap<String, SubMerchantState>,
+    #[serde(default)]
+    media: BTreeMap<String, MediaRecord>,
 }
 
 /// Decodes a stored snapshot and its header (with the `content_hash` the state itself
@@ -270,6 +286,8 @@ pub fn decode_snapshot_and_header(
                 update_answers: s.update_answers,
                 test_whitelist: s.test_whitelist,
                 owner: s.owner,
+                sub_merchants: s.sub_merchants,
+                media: s.media,
             };
             Ok((state, header))
         }

@@ -35,6 +35,7 @@ pub use lock::{LockInfo, LockRelease, StateLock};
 pub use model::{
     Change, ImageRecord, JournalRecord, OpKind, PendingOperation, ResourceState,
     STATE_FORMAT_VERSION, StateFile, StateOwner, StateStamp, UpdateAnswer, WhitelistRecord,
+    MediaRecord, SubMerchantState,
 };
 pub use replay::{ReplayReport, replay};
 pub use session::{COMPACT_EVERY, StateSession};
