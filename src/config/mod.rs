@@ -19,8 +19,8 @@ mod schema;
 mod schema_diagnostics;
 mod schema_messages;
 mod source;
-mod suggest;
 pub mod sub_merchants;
+mod suggest;
 pub mod trust;
 pub mod validation;
 

@@ -109,9 +109,12 @@ pub(super) fn take_from_file(
             Err(e) => {
                 if !diags.iter().any(|x| x.file == rel && x.is_error()) {
                     diags.push(
-                        Diagnostic::error(rel, format!("sub-merchant `{name}`: {}: {}", e.path(), e.inner()))
-                            .at(line, col)
-                            .with_help("see schema/cards.schema.json for the expected shape"),
+                        Diagnostic::error(
+                            rel,
+                            format!("sub-merchant `{name}`: {}: {}", e.path(), e.inner()),
+                        )
+                        .at(line, col)
+                        .with_help("see schema/cards.schema.json for the expected shape"),
                     );
                 }
             }
@@ -133,11 +136,7 @@ pub fn known_pairs_text() -> String {
         .join("; ")
 }
 
-fn locate(
-    sources: &BTreeMap<&Path, &str>,
-    file: &Path,
-    path: &str,
-) -> (usize, usize) {
+fn locate(sources: &BTreeMap<&Path, &str>, file: &Path, path: &str) -> (usize, usize) {
     match sources.get(file) {
         Some(text) => Locator::new(text).locate(&parse_dotted(path), Target::Value),
         None => (1, 1),
@@ -180,7 +179,13 @@ pub(super) fn check(
         out.insert(sm.name.clone(), sm);
     }
     for sm in out.values() {
-        let at = |field: &str| locate(&texts, &sm.file, &format!("sub_merchants.{}.{field}", sm.name));
+        let at = |field: &str| {
+            locate(
+                &texts,
+                &sm.file,
+                &format!("sub_merchants.{}.{field}", sm.name),
+            )
+        };
         let mut files: Vec<(&str, &ImageRef)> = vec![("logo_url", &sm.spec.logo_url)];
         files.extend(sm.spec.media());
         for (field, file) in files {
@@ -238,7 +243,11 @@ pub(super) fn check(
         if out.contains_key(name) {
             continue;
         }
-        let (l, c) = locate(&texts, &card.file, &format!("cards.{}.sub_merchant", card.address));
+        let (l, c) = locate(
+            &texts,
+            &card.file,
+            &format!("cards.{}.sub_merchant", card.address),
+        );
         let known: Vec<&str> = out.keys().map(String::as_str).collect();
         diags.push(
             Diagnostic::error(&card.file, format!("sub_merchant `{name}` is not declared"))

@@ -77,7 +77,9 @@ pub enum RunError {
         help("use a primary and secondary category id that card/getapplyprotocol lists")
     )]
     SubMerchants(Vec<String>),
-    #[error("reading the sub-merchants (card/submerchant/get, batchget, card/getapplyprotocol): {0}")]
+    #[error(
+        "reading the sub-merchants (card/submerchant/get, batchget, card/getapplyprotocol): {0}"
+    )]
     #[diagnostic(transparent)]
     SubMerchantRead(ApiError),
 }

@@ -241,13 +241,10 @@ pub async fn make_plan(
     )?;
     // Sub-merchants: read (get, batchget, getapplyprotocol once), then planned.
     let sub_state = read_state(session, &resolved_copy, |s| s.sub_merchants.clone());
-    let sub_live = crate::plan::sub_merchants::read_live(
-        &session.client,
-        &project.sub_merchants,
-        &sub_state,
-    )
-    .await
-    .map_err(RunError::SubMerchantRead)?;
+    let sub_live =
+        crate::plan::sub_merchants::read_live(&session.client, &project.sub_merchants, &sub_state)
+            .await
+            .map_err(RunError::SubMerchantRead)?;
     let sub_changes = read_state(session, &resolved_copy, |state| {
         let uploaded = uploaded_urls(state);
         let logo = |d: &crate::config::sub_merchants::DesiredSubMerchant| {

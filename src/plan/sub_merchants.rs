@@ -222,7 +222,12 @@ pub fn plan(
                         .iter()
                         .map(|x| x.secondary_category_id.to_string())
                         .collect();
-                    format!("{} ({}): {}", c.primary_category_id, c.category_name, ids.join(", "))
+                    format!(
+                        "{} ({}): {}",
+                        c.primary_category_id,
+                        c.category_name,
+                        ids.join(", ")
+                    )
                 })
                 .collect();
             errors.push(format!(
@@ -239,7 +244,11 @@ pub fn plan(
                 let mut changed = differing(&want, &rec.applied, false);
                 for k in differing(&want, &live_content(now), true) {
                     // A pending logo is compared with the last applied one only.
-                    if k == "logo_url" && !want["logo_url"].as_str().is_some_and(|u| u.starts_with("http")) {
+                    if k == "logo_url"
+                        && !want["logo_url"]
+                            .as_str()
+                            .is_some_and(|u| u.starts_with("http"))
+                    {
                         continue;
                     }
                     if !changed.contains(&k) {

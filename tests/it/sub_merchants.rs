@@ -81,11 +81,7 @@ fn a_card_waits_for_its_sub_merchant_and_carries_its_merchant_id() {
     let plan = p.run(&["plan", "{dir}"]);
     plan.expect_code(0);
     assert!(plan.stdout.contains("CHECKING"), "{}", plan.stdout);
-    assert!(
-        plan.stdout.contains("card bread waits"),
-        "{}",
-        plan.stdout
-    );
+    assert!(plan.stdout.contains("card bread waits"), "{}", plan.stdout);
     let json_plan = p.run(&["plan", "--format", "json", "{dir}"]);
     let doc: Value = serde_json::from_str(&json_plan.stdout).expect("plan json");
     assert_eq!(doc["waiting"][0]["address"], "bread");
@@ -106,15 +102,12 @@ fn a_card_waits_for_its_sub_merchant_and_carries_its_merchant_id() {
         .to_string();
     let got = emu.api("/card/get", json!({ "card_id": card_id }));
     let base = &got["card"]["general_coupon"]["base_info"];
-    assert_eq!(
-        base["sub_merchant_info"]["merchant_id"],
-        json!(id),
-        "{got}"
-    );
+    assert_eq!(base["sub_merchant_info"]["merchant_id"], json!(id), "{got}");
     assert_eq!(p.state()["sub_merchants"]["shop"]["status"], "APPROVED");
 
     // Converged: nothing more to do.
-    p.run(&["plan", "--detailed-exitcode", "{dir}"]).expect_code(0);
+    p.run(&["plan", "--detailed-exitcode", "{dir}"])
+        .expect_code(0);
     let status = p.run(&["status", "{dir}"]);
     status.expect_code(0);
     assert!(status.stdout.contains("APPROVED"), "{}", status.stdout);
@@ -150,7 +143,10 @@ fn a_rejected_sub_merchant_shows_in_status_and_its_card_keeps_waiting() {
 #[test]
 fn a_category_wechat_does_not_list_is_refused_naming_the_valid_ids() {
     let emu = Emulator::start(&[]);
-    let p = project(&emu, &SHOP.replace("secondary_category_id = 101", "secondary_category_id = 999"));
+    let p = project(
+        &emu,
+        &SHOP.replace("secondary_category_id = 101", "secondary_category_id = 999"),
+    );
     let v = p.run(&["validate", "{dir}"]);
     v.expect_code(0);
     let said = words(&v.stderr) + &words(&v.stdout);
@@ -176,7 +172,10 @@ fn an_expired_protocol_upload_is_uploaded_again() {
         "/__emulator/clock",
         Some(json!({ "advance_secs": 4 * 86_400 })),
     );
-    p.edit("brand_name = \"街角面包\"\nlogo_url", "brand_name = \"街角面包坊\"\nlogo_url");
+    p.edit(
+        "brand_name = \"街角面包\"\nlogo_url",
+        "brand_name = \"街角面包坊\"\nlogo_url",
+    );
     let out = p.run(&["apply", "--auto-approve", "{dir}"]);
     out.expect_code(0);
     assert_eq!(
@@ -186,7 +185,10 @@ fn an_expired_protocol_upload_is_uploaded_again() {
         out.stdout,
         out.stderr
     );
-    let got = emu.api("/card/submerchant/get", json!({ "merchant_id": merchant_id(&p) }));
+    let got = emu.api(
+        "/card/submerchant/get",
+        json!({ "merchant_id": merchant_id(&p) }),
+    );
     assert_eq!(got["info"]["brand_name"], "街角面包坊", "{got}");
 }
 
@@ -202,7 +204,10 @@ fn a_card_naming_an_undeclared_sub_merchant_is_a_located_error() {
     let v = p.run(&["validate", "{dir}"]);
     v.expect_code(1);
     let said = words(&v.stderr) + &words(&v.stdout);
-    assert!(said.contains("sub_merchant `shoop` is not declared"), "{said}");
+    assert!(
+        said.contains("sub_merchant `shoop` is not declared"),
+        "{said}"
+    );
     assert!(said.contains("cards.toml:13:16"), "{said}");
     assert!(said.contains("declared sub-merchants: shop"), "{said}");
 }

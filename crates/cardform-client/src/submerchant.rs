@@ -132,7 +132,11 @@ impl WeChatClient {
     pub async fn submit_sub_merchant(&self, info: Value) -> Result<SubMerchant, ApiError> {
         const EP: &str = "/card/submerchant/submit";
         let v = self
-            .call(&Request::post_json(EP, json!({ "info": info }), NotIdempotent))
+            .call(&Request::post_json(
+                EP,
+                json!({ "info": info }),
+                NotIdempotent,
+            ))
             .await?;
         read_submerchant(&v).map_err(|e| malformed(EP, &e))
     }
@@ -180,9 +184,7 @@ impl WeChatClient {
                 "limit": cardform_spec::submerchant::MAX_BATCHGET,
                 "status": "",
             });
-            let v = self
-                .call(&Request::post_json(EP, body, Idempotent))
-                .await?;
+            let v = self.call(&Request::post_json(EP, body, Idempotent)).await?;
             let page = read_batchget(&v).map_err(|e| malformed(EP, &e))?;
             out.extend(page.info_list);
             if page.next_begin_id == 0 || page.next_begin_id <= begin {
@@ -251,13 +253,20 @@ mod tests {
         let c = read_apply_protocol(&v).unwrap();
         assert_eq!(c.len(), 3);
         assert!(c[0].has(101));
-        assert_eq!((c[1].primary_category_id, c[1].category_name.as_str()), (2, ""));
+        assert_eq!(
+            (c[1].primary_category_id, c[1].category_name.as_str()),
+            (2, "")
+        );
         assert!(c[1].has(201));
         assert!(c[2].secondary_category.is_empty());
         // No category at all: an empty list, not an error.
-        assert!(read_apply_protocol(&json!({"errcode": 0})).unwrap().is_empty());
-        let e = read_apply_protocol(&json!({"category": [{"primary_category_id": "x"}]}))
-            .unwrap_err();
+        assert!(
+            read_apply_protocol(&json!({"errcode": 0}))
+                .unwrap()
+                .is_empty()
+        );
+        let e =
+            read_apply_protocol(&json!({"category": [{"primary_category_id": "x"}]})).unwrap_err();
         assert!(e.to_string().contains("\"x\""), "{e}");
     }
 
@@ -278,11 +287,13 @@ mod tests {
 
     #[test]
     fn media_answers_read_with_or_without_created_at() {
-        let m = read_media(&json!({"type": "image", "media_id": "MID", "created_at": 1_380_000_000}))
-            .unwrap();
+        let m =
+            read_media(&json!({"type": "image", "media_id": "MID", "created_at": 1_380_000_000}))
+                .unwrap();
         assert_eq!((m.media_id.as_str(), m.created_at), ("MID", 1_380_000_000));
-        let m = read_media(&json!({"type": "image", "media_id": "MID", "created_at": "1380000000"}))
-            .unwrap();
+        let m =
+            read_media(&json!({"type": "image", "media_id": "MID", "created_at": "1380000000"}))
+                .unwrap();
         assert_eq!(m.created_at, 1_380_000_000);
         assert_eq!(read_media(&json!({"media_id": "M"})).unwrap().created_at, 0);
         assert!(read_media(&json!({"media_id": ""})).is_err());

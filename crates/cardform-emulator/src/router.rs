@@ -240,12 +240,42 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/card/pay/getorderlist", true, Json, coin::order_list),
     route(Post, "/cgi-bin/openapi/quota/get", true, Json, quota_get),
     // Sub-merchants (第三方协助制券) and temporary media: `submerchant.rs`.
-    route(Post, "/card/submerchant/submit", true, Json, submerchant::submit),
-    route(Post, "/card/submerchant/update", true, Json, submerchant::update),
+    route(
+        Post,
+        "/card/submerchant/submit",
+        true,
+        Json,
+        submerchant::submit,
+    ),
+    route(
+        Post,
+        "/card/submerchant/update",
+        true,
+        Json,
+        submerchant::update,
+    ),
     route(Post, "/card/submerchant/get", true, Json, submerchant::get),
-    route(Post, "/card/submerchant/batchget", true, Json, submerchant::batchget),
-    route(Get, "/card/getapplyprotocol", true, NoBody, submerchant::apply_protocol),
-    route(Post, "/cgi-bin/media/upload", true, Form, submerchant::upload_media),
+    route(
+        Post,
+        "/card/submerchant/batchget",
+        true,
+        Json,
+        submerchant::batchget,
+    ),
+    route(
+        Get,
+        "/card/getapplyprotocol",
+        true,
+        NoBody,
+        submerchant::apply_protocol,
+    ),
+    route(
+        Post,
+        "/cgi-bin/media/upload",
+        true,
+        Form,
+        submerchant::upload_media,
+    ),
 ];
 
 /// `quota/get`, told which paths the table serves (the handler cannot import the

@@ -130,7 +130,10 @@ fn str_field<'a>(info: &'a Map<String, Value>, key: &str) -> Result<Option<&'a s
     match info.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(ApiError::with(47001, format!("info.{key} must be a string"))),
+        Some(_) => Err(ApiError::with(
+            47001,
+            format!("info.{key} must be a string"),
+        )),
     }
 }
 
@@ -319,7 +322,10 @@ pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         Some(v) => as_u64(v).ok_or_else(|| ApiError::with(47001, "limit must be an integer"))?,
     };
     if limit == 0 || limit > MAX_BATCHGET {
-        return Err(ApiError::with(40097, format!("limit must be 1–{MAX_BATCHGET}")));
+        return Err(ApiError::with(
+            40097,
+            format!("limit must be 1–{MAX_BATCHGET}"),
+        ));
     }
     let status = body
         .get("status")
@@ -375,17 +381,27 @@ pub fn upload_media(world: &mut World, input: &Input) -> Result<Value, ApiError>
     }
     let bytes = match &input.upload {
         Upload::NotMultipart | Upload::Missing => {
-            return Err(ApiError::with(41005, "(send the file as multipart field `media`)"));
+            return Err(ApiError::with(
+                41005,
+                "(send the file as multipart field `media`)",
+            ));
         }
         Upload::TooLarge => return Err(ApiError::new(40009)),
         Upload::File(b) => b,
     };
     if bytes.is_empty() || bytes.len() > MAX_MEDIA_BYTES {
-        return Err(ApiError::with(41005, "(the file field is empty or too large)"));
+        return Err(ApiError::with(
+            41005,
+            "(the file field is empty or too large)",
+        ));
     }
     let now = world.now_s();
     let digest = hex::encode(Sha256::digest(bytes));
-    let media_id = format!("{}_{now}_{}", &digest[..16], world.sub_merchants.media.len() + 1);
+    let media_id = format!(
+        "{}_{now}_{}",
+        &digest[..16],
+        world.sub_merchants.media.len() + 1
+    );
     let rec = MediaRecord {
         media_id: media_id.clone(),
         kind: kind.to_string(),
@@ -398,7 +414,10 @@ pub fn upload_media(world: &mut World, input: &Input) -> Result<Value, ApiError>
 /// A card naming `base_info.sub_merchant_info.merchant_id` must name an approved
 /// sub-merchant of this account (errcode UNVERIFIED, `cardform_spec::submerchant`).
 pub fn check_card(world: &World, obj: &Map<String, Value>) -> Result<(), ApiError> {
-    let Some(info) = obj.get("base_info").and_then(|b| b.get("sub_merchant_info")) else {
+    let Some(info) = obj
+        .get("base_info")
+        .and_then(|b| b.get("sub_merchant_info"))
+    else {
         return Ok(());
     };
     if info.is_null() {

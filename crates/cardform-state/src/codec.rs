@@ -19,8 +19,8 @@ use uuid::Uuid;
 
 use super::error::StateError;
 use super::model::{
-    ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
-    StateOwner, UpdateAnswer, WhitelistRecord, MediaRecord, SubMerchantState,
+    ImageRecord, JournalRecord, MediaRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION,
+    StateFile, StateOwner, SubMerchantState, UpdateAnswer, WhitelistRecord,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.

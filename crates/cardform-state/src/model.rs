@@ -324,7 +324,8 @@ impl StateFile {
                 self.update_answers.push(answer.clone());
             }
             Change::PutSubMerchant { name, sub_merchant } => {
-                self.sub_merchants.insert(name.clone(), sub_merchant.clone());
+                self.sub_merchants
+                    .insert(name.clone(), sub_merchant.clone());
             }
             Change::RemoveSubMerchant { name } => {
                 self.sub_merchants.remove(name);

@@ -59,7 +59,10 @@ impl ApplyOutcome {
                 ""
             }
         ) + &if self.sub_merchants_sent > 0 {
-            format!(" {} sub-merchant(s) submitted or updated.", self.sub_merchants_sent)
+            format!(
+                " {} sub-merchant(s) submitted or updated.",
+                self.sub_merchants_sent
+            )
         } else {
             String::new()
         }
