@@ -395,3 +395,115 @@ pub fn text_lines(plan: &Plan) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wechat::platform::read_submerchant;
+    use crate::wechat::submerchant::read_apply_protocol;
+
+    fn desired() -> BTreeMap<String, DesiredSubMerchant> {
+        let spec: SubMerchantSpec = serde_json::from_value(json!({
+            "brand_name": "街角面包", "logo_url": "http://mmbiz.qpic.cn/logo/0",
+            "protocol": "assets/p.jpg", "end_time": "2030-12-31T23:59:59+08:00",
+            "primary_category_id": 1, "secondary_category_id": 101
+        }))
+        .unwrap();
+        let d = DesiredSubMerchant {
+            name: "shop".into(),
+            file: "cards/a.toml".into(),
+            line: 2,
+            spec,
+        };
+        BTreeMap::from([("shop".to_string(), d)])
+    }
+
+    fn live(info: Value) -> SubMerchantLive {
+        SubMerchantLive {
+            recorded: BTreeMap::new(),
+            unrecorded: vec![read_submerchant(&json!({ "info": info })).unwrap()],
+            categories: read_apply_protocol(&json!({"category": [
+                {"primary_category_id": 1, "category_name": "美食",
+                 "secondary_category": [{"secondary_category_id": 101}, {"secondary_category_id": 102}]}
+            ]}))
+            .unwrap(),
+        }
+    }
+
+    fn logo(d: &DesiredSubMerchant) -> Resolved {
+        Resolved::Known(d.spec.logo_url.as_str().to_string())
+    }
+
+    #[test]
+    fn an_unlisted_category_is_refused_naming_the_valid_ids() {
+        let mut want = desired();
+        if let Some(d) = want.get_mut("shop") {
+            d.spec.secondary_category_id = 999;
+        }
+        let l = live(json!({"merchant_id": 1, "brand_name": "other"}));
+        let e = plan(&want, &BTreeMap::new(), &l, &logo, &BTreeMap::new()).unwrap_err();
+        assert!(
+            e[0].contains("1/999") && e[0].contains("1 (美食): 101, 102"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_live_one_of_the_same_brand_name_is_adopted_else_submitted() {
+        let want = desired();
+        let same =
+            live(json!({"merchant_id": "7", "brand_name": "街角面包", "status": "APPROVED"}));
+        let c = plan(&want, &BTreeMap::new(), &same, &logo, &BTreeMap::new()).unwrap();
+        assert_eq!(
+            (c[0].action, c[0].merchant_id),
+            (SubMerchantAction::Adopt, Some(7))
+        );
+        assert_eq!(c[0].status_after(), Some(APPROVED));
+        let other = live(json!({"merchant_id": 7, "brand_name": "别家"}));
+        let c = plan(&want, &BTreeMap::new(), &other, &logo, &BTreeMap::new()).unwrap();
+        assert_eq!(
+            (c[0].action, c[0].merchant_id),
+            (SubMerchantAction::Create, None)
+        );
+        assert_eq!(
+            c[0].status_after(),
+            Some(cardform_spec::submerchant::CHECKING)
+        );
+    }
+
+    #[test]
+    fn a_recorded_one_updates_when_the_files_or_wechat_differ() {
+        let want = desired();
+        let content = content(&want["shop"].spec, &logo(&want["shop"]), &BTreeMap::new());
+        let state = BTreeMap::from([(
+            "shop".to_string(),
+            SubMerchantState {
+                merchant_id: 3,
+                status: "APPROVED".into(),
+                reason: None,
+                applied: content.clone(),
+                updated_at: 0,
+            },
+        )]);
+        let mut l = live(json!({"merchant_id": 9, "brand_name": "x"}));
+        let now = json!({"merchant_id": 3, "brand_name": "街角面包", "status": "APPROVED",
+            "logo_url": "http://mmbiz.qpic.cn/logo/0", "end_time": content["end_time"],
+            "primary_category_id": 1, "secondary_category_id": 101, "app_id": ""});
+        l.recorded.insert(
+            "shop".into(),
+            read_submerchant(&json!({ "info": now })).unwrap(),
+        );
+        let c = plan(&want, &state, &l, &logo, &BTreeMap::new()).unwrap();
+        assert_eq!(c[0].action, SubMerchantAction::NoOp, "{:?}", c[0].changed);
+        // Changed on WeChat's side (the end moved): sent again.
+        let mut moved = now.clone();
+        moved["end_time"] = json!(1);
+        l.recorded.insert(
+            "shop".into(),
+            read_submerchant(&json!({ "info": moved })).unwrap(),
+        );
+        let c = plan(&want, &state, &l, &logo, &BTreeMap::new()).unwrap();
+        assert_eq!(c[0].action, SubMerchantAction::Update);
+        assert_eq!(c[0].changed, vec!["end_time".to_string()]);
+    }
+}

@@ -451,6 +451,40 @@ mod tests {
     }
 
     #[test]
+    fn sub_merchants_and_media_round_trip_and_are_absent_when_empty() {
+        let mut s = StateFile::new();
+        let empty = encode_snapshot(&s, "t").expect("encode");
+        let text = String::from_utf8_lossy(empty.body()).to_string();
+        assert!(
+            !text.contains("sub_merchants") && !text.contains("media"),
+            "{text}"
+        );
+        s.sub_merchants.insert(
+            "shop".into(),
+            SubMerchantState {
+                merchant_id: 12,
+                status: "CHECKING".into(),
+                reason: Some("授权函不清晰".into()),
+                applied: serde_json::json!({"brand_name": "b"}),
+                updated_at: 5,
+            },
+        );
+        s.media.insert(
+            "ab".into(),
+            MediaRecord {
+                media_id: "m1".into(),
+                file: "assets/p.jpg".into(),
+                uploaded_at: 6,
+            },
+        );
+        let e = encode_snapshot(&s, "t").expect("encode");
+        let back = decode_snapshot(&e.to_document(&s.lineage, 1, 0), "t", None).expect("decode");
+        assert_eq!(back.sub_merchants, s.sub_merchants);
+        assert_eq!(back.media, s.media);
+        assert_ne!(e.content_hash, empty.content_hash);
+    }
+
+    #[test]
     fn the_header_is_read_from_the_first_bytes() {
         let mut st = StateFile::new();
         st.resources.insert(
