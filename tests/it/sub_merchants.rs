@@ -211,3 +211,26 @@ fn a_card_naming_an_undeclared_sub_merchant_is_a_located_error() {
     assert!(said.contains("cards.toml:13:16"), "{said}");
     assert!(said.contains("declared sub-merchants: shop"), "{said}");
 }
+
+#[test]
+fn a_submit_whose_answer_was_lost_is_adopted_not_submitted_twice() {
+    let emu = Emulator::start(&[]);
+    let p = project(&emu, SHOP);
+    // WeChat takes the submit, the answer never arrives.
+    emu.admin(
+        "POST",
+        "/__emulator/faults",
+        Some(json!([{"path": "/card/submerchant/submit", "mode": "commit-then-drop", "calls": [1]}])),
+    );
+    let first = p.run(&["apply", "--auto-approve", "{dir}"]);
+    assert_ne!(first.code, 0, "the lost answer is reported\n{}", first.stdout);
+    assert!(p.state().get("sub_merchants").is_none());
+    emu.admin("POST", "/__emulator/faults", Some(json!([])));
+    let plan = p.run(&["plan", "{dir}"]);
+    assert!(plan.stdout.contains("adopt"), "{}\n{}", plan.stdout, plan.stderr);
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    assert_eq!(calls(&emu, "/card/submerchant/submit"), 1, "submitted once");
+    let page = emu.api("/card/submerchant/batchget", json!({"begin_id": 0, "limit": 100}));
+    assert_eq!(page["info_list"].as_array().map(Vec::len), Some(1), "{page}");
+    assert_eq!(merchant_id(&p), page["info_list"][0]["merchant_id"].as_u64().unwrap_or(0));
+}
