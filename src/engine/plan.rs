@@ -351,7 +351,8 @@ pub async fn make_plan(
     });
     plan.api_calls = Some(ApiCalls {
         made_by_plan: session.client.calls_made(),
-        apply_will_make: apply_call_estimate(&plan, uploads),
+        apply_will_make: apply_call_estimate(&plan, uploads)
+            + crate::plan::sub_merchants::call_estimate(&plan.sub_merchants),
     });
     let inputs_hash = crate::plan::saved::inputs_hash(&project.root);
     Ok(Planned {

@@ -311,6 +311,30 @@ pub fn plan(
     }
 }
 
+/// The calls applying the sub-merchants makes without faults: per submit or update,
+/// the call itself, the logo's upload when it is not uploaded yet, and at most one
+/// upload per scan (fewer when the state holds a fresh one). Reads made at plan time
+/// (get, batchget, getapplyprotocol) are repeated by apply's own plan.
+pub fn call_estimate(changes: &[SubMerchantChange]) -> u64 {
+    changes
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.action,
+                SubMerchantAction::Create | SubMerchantAction::Update
+            )
+        })
+        .map(|c| {
+            let logo = u64::from(
+                !c.content["logo_url"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("http")),
+            );
+            1 + logo + c.desired.media().len() as u64
+        })
+        .sum()
+}
+
 /// The merchant_id of each declared sub-merchant the plan knows one for.
 pub fn merchant_ids(changes: &[SubMerchantChange]) -> BTreeMap<String, u64> {
     changes

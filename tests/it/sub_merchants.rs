@@ -220,17 +220,38 @@ fn a_submit_whose_answer_was_lost_is_adopted_not_submitted_twice() {
     emu.admin(
         "POST",
         "/__emulator/faults",
-        Some(json!([{"path": "/card/submerchant/submit", "mode": "commit-then-drop", "calls": [1]}])),
+        Some(
+            json!([{"path": "/card/submerchant/submit", "mode": "commit-then-drop", "calls": [1]}]),
+        ),
     );
     let first = p.run(&["apply", "--auto-approve", "{dir}"]);
-    assert_ne!(first.code, 0, "the lost answer is reported\n{}", first.stdout);
+    assert_ne!(
+        first.code, 0,
+        "the lost answer is reported\n{}",
+        first.stdout
+    );
     assert!(p.state().get("sub_merchants").is_none());
     emu.admin("POST", "/__emulator/faults", Some(json!([])));
     let plan = p.run(&["plan", "{dir}"]);
-    assert!(plan.stdout.contains("adopt"), "{}\n{}", plan.stdout, plan.stderr);
+    assert!(
+        plan.stdout.contains("adopt"),
+        "{}\n{}",
+        plan.stdout,
+        plan.stderr
+    );
     p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
     assert_eq!(calls(&emu, "/card/submerchant/submit"), 1, "submitted once");
-    let page = emu.api("/card/submerchant/batchget", json!({"begin_id": 0, "limit": 100}));
-    assert_eq!(page["info_list"].as_array().map(Vec::len), Some(1), "{page}");
-    assert_eq!(merchant_id(&p), page["info_list"][0]["merchant_id"].as_u64().unwrap_or(0));
+    let page = emu.api(
+        "/card/submerchant/batchget",
+        json!({"begin_id": 0, "limit": 100}),
+    );
+    assert_eq!(
+        page["info_list"].as_array().map(Vec::len),
+        Some(1),
+        "{page}"
+    );
+    assert_eq!(
+        merchant_id(&p),
+        page["info_list"][0]["merchant_id"].as_u64().unwrap_or(0)
+    );
 }
