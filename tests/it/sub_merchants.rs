@@ -86,6 +86,8 @@ fn a_card_waits_for_its_sub_merchant_and_carries_its_merchant_id() {
     let doc: Value = serde_json::from_str(&json_plan.stdout).expect("plan json");
     assert_eq!(doc["waiting"][0]["address"], "bread");
     assert_eq!(doc["sub_merchants"][0]["status"], "CHECKING");
+    let md = p.run(&["plan", "--format", "markdown", "{dir}"]);
+    assert!(md.stdout.contains("card bread waits"), "{}", md.stdout);
 
     let reviewed = emu.admin(
         "POST",
