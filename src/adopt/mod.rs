@@ -149,6 +149,7 @@ pub fn plan_as_adopted(
         targets: &[],
         refresh_only: false,
         unrefreshed: &Default::default(),
+        merchant_ids: &Default::default(),
     };
     build_plan(&inputs).map_err(|errors| {
         errors

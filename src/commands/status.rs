@@ -46,8 +46,22 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
                 })
                 .unwrap_or_default();
         mark_stock_not_bought(&mut rows, &wanted);
+        let recorded = session.state.read(|s| s.sub_merchants.clone());
+        let subs = crate::operate::sub_merchants::statuses(&session.client, &recorded)
+            .await
+            .map_err(CommandError::from)?;
         if args.format == Format::Json {
-            print_json(&serde_json::json!({ "format_version": "1", "cards": rows }))?;
+            let mut doc = serde_json::json!({ "format_version": "1", "cards": rows });
+            if !subs.is_empty() {
+                doc["sub_merchants"] = serde_json::json!(subs);
+            }
+            print_json(&doc)?;
+            return Ok(Outcome::Success);
+        }
+        for line in crate::operate::sub_merchants::text_lines(&subs) {
+            println!("{line}");
+        }
+        if rows.is_empty() && !subs.is_empty() {
             return Ok(Outcome::Success);
         }
         if rows.is_empty() {

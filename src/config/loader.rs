@@ -31,6 +31,8 @@ pub struct Project {
     pub config: ProjectConfig,
     /// Every card, by address.
     pub cards: BTreeMap<String, DesiredCard>,
+    /// Every sub-merchant (`[sub_merchants.<name>]`), by name.
+    pub sub_merchants: BTreeMap<String, super::sub_merchants::DesiredSubMerchant>,
     /// Problems that do not make the project invalid.
     pub warnings: Vec<Diagnostic>,
 }
@@ -115,13 +117,16 @@ fn check_texts(
 ) -> Result<Project, ConfigError> {
     let config = project_text.and_then(|t| load_project_file(&t, &mut diags));
     let mut loaded: Vec<(usize, DesiredCard)> = Vec::new();
+    let mut subs_found = Vec::new();
     let per_file = map_in_parallel(&sources, |(rel, text)| {
         let mut file_diags = Vec::new();
-        let cards = load_card_file(rel, text, &mut file_diags);
-        (cards, file_diags)
+        let mut subs = Vec::new();
+        let cards = load_card_file(rel, text, &mut subs, &mut file_diags);
+        (cards, subs, file_diags)
     });
-    for (idx, (cards, file_diags)) in per_file.into_iter().enumerate() {
+    for (idx, (cards, subs, file_diags)) in per_file.into_iter().enumerate() {
         diags.extend(file_diags);
+        subs_found.extend(subs);
         loaded.extend(cards.into_iter().map(|card| (idx, card)));
     }
 
@@ -150,6 +155,8 @@ fn check_texts(
         cards.insert(card.address.clone(), card);
     }
 
+    let sub_merchants =
+        super::sub_merchants::check(dir, now, subs_found, &cards, &sources, &mut diags);
     let already_said = diags.iter().any(|d| d.file == Path::new(CARDS_DIR));
     if cards.is_empty() && !already_said && !diags.iter().any(Diagnostic::is_error) {
         diags.push(
@@ -188,6 +195,7 @@ fn check_texts(
             root: dir.to_path_buf(),
             config,
             cards,
+            sub_merchants,
             warnings: diags,
         }),
         // Unreachable in practice: a missing config always comes with an error.
@@ -314,7 +322,12 @@ fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
 }
 
 /// Checks one card file and returns the cards that passed the schema.
-fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<DesiredCard> {
+fn load_card_file(
+    rel: &Path,
+    text: &str,
+    subs: &mut Vec<super::sub_merchants::DesiredSubMerchant>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<DesiredCard> {
     let tree = match source::parse(rel, text) {
         Ok(t) => t,
         Err(errs) => {
@@ -330,10 +343,13 @@ fn load_card_file(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<De
         mut write_rules,
     } = schema_diagnostics(rel, &locator, schema::card_file_validator(), &value);
     diags.extend(diagnostics);
+    subs.extend(super::sub_merchants::take_from_file(
+        rel, &mut value, &locator, diags,
+    ));
 
     let mut out = Vec::new();
     let Some(Value::Object(cards)) = value.get_mut("cards").map(Value::take) else {
-        if value.as_object().is_some_and(|o| o.is_empty()) {
+        if value.as_object().is_some_and(|o| o.is_empty()) && subs.is_empty() {
             diags.push(
                 Diagnostic::warning(rel, "the file declares no cards")
                     .at(1, 1)

@@ -19,6 +19,7 @@ mod schema;
 mod schema_diagnostics;
 mod schema_messages;
 mod source;
+pub mod sub_merchants;
 mod suggest;
 pub mod trust;
 pub mod validation;

@@ -33,6 +33,10 @@ pub struct CardFile {
     #[serde(default)]
     #[schemars(extend("propertyNames" = { "pattern": ADDRESS_PATTERN }))]
     pub cards: BTreeMap<String, Card>,
+    /// Sub-merchants (第三方协助制券) a platform issues cards for, each under [sub_merchants.<name>]; a card names one with sub_merchant = "<name>".
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = { "pattern": ADDRESS_PATTERN }))]
+    pub sub_merchants: BTreeMap<String, super::sub_merchants::SubMerchantSpec>,
 }
 
 /// Whether `s` is a valid card address ([`ADDRESS_PATTERN`]).
@@ -83,7 +87,7 @@ pub fn project_schema() -> Value {
     finish(s)
 }
 
-/// One document for both kinds of file: a table with `cards` is a card file,
+/// One document for both kinds of file: a table with `cards` (or `sub_merchants`) is a card file,
 /// anything else the project file (draft-07 `if`/`then`/`else`, which taplo knows).
 pub fn combined_schema() -> Value {
     let mut generator = generator();
@@ -93,7 +97,7 @@ pub fn combined_schema() -> Value {
     finish(json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "cardform (card files and cardform.toml)",
-        "if": { "type": "object", "required": ["cards"] },
+        "if": { "type": "object", "anyOf": [{ "required": ["cards"] }, { "required": ["sub_merchants"] }] },
         "then": cards,
         "else": project,
         "definitions": definitions,

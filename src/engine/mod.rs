@@ -71,4 +71,15 @@ pub enum RunError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     State(#[from] crate::state::StateError),
+    #[error("{}", .0.join("\n"))]
+    #[diagnostic(
+        code(cardform::plan::sub_merchant),
+        help("use a primary and secondary category id that card/getapplyprotocol lists")
+    )]
+    SubMerchants(Vec<String>),
+    #[error(
+        "reading the sub-merchants (card/submerchant/get, batchget, card/getapplyprotocol): {0}"
+    )]
+    #[diagnostic(transparent)]
+    SubMerchantRead(ApiError),
 }

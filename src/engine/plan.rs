@@ -234,8 +234,32 @@ pub async fn make_plan(
         project
             .cards
             .values()
-            .flat_map(|d| d.card.images().into_iter().map(|(_, i)| i)),
+            .flat_map(|d| d.card.images().into_iter().map(|(_, i)| i))
+            .chain(project.sub_merchants.values().flat_map(|s| {
+                std::iter::once(&s.spec.logo_url).chain(s.spec.media().into_iter().map(|(_, f)| f))
+            })),
     )?;
+    // Sub-merchants: read (get, batchget, getapplyprotocol once), then planned.
+    let sub_state = read_state(session, &resolved_copy, |s| s.sub_merchants.clone());
+    let sub_live =
+        crate::plan::sub_merchants::read_live(&session.client, &project.sub_merchants, &sub_state)
+            .await
+            .map_err(RunError::SubMerchantRead)?;
+    let sub_changes = read_state(session, &resolved_copy, |state| {
+        let uploaded = uploaded_urls(state);
+        let logo = |d: &crate::config::sub_merchants::DesiredSubMerchant| {
+            resolve_image(&d.spec.logo_url, &images, &uploaded)
+        };
+        crate::plan::sub_merchants::plan(
+            &project.sub_merchants,
+            &sub_state,
+            &sub_live,
+            &logo,
+            &images,
+        )
+    })
+    .map_err(RunError::SubMerchants)?;
+    let merchant_ids = crate::plan::sub_merchants::merchant_ids(&sub_changes);
     // `--target`: refresh only the named cards (one card/get each, not the whole state).
     let only = (!opts.targets.is_empty()).then_some(opts.targets.as_slice());
     let mut wanted = read_state(session, &resolved_copy, |state| {
@@ -266,6 +290,7 @@ pub async fn make_plan(
                 targets: &opts.targets,
                 refresh_only: opts.refresh_only,
                 unrefreshed: &unrefreshed,
+                merchant_ids: &merchant_ids,
             };
             build_plan(&inputs)
         })
@@ -287,6 +312,10 @@ pub async fn make_plan(
         refreshed += also.len();
         live.extend(read_live(session, also).await?);
     };
+    if !opts.refresh_only {
+        crate::plan::sub_merchants::hold_waiting(&mut plan, &sub_changes);
+        plan.sub_merchants = sub_changes;
+    }
     // `--target` plans only the named cards; the whitelist is the project's.
     if !opts.refresh_only && opts.targets.is_empty() {
         plan.whitelist = read_state(session, &resolved_copy, |state| {
@@ -322,7 +351,8 @@ pub async fn make_plan(
     });
     plan.api_calls = Some(ApiCalls {
         made_by_plan: session.client.calls_made(),
-        apply_will_make: apply_call_estimate(&plan, uploads),
+        apply_will_make: apply_call_estimate(&plan, uploads)
+            + crate::plan::sub_merchants::call_estimate(&plan.sub_merchants),
     });
     let inputs_hash = crate::plan::saved::inputs_hash(&project.root);
     Ok(Planned {

@@ -57,6 +57,9 @@ pub struct Card {
     /// GENERAL_COUPON: offer details, up to 3072 bytes. Immutable: a change replaces the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_detail: Option<WxStr<{ bytes::DEFAULT_DETAIL }>>,
+    /// The sub-merchant (第三方协助制券) this card is issued for: the name of a [sub_merchants.<name>] table. Sent as base_info.sub_merchant_info.merchant_id once WeChat approved the sub-merchant; until then the card waits. Changing it replaces the card (UNVERIFIED: the costlier class).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_merchant: Option<String>,
     /// cardform's own settings for this card (not sent to WeChat).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Lifecycle>,

@@ -33,7 +33,19 @@ pub trait Resolve {
     fn image_url(&self, image: &ImageRef) -> Resolved;
     /// The card_id of the managed card at `address`.
     fn card_id(&self, address: &str) -> Resolved;
+    /// The merchant_id of the sub-merchant declared as `name` (a number when known).
+    fn merchant_id(&self, name: &str) -> Resolved {
+        Resolved::Pending(merchant_pending(name))
+    }
 }
+
+/// Why a card's merchant_id is not known yet.
+pub fn merchant_pending(name: &str) -> String {
+    format!("merchant_id of sub-merchant {name}")
+}
+
+/// Where a card's sub-merchant goes on the wire.
+pub const SUB_MERCHANT_PATH: &str = "base_info.sub_merchant_info.merchant_id";
 
 /// The paths cardform manages that are not sent to WeChat.
 pub const LOCAL_PREFIX: &str = "lifecycle";
@@ -49,6 +61,7 @@ pub fn desired_canonical(
     if let Value::Object(map) = &mut body {
         map.remove("card_type");
         map.remove("lifecycle");
+        map.remove("sub_merchant");
     }
     // Timestamps: WeChat wants Unix seconds.
     if let Some(date) = body.pointer_mut("/base_info/date_info") {
@@ -127,6 +140,13 @@ pub fn desired_canonical(
         );
     }
     let mut canonical = Canonical::flatten(&body);
+    if let Some(name) = &card.sub_merchant {
+        let id = match resolve.merchant_id(name) {
+            Resolved::Known(id) => id.parse::<u64>().map_or(Value::String(id), |n| json!(n)),
+            pending => pending.into_value(),
+        };
+        canonical.insert(SUB_MERCHANT_PATH, id);
+    }
     canonical.insert(
         "card_type",
         Value::String(card.card_type.as_str().to_string()),
@@ -236,6 +256,7 @@ mod tests {
             gift_unit: None,
             deal_detail: None,
             default_detail: None,
+            sub_merchant: None,
             lifecycle: None,
         }
     }

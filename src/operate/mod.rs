@@ -9,3 +9,4 @@ pub mod coins;
 pub mod qrcode;
 pub mod review;
 pub mod stats;
+pub mod sub_merchants;

@@ -61,6 +61,9 @@ pub struct PlanInputs<'a> {
     /// Managed cards not refreshed (`--refresh=changed`): planned from the last applied
     /// content instead of `live`.
     pub unrefreshed: &'a BTreeSet<String>,
+    /// The merchant_id of each declared sub-merchant that has one
+    /// ([`super::sub_merchants::merchant_ids`]).
+    pub merchant_ids: &'a BTreeMap<String, u64>,
 }
 
 /// Why a plan cannot be made.
@@ -140,6 +143,12 @@ impl Resolve for Resolver<'_> {
         match self.inputs.state.get(address) {
             Some(s) => Resolved::Known(s.card_id.to_string()),
             None => Resolved::Pending(format!("card_id of {address}")),
+        }
+    }
+    fn merchant_id(&self, name: &str) -> Resolved {
+        match self.inputs.merchant_ids.get(name) {
+            Some(id) => Resolved::Known(id.to_string()),
+            None => Resolved::Pending(crate::model::wire::merchant_pending(name)),
         }
     }
 }

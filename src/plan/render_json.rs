@@ -52,6 +52,12 @@ pub struct JsonPlan<'a> {
     /// The test whitelist change (absent when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     test_whitelist: Option<&'a WhitelistChange>,
+    /// The sub-merchants (absent when the files declare none).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    sub_merchants: &'a [super::sub_merchants::SubMerchantChange],
+    /// Cards waiting for their sub-merchant's approval (absent when none).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    waiting: &'a [super::sub_merchants::WaitingCard],
     /// `{refused, refusals[]}`: what the gates say of this plan (absent where the
     /// caller did not gate it).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,6 +258,8 @@ pub fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         }),
         test_whitelist: plan.whitelist.as_ref(),
         gate: None,
+        sub_merchants: &plan.sub_merchants,
+        waiting: &plan.waiting,
     }
 }
 

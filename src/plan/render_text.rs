@@ -130,7 +130,14 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
         .iter()
         .filter(|r| r.action.is_change())
         .collect();
-    if changing.is_empty() && plan.whitelist.is_none() {
+    for line in super::sub_merchants::text_lines(plan) {
+        let _ = writeln!(out, "{line}");
+    }
+    if !plan.sub_merchants.is_empty() || !plan.waiting.is_empty() {
+        let _ = writeln!(out);
+    }
+    let sub_merchant_changes = plan.sub_merchants.iter().any(|s| s.action.is_change());
+    if changing.is_empty() && plan.whitelist.is_none() && !sub_merchant_changes {
         let _ = writeln!(out, "{}", m.t("text-no-changes"));
         write_status_footer(&mut out, m, plan);
         write_reads_footer(&mut out, m, plan);

@@ -241,6 +241,12 @@ pub struct Plan {
     /// text, which [`Plan::read_legacy_pending`] converts when such a plan is read.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub typed_pending: bool,
+    /// The sub-merchants the files declare (`super::sub_merchants`); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_merchants: Vec<super::sub_merchants::SubMerchantChange>,
+    /// Cards held back until their sub-merchant is approved; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting: Vec<super::sub_merchants::WaitingCard>,
 }
 
 /// `[test_whitelist]`: what `card/testwhitelist/set` will send (a full replacement),
@@ -273,6 +279,8 @@ impl Plan {
             coins: None,
             whitelist: None,
             typed_pending: true,
+            sub_merchants: Vec::new(),
+            waiting: Vec::new(),
         }
     }
 }
@@ -336,7 +344,9 @@ impl Plan {
         if self.refresh_only {
             return self.summary.drifted > 0;
         }
-        self.whitelist.is_some() || self.resource_changes.iter().any(|r| r.action.is_change())
+        self.whitelist.is_some()
+            || self.resource_changes.iter().any(|r| r.action.is_change())
+            || self.sub_merchants.iter().any(|s| s.action.is_change())
     }
 
     /// The 券点 purchases this apply makes: card and price (not those that wait for the

@@ -46,6 +46,7 @@ mod state_invariants;
 mod state_local;
 mod state_postgres;
 mod state_postgres_tls;
+mod sub_merchants;
 mod validate_cli;
 mod validate_fixtures;
 mod validate_props;

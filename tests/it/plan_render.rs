@@ -129,6 +129,7 @@ fn scenario(cases: Vec<(&str, Option<Card>, Option<Canonical>)>) -> Plan {
         targets: &[],
         refresh_only: false,
         unrefreshed: &Default::default(),
+        merchant_ids: &Default::default(),
     };
     build_plan(&inputs).expect("plan")
 }
@@ -556,6 +557,7 @@ fn derived_friends_titles_are_shown_never_diffed() {
         targets: &[],
         refresh_only: false,
         unrefreshed: &Default::default(),
+        merchant_ids: &Default::default(),
     };
     let plan = build_plan(&inputs).expect("plan");
     assert!(

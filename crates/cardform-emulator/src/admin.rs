@@ -18,6 +18,7 @@
 //! activate_form, user_delete, view, gift, quotas, prices, shapes, pay) acts on an
 //! authorizer's world when given `?authorizer_appid=APPID` or, in an object body,
 //! `"authorizer_appid"`; faults, calls and the clock are the emulator's.
+//! | `POST /__emulator/submerchant_review {"merchant_id","result":"pass"\|"fail","reason"?}` | finishes a sub-merchant's review (`submerchant.rs`) |
 //!
 //! Bad admin requests answer HTTP 400/404 with `{"error": "..."}`; `claim` and `pay`
 //! answer WeChat's envelope, since they simulate something WeChat would refuse.
@@ -111,6 +112,15 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
     };
     match (&method, name) {
         (&Method::POST, "review") => review(world_of, &body),
+        (&Method::POST, "submerchant_review") => {
+            match crate::submerchant::review(&mut lock(world_of), &body) {
+                Ok(v) => json_response(StatusCode::OK, &v),
+                Err((code, m)) => error(
+                    StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
+                    m,
+                ),
+            }
+        }
         (&Method::POST, "seed") => seed(world_of, &body),
         (&Method::POST, "faults") => set_faults(shared, body),
         (&Method::GET, "faults") => {

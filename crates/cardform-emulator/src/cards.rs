@@ -117,6 +117,7 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let quantity = validate_card(t, &mut obj, Stage::Create)?;
     check_share_cards(world, &obj)?;
     check_pois(world, &obj, friends)?;
+    crate::submerchant::check_card(world, &obj)?;
     // Seed V1.1/V1.3: WeChat builds friends CASH/GIFT titles from the amounts and
     // thresholds; whatever was sent is not kept (cardform_spec::title).
     if friends && title::has_derived_title(t) {

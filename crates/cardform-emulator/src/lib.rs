@@ -91,6 +91,7 @@ pub mod shapes;
 pub mod special;
 pub mod stock;
 pub mod stores;
+pub mod submerchant;
 pub mod tickets;
 pub mod tokens;
 pub mod update;

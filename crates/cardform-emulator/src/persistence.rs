@@ -51,6 +51,8 @@ pub enum Entry {
     Ticket(TicketRecord),
     Store(StoreRecord),
     PayGift(PayGiftRule),
+    SubMerchant(crate::submerchant::SubMerchantRecord),
+    Media(crate::submerchant::MediaRecord),
 }
 
 /// The snapshot as read.
@@ -79,6 +81,10 @@ pub struct Snapshot {
     pub stores: Vec<StoreRecord>,
     #[serde(default)]
     pub pay_gift_rules: Vec<PayGiftRule>,
+    #[serde(default)]
+    pub sub_merchants: Vec<crate::submerchant::SubMerchantRecord>,
+    #[serde(default)]
+    pub media: Vec<crate::submerchant::MediaRecord>,
 }
 
 /// The snapshot as written (borrowing the world).
@@ -94,6 +100,10 @@ pub struct SnapshotRef<'a> {
     pub tickets: Vec<&'a TicketRecord>,
     pub stores: Vec<&'a StoreRecord>,
     pub pay_gift_rules: Vec<&'a PayGiftRule>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sub_merchants: Vec<&'a crate::submerchant::SubMerchantRecord>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<&'a crate::submerchant::MediaRecord>,
 }
 
 impl<'a> SnapshotRef<'a> {
@@ -110,6 +120,8 @@ impl<'a> SnapshotRef<'a> {
             tickets: Vec::new(),
             stores: Vec::new(),
             pay_gift_rules: Vec::new(),
+            sub_merchants: Vec::new(),
+            media: Vec::new(),
         }
     }
 }

@@ -19,7 +19,7 @@ use super::request::{Input, MAX_BODY_BYTES, Upload, parse_query};
 use super::world::{CallRecord, Shared, World, clock_now, lock};
 use super::{
     admin, cards, codes, coin, component, datacube, deposit, images, member, pages, paygift,
-    qrcode, quota, stock, stores, tickets, tokens, update, whitelist,
+    qrcode, quota, stock, stores, submerchant, tickets, tokens, update, whitelist,
 };
 
 /// A handler: runs under the world lock, answers WeChat JSON or an errcode.
@@ -239,6 +239,43 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/card/pay/getorder", true, Json, coin::get_order),
     route(Post, "/card/pay/getorderlist", true, Json, coin::order_list),
     route(Post, "/cgi-bin/openapi/quota/get", true, Json, quota_get),
+    // Sub-merchants (第三方协助制券) and temporary media: `submerchant.rs`.
+    route(
+        Post,
+        "/card/submerchant/submit",
+        true,
+        Json,
+        submerchant::submit,
+    ),
+    route(
+        Post,
+        "/card/submerchant/update",
+        true,
+        Json,
+        submerchant::update,
+    ),
+    route(Post, "/card/submerchant/get", true, Json, submerchant::get),
+    route(
+        Post,
+        "/card/submerchant/batchget",
+        true,
+        Json,
+        submerchant::batchget,
+    ),
+    route(
+        Get,
+        "/card/getapplyprotocol",
+        true,
+        NoBody,
+        submerchant::apply_protocol,
+    ),
+    route(
+        Post,
+        "/cgi-bin/media/upload",
+        true,
+        Form,
+        submerchant::upload_media,
+    ),
 ];
 
 /// `quota/get`, told which paths the table serves (the handler cannot import the

@@ -172,6 +172,8 @@ pub struct World {
     /// serves the one callback it was made for (the answers themselves are kept on
     /// the member).
     pub activate_tickets: HashMap<String, serde_json::Value>,
+    /// Sub-merchants and temporary media (`crate::submerchant`).
+    pub sub_merchants: crate::submerchant::SubMerchants,
 }
 
 impl World {
@@ -206,6 +208,7 @@ impl World {
             tickets: HashMap::new(),
             pay_gift_rules: BTreeMap::new(),
             activate_tickets: HashMap::new(),
+            sub_merchants: crate::submerchant::SubMerchants::default(),
         }
     }
 
@@ -287,6 +290,8 @@ impl World {
             Entry::PayGift(rule) => {
                 self.pay_gift_rules.insert(rule.rule_id, rule);
             }
+            Entry::SubMerchant(m) => self.sub_merchants.put_merchant(m),
+            Entry::Media(m) => self.sub_merchants.put_media(m),
         }
     }
 
@@ -305,7 +310,9 @@ impl World {
             .chain(snapshot.members.into_iter().map(Entry::Member))
             .chain(snapshot.tickets.into_iter().map(Entry::Ticket))
             .chain(snapshot.stores.into_iter().map(Entry::Store))
-            .chain(snapshot.pay_gift_rules.into_iter().map(Entry::PayGift));
+            .chain(snapshot.pay_gift_rules.into_iter().map(Entry::PayGift))
+            .chain(snapshot.sub_merchants.into_iter().map(Entry::SubMerchant))
+            .chain(snapshot.media.into_iter().map(Entry::Media));
         for entry in later {
             self.apply(entry);
         }
@@ -352,6 +359,8 @@ impl World {
             tickets: self.tickets.values().collect(),
             stores: self.stores.values().collect(),
             pay_gift_rules: self.pay_gift_rules.values().collect(),
+            sub_merchants: self.sub_merchants.merchants.values().collect(),
+            media: self.sub_merchants.media.values().collect(),
         }
     }
 

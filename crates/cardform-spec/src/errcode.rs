@@ -94,6 +94,13 @@ pub const ERRCODES: &[ErrCode] = &[
         "convert the image to JPG or PNG",
     ),
     row(
+        40007,
+        "invalid media_id",
+        "the media id is unknown or expired (temporary media live 3 days)",
+        Permanent,
+        "upload the file again (cardform re-uploads a sub-merchant's protocol by itself on the next apply)",
+    ),
+    row(
         40009,
         "invalid image size",
         "image too large (over 1 MB)",

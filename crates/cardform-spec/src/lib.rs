@@ -18,6 +18,7 @@
 //! | [`title`] | the titles WeChat builds for friends CASH/GIFT coupons |
 //! | [`platform`] | third-party platform (第三方平台) endpoints, lifetimes, paging, errcodes |
 //! | [`sandbox`] | the embedded sandbox's account (not a secret) |
+//! | [`submerchant`] | sub-merchants (第三方协助制券): statuses, categories, temporary media |
 //!
 //! Must not import: anything of cardform's (this crate is the bottom of the graph).
 
@@ -32,6 +33,7 @@ pub mod points;
 pub mod rules;
 pub mod sandbox;
 pub mod shapes;
+pub mod submerchant;
 pub mod title;
 
 pub use card_type::CardType;

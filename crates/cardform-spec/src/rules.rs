@@ -315,6 +315,12 @@ pub const UPDATE_RULES: &[UpdateRule] = &[
     rule("gift_unit", Replace, true, "§4.4"),
     rule("deal_detail", Replace, true, "§4.4"),
     rule("default_detail", Replace, true, "§4.4"),
+    rule(
+        "base_info.sub_merchant_info",
+        Replace,
+        false,
+        "§16: no source says card/update takes it; the costlier class (UNVERIFIED)",
+    ),
     rule("lifecycle", Local, true, "cardform's own setting"),
 ];
 

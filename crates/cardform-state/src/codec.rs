@@ -19,8 +19,8 @@ use uuid::Uuid;
 
 use super::error::StateError;
 use super::model::{
-    ImageRecord, JournalRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION, StateFile,
-    StateOwner, UpdateAnswer, WhitelistRecord,
+    ImageRecord, JournalRecord, MediaRecord, PendingOperation, ResourceState, STATE_FORMAT_VERSION,
+    StateFile, StateOwner, SubMerchantState, UpdateAnswer, WhitelistRecord,
 };
 
 /// A snapshot's content, encoded once; the header is added when it is stored.
@@ -108,6 +108,18 @@ fn write_body(out: &mut Vec<u8>, state: &StateFile) -> serde_json::Result<()> {
     if let Some(w) = &state.test_whitelist {
         out.extend_from_slice(b",\n  \"test_whitelist\": ");
         serde_json::to_writer(&mut *out, w)?;
+    }
+    // Sub-merchants and temporary media: written only when there are some, so a
+    // state without them reads and hashes as before.
+    if !state.sub_merchants.is_empty() {
+        out.extend_from_slice(b",\n  \"sub_merchants\": {");
+        write_map_entries(out, &state.sub_merchants)?;
+        out.extend_from_slice(b"}");
+    }
+    if !state.media.is_empty() {
+        out.extend_from_slice(b",\n  \"media\": {");
+        write_map_entries(out, &state.media)?;
+        out.extend_from_slice(b"}");
     }
     out.extend_from_slice(b"\n}");
     Ok(())
@@ -238,6 +250,10 @@ struct Stored {
     test_whitelist: Option<WhitelistRecord>,
     #[serde(default)]
     owner: Option<StateOwner>,
+    #[serde(default)]
+    sub_merchants: BTreeMap<String, SubMerchantState>,
+    #[serde(default)]
+    media: BTreeMap<String, MediaRecord>,
 }
 
 /// Decodes a stored snapshot and its header (with the `content_hash` the state itself
@@ -270,6 +286,8 @@ pub fn decode_snapshot_and_header(
                 update_answers: s.update_answers,
                 test_whitelist: s.test_whitelist,
                 owner: s.owner,
+                sub_merchants: s.sub_merchants,
+                media: s.media,
             };
             Ok((state, header))
         }
@@ -430,6 +448,40 @@ mod tests {
         assert_eq!(h1.content_hash, Some(e.content_hash.clone()));
         assert_eq!(h1.content_hash, h2.content_hash);
         assert_eq!(h2.serial, 4);
+    }
+
+    #[test]
+    fn sub_merchants_and_media_round_trip_and_are_absent_when_empty() {
+        let mut s = StateFile::new();
+        let empty = encode_snapshot(&s, "t").expect("encode");
+        let text = String::from_utf8_lossy(empty.body()).to_string();
+        assert!(
+            !text.contains("sub_merchants") && !text.contains("media"),
+            "{text}"
+        );
+        s.sub_merchants.insert(
+            "shop".into(),
+            SubMerchantState {
+                merchant_id: 12,
+                status: "CHECKING".into(),
+                reason: Some("授权函不清晰".into()),
+                applied: serde_json::json!({"brand_name": "b"}),
+                updated_at: 5,
+            },
+        );
+        s.media.insert(
+            "ab".into(),
+            MediaRecord {
+                media_id: "m1".into(),
+                file: "assets/p.jpg".into(),
+                uploaded_at: 6,
+            },
+        );
+        let e = encode_snapshot(&s, "t").expect("encode");
+        let back = decode_snapshot(&e.to_document(&s.lineage, 1, 0), "t", None).expect("decode");
+        assert_eq!(back.sub_merchants, s.sub_merchants);
+        assert_eq!(back.media, s.media);
+        assert_ne!(e.content_hash, empty.content_hash);
     }
 
     #[test]

@@ -33,8 +33,9 @@ pub use location::{
 };
 pub use lock::{LockInfo, LockRelease, StateLock};
 pub use model::{
-    Change, ImageRecord, JournalRecord, OpKind, PendingOperation, ResourceState,
-    STATE_FORMAT_VERSION, StateFile, StateOwner, StateStamp, UpdateAnswer, WhitelistRecord,
+    Change, ImageRecord, JournalRecord, MediaRecord, OpKind, PendingOperation, ResourceState,
+    STATE_FORMAT_VERSION, StateFile, StateOwner, StateStamp, SubMerchantState, UpdateAnswer,
+    WhitelistRecord,
 };
 pub use replay::{ReplayReport, replay};
 pub use session::{COMPACT_EVERY, StateSession};

@@ -45,6 +45,38 @@ pub struct StateFile {
     /// writes it; absent in states written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<StateOwner>,
+    /// Sub-merchants cardform submitted or adopted, by name. Optional: absent in
+    /// states without any.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sub_merchants: BTreeMap<String, SubMerchantState>,
+    /// Temporary media uploaded (they expire), by the sha256 of the file's bytes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub media: BTreeMap<String, MediaRecord>,
+}
+
+/// What cardform knows about one sub-merchant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubMerchantState {
+    pub merchant_id: u64,
+    /// The review status last seen (e.g. CHECKING, APPROVED).
+    pub status: String,
+    /// Why it was rejected, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The content last sent (opaque to the state layer).
+    pub applied: serde_json::Value,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// A temporary media file (it expires: the caller decides when).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaRecord {
+    pub media_id: String,
+    /// The local file it came from, relative to the project folder.
+    pub file: String,
+    /// Unix seconds.
+    pub uploaded_at: i64,
 }
 
 /// One update's answer: the field set sent and whether the remote sent the card back
@@ -153,6 +185,9 @@ pub enum OpKind {
     ModifyStock,
     UploadImage,
     CoinConfirm,
+    SubmitSubMerchant,
+    UpdateSubMerchant,
+    UploadMedia,
 }
 
 impl OpKind {
@@ -164,6 +199,9 @@ impl OpKind {
             OpKind::ModifyStock => "modify_stock",
             OpKind::UploadImage => "upload_image",
             OpKind::CoinConfirm => "coin_confirm",
+            OpKind::SubmitSubMerchant => "submit_sub_merchant",
+            OpKind::UpdateSubMerchant => "update_sub_merchant",
+            OpKind::UploadMedia => "upload_media",
         }
     }
 }
@@ -187,6 +225,17 @@ pub enum Change {
     /// Records an update's answer (kept once per `op_id`).
     PutUpdateAnswer {
         answer: UpdateAnswer,
+    },
+    PutSubMerchant {
+        name: String,
+        sub_merchant: SubMerchantState,
+    },
+    RemoveSubMerchant {
+        name: String,
+    },
+    PutMedia {
+        sha256: String,
+        media: MediaRecord,
     },
 }
 
@@ -226,6 +275,8 @@ impl StateFile {
             update_answers: Vec::new(),
             test_whitelist: None,
             owner: None,
+            sub_merchants: BTreeMap::new(),
+            media: BTreeMap::new(),
         }
     }
 
@@ -271,6 +322,16 @@ impl StateFile {
             Change::PutUpdateAnswer { answer } => {
                 self.update_answers.retain(|a| a.op_id != answer.op_id);
                 self.update_answers.push(answer.clone());
+            }
+            Change::PutSubMerchant { name, sub_merchant } => {
+                self.sub_merchants
+                    .insert(name.clone(), sub_merchant.clone());
+            }
+            Change::RemoveSubMerchant { name } => {
+                self.sub_merchants.remove(name);
+            }
+            Change::PutMedia { sha256, media } => {
+                self.media.insert(sha256.clone(), media.clone());
             }
         }
     }

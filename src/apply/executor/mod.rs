@@ -6,6 +6,7 @@
 mod journal;
 mod outcome;
 mod stock;
+mod sub_merchants;
 mod uploads;
 mod verify;
 
@@ -117,6 +118,7 @@ pub async fn apply_plan(
     super::local::record_local_settings(plan, state);
     super::local::record_unchanged_cards(plan, state);
     exec.reporter.start(Step::Apply, changing.len() as u64);
+    exec.apply_sub_merchants(plan).await;
     exec.upload_images(&changing).await;
     for wave in waves(&changing) {
         let parallelism = exec.opts.parallelism.max(1);

@@ -29,6 +29,9 @@ pub struct ApplyOutcome {
     pub images_uploaded: usize,
     /// Whether the test whitelist was set.
     pub whitelist_set: bool,
+    /// Sub-merchants submitted or updated (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub sub_merchants_sent: usize,
     /// Changes not started because the apply was stopped (interrupt or quota).
     pub not_started: usize,
     /// Why the apply stopped early, when it did.
@@ -55,8 +58,19 @@ impl ApplyOutcome {
             } else {
                 ""
             }
-        )
+        ) + &if self.sub_merchants_sent > 0 {
+            format!(
+                " {} sub-merchant(s) submitted or updated.",
+                self.sub_merchants_sent
+            )
+        } else {
+            String::new()
+        }
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 pub(super) type CardResult = Result<(), CardFailure>;

@@ -36,6 +36,16 @@ impl Resolve for ApplyResolver<'_> {
             None => Resolved::Pending(format!("card_id of {address}")),
         }
     }
+    fn merchant_id(&self, name: &str) -> Resolved {
+        match self
+            .exec
+            .state
+            .read(|s| s.sub_merchants.get(name).map(|m| m.merchant_id))
+        {
+            Some(id) => Resolved::Known(id.to_string()),
+            None => Resolved::Pending(crate::model::wire::merchant_pending(name)),
+        }
+    }
 }
 
 impl<'a> Executor<'a> {
