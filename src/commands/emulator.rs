@@ -65,6 +65,9 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
         if !quotas.is_empty() {
             emulator.set_quotas(quotas);
         }
+        if let Some(url) = &args.push_url {
+            emulator.set_push(Some(push_config(url)?));
+        }
         for file in &args.seed {
             let answers = read_seed(file)?;
             let ids = emulator
@@ -85,6 +88,18 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
         emulator.shutdown().await.map_err(CommandError::from)?;
         Ok(Outcome::Success)
     })
+}
+
+/// `--push-url`: the token and key from the receiver's environment variables.
+fn push_config(url: &str) -> Result<crate::emulator::push::PushConfig, crate::events::EventsError> {
+    use crate::events::{AES_KEY_ENV, EventsError, TOKEN_ENV};
+    let token = std::env::var(TOKEN_ENV).unwrap_or_default();
+    if token.trim().is_empty() {
+        return Err(EventsError::NoToken);
+    }
+    let key = std::env::var(AES_KEY_ENV).ok();
+    crate::emulator::push::PushConfig::new(url, &token, key.as_deref(), 0)
+        .map_err(EventsError::PushConfig)
 }
 
 /// One card/get answer or a list of them.

@@ -58,6 +58,9 @@ pub enum EventsError {
     #[error("cannot write to stdout: {0}")]
     #[diagnostic(code(cardform::output::stdout))]
     Stdout(std::io::Error),
+    #[error("--push-url: {0}")]
+    #[diagnostic(code(cardform::emulator::push))]
+    PushConfig(String),
     #[error("cannot start the runtime: {0}")]
     #[diagnostic(code(cardform::events::runtime))]
     Runtime(std::io::Error),

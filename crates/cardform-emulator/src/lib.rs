@@ -49,6 +49,8 @@
 //!    - [`quota`] — `openapi/quota/get`.
 //!    - [`whitelist`] — `card/testwhitelist/set`.
 //!    - [`qrcode`] — `card/qrcode/create`.
+//!    - [`push`] — WeChat's push events to a configured URL (builds on world; spawns
+//!      its deliveries, never holding the world lock).
 //!    - [`admin`] — the `/__emulator/` admin API (uses `cards`, `codes`, `coin`,
 //!      `member`, `special`).
 //! 5. [`router`] — the path table and the request pipeline (faults, token, quota, log).
@@ -72,6 +74,7 @@ pub mod member;
 pub mod pages;
 pub mod paygift;
 pub mod persistence;
+pub mod push;
 pub mod qrcode;
 pub mod quota;
 pub mod records;
@@ -172,6 +175,11 @@ impl RunningEmulator {
             ids.push(cards::seed(&mut world, answer).map_err(|m| format!("answer {i}: {m}"))?);
         }
         Ok(ids)
+    }
+
+    /// Pushes events to `config`'s URL from now on (`None`: stop).
+    pub fn set_push(&self, config: Option<push::PushConfig>) {
+        self.shared.push.configure(config);
     }
 
     /// Replaces the per-path quota limits (the defaults stay for paths not named).

@@ -45,6 +45,8 @@ pub struct Shared {
     /// The emulator clock's offset from the system clock (ms); shared with the world
     /// so the call log can read the time without the world lock.
     pub clock: Arc<AtomicI64>,
+    /// Where push events go (`crate::push`), when configured.
+    pub push: Arc<crate::push::Pusher>,
     rid: AtomicU64,
 }
 
@@ -80,6 +82,7 @@ impl Shared {
             calls: Mutex::new(CallLog::default()),
             latency_ms: config.latency_ms,
             clock,
+            push: Arc::default(),
             rid: AtomicU64::new(1),
         })
     }
