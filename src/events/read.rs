@@ -60,6 +60,96 @@ pub fn low_stock(records: &[EventRecord]) -> BTreeMap<String, String> {
     out
 }
 
+/// What the event log says about one card, for `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardNotes {
+    /// The newest decision was a rejection: its `RefuseReason`.
+    pub refuse_reason: Option<String>,
+    /// The newest low-stock alarm's detail.
+    pub low_stock: Option<String>,
+}
+
+/// Per card_id, what `status` adds from the event log.
+pub fn card_notes(records: &[EventRecord]) -> BTreeMap<String, CardNotes> {
+    let mut out: BTreeMap<String, CardNotes> = BTreeMap::new();
+    for (card, d) in latest_decisions(records) {
+        if !d.approved {
+            out.entry(card).or_default().refuse_reason =
+                Some(d.reason.unwrap_or_else(|| "(no reason given)".into()));
+        }
+    }
+    for (card, detail) in low_stock(records) {
+        out.entry(card).or_default().low_stock = Some(detail);
+    }
+    out
+}
+
+/// [`card_notes`] of the project's event log; an absent log gives none, an unreadable
+/// one a note on stderr and none (status still answers from WeChat).
+pub fn notes_for_project(
+    root: &std::path::Path,
+    state_setting: Option<&str>,
+) -> BTreeMap<String, CardNotes> {
+    match super::open_project_log(root, state_setting).and_then(|l| Ok(l.list()?)) {
+        Ok(records) => card_notes(&records),
+        Err(e) => {
+            eprintln!("note: the event log cannot be read ({e}); showing WeChat's answers only");
+            BTreeMap::new()
+        }
+    }
+}
+
+/// Adds the notes to `status` rows (their `why`); returns, per row index, the notes
+/// for the JSON output's `refuse_reason` / `low_stock` fields.
+pub fn annotate(
+    rows: &mut [crate::operate::review::CardStatus],
+    notes: &BTreeMap<String, CardNotes>,
+) -> BTreeMap<usize, CardNotes> {
+    let mut extra = BTreeMap::new();
+    for (i, r) in rows.iter_mut().enumerate() {
+        let Some(n) = notes.get(&r.card_id) else {
+            continue;
+        };
+        let mut shown = CardNotes::default();
+        if r.review == "rejected"
+            && let Some(reason) = &n.refuse_reason
+        {
+            r.why = format!(
+                "rejected by review: {} (card_not_pass_check); fix the card and apply again",
+                crate::visible::visible(reason)
+            );
+            shown.refuse_reason = Some(reason.clone());
+        }
+        if r.review != "deleted"
+            && let Some(low) = &n.low_stock
+        {
+            r.why = format!("{}; low stock alarm: {}", r.why, crate::visible::visible(low));
+            shown.low_stock = Some(low.clone());
+        }
+        if shown != CardNotes::default() {
+            extra.insert(i, shown);
+        }
+    }
+    extra
+}
+
+/// Writes [`annotate`]'s notes into the JSON rows (fields only where there is a note).
+pub fn annotate_json(cards: &mut serde_json::Value, extra: &BTreeMap<usize, CardNotes>) {
+    let Some(list) = cards.as_array_mut() else {
+        return;
+    };
+    for (i, n) in extra {
+        if let Some(obj) = list.get_mut(*i).and_then(serde_json::Value::as_object_mut) {
+            if let Some(r) = &n.refuse_reason {
+                obj.insert("refuse_reason".into(), r.clone().into());
+            }
+            if let Some(l) = &n.low_stock {
+                obj.insert("low_stock".into(), l.clone().into());
+            }
+        }
+    }
+}
+
 /// The authorizer AppIDs whose newest authorisation event is `unauthorized`: a
 /// platform marks these accounts revoked for its next run (an `authorized` or
 /// `updateauthorized` after it restores the account).
