@@ -1,6 +1,7 @@
 //! cardform-emulator: a faithful local WeChat card API (design.md "The emulator").
 //!
-//! Must not import: any cardform crate but `cardform-spec`. It answers as the reference
+//! Must not import: any cardform crate but `cardform-spec` and `cardform-events` (the
+//! push protocol, which the receiver shares so both speak it the same way). It answers as the reference
 //! says WeChat answers; the client and the planner are tested against it, so it may not
 //! share their code.
 //!
