@@ -265,3 +265,32 @@ fn wait_for_review_returns_at_the_push() {
         "apply returned {latency:?} after the decision: not at the push\n{stderr}"
     );
 }
+
+#[test]
+fn a_platform_gets_a_verify_ticket_every_ten_minutes_of_emulator_clock() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    let rx = Receiver::start(&p, &["--app-id", "wxcomponent"]);
+    emu.admin(
+        "POST",
+        "/__emulator/push_config",
+        Some(json!({"url": rx.url, "token": TOKEN, "encoding_aes_key": AES_KEY, "component_appid": "wxcomponent"})),
+    );
+    let first = wait_stored(&p, 10, |e| !e.is_empty());
+    assert_eq!(first.len(), 1, "{first:#?}");
+    emu.admin("POST", "/__emulator/clock", Some(json!({"advance_secs": 601})));
+    let events = wait_stored(&p, 10, |e| e.len() >= 2);
+    assert_eq!(events.len(), 2, "{events:#?}");
+    let records: Vec<cardform::events::EventRecord> = events
+        .iter()
+        .map(|e| serde_json::from_value(e.clone()).expect("a stored record"))
+        .collect();
+    let newest = records[1].field("ComponentVerifyTicket").expect("ticket").to_string();
+    let now = records[1].create_time.expect("CreateTime");
+    assert_eq!(
+        cardform::events::read::verify_ticket(&records, "wxcomponent", now).as_deref(),
+        Some(newest.as_str())
+    );
+    let status = emu.admin("GET", "/__emulator/push_config", None);
+    assert!(status["delivered"].as_u64() >= Some(2), "{status}");
+}

@@ -12,7 +12,7 @@
 //! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
 //! | `POST /__emulator/pay {"order_id"}` | marks a 券点 recharge order paid |
-//! | `POST /__emulator/push_config {"url","token","encoding_aes_key"?,"stock_threshold"?}` / `GET` | where push events go (`{}` stops them) / where they go and how many were delivered (never the token or key) |
+//! | `POST /__emulator/push_config {"url","token","encoding_aes_key"?,"stock_threshold"?,"component_appid"?}` / `GET` | where push events go (`{}` stops them) / where they go and how many were delivered (never the token or key) |
 //!
 //! Bad admin requests answer HTTP 400/404 with `{"error": "..."}`; `claim` and `pay`
 //! answer WeChat's envelope, since they simulate something WeChat would refuse.
@@ -318,6 +318,9 @@ fn push_config(shared: &Shared, body: &Value) -> Response<Body> {
     match push::PushConfig::new(url, token, key, threshold) {
         Ok(config) => {
             shared.push.configure(Some(config));
+            if let Some(component) = body.get("component_appid").and_then(Value::as_str) {
+                push::Pusher::start_verify_tickets(&shared.push, component, shared.clock.clone());
+            }
             json_response(StatusCode::OK, &shared.push.describe())
         }
         Err(m) => error(StatusCode::BAD_REQUEST, m),

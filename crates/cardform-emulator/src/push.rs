@@ -9,7 +9,8 @@
 //! (`/__emulator/review`, with its reason), claims, gifts, wallet deletions,
 //! redemptions (`card/code/consume`), stock at or below the threshold after a claim
 //! (`card_sku_remind`, once until the stock rises above it again), 券点 ledger entries
-//! (`card_pay_order`).
+//! (`card_pay_order`); for a platform (`"component_appid"` in the configuration) a
+//! `component_verify_ticket` at once and every 10 minutes of emulator clock.
 //!
 //! Sending never holds the world lock: each push is its own task, spawned with the
 //! message already built.
@@ -31,6 +32,8 @@ pub const ANSWER_WITHIN: Duration =
     Duration::from_secs(cardform_spec::events::PUSH_ANSWER_WITHIN_SECS);
 /// Retries after the first attempt.
 pub const RETRIES: u32 = cardform_spec::events::PUSH_RETRIES;
+/// How often WeChat pushes a platform's verify ticket (reference §16), emulator clock.
+pub const VERIFY_TICKET_EVERY_MS: i64 = 10 * 60 * 1000;
 /// The account's original id the emulator writes as `ToUserName`.
 pub const ORIGINAL_ID: &str = "gh_cardformemu";
 
@@ -92,6 +95,9 @@ pub struct Pusher {
     client: std::sync::OnceLock<reqwest::Client>,
     reminded: Mutex<HashSet<String>>,
     sent: AtomicU64,
+    /// Bumped by every configure: a verify-ticket ticker of an older one stops.
+    generation: AtomicU64,
+    last_ticket: Mutex<Option<String>>,
     delivered: AtomicU64,
     failed: AtomicU64,
     last_error: Mutex<Option<String>>,
@@ -100,7 +106,48 @@ pub struct Pusher {
 impl Pusher {
     /// Replaces the configuration (`None`: stop pushing).
     pub fn configure(&self, config: Option<PushConfig>) {
+        self.generation.fetch_add(1, Ordering::Relaxed);
         *lock(&self.config) = config;
+    }
+
+    /// The newest `component_verify_ticket` pushed (the platform's token endpoint may
+    /// check a ticket against it).
+    pub fn last_verify_ticket(&self) -> Option<String> {
+        lock(&self.last_ticket).clone()
+    }
+
+    /// For a platform (`component_appid`): pushes a `component_verify_ticket` now and
+    /// then every [`VERIFY_TICKET_EVERY_MS`] of emulator clock (`clock`: the offset the
+    /// admin API moves), until the push configuration changes.
+    pub fn start_verify_tickets(
+        push: &Arc<Pusher>,
+        component_appid: &str,
+        clock: Arc<std::sync::atomic::AtomicI64>,
+    ) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let generation = push.generation.load(Ordering::Relaxed);
+        let push = push.clone();
+        let appid = component_appid.to_string();
+        runtime.spawn(async move {
+            let mut next_ms = i64::MIN;
+            while push.generation.load(Ordering::Relaxed) == generation {
+                let now_ms = super::world::clock_now(&clock);
+                if now_ms >= next_ms {
+                    let ticket = format!("ticket@@@{:032x}", rand::random::<u128>());
+                    let mut f = Fields::default();
+                    f.push("AppId", &appid);
+                    f.push("CreateTime", now_ms.div_euclid(1000).to_string());
+                    f.push("InfoType", "component_verify_ticket");
+                    f.push("ComponentVerifyTicket", &ticket);
+                    *lock(&push.last_ticket) = Some(ticket);
+                    Pusher::push(&push, &appid, f);
+                    next_ms = now_ms.saturating_add(VERIFY_TICKET_EVERY_MS);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        });
     }
 
     /// What the admin API shows: never the token or the key.
