@@ -106,7 +106,14 @@ fn card_id_for(args: &EventsListArgs, state_setting: Option<&str>, wanted: &str)
 
 /// The one field a table row shows beside the name.
 fn detail(r: &EventRecord) -> String {
-    for f in ["RefuseReason", "Detail", "Reason", "FriendUserName", "OrderId", "ConsumeSource"] {
+    for f in [
+        "RefuseReason",
+        "Detail",
+        "Reason",
+        "FriendUserName",
+        "OrderId",
+        "ConsumeSource",
+    ] {
         if let Some(v) = r.field(f).filter(|v| !v.is_empty()) {
             return format!("{f}: {}", crate::visible::visible(v));
         }
@@ -135,7 +142,10 @@ fn list(args: &EventsListArgs) -> miette::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     if records.is_empty() {
-        println!("No events stored in {} (for this selection).", log.describe());
+        println!(
+            "No events stored in {} (for this selection).",
+            log.describe()
+        );
         return Ok(Outcome::Success);
     }
     for r in &records {
@@ -157,8 +167,14 @@ mod tests {
 
     #[test]
     fn since_takes_durations_and_times() {
-        assert_eq!(since_ms("30m", 10_000_000).ok(), Some(10_000_000 - 1_800_000));
-        assert_eq!(since_ms("2d", 1_000_000_000).ok(), Some(1_000_000_000 - 172_800_000));
+        assert_eq!(
+            since_ms("30m", 10_000_000).ok(),
+            Some(10_000_000 - 1_800_000)
+        );
+        assert_eq!(
+            since_ms("2d", 1_000_000_000).ok(),
+            Some(1_000_000_000 - 172_800_000)
+        );
         assert_eq!(since_ms("1970-01-01T00:00:01Z", 0).ok(), Some(1000));
         assert!(since_ms("soon", 0).is_err());
     }

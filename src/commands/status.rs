@@ -47,13 +47,12 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
                 .unwrap_or_default();
         mark_stock_not_bought(&mut rows, &wanted);
         // What WeChat pushed (`cardform events serve`): a rejection's reason, low stock.
-        let notes = crate::events::read::notes_for_project(
-            &session.root,
-            session.config.state.as_deref(),
-        );
+        let notes =
+            crate::events::read::notes_for_project(&session.root, session.config.state.as_deref());
         let extra = crate::events::read::annotate(&mut rows, &notes);
         if args.format == Format::Json {
-            let mut cards = serde_json::to_value(&rows).map_err(|e| CommandError::Json(e.into()))?;
+            let mut cards =
+                serde_json::to_value(&rows).map_err(|e| CommandError::Json(e.into()))?;
             crate::events::read::annotate_json(&mut cards, &extra);
             print_json(&serde_json::json!({ "format_version": "1", "cards": cards }))?;
             return Ok(Outcome::Success);

@@ -35,9 +35,7 @@ pub enum EventsError {
     #[error("no AppID to check encrypted messages against")]
     #[diagnostic(
         code(cardform::events::no_appid),
-        help(
-            "give --app-id, or run in a project folder whose cardform.toml has [account] appid"
-        )
+        help("give --app-id, or run in a project folder whose cardform.toml has [account] appid")
     )]
     NoAppId,
     #[error("--listen {0}: not an address (write e.g. 127.0.0.1:8089)")]

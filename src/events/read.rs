@@ -123,7 +123,11 @@ pub fn annotate(
         if r.review != "deleted"
             && let Some(low) = &n.low_stock
         {
-            r.why = format!("{}; low stock alarm: {}", r.why, crate::visible::visible(low));
+            r.why = format!(
+                "{}; low stock alarm: {}",
+                r.why,
+                crate::visible::visible(low)
+            );
             shown.low_stock = Some(low.clone());
         }
         if shown != CardNotes::default() {
@@ -230,7 +234,12 @@ mod tests {
     #[test]
     fn decisions_revocations_and_tickets() {
         let log = vec![
-            rec("card_not_pass_check", "c1", &[("RefuseReason", "logo blurry")], 1000),
+            rec(
+                "card_not_pass_check",
+                "c1",
+                &[("RefuseReason", "logo blurry")],
+                1000,
+            ),
             rec("card_pass_check", "c2", &[], 2000),
             rec("unauthorized", "wxm1", &[], 3000),
             rec("unauthorized", "wxm2", &[], 3000),
@@ -249,8 +258,14 @@ mod tests {
             revoked_authorizers(&log).into_iter().collect::<Vec<_>>(),
             ["wxm1"]
         );
-        assert_eq!(verify_ticket(&log, "wxc", 5_100).as_deref(), Some("ticket@@@1"));
-        assert_eq!(verify_ticket(&log, "wxc", 5_000 + VERIFY_TICKET_VALID_SECS), None);
+        assert_eq!(
+            verify_ticket(&log, "wxc", 5_100).as_deref(),
+            Some("ticket@@@1")
+        );
+        assert_eq!(
+            verify_ticket(&log, "wxc", 5_000 + VERIFY_TICKET_VALID_SECS),
+            None
+        );
         assert_eq!(verify_ticket(&log, "other", 5_100), None);
     }
 }

@@ -120,12 +120,10 @@ pub async fn start(
             addr: listen,
             source,
         })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| EventsError::Bind {
-            addr: listen,
-            source,
-        })?;
+    let addr = listener.local_addr().map_err(|source| EventsError::Bind {
+        addr: listen,
+        source,
+    })?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
@@ -233,8 +231,16 @@ async fn receive(
         }
         Ok(Err(e)) => {
             eprintln!("error: cannot store {}: {e}", record.event);
-            (StatusCode::INTERNAL_SERVER_ERROR, "cannot store the event\n").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cannot store the event\n",
+            )
+                .into_response()
         }
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "cannot store the event\n").into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot store the event\n",
+        )
+            .into_response(),
     }
 }

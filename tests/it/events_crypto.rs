@@ -24,7 +24,8 @@ fn fixture() -> serde_json::Value {
 }
 
 fn s<'a>(v: &'a serde_json::Value, k: &str) -> &'a str {
-    v[k].as_str().unwrap_or_else(|| panic!("{k} in the fixture"))
+    v[k].as_str()
+        .unwrap_or_else(|| panic!("{k} in the fixture"))
 }
 
 #[test]
@@ -72,7 +73,9 @@ fn the_published_samples_verify_and_decrypt() {
         let other = vec!["wxsomeoneelse".to_string()];
         let wrong_app = Checker {
             app_ids: &other,
-            ..Checker { ..checker_ref(&checker) }
+            ..Checker {
+                ..checker_ref(&checker)
+            }
         };
         assert_eq!(
             wrong_app.open(&query, body).err(),
@@ -156,7 +159,10 @@ fn the_emulator_encrypts_and_wechatpy_decrypts_with_retries() {
     );
     assert_eq!(cfg["encrypted"], true, "{cfg}");
     assert!(!cfg.to_string().contains(AES_KEY) && !cfg.to_string().contains(TOKEN));
-    let created = emu.api("/card/create", crate::emulator_support::cash("http://mmbiz.qpic.cn/mmbiz/events/0"));
+    let created = emu.api(
+        "/card/create",
+        crate::emulator_support::cash("http://mmbiz.qpic.cn/mmbiz/events/0"),
+    );
     let card_id = created["card_id"].as_str().expect("card_id").to_string();
     let reviewed = emu.admin(
         "POST",
@@ -167,7 +173,10 @@ fn the_emulator_encrypts_and_wechatpy_decrypts_with_retries() {
     let seen = capture.wait_for(2, 10);
     assert_eq!(seen.len(), 2, "one failed attempt and one retry: {seen:#?}");
     let last = &seen[1];
-    assert_eq!(last.query.get("encrypt_type").map(String::as_str), Some("aes"));
+    assert_eq!(
+        last.query.get("encrypt_type").map(String::as_str),
+        Some("aes")
+    );
     let decrypted = wechatpy(
         "decrypt",
         &json!({
@@ -177,7 +186,10 @@ fn the_emulator_encrypts_and_wechatpy_decrypts_with_retries() {
     );
     let message = decrypted["message"].as_str().expect("message");
     assert!(message.contains("card_not_pass_check"), "{message}");
-    assert!(message.contains(&card_id) && message.contains("logo 模糊"), "{message}");
+    assert!(
+        message.contains(&card_id) && message.contains("logo 模糊"),
+        "{message}"
+    );
     let status = emu.admin("GET", "/__emulator/push_config", None);
     assert_eq!(status["delivered"], 1, "{status}");
 }

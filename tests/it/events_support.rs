@@ -168,7 +168,10 @@ pub fn wechatpy_or_skip(test: &str) -> bool {
 /// Runs `tests/wechatpy/events_crypto.py MODE` with `request` on stdin.
 pub fn wechatpy(mode: &str, request: &serde_json::Value) -> serde_json::Value {
     use std::io::Write;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/wechatpy/events_crypto.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/wechatpy/events_crypto.py"
+    );
     let mut child = Command::new("python3")
         .arg(script)
         .arg(mode)

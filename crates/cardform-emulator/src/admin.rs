@@ -290,7 +290,13 @@ fn review(shared: &Shared, body: &Value) -> Response<Body> {
     match world.commit(Entry::Card(card)) {
         Ok(()) => {
             let pass = status == CardStatus::VerifyOk;
-            push::review(&shared.push, &world, card_id, pass, refuse_reason.as_deref());
+            push::review(
+                &shared.push,
+                &world,
+                card_id,
+                pass,
+                refuse_reason.as_deref(),
+            );
             json_response(
                 StatusCode::OK,
                 &json!({ "card_id": card_id, "status": status.as_str() }),

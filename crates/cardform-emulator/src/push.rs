@@ -245,10 +245,7 @@ async fn deliver(
             Err(e) => last = format!("{e}"),
         }
     }
-    Err(format!(
-        "gave up after {} attempts: {last}",
-        RETRIES + 1
-    ))
+    Err(format!("gave up after {} attempts: {last}", RETRIES + 1))
 }
 
 fn base(world: &World, to: &str, from: &str, event: &str) -> Fields {
@@ -263,7 +260,11 @@ fn base(world: &World, to: &str, from: &str, event: &str) -> Fields {
 
 /// A review decision from `/__emulator/review`.
 pub fn review(push: &Arc<Pusher>, world: &World, card_id: &str, pass: bool, reason: Option<&str>) {
-    let event = if pass { "card_pass_check" } else { "card_not_pass_check" };
+    let event = if pass {
+        "card_pass_check"
+    } else {
+        "card_not_pass_check"
+    };
     let mut f = base(world, ORIGINAL_ID, "mphelper", event);
     f.push("CardId", card_id);
     if !pass {

@@ -114,7 +114,10 @@ pub fn signatures_equal(a: &str, b: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.bytes()
+        .zip(b.bytes())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 /// The URL check's and plain mode's `signature`.
@@ -239,10 +242,7 @@ mod tests {
             let enc = encrypt(&key, "wxapp", &msg);
             let raw = STANDARD.decode(&enc).expect("b64");
             assert_eq!(raw.len() % PAD_BLOCK, 0, "padded to 32 for {n}");
-            assert_eq!(
-                decrypt_for(&key, &enc, &["wxapp"]).expect("decrypts"),
-                msg
-            );
+            assert_eq!(decrypt_for(&key, &enc, &["wxapp"]).expect("decrypts"), msg);
             assert_eq!(
                 decrypt_for(&key, &enc, &["other"]),
                 Err(CryptoError::AppIdMismatch)
@@ -254,7 +254,13 @@ mod tests {
     fn garbage_is_an_error_not_a_panic() {
         let key = AesKey::from_encoding_aes_key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
             .expect("key");
-        for bad in ["", "!!!", "AAAA", "AAAAAAAAAAAAAAAAAAAAAA==", &"A".repeat(64)] {
+        for bad in [
+            "",
+            "!!!",
+            "AAAA",
+            "AAAAAAAAAAAAAAAAAAAAAA==",
+            &"A".repeat(64),
+        ] {
             assert!(decrypt(&key, bad).is_err(), "{bad:?}");
         }
         assert!(AesKey::from_encoding_aes_key("short").is_err());

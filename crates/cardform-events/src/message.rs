@@ -46,7 +46,10 @@ pub fn dedup_key(f: &Fields) -> String {
     if let Some(id) = f.get("MsgId").filter(|s| !s.is_empty()) {
         return format!("msgid:{id}");
     }
-    let from = f.get("FromUserName").or_else(|| f.get("AppId")).unwrap_or("");
+    let from = f
+        .get("FromUserName")
+        .or_else(|| f.get("AppId"))
+        .unwrap_or("");
     let time = f.get("CreateTime").unwrap_or("");
     let extra = match f.get("ComponentVerifyTicket") {
         // Two tickets in one second differ by the ticket itself.

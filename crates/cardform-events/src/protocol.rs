@@ -103,8 +103,12 @@ pub struct Checker<'a> {
 
 impl Checker<'_> {
     fn check_signature(&self, query: &HashMap<String, String>) -> Result<(), Refusal> {
-        let signature = query.get("signature").ok_or(Refusal::Missing("signature"))?;
-        let timestamp = query.get("timestamp").ok_or(Refusal::Missing("timestamp"))?;
+        let signature = query
+            .get("signature")
+            .ok_or(Refusal::Missing("signature"))?;
+        let timestamp = query
+            .get("timestamp")
+            .ok_or(Refusal::Missing("timestamp"))?;
         let nonce = query.get("nonce").ok_or(Refusal::Missing("nonce"))?;
         if !crypto::signatures_equal(
             &crypto::url_signature(self.token, timestamp, nonce),
@@ -157,17 +161,18 @@ impl Checker<'_> {
                 let msg_sig = query
                     .get("msg_signature")
                     .ok_or(Refusal::Missing("msg_signature"))?;
-                let timestamp = query.get("timestamp").ok_or(Refusal::Missing("timestamp"))?;
+                let timestamp = query
+                    .get("timestamp")
+                    .ok_or(Refusal::Missing("timestamp"))?;
                 let nonce = query.get("nonce").ok_or(Refusal::Missing("nonce"))?;
                 let ids: Vec<&str> = self.app_ids.iter().map(String::as_str).collect();
-                let plain = crypto::open_message(
-                    self.token, key, &ids, msg_sig, timestamp, nonce, enc,
-                )
-                .map_err(|e| match e {
-                    CryptoError::BadSignature => Refusal::BadSignature,
-                    CryptoError::AppIdMismatch => Refusal::AppIdMismatch,
-                    other => Refusal::Crypto(other),
-                })?;
+                let plain =
+                    crypto::open_message(self.token, key, &ids, msg_sig, timestamp, nonce, enc)
+                        .map_err(|e| match e {
+                            CryptoError::BadSignature => Refusal::BadSignature,
+                            CryptoError::AppIdMismatch => Refusal::AppIdMismatch,
+                            other => Refusal::Crypto(other),
+                        })?;
                 self.check_time(timestamp)?;
                 let inner = xml::parse(&plain).map_err(Refusal::Xml)?;
                 Ok((inner, plain, Mode::Encrypted))
@@ -207,15 +212,33 @@ mod tests {
         let msg = "<xml><Event><![CDATA[card_pass_check]]></Event></xml>";
         let s = seal("tok", Some(&key), "wxA", "gh_1", msg, "1000000", "n1");
         let (f, plain, mode) = checker.open(&q(&s), &s.body).expect("opens");
-        assert_eq!((f.get("Event"), plain.as_str(), mode), (Some("card_pass_check"), msg, Mode::Encrypted));
+        assert_eq!(
+            (f.get("Event"), plain.as_str(), mode),
+            (Some("card_pass_check"), msg, Mode::Encrypted)
+        );
         let forged = seal("other", Some(&key), "wxA", "gh_1", msg, "1000000", "n1");
-        assert_eq!(checker.open(&q(&forged), &forged.body).err(), Some(Refusal::BadSignature));
+        assert_eq!(
+            checker.open(&q(&forged), &forged.body).err(),
+            Some(Refusal::BadSignature)
+        );
         let wrong_app = seal("tok", Some(&key), "wxB", "gh_1", msg, "1000000", "n1");
-        assert_eq!(checker.open(&q(&wrong_app), &wrong_app.body).err(), Some(Refusal::AppIdMismatch));
+        assert_eq!(
+            checker.open(&q(&wrong_app), &wrong_app.body).err(),
+            Some(Refusal::AppIdMismatch)
+        );
         let stale = seal("tok", Some(&key), "wxA", "gh_1", msg, "990000", "n1");
-        assert!(matches!(checker.open(&q(&stale), &stale.body), Err(Refusal::Stale(..))));
+        assert!(matches!(
+            checker.open(&q(&stale), &stale.body),
+            Err(Refusal::Stale(..))
+        ));
         let plain_push = seal("tok", None, "wxA", "gh_1", msg, "1000000", "n1");
-        assert_eq!(checker.open(&q(&plain_push), &plain_push.body).expect("plain").2, Mode::Plain);
+        assert_eq!(
+            checker
+                .open(&q(&plain_push), &plain_push.body)
+                .expect("plain")
+                .2,
+            Mode::Plain
+        );
         let mut echo = q(&plain_push);
         echo.insert("echostr".into(), "hello".into());
         assert_eq!(checker.url_check(&echo), Ok("hello".to_string()));

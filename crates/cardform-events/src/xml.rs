@@ -159,7 +159,10 @@ mod tests {
         assert_eq!(parse(bomb), Err(XmlError::Dtd));
         let xxe = "<!doctype xml SYSTEM \"file:///etc/passwd\"><xml/>";
         assert_eq!(parse(xxe), Err(XmlError::Dtd));
-        assert!(matches!(parse("<xml><a></xml>"), Err(XmlError::Malformed(_))));
+        assert!(matches!(
+            parse("<xml><a></xml>"),
+            Err(XmlError::Malformed(_))
+        ));
         assert!(matches!(parse(""), Err(XmlError::Malformed(_))));
         let deep = format!("<xml>{}x{}</xml>", "<a>".repeat(20), "</a>".repeat(20));
         assert_eq!(parse(&deep), Err(XmlError::TooDeep));
@@ -169,6 +172,9 @@ mod tests {
     fn cdata_terminator_in_a_value_survives() {
         let mut f = Fields::default();
         f.push("RefuseReason", "a]]>b");
-        assert_eq!(parse(&write(&f)).expect("parses").get("RefuseReason"), Some("a]]>b"));
+        assert_eq!(
+            parse(&write(&f)).expect("parses").get("RefuseReason"),
+            Some("a]]>b")
+        );
     }
 }

@@ -50,7 +50,14 @@ const CODE: Option<&str> = Some("UserCardCode");
 
 /// Every event cardform knows by name.
 pub const EVENTS: &[EventSpec] = &[
-    ev("card_pass_check", Account, "review passed", CARD, None, "EVT (§10, §11)"),
+    ev(
+        "card_pass_check",
+        Account,
+        "review passed",
+        CARD,
+        None,
+        "EVT (§10, §11)",
+    ),
     ev(
         "card_not_pass_check",
         Account,
@@ -59,7 +66,14 @@ pub const EVENTS: &[EventSpec] = &[
         None,
         "EVT (§10, §11)",
     ),
-    ev("user_get_card", Account, "a user claimed a card", CARD, CODE, "EVT (§11)"),
+    ev(
+        "user_get_card",
+        Account,
+        "a user claimed a card",
+        CARD,
+        CODE,
+        "EVT (§11)",
+    ),
     ev(
         "user_gifting_card",
         Account,
@@ -68,9 +82,30 @@ pub const EVENTS: &[EventSpec] = &[
         CODE,
         "EVT; UNVERIFIED field list",
     ),
-    ev("user_del_card", Account, "a user deleted a card", CARD, CODE, "EVT (§11)"),
-    ev("user_consume_card", Account, "a code was redeemed", CARD, CODE, "EVT (§11)"),
-    ev("user_view_card", Account, "a user opened a member card", CARD, CODE, "EVT; UNVERIFIED"),
+    ev(
+        "user_del_card",
+        Account,
+        "a user deleted a card",
+        CARD,
+        CODE,
+        "EVT (§11)",
+    ),
+    ev(
+        "user_consume_card",
+        Account,
+        "a code was redeemed",
+        CARD,
+        CODE,
+        "EVT (§11)",
+    ),
+    ev(
+        "user_view_card",
+        Account,
+        "a user opened a member card",
+        CARD,
+        CODE,
+        "EVT; UNVERIFIED",
+    ),
     ev(
         "user_enter_session_from_card",
         Account,

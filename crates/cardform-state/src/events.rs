@@ -198,8 +198,7 @@ impl LocalEventLog {
             // Directories cannot be fsynced everywhere; where they can, the rename or
             // the new file's entry must be durable too.
             if let Ok(d) = File::open(dir) {
-                d.sync_all()
-                    .map_err(|e| StateError::io("fsync", dir, e))?;
+                d.sync_all().map_err(|e| StateError::io("fsync", dir, e))?;
             }
         }
         Ok(())
@@ -207,7 +206,8 @@ impl LocalEventLog {
 
     fn rotate(&self) -> Result<(), StateError> {
         if self.kept == 0 {
-            std::fs::remove_file(&self.path).map_err(|e| StateError::io("remove", &self.path, e))?;
+            std::fs::remove_file(&self.path)
+                .map_err(|e| StateError::io("remove", &self.path, e))?;
             return self.sync_dir();
         }
         let oldest = self.segment(self.kept);
@@ -401,7 +401,12 @@ mod tests {
         // The next writer (a restarted receiver) ends the torn line first.
         let again = LocalEventLog::open(path).expect("reopens");
         again.append(&rec("c")).expect("c");
-        let keys: Vec<String> = again.list().expect("list").into_iter().map(|r| r.key).collect();
+        let keys: Vec<String> = again
+            .list()
+            .expect("list")
+            .into_iter()
+            .map(|r| r.key)
+            .collect();
         assert_eq!(keys, ["a", "c"]);
     }
 

@@ -142,6 +142,9 @@ impl EventLog for PgEventLog {
     }
 
     fn describe(&self) -> String {
-        format!("{} (table cardform_events, name = '{}')", self.location, self.name)
+        format!(
+            "{} (table cardform_events, name = '{}')",
+            self.location, self.name
+        )
     }
 }
