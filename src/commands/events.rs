@@ -135,7 +135,7 @@ fn list(args: &EventsListArgs) -> miette::Result<Outcome> {
         records.retain(|r| r.subject.as_deref() == Some(id.as_str()));
     }
     if !args.events.is_empty() {
-        records.retain(|r| args.events.iter().any(|e| *e == r.event));
+        records.retain(|r| args.events.contains(&r.event));
     }
     if args.format == EventsFormat::Json {
         print_json(&serde_json::json!({ "format_version": "1", "events": records }))?;

@@ -82,6 +82,9 @@ pub struct Captured {
     pub body: String,
 }
 
+/// What the capturing server holds: the requests seen, the answers to give.
+type CaptureState = (Arc<Mutex<Vec<Captured>>>, Arc<Vec<&'static str>>);
+
 /// An HTTP server standing in for a receiver: records every POST and answers each
 /// with the next of `answers` (the last repeats).
 pub struct Capture {
@@ -104,10 +107,7 @@ impl Capture {
             .route(
                 "/",
                 axum::routing::post(
-                    async |State((seen, answers)): State<(
-                        Arc<Mutex<Vec<Captured>>>,
-                        Arc<Vec<&'static str>>,
-                    )>,
+                    async |State((seen, answers)): State<CaptureState>,
                            Query(query): Query<std::collections::HashMap<String, String>>,
                            body: String| {
                         let mut seen = seen.lock().expect("lock");
