@@ -84,6 +84,16 @@ mod tests {
              <AuthorizerAppid>wxm</AuthorizerAppid></xml>",
         )
         .expect("parses");
+        // A sub-merchant's review result is keyed and listed by its MerchantId.
+        for name in ["submerchant_check", "card_merchant_check_result"] {
+            let m = parse(&format!(
+                "<xml><FromUserName>u</FromUserName><CreateTime>9</CreateTime><MsgType>event</MsgType>\
+                 <Event>{name}</Event><MerchantId>12</MerchantId><IsPass>0</IsPass><Reason>r</Reason></xml>"
+            ))
+            .expect("parses");
+            assert_eq!(subject(&m).as_deref(), Some("12"));
+            assert_eq!(dedup_key(&m), format!("u|9|{name}|12||"));
+        }
         assert_eq!(event_name(&p), "unauthorized");
         assert_eq!(subject(&p).as_deref(), Some("wxm"));
     }
