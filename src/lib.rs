@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod engine;
+pub mod events;
 pub mod exit;
 pub mod i18n;
 pub mod live;

@@ -255,6 +255,18 @@ impl WritePolicy {
                 "the state's lock",
                 "the state's lock holder record",
             ];
+            // The push-event log beside the state, and its kept segments.
+            let events = cardform_state::events_path_for(&state);
+            for n in 0..=cardform_state::LocalEventLog::KEPT_SEGMENTS {
+                let file = if n == 0 {
+                    events.clone()
+                } else {
+                    let mut name = events.as_os_str().to_owned();
+                    name.push(format!(".{n}"));
+                    std::path::PathBuf::from(name)
+                };
+                policy.protect_file(&file, "the push-event log (`cardform events serve`)");
+            }
             let own = cardform_state::LocalBackend::new(state).own_files();
             for (file, what) in own.into_iter().zip(names) {
                 policy.protect_file(&file, what);
@@ -617,6 +629,9 @@ mod tests {
             "s.json.backup",
             "s.json.journal",
             "sandbox.emulator.json",
+            "s.events.jsonl",
+            "s.events.jsonl.1",
+            "s.events.jsonl.4",
         ] {
             assert!(
                 policy

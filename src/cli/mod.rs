@@ -3,11 +3,13 @@
 //! environment or the trust rules: [`RunOptions::flags`] hands the flags over as plain
 //! values and `config::RunSettings` adds the operator's environment.
 
+mod events;
 mod operate;
 mod plan;
 mod project;
 mod state;
 
+pub use events::*;
 pub use operate::*;
 pub use plan::*;
 pub use project::*;
@@ -71,6 +73,9 @@ pub enum Command {
     Qrcode(QrcodeArgs),
     /// Card statistics (datacube) over any date range: the account and each card.
     Stats(StatsArgs),
+    /// WeChat's push events: receive them (serve) and list what was stored.
+    #[command(subcommand)]
+    Events(EventsCommand),
 }
 
 /// Output formats for commands that report.

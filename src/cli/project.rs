@@ -88,6 +88,11 @@ pub struct EmulatorArgs {
     /// A per-path quota, PATH=DAILY or PATH=DAILY/PER_MINUTE (e.g. /card/get=1000/60); repeatable.
     #[arg(long = "quota", value_name = "PATH=DAILY[/PER_MINUTE]")]
     pub quotas: Vec<String>,
+    /// Push WeChat's events (review decisions, claims, redemptions, low stock, 券点
+    /// orders) to this URL, encrypted with CARDFORM_EVENTS_TOKEN and
+    /// CARDFORM_EVENTS_AES_KEY as WeChat does (plain mode without a key).
+    #[arg(long, value_name = "URL")]
+    pub push_url: Option<String>,
     /// Serve these cards as WeChat answered card/get for them, in any historical shape:
     /// a JSON file holding one answer or a list (e.g. tests/fixtures/wechat/legacy/).
     #[arg(long, value_name = "FILE", num_args = 1..)]

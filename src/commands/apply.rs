@@ -105,6 +105,8 @@ async fn execute(
         budget: args.max_coins.or(policy.max_coins_per_apply),
         stop: stop.clone(),
     };
+    // Review decisions pushed from now on belong to this apply (--wait-for-review).
+    let started_ms = chrono::Utc::now().timestamp_millis();
     let watcher = tokio::spawn(watch_interrupts(stop));
     let executed = engine::execute(session, plan, images.clone(), opts.clone()).await;
     watcher.abort();
@@ -122,7 +124,7 @@ async fn execute(
     let applied_ok = report.failures.is_empty() && report.stopped.is_none();
     let review = match args.wait_for_review {
         Some(timeout) if applied_ok && committed.is_ok() => {
-            Some(super::apply_output::wait_for_review(session, plan, timeout).await?)
+            Some(super::apply_output::wait_for_review(session, plan, timeout, started_ms).await?)
         }
         _ => None,
     };

@@ -14,6 +14,7 @@ pub async fn wait_for_review(
     session: &Session,
     plan: &Plan,
     timeout: std::time::Duration,
+    since_ms: i64,
 ) -> miette::Result<Vec<crate::operate::review::ReviewOutcome>> {
     let cards: Vec<(String, String)> = session.state.read(|s| {
         plan.resource_changes
@@ -34,13 +35,35 @@ pub async fn wait_for_review(
         timeout.as_secs(),
         cards.len()
     );
-    crate::operate::review::wait_for_review(&session.client, cards, timeout, |done, total| {
-        if done < total {
-            eprintln!("  {done} of {total} decided");
-        }
-    })
+    // A receiver (`cardform events serve`) storing into this project's event log ends
+    // the wait at the push; card/get polling stays the fallback.
+    let log = crate::events::open_project_log(&session.root, session.config.state.as_deref()).ok();
+    let watch = log
+        .as_deref()
+        .map(|l| crate::operate::review::EventWatch::new(l, since_ms));
+    let outcomes = crate::operate::review::wait_for_review(
+        &session.client,
+        cards,
+        timeout,
+        watch,
+        |done, total| {
+            if done < total {
+                eprintln!("  {done} of {total} decided");
+            }
+        },
+    )
     .await
-    .map_err(|e| CommandError::Review(e).into())
+    .map_err(CommandError::Review)?;
+    for o in &outcomes {
+        if let Some(reason) = &o.reason {
+            eprintln!(
+                "  {} rejected by review: {}",
+                o.address,
+                crate::visible::visible(reason)
+            );
+        }
+    }
+    Ok(outcomes)
 }
 
 pub fn print_report(

@@ -72,6 +72,9 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
         if !quotas.is_empty() {
             emulator.set_quotas(quotas);
         }
+        if let Some(url) = &args.push_url {
+            emulator.set_push(Some(push_config(url)?));
+        }
         for file in &args.seed {
             let answers = read_seed(file)?;
             let ids = emulator
@@ -101,6 +104,18 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
     })
 }
 
+/// `--push-url`: the token and key from the receiver's environment variables.
+fn push_config(url: &str) -> Result<crate::emulator::push::PushConfig, crate::events::EventsError> {
+    use crate::events::{AES_KEY_ENV, EventsError, TOKEN_ENV};
+    let token = std::env::var(TOKEN_ENV).unwrap_or_default();
+    if token.trim().is_empty() {
+        return Err(EventsError::NoToken);
+    }
+    let key = std::env::var(AES_KEY_ENV).ok();
+    crate::emulator::push::PushConfig::new(url, &token, key.as_deref(), 0)
+        .map_err(EventsError::PushConfig)
+}
+
 /// One card/get answer or a list of them.
 fn read_seed(file: &std::path::Path) -> miette::Result<Vec<serde_json::Value>> {
     let text = std::fs::read_to_string(file).map_err(|source| CommandError::Read {
@@ -118,7 +133,7 @@ fn read_seed(file: &std::path::Path) -> miette::Result<Vec<serde_json::Value>> {
 }
 
 #[cfg(unix)]
-async fn wait_for_signal() {
+pub(super) async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};
     match signal(SignalKind::terminate()) {
         Ok(mut term) => {
@@ -134,6 +149,6 @@ async fn wait_for_signal() {
 }
 
 #[cfg(not(unix))]
-async fn wait_for_signal() {
+pub(super) async fn wait_for_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }

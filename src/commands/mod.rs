@@ -11,6 +11,7 @@ pub mod coins;
 pub mod completions;
 pub mod emulator;
 mod error;
+pub mod events;
 pub mod fmt;
 pub mod force_unlock;
 pub mod import;
@@ -54,5 +55,6 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Coins(args) => coins::run(&args),
         Command::Qrcode(args) => qrcode::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Events(cmd) => events::run(&cmd),
     }
 }

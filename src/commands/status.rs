@@ -50,8 +50,15 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
         let subs = crate::operate::sub_merchants::statuses(&session.client, &recorded)
             .await
             .map_err(CommandError::from)?;
+        // What WeChat pushed (`cardform events serve`): a rejection's reason, low stock.
+        let notes =
+            crate::events::read::notes_for_project(&session.root, session.config.state.as_deref());
+        let extra = crate::events::read::annotate(&mut rows, &notes);
         if args.format == Format::Json {
-            let mut doc = serde_json::json!({ "format_version": "1", "cards": rows });
+            let mut cards =
+                serde_json::to_value(&rows).map_err(|e| CommandError::Json(e.into()))?;
+            crate::events::read::annotate_json(&mut cards, &extra);
+            let mut doc = serde_json::json!({ "format_version": "1", "cards": cards });
             if !subs.is_empty() {
                 doc["sub_merchants"] = serde_json::json!(subs);
             }

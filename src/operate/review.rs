@@ -168,10 +168,48 @@ pub struct ReviewOutcome {
     /// approved, rejected, or still under_review when the wait timed out.
     pub review: &'static str,
     pub waited_seconds: u64,
+    /// A rejection's reason, when a push event (`card_not_pass_check`) gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// How often the event log is read while waiting for review.
+pub const EVENT_POLL: Duration = Duration::from_millis(50);
+
+/// The event log a wait for review watches beside its card/get polling: a decision
+/// pushed by WeChat (and stored by `cardform events serve`) ends the wait at once.
+pub struct EventWatch<'a> {
+    pub log: &'a dyn crate::events::EventLog,
+    /// Decisions received before this (Unix ms) belong to an earlier review.
+    pub since_ms: i64,
+    cursor: u64,
+}
+
+impl<'a> EventWatch<'a> {
+    pub fn new(log: &'a dyn crate::events::EventLog, since_ms: i64) -> EventWatch<'a> {
+        EventWatch {
+            log,
+            since_ms,
+            cursor: 0,
+        }
+    }
+
+    /// New decisions since the last call (a log that cannot be read gives none: the
+    /// card/get polling goes on).
+    fn decisions(&mut self) -> Vec<crate::events::read::Decision> {
+        self.log
+            .poll(&mut self.cursor)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(crate::events::read::decision)
+            .filter(|d| d.received_ms >= self.since_ms)
+            .collect()
+    }
 }
 
 /// Polls `card/get` for `cards` with backoff (1 s doubling to 30 s) until each is
-/// approved or rejected, or `timeout` passes.
+/// approved or rejected, or `timeout` passes; with `events`, a decision in the event
+/// log (read every [`EVENT_POLL`]) ends a card's wait at once.
 ///
 /// # Errors
 /// A card could not be read (after the client's retries).
@@ -179,6 +217,7 @@ pub async fn wait_for_review(
     client: &WeChatClient,
     cards: Vec<(String, String)>,
     timeout: Duration,
+    mut events: Option<EventWatch<'_>>,
     mut on_progress: impl FnMut(usize, usize),
 ) -> Result<Vec<ReviewOutcome>, FetchError> {
     let start = std::time::Instant::now();
@@ -207,6 +246,7 @@ pub async fn wait_for_review(
                     card_id,
                     review: word,
                     waited_seconds: start.elapsed().as_secs(),
+                    reason: None,
                 });
             }
         }
@@ -215,7 +255,34 @@ pub async fn wait_for_review(
             break;
         }
         let left = timeout.saturating_sub(start.elapsed());
-        tokio::time::sleep(delay.min(left)).await;
+        let pushed = match events.as_mut() {
+            None => {
+                tokio::time::sleep(delay.min(left)).await;
+                Vec::new()
+            }
+            Some(watch) => watch_until(watch, &open, delay.min(left)).await,
+        };
+        for d in pushed {
+            let address = open
+                .iter()
+                .find(|(_, id)| **id == d.card_id)
+                .map(|(a, _)| a.clone());
+            if let Some(address) = address
+                && let Some(card_id) = open.remove(&address)
+            {
+                done.push(ReviewOutcome {
+                    address,
+                    card_id,
+                    review: if d.approved { "approved" } else { "rejected" },
+                    waited_seconds: start.elapsed().as_secs(),
+                    reason: d.reason,
+                });
+            }
+        }
+        if open.is_empty() {
+            on_progress(done.len(), total);
+            break;
+        }
         delay = (delay * 2).min(Duration::from_secs(30));
     }
     for (address, card_id) in open {
@@ -224,10 +291,33 @@ pub async fn wait_for_review(
             card_id,
             review: "under_review",
             waited_seconds: start.elapsed().as_secs(),
+            reason: None,
         });
     }
     done.sort_by(|a, b| a.address.cmp(&b.address));
     Ok(done)
+}
+
+/// Reads the event log every [`EVENT_POLL`] for up to `wait`; returns as soon as a
+/// decision about one of the `open` cards arrives.
+async fn watch_until(
+    watch: &mut EventWatch<'_>,
+    open: &BTreeMap<String, String>,
+    wait: Duration,
+) -> Vec<crate::events::read::Decision> {
+    let until = std::time::Instant::now() + wait;
+    loop {
+        let found: Vec<_> = watch
+            .decisions()
+            .into_iter()
+            .filter(|d| open.values().any(|id| *id == d.card_id))
+            .collect();
+        let now = std::time::Instant::now();
+        if !found.is_empty() || now >= until {
+            return found;
+        }
+        tokio::time::sleep(EVENT_POLL.min(until - now)).await;
+    }
 }
 
 /// A friends coupon WeChat approved whose stock, bought with 券点, is not (all) bought

@@ -8,6 +8,7 @@
 mod common;
 mod crash_support;
 mod emulator_support;
+mod events_support;
 mod state_suite;
 
 // One module per topic.
@@ -25,6 +26,9 @@ mod emulator_faults;
 mod emulator_friends;
 mod engine_edges;
 mod error_edges;
+mod events_crypto;
+mod events_postgres;
+mod events_receiver;
 mod faults_matrix;
 mod first_minutes;
 mod friends_lifecycle;

@@ -13,12 +13,13 @@
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
 //! | `POST /__emulator/pay {"order_id"}` | marks a 券点 recharge order paid |
 //! | `POST /__emulator/platform …`, `…/platform/revoke`, `…/platform/ticket`, `…/platform/authorize` | the open platform (see `platform_admin.rs`) |
+//! | `POST /__emulator/submerchant_review {"merchant_id","result":"pass"\|"fail","reason"?}` | finishes a sub-merchant's review (`submerchant.rs`) |
+//! | `POST /__emulator/push_config {"url","token","encoding_aes_key"?,"stock_threshold"?,"component_appid"?}` / `GET` | where push events go (`{}` stops them) / where they go and how many were delivered (never the token or key) |
 //!
 //! Every call that acts on one account's world (review, seed, cards, claim,
 //! activate_form, user_delete, view, gift, quotas, prices, shapes, pay) acts on an
 //! authorizer's world when given `?authorizer_appid=APPID` or, in an object body,
 //! `"authorizer_appid"`; faults, calls and the clock are the emulator's.
-//! | `POST /__emulator/submerchant_review {"merchant_id","result":"pass"\|"fail","reason"?}` | finishes a sub-merchant's review (`submerchant.rs`) |
 //!
 //! Bad admin requests answer HTTP 400/404 with `{"error": "..."}`; `claim` and `pay`
 //! answer WeChat's envelope, since they simulate something WeChat would refuse.
@@ -32,7 +33,7 @@ use super::records::{CardStatus, FaultRule, QuotaLimit};
 use super::reply::{ApiError, json_response, ok};
 use super::request::{MAX_BODY_BYTES, parse_query};
 use super::world::{CallRecord, CoinPrices, Shared, World, clock_now, lock};
-use super::{codes, coin, datacube, member, platform_admin, special};
+use super::{codes, coin, datacube, member, platform_admin, push, special};
 
 use std::sync::Mutex;
 
@@ -111,7 +112,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
         None => &shared.world,
     };
     match (&method, name) {
-        (&Method::POST, "review") => review(world_of, &body),
+        (&Method::POST, "review") => review(shared, world_of, &body),
         (&Method::POST, "submerchant_review") => {
             match crate::submerchant::review(&mut lock(world_of), &body) {
                 Ok(v) => json_response(StatusCode::OK, &v),
@@ -122,6 +123,8 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             }
         }
         (&Method::POST, "seed") => seed(world_of, &body),
+        (&Method::POST, "push_config") => push_config(shared, &body),
+        (&Method::GET, "push_config") => json_response(StatusCode::OK, &shared.push.describe()),
         (&Method::POST, "faults") => set_faults(shared, body),
         (&Method::GET, "faults") => {
             json_response(StatusCode::OK, &json!(lock(&shared.faults).rules()))
@@ -150,6 +153,9 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             } else {
                 codes::claim(&mut world, card_id, openid)
             };
+            if let Ok(code) = &claimed {
+                push::claim(&shared.push, &world, card_id, openid, code);
+            }
             drop(world);
             let result = claimed.map(|code| {
                 let encrypt_code = codes::encrypt_code_for(&code);
@@ -166,7 +172,13 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 Ok(c) => c,
                 Err(m) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let result = codes::user_delete(&mut lock(world_of), code).map(|()| ok(json!({})));
+            let mut world = lock(world_of);
+            let before = world.codes.get(code).cloned();
+            let result = codes::user_delete(&mut world, code).map(|()| ok(json!({})));
+            if let (Ok(_), Some(rec)) = (&result, before) {
+                push::deleted(&shared.push, &world, &rec.card_id, code, &rec.openid);
+            }
+            drop(world);
             wechat(shared, result)
         }
         (&Method::POST, "view") => {
@@ -187,7 +199,13 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 (Ok(c), Ok(o)) => (c, o),
                 (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let result = codes::gift(&mut lock(world_of), code, to).map(|()| ok(json!({})));
+            let mut world = lock(world_of);
+            let before = world.codes.get(code).cloned();
+            let result = codes::gift(&mut world, code, to).map(|()| ok(json!({})));
+            if let (Ok(_), Some(rec)) = (&result, before) {
+                push::gift(&shared.push, &world, &rec.card_id, code, &rec.openid, to);
+            }
+            drop(world);
             wechat(shared, result)
         }
         (&Method::GET, "calls") => {
@@ -255,7 +273,12 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
         },
         (&Method::POST, "pay") => match field(&body, "order_id") {
             Ok(order_id) => {
-                let result = coin::pay(&mut lock(world_of), order_id).map(|()| ok(json!({})));
+                let mut world = lock(world_of);
+                let result = coin::pay(&mut world, order_id).map(|()| ok(json!({})));
+                if result.is_ok() {
+                    push::order(&shared.push, &world, order_id);
+                }
+                drop(world);
                 wechat(shared, result)
             }
             Err(m) => error(StatusCode::BAD_REQUEST, m),
@@ -267,7 +290,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
     }
 }
 
-fn review(world_of: &Mutex<World>, body: &Value) -> Response<Body> {
+fn review(shared: &Shared, world_of: &Mutex<World>, body: &Value) -> Response<Body> {
     let card_id = match field(body, "card_id") {
         Ok(c) => c,
         Err(m) => return error(StatusCode::BAD_REQUEST, m),
@@ -290,10 +313,14 @@ fn review(world_of: &Mutex<World>, body: &Value) -> Response<Body> {
     if let Some(mut card) = world.special_cards.get(card_id).cloned() {
         card.status = status;
         return match world.commit(Entry::SpecialCard(card)) {
-            Ok(()) => json_response(
-                StatusCode::OK,
-                &json!({ "card_id": card_id, "status": status.as_str() }),
-            ),
+            Ok(()) => {
+                let pass = status == CardStatus::VerifyOk;
+                push::review(&shared.push, &world, card_id, pass, reason.as_deref());
+                json_response(
+                    StatusCode::OK,
+                    &json!({ "card_id": card_id, "status": status.as_str() }),
+                )
+            }
             Err(_) => error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "cannot write the journal",
@@ -312,15 +339,50 @@ fn review(world_of: &Mutex<World>, body: &Value) -> Response<Body> {
         None
     };
     card.raw = None;
+    let refuse_reason = card.refuse_reason.clone();
     match world.commit(Entry::Card(card)) {
-        Ok(()) => json_response(
-            StatusCode::OK,
-            &json!({ "card_id": card_id, "status": status.as_str() }),
-        ),
+        Ok(()) => {
+            let pass = status == CardStatus::VerifyOk;
+            push::review(
+                &shared.push,
+                &world,
+                card_id,
+                pass,
+                refuse_reason.as_deref(),
+            );
+            json_response(
+                StatusCode::OK,
+                &json!({ "card_id": card_id, "status": status.as_str() }),
+            )
+        }
         Err(_) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "cannot write the journal",
         ),
+    }
+}
+
+/// `POST /__emulator/push_config`: where push events go; `{}` (no url) stops them.
+fn push_config(shared: &Shared, body: &Value) -> Response<Body> {
+    let Some(url) = body.get("url").and_then(Value::as_str) else {
+        shared.push.configure(None);
+        return json_response(StatusCode::OK, &shared.push.describe());
+    };
+    let token = body.get("token").and_then(Value::as_str).unwrap_or("");
+    let key = body.get("encoding_aes_key").and_then(Value::as_str);
+    let threshold = body
+        .get("stock_threshold")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    match push::PushConfig::new(url, token, key, threshold) {
+        Ok(config) => {
+            shared.push.configure(Some(config));
+            if let Some(component) = body.get("component_appid").and_then(Value::as_str) {
+                push::Pusher::start_verify_tickets(&shared.push, component, shared.clock.clone());
+            }
+            json_response(StatusCode::OK, &shared.push.describe())
+        }
+        Err(m) => error(StatusCode::BAD_REQUEST, m),
     }
 }
 

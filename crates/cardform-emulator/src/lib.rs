@@ -1,6 +1,7 @@
 //! cardform-emulator: a faithful local WeChat card API (design.md "The emulator").
 //!
-//! Must not import: any cardform crate but `cardform-spec`. It answers as the reference
+//! Must not import: any cardform crate but `cardform-spec` and `cardform-events` (the
+//! push protocol, which the receiver shares so both speak it the same way). It answers as the reference
 //! says WeChat answers; the client and the planner are tested against it, so it may not
 //! share their code.
 //!
@@ -52,6 +53,8 @@
 //!    - [`quota`] — `openapi/quota/get`.
 //!    - [`whitelist`] — `card/testwhitelist/set`.
 //!    - [`qrcode`] — `card/qrcode/create`.
+//!    - [`push`] — WeChat's push events to a configured URL (builds on world; spawns
+//!      its deliveries, never holding the world lock).
 //!    - [`admin`] — the `/__emulator/` admin API (uses `cards`, `codes`, `coin`,
 //!      `member`, `special`, `platform_admin`).
 //!    - [`platform_admin`] — the open platform's admin calls.
@@ -80,6 +83,7 @@ pub mod paygift;
 pub mod persistence;
 pub mod platform;
 pub mod platform_admin;
+pub mod push;
 pub mod qrcode;
 pub mod quota;
 pub mod records;
@@ -202,6 +206,11 @@ impl RunningEmulator {
     /// its authorizers (with their refresh tokens); `None` without a platform.
     pub fn platform(&self) -> Option<serde_json::Value> {
         self.shared.platform.summary()
+    }
+
+    /// Pushes events to `config`'s URL from now on (`None`: stop).
+    pub fn set_push(&self, config: Option<push::PushConfig>) {
+        self.shared.push.configure(config);
     }
 
     /// Replaces the per-path quota limits (the defaults stay for paths not named).

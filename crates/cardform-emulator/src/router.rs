@@ -563,7 +563,9 @@ fn run(shared: &Shared, route: &Route, input: &Input) -> Result<Value, ApiError>
             .check(input.query.get("access_token").map(String::as_str), now)?;
     }
     world.quota.take(route.path, now)?;
-    (route.handler)(&mut world, input)
+    let answer = (route.handler)(&mut world, input)?;
+    super::push::after_call(&shared.push, &world, route.path, input);
+    Ok(answer)
 }
 
 #[cfg(test)]

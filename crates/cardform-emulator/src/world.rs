@@ -50,6 +50,8 @@ pub struct Shared {
     pub clock: Arc<AtomicI64>,
     /// The open platform (third-party platform) and its authorizers' worlds.
     pub platform: Platform,
+    /// Where push events go (`crate::push`), when configured.
+    pub push: Arc<crate::push::Pusher>,
     rid: AtomicU64,
 }
 
@@ -105,6 +107,7 @@ impl Shared {
             calls: Mutex::new(CallLog::default()),
             latency_ms: config.latency_ms,
             clock,
+            push: Arc::default(),
             rid: AtomicU64::new(1),
         })
     }

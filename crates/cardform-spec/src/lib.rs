@@ -15,6 +15,7 @@
 //! | [`shapes`] | how card/get writes a card: field kinds, absent defaults, metadata |
 //! | [`rules`] | the update-rule table: what a change to each field costs |
 //! | [`errcode`] | the errcode table: code → meaning → retry class → guidance |
+//! | [`events`] | the push events: name, meaning, which fields carry the card and code |
 //! | [`title`] | the titles WeChat builds for friends CASH/GIFT coupons |
 //! | [`platform`] | third-party platform (第三方平台) endpoints, lifetimes, paging, errcodes |
 //! | [`sandbox`] | the embedded sandbox's account (not a secret) |
@@ -26,6 +27,7 @@ pub mod card_type;
 pub mod coin;
 pub mod colors;
 pub mod errcode;
+pub mod events;
 pub mod fields;
 pub mod limits;
 pub mod platform;

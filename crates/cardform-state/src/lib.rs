@@ -14,6 +14,7 @@
 mod backend;
 pub mod codec;
 mod error;
+pub mod events;
 mod invariants;
 mod local;
 mod location;
@@ -26,6 +27,7 @@ mod session;
 pub use backend::{Committed, Loaded, StateBackend};
 pub use codec::{JournalLine, SnapshotHeader, state_content_hash};
 pub use error::StateError;
+pub use events::{Appended, EventLog, EventRecord, LocalEventLog, events_path_for, open_event_log};
 pub use invariants::{Violation, check_invariants};
 pub use local::{LocalBackend, Restored};
 pub use location::{

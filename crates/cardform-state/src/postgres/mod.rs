@@ -19,6 +19,7 @@
 //! that one connection: a runner whose session was terminated by `force-unlock` cannot
 //! write anything afterwards.
 
+mod events;
 mod lock;
 mod target;
 mod tls;
@@ -38,6 +39,7 @@ use super::lock::{LockInfo, StateLock};
 use super::model::{JournalRecord, StateFile};
 use super::replay::replay;
 
+pub use events::PgEventLog;
 pub use target::{PgTarget, RootCerts, SslMode, TlsOptions, network_hosts, parse_target};
 use worker::{Worker, backend_err, pg_detail};
 

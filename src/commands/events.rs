@@ -1,0 +1,181 @@
+//! `cardform events serve|list`: receive WeChat's push events into the state backend's
+//! event log, and show what it holds.
+
+use std::io::Write;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
+
+use crate::cli::{EventsCommand, EventsFormat, EventsListArgs, EventsServeArgs};
+use crate::events::receiver::{self, Settings};
+use crate::events::{EventRecord, EventsError, open_project_log};
+use crate::exit::Outcome;
+
+use super::output::print_json;
+use super::project::load_config;
+
+pub fn run(cmd: &EventsCommand) -> miette::Result<Outcome> {
+    match cmd {
+        EventsCommand::Serve(args) => serve(args),
+        EventsCommand::List(args) => list(args),
+    }
+}
+
+fn listen_addr(raw: &str) -> Result<SocketAddr, EventsError> {
+    if let Ok(addr) = raw.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    raw.to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| EventsError::BadListen(raw.to_string()))
+}
+
+fn serve(args: &EventsServeArgs) -> miette::Result<Outcome> {
+    let listen = listen_addr(&args.listen)?;
+    let config = load_config(&args.dir)?;
+    let app_ids = if args.app_ids.is_empty() {
+        vec![config.account.appid.clone()]
+    } else {
+        args.app_ids.clone()
+    };
+    if app_ids.iter().all(|a| a.trim().is_empty()) {
+        return Err(EventsError::NoAppId.into());
+    }
+    let mut settings = Settings::from_env(app_ids)?;
+    settings.window_secs = args.window_secs.max(0);
+    settings.max_body = args.max_body.max(1);
+    if settings.key.is_none() {
+        eprintln!(
+            "note: {} is not set: only plain-mode messages can be read; encrypted ones are refused",
+            crate::events::AES_KEY_ENV
+        );
+    }
+    if !listen.ip().is_loopback() {
+        eprintln!(
+            "note: listening on {listen}, beyond this machine; WeChat requires HTTPS on 443 or 80 in front (docs/events.md)"
+        );
+    }
+    let log: Arc<dyn crate::events::EventLog> =
+        Arc::from(open_project_log(&args.dir, config.state.as_deref())?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(EventsError::Runtime)?;
+    runtime.block_on(async move {
+        let where_ = log.describe();
+        let running = receiver::start(listen, settings, log).await?;
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "listening on http://{}", running.addr)
+                .and_then(|()| out.flush())
+                .map_err(EventsError::Stdout)?;
+        }
+        eprintln!("storing events in {where_}");
+        super::emulator::wait_for_signal().await;
+        running.stop().await;
+        Ok(Outcome::Success)
+    })
+}
+
+/// `--since`: a duration back from now, or an RFC 3339 time; Unix ms.
+fn since_ms(raw: &str, now_ms: i64) -> Result<i64, EventsError> {
+    let s = raw.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.timestamp_millis());
+    }
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = num.parse().map_err(|_| EventsError::BadSince(raw.into()))?;
+    let unit_ms: i64 = match unit {
+        "s" | "" => 1000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(EventsError::BadSince(raw.into())),
+    };
+    Ok(now_ms.saturating_sub(n.saturating_mul(unit_ms)))
+}
+
+/// A card's address in the state → its card_id; anything else is taken as a card_id.
+fn card_id_for(args: &EventsListArgs, state_setting: Option<&str>, wanted: &str) -> String {
+    crate::state::open_backend(&args.dir, state_setting)
+        .ok()
+        .and_then(|b| b.load().ok().flatten())
+        .and_then(|l| l.state.resources.get(wanted).map(|r| r.card_id.clone()))
+        .unwrap_or_else(|| wanted.to_string())
+}
+
+/// The one field a table row shows beside the name.
+fn detail(r: &EventRecord) -> String {
+    for f in [
+        "RefuseReason",
+        "Detail",
+        "Reason",
+        "FriendUserName",
+        "OrderId",
+        "ConsumeSource",
+    ] {
+        if let Some(v) = r.field(f).filter(|v| !v.is_empty()) {
+            return format!("{f}: {}", crate::visible::visible(v));
+        }
+    }
+    String::new()
+}
+
+fn list(args: &EventsListArgs) -> miette::Result<Outcome> {
+    let config = load_config(&args.dir)?;
+    let log = open_project_log(&args.dir, config.state.as_deref())?;
+    let mut records = log.list().map_err(EventsError::from)?;
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    if let Some(raw) = &args.since {
+        let from = since_ms(raw, now_ms)?;
+        records.retain(|r| r.received_ms >= from);
+    }
+    if let Some(card) = &args.card {
+        let id = card_id_for(args, config.state.as_deref(), card);
+        records.retain(|r| r.subject.as_deref() == Some(id.as_str()));
+    }
+    if !args.events.is_empty() {
+        records.retain(|r| args.events.contains(&r.event));
+    }
+    if args.format == EventsFormat::Json {
+        print_json(&serde_json::json!({ "format_version": "1", "events": records }))?;
+        return Ok(Outcome::Success);
+    }
+    if records.is_empty() {
+        println!(
+            "No events stored in {} (for this selection).",
+            log.describe()
+        );
+        return Ok(Outcome::Success);
+    }
+    for r in &records {
+        println!(
+            "{}  {:<28}  {:<30}  {}",
+            r.received_at,
+            r.event,
+            crate::visible::visible(r.subject.as_deref().unwrap_or("-")),
+            detail(r)
+        );
+    }
+    println!("{} event(s).", records.len());
+    Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_durations_and_times() {
+        assert_eq!(
+            since_ms("30m", 10_000_000).ok(),
+            Some(10_000_000 - 1_800_000)
+        );
+        assert_eq!(
+            since_ms("2d", 1_000_000_000).ok(),
+            Some(1_000_000_000 - 172_800_000)
+        );
+        assert_eq!(since_ms("1970-01-01T00:00:01Z", 0).ok(), Some(1000));
+        assert!(since_ms("soon", 0).is_err());
+    }
+}

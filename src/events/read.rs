@@ -1,0 +1,271 @@
+//! What the commands read from the event log: a card's latest review decision and its
+//! reason, low-stock alarms, revoked authorizers, the newest verify ticket.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::EventRecord;
+
+/// A review decision pushed for a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub card_id: String,
+    pub approved: bool,
+    /// `RefuseReason` of a rejection.
+    pub reason: Option<String>,
+    pub received_ms: i64,
+}
+
+/// The decision an event carries, if it is one.
+pub fn decision(r: &EventRecord) -> Option<Decision> {
+    let approved = match r.event.as_str() {
+        "card_pass_check" => true,
+        "card_not_pass_check" => false,
+        _ => return None,
+    };
+    Some(Decision {
+        card_id: r.subject.clone()?,
+        approved,
+        reason: r
+            .field("RefuseReason")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        received_ms: r.received_ms,
+    })
+}
+
+/// The newest decision per card.
+pub fn latest_decisions(records: &[EventRecord]) -> BTreeMap<String, Decision> {
+    let mut out = BTreeMap::new();
+    for d in records.iter().filter_map(decision) {
+        out.insert(d.card_id.clone(), d);
+    }
+    out
+}
+
+/// The newest low-stock alarm (`card_sku_remind`) per card: its `Detail`, or a generic
+/// sentence.
+pub fn low_stock(records: &[EventRecord]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for r in records.iter().filter(|r| r.event == "card_sku_remind") {
+        if let Some(card) = &r.subject {
+            let detail = r
+                .field("Detail")
+                .filter(|s| !s.is_empty())
+                .unwrap_or("stock is running low");
+            out.insert(card.clone(), detail.to_string());
+        }
+    }
+    // An alarm older than the card's last claim-side refill is still shown: WeChat
+    // sends no "stock is fine again" event.
+    out
+}
+
+/// What the event log says about one card, for `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardNotes {
+    /// The newest decision was a rejection: its `RefuseReason`.
+    pub refuse_reason: Option<String>,
+    /// The newest low-stock alarm's detail.
+    pub low_stock: Option<String>,
+}
+
+/// Per card_id, what `status` adds from the event log.
+pub fn card_notes(records: &[EventRecord]) -> BTreeMap<String, CardNotes> {
+    let mut out: BTreeMap<String, CardNotes> = BTreeMap::new();
+    for (card, d) in latest_decisions(records) {
+        if !d.approved {
+            out.entry(card).or_default().refuse_reason =
+                Some(d.reason.unwrap_or_else(|| "(no reason given)".into()));
+        }
+    }
+    for (card, detail) in low_stock(records) {
+        out.entry(card).or_default().low_stock = Some(detail);
+    }
+    out
+}
+
+/// [`card_notes`] of the project's event log; an absent log gives none, an unreadable
+/// one a note on stderr and none (status still answers from WeChat).
+pub fn notes_for_project(
+    root: &std::path::Path,
+    state_setting: Option<&str>,
+) -> BTreeMap<String, CardNotes> {
+    match super::open_project_log(root, state_setting).and_then(|l| Ok(l.list()?)) {
+        Ok(records) => card_notes(&records),
+        Err(e) => {
+            eprintln!("note: the event log cannot be read ({e}); showing WeChat's answers only");
+            BTreeMap::new()
+        }
+    }
+}
+
+/// Adds the notes to `status` rows (their `why`); returns, per row index, the notes
+/// for the JSON output's `refuse_reason` / `low_stock` fields.
+pub fn annotate(
+    rows: &mut [crate::operate::review::CardStatus],
+    notes: &BTreeMap<String, CardNotes>,
+) -> BTreeMap<usize, CardNotes> {
+    let mut extra = BTreeMap::new();
+    for (i, r) in rows.iter_mut().enumerate() {
+        let Some(n) = notes.get(&r.card_id) else {
+            continue;
+        };
+        let mut shown = CardNotes::default();
+        if r.review == "rejected"
+            && let Some(reason) = &n.refuse_reason
+        {
+            r.why = format!(
+                "rejected by review: {} (card_not_pass_check); fix the card and apply again",
+                crate::visible::visible(reason)
+            );
+            shown.refuse_reason = Some(reason.clone());
+        }
+        if r.review != "deleted"
+            && let Some(low) = &n.low_stock
+        {
+            r.why = format!(
+                "{}; low stock alarm: {}",
+                r.why,
+                crate::visible::visible(low)
+            );
+            shown.low_stock = Some(low.clone());
+        }
+        if shown != CardNotes::default() {
+            extra.insert(i, shown);
+        }
+    }
+    extra
+}
+
+/// Writes [`annotate`]'s notes into the JSON rows (fields only where there is a note).
+pub fn annotate_json(cards: &mut serde_json::Value, extra: &BTreeMap<usize, CardNotes>) {
+    let Some(list) = cards.as_array_mut() else {
+        return;
+    };
+    for (i, n) in extra {
+        if let Some(obj) = list.get_mut(*i).and_then(serde_json::Value::as_object_mut) {
+            if let Some(r) = &n.refuse_reason {
+                obj.insert("refuse_reason".into(), r.clone().into());
+            }
+            if let Some(l) = &n.low_stock {
+                obj.insert("low_stock".into(), l.clone().into());
+            }
+        }
+    }
+}
+
+/// The authorizer AppIDs whose newest authorisation event is `unauthorized`: a
+/// platform marks these accounts revoked for its next run (an `authorized` or
+/// `updateauthorized` after it restores the account).
+pub fn revoked_authorizers(records: &[EventRecord]) -> BTreeSet<String> {
+    let mut last: BTreeMap<String, bool> = BTreeMap::new();
+    for r in records {
+        let revoked = match r.event.as_str() {
+            "unauthorized" => true,
+            "authorized" | "updateauthorized" => false,
+            _ => continue,
+        };
+        if let Some(app) = &r.subject {
+            last.insert(app.clone(), revoked);
+        }
+    }
+    last.into_iter()
+        .filter_map(|(app, revoked)| revoked.then_some(app))
+        .collect()
+}
+
+/// How long a verify ticket is valid after WeChat pushed it (reference §16).
+pub const VERIFY_TICKET_VALID_SECS: i64 = 12 * 3600;
+
+/// The newest `component_verify_ticket` for `component_appid` still valid at
+/// `now_secs` (by its CreateTime).
+pub fn verify_ticket(
+    records: &[EventRecord],
+    component_appid: &str,
+    now_secs: i64,
+) -> Option<String> {
+    records
+        .iter()
+        .rev()
+        .filter(|r| r.event == "component_verify_ticket")
+        .filter(|r| r.field("AppId") == Some(component_appid))
+        .filter(|r| {
+            r.create_time
+                .is_some_and(|t| now_secs.saturating_sub(t) < VERIFY_TICKET_VALID_SECS)
+        })
+        .find_map(|r| r.field("ComponentVerifyTicket").map(str::to_string))
+}
+
+/// The accounts revoked according to the event log of the project in `root` (for a
+/// platform's run; an unreadable or absent log revokes nothing).
+///
+/// # Errors
+/// The log exists but cannot be read.
+pub fn revoked_in_project(
+    root: &std::path::Path,
+    state_setting: Option<&str>,
+) -> Result<BTreeSet<String>, super::EventsError> {
+    let log = super::open_project_log(root, state_setting)?;
+    Ok(revoked_authorizers(&log.list()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(event: &str, subject: &str, fields: &[(&str, &str)], ms: i64) -> EventRecord {
+        EventRecord {
+            key: format!("{event}{subject}{ms}"),
+            received_at: String::new(),
+            received_ms: ms,
+            event: event.into(),
+            subject: Some(subject.into()),
+            code: None,
+            create_time: Some(ms / 1000),
+            mode: "plain".into(),
+            fields: fields
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), serde_json::Value::String((*v).into())))
+                .collect(),
+            xml: String::new(),
+        }
+    }
+
+    #[test]
+    fn decisions_revocations_and_tickets() {
+        let log = vec![
+            rec(
+                "card_not_pass_check",
+                "c1",
+                &[("RefuseReason", "logo blurry")],
+                1000,
+            ),
+            rec("card_pass_check", "c2", &[], 2000),
+            rec("unauthorized", "wxm1", &[], 3000),
+            rec("unauthorized", "wxm2", &[], 3000),
+            rec("authorized", "wxm2", &[], 4000),
+            rec(
+                "component_verify_ticket",
+                "",
+                &[("AppId", "wxc"), ("ComponentVerifyTicket", "ticket@@@1")],
+                5_000_000,
+            ),
+        ];
+        let d = latest_decisions(&log);
+        assert_eq!(d["c1"].reason.as_deref(), Some("logo blurry"));
+        assert!(d["c2"].approved);
+        assert_eq!(
+            revoked_authorizers(&log).into_iter().collect::<Vec<_>>(),
+            ["wxm1"]
+        );
+        assert_eq!(
+            verify_ticket(&log, "wxc", 5_100).as_deref(),
+            Some("ticket@@@1")
+        );
+        assert_eq!(
+            verify_ticket(&log, "wxc", 5_000 + VERIFY_TICKET_VALID_SECS),
+            None
+        );
+        assert_eq!(verify_ticket(&log, "other", 5_100), None);
+    }
+}
