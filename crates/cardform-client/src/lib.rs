@@ -14,6 +14,7 @@ pub mod lenient;
 pub mod platform;
 pub mod retry;
 pub mod secret;
+pub mod stores;
 pub mod throttle;
 pub mod token;
 mod token_source;
