@@ -160,6 +160,9 @@ async fn check_plan(
         return Err(e);
     }
     set_budget(&mut planned.plan, request.max_coins);
+    if let Some(c) = planned.plan.coins.as_mut() {
+        c.allowed = project.config.policy.allow_coin_purchase;
+    }
     planned.plan.settings = request.proposed_settings.clone();
     let policy = GatePolicy {
         deny_flags: &request.deny,
