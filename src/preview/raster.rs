@@ -1,12 +1,21 @@
 //! SVG → PNG through resvg, with the system's fonts.
 //!
-//! Fonts: cardform uses the fonts installed on the machine (fontdb reads the system's
-//! font folders) rather than bundling one. A CJK font that covers the card texts is
-//! 5–20 MB (WenQuanYi Micro Hei 5 MB, Noto Sans CJK SC 16 MB), which would multiply the
-//! binary's size for one command, and every CI image and desktop that renders Chinese
-//! already has one (Debian: `fonts-noto-cjk` or `fonts-wqy-microhei`; `.ci/run`
-//! installs the latter). Without any CJK font the PNG is still written, and the command
-//! warns, since Chinese text would show as empty boxes.
+//! Fonts: cardform uses the fonts installed on the machine rather than bundling one. A
+//! CJK font that covers the card texts is 5–20 MB (WenQuanYi Micro Hei 5 MB, Noto Sans
+//! CJK SC 16 MB; a subset of the card texts cannot be made in advance, since they are
+//! the merchant's), which would multiply the binary's size for one command, and every CI
+//! image and desktop that renders Chinese already has one (Debian: `fonts-noto-cjk` or
+//! `fonts-wqy-microhei`; `.ci/run` installs the latter). The fonts are looked for in
+//! fontconfig's folders (fontdb reads its configuration), then in the usual font
+//! folders of Linux, macOS and Windows ([`COMMON_FONT_DIRS`]; `CARDFORM_FONT_DIRS`, a
+//! path list, replaces them). The CJK font found becomes every generic family, so a
+//! card's Latin text and digits are drawn with it too.
+//!
+//! A PNG never loses its text silently: before a PNG is made, every character of every
+//! text is checked against the fonts (and the drawn text against the SVG's), and a
+//! text that would be lost is an error naming the characters and what to install
+//! ([`RasterError::LostText`]). `cardform preview` refuses to start without a CJK font
+//! ([`RasterError::NoCjkFont`]).
 
 use std::sync::Arc;
 
@@ -21,6 +30,42 @@ pub enum RasterError {
     Size { width: u32, height: u32 },
     #[error("the PNG could not be encoded: {0}")]
     Encode(String),
+    #[error("no installed font has Chinese characters (looked in fontconfig's folders and {searched}): a PNG would lose its text; {INSTALL_HELP}")]
+    NoCjkFont { searched: String },
+    #[error("no installed font has a glyph for {chars:?}: the PNG would lose that text; {INSTALL_HELP}")]
+    LostText { chars: String },
+}
+
+/// What to do without a font for the text.
+pub const INSTALL_HELP: &str = "install a font with Chinese characters (Debian/Ubuntu: `apt-get install fonts-noto-cjk` or `fonts-wqy-microhei`; Fedora: `dnf install google-noto-sans-cjk-fonts`; Alpine: `apk add font-noto-cjk`; Arch: `pacman -S noto-fonts-cjk`; macOS and Windows ship one), or copy a .ttf/.otf/.ttc into ~/.local/share/fonts (or a folder named by CARDFORM_FONT_DIRS), or write the SVGs only (--svg-only)";
+
+/// Font folders looked in besides fontconfig's (`~` is the home folder).
+pub const COMMON_FONT_DIRS: &[&str] = &[
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+    "/System/Library/Fonts",
+    "/Library/Fonts",
+    "~/Library/Fonts",
+    "/opt/homebrew/share/fonts",
+    "C:\\Windows\\Fonts",
+];
+
+/// The folders to look in besides fontconfig's: `CARDFORM_FONT_DIRS` (a path list) or
+/// [`COMMON_FONT_DIRS`].
+fn extra_font_dirs() -> Vec<std::path::PathBuf> {
+    if let Some(list) = std::env::var_os("CARDFORM_FONT_DIRS") {
+        return std::env::split_paths(&list).collect();
+    }
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    COMMON_FONT_DIRS
+        .iter()
+        .filter_map(|d| match d.strip_prefix("~/") {
+            Some(rest) => home.as_ref().map(|h| h.join(rest)),
+            None => Some(std::path::PathBuf::from(d)),
+        })
+        .collect()
 }
 
 /// Renders SVG documents to PNG with one font database (loading the system's fonts
@@ -29,32 +74,92 @@ pub struct Rasterizer {
     fonts: Arc<usvg::fontdb::Database>,
     /// Whether any installed font has Chinese glyphs.
     pub has_cjk_font: bool,
+    /// The folders looked in besides fontconfig's (for the error).
+    searched: Vec<std::path::PathBuf>,
 }
 
 /// A character every CJK font has (券, the "coupon" of 卡券).
 const PROBE: char = '券';
 
 impl Rasterizer {
-    /// Loads the system's fonts.
+    /// Loads the system's fonts: fontconfig's folders, and the usual font folders
+    /// ([`extra_font_dirs`]) when those hold no CJK font.
     pub fn with_system_fonts() -> Rasterizer {
         let mut db = usvg::fontdb::Database::new();
         db.load_system_fonts();
-        let cjk = db
-            .faces()
-            .find(|face| {
-                db.with_face_data(face.id, |data, index| ttf_has_char(data, index, PROBE))
-                    .unwrap_or(false)
-            })
-            .and_then(|face| face.families.first().map(|(name, _)| name.clone()));
+        let mut cjk = cjk_family(&db);
+        let searched = extra_font_dirs();
+        if cjk.is_none() {
+            for dir in &searched {
+                db.load_fonts_dir(dir);
+            }
+            cjk = cjk_family(&db);
+        }
         if let Some(family) = &cjk {
-            // `sans-serif` resolves to the CJK font, so text in any fallback family
-            // still has Chinese glyphs.
+            // Every generic family resolves to the CJK font, so text in any fallback
+            // family (Latin and digits included) is drawn with it.
             db.set_sans_serif_family(family.clone());
+            db.set_serif_family(family.clone());
+            db.set_monospace_family(family.clone());
+            db.set_cursive_family(family.clone());
+            db.set_fantasy_family(family.clone());
         }
         Rasterizer {
             fonts: Arc::new(db),
             has_cjk_font: cjk.is_some(),
+            searched,
         }
+    }
+
+    /// [`RasterError::NoCjkFont`] when no font with Chinese characters was found.
+    ///
+    /// # Errors
+    /// That one.
+    pub fn require_cjk(&self) -> Result<(), RasterError> {
+        if self.has_cjk_font {
+            return Ok(());
+        }
+        let searched: Vec<String> = self
+            .searched
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        Err(RasterError::NoCjkFont {
+            searched: searched.join(", "),
+        })
+    }
+
+    /// Whether some loaded font maps `c` to a glyph.
+    fn covered(&self, c: char) -> bool {
+        self.fonts.faces().any(|face| {
+            self.fonts
+                .with_face_data(face.id, |data, index| ttf_has_char(data, index, c))
+                .unwrap_or(false)
+        })
+    }
+
+    /// The characters of `tree`'s texts no font can draw, and whether a text with
+    /// visible characters was drawn as nothing.
+    fn lost_text(&self, tree: &usvg::Tree) -> String {
+        let mut texts = Vec::new();
+        collect_texts(tree.root(), &mut texts);
+        let mut lost: Vec<char> = Vec::new();
+        for (text, drawn) in texts {
+            let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+            if visible.is_empty() {
+                continue;
+            }
+            for c in visible {
+                if !lost.contains(&c) && !self.covered(c) {
+                    lost.push(c);
+                }
+            }
+            if !drawn && lost.is_empty() {
+                // The fonts have the glyphs but none was used: every character is lost.
+                lost.extend(text.chars().filter(|c| !c.is_whitespace()));
+            }
+        }
+        lost.into_iter().collect()
     }
 
     /// The PNG of an SVG document, at `scale` × its size (2 for a sharp image).
@@ -68,6 +173,10 @@ impl Rasterizer {
             ..usvg::Options::default()
         };
         let tree = usvg::Tree::from_str(svg, &options)?;
+        let lost = self.lost_text(&tree);
+        if !lost.is_empty() {
+            return Err(RasterError::LostText { chars: lost });
+        }
         let size = tree.size().to_int_size().scale_by(scale);
         let (width, height) = size.map_or((0, 0), |s| (s.width(), s.height()));
         let mut pixmap =
@@ -80,6 +189,31 @@ impl Rasterizer {
         pixmap
             .encode_png()
             .map_err(|e| RasterError::Encode(e.to_string()))
+    }
+}
+
+/// The family of the first loaded font with Chinese glyphs.
+fn cjk_family(db: &usvg::fontdb::Database) -> Option<String> {
+    db.faces()
+        .find(|face| {
+            db.with_face_data(face.id, |data, index| ttf_has_char(data, index, PROBE))
+                .unwrap_or(false)
+        })
+        .and_then(|face| face.families.first().map(|(name, _)| name.clone()))
+}
+
+/// Every text of `group` (descending into groups): its characters, and whether it was
+/// drawn as anything.
+fn collect_texts(group: &usvg::Group, out: &mut Vec<(String, bool)>) {
+    for node in group.children() {
+        match node {
+            usvg::Node::Group(g) => collect_texts(g, out),
+            usvg::Node::Text(t) => {
+                let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                out.push((text, !t.flattened().children().is_empty()))
+            }
+            _ => {}
+        }
     }
 }
 
@@ -106,6 +240,27 @@ mod tests {
         // IHDR: width and height, big-endian, at bytes 16..24.
         assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), 40);
         assert_eq!(u32::from_be_bytes([png[20], png[21], png[22], png[23]]), 20);
+    }
+
+    #[test]
+    fn text_without_a_font_is_an_error_not_a_blank_png() {
+        let empty = Rasterizer {
+            fonts: Arc::new(usvg::fontdb::Database::new()),
+            has_cjk_font: false,
+            searched: Vec::new(),
+        };
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="14" font-size="12">满100减20</text></svg>"##;
+        match empty.png(svg, 1.0) {
+            Err(RasterError::LostText { chars }) => assert!(chars.contains('1'), "{chars}"),
+            other => panic!("expected LostText, got {other:?}"),
+        }
+        assert!(matches!(
+            empty.require_cjk(),
+            Err(RasterError::NoCjkFont { .. })
+        ));
+        // No text: nothing to lose.
+        let plain = r##"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2"/></svg>"##;
+        assert!(empty.png(plain, 1.0).is_ok());
     }
 
     #[test]
