@@ -387,7 +387,7 @@ fn v1_4_whitelist_and_qrcode_follow_the_issue_window() {
     assert!(why.contains("V1.4"), "{why}");
     let text = p.run(&["status", "{dir}"]);
     text.expect_code(0);
-    assert!(!text.stdout.contains("can claim it"), "{}", text.stdout);
+    assert!(!text.stdout.contains("whitelist can claim"), "{}", text.stdout);
 
     let png = p.path().join("early-qr.png");
     let out = p.run(&[
