@@ -138,25 +138,33 @@ impl Rasterizer {
         })
     }
 
-    /// The characters of `tree`'s texts no font can draw, and whether a text with
-    /// visible characters was drawn as nothing.
-    fn lost_text(&self, tree: &usvg::Tree) -> String {
-        let mut texts = Vec::new();
-        collect_texts(tree.root(), &mut texts);
+    /// The characters of `svg`'s texts that `tree` would not draw: those no font has,
+    /// and those of texts the rasteriser dropped or drew as nothing (usvg leaves out a
+    /// text whose font it cannot resolve).
+    fn lost_text(&self, svg: &str, tree: &usvg::Tree) -> String {
+        let visible = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let wanted: String = source_texts(svg).iter().map(|t| visible(t)).collect();
+        let mut drawn_texts = Vec::new();
+        collect_texts(tree.root(), &mut drawn_texts);
+        let drawn: String = drawn_texts
+            .iter()
+            .filter(|(_, drawn)| *drawn)
+            .map(|(t, _)| visible(t))
+            .collect();
         let mut lost: Vec<char> = Vec::new();
-        for (text, drawn) in texts {
-            let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-            if visible.is_empty() {
-                continue;
+        for c in wanted.chars() {
+            if !lost.contains(&c) && !self.covered(c) {
+                lost.push(c);
             }
-            for c in visible {
-                if !lost.contains(&c) && !self.covered(c) {
+        }
+        if lost.is_empty() && drawn.chars().count() < wanted.chars().count() {
+            for c in wanted.chars() {
+                if !lost.contains(&c) && !drawn.contains(c) {
                     lost.push(c);
                 }
             }
-            if !drawn && lost.is_empty() {
-                // The fonts have the glyphs but none was used: every character is lost.
-                lost.extend(text.chars().filter(|c| !c.is_whitespace()));
+            if lost.is_empty() {
+                lost = wanted.chars().collect();
             }
         }
         lost.into_iter().collect()
@@ -173,7 +181,7 @@ impl Rasterizer {
             ..usvg::Options::default()
         };
         let tree = usvg::Tree::from_str(svg, &options)?;
-        let lost = self.lost_text(&tree);
+        let lost = self.lost_text(svg, &tree);
         if !lost.is_empty() {
             return Err(RasterError::LostText { chars: lost });
         }
@@ -200,6 +208,76 @@ fn cjk_family(db: &usvg::fontdb::Database) -> Option<String> {
                 .unwrap_or(false)
         })
         .and_then(|face| face.families.first().map(|(name, _)| name.clone()))
+}
+
+/// The contents of the `<text>` elements of an SVG document (tags inside, such as
+/// `<tspan>`, taken out; the five XML entities and numeric references read).
+fn source_texts(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(open) = rest.find("<text") {
+        let after = &rest[open + 5..];
+        // `<textPath` and the like are not text elements.
+        if !after.starts_with([' ', '>', '\t', '\n', '\r', '/']) {
+            rest = after;
+            continue;
+        }
+        let Some(gt) = after.find('>') else { break };
+        let body = &after[gt + 1..];
+        let Some(close) = body.find("</text>") else {
+            break;
+        };
+        out.push(unescape(&strip_tags(&body[..close])));
+        rest = &body[close..];
+    }
+    out
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let Some(semi) = tail.find(';') else {
+            out.push_str(tail);
+            return out;
+        };
+        let entity = &tail[1..semi];
+        let c = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => out.push(c),
+            None => out.push_str(&tail[..=semi]),
+        }
+        rest = &tail[semi + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every text of `group` (descending into groups): its characters, and whether it was
@@ -258,6 +336,10 @@ mod tests {
             empty.require_cjk(),
             Err(RasterError::NoCjkFont { .. })
         ));
+        assert_eq!(
+            source_texts("<svg><text x=\"1\">a &amp; <tspan>b</tspan></text><textPath>c</textPath></svg>"),
+            vec!["a & b".to_string()]
+        );
         // No text: nothing to lose.
         let plain = r##"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2"/></svg>"##;
         assert!(empty.png(plain, 1.0).is_ok());
