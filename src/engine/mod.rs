@@ -68,7 +68,9 @@ pub enum RunError {
         )
     )]
     UnknownStores(Vec<crate::plan::stores::UnknownStores>),
-    #[error("reading the account's stores (card/location/batchget) to check the friends coupons' location_id_list: {0}")]
+    #[error(
+        "reading the account's stores (card/location/batchget) to check the friends coupons' location_id_list: {0}"
+    )]
     #[diagnostic(transparent)]
     Stores(ApiError),
     #[error("cannot apply: {0}")]

@@ -79,7 +79,11 @@ pub async fn check_stores(
     plan: &Plan,
     client: &WeChatClient,
 ) -> Result<Result<(), Vec<UnknownStores>>, ApiError> {
-    if !plan.resource_changes.iter().any(|rc| sent_stores(rc).is_some()) {
+    if !plan
+        .resource_changes
+        .iter()
+        .any(|rc| sent_stores(rc).is_some())
+    {
         return Ok(Ok(()));
     }
     let known = client.store_ids().await?;

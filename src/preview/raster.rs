@@ -30,9 +30,13 @@ pub enum RasterError {
     Size { width: u32, height: u32 },
     #[error("the PNG could not be encoded: {0}")]
     Encode(String),
-    #[error("no installed font has Chinese characters (looked in fontconfig's folders and {searched}): a PNG would lose its text; {INSTALL_HELP}")]
+    #[error(
+        "no installed font has Chinese characters (looked in fontconfig's folders and {searched}): a PNG would lose its text; {INSTALL_HELP}"
+    )]
     NoCjkFont { searched: String },
-    #[error("no installed font has a glyph for {chars:?}: the PNG would lose that text; {INSTALL_HELP}")]
+    #[error(
+        "no installed font has a glyph for {chars:?}: the PNG would lose that text; {INSTALL_HELP}"
+    )]
     LostText { chars: String },
 }
 
@@ -337,7 +341,9 @@ mod tests {
             Err(RasterError::NoCjkFont { .. })
         ));
         assert_eq!(
-            source_texts("<svg><text x=\"1\">a &amp; <tspan>b</tspan></text><textPath>c</textPath></svg>"),
+            source_texts(
+                "<svg><text x=\"1\">a &amp; <tspan>b</tspan></text><textPath>c</textPath></svg>"
+            ),
             vec!["a & b".to_string()]
         );
         // No text: nothing to lose.

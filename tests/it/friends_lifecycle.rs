@@ -413,7 +413,9 @@ fn qrcode_refuses_what_wechat_would_and_creates_the_rest() {
     let out = p.run(&["qrcode", "friend_later", "--dir", "{dir}"]);
     out.expect_code(0);
     assert!(
-        flat(&out.stderr).contains("warning: a friends coupon can be issued at most 5 days before it takes effect"),
+        flat(&out.stderr).contains(
+            "warning: a friends coupon can be issued at most 5 days before it takes effect"
+        ),
         "{}",
         out.stderr
     );

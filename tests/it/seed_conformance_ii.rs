@@ -76,7 +76,10 @@ fn today() -> String {
 /// A card as the MP platform made it: card/get's answer for `like`, under a new id.
 fn mp_made(card: &Value) -> Value {
     let mut card = card.clone();
-    let t = card["card_type"].as_str().unwrap_or_default().to_lowercase();
+    let t = card["card_type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
     let base = &mut card[t.as_str()]["base_info"];
     if let Some(b) = base.as_object_mut() {
         b.remove("id");
@@ -151,10 +154,24 @@ fn datacube_stats_add_the_mp_and_the_api_cards() {
         assert_eq!(r["errcode"], 0, "{r}");
     }
     let day = today();
+    let before = emu.admin("GET", "/__emulator/calls", None)["calls"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0);
     let out = p.run(&[
         "stats", "--dir", "{dir}", "--from", &day, "--to", &day, "--format", "csv",
     ]);
     out.expect_code(0);
+    // One window, asked once per cond_source (0: MP-made, 1: API-made).
+    let calls = emu.admin("GET", "/__emulator/calls", None);
+    let asked = calls["calls"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .skip(before)
+        .filter(|c| c["path"] == "/datacube/getcardbizuininfo")
+        .count();
+    assert_eq!(asked, 2, "{calls}");
     let mut lines = out.stdout.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
@@ -250,7 +267,11 @@ fn create_new_cards_start_under_review_on_the_review_pages() {
 
         let md = run_cmd(cardform().args(["plan", d, "--format", "markdown", "--lang", lang]));
         md.expect_code(0);
-        for wrong in ["apply needs `--allow-coin-purchase`", "执行时需加", "重新提交"] {
+        for wrong in [
+            "apply needs `--allow-coin-purchase`",
+            "执行时需加",
+            "重新提交",
+        ] {
             assert!(
                 !md.stdout.contains(wrong),
                 "{lang}: `{wrong}` in {}",
@@ -270,10 +291,8 @@ fn update_send_check_plan_headers_say_the_status_in_words() {
     let p = TestProject::external(&emu.url);
     p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
     p.edit("notice = \"结账时出示此券\"", "notice = \"结账前出示此券\"");
-    for (lang, approved, review) in [
-        ("en", "approved", "review"),
-        ("zh-CN", "审核通过", "审核"),
-    ] {
+    for (lang, approved, review) in [("en", "approved", "review"), ("zh-CN", "审核通过", "审核")]
+    {
         let out = p.run(&["plan", "{dir}", "--lang", lang]);
         out.expect_code(0);
         let head = out
@@ -310,7 +329,10 @@ fn create_table_friends_stores_are_checked_at_plan_before_anything_is_bought() {
         said.contains("999") && said.contains("bad") && said.contains("card/location/batchget"),
         "{said}"
     );
-    assert!(!said.contains("401234567,"), "only unknown ids are named: {said}");
+    assert!(
+        !said.contains("401234567,"),
+        "only unknown ids are named: {said}"
+    );
     let out = p.run(&["apply", "{dir}", "--auto-approve", "--allow-coin-purchase"]);
     out.expect_code(1);
     let state = p.path().join("state/cardform.state.json");
@@ -345,8 +367,8 @@ fn create_v1_1_imported_friends_coupons_carry_no_title() {
             "{dir}",
         ])
         .expect_code(0);
-    let toml = std::fs::read_to_string(adopter.path().join("cards/imported.toml"))
-        .expect("imported.toml");
+    let toml =
+        std::fs::read_to_string(adopter.path().join("cards/imported.toml")).expect("imported.toml");
     assert!(
         !toml.lines().any(|l| l.trim_start().starts_with("title")),
         "{toml}"
@@ -387,7 +409,11 @@ fn v1_4_whitelist_and_qrcode_follow_the_issue_window() {
     assert!(why.contains("V1.4"), "{why}");
     let text = p.run(&["status", "{dir}"]);
     text.expect_code(0);
-    assert!(!text.stdout.contains("whitelist can claim"), "{}", text.stdout);
+    assert!(
+        !text.stdout.contains("whitelist can claim"),
+        "{}",
+        text.stdout
+    );
 
     let png = p.path().join("early-qr.png");
     let out = p.run(&[
@@ -412,9 +438,8 @@ async fn update_table_notice_is_string_48_16_hanzi() {
     let e = start().await;
     let logo = e.logo().await;
     let id = e.create(friends_cash(&logo, now())).await;
-    let notice = |n: usize| {
-        json!({"card_id": id, "cash": {"base_info": {"notice": "出".repeat(n)}}})
-    };
+    let notice =
+        |n: usize| json!({"card_id": id, "cash": {"base_info": {"notice": "出".repeat(n)}}});
     let v = e.post("/card/update", notice(16)).await;
     assert_eq!(v["errcode"], 0, "16 汉字 = 48 bytes: {v}");
     let v = e.post("/card/update", notice(17)).await;
@@ -441,7 +466,10 @@ fn update_table_validate_agrees_with_the_emulator_on_notice() {
         "401234567",
         "center_title = \"立即使用朋友的券吧\"",
     ));
-    p.edit("notice = \"出示即可\"", &format!("notice = \"{}\"", "出".repeat(16)));
+    p.edit(
+        "notice = \"出示即可\"",
+        &format!("notice = \"{}\"", "出".repeat(16)),
+    );
     let out = p.run(&["validate", "{dir}"]);
     out.expect_code(0);
     let said = format!("{}{}", out.stdout, out.stderr);

@@ -57,7 +57,10 @@ impl WeChatClient {
                 .unwrap_or_default();
             for entry in &list {
                 let id = id_of(entry).ok_or_else(|| {
-                    malformed(format!("a store without a readable location_id: {entry}"), &v)
+                    malformed(
+                        format!("a store without a readable location_id: {entry}"),
+                        &v,
+                    )
                 })?;
                 ids.insert(id);
             }
