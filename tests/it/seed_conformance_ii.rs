@@ -356,6 +356,15 @@ fn create_v1_1_imported_friends_coupons_carry_no_title() {
     let made = external(&emu, &friends_toml("f", 2, "401234567", ""), "");
     made.run(&["apply", "{dir}", "--auto-approve", "--allow-coin-purchase"])
         .expect_code(0);
+    // The stores were read once for the run (and checked before the create).
+    let calls = emu.admin("GET", "/__emulator/calls", None);
+    let reads = calls["calls"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["path"] == "/card/location/batchget")
+        .count();
+    assert_eq!(reads, 1, "{calls}");
     let adopter = external(&emu, "", "");
     adopter
         .run(&[
