@@ -121,7 +121,14 @@ pub fn card_toml(address: &str, live: &LiveCard) -> Result<String, GenerateError
         card_id: live.card_id.clone(),
         message,
     };
-    let (modeled, other) = split_modeled(&live.content);
+    let (mut modeled, other) = split_modeled(&live.content);
+    // Seed V1.1/V1.3: WeChat builds a friends CASH/GIFT title from the amounts and
+    // thresholds; a title in the files would only be refused by `validate`.
+    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+    let derived_title = friends && matches!(live.card_type, CardType::Cash | CardType::Gift);
+    if derived_title {
+        modeled.remove("base_info.title");
+    }
     let Some(toml::Value::Table(card)) = to_toml("", &modeled.unflatten()) else {
         return Err(fail("its content is not an object".into()));
     };
@@ -145,9 +152,8 @@ pub fn card_toml(address: &str, live: &LiveCard) -> Result<String, GenerateError
         visible_line(&live.card_id),
         visible_line(live.status.describe())
     );
-    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
-    if friends && matches!(live.card_type, CardType::Cash | CardType::Gift) {
-        out.push_str("# The title of a friends coupon is derived by WeChat from its thresholds; editing it changes nothing.\n");
+    if derived_title {
+        out.push_str("# No title: WeChat builds a friends coupon's title from its amounts and thresholds (seed V1.1/V1.3).\n");
     }
     if !other.is_empty() {
         let names: Vec<_> = other.iter().map(|n| visible_line(n)).collect();

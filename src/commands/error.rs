@@ -211,4 +211,7 @@ pub enum CommandError {
     #[error("card {address}: {message}")]
     #[diagnostic(code(cardform::preview::png))]
     Png { address: String, message: String },
+    #[error("previews as PNG: {0}")]
+    #[diagnostic(code(cardform::preview::fonts))]
+    Fonts(crate::preview::raster::RasterError),
 }

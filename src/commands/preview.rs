@@ -34,11 +34,10 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
         path: args.out.clone(),
         source,
     })?;
+    // Card faces are Chinese: without a CJK font no PNG is made (and nothing written).
     let raster = (!args.svg_only).then(Rasterizer::with_system_fonts);
-    if raster.as_ref().is_some_and(|r| !r.has_cjk_font) {
-        eprintln!(
-            "warning: no installed font has Chinese characters; the PNGs will show boxes for them (install one, e.g. `apt-get install fonts-wqy-microhei`, or use the SVGs)"
-        );
+    if let Some(r) = &raster {
+        r.require_cjk().map_err(CommandError::Fonts)?;
     }
     let wanted = project
         .cards

@@ -4,7 +4,7 @@
 use crate::cli::{Format, QrcodeArgs};
 use crate::exit::Outcome;
 use crate::live::{Observed, fetch_live};
-use crate::operate::qrcode::{check, png};
+use crate::operate::qrcode::{check, early_warning, png};
 use crate::wechat::delivery::QrRequest;
 
 use super::error::CommandError;
@@ -46,12 +46,16 @@ pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
             outer_str: args.outer_str.clone(),
         };
         let now = chrono::Utc::now().timestamp();
-        if let Err(why) = check(&live, &req, now) {
+        if let Err(why) = check(&live, &req) {
             return Err(CommandError::QrRefused {
                 address: args.address.clone(),
                 why,
             }
             .into());
+        }
+        let warning = early_warning(&live, now);
+        if let Some(w) = &warning {
+            eprintln!("warning: {w}");
         }
         let qr = session
             .client
@@ -71,6 +75,7 @@ pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
                 "show_qrcode_url": qr.show_qrcode_url,
                 "expire_seconds": qr.expire_seconds,
                 "image": args.out,
+                "warnings": warning.iter().collect::<Vec<_>>(),
             }))?;
         } else {
             println!("Claim QR code for {} (card_id {card_id}):", args.address);

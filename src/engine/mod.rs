@@ -57,6 +57,22 @@ pub enum RunError {
     )]
     #[diagnostic(transparent)]
     Pricing(ApiError),
+    #[error(
+        "friends coupons name stores (poi_id) this account does not have (card/location/batchget): {}; nothing was created or bought",
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    #[diagnostic(
+        code(cardform::plan::unknown_store),
+        help(
+            "a friends coupon's location_id_list takes only the account's own stores (seed 创建朋友的券): use ids card/location/batchget lists (the MP platform's 门店管理), and plan again"
+        )
+    )]
+    UnknownStores(Vec<crate::plan::stores::UnknownStores>),
+    #[error(
+        "reading the account's stores (card/location/batchget) to check the friends coupons' location_id_list: {0}"
+    )]
+    #[diagnostic(transparent)]
+    Stores(ApiError),
     #[error("cannot apply: {0}")]
     #[diagnostic(
         code(cardform::apply::ambiguous),

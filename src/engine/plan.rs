@@ -145,7 +145,24 @@ async fn check_plan(
         session.state.commit()?;
         return Err(RunError::Ambiguous(ambiguous.join("; ")));
     }
+    // Stores before anything is created or bought (seed 创建朋友的券): one
+    // card/location/batchget a run, only when a friends coupon sends its stores.
+    let stores = match crate::plan::stores::check_stores(&planned.plan, &session.client).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(unknown)) => Err(RunError::UnknownStores(unknown)),
+        Err(e) => Err(RunError::Stores(e)),
+    };
+    if let Err(e) = stores {
+        if apply {
+            // The resolutions this run recorded are kept.
+            session.state.commit()?;
+        }
+        return Err(e);
+    }
     set_budget(&mut planned.plan, request.max_coins);
+    if let Some(c) = planned.plan.coins.as_mut() {
+        c.allowed = project.config.policy.allow_coin_purchase;
+    }
     planned.plan.settings = request.proposed_settings.clone();
     let policy = GatePolicy {
         deny_flags: &request.deny,

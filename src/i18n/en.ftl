@@ -48,11 +48,13 @@ value-absent = (absent)
 
 stock-line = Stock: { $from } → { $to }
 
-warn-review = These cards go back to WeChat's review; customers cannot claim them until it is approved:
+warn-review = These changes send cards to WeChat's review again; customers cannot claim them until it approves them:
+warn-new-cards = New cards start under review; customers can claim them once WeChat approves them:
 warn-card-fields = { $address } ({ $fields })
 warn-replace = These cards are replaced: a new card is created and the old one deleted; coupons customers already hold stay on the old card:
-warn-coin = Stock bought with 券点 (paid, irreversible; apply needs --allow-coin-purchase):
+warn-coin = Stock bought with 券点 (paid, irreversible):
 warn-coin-item = { $address }: +{ $delta }
+warn-coin-item-price = { $address }: +{ $delta }, { $price }
 warn-settings = Settings this change proposes (in force only after merge):
 warn-settings-item = { $key }: { $trusted } → { $proposed }
 
@@ -83,7 +85,7 @@ status-dispatch = dispatched
 status-deleted = deleted
 head-create = { $address } will be created (new cards start under review)
 head-update = { $address } will be updated in place{ $card_id }{ $status }
-head-update-review = { $address } will be updated in place and sent back to review{ $card_id }: CARD_STATUS_NOT_VERIFY, not claimable until WeChat approves it{ $status }
+head-update-review = { $address } will be updated in place{ $card_id }{ $status }; the change goes to WeChat's review: under review, and not claimable, until WeChat approves it
 head-replace = { $address } must be replaced{ $card_id }: a new card (new card_id) is created first, then the old one is deleted; cards users already claimed stay valid
 head-delete = { $address } will be DELETED{ $card_id }
 head-stock = { $address } stock will change{ $card_id }
@@ -119,7 +121,7 @@ md-risk-review = Back to review: not claimable until WeChat approves
 md-risk-replace = Replaced with a new card_id: it starts under review, the old card is deleted after it exists, QR codes and links to the old card_id stop working
 md-forced-by = forced by { $fields }
 md-risk-delete = Deleted: its QR codes and links stop working (cards users already claimed stay valid)
-md-risk-coin = 券点 purchase (paid, irreversible; apply needs `--allow-coin-purchase`)
+md-risk-coin = 券点 purchase (paid, irreversible)
 md-stock-change = stock { $from } → { $to }, { $delta }{ $price }
 md-deleted-recreated = deleted; created again with a new card_id
 md-risk-drift-undo = Changed outside cardform: this plan puts the files' values back
@@ -175,6 +177,7 @@ money-left = { $held }: { $left } left after the purchases
 money-over-budget = budget: { $budget } points (max_coins_per_apply): over by { $by }
 money-within-budget = budget: { $budget } points (max_coins_per_apply): within it
 money-consent = apply buys only with --allow-coin-purchase or [policy] allow_coin_purchase = true, and quotes again first: a higher price stops it before anything is bought
+money-consent-allowed = the project's policy lets apply buy ([policy] allow_coin_purchase = true); it quotes again first: a higher price stops it before anything is bought
 whitelist-clear = card/testwhitelist/set with an empty list: clears the whitelist cardform set
 whitelist-set = card/testwhitelist/set with all { $count } entries (a full replacement)
 text-whitelist-head = the test whitelist will be set

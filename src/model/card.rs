@@ -83,7 +83,7 @@ pub struct BaseInfo {
     pub sub_title: Option<WxStr<{ bytes::SUB_TITLE }>>,
     /// Background colour by palette name (Color010…Color102). Change triggers re-review.
     pub color: Color,
-    /// One-line usage hint, ≤ 48 UTF-8 bytes (16 汉字; friends coupons ≤ 36 bytes, 12 汉字). Change triggers re-review.
+    /// One-line usage hint, ≤ 48 UTF-8 bytes (16 汉字; for friends coupons the create table says 12 汉字: a warning above it). Change triggers re-review.
     pub notice: WxStr<{ bytes::NOTICE }>,
     /// Usage instructions, ≤ 3072 UTF-8 bytes (1024 汉字; friends coupons ≤ 3000 bytes, 1000 汉字). Required to create a card (a card adopted without one may leave it out). Change triggers re-review.
     #[serde(default, skip_serializing_if = "Option::is_none")]

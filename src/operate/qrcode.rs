@@ -1,7 +1,9 @@
 //! Claim QR codes (`card/qrcode/create`, reference §6.3): refused before WeChat is
-//! asked when the answer is known to be no — a friends coupon before its V1.4 issue
-//! window (at most 5 days before it takes effect), `is_unique_code` on a card that is
-//! not approved or has no stock, an `expire_seconds` outside 60–1800.
+//! asked when the answer is known to be no — `is_unique_code` on a card that is not
+//! approved or has no stock, an `expire_seconds` outside 60–1800. A friends coupon
+//! before its V1.4 issue window (at most 5 days before it takes effect) gets its code
+//! with a warning: the seed says such a card cannot be claimed yet, not that its code
+//! cannot be made ([`early_warning`]).
 
 use serde_json::Value;
 
@@ -22,10 +24,6 @@ pub enum QrRefusal {
     #[error("the card is deleted on WeChat")]
     Deleted,
     #[error(
-        "a friends coupon can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before it takes effect (V1.4); this one takes effect {begins}, so its codes work from {opens}"
-    )]
-    TooEarly { begins: String, opens: String },
-    #[error(
         "--unique-code needs an approved card (is_unique_code, §6.3) and this one is {status}; wait for review (`cardform apply --wait-for-review`, `cardform status`) or leave --unique-code out"
     )]
     NotApproved { status: String },
@@ -37,7 +35,7 @@ pub enum QrRefusal {
 ///
 /// # Errors
 /// The [`QrRefusal`] that applies.
-pub fn check(live: &LiveCard, req: &QrRequest, now: i64) -> Result<(), QrRefusal> {
+pub fn check(live: &LiveCard, req: &QrRequest) -> Result<(), QrRefusal> {
     if req
         .expire_seconds
         .is_some_and(|s| !EXPIRE_SECONDS.contains(&s))
@@ -46,20 +44,6 @@ pub fn check(live: &LiveCard, req: &QrRequest, now: i64) -> Result<(), QrRefusal
     }
     if live.status == ReviewStatus::Deleted {
         return Err(QrRefusal::Deleted);
-    }
-    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
-    let begin = live
-        .content
-        .get("base_info.date_info.begin_timestamp")
-        .and_then(Value::as_i64);
-    if friends
-        && let Some(begin) = begin
-        && now < begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400
-    {
-        return Err(QrRefusal::TooEarly {
-            begins: super::review::day(begin),
-            opens: super::review::day(begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400),
-        });
     }
     if req.is_unique_code {
         if !matches!(live.status, ReviewStatus::VerifyOk | ReviewStatus::Dispatch) {
@@ -72,6 +56,25 @@ pub fn check(live: &LiveCard, req: &QrRequest, now: i64) -> Result<(), QrRefusal
         }
     }
     Ok(())
+}
+
+/// The warning for a friends coupon's code made before its V1.4 issue window: the code
+/// works, but nobody (whitelisted users included) can claim the card with it before
+/// the window opens.
+pub fn early_warning(live: &LiveCard, now: i64) -> Option<String> {
+    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+    let begin = live
+        .content
+        .get("base_info.date_info.begin_timestamp")
+        .and_then(Value::as_i64)?;
+    let opens = begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400;
+    (friends && now < opens).then(|| {
+        format!(
+            "a friends coupon can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before it takes effect (V1.4); this one takes effect {}, so nobody can claim it with this code before {}",
+            super::review::day(begin),
+            super::review::day(opens)
+        )
+    })
 }
 
 /// A PNG of the QR code that encodes `text` (8 pixels a module, a 4-module margin).
@@ -130,31 +133,32 @@ mod tests {
             card_id: "p1".into(),
             ..QrRequest::default()
         };
+        // Before the V1.4 window: made, with a warning.
         let early = card(ReviewStatus::VerifyOk, now + 6 * 86_400, true);
-        assert!(matches!(
-            check(&early, &req, now),
-            Err(QrRefusal::TooEarly { .. })
-        ));
+        assert_eq!(check(&early, &req), Ok(()));
+        assert!(early_warning(&early, now).is_some_and(|w| w.contains("V1.4")));
         let in_window = card(ReviewStatus::VerifyOk, now + 4 * 86_400, true);
-        assert_eq!(check(&in_window, &req, now), Ok(()));
+        assert_eq!(check(&in_window, &req), Ok(()));
+        assert_eq!(early_warning(&in_window, now), None);
         // Ordinary cards have no issue window.
         let plain = card(ReviewStatus::VerifyOk, now + 60 * 86_400, false);
-        assert_eq!(check(&plain, &req, now), Ok(()));
+        assert_eq!(check(&plain, &req), Ok(()));
+        assert_eq!(early_warning(&plain, now), None);
         let unique = QrRequest {
             is_unique_code: true,
             ..req.clone()
         };
         let review = card(ReviewStatus::NotVerify, now, true);
         assert!(matches!(
-            check(&review, &unique, now),
+            check(&review, &unique),
             Err(QrRefusal::NotApproved { .. })
         ));
-        assert_eq!(check(&review, &req, now), Ok(()));
+        assert_eq!(check(&review, &req), Ok(()));
         let short = QrRequest {
             expire_seconds: Some(30),
             ..req
         };
-        assert_eq!(check(&plain, &short, now), Err(QrRefusal::Expire));
+        assert_eq!(check(&plain, &short), Err(QrRefusal::Expire));
     }
 
     #[test]

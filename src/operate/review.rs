@@ -49,8 +49,38 @@ fn timestamp(live: &LiveCard, path: &str) -> Option<i64> {
 
 /// Whether an ordinary user can claim the card at `now` (Unix seconds), and why.
 /// Users on the test whitelist may claim cards under review or rejected (§6.4); that
-/// is said, not counted as claimable.
+/// is said, not counted as claimable. The dates bind whitelisted users too: before a
+/// friends coupon's V1.4 issue window and after the end WeChat refuses every claim
+/// (40079), so the whitelist is mentioned only inside the dates.
 pub fn claimable(live: &LiveCard, now: i64, whitelist_set: bool) -> (bool, String) {
+    if live.status == ReviewStatus::Deleted {
+        return (false, "deleted".into());
+    }
+    let begin = timestamp(live, "base_info.date_info.begin_timestamp");
+    let end = timestamp(live, "base_info.date_info.end_timestamp");
+    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
+    if let Some(end) = end
+        && now > end
+    {
+        return (false, "expired (end_timestamp has passed)".into());
+    }
+    if friends
+        && let Some(begin) = begin
+        && now < begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400
+    {
+        let whitelist = if whitelist_set {
+            ", users on the test whitelist included"
+        } else {
+            ""
+        };
+        return (
+            false,
+            format!(
+                "a friends coupon can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before it takes effect (V1.4): nobody can claim it before {}{whitelist}",
+                day(begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400)
+            ),
+        );
+    }
     let whitelist = if whitelist_set {
         "; users on the test whitelist can claim it"
     } else {
@@ -75,26 +105,6 @@ pub fn claimable(live: &LiveCard, now: i64, whitelist_set: bool) -> (bool, Strin
     }
     if live.remaining == Some(0) {
         return (false, "out of stock (sku.quantity 0)".into());
-    }
-    let begin = timestamp(live, "base_info.date_info.begin_timestamp");
-    let end = timestamp(live, "base_info.date_info.end_timestamp");
-    let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
-    if let Some(end) = end
-        && now > end
-    {
-        return (false, "expired (end_timestamp has passed)".into());
-    }
-    if friends
-        && let Some(begin) = begin
-        && now < begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400
-    {
-        return (
-            false,
-            format!(
-                "a friends coupon can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before it takes effect (V1.4): from {}",
-                day(begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400)
-            ),
-        );
     }
     (true, "approved, in stock and in its dates".into())
 }

@@ -17,6 +17,7 @@ mod render_markdown;
 mod render_text;
 pub mod saved;
 pub mod stock_loss;
+pub mod stores;
 pub mod sub_merchants;
 mod types;
 pub mod whitelist;

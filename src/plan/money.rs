@@ -110,7 +110,14 @@ pub fn coin_lines(m: &Messages, c: &CoinSummary) -> Vec<(String, bool)> {
             ),
         });
     }
-    out.push((m.t("money-consent"), false));
+    out.push((
+        m.t(if c.allowed {
+            "money-consent-allowed"
+        } else {
+            "money-consent"
+        }),
+        false,
+    ));
     out
 }
 

@@ -122,6 +122,7 @@ pub async fn price_plan(
         pay_coin,
         balance,
         budget: budget.map(Points::whole),
+        allowed: false,
     });
     Ok(())
 }

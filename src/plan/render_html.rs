@@ -191,18 +191,30 @@ fn warnings(out: &mut String, plan: &Plan, m: &Messages) {
         it.map(|f| f.path.as_str()).collect::<Vec<_>>().join(", ")
     };
     let item = |rc: &ResourceChange, reasons: &mut dyn Iterator<Item = &FieldChange>| {
+        let fields = fields(reasons);
+        if fields.is_empty() {
+            return rc.address.clone();
+        }
         m.t_args(
             "warn-card-fields",
             &[
                 ("address", rc.address.as_str().into()),
-                ("fields", fields(reasons).into()),
+                ("fields", fields.into()),
             ],
         )
     };
     let rcs = &plan.resource_changes;
+    // A new card is submitted for review, not sent back (reference §3.1); a replacement
+    // is a new card too, in its own box.
+    let created: Vec<String> = rcs
+        .iter()
+        .filter(|rc| rc.action == Action::Create)
+        .map(|rc| rc.address.clone())
+        .collect();
+    warning_box(out, "review", &m.t("warn-new-cards"), &created);
     let review: Vec<String> = rcs
         .iter()
-        .filter(|rc| rc.triggers_review)
+        .filter(|rc| rc.action == Action::UpdateReview)
         .map(|rc| item(rc, &mut rc.review_reasons()))
         .collect();
     warning_box(out, "review", &m.t("warn-review"), &review);
@@ -220,15 +232,34 @@ fn warnings(out: &mut String, plan: &Plan, m: &Messages) {
                 .stock
                 .as_ref()
                 .filter(|s| s.coin_purchase && s.delta > 0)?;
-            Some(m.t_args(
-                "warn-coin-item",
-                &[
-                    ("address", rc.address.as_str().into()),
-                    ("delta", stock.delta.into()),
-                ],
-            ))
+            Some(match &stock.price {
+                Some(p) => m.t_args(
+                    "warn-coin-item-price",
+                    &[
+                        ("address", rc.address.as_str().into()),
+                        ("delta", stock.delta.into()),
+                        ("price", super::money::price_phrase(m, p).into()),
+                    ],
+                ),
+                None => m.t_args(
+                    "warn-coin-item",
+                    &[
+                        ("address", rc.address.as_str().into()),
+                        ("delta", stock.delta.into()),
+                    ],
+                ),
+            })
         })
         .collect();
+    // The total, the balance, the budget and the consent, as the text plan says them.
+    let coin: Vec<String> = if coin.is_empty() {
+        coin
+    } else {
+        let totals = plan.coins.as_ref().map(|c| super::money::coin_lines(m, c));
+        coin.into_iter()
+            .chain(totals.into_iter().flatten().map(|(line, _)| line))
+            .collect()
+    };
     warning_box(out, "coin", &m.t("warn-coin"), &coin);
     let settings: Vec<String> = plan
         .settings

@@ -107,6 +107,10 @@ pub struct CoinSummary {
     pub balance: CoinBalance,
     /// `[policy] max_coins_per_apply` (or `--max-coins` on apply).
     pub budget: Option<Points>,
+    /// `[policy] allow_coin_purchase`: the project lets apply buy without
+    /// `--allow-coin-purchase` (the plan says which consent applies).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allowed: bool,
 }
 
 /// The account's points.

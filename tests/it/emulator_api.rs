@@ -232,9 +232,11 @@ async fn friends_coupons_follow_their_rules() {
             json!({"type": "DATE_TYPE_FIX_TERM", "fixed_term": 30}),
             47001,
         ),
+        // One length policy: string(48) (the update table's 16 汉字) is the limit; the
+        // friends create table's 12 汉字 is a validate warning.
         (
             "/card/cash/base_info/notice",
-            json!("一二三四五六七八九十一二三"),
+            json!("一二三四五六七八九十一二三四五六七"),
             45021,
         ),
         (

@@ -83,13 +83,14 @@ async fn batchadd_answers_minus_one_for_a_store_that_failed_and_new_stores_persi
         )
         .await;
     let stores = list["location_list"].as_array().unwrap();
+    // The doc shape writes the id as a string, as the doc sample does.
     assert!(
-        stores.contains(&json!({ "location_id": 401234567 })),
+        stores.contains(&json!({ "location_id": "401234567" })),
         "{list}"
     );
     let first = stores
         .iter()
-        .find(|s| s["location_id"] == ids[0])
+        .find(|s| s["location_id"] == json!(ids[0].to_string()))
         .expect("the new store survives a restart");
     assert_eq!(first["business_name"], "甲");
     assert_eq!(first["phone"], "020-12345678");

@@ -45,6 +45,7 @@ mod review_page;
 mod rule_evidence;
 mod secret_canary;
 mod seed_conformance;
+mod seed_conformance_ii;
 mod state_cli;
 mod state_invariants;
 mod state_local;

@@ -340,6 +340,7 @@ fn money_plan() -> Plan {
             total_coin: Points::whole(170),
         },
         budget: Some(Points::whole(100)),
+        allowed: false,
     });
     plan.whitelist = Some(WhitelistChange {
         openids: vec!["o-staff-1".into()],

@@ -144,7 +144,7 @@ fn html_plan_is_self_contained_and_complete() {
         "no review warning in Chinese"
     );
     assert!(
-        page.contains("以下卡券将重新提交微信审核"),
+        page.contains("以下修改需重新提交微信审核"),
         "no review box in Chinese"
     );
 }

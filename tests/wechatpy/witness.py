@@ -87,8 +87,9 @@ def main(base):
                  lambda ids: None if len(ids) == 2 and isinstance(ids[0], int) and ids[0] > 0 and ids[1] == -1 else f"{ids}")
     new_poi = added[0] if added else None
     step("/card/location/batchget", "card.batch_get_locations", lambda: client.card.batch_get_locations(0, 50),
-         lambda r: None if {"location_id": 401234567} in r.get("location_list", [])
-         and any(loc.get("location_id") == new_poi and loc.get("business_name") == "见证商户"
+         # location_id: a string in the doc sample's shape, a number otherwise.
+         lambda r: None if any(str(loc.get("location_id")) == "401234567" for loc in r.get("location_list", []))
+         and any(str(loc.get("location_id")) == str(new_poi) and loc.get("business_name") == "见证商户"
                  and loc.get("phone") == "020-88888888" for loc in r.get("location_list", []))
          else f"{r}")
     step("/card/getcolors", "card.get_colors", client.card.get_colors,

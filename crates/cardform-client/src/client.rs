@@ -77,6 +77,8 @@ pub struct WeChatClient {
     transport: Transport,
     tokens: TokenProvider,
     appid: String,
+    /// The account's stores (`card/location/batchget`), read once a client (a run).
+    pub(crate) stores: tokio::sync::OnceCell<std::collections::BTreeSet<u64>>,
 }
 
 impl WeChatClient {
@@ -112,6 +114,7 @@ impl WeChatClient {
             transport,
             tokens,
             appid: config.appid,
+            stores: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -142,6 +145,7 @@ impl WeChatClient {
             transport,
             tokens,
             appid: config.appid,
+            stores: tokio::sync::OnceCell::new(),
         })
     }
 

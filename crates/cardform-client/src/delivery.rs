@@ -102,6 +102,29 @@ pub enum CubeScope<'a> {
     Card(&'a str),
 }
 
+/// Which cards the data cube counts (`cond_source`, reference §7): WeChat answers for
+/// one source a call, so every card takes one call per source, added together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CubeSource {
+    /// Cards made on the MP platform (公众平台), `cond_source` 0.
+    Mp,
+    /// Cards made through the API, `cond_source` 1.
+    Api,
+}
+
+impl CubeSource {
+    /// Both sources, MP first: every card of the account is in one of them.
+    pub const ALL: [CubeSource; 2] = [CubeSource::Mp, CubeSource::Api];
+
+    /// The `cond_source` value.
+    pub fn cond_source(self) -> u8 {
+        match self {
+            CubeSource::Mp => 0,
+            CubeSource::Api => 1,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct CubeList {
     #[serde(default)]
@@ -155,8 +178,8 @@ impl WeChatClient {
     }
 
     /// `datacube/getcardbizuininfo` (the account) or `getcardcardinfo` (every card, or
-    /// one) over one range of at most 62 days (`YYYY-MM-DD`, inclusive), cards created
-    /// through the API (`cond_source` 1).
+    /// one) over one range of at most 62 days (`YYYY-MM-DD`, inclusive), for the cards
+    /// of one `source` (`cond_source`: made on the MP platform or through the API).
     ///
     /// # Errors
     /// Any [`ApiError`] (61500 bad date, 61501 range over 62 days).
@@ -165,8 +188,13 @@ impl WeChatClient {
         begin: &str,
         end: &str,
         scope: CubeScope<'_>,
+        source: CubeSource,
     ) -> Result<Vec<CubeDay>, ApiError> {
-        let mut body = json!({ "begin_date": begin, "end_date": end, "cond_source": 1 });
+        let mut body = json!({
+            "begin_date": begin,
+            "end_date": end,
+            "cond_source": source.cond_source(),
+        });
         let ep = match scope {
             CubeScope::Account => "/datacube/getcardbizuininfo",
             CubeScope::AllCards => "/datacube/getcardcardinfo",

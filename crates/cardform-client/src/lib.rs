@@ -15,6 +15,7 @@ pub mod lenient;
 pub mod platform;
 pub mod retry;
 pub mod secret;
+pub mod stores;
 pub mod submerchant;
 pub mod throttle;
 pub mod token;

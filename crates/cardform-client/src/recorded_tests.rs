@@ -66,6 +66,7 @@ async fn call(client: &super::WeChatClient, endpoint: &str) -> Option<Result<(),
                 "2017-12-01",
                 "2017-12-31",
                 super::delivery::CubeScope::Account,
+                super::delivery::CubeSource::Api,
             )
             .await
             .map(drop),
@@ -74,6 +75,7 @@ async fn call(client: &super::WeChatClient, endpoint: &str) -> Option<Result<(),
                 "2017-12-01",
                 "2017-12-31",
                 super::delivery::CubeScope::AllCards,
+                super::delivery::CubeSource::Api,
             )
             .await
             .map(drop),

@@ -72,7 +72,12 @@ async fn documented_and_partial_bodies_are_read() {
     ));
 
     let days = client
-        .datacube("2015-06-23", "2015-06-24", CubeScope::Account)
+        .datacube(
+            "2015-06-23",
+            "2015-06-24",
+            CubeScope::Account,
+            super::delivery::CubeSource::Api,
+        )
         .await
         .map_err(|e| e.to_string());
     assert_eq!(
@@ -80,7 +85,12 @@ async fn documented_and_partial_bodies_are_read() {
         Ok((1, 1, 1))
     );
     let days = client
-        .datacube("2015-06-24", "2015-06-24", CubeScope::Account)
+        .datacube(
+            "2015-06-24",
+            "2015-06-24",
+            CubeScope::Account,
+            super::delivery::CubeSource::Api,
+        )
         .await
         .map_err(|e| e.to_string());
     assert_eq!(
@@ -89,7 +99,12 @@ async fn documented_and_partial_bodies_are_read() {
     );
     // No list at all: no rows (a day without data), not an error.
     let days = client
-        .datacube("2015-06-25", "2015-06-25", CubeScope::Account)
+        .datacube(
+            "2015-06-25",
+            "2015-06-25",
+            CubeScope::Account,
+            super::delivery::CubeSource::Api,
+        )
         .await
         .map_err(|e| e.to_string());
     assert_eq!(days.map(|d| d.len()), Ok(0));

@@ -176,7 +176,12 @@ async fn real_datacube_answers_are_read_by_card_id() {
     for body in [doc.clone(), as_strings(&doc)] {
         let (_m, client) = serve("/datacube/getcardcardinfo", body.clone()).await;
         let days = client
-            .datacube("2017-12-01", "2017-12-31", CubeScope::AllCards)
+            .datacube(
+                "2017-12-01",
+                "2017-12-31",
+                CubeScope::AllCards,
+                super::delivery::CubeSource::Api,
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(days.len(), 5);
@@ -202,7 +207,12 @@ async fn real_datacube_answers_are_read_by_card_id() {
     for body in [doc.clone(), as_strings(&doc)] {
         let (_m, client) = serve("/datacube/getcardbizuininfo", body).await;
         let days = client
-            .datacube("2017-12-01", "2017-12-31", CubeScope::Account)
+            .datacube(
+                "2017-12-01",
+                "2017-12-31",
+                CubeScope::Account,
+                super::delivery::CubeSource::Api,
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let sums: (u64, u64) = days

@@ -142,6 +142,7 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         refuse_reason: None,
         raw: None,
         deposited: Vec::new(),
+        made_on_mp: false,
     };
     // New cards are submitted for review automatically (reference §3.1).
     rec.enter_review(now_ms, world.review_delay_ms);
@@ -421,6 +422,7 @@ pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
         refuse_reason: None,
         raw: Some(card.to_string()),
         deposited: Vec::new(),
+        made_on_mp: true,
     };
     world
         .commit(Entry::Card(rec))

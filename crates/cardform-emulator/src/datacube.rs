@@ -3,7 +3,11 @@
 //! (61500 otherwise), a range of at most 62 days (61501). The counters follow claims
 //! (receive), consumes (verify), card page views and gifts to friends (view, given:
 //! the admin API's `view` and `gift`, as they happen in the WeChat app, not through an
-//! API) by Beijing date; expiries are not simulated and stay 0. Every emulator card counts as API-created (`cond_source` 1).
+//! API) by Beijing date; expiries are not simulated and stay 0. `cond_source` 0 counts the cards made on the
+//! MP platform (seeded with `POST /__emulator/seed`, [`CardRecord::made_on_mp`]), 1 the
+//! cards made through the API (reference §7: 0 = MP, 1 = API).
+//!
+//! [`CardRecord::made_on_mp`]: crate::records::CardRecord::made_on_mp
 //! Today's figures are included (WeChat's freshness is UNVERIFIED). The counters are
 //! [`DayStat`] records; [`record`] builds the next one for a claim or consume.
 //! The answer's envelope, extra fields and `card_type` follow the world's
@@ -92,7 +96,8 @@ fn date(body: &Value, key: &str) -> Result<NaiveDate, ApiError> {
 struct Query {
     begin: NaiveDate,
     end: NaiveDate,
-    api_cards: bool,
+    /// `cond_source` 0: the cards made on the MP platform; 1: through the API.
+    mp_cards: bool,
 }
 
 fn query(body: &Value) -> Result<Query, ApiError> {
@@ -104,13 +109,22 @@ fn query(body: &Value) -> Result<Query, ApiError> {
     }
     let cond = match body.get("cond_source") {
         None | Some(Value::Null) => return Err(ApiError::with(41011, "cond_source")),
-        Some(v) => as_u64(v).ok_or_else(|| ApiError::with(47001, "cond_source must be 0 or 1"))?,
+        Some(v) => as_u64(v)
+            .filter(|c| *c <= 1)
+            .ok_or_else(|| ApiError::with(47001, "cond_source must be 0 or 1"))?,
     };
     Ok(Query {
         begin,
         end,
-        api_cards: cond == 1,
+        mp_cards: cond == 0,
     })
+}
+
+/// Whether a card's figures belong to the query's source: a card the world no longer
+/// holds (or a member card or ticket) counts as API-made.
+fn in_source(world: &World, q: &Query, card_id: &str) -> bool {
+    let mp = world.cards.get(card_id).is_some_and(|c| c.made_on_mp);
+    mp == q.mp_cards
 }
 
 fn days(q: &Query) -> impl Iterator<Item = String> {
@@ -147,43 +161,42 @@ fn row(date: &str, c: Counts) -> serde_json::Map<String, Value> {
 pub fn bizuin(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let q = query(&input.json)?;
     let mut list = Vec::new();
-    if q.api_cards {
-        for day in days(&q) {
-            let stats: Vec<&DayStat> = world
-                .stats
-                .range((day.clone(), String::new())..)
-                .take_while(|((d, _), _)| *d == day)
-                .map(|(_, s)| s)
-                .collect();
-            let users = |f: fn(&DayStat) -> &BTreeSet<String>| {
-                stats
-                    .iter()
-                    .flat_map(|s| f(s))
-                    .collect::<BTreeSet<&String>>()
-                    .len()
-            };
-            let counts = Counts {
-                view: (
-                    stats.iter().map(|s| s.view_cnt).sum(),
-                    users(|s| &s.view_users),
-                ),
-                receive: (
-                    stats.iter().map(|s| s.receive_cnt).sum(),
-                    users(|s| &s.receive_users),
-                ),
-                verify: (
-                    stats.iter().map(|s| s.verify_cnt).sum(),
-                    users(|s| &s.verify_users),
-                ),
-                given: (
-                    stats.iter().map(|s| s.given_cnt).sum(),
-                    users(|s| &s.given_users),
-                ),
-            };
-            let mut r = row(&day, counts);
-            world.shapes.cube_account_extras(&mut r);
-            list.push(Value::Object(r));
-        }
+    for day in days(&q) {
+        let stats: Vec<&DayStat> = world
+            .stats
+            .range((day.clone(), String::new())..)
+            .take_while(|((d, _), _)| *d == day)
+            .filter(|((_, id), _)| in_source(world, &q, id))
+            .map(|(_, s)| s)
+            .collect();
+        let users = |f: fn(&DayStat) -> &BTreeSet<String>| {
+            stats
+                .iter()
+                .flat_map(|s| f(s))
+                .collect::<BTreeSet<&String>>()
+                .len()
+        };
+        let counts = Counts {
+            view: (
+                stats.iter().map(|s| s.view_cnt).sum(),
+                users(|s| &s.view_users),
+            ),
+            receive: (
+                stats.iter().map(|s| s.receive_cnt).sum(),
+                users(|s| &s.receive_users),
+            ),
+            verify: (
+                stats.iter().map(|s| s.verify_cnt).sum(),
+                users(|s| &s.verify_users),
+            ),
+            given: (
+                stats.iter().map(|s| s.given_cnt).sum(),
+                users(|s| &s.given_users),
+            ),
+        };
+        let mut r = row(&day, counts);
+        world.shapes.cube_account_extras(&mut r);
+        list.push(Value::Object(r));
     }
     Ok(world.shapes.cube_answer(list))
 }
@@ -204,33 +217,31 @@ pub fn card(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let q = query(&input.json)?;
     let only = input.json.get("card_id").and_then(Value::as_str);
     let mut list = Vec::new();
-    if q.api_cards {
-        for day in days(&q) {
-            for ((_, card_id), s) in world
-                .stats
-                .range((day.clone(), String::new())..)
-                .take_while(|((d, _), _)| *d == day)
-            {
-                if only.is_some_and(|o| o != card_id) {
-                    continue;
-                }
-                let mut r = row(
-                    &day,
-                    Counts {
-                        view: (s.view_cnt, s.view_users.len()),
-                        receive: (s.receive_cnt, s.receive_users.len()),
-                        verify: (s.verify_cnt, s.verify_users.len()),
-                        given: (s.given_cnt, s.given_users.len()),
-                    },
-                );
-                r.insert("card_id".into(), json!(card_id));
-                if let Some(c) = world.cards.get(card_id) {
-                    let t = world.shapes.cube_card_type(datacube_type(c.card_type));
-                    r.insert("card_type".into(), json!(t));
-                    world.shapes.cube_card_extras(&mut r, c.is_friends());
-                }
-                list.push(Value::Object(r));
+    for day in days(&q) {
+        for ((_, card_id), s) in world
+            .stats
+            .range((day.clone(), String::new())..)
+            .take_while(|((d, _), _)| *d == day)
+        {
+            if only.is_some_and(|o| o != card_id) || !in_source(world, &q, card_id) {
+                continue;
             }
+            let mut r = row(
+                &day,
+                Counts {
+                    view: (s.view_cnt, s.view_users.len()),
+                    receive: (s.receive_cnt, s.receive_users.len()),
+                    verify: (s.verify_cnt, s.verify_users.len()),
+                    given: (s.given_cnt, s.given_users.len()),
+                },
+            );
+            r.insert("card_id".into(), json!(card_id));
+            if let Some(c) = world.cards.get(card_id) {
+                let t = world.shapes.cube_card_type(datacube_type(c.card_type));
+                r.insert("card_type".into(), json!(t));
+                world.shapes.cube_card_extras(&mut r, c.is_friends());
+            }
+            list.push(Value::Object(r));
         }
     }
     Ok(world.shapes.cube_answer(list))

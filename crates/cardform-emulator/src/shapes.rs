@@ -13,6 +13,7 @@
 //! | datacube envelope | no `errcode` / `errmsg` | `errcode: 0` |
 //! | datacube rows | plus `is_pay`, `isfriendscard`, `verify_noself_*` (cards), `*_friends_*` (account) | the documented fields |
 //! | datacube `card_type` | `1` for every card, as the capture reports a GROUPON | the documented code of the card's type |
+//! | location/batchget `location_id` | `"493"` (string, the doc sample as SDK comments copy it) | `493` |
 //!
 //! Set with `cardform emulator --shapes doc|numbers`, [`EmulatorConfig::shapes`]
 //! (crate::EmulatorConfig) or `POST /__emulator/shapes {"shapes": "numbers"}`.
@@ -54,6 +55,14 @@ impl Shapes {
         match self {
             Shapes::Doc => p.to_json_string(),
             Shapes::Numbers => p.to_json_number(),
+        }
+    }
+
+    /// A store's `location_id` in a `card/location/batchget` answer.
+    pub fn store_id(self, id: u64) -> Value {
+        match self {
+            Shapes::Doc => json!(id.to_string()),
+            Shapes::Numbers => json!(id),
         }
     }
 

@@ -96,12 +96,15 @@ pub fn batchadd(world: &mut World, input: &Input) -> Result<Value, ApiError> {
 /// store answers `location_id`, `business_name`, `phone`, `address`, `longitude`,
 /// `latitude` (SDK doc comments); a `--poi` store only its id (the emulator knows no
 /// more). `count` 0 or absent lists all; the answer's `count` is the number of stores.
+/// `location_id` is a string in the doc shape, as the doc sample writes it
+/// ([`Shapes::store_id`](crate::shapes::Shapes::store_id)).
 pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
     let offset = input.json.get("offset").and_then(as_u64).unwrap_or(0);
     let count = match input.json.get("count").and_then(as_u64) {
         None | Some(0) => u64::MAX,
         Some(n) => n,
     };
+    let shapes = world.shapes;
     let list: Vec<Value> = world
         .pois
         .iter()
@@ -109,14 +112,14 @@ pub fn batchget(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         .take(usize::try_from(count).unwrap_or(usize::MAX))
         .map(|id| match world.stores.get(id) {
             Some(s) => json!({
-                "location_id": id,
+                "location_id": shapes.store_id(*id),
                 "business_name": s.business_name,
                 "phone": s.telephone,
                 "address": s.address,
                 "longitude": s.longitude,
                 "latitude": s.latitude,
             }),
-            None => json!({ "location_id": id }),
+            None => json!({ "location_id": shapes.store_id(*id) }),
         })
         .collect();
     Ok(ok(

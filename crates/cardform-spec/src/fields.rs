@@ -56,20 +56,51 @@ pub mod bytes {
     pub const TITLE: usize = 27;
 }
 
-/// Where one doc gives a stricter byte limit than the one in [`bytes`] (the looser,
-/// accepted): field path → the stricter limit → where it comes from. `validate` warns
-/// above it; the emulator accepts up to the looser (reference §3.3 vs §4.2, seed).
-pub const STRICTER: &[(&str, usize, &str)] = &[
-    (
-        "base_info.center_title",
-        18,
-        "the update table's string(18) (reference §4.2, TY/PHPW); the friends create table allows 9 汉字",
-    ),
-    (
-        "base_info.center_sub_title",
-        24,
-        "the update table's string(24) (reference §4.2, TY/PHPW); the friends create table allows 12 汉字",
-    ),
+/// A stricter byte limit one table gives for a field whose limit in [`bytes`] is the
+/// looser table's.
+#[derive(Debug, Clone, Copy)]
+pub struct Stricter {
+    pub path: &'static str,
+    /// The stricter limit, bytes.
+    pub max: usize,
+    /// Whether the stricter limit is one of friends coupons only (the seed's
+    /// 创建朋友的券 table).
+    pub friends_only: bool,
+    /// The row it comes from, and the looser one.
+    pub source: &'static str,
+}
+
+/// One length policy (issue 25): where the reference's tables give a field two lengths
+/// (the friends create table of the seed, reference §8.3, and the update table,
+/// reference §4.2), the looser is the limit: the emulator refuses above it (45021) on
+/// create and on update alike, `validate` errors above it. The stricter earns a
+/// `validate` warning that cites its row. So notice takes 16 汉字 (string(48)) and
+/// center_title 9 汉字 (27 bytes) everywhere, and a value WeChat holds can be sent back.
+pub const STRICTER: &[Stricter] = &[
+    Stricter {
+        path: "base_info.notice",
+        max: 36,
+        friends_only: true,
+        source: "the friends create table's 12 汉字 (reference §8.3, seed 创建朋友的券); the update table allows string(48), 16 汉字 (reference §4.2)",
+    },
+    Stricter {
+        path: "base_info.description",
+        max: 3000,
+        friends_only: true,
+        source: "the friends create table's 1000 汉字 (reference §8.3, seed 创建朋友的券); the create and update tables allow string(3072) (reference §3.3, §4.2)",
+    },
+    Stricter {
+        path: "base_info.center_title",
+        max: 18,
+        friends_only: false,
+        source: "the update table's string(18) (reference §4.2, TY/PHPW); the friends create table allows 9 汉字 (reference §8.3)",
+    },
+    Stricter {
+        path: "base_info.center_sub_title",
+        max: 24,
+        friends_only: false,
+        source: "the update table's string(24) (reference §4.2, TY/PHPW); the friends create table allows 12 汉字 (reference §8.3)",
+    },
 ];
 
 /// The shape a field's value must have.
@@ -155,12 +186,14 @@ use Kind::*;
 pub const BASE_INFO: &[Field] = &[
     f("logo_url", Image, true),
     f("code_type", Enum(CODE_TYPES), true),
-    f("brand_name", Str(bytes::BRAND_NAME), true),
+    // Friends create table: ≤ 12 汉字 (reference §8.3), the same 36 bytes.
+    ff("brand_name", Str(bytes::BRAND_NAME), true, 36),
     f("title", Str(bytes::TITLE), true),
     f("sub_title", Str(bytes::SUB_TITLE), false),
     f("color", Color, true),
-    ff("notice", Str(bytes::NOTICE), true, 36),
-    ff("description", Str(bytes::DESCRIPTION), true, 3000),
+    // notice and description: the looser table's limit ([`STRICTER`]).
+    f("notice", Str(bytes::NOTICE), true),
+    f("description", Str(bytes::DESCRIPTION), true),
     f("use_custom_code", Bool, false),
     f(
         "get_custom_code_mode",

@@ -17,11 +17,11 @@ pub const FRIENDS_ISSUE_WINDOW_DAYS: i64 = 5;
 pub const MAX_WECHAT_TIMESTAMP: i64 = i32::MAX as i64;
 
 /// Friends-coupon limits in 汉字 (reference §8.3), applied as 3 bytes each where that
-/// is tighter than the field's general `string(N)`.
+/// is tighter than the field's general `string(N)`. notice (12) and description (1000)
+/// are not here: the update table allows more, so they are warnings
+/// ([`crate::fields::STRICTER`], one length policy).
 pub const FRIENDS_LENGTHS: &[(&str, usize)] = &[
     ("base_info.brand_name", 12),
-    ("base_info.notice", 12),
-    ("base_info.description", 1000),
     ("base_info.center_title", 9),
     ("base_info.center_sub_title", 12),
     ("base_info.custom_url_name", 5),

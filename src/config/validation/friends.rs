@@ -275,20 +275,29 @@ pub(super) fn friends_lengths(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
 }
 
 /// Where the docs disagree with themselves on a length, the looser limit is the field's
-/// `string(N)` and the stricter one earns a warning (`cardform_spec::fields::STRICTER`:
-/// center_title 9 汉字 on the friends create table vs string(18) on the update table).
+/// `string(N)` and the stricter one earns a warning citing its row
+/// (`cardform_spec::fields::STRICTER`, one length policy: notice 12 汉字 on the friends
+/// create table vs string(48) on the update table; center_title 9 汉字 vs string(18)).
 pub(super) fn stricter_lengths(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
-    for &(field, max, source) in cardform_spec::fields::STRICTER {
-        if let Some(s) = friends_field(card, field)
-            && s.len() > max
+    for rule in cardform_spec::fields::STRICTER {
+        if rule.friends_only && !friends_rule(card) {
+            continue;
+        }
+        if let Some(s) = friends_field(card, rule.path)
+            && s.len() > rule.max
         {
             out.warn(
-                field,
+                rule.path,
                 format!(
-                    "{} bytes is within the create table's limit but over {source}: WeChat may refuse it on card/update (UNVERIFIED)",
-                    s.len()
+                    "{} bytes is within the looser limit WeChat documents but over {}: WeChat may refuse it (UNVERIFIED)",
+                    s.len(),
+                    rule.source
                 ),
-                format!("keep it to {max} bytes (about {} 汉字) to satisfy both tables", max / 3),
+                format!(
+                    "keep it to {} bytes (about {} 汉字) to satisfy both tables",
+                    rule.max,
+                    rule.max / 3
+                ),
             );
         }
     }

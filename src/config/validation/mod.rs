@@ -92,12 +92,12 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "friends-lengths",
-        reference: "§3.3, §8.3 friends-coupon field lengths (notice 12, description 1000, center_title 9, center_sub_title 12, custom_url_name 5, sub-titles 6 汉字)",
+        reference: "§3.3, §8.3 friends-coupon field lengths (brand_name 12, center_title 9, center_sub_title 12, custom_url_name 5, sub-titles 6 汉字)",
         check: friends_lengths,
     },
     Rule {
         id: "stricter-lengths",
-        reference: "§3.3 vs §4.2 center_title / center_sub_title: 9 / 12 汉字 on the friends create table, string(18) / (24) on the update table; the looser is accepted, a warning above the stricter",
+        reference: "§8.3 vs §4.2 one length policy: notice 12 / description 1000 汉字 on the friends create table, string(48) / (3072) on the update table; center_title / center_sub_title 9 / 12 汉字 on the friends create table, string(18) / (24) on the update table; the looser is the limit, a warning above the stricter",
         check: stricter_lengths,
     },
     Rule {

@@ -211,6 +211,11 @@ pub struct CardRecord {
     /// Codes imported with `card/code/deposit` (import-code mode).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deposited: Vec<String>,
+    /// Made on the MP platform (公众平台), not through the API: a seeded card. The data
+    /// cube counts it under `cond_source` 0 (reference §7); it stays MP-made when the
+    /// API writes it later.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub made_on_mp: bool,
 }
 
 /// A record kind's [`CardCore`] reads as the record's own fields (`rec.id`,
