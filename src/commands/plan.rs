@@ -134,7 +134,15 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         );
     }
     if args.format == Format::Html || page_to.is_some() {
-        let page = render_html(plan, &HtmlOptions { lang, checksum });
+        let page = render_html(
+            plan,
+            &HtmlOptions {
+                lang,
+                checksum,
+                denied: &verdict.violations,
+                stock_loss: &verdict.stock_loss,
+            },
+        );
         match &page_file {
             Some(file) => {
                 file.write(page.as_bytes()).map_err(CommandError::from)?;

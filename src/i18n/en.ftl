@@ -185,3 +185,7 @@ text-whitelist-head = the test whitelist will be set
 ## What the plan read from WeChat (--refresh=changed, API calls)
 plan-not-refreshed = Not refreshed: { $count } of { $total } managed card(s) (--refresh=changed): their files and state are unchanged since their last apply, so they were planned from the last applied state and a change made to them outside cardform is not seen. A full plan (the default, --refresh=all) reads every card.
 plan-api-calls = API calls: { $made } made by this plan; applying it will make about { $apply }.
+
+## The review page: the gates' refusals
+html-refused = Refused (plan exits 3): this plan cannot be applied as it stands; it needs the approval named below.
+html-denied-by-config = [policy] deny in cardform.toml

@@ -172,3 +172,7 @@ text-whitelist-head = 将设置测试白名单
 ## 计划从微信读取了什么（--refresh=changed、API 调用）
 plan-not-refreshed = 未刷新：{ $total } 张受管卡券中有 { $count } 张（--refresh=changed）：自上次 apply 以来它们的文件和状态都未改变，因此按上次 apply 的状态规划，在 cardform 之外对它们的修改不会被发现。完整的计划（默认，--refresh=all）会读取每一张卡券。
 plan-api-calls = API 调用：本次计划调用了 { $made } 次；执行它大约还需要 { $apply } 次。
+
+## 审核页面：闸门的拒绝
+html-refused = 已拒绝（plan 退出码 3）：此计划不能按原样执行，需要下列批准。
+html-denied-by-config = cardform.toml 中的 [policy] deny

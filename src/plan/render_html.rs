@@ -16,7 +16,9 @@ use crate::model::pending::shown;
 use similar::{ChangeTag, TextDiff};
 
 use super::diff::FieldChange;
+use super::policy::{GateSource, Violation, gate};
 use super::render_text::show_at;
+use super::stock_loss::StockLoss;
 use super::types::{Action, Plan, ResourceChange};
 use crate::i18n::{Lang, Messages};
 use crate::model::Canonical;
@@ -29,6 +31,10 @@ pub struct HtmlOptions<'a> {
     pub lang: Lang,
     /// The saved plan's checksum, when the plan was saved (`apply` checks it).
     pub checksum: Option<&'a str>,
+    /// The gates' refusals (`plan` exits 3): shown first, so a reviewer never approves
+    /// a page whose plan cannot be applied as it stands.
+    pub denied: &'a [Violation],
+    pub stock_loss: &'a [StockLoss],
 }
 
 const STYLE: &str = r#"
@@ -118,6 +124,7 @@ pub fn render_html(plan: &Plan, opts: &HtmlOptions<'_>) -> String {
         "<p class=\"checksum\">{}</p>\n</header>\n<main>",
         esc(&checksum)
     );
+    refusals(&mut out, opts, &m);
     warnings(&mut out, plan, &m);
     let changed: Vec<&ResourceChange> = plan
         .resource_changes
@@ -184,6 +191,58 @@ fn warning_box(out: &mut String, class: &str, head: &str, items: &[String]) {
         let _ = write!(out, "<li>{}</li>", esc(item));
     }
     out.push_str("</ul></div>\n");
+}
+
+/// The gates' refusals: stock bought with 券点 that the plan throws away, and the
+/// classes `--deny` or `[policy] deny` refuse, each with the cards concerned.
+fn refusals(out: &mut String, opts: &HtmlOptions<'_>, m: &Messages) {
+    let mut items: Vec<String> = Vec::new();
+    for l in opts.stock_loss {
+        let points = l
+            .points
+            .map(|pts| {
+                m.t_args(
+                    "md-stock-loss-points",
+                    &[("points", pts.to_string().into())],
+                )
+            })
+            .unwrap_or_default();
+        let key = if l.by_date_change {
+            "md-stock-loss-date"
+        } else {
+            "md-stock-loss"
+        };
+        let text = m.t_args(
+            key,
+            &[
+                ("address", l.address.as_str().into()),
+                ("vouchers", l.vouchers.to_string().into()),
+                ("points", points.into()),
+            ],
+        );
+        items.push(format!("stock-loss (--allow-stock-loss): {text}"));
+    }
+    let mut classes: Vec<(crate::config::DenyClass, GateSource)> = Vec::new();
+    for v in opts.denied {
+        if !classes.contains(&(v.class, v.source)) {
+            classes.push((v.class, v.source));
+        }
+    }
+    for (class, source) in classes {
+        let g = gate(class);
+        let source = match source {
+            GateSource::Flag => format!("--deny {}", g.name),
+            GateSource::Config => m.t("html-denied-by-config"),
+        };
+        let names: Vec<&str> = opts
+            .denied
+            .iter()
+            .filter(|v| v.class == class)
+            .map(|v| v.address.as_str())
+            .collect();
+        items.push(format!("{} ({source}): {}", g.name, names.join(", ")));
+    }
+    warning_box(out, "replace refused", &m.t("html-refused"), &items);
 }
 
 fn warnings(out: &mut String, plan: &Plan, m: &Messages) {
@@ -469,7 +528,7 @@ mod tests {
                 &plan,
                 &HtmlOptions {
                     lang,
-                    checksum: None,
+                    ..HtmlOptions::default()
                 },
             );
             assert!(page.starts_with("<!DOCTYPE html>"));

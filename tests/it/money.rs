@@ -115,6 +115,20 @@ fn replacing_or_deleting_a_friends_coupon_with_bought_stock_needs_allow_stock_lo
             .is_some_and(|m| m.contains("--allow-stock-loss")),
         "{refusal}"
     );
+    // The review page says it too, first, so nobody approves a plan that cannot apply.
+    let html = p.run(&["plan", "{dir}", "--format", "html"]);
+    html.expect_code(3);
+    assert!(
+        html.stdout
+            .contains("stock-loss (--allow-stock-loss): friend_cash: the validity change"),
+        "{}",
+        html.stdout
+    );
+    assert!(
+        html.stdout.contains("Refused (plan exits 3)"),
+        "{}",
+        html.stdout
+    );
     let md = p.run(&["plan", "{dir}", "--format", "markdown"]);
     md.expect_code(3);
     assert!(md.stdout.contains("**stock-loss**"), "{}", md.stdout);

@@ -594,6 +594,7 @@ fn every_action_renders_in_simplified_chinese() {
         &cardform::plan::HtmlOptions {
             lang: cardform::i18n::Lang::ZhCn,
             checksum: Some("0123abcd"),
+            ..cardform::plan::HtmlOptions::default()
         },
     );
     insta::assert_snapshot!("all_actions_html_zh_cn", html);
