@@ -34,8 +34,6 @@ use super::retry::{Idempotency, RetryPolicy};
 use super::secret::Secret;
 use super::transport::{Body, Request, Transport, malformed, raw_for_error};
 
-/// Refresh the component token this long before WeChat's `expires_in` runs out.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
 
 /// What a platform needs to get its component token.
 #[derive(Debug, Clone)]
@@ -137,29 +135,6 @@ fn post(endpoint: &'static str, body: Value, secret_query: Vec<(&'static str, Se
     }
 }
 
-/// Reads `{key: token, expires_in}` (expires_in a number or numeric string; 7200 if
-/// missing).
-fn read_token(req: &Request, v: &Value, key: &str) -> Result<(Secret, Duration), ApiError> {
-    let token = v
-        .get(key)
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| malformed(req, format!("no {key} in the answer"), b""))?;
-    let expires_in = v
-        .get("expires_in")
-        .and_then(|e| e.as_u64().or_else(|| e.as_str()?.trim().parse().ok()))
-        .unwrap_or(7200);
-    Ok((Secret::new(token), Duration::from_secs(expires_in)))
-}
-
-fn lifetime(expires_in: Duration) -> Duration {
-    if expires_in > EXPIRY_MARGIN * 2 {
-        expires_in - EXPIRY_MARGIN
-    } else {
-        expires_in / 2
-    }
-}
-
 impl PlatformClient {
     /// `base_url` as for [`ClientConfig`](crate::ClientConfig); timeout and retry like
     /// the card client.
@@ -245,7 +220,7 @@ impl PlatformClient {
             Vec::new(),
         );
         let fetched = match self.transport.call(&req, None).await {
-            Ok(v) => read_token(&req, &v, "component_access_token"),
+            Ok(v) => crate::token::read_token_answer(&req, &v, "component_access_token"),
             Err(e) => Err(e),
         };
         match fetched {
@@ -254,7 +229,7 @@ impl PlatformClient {
                 let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
                 *slot = Slot::Token {
                     token: token.clone(),
-                    expires_at: Instant::now() + lifetime(expires_in),
+                    expires_at: Instant::now() + crate::token::lifetime(expires_in),
                     generation,
                 };
                 Ok((token, generation))
@@ -409,7 +384,7 @@ impl PlatformClient {
                 }),
             )
             .await?;
-        let (access_token, expires_in) = read_token(&req, &v, "authorizer_access_token")?;
+        let (access_token, expires_in) = crate::token::read_token_answer(&req, &v, "authorizer_access_token")?;
         let refresh_token = v
             .get("authorizer_refresh_token")
             .and_then(Value::as_str)
@@ -425,5 +400,5 @@ impl PlatformClient {
 
 /// The lifetime to cache an authorizer token for (`expires_in` minus a margin).
 pub(crate) fn cache_lifetime(expires_in: Duration) -> Duration {
-    lifetime(expires_in)
+    crate::token::lifetime(expires_in)
 }

@@ -402,23 +402,33 @@ fn token_request(
 /// Reads `{key: token, expires_in: seconds}`; the lifetime is `expires_in` minus the
 /// margin (half of it when it is shorter than the margin).
 fn read_token(req: &Request, v: &Value, key: &str) -> Result<(Secret, Duration), ApiError> {
+    let (token, expires_in) = read_token_answer(req, v, key)?;
+    Ok((token, lifetime(expires_in)))
+}
+
+/// Reads `{key: token, expires_in}` as WeChat wrote it: `expires_in` a number or a
+/// numeric string as some answers write it, 7200 when missing. Shared with the open
+/// platform's tokens (`component.rs`).
+pub(crate) fn read_token_answer(
+    req: &Request,
+    v: &Value,
+    key: &str,
+) -> Result<(Secret, Duration), ApiError> {
     let token = v
         .get(key)
         .and_then(Value::as_str)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| malformed(req, format!("no {key} in the answer"), b""))?;
-    // A number, or a numeric string as some answers write it.
     let expires_in = v
         .get("expires_in")
         .and_then(|e| e.as_u64().or_else(|| e.as_str()?.trim().parse().ok()))
         .unwrap_or(7200);
-    Ok((
-        Secret::new(token),
-        lifetime(Duration::from_secs(expires_in)),
-    ))
+    Ok((Secret::new(token), Duration::from_secs(expires_in)))
 }
 
-fn lifetime(expires_in: Duration) -> Duration {
+/// How long to keep a token WeChat says lives `expires_in`: that minus the margin, or
+/// half of it when it is shorter than twice the margin.
+pub(crate) fn lifetime(expires_in: Duration) -> Duration {
     if expires_in > EXPIRY_MARGIN * 2 {
         expires_in - EXPIRY_MARGIN
     } else {
