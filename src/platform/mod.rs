@@ -11,6 +11,8 @@
 
 pub mod files;
 pub mod project;
+pub mod report;
+pub mod run;
 pub mod select;
 pub mod template;
 
