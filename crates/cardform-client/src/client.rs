@@ -1,10 +1,12 @@
 //! [`WeChatClient`]: the configured client every command shares (one throttle, one
 //! token cache). The card endpoints live in `cards.rs`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use super::component::PlatformClient;
 use super::error::ApiError;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
@@ -106,6 +108,36 @@ impl WeChatClient {
             config.timeout,
             env,
         )?;
+        Ok(WeChatClient {
+            transport,
+            tokens,
+            appid: config.appid,
+        })
+    }
+
+    /// A card client whose access token is `config.appid`'s authorizer_access_token
+    /// (`config.appid` = the authorizer's AppID), fetched lazily once through
+    /// `platform` (`api_authorizer_token` with `refresh_token`, the one component token
+    /// of the run) and fetched again on expiry or a 40001-class answer. `config.token`
+    /// and `config.explicit_secret` are not used.
+    ///
+    /// # Errors
+    /// `Config` for a bad base URL or an empty refresh token. A revoked authorizer
+    /// (61003), a bad refresh token (61023) or a card call without the card permission
+    /// set (48001) surface on the first call as [`ApiError`]s with WeChat's errcode.
+    pub fn for_authorizer(
+        config: ClientConfig,
+        platform: Arc<PlatformClient>,
+        refresh_token: Secret,
+    ) -> Result<WeChatClient, ApiError> {
+        let transport = Transport::new(
+            &config.base_url,
+            config.parallelism,
+            config.requests_per_second,
+            config.timeout,
+            config.retry,
+        )?;
+        let tokens = TokenProvider::for_authorizer(&config.appid, platform, refresh_token)?;
         Ok(WeChatClient {
             transport,
             tokens,

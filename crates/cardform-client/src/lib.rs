@@ -7,6 +7,7 @@
 pub mod cards;
 pub mod client;
 pub mod coin;
+pub mod component;
 pub mod delivery;
 pub mod envelope;
 pub mod error;
@@ -39,7 +40,9 @@ pub use cards::BatchGet;
 pub use client::{
     ClientConfig, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, WECHAT_BASE_URL, WeChatClient,
 };
+pub use component::{AuthorizerEntry, AuthorizerToken, ComponentCredentials, PlatformClient};
 pub use error::{ApiError, TransportKind};
+pub use platform::AuthorizerInfo;
 pub use retry::{Idempotency, RetryPolicy};
 pub use secret::{RedactedUrl, Secret};
 pub use token_source::TokenSource;

@@ -16,6 +16,11 @@ pub const SENSITIVE_KEYS: &[&str] = &[
     "authorizer_access_token",
     "authorizer_refresh_token",
     "component_verify_ticket",
+    // The open platform's other names for them: `api_get_authorizer_list` entries,
+    // and the emulator's admin answers (`verify_ticket`, `component_secret`).
+    "refresh_token",
+    "verify_ticket",
+    "component_secret",
 ];
 
 /// What a hidden value prints as.

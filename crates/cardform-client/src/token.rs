@@ -10,6 +10,7 @@
 //! cards) and could spend the token endpoint's daily quota.
 
 use std::process::Stdio;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use serde_json::{Value, json};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use super::component::{PlatformClient, cache_lifetime};
 use super::error::ApiError;
 use super::retry::Idempotency;
 use super::secret::Secret;
@@ -57,6 +59,14 @@ enum Fetcher {
         /// WeChat may rotate the refresh token; the newest is kept in memory.
         refresh_token: Mutex<Secret>,
         component_token: Mutex<Option<(Secret, Instant)>>,
+    },
+    /// A platform's authorizer: its token from `api_authorizer_token` through the
+    /// run's shared [`PlatformClient`] (one component token for every account).
+    Authorizer {
+        platform: Arc<PlatformClient>,
+        authorizer_appid: String,
+        /// WeChat may rotate the refresh token; the newest is kept in memory.
+        refresh_token: Mutex<Secret>,
     },
 }
 
@@ -185,6 +195,30 @@ impl TokenProvider {
         Ok(Self::with_fetcher(fetcher))
     }
 
+    /// The provider of an authorizer's token (`api_authorizer_token` with
+    /// `refresh_token`, through `platform`).
+    ///
+    /// # Errors
+    /// `Config` when the refresh token is empty.
+    pub fn for_authorizer(
+        authorizer_appid: &str,
+        platform: Arc<PlatformClient>,
+        refresh_token: Secret,
+    ) -> Result<Self, ApiError> {
+        if refresh_token.is_empty() {
+            return Err(ApiError::Config {
+                message: format!(
+                    "authorizer {authorizer_appid} has no authorizer_refresh_token: read it from api_get_authorizer_list, or have the merchant authorise the platform again"
+                ),
+            });
+        }
+        Ok(Self::with_fetcher(Fetcher::Authorizer {
+            platform,
+            authorizer_appid: authorizer_appid.to_string(),
+            refresh_token: Mutex::new(refresh_token),
+        }))
+    }
+
     fn with_fetcher(fetcher: Fetcher) -> Self {
         TokenProvider {
             fetcher,
@@ -202,6 +236,7 @@ impl TokenProvider {
             Fetcher::Env { .. } => "env",
             Fetcher::Command { .. } => "command",
             Fetcher::Component { .. } => "component",
+            Fetcher::Authorizer { .. } => "authorizer",
         }
     }
 
@@ -253,6 +288,20 @@ impl TokenProvider {
                 }
                 Fetcher::Command { argv, timeout } => run_command(argv, *timeout).await,
                 Fetcher::Component { .. } => self.fetch_component(transport).await,
+                Fetcher::Authorizer {
+                    platform,
+                    authorizer_appid,
+                    refresh_token,
+                } => {
+                    let refresh = refresh_token.lock().await.clone();
+                    let got = platform
+                        .authorizer_token(authorizer_appid, &refresh)
+                        .await?;
+                    if let Some(next) = got.refresh_token {
+                        *refresh_token.lock().await = next;
+                    }
+                    Ok((got.access_token, cache_lifetime(got.expires_in)))
+                }
             }
         })
     }

@@ -352,6 +352,15 @@ pub const ERRCODES: &[ErrCode] = &[
         Permanent,
         "see the notice in the Official Account admin console",
     ),
+    // Open platform (第三方平台) codes: errmsg texts as WeChat answered them in threads
+    // quoted on developers.weixin.qq.com/community (see `platform.rs` for the URLs).
+    row(
+        61003,
+        "component is not authorized by this account",
+        "the merchant revoked (or never granted) the third-party platform's authorisation",
+        Permanent,
+        "the merchant must authorise the platform again; this account is skipped until then",
+    ),
     row(
         61004,
         "access clientip is not registered",
@@ -360,11 +369,32 @@ pub const ERRCODES: &[ErrCode] = &[
         "add this machine's IP to the API IP whitelist",
     ),
     row(
+        61005,
+        "component ticket is expired",
+        "the component_verify_ticket is older than its 12-hour validity",
+        Permanent,
+        "give the latest component_verify_ticket WeChat pushed (every 10 minutes) to the authorisation-event URL",
+    ),
+    row(
+        61006,
+        "component ticket is invalid",
+        "the component_verify_ticket is not one WeChat issued to this component",
+        Permanent,
+        "give the latest component_verify_ticket of this component AppID",
+    ),
+    row(
         61007,
         "api is unauthorized to component",
         "the permission set is not authorised to the third-party component",
         Permanent,
         "ask the merchant to authorise the card permission set",
+    ),
+    row(
+        61023,
+        "refresh_token is invalid",
+        "the authorizer_refresh_token is wrong or no longer valid",
+        Permanent,
+        "read the current refresh token from api_get_authorizer_list (cardform does so), or have the merchant authorise again",
     ),
     row(
         61500,

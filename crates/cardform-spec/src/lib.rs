@@ -16,6 +16,7 @@
 //! | [`rules`] | the update-rule table: what a change to each field costs |
 //! | [`errcode`] | the errcode table: code → meaning → retry class → guidance |
 //! | [`title`] | the titles WeChat builds for friends CASH/GIFT coupons |
+//! | [`platform`] | third-party platform (第三方平台) endpoints, lifetimes, paging, errcodes |
 //! | [`sandbox`] | the embedded sandbox's account (not a secret) |
 //!
 //! Must not import: anything of cardform's (this crate is the bottom of the graph).
@@ -26,6 +27,7 @@ pub mod colors;
 pub mod errcode;
 pub mod fields;
 pub mod limits;
+pub mod platform;
 pub mod points;
 pub mod rules;
 pub mod sandbox;

@@ -1,0 +1,400 @@
+//! The third-party platform (第三方平台 / 服务商) side of the client (issue 23): the
+//! component token, the authorizer list, authorizer info, and authorizer tokens
+//! (reference §1.2, §16; paths and limits from `cardform_spec::platform`).
+//!
+//! One [`PlatformClient`] per run, shared as `Arc<PlatformClient>` by every account's
+//! [`WeChatClient::for_authorizer`](crate::WeChatClient::for_authorizer): the component
+//! token is fetched once (single-flight: concurrent callers wait for one fetch) and
+//! again only when it expired or WeChat refused it as stale. A failed fetch is kept for
+//! the run, as for access tokens: a stale verify ticket is one error, not one call per
+//! account.
+//!
+//! Secrets (component secret, verify ticket, component/authorizer/refresh tokens) are
+//! [`Secret`]s and go only to the configured base URL (https, or a loopback emulator).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use cardform_spec::errcode::RetryClass;
+use cardform_spec::platform::{
+    AUTHORIZER_INFO_PATH, AUTHORIZER_LIST_MAX_COUNT, AUTHORIZER_LIST_PATH, AUTHORIZER_TOKEN_PATH,
+    CARD_FUNCSCOPE_ID, COMPONENT_TOKEN_PATH,
+};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::client::DEFAULT_PARALLELISM;
+use super::error::ApiError;
+use super::lenient;
+use super::platform::{AuthorizerInfo, read_authorizer_info};
+use super::retry::{Idempotency, RetryPolicy};
+use super::secret::Secret;
+use super::transport::{Body, Request, Transport, malformed, raw_for_error};
+
+/// Refresh the component token this long before WeChat's `expires_in` runs out.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
+
+/// What a platform needs to get its component token.
+#[derive(Debug, Clone)]
+pub struct ComponentCredentials {
+    /// The third-party platform's AppID.
+    pub component_appid: String,
+    /// The component AppSecret.
+    pub component_secret: Secret,
+    /// The latest `component_verify_ticket` WeChat pushed.
+    pub verify_ticket: Secret,
+}
+
+/// One authorizer as `api_get_authorizer_list` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizerEntry {
+    pub authorizer_appid: String,
+    /// The authorizer_refresh_token (the list's `refresh_token`).
+    pub refresh_token: Secret,
+    /// When the merchant authorised the platform (Unix seconds).
+    pub auth_time: i64,
+}
+
+/// An authorizer's access token as `api_authorizer_token` returns it.
+#[derive(Debug, Clone)]
+pub struct AuthorizerToken {
+    pub access_token: Secret,
+    /// WeChat's `expires_in`.
+    pub expires_in: Duration,
+    /// The refresh token WeChat returned, if any (the one to keep).
+    pub refresh_token: Option<Secret>,
+}
+
+impl AuthorizerInfo {
+    /// Whether the merchant granted the card (卡券) permission set
+    /// (`cardform_spec::platform::CARD_FUNCSCOPE_ID`, UNVERIFIED id).
+    pub fn has_card_permission(&self) -> bool {
+        self.func_ids.contains(&CARD_FUNCSCOPE_ID)
+    }
+}
+
+/// The component token of the run, or why there is none.
+enum Slot {
+    Empty,
+    Token {
+        token: Secret,
+        expires_at: Instant,
+        generation: u64,
+    },
+    /// The fetch failed; kept for the rest of the run.
+    Failed(ApiError),
+}
+
+/// The open-platform client. `Send + Sync`; share it as `Arc<PlatformClient>`.
+pub struct PlatformClient {
+    transport: Transport,
+    credentials: ComponentCredentials,
+    slot: Mutex<Slot>,
+    generations: AtomicU64,
+    fetches: AtomicU64,
+}
+
+impl std::fmt::Debug for PlatformClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlatformClient")
+            .field("component_appid", &self.credentials.component_appid)
+            .field("component_fetches", &self.component_fetches())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct RawEntry {
+    #[serde(deserialize_with = "lenient::string_any")]
+    authorizer_appid: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    refresh_token: String,
+    #[serde(default, deserialize_with = "lenient::i64_any")]
+    auth_time: i64,
+}
+
+#[derive(Deserialize)]
+struct RawList {
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    total_count: u64,
+    #[serde(default)]
+    list: Vec<RawEntry>,
+}
+
+fn post(endpoint: &'static str, body: Value, secret_query: Vec<(&'static str, Secret)>) -> Request {
+    Request {
+        endpoint,
+        method: Method::POST,
+        query: Vec::new(),
+        secret_query,
+        body: Body::Json(body),
+        idempotency: Idempotency::Idempotent,
+        // Every open-platform answer may carry a token or refresh token.
+        body_holds_secrets: true,
+    }
+}
+
+/// Reads `{key: token, expires_in}` (expires_in a number or numeric string; 7200 if
+/// missing).
+fn read_token(req: &Request, v: &Value, key: &str) -> Result<(Secret, Duration), ApiError> {
+    let token = v
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| malformed(req, format!("no {key} in the answer"), b""))?;
+    let expires_in = v
+        .get("expires_in")
+        .and_then(|e| e.as_u64().or_else(|| e.as_str()?.trim().parse().ok()))
+        .unwrap_or(7200);
+    Ok((Secret::new(token), Duration::from_secs(expires_in)))
+}
+
+fn lifetime(expires_in: Duration) -> Duration {
+    if expires_in > EXPIRY_MARGIN * 2 {
+        expires_in - EXPIRY_MARGIN
+    } else {
+        expires_in / 2
+    }
+}
+
+impl PlatformClient {
+    /// `base_url` as for [`ClientConfig`](crate::ClientConfig); timeout and retry like
+    /// the card client.
+    ///
+    /// # Errors
+    /// `Config` for a bad base URL (not https, or http to a host that is not loopback)
+    /// or an empty component AppID, secret or verify ticket.
+    pub fn new(
+        base_url: &str,
+        credentials: ComponentCredentials,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Result<Self, ApiError> {
+        let missing = if credentials.component_appid.trim().is_empty() {
+            Some("the component AppID")
+        } else if credentials.component_secret.is_empty() {
+            Some("the component AppSecret")
+        } else if credentials.verify_ticket.is_empty() {
+            Some("the component_verify_ticket")
+        } else {
+            None
+        };
+        if let Some(what) = missing {
+            return Err(ApiError::Config {
+                message: format!(
+                    "{what} is empty: a third-party platform needs it to get its component token"
+                ),
+            });
+        }
+        let transport = Transport::new(base_url, DEFAULT_PARALLELISM, None, timeout, retry)?;
+        Ok(PlatformClient {
+            transport,
+            credentials,
+            slot: Mutex::new(Slot::Empty),
+            generations: AtomicU64::new(0),
+            fetches: AtomicU64::new(0),
+        })
+    }
+
+    /// The component AppID.
+    pub fn component_appid(&self) -> &str {
+        &self.credentials.component_appid
+    }
+
+    /// Component token fetches made (for tests and benchmarks).
+    pub fn component_fetches(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    /// HTTP requests this client sent (component token, list, info, authorizer tokens).
+    pub fn calls_made(&self) -> u64 {
+        self.transport.calls_made()
+    }
+
+    /// `api_component_token`, fetched at most once per client (cached, single-flight),
+    /// refreshed only when expired or refused as stale.
+    ///
+    /// # Errors
+    /// The fetch's error (e.g. 61005 stale verify ticket), the same for every caller
+    /// of the run.
+    pub async fn component_token(&self) -> Result<Secret, ApiError> {
+        self.token_with_generation().await.map(|(t, _)| t)
+    }
+
+    async fn token_with_generation(&self) -> Result<(Secret, u64), ApiError> {
+        let mut slot = self.slot.lock().await;
+        match &*slot {
+            Slot::Token {
+                token,
+                expires_at,
+                generation,
+            } if *expires_at > Instant::now() => return Ok((token.clone(), *generation)),
+            Slot::Failed(e) => return Err(e.clone()),
+            _ => {}
+        }
+        let req = post(
+            COMPONENT_TOKEN_PATH,
+            json!({
+                "component_appid": self.credentials.component_appid,
+                "component_appsecret": self.credentials.component_secret.expose(),
+                "component_verify_ticket": self.credentials.verify_ticket.expose(),
+            }),
+            Vec::new(),
+        );
+        let fetched = match self.transport.call(&req, None).await {
+            Ok(v) => read_token(&req, &v, "component_access_token"),
+            Err(e) => Err(e),
+        };
+        match fetched {
+            Ok((token, expires_in)) => {
+                self.fetches.fetch_add(1, Ordering::Relaxed);
+                let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
+                *slot = Slot::Token {
+                    token: token.clone(),
+                    expires_at: Instant::now() + lifetime(expires_in),
+                    generation,
+                };
+                Ok((token, generation))
+            }
+            Err(e) => {
+                tracing::debug!("component token fetch failed; kept for the run");
+                *slot = Slot::Failed(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// Drops the cached component token if it is still the one of `generation`.
+    async fn invalidate(&self, generation: u64) {
+        let mut slot = self.slot.lock().await;
+        if matches!(&*slot, Slot::Token { generation: g, .. } if *g == generation) {
+            *slot = Slot::Empty;
+        }
+    }
+
+    /// A call with `?component_access_token=`; a refusal of the token as stale
+    /// (40001-class) refreshes it once and retries.
+    async fn call(
+        &self,
+        endpoint: &'static str,
+        body: Value,
+    ) -> Result<(Request, Value), ApiError> {
+        let mut round = 0;
+        loop {
+            round += 1;
+            let (token, generation) = self.token_with_generation().await?;
+            let req = post(
+                endpoint,
+                body.clone(),
+                vec![("component_access_token", token)],
+            );
+            match self.transport.call(&req, None).await {
+                Ok(v) => return Ok((req, v)),
+                Err(e) if round == 1 && e.retry_class() == Some(RetryClass::Auth) => {
+                    self.invalidate(generation).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// `api_get_authorizer_list`, every page (count ≤ 500).
+    ///
+    /// # Errors
+    /// The component token's error, a WeChat errcode, or a page that is not the
+    /// documented shape (refresh tokens never shown).
+    pub async fn authorizers(&self) -> Result<Vec<AuthorizerEntry>, ApiError> {
+        let mut out = Vec::new();
+        let mut offset: u64 = 0;
+        loop {
+            let (req, v) = self
+                .call(
+                    AUTHORIZER_LIST_PATH,
+                    json!({
+                        "component_appid": self.credentials.component_appid,
+                        "offset": offset,
+                        "count": AUTHORIZER_LIST_MAX_COUNT,
+                    }),
+                )
+                .await?;
+            let page: RawList = serde_json::from_value(v)
+                .map_err(|e| malformed(&req, format!("not an authorizer list page: {e}"), b""))?;
+            let got = page.list.len() as u64;
+            out.extend(page.list.into_iter().map(|r| AuthorizerEntry {
+                authorizer_appid: r.authorizer_appid,
+                refresh_token: Secret::new(r.refresh_token),
+                auth_time: r.auth_time,
+            }));
+            offset += got;
+            if got == 0 || offset >= page.total_count {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// `api_get_authorizer_info`: names, permission sets (`func_info`), refresh token.
+    ///
+    /// # Errors
+    /// The component token's error, a WeChat errcode (61003: not authorised), or an
+    /// answer that is not the documented shape.
+    pub async fn authorizer_info(
+        &self,
+        authorizer_appid: &str,
+    ) -> Result<AuthorizerInfo, ApiError> {
+        let (req, v) = self
+            .call(
+                AUTHORIZER_INFO_PATH,
+                json!({
+                    "component_appid": self.credentials.component_appid,
+                    "authorizer_appid": authorizer_appid,
+                }),
+            )
+            .await?;
+        read_authorizer_info(&v).map_err(|e| ApiError::Malformed {
+            endpoint: req.endpoint.to_string(),
+            reason: e.reason,
+            raw: raw_for_error(&v),
+        })
+    }
+
+    /// `api_authorizer_token`: a fresh authorizer_access_token for `authorizer_appid`.
+    ///
+    /// # Errors
+    /// The component token's error, or WeChat's errcode (61003 revoked, 61023 bad
+    /// refresh token).
+    pub async fn authorizer_token(
+        &self,
+        authorizer_appid: &str,
+        refresh_token: &Secret,
+    ) -> Result<AuthorizerToken, ApiError> {
+        let (req, v) = self
+            .call(
+                AUTHORIZER_TOKEN_PATH,
+                json!({
+                    "component_appid": self.credentials.component_appid,
+                    "authorizer_appid": authorizer_appid,
+                    "authorizer_refresh_token": refresh_token.expose(),
+                }),
+            )
+            .await?;
+        let (access_token, expires_in) = read_token(&req, &v, "authorizer_access_token")?;
+        let refresh_token = v
+            .get("authorizer_refresh_token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(Secret::new);
+        Ok(AuthorizerToken {
+            access_token,
+            expires_in,
+            refresh_token,
+        })
+    }
+}
+
+/// The lifetime to cache an authorizer token for (`expires_in` minus a margin).
+pub(crate) fn cache_lifetime(expires_in: Duration) -> Duration {
+    lifetime(expires_in)
+}
