@@ -19,6 +19,7 @@ mod interrupt;
 pub mod man;
 mod output;
 pub mod plan;
+pub mod platform;
 pub mod preview;
 mod project;
 pub mod qrcode;

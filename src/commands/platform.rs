@@ -1,0 +1,228 @@
+//! `plan` and `apply` on a platform project (`--accounts`, `--shard`,
+//! `--account-parallelism`), and `plan merge`. Parse, call `platform`, render.
+
+use std::path::Path;
+
+use crate::cli::{AccountOptions, Format, PlanArgs, PlanFormat, PlanMergeArgs};
+use crate::config::{ConfigError, RunSettings};
+use crate::engine::Operation;
+use crate::exit::Outcome;
+use crate::i18n::Lang;
+use crate::model::Timestamp;
+use crate::platform::report::{Report, merge};
+use crate::platform::run::{RunRequest, run_accounts};
+use crate::platform::{Platform, Selection, select, tokens};
+use crate::report::Silent;
+use crate::session::runtime;
+use crate::write_policy::{OutputKind, WritePolicy};
+
+use super::error::CommandError;
+use super::output::{print_json, stdout_color};
+
+/// The accounts a run covers when `--accounts` is not given.
+const DEFAULT_ACCOUNT_PARALLELISM: usize = 4;
+
+/// Loads the platform, printing every problem (file:line:col) when it is invalid.
+pub fn load_platform(dir: &Path) -> Result<Platform, CommandError> {
+    match Platform::load(dir) {
+        Ok(p) => Ok(p),
+        Err(ConfigError::Invalid { diagnostics }) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            Err(CommandError::InvalidProject {
+                errors,
+                dir: dir.to_path_buf(),
+            })
+        }
+        Err(e) => Err(CommandError::Config(e)),
+    }
+}
+
+/// The commit the platform folder is at (`git rev-parse HEAD`), if it is in git.
+fn commit_of(dir: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// What a platform plan or apply renders.
+pub struct Rendering {
+    pub text_format: PlanFormat,
+    pub lang: Option<Lang>,
+    pub detailed_exitcode: bool,
+    pub report_out: Option<std::path::PathBuf>,
+}
+
+/// Plans (or applies) the selected accounts of the platform in `dir`.
+pub fn run(
+    dir: &Path,
+    operation: Operation,
+    accounts: &AccountOptions,
+    mut request: RunRequest,
+    settings: RunSettings,
+    render: &Rendering,
+) -> miette::Result<Outcome> {
+    let platform = load_platform(dir)?;
+    let report_file = render
+        .report_out
+        .as_deref()
+        .map(|p| WritePolicy::for_config(dir, None, Vec::new()).check(p, OutputKind::SavedPlan))
+        .transpose()
+        .map_err(CommandError::from)?;
+    let selection = accounts.accounts.clone().unwrap_or(Selection::All);
+    let names = select(&platform, &selection, accounts.shard)?;
+    let now = Timestamp(chrono::Utc::now().timestamp());
+    let lang = render.lang.or(platform.file.output.lang).unwrap_or_default();
+    request.operation = operation;
+    request.account_parallelism = accounts
+        .account_parallelism
+        .or(platform.file.platform.run.account_parallelism)
+        .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
+    request.run_policy = platform.file.platform.run.clone();
+    let outcome = if names.is_empty() {
+        eprintln!("No accounts selected: nothing to do.");
+        crate::platform::run::RunOutcome {
+            results: Vec::new(),
+            run_refusal: None,
+        }
+    } else {
+        let base_url = tokens::endpoint(&platform, &settings.operator)?;
+        let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
+        runtime()?.block_on(async {
+            let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
+            let prepared =
+                tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
+                    .map_err(CommandError::Config)?;
+            let outcome = run_accounts(prepared, &request, std::sync::Arc::new(Silent)).await;
+            eprintln!(
+                "{} account(s); component token fetched {} time(s); {} open-platform call(s).",
+                outcome.results.len(),
+                client.component_fetches(),
+                client.calls_made()
+            );
+            miette::Result::<_>::Ok(outcome)
+        })?
+    };
+    let report = Report::new(
+        operation.name(),
+        outcome,
+        commit_of(dir),
+        accounts.shard.map(|s| s.to_string()),
+    );
+    if let Some(file) = &report_file {
+        let json = serde_json::to_vec_pretty(&report).map_err(|e| CommandError::Json(e.into()))?;
+        file.write(&json).map_err(CommandError::from)?;
+        eprintln!("Wrote the report to {}", file.path().display());
+    }
+    print_report(&report, render.text_format, lang)?;
+    Ok(report.outcome(render.detailed_exitcode))
+}
+
+fn print_report(report: &Report, format: PlanFormat, lang: Lang) -> miette::Result<()> {
+    match format {
+        PlanFormat::Json => print_json(report)?,
+        PlanFormat::Markdown => print!("{}", report.markdown(lang)),
+        PlanFormat::Text | PlanFormat::Html => print!("{}", report.text(lang, stdout_color())),
+    }
+    Ok(())
+}
+
+/// `cardform plan` on a platform project.
+pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
+    if args.format == PlanFormat::Html || args.save.is_some() || args.html.is_some() {
+        return Err(CommandError::PlatformUnsupported {
+            what: "--format html, --save and --html (use --format markdown|json, and --out FILE for the JSON report `plan merge` reads)".into(),
+        }
+        .into());
+    }
+    let request = RunRequest {
+        deny: args.deny.clone(),
+        allow_mass_destroy: args.allow_mass_destroy,
+        allow_stock_loss: args.allow_stock_loss,
+        ..RunRequest::default()
+    };
+    run(
+        &args.project.dir,
+        Operation::Plan,
+        &args.accounts,
+        request,
+        RunSettings::from_env(&args.run.flags()),
+        &Rendering {
+            text_format: args.format,
+            lang: args.lang,
+            detailed_exitcode: args.detailed_exitcode,
+            report_out: args.out.clone(),
+        },
+    )
+}
+
+/// `cardform apply` on a platform project.
+pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
+    if !args.auto_approve {
+        return Err(CommandError::PlatformUnsupported {
+            what: "apply across accounts without --auto-approve (review `cardform plan --accounts …` first, then apply with --auto-approve)".into(),
+        }
+        .into());
+    }
+    if args.refresh_only || args.wait_for_review.is_some() {
+        return Err(CommandError::PlatformUnsupported {
+            what: "--refresh-only and --wait-for-review across accounts".into(),
+        }
+        .into());
+    }
+    let request = RunRequest {
+        allow_mass_destroy: args.allow_mass_destroy,
+        allow_stock_loss: args.allow_stock_loss,
+        allow_coin_purchase: args.allow_coin_purchase,
+        max_coins: args.max_coins,
+        ..RunRequest::default()
+    };
+    let text_format = match args.format {
+        Format::Json => PlanFormat::Json,
+        Format::Markdown => PlanFormat::Markdown,
+        Format::Text => PlanFormat::Text,
+    };
+    run(
+        &args.target,
+        Operation::Apply,
+        &args.accounts,
+        request,
+        RunSettings::from_env(&args.run.flags()),
+        &Rendering {
+            text_format,
+            lang: None,
+            detailed_exitcode: false,
+            report_out: args.report_out.clone(),
+        },
+    )
+}
+
+/// `cardform plan merge FILE…`.
+pub fn plan_merge(args: &PlanMergeArgs) -> miette::Result<Outcome> {
+    let mut files = Vec::new();
+    for f in &args.files {
+        let text = std::fs::read_to_string(f).map_err(|source| {
+            CommandError::Config(ConfigError::Io {
+                path: f.clone(),
+                source,
+            })
+        })?;
+        files.push((f.display().to_string(), text));
+    }
+    let report = merge(&files)?;
+    let format = match args.format {
+        Format::Json => PlanFormat::Json,
+        Format::Markdown => PlanFormat::Markdown,
+        Format::Text => PlanFormat::Text,
+    };
+    print_report(&report, format, args.lang.unwrap_or_default())?;
+    Ok(report.outcome(args.detailed_exitcode))
+}
