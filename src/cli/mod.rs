@@ -5,11 +5,13 @@
 
 mod operate;
 mod plan;
+mod platform;
 mod project;
 mod state;
 
 pub use operate::*;
 pub use plan::*;
+pub use platform::*;
 pub use project::*;
 pub use state::*;
 
@@ -72,6 +74,9 @@ pub enum Command {
     Qrcode(QrcodeArgs),
     /// Card statistics (datacube) over any date range: the account and each card.
     Stats(StatsArgs),
+    /// A third-party platform's merchant accounts (authorizers): list, import.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
 }
 
 /// Output formats for commands that report.

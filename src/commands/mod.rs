@@ -5,6 +5,7 @@
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
+pub mod accounts;
 pub mod apply;
 mod apply_output;
 pub mod coins;
@@ -55,5 +56,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Coins(args) => coins::run(&args),
         Command::Qrcode(args) => qrcode::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Accounts(crate::cli::AccountsCommand::List(args)) => accounts::list(&args),
+        Command::Accounts(crate::cli::AccountsCommand::Import(args)) => accounts::import(&args),
     }
 }
