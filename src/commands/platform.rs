@@ -40,6 +40,53 @@ pub fn load_platform(dir: &Path) -> Result<Platform, CommandError> {
     }
 }
 
+/// `cardform validate` on a platform project: the platform's files, then every
+/// account's cards (its own and its templates' instances), every problem at once.
+pub fn validate(dir: &Path) -> miette::Result<Outcome> {
+    let platform = load_platform(dir)?;
+    let now = Timestamp(chrono::Utc::now().timestamp());
+    let mut errors = 0usize;
+    let mut cards = 0usize;
+    for name in platform.accounts.keys() {
+        match platform.project(name, now) {
+            Ok(p) => {
+                cards += p.cards.len();
+                for w in &p.warnings {
+                    println!("{}", crate::config::Diagnostic {
+                        file: dir_rel(name, &w.file),
+                        ..w.clone()
+                    });
+                }
+            }
+            Err(ConfigError::Invalid { diagnostics }) => {
+                for d in &diagnostics {
+                    println!("{d}");
+                }
+                errors += diagnostics.iter().filter(|d| d.is_error()).count();
+            }
+            Err(e) => return Err(CommandError::Config(e).into()),
+        }
+    }
+    if errors > 0 {
+        println!("{errors} error(s) in the platform's accounts.");
+        return Ok(Outcome::Failed);
+    }
+    println!(
+        "The platform is valid: {} account(s), {} template(s), {cards} card(s) in all.",
+        platform.accounts.len(),
+        platform.templates.len()
+    );
+    Ok(Outcome::Success)
+}
+
+fn dir_rel(account: &str, file: &Path) -> std::path::PathBuf {
+    if file.starts_with(crate::platform::files::TEMPLATES_DIR) {
+        file.to_path_buf()
+    } else {
+        Path::new(crate::platform::files::ACCOUNTS_DIR).join(account).join(file)
+    }
+}
+
 /// The commit the platform folder is at (`git rev-parse HEAD`), if it is in git.
 fn commit_of(dir: &Path) -> Option<String> {
     let out = std::process::Command::new("git")

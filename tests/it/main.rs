@@ -33,6 +33,7 @@ mod gitops_examples;
 mod money;
 mod nothing_lost;
 mod plan_render;
+mod platform_cli;
 mod pr_trust;
 mod quota_tokens;
 mod recorded_contract;
