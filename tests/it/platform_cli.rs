@@ -301,3 +301,52 @@ fn bad_input_is_a_clear_error_and_sends_nothing() {
     let calls_after = w.emu.admin("GET", "/__emulator/calls", None);
     assert_eq!(calls_before, calls_after, "nothing may be sent");
 }
+
+/// `init --platform` writes a platform that validates, and pipelines whose every
+/// cardform line the CLI accepts and whose every step explains its exit codes,
+/// 4 ("some accounts failed") included, as the gitops examples are checked.
+#[test]
+fn init_platform_writes_a_valid_platform_and_matrix_pipelines() {
+    use clap::Parser;
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (ci, file) in [("github", ".github/workflows/cardform.yml"), ("gitlab", ".gitlab-ci.yml")] {
+        let dir = tmp.path().join(ci);
+        let d = dir.to_str().expect("utf-8");
+        run_cmd(cardform().args(["init", d, "--platform", "--component-appid", COMPONENT, "--ci", ci]))
+            .expect_code(0);
+        std::fs::create_dir_all(dir.join("accounts/shop")).expect("mkdir");
+        std::fs::write(dir.join("accounts/shop/account.toml"), "appid = \"wxshop\"\n[templates.example]\n")
+            .expect("write");
+        run_cmd(cardform().args(["validate", d])).expect_code(0);
+        let text = std::fs::read_to_string(dir.join(file)).expect("pipeline");
+        assert!(text.contains(if ci == "github" { "matrix:" } else { "parallel:" }), "{text}");
+        let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("YAML");
+        let mut scripts = Vec::new();
+        crate::gitops_examples::scripts(&doc, &mut scripts);
+        let mut seen = Vec::new();
+        for script in &scripts {
+            for argv in crate::gitops_examples::cardform_commands(script) {
+                if let Err(e) = cardform::cli::Cli::try_parse_from(&argv) {
+                    panic!("{file}: `{}` is rejected:\n{e}", argv.join(" "));
+                }
+                let codes: &[u8] = if argv.iter().any(|a| a == "--detailed-exitcode") {
+                    &[0, 1, 2, 3, 4]
+                } else {
+                    &[0, 1, 3, 4]
+                };
+                for code in codes {
+                    assert!(
+                        script.lines().any(|l| l.trim_start().starts_with(&format!("#   {code}  "))),
+                        "{file}: `{}` does not explain exit code {code}",
+                        argv.join(" ")
+                    );
+                }
+                seen.push(argv[1..].join(" "));
+            }
+        }
+        for wanted in ["plan --accounts", "plan merge", "apply . --accounts all --shard"] {
+            assert!(seen.iter().any(|s| s.starts_with(wanted)), "{file}: no `{wanted}` in {seen:?}");
+        }
+        assert!(seen.iter().any(|s| s.contains("--shard") && s.starts_with("plan")), "{seen:?}");
+    }
+}
