@@ -92,6 +92,16 @@ pub struct EmulatorArgs {
     /// a JSON file holding one answer or a list (e.g. tests/fixtures/wechat/legacy/).
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub seed: Vec<PathBuf>,
+    /// Also play a third-party platform (开放平台) with N authorizers holding the card
+    /// permission set, each its own world (GET /__emulator/platform lists them).
+    #[arg(long, value_name = "N")]
+    pub platform_authorizers: Option<usize>,
+    /// The component AppID the emulated platform accepts (with --platform-authorizers).
+    #[arg(long, default_value = "wxcomponent0000emu")]
+    pub component_appid: String,
+    /// The component AppSecret the emulated platform accepts (with --platform-authorizers).
+    #[arg(long, default_value = "emulator-component-secret")]
+    pub component_secret: String,
 }
 
 #[derive(Debug, Args)]

@@ -53,6 +53,13 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
         coins_activated: args.coins_activated,
         shapes: crate::emulator::Shapes::parse(&args.shapes)
             .ok_or_else(|| CommandError::Shapes(args.shapes.clone()))?,
+        platform: args
+            .platform_authorizers
+            .map(|authorizers| crate::emulator::PlatformSetup {
+                component_appid: args.component_appid.clone(),
+                component_secret: args.component_secret.clone(),
+                authorizers,
+            }),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -74,6 +81,13 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
                     message,
                 })?;
             eprintln!("seeded {} card(s) from {}", ids.len(), file.display());
+        }
+        if let Some(n) = args.platform_authorizers {
+            eprintln!(
+                "third-party platform {} with {n} authorizer(s): GET {}/__emulator/platform lists them and the verify ticket",
+                args.component_appid,
+                emulator.base_url()
+            );
         }
         {
             let mut out = std::io::stdout().lock();

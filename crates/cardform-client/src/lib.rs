@@ -32,6 +32,8 @@ mod recorded_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_component;
+#[cfg(test)]
 mod tests_delivery;
 #[cfg(test)]
 mod tests_shapes;

@@ -12,6 +12,12 @@
 //! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
 //! | `POST /__emulator/pay {"order_id"}` | marks a 券点 recharge order paid |
+//! | `POST /__emulator/platform …`, `…/platform/revoke`, `…/platform/ticket`, `…/platform/authorize` | the open platform (see `platform_admin.rs`) |
+//!
+//! Every call that acts on one account's world (review, seed, cards, claim,
+//! activate_form, user_delete, view, gift, quotas, prices, shapes, pay) acts on an
+//! authorizer's world when given `?authorizer_appid=APPID` or, in an object body,
+//! `"authorizer_appid"`; faults, calls and the clock are the emulator's.
 //!
 //! Bad admin requests answer HTTP 400/404 with `{"error": "..."}`; `claim` and `pay`
 //! answer WeChat's envelope, since they simulate something WeChat would refuse.
@@ -25,7 +31,9 @@ use super::records::{CardStatus, FaultRule, QuotaLimit};
 use super::reply::{ApiError, json_response, ok};
 use super::request::{MAX_BODY_BYTES, parse_query};
 use super::world::{CallRecord, CoinPrices, Shared, World, clock_now, lock};
-use super::{codes, coin, datacube, member, special};
+use super::{codes, coin, datacube, member, platform_admin, special};
+
+use std::sync::Mutex;
 
 /// Where the admin API lives.
 pub const PREFIX: &str = "/__emulator/";
@@ -66,15 +74,50 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
         }
     };
     let name = &path[PREFIX.len()..];
+    if name == "platform" || name.starts_with("platform/") {
+        return platform_admin::handle(shared, &method, name, &body);
+    }
+    // The per-account calls act on an authorizer's world when they name one
+    // (`?authorizer_appid=` or `"authorizer_appid"` in an object body).
+    let mut body = body;
+    let named = match body
+        .as_object_mut()
+        .and_then(|o| o.remove("authorizer_appid"))
+    {
+        Some(Value::String(a)) => Some(a),
+        Some(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "`authorizer_appid` must be a string",
+            );
+        }
+        None => query.get("authorizer_appid").cloned(),
+    };
+    let authorizer = match named {
+        None => None,
+        Some(appid) => match shared.platform.authorizer(&appid) {
+            Some(a) => Some(a),
+            None => {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    format!("no authorizer {appid} (see GET /__emulator/platform)"),
+                );
+            }
+        },
+    };
+    let world_of: &Mutex<World> = match &authorizer {
+        Some(a) => &a.world,
+        None => &shared.world,
+    };
     match (&method, name) {
-        (&Method::POST, "review") => review(shared, &body),
-        (&Method::POST, "seed") => seed(shared, &body),
+        (&Method::POST, "review") => review(world_of, &body),
+        (&Method::POST, "seed") => seed(world_of, &body),
         (&Method::POST, "faults") => set_faults(shared, body),
         (&Method::GET, "faults") => {
             json_response(StatusCode::OK, &json!(lock(&shared.faults).rules()))
         }
         (&Method::GET, "cards") => {
-            let mut world = lock(&shared.world);
+            let mut world = lock(world_of);
             let now = world.now_ms();
             let World { order, cards, .. } = &mut *world;
             let mut list = Vec::with_capacity(order.len());
@@ -91,7 +134,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 (Ok(c), Ok(o)) => (c, o),
                 (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let mut world = lock(&shared.world);
+            let mut world = lock(world_of);
             let claimed = if world.special_cards.contains_key(card_id) {
                 special::claim(&mut world, card_id, openid)
             } else {
@@ -105,7 +148,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             wechat(shared, result)
         }
         (&Method::POST, "activate_form") => {
-            let result = member::fill_activate_form(&mut lock(&shared.world), &body);
+            let result = member::fill_activate_form(&mut lock(world_of), &body);
             wechat(shared, result)
         }
         (&Method::POST, "user_delete") => {
@@ -113,7 +156,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 Ok(c) => c,
                 Err(m) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let result = codes::user_delete(&mut lock(&shared.world), code).map(|()| ok(json!({})));
+            let result = codes::user_delete(&mut lock(world_of), code).map(|()| ok(json!({})));
             wechat(shared, result)
         }
         (&Method::POST, "view") => {
@@ -121,7 +164,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 (Ok(c), Ok(o)) => (c, o),
                 (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let mut world = lock(&shared.world);
+            let mut world = lock(world_of);
             let result = world.live_card(card_id).and_then(|_| {
                 let entry = datacube::record(&world, card_id, openid, datacube::Event::View);
                 world.commit(entry)
@@ -134,7 +177,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 (Ok(c), Ok(o)) => (c, o),
                 (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
             };
-            let result = codes::gift(&mut lock(&shared.world), code, to).map(|()| ok(json!({})));
+            let result = codes::gift(&mut lock(world_of), code, to).map(|()| ok(json!({})));
             wechat(shared, result)
         }
         (&Method::GET, "calls") => {
@@ -166,7 +209,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
         }
         (&Method::POST, "quotas") => match serde_json::from_value::<Vec<QuotaLimit>>(body) {
             Ok(limits) => {
-                lock(&shared.world).quota.set_limits(limits);
+                lock(world_of).quota.set_limits(limits);
                 json_response(StatusCode::OK, &json!({}))
             }
             Err(e) => error(
@@ -176,7 +219,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
         },
         (&Method::POST, "prices") => match serde_json::from_value::<CoinPrices>(body) {
             Ok(prices) => {
-                lock(&shared.world).coin_prices = Some(prices);
+                lock(world_of).coin_prices = Some(prices);
                 json_response(StatusCode::OK, &json!({}))
             }
             Err(e) => error(
@@ -192,7 +235,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             .and_then(crate::shapes::Shapes::parse)
         {
             Some(shapes) => {
-                lock(&shared.world).shapes = shapes;
+                lock(world_of).shapes = shapes;
                 json_response(StatusCode::OK, &json!({ "shapes": shapes.name() }))
             }
             None => error(
@@ -202,7 +245,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
         },
         (&Method::POST, "pay") => match field(&body, "order_id") {
             Ok(order_id) => {
-                let result = coin::pay(&mut lock(&shared.world), order_id).map(|()| ok(json!({})));
+                let result = coin::pay(&mut lock(world_of), order_id).map(|()| ok(json!({})));
                 wechat(shared, result)
             }
             Err(m) => error(StatusCode::BAD_REQUEST, m),
@@ -214,7 +257,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
     }
 }
 
-fn review(shared: &Shared, body: &Value) -> Response<Body> {
+fn review(world_of: &Mutex<World>, body: &Value) -> Response<Body> {
     let card_id = match field(body, "card_id") {
         Ok(c) => c,
         Err(m) => return error(StatusCode::BAD_REQUEST, m),
@@ -233,7 +276,7 @@ fn review(shared: &Shared, body: &Value) -> Response<Body> {
         .get("reason")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let mut world = lock(&shared.world);
+    let mut world = lock(world_of);
     if let Some(mut card) = world.special_cards.get(card_id).cloned() {
         card.status = status;
         return match world.commit(Entry::SpecialCard(card)) {
@@ -272,12 +315,12 @@ fn review(shared: &Shared, body: &Value) -> Response<Body> {
 }
 
 /// `POST /admin/seed`: one recorded card/get answer, or a list of them.
-fn seed(shared: &Shared, body: &Value) -> Response<Body> {
+fn seed(world_of: &Mutex<World>, body: &Value) -> Response<Body> {
     let answers: Vec<&Value> = match body {
         Value::Array(list) => list.iter().collect(),
         one => vec![one],
     };
-    let mut world = lock(&shared.world);
+    let mut world = lock(world_of);
     let mut ids = Vec::new();
     for (i, answer) in answers.into_iter().enumerate() {
         match crate::cards::seed(&mut world, answer) {

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use super::records::faults::FaultRule;
 use super::shapes::Shapes;
-use cardform_spec::sandbox::{SANDBOX_APPID, SANDBOX_POI_IDS, SANDBOX_SECRET};
+use cardform_spec::sandbox::{
+    EMULATOR_COMPONENT_APPID, EMULATOR_COMPONENT_SECRET, SANDBOX_APPID, SANDBOX_POI_IDS,
+    SANDBOX_SECRET,
+};
 
 /// How an emulator behaves.
 #[derive(Clone)]
@@ -32,6 +35,38 @@ pub struct EmulatorConfig {
     pub coins_activated: bool,
     /// How amounts, counts and datacube envelopes are written ([`Shapes`]).
     pub shapes: Shapes,
+    /// Play a third-party platform with this component and these many authorizers
+    /// from the start (`--platform-authorizers N`); `None`: none until the admin call.
+    pub platform: Option<PlatformSetup>,
+}
+
+/// The open platform an emulator starts with.
+#[derive(Clone)]
+pub struct PlatformSetup {
+    pub component_appid: String,
+    pub component_secret: String,
+    /// Authorizers with the card permission set.
+    pub authorizers: usize,
+}
+
+impl Default for PlatformSetup {
+    fn default() -> Self {
+        PlatformSetup {
+            component_appid: EMULATOR_COMPONENT_APPID.to_string(),
+            component_secret: EMULATOR_COMPONENT_SECRET.to_string(),
+            authorizers: 0,
+        }
+    }
+}
+
+impl std::fmt::Debug for PlatformSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlatformSetup")
+            .field("component_appid", &self.component_appid)
+            .field("component_secret", &"<redacted>")
+            .field("authorizers", &self.authorizers)
+            .finish()
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -47,6 +82,7 @@ impl Default for EmulatorConfig {
             pois: SANDBOX_POI_IDS.to_vec(),
             coins_activated: false,
             shapes: Shapes::default(),
+            platform: None,
         }
     }
 }
@@ -65,6 +101,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("faults", &self.faults)
             .field("pois", &self.pois)
             .field("shapes", &self.shapes)
+            .field("platform", &self.platform)
             .finish()
     }
 }

@@ -24,10 +24,13 @@
 //! 2. Built on records:
 //!    - [`persistence`] — the append-only journal and the snapshot.
 //!    - [`config`] — `EmulatorConfig`, how an emulator behaves.
-//! 3. [`world`] — the data and the clock, the shared state, the call log.
+//! 3. [`world`] — the data and the clock, the shared state, the call log;
+//!    [`platform`] — the open platform: the component, its verify ticket and tokens,
+//!    and one isolated [`world::World`] per authorizer behind its own lock.
 //! 4. Handlers, one file per endpoint family (import world, records, request, reply,
 //!    fields; where one reuses another's helper it is named):
 //!    - [`tokens`] — `cgi-bin/token`, `cgi-bin/stable_token`.
+//!    - [`component`] — the open platform's `cgi-bin/component/*` endpoints.
 //!    - [`cards`] — `card/create`, `get`, `batchget`, `delete`, `getcolors`.
 //!    - [`update`] — `card/update` rules (uses `cards`' share-card check).
 //!    - [`stock`] — `card/modifystock`.
@@ -50,8 +53,10 @@
 //!    - [`whitelist`] — `card/testwhitelist/set`.
 //!    - [`qrcode`] — `card/qrcode/create`.
 //!    - [`admin`] — the `/__emulator/` admin API (uses `cards`, `codes`, `coin`,
-//!      `member`, `special`).
-//! 5. [`router`] — the path table and the request pipeline (faults, token, quota, log).
+//!      `member`, `special`, `platform_admin`).
+//!    - [`platform_admin`] — the open platform's admin calls.
+//! 5. [`router`] — the path table and the request pipeline (faults, token, quota, log);
+//!    a card call carrying an authorizer's token runs in that authorizer's world.
 //! 6. [`server`] — the listener, connections, dropping a connection.
 
 use std::net::SocketAddr;
@@ -62,6 +67,7 @@ pub mod admin;
 pub mod cards;
 pub mod codes;
 pub mod coin;
+pub mod component;
 pub mod config;
 pub mod datacube;
 pub mod deposit;
@@ -72,6 +78,8 @@ pub mod member;
 pub mod pages;
 pub mod paygift;
 pub mod persistence;
+pub mod platform;
+pub mod platform_admin;
 pub mod qrcode;
 pub mod quota;
 pub mod records;
@@ -89,7 +97,7 @@ pub mod update;
 pub mod whitelist;
 pub mod world;
 
-pub use config::EmulatorConfig;
+pub use config::{EmulatorConfig, PlatformSetup};
 pub use error::EmulatorError;
 pub use records::{FaultMode, FaultRule, QuotaLimit};
 pub use shapes::Shapes;

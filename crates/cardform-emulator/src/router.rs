@@ -18,8 +18,8 @@ use super::reply::{ApiError, json_response};
 use super::request::{Input, MAX_BODY_BYTES, Upload, parse_query};
 use super::world::{CallRecord, Shared, World, clock_now, lock};
 use super::{
-    admin, cards, codes, coin, datacube, deposit, images, member, pages, paygift, qrcode, quota,
-    stock, stores, tickets, tokens, update, whitelist,
+    admin, cards, codes, coin, component, datacube, deposit, images, member, pages, paygift,
+    qrcode, quota, stock, stores, tickets, tokens, update, whitelist,
 };
 
 /// A handler: runs under the world lock, answers WeChat JSON or an errcode.
@@ -273,23 +273,25 @@ fn gateway_response(status: u16) -> Response<Body> {
     resp
 }
 
-fn log_call(
-    shared: &Shared,
-    method: &Method,
-    path: &str,
-    errcode: Option<i64>,
-    status: u16,
-    fault: Option<&Fired>,
-) {
+/// What the call log records of one call besides its answer.
+struct CallOf<'a> {
+    method: &'a Method,
+    path: &'a str,
+    fault: Option<&'a Fired>,
+    authorizer: Option<String>,
+}
+
+fn log_call(shared: &Shared, call: &CallOf<'_>, errcode: Option<i64>, status: u16) {
     let at_ms = clock_now(&shared.clock);
     lock(&shared.calls).push(CallRecord {
         seq: 0,
         at_ms,
-        method: method.to_string(),
-        path: path.to_string(),
+        method: call.method.to_string(),
+        path: call.path.to_string(),
         errcode,
         status,
-        fault: fault.map(|f| f.label.clone()),
+        fault: call.fault.map(|f| f.label.clone()),
+        authorizer: call.authorizer.clone(),
     });
 }
 
@@ -386,43 +388,86 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
     } else {
         None
     };
+    // The authorizer whose token the call carries (None off the platform).
+    let token_authorizer = if shared.platform.has_tokens() {
+        parse_query(req.uri().query())
+            .get("access_token")
+            .and_then(|t| shared.platform.by_token(t))
+            .map(|a| a.appid.clone())
+    } else {
+        None
+    };
+    let mut call = CallOf {
+        method: &method,
+        path: &path,
+        fault: fired.as_ref(),
+        authorizer: token_authorizer,
+    };
     if let Some(f) = &fired {
         if f.latency_ms > 0 {
             tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
         }
         match (f.mode, f.errcode, f.status) {
             (FaultMode::Drop, _, _) => {
-                log_call(shared, &method, &path, None, 0, fired.as_ref());
+                log_call(shared, &call, None, 0);
                 return Outcome::Drop;
             }
             (FaultMode::Error, Some(code), _) => {
                 let body = ApiError::new(code).body(&shared.next_rid());
-                log_call(shared, &method, &path, Some(code), 200, fired.as_ref());
+                log_call(shared, &call, Some(code), 200);
                 return Outcome::Respond(json_response(StatusCode::OK, &body));
             }
             (FaultMode::Error, None, Some(status)) => {
-                log_call(shared, &method, &path, None, status, fired.as_ref());
+                log_call(shared, &call, None, status);
                 return Outcome::Respond(gateway_response(status));
             }
             _ => {}
         }
     }
-    let Some(route) = ROUTES.iter().find(|r| r.path == path) else {
-        log_call(shared, &method, &path, None, 404, fired.as_ref());
-        return Outcome::Respond(json_response(
-            StatusCode::NOT_FOUND,
-            &json!({ "errcode": 404, "errmsg": format!("the emulator does not serve {path}") }),
-        ));
-    };
-    let result = match (route.verb, &method) {
-        (Verb::Get, &Method::GET) | (Verb::Post, &Method::POST) => {
-            match read_input(route, req).await {
-                Ok(input) => run(shared, route, &input),
+    let result = if let Some(route) = component::route(&path) {
+        if method == Method::POST {
+            match read_input(&PLATFORM_INPUT, req).await {
+                Ok(input) => {
+                    // A refused token or info call is logged for the authorizer it named.
+                    let named = input
+                        .json
+                        .get("authorizer_appid")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    match (route.handler)(&shared.platform, &input) {
+                        Ok((v, served)) => {
+                            call.authorizer = served.or(named).or(call.authorizer.take());
+                            Ok(v)
+                        }
+                        Err(e) => {
+                            call.authorizer = named.or(call.authorizer.take());
+                            Err(e)
+                        }
+                    }
+                }
                 Err(e) => Err(e),
             }
+        } else {
+            Err(ApiError::new(43002))
         }
-        (Verb::Get, _) => Err(ApiError::new(43001)),
-        (Verb::Post, _) => Err(ApiError::new(43002)),
+    } else {
+        let Some(route) = ROUTES.iter().find(|r| r.path == path) else {
+            log_call(shared, &call, None, 404);
+            return Outcome::Respond(json_response(
+                StatusCode::NOT_FOUND,
+                &json!({ "errcode": 404, "errmsg": format!("the emulator does not serve {path}") }),
+            ));
+        };
+        match (route.verb, &method) {
+            (Verb::Get, &Method::GET) | (Verb::Post, &Method::POST) => {
+                match read_input(route, req).await {
+                    Ok(input) => run(shared, route, &input),
+                    Err(e) => Err(e),
+                }
+            }
+            (Verb::Get, _) => Err(ApiError::new(43001)),
+            (Verb::Post, _) => Err(ApiError::new(43002)),
+        }
     };
     let commit_then_drop = fired
         .as_ref()
@@ -438,14 +483,35 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
     }
     let errcode = body.get("errcode").and_then(Value::as_i64).or(Some(0));
     if commit_then_drop {
-        log_call(shared, &method, &path, errcode, 0, fired.as_ref());
+        log_call(shared, &call, errcode, 0);
         return Outcome::Drop;
     }
-    log_call(shared, &method, &path, errcode, 200, fired.as_ref());
+    log_call(shared, &call, errcode, 200);
     Outcome::Respond(json_response(StatusCode::OK, &body))
 }
 
+/// How open-platform requests are read (JSON bodies; never dispatched through it).
+const PLATFORM_INPUT: Route = route(Post, "", false, Json, refuse);
+
+fn refuse(_: &mut World, _: &Input) -> Result<Value, ApiError> {
+    Err(ApiError::new(-1))
+}
+
 fn run(shared: &Shared, route: &Route, input: &Input) -> Result<Value, ApiError> {
+    if route.token
+        && let Some(token) = input.query.get("access_token")
+        && let Some(auth) = shared.platform.by_token(token)
+    {
+        // A card call of a platform's authorizer: its own world, its own lock.
+        let mut world = lock(&auth.world);
+        let now = world.now_ms();
+        auth.check_token(token, now)?;
+        if !auth.has_card_permission() {
+            return Err(ApiError::new(cardform_spec::platform::API_UNAUTHORIZED));
+        }
+        world.quota.take(route.path, now)?;
+        return (route.handler)(&mut world, input);
+    }
     let mut world = lock(&shared.world);
     let now = world.now_ms();
     if route.token {

@@ -30,7 +30,8 @@ fn credentials(
     if secret != world.secret {
         return Err(ApiError::new(match kind {
             Kind::Classic => 40001,
-            Kind::Stable => 40125,
+            // The open platform's kinds never reach this check.
+            Kind::Stable | Kind::Component | Kind::Authorizer => 40125,
         }));
     }
     Ok(())

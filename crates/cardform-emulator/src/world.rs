@@ -34,6 +34,9 @@ pub fn clock_now(offset: &AtomicI64) -> i64 {
     sys.saturating_add(offset.load(Ordering::Relaxed))
 }
 
+/// The open platform, whose authorizers each hold a [`World`].
+pub type Platform = super::platform::Platform<World>;
+
 /// Everything the server tasks share.
 pub struct Shared {
     pub world: Mutex<World>,
@@ -45,6 +48,8 @@ pub struct Shared {
     /// The emulator clock's offset from the system clock (ms); shared with the world
     /// so the call log can read the time without the world lock.
     pub clock: Arc<AtomicI64>,
+    /// The open platform (third-party platform) and its authorizers' worlds.
+    pub platform: Platform,
     rid: AtomicU64,
 }
 
@@ -73,7 +78,27 @@ impl Shared {
         }
         let faults = FaultSet::new(config.faults.clone());
         let clock = world.clock.clone();
+        let template = EmulatorConfig {
+            data: None,
+            faults: Vec::new(),
+            platform: None,
+            ..config.clone()
+        };
+        let world_clock = clock.clone();
+        let platform = Platform::new(
+            config.platform.as_ref(),
+            config.token_ttl_secs,
+            clock.clone(),
+            Box::new(move |appid: &str| {
+                let mut c = template.clone();
+                c.appid = appid.to_string();
+                let mut w = World::new(&c);
+                w.clock = world_clock.clone();
+                w
+            }),
+        );
         Ok(Shared {
+            platform,
             faults_active: AtomicBool::new(!faults.is_empty()),
             faults: Mutex::new(faults),
             world: Mutex::new(world),
@@ -383,6 +408,10 @@ pub struct CallRecord {
     /// The fault that fired, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
+    /// The authorizer (third-party platform) the call was for: whose
+    /// authorizer_access_token it carried, or whose token or info it asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorizer: Option<String>,
 }
 
 /// The most recent calls (bounded so long benchmarks do not grow memory).

@@ -212,6 +212,15 @@ pub const ERRCODES: &[ErrCode] = &[
         Permanent,
         "add this machine's IP to the whitelist in the Official Account settings",
     ),
+    // 40170: the official api_get_authorizer_list doc's error table ("args count
+    // exceed count limit" for count above 500; DOC-AL in the recorded PROVENANCE).
+    row(
+        40170,
+        "args count exceed count limit",
+        "a list call asked for more items than one page may hold",
+        Permanent,
+        "report a bug: cardform pages through authorizer lists 500 at a time",
+    ),
     row(
         40243,
         "AppSecret is frozen",
@@ -388,6 +397,22 @@ pub const ERRCODES: &[ErrCode] = &[
         "the permission set is not authorised to the third-party component",
         Permanent,
         "ask the merchant to authorise the card permission set",
+    ),
+    // 61009/61010: api_query_auth's code errors; UNVERIFIED (no stored source quotes
+    // them), the emulator answers them for an unknown or expired authorization code.
+    row(
+        61009,
+        "code is invalid",
+        "the authorization code is unknown or was used already",
+        Permanent,
+        "start the authorisation again to get a new code",
+    ),
+    row(
+        61010,
+        "code is expired",
+        "the authorization code is older than its validity",
+        Permanent,
+        "start the authorisation again to get a new code",
     ),
     row(
         61023,

@@ -22,6 +22,9 @@
 //! - COMM-61023: developers.weixin.qq.com/community/develop/doc/00024686238320f6afee3e3c251800
 //!   (api_authorizer_token answering `61023 refresh_token is invalid`).
 //! - TROUBLE: reference §1.2, oplatform troubleshooting (48001 api unauthorized, 61007).
+//! - DOC-AL: developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html
+//!   (count "最大为 500"; error table 40170 "args count exceed count limit"; the
+//!   answer has no errcode; the newer doc passes the token as `?access_token=`).
 //! - TICKET: reference §16 (the ticket is pushed every 10 minutes, valid 12 hours).
 
 /// `POST`, no token; body `{component_appid, component_appsecret, component_verify_ticket}`.
@@ -67,6 +70,9 @@ pub const REFRESH_TOKEN_INVALID: i64 = 61023;
 pub const API_UNAUTHORIZED: i64 = 48001;
 /// The permission set is not authorised to the component (TROUBLE).
 pub const UNAUTHORIZED_TO_COMPONENT: i64 = 61007;
+/// api_get_authorizer_list: `count` above 500 (DOC-AL: the official doc's error table,
+/// "args count exceed count limit").
+pub const LIST_COUNT_EXCEEDED: i64 = 40170;
 
 /// One platform fact, for `cardform rules`-style listings and the docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +106,8 @@ pub const FACTS: &[PlatformFact] = &[
         AUTHORIZER_INFO_PATH,
         "WXJ, GOSDK",
     ),
-    fact("authorizer list page size", "count <= 500", "GOSDK"),
+    fact("authorizer list page size", "count <= 500", "GOSDK, DOC-AL"),
+    fact("authorizer list count above 500", "40170", "DOC-AL"),
     fact("verify ticket validity", "12 h", "TICKET"),
     fact("verify ticket push interval", "10 min", "TICKET"),
     fact("component token expires_in", "7200 s", "reference §16"),
@@ -140,6 +147,7 @@ mod tests {
             REFRESH_TOKEN_INVALID,
             API_UNAUTHORIZED,
             UNAUTHORIZED_TO_COMPONENT,
+            LIST_COUNT_EXCEEDED,
         ] {
             assert!(crate::errcode::lookup(code).is_some(), "{code}");
         }

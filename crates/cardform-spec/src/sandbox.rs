@@ -14,3 +14,10 @@ pub const SANDBOX_POI_IDS: &[u64] = &[401234567, 401234568, 401234569];
 /// The errcode for a friends coupon naming a store the account does not have. The seed
 /// names none: UNVERIFIED choice, 40071 (the seed's "format error" code for create).
 pub const UNKNOWN_POI_ERRCODE: i64 = 40071;
+
+/// The component (third-party platform) AppID the emulator plays by default
+/// (`cardform emulator --platform-authorizers N`).
+pub const EMULATOR_COMPONENT_APPID: &str = "wxcomponent0000emu";
+/// The component AppSecret the emulator accepts by default (not a secret: it only
+/// opens a local emulator).
+pub const EMULATOR_COMPONENT_SECRET: &str = "emulator-component-secret";

@@ -26,6 +26,10 @@ pub struct TokenStore {
     tokens: HashMap<String, Token>,
     classic: Option<String>,
     stable: Option<String>,
+    /// The open platform's component_access_token (the platform's own store).
+    component: Option<String>,
+    /// An authorizer's authorizer_access_token (the authorizer world's store).
+    authorizer: Option<String>,
 }
 
 /// Which endpoint a token comes from: the two rotate independently.
@@ -33,6 +37,10 @@ pub struct TokenStore {
 pub enum Kind {
     Classic,
     Stable,
+    /// `api_component_token`.
+    Component,
+    /// `api_authorizer_token` / `api_query_auth`.
+    Authorizer,
 }
 
 impl TokenStore {
@@ -65,6 +73,8 @@ impl TokenStore {
         let id = match kind {
             Kind::Classic => self.classic.as_deref()?,
             Kind::Stable => self.stable.as_deref()?,
+            Kind::Component => self.component.as_deref()?,
+            Kind::Authorizer => self.authorizer.as_deref()?,
         };
         let t = self.tokens.get(id)?;
         (t.superseded_ms.is_none() && now_ms < t.expires_ms).then_some((id, t.expires_ms))
@@ -83,6 +93,8 @@ impl TokenStore {
         let slot = match kind {
             Kind::Classic => &mut self.classic,
             Kind::Stable => &mut self.stable,
+            Kind::Component => &mut self.component,
+            Kind::Authorizer => &mut self.authorizer,
         };
         if let Some(old) = slot.as_ref().and_then(|id| self.tokens.get_mut(id)) {
             old.superseded_ms.get_or_insert(now_ms);
