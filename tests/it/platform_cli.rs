@@ -137,6 +137,15 @@ impl World {
     }
 }
 
+fn last_seq(emu: &Emulator) -> u64 {
+    let calls = emu.admin("GET", "/__emulator/calls", None);
+    calls["calls"]
+        .as_array()
+        .and_then(|c| c.last())
+        .and_then(|c| c["seq"].as_u64())
+        .unwrap_or(0)
+}
+
 fn accounts_of(report: &Value) -> Vec<Value> {
     report["accounts"].as_array().cloned().unwrap_or_default()
 }
@@ -170,9 +179,25 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     }
 
     // apply, then a no-op plan.
+    let since = last_seq(&w.emu);
     let applied = w.run(&["apply", ".", "--accounts", "all", "--auto-approve"]);
     applied.expect_code(0);
     w.no_secret_in(&applied);
+    // From the emulator's call log: one component token for the run, one authorizer
+    // token per account.
+    let calls = w.emu.admin("GET", &format!("/__emulator/calls?since={since}"), None);
+    let calls = calls["calls"].as_array().cloned().unwrap_or_default();
+    let count = |p: &str| calls.iter().filter(|c| c["path"].as_str().is_some_and(|x| x.ends_with(p))).count();
+    assert_eq!(count("/api_component_token"), 1, "{calls:?}");
+    let mut token_for: Vec<String> = calls
+        .iter()
+        .filter(|c| c["path"].as_str().is_some_and(|x| x.ends_with("/api_authorizer_token")))
+        .map(|c| c["authorizer"].as_str().unwrap_or_default().to_string())
+        .collect();
+    token_for.sort();
+    let mut appids = w.appids.clone();
+    appids.sort();
+    assert_eq!(token_for, appids, "one authorizer token per account");
     assert!(
         applied.stderr.contains("20 account(s); component token fetched 1 time(s)"),
         "{}",
@@ -228,6 +253,12 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     assert_eq!(failed[0]["appid"].as_str(), Some(revoked.as_str()));
     let applied: Vec<&Value> = accounts.iter().filter(|a| a["status"] == "applied").collect();
     assert_eq!(applied.len(), 19);
+    // No secret in any file the runs wrote (states, reports, account files).
+    for (path, text) in crate::common::files_under(w.dir.path()) {
+        for secret in [SECRET, w.ticket.as_str()] {
+            assert!(!text.contains(secret), "{path} holds a secret");
+        }
+    }
     for a in applied {
         // The edit is in one of the template's two cards.
         assert_eq!(a["row"]["updates"], 1, "{a}");
