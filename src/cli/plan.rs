@@ -92,10 +92,10 @@ pub struct PlanMergeArgs {
     /// The shards' JSON reports.
     #[arg(required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
-    /// text, json or markdown (a pull-request comment).
-    #[arg(long, value_enum, default_value_t = Format::Markdown)]
-    pub format: Format,
-    /// The language of text and markdown (default en; also CARDFORM_LANG).
+    /// text, json, markdown (a pull-request comment) or html (a page with an index).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    pub format: PlanFormat,
+    /// The language of text, markdown and html (default en; also CARDFORM_LANG).
     #[arg(long, value_enum, env = "CARDFORM_LANG")]
     pub lang: Option<crate::i18n::Lang>,
     /// Exit 2 when any account's plan has changes.

@@ -177,16 +177,23 @@ fn print_report(report: &Report, format: PlanFormat, lang: Lang) -> miette::Resu
     match format {
         PlanFormat::Json => print_json(report)?,
         PlanFormat::Markdown => print!("{}", report.markdown(lang)),
-        PlanFormat::Text | PlanFormat::Html => print!("{}", report.text(lang, stdout_color())),
+        PlanFormat::Html => print!("{}", report.html(lang)),
+        PlanFormat::Text => print!("{}", report.text(lang, stdout_color())),
     }
     Ok(())
 }
 
 /// `cardform plan` on a platform project.
 pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
-    if args.format == PlanFormat::Html || args.save.is_some() || args.html.is_some() {
+    if args.save.is_some() || args.html.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: "--format html, --save and --html (use --format markdown|json, and --out FILE for the JSON report `plan merge` reads)".into(),
+            what: "--save and --html (use --format markdown|json|html, and --out FILE for the JSON report `plan merge` reads)".into(),
+        }
+        .into());
+    }
+    if args.trusted_settings.is_some() {
+        return Err(CommandError::PlatformUnsupported {
+            what: "--trusted-settings (the platform's cardform.toml is one file for every account; review its changes in the pull request)".into(),
         }
         .into());
     }
@@ -194,6 +201,9 @@ pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
         deny: args.deny.clone(),
         allow_mass_destroy: args.allow_mass_destroy,
         allow_stock_loss: args.allow_stock_loss,
+        refresh_only: args.refresh_only,
+        refresh: args.refresh,
+        targets: args.targets.clone(),
         ..RunRequest::default()
     };
     run(
@@ -219,9 +229,9 @@ pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
         }
         .into());
     }
-    if args.refresh_only || args.wait_for_review.is_some() {
+    if args.refresh_only || args.wait_for_review.is_some() || args.target.is_file() {
         return Err(CommandError::PlatformUnsupported {
-            what: "--refresh-only and --wait-for-review across accounts".into(),
+            what: "apply PLANFILE, --refresh-only and --wait-for-review across accounts".into(),
         }
         .into());
     }
@@ -265,11 +275,6 @@ pub fn plan_merge(args: &PlanMergeArgs) -> miette::Result<Outcome> {
         files.push((f.display().to_string(), text));
     }
     let report = merge(&files)?;
-    let format = match args.format {
-        Format::Json => PlanFormat::Json,
-        Format::Markdown => PlanFormat::Markdown,
-        Format::Text => PlanFormat::Text,
-    };
-    print_report(&report, format, args.lang.unwrap_or_default())?;
+    print_report(&report, args.format, args.lang.unwrap_or_default())?;
     Ok(report.outcome(args.detailed_exitcode))
 }

@@ -328,6 +328,63 @@ impl Report {
     }
 }
 
+impl Report {
+    /// A self-contained HTML page: the summary table with an index (each account's
+    /// name links to its section), then one section per account with its plan as text.
+    pub fn html(&self, lang: Lang) -> String {
+        let w = words(lang);
+        let esc = |s: &str| {
+            crate::visible::visible(s)
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let mut out = String::new();
+        let title = esc(&self.title(w));
+        let _ = write!(
+            out,
+            "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>body{{font-family:system-ui,sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .6em;text-align:right}}td:first-child,th:first-child{{text-align:left}}pre{{background:#f6f6f6;padding:1em;overflow:auto}}.failed{{color:#b00}}</style></head><body>\n<h1>{title}</h1>\n",
+            if lang == Lang::ZhCn { "zh-CN" } else { "en" }
+        );
+        if let Some(why) = &self.run_refusal {
+            let _ = writeln!(out, "<p class=\"failed\"><b>{}:</b> {}</p>", w.refused, esc(why));
+        }
+        let _ = write!(out, "<table><tr>");
+        for h in w.header {
+            let _ = write!(out, "<th>{}</th>", esc(h));
+        }
+        let _ = writeln!(out, "</tr>");
+        for (i, a) in self.accounts.iter().enumerate() {
+            let cells = Self::cells(a, w);
+            let _ = write!(out, "<tr><td><a href=\"#account-{i}\">{}</a></td>", esc(&cells[0]));
+            for c in &cells[1..] {
+                let _ = write!(out, "<td>{}</td>", esc(c));
+            }
+            let _ = writeln!(out, "</tr>");
+        }
+        let _ = writeln!(out, "</table>");
+        for (i, a) in self.accounts.iter().enumerate() {
+            let _ = writeln!(out, "<section id=\"account-{i}\"><h2>{} ({})</h2>", esc(&a.name), esc(&a.appid));
+            if let Some(f) = &a.failure {
+                let _ = writeln!(out, "<p class=\"failed\">{} ({}): {}</p>", w.failed, esc(&f.stage), esc(&f.message));
+            }
+            if let Some(d) = &a.denied {
+                let _ = writeln!(out, "<p class=\"failed\">{}</p><pre>{}</pre>", w.denied, esc(d));
+            }
+            for e in &a.errors {
+                let _ = writeln!(out, "<p class=\"failed\">{}</p>", esc(e));
+            }
+            if let Some(p) = &a.plan {
+                let _ = writeln!(out, "<pre>{}</pre>", esc(&render_text(p, TextOptions { color: false, lang })));
+            }
+            let _ = writeln!(out, "</section>");
+        }
+        out.push_str("</body></html>\n");
+        out
+    }
+}
+
 /// A value inside a markdown table cell: no pipes, no newlines, no HTML.
 fn md_cell(s: &str) -> String {
     crate::visible::visible(s)
@@ -470,6 +527,9 @@ mod tests {
         assert_eq!(merged.outcome(true), Outcome::Success);
         let md = merged.markdown(Lang::En);
         assert_eq!(md.matches("<details>").count(), 3, "{md}");
+        let html = merged.html(Lang::En);
+        assert_eq!(html.matches("<section id=").count(), 3);
+        assert!(html.contains("<a href=\"#account-0\">a</a>"), "{html}");
         assert!(md.contains("| account | creates | updates | sent to review | replaced | deleted | 券点 | errors |"));
         assert!(matches!(
             merge(&[("s1".into(), report("c1", &["a"])), ("s2".into(), report("c2", &["b"]))]),

@@ -117,6 +117,12 @@ pub struct RunRequest {
     pub allow_coin_purchase: bool,
     /// `--max-coins`: per account, over `[policy] max_coins_per_apply`.
     pub max_coins: Option<u64>,
+    /// `--refresh-only` (the drift check): only report changes made outside cardform.
+    pub refresh_only: bool,
+    /// `--refresh all|changed`.
+    pub refresh: crate::plan::RefreshMode,
+    /// `--target`: only these card addresses, in every account.
+    pub targets: Vec<String>,
     pub run_policy: RunPolicy,
 }
 
@@ -141,6 +147,9 @@ pub async fn run_accounts(
         deny: request.deny.clone(),
         allow_mass_destroy: request.allow_mass_destroy,
         allow_stock_loss: request.allow_stock_loss,
+        refresh_only: request.refresh_only,
+        refresh: request.refresh,
+        targets: request.targets.clone(),
         ..PlanRequest::default()
     };
     let planned: Vec<(AccountResult, Option<(PlanRun, Project)>)> =

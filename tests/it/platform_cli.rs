@@ -319,6 +319,30 @@ fn bad_input_is_a_clear_error_and_sends_nothing() {
         "{}",
         no_ticket.stderr
     );
+    // A ticket older than 12 hours by its receipt time: refused before anything is sent.
+    let toml_path = w.dir.path().join("cardform.toml");
+    let original = std::fs::read_to_string(&toml_path).expect("read");
+    std::fs::write(
+        &toml_path,
+        format!("{original}\n[platform.verify_ticket]\nsource = \"env\"\nreceived_at_env = \"TICKET_AT\"\n"),
+    )
+    .expect("write");
+    let received = chrono::Utc::now().timestamp() - 13 * 3600;
+    let stale = run_cmd(
+        cardform()
+            .current_dir(w.dir.path())
+            .env("CARDFORM_COMPONENT_SECRET", SECRET)
+            .env("CARDFORM_VERIFY_TICKET", &w.ticket)
+            .env("TICKET_AT", received.to_string())
+            .args(["plan"]),
+    );
+    stale.expect_code(1);
+    assert!(
+        words(&stale.stderr).contains("the component_verify_ticket from environment variable CARDFORM_VERIFY_TICKET is 13 hours old"),
+        "{}",
+        stale.stderr
+    );
+    std::fs::write(&toml_path, original).expect("restore");
     // Two folders with one AppID.
     let first = &w.account_files()[0];
     let copy = w.dir.path().join("accounts/copy");
@@ -333,6 +357,21 @@ fn bad_input_is_a_clear_error_and_sends_nothing() {
     assert!(dup.stderr.contains("is also the AppID of account"), "{}", dup.stderr);
     let calls_after = w.emu.admin("GET", "/__emulator/calls", None);
     assert_eq!(calls_before, calls_after, "nothing may be sent");
+    std::fs::remove_dir_all(&copy).expect("rm");
+    // The open platform refuses a ticket that expired (61005): one error naming the
+    // ticket's source, and no card call.
+    w.emu.admin("POST", "/__emulator/clock", Some(json!({"advance_secs": 13 * 3600})));
+    let since = last_seq(&w.emu);
+    let expired = w.run(&["plan"]);
+    expired.expect_code(1);
+    let said = words(&expired.stderr);
+    assert!(said.contains("ticket from environment variable CARDFORM_VERIFY_TICKET"), "{said}");
+    assert!(said.contains("61005"), "{said}");
+    let calls = w.emu.admin("GET", &format!("/__emulator/calls?since={since}"), None);
+    assert!(
+        calls["calls"].as_array().into_iter().flatten().all(|c| c["path"].as_str().is_some_and(|p| p.contains("/component/"))),
+        "{calls}"
+    );
 }
 
 /// `init --platform` writes a platform that validates, and pipelines whose every
