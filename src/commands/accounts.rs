@@ -65,7 +65,9 @@ fn rows(platform: &Platform, settings: &RunSettings) -> miette::Result<Vec<Autho
                 Err(e) => (String::new(), false, Some(e.to_string())),
             };
             out.push(AuthorizerRow {
-                account: managed.get(a.authorizer_appid.as_str()).map(|s| s.to_string()),
+                account: managed
+                    .get(a.authorizer_appid.as_str())
+                    .map(|s| s.to_string()),
                 appid: a.authorizer_appid,
                 nick_name: crate::visible::visible(&nick).into_owned(),
                 card_permission: perm,
@@ -100,7 +102,10 @@ pub fn list(args: &AccountsListArgs) -> miette::Result<Outcome> {
         })?;
         return Ok(Outcome::Success);
     }
-    println!("{:<20} {:<16} {:<8} {:<26} {}", "appid", "account", "card", "authorised", "name");
+    println!(
+        "{:<20} {:<16} {:<8} {:<26} {}",
+        "appid", "account", "card", "authorised", "name"
+    );
     for r in &rows {
         println!(
             "{:<20} {:<16} {:<8} {:<26} {}{}",
@@ -109,11 +114,16 @@ pub fn list(args: &AccountsListArgs) -> miette::Result<Outcome> {
             if r.card_permission { "yes" } else { "NO" },
             r.auth_time_text,
             r.nick_name,
-            r.error.as_deref().map(|e| format!("  ({e})")).unwrap_or_default()
+            r.error
+                .as_deref()
+                .map(|e| format!("  ({e})"))
+                .unwrap_or_default()
         );
     }
     for (name, appid) in &orphans {
-        println!("{appid:<20} {name:<16} account folder whose AppID is not an authorizer (revoked, or never authorised)");
+        println!(
+            "{appid:<20} {name:<16} account folder whose AppID is not an authorizer (revoked, or never authorised)"
+        );
     }
     println!(
         "\n{} authorizer(s), {} managed, {} with the card permission set.",
@@ -155,20 +165,32 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
                 "{} ({}) did not grant the card permission set: skipped{}",
                 r.appid,
                 r.nick_name,
-                r.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+                r.error
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
             );
             continue;
         }
         let Some(name) = folder_name(&r.appid) else {
-            eprintln!("{}: cannot name a folder after this AppID: skipped", r.appid);
+            eprintln!(
+                "{}: cannot name a folder after this AppID: skipped",
+                r.appid
+            );
             continue;
         };
         if args.dry_run {
-            println!("would write {ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE} ({})", r.nick_name);
+            println!(
+                "would write {ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE} ({})",
+                r.nick_name
+            );
             continue;
         }
         write_account(&args.dir, &name, r, &args.templates)?;
-        println!("wrote {ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE} ({})", r.nick_name);
+        println!(
+            "wrote {ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE} ({})",
+            r.nick_name
+        );
         written += 1;
     }
     if !args.dry_run {

@@ -52,10 +52,13 @@ pub fn validate(dir: &Path) -> miette::Result<Outcome> {
             Ok(p) => {
                 cards += p.cards.len();
                 for w in &p.warnings {
-                    println!("{}", crate::config::Diagnostic {
-                        file: dir_rel(name, &w.file),
-                        ..w.clone()
-                    });
+                    println!(
+                        "{}",
+                        crate::config::Diagnostic {
+                            file: dir_rel(name, &w.file),
+                            ..w.clone()
+                        }
+                    );
                 }
             }
             Err(ConfigError::Invalid { diagnostics }) => {
@@ -83,7 +86,9 @@ fn dir_rel(account: &str, file: &Path) -> std::path::PathBuf {
     if file.starts_with(crate::platform::files::TEMPLATES_DIR) {
         file.to_path_buf()
     } else {
-        Path::new(crate::platform::files::ACCOUNTS_DIR).join(account).join(file)
+        Path::new(crate::platform::files::ACCOUNTS_DIR)
+            .join(account)
+            .join(file)
     }
 }
 
@@ -127,7 +132,10 @@ pub fn run(
     let selection = accounts.accounts.clone().unwrap_or(Selection::All);
     let names = select(&platform, &selection, accounts.shard)?;
     let now = Timestamp(chrono::Utc::now().timestamp());
-    let lang = render.lang.or(platform.file.output.lang).unwrap_or_default();
+    let lang = render
+        .lang
+        .or(platform.file.output.lang)
+        .unwrap_or_default();
     request.operation = operation;
     request.account_parallelism = accounts
         .account_parallelism

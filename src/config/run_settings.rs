@@ -43,7 +43,9 @@ pub struct RunSettings {
 }
 
 /// A client builder: takes the settings the project file gives and returns the client.
-pub type MakeClient = dyn Fn(cardform_client::ClientConfig) -> Result<cardform_client::WeChatClient, cardform_client::ApiError>
+pub type MakeClient = dyn Fn(
+        cardform_client::ClientConfig,
+    ) -> Result<cardform_client::WeChatClient, cardform_client::ApiError>
     + Send
     + Sync;
 

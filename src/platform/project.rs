@@ -251,7 +251,10 @@ impl Platform {
     pub fn project(&self, name: &str, now: Timestamp) -> Result<Project, ConfigError> {
         let Some(a) = self.accounts.get(name) else {
             return Err(ConfigError::Invalid {
-                diagnostics: vec![Diagnostic::error(ACCOUNTS_DIR, format!("no account `{name}`"))],
+                diagnostics: vec![Diagnostic::error(
+                    ACCOUNTS_DIR,
+                    format!("no account `{name}`"),
+                )],
             });
         };
         let config = ProjectConfig {
@@ -267,8 +270,16 @@ impl Platform {
                     refresh_token_env: String::new(),
                 },
             },
-            limits: a.file.limits.clone().unwrap_or_else(|| self.file.limits.clone()),
-            policy: a.file.policy.clone().unwrap_or_else(|| self.file.policy.clone()),
+            limits: a
+                .file
+                .limits
+                .clone()
+                .unwrap_or_else(|| self.file.limits.clone()),
+            policy: a
+                .file
+                .policy
+                .clone()
+                .unwrap_or_else(|| self.file.policy.clone()),
             output: self.file.output,
             test_whitelist: a.file.test_whitelist.clone(),
         };
@@ -337,7 +348,10 @@ fn instances_of(text: &str) -> BTreeMap<String, Instance> {
     let Ok(tree) = DeTable::parse(text) else {
         return out;
     };
-    let Some(templates) = tree.get_ref().get("templates").and_then(|v| v.get_ref().as_table())
+    let Some(templates) = tree
+        .get_ref()
+        .get("templates")
+        .and_then(|v| v.get_ref().as_table())
     else {
         return out;
     };
@@ -384,7 +398,9 @@ fn check_unique_appids(
                     ),
                 )
                 .at(l, c)
-                .with_help("one folder per merchant account: merge the two folders, or correct the AppID"),
+                .with_help(
+                    "one folder per merchant account: merge the two folders, or correct the AppID",
+                ),
             );
         } else {
             first.insert(appid, a);
@@ -450,11 +466,16 @@ default = 100
         platform(dir.path());
         let p = Platform::load(dir.path()).expect("loads");
         assert_eq!(p.accounts.len(), 2);
-        let b = p.project("shop-b", Timestamp(1_700_000_000)).expect("project");
+        let b = p
+            .project("shop-b", Timestamp(1_700_000_000))
+            .expect("project");
         assert_eq!(b.config.account.appid, "wxb");
         assert!(b.cards.contains_key("spring_cash"));
         assert!(
-            b.config.state.as_deref().is_some_and(|s| s.ends_with("state/shop-b/cardform.state.json")),
+            b.config
+                .state
+                .as_deref()
+                .is_some_and(|s| s.ends_with("state/shop-b/cardform.state.json")),
             "{:?}",
             b.config.state
         );
@@ -473,9 +494,24 @@ default = 100
             panic!("must fail");
         };
         let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-        assert!(text.iter().any(|t| t.starts_with("accounts/shop-c/account.toml:1:1") && t.contains("also the AppID of account `shop-a`")), "{text:?}");
-        assert!(text.iter().any(|t| t.starts_with("accounts/shop-c/account.toml:3:12") && t.contains("variable `brand`")), "{text:?}");
-        assert!(text.iter().any(|t| t.starts_with("accounts/shop-c/account.toml:5:1") && t.contains("no variable `colour`")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("accounts/shop-c/account.toml:1:1")
+                    && t.contains("also the AppID of account `shop-a`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("accounts/shop-c/account.toml:3:12")
+                    && t.contains("variable `brand`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("accounts/shop-c/account.toml:5:1")
+                    && t.contains("no variable `colour`")),
+            "{text:?}"
+        );
     }
 
     #[test]

@@ -163,7 +163,12 @@ fn status_name(s: &Status) -> &'static str {
 }
 
 impl Report {
-    pub fn new(operation: &str, outcome: RunOutcome, commit: Option<String>, shard: Option<String>) -> Report {
+    pub fn new(
+        operation: &str,
+        outcome: RunOutcome,
+        commit: Option<String>,
+        shard: Option<String>,
+    ) -> Report {
         Report {
             format_version: REPORT_FORMAT_VERSION.to_string(),
             operation: operation.to_string(),
@@ -201,10 +206,11 @@ impl Report {
             return Outcome::PolicyDenied;
         }
         let changes = self.operation == "plan"
-            && self
-                .accounts
-                .iter()
-                .any(|a| a.plan.as_ref().is_some_and(|p| p.has_changes() || !p.settings.is_empty()));
+            && self.accounts.iter().any(|a| {
+                a.plan
+                    .as_ref()
+                    .is_some_and(|p| p.has_changes() || !p.settings.is_empty())
+            });
         if detailed_exitcode && changes {
             return Outcome::ChangesPresent;
         }
@@ -232,8 +238,16 @@ impl Report {
     }
 
     fn title(&self, w: &Words) -> String {
-        let t = if self.operation == "apply" { w.title_apply } else { w.title_plan };
-        let shard = self.shard.as_deref().map(|s| format!(", shard {s}")).unwrap_or_default();
+        let t = if self.operation == "apply" {
+            w.title_apply
+        } else {
+            w.title_plan
+        };
+        let shard = self
+            .shard
+            .as_deref()
+            .map(|s| format!(", shard {s}"))
+            .unwrap_or_default();
         format!("{t}: {} account(s){shard}", self.accounts.len())
     }
 
@@ -267,7 +281,12 @@ impl Report {
                 md_cell(&a.appid)
             );
             if let Some(d) = &a.denied {
-                let _ = writeln!(out, "**{}**\n\n```\n{}\n```\n", w.denied, d.replace("```", "'''"));
+                let _ = writeln!(
+                    out,
+                    "**{}**\n\n```\n{}\n```\n",
+                    w.denied,
+                    d.replace("```", "'''")
+                );
             }
             for e in &a.errors {
                 let _ = writeln!(out, "- {}", md_cell(e));
@@ -348,7 +367,12 @@ impl Report {
             if lang == Lang::ZhCn { "zh-CN" } else { "en" }
         );
         if let Some(why) = &self.run_refusal {
-            let _ = writeln!(out, "<p class=\"failed\"><b>{}:</b> {}</p>", w.refused, esc(why));
+            let _ = writeln!(
+                out,
+                "<p class=\"failed\"><b>{}:</b> {}</p>",
+                w.refused,
+                esc(why)
+            );
         }
         let _ = write!(out, "<table><tr>");
         for h in w.header {
@@ -357,7 +381,11 @@ impl Report {
         let _ = writeln!(out, "</tr>");
         for (i, a) in self.accounts.iter().enumerate() {
             let cells = Self::cells(a, w);
-            let _ = write!(out, "<tr><td><a href=\"#account-{i}\">{}</a></td>", esc(&cells[0]));
+            let _ = write!(
+                out,
+                "<tr><td><a href=\"#account-{i}\">{}</a></td>",
+                esc(&cells[0])
+            );
             for c in &cells[1..] {
                 let _ = write!(out, "<td>{}</td>", esc(c));
             }
@@ -365,18 +393,38 @@ impl Report {
         }
         let _ = writeln!(out, "</table>");
         for (i, a) in self.accounts.iter().enumerate() {
-            let _ = writeln!(out, "<section id=\"account-{i}\"><h2>{} ({})</h2>", esc(&a.name), esc(&a.appid));
+            let _ = writeln!(
+                out,
+                "<section id=\"account-{i}\"><h2>{} ({})</h2>",
+                esc(&a.name),
+                esc(&a.appid)
+            );
             if let Some(f) = &a.failure {
-                let _ = writeln!(out, "<p class=\"failed\">{} ({}): {}</p>", w.failed, esc(&f.stage), esc(&f.message));
+                let _ = writeln!(
+                    out,
+                    "<p class=\"failed\">{} ({}): {}</p>",
+                    w.failed,
+                    esc(&f.stage),
+                    esc(&f.message)
+                );
             }
             if let Some(d) = &a.denied {
-                let _ = writeln!(out, "<p class=\"failed\">{}</p><pre>{}</pre>", w.denied, esc(d));
+                let _ = writeln!(
+                    out,
+                    "<p class=\"failed\">{}</p><pre>{}</pre>",
+                    w.denied,
+                    esc(d)
+                );
             }
             for e in &a.errors {
                 let _ = writeln!(out, "<p class=\"failed\">{}</p>", esc(e));
             }
             if let Some(p) = &a.plan {
-                let _ = writeln!(out, "<pre>{}</pre>", esc(&render_text(p, TextOptions { color: false, lang })));
+                let _ = writeln!(
+                    out,
+                    "<pre>{}</pre>",
+                    esc(&render_text(p, TextOptions { color: false, lang }))
+                );
             }
             let _ = writeln!(out, "</section>");
         }
@@ -403,7 +451,9 @@ pub enum MergeError {
         help("merge the JSON files of `cardform plan --accounts … --shard K/N --format json`")
     )]
     Unreadable { file: String, problem: String },
-    #[error("{a} was planned at commit {ca}, {b} at commit {cb}: shards of one plan share one commit")]
+    #[error(
+        "{a} was planned at commit {ca}, {b} at commit {cb}: shards of one plan share one commit"
+    )]
     #[diagnostic(
         code(cardform::platform::merge_commits),
         help("plan every shard again from the same commit")
@@ -419,7 +469,11 @@ pub enum MergeError {
         code(cardform::platform::merge_overlap),
         help("give each shard once, all with the same N (--shard K/N)")
     )]
-    Overlap { account: String, a: String, b: String },
+    Overlap {
+        account: String,
+        a: String,
+        b: String,
+    },
     #[error("plan merge needs at least one file")]
     #[diagnostic(code(cardform::platform::merge))]
     Empty,
@@ -530,16 +584,27 @@ mod tests {
         let html = merged.html(Lang::En);
         assert_eq!(html.matches("<section id=").count(), 3);
         assert!(html.contains("<a href=\"#account-0\">a</a>"), "{html}");
-        assert!(md.contains("| account | creates | updates | sent to review | replaced | deleted | 券点 | errors |"));
+        assert!(md.contains(
+            "| account | creates | updates | sent to review | replaced | deleted | 券点 | errors |"
+        ));
         assert!(matches!(
-            merge(&[("s1".into(), report("c1", &["a"])), ("s2".into(), report("c2", &["b"]))]),
+            merge(&[
+                ("s1".into(), report("c1", &["a"])),
+                ("s2".into(), report("c2", &["b"]))
+            ]),
             Err(MergeError::Commits { .. })
         ));
         assert!(matches!(
-            merge(&[("s1".into(), report("c1", &["a"])), ("s2".into(), report("c1", &["a"]))]),
+            merge(&[
+                ("s1".into(), report("c1", &["a"])),
+                ("s2".into(), report("c1", &["a"]))
+            ]),
             Err(MergeError::Overlap { .. })
         ));
-        assert!(matches!(merge(&[("x".into(), "{}".into())]), Err(MergeError::Unreadable { .. })));
+        assert!(matches!(
+            merge(&[("x".into(), "{}".into())]),
+            Err(MergeError::Unreadable { .. })
+        ));
     }
 
     #[test]

@@ -182,8 +182,8 @@ pub async fn run_accounts(
             run_refusal,
         };
     }
-    let mut results: Vec<AccountResult> = futures::stream::iter(planned.into_iter().map(
-        |(r, open)| {
+    let mut results: Vec<AccountResult> =
+        futures::stream::iter(planned.into_iter().map(|(r, open)| {
             let request = request.clone();
             async move {
                 match open {
@@ -191,11 +191,10 @@ pub async fn run_accounts(
                     None => r,
                 }
             }
-        },
-    ))
-    .buffer_unordered(n)
-    .collect()
-    .await;
+        }))
+        .buffer_unordered(n)
+        .collect()
+        .await;
     results.sort_by(|a, b| a.name.cmp(&b.name));
     RunOutcome {
         results,
@@ -244,7 +243,10 @@ async fn plan_one(
                 (result, None)
             }
         }
-        Err(e) => (AccountResult::failed(a.name, a.appid, failure("plan", &e)), None),
+        Err(e) => (
+            AccountResult::failed(a.name, a.appid, failure("plan", &e)),
+            None,
+        ),
     }
 }
 
@@ -291,8 +293,11 @@ async fn apply_one(mut r: AccountResult, run: PlanRun, request: &RunRequest) -> 
                 .failures
                 .iter()
                 .map(|f| {
-                    crate::visible::visible(&format!("{}: {}: {}", f.address, f.operation, f.message))
-                        .into_owned()
+                    crate::visible::visible(&format!(
+                        "{}: {}: {}",
+                        f.address, f.operation, f.message
+                    ))
+                    .into_owned()
                 })
                 .collect();
             if let Some(why) = &report.stopped {

@@ -42,7 +42,10 @@ pub enum SelectError {
     )]
     Unknown { name: String, hint: String },
     #[error("--accounts is empty")]
-    #[diagnostic(code(cardform::platform::usage), help("give all, changed[:REF] or NAME[,NAME…]"))]
+    #[diagnostic(
+        code(cardform::platform::usage),
+        help("give all, changed[:REF] or NAME[,NAME…]")
+    )]
     Empty,
     #[error("--shard {given}: {problem}")]
     #[diagnostic(
@@ -53,7 +56,9 @@ pub enum SelectError {
     #[error("--accounts changed:{base}: {problem}")]
     #[diagnostic(
         code(cardform::platform::changed),
-        help("run in a git checkout that has the base ref (in CI: fetch it, e.g. `git fetch origin main`), or name another with changed:REF")
+        help(
+            "run in a git checkout that has the base ref (in CI: fetch it, e.g. `git fetch origin main`), or name another with changed:REF"
+        )
     )]
     Git { base: String, problem: String },
 }
@@ -100,9 +105,17 @@ impl std::str::FromStr for Shard {
             given: s.to_string(),
             problem: problem.to_string(),
         };
-        let (k, n) = s.split_once('/').ok_or_else(|| bad("not of the form K/N"))?;
-        let k: u32 = k.trim().parse().map_err(|_| bad("K is not a whole number"))?;
-        let n: u32 = n.trim().parse().map_err(|_| bad("N is not a whole number"))?;
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| bad("not of the form K/N"))?;
+        let k: u32 = k
+            .trim()
+            .parse()
+            .map_err(|_| bad("K is not a whole number"))?;
+        let n: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| bad("N is not a whole number"))?;
         if n == 0 {
             return Err(bad("N must be at least 1"));
         }
@@ -184,15 +197,16 @@ pub fn select(
 /// folder, a template it uses, or the platform's `cardform.toml` (every account).
 pub fn changed_accounts(platform: &Platform, files: &[String]) -> Vec<String> {
     let mut out = BTreeSet::new();
-    let users: BTreeMap<&str, Vec<&str>> = platform.accounts.values().fold(
-        BTreeMap::new(),
-        |mut m: BTreeMap<&str, Vec<&str>>, a| {
-            for t in a.instances.keys() {
-                m.entry(t.as_str()).or_default().push(a.name.as_str());
-            }
-            m
-        },
-    );
+    let users: BTreeMap<&str, Vec<&str>> =
+        platform
+            .accounts
+            .values()
+            .fold(BTreeMap::new(), |mut m: BTreeMap<&str, Vec<&str>>, a| {
+                for t in a.instances.keys() {
+                    m.entry(t.as_str()).or_default().push(a.name.as_str());
+                }
+                m
+            });
     for f in files {
         let parts: Vec<&str> = f.split('/').collect();
         match parts.as_slice() {
@@ -280,7 +294,11 @@ mod tests {
             .filter(|n| Shard::owner(n, 4) != Shard::owner(n, 5))
             .count();
         assert!(moved < 70, "{moved} moved");
-        assert!(names.iter().all(|n| Shard::owner(n, 5) == 5 || Shard::owner(n, 5) == Shard::owner(n, 4)));
+        assert!(
+            names
+                .iter()
+                .all(|n| Shard::owner(n, 5) == 5 || Shard::owner(n, 5) == Shard::owner(n, 4))
+        );
     }
 
     #[test]

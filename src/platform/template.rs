@@ -132,7 +132,11 @@ impl Template {
                             .at(line, col)
                             .with_help(format!(
                                 "declare it as [variables.{v}] (declared: {})",
-                                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                                if known.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
                             )),
                     );
                 }
@@ -186,7 +190,11 @@ impl Template {
                     .at(*line, *col)
                     .with_help(format!(
                         "its variables: {} ({})",
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") },
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        },
                         self.rel.display()
                     )),
                 );
@@ -201,7 +209,10 @@ impl Template {
         };
         for var in self.vars.keys() {
             if value_of(var).is_none() {
-                let used = self.uses.iter().find(|u| u.pieces.contains(&Piece::Var(var.clone())));
+                let used = self
+                    .uses
+                    .iter()
+                    .find(|u| u.pieces.contains(&Piece::Var(var.clone())));
                 let where_used = used
                     .map(|u| {
                         let (l, c) = line_col(&self.text, u.span.start);
@@ -236,10 +247,8 @@ impl Template {
                             Piece::Var(v) => match value_of(v).map(|val| val.scalar.as_deref()) {
                                 Some(Some(text)) => s.push_str(text),
                                 Some(None) => {
-                                    let (line, col) = instance
-                                        .values
-                                        .get(v)
-                                        .map_or(instance.at, |(_, at)| *at);
+                                    let (line, col) =
+                                        instance.values.get(v).map_or(instance.at, |(_, at)| *at);
                                     diags.push(
                                         Diagnostic::error(
                                             account_rel,
@@ -289,7 +298,13 @@ fn read_vars(
     let at = |off: usize| line_col(text, off);
     let Some(table) = value.get_ref().as_table() else {
         let (l, c) = at(value.span().start);
-        diags.push(Diagnostic::error(rel, "`variables` must be a table of [variables.<name>] tables").at(l, c));
+        diags.push(
+            Diagnostic::error(
+                rel,
+                "`variables` must be a table of [variables.<name>] tables",
+            )
+            .at(l, c),
+        );
         return;
     };
     for (name, def) in table {
@@ -297,8 +312,11 @@ fn read_vars(
         if !crate::config::is_valid_address(&var) {
             let (l, c) = at(name.span().start);
             diags.push(
-                Diagnostic::error(rel, format!("variable name `{var}`: use lowercase letters, digits and _"))
-                    .at(l, c),
+                Diagnostic::error(
+                    rel,
+                    format!("variable name `{var}`: use lowercase letters, digits and _"),
+                )
+                .at(l, c),
             );
             continue;
         }
@@ -312,9 +330,16 @@ fn read_vars(
                         other => {
                             let (l, c) = at(k.span().start);
                             diags.push(
-                                Diagnostic::error(rel, format!("variables.{var}: unknown key `{other}` (or not a string)"))
-                                    .at(l, c)
-                                    .with_help("a variable takes `description` (a string) and `default`"),
+                                Diagnostic::error(
+                                    rel,
+                                    format!(
+                                        "variables.{var}: unknown key `{other}` (or not a string)"
+                                    ),
+                                )
+                                .at(l, c)
+                                .with_help(
+                                    "a variable takes `description` (a string) and `default`",
+                                ),
                             );
                         }
                     }
@@ -325,7 +350,9 @@ fn read_vars(
                 diags.push(
                     Diagnostic::error(rel, format!("variables.{var} must be a table"))
                         .at(l, c)
-                        .with_help(format!("write [variables.{var}] with `description` and maybe `default`")),
+                        .with_help(format!(
+                            "write [variables.{var}] with `description` and maybe `default`"
+                        )),
                 );
             }
         }
@@ -348,7 +375,10 @@ fn blank_variables(text: &str) -> String {
                     || header.starts_with("variables ]"));
         }
         if inside {
-            out.extend(line.chars().map(|c| if c == '\n' || c == '\r' { c } else { ' ' }));
+            out.extend(
+                line.chars()
+                    .map(|c| if c == '\n' || c == '\r' { c } else { ' ' }),
+            );
         } else {
             out.push_str(line);
         }
@@ -416,12 +446,18 @@ quantity = "${quantity}"
 "#;
 
     fn inst(values: &[(&str, &str)]) -> Instance {
-        let mut i = Instance { at: (3, 1), ..Instance::default() };
+        let mut i = Instance {
+            at: (3, 1),
+            ..Instance::default()
+        };
         for (k, lit) in values {
             let text = format!("v = {lit}");
             let tree = DeTable::parse(&text).expect("parses").into_inner();
             let v = tree.get("v").expect("v");
-            i.values.insert(k.to_string(), (value_at(&text, v.get_ref(), v.span()), (4, 1)));
+            i.values.insert(
+                k.to_string(),
+                (value_at(&text, v.get_ref(), v.span()), (4, 1)),
+            );
         }
         i
     }
@@ -432,7 +468,11 @@ quantity = "${quantity}"
         let t = Template::parse("spring", T, &mut d).expect("parses");
         assert!(d.is_empty(), "{d:?}");
         let out = t
-            .instantiate(Path::new("accounts/a/account.toml"), &inst(&[("brand", "\"Tea \\\"Co\\\"\"")]), &mut d)
+            .instantiate(
+                Path::new("accounts/a/account.toml"),
+                &inst(&[("brand", "\"Tea \\\"Co\\\"\"")]),
+                &mut d,
+            )
             .expect("instance");
         assert_eq!(out.lines().count(), T.lines().count());
         let parsed: toml::Table = toml::from_str(&out).expect("valid toml");
@@ -441,23 +481,42 @@ quantity = "${quantity}"
         assert_eq!(card["quantity"].as_integer(), Some(100));
         assert!(!parsed.contains_key("variables"));
         let out = t
-            .instantiate(Path::new("a.toml"), &inst(&[("brand", "\"X\""), ("quantity", "7")]), &mut d)
+            .instantiate(
+                Path::new("a.toml"),
+                &inst(&[("brand", "\"X\""), ("quantity", "7")]),
+                &mut d,
+            )
             .expect("instance");
         let parsed: toml::Table = toml::from_str(&out).expect("valid toml");
-        assert_eq!(parsed["cards"]["spring_cash"]["quantity"].as_integer(), Some(7));
+        assert_eq!(
+            parsed["cards"]["spring_cash"]["quantity"].as_integer(),
+            Some(7)
+        );
     }
 
     #[test]
     fn missing_and_unknown_variables_are_located() {
         let mut d = Vec::new();
         let t = Template::parse("spring", T, &mut d).expect("parses");
-        let r = t.instantiate(Path::new("accounts/a/account.toml"), &inst(&[("colour", "\"red\"")]), &mut d);
+        let r = t.instantiate(
+            Path::new("accounts/a/account.toml"),
+            &inst(&[("colour", "\"red\"")]),
+            &mut d,
+        );
         assert!(r.is_none());
         let text: Vec<String> = d.iter().map(ToString::to_string).collect();
-        assert!(text.iter().any(|m| m.starts_with("accounts/a/account.toml:4:1") && m.contains("no variable `colour`")), "{text:?}");
         assert!(
-            text.iter().any(|m| m.starts_with("accounts/a/account.toml:3:1")
-                && m.contains("needs a value for variable `brand` (used at templates/spring.toml:8:9)")),
+            text.iter()
+                .any(|m| m.starts_with("accounts/a/account.toml:4:1")
+                    && m.contains("no variable `colour`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|m| m.starts_with("accounts/a/account.toml:3:1")
+                    && m.contains(
+                        "needs a value for variable `brand` (used at templates/spring.toml:8:9)"
+                    )),
             "{text:?}"
         );
     }
@@ -468,7 +527,12 @@ quantity = "${quantity}"
         let bad = "[cards.a]\ncard_type = \"CASH\"\ntitle = \"${nope}\"\n";
         assert!(Template::parse("t", bad, &mut d).is_none());
         assert_eq!(d.len(), 1);
-        assert!(d[0].to_string().starts_with("templates/t.toml:3:9: unknown variable `nope`"), "{}", d[0]);
+        assert!(
+            d[0].to_string()
+                .starts_with("templates/t.toml:3:9: unknown variable `nope`"),
+            "{}",
+            d[0]
+        );
     }
 
     #[test]

@@ -29,16 +29,22 @@ pub enum PlatformError {
     #[error("the component AppSecret: environment variable {env} is not set")]
     #[diagnostic(
         code(cardform::platform::secret),
-        help("set {env} in the pipeline's secrets ([platform] component_secret_env names the variable); it never goes into a file")
+        help(
+            "set {env} in the pipeline's secrets ([platform] component_secret_env names the variable); it never goes into a file"
+        )
     )]
     NoSecret { env: String },
     #[error("no component_verify_ticket: {source_name} is not set or empty")]
     #[diagnostic(
         code(cardform::platform::ticket),
-        help("WeChat pushes the ticket every 10 minutes to the platform's authorisation-event URL; give the latest one ([platform.verify_ticket] says where it comes from)")
+        help(
+            "WeChat pushes the ticket every 10 minutes to the platform's authorisation-event URL; give the latest one ([platform.verify_ticket] says where it comes from)"
+        )
     )]
     NoTicket { source_name: String },
-    #[error("the component_verify_ticket from {source_name} is {age_hours} hours old; WeChat refuses a ticket older than 12 hours")]
+    #[error(
+        "the component_verify_ticket from {source_name} is {age_hours} hours old; WeChat refuses a ticket older than 12 hours"
+    )]
     #[diagnostic(
         code(cardform::platform::ticket_stale),
         help("give the latest ticket WeChat pushed (every 10 minutes)")
@@ -46,7 +52,10 @@ pub enum PlatformError {
     StaleTicket { source_name: String, age_hours: i64 },
     #[error("{source_name}: {problem}")]
     #[diagnostic(code(cardform::platform::ticket))]
-    BadTicketSource { source_name: String, problem: String },
+    BadTicketSource {
+        source_name: String,
+        problem: String,
+    },
     #[error("{0}")]
     #[diagnostic(code(cardform::trust))]
     Trust(#[from] TrustError),
@@ -64,7 +73,10 @@ pub fn ticket_source_name(source: &TicketSource) -> String {
     match source {
         TicketSource::Env { env, .. } => format!("environment variable {env}"),
         TicketSource::Command { command } => {
-            format!("the ticket command `{}`", command.first().map_or("", String::as_str))
+            format!(
+                "the ticket command `{}`",
+                command.first().map_or("", String::as_str)
+            )
         }
     }
 }

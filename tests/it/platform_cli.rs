@@ -67,7 +67,11 @@ fn git(dir: &Path, args: &[&str]) {
         .args(args)
         .output()
         .expect("git");
-    assert!(ok.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
 }
 
 impl World {
@@ -78,7 +82,10 @@ impl World {
             "/__emulator/platform",
             Some(json!({"component_appid": COMPONENT, "component_secret": SECRET, "authorizers": authorizers})),
         );
-        let ticket = answer["verify_ticket"].as_str().expect("verify_ticket").to_string();
+        let ticket = answer["verify_ticket"]
+            .as_str()
+            .expect("verify_ticket")
+            .to_string();
         let appids: Vec<String> = answer["authorizers"]
             .as_array()
             .expect("authorizers")
@@ -118,13 +125,21 @@ impl World {
 
     fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args);
-        serde_json::from_str(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}\n--- stdout\n{}\n--- stderr\n{}", out.stdout, out.stderr))
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}\n--- stdout\n{}\n--- stderr\n{}",
+                out.stdout, out.stderr
+            )
+        })
     }
 
     fn account_files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.path().join("accounts"))
-            .map(|r| r.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|r| {
+                r.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         names.sort();
         names
@@ -132,7 +147,10 @@ impl World {
 
     fn no_secret_in(&self, out: &Output) {
         for s in [SECRET, self.ticket.as_str()] {
-            assert!(!out.stdout.contains(s) && !out.stderr.contains(s), "a secret was printed");
+            assert!(
+                !out.stdout.contains(s) && !out.stderr.contains(s),
+                "a secret was printed"
+            );
         }
     }
 }
@@ -161,10 +179,19 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     // Importing again writes nothing (never overwrites).
     let again = w.run(&["accounts", "import"]);
     again.expect_code(0);
-    assert!(again.stderr.contains("0 account folder(s) written"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("0 account folder(s) written"),
+        "{}",
+        again.stderr
+    );
     let list = w.run(&["accounts", "list"]);
     list.expect_code(0);
-    assert!(list.stdout.contains("20 authorizer(s), 20 managed, 20 with the card permission set"), "{}", list.stdout);
+    assert!(
+        list.stdout
+            .contains("20 authorizer(s), 20 managed, 20 with the card permission set"),
+        "{}",
+        list.stdout
+    );
     git(w.dir.path(), &["init", "-q", "-b", "main"]);
     git(w.dir.path(), &["add", "-A"]);
     git(w.dir.path(), &["commit", "-qm", "platform"]);
@@ -185,13 +212,24 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     w.no_secret_in(&applied);
     // From the emulator's call log: one component token for the run, one authorizer
     // token per account.
-    let calls = w.emu.admin("GET", &format!("/__emulator/calls?since={since}"), None);
+    let calls = w
+        .emu
+        .admin("GET", &format!("/__emulator/calls?since={since}"), None);
     let calls = calls["calls"].as_array().cloned().unwrap_or_default();
-    let count = |p: &str| calls.iter().filter(|c| c["path"].as_str().is_some_and(|x| x.ends_with(p))).count();
+    let count = |p: &str| {
+        calls
+            .iter()
+            .filter(|c| c["path"].as_str().is_some_and(|x| x.ends_with(p)))
+            .count()
+    };
     assert_eq!(count("/api_component_token"), 1, "{calls:?}");
     let mut token_for: Vec<String> = calls
         .iter()
-        .filter(|c| c["path"].as_str().is_some_and(|x| x.ends_with("/api_authorizer_token")))
+        .filter(|c| {
+            c["path"]
+                .as_str()
+                .is_some_and(|x| x.ends_with("/api_authorizer_token"))
+        })
         .map(|c| c["authorizer"].as_str().unwrap_or_default().to_string())
         .collect();
     token_for.sort();
@@ -199,17 +237,26 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     appids.sort();
     assert_eq!(token_for, appids, "one authorizer token per account");
     assert!(
-        applied.stderr.contains("20 account(s); component token fetched 1 time(s)"),
+        applied
+            .stderr
+            .contains("20 account(s); component token fetched 1 time(s)"),
         "{}",
         applied.stderr
     );
-    w.run(&["plan", "--accounts", "all", "--detailed-exitcode"]).expect_code(0);
+    w.run(&["plan", "--accounts", "all", "--detailed-exitcode"])
+        .expect_code(0);
 
     // Shards cover every account exactly once; plan merge names all 20.
-    w.run(&["plan", "--shard", "1/2", "--out", "s1.json"]).expect_code(0);
-    w.run(&["plan", "--shard", "2/2", "--out", "s2.json"]).expect_code(0);
-    let s1: Value = serde_json::from_str(&std::fs::read_to_string(w.dir.path().join("s1.json")).expect("s1")).expect("json");
-    let s2: Value = serde_json::from_str(&std::fs::read_to_string(w.dir.path().join("s2.json")).expect("s2")).expect("json");
+    w.run(&["plan", "--shard", "1/2", "--out", "s1.json"])
+        .expect_code(0);
+    w.run(&["plan", "--shard", "2/2", "--out", "s2.json"])
+        .expect_code(0);
+    let s1: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.dir.path().join("s1.json")).expect("s1"))
+            .expect("json");
+    let s2: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.dir.path().join("s2.json")).expect("s2"))
+            .expect("json");
     let mut names: Vec<String> = accounts_of(&s1)
         .iter()
         .chain(accounts_of(&s2).iter())
@@ -221,13 +268,20 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     let merged = w.run(&["plan", "merge", "s1.json", "s2.json"]);
     merged.expect_code(0);
     for name in w.account_files() {
-        assert!(merged.stdout.contains(&format!("<b>{name}</b>")), "{name} missing");
+        assert!(
+            merged.stdout.contains(&format!("<b>{name}</b>")),
+            "{name} missing"
+        );
     }
     assert_eq!(merged.stdout.matches("<details>").count(), 20);
     // Overlapping shards are refused.
     let overlap = w.run(&["plan", "merge", "s1.json", "s1.json"]);
     overlap.expect_code(1);
-    assert!(words(&overlap.stderr).contains("shards must not overlap"), "{}", overlap.stderr);
+    assert!(
+        words(&overlap.stderr).contains("shards must not overlap"),
+        "{}",
+        overlap.stderr
+    );
 
     // One authorizer revoked, an edit in every account: the other 19 are updated,
     // the revoked one is named, the run exits 4.
@@ -240,18 +294,35 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     let t = std::fs::read_to_string(w.dir.path().join("templates/spring.toml")).expect("read");
     std::fs::write(
         w.dir.path().join("templates/spring.toml"),
-        t.replace("description = \"全场饮品八折。\"", "description = \"全场饮品八折，周末通用。\""),
+        t.replace(
+            "description = \"全场饮品八折。\"",
+            "description = \"全场饮品八折，周末通用。\"",
+        ),
     )
     .expect("write");
-    let report = w.run(&["apply", ".", "--accounts", "all", "--auto-approve", "--format", "json"]);
+    let report = w.run(&[
+        "apply",
+        ".",
+        "--accounts",
+        "all",
+        "--auto-approve",
+        "--format",
+        "json",
+    ]);
     report.expect_code(4);
     w.no_secret_in(&report);
     let report: Value = serde_json::from_str(&report.stdout).expect("json");
     let accounts = accounts_of(&report);
-    let failed: Vec<&Value> = accounts.iter().filter(|a| a["status"] == "failed").collect();
+    let failed: Vec<&Value> = accounts
+        .iter()
+        .filter(|a| a["status"] == "failed")
+        .collect();
     assert_eq!(failed.len(), 1, "{report}");
     assert_eq!(failed[0]["appid"].as_str(), Some(revoked.as_str()));
-    let applied: Vec<&Value> = accounts.iter().filter(|a| a["status"] == "applied").collect();
+    let applied: Vec<&Value> = accounts
+        .iter()
+        .filter(|a| a["status"] == "applied")
+        .collect();
     assert_eq!(applied.len(), 19);
     // No secret in any file the runs wrote (states, reports, account files).
     for (path, text) in crate::common::files_under(w.dir.path()) {
@@ -283,7 +354,11 @@ fn changed_plans_exactly_the_accounts_that_use_the_changed_template() {
     git(w.dir.path(), &["commit", "-qm", "platform"]);
     git(w.dir.path(), &["checkout", "-qb", "pr"]);
     let t = std::fs::read_to_string(w.dir.path().join("templates/spring.toml")).expect("read");
-    std::fs::write(w.dir.path().join("templates/spring.toml"), t.replace("default = 100", "default = 120")).expect("write");
+    std::fs::write(
+        w.dir.path().join("templates/spring.toml"),
+        t.replace("default = 100", "default = 120"),
+    )
+    .expect("write");
     git(w.dir.path(), &["commit", "-qam", "more stock"]);
     let plan = w.json(&["plan", "--accounts", "changed:main", "--format", "json"]);
     let planned: Vec<String> = accounts_of(&plan)
@@ -300,7 +375,11 @@ fn bad_input_is_a_clear_error_and_sends_nothing() {
     let calls_before = w.emu.admin("GET", "/__emulator/calls", None);
     let unknown = w.run(&["plan", "--accounts", "nosuch"]);
     unknown.expect_code(1);
-    assert!(words(&unknown.stderr).contains("unknown account `nosuch`"), "{}", unknown.stderr);
+    assert!(
+        words(&unknown.stderr).contains("unknown account `nosuch`"),
+        "{}",
+        unknown.stderr
+    );
     for bad in ["0/4", "5/4", "x/y"] {
         let out = w.run(&["plan", "--shard", bad]);
         out.expect_code(1);
@@ -315,7 +394,8 @@ fn bad_input_is_a_clear_error_and_sends_nothing() {
     );
     no_ticket.expect_code(1);
     assert!(
-        words(&no_ticket.stderr).contains("no component_verify_ticket: environment variable CARDFORM_VERIFY_TICKET"),
+        words(&no_ticket.stderr)
+            .contains("no component_verify_ticket: environment variable CARDFORM_VERIFY_TICKET"),
         "{}",
         no_ticket.stderr
     );
@@ -348,28 +428,51 @@ fn bad_input_is_a_clear_error_and_sends_nothing() {
     let copy = w.dir.path().join("accounts/copy");
     std::fs::create_dir_all(&copy).expect("mkdir");
     std::fs::copy(
-        w.dir.path().join("accounts").join(first).join("account.toml"),
+        w.dir
+            .path()
+            .join("accounts")
+            .join(first)
+            .join("account.toml"),
         copy.join("account.toml"),
     )
     .expect("copy");
     let dup = w.run(&["plan"]);
     dup.expect_code(1);
-    assert!(dup.stderr.contains("is also the AppID of account"), "{}", dup.stderr);
+    assert!(
+        dup.stderr.contains("is also the AppID of account"),
+        "{}",
+        dup.stderr
+    );
     let calls_after = w.emu.admin("GET", "/__emulator/calls", None);
     assert_eq!(calls_before, calls_after, "nothing may be sent");
     std::fs::remove_dir_all(&copy).expect("rm");
     // The open platform refuses a ticket that expired (61005): one error naming the
     // ticket's source, and no card call.
-    w.emu.admin("POST", "/__emulator/clock", Some(json!({"advance_secs": 13 * 3600})));
+    w.emu.admin(
+        "POST",
+        "/__emulator/clock",
+        Some(json!({"advance_secs": 13 * 3600})),
+    );
     let since = last_seq(&w.emu);
     let expired = w.run(&["plan"]);
     expired.expect_code(1);
     let said = words(&expired.stderr);
-    assert!(said.contains("ticket from environment variable CARDFORM_VERIFY_TICKET"), "{said}");
-    assert!(said.contains("61005"), "{said}");
-    let calls = w.emu.admin("GET", &format!("/__emulator/calls?since={since}"), None);
     assert!(
-        calls["calls"].as_array().into_iter().flatten().all(|c| c["path"].as_str().is_some_and(|p| p.contains("/component/"))),
+        said.contains("ticket from environment variable CARDFORM_VERIFY_TICKET"),
+        "{said}"
+    );
+    assert!(said.contains("61005"), "{said}");
+    let calls = w
+        .emu
+        .admin("GET", &format!("/__emulator/calls?since={since}"), None);
+    assert!(
+        calls["calls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|c| c["path"]
+                .as_str()
+                .is_some_and(|p| p.contains("/component/"))),
         "{calls}"
     );
 }
@@ -381,17 +484,38 @@ fn bad_input_is_a_clear_error_and_sends_nothing() {
 fn init_platform_writes_a_valid_platform_and_matrix_pipelines() {
     use clap::Parser;
     let tmp = tempfile::tempdir().expect("tmp");
-    for (ci, file) in [("github", ".github/workflows/cardform.yml"), ("gitlab", ".gitlab-ci.yml")] {
+    for (ci, file) in [
+        ("github", ".github/workflows/cardform.yml"),
+        ("gitlab", ".gitlab-ci.yml"),
+    ] {
         let dir = tmp.path().join(ci);
         let d = dir.to_str().expect("utf-8");
-        run_cmd(cardform().args(["init", d, "--platform", "--component-appid", COMPONENT, "--ci", ci]))
-            .expect_code(0);
+        run_cmd(cardform().args([
+            "init",
+            d,
+            "--platform",
+            "--component-appid",
+            COMPONENT,
+            "--ci",
+            ci,
+        ]))
+        .expect_code(0);
         std::fs::create_dir_all(dir.join("accounts/shop")).expect("mkdir");
-        std::fs::write(dir.join("accounts/shop/account.toml"), "appid = \"wxshop\"\n[templates.example]\n")
-            .expect("write");
+        std::fs::write(
+            dir.join("accounts/shop/account.toml"),
+            "appid = \"wxshop\"\n[templates.example]\n",
+        )
+        .expect("write");
         run_cmd(cardform().args(["validate", d])).expect_code(0);
         let text = std::fs::read_to_string(dir.join(file)).expect("pipeline");
-        assert!(text.contains(if ci == "github" { "matrix:" } else { "parallel:" }), "{text}");
+        assert!(
+            text.contains(if ci == "github" {
+                "matrix:"
+            } else {
+                "parallel:"
+            }),
+            "{text}"
+        );
         let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("YAML");
         let mut scripts = Vec::new();
         crate::gitops_examples::scripts(&doc, &mut scripts);
@@ -399,7 +523,10 @@ fn init_platform_writes_a_valid_platform_and_matrix_pipelines() {
         for script in &scripts {
             for argv in crate::gitops_examples::cardform_commands(script) {
                 // The CI substitutes the shard's number.
-                let argv: Vec<String> = argv.into_iter().map(|a| a.replace("placeholder/", "1/")).collect();
+                let argv: Vec<String> = argv
+                    .into_iter()
+                    .map(|a| a.replace("placeholder/", "1/"))
+                    .collect();
                 if let Err(e) = cardform::cli::Cli::try_parse_from(&argv) {
                     panic!("{file}: `{}` is rejected:\n{e}", argv.join(" "));
                 }
@@ -410,7 +537,9 @@ fn init_platform_writes_a_valid_platform_and_matrix_pipelines() {
                 };
                 for code in codes {
                     assert!(
-                        script.lines().any(|l| l.trim_start().starts_with(&format!("#   {code}  "))),
+                        script
+                            .lines()
+                            .any(|l| l.trim_start().starts_with(&format!("#   {code}  "))),
                         "{file}: `{}` does not explain exit code {code}",
                         argv.join(" ")
                     );
@@ -418,9 +547,20 @@ fn init_platform_writes_a_valid_platform_and_matrix_pipelines() {
                 seen.push(argv[1..].join(" "));
             }
         }
-        for wanted in ["plan --accounts", "plan merge", "apply . --accounts all --shard"] {
-            assert!(seen.iter().any(|s| s.starts_with(wanted)), "{file}: no `{wanted}` in {seen:?}");
+        for wanted in [
+            "plan --accounts",
+            "plan merge",
+            "apply . --accounts all --shard",
+        ] {
+            assert!(
+                seen.iter().any(|s| s.starts_with(wanted)),
+                "{file}: no `{wanted}` in {seen:?}"
+            );
         }
-        assert!(seen.iter().any(|s| s.contains("--shard") && s.starts_with("plan")), "{seen:?}");
+        assert!(
+            seen.iter()
+                .any(|s| s.contains("--shard") && s.starts_with("plan")),
+            "{seen:?}"
+        );
     }
 }
