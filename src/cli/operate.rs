@@ -51,6 +51,8 @@ pub struct StatusArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     #[command(flatten)]
+    pub accounts: AccountOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 

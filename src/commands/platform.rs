@@ -286,3 +286,132 @@ pub fn plan_merge(args: &PlanMergeArgs) -> miette::Result<Outcome> {
     print_report(&report, args.format, args.lang.unwrap_or_default())?;
     Ok(report.outcome(args.detailed_exitcode))
 }
+
+/// One account's `status`: its cards' review states, or why it could not be read.
+#[derive(Debug, serde::Serialize)]
+struct AccountStatus {
+    name: String,
+    appid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    cards: Vec<crate::operate::review::CardStatus>,
+}
+
+async fn status_one(p: crate::platform::run::Prepared) -> AccountStatus {
+    let mut out = AccountStatus {
+        name: p.name,
+        appid: p.appid,
+        error: None,
+        cards: Vec::new(),
+    };
+    let (project, settings) = match p.ready {
+        Ok(r) => r,
+        Err(f) => {
+            out.error = Some(f.message);
+            return out;
+        }
+    };
+    let session = match crate::session::Session::open(
+        &project.root,
+        project.config.clone(),
+        "status",
+        &settings,
+        std::sync::Arc::new(Silent),
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            out.error = Some(crate::visible::visible(&e.to_string()).into_owned());
+            return out;
+        }
+    };
+    let (cards, whitelist_set) = session.state.read(|s| {
+        let cards: Vec<(String, String)> = s
+            .resources
+            .iter()
+            .map(|(a, r)| (a.clone(), r.card_id.clone()))
+            .collect();
+        let wl = s
+            .test_whitelist
+            .as_ref()
+            .is_some_and(|w| !w.openids.is_empty() || !w.usernames.is_empty());
+        (cards, wl)
+    });
+    let now = chrono::Utc::now().timestamp();
+    match crate::operate::review::statuses(&session.client, cards, now, whitelist_set, session.parallelism).await {
+        Ok(rows) => out.cards = rows,
+        Err(e) => out.error = Some(crate::visible::visible(&e.to_string()).into_owned()),
+    }
+    session.close().await;
+    out
+}
+
+/// `cardform status` on a platform project: each selected account's cards' review
+/// states; an account that cannot be read is reported (exit 4), the others shown.
+pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
+    use futures::StreamExt;
+    let dir = &args.project.dir;
+    let platform = load_platform(dir)?;
+    let selection = args.accounts.accounts.clone().unwrap_or(Selection::All);
+    let names = select(&platform, &selection, args.accounts.shard)?;
+    let n = args
+        .accounts
+        .account_parallelism
+        .or(platform.file.platform.run.account_parallelism)
+        .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
+    let settings = RunSettings::from_env(&args.run.flags());
+    let now = Timestamp(chrono::Utc::now().timestamp());
+    let mut results: Vec<AccountStatus> = if names.is_empty() {
+        Vec::new()
+    } else {
+        let base_url = tokens::endpoint(&platform, &settings.operator)?;
+        let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
+        runtime()?.block_on(async {
+            let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
+            let prepared =
+                tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
+                    .map_err(CommandError::Config)?;
+            let out: Vec<AccountStatus> = futures::stream::iter(prepared.into_iter().map(status_one))
+                .buffer_unordered(n.max(1))
+                .collect()
+                .await;
+            miette::Result::<_>::Ok(out)
+        })?
+    };
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    if args.format == Format::Json {
+        print_json(&serde_json::json!({ "format_version": "1", "accounts": results }))?;
+    } else {
+        for a in &results {
+            println!("── account {} ({}) ──", a.name, a.appid);
+            if let Some(e) = &a.error {
+                println!("FAILED: {e}");
+            }
+            for r in &a.cards {
+                println!(
+                    "  {:<24}  {:<12}  {}  {}",
+                    r.address,
+                    r.review,
+                    if r.claimable { "claimable" } else { "not claimable" },
+                    r.why
+                );
+            }
+        }
+        let failed = results.iter().filter(|a| a.error.is_some()).count();
+        let cards: usize = results.iter().map(|a| a.cards.len()).sum();
+        let claimable: usize = results
+            .iter()
+            .map(|a| a.cards.iter().filter(|r| r.claimable).count())
+            .sum();
+        println!(
+            "{} account(s), {failed} failed; {claimable} of {cards} card(s) claimable now.",
+            results.len()
+        );
+    }
+    Ok(if results.iter().any(|a| a.error.is_some()) {
+        Outcome::AccountsFailed
+    } else {
+        Outcome::Success
+    })
+}

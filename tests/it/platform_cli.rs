@@ -324,6 +324,19 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
         .filter(|a| a["status"] == "applied")
         .collect();
     assert_eq!(applied.len(), 19);
+    // status across accounts: the revoked one reported (exit 4), the others read.
+    let status = w.run(&["status", "--format", "json"]);
+    status.expect_code(4);
+    let status: Value = serde_json::from_str(&status.stdout).expect("json");
+    let rows = accounts_of(&status);
+    assert_eq!(rows.len(), 20);
+    for a in &rows {
+        if a["appid"].as_str() == Some(revoked.as_str()) {
+            assert!(a["error"].as_str().is_some_and(|e| e.contains("not an authorizer")), "{a}");
+        } else {
+            assert_eq!(a["cards"].as_array().map(Vec::len), Some(2), "{a}");
+        }
+    }
     // No secret in any file the runs wrote (states, reports, account files).
     for (path, text) in crate::common::files_under(w.dir.path()) {
         for secret in [SECRET, w.ticket.as_str()] {
