@@ -156,7 +156,16 @@ pub async fn run_accounts(
         futures::stream::iter(accounts.into_iter().map(|a| {
             let plan_request = plan_request.clone();
             let reporter = reporter.clone();
-            async move { plan_one(a, &plan_request, reporter).await }
+            let (name, appid) = (a.name.clone(), a.appid.clone());
+            // A task of its own: the accounts' CPU work (reading answers, planning)
+            // spreads over the runtime's threads, not only their waiting.
+            let task = tokio::spawn(async move { plan_one(a, &plan_request, reporter).await });
+            async move {
+                task.await.unwrap_or_else(|e| {
+                    let f = failure("plan", &format!("the account's run stopped: {e}"));
+                    (AccountResult::failed(name, appid, f), None)
+                })
+            }
         }))
         .buffer_unordered(n)
         .collect()
@@ -185,6 +194,8 @@ pub async fn run_accounts(
     let mut results: Vec<AccountResult> =
         futures::stream::iter(planned.into_iter().map(|(r, open)| {
             let request = request.clone();
+            // Not a task of its own: the executor's futures are not `Send` for every
+            // lifetime (a higher-ranked closure in apply), so applies share this task.
             async move {
                 match open {
                     Some((run, _project)) => apply_one(r, run, &request).await,
