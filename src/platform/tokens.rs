@@ -64,7 +64,7 @@ pub enum PlatformError {
     Component {
         component_appid: String,
         source_name: String,
-        error: ApiError,
+        error: Box<ApiError>,
     },
 }
 
@@ -206,7 +206,7 @@ pub async fn connect(
     let wrap = |error: ApiError| PlatformError::Component {
         component_appid: platform.file.platform.component_appid.clone(),
         source_name: ticket_source_name(&platform.file.platform.verify_ticket),
-        error,
+        error: Box::new(error),
     };
     let timeout = Duration::from_secs(platform.file.limits.timeout_seconds.max(1));
     let client = PlatformClient::new(base_url, credentials, timeout, RetryPolicy::default())

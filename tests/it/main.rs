@@ -34,6 +34,7 @@ mod money;
 mod nothing_lost;
 mod plan_render;
 mod platform_cli;
+mod platform_emulator;
 mod pr_trust;
 mod quota_tokens;
 mod recorded_contract;

@@ -111,7 +111,7 @@ pub enum ApiError {
         token_advice(source_name, cause)
     )]
     TokenUnavailable {
-        /// `stable_token`, `classic`, `command`, `component`, `env`.
+        /// `stable_token`, `classic`, `command`, `component`, `env`, `authorizer`.
         source_name: &'static str,
         cause: Box<ApiError>,
     },
@@ -126,6 +126,7 @@ fn token_advice(source: &str, cause: &ApiError) -> &'static str {
         ApiError::WeChat { code, .. } if errcode::retry_class(*code) == RetryClass::Transient => {
             "WeChat's token endpoint is failing; run again in a few minutes"
         }
+        ApiError::WeChat { code, .. } if source == "authorizer" => platform_advice(*code),
         ApiError::WeChat { .. } => {
             "fix the account settings named above ([account] and [account.token] in cardform.toml and the environment variables they name), then run again"
         }
@@ -137,6 +138,24 @@ fn token_advice(source: &str, cause: &ApiError) -> &'static str {
             "set a valid token in the environment variable named in cardform.toml"
         }
         _ => "fix the cause above, then run again",
+    }
+}
+
+/// What to do when a platform authorizer's token could not be had.
+fn platform_advice(code: i64) -> &'static str {
+    match code {
+        61003 => {
+            "the merchant revoked (or never granted) the platform's authorisation: this account is skipped until the merchant authorises the platform again"
+        }
+        61023 => {
+            "the refresh token is not valid any more: read the authorizer list again (api_get_authorizer_list), or have the merchant authorise the platform again"
+        }
+        61005 | 61006 => {
+            "the component_verify_ticket is stale or not the latest: give the ticket WeChat pushed last (every 10 minutes, valid 12 hours)"
+        }
+        _ => {
+            "check the platform settings ([platform] in the root cardform.toml: component AppID, the component secret and verify ticket variables), then run again"
+        }
     }
 }
 

@@ -166,7 +166,12 @@ async fn one_component_token_serves_every_authorizer_and_each_has_its_own_world(
 
 #[tokio::test]
 async fn the_list_is_read_in_pages_of_500() {
-    let emu = emulator(1001).await;
+    let emu = emulator(1).await;
+    let summary = emu
+        .setup_platform(EMULATOR_COMPONENT_APPID, EMULATOR_COMPONENT_SECRET, 1001)
+        .expect("platform");
+    assert_eq!(summary["authorizers"].as_array().map(Vec::len), Some(1001));
+    assert_eq!(emu.platform(), Some(summary));
     let p = platform(&emu).await;
     let list = p.authorizers().await.expect("list");
     assert_eq!(list.len(), 1001);
@@ -254,6 +259,10 @@ async fn revoked_without_permission_and_bad_refresh_tokens_answer_wechats_errcod
     assert_eq!(r["revoked"], true);
     let e = ca.list_all_card_ids().await.expect_err("revoked");
     assert_eq!(e.errcode(), Some(61003), "{e}");
+    assert!(
+        e.to_string().contains("authorises the platform again"),
+        "{e}"
+    );
     assert_eq!(
         p.authorizer_info(&a.authorizer_appid)
             .await
@@ -471,4 +480,44 @@ fn secrets_never_print() {
         let red = super::secret::redact_json_text(&format!(r#"{{"{key}":"CANARY-X"}}"#));
         assert!(!red.contains("CANARY-X"), "{key}: {red}");
     }
+}
+
+#[tokio::test]
+async fn the_single_account_component_source_works_against_the_emulator() {
+    // `[account.token] source = "component"` (one merchant, secrets from the
+    // environment), until now only tested against the client's mock.
+    let emu = emulator(1).await;
+    let ticket = admin(&emu, "platform/ticket", None).await["verify_ticket"]
+        .as_str()
+        .expect("ticket")
+        .to_string();
+    let auth = admin(&emu, "platform", None).await["authorizers"][0].clone();
+    let appid = auth["appid"].as_str().expect("appid").to_string();
+    let refresh = auth["refresh_token"].as_str().expect("refresh").to_string();
+    let source = TokenSource::Component {
+        component_appid: EMULATOR_COMPONENT_APPID.into(),
+        component_secret_env: "CS".into(),
+        verify_ticket_env: "VT".into(),
+        refresh_token_env: "RT".into(),
+    };
+    let mut cfg = ClientConfig::new(emu.base_url(), &appid, source);
+    cfg.retry = RetryPolicy::fast();
+    let env = |var: &str| match var {
+        "CS" => Some(EMULATOR_COMPONENT_SECRET.to_string()),
+        "VT" => Some(ticket.clone()),
+        "RT" => Some(refresh.clone()),
+        _ => None,
+    };
+    let c = WeChatClient::with_env(cfg, &env).expect("client");
+    assert_eq!(
+        c.list_all_card_ids().await.expect("batchget"),
+        Vec::<String>::new()
+    );
+    let log = calls(&emu).await;
+    assert_eq!(
+        log.iter()
+            .filter(|(p, who)| p == "/card/batchget" && who.as_deref() == Some(appid.as_str()))
+            .count(),
+        1
+    );
 }

@@ -155,10 +155,7 @@ pub fn authorizer_token(platform: &Platform, input: &Input) -> Answer {
             Ok(access.refresh_token.clone())
         }
     };
-    let refresh = match result {
-        Ok(r) => r,
-        Err(e) => return Err(e),
-    };
+    let refresh = result?;
     let now = platform.now_ms();
     let (token, exp) = platform.issue_authorizer_token(&auth);
     Ok((

@@ -182,6 +182,27 @@ impl RunningEmulator {
         Ok(ids)
     }
 
+    /// Sets the open platform up as `POST /__emulator/platform` does (a new component
+    /// when none exists or the AppID differs; at least `authorizers` authorizers with
+    /// the card permission set) and returns what `GET /__emulator/platform` answers.
+    pub fn setup_platform(
+        &self,
+        component_appid: &str,
+        component_secret: &str,
+        authorizers: usize,
+    ) -> Option<serde_json::Value> {
+        self.shared
+            .platform
+            .setup(component_appid, component_secret, authorizers);
+        self.shared.platform.summary()
+    }
+
+    /// What `GET /__emulator/platform` answers: the component, its verify ticket and
+    /// its authorizers (with their refresh tokens); `None` without a platform.
+    pub fn platform(&self) -> Option<serde_json::Value> {
+        self.shared.platform.summary()
+    }
+
     /// Replaces the per-path quota limits (the defaults stay for paths not named).
     pub fn set_quotas(&self, limits: Vec<QuotaLimit>) {
         world::lock(&self.shared.world).quota.set_limits(limits);

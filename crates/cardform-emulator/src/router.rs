@@ -434,7 +434,13 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
                         .get("authorizer_appid")
                         .and_then(Value::as_str)
                         .map(str::to_string);
-                    match (route.handler)(&shared.platform, &input) {
+                    // The component's quotas are the emulator's (`--quota PATH=…`).
+                    let quota = {
+                        let mut world = lock(&shared.world);
+                        let now = world.now_ms();
+                        world.quota.take(route.path, now)
+                    };
+                    match quota.and_then(|()| (route.handler)(&shared.platform, &input)) {
                         Ok((v, served)) => {
                             call.authorizer = served.or(named).or(call.authorizer.take());
                             Ok(v)
