@@ -103,8 +103,8 @@ pub fn list(args: &AccountsListArgs) -> miette::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     println!(
-        "{:<20} {:<16} {:<8} {:<26} {}",
-        "appid", "account", "card", "authorised", "name"
+        "{:<20} {:<16} {:<8} {:<26} name",
+        "appid", "account", "card", "authorised"
     );
     for r in &rows {
         println!(

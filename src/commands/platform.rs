@@ -339,7 +339,15 @@ async fn status_one(p: crate::platform::run::Prepared) -> AccountStatus {
         (cards, wl)
     });
     let now = chrono::Utc::now().timestamp();
-    match crate::operate::review::statuses(&session.client, cards, now, whitelist_set, session.parallelism).await {
+    match crate::operate::review::statuses(
+        &session.client,
+        cards,
+        now,
+        whitelist_set,
+        session.parallelism,
+    )
+    .await
+    {
         Ok(rows) => out.cards = rows,
         Err(e) => out.error = Some(crate::visible::visible(&e.to_string()).into_owned()),
     }
@@ -372,10 +380,11 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
             let prepared =
                 tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
                     .map_err(CommandError::Config)?;
-            let out: Vec<AccountStatus> = futures::stream::iter(prepared.into_iter().map(status_one))
-                .buffer_unordered(n.max(1))
-                .collect()
-                .await;
+            let out: Vec<AccountStatus> =
+                futures::stream::iter(prepared.into_iter().map(status_one))
+                    .buffer_unordered(n.max(1))
+                    .collect()
+                    .await;
             miette::Result::<_>::Ok(out)
         })?
     };
@@ -393,7 +402,11 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
                     "  {:<24}  {:<12}  {}  {}",
                     r.address,
                     r.review,
-                    if r.claimable { "claimable" } else { "not claimable" },
+                    if r.claimable {
+                        "claimable"
+                    } else {
+                        "not claimable"
+                    },
                     r.why
                 );
             }

@@ -332,7 +332,12 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     assert_eq!(rows.len(), 20);
     for a in &rows {
         if a["appid"].as_str() == Some(revoked.as_str()) {
-            assert!(a["error"].as_str().is_some_and(|e| e.contains("not an authorizer")), "{a}");
+            assert!(
+                a["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("not an authorizer")),
+                "{a}"
+            );
         } else {
             assert_eq!(a["cards"].as_array().map(Vec::len), Some(2), "{a}");
         }
