@@ -582,3 +582,37 @@ fn init_platform_writes_a_valid_platform_and_matrix_pipelines() {
         );
     }
 }
+
+/// The PostgreSQL state: one row (`name=<account>`) and one lock per account, named
+/// from the operator's `--state` URL; nothing is written under state/.
+#[test]
+fn accounts_keep_one_state_row_each_in_postgres() {
+    let Some(store) = crate::state_postgres::PgStore::new() else {
+        return;
+    };
+    let w = World::new(3);
+    let tag = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    for (i, appid) in w.appids.iter().enumerate() {
+        let dir = w.dir.path().join("accounts").join(format!("pg{tag}-{i}"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(
+            dir.join("account.toml"),
+            format!("appid = \"{appid}\"\n\n[templates.spring]\nbrand = \"店{i}\"\n"),
+        )
+        .expect("write");
+    }
+    let state = store.url.as_str();
+    w.run(&["apply", ".", "--auto-approve", "--state", state])
+        .expect_code(0);
+    w.run(&["plan", "--detailed-exitcode", "--state", state])
+        .expect_code(0);
+    assert!(
+        !w.dir.path().join("state").exists(),
+        "a local state was written"
+    );
+    // Without the database, the accounts' local states are empty: all to create.
+    let local = w.json(&["plan", "--format", "json"]);
+    for a in accounts_of(&local) {
+        assert_eq!(a["row"]["creates"], 2, "{a}");
+    }
+}
