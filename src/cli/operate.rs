@@ -74,6 +74,8 @@ pub struct CoinsArgs {
     #[arg(long, default_value_t = 20)]
     pub limit: u64,
     #[command(flatten)]
+    pub accounts: AccountOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 

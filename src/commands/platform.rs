@@ -428,3 +428,123 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
         Outcome::Success
     })
 }
+
+/// One account's 券点 account, or why it could not be read.
+#[derive(Debug, serde::Serialize)]
+struct AccountCoins {
+    name: String,
+    appid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coins: Option<crate::operate::coins::CoinsReport>,
+}
+
+async fn coins_one(p: crate::platform::run::Prepared, days: u32, limit: u64) -> AccountCoins {
+    let mut out = AccountCoins {
+        name: p.name,
+        appid: p.appid,
+        error: None,
+        coins: None,
+    };
+    let (project, settings) = match p.ready {
+        Ok(r) => r,
+        Err(f) => {
+            out.error = Some(f.message);
+            return out;
+        }
+    };
+    let session = match crate::session::Session::open(
+        &project.root,
+        project.config.clone(),
+        "coins",
+        &settings,
+        std::sync::Arc::new(Silent),
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            out.error = Some(crate::visible::visible(&e.to_string()).into_owned());
+            return out;
+        }
+    };
+    let now = chrono::Utc::now().timestamp();
+    match crate::operate::coins::report(&session.client, now, days, limit).await {
+        Ok(r) => out.coins = Some(r),
+        Err(e) => out.error = Some(crate::visible::visible(&e.to_string()).into_owned()),
+    }
+    session.close().await;
+    out
+}
+
+/// `cardform coins` (the balance and orders) on a platform project: one line per
+/// selected account and the run's total; an account that cannot be read is reported
+/// (exit 4). `coins activate|recharge|order` stay one-account commands.
+pub fn coins(args: &crate::cli::CoinsArgs) -> miette::Result<Outcome> {
+    use futures::StreamExt;
+    if args.action.is_some() {
+        return Err(CommandError::PlatformUnsupported {
+            what: "coins activate|recharge|order across accounts (run them per account)".into(),
+        }
+        .into());
+    }
+    let platform = load_platform(&args.dir)?;
+    let selection = args.accounts.accounts.clone().unwrap_or(Selection::All);
+    let names = select(&platform, &selection, args.accounts.shard)?;
+    let n = args
+        .accounts
+        .account_parallelism
+        .or(platform.file.platform.run.account_parallelism)
+        .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
+    let settings = RunSettings::from_env(&args.run.flags());
+    let now = Timestamp(chrono::Utc::now().timestamp());
+    let (days, limit) = (args.days, args.limit);
+    let mut results: Vec<AccountCoins> = if names.is_empty() {
+        Vec::new()
+    } else {
+        let base_url = tokens::endpoint(&platform, &settings.operator)?;
+        let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
+        runtime()?.block_on(async {
+            let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
+            let prepared =
+                tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
+                    .map_err(CommandError::Config)?;
+            let out: Vec<AccountCoins> =
+                futures::stream::iter(prepared.into_iter().map(|p| coins_one(p, days, limit)))
+                    .buffer_unordered(n.max(1))
+                    .collect()
+                    .await;
+            miette::Result::<_>::Ok(out)
+        })?
+    };
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    if args.format == Format::Json {
+        print_json(&serde_json::json!({ "format_version": "1", "accounts": results }))?;
+    } else {
+        let mut total = cardform_spec::Points::ZERO;
+        for a in &results {
+            match (&a.coins, &a.error) {
+                (Some(c), _) => {
+                    total = total + c.balance.total_coin;
+                    println!(
+                        "{:<24} {:>10} points ({} free + {} paid), {} order(s) in {days} days",
+                        a.name,
+                        c.balance.total_coin,
+                        c.balance.free_coin,
+                        c.balance.pay_coin,
+                        c.total_orders
+                    );
+                }
+                (None, Some(e)) => println!("{:<24} FAILED: {e}", a.name),
+                (None, None) => {}
+            }
+        }
+        println!("{} account(s); 券点 in all: {total} points.", results.len());
+    }
+    Ok(if results.iter().any(|a| a.error.is_some()) {
+        Outcome::AccountsFailed
+    } else {
+        Outcome::Success
+    })
+}

@@ -245,6 +245,15 @@ fn a_new_platform_runs_twenty_merchants_from_one_template() {
     );
     w.run(&["plan", "--accounts", "all", "--detailed-exitcode"])
         .expect_code(0);
+    // coins across accounts: one entry per account.
+    let coins = w.json(&["coins", "--format", "json"]);
+    assert_eq!(accounts_of(&coins).len(), 20, "{coins}");
+    assert!(
+        accounts_of(&coins)
+            .iter()
+            .all(|a| a["coins"]["balance"].is_object()),
+        "{coins}"
+    );
 
     // Shards cover every account exactly once; plan merge names all 20.
     w.run(&["plan", "--shard", "1/2", "--out", "s1.json"])
