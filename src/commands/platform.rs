@@ -156,7 +156,14 @@ pub fn run(
             let prepared =
                 tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
                     .map_err(CommandError::Config)?;
+            // Ctrl-C during an apply stops starting new changes in every account (the
+            // journal keeps what was done); a plan keeps Ctrl-C's default.
+            let watcher = (operation == Operation::Apply)
+                .then(|| tokio::spawn(super::interrupt::watch_interrupts(request.stop.clone())));
             let outcome = run_accounts(prepared, &request, std::sync::Arc::new(Silent)).await;
+            if let Some(w) = watcher {
+                w.abort();
+            }
             eprintln!(
                 "{} account(s); component token fetched {} time(s); {} open-platform call(s).",
                 outcome.results.len(),

@@ -123,6 +123,8 @@ pub struct RunRequest {
     pub refresh: crate::plan::RefreshMode,
     /// `--target`: only these card addresses, in every account.
     pub targets: Vec<String>,
+    /// Raised (Ctrl-C) to stop starting new changes, in every account.
+    pub stop: StopSignal,
     pub run_policy: RunPolicy,
 }
 
@@ -280,7 +282,7 @@ async fn apply_one(mut r: AccountResult, run: PlanRun, request: &RunRequest) -> 
     let opts = ExecuteOptions {
         allow_coin_purchase: request.allow_coin_purchase || policy.allow_coin_purchase,
         budget: request.max_coins.or(policy.max_coins_per_apply),
-        stop: StopSignal::new(),
+        stop: request.stop.clone(),
     };
     match engine::execute(&session, plan, planned.images.clone(), opts).await {
         Ok(Executed::CoinStop(stop)) => {
