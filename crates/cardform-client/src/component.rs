@@ -309,7 +309,10 @@ impl PlatformClient {
     pub async fn authorizers(&self) -> Result<Vec<AuthorizerEntry>, ApiError> {
         let mut out = Vec::new();
         let mut offset: u64 = 0;
+        let mut pages: u64 = 0;
+        let mut seen = std::collections::HashSet::new();
         loop {
+            pages += 1;
             let (req, v) = self
                 .call(
                     AUTHORIZER_LIST_PATH,
@@ -323,6 +326,32 @@ impl PlatformClient {
             let page: RawList = serde_json::from_value(v)
                 .map_err(|e| malformed(&req, format!("not an authorizer list page: {e}"), b""))?;
             let got = page.list.len() as u64;
+            // A page that repeats an authorizer (or a list longer than its own
+            // total_count pages could hold) is not trusted: an error, never a loop.
+            if let Some(again) = page
+                .list
+                .iter()
+                .find(|r| !seen.insert(r.authorizer_appid.clone()))
+            {
+                return Err(malformed(
+                    &req,
+                    format!(
+                        "the authorizer list repeats {} (page {pages}, offset {offset})",
+                        again.authorizer_appid
+                    ),
+                    b"",
+                ));
+            }
+            if pages > page.total_count.saturating_add(1) {
+                return Err(malformed(
+                    &req,
+                    format!(
+                        "the authorizer list does not end after {pages} pages (total_count {})",
+                        page.total_count
+                    ),
+                    b"",
+                ));
+            }
             out.extend(page.list.into_iter().map(|r| AuthorizerEntry {
                 authorizer_appid: r.authorizer_appid,
                 refresh_token: Secret::new(r.refresh_token),

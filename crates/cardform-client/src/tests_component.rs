@@ -180,6 +180,23 @@ async fn the_list_is_read_in_pages_of_500() {
     assert_eq!(distinct.len(), 1001);
     let log = calls(&emu).await;
     assert_eq!(log.iter().filter(|(p, _)| p == LIST).count(), 3);
+
+    // All 1,001 accounts at once: one component token, one authorizer token each.
+    let clients: Vec<_> = list
+        .iter()
+        .map(|a| card_client(emu.base_url(), &a.authorizer_appid, &p, &a.refresh_token))
+        .collect();
+    let got = futures::future::join_all(clients.iter().map(|c| c.list_all_card_ids())).await;
+    assert!(got.iter().all(Result::is_ok));
+    assert_eq!(p.component_fetches(), 1);
+    let log = calls(&emu).await;
+    assert_eq!(log.iter().filter(|(p, _)| p == ATOKEN).count(), 1001);
+    let served: std::collections::BTreeSet<_> = log
+        .iter()
+        .filter(|(p, _)| p == "/card/batchget")
+        .filter_map(|(_, who)| who.clone())
+        .collect();
+    assert_eq!(served, distinct);
 }
 
 #[tokio::test]
@@ -449,6 +466,15 @@ async fn odd_shapes_numbers_as_strings_and_missing_fields() {
     c.get_colors().await.expect("colors");
     assert_eq!(mock.count(ATOKEN), 2);
     assert_eq!(p.component_fetches(), 1);
+
+    // A list that never ends (the same page again and again): an error, not a loop.
+    let page = json!({"total_count": 5, "list": [
+        {"authorizer_appid": "wxa1", "refresh_token": "r1", "auth_time": 1},
+        {"authorizer_appid": "wxa2", "refresh_token": "r2", "auth_time": 1}
+    ]});
+    mock.script(LIST, vec![Reply::Json(page.clone()), Reply::Json(page)]);
+    let e = p.authorizers().await.expect_err("endless list");
+    assert!(e.to_string().contains("repeats wxa1"), "{e}");
 
     // A list page that is not a list: an error that shows no refresh token.
     mock.script(
