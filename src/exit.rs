@@ -1,6 +1,6 @@
 //! The one mapping from outcomes and errors to exit codes (design.md "Exit codes"):
 //! 0 success or no changes, 1 error, 2 changes present (`--detailed-exitcode`), 3 a
-//! policy gate refused the plan. Every path out of `main` goes through [`code`] or
+//! policy gate refused the plan, 4 some accounts of a platform run failed. Every path out of `main` goes through [`code`] or
 //! [`usage_code`].
 
 use std::process::ExitCode;
@@ -16,6 +16,9 @@ pub enum Outcome {
     PolicyDenied,
     /// Validation or another check found problems and reported them.
     Failed,
+    /// A platform run (`--accounts`): at least one account failed or was skipped
+    /// (revoked, token refused, an error); the others were planned or applied.
+    AccountsFailed,
 }
 
 impl Outcome {
@@ -29,9 +32,13 @@ impl Outcome {
             Outcome::Failed => 1,
             Outcome::ChangesPresent => 2,
             Outcome::PolicyDenied => 3,
+            Outcome::AccountsFailed => ACCOUNTS_FAILED_EXIT,
         }
     }
 }
+
+/// A platform run in which some accounts failed (docs/platform.md).
+pub const ACCOUNTS_FAILED_EXIT: u8 = 4;
 
 /// Any error that reaches the top exits 1.
 pub const ERROR_EXIT: u8 = 1;

@@ -20,6 +20,7 @@ pub mod live;
 pub mod model;
 pub mod operate;
 pub mod plan;
+pub mod platform;
 pub mod preview;
 pub mod progress;
 pub mod report;

@@ -130,7 +130,11 @@ impl Session {
             // Recorded by the run's commit (a no-op commit writes nothing).
             state.edit(|s| s.owner = Some(state_owner::stamp(s.owner.as_ref(), &identity)));
         }
-        let client = WeChatClient::new(client_config).map_err(SessionError::Client)?;
+        let client = match &run.client {
+            Some(make) => (make.0)(client_config),
+            None => WeChatClient::new(client_config),
+        }
+        .map_err(SessionError::Client)?;
         Ok(Session {
             root: root.to_path_buf(),
             config,

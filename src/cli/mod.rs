@@ -6,12 +6,14 @@
 mod events;
 mod operate;
 mod plan;
+mod platform;
 mod project;
 mod state;
 
 pub use events::*;
 pub use operate::*;
 pub use plan::*;
+pub use platform::*;
 pub use project::*;
 pub use state::*;
 
@@ -40,6 +42,7 @@ pub enum Command {
     /// Print the JSON Schema for card files and cardform.toml.
     Schema(SchemaArgs),
     /// Refresh live cards, diff them against the files, classify and show the plan.
+    #[command(args_conflicts_with_subcommands = true)]
     Plan(PlanArgs),
     /// Carry out a plan (a saved plan file, or a fresh plan of a project folder).
     Apply(ApplyArgs),
@@ -76,6 +79,9 @@ pub enum Command {
     /// WeChat's push events: receive them (serve) and list what was stored.
     #[command(subcommand)]
     Events(EventsCommand),
+    /// A third-party platform's merchant accounts (authorizers): list, import.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
 }
 
 /// Output formats for commands that report.
@@ -137,6 +143,31 @@ pub struct RunOptions {
     /// Trusted: needed for a PostgreSQL server that is not on loopback.
     #[arg(long, value_name = "PATH|URL")]
     pub state: Option<String>,
+}
+
+/// A platform project's accounts (docs/platform.md): which of them a command covers.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AccountOptions {
+    /// On a platform project: `all` (the default), `NAME[,NAME…]` (folders under
+    /// accounts/), or `changed[:GIT_REF]`: the accounts whose folder, or a template they
+    /// use, changed since the merge base with GIT_REF (default origin/main).
+    #[arg(long, value_name = "all|NAME,…|changed[:REF]")]
+    pub accounts: Option<crate::platform::Selection>,
+    /// Only this shard of the selected accounts, K of N (1 ≤ K ≤ N), for CI matrix jobs:
+    /// every account is in exactly one shard, and stays there when accounts are added.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::platform::Shard>,
+    /// Accounts planned or applied at once (default `[platform.run] account_parallelism`,
+    /// else 4), on top of each account's own `--parallelism`.
+    #[arg(long, value_name = "N", value_parser = parse_parallelism)]
+    pub account_parallelism: Option<usize>,
+}
+
+impl AccountOptions {
+    /// Whether any platform flag was given.
+    pub fn given(&self) -> bool {
+        self.accounts.is_some() || self.shard.is_some() || self.account_parallelism.is_some()
+    }
 }
 
 impl RunOptions {

@@ -51,6 +51,8 @@ pub struct StatusArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     #[command(flatten)]
+    pub accounts: AccountOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 
@@ -71,6 +73,8 @@ pub struct CoinsArgs {
     /// At most this many orders.
     #[arg(long, default_value_t = 20)]
     pub limit: u64,
+    #[command(flatten)]
+    pub accounts: AccountOptions,
     #[command(flatten)]
     pub run: RunOptions,
 }

@@ -71,7 +71,36 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE", env = "CARDFORM_TRUSTED_SETTINGS")]
     pub trusted_settings: Option<PathBuf>,
     #[command(flatten)]
+    pub accounts: AccountOptions,
+    #[command(flatten)]
     pub run: RunOptions,
+    #[command(subcommand)]
+    pub command: Option<PlanCommand>,
+}
+
+/// `cardform plan merge FILE…`.
+#[derive(Debug, clap::Subcommand)]
+pub enum PlanCommand {
+    /// Join the JSON reports of a platform plan's shards (`plan --accounts … --shard K/N
+    /// --out FILE`) into one report; refuses reports of different commits or with an
+    /// account in two of them.
+    Merge(PlanMergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanMergeArgs {
+    /// The shards' JSON reports.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// text, json, markdown (a pull-request comment) or html (a page with an index).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    pub format: PlanFormat,
+    /// The language of text, markdown and html (default en; also CARDFORM_LANG).
+    #[arg(long, value_enum, env = "CARDFORM_LANG")]
+    pub lang: Option<crate::i18n::Lang>,
+    /// Exit 2 when any account's plan has changes.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +136,11 @@ pub struct ApplyArgs {
     /// bought with 券点 (WeChat refunds nothing); otherwise exit 3.
     #[arg(long)]
     pub allow_stock_loss: bool,
+    /// On a platform project: write the run's JSON report to FILE as well.
+    #[arg(long, value_name = "FILE")]
+    pub report_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub accounts: AccountOptions,
     #[command(flatten)]
     pub run: RunOptions,
 }

@@ -126,6 +126,13 @@ pub struct InitArgs {
     /// The Official Account's AppID (ignored with --sandbox).
     #[arg(long, default_value = "wx0000000000000000")]
     pub appid: String,
+    /// A third-party platform (服务商) instead: accounts/, templates/, a matrix pipeline
+    /// over shards (docs/platform.md). Needs --component-appid.
+    #[arg(long, requires = "component_appid", conflicts_with = "sandbox")]
+    pub platform: bool,
+    /// The platform's component AppID (with --platform).
+    #[arg(long, value_name = "ID", requires = "platform")]
+    pub component_appid: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -23,6 +23,9 @@ use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 
 pub fn run(args: &ApplyArgs) -> miette::Result<Outcome> {
+    if args.accounts.given() || crate::platform::is_platform(&args.target) {
+        return super::platform::apply(args);
+    }
     if args.target.is_file() {
         apply_saved(args, &args.target)
     } else {

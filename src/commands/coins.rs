@@ -11,6 +11,9 @@ use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
+    if args.accounts.given() || crate::platform::is_platform(&args.dir) {
+        return super::platform::coins(args);
+    }
     // Before the order exists: a path that will be refused creates no order.
     let policy = match &args.action {
         Some(CoinsAction::Recharge { .. }) => {

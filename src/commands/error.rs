@@ -12,6 +12,18 @@ use std::path::PathBuf;
 /// an exit code.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum CommandError {
+    #[error("not on a platform project: {what}")]
+    #[diagnostic(code(cardform::platform::unsupported), help("see docs/platform.md"))]
+    PlatformUnsupported { what: String },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Platform(#[from] crate::platform::tokens::PlatformError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Select(#[from] crate::platform::select::SelectError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Merge(#[from] crate::platform::report::MergeError),
     #[error("refusing to apply without confirmation: standard input is not a terminal")]
     #[diagnostic(
         code(cardform::apply::no_confirmation),

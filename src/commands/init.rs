@@ -21,6 +21,7 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
             CiKind::Github => Pipeline::Github,
             CiKind::Gitlab => Pipeline::Gitlab,
         }),
+        component_appid: args.component_appid.clone().filter(|_| args.platform),
         cards_schema: schema(SchemaKind::Cards)?,
         project_schema: schema(SchemaKind::Project)?,
     };
@@ -48,6 +49,12 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
         println!("created {}", path.display());
     }
     let dir = args.dir.display();
+    if args.platform {
+        println!(
+            "\nNext: set CARDFORM_COMPONENT_SECRET and CARDFORM_VERIFY_TICKET, then `cardform accounts import --dir {dir} --template example`, `cardform validate {dir}`, `cardform plan {dir} --accounts all`."
+        );
+        return Ok(Outcome::Success);
+    }
     let apply = if args.sandbox {
         format!("cardform apply {dir}")
     } else {

@@ -5,6 +5,7 @@
 use crate::cli::{Cli, Command};
 use crate::exit::Outcome;
 
+pub mod accounts;
 pub mod apply;
 mod apply_output;
 pub mod coins;
@@ -20,6 +21,7 @@ mod interrupt;
 pub mod man;
 mod output;
 pub mod plan;
+pub mod platform;
 pub mod preview;
 mod project;
 pub mod qrcode;
@@ -56,5 +58,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Qrcode(args) => qrcode::run(&args),
         Command::Stats(args) => stats::run(&args),
         Command::Events(cmd) => events::run(&cmd),
+        Command::Accounts(crate::cli::AccountsCommand::List(args)) => accounts::list(&args),
+        Command::Accounts(crate::cli::AccountsCommand::Import(args)) => accounts::import(&args),
     }
 }

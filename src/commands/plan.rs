@@ -20,6 +20,12 @@ use super::output::{print_json, stdout_color};
 use super::project::{load, load_settings, write_policy};
 
 pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
+    if let Some(crate::cli::PlanCommand::Merge(m)) = &args.command {
+        return super::platform::plan_merge(m);
+    }
+    if args.accounts.given() || crate::platform::is_platform(&args.project.dir) {
+        return super::platform::plan(args);
+    }
     // With --format html, --out names the page; the plan is saved with --save.
     let (save_to, page_to) = match args.format {
         Format::Html => (args.save.clone(), args.out.clone().or(args.html.clone())),

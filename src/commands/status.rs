@@ -10,6 +10,9 @@ use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
+    if args.accounts.given() || crate::platform::is_platform(&args.project.dir) {
+        return super::platform::status(args);
+    }
     with_session(&args.project.dir, "status", &args.run, async |session| {
         let (cards, whitelist_set) = session.state.read(|s| {
             let cards: Vec<(String, String)> = s

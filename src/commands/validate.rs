@@ -16,6 +16,9 @@ use crate::model::derived_title;
 
 pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
     let dir = args.project.dir.as_path();
+    if crate::platform::is_platform(dir) {
+        return super::platform::validate(dir);
+    }
     let result = load_project(dir);
     match args.format {
         Format::Json => print_json(dir, &result, args.verbose),

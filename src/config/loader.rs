@@ -85,6 +85,67 @@ pub fn load_project_at(dir: &Path, now: Timestamp) -> Result<Project, ConfigErro
     check_texts(dir, now, project_text, texts, diags)
 }
 
+/// A project whose settings were made by the caller (a platform account: its
+/// `account.toml` merged with the platform's `cardform.toml`): `cards/*.toml` of `dir`
+/// plus `extra` card sources already in memory (instantiated templates, named by a path
+/// relative to `dir`), with the same checks as [`load_project`].
+///
+/// # Errors
+/// As [`load_project`].
+pub fn load_composed(
+    dir: &Path,
+    now: Timestamp,
+    config: ProjectConfig,
+    extra: Vec<(PathBuf, String)>,
+) -> Result<Project, ConfigError> {
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut texts = Vec::new();
+    if dir.join(CARDS_DIR).exists() || extra.is_empty() {
+        for rel in list_card_files(dir, &mut diags)? {
+            if let Some(text) = read_text(dir, &rel, &mut diags) {
+                texts.push((rel, text));
+            }
+        }
+    }
+    texts.extend(extra);
+    check_parsed(dir, now, Some(config), texts, diags)
+}
+
+/// A TOML document of any checked type `T` (named `rel` in diagnostics): syntax, the
+/// schema `compiled` (every error located), then serde. `None` when anything failed
+/// (the problems are in `diags`).
+pub fn load_typed_text<T: serde::de::DeserializeOwned>(
+    rel: &Path,
+    text: &str,
+    compiled: &schema::Compiled,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let tree = match source::parse(rel, text) {
+        Ok(t) => t,
+        Err(errs) => {
+            diags.extend(errs);
+            return None;
+        }
+    };
+    let value = source::to_json(tree.get_ref());
+    let locator = Locator::from_parsed(text, tree);
+    let SchemaVerdict {
+        diagnostics: errors,
+        ..
+    } = schema_diagnostics(rel, &locator, compiled, &value);
+    if !errors.is_empty() {
+        diags.extend(errors);
+        return None;
+    }
+    match serde_json::from_value::<T>(value) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, e.to_string()).at(1, 1));
+            None
+        }
+    }
+}
+
 /// [`load_project_at`] on files already in memory: `project` is the content of
 /// `cardform.toml`, `cards` the card files (paths relative to `root`, e.g.
 /// `cards/a.toml`). Local images are still looked up under `root`. This is the entry
@@ -116,6 +177,17 @@ fn check_texts(
     mut diags: Vec<Diagnostic>,
 ) -> Result<Project, ConfigError> {
     let config = project_text.and_then(|t| load_project_file(&t, &mut diags));
+    check_parsed(dir, now, config, sources, diags)
+}
+
+/// The cards of `sources` under an already checked `config`.
+fn check_parsed(
+    dir: &Path,
+    now: Timestamp,
+    config: Option<ProjectConfig>,
+    sources: Vec<(PathBuf, String)>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<Project, ConfigError> {
     let mut loaded: Vec<(usize, DesiredCard)> = Vec::new();
     let mut subs_found = Vec::new();
     let per_file = map_in_parallel(&sources, |(rel, text)| {

@@ -16,22 +16,23 @@ mod project;
 pub mod protect;
 mod run_settings;
 mod schema;
-mod schema_diagnostics;
+pub(crate) mod schema_diagnostics;
 mod schema_messages;
-mod source;
+pub(crate) mod source;
 pub mod sub_merchants;
-mod suggest;
+pub(crate) mod suggest;
 pub mod trust;
 pub mod validation;
 
 pub use desired::{DesiredCard, WriteRule};
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use loader::{
-    CARDS_DIR, PROJECT_FILE, Project, load_in_memory, load_project, load_project_at,
-    load_project_config, load_settings_file,
+    CARDS_DIR, PROJECT_FILE, Project, load_composed, load_in_memory, load_project, load_project_at,
+    load_project_config, load_settings_file, load_typed_text,
 };
 pub use project::*;
-pub use run_settings::{MAX_PARALLELISM, RunFlags, RunSettings};
+pub use run_settings::{ClientMaker, MAX_PARALLELISM, MakeClient, RunFlags, RunSettings};
 pub use schema::{
-    ADDRESS_PATTERN, CardFile, card_file_schema, combined_schema, is_valid_address, project_schema,
+    ADDRESS_PATTERN, CardFile, Compiled, card_file_schema, combined_schema, compile_for,
+    is_valid_address, project_schema,
 };

@@ -37,6 +37,26 @@ pub struct RunSettings {
     /// The operator's overrides and allowances (docs/security.md). The default trusts
     /// nothing beyond what cardform.toml may name by itself.
     pub operator: OperatorSettings,
+    /// Builds the run's WeChat client instead of `[account.token]` (a platform
+    /// account's client, whose token is its authorizer_access_token).
+    pub client: Option<ClientMaker>,
+}
+
+/// A client builder: takes the settings the project file gives and returns the client.
+pub type MakeClient = dyn Fn(
+        cardform_client::ClientConfig,
+    ) -> Result<cardform_client::WeChatClient, cardform_client::ApiError>
+    + Send
+    + Sync;
+
+/// A shared [`MakeClient`].
+#[derive(Clone)]
+pub struct ClientMaker(pub std::sync::Arc<MakeClient>);
+
+impl std::fmt::Debug for ClientMaker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientMaker(..)")
+    }
 }
 
 impl RunSettings {
@@ -52,6 +72,7 @@ impl RunSettings {
             parallelism: flags.parallelism,
             lock_timeout: flags.lock_timeout,
             operator: OperatorSettings::from_env().with_flags(endpoint, flags.state.as_deref()),
+            client: None,
         }
     }
 }

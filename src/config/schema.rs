@@ -47,13 +47,13 @@ pub fn is_valid_address(s: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
-fn generator() -> SchemaGenerator {
+pub(crate) fn generator() -> SchemaGenerator {
     SchemaSettings::draft07().into_generator()
 }
 
 /// Drops `null`s and puts `$schema`, `title` and `description` first, for people
 /// reading the file.
-fn finish(mut schema: Value) -> Value {
+pub(crate) fn finish(mut schema: Value) -> Value {
     strip_null(&mut schema);
     let Value::Object(mut obj) = schema else {
         return schema;
@@ -181,7 +181,7 @@ impl<'i> Keyword<'i> for ZonedTimestamp {
     }
 }
 
-fn build(schema: &Value) -> Result<Validator, String> {
+pub(crate) fn build(schema: &Value) -> Result<Validator, String> {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft7)
         .should_validate_formats(false)
@@ -199,6 +199,18 @@ fn build(schema: &Value) -> Result<Validator, String> {
         })
         .build(schema)
         .map_err(|e| e.to_string())
+}
+
+/// The draft-07 schema of any type, with its compiled validator (for the platform's
+/// files, `crate::platform`).
+pub fn compile_for<T: JsonSchema>(title: &str) -> Compiled {
+    let mut s = generator().into_root_schema_for::<T>().to_value();
+    if let Some(obj) = s.as_object_mut() {
+        obj.insert("title".into(), json!(title));
+    }
+    let schema = finish(s);
+    let validator = build(&schema);
+    Compiled { schema, validator }
 }
 
 /// The schema and its compiled validator, built once per process.

@@ -69,9 +69,9 @@ pub(super) fn card_scope(path: &[Seg]) -> (Option<String>, &[Seg]) {
 }
 
 /// What the schema says of one document.
-pub(super) struct SchemaVerdict {
+pub(crate) struct SchemaVerdict {
     /// Located errors and warnings.
-    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Cards with errors (they are not deserialized).
     pub(super) bad_cards: Vec<String>,
     /// Per card: texts over WeChat's byte limit. WeChat applies its limits to what it is
@@ -82,7 +82,7 @@ pub(super) struct SchemaVerdict {
 }
 
 /// Runs the schema over a document and turns every error into a located diagnostic.
-pub(super) fn schema_diagnostics(
+pub(crate) fn schema_diagnostics(
     rel: &Path,
     locator: &Locator<'_>,
     compiled: &Compiled,

@@ -17,6 +17,8 @@ pub struct InitOptions {
     pub sandbox: bool,
     pub appid: String,
     pub pipeline: Option<Pipeline>,
+    /// `--platform --component-appid ID`: a third-party platform's folder instead.
+    pub component_appid: Option<String>,
     /// The JSON Schemas for card files and cardform.toml (from the running binary).
     pub cards_schema: String,
     pub project_schema: String,
@@ -52,6 +54,9 @@ fn file(path: &str, bytes: impl Into<Vec<u8>>) -> NewFile {
 /// [`InitError::BadAppid`] when the AppID has characters an AppID never has (it is
 /// written into cardform.toml as it is).
 pub fn project_files(opts: &InitOptions) -> Result<Vec<NewFile>, InitError> {
+    if let Some(component) = &opts.component_appid {
+        return platform_files(opts, component);
+    }
     let config = if opts.sandbox {
         include_str!("templates/cardform.sandbox.toml").to_string()
     } else {
@@ -88,6 +93,42 @@ pub fn project_files(opts: &InitOptions) -> Result<Vec<NewFile>, InitError> {
     Ok(files)
 }
 
+/// The files of a new third-party platform (docs/platform.md): the platform's
+/// cardform.toml, an example template, the schemas, and a matrix pipeline over shards.
+///
+/// # Errors
+/// [`InitError::BadAppid`] for a component AppID with characters an AppID never has.
+pub fn platform_files(opts: &InitOptions, component: &str) -> Result<Vec<NewFile>, InitError> {
+    if component.is_empty() || !component.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(InitError::BadAppid(component.to_string()));
+    }
+    let mut files = vec![
+        file(
+            crate::config::PROJECT_FILE,
+            include_str!("templates/platform.toml").replace("{component_appid}", component),
+        ),
+        file(
+            "templates/example.toml",
+            include_str!("templates/platform-template.toml"),
+        ),
+        file("accounts/.gitkeep", ""),
+        file("schema/cards.schema.json", opts.cards_schema.clone()),
+        file(".gitignore", include_str!("templates/platform-gitignore")),
+    ];
+    match opts.pipeline {
+        Some(Pipeline::Github) => files.push(file(
+            ".github/workflows/cardform.yml",
+            include_str!("templates/platform-github.yml"),
+        )),
+        Some(Pipeline::Gitlab) => files.push(file(
+            ".gitlab-ci.yml",
+            include_str!("templates/platform-gitlab-ci.yml"),
+        )),
+        None => {}
+    }
+    Ok(files)
+}
+
 /// The files of `files` that already exist under `dir` (init never overwrites one).
 pub fn existing(dir: &Path, files: &[NewFile]) -> Vec<PathBuf> {
     files
@@ -106,6 +147,7 @@ mod tests {
             sandbox,
             appid: appid.into(),
             pipeline: Some(Pipeline::Github),
+            component_appid: None,
             cards_schema: "{}".into(),
             project_schema: "{}".into(),
         }

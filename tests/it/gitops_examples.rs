@@ -29,7 +29,7 @@ fn load_yaml(rel: &str) -> Value {
 
 /// Every shell script in a pipeline: GitHub `run:`, GitLab `script:`, `before_script:`,
 /// `after_script:` (lists flattened; anchors are already expanded by the parser).
-fn scripts(v: &Value, out: &mut Vec<String>) {
+pub(crate) fn scripts(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Mapping(m) => {
             for (k, val) in m {
@@ -137,7 +137,7 @@ fn simple_commands(line: &str) -> Vec<String> {
 
 /// The argv of every `cardform …` command in `script`, placeholders substituted and
 /// redirections removed.
-fn cardform_commands(script: &str) -> Vec<Vec<String>> {
+pub(crate) fn cardform_commands(script: &str) -> Vec<Vec<String>> {
     let joined = script.replace("\\\n", " ");
     let mut found = Vec::new();
     for line in joined.lines() {

@@ -37,6 +37,7 @@ mod gitops_examples;
 mod money;
 mod nothing_lost;
 mod plan_render;
+mod platform_cli;
 mod platform_emulator;
 mod pr_trust;
 mod quota_tokens;

@@ -1,0 +1,234 @@
+//! `cardform accounts list | import`: the platform's authorizers
+//! (`api_get_authorizer_list`, every page) against the account folders.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cli::{AccountsImportArgs, AccountsListArgs, Format};
+use crate::config::RunSettings;
+use crate::exit::Outcome;
+use crate::model::Timestamp;
+use crate::platform::files::{ACCOUNT_FILE, ACCOUNTS_DIR, is_valid_account_name};
+use crate::platform::{Platform, tokens};
+use crate::session::runtime;
+
+use super::error::CommandError;
+use super::output::print_json;
+use super::platform::load_platform;
+
+/// One authorizer, as `list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorizerRow {
+    pub appid: String,
+    pub nick_name: String,
+    /// The account folder that manages it, if any.
+    pub account: Option<String>,
+    pub card_permission: bool,
+    /// When the merchant authorised the platform (Unix seconds, and RFC 3339).
+    pub auth_time: i64,
+    pub auth_time_text: String,
+    /// Why its details could not be read (e.g. revoked), if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ListJson<'a> {
+    format_version: &'static str,
+    authorizers: &'a [AuthorizerRow],
+    /// Account folders whose AppID the platform's list lacks.
+    not_authorizers: Vec<(String, String)>,
+}
+
+fn rows(platform: &Platform, settings: &RunSettings) -> miette::Result<Vec<AuthorizerRow>> {
+    let now = Timestamp(chrono::Utc::now().timestamp());
+    let base_url = tokens::endpoint(platform, &settings.operator)?;
+    let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
+    let managed: BTreeMap<&str, &str> = platform
+        .accounts
+        .values()
+        .map(|a| (a.file.appid.as_str(), a.name.as_str()))
+        .collect();
+    runtime()?.block_on(async {
+        let (client, list) = tokens::connect(platform, &base_url, credentials).await?;
+        let mut out = Vec::new();
+        for a in list {
+            let info = client.authorizer_info(&a.authorizer_appid).await;
+            let (nick, perm, error) = match info {
+                Ok(i) => {
+                    let perm = i.has_card_permission();
+                    (i.nick_name, perm, None)
+                }
+                Err(e) => (String::new(), false, Some(e.to_string())),
+            };
+            out.push(AuthorizerRow {
+                account: managed
+                    .get(a.authorizer_appid.as_str())
+                    .map(|s| s.to_string()),
+                appid: a.authorizer_appid,
+                nick_name: crate::visible::visible(&nick).into_owned(),
+                card_permission: perm,
+                auth_time: a.auth_time,
+                auth_time_text: chrono::DateTime::from_timestamp(a.auth_time, 0)
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_default(),
+                error,
+            });
+        }
+        miette::Result::<_>::Ok(out)
+    })
+}
+
+/// `cardform accounts list`.
+pub fn list(args: &AccountsListArgs) -> miette::Result<Outcome> {
+    let platform = load_platform(&args.dir)?;
+    let settings = RunSettings::from_env(&args.run.flags());
+    let rows = rows(&platform, &settings)?;
+    let listed: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.appid.as_str()).collect();
+    let orphans: Vec<(String, String)> = platform
+        .accounts
+        .values()
+        .filter(|a| !listed.contains(a.file.appid.as_str()))
+        .map(|a| (a.name.clone(), a.file.appid.clone()))
+        .collect();
+    if args.format == Format::Json {
+        print_json(&ListJson {
+            format_version: "1",
+            authorizers: &rows,
+            not_authorizers: orphans,
+        })?;
+        return Ok(Outcome::Success);
+    }
+    println!(
+        "{:<20} {:<16} {:<8} {:<26} name",
+        "appid", "account", "card", "authorised"
+    );
+    for r in &rows {
+        println!(
+            "{:<20} {:<16} {:<8} {:<26} {}{}",
+            r.appid,
+            r.account.as_deref().unwrap_or("(not managed)"),
+            if r.card_permission { "yes" } else { "NO" },
+            r.auth_time_text,
+            r.nick_name,
+            r.error
+                .as_deref()
+                .map(|e| format!("  ({e})"))
+                .unwrap_or_default()
+        );
+    }
+    for (name, appid) in &orphans {
+        println!(
+            "{appid:<20} {name:<16} account folder whose AppID is not an authorizer (revoked, or never authorised)"
+        );
+    }
+    println!(
+        "\n{} authorizer(s), {} managed, {} with the card permission set.",
+        rows.len(),
+        rows.iter().filter(|r| r.account.is_some()).count(),
+        rows.iter().filter(|r| r.card_permission).count()
+    );
+    Ok(Outcome::Success)
+}
+
+/// The folder name for a new authorizer: its AppID in lowercase.
+fn folder_name(appid: &str) -> Option<String> {
+    let name = appid.trim().to_ascii_lowercase();
+    is_valid_account_name(&name).then_some(name)
+}
+
+/// `cardform accounts import`: one folder per authorizer with the card permission set
+/// that no folder manages yet; an existing folder is never written.
+pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
+    let platform = load_platform(&args.dir)?;
+    for t in &args.templates {
+        if !platform.templates.contains_key(t) {
+            return Err(CommandError::PlatformUnsupported {
+                what: format!("--template {t}: templates/{t}.toml does not exist"),
+            }
+            .into());
+        }
+    }
+    let settings = RunSettings::from_env(&args.run.flags());
+    let rows = rows(&platform, &settings)?;
+    let mut written = 0usize;
+    for r in &rows {
+        if let Some(a) = &r.account {
+            eprintln!("{} is managed by accounts/{a}: left as it is", r.appid);
+            continue;
+        }
+        if !r.card_permission {
+            eprintln!(
+                "{} ({}) did not grant the card permission set: skipped{}",
+                r.appid,
+                r.nick_name,
+                r.error
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            );
+            continue;
+        }
+        let Some(name) = folder_name(&r.appid) else {
+            eprintln!(
+                "{}: cannot name a folder after this AppID: skipped",
+                r.appid
+            );
+            continue;
+        };
+        if args.dry_run {
+            println!(
+                "would write {ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE} ({})",
+                r.nick_name
+            );
+            continue;
+        }
+        write_account(&args.dir, &name, r, &args.templates)?;
+        println!(
+            "wrote {ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE} ({})",
+            r.nick_name
+        );
+        written += 1;
+    }
+    if !args.dry_run {
+        eprintln!("{written} account folder(s) written.");
+    }
+    Ok(Outcome::Success)
+}
+
+fn write_account(
+    root: &Path,
+    name: &str,
+    r: &AuthorizerRow,
+    templates: &[String],
+) -> Result<(), CommandError> {
+    let io = |path: &Path, source: std::io::Error| CommandError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = root.join(ACCOUNTS_DIR).join(name);
+    std::fs::create_dir_all(root.join(ACCOUNTS_DIR)).map_err(|e| io(&dir, e))?;
+    // create_dir fails when the folder exists: never writes into one.
+    std::fs::create_dir(&dir).map_err(|e| io(&dir, e))?;
+    std::fs::create_dir(dir.join("cards")).map_err(|e| io(&dir, e))?;
+    let mut text = format!(
+        "# {} — imported by `cardform accounts import` (authorised {}).\nappid = \"{}\"\n",
+        r.nick_name.replace('\n', " "),
+        r.auth_time_text,
+        r.appid
+    );
+    for t in templates {
+        text.push_str(&format!("\n[templates.{t}]\n"));
+    }
+    let path = dir.join(ACCOUNT_FILE);
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| io(&path, e))?;
+    f.write_all(text.as_bytes()).map_err(|e| io(&path, e))?;
+    Ok(())
+}

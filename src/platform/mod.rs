@@ -1,0 +1,22 @@
+//! Third-party platforms (服务商): one repository runs the cards of many merchant
+//! accounts (docs/platform.md).
+//!
+//! - [`files`]: the root `cardform.toml` with `[platform]` and `accounts/<name>/account.toml`;
+//! - [`template`]: card templates instantiated per account;
+//! - [`project`]: the whole platform loaded and checked; each account as an ordinary
+//!   [`Project`](crate::config::Project) the engine runs unchanged;
+//! - [`select`]: `--accounts`, `--shard K/N`;
+//! - [`run`]: the per-account run loop (bounded parallelism, isolation);
+//! - [`report`]: one report over the accounts, and `plan merge`.
+
+pub mod files;
+pub mod project;
+pub mod report;
+pub mod run;
+pub mod select;
+pub mod template;
+pub mod tokens;
+
+pub use files::{AccountFile, PlatformFile};
+pub use project::{AccountDef, Platform, is_platform};
+pub use select::{Selection, Shard, select};

@@ -1,0 +1,525 @@
+//! A platform project on disk: the root `cardform.toml` with `[platform]`, the account
+//! folders and the templates, checked as a whole (every problem of every file at
+//! once); then each account as an ordinary [`Project`] the engine runs unchanged.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use toml::de::DeTable;
+
+use crate::config::source::line_col;
+use crate::config::{
+    Account, Compiled, ConfigError, Diagnostic, PROJECT_FILE, Project, ProjectConfig,
+    SANDBOX_ENDPOINT, TokenSource, compile_for, load_composed, load_typed_text,
+};
+use crate::model::Timestamp;
+
+use super::files::{
+    ACCOUNT_FILE, ACCOUNTS_DIR, AccountFile, PlatformFile, STATE_DIR, STATE_FILE, TEMPLATES_DIR,
+    is_valid_account_name,
+};
+use super::template::{Instance, Template, value_at};
+
+fn platform_validator() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
+    C.get_or_init(|| compile_for::<PlatformFile>("cardform platform file (cardform.toml)"))
+}
+
+fn account_validator() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
+    C.get_or_init(|| compile_for::<AccountFile>("cardform platform account (account.toml)"))
+}
+
+/// One account folder, read and checked (its cards are read by [`Platform::project`]).
+#[derive(Debug, Clone)]
+pub struct AccountDef {
+    pub name: String,
+    /// `accounts/<name>`, relative to the platform root.
+    pub dir: PathBuf,
+    pub file: AccountFile,
+    /// The templates it uses, with its values.
+    pub instances: BTreeMap<String, Instance>,
+}
+
+impl AccountDef {
+    /// `accounts/<name>/account.toml`, relative to the platform root.
+    pub fn file_rel(&self) -> PathBuf {
+        self.dir.join(ACCOUNT_FILE)
+    }
+}
+
+/// A loaded platform project.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    pub root: PathBuf,
+    pub file: PlatformFile,
+    /// By account name (the folder's name).
+    pub accounts: BTreeMap<String, AccountDef>,
+    pub templates: BTreeMap<String, Template>,
+}
+
+/// Whether `dir` holds a platform project (its `cardform.toml` has `[platform]`).
+pub fn is_platform(dir: &Path) -> bool {
+    fs::read_to_string(dir.join(PROJECT_FILE))
+        .map(|t| super::files::is_platform_text(&t))
+        .unwrap_or(false)
+}
+
+fn read(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match fs::read_to_string(root.join(rel)) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
+            None
+        }
+    }
+}
+
+/// The names of the entries of `root/rel`, sorted (none when it does not exist).
+fn entries(root: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, bool)> {
+    let dir = root.join(rel);
+    let Ok(read) = fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in read.flatten() {
+        let is_dir = entry.path().is_dir();
+        match entry.file_name().into_string() {
+            Ok(name) if !name.starts_with('.') => out.push((name, is_dir)),
+            Ok(_) => {}
+            Err(name) => diags.push(Diagnostic::warning(
+                Path::new(rel).join(&name),
+                "file name is not valid UTF-8; skipped",
+            )),
+        }
+    }
+    out.sort();
+    out
+}
+
+impl Platform {
+    /// Reads the root file, every `accounts/*/account.toml` and every
+    /// `templates/*.toml`; checks them and the instances of the templates.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] with every problem found (file:line:col).
+    pub fn load(root: &Path) -> Result<Platform, ConfigError> {
+        let mut diags = Vec::new();
+        if !root.join(PROJECT_FILE).is_file() {
+            return Err(ConfigError::NotAProject {
+                dir: root.to_path_buf(),
+            });
+        }
+        let root_text = read(root, Path::new(PROJECT_FILE), &mut diags);
+        let file: Option<PlatformFile> = root_text.as_deref().and_then(|t| {
+            load_typed_text(Path::new(PROJECT_FILE), t, platform_validator(), &mut diags)
+        });
+        if let (Some(f), Some(text)) = (&file, &root_text)
+            && f.endpoint.trim() == SANDBOX_ENDPOINT
+        {
+            let (l, c) = locate_key(text, "endpoint");
+            diags.push(
+                Diagnostic::error(PROJECT_FILE, "a platform project has no embedded sandbox")
+                    .at(l, c)
+                    .with_help("run `cardform emulator --platform-authorizers N` and set endpoint = \"http://127.0.0.1:PORT\""),
+            );
+        }
+
+        let mut templates = BTreeMap::new();
+        for (name, is_dir) in entries(root, TEMPLATES_DIR, &mut diags) {
+            let Some(stem) = name.strip_suffix(".toml").filter(|_| !is_dir) else {
+                continue;
+            };
+            let rel = Path::new(TEMPLATES_DIR).join(&name);
+            if !crate::config::is_valid_address(stem) {
+                diags.push(
+                    Diagnostic::error(&rel, "a template's name: lowercase letters, digits and _")
+                        .with_help("rename the file"),
+                );
+                continue;
+            }
+            if let Some(text) = read(root, &rel, &mut diags)
+                && let Some(t) = Template::parse(stem, &text, &mut diags)
+            {
+                templates.insert(stem.to_string(), t);
+            }
+        }
+
+        let mut accounts = BTreeMap::new();
+        let listed = entries(root, ACCOUNTS_DIR, &mut diags);
+        if listed.is_empty() {
+            diags.push(
+                Diagnostic::warning(ACCOUNTS_DIR, "the platform has no account folders")
+                    .with_help("run `cardform accounts import` to write one per authorizer"),
+            );
+        }
+        for (name, is_dir) in listed {
+            if !is_dir {
+                continue;
+            }
+            let dir = Path::new(ACCOUNTS_DIR).join(&name);
+            if !is_valid_account_name(&name) {
+                diags.push(
+                    Diagnostic::error(&dir, format!("account folder `{name}`: use lowercase letters, digits, _ and - (at most 64)"))
+                        .with_help("the name becomes the state's name and the shard key; rename the folder"),
+                );
+                continue;
+            }
+            let rel = dir.join(ACCOUNT_FILE);
+            if !root.join(&rel).is_file() {
+                diags.push(
+                    Diagnostic::error(&rel, "the account folder has no account.toml")
+                        .with_help("write `appid = \"wx…\"` into it (or remove the folder)"),
+                );
+                continue;
+            }
+            let Some(text) = read(root, &rel, &mut diags) else {
+                continue;
+            };
+            let Some(file) =
+                load_typed_text::<AccountFile>(&rel, &text, account_validator(), &mut diags)
+            else {
+                continue;
+            };
+            let instances = instances_of(&text);
+            for (t, inst) in &instances {
+                if !templates.contains_key(t) {
+                    diags.push(
+                        Diagnostic::error(&rel, format!("unknown template `{t}`"))
+                            .at(inst.at.0, inst.at.1)
+                            .with_help(format!(
+                                "templates/{t}.toml does not exist (templates: {})",
+                                templates.keys().cloned().collect::<Vec<_>>().join(", ")
+                            )),
+                    );
+                }
+            }
+            accounts.insert(
+                name.clone(),
+                AccountDef {
+                    name,
+                    dir,
+                    file,
+                    instances,
+                },
+            );
+        }
+        check_unique_appids(root, &accounts, &mut diags);
+        // Instances are checked here too, so `validate` sees every account's problem.
+        for a in accounts.values() {
+            for (t, inst) in &a.instances {
+                if let Some(template) = templates.get(t) {
+                    template.instantiate(&a.file_rel(), inst, &mut diags);
+                }
+            }
+        }
+        diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diags.dedup();
+        match file {
+            Some(file) if !diags.iter().any(Diagnostic::is_error) => Ok(Platform {
+                root: root.to_path_buf(),
+                file,
+                accounts,
+                templates,
+            }),
+            _ => Err(ConfigError::Invalid { diagnostics: diags }),
+        }
+    }
+
+    /// The state setting of `account`: the platform's postgres URL with
+    /// `name=<account>`, else `state/<account>/cardform.state.json` under the root.
+    pub fn state_for(&self, state: Option<&str>, account: &str) -> String {
+        match state.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(url) if crate::state::is_postgres_url(url) => with_name(url, account),
+            _ => self
+                .root
+                .join(STATE_DIR)
+                .join(account)
+                .join(STATE_FILE)
+                .display()
+                .to_string(),
+        }
+    }
+
+    /// The account as an ordinary project: its settings (the platform's, with the
+    /// account's overrides), its `cards/*.toml` and its templates' instances.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`], the diagnostics named from the platform root.
+    pub fn project(&self, name: &str, now: Timestamp) -> Result<Project, ConfigError> {
+        let Some(a) = self.accounts.get(name) else {
+            return Err(ConfigError::Invalid {
+                diagnostics: vec![Diagnostic::error(
+                    ACCOUNTS_DIR,
+                    format!("no account `{name}`"),
+                )],
+            });
+        };
+        let config = ProjectConfig {
+            project_id: None,
+            endpoint: self.file.endpoint.clone(),
+            state: Some(self.state_for(self.file.state.as_deref(), name)),
+            account: Account {
+                appid: a.file.appid.clone(),
+                token: TokenSource::Component {
+                    component_appid: self.file.platform.component_appid.clone(),
+                    component_secret_env: self.file.platform.component_secret_env.clone(),
+                    verify_ticket_env: super::files::DEFAULT_TICKET_ENV.to_string(),
+                    refresh_token_env: String::new(),
+                },
+            },
+            limits: a
+                .file
+                .limits
+                .clone()
+                .unwrap_or_else(|| self.file.limits.clone()),
+            policy: a
+                .file
+                .policy
+                .clone()
+                .unwrap_or_else(|| self.file.policy.clone()),
+            output: self.file.output,
+            test_whitelist: a.file.test_whitelist.clone(),
+        };
+        let mut diags = Vec::new();
+        let mut extra = Vec::new();
+        for (t, inst) in &a.instances {
+            if let Some(template) = self.templates.get(t)
+                && let Some(text) = template.instantiate(&a.file_rel(), inst, &mut diags)
+            {
+                extra.push((template.rel.clone(), text));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(ConfigError::Invalid { diagnostics: diags });
+        }
+        let dir = self.root.join(&a.dir);
+        load_composed(&dir, now, config, extra).map_err(|e| match e {
+            ConfigError::Invalid { diagnostics } => ConfigError::Invalid {
+                diagnostics: diagnostics
+                    .into_iter()
+                    .map(|d| rename(d, &a.dir, name))
+                    .collect(),
+            },
+            other => other,
+        })
+    }
+}
+
+/// A diagnostic of an account's project named from the platform root: its own files
+/// under `accounts/<name>/`, an instance as the template's file with the account named.
+fn rename(mut d: Diagnostic, dir: &Path, account: &str) -> Diagnostic {
+    if d.file.starts_with(TEMPLATES_DIR) {
+        d.message = format!("(account {account}) {}", d.message);
+    } else {
+        d.file = dir.join(&d.file);
+    }
+    d
+}
+
+/// `url` with its `name=` option set to `account` (any other `name=` dropped).
+pub fn with_name(url: &str, account: &str) -> String {
+    let (head, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("name="))
+        .collect();
+    let name = format!("name={account}");
+    kept.push(&name);
+    format!("{head}?{}", kept.join("&"))
+}
+
+fn locate_key(text: &str, key: &str) -> (usize, usize) {
+    DeTable::parse(text)
+        .ok()
+        .and_then(|t| {
+            t.get_ref()
+                .get_key_value(key)
+                .map(|(k, _)| line_col(text, k.span().start))
+        })
+        .unwrap_or((1, 1))
+}
+
+/// `[templates.<name>]` tables of an account file, with each value's literal and place.
+fn instances_of(text: &str) -> BTreeMap<String, Instance> {
+    let mut out = BTreeMap::new();
+    let Ok(tree) = DeTable::parse(text) else {
+        return out;
+    };
+    let Some(templates) = tree
+        .get_ref()
+        .get("templates")
+        .and_then(|v| v.get_ref().as_table())
+    else {
+        return out;
+    };
+    for (name, table) in templates {
+        let mut inst = Instance {
+            at: line_col(text, name.span().start),
+            ..Instance::default()
+        };
+        if let Some(t) = table.get_ref().as_table() {
+            for (k, v) in t {
+                inst.values.insert(
+                    k.get_ref().to_string(),
+                    (
+                        value_at(text, v.get_ref(), v.span()),
+                        line_col(text, k.span().start),
+                    ),
+                );
+            }
+        }
+        out.insert(name.get_ref().to_string(), inst);
+    }
+    out
+}
+
+/// Two account folders with one AppID would plan each other's cards away.
+fn check_unique_appids(
+    root: &Path,
+    accounts: &BTreeMap<String, AccountDef>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut first: BTreeMap<&str, &AccountDef> = BTreeMap::new();
+    for a in accounts.values() {
+        let appid = a.file.appid.trim();
+        if let Some(other) = first.get(appid) {
+            let text = fs::read_to_string(root.join(a.file_rel())).unwrap_or_default();
+            let (l, c) = locate_key(&text, "appid");
+            diags.push(
+                Diagnostic::error(
+                    a.file_rel(),
+                    format!(
+                        "AppID {appid} is also the AppID of account `{}` ({})",
+                        other.name,
+                        other.file_rel().display()
+                    ),
+                )
+                .at(l, c)
+                .with_help(
+                    "one folder per merchant account: merge the two folders, or correct the AppID",
+                ),
+            );
+        } else {
+            first.insert(appid, a);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    }
+
+    pub(crate) const CARD: &str = r#"[cards.spring_cash]
+card_type = "CASH"
+least_cost = 10000
+reduce_cost = 1000
+
+[cards.spring_cash.base_info]
+logo_url = "https://mmbiz.qpic.cn/logo.png"
+code_type = "CODE_TYPE_QRCODE"
+brand_name = "${brand}"
+title = "${brand} ¥10 off"
+color = "Color010"
+notice = "Show the code at the till"
+description = "One per visit."
+sku = { quantity = "${quantity}" }
+date_info = { type = "DATE_TYPE_FIX_TERM", fixed_term = 30, fixed_begin_term = 0 }
+use_all_locations = true
+
+[variables.brand]
+description = "brand"
+[variables.quantity]
+default = 100
+"#;
+
+    fn platform(root: &Path) {
+        write(
+            root,
+            "cardform.toml",
+            "endpoint = \"http://127.0.0.1:9\"\n[platform]\ncomponent_appid = \"wxcomp\"\n",
+        );
+        write(root, "templates/spring.toml", CARD);
+        write(
+            root,
+            "accounts/shop-a/account.toml",
+            "appid = \"wxa\"\n[templates.spring]\nbrand = \"Tea A\"\n",
+        );
+        write(
+            root,
+            "accounts/shop-b/account.toml",
+            "appid = \"wxb\"\n[templates.spring]\nbrand = \"Tea B\"\nquantity = 5\n",
+        );
+    }
+
+    #[test]
+    fn accounts_are_projects_with_their_template_instances() {
+        let dir = tempfile::tempdir().expect("tmp");
+        platform(dir.path());
+        let p = Platform::load(dir.path()).expect("loads");
+        assert_eq!(p.accounts.len(), 2);
+        let b = p
+            .project("shop-b", Timestamp(1_700_000_000))
+            .expect("project");
+        assert_eq!(b.config.account.appid, "wxb");
+        assert!(b.cards.contains_key("spring_cash"));
+        assert!(
+            b.config
+                .state
+                .as_deref()
+                .is_some_and(|s| s.ends_with("state/shop-b/cardform.state.json")),
+            "{:?}",
+            b.config.state
+        );
+    }
+
+    #[test]
+    fn a_missing_variable_and_a_shared_appid_are_errors_with_places() {
+        let dir = tempfile::tempdir().expect("tmp");
+        platform(dir.path());
+        write(
+            dir.path(),
+            "accounts/shop-c/account.toml",
+            "appid = \"wxa\"\n\n[templates.spring]\nquantity = 3\ncolour = 1\n",
+        );
+        let Err(ConfigError::Invalid { diagnostics }) = Platform::load(dir.path()) else {
+            panic!("must fail");
+        };
+        let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("accounts/shop-c/account.toml:1:1")
+                    && t.contains("also the AppID of account `shop-a`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("accounts/shop-c/account.toml:3:12")
+                    && t.contains("variable `brand`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("accounts/shop-c/account.toml:5:1")
+                    && t.contains("no variable `colour`")),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn postgres_state_gets_one_row_per_account() {
+        assert_eq!(with_name("postgres://db/x", "a"), "postgres://db/x?name=a");
+        assert_eq!(
+            with_name("postgres://db/x?sslmode=require&name=z", "b"),
+            "postgres://db/x?sslmode=require&name=b"
+        );
+    }
+}

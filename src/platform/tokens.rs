@@ -1,0 +1,270 @@
+//! The platform's credentials and its authorizers: the component AppSecret and the
+//! verify ticket (from the environment, or a command under the token-command rule),
+//! checked before anything is sent; one [`PlatformClient`] per run (so one component
+//! token per run, shared by every account); each account's client from its
+//! authorizer_refresh_token as `api_get_authorizer_list` returns it — no per-merchant
+//! secret in files or the environment.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cardform_client::{
+    ApiError, AuthorizerEntry, ComponentCredentials, PlatformClient, RetryPolicy, Secret,
+    WeChatClient,
+};
+
+use crate::config::trust::{self, OperatorSettings, Origin, TrustError};
+use crate::config::{ClientMaker, PROJECT_FILE, RunSettings};
+use crate::model::Timestamp;
+
+use super::files::{PlatformFile, TicketSource};
+use super::project::Platform;
+use super::run::{Failure, Prepared};
+
+/// Why a platform run cannot start; nothing was sent to WeChat (except where said).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum PlatformError {
+    #[error("the component AppSecret: environment variable {env} is not set")]
+    #[diagnostic(
+        code(cardform::platform::secret),
+        help(
+            "set {env} in the pipeline's secrets ([platform] component_secret_env names the variable); it never goes into a file"
+        )
+    )]
+    NoSecret { env: String },
+    #[error("no component_verify_ticket: {source_name} is not set or empty")]
+    #[diagnostic(
+        code(cardform::platform::ticket),
+        help(
+            "WeChat pushes the ticket every 10 minutes to the platform's authorisation-event URL; give the latest one ([platform.verify_ticket] says where it comes from)"
+        )
+    )]
+    NoTicket { source_name: String },
+    #[error(
+        "the component_verify_ticket from {source_name} is {age_hours} hours old; WeChat refuses a ticket older than 12 hours"
+    )]
+    #[diagnostic(
+        code(cardform::platform::ticket_stale),
+        help("give the latest ticket WeChat pushed (every 10 minutes)")
+    )]
+    StaleTicket { source_name: String, age_hours: i64 },
+    #[error("{source_name}: {problem}")]
+    #[diagnostic(code(cardform::platform::ticket))]
+    BadTicketSource {
+        source_name: String,
+        problem: String,
+    },
+    #[error("{0}")]
+    #[diagnostic(code(cardform::trust))]
+    Trust(#[from] TrustError),
+    #[error("the open platform (component {component_appid}, ticket from {source_name}): {error}")]
+    #[diagnostic(code(cardform::platform::component))]
+    Component {
+        component_appid: String,
+        source_name: String,
+        error: Box<ApiError>,
+    },
+}
+
+/// The ticket source's name, as messages show it.
+pub fn ticket_source_name(source: &TicketSource) -> String {
+    match source {
+        TicketSource::Env { env, .. } => format!("environment variable {env}"),
+        TicketSource::Command { command } => {
+            format!(
+                "the ticket command `{}`",
+                command.first().map_or("", String::as_str)
+            )
+        }
+    }
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Reads the component secret and the verify ticket, refusing a missing or stale one
+/// before anything is sent.
+///
+/// # Errors
+/// [`PlatformError`].
+pub fn credentials(
+    file: &PlatformFile,
+    operator: &OperatorSettings,
+    now: Timestamp,
+) -> Result<ComponentCredentials, PlatformError> {
+    let p = &file.platform;
+    let secret = env_value(&p.component_secret_env).ok_or_else(|| PlatformError::NoSecret {
+        env: p.component_secret_env.clone(),
+    })?;
+    let source_name = ticket_source_name(&p.verify_ticket);
+    let ticket = match &p.verify_ticket {
+        TicketSource::Env {
+            env,
+            received_at_env,
+        } => {
+            let ticket = env_value(env).ok_or_else(|| PlatformError::NoTicket {
+                source_name: source_name.clone(),
+            })?;
+            if let Some(at_env) = received_at_env {
+                let at: i64 = env_value(at_env)
+                    .and_then(|v| v.trim().parse().ok())
+                    .ok_or_else(|| PlatformError::BadTicketSource {
+                        source_name: format!("environment variable {at_env}"),
+                        problem: "not set, or not Unix seconds (when the ticket was received)"
+                            .into(),
+                    })?;
+                if cardform_spec::platform::ticket_is_stale(at, now.0) {
+                    return Err(PlatformError::StaleTicket {
+                        source_name,
+                        age_hours: (now.0 - at) / 3600,
+                    });
+                }
+            }
+            ticket
+        }
+        TicketSource::Command { command } => {
+            let origin = Origin::Project {
+                file: PROJECT_FILE.into(),
+                line: 0,
+                column: 0,
+            };
+            trust::check_token_source(
+                &cardform_client::TokenSource::Command {
+                    command: command.clone(),
+                },
+                &origin,
+                operator.allow_token_command,
+            )?;
+            run_ticket_command(command, &source_name)?
+        }
+    };
+    Ok(ComponentCredentials {
+        component_appid: p.component_appid.clone(),
+        component_secret: Secret::new(secret),
+        verify_ticket: Secret::new(ticket),
+    })
+}
+
+fn run_ticket_command(command: &[String], source_name: &str) -> Result<String, PlatformError> {
+    let bad = |problem: String| PlatformError::BadTicketSource {
+        source_name: source_name.to_string(),
+        problem,
+    };
+    let (program, args) = command
+        .split_first()
+        .ok_or_else(|| bad("the command is empty".into()))?;
+    let out = Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| bad(format!("cannot run it: {e}")))?;
+    if !out.status.success() {
+        return Err(bad(format!("it exited with {}", out.status)));
+    }
+    let ticket = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if ticket.is_empty() {
+        return Err(PlatformError::NoTicket {
+            source_name: source_name.to_string(),
+        });
+    }
+    Ok(ticket)
+}
+
+/// The endpoint the run talks to (the operator's `--endpoint` over the file's), checked
+/// by the trust rules before the credentials go anywhere.
+///
+/// # Errors
+/// [`PlatformError::Trust`].
+pub fn endpoint(platform: &Platform, operator: &OperatorSettings) -> Result<String, PlatformError> {
+    let (endpoint, origin) = match &operator.endpoint {
+        Some((e, from)) => (e.clone(), Origin::Operator(from.clone())),
+        None => (
+            platform.file.endpoint.clone(),
+            Origin::Project {
+                file: PROJECT_FILE.into(),
+                line: 0,
+                column: 0,
+            },
+        ),
+    };
+    trust::check_endpoint(&endpoint, &origin)?;
+    Ok(endpoint)
+}
+
+/// The run's open-platform client, and the authorizers it lists (every page).
+///
+/// # Errors
+/// [`PlatformError::Component`] (a stale ticket's 61005 names the ticket's source).
+pub async fn connect(
+    platform: &Platform,
+    base_url: &str,
+    credentials: ComponentCredentials,
+) -> Result<(Arc<PlatformClient>, Vec<AuthorizerEntry>), PlatformError> {
+    let wrap = |error: ApiError| PlatformError::Component {
+        component_appid: platform.file.platform.component_appid.clone(),
+        source_name: ticket_source_name(&platform.file.platform.verify_ticket),
+        error: Box::new(error),
+    };
+    let timeout = Duration::from_secs(platform.file.limits.timeout_seconds.max(1));
+    let client = PlatformClient::new(base_url, credentials, timeout, RetryPolicy::default())
+        .map_err(wrap)?;
+    let client = Arc::new(client);
+    let list = client.authorizers().await.map_err(wrap)?;
+    Ok((client, list))
+}
+
+/// Each selected account as the engine's input: its project and run settings whose
+/// client is its authorizer's; an account whose AppID the platform's authorizer list
+/// lacks is a failure of that account alone (revoked, or never authorised).
+///
+/// # Errors
+/// An account's files are invalid (every problem listed; nothing was run).
+pub fn prepare(
+    platform: &Platform,
+    names: &[String],
+    base: &RunSettings,
+    client: &Arc<PlatformClient>,
+    authorizers: &[AuthorizerEntry],
+    now: Timestamp,
+) -> Result<Vec<Prepared>, crate::config::ConfigError> {
+    let by_appid: BTreeMap<&str, &AuthorizerEntry> = authorizers
+        .iter()
+        .map(|a| (a.authorizer_appid.as_str(), a))
+        .collect();
+    let mut out = Vec::new();
+    for name in names {
+        let project = platform.project(name, now)?;
+        let appid = project.config.account.appid.clone();
+        let Some(entry) = by_appid.get(appid.as_str()) else {
+            out.push(Prepared {
+                name: name.clone(),
+                appid: appid.clone(),
+                ready: Err(Failure {
+                    stage: "authorizer".into(),
+                    message: format!(
+                        "AppID {appid} is not an authorizer of component {} (api_get_authorizer_list does not list it: the merchant revoked the authorisation, or never granted it); skipped",
+                        platform.file.platform.component_appid
+                    ),
+                }),
+            });
+            continue;
+        };
+        let mut settings = base.clone();
+        if let Some((url, from)) = &settings.operator.state {
+            settings.operator.state = Some((platform.state_for(Some(url), name), from.clone()));
+        }
+        let (pc, refresh) = (client.clone(), entry.refresh_token.clone());
+        settings.client = Some(ClientMaker(Arc::new(move |cfg| {
+            WeChatClient::for_authorizer(cfg, pc.clone(), refresh.clone())
+        })));
+        out.push(Prepared {
+            name: name.clone(),
+            appid,
+            ready: Ok((project, settings)),
+        });
+    }
+    Ok(out)
+}
