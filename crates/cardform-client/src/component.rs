@@ -34,7 +34,6 @@ use super::retry::{Idempotency, RetryPolicy};
 use super::secret::Secret;
 use super::transport::{Body, Request, Transport, malformed, raw_for_error};
 
-
 /// What a platform needs to get its component token.
 #[derive(Debug, Clone)]
 pub struct ComponentCredentials {
@@ -384,7 +383,8 @@ impl PlatformClient {
                 }),
             )
             .await?;
-        let (access_token, expires_in) = crate::token::read_token_answer(&req, &v, "authorizer_access_token")?;
+        let (access_token, expires_in) =
+            crate::token::read_token_answer(&req, &v, "authorizer_access_token")?;
         let refresh_token = v
             .get("authorizer_refresh_token")
             .and_then(Value::as_str)
