@@ -780,6 +780,21 @@ fn stats_across_accounts_show_each_account_and_the_total() {
         "{}",
         csv.stdout
     );
+    // Shards: every account in exactly one.
+    let mut sharded: Vec<String> = ["1/2", "2/2"]
+        .iter()
+        .flat_map(|s| {
+            let r = w.json(&[
+                "stats", "--from", &day, "--to", &day, "--format", "json", "--shard", s,
+            ]);
+            accounts_of(&r)
+                .iter()
+                .map(|a| a["name"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    sharded.sort();
+    assert_eq!(sharded, w.account_files());
     // --card and --chart stay one-account options.
     w.run(&["stats", "--card", "spring_gift"]).expect_code(1);
 
