@@ -11,7 +11,7 @@ pub mod reattach;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::config::load_in_memory;
+use crate::config::{ProjectConfig, load_in_memory, load_in_memory_composed};
 use crate::live::{LiveCard, Observed};
 use crate::model::{Timestamp, wire::Resolved};
 use crate::plan::{DesiredInput, PlanInputs, StateInput, build_plan};
@@ -56,6 +56,38 @@ pub fn check_plans_no_change(
         project_toml,
         vec![(rel, text.as_bytes().to_vec())],
     );
+    check_loaded(loaded, address, live)
+}
+
+/// [`check_plans_no_change`] under a platform account's settings (it has no
+/// `cardform.toml` of its own: [`crate::platform::Platform::project`] makes them).
+///
+/// # Errors
+/// As [`check_plans_no_change`].
+pub fn check_plans_no_change_composed(
+    root: &Path,
+    config: &ProjectConfig,
+    address: &str,
+    text: &str,
+    live: &LiveCard,
+) -> Result<(), Vec<String>> {
+    let now = Timestamp(chrono::Utc::now().timestamp());
+    let rel = Path::new("cards").join(format!("{address}.toml"));
+    let loaded = load_in_memory_composed(
+        root,
+        now,
+        config.clone(),
+        vec![(rel, text.as_bytes().to_vec())],
+    );
+    check_loaded(loaded, address, live)
+}
+
+/// The generated card, loaded, planned against `live` as adopted.
+fn check_loaded(
+    loaded: Result<crate::config::Project, crate::config::ConfigError>,
+    address: &str,
+    live: &LiveCard,
+) -> Result<(), Vec<String>> {
     let loaded = match loaded {
         Ok(p) => p,
         Err(crate::config::ConfigError::Invalid { diagnostics }) => {

@@ -34,6 +34,8 @@ pub struct StatsArgs {
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
     #[command(flatten)]
+    pub accounts: AccountOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 

@@ -177,6 +177,10 @@ pub struct ImportArgs {
     /// The project folder.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
+    // On a platform project, with --all: the accounts whose cards are adopted, each
+    // into `accounts/<name>/cards/imported.toml` (docs/platform.md).
+    #[command(flatten)]
+    pub accounts: AccountOptions,
     #[command(flatten)]
     pub run: RunOptions,
 }

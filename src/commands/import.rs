@@ -6,7 +6,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::adopt::{address_for, adopted_state, card_toml, check_plans_no_change};
+use crate::adopt::{
+    address_for, adopted_state, card_toml, check_plans_no_change, check_plans_no_change_composed,
+};
 use crate::cli::ImportArgs;
 use crate::config::PROJECT_FILE;
 use crate::exit::Outcome;
@@ -20,6 +22,9 @@ use crate::write_policy::{OutputFile, OutputKind};
 use super::error::CommandError;
 
 pub fn run(args: &ImportArgs) -> miette::Result<Outcome> {
+    if args.accounts.given() || crate::platform::is_platform(&args.dir) {
+        return super::platform_ops::import(args);
+    }
     let config = super::project::load_config(&args.dir)?;
     // Before WeChat is asked anything: a new card file, never one of the project's own
     // files (the state's journal or backup included).
@@ -123,70 +128,17 @@ async fn import_all(
     out_file: Option<&OutputFile>,
     session: &Session,
 ) -> miette::Result<Outcome> {
-    let state = session.state.snapshot();
-    let ids = session
-        .client
-        .list_all_card_ids()
-        .await
-        .map_err(CommandError::from)?;
-    let managed_as = |id: &str| {
-        state
-            .resources
-            .iter()
-            .find(|(_, r)| r.card_id == id)
-            .map(|(a, _)| a.clone())
-    };
-    let mut taken: BTreeSet<String> = state.resources.keys().cloned().collect();
+    let mut taken: BTreeSet<String> = session
+        .state
+        .read(|s| s.resources.keys().cloned().collect());
     if let Ok(project) = crate::config::load_project(&args.dir) {
         taken.extend(project.cards.keys().cloned());
     }
-    let mut adoptable: Vec<(String, Box<LiveCard>)> = Vec::new();
-    let mut deleted = 0;
-    for id in &ids {
-        if let Some(address) = managed_as(id) {
-            println!(
-                "  managed    {}  as {}",
-                visible_line(id),
-                visible_line(&address)
-            );
-            continue;
-        }
-        match fetch_live(&session.client, id)
-            .await
-            .map_err(CommandError::from)?
-        {
-            Observed::Gone => {
-                deleted += 1;
-                println!("  deleted    {}  (skipped)", visible_line(id));
-            }
-            Observed::Exists(live) => {
-                let address = address_for(&live, &taken);
-                taken.insert(address.clone());
-                let title = live
-                    .content
-                    .get("base_info.title")
-                    .and_then(serde_json::Value::as_str)
-                    .unwrap_or("");
-                // The card's texts come from WeChat: shown, never obeyed, by the terminal.
-                println!(
-                    "  unmanaged  {}  {} {} ({}) → {}",
-                    visible_line(id),
-                    live.card_type,
-                    visible_line(title),
-                    live.status.describe(),
-                    visible_line(&address)
-                );
-                adoptable.push((address, live));
-            }
-        }
+    let found = survey(session, taken).await?;
+    for line in &found.lines {
+        println!("{line}");
     }
-    println!(
-        "{} card(s) on the account: {} managed, {} unmanaged, {deleted} deleted.",
-        ids.len(),
-        ids.len() - adoptable.len() - deleted,
-        adoptable.len()
-    );
-    if args.dry_run || adoptable.is_empty() {
+    if args.dry_run || found.adoptable.is_empty() {
         return Ok(Outcome::Success);
     }
     let Some(out) = out_file else {
@@ -197,44 +149,158 @@ async fn import_all(
         path: project_file.clone(),
         source,
     })?;
-    let mut text = file_header();
-    let mut accepted: Vec<(String, &LiveCard)> = Vec::new();
-    let mut refused = 0;
-    for (address, live) in &adoptable {
-        match checked_toml_with(&session.root, &project_toml, address, live) {
-            Ok(card) => {
-                text.push('\n');
-                text.push_str(&card);
-                accepted.push((address.clone(), live.as_ref()));
-            }
-            Err(problems) => {
-                refused += 1;
-                eprintln!(
-                    "error: card {} ({address}) was not adopted: its generated configuration would not plan \"No changes\":\n  {}",
-                    visible_line(&live.card_id),
-                    problems.join("\n  ")
-                );
-            }
-        }
+    let generated = generate(
+        &session.root,
+        CardSettings::File(&project_toml),
+        &found.adoptable,
+    );
+    for refusal in &generated.refused {
+        eprintln!("error: {refusal}");
     }
-    if accepted.is_empty() {
+    if generated.accepted.is_empty() {
         println!("No card adopted; nothing written.");
     } else {
-        out.write(text.as_bytes()).map_err(CommandError::from)?;
-        adopt(session, &accepted)?;
+        out.write(generated.text.as_bytes())
+            .map_err(CommandError::from)?;
+        adopt(session, &generated.accepted)?;
         println!(
             "Adopted {} card(s) into the state and wrote {}. `cardform plan` shows no changes for them.",
-            accepted.len(),
+            generated.accepted.len(),
             out.path().display()
         );
     }
-    if refused > 0 {
+    if !generated.refused.is_empty() {
         eprintln!(
-            "{refused} card(s) could not be adopted (see above); nothing was written for them."
+            "{} card(s) could not be adopted (see above); nothing was written for them.",
+            generated.refused.len()
         );
         return Ok(Outcome::Failed);
     }
     Ok(Outcome::Success)
+}
+
+/// The account's cards as `import --all` sees them: one line each (managed, deleted,
+/// unmanaged with the address it would get) and a summary line, and the unmanaged
+/// ones to adopt. `taken`: the addresses already in use (the state's and the files').
+pub(super) struct Survey {
+    pub lines: Vec<String>,
+    pub adoptable: Vec<(String, Box<LiveCard>)>,
+}
+
+/// Lists and reads the account's cards (card/batchget, card/get).
+pub(super) async fn survey(
+    session: &Session,
+    mut taken: BTreeSet<String>,
+) -> Result<Survey, CommandError> {
+    let state = session.state.snapshot();
+    let ids = session.client.list_all_card_ids().await?;
+    let managed_as = |id: &str| {
+        state
+            .resources
+            .iter()
+            .find(|(_, r)| r.card_id == id)
+            .map(|(a, _)| a.clone())
+    };
+    let mut lines = Vec::new();
+    let mut adoptable: Vec<(String, Box<LiveCard>)> = Vec::new();
+    let mut deleted = 0;
+    for id in &ids {
+        if let Some(address) = managed_as(id) {
+            lines.push(format!(
+                "  managed    {}  as {}",
+                visible_line(id),
+                visible_line(&address)
+            ));
+            continue;
+        }
+        match fetch_live(&session.client, id).await? {
+            Observed::Gone => {
+                deleted += 1;
+                lines.push(format!("  deleted    {}  (skipped)", visible_line(id)));
+            }
+            Observed::Exists(live) => {
+                let address = address_for(&live, &taken);
+                taken.insert(address.clone());
+                let title = live
+                    .content
+                    .get("base_info.title")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("");
+                // The card's texts come from WeChat: shown, never obeyed, by the terminal.
+                lines.push(format!(
+                    "  unmanaged  {}  {} {} ({}) → {}",
+                    visible_line(id),
+                    live.card_type,
+                    visible_line(title),
+                    live.status.describe(),
+                    visible_line(&address)
+                ));
+                adoptable.push((address, live));
+            }
+        }
+    }
+    lines.push(format!(
+        "{} card(s) on the account: {} managed, {} unmanaged, {deleted} deleted.",
+        ids.len(),
+        ids.len() - adoptable.len() - deleted,
+        adoptable.len()
+    ));
+    Ok(Survey { lines, adoptable })
+}
+
+/// Where a generated card's settings come from: a project's `cardform.toml`, or a
+/// platform account's settings (it has no file of its own).
+pub(super) enum CardSettings<'a> {
+    File(&'a [u8]),
+    Composed(&'a crate::config::ProjectConfig),
+}
+
+/// The generated file of the cards that plan "No changes", and why the others not.
+pub(super) struct Generated<'a> {
+    pub text: String,
+    pub accepted: Vec<(String, &'a LiveCard)>,
+    pub refused: Vec<String>,
+}
+
+/// One generated file for `adoptable`: each card's TOML, kept only if it plans no change.
+pub(super) fn generate<'a>(
+    root: &Path,
+    settings: CardSettings<'_>,
+    adoptable: &'a [(String, Box<LiveCard>)],
+) -> Generated<'a> {
+    let mut out = Generated {
+        text: file_header(),
+        accepted: Vec::new(),
+        refused: Vec::new(),
+    };
+    for (address, live) in adoptable {
+        let checked = card_toml(address, live)
+            .map_err(|e| vec![e.to_string()])
+            .and_then(|text| {
+                match &settings {
+                    CardSettings::File(toml) => {
+                        check_plans_no_change(root, toml, address, &text, live)
+                    }
+                    CardSettings::Composed(config) => {
+                        check_plans_no_change_composed(root, config, address, &text, live)
+                    }
+                }
+                .map(|()| text)
+            });
+        match checked {
+            Ok(card) => {
+                out.text.push('\n');
+                out.text.push_str(&card);
+                out.accepted.push((address.clone(), live.as_ref()));
+            }
+            Err(problems) => out.refused.push(format!(
+                "card {} ({address}) was not adopted: its generated configuration would not plan \"No changes\":\n  {}",
+                visible_line(&live.card_id),
+                problems.join("\n  ")
+            )),
+        }
+    }
+    out
 }
 
 /// `import --reattach`: pairs the declared cards the state does not hold with the
@@ -379,21 +445,11 @@ fn checked_toml(root: &Path, address: &str, live: &LiveCard) -> Result<String, V
     let path = root.join(PROJECT_FILE);
     let project =
         std::fs::read(&path).map_err(|e| vec![format!("cannot read {}: {e}", path.display())])?;
-    checked_toml_with(root, &project, address, live)
-}
-
-/// [`checked_toml`] with cardform.toml already read (once for a whole account).
-fn checked_toml_with(
-    root: &Path,
-    project_toml: &[u8],
-    address: &str,
-    live: &LiveCard,
-) -> Result<String, Vec<String>> {
     let text = card_toml(address, live).map_err(|e| vec![e.to_string()])?;
-    check_plans_no_change(root, project_toml, address, &text, live).map(|()| text)
+    check_plans_no_change(root, &project, address, &text, live).map(|()| text)
 }
 
-fn file_header() -> String {
+pub(super) fn file_header() -> String {
     format!(
         "# Generated by `cardform import` on {}: one table per card adopted from WeChat.\n# Edit freely: a field you leave out stays as WeChat has it.\n",
         chrono::Utc::now().format("%Y-%m-%d")
@@ -446,7 +502,7 @@ enum ImportError {
 }
 
 /// Records the cards in the state, nothing owned yet.
-fn adopt(session: &Session, cards: &[(String, &LiveCard)]) -> miette::Result<()> {
+pub(super) fn adopt(session: &Session, cards: &[(String, &LiveCard)]) -> miette::Result<()> {
     session.state.edit(|s| {
         for (address, live) in cards {
             s.apply_change(&Change::PutResource {

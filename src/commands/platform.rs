@@ -20,7 +20,7 @@ use super::error::CommandError;
 use super::output::{print_json, stdout_color};
 
 /// The accounts a run covers when `--accounts` is not given.
-const DEFAULT_ACCOUNT_PARALLELISM: usize = 4;
+pub(super) const DEFAULT_ACCOUNT_PARALLELISM: usize = 4;
 
 /// Loads the platform, printing every problem (file:line:col) when it is invalid.
 pub fn load_platform(dir: &Path) -> Result<Platform, CommandError> {

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 
 use crate::cli::{StatsArgs, StatsFormat};
 use crate::exit::Outcome;
-use crate::operate::stats::{StatsQuery, chart_svg, csv, fetch};
+use crate::operate::stats::{StatRow, StatsQuery, chart_svg, csv, fetch};
 use crate::write_policy::OutputKind;
 
 use super::error::CommandError;
@@ -14,6 +14,9 @@ use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
+    if args.accounts.given() || crate::platform::is_platform(&args.dir) {
+        return super::platform_ops::stats(args);
+    }
     if let Some(chart) = &args.chart
         && chart_kind(chart).is_none()
     {
@@ -32,14 +35,7 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
         ),
         None => None,
     };
-    let today = chrono::Utc::now()
-        .with_timezone(&cardform_spec::beijing())
-        .date_naive();
-    let to = args.to.unwrap_or(today - chrono::Duration::days(1));
-    let from = args.from.unwrap_or(to - chrono::Duration::days(29));
-    if from > to {
-        return Err(CommandError::DatesReversed { from, to }.into());
-    }
+    let (from, to) = dates(args)?;
     with_session(&args.dir, "stats", &args.run, async |session| {
         let (cards, names, unknown) = session.state.read(|s| {
             let names = s
@@ -99,55 +95,80 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
                 "to": to.to_string(),
                 "rows": rows,
             }))?,
-            StatsFormat::Table => {
-                let width = rows
-                    .iter()
-                    .map(|r| r.scope.chars().count())
-                    .max()
-                    .unwrap_or(5)
-                    .max(5);
-                let short = [
-                    "views",
-                    "viewers",
-                    "claims",
-                    "claimers",
-                    "redeemed",
-                    "redeemers",
-                    "gifted",
-                    "gifters",
-                    "expired",
-                    "expirers",
-                ];
-                println!(
-                    "{:<10}  {:<width$}  {}",
-                    "date",
-                    "scope",
-                    short.map(|h| format!("{h:>9}")).join(" ")
-                );
-                for r in &rows {
-                    println!(
-                        "{:<10}  {:<width$}  {}",
-                        r.date,
-                        r.scope,
-                        r.counters().map(|n| format!("{n:>9}")).join(" ")
-                    );
-                }
-                let mut totals = [0u64; 10];
-                for r in rows.iter().filter(|r| r.scope == "account") {
-                    for (t, n) in totals.iter_mut().zip(r.counters()) {
-                        *t += n;
-                    }
-                }
-                println!(
-                    "{:<10}  {:<width$}  {}",
-                    "total",
-                    "account",
-                    totals.map(|n| format!("{n:>9}")).join(" ")
-                );
-            }
+            StatsFormat::Table => print!("{}", table(&rows)),
         }
         Ok(Outcome::Success)
     })
+}
+
+/// `--from`/`--to` with their defaults (the 30 days up to yesterday, Beijing).
+pub(super) fn dates(
+    args: &StatsArgs,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), CommandError> {
+    let today = chrono::Utc::now()
+        .with_timezone(&cardform_spec::beijing())
+        .date_naive();
+    let to = args.to.unwrap_or(today - chrono::Duration::days(1));
+    let from = args.from.unwrap_or(to - chrono::Duration::days(29));
+    if from > to {
+        return Err(CommandError::DatesReversed { from, to });
+    }
+    Ok((from, to))
+}
+
+/// The rows as the table `stats` prints: a line per day and scope, then the total of
+/// the account's days.
+pub(super) fn table(rows: &[StatRow]) -> String {
+    let width = rows
+        .iter()
+        .map(|r| r.scope.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let short = [
+        "views",
+        "viewers",
+        "claims",
+        "claimers",
+        "redeemed",
+        "redeemers",
+        "gifted",
+        "gifters",
+        "expired",
+        "expirers",
+    ];
+    let mut out = format!(
+        "{:<10}  {:<width$}  {}\n",
+        "date",
+        "scope",
+        short.map(|h| format!("{h:>9}")).join(" ")
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{:<10}  {:<width$}  {}\n",
+            r.date,
+            r.scope,
+            r.counters().map(|n| format!("{n:>9}")).join(" ")
+        ));
+    }
+    out.push_str(&format!(
+        "{:<10}  {:<width$}  {}\n",
+        "total",
+        "account",
+        account_totals(rows).map(|n| format!("{n:>9}")).join(" ")
+    ));
+    out
+}
+
+/// The sums of the account's days (scope `account`), in [`StatRow::counters`] order.
+pub(super) fn account_totals(rows: &[StatRow]) -> [u64; 10] {
+    let mut totals = [0u64; 10];
+    for r in rows.iter().filter(|r| r.scope == "account") {
+        for (t, n) in totals.iter_mut().zip(r.counters()) {
+            *t += n;
+        }
+    }
+    totals
 }
 
 enum ChartKind {

@@ -168,6 +168,25 @@ pub fn load_in_memory(
     check_texts(root, now, project_text, texts, diags)
 }
 
+/// [`load_in_memory`] under settings the caller made (a platform account's,
+/// [`load_composed`]) instead of a `cardform.toml`'s bytes.
+///
+/// # Errors
+/// As [`load_project`].
+pub fn load_in_memory_composed(
+    root: &Path,
+    now: Timestamp,
+    config: ProjectConfig,
+    cards: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<Project, ConfigError> {
+    let mut diags = Vec::new();
+    let texts = cards
+        .into_iter()
+        .filter_map(|(rel, bytes)| decode_checked(&rel, bytes, &mut diags).map(|t| (rel, t)))
+        .collect();
+    check_parsed(root, now, Some(config), texts, diags)
+}
+
 /// Everything after reading: schema, model, uniqueness, rules.
 fn check_texts(
     dir: &Path,

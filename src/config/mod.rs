@@ -27,8 +27,8 @@ pub mod validation;
 pub use desired::{DesiredCard, WriteRule};
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use loader::{
-    CARDS_DIR, PROJECT_FILE, Project, load_composed, load_in_memory, load_project, load_project_at,
-    load_project_config, load_settings_file, load_typed_text,
+    CARDS_DIR, PROJECT_FILE, Project, load_composed, load_in_memory, load_in_memory_composed,
+    load_project, load_project_at, load_project_config, load_settings_file, load_typed_text,
 };
 pub use project::*;
 pub use run_settings::{ClientMaker, MAX_PARALLELISM, MakeClient, RunFlags, RunSettings};

@@ -233,8 +233,10 @@ impl Platform {
     pub fn state_for(&self, state: Option<&str>, account: &str) -> String {
         match state.map(str::trim).filter(|s| !s.is_empty()) {
             Some(url) if crate::state::is_postgres_url(url) => with_name(url, account),
-            _ => self
-                .root
+            // Absolute: the account's session resolves a relative state path against
+            // the account's folder, which put it under accounts/<name>/state/<name>/.
+            _ => std::path::absolute(&self.root)
+                .unwrap_or_else(|_| self.root.clone())
                 .join(STATE_DIR)
                 .join(account)
                 .join(STATE_FILE)

@@ -625,3 +625,341 @@ fn accounts_keep_one_state_row_each_in_postgres() {
         assert_eq!(a["row"]["creates"], 2, "{a}");
     }
 }
+
+/// The account folder `accounts import` wrote for `appid` (its AppID in lowercase).
+fn folder_of(appid: &str) -> String {
+    appid.to_ascii_lowercase()
+}
+
+/// The `[cards.<address>]` tables of a card file (not their sub-tables).
+fn cards_in(text: &str) -> usize {
+    text.lines()
+        .filter(|l| {
+            l.strip_prefix("[cards.")
+                .and_then(|r| r.strip_suffix(']'))
+                .is_some_and(|a| !a.contains('.'))
+        })
+        .count()
+}
+
+fn today_in_beijing() -> String {
+    chrono::Utc::now()
+        .with_timezone(&cardform::spec::beijing())
+        .date_naive()
+        .to_string()
+}
+
+/// `stats --accounts`: each account's statistics as the one-account `stats` computes
+/// them, one table per account and the run's total; JSON one entry per account; an
+/// account that cannot be read is reported and the others shown (exit 4).
+#[test]
+fn stats_across_accounts_show_each_account_and_the_total() {
+    let w = World::new(3);
+    w.run(&["accounts", "import", "--template", "spring"])
+        .expect_code(0);
+    w.run(&["apply", ".", "--accounts", "all", "--auto-approve"])
+        .expect_code(0);
+    // Two claims in the first merchant's gift card, one in the second's.
+    for (i, openids) in [(0usize, &["u1", "u2"][..]), (1, &["u3"][..])] {
+        let appid = &w.appids[i];
+        let state: Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                w.dir
+                    .path()
+                    .join("state")
+                    .join(folder_of(appid))
+                    .join("cardform.state.json"),
+            )
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{e}: {:?}",
+                    crate::common::files_under(w.dir.path())
+                        .into_iter()
+                        .map(|(p, _)| p)
+                        .collect::<Vec<_>>()
+                )
+            }),
+        )
+        .expect("json");
+        let card = state["resources"]["spring_gift"]["card_id"].clone();
+        w.emu.admin(
+            "POST",
+            "/__emulator/review",
+            Some(json!({"card_id": card, "result": "pass", "authorizer_appid": appid})),
+        );
+        for openid in openids {
+            let r = w.emu.admin(
+                "POST",
+                "/__emulator/claim",
+                Some(json!({"card_id": card, "openid": openid, "authorizer_appid": appid})),
+            );
+            assert_eq!(r["errcode"], 0, "{r}");
+        }
+    }
+    let day = today_in_beijing();
+    let report = w.json(&["stats", "--from", &day, "--to", &day, "--format", "json"]);
+    let accounts = accounts_of(&report);
+    assert_eq!(accounts.len(), 3, "{report}");
+    let claims = |a: &Value| -> u64 {
+        a["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["scope"] == "account")
+            .filter_map(|r| r["receive_cnt"].as_u64())
+            .sum()
+    };
+    let by_appid = |appid: &str| {
+        accounts
+            .iter()
+            .find(|a| a["appid"].as_str() == Some(appid))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(claims(&by_appid(&w.appids[0])), 2, "{report}");
+    assert_eq!(claims(&by_appid(&w.appids[1])), 1, "{report}");
+    assert_eq!(claims(&by_appid(&w.appids[2])), 0, "{report}");
+    // The cards' rows are named by their address, as in one account's stats.
+    assert!(
+        by_appid(&w.appids[0])["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r["scope"] == "spring_gift" && r["receive_cnt"] == 2),
+        "{report}"
+    );
+    assert_eq!(report["total"]["receive_cnt"], 3, "{report}");
+
+    // The table: one block per account, then the run's total.
+    let table = w.run(&["stats", "--from", &day, "--to", &day]);
+    table.expect_code(0);
+    for appid in &w.appids {
+        assert!(
+            table
+                .stdout
+                .contains(&format!("── account {} ({appid}) ──", folder_of(appid))),
+            "{}",
+            table.stdout
+        );
+    }
+    assert_eq!(
+        table.stdout.matches("\ntotal ").count(),
+        3,
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("3 account(s), 0 failed; ") && table.stdout.contains(" 3 claims,"),
+        "{}",
+        table.stdout
+    );
+    // One account by name; CSV names the account in its first column.
+    let one = folder_of(&w.appids[1]);
+    let csv = w.run(&[
+        "stats",
+        "--from",
+        &day,
+        "--to",
+        &day,
+        "--format",
+        "csv",
+        "--accounts",
+        &one,
+    ]);
+    csv.expect_code(0);
+    let mut lines = csv.stdout.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|h| h.starts_with("account,date,scope,view_cnt")),
+        "{}",
+        csv.stdout
+    );
+    assert!(
+        lines.all(|l| l.starts_with(&format!("{one},"))),
+        "{}",
+        csv.stdout
+    );
+    // Shards: every account in exactly one.
+    let mut sharded: Vec<String> = ["1/2", "2/2"]
+        .iter()
+        .flat_map(|s| {
+            let r = w.json(&[
+                "stats", "--from", &day, "--to", &day, "--format", "json", "--shard", s,
+            ]);
+            accounts_of(&r)
+                .iter()
+                .map(|a| a["name"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    sharded.sort();
+    assert_eq!(sharded, w.account_files());
+    // --card and --chart stay one-account options.
+    w.run(&["stats", "--card", "spring_gift"]).expect_code(1);
+
+    // A revoked merchant: reported, the others shown, exit 4.
+    w.emu.admin(
+        "POST",
+        "/__emulator/platform/revoke",
+        Some(json!({"authorizer_appid": w.appids[0]})),
+    );
+    let out = w.run(&["stats", "--from", &day, "--to", &day, "--format", "json"]);
+    out.expect_code(4);
+    w.no_secret_in(&out);
+    let report: Value = serde_json::from_str(&out.stdout).expect("json");
+    let accounts = accounts_of(&report);
+    assert_eq!(accounts.len(), 3);
+    for a in &accounts {
+        if a["appid"].as_str() == Some(w.appids[0].as_str()) {
+            assert!(
+                a["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("not an authorizer")),
+                "{a}"
+            );
+        } else {
+            assert!(a.get("error").is_none(), "{a}");
+        }
+    }
+    assert_eq!(report["total"]["receive_cnt"], 1, "{report}");
+}
+
+/// `import --all --accounts`: each merchant's existing cards adopted into its own
+/// folder, as the one-account `import --all` does; then the platform plans no change.
+#[test]
+fn import_all_adopts_each_merchants_cards_into_its_own_folder() {
+    let w = World::new(3);
+    w.run(&["accounts", "import"]).expect_code(0);
+    let corpus: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/wechat/recorded/ty_card_get.response.json")
+            .expect("recorded card/get"),
+    )
+    .expect("json");
+    let legacy: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/wechat/legacy/01_numeric_types.json")
+            .expect("legacy card/get"),
+    )
+    .expect("json");
+    // Two cards in the first merchant's world, one in the second's, none in the third's.
+    for (appid, cards) in [
+        (&w.appids[0], vec![corpus.clone(), legacy]),
+        (&w.appids[1], vec![corpus]),
+    ] {
+        let seeded = w.emu.admin(
+            "POST",
+            &format!("/__emulator/seed?authorizer_appid={appid}"),
+            Some(Value::Array(cards.clone())),
+        );
+        assert_eq!(
+            seeded["card_ids"].as_array().map(Vec::len),
+            Some(cards.len()),
+            "{seeded}"
+        );
+    }
+    let before = w.run(&["plan", "--accounts", "all", "--detailed-exitcode"]);
+    before.expect_code(0);
+
+    let dry = w.run(&["import", "--all", "--dry-run"]);
+    dry.expect_code(0);
+    assert_eq!(
+        dry.stdout.matches("  unmanaged  ").count(),
+        3,
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("0 card(s) adopted (dry run: nothing written)."),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        !w.dir
+            .path()
+            .join("accounts")
+            .join(folder_of(&w.appids[0]))
+            .join("cards/imported.toml")
+            .exists(),
+        "a dry run writes nothing"
+    );
+
+    let out = w.run(&["import", "--all", "--accounts", "all"]);
+    out.expect_code(0);
+    w.no_secret_in(&out);
+    assert!(
+        out.stdout
+            .contains("3 account(s), 0 failed; 3 card(s) adopted."),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    let imported = |i: usize| {
+        w.dir
+            .path()
+            .join("accounts")
+            .join(folder_of(&w.appids[i]))
+            .join("cards/imported.toml")
+    };
+    let first = std::fs::read_to_string(imported(0)).expect("first account's file");
+    assert_eq!(cards_in(&first), 2, "{first}");
+    let second = std::fs::read_to_string(imported(1)).expect("second account's file");
+    assert_eq!(cards_in(&second), 1, "{second}");
+    assert!(!imported(2).exists(), "nothing to adopt, nothing written");
+    w.run(&["validate", "."]).expect_code(0);
+    // Every merchant's cards are now its folder's: the platform plans no change.
+    w.run(&["plan", "--accounts", "all", "--detailed-exitcode"])
+        .expect_code(0);
+
+    // Again: every card is managed; nothing is written, no file is overwritten.
+    let again = w.run(&["import", "--all", "--accounts", "all"]);
+    again.expect_code(0);
+    assert!(
+        again.stdout.contains("0 card(s) adopted"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(std::fs::read_to_string(imported(0)).expect("kept"), first);
+    assert!(!imported(0).with_file_name("imported-2.toml").exists());
+
+    // A new card in the second merchant's world goes to a new file beside the first;
+    // a revoked merchant is reported and the others imported (exit 4).
+    let more: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/wechat/legacy/07_no_description.json")
+            .expect("legacy card/get"),
+    )
+    .expect("json");
+    w.emu.admin(
+        "POST",
+        &format!("/__emulator/seed?authorizer_appid={}", w.appids[1]),
+        Some(Value::Array(vec![more])),
+    );
+    w.emu.admin(
+        "POST",
+        "/__emulator/platform/revoke",
+        Some(json!({"authorizer_appid": w.appids[2]})),
+    );
+    let partial = w.run(&["import", "--all"]);
+    partial.expect_code(4);
+    assert!(
+        partial
+            .stdout
+            .contains("3 account(s), 1 failed; 1 card(s) adopted."),
+        "{}",
+        partial.stdout
+    );
+    assert_eq!(std::fs::read_to_string(imported(1)).expect("kept"), second);
+    let next = std::fs::read_to_string(imported(1).with_file_name("imported-2.toml"))
+        .expect("the new card's file");
+    assert_eq!(cards_in(&next), 1, "{next}");
+    let plan = w.run(&[
+        "plan",
+        "--accounts",
+        &format!("{},{}", folder_of(&w.appids[0]), folder_of(&w.appids[1])),
+        "--detailed-exitcode",
+    ]);
+    plan.expect_code(0);
+    // One card outside --all is a one-account command.
+    w.run(&["import", "x", "pX", "--accounts", "all"])
+        .expect_code(1);
+}
