@@ -114,7 +114,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
     match (&method, name) {
         (&Method::POST, "review") => review(shared, world_of, &body),
         (&Method::POST, "submerchant_review") => {
-            match crate::submerchant::review(&mut lock(world_of), &body) {
+            match crate::submerchant::review_and_push(&shared.push, &mut lock(world_of), &body) {
                 Ok(v) => json_response(StatusCode::OK, &v),
                 Err((code, m)) => error(
                     StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),

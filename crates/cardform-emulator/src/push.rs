@@ -6,7 +6,8 @@
 //! Configured by `POST /__emulator/push_config {"url","token","encoding_aes_key",
 //! "stock_threshold"?}` or `cardform emulator --push-url URL` (token and key from
 //! `CARDFORM_EVENTS_TOKEN` / `CARDFORM_EVENTS_AES_KEY`). What pushes: review decisions
-//! (`/__emulator/review`, with its reason), claims, gifts, wallet deletions,
+//! (`/__emulator/review`, with its reason), sub-merchant review results
+//! (`/__emulator/submerchant_review`), claims, gifts, wallet deletions,
 //! redemptions (`card/code/consume`), stock at or below the threshold after a claim
 //! (`card_sku_remind`, once until the stock rises above it again), 券点 ledger entries
 //! (`card_pay_order`); for a platform (`"component_appid"` in the configuration) a
@@ -270,6 +271,22 @@ pub fn review(push: &Arc<Pusher>, world: &World, card_id: &str, pass: bool, reas
     if !pass {
         f.push("RefuseReason", reason.unwrap_or(""));
     }
+    Pusher::push(push, &world.appid, f);
+}
+
+/// A sub-merchant's review result (`card_merchant_check_result`, reference §16:
+/// `MerchantId`, `IsPass` 1/0, `Reason`), from `/__emulator/submerchant_review`.
+pub fn sub_merchant_check(
+    push: &Arc<Pusher>,
+    world: &World,
+    merchant_id: u64,
+    pass: bool,
+    reason: Option<&str>,
+) {
+    let mut f = base(world, ORIGINAL_ID, "mphelper", "card_merchant_check_result");
+    f.push("MerchantId", merchant_id.to_string());
+    f.push("IsPass", if pass { "1" } else { "0" });
+    f.push("Reason", reason.unwrap_or(""));
     Pusher::push(push, &world.appid, f);
 }
 
