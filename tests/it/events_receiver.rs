@@ -422,3 +422,40 @@ fn a_platform_gets_a_verify_ticket_every_ten_minutes_of_emulator_clock() {
     let status = emu.admin("GET", "/__emulator/push_config", None);
     assert!(status["delivered"].as_u64() >= Some(2), "{status}");
 }
+
+#[test]
+fn a_review_the_emulator_decides_by_itself_is_pushed() {
+    let emu = Emulator::start(&["--review-delay-ms", "1000"]);
+    let p = TestProject::external(&emu.url);
+    let rx = Receiver::start(&p, &[]);
+    push_to(&emu, &rx);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let cards = card_ids(&p);
+    assert!(!cards.is_empty());
+    // Nothing looks at the cards: the decision is the emulator's own, and pushed.
+    let events = wait_stored(&p, 15, |e| {
+        cards.iter().all(|(_, id)| {
+            e.iter()
+                .any(|e| e["event"] == "card_pass_check" && e["subject"] == id.as_str())
+        })
+    });
+    for (addr, id) in &cards {
+        assert!(
+            events
+                .iter()
+                .any(|e| e["event"] == "card_pass_check" && e["subject"] == id.as_str()),
+            "{addr}'s automatic approval is pushed: {events:#?}"
+        );
+    }
+    // Each decision is pushed once (a card/get settling it first does not push again).
+    let status = p.run(&["status", "{dir}"]);
+    status.expect_code(0);
+    std::thread::sleep(Duration::from_millis(500));
+    let passes = stored(&p)
+        .iter()
+        .filter(|e| e["event"] == "card_pass_check")
+        .count();
+    assert_eq!(passes, cards.len());
+    let sent = emu.admin("GET", "/__emulator/push_config", None);
+    assert_eq!(sent["sent"], json!(cards.len()), "{sent}");
+}

@@ -333,6 +333,7 @@ fn review(shared: &Shared, world_of: &Mutex<World>, body: &Value) -> Response<Bo
     };
     card.status = status;
     card.review_due_ms = None;
+    card.auto_decided = false;
     card.refuse_reason = if status == CardStatus::VerifyFail {
         reason
     } else {

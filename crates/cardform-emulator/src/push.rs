@@ -6,7 +6,8 @@
 //! Configured by `POST /__emulator/push_config {"url","token","encoding_aes_key",
 //! "stock_threshold"?}` or `cardform emulator --push-url URL` (token and key from
 //! `CARDFORM_EVENTS_TOKEN` / `CARDFORM_EVENTS_AES_KEY`). What pushes: review decisions
-//! (`/__emulator/review`, with its reason), sub-merchant review results
+//! (`/__emulator/review`, with its reason, and those `--review-delay-ms` makes by
+//! itself, [`start_auto_reviews`]), sub-merchant review results
 //! (`/__emulator/submerchant_review`), claims, gifts, wallet deletions,
 //! redemptions (`card/code/consume`), stock at or below the threshold after a claim
 //! (`card_sku_remind`, once until the stock rises above it again), 券点 ledger entries
@@ -272,6 +273,57 @@ pub fn review(push: &Arc<Pusher>, world: &World, card_id: &str, pass: bool, reas
         f.push("RefuseReason", reason.unwrap_or(""));
     }
     Pusher::push(push, &world.appid, f);
+}
+
+/// How often the emulator looks for automatic review decisions that came due.
+pub const AUTO_REVIEW_TICK: Duration = Duration::from_millis(100);
+
+/// Review decisions the emulator makes by itself (`--review-delay-ms`): every
+/// [`AUTO_REVIEW_TICK`] each world's cards whose automatic review came due are
+/// approved and their `card_pass_check` pushed (a decision a `card/get` applied first
+/// is pushed at the next tick). Runs until `stop` says so; nothing to do when reviews
+/// are not automatic.
+pub fn start_auto_reviews(
+    shared: &Arc<super::world::Shared>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    if lock(&shared.world).review_delay_ms == 0 {
+        return;
+    }
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let shared = shared.clone();
+    runtime.spawn(async move {
+        loop {
+            tokio::select! {
+                _ = stop.wait_for(|s| *s) => break,
+                () = tokio::time::sleep(AUTO_REVIEW_TICK) => {}
+            }
+            auto_reviews(&shared.push, &shared.world);
+            for a in shared.platform.authorizers() {
+                auto_reviews(&shared.push, &a.world);
+            }
+        }
+    });
+}
+
+/// One world's due automatic decisions, settled and pushed (flags cleared even when no
+/// push URL is configured, so a later configuration does not push old decisions).
+fn auto_reviews(push: &Arc<Pusher>, world_of: &Mutex<World>) {
+    let mut world = lock(world_of);
+    let now = world.now_ms();
+    let mut decided = Vec::new();
+    for (id, card) in &mut world.cards {
+        card.settle(now);
+        if card.auto_decided {
+            card.auto_decided = false;
+            decided.push(id.clone());
+        }
+    }
+    for id in decided {
+        review(push, &world, &id, true, None);
+    }
 }
 
 /// A sub-merchant's review result (`card_merchant_check_result`, reference §16:
