@@ -554,3 +554,41 @@ fn events_commands_take_the_operators_state_and_refuse_an_untrusted_one() {
     ]);
     assert_eq!(count(&trusted), 1, "{}", trusted.stderr);
 }
+
+#[test]
+fn a_user_viewing_a_card_is_pushed() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    let rx = Receiver::start(&p, &[]);
+    push_to(&emu, &rx);
+    let created = emu.api(
+        "/card/create",
+        crate::emulator_support::cash("http://mmbiz.qpic.cn/mmbiz/events/0"),
+    );
+    let card = created["card_id"].as_str().expect("card_id").to_string();
+    emu.admin(
+        "POST",
+        "/__emulator/review",
+        Some(json!({"card_id": card, "result": "pass"})),
+    );
+    let claimed = emu.admin(
+        "POST",
+        "/__emulator/claim",
+        Some(json!({"card_id": card, "openid": "oV"})),
+    );
+    let code = claimed["code"].as_str().expect("code").to_string();
+    let viewed = emu.admin(
+        "POST",
+        "/__emulator/view",
+        Some(json!({"card_id": card, "openid": "oV"})),
+    );
+    assert_eq!(viewed["errcode"], 0, "{viewed}");
+    let events = wait_stored(&p, 10, |e| e.iter().any(|e| e["event"] == "user_view_card"));
+    let view = events
+        .iter()
+        .find(|e| e["event"] == "user_view_card")
+        .unwrap_or_else(|| panic!("user_view_card is stored: {events:#?}"));
+    assert_eq!(view["subject"], card.as_str());
+    assert_eq!(view["fields"]["FromUserName"], "oV");
+    assert_eq!(view["fields"]["UserCardCode"], code.as_str());
+}

@@ -191,6 +191,9 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 let entry = datacube::record(&world, card_id, openid, datacube::Event::View);
                 world.commit(entry)
             });
+            if result.is_ok() {
+                push::viewed(&shared.push, &world, card_id, openid);
+            }
             drop(world);
             wechat(shared, result.map(|()| ok(json!({}))))
         }

@@ -403,6 +403,26 @@ pub fn gift(push: &Arc<Pusher>, world: &World, card_id: &str, code: &str, from: 
     Pusher::push(push, &world.appid, g);
 }
 
+/// A user opened a card in their wallet (`user_view_card`, from `/__emulator/view`):
+/// `UserCardCode` is one of the user's codes of the card, empty when they hold none.
+pub fn viewed(push: &Arc<Pusher>, world: &World, card_id: &str, openid: &str) {
+    if lock(&push.config).is_none() {
+        return;
+    }
+    let mut codes: Vec<&str> = world
+        .codes
+        .iter()
+        .filter(|(_, rec)| rec.card_id == card_id && rec.openid == openid)
+        .map(|(code, _)| code.as_str())
+        .collect();
+    codes.sort_unstable();
+    let mut f = base(world, ORIGINAL_ID, openid, "user_view_card");
+    f.push("CardId", card_id);
+    f.push("UserCardCode", codes.first().copied().unwrap_or(""));
+    f.push("OuterStr", "");
+    Pusher::push(push, &world.appid, f);
+}
+
 /// A user deleted a card from their wallet.
 pub fn deleted(push: &Arc<Pusher>, world: &World, card_id: &str, code: &str, openid: &str) {
     let mut f = base(world, ORIGINAL_ID, openid, "user_del_card");
