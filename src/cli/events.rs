@@ -22,9 +22,17 @@ pub struct EventsServeArgs {
     #[arg(long, default_value = "127.0.0.1:8089")]
     pub listen: String,
     /// The project folder: its cardform.toml names the state (where events are stored)
-    /// and the AppID encrypted messages must carry.
-    #[arg(long, default_value = ".")]
-    pub dir: PathBuf,
+    /// and the AppID encrypted messages must carry. Default: the current folder.
+    #[arg(value_name = "DIR")]
+    pub dir_arg: Option<PathBuf>,
+    /// The project folder (the same as DIR; kept for scripts that pass it so).
+    #[arg(long = "dir", value_name = "DIR", conflicts_with = "dir_arg")]
+    pub dir_flag: Option<PathBuf>,
+    /// Where the state (and so the event log) lives, overriding cardform.toml's
+    /// `state` (also CARDFORM_STATE). Trusted: needed for a PostgreSQL server that is
+    /// not on loopback.
+    #[arg(long, value_name = "PATH|URL")]
+    pub state: Option<String>,
     /// An AppID encrypted messages may be meant for (default: cardform.toml's
     /// `[account] appid`); repeatable, e.g. a platform's component AppID.
     #[arg(long = "app-id", value_name = "APPID")]
@@ -46,9 +54,17 @@ pub enum EventsFormat {
 
 #[derive(Debug, Args)]
 pub struct EventsListArgs {
-    /// The project folder.
-    #[arg(long, default_value = ".")]
-    pub dir: PathBuf,
+    /// The project folder. Default: the current folder.
+    #[arg(value_name = "DIR")]
+    pub dir_arg: Option<PathBuf>,
+    /// The project folder (the same as DIR; kept for scripts that pass it so).
+    #[arg(long = "dir", value_name = "DIR", conflicts_with = "dir_arg")]
+    pub dir_flag: Option<PathBuf>,
+    /// Where the state (and so the event log) lives, overriding cardform.toml's
+    /// `state` (also CARDFORM_STATE). Trusted: needed for a PostgreSQL server that is
+    /// not on loopback.
+    #[arg(long, value_name = "PATH|URL")]
+    pub state: Option<String>,
     /// Only events about this card: its address in the state, or a card_id.
     #[arg(long, value_name = "ADDR")]
     pub card: Option<String>,
@@ -61,4 +77,23 @@ pub struct EventsListArgs {
     pub events: Vec<String>,
     #[arg(long, value_enum, default_value_t = EventsFormat::Table)]
     pub format: EventsFormat,
+}
+
+/// The project folder of an events command: DIR, else `--dir`, else `.`.
+fn project_dir(arg: Option<&PathBuf>, flag: Option<&PathBuf>) -> PathBuf {
+    arg.or(flag).cloned().unwrap_or_else(|| PathBuf::from("."))
+}
+
+impl EventsServeArgs {
+    /// The project folder: DIR, else `--dir`, else `.`.
+    pub fn dir(&self) -> PathBuf {
+        project_dir(self.dir_arg.as_ref(), self.dir_flag.as_ref())
+    }
+}
+
+impl EventsListArgs {
+    /// The project folder: DIR, else `--dir`, else `.`.
+    pub fn dir(&self) -> PathBuf {
+        project_dir(self.dir_arg.as_ref(), self.dir_flag.as_ref())
+    }
 }

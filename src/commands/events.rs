@@ -3,13 +3,17 @@
 
 use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::cli::{EventsCommand, EventsFormat, EventsListArgs, EventsServeArgs};
+use crate::config::ProjectConfig;
+use crate::config::trust::{self, OperatorSettings};
 use crate::events::receiver::{self, Settings};
 use crate::events::{EventRecord, EventsError, open_project_log};
 use crate::exit::Outcome;
 
+use super::error::CommandError;
 use super::output::print_json;
 use super::project::load_config;
 
@@ -30,9 +34,20 @@ fn listen_addr(raw: &str) -> Result<SocketAddr, EventsError> {
         .ok_or_else(|| EventsError::BadListen(raw.to_string()))
 }
 
+/// cardform.toml with the operator's `state` override applied (`--state`, else
+/// `CARDFORM_STATE`) and the setting checked like every other command's
+/// (`config::trust`): a project file cannot point the event log at a remote server.
+fn secured_config(dir: &Path, state_flag: Option<&str>) -> miette::Result<ProjectConfig> {
+    let mut config = load_config(dir)?;
+    let operator = OperatorSettings::from_env().with_flags(None, state_flag);
+    trust::check_project_state(dir, &mut config, &operator).map_err(CommandError::from)?;
+    Ok(config)
+}
+
 fn serve(args: &EventsServeArgs) -> miette::Result<Outcome> {
     let listen = listen_addr(&args.listen)?;
-    let config = load_config(&args.dir)?;
+    let dir = args.dir();
+    let config = secured_config(&dir, args.state.as_deref())?;
     let app_ids = if args.app_ids.is_empty() {
         vec![config.account.appid.clone()]
     } else {
@@ -56,7 +71,7 @@ fn serve(args: &EventsServeArgs) -> miette::Result<Outcome> {
         );
     }
     let log: Arc<dyn crate::events::EventLog> =
-        Arc::from(open_project_log(&args.dir, config.state.as_deref())?);
+        Arc::from(open_project_log(&dir, config.state.as_deref())?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -97,7 +112,7 @@ fn since_ms(raw: &str, now_ms: i64) -> Result<i64, EventsError> {
 
 /// A card's address in the state → its card_id; anything else is taken as a card_id.
 fn card_id_for(args: &EventsListArgs, state_setting: Option<&str>, wanted: &str) -> String {
-    crate::state::open_backend(&args.dir, state_setting)
+    crate::state::open_backend(&args.dir(), state_setting)
         .ok()
         .and_then(|b| b.load().ok().flatten())
         .and_then(|l| l.state.resources.get(wanted).map(|r| r.card_id.clone()))
@@ -122,8 +137,9 @@ fn detail(r: &EventRecord) -> String {
 }
 
 fn list(args: &EventsListArgs) -> miette::Result<Outcome> {
-    let config = load_config(&args.dir)?;
-    let log = open_project_log(&args.dir, config.state.as_deref())?;
+    let dir = args.dir();
+    let config = secured_config(&dir, args.state.as_deref())?;
+    let log = open_project_log(&dir, config.state.as_deref())?;
     let mut records = log.list().map_err(EventsError::from)?;
     let now_ms = chrono::Utc::now().timestamp_millis();
     if let Some(raw) = &args.since {

@@ -50,12 +50,17 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
                 .unwrap_or_default();
         mark_stock_not_bought(&mut rows, &wanted);
         let recorded = session.state.read(|s| s.sub_merchants.clone());
-        let subs = crate::operate::sub_merchants::statuses(&session.client, &recorded)
+        let mut subs = crate::operate::sub_merchants::statuses(&session.client, &recorded)
             .await
             .map_err(CommandError::from)?;
-        // What WeChat pushed (`cardform events serve`): a rejection's reason, low stock.
-        let notes =
-            crate::events::read::notes_for_project(&session.root, session.config.state.as_deref());
+        // What WeChat pushed (`cardform events serve`): a rejection's reason (cards and
+        // sub-merchants), low stock.
+        let records = crate::events::read::records_for_project(
+            &session.root,
+            session.config.state.as_deref(),
+        );
+        let notes = crate::events::read::card_notes(&records);
+        crate::events::read::annotate_sub_merchants(&mut subs, &records);
         let extra = crate::events::read::annotate(&mut rows, &notes);
         if args.format == Format::Json {
             let mut cards =

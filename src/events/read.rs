@@ -90,11 +90,76 @@ pub fn notes_for_project(
     root: &std::path::Path,
     state_setting: Option<&str>,
 ) -> BTreeMap<String, CardNotes> {
+    card_notes(&records_for_project(root, state_setting))
+}
+
+/// The project's event log, oldest first; an absent log gives none, an unreadable one
+/// a note on stderr and none (status still answers from WeChat).
+pub fn records_for_project(
+    root: &std::path::Path,
+    state_setting: Option<&str>,
+) -> Vec<EventRecord> {
     match super::open_project_log(root, state_setting).and_then(|l| Ok(l.list()?)) {
-        Ok(records) => card_notes(&records),
+        Ok(records) => records,
         Err(e) => {
             eprintln!("note: the event log cannot be read ({e}); showing WeChat's answers only");
-            BTreeMap::new()
+            Vec::new()
+        }
+    }
+}
+
+/// The sub-merchant review results WeChat pushes (reference §16); `submerchant_check`
+/// is the older name of the same event.
+pub const SUB_MERCHANT_CHECK_EVENTS: [&str; 2] =
+    ["card_merchant_check_result", "submerchant_check"];
+
+/// Per merchant_id, the newest review result's rejection reason: `Some(reason)` when
+/// the newest result is a rejection (`IsPass` not 1/true), with "(no reason given)"
+/// when `Reason` is empty; merchants whose newest result passed are absent.
+pub fn sub_merchant_reasons(records: &[EventRecord]) -> BTreeMap<u64, String> {
+    let mut last: BTreeMap<u64, Option<String>> = BTreeMap::new();
+    for r in records
+        .iter()
+        .filter(|r| SUB_MERCHANT_CHECK_EVENTS.contains(&r.event.as_str()))
+    {
+        let Some(id) = r
+            .subject
+            .as_deref()
+            .or_else(|| r.field("MerchantId"))
+            .and_then(|s| s.trim().parse::<u64>().ok())
+        else {
+            continue;
+        };
+        let pass = r
+            .field("IsPass")
+            .is_some_and(|v| matches!(v.trim(), "1" | "true" | "TRUE" | "True"));
+        let reason = (!pass).then(|| {
+            r.field("Reason")
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or("(no reason given)")
+                .to_string()
+        });
+        last.insert(id, reason);
+    }
+    last.into_iter()
+        .filter_map(|(id, reason)| reason.map(|r| (id, r)))
+        .collect()
+}
+
+/// Gives each REJECTED sub-merchant of `status` the reason its newest
+/// `card_merchant_check_result` push carried (the event log knows better than the
+/// state, which WeChat's API never tells the reason).
+pub fn annotate_sub_merchants(
+    rows: &mut [crate::operate::sub_merchants::SubMerchantRow],
+    records: &[EventRecord],
+) {
+    let reasons = sub_merchant_reasons(records);
+    for row in rows
+        .iter_mut()
+        .filter(|r| r.status == cardform_spec::submerchant::REJECTED)
+    {
+        if let Some(reason) = reasons.get(&row.merchant_id) {
+            row.reason = Some(reason.clone());
         }
     }
 }
@@ -229,6 +294,44 @@ mod tests {
                 .collect(),
             xml: String::new(),
         }
+    }
+
+    #[test]
+    fn sub_merchant_reasons_follow_the_newest_result() {
+        let log = vec![
+            rec(
+                "card_merchant_check_result",
+                "7",
+                &[
+                    ("MerchantId", "7"),
+                    ("IsPass", "0"),
+                    ("Reason", "授权函不清晰"),
+                ],
+                1000,
+            ),
+            rec(
+                "card_merchant_check_result",
+                "8",
+                &[("MerchantId", "8"), ("IsPass", "0"), ("Reason", "old")],
+                1000,
+            ),
+            rec(
+                "card_merchant_check_result",
+                "8",
+                &[("MerchantId", "8"), ("IsPass", "1"), ("Reason", "")],
+                2000,
+            ),
+            rec(
+                "submerchant_check",
+                "9",
+                &[("MerchantId", "9"), ("IsPass", "0")],
+                3000,
+            ),
+        ];
+        let r = sub_merchant_reasons(&log);
+        assert_eq!(r.get(&7).map(String::as_str), Some("授权函不清晰"));
+        assert_eq!(r.get(&8), None);
+        assert_eq!(r.get(&9).map(String::as_str), Some("(no reason given)"));
     }
 
     #[test]

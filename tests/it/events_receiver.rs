@@ -422,3 +422,173 @@ fn a_platform_gets_a_verify_ticket_every_ten_minutes_of_emulator_clock() {
     let status = emu.admin("GET", "/__emulator/push_config", None);
     assert!(status["delivered"].as_u64() >= Some(2), "{status}");
 }
+
+#[test]
+fn a_review_the_emulator_decides_by_itself_is_pushed() {
+    let emu = Emulator::start(&["--review-delay-ms", "1000"]);
+    let p = TestProject::external(&emu.url);
+    let rx = Receiver::start(&p, &[]);
+    push_to(&emu, &rx);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let cards = card_ids(&p);
+    assert!(!cards.is_empty());
+    // Nothing looks at the cards: the decision is the emulator's own, and pushed.
+    let events = wait_stored(&p, 15, |e| {
+        cards.iter().all(|(_, id)| {
+            e.iter()
+                .any(|e| e["event"] == "card_pass_check" && e["subject"] == id.as_str())
+        })
+    });
+    for (addr, id) in &cards {
+        assert!(
+            events
+                .iter()
+                .any(|e| e["event"] == "card_pass_check" && e["subject"] == id.as_str()),
+            "{addr}'s automatic approval is pushed: {events:#?}"
+        );
+    }
+    // Each decision is pushed once (a card/get settling it first does not push again).
+    let status = p.run(&["status", "{dir}"]);
+    status.expect_code(0);
+    std::thread::sleep(Duration::from_millis(500));
+    let passes = stored(&p)
+        .iter()
+        .filter(|e| e["event"] == "card_pass_check")
+        .count();
+    assert_eq!(passes, cards.len());
+    let sent = emu.admin("GET", "/__emulator/push_config", None);
+    assert_eq!(sent["sent"], json!(cards.len()), "{sent}");
+}
+
+#[test]
+fn events_commands_take_the_operators_state_and_refuse_an_untrusted_one() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let elsewhere = p.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    let state_file = elsewhere.join("cardform.state.json");
+    let state_arg = state_file.to_string_lossy().to_string();
+    // `--state` moves the receiver's log with the state.
+    let rx = Receiver::start(&p, &["--state", &state_arg]);
+    push_to(&emu, &rx);
+    let (_, card) = card_ids(&p)[0].clone();
+    emu.admin(
+        "POST",
+        "/__emulator/review",
+        Some(json!({"card_id": card, "result": "fail", "reason": "moved log"})),
+    );
+    let moved_log = elsewhere.join("cardform.events.jsonl");
+    let until = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&moved_log).is_ok_and(|t| t.contains("moved log"))
+        && Instant::now() < until
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        std::fs::read_to_string(&moved_log).is_ok_and(|t| t.contains("moved log")),
+        "the receiver stores where --state says"
+    );
+    drop(rx);
+    assert!(
+        !p.path().join("state/cardform.events.jsonl").exists(),
+        "nothing in cardform.toml's state"
+    );
+
+    // `events list DIR` (positional), with the override by flag or by variable.
+    let count = |out: &crate::common::Output| -> usize {
+        out.expect_code(0);
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("events JSON");
+        doc["events"].as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(
+        count(&p.run(&["events", "list", "{dir}", "--format", "json"])),
+        0
+    );
+    let by_flag = p.run(&[
+        "events", "list", "{dir}", "--state", &state_arg, "--format", "json",
+    ]);
+    assert_eq!(count(&by_flag), 1, "{}", by_flag.stdout);
+    let by_env = run_cmd(
+        cardform()
+            .args(["events", "list", "--format", "json"])
+            .arg(p.path())
+            .env("CARDFORM_STATE", &state_arg),
+    );
+    assert_eq!(count(&by_env), 1, "{}", by_env.stdout);
+    // `--dir` stays an alias.
+    let by_dir = p.run(&[
+        "events", "list", "--dir", "{dir}", "--state", &state_arg, "--format", "json",
+    ]);
+    assert_eq!(count(&by_dir), 1, "{}", by_dir.stdout);
+
+    // cardform.toml cannot point the event log at a server that is not on loopback.
+    let toml_path = p.path().join("cardform.toml");
+    let toml = std::fs::read_to_string(&toml_path).expect("cardform.toml");
+    std::fs::write(
+        &toml_path,
+        format!("state = \"postgres://cardform-db.example:1/cards?hostaddr=127.0.0.1\"\n{toml}"),
+    )
+    .expect("write cardform.toml");
+    let list = p.run(&["events", "list", "{dir}"]);
+    let serve = run_cmd(
+        cardform()
+            .args(["events", "serve", "--listen", "127.0.0.1:0"])
+            .arg(p.path())
+            .env("CARDFORM_EVENTS_TOKEN", TOKEN),
+    );
+    for o in [&list, &serve] {
+        assert_ne!(o.code, 0, "{o:?}");
+        let err = crate::common::words(&o.stderr);
+        assert!(
+            err.contains("cardform.toml:1:9")
+                && err.contains("to cardform-db.example, which is not loopback")
+                && err.contains("CARDFORM_STATE=URL"),
+            "refused before connecting, naming the line:\n{err}"
+        );
+        assert!(!o.stdout.contains("listening on"), "{}", o.stdout);
+    }
+    // The operator's own state wins over the file's.
+    let trusted = p.run(&[
+        "events", "list", "{dir}", "--state", &state_arg, "--format", "json",
+    ]);
+    assert_eq!(count(&trusted), 1, "{}", trusted.stderr);
+}
+
+#[test]
+fn a_user_viewing_a_card_is_pushed() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    let rx = Receiver::start(&p, &[]);
+    push_to(&emu, &rx);
+    let created = emu.api(
+        "/card/create",
+        crate::emulator_support::cash("http://mmbiz.qpic.cn/mmbiz/events/0"),
+    );
+    let card = created["card_id"].as_str().expect("card_id").to_string();
+    emu.admin(
+        "POST",
+        "/__emulator/review",
+        Some(json!({"card_id": card, "result": "pass"})),
+    );
+    let claimed = emu.admin(
+        "POST",
+        "/__emulator/claim",
+        Some(json!({"card_id": card, "openid": "oV"})),
+    );
+    let code = claimed["code"].as_str().expect("code").to_string();
+    let viewed = emu.admin(
+        "POST",
+        "/__emulator/view",
+        Some(json!({"card_id": card, "openid": "oV"})),
+    );
+    assert_eq!(viewed["errcode"], 0, "{viewed}");
+    let events = wait_stored(&p, 10, |e| e.iter().any(|e| e["event"] == "user_view_card"));
+    let view = events
+        .iter()
+        .find(|e| e["event"] == "user_view_card")
+        .unwrap_or_else(|| panic!("user_view_card is stored: {events:#?}"));
+    assert_eq!(view["subject"], card.as_str());
+    assert_eq!(view["fields"]["FromUserName"], "oV");
+    assert_eq!(view["fields"]["UserCardCode"], code.as_str());
+}

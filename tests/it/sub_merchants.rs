@@ -257,3 +257,76 @@ fn a_submit_whose_answer_was_lost_is_adopted_not_submitted_twice() {
         page["info_list"][0]["merchant_id"].as_u64().unwrap_or(0)
     );
 }
+
+#[test]
+fn a_rejection_reason_is_pushed_stored_and_shown_by_status() {
+    use crate::events_support::{AES_KEY, Receiver, TOKEN, wait_stored};
+    let emu = Emulator::start(&[]);
+    let p = project(&emu, SHOP);
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    let id = merchant_id(&p);
+    let rx = Receiver::start(&p, &[]);
+    let cfg = emu.admin(
+        "POST",
+        "/__emulator/push_config",
+        Some(json!({"url": format!("{}/", rx.url), "token": TOKEN, "encoding_aes_key": AES_KEY})),
+    );
+    assert_eq!(cfg["encrypted"], true, "{cfg}");
+    let reason = "授权函不清晰 (the letter is unreadable)";
+    emu.admin(
+        "POST",
+        "/__emulator/submerchant_review",
+        Some(json!({ "merchant_id": id, "result": "fail", "reason": reason })),
+    );
+    let events = wait_stored(&p, 10, |e| {
+        e.iter().any(|e| e["event"] == "card_merchant_check_result")
+    });
+    let pushed = events
+        .iter()
+        .find(|e| e["event"] == "card_merchant_check_result")
+        .unwrap_or_else(|| panic!("the check result is stored: {events:#?}"));
+    assert_eq!(pushed["fields"]["MerchantId"], id.to_string());
+    assert_eq!(pushed["fields"]["IsPass"], "0");
+    assert_eq!(pushed["fields"]["Reason"], reason);
+    assert_eq!(pushed["mode"], "encrypted");
+
+    let status = p.run(&["status", "{dir}"]);
+    status.expect_code(0);
+    assert!(
+        status.stdout.contains(&format!("rejected: {reason}")),
+        "{}",
+        status.stdout
+    );
+    let json = p.run(&["status", "--format", "json", "{dir}"]);
+    json.expect_code(0);
+    let doc: Value = serde_json::from_str(&json.stdout).expect("status json");
+    assert_eq!(doc["sub_merchants"][0]["status"], "REJECTED");
+    assert_eq!(doc["sub_merchants"][0]["reason"], reason);
+
+    // A later approval is pushed too, and the reason goes away with the rejection
+    // (a later second: WeChat's events are told apart by CreateTime).
+    emu.admin(
+        "POST",
+        "/__emulator/clock",
+        Some(json!({ "advance_secs": 2 })),
+    );
+    emu.admin(
+        "POST",
+        "/__emulator/submerchant_review",
+        Some(json!({ "merchant_id": id, "result": "pass" })),
+    );
+    let events = wait_stored(&p, 10, |e| {
+        e.iter()
+            .any(|e| e["event"] == "card_merchant_check_result" && e["fields"]["IsPass"] == "1")
+    });
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "card_merchant_check_result" && e["fields"]["IsPass"] == "1"),
+        "{events:#?}"
+    );
+    let status = p.run(&["status", "{dir}"]);
+    status.expect_code(0);
+    assert!(status.stdout.contains("APPROVED"), "{}", status.stdout);
+    assert!(!status.stdout.contains(reason), "{}", status.stdout);
+}

@@ -114,7 +114,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
     match (&method, name) {
         (&Method::POST, "review") => review(shared, world_of, &body),
         (&Method::POST, "submerchant_review") => {
-            match crate::submerchant::review(&mut lock(world_of), &body) {
+            match crate::submerchant::review_and_push(&shared.push, &mut lock(world_of), &body) {
                 Ok(v) => json_response(StatusCode::OK, &v),
                 Err((code, m)) => error(
                     StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
@@ -191,6 +191,9 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
                 let entry = datacube::record(&world, card_id, openid, datacube::Event::View);
                 world.commit(entry)
             });
+            if result.is_ok() {
+                push::viewed(&shared.push, &world, card_id, openid);
+            }
             drop(world);
             wechat(shared, result.map(|()| ok(json!({}))))
         }
@@ -333,6 +336,7 @@ fn review(shared: &Shared, world_of: &Mutex<World>, body: &Value) -> Response<Bo
     };
     card.status = status;
     card.review_due_ms = None;
+    card.auto_decided = false;
     card.refuse_reason = if status == CardStatus::VerifyFail {
         reason
     } else {

@@ -143,6 +143,7 @@ pub fn create(world: &mut World, input: &Input) -> Result<Value, ApiError> {
         raw: None,
         deposited: Vec::new(),
         made_on_mp: false,
+        auto_decided: false,
     };
     // New cards are submitted for review automatically (reference §3.1).
     rec.enter_review(now_ms, world.review_delay_ms);
@@ -423,6 +424,7 @@ pub fn seed(world: &mut World, answer: &Value) -> Result<String, String> {
         raw: Some(card.to_string()),
         deposited: Vec::new(),
         made_on_mp: true,
+        auto_decided: false,
     };
     world
         .commit(Entry::Card(rec))

@@ -262,6 +262,12 @@ impl<W> Platform<W> {
         auth
     }
 
+    /// Every authorizer, revoked or not (the automatic-review ticker visits their
+    /// worlds).
+    pub fn authorizers(&self) -> Vec<Arc<Authorizer<W>>> {
+        read(&self.by_appid).values().cloned().collect()
+    }
+
     /// The authorizer `appid`, revoked or not.
     pub fn authorizer(&self, appid: &str) -> Option<Arc<Authorizer<W>>> {
         read(&self.by_appid).get(appid).cloned()

@@ -6,7 +6,9 @@
 //! Configured by `POST /__emulator/push_config {"url","token","encoding_aes_key",
 //! "stock_threshold"?}` or `cardform emulator --push-url URL` (token and key from
 //! `CARDFORM_EVENTS_TOKEN` / `CARDFORM_EVENTS_AES_KEY`). What pushes: review decisions
-//! (`/__emulator/review`, with its reason), claims, gifts, wallet deletions,
+//! (`/__emulator/review`, with its reason, and those `--review-delay-ms` makes by
+//! itself, [`start_auto_reviews`]), sub-merchant review results
+//! (`/__emulator/submerchant_review`), claims, gifts, wallet deletions,
 //! redemptions (`card/code/consume`), stock at or below the threshold after a claim
 //! (`card_sku_remind`, once until the stock rises above it again), 券点 ledger entries
 //! (`card_pay_order`); for a platform (`"component_appid"` in the configuration) a
@@ -273,6 +275,73 @@ pub fn review(push: &Arc<Pusher>, world: &World, card_id: &str, pass: bool, reas
     Pusher::push(push, &world.appid, f);
 }
 
+/// How often the emulator looks for automatic review decisions that came due.
+pub const AUTO_REVIEW_TICK: Duration = Duration::from_millis(100);
+
+/// Review decisions the emulator makes by itself (`--review-delay-ms`): every
+/// [`AUTO_REVIEW_TICK`] each world's cards whose automatic review came due are
+/// approved and their `card_pass_check` pushed (a decision a `card/get` applied first
+/// is pushed at the next tick). Runs until `stop` says so; nothing to do when reviews
+/// are not automatic.
+pub fn start_auto_reviews(
+    shared: &Arc<super::world::Shared>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    if lock(&shared.world).review_delay_ms == 0 {
+        return;
+    }
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let shared = shared.clone();
+    runtime.spawn(async move {
+        loop {
+            tokio::select! {
+                _ = stop.wait_for(|s| *s) => break,
+                () = tokio::time::sleep(AUTO_REVIEW_TICK) => {}
+            }
+            auto_reviews(&shared.push, &shared.world);
+            for a in shared.platform.authorizers() {
+                auto_reviews(&shared.push, &a.world);
+            }
+        }
+    });
+}
+
+/// One world's due automatic decisions, settled and pushed (flags cleared even when no
+/// push URL is configured, so a later configuration does not push old decisions).
+fn auto_reviews(push: &Arc<Pusher>, world_of: &Mutex<World>) {
+    let mut world = lock(world_of);
+    let now = world.now_ms();
+    let mut decided = Vec::new();
+    for (id, card) in &mut world.cards {
+        card.settle(now);
+        if card.auto_decided {
+            card.auto_decided = false;
+            decided.push(id.clone());
+        }
+    }
+    for id in decided {
+        review(push, &world, &id, true, None);
+    }
+}
+
+/// A sub-merchant's review result (`card_merchant_check_result`, reference §16:
+/// `MerchantId`, `IsPass` 1/0, `Reason`), from `/__emulator/submerchant_review`.
+pub fn sub_merchant_check(
+    push: &Arc<Pusher>,
+    world: &World,
+    merchant_id: u64,
+    pass: bool,
+    reason: Option<&str>,
+) {
+    let mut f = base(world, ORIGINAL_ID, "mphelper", "card_merchant_check_result");
+    f.push("MerchantId", merchant_id.to_string());
+    f.push("IsPass", if pass { "1" } else { "0" });
+    f.push("Reason", reason.unwrap_or(""));
+    Pusher::push(push, &world.appid, f);
+}
+
 /// A claim (`user_get_card`), then the stock alarm when it left little.
 pub fn claim(push: &Arc<Pusher>, world: &World, card_id: &str, openid: &str, code: &str) {
     let mut f = base(world, ORIGINAL_ID, openid, "user_get_card");
@@ -332,6 +401,26 @@ pub fn gift(push: &Arc<Pusher>, world: &World, card_id: &str, code: &str, from: 
     g.push("OuterId", "0");
     g.push("OldUserCardCode", code);
     Pusher::push(push, &world.appid, g);
+}
+
+/// A user opened a card in their wallet (`user_view_card`, from `/__emulator/view`):
+/// `UserCardCode` is one of the user's codes of the card, empty when they hold none.
+pub fn viewed(push: &Arc<Pusher>, world: &World, card_id: &str, openid: &str) {
+    if lock(&push.config).is_none() {
+        return;
+    }
+    let mut codes: Vec<&str> = world
+        .codes
+        .iter()
+        .filter(|(_, rec)| rec.card_id == card_id && rec.openid == openid)
+        .map(|(code, _)| code.as_str())
+        .collect();
+    codes.sort_unstable();
+    let mut f = base(world, ORIGINAL_ID, openid, "user_view_card");
+    f.push("CardId", card_id);
+    f.push("UserCardCode", codes.first().copied().unwrap_or(""));
+    f.push("OuterStr", "");
+    Pusher::push(push, &world.appid, f);
 }
 
 /// A user deleted a card from their wallet.

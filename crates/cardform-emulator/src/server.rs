@@ -63,6 +63,7 @@ pub async fn serve(
             source,
         })?;
     let (stop, stop_rx) = watch::channel(false);
+    crate::push::start_auto_reviews(&shared, stop_rx.clone());
     let task = tokio::spawn(accept_loop(listener, shared, stop_rx));
     Ok((ServerHandle { stop, task }, addr))
 }

@@ -465,9 +465,27 @@ pub fn review(world: &mut World, body: &Value) -> Result<Value, (u16, String)> {
     world
         .commit(Entry::SubMerchant(rec))
         .map_err(|e| (500, e.errmsg()))?;
-    // PUSH (issue 24, events): WeChat pushes `card_merchant_check_result` here
-    // (MerchantId, IsPass 1/0, Reason). The push mechanism lives in `push.rs` (the
-    // events work); its call belongs at this line, after the commit.
+    // WeChat pushes `card_merchant_check_result` after this decision: the admin
+    // router calls [`review_and_push`], which pushes once this commit succeeded.
+    Ok(view)
+}
+
+/// [`review`], then the `card_merchant_check_result` push (MerchantId, IsPass 1/0,
+/// Reason) when a push URL is configured.
+///
+/// # Errors
+/// As [`review`]; nothing is pushed then.
+pub fn review_and_push(
+    push: &std::sync::Arc<crate::push::Pusher>,
+    world: &mut World,
+    body: &Value,
+) -> Result<Value, (u16, String)> {
+    let view = review(world, body)?;
+    let id = merchant_id_of(body, "merchant_id").map_err(|e| (400, e.errmsg()))?;
+    if let Some(rec) = world.sub_merchants.merchants.get(&id) {
+        let pass = rec.status == APPROVED;
+        crate::push::sub_merchant_check(push, world, id, pass, rec.reason.as_deref());
+    }
     Ok(view)
 }
 

@@ -216,6 +216,10 @@ pub struct CardRecord {
     /// API writes it later.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub made_on_mp: bool,
+    /// An automatic review ([`CardRecord::settle`]) approved the card and its
+    /// `card_pass_check` push has not been sent yet (`crate::push`); in memory only.
+    #[serde(skip)]
+    pub auto_decided: bool,
 }
 
 /// A record kind's [`CardCore`] reads as the record's own fields (`rec.id`,
@@ -247,6 +251,7 @@ impl CardRecord {
         if self.status == CardStatus::NotVerify && self.review_due_ms.is_some_and(|d| now_ms >= d) {
             self.status = CardStatus::VerifyOk;
             self.review_due_ms = None;
+            self.auto_decided = true;
         }
     }
 
@@ -264,6 +269,7 @@ impl CardRecord {
     pub fn enter_review(&mut self, now_ms: i64, delay_ms: u64) {
         self.status = CardStatus::NotVerify;
         self.refuse_reason = None;
+        self.auto_decided = false;
         self.review_due_ms = (delay_ms > 0)
             .then(|| now_ms.saturating_add(i64::try_from(delay_ms).unwrap_or(i64::MAX)));
     }
