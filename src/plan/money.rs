@@ -3,6 +3,7 @@
 //! follow `--lang`). The data is typed in the plan model ([`CoinPrice`],
 //! [`CoinSummary`], [`WhitelistChange`]); JSON carries it as is.
 
+use super::stock_loss::StockLoss;
 use super::types::{CoinPrice, CoinSummary, PriceSource, StockChange, WhitelistChange};
 use crate::i18n::Messages;
 
@@ -136,4 +137,32 @@ pub fn whitelist_lines(m: &Messages, w: &WhitelistChange) -> Vec<String> {
         m.t_args("whitelist-set", &[("count", n.into())])
     });
     out
+}
+
+/// The sentence for bought stock a plan throws away (markdown and HTML review pages):
+/// how many vouchers, about how many 券点, and, for a date change, the way to avoid it.
+/// `address` is the card's address as the format shows it.
+pub fn stock_loss_sentence(m: &Messages, l: &StockLoss, address: &str) -> String {
+    let points = l
+        .points
+        .map(|pts| {
+            m.t_args(
+                "md-stock-loss-points",
+                &[("points", pts.to_string().into())],
+            )
+        })
+        .unwrap_or_default();
+    let key = if l.by_date_change {
+        "md-stock-loss-date"
+    } else {
+        "md-stock-loss"
+    };
+    m.t_args(
+        key,
+        &[
+            ("address", address.to_string().into()),
+            ("vouchers", l.vouchers.to_string().into()),
+            ("points", points.into()),
+        ],
+    )
 }

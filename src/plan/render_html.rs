@@ -198,28 +198,7 @@ fn warning_box(out: &mut String, class: &str, head: &str, items: &[String]) {
 fn refusals(out: &mut String, opts: &HtmlOptions<'_>, m: &Messages) {
     let mut items: Vec<String> = Vec::new();
     for l in opts.stock_loss {
-        let points = l
-            .points
-            .map(|pts| {
-                m.t_args(
-                    "md-stock-loss-points",
-                    &[("points", pts.to_string().into())],
-                )
-            })
-            .unwrap_or_default();
-        let key = if l.by_date_change {
-            "md-stock-loss-date"
-        } else {
-            "md-stock-loss"
-        };
-        let text = m.t_args(
-            key,
-            &[
-                ("address", l.address.as_str().into()),
-                ("vouchers", l.vouchers.to_string().into()),
-                ("points", points.into()),
-            ],
-        );
+        let text = super::money::stock_loss_sentence(m, l, &l.address);
         items.push(format!("stock-loss (--allow-stock-loss): {text}"));
     }
     let mut classes: Vec<(crate::config::DenyClass, GateSource)> = Vec::new();

@@ -112,31 +112,10 @@ pub(super) fn policy_section(
     let _ = writeln!(p, "> [!CAUTION]");
     let _ = writeln!(p, "> {}", m.t("md-denied"));
     for l in stock_loss {
-        let points = l
-            .points
-            .map(|pts| {
-                m.t_args(
-                    "md-stock-loss-points",
-                    &[("points", pts.to_string().into())],
-                )
-            })
-            .unwrap_or_default();
-        let key = if l.by_date_change {
-            "md-stock-loss-date"
-        } else {
-            "md-stock-loss"
-        };
         let _ = writeln!(
             p,
             "> - **stock-loss** (`--allow-stock-loss`): {}",
-            m.t_args(
-                key,
-                &[
-                    ("address", format!("`{}`", l.address).into()),
-                    ("vouchers", l.vouchers.to_string().into()),
-                    ("points", points.into()),
-                ]
-            )
+            crate::plan::money::stock_loss_sentence(m, l, &format!("`{}`", l.address))
         );
     }
     let mut classes: Vec<(crate::config::DenyClass, GateSource)> = Vec::new();
