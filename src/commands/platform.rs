@@ -311,25 +311,10 @@ async fn status_one(p: crate::platform::run::Prepared) -> AccountStatus {
         error: None,
         cards: Vec::new(),
     };
-    let (project, settings) = match p.ready {
-        Ok(r) => r,
-        Err(f) => {
-            out.error = Some(f.message);
-            return out;
-        }
-    };
-    let session = match crate::session::Session::open(
-        &project.root,
-        project.config.clone(),
-        "status",
-        &settings,
-        std::sync::Arc::new(Silent),
-    )
-    .await
-    {
-        Ok(s) => s,
+    let session = match super::platform_ops::open(p.ready, "status").await {
+        Ok((_, s)) => s,
         Err(e) => {
-            out.error = Some(crate::visible::visible(&e.to_string()).into_owned());
+            out.error = Some(e);
             return out;
         }
     };
@@ -454,25 +439,10 @@ async fn coins_one(p: crate::platform::run::Prepared, days: u32, limit: u64) -> 
         error: None,
         coins: None,
     };
-    let (project, settings) = match p.ready {
-        Ok(r) => r,
-        Err(f) => {
-            out.error = Some(f.message);
-            return out;
-        }
-    };
-    let session = match crate::session::Session::open(
-        &project.root,
-        project.config.clone(),
-        "coins",
-        &settings,
-        std::sync::Arc::new(Silent),
-    )
-    .await
-    {
-        Ok(s) => s,
+    let session = match super::platform_ops::open(p.ready, "coins").await {
+        Ok((_, s)) => s,
         Err(e) => {
-            out.error = Some(crate::visible::visible(&e.to_string()).into_owned());
+            out.error = Some(e);
             return out;
         }
     };

@@ -71,8 +71,9 @@ where
     Ok(out)
 }
 
-/// Opens the account's session (its state, its lock, its authorizer token).
-async fn open(
+/// Opens the account's session (its state, its lock, its authorizer token); the error
+/// is the account's line in the report.
+pub(super) async fn open(
     ready: Result<(Project, RunSettings), crate::platform::run::Failure>,
     operation: &str,
 ) -> Result<(Project, Session), String> {
