@@ -350,37 +350,16 @@ async fn status_one(p: crate::platform::run::Prepared) -> AccountStatus {
 /// `cardform status` on a platform project: each selected account's cards' review
 /// states; an account that cannot be read is reported (exit 4), the others shown.
 pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
-    use futures::StreamExt;
     let dir = &args.project.dir;
     let platform = load_platform(dir)?;
-    let selection = args.accounts.accounts.clone().unwrap_or(Selection::All);
-    let names = select(&platform, &selection, args.accounts.shard)?;
-    let n = args
-        .accounts
-        .account_parallelism
-        .or(platform.file.platform.run.account_parallelism)
-        .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
     let settings = RunSettings::from_env(&args.run.flags());
-    let now = Timestamp(chrono::Utc::now().timestamp());
-    let mut results: Vec<AccountStatus> = if names.is_empty() {
-        Vec::new()
-    } else {
-        let base_url = tokens::endpoint(&platform, &settings.operator)?;
-        let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
-        runtime()?.block_on(async {
-            let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
-            let prepared =
-                tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
-                    .map_err(CommandError::Config)?;
-            let out: Vec<AccountStatus> =
-                futures::stream::iter(prepared.into_iter().map(status_one))
-                    .buffer_unordered(n.max(1))
-                    .collect()
-                    .await;
-            miette::Result::<_>::Ok(out)
-        })?
-    };
-    results.sort_by(|a, b| a.name.cmp(&b.name));
+    let results: Vec<AccountStatus> = super::platform_ops::over_accounts(
+        &platform,
+        &args.accounts,
+        &settings,
+        |a: &AccountStatus| a.name.as_str(),
+        status_one,
+    )?;
     if args.format == Format::Json {
         print_json(&serde_json::json!({ "format_version": "1", "accounts": results }))?;
     } else {
@@ -459,7 +438,6 @@ async fn coins_one(p: crate::platform::run::Prepared, days: u32, limit: u64) -> 
 /// selected account and the run's total; an account that cannot be read is reported
 /// (exit 4). `coins activate|recharge|order` stay one-account commands.
 pub fn coins(args: &crate::cli::CoinsArgs) -> miette::Result<Outcome> {
-    use futures::StreamExt;
     if args.action.is_some() {
         return Err(CommandError::PlatformUnsupported {
             what: "coins activate|recharge|order across accounts (run them per account)".into(),
@@ -467,35 +445,15 @@ pub fn coins(args: &crate::cli::CoinsArgs) -> miette::Result<Outcome> {
         .into());
     }
     let platform = load_platform(&args.dir)?;
-    let selection = args.accounts.accounts.clone().unwrap_or(Selection::All);
-    let names = select(&platform, &selection, args.accounts.shard)?;
-    let n = args
-        .accounts
-        .account_parallelism
-        .or(platform.file.platform.run.account_parallelism)
-        .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
     let settings = RunSettings::from_env(&args.run.flags());
-    let now = Timestamp(chrono::Utc::now().timestamp());
     let (days, limit) = (args.days, args.limit);
-    let mut results: Vec<AccountCoins> = if names.is_empty() {
-        Vec::new()
-    } else {
-        let base_url = tokens::endpoint(&platform, &settings.operator)?;
-        let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
-        runtime()?.block_on(async {
-            let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
-            let prepared =
-                tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
-                    .map_err(CommandError::Config)?;
-            let out: Vec<AccountCoins> =
-                futures::stream::iter(prepared.into_iter().map(|p| coins_one(p, days, limit)))
-                    .buffer_unordered(n.max(1))
-                    .collect()
-                    .await;
-            miette::Result::<_>::Ok(out)
-        })?
-    };
-    results.sort_by(|a, b| a.name.cmp(&b.name));
+    let results: Vec<AccountCoins> = super::platform_ops::over_accounts(
+        &platform,
+        &args.accounts,
+        &settings,
+        |a: &AccountCoins| a.name.as_str(),
+        |p| coins_one(p, days, limit),
+    )?;
     if args.format == Format::Json {
         print_json(&serde_json::json!({ "format_version": "1", "accounts": results }))?;
     } else {

@@ -34,7 +34,7 @@ const IMPORTED_FILE: &str = "imported";
 /// Runs `each` over the selected accounts of `platform`, `--account-parallelism` at a
 /// time, after one component token and one authorizer list for the run. Results are
 /// in account-name order (`name` says each one's).
-fn over_accounts<T, Fut>(
+pub(super) fn over_accounts<T, Fut>(
     platform: &Platform,
     accounts: &AccountOptions,
     settings: &RunSettings,
