@@ -18,7 +18,8 @@ fn main() -> ExitCode {
     let result = cardform::commands::run(cli);
     if let Err(report) = &result {
         // miette's handler: the diagnostic's code, message and help.
-        eprintln!("{report:?}");
+        let rendered = format!("{report:?}");
+        eprintln!("{}", cardform::i18n::diagnostic_labels(&rendered));
     }
     ExitCode::from(cardform::exit::code(&result))
 }

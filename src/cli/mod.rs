@@ -33,6 +33,10 @@ pub struct Cli {
     /// More detail on stderr (raw WeChat JSON for unreadable responses; never tokens).
     #[arg(long, global = true)]
     pub debug: bool,
+    /// The language cardform speaks: messages, errors, plans and reports (default: the
+    /// project's `[output] lang`, else en). JSON output never changes.
+    #[arg(long, global = true, value_parser = lang_parser(), env = "CARDFORM_LANG")]
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,15 +108,12 @@ pub enum PlanFormat {
     Html,
 }
 
-/// The language of text, markdown and HTML plans (JSON never changes).
-impl clap::ValueEnum for crate::i18n::Lang {
-    fn value_variants<'a>() -> &'a [Self] {
-        &crate::i18n::Lang::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.tag()))
-    }
+/// `--lang`'s values: the tags of [`crate::i18n::Lang`] (listed in `--help`).
+pub fn lang_parser() -> impl clap::builder::TypedValueParser<Value = crate::i18n::Lang> {
+    use clap::builder::TypedValueParser;
+    let tags: Vec<&'static str> = crate::i18n::Lang::ALL.iter().map(|l| l.tag()).collect();
+    clap::builder::PossibleValuesParser::new(tags)
+        .map(|tag| crate::i18n::Lang::from_tag(&tag).unwrap_or_default())
 }
 
 #[derive(Debug, Args)]

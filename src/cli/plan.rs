@@ -24,10 +24,6 @@ pub struct PlanArgs {
     /// Write the HTML review page to FILE as well as printing --format.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// The language of text, markdown and HTML plans (default: `[output] lang` in
-    /// cardform.toml, else en; also CARDFORM_LANG). JSON plans never change.
-    #[arg(long, value_enum, env = "CARDFORM_LANG")]
-    pub lang: Option<crate::i18n::Lang>,
     /// Exit 2 when the plan has changes (0 none, 1 error).
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -95,9 +91,6 @@ pub struct PlanMergeArgs {
     /// text, json, markdown (a pull-request comment) or html (a page with an index).
     #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
     pub format: PlanFormat,
-    /// The language of text, markdown and html (default en; also CARDFORM_LANG).
-    #[arg(long, value_enum, env = "CARDFORM_LANG")]
-    pub lang: Option<crate::i18n::Lang>,
     /// Exit 2 when any account's plan has changes.
     #[arg(long)]
     pub detailed_exitcode: bool,

@@ -49,7 +49,7 @@ fn apply_dir(args: &ApplyArgs) -> miette::Result<Outcome> {
         let (session, checked) = (run.session, run.checked);
         let plan = &checked.planned.plan;
         if args.format == Format::Text {
-            let lang = project.config.output.lang.unwrap_or_default();
+            let lang = crate::i18n::for_project(project.config.output.lang);
             let color = stdout_color();
             print!("{}", render_text(plan, TextOptions { color, lang }));
         }

@@ -8,6 +8,8 @@
 
 use std::path::PathBuf;
 
+use crate::i18n::tr;
+
 /// An error of a command; `main` renders it (code, message, help) and `exit` maps it to
 /// an exit code.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -24,12 +26,10 @@ pub enum CommandError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Merge(#[from] crate::platform::report::MergeError),
-    #[error("refusing to apply without confirmation: standard input is not a terminal")]
+    #[error("{}", tr!("err-no-confirmation"))]
     #[diagnostic(
         code(cardform::apply::no_confirmation),
-        help(
-            "review the plan and run with --auto-approve, or save it with `cardform plan --out FILE` and `cardform apply FILE`"
-        )
+        help("{}", tr!("err-no-confirmation-help"))
     )]
     NoConfirmation,
     #[error("{0}")]
@@ -54,10 +54,10 @@ pub enum CommandError {
     #[error("{0}")]
     #[diagnostic(code(cardform::trust))]
     Trust(#[from] crate::config::trust::TrustError),
-    #[error("{errors} problem{} in {}", if *.errors == 1 { "" } else { "s" }, .dir.display())]
+    #[error("{}", tr!("err-invalid-project", errors = .errors, dir = .dir.display()))]
     #[diagnostic(
         code(cardform::config::invalid),
-        help("fix the problems above; `cardform validate` checks the files offline")
+        help("{}", tr!("err-invalid-project-help"))
     )]
     InvalidProject { errors: usize, dir: PathBuf },
     #[error("{} is not a valid cardform.toml", .0.display())]

@@ -39,6 +39,7 @@ pub mod validate;
 /// # Errors
 /// Any error a command reports; the caller prints it and exits 1.
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
+    crate::i18n::choose(cli.lang);
     match cli.command {
         Command::Rules(args) => rules::run(&args),
         Command::Plan(args) => plan::run(&args),

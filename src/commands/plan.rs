@@ -47,7 +47,7 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         .map(|p| policy.check(p, OutputKind::ReviewPage))
         .transpose()
         .map_err(CommandError::from)?;
-    let lang = args.lang.or(project.config.output.lang).unwrap_or_default();
+    let lang = crate::i18n::for_project(project.config.output.lang);
     let mut settings = RunSettings::from_env(&args.run.flags());
     // Trusted settings (docs/security.md): the pull request's own endpoint, account,
     // state and policy are only shown, never used.

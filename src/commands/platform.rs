@@ -108,7 +108,6 @@ fn commit_of(dir: &Path) -> Option<String> {
 /// What a platform plan or apply renders.
 pub struct Rendering {
     pub text_format: PlanFormat,
-    pub lang: Option<Lang>,
     pub detailed_exitcode: bool,
     pub report_out: Option<std::path::PathBuf>,
 }
@@ -132,10 +131,7 @@ pub fn run(
     let selection = accounts.accounts.clone().unwrap_or(Selection::All);
     let names = select(&platform, &selection, accounts.shard)?;
     let now = Timestamp(chrono::Utc::now().timestamp());
-    let lang = render
-        .lang
-        .or(platform.file.output.lang)
-        .unwrap_or_default();
+    let lang = crate::i18n::for_project(platform.file.output.lang);
     request.operation = operation;
     request.account_parallelism = accounts
         .account_parallelism
@@ -229,7 +225,6 @@ pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
         RunSettings::from_env(&args.run.flags()),
         &Rendering {
             text_format: args.format,
-            lang: args.lang,
             detailed_exitcode: args.detailed_exitcode,
             report_out: args.out.clone(),
         },
@@ -270,7 +265,6 @@ pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
         RunSettings::from_env(&args.run.flags()),
         &Rendering {
             text_format,
-            lang: None,
             detailed_exitcode: false,
             report_out: args.report_out.clone(),
         },
@@ -290,7 +284,11 @@ pub fn plan_merge(args: &PlanMergeArgs) -> miette::Result<Outcome> {
         files.push((f.display().to_string(), text));
     }
     let report = merge(&files)?;
-    print_report(&report, args.format, args.lang.unwrap_or_default())?;
+    print_report(
+        &report,
+        args.format,
+        crate::i18n::chosen().unwrap_or_default(),
+    )?;
     Ok(report.outcome(args.detailed_exitcode))
 }
 

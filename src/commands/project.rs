@@ -8,6 +8,7 @@ use crate::write_policy::WritePolicy;
 
 /// Loads and validates the project; prints every problem at once when it is invalid.
 pub fn load(dir: &Path) -> Result<Project, CommandError> {
+    crate::i18n::for_dir(dir);
     match load_project(dir) {
         Ok(p) => {
             for w in &p.warnings {
@@ -30,6 +31,7 @@ pub fn load(dir: &Path) -> Result<Project, CommandError> {
 
 /// Reads only cardform.toml; prints its problems when it is invalid.
 pub fn load_config(dir: &Path) -> Result<crate::config::ProjectConfig, CommandError> {
+    crate::i18n::for_dir(dir);
     match crate::config::load_project_config(dir) {
         Ok(c) => Ok(c),
         Err(ConfigError::Invalid { diagnostics }) => {

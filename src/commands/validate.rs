@@ -19,6 +19,7 @@ pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
     if crate::platform::is_platform(dir) {
         return super::platform::validate(dir);
     }
+    crate::i18n::for_dir(dir);
     let result = load_project(dir);
     match args.format {
         Format::Json => print_json(dir, &result, args.verbose),

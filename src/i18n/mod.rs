@@ -1,194 +1,72 @@
-//! Plans in the reviewer's language: Fluent messages (Mozilla's localisation system)
-//! for the text, markdown and HTML renderers. English is the default; JSON plans are
-//! data and never translated.
+//! cardform speaks the user's language: every message comes from the Fluent files of
+//! the `cardform-i18n` crate (one per area and language, with the glossary beside
+//! them: `crates/cardform-i18n/`). This module is the product's side: which language
+//! the user chose, and when the process starts speaking it.
 //!
-//! The messages live in one `.ftl` file per language beside this file, compiled into
-//! the binary. A message missing from a translation falls back to English (and a unit
-//! test keeps the files in step, so that never ships).
+//! The choice, first that applies: `--lang` (any command), `CARDFORM_LANG`, the
+//! project's `[output] lang` (from the moment the project's cardform.toml is read), else
+//! English. Messages said before the project is read (a usage error, a missing
+//! folder) follow the flag and the variable only.
 
-use std::borrow::Cow;
+use std::sync::OnceLock;
 
-use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+pub use cardform_i18n::{Arg, Lang, Messages, ToArg, lang, set_lang, t, t_args, tr};
 
-const EN: &str = include_str!("en.ftl");
-const ZH_CN: &str = include_str!("zh-CN.ftl");
+/// The language named on the command line or in `CARDFORM_LANG`, if any.
+static CHOSEN: OnceLock<Option<Lang>> = OnceLock::new();
 
-/// A language cardform renders plans in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
-pub enum Lang {
-    /// English (the default).
-    #[default]
-    #[serde(rename = "en")]
-    En,
-    /// Simplified Chinese.
-    #[serde(rename = "zh-CN")]
-    ZhCn,
+/// Records the user's explicit choice (flag or environment) and speaks it from now on.
+pub fn choose(explicit: Option<Lang>) {
+    let _ = CHOSEN.set(explicit);
+    set_lang(explicit.unwrap_or_default());
 }
 
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhCn];
-
-    /// The BCP 47 tag (`en`, `zh-CN`), as `--lang` and `[output] lang` spell it.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::ZhCn => "zh-CN",
-        }
-    }
-
-    fn source(self) -> &'static str {
-        match self {
-            Lang::En => EN,
-            Lang::ZhCn => ZH_CN,
-        }
-    }
+/// The explicit choice (`--lang`, `CARDFORM_LANG`), if any.
+pub fn chosen() -> Option<Lang> {
+    CHOSEN.get().copied().flatten()
 }
 
-/// The messages of one language, with English behind them.
-pub struct Messages {
-    lang: Lang,
-    bundle: FluentBundle<FluentResource>,
-    english: FluentBundle<FluentResource>,
+/// The language of a project's output: the explicit choice, else the project's
+/// `[output] lang`, else English. The process speaks it from now on.
+pub fn for_project(configured: Option<Lang>) -> Lang {
+    let lang = chosen().or(configured).unwrap_or_default();
+    set_lang(lang);
+    lang
 }
 
-impl std::fmt::Debug for Messages {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Messages")
-            .field("lang", &self.lang)
-            .finish()
-    }
+/// As [`for_project`], for a project folder not yet loaded: reads only `[output] lang`
+/// of its cardform.toml (nothing else; a file that does not parse says nothing), so the
+/// problems found while loading it are said in the project's language.
+pub fn for_dir(dir: &std::path::Path) -> Lang {
+    let configured = std::fs::read_to_string(dir.join(crate::config::PROJECT_FILE))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|table| {
+            table
+                .get("output")?
+                .get("lang")?
+                .as_str()
+                .and_then(Lang::from_tag)
+        });
+    for_project(configured)
 }
 
-fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
-    let id: unic_langid::LanguageIdentifier = lang.tag().parse().unwrap_or_default();
-    let mut bundle = FluentBundle::new(vec![id]);
-    // No Unicode isolation marks around arguments: the output goes to terminals, pull
-    // request comments and HTML, where the marks show up as noise or break snapshots.
-    bundle.set_use_isolating(false);
-    // The .ftl files are compiled in and checked by the tests below; a resource with
-    // errors still adds every message it could parse.
-    let resource = match FluentResource::try_new(lang.source().to_string()) {
-        Ok(r) => r,
-        Err((r, _)) => r,
-    };
-    let _ = bundle.add_resource(resource);
-    bundle
-}
-
-impl Messages {
-    pub fn new(lang: Lang) -> Messages {
-        Messages {
-            lang,
-            bundle: bundle(lang),
-            english: bundle(Lang::En),
-        }
+/// A rendered diagnostic with miette's own English word ("help:") said in the process
+/// language; the message and the help themselves are already in it.
+pub fn diagnostic_labels(rendered: &str) -> String {
+    if lang() == Lang::En {
+        return rendered.to_string();
     }
-
-    pub fn lang(&self) -> Lang {
-        self.lang
-    }
-
-    /// The message `id` without arguments.
-    pub fn t(&self, id: &str) -> String {
-        self.format(id, None)
-    }
-
-    /// The message `id` with named arguments (strings or numbers).
-    pub fn t_args(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
-        let mut fluent = FluentArgs::new();
-        for (name, value) in args {
-            match value {
-                Arg::Str(s) => fluent.set(*name, FluentValue::from(s.as_ref())),
-                Arg::Num(n) => fluent.set(*name, FluentValue::from(*n)),
+    let help = t("label-help");
+    rendered
+        .lines()
+        .map(|line| {
+            let body = line.trim_start();
+            match body.strip_prefix("help: ") {
+                Some(rest) => format!("{}{help}：{rest}", &line[..line.len() - body.len()]),
+                None => line.to_string(),
             }
-        }
-        self.format(id, Some(&fluent))
-    }
-
-    fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-        for bundle in [&self.bundle, &self.english] {
-            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
-                let mut errors = Vec::new();
-                return bundle
-                    .format_pattern(pattern, args, &mut errors)
-                    .into_owned();
-            }
-        }
-        // Unreachable with the shipped files (tested); the id is better than nothing.
-        id.to_string()
-    }
-}
-
-/// An argument of a message.
-#[derive(Debug, Clone)]
-pub enum Arg<'a> {
-    Str(Cow<'a, str>),
-    Num(i64),
-}
-
-impl<'a> From<&'a str> for Arg<'a> {
-    fn from(s: &'a str) -> Self {
-        Arg::Str(Cow::Borrowed(s))
-    }
-}
-
-impl From<String> for Arg<'_> {
-    fn from(s: String) -> Self {
-        Arg::Str(Cow::Owned(s))
-    }
-}
-
-impl From<usize> for Arg<'_> {
-    fn from(n: usize) -> Self {
-        Arg::Num(i64::try_from(n).unwrap_or(i64::MAX))
-    }
-}
-
-impl From<u64> for Arg<'_> {
-    fn from(n: u64) -> Self {
-        Arg::Num(i64::try_from(n).unwrap_or(i64::MAX))
-    }
-}
-
-impl From<i64> for Arg<'_> {
-    fn from(n: i64) -> Self {
-        Arg::Num(n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    /// The message ids of an .ftl file (after checking that it parses cleanly).
-    fn ids(src: &str) -> BTreeSet<String> {
-        if let Err((_, errors)) = FluentResource::try_new(src.to_string()) {
-            panic!("the .ftl file has errors: {errors:?}");
-        }
-        src.lines()
-            .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
-            .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn every_language_has_every_message() {
-        let en = ids(EN);
-        for lang in Lang::ALL {
-            let other = ids(lang.source());
-            assert_eq!(en, other, "{} differs from en", lang.tag());
-        }
-    }
-
-    #[test]
-    fn arguments_are_filled_without_isolation_marks() {
-        let zh = Messages::new(Lang::ZhCn);
-        let text = zh.t_args("summary-create", &[("count", 2usize.into())]);
-        assert!(!text.contains('\u{2068}'), "{text:?}");
-        assert!(text.contains('2'), "{text:?}");
-        assert_ne!(text, "summary-create");
-    }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

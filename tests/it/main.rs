@@ -61,3 +61,4 @@ mod wechat_emulator;
 mod wechat_shapes;
 mod wechatpy_witness;
 mod write_policy;
+mod zh_cn;

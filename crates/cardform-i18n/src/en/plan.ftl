@@ -1,5 +1,5 @@
 # cardform's plan texts in English (the default). Every message here has a
-# translation in each other .ftl file beside this one (a unit test checks).
+# translation in zh-CN/plan.ftl (a unit test checks); the words follow ../glossary.md.
 
 summary = Plan: { $create } to create, { $update } to update ({ $review } sent to review), { $replace } to replace, { $delete } to delete, { $stock } stock { $stock ->
     [one] change

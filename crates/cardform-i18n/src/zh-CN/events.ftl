@@ -1,0 +1,1 @@
+# cardform 的 events 消息（简体中文）。用词以 ../glossary.md 为准。

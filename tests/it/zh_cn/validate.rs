@@ -1,0 +1,4 @@
+//! zh-CN: validate.
+
+#[allow(unused_imports)]
+use super::{assert_chinese, zh};
