@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::i18n::tr;
 use crate::live::{LiveCard, absent_default};
 use crate::model::{Canonical, CardType, Timestamp};
 use crate::spec::rules::covers;
@@ -20,7 +21,7 @@ const TIMESTAMP_PATHS: &[&str] = &[
 /// Why a card cannot be written as TOML.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    #[error("card {card_id}: {message}")]
+    #[error("{}", tr!("op-gen-unwritable", card_id = .card_id, message = .message))]
     Unwritable { card_id: String, message: String },
 }
 
@@ -130,7 +131,7 @@ pub fn card_toml(address: &str, live: &LiveCard) -> Result<String, GenerateError
         modeled.remove("base_info.title");
     }
     let Some(toml::Value::Table(card)) = to_toml("", &modeled.unflatten()) else {
-        return Err(fail("its content is not an object".into()));
+        return Err(fail(tr!("op-gen-not-object")));
     };
     let mut cards = toml::Table::new();
     cards.insert(address.to_string(), toml::Value::Table(card));

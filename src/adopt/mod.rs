@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::{ProjectConfig, load_in_memory, load_in_memory_composed};
+use crate::i18n::{Messages, tr};
 use crate::live::{LiveCard, Observed};
 use crate::model::{Timestamp, wire::Resolved};
 use crate::plan::{DesiredInput, PlanInputs, StateInput, build_plan};
@@ -100,7 +101,7 @@ fn check_loaded(
         Err(e) => return Err(vec![e.to_string()]),
     };
     let Some(want) = loaded.cards.get(address) else {
-        return Err(vec![format!("the generated file has no card {address}")]);
+        return Err(vec![tr!("op-adopt-no-card", address = address)]);
     };
     let plan = plan_as_adopted(want, live, &BTreeMap::new())?;
     let problems: Vec<String> = plan
@@ -109,16 +110,18 @@ fn check_loaded(
         .filter(|rc| rc.action.is_change())
         .flat_map(|rc| {
             rc.changes.iter().map(|c| {
-                format!(
-                    "{}: would change ({}): live {} → file {}",
-                    c.path,
-                    c.class.as_str(),
-                    c.before
+                tr!(
+                    "op-adopt-would-change",
+                    path = c.path.to_string(),
+                    class = crate::operate::class_words(Messages::process(), c.class),
+                    before = c
+                        .before
                         .as_ref()
-                        .map_or("(absent)".into(), ToString::to_string),
-                    c.after
+                        .map_or_else(|| tr!("op-adopt-absent"), ToString::to_string),
+                    after = c
+                        .after
                         .as_ref()
-                        .map_or("(absent)".into(), ToString::to_string),
+                        .map_or_else(|| tr!("op-adopt-absent"), ToString::to_string),
                 )
             })
         })

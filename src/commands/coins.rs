@@ -3,6 +3,7 @@
 
 use crate::cli::{CoinsAction, CoinsArgs, Format};
 use crate::exit::Outcome;
+use crate::i18n::tr;
 use crate::operate::coins;
 use crate::write_policy::OutputKind;
 
@@ -43,22 +44,31 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                     } else {
                         let b = &r.balance;
                         println!(
-                            "券点 balance: {} points ({} free + {} paid; 1 点 = ¥1)",
-                            b.total_coin, b.free_coin, b.pay_coin
+                            "{}",
+                            tr!(
+                                "op-coins-balance",
+                                total = b.total_coin.to_string(),
+                                free = b.free_coin.to_string(),
+                                paid = b.pay_coin.to_string()
+                            )
                         );
                         println!(
-                            "Orders of the last {} days: {} (newest first{})",
-                            args.days,
-                            r.total_orders,
+                            "{}",
                             if r.total_orders > r.orders.len() as u64 {
-                                format!(", {} shown", r.orders.len())
+                                tr!(
+                                    "op-coins-orders-cut",
+                                    days = args.days,
+                                    count = r.total_orders,
+                                    shown = r.orders.len()
+                                )
                             } else {
-                                String::new()
+                                tr!("op-coins-orders", days = args.days, count = r.total_orders)
                             }
                         );
+                        let (free, paid) = (tr!("op-coins-col-free"), tr!("op-coins-col-paid"));
                         for o in &r.orders {
                             println!(
-                                "  {}  {}  {:<22} {:<24} free {:>6}  paid {:>6}  {}",
+                                "  {}  {}  {:<22} {:<24} {free} {:>6}  {paid} {:>6}  {}",
                                 o.order_id,
                                 crate::operate::review::day(o.create_time),
                                 o.order_type,
@@ -77,13 +87,9 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                             &serde_json::json!({ "format_version": "1", "reward": reward }),
                         )?;
                     } else if !reward.is_zero() {
-                        println!(
-                            "The 券点 account is active: WeChat granted {reward} free points."
-                        );
+                        println!("{}", tr!("op-coins-activated", reward = reward.to_string()));
                     } else {
-                        println!(
-                            "The 券点 account is active (it was already; no new free points)."
-                        );
+                        println!("{}", tr!("op-coins-already-active"));
                     }
                 }
                 Some(CoinsAction::Recharge { coin_count, .. }) => {
@@ -124,16 +130,20 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                         )?;
                     } else {
                         println!(
-                            "Recharge order {} for {coin_count} points (¥{coin_count}). cardform pays nothing: scan and pay this WeChat Pay QR code.",
-                            shown.order_id
+                            "{}",
+                            tr!(
+                                "op-coins-recharge",
+                                order = shown.order_id,
+                                count = *coin_count
+                            )
                         );
                         println!("  qrcode_url: {}", shown.qrcode_url);
                         if let Some(p) = &shown.image {
-                            println!("  QR image:   {}", p.display());
+                            println!("  {}", tr!("op-coins-recharge-image", path = p.display()));
                         }
                         println!(
-                            "  `cardform coins order {}` shows when it is paid.",
-                            shown.order_id
+                            "  {}",
+                            tr!("op-coins-recharge-follow", order = shown.order_id)
                         );
                     }
                 }
@@ -145,20 +155,27 @@ pub fn run(args: &CoinsArgs) -> miette::Result<Outcome> {
                     if args.format == Format::Json {
                         print_json(&serde_json::json!({ "format_version": "1", "order": o }))?;
                     } else {
+                        let paid_at = if o.pay_finish_time > 0 {
+                            tr!(
+                                "op-coins-order-paid",
+                                at = crate::operate::review::day(o.pay_finish_time)
+                            )
+                        } else {
+                            String::new()
+                        };
                         println!(
-                            "Order {}: {} {} — free {} + paid {} points, created {}{}. {}",
-                            o.order_id,
-                            o.order_type,
-                            o.status,
-                            o.free_coin_count,
-                            o.pay_coin_count,
-                            crate::operate::review::day(o.create_time),
-                            if o.pay_finish_time > 0 {
-                                format!(", paid {}", crate::operate::review::day(o.pay_finish_time))
-                            } else {
-                                String::new()
-                            },
-                            o.desc
+                            "{}",
+                            tr!(
+                                "op-coins-order",
+                                order = o.order_id,
+                                kind = o.order_type,
+                                status = o.status,
+                                free = o.free_coin_count.to_string(),
+                                paid = o.pay_coin_count.to_string(),
+                                created = crate::operate::review::day(o.create_time),
+                                paid_at = paid_at,
+                                desc = o.desc
+                            )
                         );
                     }
                 }

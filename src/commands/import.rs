@@ -12,7 +12,9 @@ use crate::adopt::{
 use crate::cli::ImportArgs;
 use crate::config::PROJECT_FILE;
 use crate::exit::Outcome;
+use crate::i18n::{Messages, tr};
 use crate::live::{LiveCard, Observed, fetch_live};
+use crate::operate::status_words;
 use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 use crate::state::Change;
@@ -111,14 +113,22 @@ async fn import_one(
         .map(|p| p.cards.contains_key(address));
     if declared == Some(false) && args.generate_config_out.is_none() {
         eprintln!(
-            "warning: no card `{address}` in the files: the next plan would DELETE card {card_id}. Add [cards.{address}] to a file under cards/ first (or import again with --generate-config-out)."
+            "{}",
+            tr!(
+                "op-warning",
+                message = tr!("op-import-undeclared", address = address, card_id = card_id)
+            )
         );
     }
     println!(
-        "Imported {} ({}, {}) as {address}. Run `cardform plan` to see what differs from the files.",
-        visible_line(card_id),
-        live.card_type,
-        live.status.describe(),
+        "{}",
+        tr!(
+            "op-import-one",
+            card_id = visible_line(card_id),
+            kind = live.card_type.to_string(),
+            status = status_words(Messages::process(), &live.status),
+            address = address
+        )
     );
     Ok(Outcome::Success)
 }
@@ -155,24 +165,27 @@ async fn import_all(
         &found.adoptable,
     );
     for refusal in &generated.refused {
-        eprintln!("error: {refusal}");
+        eprintln!("{}", tr!("op-error", message = refusal));
     }
     if generated.accepted.is_empty() {
-        println!("No card adopted; nothing written.");
+        println!("{}", tr!("op-import-none-adopted"));
     } else {
         out.write(generated.text.as_bytes())
             .map_err(CommandError::from)?;
         adopt(session, &generated.accepted)?;
         println!(
-            "Adopted {} card(s) into the state and wrote {}. `cardform plan` shows no changes for them.",
-            generated.accepted.len(),
-            out.path().display()
+            "{}",
+            tr!(
+                "op-import-adopted",
+                count = generated.accepted.len(),
+                path = out.path().display()
+            )
         );
     }
     if !generated.refused.is_empty() {
         eprintln!(
-            "{} card(s) could not be adopted (see above); nothing was written for them.",
-            generated.refused.len()
+            "{}",
+            tr!("op-import-not-adopted", count = generated.refused.len())
         );
         return Ok(Outcome::Failed);
     }
@@ -207,16 +220,22 @@ pub(super) async fn survey(
     for id in &ids {
         if let Some(address) = managed_as(id) {
             lines.push(format!(
-                "  managed    {}  as {}",
-                visible_line(id),
-                visible_line(&address)
+                "  {}",
+                tr!(
+                    "op-import-managed",
+                    card_id = visible_line(id),
+                    address = visible_line(&address)
+                )
             ));
             continue;
         }
         match fetch_live(&session.client, id).await? {
             Observed::Gone => {
                 deleted += 1;
-                lines.push(format!("  deleted    {}  (skipped)", visible_line(id)));
+                lines.push(format!(
+                    "  {}",
+                    tr!("op-import-deleted", card_id = visible_line(id))
+                ));
             }
             Observed::Exists(live) => {
                 let address = address_for(&live, &taken);
@@ -228,22 +247,26 @@ pub(super) async fn survey(
                     .unwrap_or("");
                 // The card's texts come from WeChat: shown, never obeyed, by the terminal.
                 lines.push(format!(
-                    "  unmanaged  {}  {} {} ({}) → {}",
-                    visible_line(id),
-                    live.card_type,
-                    visible_line(title),
-                    live.status.describe(),
-                    visible_line(&address)
+                    "  {}",
+                    tr!(
+                        "op-import-unmanaged",
+                        card_id = visible_line(id),
+                        kind = live.card_type.to_string(),
+                        title = visible_line(title),
+                        status = status_words(Messages::process(), &live.status),
+                        address = visible_line(&address)
+                    )
                 ));
                 adoptable.push((address, live));
             }
         }
     }
-    lines.push(format!(
-        "{} card(s) on the account: {} managed, {} unmanaged, {deleted} deleted.",
-        ids.len(),
-        ids.len() - adoptable.len() - deleted,
-        adoptable.len()
+    lines.push(tr!(
+        "op-import-summary",
+        total = ids.len(),
+        managed = ids.len() - adoptable.len() - deleted,
+        unmanaged = adoptable.len(),
+        deleted = deleted
     ));
     Ok(Survey { lines, adoptable })
 }
@@ -294,8 +317,12 @@ pub(super) fn generate<'a>(
                 out.accepted.push((address.clone(), live.as_ref()));
             }
             Err(problems) => out.refused.push(format!(
-                "card {} ({address}) was not adopted: its generated configuration would not plan \"No changes\":\n  {}",
-                visible_line(&live.card_id),
+                "{}\n  {}",
+                tr!(
+                    "op-import-refused",
+                    card_id = visible_line(&live.card_id),
+                    address = address
+                ),
                 problems.join("\n  ")
             )),
         }
@@ -316,7 +343,7 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         .filter(|c| !state.resources.contains_key(&c.address))
         .collect();
     if orphans.is_empty() {
-        println!("Every declared card is in the state; nothing to re-attach.");
+        println!("{}", tr!("op-reattach-none"));
         return Ok(Outcome::Success);
     }
     let managed: BTreeSet<&str> = state
@@ -346,9 +373,13 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         match pairing {
             Pairing::Matched(c) => {
                 println!(
-                    "  re-attach  {address} ← {} ({} field(s) differ from the file)",
-                    visible_line(&c.card_id),
-                    c.changes
+                    "  {}",
+                    tr!(
+                        "op-reattach-matched",
+                        address = address,
+                        card_id = visible_line(&c.card_id),
+                        changes = c.changes
+                    )
                 );
                 if let Some(card) = live.iter().find(|l| l.card_id == c.card_id) {
                     matched.push((address.clone(), card));
@@ -361,23 +392,30 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
                     .map(|c| visible_line(&c.card_id))
                     .collect();
                 println!(
-                    "  ambiguous  {address}: {} fit equally well; choose with `cardform import {address} CARD_ID`",
-                    ids.join(", ")
+                    "  {}",
+                    tr!(
+                        "op-reattach-ambiguous",
+                        address = address,
+                        ids = ids.join(", ")
+                    )
                 );
             }
             Pairing::Unmatched => {
                 unmatched += 1;
-                println!(
-                    "  no match   {address}: no live card of its type fits without a new card; the next plan creates it"
-                );
+                println!("  {}", tr!("op-reattach-unmatched", address = address));
             }
         }
     }
     println!(
-        "{} declared card(s) not in the state: {} re-attached, {ambiguous} ambiguous, {unmatched} without a live card ({} unmanaged live card(s) read).",
-        pairings.len(),
-        matched.len(),
-        live.len()
+        "{}",
+        tr!(
+            "op-reattach-summary",
+            declared = pairings.len(),
+            matched = matched.len(),
+            ambiguous = ambiguous,
+            unmatched = unmatched,
+            live = live.len()
+        )
     );
     let images = if args.reupload_images {
         InferredImages::default()
@@ -397,22 +435,18 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
     };
     for (url, file) in images.uploads.values() {
         println!(
-            "  image      {file} = {} (the URL its cards hold)",
-            visible_line(url)
+            "  {}",
+            tr!("op-reattach-image", file = file, url = visible_line(url))
         );
     }
     for file in &images.unsure {
-        println!(
-            "  image      {file}: its cards hold different images; the next apply uploads it again"
-        );
+        println!("  {}", tr!("op-reattach-image-unsure", file = file));
     }
     if args.dry_run {
         if !images.uploads.is_empty() {
-            println!(
-                "The images above are taken as uploaded (their cards agree). If one of those files changed since its last apply, re-attach with --reupload-images."
-            );
+            println!("{}", tr!("op-reattach-dry-images"));
         }
-        println!("Dry run: nothing recorded.");
+        println!("{}", tr!("op-reattach-dry-run"));
         return Ok(Outcome::Success);
     }
     // Recorded even with no pairing: the state is then this project's (its owner is
@@ -433,7 +467,11 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
     adopt(session, &matched)?;
     if ambiguous > 0 {
         eprintln!(
-            "warning: {ambiguous} card(s) are ambiguous (above): import each with `cardform import ADDRESS CARD_ID` before applying, or the next apply creates another copy"
+            "{}",
+            tr!(
+                "op-warning",
+                message = tr!("op-reattach-ambiguous-warning", count = ambiguous)
+            )
         );
         return Ok(Outcome::Failed);
     }
@@ -443,8 +481,8 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
 /// The generated TOML of one card, if it plans no change.
 fn checked_toml(root: &Path, address: &str, live: &LiveCard) -> Result<String, Vec<String>> {
     let path = root.join(PROJECT_FILE);
-    let project =
-        std::fs::read(&path).map_err(|e| vec![format!("cannot read {}: {e}", path.display())])?;
+    let project = std::fs::read(&path)
+        .map_err(|e| vec![tr!("op-cannot-read", path = path.display(), error = e)])?;
     let text = card_toml(address, live).map_err(|e| vec![e.to_string()])?;
     check_plans_no_change(root, &project, address, &text, live).map(|()| text)
 }
@@ -459,38 +497,34 @@ pub(super) fn file_header() -> String {
 /// Why an import did not happen; each says what to do.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 enum ImportError {
-    #[error("--dry-run needs --all or --reattach")]
+    #[error("{}", tr!("op-import-err-dry-run-alone"))]
     #[diagnostic(
         code(cardform::import::dry_run_alone),
-        help("use it with --all (list the account's cards) or --reattach (show the pairings)")
+        help("{}", tr!("op-import-err-dry-run-alone-help"))
     )]
     DryRunAlone,
-    #[error(
-        "import --all needs --generate-config-out FILE: adopted cards missing from the files would be planned for deletion"
-    )]
+    #[error("{}", tr!("op-import-err-all-without-out"))]
     #[diagnostic(
         code(cardform::import::all_without_out),
-        help("add --generate-config-out cards/imported.toml (or --dry-run to only list)")
+        help("{}", tr!("op-import-err-all-without-out-help"))
     )]
     AllWithoutOut,
-    #[error("{address} is already in the state (card_id {card_id})")]
+    #[error("{}", tr!("op-import-err-address-taken", address = .address, card_id = .card_id))]
     #[diagnostic(
         code(cardform::import::address_taken),
-        help("choose another address, or `cardform state rm` the old one first")
+        help("{}", tr!("op-import-err-address-taken-help"))
     )]
     AddressTaken { address: String, card_id: String },
-    #[error("card {card_id} is already managed as {address}")]
+    #[error("{}", tr!("op-import-err-already-managed", card_id = .card_id, address = .address))]
     #[diagnostic(code(cardform::import::already_managed))]
     AlreadyManaged { card_id: String, address: String },
-    #[error("card {0} is deleted; nothing to import")]
+    #[error("{}", tr!("op-import-err-gone", card_id = .0))]
     #[diagnostic(code(cardform::import::gone))]
     Gone(String),
-    #[error(
-        "the generated configuration of card {card_id} would not plan \"No changes\", so nothing was written:\n  {problems}"
-    )]
+    #[error("{}\n  {problems}", tr!("op-import-err-would-change", card_id = .card_id))]
     #[diagnostic(code(cardform::import::would_change))]
     WouldChange { card_id: String, problems: String },
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("{}", tr!("op-cannot-read", path = .path.display(), error = .source))]
     #[diagnostic(code(cardform::import::read))]
     Read {
         path: std::path::PathBuf,

@@ -3,6 +3,7 @@
 
 use crate::cli::{Format, QrcodeArgs};
 use crate::exit::Outcome;
+use crate::i18n::{Lang, Messages, tr};
 use crate::live::{Observed, fetch_live};
 use crate::operate::qrcode::{check, early_warning, png};
 use crate::wechat::delivery::QrRequest;
@@ -53,10 +54,11 @@ pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
             }
             .into());
         }
-        let warning = early_warning(&live, now);
-        if let Some(w) = &warning {
-            eprintln!("warning: {w}");
+        if let Some(w) = early_warning(Messages::process(), &live, now) {
+            eprintln!("{}", tr!("op-warning", message = w));
         }
+        // JSON is data: its warnings stay English whatever the language.
+        let warning = early_warning(Messages::new(Lang::En), &live, now);
         let qr = session
             .client
             .create_qrcode(&req)
@@ -78,15 +80,16 @@ pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
                 "warnings": warning.iter().collect::<Vec<_>>(),
             }))?;
         } else {
-            println!("Claim QR code for {} (card_id {card_id}):", args.address);
+            println!(
+                "{}",
+                tr!("op-qr-title", address = args.address, card_id = card_id)
+            );
             println!("  url:             {}", qr.url);
             println!("  show_qrcode_url: {}", qr.show_qrcode_url);
             if let Some(out) = &args.out {
-                println!("  image:           {}", out.display());
+                println!("  {}", tr!("op-qr-image", path = out.display()));
             }
-            println!(
-                "  A replacement of this card gives it a new card_id: this code stops working then."
-            );
+            println!("  {}", tr!("op-qr-replaced"));
         }
         Ok(Outcome::Success)
     })

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use super::error::CommandError;
 use crate::cli::{Format, RulesArgs};
 use crate::exit::Outcome;
+use crate::i18n::{Messages, tr};
+use crate::operate::{class_words, columns, pad_end};
 use crate::state::UpdateAnswer;
-use cardform_spec::rules::{UPDATE_RULES, Verdict, judge};
+use cardform_spec::rules::{Basis, UPDATE_RULES, Verdict, judge};
 
 /// (agreed, disagreed) per rule row path.
 fn tally(answers: &[UpdateAnswer]) -> BTreeMap<&'static str, (u64, u64)> {
@@ -24,7 +26,93 @@ fn tally(answers: &[UpdateAnswer]) -> BTreeMap<&'static str, (u64, u64)> {
     counts
 }
 
+/// A basis in words (`doc`, `sample`, `UNVERIFIED`; 文档…).
+fn basis_words(basis: Basis) -> String {
+    tr!(match basis {
+        Basis::Doc => "op-rules-basis-doc",
+        Basis::Sample => "op-rules-basis-sample",
+        Basis::Unverified => "op-rules-basis-unverified",
+    })
+}
+
+/// The messages of the rows' notes: (the note as the table says it, its message).
+/// A note that is only a section (`§4.2`) has no words to translate.
+const NOTES: &[(&str, &str)] = &[
+    (
+        "§4.4: no API changes the type; the wrapper key must match",
+        "op-rules-note-type",
+    ),
+    (
+        "§4.2: coupons Yes (TY, PHPW); member-card page says No",
+        "op-rules-note-coupons-yes",
+    ),
+    (
+        "§4.4: immutable; sending it fails the update with 47001",
+        "op-rules-note-immutable",
+    ),
+    (
+        "§4.4: not on the coupon update list; friends CASH/GIFT titles are derived",
+        "op-rules-note-title",
+    ),
+    ("§4.4: not on any update list", "op-rules-note-no-list"),
+    (
+        "§4.4, §6.2: card/modifystock with a delta",
+        "op-rules-note-stock",
+    ),
+    (
+        "§4.3: only FIX_TIME_RANGE timestamps can change",
+        "op-rules-note-date-type",
+    ),
+    ("§4.3: new begin ≤ old begin", "op-rules-note-begin"),
+    (
+        "§4.3: new end ≥ old end; friends coupons at most 3 months more",
+        "op-rules-note-end",
+    ),
+    (
+        "§4.3: fixed_term is not modifiable",
+        "op-rules-note-fixed-term",
+    ),
+    (
+        "§4.2: not on the 2016 coupon table; member-card page says No",
+        "op-rules-note-all-locations",
+    ),
+    (
+        "§4.2: UNVERIFIED, assumed to trigger review",
+        "op-rules-note-assumed-review",
+    ),
+    (
+        "§4.2: review UNVERIFIED, assumed; that card/update takes it: recorded pgy_update_cash.request.json",
+        "op-rules-note-app-brand",
+    ),
+    (
+        "§4.4: not on the friends update list",
+        "op-rules-note-friends-list",
+    ),
+    (
+        "§4.2: updatable on the friends page, 是否提审 blank; assumed review",
+        "op-rules-note-friends-page",
+    ),
+    (
+        "§4.4: type amounts are not updatable",
+        "op-rules-note-amounts",
+    ),
+    (
+        "§16: no source says card/update takes it; the costlier class (UNVERIFIED)",
+        "op-rules-note-sub-merchant",
+    ),
+    ("cardform's own setting", "op-rules-note-local"),
+];
+
+/// A row's note in the process language (as the table says it when it has no message).
+fn note(text: &str) -> String {
+    match NOTES.iter().find(|(note, _)| *note == text) {
+        Some((_, id)) => tr!(id),
+        None => text.to_string(),
+    }
+}
+
 pub fn run(args: &RulesArgs) -> miette::Result<Outcome> {
+    let m = Messages::process();
     let evidence = if args.evidence {
         let (state, _) = super::state::load_existing(&args.dir)?;
         Some((tally(&state.update_answers), state.update_answers.len()))
@@ -69,10 +157,10 @@ pub fn run(args: &RulesArgs) -> miette::Result<Outcome> {
         }
         Format::Markdown => {
             if evidence.is_some() {
-                println!("| field | change | basis | agreed | disagreed | source |");
+                println!("{}", tr!("op-rules-md-head-evidence"));
                 println!("|---|---|---|---|---|---|");
             } else {
-                println!("| field | change | verified | source |");
+                println!("{}", tr!("op-rules-md-head"));
                 println!("|---|---|---|---|");
             }
             for r in UPDATE_RULES {
@@ -81,55 +169,63 @@ pub fn run(args: &RulesArgs) -> miette::Result<Outcome> {
                     println!(
                         "| `{}` | {} | {} | {agreed} | {disagreed} | {} |",
                         r.path,
-                        r.class.as_str(),
-                        r.basis.as_str(),
-                        r.note
+                        class_words(m, r.class),
+                        basis_words(r.basis),
+                        note(r.note)
                     );
                 } else {
                     println!(
                         "| `{}` | {} | {} | {} |",
                         r.path,
-                        r.class.as_str(),
-                        if r.verified { "yes" } else { "UNVERIFIED" },
-                        r.note
+                        class_words(m, r.class),
+                        if r.verified {
+                            tr!("op-rules-yes")
+                        } else {
+                            tr!("op-rules-unverified")
+                        },
+                        note(r.note)
                     );
                 }
             }
         }
         Format::Text => {
             let width = UPDATE_RULES.iter().map(|r| r.path.len()).max().unwrap_or(0);
+            // The words' columns as wide as the widest (10 in English), by terminal columns.
+            let class_width = UPDATE_RULES
+                .iter()
+                .map(|r| columns(&class_words(m, r.class)))
+                .max()
+                .unwrap_or(0)
+                .max(10);
+            let (agreed_word, disagreed_word) = (tr!("op-rules-agreed"), tr!("op-rules-disagreed"));
             for r in UPDATE_RULES {
                 let mark = if r.verified { ' ' } else { '?' };
                 if evidence.is_some() {
                     let (agreed, disagreed) = counts(r.path);
                     let flag = if disagreed > 0 {
-                        "  ← fix this row"
+                        format!("  {}", tr!("op-rules-fix-row"))
                     } else {
-                        ""
+                        String::new()
                     };
                     println!(
-                        "{:width$}  {:10} {:10} agreed {agreed:>3}  disagreed {disagreed:>3}{flag}",
+                        "{:width$}  {} {} {agreed_word} {agreed:>3}  {disagreed_word} {disagreed:>3}{flag}",
                         r.path,
-                        r.class.as_str(),
-                        r.basis.as_str(),
+                        pad_end(&class_words(m, r.class), class_width),
+                        pad_end(&basis_words(r.basis), 10),
                     );
                 } else {
                     println!(
-                        "{:width$}  {:10} {mark} {}",
+                        "{:width$}  {} {mark} {}",
                         r.path,
-                        r.class.as_str(),
-                        r.note
+                        pad_end(&class_words(m, r.class), class_width),
+                        note(r.note)
                     );
                 }
             }
             println!();
             match &evidence {
-                Some((_, n)) => println!(
-                    "{n} recorded card/update answer(s) weighed; a row an answer contradicts is the one to fix in crates/cardform-spec/src/rules.rs."
-                ),
-                None => println!(
-                    "? = UNVERIFIED in the reference; cardform assumes the costlier class."
-                ),
+                Some((_, n)) => println!("{}", tr!("op-rules-evidence-footer", count = *n)),
+                None => println!("{}", tr!("op-rules-footer")),
             }
         }
     }
@@ -149,6 +245,30 @@ mod tests {
             predicted_review: true,
             send_check,
             at: 1,
+        }
+    }
+
+    #[test]
+    fn every_note_with_words_has_its_message_and_says_it_in_english() {
+        let en = Messages::new(crate::i18n::Lang::En);
+        for r in UPDATE_RULES {
+            let words = r.note.trim_start_matches(|c: char| {
+                c == '§' || c == '.' || c == ',' || c == ' ' || c.is_ascii_digit()
+            });
+            if words.is_empty() {
+                continue;
+            }
+            let id = NOTES
+                .iter()
+                .find(|(note, _)| *note == r.note)
+                .map(|(_, id)| *id);
+            assert!(
+                id.is_some(),
+                "{}: the note {:?} has no message in NOTES (add one to operate.ftl)",
+                r.path,
+                r.note
+            );
+            assert_eq!(en.t(id.unwrap_or_default()), r.note);
         }
     }
 

@@ -6,7 +6,9 @@ use std::io::IsTerminal;
 
 use crate::cli::{StatsArgs, StatsFormat};
 use crate::exit::Outcome;
+use crate::i18n::{Lang, Messages, lang, tr};
 use crate::operate::stats::{StatRow, StatsQuery, chart_svg, csv, fetch};
+use crate::operate::{columns, pad_end, pad_start};
 use crate::write_policy::OutputKind;
 
 use super::error::CommandError;
@@ -65,7 +67,7 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
         let tty = std::io::stderr().is_terminal();
         let rows = fetch(&session.client, &q, |done, total| {
             if tty && total > 2 {
-                eprint!("\rdatacube: {done}/{total} calls");
+                eprint!("\r{}", tr!("op-stats-progress", done = done, total = total));
                 if done == total {
                     eprintln!();
                 }
@@ -75,17 +77,42 @@ pub fn run(args: &StatsArgs) -> miette::Result<Outcome> {
         .map_err(CommandError::from)?;
         if let Some(file) = &chart_file {
             let path = file.path();
-            let svg = chart_svg(&rows, &format!("Cards {from} – {to}"))
-                .map_err(|e| CommandError::Chart(format!("drawing the chart: {e}")))?;
-            let bytes = match chart_kind(path) {
+            // The labels in the user's language; a PNG's in English when no font with
+            // Chinese characters is installed (its text would be lost otherwise).
+            let png = match chart_kind(path) {
+                Some(ChartKind::Png) => {
+                    Some(crate::preview::raster::Rasterizer::with_system_fonts())
+                }
+                _ => None,
+            };
+            let m = match &png {
+                Some(r) if !r.has_cjk_font && lang() != Lang::En => {
+                    eprintln!(
+                        "{}",
+                        tr!("op-warning", message = tr!("op-stats-chart-english"))
+                    );
+                    Messages::new(Lang::En)
+                }
+                _ => Messages::process(),
+            };
+            let title = m.t_args(
+                "op-stats-chart-title",
+                &[
+                    ("from", from.to_string().into()),
+                    ("to", to.to_string().into()),
+                ],
+            );
+            let svg = chart_svg(m, &rows, &title)
+                .map_err(|e| CommandError::Chart(tr!("op-stats-chart-draw", error = e)))?;
+            let bytes = match &png {
                 // The same SVG, rasterised as the card previews are (resvg, system fonts).
-                Some(ChartKind::Png) => crate::preview::raster::Rasterizer::with_system_fonts()
-                    .png(&svg, 2.0)
-                    .map_err(|e| CommandError::Chart(format!("drawing the chart as PNG: {e}")))?,
-                _ => svg.into_bytes(),
+                Some(rasterizer) => rasterizer.png(&svg, 2.0).map_err(|e| {
+                    CommandError::Chart(tr!("op-stats-chart-png", error = e.to_string()))
+                })?,
+                None => svg.into_bytes(),
             };
             file.write(&bytes).map_err(CommandError::from)?;
-            eprintln!("Chart: {}", path.display());
+            eprintln!("{}", tr!("op-stats-chart-written", path = path.display()));
         }
         match args.format {
             StatsFormat::Csv => print!("{}", csv(&rows)),
@@ -117,45 +144,67 @@ pub(super) fn dates(
 }
 
 /// The rows as the table `stats` prints: a line per day and scope, then the total of
-/// the account's days.
+/// the account's days. Headings in the process language, padded by terminal columns.
 pub(super) fn table(rows: &[StatRow]) -> String {
+    let account = tr!("op-stats-account");
+    // The account overview's rows are named in words; a card's by its address.
+    let scope = |r: &StatRow| {
+        if r.scope == "account" {
+            account.clone()
+        } else {
+            r.scope.clone()
+        }
+    };
+    let (date, scope_head, total) = (
+        tr!("op-stats-col-date"),
+        tr!("op-stats-col-scope"),
+        tr!("op-stats-total"),
+    );
     let width = rows
         .iter()
-        .map(|r| r.scope.chars().count())
+        .map(|r| columns(&scope(r)))
         .max()
         .unwrap_or(5)
         .max(5);
+    let date_width = columns(&date).max(columns(&total)).max(10);
     let short = [
-        "views",
-        "viewers",
-        "claims",
-        "claimers",
-        "redeemed",
-        "redeemers",
-        "gifted",
-        "gifters",
-        "expired",
-        "expirers",
-    ];
+        "op-stats-col-views",
+        "op-stats-col-viewers",
+        "op-stats-col-claims",
+        "op-stats-col-claimers",
+        "op-stats-col-redeemed",
+        "op-stats-col-redeemers",
+        "op-stats-col-gifted",
+        "op-stats-col-gifters",
+        "op-stats-col-expired",
+        "op-stats-col-expirers",
+    ]
+    .map(|id| tr!(id));
+    let column = short.iter().map(|h| columns(h)).max().unwrap_or(9).max(9);
+    let numbers = |counters: [u64; 10]| {
+        counters
+            .map(|n| pad_start(&n.to_string(), column))
+            .join(" ")
+    };
     let mut out = format!(
-        "{:<10}  {:<width$}  {}\n",
-        "date",
-        "scope",
-        short.map(|h| format!("{h:>9}")).join(" ")
+        "{}  {}  {}\n",
+        pad_end(&date, date_width),
+        pad_end(&scope_head, width),
+        short.map(|h| pad_start(&h, column)).join(" ")
     );
     for r in rows {
         out.push_str(&format!(
-            "{:<10}  {:<width$}  {}\n",
-            r.date,
-            r.scope,
-            r.counters().map(|n| format!("{n:>9}")).join(" ")
+            "{}  {}  {}\n",
+            pad_end(&r.date, date_width),
+            pad_end(&scope(r), width),
+            numbers(r.counters())
         ));
     }
     out.push_str(&format!(
-        "{:<10}  {:<width$}  {}\n",
-        "total",
-        "account",
-        account_totals(rows).map(|n| format!("{n:>9}")).join(" ")
+        "{}  {}  {}\n",
+        pad_end(&total, date_width),
+        pad_end(&account, width),
+        numbers(account_totals(rows))
     ));
     out
 }

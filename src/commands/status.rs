@@ -3,7 +3,9 @@
 
 use crate::cli::{Format, StatusArgs};
 use crate::exit::Outcome;
-use crate::operate::review::{mark_stock_not_bought, statuses};
+use crate::i18n::{Lang, Messages, tr};
+use crate::operate::pad_end;
+use crate::operate::review::{mark_stock_not_bought, review_column, statuses_in};
 
 use super::error::CommandError;
 use super::output::print_json;
@@ -27,7 +29,14 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
             (cards, wl)
         });
         let now = chrono::Utc::now().timestamp();
-        let mut rows = statuses(
+        // JSON is data: its sentences (`why`) stay English whatever the language.
+        let m = if args.format == Format::Json {
+            Messages::new(Lang::En)
+        } else {
+            Messages::process()
+        };
+        let mut rows = statuses_in(
+            m,
             &session.client,
             cards,
             now,
@@ -48,7 +57,7 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
                         .collect()
                 })
                 .unwrap_or_default();
-        mark_stock_not_bought(&mut rows, &wanted);
+        mark_stock_not_bought(m, &mut rows, &wanted);
         let recorded = session.state.read(|s| s.sub_merchants.clone());
         let mut subs = crate::operate::sub_merchants::statuses(&session.client, &recorded)
             .await
@@ -80,9 +89,7 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
             return Ok(Outcome::Success);
         }
         if rows.is_empty() {
-            println!(
-                "No managed cards (the state is empty): `cardform apply` or `cardform import` first."
-            );
+            println!("{}", tr!("op-status-none"));
             return Ok(Outcome::Success);
         }
         let width = rows
@@ -90,24 +97,35 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
             .map(|r| r.address.chars().count())
             .max()
             .unwrap_or(0);
+        // Padded by terminal columns, so translated words keep the columns aligned.
         for r in &rows {
             println!(
-                "{:<width$}  {:<12}  {:<10}  {}  {}",
+                "{:<width$}  {}  {}  {}  {}",
                 r.address,
-                r.review,
-                r.remaining
-                    .map(|n| format!("stock {n}"))
-                    .unwrap_or_default(),
+                pad_end(&review_column(m, r.review), 12),
+                pad_end(
+                    &r.remaining
+                        .map(|n| tr!("op-status-stock", count = n))
+                        .unwrap_or_default(),
+                    10
+                ),
                 if r.claimable {
-                    "claimable"
+                    tr!("op-status-claimable")
                 } else {
-                    "not claimable"
+                    tr!("op-status-not-claimable")
                 },
                 r.why
             );
         }
         let claimable = rows.iter().filter(|r| r.claimable).count();
-        println!("{claimable} of {} card(s) claimable now.", rows.len());
+        println!(
+            "{}",
+            tr!(
+                "op-status-summary",
+                claimable = claimable,
+                total = rows.len()
+            )
+        );
         Ok(Outcome::Success)
     })
 }

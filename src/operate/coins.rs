@@ -4,6 +4,7 @@
 use base64::Engine as _;
 use serde::Serialize;
 
+use crate::i18n::tr;
 use crate::plan::CoinBalance;
 use crate::wechat::coin::{CoinOrder, Recharge};
 use crate::wechat::{ApiError, WeChatClient};
@@ -56,7 +57,7 @@ pub struct RechargeReport {
 /// Why a recharge QR image could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
-    #[error("WeChat's qrcode_buffer is not base64: {0}")]
+    #[error("{}", tr!("op-coins-image-decode", error = .0.to_string()))]
     Decode(#[from] base64::DecodeError),
 }
 

@@ -7,6 +7,7 @@
 
 use serde_json::Value;
 
+use crate::i18n::{Messages, tr};
 use crate::live::{LiveCard, ReviewStatus};
 use crate::wechat::delivery::QrRequest;
 use cardform_spec::limits::FRIENDS_ISSUE_WINDOW_DAYS;
@@ -17,17 +18,14 @@ pub const EXPIRE_SECONDS: std::ops::RangeInclusive<u64> = 60..=1800;
 /// Why a QR code is refused before asking WeChat.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QrRefusal {
-    #[error(
-        "expire_seconds must be 60–1800 (WeChat's range); leave it out for a code valid 365 days"
-    )]
+    #[error("{}", tr!("op-qr-expire"))]
     Expire,
-    #[error("the card is deleted on WeChat")]
+    #[error("{}", tr!("op-qr-deleted"))]
     Deleted,
-    #[error(
-        "--unique-code needs an approved card (is_unique_code, §6.3) and this one is {status}; wait for review (`cardform apply --wait-for-review`, `cardform status`) or leave --unique-code out"
-    )]
+    /// `status`: the card's status in words, in the language of the check.
+    #[error("{}", tr!("op-qr-not-approved", status = .status))]
     NotApproved { status: String },
-    #[error("--unique-code needs stock and the card has none left; raise sku.quantity")]
+    #[error("{}", tr!("op-qr-no-stock"))]
     NoStock,
 }
 
@@ -48,7 +46,7 @@ pub fn check(live: &LiveCard, req: &QrRequest) -> Result<(), QrRefusal> {
     if req.is_unique_code {
         if !matches!(live.status, ReviewStatus::VerifyOk | ReviewStatus::Dispatch) {
             return Err(QrRefusal::NotApproved {
-                status: live.status.describe().to_string(),
+                status: super::status_words(Messages::process(), &live.status),
             });
         }
         if live.remaining == Some(0) {
@@ -60,8 +58,8 @@ pub fn check(live: &LiveCard, req: &QrRequest) -> Result<(), QrRefusal> {
 
 /// The warning for a friends coupon's code made before its V1.4 issue window: the code
 /// works, but nobody (whitelisted users included) can claim the card with it before
-/// the window opens.
-pub fn early_warning(live: &LiveCard, now: i64) -> Option<String> {
+/// the window opens. Said in `m`'s language.
+pub fn early_warning(m: Messages, live: &LiveCard, now: i64) -> Option<String> {
     let friends = live.content.get("advanced_info.share_friends") == Some(&Value::Bool(true));
     let begin = live
         .content
@@ -69,10 +67,13 @@ pub fn early_warning(live: &LiveCard, now: i64) -> Option<String> {
         .and_then(Value::as_i64)?;
     let opens = begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400;
     (friends && now < opens).then(|| {
-        format!(
-            "a friends coupon can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before it takes effect (V1.4); this one takes effect {}, so nobody can claim it with this code before {}",
-            super::review::day(begin),
-            super::review::day(opens)
+        m.t_args(
+            "op-qr-early",
+            &[
+                ("days", FRIENDS_ISSUE_WINDOW_DAYS.into()),
+                ("begin", super::review::day(begin).into()),
+                ("opens", super::review::day(opens).into()),
+            ],
         )
     })
 }
@@ -86,7 +87,7 @@ pub fn png(text: &str) -> Result<Vec<u8>, String> {
     const SCALE: i32 = 8;
     const MARGIN: i32 = 4;
     let qr = QrCode::encode_text(text, QrCodeEcc::Medium)
-        .map_err(|e| format!("cannot encode the URL as a QR code: {e}"))?;
+        .map_err(|e| tr!("op-qr-encode", error = e.to_string()))?;
     let side = (qr.size() + 2 * MARGIN) * SCALE;
     let mut pixels = Vec::with_capacity((side * side) as usize);
     for y in 0..side {
@@ -109,6 +110,7 @@ pub fn png(text: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
     use crate::model::{Canonical, CardType};
 
     fn card(status: ReviewStatus, begin: i64, friends: bool) -> LiveCard {
@@ -136,14 +138,19 @@ mod tests {
         // Before the V1.4 window: made, with a warning.
         let early = card(ReviewStatus::VerifyOk, now + 6 * 86_400, true);
         assert_eq!(check(&early, &req), Ok(()));
-        assert!(early_warning(&early, now).is_some_and(|w| w.contains("V1.4")));
+        assert!(
+            early_warning(Messages::new(Lang::En), &early, now).is_some_and(|w| w.contains("V1.4"))
+        );
         let in_window = card(ReviewStatus::VerifyOk, now + 4 * 86_400, true);
         assert_eq!(check(&in_window, &req), Ok(()));
-        assert_eq!(early_warning(&in_window, now), None);
+        assert_eq!(
+            early_warning(Messages::new(Lang::En), &in_window, now),
+            None
+        );
         // Ordinary cards have no issue window.
         let plain = card(ReviewStatus::VerifyOk, now + 60 * 86_400, false);
         assert_eq!(check(&plain, &req), Ok(()));
-        assert_eq!(early_warning(&plain, now), None);
+        assert_eq!(early_warning(Messages::new(Lang::En), &plain, now), None);
         let unique = QrRequest {
             is_unique_code: true,
             ..req.clone()

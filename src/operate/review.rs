@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::i18n::Messages;
 use crate::live::{FetchError, LiveCard, Observed, ReviewStatus, fetch_live};
 use crate::wechat::WeChatClient;
 use cardform_spec::limits::FRIENDS_ISSUE_WINDOW_DAYS;
@@ -51,10 +52,16 @@ fn timestamp(live: &LiveCard, path: &str) -> Option<i64> {
 /// Users on the test whitelist may claim cards under review or rejected (§6.4); that
 /// is said, not counted as claimable. The dates bind whitelisted users too: before a
 /// friends coupon's V1.4 issue window and after the end WeChat refuses every claim
-/// (40079), so the whitelist is mentioned only inside the dates.
+/// (40079), so the whitelist is mentioned only inside the dates. The why is said in the
+/// process language.
 pub fn claimable(live: &LiveCard, now: i64, whitelist_set: bool) -> (bool, String) {
+    claimable_in(Messages::process(), live, now, whitelist_set)
+}
+
+/// [`claimable`], the why said in `m`'s language.
+pub fn claimable_in(m: Messages, live: &LiveCard, now: i64, whitelist_set: bool) -> (bool, String) {
     if live.status == ReviewStatus::Deleted {
-        return (false, "deleted".into());
+        return (false, m.t("op-why-deleted"));
     }
     let begin = timestamp(live, "base_info.date_info.begin_timestamp");
     let end = timestamp(live, "base_info.date_info.end_timestamp");
@@ -62,51 +69,67 @@ pub fn claimable(live: &LiveCard, now: i64, whitelist_set: bool) -> (bool, Strin
     if let Some(end) = end
         && now > end
     {
-        return (false, "expired (end_timestamp has passed)".into());
+        return (false, m.t("op-why-expired"));
     }
     if friends
         && let Some(begin) = begin
         && now < begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400
     {
-        let whitelist = if whitelist_set {
-            ", users on the test whitelist included"
+        let id = if whitelist_set {
+            "op-why-friends-early-whitelist"
         } else {
-            ""
+            "op-why-friends-early"
         };
         return (
             false,
-            format!(
-                "a friends coupon can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before it takes effect (V1.4): nobody can claim it before {}{whitelist}",
-                day(begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400)
+            m.t_args(
+                id,
+                &[
+                    ("days", FRIENDS_ISSUE_WINDOW_DAYS.into()),
+                    (
+                        "opens",
+                        day(begin - FRIENDS_ISSUE_WINDOW_DAYS * 86_400).into(),
+                    ),
+                ],
             ),
         );
     }
-    let whitelist = if whitelist_set {
-        "; users on the test whitelist can claim it"
+    let (under_review, rejected) = if whitelist_set {
+        ("op-why-under-review-whitelist", "op-why-rejected-whitelist")
     } else {
-        ""
+        ("op-why-under-review", "op-why-rejected")
     };
     match &live.status {
         ReviewStatus::VerifyOk | ReviewStatus::Dispatch => {}
-        ReviewStatus::NotVerify => {
+        ReviewStatus::NotVerify => return (false, m.t(under_review)),
+        ReviewStatus::VerifyFail => return (false, m.t(rejected)),
+        ReviewStatus::Deleted => return (false, m.t("op-why-deleted")),
+        ReviewStatus::Other(s) => {
             return (
                 false,
-                format!("under review: not claimable until WeChat approves it{whitelist}"),
+                m.t_args("op-why-other", &[("status", s.as_str().into())]),
             );
         }
-        ReviewStatus::VerifyFail => {
-            return (
-                false,
-                format!("rejected by review: fix the card and apply again{whitelist}"),
-            );
-        }
-        ReviewStatus::Deleted => return (false, "deleted".into()),
-        ReviewStatus::Other(s) => return (false, format!("status {s}")),
     }
     if live.remaining == Some(0) {
-        return (false, "out of stock (sku.quantity 0)".into());
+        return (false, m.t("op-why-out-of-stock"));
     }
-    (true, "approved, in stock and in its dates".into())
+    (true, m.t("op-why-claimable"))
+}
+
+/// A review word of [`CardStatus::review`] as `status` prints it (English: the word
+/// itself).
+pub fn review_column(m: Messages, review: &str) -> String {
+    let id = match review {
+        "approved" => "op-review-approved",
+        "under_review" => "op-review-under-review",
+        "rejected" => "op-review-rejected",
+        "deleted" => "op-review-deleted",
+        "dispatched" => "op-review-dispatched",
+        "other" => "op-review-other",
+        other => return other.to_string(),
+    };
+    m.t(id)
 }
 
 /// A Unix time as a Beijing date-time.
@@ -120,11 +143,35 @@ pub fn day(t: i64) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
-/// The status of each (address, card_id), `parallelism` at a time.
+/// The status of each (address, card_id), `parallelism` at a time, the whys in the
+/// process language.
 ///
 /// # Errors
 /// A card could not be read.
 pub async fn statuses(
+    client: &WeChatClient,
+    cards: Vec<(String, String)>,
+    now: i64,
+    whitelist_set: bool,
+    parallelism: usize,
+) -> Result<Vec<CardStatus>, FetchError> {
+    statuses_in(
+        Messages::process(),
+        client,
+        cards,
+        now,
+        whitelist_set,
+        parallelism,
+    )
+    .await
+}
+
+/// [`statuses`], the whys said in `m`'s language (English for JSON: data).
+///
+/// # Errors
+/// A card could not be read.
+pub async fn statuses_in(
+    m: Messages,
     client: &WeChatClient,
     cards: Vec<(String, String)>,
     now: i64,
@@ -137,7 +184,7 @@ pub async fn statuses(
             let observed = fetch_live(client, &card_id).await?;
             Ok(match observed {
                 Observed::Exists(live) => {
-                    let (ok, why) = claimable(&live, now, whitelist_set);
+                    let (ok, why) = claimable_in(m, &live, now, whitelist_set);
                     CardStatus {
                         address,
                         card_id,
@@ -160,7 +207,7 @@ pub async fn statuses(
                     remaining: None,
                     total: None,
                     claimable: false,
-                    why: "deleted on WeChat (or unknown to it)".into(),
+                    why: m.t("op-why-gone"),
                 },
             })
         }))
@@ -333,15 +380,16 @@ async fn watch_until(
 /// A friends coupon WeChat approved whose stock, bought with 券点, is not (all) bought
 /// yet (`[policy] buy_stock = "after_approval"`): `status` says so instead of "out of
 /// stock". `wanted`: each friends coupon's declared `sku.quantity`.
-pub fn mark_stock_not_bought(rows: &mut [CardStatus], wanted: &BTreeMap<String, u64>) {
+pub fn mark_stock_not_bought(m: Messages, rows: &mut [CardStatus], wanted: &BTreeMap<String, u64>) {
     for r in rows {
         let Some(&want) = wanted.get(&r.address) else {
             continue;
         };
         let total = r.total.unwrap_or(0);
         if r.review == "approved" && total < want {
-            r.why = format!(
-                "approved, stock not bought ({total} of {want} vouchers): `cardform apply` buys it with 券点"
+            r.why = m.t_args(
+                "op-why-stock-not-bought",
+                &[("total", total.into()), ("want", want.into())],
             );
             r.claimable = r.claimable && r.remaining.is_some_and(|n| n > 0);
         }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::i18n::Messages;
 use crate::wechat::delivery::{CubeDay, CubeScope, CubeSource};
 use crate::wechat::{ApiError, WeChatClient};
 
@@ -209,13 +210,14 @@ pub fn csv(rows: &[StatRow]) -> String {
 }
 
 /// One line of the chart: its name, colour and counter.
-type Series = (&'static str, plotters::style::RGBColor, fn(&StatRow) -> u64);
+type Series = (String, plotters::style::RGBColor, fn(&StatRow) -> u64);
 
-/// An SVG chart of the account's claims, redemptions and views per day.
+/// An SVG chart of the account's claims, redemptions and views per day, its axis and
+/// series labels in `m`'s language (the caller gives the title).
 ///
 /// # Errors
 /// The chart cannot be drawn (plotters' error, as text).
-pub fn chart_svg(rows: &[StatRow], title: &str) -> Result<String, String> {
+pub fn chart_svg(m: Messages, rows: &[StatRow], title: &str) -> Result<String, String> {
     use plotters::prelude::*;
     let days: Vec<&StatRow> = rows.iter().filter(|r| r.scope == "account").collect();
     let n = days.len().max(1);
@@ -241,13 +243,25 @@ pub fn chart_svg(rows: &[StatRow], title: &str) -> Result<String, String> {
             .configure_mesh()
             .x_labels(8)
             .x_label_formatter(&label)
-            .y_desc("per day")
+            .y_desc(m.t("op-stats-chart-per-day"))
             .draw()
             .map_err(|e| e.to_string())?;
         let series: [Series; 3] = [
-            ("views", RGBColor(0x50, 0x9f, 0xc9), |r| r.view_cnt),
-            ("claims", RGBColor(0x63, 0xb3, 0x59), |r| r.receive_cnt),
-            ("redemptions", RGBColor(0xcc, 0x46, 0x3d), |r| r.verify_cnt),
+            (
+                m.t("op-stats-chart-views"),
+                RGBColor(0x50, 0x9f, 0xc9),
+                |r| r.view_cnt,
+            ),
+            (
+                m.t("op-stats-chart-claims"),
+                RGBColor(0x63, 0xb3, 0x59),
+                |r| r.receive_cnt,
+            ),
+            (
+                m.t("op-stats-chart-redemptions"),
+                RGBColor(0xcc, 0x46, 0x3d),
+                |r| r.verify_cnt,
+            ),
         ];
         for (name, color, value) in series {
             chart

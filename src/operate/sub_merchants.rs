@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::i18n::tr;
 use crate::state::SubMerchantState;
 use crate::wechat::{ApiError, WeChatClient};
 
@@ -23,10 +24,6 @@ pub struct SubMerchantRow {
     /// The protocol's end (Unix seconds).
     pub end_time: i64,
 }
-
-/// Where a rejection's reason comes from, when cardform does not know it.
-pub const REASON_UNKNOWN: &str =
-    "reason not known to cardform: WeChat sends it only in its card_merchant_check_result push";
 
 /// Reads each recorded sub-merchant.
 ///
@@ -55,23 +52,40 @@ pub async fn statuses(
     Ok(rows)
 }
 
-/// The rows as text lines.
+/// A sub-merchant's status as `status` prints it: WeChat's word in English, the MP
+/// console's in Chinese; a status outside the four as WeChat sent it.
+fn status_words(status: &str) -> String {
+    let id = match status {
+        "CHECKING" => "op-sub-status-checking",
+        "APPROVED" => "op-sub-status-approved",
+        "REJECTED" => "op-sub-status-rejected",
+        "EXPIRED" => "op-sub-status-expired",
+        other => return other.to_string(),
+    };
+    tr!(id)
+}
+
+/// The rows as text lines, in the process language.
 pub fn text_lines(rows: &[SubMerchantRow]) -> Vec<String> {
     let mut out = Vec::new();
     if rows.is_empty() {
         return out;
     }
-    out.push("Sub-merchants:".to_string());
+    out.push(tr!("op-sub-heading"));
     for r in rows {
         out.push(format!(
             "  {}  merchant_id {}  {}  {}",
-            r.name, r.merchant_id, r.brand_name, r.status
+            r.name,
+            r.merchant_id,
+            r.brand_name,
+            status_words(&r.status)
         ));
         if r.status == cardform_spec::submerchant::REJECTED {
-            out.push(format!(
-                "    rejected: {}",
-                r.reason.as_deref().unwrap_or(REASON_UNKNOWN)
-            ));
+            let reason = match r.reason.as_deref() {
+                Some(reason) => reason.to_string(),
+                None => tr!("op-sub-reason-unknown"),
+            };
+            out.push(format!("    {}", tr!("op-sub-rejected", reason = reason)));
         }
     }
     out
