@@ -70,6 +70,7 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
         );
         let notes = crate::events::read::card_notes(&records);
         crate::events::read::annotate_sub_merchants(&mut subs, &records);
+        let whys: Vec<String> = rows.iter().map(|r| r.why.clone()).collect();
         let extra = crate::events::read::annotate(&mut rows, &notes);
         if args.format == Format::Json {
             let mut cards =
@@ -98,7 +99,13 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
             .max()
             .unwrap_or(0);
         // Padded by terminal columns, so translated words keep the columns aligned.
-        for r in &rows {
+        for (i, r) in rows.iter().enumerate() {
+            // What the event log added, said in the process language (the JSON above
+            // keeps `annotate`'s English).
+            let why = match (extra.get(&i), whys.get(i)) {
+                (Some(notes), Some(plain)) => noted_why(plain, notes),
+                _ => r.why.clone(),
+            };
             println!(
                 "{:<width$}  {}  {}  {}  {}",
                 r.address,
@@ -114,7 +121,7 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
                 } else {
                     tr!("op-status-not-claimable")
                 },
-                r.why
+                why
             );
         }
         let claimable = rows.iter().filter(|r| r.claimable).count();
@@ -128,4 +135,24 @@ pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
         );
         Ok(Outcome::Success)
     })
+}
+
+/// A card's why with what the event log adds (a rejection's reason, a low-stock
+/// alarm), as `events::read::annotate` words it, in the process language.
+fn noted_why(plain: &str, notes: &crate::events::read::CardNotes) -> String {
+    let mut why = match &notes.refuse_reason {
+        Some(reason) => tr!(
+            "op-why-rejected-reason",
+            reason = crate::visible::visible(reason).to_string()
+        ),
+        None => plain.to_string(),
+    };
+    if let Some(low) = &notes.low_stock {
+        why = tr!(
+            "op-why-low-stock",
+            why = why,
+            detail = crate::visible::visible(low).to_string()
+        );
+    }
+    why
 }

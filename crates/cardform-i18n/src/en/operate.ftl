@@ -48,6 +48,8 @@ op-why-out-of-stock = out of stock (sku.quantity 0)
 op-why-claimable = approved, in stock and in its dates
 op-why-gone = deleted on WeChat (or unknown to it)
 op-why-stock-not-bought = approved, stock not bought ({ $total } of { $want } vouchers): `cardform apply` buys it with 券点
+op-why-rejected-reason = rejected by review: { $reason } (card_not_pass_check); fix the card and apply again
+op-why-low-stock = { $why }; low stock alarm: { $detail }
 
 op-status-none = No managed cards (the state is empty): `cardform apply` or `cardform import` first.
 op-status-stock = stock { $count }

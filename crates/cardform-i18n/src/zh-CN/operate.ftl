@@ -41,6 +41,8 @@ op-why-out-of-stock = 库存为 0（sku.quantity 为 0）
 op-why-claimable = 审核通过，有库存，且在有效期内
 op-why-gone = 已在微信删除（或微信上没有这张卡券）
 op-why-stock-not-bought = 审核通过，库存尚未买齐（已买 { $total } 张，共 { $want } 张）：`cardform apply` 会用券点购买
+op-why-rejected-reason = 审核未通过：{ $reason }（card_not_pass_check）；请修改卡券后重新执行 `cardform apply`
+op-why-low-stock = { $why }；库存预警：{ $detail }
 
 op-status-none = 没有受管理的卡券（状态文件为空）：请先运行 `cardform apply` 或 `cardform import`。
 op-status-stock = 库存 { $count }
