@@ -492,3 +492,24 @@ fn rules_speak_chinese_in_text_and_markdown() {
         en.stdout
     );
 }
+
+#[test]
+fn import_reattach_speaks_chinese() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    std::fs::remove_dir_all(p.path().join("state")).expect("rm -r state");
+    let out = zh_in(&p, &["import", "--reattach", "--dry-run", "--dir", "{dir}"]);
+    out.expect_code(0);
+    assert_chinese("import --reattach --dry-run", &out);
+    for said in ["重新关联  coffee_discount ← ", "试运行：未记录任何内容。"] {
+        assert!(out.stdout.contains(said), "{said}:\n{}", out.stdout);
+    }
+    let out = zh_in(&p, &["import", "--reattach", "--dir", "{dir}"]);
+    out.expect_code(0);
+    assert_chinese("import --reattach", &out);
+    let out = zh_in(&p, &["import", "--reattach", "--dir", "{dir}"]);
+    out.expect_code(0);
+    assert_chinese("import --reattach, nothing left", &out);
+    assert!(out.stdout.contains("无需重新关联"), "{}", out.stdout);
+}

@@ -68,7 +68,7 @@ op-coins-col-free = 免费券点
 op-coins-col-paid = 付费券点
 op-coins-activated = 券点账户已开通：微信赠送了 { $reward } 点免费券点。
 op-coins-already-active = 券点账户已开通（此前已开通，没有新赠送的免费券点）。
-op-coins-recharge = 充值订单 { $order }：{ $count } 点（¥{ $count }）。cardform 不会付款：请用微信扫描下面的微信支付二维码并付款。
+op-coins-recharge = 充值订单 { $order }：{ $count } 点（¥{ $count }）。cardform 不会付款：请用微信扫描这个微信支付二维码并付款。
 op-coins-recharge-image = 二维码图片：{ $path }
 op-coins-recharge-follow = 用 `cardform coins order { $order }` 查看是否已付款。
 op-coins-order = 订单 { $order }：{ $kind } { $status } —— 免费券点 { $free } 点 + 付费券点 { $paid } 点，创建于 { $created }{ $paid_at }。{ $desc }
@@ -84,7 +84,7 @@ op-qr-no-stock = --unique-code 要求卡券有库存，而这张卡券已没有�
 op-qr-early = 朋友的券最早只能在生效前 { $days } 天投放（V1.4）；这张卡券 { $begin } 生效，所以 { $opens } 之前任何人都不能用这个二维码领取
 op-qr-encode = 无法把该 URL 生成二维码：{ $error }
 op-qr-title = { $address }（card_id { $card_id }）的领取二维码：
-op-qr-image = 图片：            { $path }
+op-qr-image = 图片：           { $path }
 op-qr-replaced = 这张卡券如被替换，会得到新的 card_id，这个二维码随即失效。
 
 ## stats
@@ -130,7 +130,7 @@ op-import-refused = 卡券 { $card_id }（{ $address }）未纳入管理：为�
 op-reattach-none = 文件中声明的卡券都已在状态文件中；无需重新关联。
 op-reattach-matched = 重新关联  { $address } ← { $card_id }（{ $changes } 个字段与文件不同）
 op-reattach-ambiguous = 无法确定  { $address }：{ $ids } 同样符合；请用 `cardform import { $address } CARD_ID` 指定
-op-reattach-unmatched = 无匹配    { $address }：微信上没有同类型的卡券能不新建就对上；下次 plan 会创建它
+op-reattach-unmatched = 无匹配    { $address }：微信上没有同类型、无需新建就能对应的卡券；下次 plan 会创建它
 op-reattach-summary = { $declared } 张声明的卡券不在状态文件中：重新关联 { $matched } 张，无法确定 { $ambiguous } 张，微信上没有对应卡券 { $unmatched } 张（读取了 { $live } 张未管理的线上卡券）。
 op-reattach-image = 图片      { $file } = { $url }（其卡券使用的 URL）
 op-reattach-image-unsure = 图片      { $file }：使用它的卡券图片各不相同；下次 apply 会重新上传
