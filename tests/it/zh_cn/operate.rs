@@ -513,3 +513,40 @@ fn import_reattach_speaks_chinese() {
     assert_chinese("import --reattach, nothing left", &out);
     assert!(out.stdout.contains("无需重新关联"), "{}", out.stdout);
 }
+
+#[test]
+fn status_names_a_rejected_sub_merchant_in_chinese() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    std::fs::write(
+        p.cards_file(),
+        r#"
+[sub_merchants.shop]
+brand_name = "街角面包"
+logo_url = "assets/logo.jpg"
+protocol = "assets/protocol.jpg"
+end_time = 2030-12-31T23:59:59+08:00
+primary_category_id = 1
+secondary_category_id = 101
+"#,
+    )
+    .expect("cards");
+    std::fs::write(
+        p.path().join("assets/protocol.jpg"),
+        crate::common::TINY_JPEG,
+    )
+    .expect("protocol");
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    let id = p.state()["sub_merchants"]["shop"]["merchant_id"].clone();
+    emu.admin(
+        "POST",
+        "/__emulator/submerchant_review",
+        Some(json!({ "merchant_id": id, "result": "fail", "reason": "授权函不清晰" })),
+    );
+    let out = zh_in(&p, &["status", "{dir}"]);
+    out.expect_code(0);
+    assert_chinese("status with a rejected sub-merchant", &out);
+    for said in ["子商户：", "被驳回", "cardform 不知道原因"] {
+        assert!(out.stdout.contains(said), "{said}:\n{}", out.stdout);
+    }
+}
