@@ -550,3 +550,19 @@ secondary_category_id = 101
         assert!(out.stdout.contains(said), "{said}:\n{}", out.stdout);
     }
 }
+
+/// An order WeChat does not know: WeChat's errcode said by the client's `ApiError`
+/// (crates/cardform-client, the errors area); WeChat's own `errmsg` is a value, left out.
+#[test]
+fn coins_errors_speak_chinese() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    let out = zh_in(&p, &["coins", "order", "999", "--dir", "{dir}"]);
+    out.expect_code(1);
+    let without_errmsg = Output {
+        code: out.code,
+        stdout: out.stdout.clone(),
+        stderr: words(&out.stderr).replace("invalid args (no order 999)", ""),
+    };
+    assert_chinese("coins order, unknown order", &without_errmsg);
+}
