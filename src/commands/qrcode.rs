@@ -13,6 +13,9 @@ use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &QrcodeArgs) -> miette::Result<Outcome> {
+    // The project's `[output] lang` from the first sentence (a refusal before the
+    // project is loaded included).
+    crate::i18n::for_dir(&args.dir);
     // Before WeChat is asked anything.
     let out_file = match &args.out {
         Some(out) => Some(

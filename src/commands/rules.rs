@@ -112,6 +112,9 @@ fn note(text: &str) -> String {
 }
 
 pub fn run(args: &RulesArgs) -> miette::Result<Outcome> {
+    // The project's `[output] lang` from the first sentence (a refusal before the
+    // project is loaded included).
+    crate::i18n::for_dir(&args.dir);
     let m = Messages::process();
     let evidence = if args.evidence {
         let (state, _) = super::state::load_existing(&args.dir)?;

@@ -12,6 +12,9 @@ use super::output::print_json;
 use super::project::with_session;
 
 pub fn run(args: &StatusArgs) -> miette::Result<Outcome> {
+    // The project's `[output] lang` from the first sentence (a refusal before the
+    // project is loaded included).
+    crate::i18n::for_dir(&args.project.dir);
     if args.accounts.given() || crate::platform::is_platform(&args.project.dir) {
         return super::platform::status(args);
     }

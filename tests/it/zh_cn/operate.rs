@@ -342,6 +342,28 @@ fn stats_table_and_chart_speak_chinese() {
     assert_chinese("stats --chart PNG", &out);
     let bytes = std::fs::read(&png).expect("png chart");
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG file");
+    // The rule table weighed against the recorded answers of this applied project.
+    let out = zh_in(&p, &["rules", "--evidence", "--dir", "{dir}"]);
+    out.expect_code(0);
+    assert_chinese("rules --evidence", &out);
+    assert!(
+        out.stdout.contains("一致") && out.stdout.contains("条记录下来的 card/update 应答"),
+        "{}",
+        out.stdout
+    );
+    let out = zh_in(
+        &p,
+        &[
+            "rules",
+            "--evidence",
+            "--format",
+            "markdown",
+            "--dir",
+            "{dir}",
+        ],
+    );
+    out.expect_code(0);
+    assert_chinese("rules --evidence --format markdown", &out);
     let en = p.run(&["stats", "--dir", "{dir}", "--from", &day, "--to", &day]);
     assert!(
         en.stdout.starts_with("date        scope  "),
@@ -481,6 +503,14 @@ fn rules_speak_chinese_in_text_and_markdown() {
         "{}",
         out.stdout
     );
+    // The project's `[output] lang`, without the variable.
+    let configured = TestProject::with(
+        "endpoint = \"sandbox\"\n\n[account]\nappid = \"wxsandbox\"\n\n[output]\nlang = \"zh-CN\"\n",
+        "",
+    );
+    let out = configured.run(&["rules", "--dir", "{dir}"]);
+    out.expect_code(0);
+    assert_chinese("rules under [output] lang", &out);
     let en = p.run(&["rules", "--dir", "{dir}", "--format", "markdown"]);
     assert!(
         en.stdout
