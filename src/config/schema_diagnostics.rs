@@ -42,6 +42,17 @@ pub(super) fn deserialize_diagnostic(
     } else {
         tr!("val-cards-shape-help")
     };
+    // serde's words in English; in another language the two kinds that reach here
+    // (a float for an integer, a number past the type's range) in its words.
+    let detail = if crate::i18n::lang() == crate::i18n::Lang::En {
+        detail
+    } else if detail.contains("floating point") {
+        tr!("val-deserialize-float")
+    } else if detail.contains("invalid value: integer") {
+        tr!("val-deserialize-range")
+    } else {
+        detail
+    };
     let mut d = Diagnostic::error(rel, detail)
         .at(line, col)
         .with_address(address.to_string())

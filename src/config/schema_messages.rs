@@ -4,7 +4,7 @@ use super::schema;
 use super::schema_diagnostics::card_scope;
 use super::source::{DottedPath, Seg, Target};
 use super::suggest::suggest;
-use crate::i18n::tr;
+use crate::i18n::{Lang, lang, tr};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
@@ -85,9 +85,28 @@ pub(super) fn describe(
             tr!("val-schema-no-form", value = shown()),
             Some(&tr!("val-schema-no-form-help")),
         ),
+        // English keeps the validator's own words for the rarer kinds (as before).
+        ValidationErrorKind::MaxLength { limit } if lang() != Lang::En => {
+            value(tr!("val-schema-max-length", limit = *limit), None)
+        }
+        ValidationErrorKind::Pattern { pattern } if lang() != Lang::En => value(
+            tr!("val-schema-pattern", value = shown(), pattern = pattern),
+            None,
+        ),
+        ValidationErrorKind::Constant { expected_value } if lang() != Lang::En => value(
+            tr!(
+                "val-schema-constant",
+                expected = expected_value.to_string(),
+                value = shown()
+            ),
+            None,
+        ),
         _ => {
             let mut msg = fallback;
             truncate(&mut msg, 200);
+            if lang() != Lang::En {
+                msg = tr!("val-schema-other", detail = msg);
+            }
             value(msg, None)
         }
     }

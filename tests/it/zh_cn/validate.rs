@@ -141,6 +141,22 @@ date_info = { type = "DATE_TYPE_FIX_TIME_RANGE", begin_timestamp = 2037-06-01T00
 share_friends = true
 consume_share_card_list = [{ card = "ghost", num = 1 }]
 text_image_list = [{ image_url = "assets/logo.jpg", text = "面包" }]
+
+[cards.floaty]
+card_type = "GENERAL_COUPON"
+default_detail = "面包九折"
+
+[cards.floaty.base_info]
+logo_url = "assets/logo.jpg"
+code_type = "CODE_TYPE_TEXT"
+brand_name = "街角面包"
+title = "面包九折"
+color = "Color010"
+notice = "结账时出示"
+description = "每次限用一张"
+get_limit = 2.0
+sku = { quantity = 10 }
+date_info = { type = "DATE_TYPE_FIX_TERM", fixed_term = 30 }
 "##;
 
 /// What the fixtures leave out: sub-merchants, the test whitelist, an image outside
@@ -187,6 +203,7 @@ openids = ["o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o9", "o1", " "]
         "reduce_cost 为 0",
         "没有地址为 `ghost` 的卡券",
         "封面缺少 abstract 文字",
+        "此处应为整数，实际是带小数点或指数的数",
         "在项目文件夹之外",
         "线上卡券已是该值时可以保留",
     ] {

@@ -387,3 +387,17 @@ val-io-permission-denied = Permission denied
 val-io-is-a-directory = Is a directory
 val-io-not-a-directory = Not a directory
 val-io-invalid-data = stream did not contain valid UTF-8
+
+## The schema's rarer kinds: English prints the validator's own words; these are the
+## other languages' sentences.
+val-schema-max-length = is longer than { $limit } { $limit ->
+    [one] character
+   *[other] characters
+}
+val-schema-pattern = { $value } does not match the pattern `{ $pattern }`
+val-schema-constant = expected { $expected }, found { $value }
+val-schema-other = the schema refuses this value: { $detail }
+# serde's words in English (not used there); the other languages' sentences for the
+# values the schema lets through and the types refuse.
+val-deserialize-float = a float where a whole number is expected
+val-deserialize-range = the number is out of range for this field

@@ -349,3 +349,11 @@ val-io-permission-denied = 没有权限
 val-io-is-a-directory = 这是一个文件夹
 val-io-not-a-directory = 路径中有一部分不是文件夹
 val-io-invalid-data = 内容不是有效的 UTF-8
+
+## Schema 校验中较少见的情形。
+val-schema-max-length = 超过 { $limit } 个字符
+val-schema-pattern = { $value } 不符合格式 `{ $pattern }`
+val-schema-constant = 应为 { $expected }，实际是{ $value }
+val-schema-other = schema 不接受这个值：{ $detail }
+val-deserialize-float = 此处应为整数，实际是带小数点或指数的数
+val-deserialize-range = 数字超出了此字段的范围
