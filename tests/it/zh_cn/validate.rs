@@ -259,6 +259,36 @@ fn a_clean_validate_says_ok_in_chinese() {
     assert_eq!(en.stdout, "ok: 2 cards valid\n");
 }
 
+/// A folder that is not a project, and one that does not exist: the error and its help.
+#[test]
+fn validate_errors_speak_chinese() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let empty = tmp.path().to_string_lossy().to_string();
+    let out = zh(&["validate", &empty]);
+    out.expect_code(1);
+    assert_chinese("validate (not a project)", &out);
+    assert!(
+        words(&out.stderr).contains("不是 cardform 项目：其中没有 cardform.toml"),
+        "{}",
+        out.stderr
+    );
+    let gone = tmp.path().join("gone").to_string_lossy().to_string();
+    let out = zh(&["validate", &gone]);
+    out.expect_code(1);
+    assert_chinese("validate (no such folder)", &out);
+    assert!(
+        words(&out.stderr).contains("文件或文件夹不存在"),
+        "{}",
+        out.stderr
+    );
+    let en = run_cmd(cardform().args(["validate", &empty]));
+    assert!(
+        words(&en.stderr).contains("is not a cardform project: it has no cardform.toml"),
+        "{}",
+        en.stderr
+    );
+}
+
 /// `init` in a new folder: what it made, and the next steps. The files it writes stay
 /// as they are (cardform.toml's comments, the example card: the project's own files).
 #[test]
@@ -281,6 +311,28 @@ fn init_speaks_chinese() {
     assert_chinese("validate (new project)", &out);
     let out = zh(&["init", &d, "--sandbox"]);
     out.expect_code(1);
+    // An AppID with characters an AppID never has: the reason in Chinese (the help
+    // after it is `CommandError::Init`'s, src/commands/error.rs).
+    let bad = tmp.path().join("bad").to_string_lossy().to_string();
+    let out = zh(&["init", &bad, "--appid", "wx-bad!"]);
+    out.expect_code(1);
+    let said = words(&out.stderr);
+    let reason = said
+        .find("`wx-bad!`")
+        .and_then(|at| said[at..].find("提示").map(|end| &said[at..at + end]))
+        .unwrap_or(&said);
+    assert!(
+        reason.contains("不是 AppID：AppID 由字母和数字组成"),
+        "{said}"
+    );
+    assert_chinese(
+        "init with a bad AppID",
+        &Output {
+            code: out.code,
+            stdout: String::new(),
+            stderr: reason.to_string(),
+        },
+    );
 }
 
 /// `fmt`: a file it rewrites, `--check` on a changed and on an unchanged project, and
