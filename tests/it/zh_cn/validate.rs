@@ -420,6 +420,21 @@ fn preview_speaks_chinese() {
     let en = run_cmd(cardform().args(["preview", &dir, "--out", &o, "--svg-only"]));
     assert!(en.stderr.contains("2 card previews"), "{}", en.stderr);
 
+    // With a CJK font (the CI image installs WenQuanYi), PNGs too.
+    let font = [
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    ]
+    .iter()
+    .any(|f| Path::new(f).is_file());
+    if font {
+        let png = zh(&["preview", &dir, "--out", &o]);
+        png.expect_code(0);
+        assert_chinese("preview (PNG)", &png);
+        assert!(png.stdout.contains(".png"), "{}", png.stdout);
+    }
+
     // No CJK font: the reason and what to install, in Chinese.
     let fonts = tempfile::tempdir().expect("fonts dir");
     let none = fonts.path().join("none");
