@@ -7,6 +7,7 @@ use crate::cli::FmtArgs;
 use crate::config::CARDS_DIR;
 use crate::config::format::format_card_file;
 use crate::exit::Outcome;
+use crate::i18n::tr;
 
 use super::error::CommandError;
 
@@ -23,7 +24,11 @@ pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
             Ok(f) => f,
             Err(e) => {
                 // The parser's message carries the line and column.
-                eprintln!("{}: not valid TOML, left as it is:\n{e}", file.display());
+                eprintln!(
+                    "{}\n{}",
+                    tr!("val-fmt-not-toml", file = file.display()),
+                    parse_error(&text, &e)
+                );
                 failed = true;
                 continue;
             }
@@ -43,7 +48,7 @@ pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
                     source,
                 },
             )?;
-            println!("formatted {}", file.display());
+            println!("{}", tr!("val-fmt-formatted", file = file.display()));
         }
     }
     if failed {
@@ -51,18 +56,36 @@ pub fn run(args: &FmtArgs) -> miette::Result<Outcome> {
     }
     if args.check && !unformatted.is_empty() {
         eprintln!(
-            "{} file{} not formatted; run `cardform fmt {}`",
-            unformatted.len(),
-            if unformatted.len() == 1 {
-                " is"
-            } else {
-                "s are"
-            },
-            args.dir.display()
+            "{}",
+            tr!(
+                "val-fmt-check-failed",
+                n = unformatted.len(),
+                dir = args.dir.display()
+            )
         );
         return Ok(Outcome::Failed);
     }
     Ok(Outcome::Success)
+}
+
+/// The parser's error as it is in English (its own report, with the line and a caret);
+/// in another language its position and its message in that language.
+fn parse_error(text: &str, e: &toml_edit::TomlError) -> String {
+    if crate::i18n::lang() == crate::i18n::Lang::En {
+        return e.to_string();
+    }
+    let detail = crate::config::source::toml_detail(e.message().trim());
+    match e.span() {
+        Some(span) => {
+            let (line, column) = crate::config::source::line_col(text, span.start);
+            format!(
+                "{}：{}",
+                tr!("val-toml-at", line = line, column = column),
+                tr!("val-toml-syntax", detail = detail)
+            )
+        }
+        None => tr!("val-toml-syntax", detail = detail),
+    }
 }
 
 /// The `*.toml` files of the project's cards/ folder, sorted.

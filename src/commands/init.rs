@@ -3,6 +3,7 @@
 
 use crate::cli::{CiKind, InitArgs, SchemaKind};
 use crate::exit::Outcome;
+use crate::i18n::tr;
 use crate::scaffold::{InitOptions, Pipeline, existing, project_files};
 
 use super::error::CommandError;
@@ -46,13 +47,11 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
                 source,
             }
         })?;
-        println!("created {}", path.display());
+        println!("{}", tr!("val-init-created", path = path.display()));
     }
     let dir = args.dir.display();
     if args.platform {
-        println!(
-            "\nNext: set CARDFORM_COMPONENT_SECRET and CARDFORM_VERIFY_TICKET, then `cardform accounts import --dir {dir} --template example`, `cardform validate {dir}`, `cardform plan {dir} --accounts all`."
-        );
+        println!("\n{}", tr!("val-init-next-platform", dir = dir.to_string()));
         return Ok(Outcome::Success);
     }
     let apply = if args.sandbox {
@@ -61,7 +60,8 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
         format!("cardform apply {dir} --sandbox")
     };
     println!(
-        "\nNext: `cardform validate {dir}`, `cardform preview {dir} --out previews`, `cardform plan {dir}`, `{apply}`."
+        "\n{}",
+        tr!("val-init-next", dir = dir.to_string(), apply = apply)
     );
     Ok(Outcome::Success)
 }

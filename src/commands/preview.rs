@@ -3,6 +3,7 @@
 
 use crate::cli::PreviewArgs;
 use crate::exit::Outcome;
+use crate::i18n::tr;
 use crate::preview::raster::Rasterizer;
 use crate::preview::{face_of_card, render_svg};
 
@@ -73,6 +74,6 @@ pub fn run(args: &PreviewArgs) -> miette::Result<Outcome> {
         }
         count += 1;
     }
-    eprintln!("{count} card preview{}", if count == 1 { "" } else { "s" });
+    eprintln!("{}", tr!("val-preview-count", n = count));
     Ok(Outcome::Success)
 }

@@ -12,6 +12,7 @@ use super::error::CommandError;
 use crate::cli::{Format, ValidateArgs};
 use crate::config::{ConfigError, Diagnostic, PROJECT_FILE, Project, load_project};
 use crate::exit::Outcome;
+use crate::i18n::tr;
 use crate::model::derived_title;
 
 pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
@@ -20,6 +21,10 @@ pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
         return super::platform::validate(dir);
     }
     crate::i18n::for_dir(dir);
+    if args.format == Format::Json {
+        // JSON is data for machines: its messages stay English whatever the language.
+        crate::i18n::set_lang(crate::i18n::Lang::En);
+    }
     let result = load_project(dir);
     match args.format {
         Format::Json => print_json(dir, &result, args.verbose),
@@ -58,27 +63,24 @@ fn text_report(
                     if let Some(title) = derived_title(&card.card) {
                         let _ = writeln!(
                             out,
-                            "{}:{}: card {}: title will be \u{201c}{title}\u{201d} (derived by WeChat from the amounts)",
+                            "{}:{}: {}",
                             card.file.display(),
                             card.line,
-                            card.address
+                            tr!("val-derived-title", address = card.address, title = title)
                         );
                     }
                 }
             }
             let n = project.cards.len();
             let w = project.warnings.len();
-            let _ = writeln!(
-                out,
-                "{} {n} card{} valid{}",
-                "ok:".if_supports_color(Stream::Stdout, |t| t.green()),
-                if n == 1 { "" } else { "s" },
-                if w > 0 {
-                    format!(", {w} warning{}", if w == 1 { "" } else { "s" })
-                } else {
-                    String::new()
-                }
-            );
+            let label = tr!("val-summary-ok-label");
+            let label = label.if_supports_color(Stream::Stdout, |t| t.green());
+            let summary = if w > 0 {
+                tr!("val-summary-ok-warnings", cards = n, warnings = w)
+            } else {
+                tr!("val-summary-ok", cards = n)
+            };
+            let _ = writeln!(out, "{label}{summary}");
             Ok(Outcome::Success)
         }
         Err(ConfigError::Invalid { diagnostics }) => {
@@ -87,13 +89,10 @@ fn text_report(
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = diagnostics.len() - errors;
-            let _ = writeln!(
-                out,
-                "{} {errors} error{}, {warnings} warning{}",
-                "invalid:".if_supports_color(Stream::Stdout, |t| t.red()),
-                if errors == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" },
-            );
+            let label = tr!("val-summary-invalid-label");
+            let label = label.if_supports_color(Stream::Stdout, |t| t.red());
+            let summary = tr!("val-summary-invalid", errors = errors, warnings = warnings);
+            let _ = writeln!(out, "{label}{summary}");
             Ok(Outcome::Failed)
         }
         Err(other) => Err(other.into()),

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::i18n::tr;
+
 /// How bad a problem is: errors make the project invalid, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -116,17 +118,17 @@ impl Diagnostic {
         }
         f.write_str(": ")?;
         if self.severity == Severity::Warning {
-            f.write_str("warning: ")?;
+            f.write_str(&tr!("val-diag-warning"))?;
         }
         if let Some(a) = &self.address {
-            write!(f, "card {a}: ")?;
+            f.write_str(&tr!("val-diag-card", address = a))?;
         }
         if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
+            f.write_str(&tr!("val-diag-field", field = field))?;
         }
         f.write_str(&self.message)?;
         if let Some(h) = &self.help {
-            write!(f, " ({h})")?;
+            f.write_str(&tr!("val-diag-help", help = h))?;
         }
         Ok(())
     }
@@ -136,29 +138,21 @@ impl Diagnostic {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ConfigError {
     /// The files have problems; every one of them is listed, warnings included.
-    #[error("{} in the project", count_errors(diagnostics))]
-    #[diagnostic(
-        code(cardform::config::invalid),
-        help("fix the problems listed above, then run `cardform validate` again")
-    )]
+    #[error("{}", tr!("val-config-invalid", errors = count_errors(diagnostics)))]
+    #[diagnostic(code(cardform::config::invalid), help("{}", tr!("val-config-invalid-help")))]
     Invalid { diagnostics: Vec<Diagnostic> },
 
     /// The folder has no `cardform.toml`.
-    #[error("{} is not a cardform project: it has no cardform.toml", dir.display())]
+    #[error("{}", tr!("val-config-not-a-project", dir = dir.display()))]
     #[diagnostic(
         code(cardform::config::not_a_project),
-        help(
-            "run cardform in the project folder or pass it as DIR; see examples/quickstart for a minimal project"
-        )
+        help("{}", tr!("val-config-not-a-project-help"))
     )]
     NotAProject { dir: PathBuf },
 
     /// The project folder (or its cards/ folder) could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    #[diagnostic(
-        code(cardform::config::io),
-        help("check that the path exists and that you may read it")
-    )]
+    #[error("{}", tr!("val-config-io", path = path.display(), source = super::files::io_reason(source)))]
+    #[diagnostic(code(cardform::config::io), help("{}", tr!("val-config-io-help")))]
     Io {
         path: PathBuf,
         #[source]
@@ -176,13 +170,8 @@ impl ConfigError {
     }
 }
 
-fn count_errors(d: &[Diagnostic]) -> String {
-    let n = d.iter().filter(|d| d.is_error()).count();
-    if n == 1 {
-        "1 error".to_string()
-    } else {
-        format!("{n} errors")
-    }
+fn count_errors(d: &[Diagnostic]) -> usize {
+    d.iter().filter(|d| d.is_error()).count()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::diagnostic::{ConfigError, Diagnostic};
 use super::loader::CARDS_DIR;
 use super::source;
 use super::source::MAX_FILE_BYTES;
+use crate::i18n::tr;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -22,13 +23,13 @@ pub(super) fn list_card_files(
     match fs::symlink_metadata(&cards_dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(
-                Diagnostic::warning(CARDS_DIR, "there is no cards/ folder")
-                    .with_help("create cards/*.toml files with [cards.<address>] tables"),
+                Diagnostic::warning(CARDS_DIR, tr!("val-no-cards-folder"))
+                    .with_help(tr!("val-no-cards-folder-help")),
             );
             return Ok(Vec::new());
         }
         Err(e) => {
-            diags.push(unreadable_cards_dir(&cards_dir, &e.to_string()));
+            diags.push(unreadable_cards_dir(&cards_dir, &io_reason(&e)));
             return Ok(Vec::new());
         }
         Ok(_) => {}
@@ -36,16 +37,20 @@ pub(super) fn list_card_files(
     match fs::metadata(&cards_dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
-            diags.push(unreadable_cards_dir(&cards_dir, "it is not a folder"));
+            diags.push(unreadable_cards_dir(
+                &cards_dir,
+                &tr!("val-cards-not-a-folder"),
+            ));
             return Ok(Vec::new());
         }
         Err(e) => {
             let what = match fs::read_link(&cards_dir) {
-                Ok(target) => format!(
-                    "it is a symbolic link to {} that cannot be followed ({e})",
-                    target.display()
+                Ok(target) => tr!(
+                    "val-cards-dangling-link",
+                    target = target.display(),
+                    error = io_reason(&e)
                 ),
-                Err(_) => e.to_string(),
+                Err(_) => io_reason(&e),
             };
             diags.push(unreadable_cards_dir(&cards_dir, &what));
             return Ok(Vec::new());
@@ -66,9 +71,9 @@ pub(super) fn list_card_files(
             diags.push(
                 Diagnostic::warning(
                     Path::new(CARDS_DIR).join(&name),
-                    "file name is not valid UTF-8; skipped",
+                    tr!("val-file-name-not-utf8"),
                 )
-                .with_help("rename it"),
+                .with_help(tr!("val-file-name-not-utf8-help")),
             );
             continue;
         };
@@ -84,12 +89,9 @@ pub(super) fn list_card_files(
 fn unreadable_cards_dir(path: &Path, what: &str) -> Diagnostic {
     Diagnostic::error(
         CARDS_DIR,
-        format!(
-            "cannot read the card folder {}: {what}; refusing to read it as \"no cards\" (a plan would delete every card the state manages)",
-            path.display()
-        ),
+        tr!("val-cards-unreadable", path = path.display(), what = what),
     )
-    .with_help("make cards/ a folder (or a link to one) holding the *.toml card files, then run again")
+    .with_help(tr!("val-cards-unreadable-help"))
 }
 
 /// Reads a file as UTF-8 text; a problem becomes a diagnostic.
@@ -98,7 +100,7 @@ pub(super) fn read_text(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> 
     let read = || -> std::io::Result<Vec<u8>> {
         // Only regular files: opening a FIFO or a device could block or never end.
         if !fs::metadata(&path)?.is_file() {
-            return Err(std::io::Error::other("not a regular file"));
+            return Err(std::io::Error::other(tr!("val-not-a-regular-file")));
         }
         let file = fs::File::open(&path)?;
         let mut buf = Vec::new();
@@ -109,15 +111,14 @@ pub(super) fn read_text(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> 
         Ok(bytes) => decode_checked(rel, bytes, diags),
         Err(e) => {
             let message = match fs::read_link(&path) {
-                Ok(target) => format!(
-                    "cannot read the file: it is a symbolic link to {} that cannot be read ({e})",
-                    target.display()
+                Ok(target) => tr!(
+                    "val-file-dangling-link",
+                    target = target.display(),
+                    error = io_reason(&e)
                 ),
-                Err(_) => format!("cannot read the file: {e}"),
+                Err(_) => tr!("val-file-unreadable", error = io_reason(&e)),
             };
-            diags.push(Diagnostic::error(rel, message).with_help(
-                "fix or remove it: a card file that cannot be read is never treated as declaring no cards",
-            ));
+            diags.push(Diagnostic::error(rel, message).with_help(tr!("val-file-unreadable-help")));
             None
         }
     }
@@ -130,11 +131,8 @@ pub(super) fn decode_checked(
 ) -> Option<String> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         diags.push(
-            Diagnostic::error(
-                rel,
-                format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
-            )
-            .with_help("split the cards over several files"),
+            Diagnostic::error(rel, tr!("val-file-too-large", mib = MAX_FILE_BYTES >> 20))
+                .with_help(tr!("val-file-too-large-help")),
         );
         return None;
     }
@@ -145,4 +143,23 @@ pub(super) fn decode_checked(
             None
         }
     }
+}
+
+/// Why a file could not be read, in the process language: the system's own words in
+/// English (as before), a sentence for the common kinds in another language (the
+/// system's words otherwise).
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    if crate::i18n::lang() == crate::i18n::Lang::En {
+        return e.to_string();
+    }
+    let id = match e.kind() {
+        ErrorKind::NotFound => "val-io-not-found",
+        ErrorKind::PermissionDenied => "val-io-permission-denied",
+        ErrorKind::IsADirectory => "val-io-is-a-directory",
+        ErrorKind::NotADirectory => "val-io-not-a-directory",
+        ErrorKind::InvalidData => "val-io-invalid-data",
+        _ => return e.to_string(),
+    };
+    tr!(id)
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::i18n::tr;
+
 use crate::model::wire::Resolved;
 use crate::model::{ImageKind, ImageRef};
 
@@ -25,12 +27,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// A local image path cardform will not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ImagePathError {
-    #[error(
-        "image `{rel}` is outside the project folder (it resolves to {}); cardform reads and uploads only files inside the project",
-        resolved.display()
-    )]
+    #[error("{}", tr!("val-image-outside", path = .rel, resolved = .resolved.display()))]
     Outside { rel: String, resolved: PathBuf },
-    #[error("image `{rel}` cannot be read ({}): {source}", path.display())]
+    #[error("{}", tr!("val-image-io", path = .rel, full = .path.display(), source = super::files::io_reason(.source)))]
     Io {
         rel: String,
         path: PathBuf,
@@ -40,14 +39,10 @@ pub enum ImagePathError {
 
 impl ImagePathError {
     /// What to do about it.
-    pub fn help(&self) -> &'static str {
+    pub fn help(&self) -> String {
         match self {
-            ImagePathError::Outside { .. } => {
-                "copy the image into the project (e.g. assets/) and give its path relative to the project folder"
-            }
-            ImagePathError::Io { .. } => {
-                "give a path relative to the project folder, e.g. assets/logo.jpg"
-            }
+            ImagePathError::Outside { .. } => tr!("val-image-outside-help"),
+            ImagePathError::Io { .. } => tr!("val-image-relative-help"),
         }
     }
 }

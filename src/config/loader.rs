@@ -12,6 +12,7 @@ use super::schema_diagnostics::{SchemaVerdict, deserialize_diagnostic, schema_di
 use super::source::{Locator, Seg, Target};
 use super::validation::{Finding, RuleContext};
 use super::{schema, source, validation};
+use crate::i18n::tr;
 use crate::model::{Card, Timestamp};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -229,16 +230,15 @@ fn check_parsed(
             diags.push(
                 Diagnostic::error(
                     &card.file,
-                    format!(
-                        "address `{}` is also declared at {}:{}",
-                        card.address,
-                        first.file.display(),
-                        first.line
+                    tr!(
+                        "val-duplicate-address",
+                        address = card.address,
+                        place = format!("{}:{}", first.file.display(), first.line)
                     ),
                 )
                 .at(card.line, 1)
                 .with_address(&card.address)
-                .with_help("addresses must be unique across all card files; rename one of them"),
+                .with_help(tr!("val-duplicate-address-help")),
             );
             continue;
         }
@@ -251,11 +251,7 @@ fn check_parsed(
     let already_said = diags.iter().any(|d| d.file == Path::new(CARDS_DIR));
     if cards.is_empty() && !already_said && !diags.iter().any(Diagnostic::is_error) {
         diags.push(
-            Diagnostic::warning(
-                CARDS_DIR,
-                "the project declares no cards; a plan would delete every card it manages",
-            )
-            .with_help("add cards under [cards.<address>] in cards/*.toml"),
+            Diagnostic::warning(CARDS_DIR, tr!("val-no-cards")).with_help(tr!("val-no-cards-help")),
         );
     }
 
@@ -327,7 +323,7 @@ fn load_config_text(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Opti
             diags.push(
                 Diagnostic::error(&rel, e.to_string())
                     .at(1, 1)
-                    .with_help("see schema/project.schema.json for the expected shape"),
+                    .with_help(tr!("val-project-shape-help")),
             );
             None
         }
@@ -355,32 +351,37 @@ fn check_whitelist(
         diags.push(
             Diagnostic::error(
                 rel,
-                format!(
-                    "the test whitelist has {} entries ({} openids, {} usernames); WeChat takes at most {MAX_TEST_WHITELIST} in total",
-                    w.len(),
-                    w.openids.len(),
-                    w.usernames.len()
+                tr!(
+                    "val-whitelist-too-long",
+                    n = w.len(),
+                    openids = w.openids.len(),
+                    usernames = w.usernames.len(),
+                    max = MAX_TEST_WHITELIST
                 ),
             )
             .at(line, col)
             .with_field("test_whitelist")
-            .with_help(format!("remove {} entries", w.len() - MAX_TEST_WHITELIST)),
+            .with_help(tr!(
+                "val-whitelist-too-long-help",
+                n = w.len() - MAX_TEST_WHITELIST
+            )),
         );
     }
     for (key, list) in [("openids", &w.openids), ("usernames", &w.usernames)] {
         for (i, name) in list.iter().enumerate() {
             if name.trim().is_empty() || list[..i].contains(name) {
                 let (line, col) = at(&format!("{key}[{i}]"));
-                let what = if name.trim().is_empty() {
-                    "is empty"
+                let entry = format!("test_whitelist.{key}[{i}]");
+                let message = if name.trim().is_empty() {
+                    tr!("val-whitelist-empty", entry = entry)
                 } else {
-                    "is listed twice"
+                    tr!("val-whitelist-twice", entry = entry)
                 };
                 diags.push(
-                    Diagnostic::error(rel, format!("test_whitelist.{key}[{i}] {what}"))
+                    Diagnostic::error(rel, message)
                         .at(line, col)
-                        .with_field(format!("test_whitelist.{key}[{i}]"))
-                        .with_help("list each user once"),
+                        .with_field(entry)
+                        .with_help(tr!("val-whitelist-once-help")),
                 );
             }
         }
@@ -442,9 +443,9 @@ fn load_card_file(
     let Some(Value::Object(cards)) = value.get_mut("cards").map(Value::take) else {
         if value.as_object().is_some_and(|o| o.is_empty()) && subs.is_empty() {
             diags.push(
-                Diagnostic::warning(rel, "the file declares no cards")
+                Diagnostic::warning(rel, tr!("val-file-no-cards"))
                     .at(1, 1)
-                    .with_help("add a [cards.<address>] table, or delete the file"),
+                    .with_help(tr!("val-file-no-cards-help")),
             );
         }
         return out;
@@ -454,12 +455,10 @@ fn load_card_file(
         let (line, col) = locator.locate(&path, Target::Key);
         if !is_valid_address(&address) {
             diags.push(
-                Diagnostic::error(rel, format!("`{address}` is not a valid card address"))
+                Diagnostic::error(rel, tr!("val-bad-address", address = address))
                     .at(line, col)
                     .with_address(address.clone())
-                    .with_help(format!(
-                        "start with a lower-case letter, then up to 63 lower-case letters, digits or underscores, e.g. friend_cash; pattern {ADDRESS_PATTERN}"
-                    )),
+                    .with_help(tr!("val-bad-address-help", pattern = ADDRESS_PATTERN)),
             );
             continue;
         }
@@ -517,10 +516,7 @@ fn locate_findings(
         path.extend(source::parse_dotted(&f.field));
         let (line, col) = locator.locate(&path, Target::Value);
         let message = if f.write_only {
-            format!(
-                "{} (accepted while the live card already has this value; a plan that would send it fails)",
-                f.message
-            )
+            tr!("val-write-rule", message = f.message)
         } else {
             f.message.clone()
         };

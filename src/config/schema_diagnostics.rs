@@ -7,6 +7,7 @@ use super::diagnostic::{Diagnostic, Severity};
 use super::schema::Compiled;
 use super::schema_messages::{Described, describe};
 use super::source::{DottedPath, Locator, Seg, Target};
+use crate::i18n::tr;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use serde_json::Value;
@@ -35,11 +36,22 @@ pub(super) fn deserialize_diagnostic(
     let (line, col) = locator.locate(&path, Target::Value);
     let detail = e.inner().to_string();
     let help = if detail.contains("floating point") {
-        "write a whole number without a decimal point or exponent (20, not 20.0 or 2e1)"
+        tr!("val-deserialize-float-help")
     } else if detail.contains("invalid value: integer") {
-        "the number is out of range for this field; see schema/cards.schema.json"
+        tr!("val-deserialize-range-help")
     } else {
-        "see schema/cards.schema.json for the expected shape"
+        tr!("val-cards-shape-help")
+    };
+    // serde's words in English; in another language the two kinds that reach here
+    // (a float for an integer, a number past the type's range) in its words.
+    let detail = if crate::i18n::lang() == crate::i18n::Lang::En {
+        detail
+    } else if detail.contains("floating point") {
+        tr!("val-deserialize-float")
+    } else if detail.contains("invalid value: integer") {
+        tr!("val-deserialize-range")
+    } else {
+        detail
     };
     let mut d = Diagnostic::error(rel, detail)
         .at(line, col)
@@ -93,11 +105,8 @@ pub(crate) fn schema_diagnostics(
         Err(e) => {
             return SchemaVerdict {
                 diagnostics: vec![
-                    Diagnostic::error(
-                        rel,
-                        format!("internal error: the schema does not compile: {e}"),
-                    )
-                    .with_help("please report this bug"),
+                    Diagnostic::error(rel, tr!("val-schema-internal", error = e))
+                        .with_help(tr!("val-schema-internal-help")),
                 ],
                 bad_cards: Vec::new(),
                 write_rules: BTreeMap::new(),
@@ -132,9 +141,12 @@ pub(crate) fn schema_diagnostics(
             let mut message = d.message.clone();
             if r.keyword == "type" && locator.is_float_literal(&d.at) {
                 // nan/inf reach the schema as strings (JSON has no NaN).
-                if let Some(i) = message.find(", found the string ") {
-                    message.truncate(i);
-                    message.push_str(", found a float that is not a number (nan or inf)");
+                if let Some(expected) = &d.expected_type {
+                    message = tr!(
+                        "val-schema-type",
+                        expected = expected,
+                        found = tr!("val-value-nan")
+                    );
                 }
             }
             let mut diag = Diagnostic::error(rel, message)
@@ -177,14 +189,14 @@ pub(crate) fn schema_diagnostics(
         if let (Some(address), "x-max-utf8-bytes", Some(mut diag)) =
             (&address, r.keyword.as_str(), r.diag.clone())
         {
-            let help = "WeChat refuses it when the card is created or this field is changed; it may stay while the live card already holds it (an adopted card), otherwise shorten it";
+            let help = tr!("val-byte-limit-help");
             write_rules
                 .entry(address.clone())
                 .or_default()
                 .push(WriteRule {
                     field: DottedPath(inner).to_string(),
                     message: diag.message.clone(),
-                    help: "shorten it".to_string(),
+                    help: tr!("val-shorten-it"),
                 });
             diag.severity = Severity::Warning;
             out.push(diag.with_help(help));

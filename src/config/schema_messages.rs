@@ -4,6 +4,7 @@ use super::schema;
 use super::schema_diagnostics::card_scope;
 use super::source::{DottedPath, Seg, Target};
 use super::suggest::suggest;
+use crate::i18n::{Lang, lang, tr};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
@@ -17,6 +18,8 @@ pub(super) struct Described {
     pub(super) suggestion: Option<String>,
     /// For missing keys: the key's name.
     pub(super) missing: Option<String>,
+    /// For a string where another type was expected: the types expected, in words.
+    pub(super) expected_type: Option<String>,
 }
 
 /// A schema error in words: what is wrong and what to do, and where to point.
@@ -36,46 +39,74 @@ pub(super) fn describe(
             unknown_keys(unexpected, path, schema)
         }
         ValidationErrorKind::Required { property } => vec![missing_key(property, path)],
-        ValidationErrorKind::Type { kind } => value(
-            format!(
-                "expected {}, found {}",
-                toml_type(&type_names(kind)),
-                shown()
+        ValidationErrorKind::Type { kind } => {
+            let expected = toml_type(&type_names(kind));
+            vec![Described {
+                // nan/inf reach the schema as strings: the caller may say it better.
+                expected_type: instance.is_string().then(|| expected.clone()),
+                ..Described::value(
+                    path,
+                    tr!("val-schema-type", expected = expected, found = shown()),
+                    None,
+                )
+            }]
+        }
+        ValidationErrorKind::Enum { options } => vec![not_allowed(options, instance, path)],
+        ValidationErrorKind::Minimum { limit } => value(
+            tr!(
+                "val-schema-minimum",
+                value = shown(),
+                limit = limit.to_string()
             ),
             None,
         ),
-        ValidationErrorKind::Enum { options } => vec![not_allowed(options, instance, path)],
-        ValidationErrorKind::Minimum { limit } => value(
-            format!("{} is less than the minimum {limit}", shown()),
-            None,
-        ),
         ValidationErrorKind::Maximum { limit } => value(
-            format!("{} is greater than the maximum {limit}", shown()),
+            tr!(
+                "val-schema-maximum",
+                value = shown(),
+                limit = limit.to_string()
+            ),
             None,
         ),
-        ValidationErrorKind::MinItems { limit } => value(
-            format!("needs at least {limit} item{}", plural(*limit)),
-            None,
-        ),
-        ValidationErrorKind::MaxItems { limit } => value(
-            format!("allows at most {limit} item{}", plural(*limit)),
-            None,
-        ),
-        ValidationErrorKind::MinLength { limit } => value(
-            format!("must be at least {limit} character{} long", plural(*limit)),
-            None,
-        ),
+        ValidationErrorKind::MinItems { limit } => {
+            value(tr!("val-schema-min-items", limit = *limit), None)
+        }
+        ValidationErrorKind::MaxItems { limit } => {
+            value(tr!("val-schema-max-items", limit = *limit), None)
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            value(tr!("val-schema-min-length", limit = *limit), None)
+        }
         ValidationErrorKind::Custom { keyword, message } => {
-            let help = (keyword == "x-max-utf8-bytes").then_some("shorten it");
-            value(message.clone(), help)
+            let help = (keyword == "x-max-utf8-bytes").then(|| tr!("val-shorten-it"));
+            value(message.clone(), help.as_deref())
         }
         ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => value(
-            format!("{} does not match any allowed form", shown()),
-            Some("see the schema's description of this field"),
+            tr!("val-schema-no-form", value = shown()),
+            Some(&tr!("val-schema-no-form-help")),
+        ),
+        // English keeps the validator's own words for the rarer kinds (as before).
+        ValidationErrorKind::MaxLength { limit } if lang() != Lang::En => {
+            value(tr!("val-schema-max-length", limit = *limit), None)
+        }
+        ValidationErrorKind::Pattern { pattern } if lang() != Lang::En => value(
+            tr!("val-schema-pattern", value = shown(), pattern = pattern),
+            None,
+        ),
+        ValidationErrorKind::Constant { expected_value } if lang() != Lang::En => value(
+            tr!(
+                "val-schema-constant",
+                expected = expected_value.to_string(),
+                value = shown()
+            ),
+            None,
         ),
         _ => {
             let mut msg = fallback;
             truncate(&mut msg, 200);
+            if lang() != Lang::En {
+                msg = tr!("val-schema-other", detail = msg);
+            }
             value(msg, None)
         }
     }
@@ -91,6 +122,7 @@ impl Described {
             help,
             suggestion: None,
             missing: None,
+            expected_type: None,
         }
     }
 }
@@ -108,17 +140,17 @@ fn unknown_keys(unexpected: &[String], path: &[Seg], schema: &Value) -> Vec<Desc
             let help = suggestion.clone().map_or_else(
                 || {
                     if known.is_empty() {
-                        "remove it".to_string()
+                        tr!("val-schema-remove-it")
                     } else {
-                        format!("remove it; known keys here: {}", known.join(", "))
+                        tr!("val-schema-unknown-key-help", known = known.join(", "))
                     }
                 },
-                |s| format!("did you mean `{s}`?"),
+                |s| tr!("val-did-you-mean", name = s),
             );
             Described {
                 target: Target::Key,
                 suggestion,
-                ..Described::value(&p, format!("unknown key `{key}`"), Some(help))
+                ..Described::value(&p, tr!("val-schema-unknown-key", key = key), Some(help))
             }
         })
         .collect()
@@ -134,7 +166,7 @@ fn missing_key(property: &Value, path: &[Seg]) -> Described {
     let table = match card_scope(path) {
         (Some(a), []) => format!("[cards.{a}]"),
         (Some(a), rest) => format!("[cards.{a}.{}]", DottedPath(rest)),
-        (None, []) => "the top level".to_string(),
+        (None, []) => tr!("val-schema-top-level"),
         (None, rest) => format!("[{}]", DottedPath(rest)),
     };
     // Point at the table that lacks it: the path up to the parent.
@@ -142,8 +174,12 @@ fn missing_key(property: &Value, path: &[Seg]) -> Described {
         missing: Some(name.clone()),
         ..Described::value(
             &p,
-            format!("missing required key `{name}`"),
-            Some(format!("add `{name} = …` under {table}")),
+            tr!("val-schema-missing-key", name = name),
+            Some(tr!(
+                "val-schema-missing-key-help",
+                name = name,
+                table = table
+            )),
         )
     }
 }
@@ -174,49 +210,51 @@ fn not_allowed(options: &Value, instance: &Value, path: &[Seg]) -> Described {
         .as_str()
         .and_then(|s| suggest(s, &opts))
         .map_or_else(
-            || format!("use one of {}", opts.join(", ")),
-            |s| format!("did you mean `{s}`? allowed: {}", opts.join(", ")),
+            || tr!("val-schema-use-one-of", allowed = opts.join(", ")),
+            |s| {
+                tr!(
+                    "val-schema-did-you-mean-allowed",
+                    name = s,
+                    allowed = opts.join(", ")
+                )
+            },
         );
     Described::value(
         path,
-        format!("{} is not an allowed value", describe_value(instance)),
+        tr!("val-schema-not-allowed", value = describe_value(instance)),
         Some(help),
     )
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// JSON type names in TOML words.
 fn toml_type(json: &str) -> String {
     json.split(" or ")
         .map(|t| match t {
-            "object" => "a table",
-            "array" => "an array",
-            "string" => "a string",
-            "integer" => "an integer",
-            "number" => "a number",
-            "boolean" => "a boolean (true/false)",
-            other => other,
+            "object" => tr!("val-type-table"),
+            "array" => tr!("val-type-array"),
+            "string" => tr!("val-type-string"),
+            "integer" => tr!("val-type-integer"),
+            "number" => tr!("val-type-number"),
+            "boolean" => tr!("val-type-boolean"),
+            other => other.to_string(),
         })
         .collect::<Vec<_>>()
-        .join(" or ")
+        .join(&tr!("val-type-or"))
 }
 
 /// A value in an error message, short enough to read.
 fn describe_value(v: &Value) -> String {
     match v {
-        Value::Object(_) => "a table".to_string(),
-        Value::Array(_) => "an array".to_string(),
+        Value::Object(_) => tr!("val-type-table"),
+        Value::Array(_) => tr!("val-type-array"),
         Value::String(s) => {
             let mut s = format!("{s:?}");
             truncate(&mut s, 60);
-            format!("the string {s}")
+            tr!("val-value-string", value = s)
         }
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::Null => "nothing".to_string(),
+        Value::Bool(b) => tr!("val-value-boolean", value = b.to_string()),
+        Value::Number(n) => tr!("val-value-number", value = n.to_string()),
+        Value::Null => tr!("val-value-nothing"),
     }
 }
 

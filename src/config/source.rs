@@ -13,6 +13,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::Diagnostic;
+use crate::i18n::{Lang, lang, tr};
 
 /// A card file larger than this is refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -108,10 +109,10 @@ pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
             Err(Box::new(
                 Diagnostic::error(
                     rel,
-                    format!("the file is not valid UTF-8 (invalid byte 0x{byte:02x})"),
+                    tr!("val-file-not-utf8", byte = format!("0x{byte:02x}")),
                 )
                 .at(line, col)
-                .with_help("save the file as UTF-8; TOML files must be UTF-8"),
+                .with_help(tr!("val-file-not-utf8-help")),
             ))
         }
     }
@@ -152,18 +153,225 @@ pub fn parse<'a>(rel: &Path, text: &'a str) -> Result<Spanned<DeTable<'a>>, Vec<
             continue;
         }
         let help = if msg.contains("recursion") {
-            "the keys or values nest too deeply for a card; a card needs a few levels at most"
+            tr!("val-toml-recursion-help")
         } else {
-            "see https://toml.io for the syntax"
+            tr!("val-toml-syntax-help")
         };
         out.push(
-            Diagnostic::error(rel, format!("TOML syntax error: {msg}"))
+            Diagnostic::error(rel, tr!("val-toml-syntax", detail = toml_detail(&msg)))
                 .at(line, col)
                 .with_help(help),
         );
     }
     Err(out)
 }
+
+/// The TOML parser's message (`description, expected what`) in the process language:
+/// English keeps the parser's text; another language gets its sentence for every kind
+/// the parser reports (`TOML_KINDS`), and the parser's text only for a kind it does not
+/// know (a newer parser's), which is better than losing the detail.
+pub fn toml_detail(msg: &str) -> String {
+    if lang() == Lang::En {
+        return msg.to_string();
+    }
+    let (what, expected) = match msg.split_once(", expected ") {
+        Some((what, expected)) => (what, Some(expected)),
+        None => (msg, None),
+    };
+    let Some((_, id)) = TOML_KINDS.iter().find(|(en, _)| *en == what) else {
+        return msg.to_string();
+    };
+    let mut out = tr!(id);
+    if let Some(expected) = expected {
+        let words: Vec<String> = expected
+            .split(", ")
+            .map(|w| match TOML_EXPECTED.iter().find(|(en, _)| *en == w) {
+                Some((_, id)) => tr!(id),
+                None => w.to_string(),
+            })
+            .collect();
+        // A code span stands apart from the words around it; a word does not.
+        let mut what = words.join("、");
+        if what.starts_with('`') {
+            what.insert(0, ' ');
+        }
+        out.push_str(&tr!("val-toml-expected", what = what));
+    }
+    out
+}
+
+/// The parser's messages that have a sentence in the message files (English keeps
+/// the parser's own text).
+const TOML_KINDS: &[(&str, &str)] = &[
+    ("duplicate key", "val-toml-duplicate-key"),
+    (
+        "string values must be quoted",
+        "val-toml-string-values-must-be-quoted",
+    ),
+    ("unclosed table", "val-toml-unclosed-table"),
+    ("unclosed array table", "val-toml-unclosed-array-table"),
+    ("unclosed array", "val-toml-unclosed-array"),
+    ("unclosed inline table", "val-toml-unclosed-inline-table"),
+    ("missing value", "val-toml-missing-value"),
+    ("missing value for key", "val-toml-missing-value-for-key"),
+    ("key with no value", "val-toml-key-with-no-value"),
+    ("invalid key", "val-toml-invalid-key"),
+    ("invalid unquoted key", "val-toml-invalid-unquoted-key"),
+    (
+        "unquoted keys cannot be empty",
+        "val-toml-unquoted-keys-cannot-be-empty",
+    ),
+    ("invalid value", "val-toml-invalid-value"),
+    ("invalid key-value pair", "val-toml-invalid-key-value-pair"),
+    ("invalid string", "val-toml-invalid-string"),
+    ("invalid basic string", "val-toml-invalid-basic-string"),
+    ("invalid literal string", "val-toml-invalid-literal-string"),
+    (
+        "invalid multi-line basic string",
+        "val-toml-invalid-multi-line-basic-string",
+    ),
+    (
+        "invalid multi-line literal string",
+        "val-toml-invalid-multi-line-literal-string",
+    ),
+    ("invalid integer number", "val-toml-invalid-integer-number"),
+    ("invalid octal number", "val-toml-invalid-octal-number"),
+    ("invalid mantissa", "val-toml-invalid-mantissa"),
+    ("invalid table", "val-toml-invalid-table"),
+    (
+        "invalid inline table element",
+        "val-toml-invalid-inline-table-element",
+    ),
+    (
+        "invalid comment character",
+        "val-toml-invalid-comment-character",
+    ),
+    ("missing escaped value", "val-toml-missing-escaped-value"),
+    ("missing opening quote", "val-toml-missing-opening-quote"),
+    (
+        "missing comma between array elements",
+        "val-toml-missing-comma-between-array-elements",
+    ),
+    (
+        "missing comma between key-value pairs",
+        "val-toml-missing-comma-between-key-value-pairs",
+    ),
+    (
+        "missing assignment between key-value pairs",
+        "val-toml-missing-assignment-between-key-value-pairs",
+    ),
+    (
+        "missing key for inline table element",
+        "val-toml-missing-key-for-inline-table-element",
+    ),
+    (
+        "missing inline table opening",
+        "val-toml-missing-inline-table-opening",
+    ),
+    ("missing array opening", "val-toml-missing-array-opening"),
+    ("missing table open", "val-toml-missing-table-open"),
+    ("missing comment start", "val-toml-missing-comment-start"),
+    (
+        "extra comma in inline table",
+        "val-toml-extra-comma-in-inline-table",
+    ),
+    ("extra comma in array", "val-toml-extra-comma-in-array"),
+    (
+        "extra assignment between key-value pairs",
+        "val-toml-extra-assignment-between-key-value-pairs",
+    ),
+    ("extra `=`", "val-toml-extra"),
+    ("unexpected `=` in array", "val-toml-unexpected-in-array"),
+    (
+        "unexpected key or value",
+        "val-toml-unexpected-key-or-value",
+    ),
+    ("unexpected content", "val-toml-unexpected-content"),
+    (
+        "unexpected content between comment and newline",
+        "val-toml-unexpected-content-between-comment-and-newline",
+    ),
+    (
+        "unexpected leading zero",
+        "val-toml-unexpected-leading-zero",
+    ),
+    ("unexpected sign", "val-toml-unexpected-sign"),
+    ("redundant numeric sign", "val-toml-redundant-numeric-sign"),
+    (
+        "redundant integer number prefix",
+        "val-toml-redundant-integer-number-prefix",
+    ),
+    (
+        "integers with a radix cannot be signed",
+        "val-toml-integers-with-a-radix-cannot-be-signed",
+    ),
+    (
+        "radix must be lowercase",
+        "val-toml-radix-must-be-lowercase",
+    ),
+    (
+        "`_` may only go between digits",
+        "val-toml-may-only-go-between-digits",
+    ),
+    (
+        "too few unicode value digits",
+        "val-toml-too-few-unicode-value-digits",
+    ),
+    (
+        "carriage return must be followed by newline",
+        "val-toml-carriage-return-must-be-followed-by-newline",
+    ),
+    (
+        "keys cannot be multi-line basic strings",
+        "val-toml-keys-cannot-be-multi-line-basic-strings",
+    ),
+    (
+        "keys cannot be multi-line literal strings",
+        "val-toml-keys-cannot-be-multi-line-literal-strings",
+    ),
+    (
+        "cannot recurse further; max recursion depth met",
+        "val-toml-cannot-recurse-further-max-recursion-depth-met",
+    ),
+];
+/// The parser's words for what it expected, likewise.
+const TOML_EXPECTED: &[(&str, &str)] = &[
+    ("key", "val-toml-want-key"),
+    ("value", "val-toml-want-value"),
+    ("literal string", "val-toml-want-literal-string"),
+    ("basic string", "val-toml-want-basic-string"),
+    (
+        "multi-line basic string",
+        "val-toml-want-multi-line-basic-string",
+    ),
+    (
+        "multi-line literal string",
+        "val-toml-want-multi-line-literal-string",
+    ),
+    ("numbers", "val-toml-want-numbers"),
+    ("digits", "val-toml-want-digits"),
+    ("letters", "val-toml-want-letters"),
+    ("newline", "val-toml-want-newline"),
+    ("nothing", "val-toml-want-nothing"),
+    (
+        "unicode hexadecimal value",
+        "val-toml-want-unicode-hexadecimal-value",
+    ),
+    ("printable characters", "val-toml-want-printable-characters"),
+    ("characters", "val-toml-want-characters"),
+    (
+        "non-single-quote visible characters",
+        "val-toml-want-non-single-quote-visible-characters",
+    ),
+    (
+        "non-single-quote characters",
+        "val-toml-want-non-single-quote-characters",
+    ),
+    (
+        "non-double-quote visible characters",
+        "val-toml-want-non-double-quote-visible-characters",
+    ),
+];
 
 /// The parse tree as a JSON value: datetimes become their RFC 3339 text, integers
 /// stay integers, floats that JSON cannot hold (nan, inf) become strings.

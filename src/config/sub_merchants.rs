@@ -16,6 +16,7 @@ use super::diagnostic::Diagnostic;
 use super::images::confined_image_path;
 use super::schema::is_valid_address;
 use super::source::{Locator, Seg, Target, parse_dotted};
+use crate::i18n::tr;
 use crate::model::{ImageKind, ImageRef, Timestamp, WxStr};
 use cardform_spec::fields::bytes;
 use cardform_spec::submerchant::{CATEGORIES, is_known_pair};
@@ -91,9 +92,9 @@ pub(super) fn take_from_file(
         let (line, col) = locator.locate(&path, Target::Key);
         if !is_valid_address(&name) {
             diags.push(
-                Diagnostic::error(rel, format!("`{name}` is not a valid sub-merchant name"))
+                Diagnostic::error(rel, tr!("val-sub-bad-name", name = name))
                     .at(line, col)
-                    .with_help("start with a lower-case letter, then up to 63 lower-case letters, digits or underscores"),
+                    .with_help(tr!("val-sub-bad-name-help")),
             );
             continue;
         }
@@ -111,10 +112,15 @@ pub(super) fn take_from_file(
                     diags.push(
                         Diagnostic::error(
                             rel,
-                            format!("sub-merchant `{name}`: {}: {}", e.path(), e.inner()),
+                            tr!(
+                                "val-sub-shape",
+                                name = name,
+                                path = e.path().to_string(),
+                                detail = e.inner().to_string()
+                            ),
                         )
                         .at(line, col)
-                        .with_help("see schema/cards.schema.json for the expected shape"),
+                        .with_help(tr!("val-cards-shape-help")),
                     );
                 }
             }
@@ -164,15 +170,14 @@ pub(super) fn check(
             diags.push(
                 Diagnostic::error(
                     &sm.file,
-                    format!(
-                        "sub-merchant `{}` is also declared at {}:{}",
-                        sm.name,
-                        first.file.display(),
-                        first.line
+                    tr!(
+                        "val-sub-duplicate",
+                        name = sm.name,
+                        place = format!("{}:{}", first.file.display(), first.line)
                     ),
                 )
                 .at(sm.line, 1)
-                .with_help("sub-merchant names must be unique across all card files"),
+                .with_help(tr!("val-sub-duplicate-help")),
             );
             continue;
         }
@@ -193,10 +198,16 @@ pub(super) fn check(
                 ImageKind::Url(_) if field != "logo_url" => {
                     let (l, c) = at(field);
                     diags.push(
-                        Diagnostic::error(&sm.file, format!("sub_merchants.{}.{field} must be a local file (it is uploaded as temporary media)", sm.name))
-                            .at(l, c)
-                            .with_field(format!("sub_merchants.{}.{field}", sm.name))
-                            .with_help("give the scan's path relative to the project folder, e.g. assets/protocol.jpg"),
+                        Diagnostic::error(
+                            &sm.file,
+                            tr!(
+                                "val-sub-local-file",
+                                field = format!("sub_merchants.{}.{field}", sm.name)
+                            ),
+                        )
+                        .at(l, c)
+                        .with_field(format!("sub_merchants.{}.{field}", sm.name))
+                        .with_help(tr!("val-sub-local-file-help")),
                     );
                 }
                 ImageKind::Url(_) => {}
@@ -216,10 +227,16 @@ pub(super) fn check(
         if sm.spec.end_time.seconds() <= now.seconds() {
             let (l, c) = at("end_time");
             diags.push(
-                Diagnostic::error(&sm.file, format!("sub_merchants.{}.end_time is in the past: WeChat refuses a protocol that has ended", sm.name))
-                    .at(l, c)
-                    .with_field(format!("sub_merchants.{}.end_time", sm.name))
-                    .with_help("give the end of the sub-merchant's authorisation letter, a date in the future"),
+                Diagnostic::error(
+                    &sm.file,
+                    tr!(
+                        "val-sub-end-time",
+                        field = format!("sub_merchants.{}.end_time", sm.name)
+                    ),
+                )
+                .at(l, c)
+                .with_field(format!("sub_merchants.{}.end_time", sm.name))
+                .with_help(tr!("val-sub-end-time-help")),
             );
         }
         let (p, s) = (sm.spec.primary_category_id, sm.spec.secondary_category_id);
@@ -228,11 +245,16 @@ pub(super) fn check(
             diags.push(
                 Diagnostic::warning(
                     &sm.file,
-                    format!("sub_merchants.{}: category {p}/{s} is not a pair cardform knows; known pairs (primary: secondary…): {}", sm.name, known_pairs_text()),
+                    tr!(
+                        "val-sub-category",
+                        name = format!("sub_merchants.{}", sm.name),
+                        pair = format!("{p}/{s}"),
+                        known = known_pairs_text()
+                    ),
                 )
                 .at(l, c)
                 .with_field(format!("sub_merchants.{}.secondary_category_id", sm.name))
-                .with_help("plan checks the ids against WeChat's card/getapplyprotocol and refuses ids it does not list"),
+                .with_help(tr!("val-sub-category-help")),
             );
         }
     }
@@ -250,14 +272,14 @@ pub(super) fn check(
         );
         let known: Vec<&str> = out.keys().map(String::as_str).collect();
         diags.push(
-            Diagnostic::error(&card.file, format!("sub_merchant `{name}` is not declared"))
+            Diagnostic::error(&card.file, tr!("val-sub-undeclared", name = name))
                 .at(l, c)
                 .with_address(card.address.clone())
                 .with_field("sub_merchant")
                 .with_help(if known.is_empty() {
-                    "declare it as a [sub_merchants.<name>] table in a card file".to_string()
+                    tr!("val-sub-undeclared-help")
                 } else {
-                    format!("declared sub-merchants: {}", known.join(", "))
+                    tr!("val-sub-declared", known = known.join(", "))
                 }),
         );
     }

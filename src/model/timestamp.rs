@@ -34,13 +34,9 @@ impl Timestamp {
             Ok(dt) => Ok(Timestamp(dt.timestamp())),
             Err(_) => {
                 if s.len() == 10 || !s.contains(['+', 'Z', 'z']) && s.matches('-').count() <= 2 {
-                    Err(format!(
-                        "`{s}` has no time zone; write a full datetime with a zone, e.g. 2026-12-01T00:00:00+08:00"
-                    ))
+                    Err(crate::i18n::tr!("val-timestamp-no-zone", value = s))
                 } else {
-                    Err(format!(
-                        "`{s}` is not a datetime; write e.g. 2026-12-01T00:00:00+08:00"
-                    ))
+                    Err(crate::i18n::tr!("val-timestamp-invalid", value = s))
                 }
             }
         }

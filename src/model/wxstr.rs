@@ -77,10 +77,7 @@ impl<'de, const N: usize> Deserialize<'de> for WxStr<N> {
 /// The one wording for a byte-limit violation, shared by serde, the schema keyword
 /// and the semantic rules.
 pub fn byte_limit_message(len: usize, max: usize) -> String {
-    format!(
-        "{len} UTF-8 bytes > {max}, about {} Chinese characters; WeChat counts ASCII as 1 byte, CJK as 3, emoji as 4",
-        max / 3
-    )
+    crate::i18n::tr!("val-byte-limit", len = len, max = max, chars = max / 3)
 }
 
 impl<const N: usize> JsonSchema for WxStr<N> {

@@ -21,27 +21,27 @@ use std::sync::Arc;
 
 use resvg::{tiny_skia, usvg};
 
+use crate::i18n::tr;
+
 /// Why a PNG could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum RasterError {
-    #[error("the preview SVG could not be read by the rasteriser: {0}")]
+    #[error("{}", tr!("val-raster-parse", error = .0.to_string()))]
     Parse(#[from] usvg::Error),
-    #[error("the preview is too large to rasterise ({width}×{height})")]
+    #[error("{}", tr!("val-raster-size", width = .width, height = .height))]
     Size { width: u32, height: u32 },
-    #[error("the PNG could not be encoded: {0}")]
+    #[error("{}", tr!("val-raster-encode", error = .0))]
     Encode(String),
-    #[error(
-        "no installed font has Chinese characters (looked in fontconfig's folders and {searched}): a PNG would lose its text; {INSTALL_HELP}"
-    )]
+    #[error("{}", tr!("val-raster-no-cjk", searched = .searched, help = install_help()))]
     NoCjkFont { searched: String },
-    #[error(
-        "no installed font has a glyph for {chars:?}: the PNG would lose that text; {INSTALL_HELP}"
-    )]
+    #[error("{}", tr!("val-raster-lost-text", chars = format!("{:?}", .chars), help = install_help()))]
     LostText { chars: String },
 }
 
-/// What to do without a font for the text.
-pub const INSTALL_HELP: &str = "install a font with Chinese characters (Debian/Ubuntu: `apt-get install fonts-noto-cjk` or `fonts-wqy-microhei`; Fedora: `dnf install google-noto-sans-cjk-fonts`; Alpine: `apk add font-noto-cjk`; Arch: `pacman -S noto-fonts-cjk`; macOS and Windows ship one), or copy a .ttf/.otf/.ttc into ~/.local/share/fonts (or a folder named by CARDFORM_FONT_DIRS), or write the SVGs only (--svg-only)";
+/// What to do without a font for the text, in the process language.
+pub fn install_help() -> String {
+    tr!("val-raster-install-help")
+}
 
 /// Font folders looked in besides fontconfig's (`~` is the home folder).
 pub const COMMON_FONT_DIRS: &[&str] = &[

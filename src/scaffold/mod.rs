@@ -35,9 +35,7 @@ pub struct NewFile {
 /// Why the files cannot be made.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum InitError {
-    #[error(
-        "`{0}` is not an AppID: an AppID is letters and digits (wx followed by 16 characters, from the Official Account's settings)"
-    )]
+    #[error("{}", crate::i18n::tr!("val-init-bad-appid", appid = .0))]
     BadAppid(String),
 }
 

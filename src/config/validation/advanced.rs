@@ -1,5 +1,6 @@
 //! advanced_info and limits: time slots, stock, get/use limits, stores, icons.
 
+use crate::i18n::tr;
 use crate::model::{Card, GetCustomCodeMode};
 
 use super::checker::{Checker, Out};
@@ -23,8 +24,8 @@ pub(super) fn time_limit(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             {
                 out.error(
                     &format!("{field}.{f}"),
-                    format!("{f} is {v}; it must be 0–{max}"),
-                    "use a 24-hour clock",
+                    tr!("val-time-limit-range", field = f, value = v, max = max),
+                    tr!("val-time-limit-range-help"),
                 );
             }
         }
@@ -39,19 +40,19 @@ pub(super) fn time_limit(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
                 if end <= begin {
                     out.error(
                         &format!("{field}.end_hour"),
-                        format!(
-                            "the slot ends at {eh:02}:{:02}, not after it begins at {bh:02}:{:02}",
-                            t.end_minute.unwrap_or(0),
-                            t.begin_minute.unwrap_or(0)
+                        tr!(
+                            "val-time-limit-order",
+                            end = format!("{eh:02}:{:02}", t.end_minute.unwrap_or(0)),
+                            begin = format!("{bh:02}:{:02}", t.begin_minute.unwrap_or(0))
                         ),
-                        "a slot cannot cross midnight; split it into two days",
+                        tr!("val-time-limit-order-help"),
                     );
                 }
             }
             _ if any_time => out.error(
                 &field,
-                "a time slot needs both begin_hour and end_hour",
-                "add the missing hour, or remove the times for an all-day slot",
+                tr!("val-time-limit-hours"),
+                tr!("val-time-limit-hours-help"),
             ),
             _ => {}
         }
@@ -68,22 +69,22 @@ pub(super) fn sku_quantity(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         if q != 0 {
             out.error(
                 field,
-                format!("quantity is {q}; in import-code mode, GET_CUSTOM_CODE_MODE_DEPOSIT, it must be 0"),
-                "set quantity = 0, import codes after review, then raise the stock",
+                tr!("val-quantity-deposit", quantity = q),
+                tr!("val-quantity-deposit-help"),
             );
         }
     } else if q == 0 {
         // An old card may hold 0 (its stock ran out); WeChat refuses 0 on create.
         out.write_rule(
             field,
-            "quantity must be at least 1; 0 is only for import-code mode",
-            "set the number of cards to issue",
+            tr!("val-quantity-zero"),
+            tr!("val-quantity-zero-help"),
         );
     } else if q > MAX_QUANTITY {
         out.error(
             field,
-            format!("quantity {q} is over WeChat's maximum of 100,000,000"),
-            "lower it",
+            tr!("val-quantity-max", quantity = q),
+            tr!("val-quantity-max-help"),
         );
     }
 }
@@ -96,8 +97,8 @@ pub(super) fn limits(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         if v == Some(0) {
             out.error(
                 &format!("base_info.{f}"),
-                format!("{f} is 0; it must be at least 1"),
-                format!("remove it for WeChat's default (50), or set {f} ≥ 1"),
+                tr!("val-limit-zero", field = f),
+                tr!("val-limit-zero-help", field = f),
             );
         }
     }
@@ -110,8 +111,8 @@ pub(super) fn locations_exclusive(_: &Checker<'_>, card: &Card, out: &mut Out<'_
     {
         out.error(
             "base_info.use_all_locations",
-            "use_all_locations = true and location_id_list are mutually exclusive",
-            "keep one: every store, or the listed stores",
+            tr!("val-locations-exclusive"),
+            tr!("val-locations-exclusive-help"),
         );
     }
 }
@@ -125,11 +126,8 @@ pub(super) fn icon_url_list(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     {
         out.error(
             "advanced_info.abstract.icon_url_list",
-            format!(
-                "icon_url_list has {} images; WeChat takes exactly one",
-                abs.icon_url_list.len()
-            ),
-            "list one cover image, 850×350 recommended",
+            tr!("val-icon-url-list", n = abs.icon_url_list.len()),
+            tr!("val-icon-url-list-help"),
         );
     }
 }

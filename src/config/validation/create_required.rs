@@ -5,14 +5,15 @@
 //! and an edit of another field sends only that field.
 
 use super::checker::{Checker, Out};
+use crate::i18n::tr;
 use crate::model::Card;
 
 pub(super) fn create_required(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     if card.base_info.description.is_none() {
         out.write_rule(
             "base_info.description",
-            "description is missing; WeChat requires it to create a card",
-            "add description = \"…\" (the usage instructions); only a card that already exists may go without it",
+            tr!("val-description-missing"),
+            tr!("val-description-missing-help"),
         );
     }
     if let Some(abs) = card
@@ -23,8 +24,8 @@ pub(super) fn create_required(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     {
         out.write_rule(
             "advanced_info.abstract.abstract",
-            "the cover has no abstract text; WeChat requires it to create a card",
-            "add abstract = \"…\" (≤ 24 bytes) to advanced_info.abstract",
+            tr!("val-abstract-missing"),
+            tr!("val-abstract-missing-help"),
         );
     }
 }

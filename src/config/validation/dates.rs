@@ -2,6 +2,7 @@
 
 use chrono::{Duration, Timelike};
 
+use crate::i18n::tr;
 use crate::model::{Card, DateType, MAX_WECHAT_TIMESTAMP, Timestamp};
 
 use super::checker::{Checker, Out, friends_rule};
@@ -14,15 +15,15 @@ pub(super) fn date_info(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             if d.begin_timestamp.is_none() {
                 out.error(
                     &format!("{p}.begin_timestamp"),
-                    "DATE_TYPE_FIX_TIME_RANGE needs begin_timestamp",
-                    "add begin_timestamp = 2026-12-01T00:00:00+08:00",
+                    tr!("val-date-range-needs-begin"),
+                    tr!("val-date-range-needs-begin-help"),
                 );
             }
             if d.end_timestamp.is_none() {
                 out.error(
                     &format!("{p}.end_timestamp"),
-                    "DATE_TYPE_FIX_TIME_RANGE needs end_timestamp",
-                    "add end_timestamp = 2026-12-31T23:59:59+08:00",
+                    tr!("val-date-range-needs-end"),
+                    tr!("val-date-range-needs-end-help"),
                 );
             }
             for (f, v) in [
@@ -32,8 +33,8 @@ pub(super) fn date_info(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
                 if v.is_some() {
                     out.error(
                         &format!("{p}.{f}"),
-                        format!("{f} is only used with DATE_TYPE_FIX_TERM"),
-                        "remove it, or change the type",
+                        tr!("val-date-term-only", field = f),
+                        tr!("val-date-term-only-help"),
                     );
                 }
             }
@@ -42,21 +43,21 @@ pub(super) fn date_info(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             match d.fixed_term {
                 None => out.error(
                     &format!("{p}.fixed_term"),
-                    "DATE_TYPE_FIX_TERM needs fixed_term, the days a card stays valid after it is claimed",
-                    "add fixed_term = 30",
+                    tr!("val-date-term-needs-fixed-term"),
+                    tr!("val-date-term-needs-fixed-term-help"),
                 ),
                 Some(0) => out.error(
                     &format!("{p}.fixed_term"),
-                    "fixed_term must be at least 1 day",
-                    "set the number of days the card stays valid after it is claimed",
+                    tr!("val-date-fixed-term-zero"),
+                    tr!("val-date-fixed-term-zero-help"),
                 ),
                 Some(_) => {}
             }
             if d.begin_timestamp.is_some() {
                 out.error(
                     &format!("{p}.begin_timestamp"),
-                    "begin_timestamp is only used with DATE_TYPE_FIX_TIME_RANGE",
-                    "remove it; end_timestamp may stay as a global expiry",
+                    tr!("val-date-begin-range-only"),
+                    tr!("val-date-begin-range-only-help"),
                 );
             }
         }
@@ -66,8 +67,12 @@ pub(super) fn date_info(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     {
         out.error(
             &format!("{p}.end_timestamp"),
-            format!("end_timestamp {e} is not after begin_timestamp {b}"),
-            "the window must end after it begins",
+            tr!(
+                "val-date-end-before-begin",
+                end = e.to_string(),
+                begin = b.to_string()
+            ),
+            tr!("val-date-end-before-begin-help"),
         );
     }
 }
@@ -82,13 +87,13 @@ pub(super) fn date_2038(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             && !(0..=MAX_WECHAT_TIMESTAMP).contains(&t.seconds())
         {
             let help = if t.seconds() < 0 {
-                "WeChat stores Unix seconds from 1970-01-01; choose a later date"
+                tr!("val-date-before-1970-help")
             } else {
-                "WeChat stores 32-bit Unix seconds; choose a date before 2038-01-19"
+                tr!("val-date-after-2038-help")
             };
             out.error(
                 &format!("base_info.date_info.{f}"),
-                format!("{t} is outside WeChat's range (1970-01-01 up to 2038-01-19)"),
+                tr!("val-date-out-of-range", time = t.to_string()),
                 help,
             );
         }
@@ -105,13 +110,13 @@ pub(super) fn date_end_of_day(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     {
         out.warn(
             "base_info.date_info.end_timestamp",
-            format!(
-                "end_timestamp is {} Beijing time, not the end of a day",
-                dt.format("%H:%M:%S")
+            tr!(
+                "val-date-end-of-day",
+                time = dt.format("%H:%M:%S").to_string()
             ),
-            format!(
-                "WeChat recommends 23:59:59 of the last day, e.g. {}T23:59:59+08:00",
-                dt.format("%Y-%m-%d")
+            tr!(
+                "val-date-end-of-day-help",
+                day = dt.format("%Y-%m-%d").to_string()
             ),
         );
     }
@@ -123,8 +128,8 @@ pub(super) fn date_expired(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>
     {
         out.warn(
             "base_info.date_info.end_timestamp",
-            format!("the validity window already ended ({end})"),
-            "nobody can claim or use this card; move end_timestamp into the future",
+            tr!("val-date-expired", end = end.to_string()),
+            tr!("val-date-expired-help"),
         );
     }
 }
@@ -150,13 +155,14 @@ pub(super) fn friends_issue_window(checker: &Checker<'_>, card: &Card, out: &mut
     };
     out.warn(
         "base_info.date_info.begin_timestamp",
-        format!(
-            "friends coupons can be issued at most {FRIENDS_ISSUE_WINDOW_DAYS} days before they take effect; this one cannot be claimed before {} (Beijing time)",
-            first.format("%Y-%m-%d %H:%M")
+        tr!(
+            "val-friends-issue-window",
+            days = FRIENDS_ISSUE_WINDOW_DAYS,
+            first = first.format("%Y-%m-%d %H:%M").to_string()
         ),
-        format!(
-            "apply on or after {}, or move begin_timestamp earlier",
-            first.format("%Y-%m-%d")
+        tr!(
+            "val-friends-issue-window-help",
+            day = first.format("%Y-%m-%d").to_string()
         ),
     );
 }

@@ -1,5 +1,6 @@
 //! Friends coupons (朋友的券, reference §8): types, dates, stores, sharing, thresholds, lengths.
 
+use crate::i18n::tr;
 use crate::model::{Card, CardType, DateType, byte_limit_message};
 
 use super::checker::{Checker, Out, friends_rule};
@@ -8,11 +9,8 @@ pub(super) fn friends_type(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     if friends_rule(card) && !matches!(card.card_type, CardType::Cash | CardType::Gift) {
         out.error(
             "advanced_info.share_friends",
-            format!(
-                "friends coupons must be CASH or GIFT, not {}",
-                card.card_type
-            ),
-            "set share_friends = false, or change card_type",
+            tr!("val-friends-type", card_type = card.card_type.to_string()),
+            tr!("val-friends-type-help"),
         );
     }
 }
@@ -21,8 +19,8 @@ pub(super) fn friends_date_type(_: &Checker<'_>, card: &Card, out: &mut Out<'_>)
     if friends_rule(card) && card.base_info.date_info.date_type != DateType::FixTimeRange {
         out.error(
             "base_info.date_info.type",
-            "friends coupons must use DATE_TYPE_FIX_TIME_RANGE",
-            "set type = \"DATE_TYPE_FIX_TIME_RANGE\" with begin_timestamp and end_timestamp",
+            tr!("val-friends-date-type"),
+            tr!("val-friends-date-type-help"),
         );
     }
 }
@@ -37,8 +35,8 @@ pub(super) fn friends_locations(_: &Checker<'_>, card: &Card, out: &mut Out<'_>)
     {
         out.error(
             "base_info.location_id_list",
-            "friends coupons need at least one store poi_id in location_id_list",
-            "add location_id_list = [<poi_id>, …] under base_info",
+            tr!("val-friends-locations"),
+            tr!("val-friends-locations-help"),
         );
     }
 }
@@ -56,13 +54,13 @@ pub(super) fn friends_no_share(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) 
             Some(false) => {}
             Some(true) => out.error(
                 field,
-                format!("friends coupons cannot set {name} = true"),
-                format!("set {name} = false"),
+                tr!("val-friends-share-true", name = name),
+                tr!("val-friends-share-true-help", name = name),
             ),
             None => out.error(
                 field,
-                format!("friends coupons must send {name} = false explicitly"),
-                format!("add {name} = false under base_info"),
+                tr!("val-friends-share-missing", name = name),
+                tr!("val-friends-share-missing-help", name = name),
             ),
         }
     }
@@ -75,13 +73,10 @@ pub(super) fn friends_text_image(_: &Checker<'_>, card: &Card, out: &mut Out<'_>
         .and_then(|a| a.text_image_list.as_ref())
         .is_none_or(Vec::is_empty);
     if friends_rule(card) && empty {
-        let help = format!(
-            "add [[cards.{}.advanced_info.text_image_list]] with image_url and text",
-            out.address
-        );
+        let help = tr!("val-friends-text-image-help", address = out.address);
         out.error(
             "advanced_info.text_image_list",
-            "friends coupons need at least one text_image_list entry",
+            tr!("val-friends-text-image"),
             help,
         );
     }
@@ -97,15 +92,21 @@ pub(super) fn consume_share(checker: &Checker<'_>, card: &Card, out: &mut Out<'_
         if adv.consume_share_self_num.is_some() {
             out.error(
                 "advanced_info.consume_share_self_num",
-                "consume_share_self_num is only for friends coupons",
-                "remove it, or set share_friends = true",
+                tr!(
+                    "val-consume-share-friends-only",
+                    field = "consume_share_self_num"
+                ),
+                tr!("val-consume-share-friends-only-help"),
             );
         }
         if adv.consume_share_card_list.is_some() {
             out.error(
                 "advanced_info.consume_share_card_list",
-                "consume_share_card_list is only for friends coupons",
-                "remove it, or set share_friends = true",
+                tr!(
+                    "val-consume-share-friends-only",
+                    field = "consume_share_card_list"
+                ),
+                tr!("val-consume-share-friends-only-help"),
             );
         }
         return;
@@ -113,8 +114,8 @@ pub(super) fn consume_share(checker: &Checker<'_>, card: &Card, out: &mut Out<'_
     if adv.consume_share_self_num.is_some() && !list.is_empty() {
         out.error(
             "advanced_info.consume_share_card_list",
-            "consume_share_self_num and consume_share_card_list are mutually exclusive",
-            "keep one: give more of this card, or give another card",
+            tr!("val-consume-share-exclusive"),
+            tr!("val-consume-share-exclusive-help"),
         );
     }
     if let Some(n) = adv.consume_share_self_num
@@ -122,15 +123,15 @@ pub(super) fn consume_share(checker: &Checker<'_>, card: &Card, out: &mut Out<'_
     {
         out.error(
             "advanced_info.consume_share_self_num",
-            format!("consume_share_self_num is {n}; WeChat allows only 1"),
-            "set it to 1",
+            tr!("val-consume-share-self-num", n = n),
+            tr!("val-consume-share-self-num-help"),
         );
     }
     if list.len() > 1 {
         out.error(
             "advanced_info.consume_share_card_list",
-            format!("{} entries; WeChat allows exactly one", list.len()),
-            "keep one entry",
+            tr!("val-consume-share-list-len", n = list.len()),
+            tr!("val-consume-share-list-len-help"),
         );
     }
     for (i, entry) in list.iter().enumerate() {
@@ -138,26 +139,26 @@ pub(super) fn consume_share(checker: &Checker<'_>, card: &Card, out: &mut Out<'_
         if entry.num != 1 {
             out.error(
                 &format!("{field}.num"),
-                format!("num is {}; WeChat allows only 1", entry.num),
-                "set num = 1",
+                tr!("val-consume-share-num", n = entry.num),
+                tr!("val-consume-share-num-help"),
             );
         }
         match (&entry.card, &entry.card_id) {
             (Some(_), Some(_)) | (None, None) => out.error(
                 &field,
-                "name exactly one of `card`, an address in these files, or `card_id`",
-                "write card = \"<address>\" for a card cardform manages, card_id = \"…\" otherwise",
+                tr!("val-consume-share-target"),
+                tr!("val-consume-share-target-help"),
             ),
             (Some(addr), None) => match checker.ctx.cards.get(addr) {
                 None => {
                     let known: Vec<String> = checker.ctx.cards.keys().cloned().collect();
                     let help = crate::config::suggest::suggest(addr, &known).map_or_else(
-                        || "name the address of a friends coupon in cards/*.toml".to_string(),
-                        |s| format!("did you mean `{s}`?"),
+                        || tr!("val-consume-share-unknown-help"),
+                        |s| tr!("val-did-you-mean", name = s),
                     );
                     out.error(
                         &format!("{field}.card"),
-                        format!("no card has the address `{addr}`"),
+                        tr!("val-consume-share-unknown", address = addr),
                         help,
                     );
                 }
@@ -165,21 +166,21 @@ pub(super) fn consume_share(checker: &Checker<'_>, card: &Card, out: &mut Out<'_
                     let _ = target;
                     out.error(
                         &format!("{field}.card"),
-                        "a card cannot give itself through consume_share_card_list",
-                        "use consume_share_self_num = 1 instead",
+                        tr!("val-consume-share-self"),
+                        tr!("val-consume-share-self-help"),
                     );
                 }
                 Some(target) if !target.card.is_friends() => out.error(
                     &format!("{field}.card"),
-                    format!("`{addr}` is not a friends coupon; only shared cards can be given"),
-                    format!("set advanced_info.share_friends = true on `{addr}`"),
+                    tr!("val-consume-share-not-friends", address = addr),
+                    tr!("val-consume-share-not-friends-help", address = addr),
                 ),
                 Some(_) => {}
             },
             (None, Some(id)) if id.trim().is_empty() => out.error(
                 &format!("{field}.card_id"),
-                "card_id is empty",
-                "write the card_id of the card to give",
+                tr!("val-consume-share-empty-id"),
+                tr!("val-consume-share-empty-id-help"),
             ),
             (None, Some(_)) => {}
         }
@@ -226,11 +227,12 @@ pub(super) fn friends_thresholds(_: &Checker<'_>, card: &Card, out: &mut Out<'_>
                 .collect();
             out.error(
                 &format!("advanced_info.use_condition.{field}"),
-                format!(
-                    "friends {} coupons cannot use the threshold `{field}`; WeChat rejects it in review",
-                    card.card_type
+                tr!(
+                    "val-friends-threshold",
+                    card_type = card.card_type.to_string(),
+                    field = field
                 ),
-                format!("remove it; allowed here: {}", allowed.join(", ")),
+                tr!("val-friends-threshold-help", allowed = allowed.join(", ")),
             );
         }
     }
@@ -264,11 +266,12 @@ pub(super) fn friends_lengths(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         {
             out.error(
                 field,
-                format!(
-                    "friends coupons allow {chars} 汉字 here: {}",
-                    byte_limit_message(s.len(), max)
+                tr!(
+                    "val-friends-length",
+                    chars = chars,
+                    detail = byte_limit_message(s.len(), max)
                 ),
-                "shorten it",
+                tr!("val-shorten-it"),
             );
         }
     }
@@ -288,17 +291,28 @@ pub(super) fn stricter_lengths(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) 
         {
             out.warn(
                 rule.path,
-                format!(
-                    "{} bytes is within the looser limit WeChat documents but over {}: WeChat may refuse it (UNVERIFIED)",
-                    s.len(),
-                    rule.source
+                tr!(
+                    "val-stricter-length",
+                    bytes = s.len(),
+                    source = stricter_source(rule)
                 ),
-                format!(
-                    "keep it to {} bytes (about {} 汉字) to satisfy both tables",
-                    rule.max,
-                    rule.max / 3
+                tr!(
+                    "val-stricter-length-help",
+                    max = rule.max,
+                    chars = rule.max / 3
                 ),
             );
         }
     }
+}
+
+/// Where a stricter limit comes from, in the process language (the spec's table says it
+/// in English).
+fn stricter_source(rule: &cardform_spec::fields::Stricter) -> String {
+    let key = rule.path.rsplit('.').next().unwrap_or(rule.path);
+    let known = ["notice", "description", "center_title", "center_sub_title"];
+    if crate::i18n::lang() == crate::i18n::Lang::En || !known.contains(&key) {
+        return rule.source.to_string();
+    }
+    tr!("val-stricter-source", field = key)
 }

@@ -4,6 +4,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::config::images::{ImagePathError, confined_image_path};
+use crate::i18n::tr;
 use crate::model::{Card, ImageKind, ImageRef, WECHAT_IMAGE_HOST};
 
 use super::checker::{Checker, Out};
@@ -17,8 +18,12 @@ pub(super) fn images(checker: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
         {
             out.write_rule(
                 &field,
-                format!("the URL is {} bytes; WeChat takes image URLs of at most {MAX_IMAGE_URL_BYTES} bytes", url.len()),
-                "upload the image again (a local file under the project) to get a short URL",
+                tr!(
+                    "val-image-url-long",
+                    bytes = url.len(),
+                    max = MAX_IMAGE_URL_BYTES
+                ),
+                tr!("val-image-url-long-help"),
             );
         }
         if let Err((message, help)) = checker.check_image(img) {
@@ -59,8 +64,8 @@ pub(super) fn check_image_url(url: &str) -> Result<(), (String, String)> {
         Ok(())
     } else {
         Err((
-            format!("`{host}` is not WeChat's image host {WECHAT_IMAGE_HOST}; WeChat only accepts images uploaded with media/uploadimg"),
-            "use a local file under the project, which cardform uploads, or the URL uploadimg returned".to_string(),
+            tr!("val-image-host", host = host, wechat = WECHAT_IMAGE_HOST),
+            tr!("val-image-host-help"),
         ))
     }
 }
@@ -69,34 +74,36 @@ pub(super) fn check_local_image(root: &Path, rel: &str) -> Result<(), (String, S
     // Only files inside the project, after resolving `..` and symbolic links.
     let path = match confined_image_path(root, rel) {
         Ok(p) => p,
-        Err(e @ ImagePathError::Outside { .. }) => return Err((e.to_string(), e.help().into())),
+        Err(e @ ImagePathError::Outside { .. }) => return Err((e.to_string(), e.help())),
         // Not there (or unreadable): said below, as before.
         Err(ImagePathError::Io { .. }) => root.join(rel),
     };
     let meta = std::fs::metadata(&path).map_err(|e| {
         let why = if e.kind() == std::io::ErrorKind::NotFound {
-            "no such file".to_string()
+            tr!("val-image-no-such-file")
         } else {
-            e.to_string()
+            crate::config::files::io_reason(&e)
         };
         (
-            format!("image `{rel}` cannot be read: {why}"),
-            "give a path relative to the project folder, e.g. assets/logo.jpg".to_string(),
+            tr!("val-image-unreadable", path = rel, why = why),
+            tr!("val-image-relative-help"),
         )
     })?;
     if !meta.is_file() {
         return Err((
-            format!("image `{rel}` is not a file"),
-            "point at a JPG or PNG file".to_string(),
+            tr!("val-image-not-a-file", path = rel),
+            tr!("val-image-not-a-file-help"),
         ));
     }
     if meta.len() > MAX_IMAGE_BYTES {
         return Err((
-            format!(
-                "image `{rel}` is {} bytes; WeChat's uploadimg takes at most 1 MB ({MAX_IMAGE_BYTES} bytes)",
-                meta.len()
+            tr!(
+                "val-image-too-large",
+                path = rel,
+                bytes = meta.len(),
+                max = MAX_IMAGE_BYTES
             ),
-            "compress or resize it".to_string(),
+            tr!("val-image-too-large-help"),
         ));
     }
     let mut head = [0u8; 8];
@@ -104,8 +111,12 @@ pub(super) fn check_local_image(root: &Path, rel: &str) -> Result<(), (String, S
         .and_then(|f| f.take(8).read(&mut head))
         .map_err(|e| {
             (
-                format!("image `{rel}` cannot be read: {e}"),
-                "check its permissions".to_string(),
+                tr!(
+                    "val-image-unreadable",
+                    path = rel,
+                    why = crate::config::files::io_reason(&e)
+                ),
+                tr!("val-image-permissions-help"),
             )
         })?;
     let head = &head[..n];
@@ -115,8 +126,8 @@ pub(super) fn check_local_image(root: &Path, rel: &str) -> Result<(), (String, S
         Ok(())
     } else {
         Err((
-            format!("image `{rel}` is neither a JPG nor a PNG, judging by its first bytes"),
-            "WeChat's uploadimg accepts JPG and PNG only; convert it".to_string(),
+            tr!("val-image-format", path = rel),
+            tr!("val-image-format-help"),
         ))
     }
 }

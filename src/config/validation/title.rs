@@ -1,6 +1,7 @@
 //! Title and colour: what the files may say about `base_info.title` (friends coupons
 //! derive theirs) and `base_info.color` (palette names only, when sent).
 
+use crate::i18n::tr;
 use crate::model::{Card, has_derived_title};
 
 use super::checker::{Checker, Out};
@@ -10,13 +11,13 @@ pub(super) fn title(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     match (&card.base_info.title, derived) {
         (None, false) => out.error(
             "base_info.title",
-            "missing required key `title`",
-            "add `title = …` (≤ 27 bytes, 9 汉字) under base_info",
+            tr!("val-title-missing"),
+            tr!("val-title-missing-help"),
         ),
         (Some(_), true) => out.warn(
             "base_info.title",
-            "WeChat replaces the title of friends CASH/GIFT coupons with one built from the amounts",
-            "remove it; `cardform validate --verbose` shows the title the card will get",
+            tr!("val-title-derived"),
+            tr!("val-title-derived-help"),
         ),
         _ => {}
     }
@@ -28,8 +29,8 @@ pub(super) fn color(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
     if !color.is_palette_name() {
         out.write_rule(
             "base_info.color",
-            format!("`{color}` is not a palette colour; WeChat takes only palette names (Color010 … Color102) on create or change"),
-            "keep it only while the live card has this colour; to change it, pick a palette name (`cardform schema` lists them)",
+            tr!("val-color-off-palette", color = color.to_string()),
+            tr!("val-color-off-palette-help"),
         );
     }
 }

@@ -3,6 +3,7 @@
 
 use cardform_spec::fields::TYPE_FIELDS;
 
+use crate::i18n::tr;
 use crate::model::{Card, CardType};
 
 use super::checker::{Checker, Out};
@@ -33,34 +34,45 @@ pub(super) fn type_fields(_: &Checker<'_>, card: &Card, out: &mut Out<'_>) {
             if present {
                 out.error(
                     field,
-                    format!("`{field}` belongs to {owner} cards, not {}", card.card_type),
-                    format!("remove it, or change card_type to {owner}"),
+                    tr!(
+                        "val-type-field-foreign",
+                        field = field,
+                        owner = owner.to_string(),
+                        card_type = card.card_type.to_string()
+                    ),
+                    tr!("val-type-field-foreign-help", owner = owner.to_string()),
                 );
             }
             continue;
         }
         if !present && row.required.holds(friends) {
-            let what = if friends { "friends " } else { "" };
+            let id = if friends {
+                "val-type-field-missing-friends"
+            } else {
+                "val-type-field-missing"
+            };
             out.error(
                 field,
-                format!("{what}{owner} cards need `{field}`"),
-                format!("add `{field} = …` next to card_type"),
+                tr!(id, field = field, owner = owner.to_string()),
+                tr!("val-type-field-missing-help", field = field),
             );
         } else if present && !row.allowed.holds(friends) {
             out.error(
                 field,
-                format!(
-                    "`{field}` is only used by friends {owner} coupons, with share_friends = true"
+                tr!(
+                    "val-type-field-friends-only",
+                    field = field,
+                    owner = owner.to_string()
                 ),
-                "remove it, or set advanced_info.share_friends = true",
+                tr!("val-type-field-friends-only-help"),
             );
         }
     }
     if card.card_type == CardType::Cash && card.reduce_cost == Some(0) {
         out.error(
             "reduce_cost",
-            "reduce_cost is 0: the coupon would take nothing off",
-            "give the amount off in fen (100 = ¥1)",
+            tr!("val-reduce-cost-zero"),
+            tr!("val-reduce-cost-zero-help"),
         );
     }
 }
