@@ -102,14 +102,17 @@ impl<'a> Executor<'a> {
             Err(why) => Err(why),
         };
         let order = match order {
-            Ok(id) => format!("order {id}; `cardform coins order {id}` shows it"),
-            Err(why) => format!(
-                "the confirmed order could not be identified ({why}); `cardform coins` lists the ledger"
-            ),
+            Ok(id) => crate::i18n::tr!("apply-order-found", id = id),
+            Err(why) => crate::i18n::tr!("apply-order-unknown", why = why),
         };
-        self.warn(format!(
-            "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; {order})",
-            rc.address, quote.price, quote.free_coin, quote.pay_coin
+        self.warn(crate::i18n::tr!(
+            "apply-bought",
+            address = rc.address,
+            quantity = quantity,
+            price = quote.price.to_string(),
+            free = quote.free_coin.to_string(),
+            paid = quote.pay_coin.to_string(),
+            order = order
         ));
         Ok(op)
     }
