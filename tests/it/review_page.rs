@@ -140,7 +140,7 @@ fn html_plan_is_self_contained_and_complete() {
         "a local setting shown as a change"
     );
     assert!(
-        page.contains("卡券将重新审核"),
+        page.contains("需重新审核"),
         "no review warning in Chinese"
     );
     assert!(
