@@ -230,11 +230,18 @@ pub fn plan(
                     )
                 })
                 .collect();
-            errors.push(format!(
-                "sub-merchant {name} ({}:{}): category {p}/{s} is not in WeChat's card/getapplyprotocol; valid ids (primary: secondary…): {}",
-                d.file.display(),
-                d.line,
-                if valid.is_empty() { "none listed".to_string() } else { valid.join("; ") }
+            errors.push(crate::i18n::tr!(
+                "sm-err-category",
+                name = name,
+                file = d.file.display(),
+                line = d.line,
+                primary = p,
+                secondary = s,
+                valid = if valid.is_empty() {
+                    crate::i18n::tr!("sm-err-none-listed")
+                } else {
+                    valid.join("; ")
+                }
             ));
             continue;
         }

@@ -68,3 +68,7 @@ apply-recover-ambiguous = { $address }: an interrupted create matches { $count }
 apply-recover-reread = { $address }: an interrupted { $op }; the plan re-reads the live card
 apply-recover-list-failed = could not list the account's cards to resolve an interrupted create: { $error }
 apply-recover-record-failed = could not record the resolution in the state: { $error }
+apply-journal-intent = could not record the intent in the state, nothing was sent: { $error }
+apply-journal-outcome = the call succeeded but its outcome could not be recorded (the next run resolves it): { $error }
+apply-sm-logo-pending = the logo is not uploaded ({ $why }); plan again
+apply-sm-scan-local = a scan must be a local file (it is uploaded as temporary media)

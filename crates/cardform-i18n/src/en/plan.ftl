@@ -242,3 +242,17 @@ sm-line = ~ sub-merchant { $name }{ $id }: { $what }
 sm-merchant-id = {" "}(merchant_id { $id })
 sm-rejected = rejected because: { $reason }
 sm-waiting = … card { $address } waits: its sub-merchant { $name } is { $status } (the { $action } happens on the first apply after WeChat approves it)
+
+## Why a plan cannot be made (build.rs, sub_merchants.rs)
+plan-err-prevent-destroy = card { $address }: the plan would { $action } it, but lifecycle.prevent_destroy is set (remove the setting first if you really mean it{ $hint })
+plan-err-forced-by = ; forced by { $fields }
+plan-err-deleted-outside = card { $address }: deleted outside cardform (card_id { $card_id }); --refresh-only cannot record that — run a normal plan to create it again, or `cardform state rm { $address }`
+plan-err-unknown-target = --target { $address }: no card with that address in the files or the state
+plan-err-not-refreshed = card { $address }: no live data for card_id { $card_id } (it was not refreshed)
+plan-err-write-rule = card { $address }: { $field }: the plan would { $action ->
+    [create] create the card
+    [replace] create the replacement card
+   *[other] send a change
+} with this value, but { $message } ({ $help })
+sm-err-category = sub-merchant { $name } ({ $file }:{ $line }): category { $primary }/{ $secondary } is not in WeChat's card/getapplyprotocol; valid ids (primary: secondary…): { $valid }
+sm-err-none-listed = none listed

@@ -64,3 +64,7 @@ apply-recover-ambiguous = { $address }：中断的新建操作与 { $count } 张
 apply-recover-reread = { $address }：一次中断的 { $op }；计划会重新读取线上卡券
 apply-recover-list-failed = 无法列出账户的卡券来处理中断的新建操作：{ $error }
 apply-recover-record-failed = 无法把处理结果记录到状态文件：{ $error }
+apply-journal-intent = 无法把操作意图记录到状态文件，未发送任何请求：{ $error }
+apply-journal-outcome = 调用已成功，但无法记录其结果（下次运行会处理）：{ $error }
+apply-sm-logo-pending = logo 尚未上传（{ $why }）；请重新制定计划
+apply-sm-scan-local = 扫描件必须是本地文件（会作为临时素材上传）

@@ -235,3 +235,20 @@ sm-waiting = … 卡券 { $address } 需等待：它的子商户 { $name } 当�
     [stock] 调整库存
    *[other] 更新
 }）
+
+## 无法制定计划的原因（build.rs、sub_merchants.rs）
+plan-err-prevent-destroy = 卡券 { $address }：此计划会{ $action ->
+    [delete] 删除
+   *[other] 替换
+}它，但设置了 lifecycle.prevent_destroy（如果确实要这样做，请先去掉这项设置{ $hint }）
+plan-err-forced-by = ；替换由 { $fields } 引起
+plan-err-deleted-outside = 卡券 { $address }：已在 cardform 之外被删除（card_id { $card_id }）；--refresh-only 无法记录这一点——请运行普通计划重新创建它，或运行 `cardform state rm { $address }`
+plan-err-unknown-target = --target { $address }：文件和状态文件中都没有这个地址的卡券
+plan-err-not-refreshed = 卡券 { $address }：没有 card_id { $card_id } 的线上数据（未刷新）
+plan-err-write-rule = 卡券 { $address }：{ $field }：此计划会用这个值{ $action ->
+    [create] 创建卡券
+    [replace] 创建替换的新卡券
+   *[other] 提交修改
+}，但{ $message }（{ $help }）
+sm-err-category = 子商户 { $name }（{ $file }:{ $line }）：类目 { $primary }/{ $secondary } 不在微信 card/getapplyprotocol 返回的类目中；可用的类目 ID（一级：二级…）：{ $valid }
+sm-err-none-listed = 无
