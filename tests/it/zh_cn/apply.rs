@@ -217,3 +217,46 @@ fn without_wechat_errors(out: &Output) -> Output {
         stderr: cut(&out.stderr),
     }
 }
+
+/// `--wait-for-review`: the wait and each card's review, in Chinese; `--refresh-only`
+/// records the live values and says so in Chinese.
+#[test]
+fn waiting_for_review_and_refresh_only_speak_chinese() {
+    let emu = Emulator::start(&["--review-delay-ms", "1"]);
+    let p = TestProject::external(&emu.url);
+    first_apply(&p, "cards.toml", "[cards.tea_coupon]");
+    let out = zh_in(
+        &p,
+        &["apply", "{dir}", "--auto-approve", "--wait-for-review", "20"],
+    );
+    out.expect_code(0);
+    assert_chinese("apply --wait-for-review", &out);
+    assert!(out.stderr.contains("等微信审核 1 张卡券"), "{}", out.stderr);
+    assert!(out.stdout.contains("tea_coupon：微信审核通过"), "{}", out.stdout);
+
+    // A change made on WeChat, recorded as the last applied by --refresh-only.
+    let id = p.state()["resources"]["coffee_discount"]["card_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let r = emu.api(
+        "/card/update",
+        serde_json::json!({"card_id": id, "discount": {"base_info": {"service_phone": "123"}}}),
+    );
+    assert_eq!(r["errcode"], 0, "{r}");
+    let out = zh_in(&p, &["plan", "{dir}", "--refresh-only"]);
+    out.expect_code(0);
+    assert_chinese("plan --refresh-only", &out);
+    assert!(out.stdout.contains("有线上改动"), "{}", out.stdout);
+    let out = zh_in(
+        &p,
+        &["apply", "{dir}", "--auto-approve", "--refresh-only"],
+    );
+    out.expect_code(0);
+    assert_chinese("apply --refresh-only", &out);
+    assert!(
+        out.stdout.contains("已把 1 张卡券的线上值记为上次执行的结果"),
+        "{}",
+        out.stdout
+    );
+}

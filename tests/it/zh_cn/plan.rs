@@ -222,3 +222,35 @@ fn refused_plans_say_why_in_chinese() {
     );
     assert!(en.stderr.contains("denied by --deny review"), "{}", en.stderr);
 }
+
+/// A plan that cannot be made says why in Chinese: a protected card the files no
+/// longer declare, a `--target` naming no card.
+#[test]
+fn a_plan_that_cannot_be_made_says_why_in_chinese() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    p.edit("description = \"仅限堂食。\"", "description = \"仅限堂食。\"\n\n[cards.tea_coupon.lifecycle]\nprevent_destroy = true");
+    p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
+    let text = std::fs::read_to_string(p.cards_file()).unwrap_or_default();
+    let cut = text.find("[cards.tea_coupon]").unwrap_or(text.len());
+    std::fs::write(p.cards_file(), &text[..cut]).expect("write");
+    let out = zh_in(&p, &["plan", "{dir}"]);
+    assert_ne!(out.code, 0);
+    assert_chinese("plan of a protected card's delete", &out);
+    assert!(
+        out.stderr.contains("此计划会删除它，但设置了 lifecycle.prevent_destroy"),
+        "{}",
+        out.stderr
+    );
+    let out = zh_in(&p, &["plan", "{dir}", "--target", "nosuch"]);
+    assert_ne!(out.code, 0);
+    assert_chinese("plan --target of no card", &out);
+    // English as before.
+    let en = p.run(&["plan", "{dir}"]);
+    assert!(
+        en.stderr
+            .contains("card tea_coupon: the plan would delete it, but lifecycle.prevent_destroy"),
+        "{}",
+        en.stderr
+    );
+}
