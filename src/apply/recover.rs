@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::executor::deposed_address;
-use crate::live::{FetchError, LiveCard, Observed, fetch_live};
 use crate::i18n::tr;
+use crate::live::{FetchError, LiveCard, Observed, fetch_live};
 use crate::model::Canonical;
 use crate::plan::diff::{DiffContext, diff};
 use crate::state::{Change, OpKind, PendingOperation, ResourceState, StateFile, StateSession};
@@ -54,11 +54,9 @@ impl std::fmt::Display for Resolution {
                 count = card_ids.len(),
                 card_ids = card_ids.join(", ")
             )),
-            Resolution::Reread { address, op } => f.write_str(&tr!(
-                "apply-recover-reread",
-                address = address,
-                op = op
-            )),
+            Resolution::Reread { address, op } => {
+                f.write_str(&tr!("apply-recover-reread", address = address, op = op))
+            }
         }
     }
 }

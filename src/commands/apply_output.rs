@@ -92,10 +92,7 @@ pub fn print_report(
                 eprintln!("{}", tr!("apply-warning", warning = w));
             }
             if let Some(why) = &r.stopped {
-                eprintln!(
-                    "{}",
-                    tr!("apply-stopped", why = why, count = r.not_started)
-                );
+                eprintln!("{}", tr!("apply-stopped", why = why, count = r.not_started));
             }
             if r.failures.is_empty() {
                 println!("{}", r.summary());

@@ -4,8 +4,8 @@
 //! bought friends-coupon stock thrown away ([`stock_loss`](super::stock_loss)).
 
 use super::policy::{
-    MassDestroy, Violation, check, coin_limits, gates_in_force, mass_destroy,
-    mass_destroy_report, report,
+    MassDestroy, Violation, check, coin_limits, gates_in_force, mass_destroy, mass_destroy_report,
+    report,
 };
 use super::stock_loss::{StockLoss, stock_loss_report, stock_losses};
 use super::types::{CoinSummary, Plan};

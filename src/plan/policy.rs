@@ -121,7 +121,10 @@ impl Violation {
         let because = if self.because.is_empty() {
             String::new()
         } else {
-            m.t_args("gate-because", &[("fields", self.because.join(", ").into())])
+            m.t_args(
+                "gate-because",
+                &[("fields", self.because.join(", ").into())],
+            )
         };
         m.t_args(
             "gate-violation",

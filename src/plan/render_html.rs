@@ -416,9 +416,9 @@ fn field_table(out: &mut String, head: &str, changes: &[FieldChange], m: &Messag
             _ => "",
         };
         let (before, after) = (
-        f.before.as_ref().map(|v| shown_in(v, m)),
-        f.after.as_ref().map(|v| shown_in(v, m)),
-    );
+            f.before.as_ref().map(|v| shown_in(v, m)),
+            f.after.as_ref().map(|v| shown_in(v, m)),
+        );
         let texts = (
             before.as_deref().and_then(Value::as_str),
             after.as_deref().and_then(Value::as_str),

@@ -418,7 +418,12 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
         Action::Create => {
             if let Some(after) = &rc.after {
                 for (path, v) in after.iter() {
-                    let _ = writeln!(out, "      {} {path} = {}", p.green("+"), show_at(m, path, v));
+                    let _ = writeln!(
+                        out,
+                        "      {} {path} = {}",
+                        p.green("+"),
+                        show_at(m, path, v)
+                    );
                 }
             }
             if let Some(t) = &rc.derived_title {
@@ -437,7 +442,8 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
             if let Some(before) = &rc.before {
                 for key in ["card_type", "base_info.brand_name", "base_info.title"] {
                     if let Some(v) = before.get(key) {
-                        let _ = writeln!(out, "      {} {key} = {}", p.red("-"), show_at(m, key, v));
+                        let _ =
+                            writeln!(out, "      {} {key} = {}", p.red("-"), show_at(m, key, v));
                     }
                 }
             }

@@ -434,7 +434,10 @@ pub fn text_lines(m: &crate::i18n::Messages, plan: &Plan) -> Vec<String> {
                     ("name", w.sub_merchant.as_str().into()),
                     (
                         "status",
-                        w.status.clone().unwrap_or_else(|| not_submitted.clone()).into(),
+                        w.status
+                            .clone()
+                            .unwrap_or_else(|| not_submitted.clone())
+                            .into(),
                     ),
                     ("action", w.action.as_str().into()),
                 ],

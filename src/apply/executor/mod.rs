@@ -415,7 +415,9 @@ impl<'a> Executor<'a> {
                     .get(&rc.address)
                     .map(|r| (r.card_id.clone(), r.status.clone()))
             })
-            .ok_or_else(|| local_failure(&rc.address, "stock", crate::i18n::tr!("apply-not-in-state")))?;
+            .ok_or_else(|| {
+                local_failure(&rc.address, "stock", crate::i18n::tr!("apply-not-in-state"))
+            })?;
         let canonical = self.resolved_canonical(rc)?;
         let op = self
             .buy_stock(rc, &card_id, stock.to, stock.price.as_ref())
@@ -431,24 +433,32 @@ impl<'a> Executor<'a> {
     }
 
     async fn replace(&self, rc: &ResourceChange) -> CardResult {
-        let old_id = rc
-            .card_id
-            .clone()
-            .ok_or_else(|| local_failure(&rc.address, "replace", crate::i18n::tr!("apply-no-current-card-id")))?;
+        let old_id = rc.card_id.clone().ok_or_else(|| {
+            local_failure(
+                &rc.address,
+                "replace",
+                crate::i18n::tr!("apply-no-current-card-id"),
+            )
+        })?;
         let old_state = self
             .state
             .read(|s| s.resources.get(&rc.address).cloned())
-            .ok_or_else(|| local_failure(&rc.address, "replace", crate::i18n::tr!("apply-not-in-state")))?;
+            .ok_or_else(|| {
+                local_failure(
+                    &rc.address,
+                    "replace",
+                    crate::i18n::tr!("apply-not-in-state"),
+                )
+            })?;
         let deposed = deposed_address(&rc.address, &old_id);
         self.create(rc, Some((&deposed, old_state))).await?;
         self.delete_card(&deposed, &old_id).await
     }
 
     async fn delete(&self, rc: &ResourceChange) -> CardResult {
-        let card_id = rc
-            .card_id
-            .clone()
-            .ok_or_else(|| local_failure(&rc.address, "delete", crate::i18n::tr!("apply-no-card-id")))?;
+        let card_id = rc.card_id.clone().ok_or_else(|| {
+            local_failure(&rc.address, "delete", crate::i18n::tr!("apply-no-card-id"))
+        })?;
         self.delete_card(&rc.address, &card_id).await
     }
 
@@ -480,15 +490,17 @@ impl<'a> Executor<'a> {
     }
 
     async fn update(&self, rc: &ResourceChange) -> CardResult {
-        let card_id = rc
-            .card_id
-            .clone()
-            .ok_or_else(|| local_failure(&rc.address, "update", crate::i18n::tr!("apply-no-card-id")))?;
+        let card_id = rc.card_id.clone().ok_or_else(|| {
+            local_failure(&rc.address, "update", crate::i18n::tr!("apply-no-card-id"))
+        })?;
         let canonical = self.resolved_canonical(rc)?;
-        let type_key = rc
-            .card_type
-            .map(|t| t.wire_key())
-            .ok_or_else(|| local_failure(&rc.address, "update", crate::i18n::tr!("apply-unknown-card-type")))?;
+        let type_key = rc.card_type.map(|t| t.wire_key()).ok_or_else(|| {
+            local_failure(
+                &rc.address,
+                "update",
+                crate::i18n::tr!("apply-unknown-card-type"),
+            )
+        })?;
         let updating: Vec<&FieldChange> =
             rc.changes.iter().filter(|c| c.class.updatable()).collect();
         let mut status = self

@@ -60,7 +60,10 @@ impl ApplyOutcome {
             stock = self.stock_changed,
             whitelist = whitelist
         ) + &if self.sub_merchants_sent > 0 {
-            tr!("apply-summary-sub-merchants", count = self.sub_merchants_sent)
+            tr!(
+                "apply-summary-sub-merchants",
+                count = self.sub_merchants_sent
+            )
         } else {
             String::new()
         }

@@ -185,7 +185,11 @@ impl Executor<'_> {
                     local_failure(
                         &addr,
                         "upload_media",
-                        crate::i18n::tr!("apply-image-unreadable", path = path.to_string(), error = e),
+                        crate::i18n::tr!(
+                            "apply-image-unreadable",
+                            path = path.to_string(),
+                            error = e
+                        ),
                     )
                 })
             })?;

@@ -15,11 +15,7 @@ use serde_json::Value;
 impl<'a> Executor<'a> {
     pub(super) fn resolved_canonical(&self, rc: &ResourceChange) -> Result<Canonical, CardFailure> {
         let card = rc.desired.as_ref().ok_or_else(|| {
-            local_failure(
-                &rc.address,
-                "plan",
-                crate::i18n::tr!("apply-no-desired"),
-            )
+            local_failure(&rc.address, "plan", crate::i18n::tr!("apply-no-desired"))
         })?;
         let canonical = desired_canonical(
             card,

@@ -289,7 +289,11 @@ fn field_lines(m: &Messages, b: &mut Vec<String>, rc: &ResourceChange, f: &Field
         b.push(format!("- {} = {}", f.path, show_at(m, &f.path, before)));
     }
     match &f.after {
-        Some(after) => b.push(format!("+ {} = {}{tag}", f.path, show_at(m, &f.path, after))),
+        Some(after) => b.push(format!(
+            "+ {} = {}{tag}",
+            f.path,
+            show_at(m, &f.path, after)
+        )),
         None => b.push(format!("+ {} = {}{tag}", f.path, m.t("value-cleared"))),
     }
 }

@@ -103,7 +103,11 @@ fn apply_refusals_speak_chinese() {
     let out = zh_in(&q, &["apply", "{dir}", "--auto-approve"]);
     out.expect_code(1);
     assert_chinese("apply without --allow-coin-purchase", &out);
-    assert!(out.stderr.contains("--allow-coin-purchase"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--allow-coin-purchase"),
+        "{}",
+        out.stderr
+    );
     // With consent: the purchases are reported in Chinese.
     let out = zh_in(
         &q,
@@ -127,7 +131,11 @@ fn apply_refusals_speak_chinese() {
     let out = zh_in(&p, &["apply", "{dir}", "--auto-approve"]);
     out.expect_code(3);
     assert_chinese("apply of a mass destroy", &out);
-    assert!(out.stderr.contains("--allow-mass-destroy"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--allow-mass-destroy"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// A call that fails: the failure lines, and the outcome WeChat may or may not have
@@ -168,14 +176,20 @@ fn a_failing_call_is_reported_in_chinese() {
     );
     p.edit("[cards.tea_coupon]", "[cards.tea_coupon2]");
     let text = std::fs::read_to_string(p.cards_file()).unwrap_or_default();
-    std::fs::write(p.cards_file(), text.replace("cards.tea_coupon.", "cards.tea_coupon2."))
-        .expect("write");
+    std::fs::write(
+        p.cards_file(),
+        text.replace("cards.tea_coupon.", "cards.tea_coupon2."),
+    )
+    .expect("write");
     let out = zh_in(
         &p,
         &["apply", "{dir}", "--auto-approve", "--allow-mass-destroy"],
     );
     out.expect_code(1);
-    assert_chinese("apply with an unknown outcome", &without_wechat_errors(&out));
+    assert_chinese(
+        "apply with an unknown outcome",
+        &without_wechat_errors(&out),
+    );
     assert!(out.stderr.contains("微信可能已执行"), "{}", out.stderr);
     emu.admin("POST", "/__emulator/faults", Some(serde_json::json!([])));
     // The next run resolves it first and says so (the engine's own words around the
@@ -227,12 +241,22 @@ fn waiting_for_review_and_refresh_only_speak_chinese() {
     first_apply(&p, "cards.toml", "[cards.tea_coupon]");
     let out = zh_in(
         &p,
-        &["apply", "{dir}", "--auto-approve", "--wait-for-review", "20"],
+        &[
+            "apply",
+            "{dir}",
+            "--auto-approve",
+            "--wait-for-review",
+            "20",
+        ],
     );
     out.expect_code(0);
     assert_chinese("apply --wait-for-review", &out);
     assert!(out.stderr.contains("等微信审核 1 张卡券"), "{}", out.stderr);
-    assert!(out.stdout.contains("tea_coupon：微信审核通过"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("tea_coupon：微信审核通过"),
+        "{}",
+        out.stdout
+    );
 
     // A change made on WeChat, recorded as the last applied by --refresh-only.
     let id = p.state()["resources"]["coffee_discount"]["card_id"]
@@ -248,14 +272,12 @@ fn waiting_for_review_and_refresh_only_speak_chinese() {
     out.expect_code(0);
     assert_chinese("plan --refresh-only", &out);
     assert!(out.stdout.contains("有线上改动"), "{}", out.stdout);
-    let out = zh_in(
-        &p,
-        &["apply", "{dir}", "--auto-approve", "--refresh-only"],
-    );
+    let out = zh_in(&p, &["apply", "{dir}", "--auto-approve", "--refresh-only"]);
     out.expect_code(0);
     assert_chinese("apply --refresh-only", &out);
     assert!(
-        out.stdout.contains("已把 1 张卡券的线上值记为上次执行的结果"),
+        out.stdout
+            .contains("已把 1 张卡券的线上值记为上次执行的结果"),
         "{}",
         out.stdout
     );

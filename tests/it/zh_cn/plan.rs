@@ -110,7 +110,11 @@ fn a_plan_of_every_kind_of_change_speaks_chinese() {
     out.expect_code(0);
     assert_chinese("plan with a delete", &out);
     assert!(out.stdout.contains("将删除 tea_coupon"), "{}", out.stdout);
-    assert!(out.stdout.contains("文件中已没有这张卡券"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("文件中已没有这张卡券"),
+        "{}",
+        out.stdout
+    );
     // The saved plan's line after the plan.
     let saved = p.path().join("plan.json").to_string_lossy().to_string();
     let out = zh_in(&p, &["plan", "{dir}", "--out", &saved]);
@@ -197,18 +201,34 @@ fn refused_plans_say_why_in_chinese() {
     let out = zh_in(&p, &["plan", "{dir}", "--deny", "review"]);
     out.expect_code(3);
     assert_chinese("plan refused by max_destroy and --deny review", &out);
-    assert!(out.stderr.contains("--allow-mass-destroy"), "{}", out.stderr);
-    assert!(out.stderr.contains("max_destroy = 0 的上限"), "{}", out.stderr);
-    assert!(out.stderr.contains("被 --deny review 拒绝"), "{}", out.stderr);
-    let md = zh_in(&p, &["plan", "{dir}", "--format", "markdown", "--deny", "review"]);
+    assert!(
+        out.stderr.contains("--allow-mass-destroy"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("max_destroy = 0 的上限"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("被 --deny review 拒绝"),
+        "{}",
+        out.stderr
+    );
+    let md = zh_in(
+        &p,
+        &["plan", "{dir}", "--format", "markdown", "--deny", "review"],
+    );
     md.expect_code(3);
     assert_chinese("markdown of a refused plan", &md);
     // The JSON plan keeps the gate's message in English (data).
     let json = zh_in(&p, &["plan", "{dir}", "--format", "json"]);
     json.expect_code(3);
     assert!(
-        json.stdout
-            .contains("1 of the 2 managed cards, more than [policy] max_destroy = 0 in cardform.toml"),
+        json.stdout.contains(
+            "1 of the 2 managed cards, more than [policy] max_destroy = 0 in cardform.toml"
+        ),
         "{}",
         json.stdout
     );
@@ -216,11 +236,16 @@ fn refused_plans_say_why_in_chinese() {
     let en = p.run(&["plan", "{dir}", "--deny", "review"]);
     en.expect_code(3);
     assert!(
-        en.stderr.contains("error: the plan would delete or replace 1 of the 2 managed cards"),
+        en.stderr
+            .contains("error: the plan would delete or replace 1 of the 2 managed cards"),
         "{}",
         en.stderr
     );
-    assert!(en.stderr.contains("denied by --deny review"), "{}", en.stderr);
+    assert!(
+        en.stderr.contains("denied by --deny review"),
+        "{}",
+        en.stderr
+    );
 }
 
 /// A plan that cannot be made says why in Chinese: a protected card the files no
@@ -229,7 +254,10 @@ fn refused_plans_say_why_in_chinese() {
 fn a_plan_that_cannot_be_made_says_why_in_chinese() {
     let emu = Emulator::start(&[]);
     let p = TestProject::external(&emu.url);
-    p.edit("description = \"仅限堂食。\"", "description = \"仅限堂食。\"\n\n[cards.tea_coupon.lifecycle]\nprevent_destroy = true");
+    p.edit(
+        "description = \"仅限堂食。\"",
+        "description = \"仅限堂食。\"\n\n[cards.tea_coupon.lifecycle]\nprevent_destroy = true",
+    );
     p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
     let text = std::fs::read_to_string(p.cards_file()).unwrap_or_default();
     let cut = text.find("[cards.tea_coupon]").unwrap_or(text.len());
@@ -238,7 +266,8 @@ fn a_plan_that_cannot_be_made_says_why_in_chinese() {
     assert_ne!(out.code, 0);
     assert_chinese("plan of a protected card's delete", &out);
     assert!(
-        out.stderr.contains("此计划会删除它，但设置了 lifecycle.prevent_destroy"),
+        out.stderr
+            .contains("此计划会删除它，但设置了 lifecycle.prevent_destroy"),
         "{}",
         out.stderr
     );
