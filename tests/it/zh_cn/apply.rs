@@ -117,6 +117,37 @@ fn apply_refusals_speak_chinese() {
     assert_chinese("apply that buys stock", &out);
     assert!(out.stderr.contains("购买了 250 张券"), "{}", out.stderr);
 
+    // Deleting a friends coupon that holds bought stock: refused, plan and apply.
+    let friends_text = std::fs::read_to_string(&friends).expect("friends");
+    let start = friends_text.find("# 满100减20").unwrap_or(0);
+    let end = friends_text.find("# 拿铁1杯").unwrap_or(friends_text.len());
+    std::fs::write(
+        &friends,
+        format!("{}{}", &friends_text[..start], &friends_text[end..]),
+    )
+    .expect("write friends");
+    let out = zh_in(&q, &["plan", "{dir}"]);
+    out.expect_code(3);
+    assert_chinese("plan that throws away bought stock", &out);
+    assert!(
+        out.stderr
+            .contains("friend_cash：删除它将作废 250 张尚未领取的券"),
+        "{}",
+        out.stderr
+    );
+    let out = zh_in(&q, &["apply", "{dir}", "--auto-approve"]);
+    out.expect_code(3);
+    assert_chinese("apply that throws away bought stock", &out);
+    assert!(out.stderr.contains("--allow-stock-loss"), "{}", out.stderr);
+    let en = q.run(&["apply", "{dir}", "--auto-approve"]);
+    en.expect_code(3);
+    assert!(
+        en.stderr
+            .contains("friend_cash: deleting it loses 250 unclaimed vouchers"),
+        "{}",
+        en.stderr
+    );
+
     // More cards deleted than `[policy] max_destroy` allows: refused (exit 3).
     p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
     let toml = std::fs::read_to_string(p.path().join("cardform.toml")).expect("toml");
@@ -251,7 +282,11 @@ fn waiting_for_review_and_refresh_only_speak_chinese() {
     );
     out.expect_code(0);
     assert_chinese("apply --wait-for-review", &out);
-    assert!(out.stderr.contains("等微信审核 1 张卡券"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("等待微信审核 1 张卡券"),
+        "{}",
+        out.stderr
+    );
     assert!(
         out.stdout.contains("tea_coupon：微信审核通过"),
         "{}",

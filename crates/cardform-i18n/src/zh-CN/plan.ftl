@@ -194,7 +194,7 @@ gate-because = （原因：{ $fields }）
 gate-because-coin = { $from } → { $to }，用券点购买
 gate-source-config = cardform.toml 中的 [policy] deny = ["{ $class }"]
 gate-policy-line = 策略：{ $violation }
-gate-help-flag = 先取得流水线要求的额外批准（之后不带这些 --deny 再制定计划）
+gate-help-flag = 先取得流水线要求的额外批准（批准后不带这些 --deny 重新制定计划）
 gate-help-config = 通过一次经过审核的修改，从 cardform.toml 的 [policy] deny 中去掉该类别
 gate-help-change = 或修改卡券，使计划不再需要它
 gate-help-sep = ；
