@@ -348,8 +348,13 @@ impl<'a> Executor<'a> {
             }
             None => canonical.clone(),
         };
-        let body = create_body(&sent)
-            .ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
+        let body = create_body(&sent).ok_or_else(|| {
+            local_failure(
+                &rc.address,
+                "create",
+                crate::i18n::tr!("apply-no-card-type"),
+            )
+        })?;
         let intent = Intent {
             op: OpKind::Create,
             card_id: None,

@@ -72,3 +72,9 @@ apply-journal-intent = could not record the intent in the state, nothing was sen
 apply-journal-outcome = the call succeeded but its outcome could not be recorded (the next run resolves it): { $error }
 apply-sm-logo-pending = the logo is not uploaded ({ $why }); plan again
 apply-sm-scan-local = a scan must be a local file (it is uploaded as temporary media)
+apply-stock-not-allowed = buying { $quantity } vouchers of a friends coupon is a 券点 purchase (paid, irreversible); run apply with --allow-coin-purchase (or policy.allow_coin_purchase = true) to allow it
+apply-stock-price-rose = { $quantity } vouchers now cost { $now } 券点, { $by } more than the { $planned } planned; nothing was bought — plan again and review the new price
+apply-order-lock = another purchase failed while recording its order
+apply-order-none = no new purchase of { $price } 券点 in card/pay/getorderlist
+apply-order-many = { $count } new purchases of { $price } 券点 could be it: { $orders }
+apply-no-card-type = card_type is missing

@@ -68,3 +68,9 @@ apply-journal-intent = 无法把操作意图记录到状态文件，未发送任
 apply-journal-outcome = 调用已成功，但无法记录其结果（下次运行会处理）：{ $error }
 apply-sm-logo-pending = logo 尚未上传（{ $why }）；请重新制定计划
 apply-sm-scan-local = 扫描件必须是本地文件（会作为临时素材上传）
+apply-stock-not-allowed = 为朋友的券购买 { $quantity } 张券要消耗券点（不可撤销）；如要允许，请加上 --allow-coin-purchase 运行 apply（或设置 policy.allow_coin_purchase = true）
+apply-stock-price-rose = { $quantity } 张券现在需 { $now } 券点，比计划的 { $planned } 券点多 { $by }；未购买任何库存——请重新制定计划并核对新价格
+apply-order-lock = 另一笔购买在记录订单时失败
+apply-order-none = card/pay/getorderlist 中没有 { $price } 券点的新购买记录
+apply-order-many = 有 { $count } 笔 { $price } 券点的新购买都可能是这一笔：{ $orders }
+apply-no-card-type = 缺少 card_type
