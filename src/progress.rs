@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
+use crate::i18n::tr;
 use crate::report::{Reporter, Step};
 
 /// A progress bar counting `len` steps of `what`.
@@ -47,7 +48,7 @@ impl TerminalReporter {
 impl Reporter for TerminalReporter {
     fn start(&self, step: Step, len: u64) {
         if let Ok(mut bars) = self.bars.lock() {
-            bars.insert(step, bar(len, step.describe()));
+            bars.insert(step, bar(len, &step.describe()));
         }
     }
 
@@ -71,6 +72,6 @@ impl Reporter for TerminalReporter {
     }
 
     fn note(&self, message: &str) {
-        eprintln!("note: {message}");
+        eprintln!("{}", tr!("apply-note", note = message));
     }
 }

@@ -14,12 +14,12 @@ pub enum Step {
 }
 
 impl Step {
-    /// A lower-case word for the step ("refreshing").
-    pub fn describe(self) -> &'static str {
-        match self {
-            Step::Refresh => "refreshing",
-            Step::Apply => "applying",
-        }
+    /// A lower-case word for the step ("refreshing"), in the process language.
+    pub fn describe(self) -> String {
+        crate::i18n::t(match self {
+            Step::Refresh => "apply-step-refreshing",
+            Step::Apply => "apply-step-applying",
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 //! quoted again; a price above the planned one, a total above the budget or above the
 //! points held stops the whole apply before the first call that changes anything.
 
+use crate::i18n::tr;
 use crate::plan::price::{balance, price_now};
 use crate::plan::{CoinBalance, Plan};
 use crate::wechat::{ApiError, WeChatClient};
@@ -11,31 +12,40 @@ use cardform_spec::Points;
 /// Why an apply may not buy what its plan buys.
 #[derive(Debug, thiserror::Error)]
 pub enum CoinStop {
-    #[error(
-        "the plan buys friends-coupon stock with 券点 ({cards}: {price} points; paid, irreversible) and purchases are not allowed; run apply with --allow-coin-purchase (or [policy] allow_coin_purchase = true); nothing was changed"
-    )]
+    #[error("{}", tr!("apply-coin-not-allowed", cards = .cards, price = .price.to_string()))]
     NotAllowed { cards: String, price: Points },
-    #[error(
-        "{address}: {quantity} vouchers now cost {now} 券点, {} more than the {planned} the plan showed; nothing was bought or changed — plan again and review the new price",
-        now.saturating_sub(*planned)
-    )]
+    #[error("{}", tr!(
+        "apply-coin-price-rose",
+        address = .address,
+        quantity = .quantity,
+        now = .now.to_string(),
+        by = .now.saturating_sub(*.planned).to_string(),
+        planned = .planned.to_string()
+    ))]
     PriceRose {
         address: String,
         quantity: u64,
         planned: Points,
         now: Points,
     },
-    #[error(
-        "the plan's 券点 purchases cost {price} points, {} more than the budget of {budget} (--max-coins, or [policy] max_coins_per_apply); nothing was bought or changed",
-        price.saturating_sub(*budget)
-    )]
+    #[error("{}", tr!(
+        "apply-coin-over-budget",
+        price = .price.to_string(),
+        by = .price.saturating_sub(*.budget).to_string(),
+        budget = .budget.to_string()
+    ))]
     OverBudget { price: Points, budget: Points },
-    #[error(
-        "the plan's 券点 purchases cost {price} points, {} more than the account holds ({} = {} free + {} paid); nothing was bought or changed — recharge with `cardform coins recharge {}` and pay its QR code",
-        price.saturating_sub(held.total_coin), held.total_coin, held.free_coin, held.pay_coin, price.saturating_sub(held.total_coin).whole_ceil()
-    )]
+    #[error("{}", tr!(
+        "apply-coin-over-balance",
+        price = .price.to_string(),
+        by = .price.saturating_sub(.held.total_coin).to_string(),
+        total = .held.total_coin.to_string(),
+        free = .held.free_coin.to_string(),
+        paid = .held.pay_coin.to_string(),
+        recharge = .price.saturating_sub(.held.total_coin).whole_ceil().to_string()
+    ))]
     OverBalance { price: Points, held: CoinBalance },
-    #[error("checking the 券点 purchases again: {0}; nothing was changed")]
+    #[error("{}", tr!("apply-coin-api", error = .0.to_string()))]
     Api(#[from] ApiError),
 }
 

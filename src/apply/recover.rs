@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::executor::deposed_address;
+use crate::i18n::tr;
 use crate::live::{FetchError, LiveCard, Observed, fetch_live};
 use crate::model::Canonical;
 use crate::plan::diff::{DiffContext, diff};
@@ -39,24 +40,23 @@ pub enum Resolution {
 impl std::fmt::Display for Resolution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Resolution::Adopted { address, card_id } => write!(
-                f,
-                "{address}: an interrupted create did reach WeChat; adopted card {card_id}"
-            ),
-            Resolution::NotCreated { address } => write!(
-                f,
-                "{address}: an interrupted create never reached WeChat; it will be planned again"
-            ),
-            Resolution::Ambiguous { address, card_ids } => write!(
-                f,
-                "{address}: an interrupted create matches {} live cards ({}); choose one with `cardform state resolve {address} --adopt CARD_ID` (and delete the others), or `--forget`",
-                card_ids.len(),
-                card_ids.join(", ")
-            ),
-            Resolution::Reread { address, op } => write!(
-                f,
-                "{address}: an interrupted {op}; the plan re-reads the live card"
-            ),
+            Resolution::Adopted { address, card_id } => f.write_str(&tr!(
+                "apply-recover-adopted",
+                address = address,
+                card_id = card_id
+            )),
+            Resolution::NotCreated { address } => {
+                f.write_str(&tr!("apply-recover-not-created", address = address))
+            }
+            Resolution::Ambiguous { address, card_ids } => f.write_str(&tr!(
+                "apply-recover-ambiguous",
+                address = address,
+                count = card_ids.len(),
+                card_ids = card_ids.join(", ")
+            )),
+            Resolution::Reread { address, op } => {
+                f.write_str(&tr!("apply-recover-reread", address = address, op = op))
+            }
         }
     }
 }
@@ -64,10 +64,10 @@ impl std::fmt::Display for Resolution {
 /// Errors while resolving.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RecoverError {
-    #[error("could not list the account's cards to resolve an interrupted create: {0}")]
+    #[error("{}", tr!("apply-recover-list-failed", error = .0.to_string()))]
     #[diagnostic(transparent)]
     Api(#[from] ApiError),
-    #[error("could not record the resolution in the state: {0}")]
+    #[error("{}", tr!("apply-recover-record-failed", error = .0.to_string()))]
     #[diagnostic(transparent)]
     State(#[from] crate::state::StateError),
 }

@@ -17,6 +17,7 @@ use crate::engine::{
     self, ExecuteOptions, Executed, Operation, PlanRequest, SavedRequest, run_plan, run_saved,
 };
 use crate::exit::Outcome;
+use crate::i18n::tr;
 use crate::plan::saved::SavedPlan;
 use crate::plan::{Plan, TextOptions, render_text};
 use crate::progress::TerminalReporter;
@@ -80,14 +81,14 @@ async fn confirm_and_apply(
         return Ok(Outcome::Success);
     }
     if !args.auto_approve && !confirm()? {
-        eprintln!("Apply cancelled: nothing was changed.");
+        eprintln!("{}", tr!("apply-cancelled"));
         return Ok(Outcome::Failed);
     }
     if args.refresh_only {
         engine::record_refresh(session, plan).await?;
         println!(
-            "Recorded the live values of {} card(s) as last applied. Nothing changed on WeChat.",
-            plan.summary.drifted
+            "{}",
+            tr!("apply-refresh-recorded", count = plan.summary.drifted)
         );
         return Ok(Outcome::Success);
     }
@@ -115,7 +116,7 @@ async fn execute(
     watcher.abort();
     let (mut report, committed) = match executed? {
         Executed::CoinStop(stop) => {
-            eprintln!("error: {stop}");
+            eprintln!("{}", tr!("apply-error", error = stop.to_string()));
             return Ok(if stop.is_policy() {
                 Outcome::PolicyDenied
             } else {
@@ -145,8 +146,8 @@ async fn execute(
             Executed::CoinStop(stop) => {
                 report.failures.push(crate::apply::CardFailure {
                     address: "stock".into(),
-                    operation: "券点 preflight".into(),
-                    message: format!("{stop}; the approved cards' stock was not bought"),
+                    operation: tr!("apply-op-coin-preflight"),
+                    message: tr!("apply-approved-not-bought", stop = stop.to_string()),
                     errcode: None,
                     outcome_unknown: false,
                     stops_run: false,
@@ -180,7 +181,7 @@ fn confirm() -> miette::Result<bool> {
     if !std::io::stdin().is_terminal() {
         return Err(CommandError::NoConfirmation.into());
     }
-    print!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+    print!("\n{} ", tr!("apply-confirm"));
     let _ = std::io::stdout().flush();
     let mut line = String::new();
     std::io::stdin()
@@ -192,7 +193,14 @@ fn confirm() -> miette::Result<bool> {
 
 fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
     let mut saved = SavedPlan::read(path)?;
-    eprintln!("Plan {} (checksum {})", path.display(), saved.checksum);
+    eprintln!(
+        "{}",
+        tr!(
+            "apply-saved-plan",
+            path = path.display(),
+            checksum = saved.checksum
+        )
+    );
     engine::refuse_refresh_only(path, &saved)?;
     let config = load_config(&saved.project_dir)?;
     let settings = RunSettings::from_env(&args.run.flags());
@@ -211,7 +219,7 @@ fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
                 Ok(Outcome::PolicyDenied)
             }
             None if !saved.plan.has_changes() => {
-                println!("No changes. The saved plan has nothing to do.");
+                println!("{}", tr!("apply-saved-no-changes"));
                 Ok(Outcome::Success)
             }
             // A saved plan was reviewed already: applying it is the approval.

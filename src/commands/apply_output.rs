@@ -5,6 +5,7 @@ use super::error::CommandError;
 use super::output::print_json;
 use crate::apply::ApplyOutcome;
 use crate::cli::Format;
+use crate::i18n::tr;
 use crate::plan::{JsonPlan, Plan, json_plan};
 use crate::session::Session;
 
@@ -31,9 +32,12 @@ pub async fn wait_for_review(
         return Ok(Vec::new());
     }
     eprintln!(
-        "Waiting up to {}s for WeChat review of {} card(s)…",
-        timeout.as_secs(),
-        cards.len()
+        "{}",
+        tr!(
+            "apply-waiting",
+            seconds = timeout.as_secs(),
+            count = cards.len()
+        )
     );
     // A receiver (`cardform events serve`) storing into this project's event log ends
     // the wait at the push; card/get polling stays the fallback.
@@ -48,7 +52,7 @@ pub async fn wait_for_review(
         watch,
         |done, total| {
             if done < total {
-                eprintln!("  {done} of {total} decided");
+                eprintln!("  {}", tr!("apply-decided", done = done, total = total));
             }
         },
     )
@@ -57,9 +61,12 @@ pub async fn wait_for_review(
     for o in &outcomes {
         if let Some(reason) = &o.reason {
             eprintln!(
-                "  {} rejected by review: {}",
-                o.address,
-                crate::visible::visible(reason)
+                "  {}",
+                tr!(
+                    "apply-rejected-because",
+                    address = o.address,
+                    reason = crate::visible::visible(reason)
+                )
             );
         }
     }
@@ -82,46 +89,67 @@ pub fn print_report(
         }),
         _ => {
             for w in &r.warnings {
-                eprintln!("warning: {w}");
+                eprintln!("{}", tr!("apply-warning", warning = w));
             }
             if let Some(why) = &r.stopped {
-                eprintln!(
-                    "Apply stopped early ({why}): {} change(s) were not started; everything started was finished and recorded. Run apply again to continue.",
-                    r.not_started
-                );
+                eprintln!("{}", tr!("apply-stopped", why = why, count = r.not_started));
             }
             if r.failures.is_empty() {
                 println!("{}", r.summary());
             } else {
                 println!("{}", r.summary());
-                eprintln!(
-                    "Apply finished with {} failure(s); everything that succeeded is recorded in the state:",
-                    r.failures.len()
-                );
+                eprintln!("{}", tr!("apply-failures", count = r.failures.len()));
                 for f in &r.failures {
-                    eprintln!("  {}: {} failed: {}", f.address, f.operation, f.message);
+                    eprintln!(
+                        "  {}",
+                        tr!(
+                            "apply-failure",
+                            address = f.address,
+                            operation = f.operation,
+                            message = f.message
+                        )
+                    );
                     if f.outcome_unknown {
-                        eprintln!(
-                            "    (WeChat may or may not have done it; the next run finds out before planning anything)"
-                        );
+                        eprintln!("    {}", tr!("apply-outcome-unknown"));
                     }
                 }
             }
             for o in review.into_iter().flatten() {
                 match o.review {
                     "approved" => println!(
-                        "{}: approved by WeChat review ({}s).",
-                        o.address, o.waited_seconds
+                        "{}",
+                        tr!(
+                            "apply-review-approved",
+                            address = o.address,
+                            seconds = o.waited_seconds
+                        )
                     ),
                     "rejected" => eprintln!(
-                        "error: {} (card_id {}) was rejected by WeChat review; `cardform status` shows it, fix the card and apply again",
-                        o.address, o.card_id
+                        "{}",
+                        tr!(
+                            "apply-review-rejected",
+                            address = o.address,
+                            card_id = o.card_id
+                        )
                     ),
                     "under_review" => eprintln!(
-                        "error: {} (card_id {}) is still under review after {}s (--wait-for-review timed out)",
-                        o.address, o.card_id, o.waited_seconds
+                        "{}",
+                        tr!(
+                            "apply-review-timeout",
+                            address = o.address,
+                            card_id = o.card_id,
+                            seconds = o.waited_seconds
+                        )
                     ),
-                    other => eprintln!("error: {} (card_id {}) is {other}", o.address, o.card_id),
+                    other => eprintln!(
+                        "{}",
+                        tr!(
+                            "apply-review-other",
+                            address = o.address,
+                            card_id = o.card_id,
+                            status = other
+                        )
+                    ),
                 }
             }
             Ok(())

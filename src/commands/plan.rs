@@ -134,9 +134,8 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
     let has_changes = plan.has_changes() || !plan.settings.is_empty();
     if let (Some(out), Some(checksum), Format::Text) = (&save_to, checksum, args.format) {
         println!(
-            "\nSaved the plan to {} (checksum {checksum}). Apply exactly this plan with: cardform apply {}",
-            out.display(),
-            out.display()
+            "\n{}",
+            crate::i18n::tr!("plan-saved", path = out.display(), checksum = checksum)
         );
     }
     if args.format == Format::Html || page_to.is_some() {
@@ -152,7 +151,10 @@ pub fn run(args: &PlanArgs) -> miette::Result<Outcome> {
         match &page_file {
             Some(file) => {
                 file.write(page.as_bytes()).map_err(CommandError::from)?;
-                eprintln!("Wrote the review page to {}", file.path().display());
+                eprintln!(
+                    "{}",
+                    crate::i18n::tr!("plan-wrote-page", path = file.path().display())
+                );
             }
             None => print!("{page}"),
         }

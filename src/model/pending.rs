@@ -60,6 +60,23 @@ impl Pending {
     }
 }
 
+impl Pending {
+    /// How the text, markdown and HTML plans say it in the language of `m` (English:
+    /// exactly its [`Display`](fmt::Display) text). The JSON plan keeps the data form.
+    pub fn said(&self, m: &crate::i18n::Messages) -> String {
+        let reason = self.reason.as_str();
+        if let Some(path) = reason.strip_prefix("upload ") {
+            m.t_args("pending-upload", &[("path", path.into())])
+        } else if let Some(address) = reason.strip_prefix("card_id of ") {
+            m.t_args("pending-card-id", &[("address", address.into())])
+        } else if let Some(name) = reason.strip_prefix("merchant_id of sub-merchant ") {
+            m.t_args("pending-merchant-id", &[("name", name.into())])
+        } else {
+            m.t_args("pending-other", &[("reason", reason.into())])
+        }
+    }
+}
+
 impl fmt::Display for Pending {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{KNOWN_AFTER_APPLY}: {}", self.reason)
@@ -85,15 +102,28 @@ pub fn shown(value: &Value) -> Cow<'_, Value> {
     Cow::Owned(shown_owned(value))
 }
 
+/// [`shown`] for people reading a plan in the language of `m`: each pending value
+/// replaced by [`Pending::said`].
+pub fn shown_in<'v>(value: &'v Value, m: &crate::i18n::Messages) -> Cow<'v, Value> {
+    if !is_pending(value) {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(replaced(value, &|p| p.said(m)))
+}
+
 fn shown_owned(value: &Value) -> Value {
+    replaced(value, &|p| p.to_string())
+}
+
+fn replaced(value: &Value, say: &dyn Fn(&Pending) -> String) -> Value {
     if let Some(p) = Pending::from_value(value) {
-        return Value::String(p.to_string());
+        return Value::String(say(&p));
     }
     match value {
-        Value::Array(items) => Value::Array(items.iter().map(shown_owned).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|v| replaced(v, say)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), shown_owned(v)))
+                .map(|(k, v)| (k.clone(), replaced(v, say)))
                 .collect(),
         ),
         other => other.clone(),
@@ -140,6 +170,34 @@ mod tests {
             ])
         );
         assert_eq!(p.to_string(), "(known after apply): upload assets/logo.png");
+    }
+
+    /// English says a pending value exactly as its text; Chinese says it in words.
+    #[test]
+    fn a_pending_value_is_said_in_the_plan_language() {
+        use crate::i18n::{Lang, Messages};
+        let en = Messages::new(Lang::En);
+        let zh = Messages::new(Lang::ZhCn);
+        for reason in [
+            "upload assets/cover.jpg",
+            "card_id of friend_gift",
+            "merchant_id of sub-merchant acme",
+            "something else",
+        ] {
+            let p = Pending::new(reason);
+            assert_eq!(p.said(&en), p.to_string());
+            let said = p.said(&zh);
+            assert!(!said.contains("known after apply"), "{said}");
+        }
+        assert_eq!(
+            Pending::new("upload assets/cover.jpg").said(&zh),
+            "（执行时上传 assets/cover.jpg 后生成）"
+        );
+        let v = json!([{"image_url": Pending::new("upload a.jpg").to_value()}]);
+        assert_eq!(
+            shown_in(&v, &zh).into_owned(),
+            json!([{"image_url": "（执行时上传 a.jpg 后生成）"}])
+        );
     }
 
     /// A user's text that begins with the words the plan shows is a text, not a

@@ -1,5 +1,6 @@
 //! Building the plan: desired (files) × live (refresh) × last applied (state).
 
+use crate::i18n::tr;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -69,25 +70,26 @@ pub struct PlanInputs<'a> {
 /// Why a plan cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
-    #[error(
-        "card {address}: the plan would {action} it, but lifecycle.prevent_destroy is set (remove the setting first if you really mean it{hint})"
-    )]
+    #[error("{}", tr!("plan-err-prevent-destroy", address = .address, action = *.action, hint = .hint))]
     PreventDestroy {
         address: String,
         action: &'static str,
         hint: String,
     },
-    #[error(
-        "card {address}: deleted outside cardform (card_id {card_id}); --refresh-only cannot record that — run a normal plan to create it again, or `cardform state rm {address}`"
-    )]
+    #[error("{}", tr!("plan-err-deleted-outside", address = .address, card_id = .card_id))]
     DeletedOutside { address: String, card_id: String },
-    #[error("--target {address}: no card with that address in the files or the state")]
+    #[error("{}", tr!("plan-err-unknown-target", address = .address))]
     UnknownTarget { address: String },
-    #[error("card {address}: no live data for card_id {card_id} (it was not refreshed)")]
+    #[error("{}", tr!("plan-err-not-refreshed", address = .address, card_id = .card_id))]
     NotRefreshed { address: String, card_id: String },
-    #[error(
-        "card {address}: {field}: the plan would {action} with this value, but {message} ({help})"
-    )]
+    #[error("{}", tr!(
+        "plan-err-write-rule",
+        address = .address,
+        field = .field,
+        action = *.action,
+        message = .message,
+        help = .help
+    ))]
     WriteRule {
         address: String,
         field: String,
@@ -101,9 +103,9 @@ pub enum PlanError {
 /// of it is sent), those on a changed field for an update.
 fn write_rule_violations(rc: &ResourceChange, rules: &[WriteRule]) -> Vec<PlanError> {
     let action = match rc.action {
-        Action::Create => "create the card",
-        Action::Replace => "create the replacement card",
-        Action::Update | Action::UpdateReview | Action::Stock => "send a change",
+        Action::Create => "create",
+        Action::Replace => "replace",
+        Action::Update | Action::UpdateReview | Action::Stock => "update",
         Action::Delete | Action::NoOp => return Vec::new(),
     };
     let sent = |field: &str| {
@@ -226,9 +228,10 @@ pub fn build_plan(inputs: &PlanInputs<'_>) -> Result<Plan, Vec<PlanError>> {
             });
         if protected && matches!(rc.action, Action::Replace | Action::Delete) {
             let hint = match rc.action {
-                Action::Replace => format!(
-                    "; forced by {}",
-                    rc.replace_reasons()
+                Action::Replace => tr!(
+                    "plan-err-forced-by",
+                    fields = rc
+                        .replace_reasons()
                         .map(|f| f.path.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")

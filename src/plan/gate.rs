@@ -4,12 +4,13 @@
 //! bought friends-coupon stock thrown away ([`stock_loss`](super::stock_loss)).
 
 use super::policy::{
-    MassDestroy, Violation, check, coin_limits_report, gates_in_force, mass_destroy,
-    mass_destroy_report, report,
+    MassDestroy, Violation, check, coin_limits, gates_in_force, mass_destroy, mass_destroy_report,
+    report,
 };
 use super::stock_loss::{StockLoss, stock_loss_report, stock_losses};
-use super::types::Plan;
+use super::types::{CoinSummary, Plan};
 use crate::config::{DenyClass, Policy};
+use crate::i18n::Messages;
 use crate::state::StateFile;
 
 /// The gates a plan must pass: the command line's, over cardform.toml's `[policy]`.
@@ -33,8 +34,9 @@ pub struct Verdict {
     pub violations: Vec<Violation>,
     /// Too many cards deleted or replaced without `--allow-mass-destroy`.
     pub mass_destroy: Option<MassDestroy>,
-    /// The 券点 purchases cost more than the budget or the balance (the message).
-    pub coins_over: Option<String>,
+    /// The 券点 purchases cost more than the budget or the balance (the plan's 券点
+    /// summary; [`coin_limits`] says why).
+    pub coins_over: Option<CoinSummary>,
     /// Friends coupons whose unclaimed bought stock the plan throws away, without
     /// `--allow-stock-loss` (guarantee 9).
     pub stock_loss: Vec<StockLoss>,
@@ -50,38 +52,50 @@ impl Verdict {
     }
 
     /// Every refusal, as `plan` prints them: stock loss, mass destroy, 券点 limits,
-    /// policy.
+    /// policy (in the process language).
     pub fn full_report(&self) -> String {
+        self.full_report_in(&Messages::process())
+    }
+
+    /// [`Verdict::full_report`] in the language of `m`.
+    pub fn full_report_in(&self, m: &Messages) -> String {
         let mut out = String::new();
         if !self.stock_loss.is_empty() {
-            out.push_str(&stock_loss_report(&self.stock_loss));
+            out.push_str(&stock_loss_report(m, &self.stock_loss));
             out.push('\n');
         }
-        if let Some(m) = &self.mass_destroy {
-            out.push_str(&mass_destroy_report(m));
+        if let Some(d) = &self.mass_destroy {
+            out.push_str(&mass_destroy_report(m, d));
         }
-        if let Some(why) = &self.coins_over {
-            out.push_str(why);
+        if let Some(why) = self.coins_over_in(m) {
+            out.push_str(&why);
         }
         if !self.violations.is_empty() {
-            out.push_str(&report(&self.violations));
+            out.push_str(&report(m, &self.violations));
         }
         out
     }
 
-    /// The first refusal, as `apply` prints it before stopping: stock loss, policy,
-    /// mass destroy, 券点 limits. `None`: the plan may be applied.
+    /// Why the 券点 purchases are refused, in the language of `m`.
+    pub fn coins_over_in(&self, m: &Messages) -> Option<String> {
+        self.coins_over.as_ref().and_then(|c| coin_limits(m, c))
+    }
+
+    /// The first refusal, as `apply` prints it before stopping (in the process
+    /// language): stock loss, policy, mass destroy, 券点 limits. `None`: the plan may be
+    /// applied.
     pub fn first_refusal(&self) -> Option<String> {
+        let m = Messages::process();
         if !self.stock_loss.is_empty() {
-            return Some(stock_loss_report(&self.stock_loss) + "\n");
+            return Some(stock_loss_report(&m, &self.stock_loss) + "\n");
         }
         if !self.violations.is_empty() {
-            return Some(report(&self.violations));
+            return Some(report(&m, &self.violations));
         }
-        if let Some(m) = &self.mass_destroy {
-            return Some(mass_destroy_report(m));
+        if let Some(d) = &self.mass_destroy {
+            return Some(mass_destroy_report(&m, d));
         }
-        self.coins_over.clone()
+        self.coins_over_in(&m)
     }
 }
 
@@ -96,7 +110,10 @@ pub fn gate(plan: &Plan, policy: &GatePolicy<'_>, state: &StateFile) -> Verdict 
     Verdict {
         violations: check(plan, &gates),
         mass_destroy: mass,
-        coins_over: coin_limits_report(plan),
+        coins_over: plan
+            .coins
+            .clone()
+            .filter(|c| coin_limits(&Messages::process(), c).is_some()),
         stock_loss: if policy.allow_stock_loss || plan.refresh_only {
             Vec::new()
         } else {

@@ -6,6 +6,7 @@
 //! command and the markdown comment all read it.
 
 use crate::config::DenyClass;
+use crate::i18n::{Lang, Messages};
 
 use super::types::{Action, Plan, ResourceChange};
 
@@ -55,6 +56,19 @@ pub const GATES: &[GateRule] = &[
     },
 ];
 
+impl GateRule {
+    /// [`GateRule::what`] in the language of `m`.
+    pub fn what_in(&self, m: &Messages) -> String {
+        m.t(match self.class {
+            DenyClass::Review => "gate-what-review",
+            DenyClass::Replace => "gate-what-replace",
+            DenyClass::Delete => "gate-what-delete",
+            DenyClass::Stock => "gate-what-stock",
+            DenyClass::Settings => "gate-what-settings",
+        })
+    }
+}
+
 /// The table row of `class`.
 pub fn gate(class: DenyClass) -> &'static GateRule {
     GATES.iter().find(|g| g.class == class).unwrap_or(&GATES[0])
@@ -96,18 +110,37 @@ pub struct Violation {
     pub because: Vec<String>,
 }
 
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Violation {
+    /// The line for this card, in the language of `m`.
+    pub fn said(&self, m: &Messages) -> String {
         let g = gate(self.class);
         let source = match self.source {
             GateSource::Flag => format!("--deny {}", g.name),
-            GateSource::Config => format!("[policy] deny = [\"{}\"] in cardform.toml", g.name),
+            GateSource::Config => m.t_args("gate-source-config", &[("class", g.name.into())]),
         };
-        write!(f, "{}: the plan {}", self.address, g.what)?;
-        if !self.because.is_empty() {
-            write!(f, " (because of {})", self.because.join(", "))?;
-        }
-        write!(f, "; denied by {source}")
+        let because = if self.because.is_empty() {
+            String::new()
+        } else {
+            m.t_args(
+                "gate-because",
+                &[("fields", self.because.join(", ").into())],
+            )
+        };
+        m.t_args(
+            "gate-violation",
+            &[
+                ("address", self.address.as_str().into()),
+                ("what", g.what_in(m).into()),
+                ("because", because.into()),
+                ("source", source.into()),
+            ],
+        )
+    }
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.said(&Messages::new(Lang::En)))
     }
 }
 
@@ -125,7 +158,7 @@ fn because(rc: &ResourceChange, class: DenyClass) -> Vec<String> {
             .iter()
             .map(|s| {
                 if s.coin_purchase {
-                    format!("{} → {}, a 券点 purchase", s.from, s.to)
+                    crate::i18n::tr!("gate-because-coin", from = s.from, to = s.to)
                 } else {
                     format!("{} → {}", s.from, s.to)
                 }
@@ -168,28 +201,32 @@ pub fn violations(plan: &Plan, deny: &[DenyClass]) -> Vec<Violation> {
 }
 
 /// What the command prints on stderr when gates are violated: one line per card,
-/// then what to do.
-pub fn report(violations: &[Violation]) -> String {
+/// then what to do (in the language of `m`).
+pub fn report(m: &Messages, violations: &[Violation]) -> String {
     let mut out = String::new();
     for v in violations {
-        out.push_str(&format!("policy: {v}\n"));
+        out.push_str(&m.t_args("gate-policy-line", &[("violation", v.said(m).into())]));
+        out.push('\n');
     }
     let mut cards: Vec<&str> = violations.iter().map(|v| v.address.as_str()).collect();
     cards.dedup();
     let mut help = Vec::new();
     if violations.iter().any(|v| v.source == GateSource::Flag) {
-        help.push("get the extra approval your pipeline asks for (it then plans without those --deny flags)");
+        help.push(m.t("gate-help-flag"));
     }
     if violations.iter().any(|v| v.source == GateSource::Config) {
-        help.push("remove the class from [policy] deny in cardform.toml in a reviewed change");
+        help.push(m.t("gate-help-config"));
     }
-    help.push("or change the cards so the plan no longer needs it");
-    out.push_str(&format!(
-        "error: the plan has {} change(s) to {} card(s) that the policy denies (exit 3); {}.\n",
-        violations.len(),
-        cards.len(),
-        help.join(", ")
+    help.push(m.t("gate-help-change"));
+    out.push_str(&m.t_args(
+        "gate-denied",
+        &[
+            ("changes", violations.len().into()),
+            ("cards", cards.len().into()),
+            ("help", help.join(&m.t("gate-help-sep")).into()),
+        ],
     ));
+    out.push('\n');
     out
 }
 
@@ -197,28 +234,42 @@ pub fn report(violations: &[Violation]) -> String {
 /// max_coins_per_apply`, `--max-coins`) or more than the account holds: one line each,
 /// saying by how much and what to do (exit 3; nothing is bought). `None`: within both.
 pub fn coin_limits_report(plan: &Plan) -> Option<String> {
-    let c = plan.coins.as_ref()?;
+    coin_limits(&Messages::new(Lang::En), plan.coins.as_ref()?)
+}
+
+/// [`coin_limits_report`] of a plan's 券点 summary, in the language of `m`.
+pub fn coin_limits(m: &Messages, c: &super::types::CoinSummary) -> Option<String> {
     let mut out = String::new();
     if let (Some(by), Some(budget)) = (c.over_budget(), c.budget) {
-        out.push_str(&format!(
-            "error: the plan's 券点 purchases cost {} points, {by} more than the budget of {budget} ([policy] max_coins_per_apply in cardform.toml, or --max-coins); nothing was bought (exit 3). Raise the budget in a reviewed change, or plan less friends-coupon stock.\n",
-            c.price
+        out.push_str(&m.t_args(
+            "gate-coins-over-budget",
+            &[
+                ("price", c.price.to_string().into()),
+                ("by", by.to_string().into()),
+                ("budget", budget.to_string().into()),
+            ],
         ));
+        out.push('\n');
     }
     if let Some(by) = c.over_balance() {
-        out.push_str(&format!(
-            "error: the plan's 券点 purchases cost {} points, {by} more than the account holds ({} = {} free + {} paid); nothing was bought (exit 3). {}Recharge with `cardform coins recharge {}` and pay its WeChat Pay QR code, or plan less friends-coupon stock.\n",
-            c.price,
-            c.balance.total_coin,
-            c.balance.free_coin,
-            c.balance.pay_coin,
-            if c.balance.total_coin.is_zero() {
-                "A new account: `cardform coins activate` grants 200 free points once. "
-            } else {
-                ""
-            },
-            by.whole_ceil()
+        let activate = if c.balance.total_coin.is_zero() {
+            m.t("gate-coins-activate")
+        } else {
+            String::new()
+        };
+        out.push_str(&m.t_args(
+            "gate-coins-over-balance",
+            &[
+                ("price", c.price.to_string().into()),
+                ("by", by.to_string().into()),
+                ("total", c.balance.total_coin.to_string().into()),
+                ("free", c.balance.free_coin.to_string().into()),
+                ("paid", c.balance.pay_coin.to_string().into()),
+                ("activate", activate.into()),
+                ("recharge", by.whole_ceil().to_string().into()),
+            ],
         ));
+        out.push('\n');
     }
     (!out.is_empty()).then_some(out)
 }
@@ -269,29 +320,40 @@ pub fn mass_destroy(
     })
 }
 
-/// What the command prints on stderr when [`mass_destroy`] stops a plan (exit 3).
-pub fn mass_destroy_report(m: &MassDestroy) -> String {
-    let n = m.addresses.len();
-    let mut shown: Vec<&str> = m.addresses.iter().take(10).map(String::as_str).collect();
+/// What the command prints on stderr when [`mass_destroy`] stops a plan (exit 3), in
+/// the language of `m`.
+pub fn mass_destroy_report(m: &Messages, d: &MassDestroy) -> String {
+    let n = d.addresses.len();
+    let mut shown: Vec<&str> = d.addresses.iter().take(10).map(String::as_str).collect();
     if n > shown.len() {
         shown.push("…");
     }
-    let why = if n == m.managed {
-        format!("every managed card ({n} of {})", m.managed)
-    } else if m.limit_from_config {
-        format!(
-            "{n} of the {} managed cards, more than [policy] max_destroy = {} in cardform.toml",
-            m.managed, m.limit
-        )
-    } else {
-        format!(
-            "{n} of the {} managed cards, more than the default limit of {} (half of them, at least {MIN_MAX_DESTROY}; set [policy] max_destroy in cardform.toml to change it)",
-            m.managed, m.limit
+    let args = |id: &str| {
+        m.t_args(
+            id,
+            &[
+                ("count", n.into()),
+                ("managed", d.managed.into()),
+                ("limit", d.limit.into()),
+                ("min", MIN_MAX_DESTROY.into()),
+            ],
         )
     };
+    let why = if n == d.managed {
+        args("gate-mass-every")
+    } else if d.limit_from_config {
+        args("gate-mass-config")
+    } else {
+        args("gate-mass-default")
+    };
     format!(
-        "error: the plan would delete or replace {why}: {}.\n  This is usually a mistake, not a wish: an empty or unreadable cards/ folder, the wrong project directory, or the wrong state (another project's, or an old copy). Check `cardform state list` and the card files.\n  If you really mean it, run again with --allow-mass-destroy (exit 3: nothing was changed).\n",
-        shown.join(", ")
+        "{}\n  {}\n  {}\n",
+        m.t_args(
+            "gate-mass-destroy",
+            &[("why", why.into()), ("cards", shown.join(", ").into())]
+        ),
+        m.t("gate-mass-mistake"),
+        m.t("gate-mass-allow")
     )
 }
 

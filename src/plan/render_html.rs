@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::model::pending::shown;
+use crate::model::pending::shown_in;
 use similar::{ChangeTag, TextDiff};
 
 use super::diff::FieldChange;
@@ -415,7 +415,10 @@ fn field_table(out: &mut String, head: &str, changes: &[FieldChange], m: &Messag
             UpdateClass::Replace => "class-replace",
             _ => "",
         };
-        let (before, after) = (f.before.as_ref().map(shown), f.after.as_ref().map(shown));
+        let (before, after) = (
+            f.before.as_ref().map(|v| shown_in(v, m)),
+            f.after.as_ref().map(|v| shown_in(v, m)),
+        );
         let texts = (
             before.as_deref().and_then(Value::as_str),
             after.as_deref().and_then(Value::as_str),
@@ -431,7 +434,7 @@ fn field_table(out: &mut String, head: &str, changes: &[FieldChange], m: &Messag
             );
         } else {
             let show = |v: &Option<Value>| match v {
-                Some(v) => esc(&show_at(&f.path, v)),
+                Some(v) => esc(&show_at(m, &f.path, v)),
                 None => esc(&absent),
             };
             let _ = write!(

@@ -94,13 +94,15 @@ struct JsonRefusal {
 
 impl JsonGate {
     fn of(v: &Verdict) -> JsonGate {
+        // JSON is data: its messages stay English whatever the language.
+        let en = crate::i18n::Messages::new(crate::i18n::Lang::En);
         let mut refusals = Vec::new();
         if !v.stock_loss.is_empty() {
             refusals.push(JsonRefusal {
                 gate: "stock_loss",
                 addresses: v.stock_loss.iter().map(|l| l.address.clone()).collect(),
                 vouchers: Some(v.stock_loss.iter().map(|l| l.vouchers).sum()),
-                message: stock_loss_report(&v.stock_loss),
+                message: stock_loss_report(&en, &v.stock_loss),
             });
         }
         if let Some(m) = &v.mass_destroy {
@@ -108,15 +110,15 @@ impl JsonGate {
                 gate: "mass_destroy",
                 addresses: m.addresses.clone(),
                 vouchers: None,
-                message: mass_destroy_report(m),
+                message: mass_destroy_report(&en, m),
             });
         }
-        if let Some(why) = &v.coins_over {
+        if let Some(why) = v.coins_over_in(&en) {
             refusals.push(JsonRefusal {
                 gate: "coins",
                 addresses: Vec::new(),
                 vouchers: None,
-                message: why.clone(),
+                message: why,
             });
         }
         if !v.violations.is_empty() {
@@ -124,7 +126,7 @@ impl JsonGate {
                 gate: "policy",
                 addresses: v.violations.iter().map(|x| x.address.clone()).collect(),
                 vouchers: None,
-                message: report(&v.violations),
+                message: report(&en, &v.violations),
             });
         }
         JsonGate {

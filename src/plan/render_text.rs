@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use owo_colors::OwoColorize;
 use serde_json::Value;
 
-use crate::model::pending::{Pending, shown};
+use crate::model::pending::{Pending, shown_in};
 
 use super::diff::FieldChange;
 use super::refresh::{calls_line, refresh_note};
@@ -130,7 +130,7 @@ pub fn render_text(plan: &Plan, opts: TextOptions) -> String {
         .iter()
         .filter(|r| r.action.is_change())
         .collect();
-    for line in super::sub_merchants::text_lines(plan) {
+    for line in super::sub_merchants::text_lines(m, plan) {
         let _ = writeln!(out, "{line}");
     }
     if !plan.sub_merchants.is_empty() || !plan.waiting.is_empty() {
@@ -418,7 +418,12 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
         Action::Create => {
             if let Some(after) = &rc.after {
                 for (path, v) in after.iter() {
-                    let _ = writeln!(out, "      {} {path} = {}", p.green("+"), show_at(path, v));
+                    let _ = writeln!(
+                        out,
+                        "      {} {path} = {}",
+                        p.green("+"),
+                        show_at(m, path, v)
+                    );
                 }
             }
             if let Some(t) = &rc.derived_title {
@@ -437,7 +442,8 @@ fn write_resource(out: &mut String, p: &Painter, rc: &ResourceChange) {
             if let Some(before) = &rc.before {
                 for key in ["card_type", "base_info.brand_name", "base_info.title"] {
                     if let Some(v) = before.get(key) {
-                        let _ = writeln!(out, "      {} {key} = {}", p.red("-"), show_at(key, v));
+                        let _ =
+                            writeln!(out, "      {} {key} = {}", p.red("-"), show_at(m, key, v));
                     }
                 }
             }
@@ -533,7 +539,10 @@ fn write_field(
         _ => p.dim(&comment),
     };
     let sym = p.yellow(&sym.to_string());
-    let (before, after) = (f.before.as_ref().map(shown), f.after.as_ref().map(shown));
+    let (before, after) = (
+        f.before.as_ref().map(|v| shown_in(v, &p.m)),
+        f.after.as_ref().map(|v| shown_in(v, &p.m)),
+    );
     if let (Some(Value::String(a)), Some(Value::String(b))) = (before.as_deref(), after.as_deref())
         && (is_long(a) || is_long(b))
     {
@@ -560,12 +569,12 @@ fn write_field(
     let before = f
         .before
         .as_ref()
-        .map(|v| show_at(&f.path, v))
+        .map(|v| show_at(&p.m, &f.path, v))
         .unwrap_or_else(|| p.m.t("value-absent"));
     let after = f
         .after
         .as_ref()
-        .map(|v| show_at(&f.path, v))
+        .map(|v| show_at(&p.m, &f.path, v))
         .unwrap_or_else(|| p.m.t("value-cleared"));
     let line = format!("{indent}  {sym} {} = {before} -> {after} {comment}", f.path);
     let _ = writeln!(out, "{}", line.trim_end());
@@ -577,7 +586,7 @@ fn is_long(s: &str) -> bool {
 
 /// A value at `path` as the plan shows it: timestamps as Beijing datetimes, amounts in
 /// fen with yuan beside them.
-pub fn show_at(path: &str, v: &Value) -> String {
+pub fn show_at(m: &Messages, path: &str, v: &Value) -> String {
     if path.ends_with("_timestamp")
         && let Some(secs) = v.as_i64()
     {
@@ -590,15 +599,15 @@ pub fn show_at(path: &str, v: &Value) -> String {
     {
         return format!("{fen} (¥{}.{:02})", fen / 100, fen % 100);
     }
-    show(v)
+    show(m, v)
 }
 
-/// A value as the plan shows it.
-pub fn show(v: &Value) -> String {
+/// A value as the plan shows it, a pending value said in the language of `m`.
+pub fn show(m: &Messages, v: &Value) -> String {
     if let Some(p) = Pending::from_value(v) {
-        return p.to_string();
+        return p.said(m);
     }
-    match shown(v).as_ref() {
+    match shown_in(v, m).as_ref() {
         Value::String(s) => format!("{s:?}"),
         other => other.to_string(),
     }

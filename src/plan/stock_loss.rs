@@ -8,6 +8,7 @@
 use super::note::Note;
 use super::price::estimate;
 use super::types::{Action, Plan};
+use crate::i18n::Messages;
 
 /// One card whose unclaimed bought stock a plan would throw away.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,30 +51,34 @@ pub fn stock_losses(plan: &Plan) -> Vec<StockLoss> {
         .collect()
 }
 
-/// The refusal: what would be lost and what to do.
-pub fn stock_loss_report(losses: &[StockLoss]) -> String {
-    let mut out = String::from(
-        "this plan throws away friends-coupon stock bought with 券点 (WeChat refunds nothing):\n",
-    );
+/// The refusal: what would be lost and what to do, in the language of `m`.
+pub fn stock_loss_report(m: &Messages, losses: &[StockLoss]) -> String {
+    let mut out = m.t("gate-stock-loss-head");
+    out.push('\n');
     for l in losses {
-        let what = match l.action {
-            Action::Delete => "deleting",
-            _ => "replacing",
+        let id = match l.action {
+            Action::Delete => "gate-stock-loss-delete",
+            _ => "gate-stock-loss-replace",
         };
         let points = l
             .points
-            .map(|p| format!(", about {p} 券点 at the reference price"))
+            .map(|p| m.t_args("md-stock-loss-points", &[("points", p.to_string().into())]))
             .unwrap_or_default();
         out.push_str(&format!(
-            "  {}: {what} it loses {} unclaimed vouchers{points}\n",
-            l.address, l.vouchers
+            "  {}\n",
+            m.t_args(
+                id,
+                &[
+                    ("address", l.address.as_str().into()),
+                    ("vouchers", l.vouchers.to_string().into()),
+                    ("points", points.into()),
+                ],
+            )
         ));
         if l.by_date_change {
-            out.push_str(
-                "    the replacement comes from the validity change (date_info): WeChat takes an end-date extension in place only within its limit (at most three months, reference §4.3), so move the end date within that limit now and the rest in a later apply, or replace the card on purpose with --allow-stock-loss\n",
-            );
+            out.push_str(&format!("    {}\n", m.t("gate-stock-loss-date")));
         }
     }
-    out.push_str("run again with --allow-stock-loss to accept the loss");
+    out.push_str(&m.t("gate-stock-loss-allow"));
     out
 }

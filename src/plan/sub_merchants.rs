@@ -230,11 +230,18 @@ pub fn plan(
                     )
                 })
                 .collect();
-            errors.push(format!(
-                "sub-merchant {name} ({}:{}): category {p}/{s} is not in WeChat's card/getapplyprotocol; valid ids (primary: secondary…): {}",
-                d.file.display(),
-                d.line,
-                if valid.is_empty() { "none listed".to_string() } else { valid.join("; ") }
+            errors.push(crate::i18n::tr!(
+                "sm-err-category",
+                name = name,
+                file = d.file.display(),
+                line = d.line,
+                primary = p,
+                secondary = s,
+                valid = if valid.is_empty() {
+                    crate::i18n::tr!("sm-err-none-listed")
+                } else {
+                    valid.join("; ")
+                }
             ));
             continue;
         }
@@ -376,45 +383,65 @@ pub fn hold_waiting(plan: &mut Plan, changes: &[SubMerchantChange]) {
     plan.waiting = waiting;
 }
 
-/// The plan's sub-merchant lines, for the text renderer (English, as the other
-/// renderers' sentences; the messages live here, in one place).
-pub fn text_lines(plan: &Plan) -> Vec<String> {
+/// The plan's sub-merchant lines, for the text and markdown renderers, in the
+/// language of `m` (the messages live here, in one place).
+pub fn text_lines(m: &crate::i18n::Messages, plan: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     if plan.sub_merchants.is_empty() && plan.waiting.is_empty() {
         return out;
     }
-    out.push("Sub-merchants (第三方协助制券):".to_string());
+    out.push(m.t("sm-head"));
+    let not_submitted = m.t("sm-not-submitted");
     for c in &plan.sub_merchants {
         let id = c
             .merchant_id
-            .map(|i| format!(" (merchant_id {i})"))
+            .map(|i| m.t_args("sm-merchant-id", &[("id", i.to_string().into())]))
             .unwrap_or_default();
-        let status = c.status.as_deref().unwrap_or("not submitted");
+        let status = c.status.clone().unwrap_or_else(|| not_submitted.clone());
         let what = match c.action {
-            SubMerchantAction::NoOp => format!("no changes, {status}"),
-            SubMerchantAction::Adopt => {
-                format!("adopt the live sub-merchant of the same brand name, {status}")
+            SubMerchantAction::NoOp => m.t_args("sm-no-op", &[("status", status.into())]),
+            SubMerchantAction::Adopt => m.t_args("sm-adopt", &[("status", status.into())]),
+            SubMerchantAction::Create => m.t("sm-create"),
+            SubMerchantAction::Update => {
+                m.t_args("sm-update", &[("fields", c.changed.join(", ").into())])
             }
-            SubMerchantAction::Create => {
-                "submit (card/submerchant/submit); WeChat reviews it: CHECKING".to_string()
-            }
-            SubMerchantAction::Update => format!(
-                "update {} (card/submerchant/update); back to review: CHECKING",
-                c.changed.join(", ")
-            ),
         };
-        out.push(format!("  ~ sub-merchant {}{id}: {what}", c.name));
+        out.push(format!(
+            "  {}",
+            m.t_args(
+                "sm-line",
+                &[
+                    ("name", c.name.as_str().into()),
+                    ("id", id.into()),
+                    ("what", what.into()),
+                ],
+            )
+        ));
         if let Some(r) = &c.reason {
-            out.push(format!("      rejected because: {r}"));
+            out.push(format!(
+                "      {}",
+                m.t_args("sm-rejected", &[("reason", r.as_str().into())])
+            ));
         }
     }
     for w in &plan.waiting {
         out.push(format!(
-            "  … card {} waits: its sub-merchant {} is {} (the {} happens on the first apply after WeChat approves it)",
-            w.address,
-            w.sub_merchant,
-            w.status.as_deref().unwrap_or("not submitted"),
-            w.action.as_str()
+            "  {}",
+            m.t_args(
+                "sm-waiting",
+                &[
+                    ("address", w.address.as_str().into()),
+                    ("name", w.sub_merchant.as_str().into()),
+                    (
+                        "status",
+                        w.status
+                            .clone()
+                            .unwrap_or_else(|| not_submitted.clone())
+                            .into(),
+                    ),
+                    ("action", w.action.as_str().into()),
+                ],
+            )
         ));
     }
     out

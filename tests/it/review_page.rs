@@ -139,10 +139,7 @@ fn html_plan_is_self_contained_and_complete() {
         !page.contains("lifecycle.prevent_destroy"),
         "a local setting shown as a change"
     );
-    assert!(
-        page.contains("卡券将重新审核"),
-        "no review warning in Chinese"
-    );
+    assert!(page.contains("需重新审核"), "no review warning in Chinese");
     assert!(
         page.contains("以下修改需重新提交微信审核"),
         "no review box in Chinese"

@@ -46,7 +46,7 @@ impl<'a> Executor<'a> {
             local_failure(
                 address,
                 op.as_str(),
-                format!("could not record the intent in the state, nothing was sent: {e}"),
+                crate::i18n::tr!("apply-journal-intent", error = e.to_string()),
             )
         })?;
         Ok(id)
@@ -86,7 +86,11 @@ impl<'a> Executor<'a> {
         changes: Vec<Change>,
     ) -> Result<(), CardFailure> {
         self.state.finish_async(op_id, changes).await.map_err(|e| {
-            local_failure(address, "record", format!("the call succeeded but its outcome could not be recorded (the next run resolves it): {e}"))
+            local_failure(
+                address,
+                "record",
+                crate::i18n::tr!("apply-journal-outcome", error = e.to_string()),
+            )
         })
     }
 

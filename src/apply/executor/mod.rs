@@ -276,10 +276,7 @@ impl<'a> Executor<'a> {
             return Err(local_failure(
                 &rc.address,
                 rc.action.as_str(),
-                format!(
-                    "an earlier {p} of this card has an unknown outcome; resolve it first (`cardform state resolve {} --adopt CARD_ID` or `--forget`)",
-                    rc.address
-                ),
+                crate::i18n::tr!("apply-unknown-earlier", op = p, address = rc.address),
             ));
         }
         let result = match rc.action {
@@ -351,8 +348,13 @@ impl<'a> Executor<'a> {
             }
             None => canonical.clone(),
         };
-        let body = create_body(&sent)
-            .ok_or_else(|| local_failure(&rc.address, "create", "card_type is missing"))?;
+        let body = create_body(&sent).ok_or_else(|| {
+            local_failure(
+                &rc.address,
+                "create",
+                crate::i18n::tr!("apply-no-card-type"),
+            )
+        })?;
         let intent = Intent {
             op: OpKind::Create,
             card_id: None,
@@ -392,9 +394,10 @@ impl<'a> Executor<'a> {
             self.count(|r| r.stock_changed += 1);
             self.verify(rc, &card_id, &canonical, None).await;
         } else if let Some(s) = purchase {
-            self.warn(format!(
-                "{}: created without stock; its {} vouchers are bought with 券点 once WeChat approves the card ([policy] buy_stock = \"after_approval\": a later apply, or --wait-for-review)",
-                rc.address, s.to
+            self.warn(crate::i18n::tr!(
+                "apply-created-without-stock",
+                address = rc.address,
+                quantity = s.to
             ));
             self.verify(rc, &card_id, &sent, None).await;
         } else {
@@ -417,7 +420,9 @@ impl<'a> Executor<'a> {
                     .get(&rc.address)
                     .map(|r| (r.card_id.clone(), r.status.clone()))
             })
-            .ok_or_else(|| local_failure(&rc.address, "stock", "the card is not in the state"))?;
+            .ok_or_else(|| {
+                local_failure(&rc.address, "stock", crate::i18n::tr!("apply-not-in-state"))
+            })?;
         let canonical = self.resolved_canonical(rc)?;
         let op = self
             .buy_stock(rc, &card_id, stock.to, stock.price.as_ref())
@@ -433,24 +438,32 @@ impl<'a> Executor<'a> {
     }
 
     async fn replace(&self, rc: &ResourceChange) -> CardResult {
-        let old_id = rc
-            .card_id
-            .clone()
-            .ok_or_else(|| local_failure(&rc.address, "replace", "no current card_id"))?;
+        let old_id = rc.card_id.clone().ok_or_else(|| {
+            local_failure(
+                &rc.address,
+                "replace",
+                crate::i18n::tr!("apply-no-current-card-id"),
+            )
+        })?;
         let old_state = self
             .state
             .read(|s| s.resources.get(&rc.address).cloned())
-            .ok_or_else(|| local_failure(&rc.address, "replace", "the card is not in the state"))?;
+            .ok_or_else(|| {
+                local_failure(
+                    &rc.address,
+                    "replace",
+                    crate::i18n::tr!("apply-not-in-state"),
+                )
+            })?;
         let deposed = deposed_address(&rc.address, &old_id);
         self.create(rc, Some((&deposed, old_state))).await?;
         self.delete_card(&deposed, &old_id).await
     }
 
     async fn delete(&self, rc: &ResourceChange) -> CardResult {
-        let card_id = rc
-            .card_id
-            .clone()
-            .ok_or_else(|| local_failure(&rc.address, "delete", "no card_id"))?;
+        let card_id = rc.card_id.clone().ok_or_else(|| {
+            local_failure(&rc.address, "delete", crate::i18n::tr!("apply-no-card-id"))
+        })?;
         self.delete_card(&rc.address, &card_id).await
     }
 
@@ -482,15 +495,17 @@ impl<'a> Executor<'a> {
     }
 
     async fn update(&self, rc: &ResourceChange) -> CardResult {
-        let card_id = rc
-            .card_id
-            .clone()
-            .ok_or_else(|| local_failure(&rc.address, "update", "no card_id"))?;
+        let card_id = rc.card_id.clone().ok_or_else(|| {
+            local_failure(&rc.address, "update", crate::i18n::tr!("apply-no-card-id"))
+        })?;
         let canonical = self.resolved_canonical(rc)?;
-        let type_key = rc
-            .card_type
-            .map(|t| t.wire_key())
-            .ok_or_else(|| local_failure(&rc.address, "update", "unknown card type"))?;
+        let type_key = rc.card_type.map(|t| t.wire_key()).ok_or_else(|| {
+            local_failure(
+                &rc.address,
+                "update",
+                crate::i18n::tr!("apply-unknown-card-type"),
+            )
+        })?;
         let updating: Vec<&FieldChange> =
             rc.changes.iter().filter(|c| c.class.updatable()).collect();
         let mut status = self
@@ -560,9 +575,10 @@ impl<'a> Executor<'a> {
                     crate::plan::Note::StockNotRefunded { removed } => Some(*removed),
                     _ => None,
                 }) {
-                    self.warn(format!(
-                        "{}: took {removed} vouchers off the stock; they were bought with 券点 and WeChat does not refund the points",
-                        rc.address
+                    self.warn(crate::i18n::tr!(
+                        "apply-took-off-stock",
+                        address = rc.address,
+                        removed = removed
                     ));
                 }
                 op

@@ -44,24 +44,25 @@ pub struct ApplyOutcome {
 impl ApplyOutcome {
     /// `Apply complete: N created, N updated (N sent to review), N replaced, N deleted`.
     pub fn summary(&self) -> String {
-        format!(
-            "Apply complete: {} created, {} updated ({} sent to review), {} replaced, {} deleted, {} stock change{}{}.",
-            self.created,
-            self.updated,
-            self.sent_to_review,
-            self.replaced,
-            self.deleted,
-            self.stock_changed,
-            if self.stock_changed == 1 { "" } else { "s" },
-            if self.whitelist_set {
-                ", test whitelist set"
-            } else {
-                ""
-            }
+        use crate::i18n::tr;
+        let whitelist = if self.whitelist_set {
+            tr!("apply-summary-whitelist")
+        } else {
+            String::new()
+        };
+        tr!(
+            "apply-summary",
+            created = self.created,
+            updated = self.updated,
+            review = self.sent_to_review,
+            replaced = self.replaced,
+            deleted = self.deleted,
+            stock = self.stock_changed,
+            whitelist = whitelist
         ) + &if self.sub_merchants_sent > 0 {
-            format!(
-                " {} sub-merchant(s) submitted or updated.",
-                self.sub_merchants_sent
+            tr!(
+                "apply-summary-sub-merchants",
+                count = self.sub_merchants_sent
             )
         } else {
             String::new()

@@ -55,9 +55,7 @@ impl<'a> Executor<'a> {
             return Err(local_failure(
                 &rc.address,
                 "stock",
-                format!(
-                    "buying {quantity} vouchers of a friends coupon is a 券点 purchase (paid, irreversible); run apply with --allow-coin-purchase (or policy.allow_coin_purchase = true) to allow it"
-                ),
+                crate::i18n::tr!("apply-stock-not-allowed", quantity = quantity),
             ));
         }
         let quote = self
@@ -71,11 +69,12 @@ impl<'a> Executor<'a> {
             return Err(local_failure(
                 &rc.address,
                 "getpayprice",
-                format!(
-                    "{quantity} vouchers now cost {} 券点, {} more than the {} planned; nothing was bought — plan again and review the new price",
-                    quote.price,
-                    quote.price.saturating_sub(p.price),
-                    p.price
+                crate::i18n::tr!(
+                    "apply-stock-price-rose",
+                    quantity = quantity,
+                    now = quote.price.to_string(),
+                    by = quote.price.saturating_sub(p.price).to_string(),
+                    planned = p.price.to_string()
                 ),
             ));
         }
@@ -102,14 +101,17 @@ impl<'a> Executor<'a> {
             Err(why) => Err(why),
         };
         let order = match order {
-            Ok(id) => format!("order {id}; `cardform coins order {id}` shows it"),
-            Err(why) => format!(
-                "the confirmed order could not be identified ({why}); `cardform coins` lists the ledger"
-            ),
+            Ok(id) => crate::i18n::tr!("apply-order-found", id = id),
+            Err(why) => crate::i18n::tr!("apply-order-unknown", why = why),
         };
-        self.warn(format!(
-            "{}: bought {quantity} vouchers for {} 券点 ({} free, {} paid; {order})",
-            rc.address, quote.price, quote.free_coin, quote.pay_coin
+        self.warn(crate::i18n::tr!(
+            "apply-bought",
+            address = rc.address,
+            quantity = quantity,
+            price = quote.price.to_string(),
+            free = quote.free_coin.to_string(),
+            paid = quote.pay_coin.to_string(),
+            order = order
         ));
         Ok(op)
     }
@@ -135,7 +137,7 @@ impl<'a> Executor<'a> {
     ) -> Result<String, String> {
         let after = self.reduce_orders().await?;
         let Ok(mut claimed) = self.claimed_orders.lock() else {
-            return Err("another purchase failed while recording its order".into());
+            return Err(crate::i18n::tr!("apply-order-lock"));
         };
         let new: Vec<&CoinOrder> = after
             .iter()
@@ -154,13 +156,16 @@ impl<'a> Executor<'a> {
                 claimed.insert(one.order_id.clone());
                 Ok(one.order_id.clone())
             }
-            [] => Err(format!(
-                "no new purchase of {price} 券点 in card/pay/getorderlist"
+            [] => Err(crate::i18n::tr!(
+                "apply-order-none",
+                price = price.to_string()
             )),
-            many => Err(format!(
-                "{} new purchases of {price} 券点 could be it: {}",
-                many.len(),
-                many.iter()
+            many => Err(crate::i18n::tr!(
+                "apply-order-many",
+                count = many.len(),
+                price = price.to_string(),
+                orders = many
+                    .iter()
                     .map(|o| o.order_id.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")

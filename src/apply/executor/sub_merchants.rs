@@ -144,7 +144,7 @@ impl Executor<'_> {
             Resolved::Pending(why) => Err(local_failure(
                 &address(c),
                 "upload_image",
-                format!("the logo is not uploaded ({why}); plan again"),
+                crate::i18n::tr!("apply-sm-logo-pending", why = why),
             )),
         }
     }
@@ -175,14 +175,22 @@ impl Executor<'_> {
             return Err(local_failure(
                 &addr,
                 "upload_media",
-                "a scan must be a local file (it is uploaded as temporary media)",
+                crate::i18n::tr!("apply-sm-scan-local"),
             ));
         };
         let bytes = confined_image_path(self.root, path)
             .map_err(|e| local_failure(&addr, "upload_media", format!("{e} ({})", e.help())))
             .and_then(|full| {
                 std::fs::read(&full).map_err(|e| {
-                    local_failure(&addr, "upload_media", format!("cannot read {path}: {e}"))
+                    local_failure(
+                        &addr,
+                        "upload_media",
+                        crate::i18n::tr!(
+                            "apply-image-unreadable",
+                            path = path.to_string(),
+                            error = e
+                        ),
+                    )
                 })
             })?;
         let sha = sha256_hex(&bytes);

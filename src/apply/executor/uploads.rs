@@ -93,7 +93,7 @@ impl<'a> Executor<'a> {
                     local_failure(
                         &addr,
                         "upload_image",
-                        format!("cannot read {}: {e}", img.path),
+                        crate::i18n::tr!("apply-image-unreadable", path = img.path, error = e),
                     )
                 })
             })?;
@@ -101,7 +101,7 @@ impl<'a> Executor<'a> {
             return Err(local_failure(
                 &addr,
                 "upload_image",
-                format!("{} changed since the plan was made; plan again", img.path),
+                crate::i18n::tr!("apply-image-changed", path = img.path),
             ));
         }
         let file_name = Path::new(&img.path)

@@ -15,11 +15,7 @@ use serde_json::Value;
 impl<'a> Executor<'a> {
     pub(super) fn resolved_canonical(&self, rc: &ResourceChange) -> Result<Canonical, CardFailure> {
         let card = rc.desired.as_ref().ok_or_else(|| {
-            local_failure(
-                &rc.address,
-                "plan",
-                "the plan has no desired content for this card",
-            )
+            local_failure(&rc.address, "plan", crate::i18n::tr!("apply-no-desired"))
         })?;
         let canonical = desired_canonical(
             card,
@@ -30,9 +26,10 @@ impl<'a> Executor<'a> {
             return Err(local_failure(
                 &rc.address,
                 "resolve",
-                format!(
-                    "{path} is still unknown ({}); an earlier step failed",
-                    shown(v)
+                crate::i18n::tr!(
+                    "apply-still-unknown",
+                    path = path,
+                    value = shown(v).to_string()
                 ),
             ));
         }
@@ -44,12 +41,14 @@ impl<'a> Executor<'a> {
                     return Err(local_failure(
                         &rc.address,
                         "verify",
-                        format!(
-                            "{path} differs from the reviewed plan ({} now, {v} planned); plan again",
-                            canonical
+                        crate::i18n::tr!(
+                            "apply-differs",
+                            path = path,
+                            now = canonical
                                 .get(path)
                                 .map(|x| x.to_string())
-                                .unwrap_or_default()
+                                .unwrap_or_default(),
+                            planned = v.to_string()
                         ),
                     ));
                 }
@@ -128,16 +127,18 @@ impl<'a> Executor<'a> {
         let live = match fetch_live(self.client, card_id).await {
             Ok(Observed::Exists(live)) => live,
             Ok(Observed::Gone) => {
-                self.warn(format!(
-                    "{}: card {card_id} reads back as deleted",
-                    rc.address
+                self.warn(crate::i18n::tr!(
+                    "apply-reads-deleted",
+                    address = rc.address,
+                    card_id = card_id
                 ));
                 return;
             }
             Err(FetchError::Api(e)) => {
-                self.warn(format!(
-                    "{}: could not read the card back to verify it: {e}",
-                    rc.address
+                self.warn(crate::i18n::tr!(
+                    "apply-read-back-failed",
+                    address = rc.address,
+                    error = e.to_string()
                 ));
                 return;
             }
@@ -157,10 +158,11 @@ impl<'a> Executor<'a> {
             .filter(|c| only.is_none_or(|o| o.iter().any(|u| u.path == c.path)))
             .collect();
         if !left.is_empty() {
-            self.warn(format!(
-                "{}: WeChat did not take {} (read back with card/get); the next plan will show it",
-                rc.address,
-                left.iter()
+            self.warn(crate::i18n::tr!(
+                "apply-not-taken",
+                address = rc.address,
+                fields = left
+                    .iter()
                     .map(|c| c.path.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")

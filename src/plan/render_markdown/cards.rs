@@ -7,7 +7,7 @@ use cardform_spec::rules::UpdateClass;
 use serde_json::Value;
 
 use super::symbol;
-use crate::model::pending::shown;
+use crate::model::pending::shown_in;
 use crate::plan::diff::FieldChange;
 use crate::plan::render_text::show_at;
 use crate::plan::types::{Action, ResourceChange};
@@ -183,11 +183,11 @@ fn body(m: &Messages, rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
             d.path,
             d.before
                 .as_ref()
-                .map(|v| show_at(&d.path, v))
+                .map(|v| show_at(m, &d.path, v))
                 .unwrap_or_else(|| m.t("value-absent")),
             d.after
                 .as_ref()
-                .map(|v| show_at(&d.path, v))
+                .map(|v| show_at(m, &d.path, v))
                 .unwrap_or_else(|| m.t("value-absent")),
             m.t("md-changed-outside")
         ));
@@ -198,13 +198,13 @@ fn body(m: &Messages, rc: &ResourceChange, refresh_only: bool) -> Vec<String> {
     match rc.action {
         Action::Create => {
             for (path, v) in rc.after.iter().flat_map(|a| a.iter()) {
-                b.push(format!("+ {path} = {}", show_at(path, v)));
+                b.push(format!("+ {path} = {}", show_at(m, path, v)));
             }
         }
         Action::Delete => {
             for key in ["card_type", "base_info.brand_name", "base_info.title"] {
                 if let Some(v) = rc.before.as_ref().and_then(|c| c.get(key)) {
-                    b.push(format!("- {key} = {}", show_at(key, v)));
+                    b.push(format!("- {key} = {}", show_at(m, key, v)));
                 }
             }
         }
@@ -259,7 +259,10 @@ fn field_lines(m: &Messages, b: &mut Vec<String>, rc: &ResourceChange, f: &Field
         },
         _ => String::new(),
     };
-    let (before, after) = (f.before.as_ref().map(shown), f.after.as_ref().map(shown));
+    let (before, after) = (
+        f.before.as_ref().map(|v| shown_in(v, m)),
+        f.after.as_ref().map(|v| shown_in(v, m)),
+    );
     if let (Some(Value::String(a)), Some(Value::String(z))) = (before.as_deref(), after.as_deref())
         && (is_long(a) || is_long(z))
     {
@@ -283,10 +286,14 @@ fn field_lines(m: &Messages, b: &mut Vec<String>, rc: &ResourceChange, f: &Field
         return;
     }
     if let Some(before) = &f.before {
-        b.push(format!("- {} = {}", f.path, show_at(&f.path, before)));
+        b.push(format!("- {} = {}", f.path, show_at(m, &f.path, before)));
     }
     match &f.after {
-        Some(after) => b.push(format!("+ {} = {}{tag}", f.path, show_at(&f.path, after))),
+        Some(after) => b.push(format!(
+            "+ {} = {}{tag}",
+            f.path,
+            show_at(m, &f.path, after)
+        )),
         None => b.push(format!("+ {} = {}{tag}", f.path, m.t("value-cleared"))),
     }
 }

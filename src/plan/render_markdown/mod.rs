@@ -242,7 +242,7 @@ fn head(m: &Messages, plan: &Plan) -> String {
     }
     let _ = writeln!(h, "### {}\n", m.t("md-title"));
     // Sub-merchants and the cards waiting for them (`crate::plan::sub_merchants`).
-    let subs = super::sub_merchants::text_lines(plan);
+    let subs = super::sub_merchants::text_lines(m, plan);
     if !subs.is_empty() {
         let fence = cards::fence_for(&subs);
         let _ = writeln!(h, "{fence}\n{}\n{fence}\n", subs.join("\n"));

@@ -189,3 +189,70 @@ plan-api-calls = API calls: { $made } made by this plan; applying it will make a
 ## The review page: the gates' refusals
 html-refused = Refused (plan exits 3): this plan cannot be applied as it stands; it needs the approval named below.
 html-denied-by-config = [policy] deny in cardform.toml
+
+## A value only apply can know (text, markdown and HTML plans; the JSON plan keeps its data form)
+pending-upload = (known after apply): upload { $path }
+pending-card-id = (known after apply): card_id of { $address }
+pending-merchant-id = (known after apply): merchant_id of sub-merchant { $name }
+pending-other = (known after apply): { $reason }
+
+## The gates' refusals on stderr (policy.rs, stock_loss.rs); the JSON plan keeps them in English
+gate-what-review = sends it (back) to WeChat review: not claimable until approved
+gate-what-replace = replaces it with a new card (new card_id)
+gate-what-delete = deletes it
+gate-what-stock = changes its stock (modifystock)
+gate-what-settings = proposes a change of the trusted settings (endpoint, account, state, policy)
+gate-violation = { $address }: the plan { $what }{ $because }; denied by { $source }
+gate-because = {" "}(because of { $fields })
+gate-because-coin = { $from } → { $to }, a 券点 purchase
+gate-source-config = [policy] deny = ["{ $class }"] in cardform.toml
+gate-policy-line = policy: { $violation }
+gate-help-flag = get the extra approval your pipeline asks for (it then plans without those --deny flags)
+gate-help-config = remove the class from [policy] deny in cardform.toml in a reviewed change
+gate-help-change = or change the cards so the plan no longer needs it
+gate-help-sep = {", "}
+gate-denied = error: the plan has { $changes } change(s) to { $cards } card(s) that the policy denies (exit 3); { $help }.
+gate-coins-over-budget = error: the plan's 券点 purchases cost { $price } points, { $by } more than the budget of { $budget } ([policy] max_coins_per_apply in cardform.toml, or --max-coins); nothing was bought (exit 3). Raise the budget in a reviewed change, or plan less friends-coupon stock.
+gate-coins-over-balance = error: the plan's 券点 purchases cost { $price } points, { $by } more than the account holds ({ $total } = { $free } free + { $paid } paid); nothing was bought (exit 3). { $activate }Recharge with `cardform coins recharge { $recharge }` and pay its WeChat Pay QR code, or plan less friends-coupon stock.
+gate-coins-activate = A new account: `cardform coins activate` grants 200 free points once.{" "}
+gate-mass-every = every managed card ({ $count } of { $managed })
+gate-mass-config = { $count } of the { $managed } managed cards, more than [policy] max_destroy = { $limit } in cardform.toml
+gate-mass-default = { $count } of the { $managed } managed cards, more than the default limit of { $limit } (half of them, at least { $min }; set [policy] max_destroy in cardform.toml to change it)
+gate-mass-destroy = error: the plan would delete or replace { $why }: { $cards }.
+gate-mass-mistake = This is usually a mistake, not a wish: an empty or unreadable cards/ folder, the wrong project directory, or the wrong state (another project's, or an old copy). Check `cardform state list` and the card files.
+gate-mass-allow = If you really mean it, run again with --allow-mass-destroy (exit 3: nothing was changed).
+gate-stock-loss-head = this plan throws away friends-coupon stock bought with 券点 (WeChat refunds nothing):
+gate-stock-loss-delete = { $address }: deleting it loses { $vouchers } unclaimed vouchers{ $points }
+gate-stock-loss-replace = { $address }: replacing it loses { $vouchers } unclaimed vouchers{ $points }
+gate-stock-loss-date = the replacement comes from the validity change (date_info): WeChat takes an end-date extension in place only within its limit (at most three months, reference §4.3), so move the end date within that limit now and the rest in a later apply, or replace the card on purpose with --allow-stock-loss
+gate-stock-loss-allow = run again with --allow-stock-loss to accept the loss
+
+## What plan says beside the plan (commands/plan.rs)
+plan-saved = Saved the plan to { $path } (checksum { $checksum }). Apply exactly this plan with: cardform apply { $path }
+plan-wrote-page = Wrote the review page to { $path }
+
+## Sub-merchants in the text plan (sub_merchants.rs)
+sm-head = Sub-merchants (第三方协助制券):
+sm-not-submitted = not submitted
+sm-no-op = no changes, { $status }
+sm-adopt = adopt the live sub-merchant of the same brand name, { $status }
+sm-create = submit (card/submerchant/submit); WeChat reviews it: CHECKING
+sm-update = update { $fields } (card/submerchant/update); back to review: CHECKING
+sm-line = ~ sub-merchant { $name }{ $id }: { $what }
+sm-merchant-id = {" "}(merchant_id { $id })
+sm-rejected = rejected because: { $reason }
+sm-waiting = … card { $address } waits: its sub-merchant { $name } is { $status } (the { $action } happens on the first apply after WeChat approves it)
+
+## Why a plan cannot be made (build.rs, sub_merchants.rs)
+plan-err-prevent-destroy = card { $address }: the plan would { $action } it, but lifecycle.prevent_destroy is set (remove the setting first if you really mean it{ $hint })
+plan-err-forced-by = ; forced by { $fields }
+plan-err-deleted-outside = card { $address }: deleted outside cardform (card_id { $card_id }); --refresh-only cannot record that — run a normal plan to create it again, or `cardform state rm { $address }`
+plan-err-unknown-target = --target { $address }: no card with that address in the files or the state
+plan-err-not-refreshed = card { $address }: no live data for card_id { $card_id } (it was not refreshed)
+plan-err-write-rule = card { $address }: { $field }: the plan would { $action ->
+    [create] create the card
+    [replace] create the replacement card
+   *[other] send a change
+} with this value, but { $message } ({ $help })
+sm-err-category = sub-merchant { $name } ({ $file }:{ $line }): category { $primary }/{ $secondary } is not in WeChat's card/getapplyprotocol; valid ids (primary: secondary…): { $valid }
+sm-err-none-listed = none listed
