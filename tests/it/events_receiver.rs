@@ -592,3 +592,117 @@ fn a_user_viewing_a_card_is_pushed() {
     assert_eq!(view["fields"]["FromUserName"], "oV");
     assert_eq!(view["fields"]["UserCardCode"], code.as_str());
 }
+
+#[test]
+fn a_user_entering_the_chat_from_a_card_is_pushed_and_listed() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    let rx = Receiver::start(&p, &[]);
+    push_to(&emu, &rx);
+    let created = emu.api(
+        "/card/create",
+        crate::emulator_support::cash("http://mmbiz.qpic.cn/mmbiz/events/1"),
+    );
+    let card = created["card_id"].as_str().expect("card_id").to_string();
+    emu.admin(
+        "POST",
+        "/__emulator/review",
+        Some(json!({"card_id": card, "result": "pass"})),
+    );
+    let claimed = emu.admin(
+        "POST",
+        "/__emulator/claim",
+        Some(json!({"card_id": card, "openid": "oS"})),
+    );
+    let code = claimed["code"].as_str().expect("code").to_string();
+    let entered = emu.admin(
+        "POST",
+        "/__emulator/enter_session",
+        Some(json!({"card_id": card, "openid": "oS"})),
+    );
+    assert_eq!(entered["errcode"], 0, "{entered}");
+    // A card that does not exist is WeChat's error, and nothing is pushed.
+    let unknown = emu.admin(
+        "POST",
+        "/__emulator/enter_session",
+        Some(json!({"card_id": "pNoSuchCard", "openid": "oS"})),
+    );
+    assert_ne!(unknown["errcode"], 0, "{unknown}");
+    let events = wait_stored(&p, 10, |e| {
+        e.iter()
+            .any(|e| e["event"] == "user_enter_session_from_card")
+    });
+    let entered: Vec<_> = events
+        .iter()
+        .filter(|e| e["event"] == "user_enter_session_from_card")
+        .collect();
+    assert_eq!(entered.len(), 1, "{events:#?}");
+    assert_eq!(entered[0]["subject"], card.as_str());
+    assert_eq!(entered[0]["code"], code.as_str());
+    assert_eq!(entered[0]["fields"]["FromUserName"], "oS");
+    // `events list` (the table) shows it, and `--event` selects it.
+    let table = p.run(&[
+        "events",
+        "list",
+        "--dir",
+        "{dir}",
+        "--event",
+        "user_enter_session_from_card",
+    ]);
+    table.expect_code(0);
+    assert!(
+        table.stdout.contains("user_enter_session_from_card") && table.stdout.contains(&card),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("1 event(s)."), "{}", table.stdout);
+}
+
+#[test]
+fn two_receivers_on_one_log_store_a_retried_push_once() {
+    let p = TestProject::sandbox();
+    let a = Receiver::start(&p, &[]);
+    let b = Receiver::start(&p, &[]);
+    let key = AesKey::from_encoding_aes_key(AES_KEY).expect("key");
+    let message = "<xml><ToUserName>gh_x</ToUserName><FromUserName>oRetry</FromUserName>\
+        <CreateTime>1700000000</CreateTime><MsgType>event</MsgType><Event>user_get_card</Event>\
+        <CardId>pRetried</CardId><UserCardCode>123456</UserCardCode></xml>";
+    let appid = "wxsandbox".to_string();
+    // WeChat's first delivery reaches one receiver, its retry (new timestamp and nonce,
+    // same message) the other, and a third try the first again.
+    for (i, rx) in [&a, &b, &a].iter().enumerate() {
+        let now = chrono::Utc::now().timestamp().to_string();
+        let sealed = seal(
+            TOKEN,
+            Some(&key),
+            &appid,
+            "gh_x",
+            message,
+            &now,
+            &format!("{i}77"),
+        );
+        let (status, body) = post(&format!("{}/", rx.url), &sealed.query, &sealed.body);
+        assert_eq!((status, body.as_str()), (200, "success"), "delivery {i}");
+    }
+    let events = stored(&p);
+    let got: Vec<_> = events
+        .iter()
+        .filter(|e| e["subject"] == "pRetried")
+        .collect();
+    assert_eq!(got.len(), 1, "stored once: {events:#?}");
+    // A different event (another CreateTime) through the second receiver is stored,
+    // and the first receiver then knows it too.
+    let other = message.replace("1700000000", "1700000001");
+    for rx in [&b, &a] {
+        let now = chrono::Utc::now().timestamp().to_string();
+        let sealed = seal(TOKEN, Some(&key), &appid, "gh_x", &other, &now, "9");
+        let (status, _) = post(&format!("{}/", rx.url), &sealed.query, &sealed.body);
+        assert_eq!(status, 200);
+    }
+    let events = stored(&p);
+    assert_eq!(
+        events.iter().filter(|e| e["subject"] == "pRetried").count(),
+        2,
+        "{events:#?}"
+    );
+}
