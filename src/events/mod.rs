@@ -9,6 +9,7 @@
 
 pub mod read;
 pub mod receiver;
+pub mod wait;
 
 use std::path::Path;
 

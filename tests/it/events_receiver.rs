@@ -706,3 +706,72 @@ fn two_receivers_on_one_log_store_a_retried_push_once() {
         "{events:#?}"
     );
 }
+
+#[test]
+fn wait_for_review_waits_for_the_sub_merchant_a_card_waits_on() {
+    use crate::sub_merchants::{SHOP, project};
+    let emu = Emulator::start(&[]);
+    let p = project(&emu, SHOP);
+    let rx = Receiver::start(&p, &[]);
+    push_to(&emu, &rx);
+    // The reviewer: once the apply recorded the submitted sub-merchant, approve it.
+    let state_file = p.path().join("state/cardform.state.json");
+    let admin_url = format!("{}/__emulator/submerchant_review", emu.url);
+    let reviewer = std::thread::spawn(move || {
+        let until = Instant::now() + Duration::from_secs(30);
+        loop {
+            let id = std::fs::read_to_string(&state_file)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|s| s["sub_merchants"]["shop"]["merchant_id"].as_u64());
+            if let Some(id) = id {
+                std::thread::sleep(Duration::from_millis(1500));
+                let decided = Instant::now();
+                crate::common::block_on(async {
+                    reqwest::Client::new()
+                        .post(&admin_url)
+                        .json(&json!({ "merchant_id": id, "result": "pass" }))
+                        .send()
+                        .await
+                        .expect("review")
+                });
+                return Some((id, decided));
+            }
+            if Instant::now() > until {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let out = p.run(&[
+        "apply",
+        "--auto-approve",
+        "--wait-for-review",
+        "60",
+        "{dir}",
+    ]);
+    let ended = Instant::now();
+    let (id, decided) = reviewer
+        .join()
+        .expect("reviewer")
+        .expect("the apply submitted the sub-merchant");
+    out.expect_code(0);
+    let said = crate::common::words(&out.stderr);
+    assert!(
+        said.contains("for WeChat review of 1 sub-merchant(s) that cards wait on"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "sub-merchant shop (merchant_id {id}) approved: the next `cardform apply` creates the card(s) that wait on it: bread"
+        )),
+        "{said}"
+    );
+    let latency = ended.saturating_duration_since(decided);
+    eprintln!("--wait-for-review: sub-merchant decision → apply exit: {latency:?}");
+    // Polling alone would see it at the 3 s poll at the earliest.
+    assert!(latency < Duration::from_millis(1400), "{latency:?}\n{said}");
+    // The next apply creates the card.
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    assert!(p.state()["resources"]["bread"]["card_id"].is_string());
+}

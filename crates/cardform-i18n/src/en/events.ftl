@@ -64,3 +64,9 @@ ev-ticket-stale-help = check that `cardform events serve` runs and is reachable 
 ev-ticket-unreadable = the component_verify_ticket cannot be read from the event log: { $error }
 ev-account-revoked = AppID { $appid } revoked its authorisation (its newest authorisation event in the platform's event log is `unauthorized`); skipped, nothing sent for it
 ev-revoked-unreadable = note: the platform's event log cannot be read ({ $error }); revoked authorizers are known from the authorizer list only
+
+## apply --wait-for-review: sub-merchants cards wait on (src/events/wait.rs)
+ev-wait-sub-start = Waiting up to { $secs }s for WeChat review of { $count } sub-merchant(s) that cards wait on…
+ev-wait-sub-approved = sub-merchant { $name } (merchant_id { $id }) approved: the next `cardform apply` creates the card(s) that wait on it: { $cards }
+ev-wait-sub-refused = sub-merchant { $name } (merchant_id { $id }) is { $status }: { $reason }; the card(s) that wait on it stay uncreated: { $cards }
+ev-wait-sub-open = sub-merchant { $name } (merchant_id { $id }) is still under review; the card(s) that wait on it: { $cards }

@@ -63,3 +63,9 @@ ev-ticket-stale-help = 请确认 `cardform events serve` 正在运行，且作�
 ev-ticket-unreadable = 无法从事件日志读取 component_verify_ticket：{ $error }
 ev-account-revoked = 授权方 { $appid } 已取消授权（第三方平台事件日志中它最新的授权事件是 `unauthorized`）；已跳过，未向它发送任何请求
 ev-revoked-unreadable = 提示：无法读取第三方平台的事件日志（{ $error }），只能从授权方列表得知哪些授权方已取消授权
+
+## apply --wait-for-review：卡券所等待的子商户
+ev-wait-sub-start = 最多等待 { $secs } 秒，等待微信审核 { $count } 个子商户（有卡券在等待它们）……
+ev-wait-sub-approved = 子商户 { $name }（merchant_id { $id }）审核通过：下一次 `cardform apply` 会创建等待它的卡券：{ $cards }
+ev-wait-sub-refused = 子商户 { $name }（merchant_id { $id }）状态为 { $status }：“{ $reason }”；等待它的卡券不会创建：{ $cards }
+ev-wait-sub-open = 子商户 { $name }（merchant_id { $id }）仍在审核中；等待它的卡券：{ $cards }
