@@ -102,19 +102,17 @@ pub async fn wait_for_sub_merchants(
     let start = Instant::now();
     let mut delay = Duration::from_secs(1);
     let mut done = Vec::new();
-    let decide = |id: u64,
-                  (name, cards): (String, Vec<String>),
-                  status: &str,
-                  reason: Option<String>| {
-        SubMerchantDecision {
-            name,
-            merchant_id: id,
-            status: status.to_string(),
-            reason,
-            waited_seconds: start.elapsed().as_secs(),
-            cards,
-        }
-    };
+    let decide =
+        |id: u64, (name, cards): (String, Vec<String>), status: &str, reason: Option<String>| {
+            SubMerchantDecision {
+                name,
+                merchant_id: id,
+                status: status.to_string(),
+                reason,
+                waited_seconds: start.elapsed().as_secs(),
+                cards,
+            }
+        };
     loop {
         let ids: Vec<u64> = open.keys().copied().collect();
         for id in ids {

@@ -109,7 +109,9 @@ fn the_verify_ticket_comes_from_the_receivers_store_and_a_revocation_from_its_pu
     none.expect_code(1);
     let said = words(&none.stderr);
     assert!(
-        said.contains("no component_verify_ticket for component wxcomponent0000emu in the event log"),
+        said.contains(
+            "no component_verify_ticket for component wxcomponent0000emu in the event log"
+        ),
         "{said}"
     );
     assert!(said.contains("cardform events serve"), "{said}");
@@ -142,7 +144,11 @@ fn the_verify_ticket_comes_from_the_receivers_store_and_a_revocation_from_its_pu
     let report: Value = serde_json::from_str(&plan.stdout)
         .unwrap_or_else(|e| panic!("{e}\n{}\n{}", plan.stdout, plan.stderr));
     for appid in &appids {
-        assert_eq!(account_of(&report, appid)["status"], "planned", "{report:#}");
+        assert_eq!(
+            account_of(&report, appid)["status"],
+            "planned",
+            "{report:#}"
+        );
     }
     // The ticket is a secret: never printed.
     let ticket = events
@@ -204,7 +210,11 @@ fn the_verify_ticket_comes_from_the_receivers_store_and_a_revocation_from_its_pu
     let plan = run_in(root, &["plan", "--accounts", "all", "--format", "json"]);
     let report: Value = serde_json::from_str(&plan.stdout)
         .unwrap_or_else(|e| panic!("{e}\n{}\n{}", plan.stdout, plan.stderr));
-    assert_eq!(account_of(&report, revoked)["status"], "planned", "{report:#}");
+    assert_eq!(
+        account_of(&report, revoked)["status"],
+        "planned",
+        "{report:#}"
+    );
     // An active merchant updating its authorisation pushes `updateauthorized`.
     emu.admin(
         "POST",

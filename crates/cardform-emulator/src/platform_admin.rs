@@ -113,7 +113,9 @@ pub fn handle(shared: &Shared, method: &Method, name: &str, body: &Value) -> Res
                                 "updateauthorized"
                             },
                         ),
-                        None => return error(StatusCode::NOT_FOUND, format!("no authorizer {appid}")),
+                        None => {
+                            return error(StatusCode::NOT_FOUND, format!("no authorizer {appid}"));
+                        }
                     },
                     None => return error(StatusCode::NOT_FOUND, format!("no authorizer {appid}")),
                 },

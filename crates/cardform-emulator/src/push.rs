@@ -524,7 +524,10 @@ pub fn authorization(
     if let Some((code, expires_s)) = code {
         f.push("AuthorizationCode", code);
         f.push("AuthorizationCodeExpiredTime", expires_s.to_string());
-        f.push("PreAuthCode", format!("preauthcode@@@{:016x}", rand::random::<u64>()));
+        f.push(
+            "PreAuthCode",
+            format!("preauthcode@@@{:016x}", rand::random::<u64>()),
+        );
     }
     Pusher::push(push, component_appid, f);
 }

@@ -15,9 +15,9 @@
 use aes::Aes256;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use cardform_i18n::tr;
 use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
-use cardform_i18n::tr;
 use sha1::{Digest, Sha1};
 
 /// WeChat pads to multiples of this many bytes (PKCS#7 with k = 32).

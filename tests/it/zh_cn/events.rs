@@ -111,7 +111,11 @@ fn events_list_and_its_errors_speak_chinese() {
     let dir = dir_of(&p);
     let empty = zh(&["events", "list", &dir]);
     empty.expect_code(0);
-    assert!(empty.stdout.contains("中没有（符合条件的）事件。"), "{}", empty.stdout);
+    assert!(
+        empty.stdout.contains("中没有（符合条件的）事件。"),
+        "{}",
+        empty.stdout
+    );
     assert_chinese("events list (empty)", &empty);
 
     let rx = Receiver::start(&p, &[]);
@@ -120,13 +124,20 @@ fn events_list_and_its_errors_speak_chinese() {
         <Event>user_get_card</Event><CardId>pList</CardId><UserCardCode>9</UserCardCode></xml>";
     let now = chrono::Utc::now().timestamp().to_string();
     let sealed = seal(TOKEN, None, "wxsandbox", "gh_x", message, &now, "5");
-    assert_eq!(post(&format!("{}/", rx.url), &sealed.query, &sealed.body).0, 200);
+    assert_eq!(
+        post(&format!("{}/", rx.url), &sealed.query, &sealed.body).0,
+        200
+    );
     let table = zh(&["events", "list", &dir]);
     table.expect_code(0);
     assert!(table.stdout.contains("共 1 个事件。"), "{}", table.stdout);
     assert_chinese("events list", &table);
     // English is unchanged.
-    let en = run_cmd(cardform().args(["events", "list", &dir]).env("CARDFORM_LANG", "en"));
+    let en = run_cmd(
+        cardform()
+            .args(["events", "list", &dir])
+            .env("CARDFORM_LANG", "en"),
+    );
     assert!(en.stdout.contains("1 event(s)."), "{}", en.stdout);
 
     let since = zh(&["events", "list", &dir, "--since", "soon"]);
@@ -174,7 +185,11 @@ fn events_serve_errors_speak_chinese() {
         &["--listen", "nowhere"],
     );
     bad_listen.expect_code(1);
-    assert!(bad_listen.stderr.contains("不是有效地址"), "{}", bad_listen.stderr);
+    assert!(
+        bad_listen.stderr.contains("不是有效地址"),
+        "{}",
+        bad_listen.stderr
+    );
     assert_chinese("events serve --listen nowhere", &bad_listen);
 }
 
@@ -209,6 +224,10 @@ fn a_platforms_missing_verify_ticket_is_said_in_chinese() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("cardform events serve"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cardform events serve"),
+        "{}",
+        out.stderr
+    );
     assert_chinese("a platform without a ticket in its event log", &out);
 }
