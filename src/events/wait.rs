@@ -147,6 +147,23 @@ pub async fn wait_for_sub_merchants(
     for (id, entry) in std::mem::take(&mut open) {
         done.push(decide(id, entry, CHECKING, None));
     }
+    // A rejection the polling saw first: its reason is only in the push, if stored.
+    if done
+        .iter()
+        .any(|d| d.status == REJECTED && d.reason.is_none())
+        && let Some(records) = log.as_deref().and_then(|l| l.list().ok())
+    {
+        let reasons = super::read::sub_merchant_reasons(&records);
+        for d in done
+            .iter_mut()
+            .filter(|d| d.status == REJECTED && d.reason.is_none())
+        {
+            d.reason = reasons
+                .get(&d.merchant_id)
+                .filter(|r| r.as_str() != super::read::NO_REASON)
+                .cloned();
+        }
+    }
     for d in &done {
         let cards = d.cards.join(", ");
         let line = match d.status.as_str() {
@@ -167,6 +184,7 @@ pub async fn wait_for_sub_merchants(
                 name = d.name.as_str(),
                 id = d.merchant_id,
                 status = other,
+                cards = cards.as_str(),
                 reason = d
                     .reason
                     .as_deref()

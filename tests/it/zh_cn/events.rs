@@ -231,3 +231,154 @@ fn a_platforms_missing_verify_ticket_is_said_in_chinese() {
     );
     assert_chinese("a platform without a ticket in its event log", &out);
 }
+
+/// The lines of `text` holding `marker`, checked by the detector (the rest of the
+/// output belongs to other areas).
+#[track_caller]
+fn assert_lines_chinese(what: &str, text: &str, marker: &str) {
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(marker)).collect();
+    assert!(
+        !lines.is_empty(),
+        "{what}: no line with {marker:?} in:\n{text}"
+    );
+    for line in lines {
+        let english = super::english_sentences(line);
+        assert!(
+            english.is_empty(),
+            "{what}: English under zh-CN: {english:?}\n{line}"
+        );
+    }
+}
+
+#[test]
+fn the_sub_merchant_wait_speaks_chinese() {
+    use crate::sub_merchants::{SHOP, project};
+    let emu = Emulator::start(&[]);
+    let p = project(&emu, SHOP);
+    let rx = Receiver::start(&p, &[]);
+    emu.admin(
+        "POST",
+        "/__emulator/push_config",
+        Some(json!({"url": format!("{}/", rx.url), "token": TOKEN, "encoding_aes_key": AES_KEY})),
+    );
+    let state_file = p.path().join("state/cardform.state.json");
+    let admin_url = format!("{}/__emulator/submerchant_review", emu.url);
+    let reviewer = std::thread::spawn(move || {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < until {
+            let id = std::fs::read_to_string(&state_file)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|s| s["sub_merchants"]["shop"]["merchant_id"].as_u64());
+            if let Some(id) = id {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                crate::common::block_on(async {
+                    reqwest::Client::new()
+                        .post(&admin_url)
+                        .json(&json!({ "merchant_id": id, "result": "fail", "reason": "授权函不清晰" }))
+                        .send()
+                        .await
+                        .expect("review")
+                });
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    });
+    let out = zh(&[
+        "apply",
+        "--auto-approve",
+        "--wait-for-review",
+        "30",
+        &dir_of(&p),
+    ]);
+    reviewer.join().expect("reviewer");
+    assert!(
+        out.stderr.contains("等待微信审核 1 个子商户"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("状态为 REJECTED：“授权函不清晰”；等待它的卡券不会创建：bread"),
+        "{}",
+        out.stderr
+    );
+    assert_lines_chinese(
+        "apply --wait-for-review (sub-merchant)",
+        &out.stderr,
+        "子商户",
+    );
+}
+
+#[test]
+fn a_revoked_authorizer_is_named_in_chinese() {
+    let emu = Emulator::start(&[]);
+    let answer = emu.admin(
+        "POST",
+        "/__emulator/platform",
+        Some(json!({"authorizers": 1})),
+    );
+    let appid = answer["authorizers"][0]["appid"]
+        .as_str()
+        .expect("appid")
+        .to_string();
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    std::fs::write(
+        root.join("cardform.toml"),
+        format!(
+            "endpoint = \"{}\"\n\n[platform]\ncomponent_appid = \"wxcomponent0000emu\"\n\n[platform.verify_ticket]\nsource = \"events\"\n",
+            emu.url
+        ),
+    )
+    .expect("write");
+    let rx = Receiver::start_in(root, &[]);
+    emu.admin(
+        "POST",
+        "/__emulator/push_config",
+        Some(json!({"url": format!("{}/", rx.url), "token": TOKEN, "encoding_aes_key": AES_KEY, "component_appid": "wxcomponent0000emu"})),
+    );
+    let run = |args: &[&str]| {
+        run_cmd(
+            cardform()
+                .current_dir(root)
+                .env("CARDFORM_LANG", "zh-CN")
+                .env("CARDFORM_COMPONENT_SECRET", "emulator-component-secret")
+                .args(args),
+        )
+    };
+    let log = root.join("state/cardform.events.jsonl");
+    let wait_for = |needle: &str| {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while std::time::Instant::now() < until {
+            if std::fs::read_to_string(&log).is_ok_and(|t| t.contains(needle)) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{needle} never stored");
+    };
+    wait_for("component_verify_ticket");
+    run(&["accounts", "import"]).expect_code(0);
+    emu.admin(
+        "POST",
+        "/__emulator/platform/revoke",
+        Some(json!({"authorizer_appid": appid})),
+    );
+    wait_for("\"unauthorized\"");
+    let plan = run(&["plan", "--accounts", "all", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&plan.stdout)
+        .unwrap_or_else(|e| panic!("{e}\n{}\n{}", plan.stdout, plan.stderr));
+    fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut said = Vec::new();
+    strings(&report, &mut said);
+    assert_lines_chinese("a revoked authorizer", &said.join("\n"), "已取消授权");
+}
