@@ -46,7 +46,7 @@ struct ListJson<'a> {
 fn rows(platform: &Platform, settings: &RunSettings) -> miette::Result<Vec<AuthorizerRow>> {
     let now = Timestamp(chrono::Utc::now().timestamp());
     let base_url = tokens::endpoint(platform, &settings.operator)?;
-    let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
+    let credentials = tokens::credentials(platform, &settings.operator, now)?;
     let managed: BTreeMap<&str, &str> = platform
         .accounts
         .values()

@@ -132,6 +132,15 @@ async fn execute(
         }
         _ => None,
     };
+    // Cards held back for a sub-merchant under review: wait for its decision too.
+    if let Some(timeout) = args
+        .wait_for_review
+        .filter(|_| applied_ok && committed.is_ok())
+    {
+        crate::events::wait::wait_for_sub_merchants(session, plan, timeout, started_ms)
+            .await
+            .map_err(CommandError::from)?;
+    }
     // `[policy] buy_stock = "after_approval"`: the cards WeChat approved while we
     // waited get their stock now; a rejected one gets none.
     let approved: std::collections::BTreeSet<String> = review

@@ -12,6 +12,7 @@ use crate::config::trust::{self, OperatorSettings};
 use crate::events::receiver::{self, Settings};
 use crate::events::{EventRecord, EventsError, open_project_log};
 use crate::exit::Outcome;
+use crate::i18n::tr;
 
 use super::error::CommandError;
 use super::output::print_json;
@@ -44,12 +45,32 @@ fn secured_config(dir: &Path, state_flag: Option<&str>) -> miette::Result<Projec
     Ok(config)
 }
 
+/// The event log of the folder `dir` (a project's, or a platform's: see
+/// `platform::ticket`) and the AppID its encrypted messages carry (the account's, or
+/// the platform's component AppID).
+fn log_of(
+    dir: &Path,
+    state_flag: Option<&str>,
+) -> miette::Result<(Box<dyn crate::events::EventLog>, String, Option<String>)> {
+    if crate::platform::is_platform(dir) {
+        let platform = super::platform::load_platform(dir)?;
+        crate::i18n::for_project(platform.file.output.lang);
+        let operator = OperatorSettings::from_env().with_flags(None, state_flag);
+        let log = crate::platform::ticket::open_log(&platform, &operator)
+            .map_err(crate::platform::tokens::PlatformError::from)?;
+        return Ok((log, platform.file.platform.component_appid.clone(), None));
+    }
+    let config = secured_config(dir, state_flag)?;
+    let log = open_project_log(dir, config.state.as_deref())?;
+    Ok((log, config.account.appid.clone(), config.state.clone()))
+}
+
 fn serve(args: &EventsServeArgs) -> miette::Result<Outcome> {
     let listen = listen_addr(&args.listen)?;
     let dir = args.dir();
-    let config = secured_config(&dir, args.state.as_deref())?;
+    let (log, appid, _) = log_of(&dir, args.state.as_deref())?;
     let app_ids = if args.app_ids.is_empty() {
-        vec![config.account.appid.clone()]
+        vec![appid]
     } else {
         args.app_ids.clone()
     };
@@ -61,17 +82,14 @@ fn serve(args: &EventsServeArgs) -> miette::Result<Outcome> {
     settings.max_body = args.max_body.max(1);
     if settings.key.is_none() {
         eprintln!(
-            "note: {} is not set: only plain-mode messages can be read; encrypted ones are refused",
-            crate::events::AES_KEY_ENV
+            "{}",
+            tr!("ev-serve-no-key", env = crate::events::AES_KEY_ENV)
         );
     }
     if !listen.ip().is_loopback() {
-        eprintln!(
-            "note: listening on {listen}, beyond this machine; WeChat requires HTTPS on 443 or 80 in front (docs/events.md)"
-        );
+        eprintln!("{}", tr!("ev-serve-open", addr = listen.to_string()));
     }
-    let log: Arc<dyn crate::events::EventLog> =
-        Arc::from(open_project_log(&dir, config.state.as_deref())?);
+    let log: Arc<dyn crate::events::EventLog> = Arc::from(log);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -85,7 +103,7 @@ fn serve(args: &EventsServeArgs) -> miette::Result<Outcome> {
                 .and_then(|()| out.flush())
                 .map_err(EventsError::Stdout)?;
         }
-        eprintln!("storing events in {where_}");
+        eprintln!("{}", tr!("ev-serve-storing", log = where_));
         super::emulator::wait_for_signal().await;
         running.stop().await;
         Ok(Outcome::Success)
@@ -138,8 +156,7 @@ fn detail(r: &EventRecord) -> String {
 
 fn list(args: &EventsListArgs) -> miette::Result<Outcome> {
     let dir = args.dir();
-    let config = secured_config(&dir, args.state.as_deref())?;
-    let log = open_project_log(&dir, config.state.as_deref())?;
+    let (log, _, state) = log_of(&dir, args.state.as_deref())?;
     let mut records = log.list().map_err(EventsError::from)?;
     let now_ms = chrono::Utc::now().timestamp_millis();
     if let Some(raw) = &args.since {
@@ -147,7 +164,7 @@ fn list(args: &EventsListArgs) -> miette::Result<Outcome> {
         records.retain(|r| r.received_ms >= from);
     }
     if let Some(card) = &args.card {
-        let id = card_id_for(args, config.state.as_deref(), card);
+        let id = card_id_for(args, state.as_deref(), card);
         records.retain(|r| r.subject.as_deref() == Some(id.as_str()));
     }
     if !args.events.is_empty() {
@@ -158,10 +175,7 @@ fn list(args: &EventsListArgs) -> miette::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     if records.is_empty() {
-        println!(
-            "No events stored in {} (for this selection).",
-            log.describe()
-        );
+        println!("{}", tr!("ev-list-none", log = log.describe()));
         return Ok(Outcome::Success);
     }
     for r in &records {
@@ -173,7 +187,7 @@ fn list(args: &EventsListArgs) -> miette::Result<Outcome> {
             detail(r)
         );
     }
-    println!("{} event(s).", records.len());
+    println!("{}", tr!("ev-list-count", count = records.len()));
     Ok(Outcome::Success)
 }
 

@@ -146,7 +146,7 @@ pub fn run(
         }
     } else {
         let base_url = tokens::endpoint(&platform, &settings.operator)?;
-        let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
+        let credentials = tokens::credentials(&platform, &settings.operator, now)?;
         runtime()?.block_on(async {
             let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
             let prepared =

@@ -56,7 +56,7 @@ where
         .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
     let now = Timestamp(chrono::Utc::now().timestamp());
     let base_url = tokens::endpoint(platform, &settings.operator)?;
-    let credentials = tokens::credentials(&platform.file, &settings.operator, now)?;
+    let credentials = tokens::credentials(platform, &settings.operator, now)?;
     let mut out = runtime()?.block_on(async {
         let (client, authorizers) = tokens::connect(platform, &base_url, credentials).await?;
         let prepared = tokens::prepare(platform, &names, settings, &client, &authorizers, now)

@@ -9,8 +9,11 @@
 
 pub mod read;
 pub mod receiver;
+pub mod wait;
 
 use std::path::Path;
+
+use crate::i18n::tr;
 
 pub use cardform_events::{AES_KEY_ENV, TOKEN_ENV};
 pub use cardform_state::events::{Appended, EventLog, EventRecord, open_event_log};
@@ -18,48 +21,43 @@ pub use cardform_state::events::{Appended, EventLog, EventRecord, open_event_log
 /// What the event commands can fail with; each says what to do.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum EventsError {
-    #[error("{TOKEN_ENV} is not set")]
+    #[error("{}", tr!("ev-no-token", env = TOKEN_ENV))]
     #[diagnostic(
         code(cardform::events::no_token),
-        help(
-            "set {TOKEN_ENV} to the Token configured for the server URL in WeChat's admin console (it is never read from a file, never printed)"
-        )
+        help("{}", tr!("ev-no-token-help", env = TOKEN_ENV))
     )]
     NoToken,
-    #[error("{AES_KEY_ENV}: {0}")]
+    #[error("{}", tr!("ev-bad-key", env = AES_KEY_ENV, error = .0.to_string()))]
     #[diagnostic(
         code(cardform::events::bad_key),
-        help("{AES_KEY_ENV} must be the 43-character EncodingAESKey from WeChat's admin console")
+        help("{}", tr!("ev-bad-key-help", env = AES_KEY_ENV))
     )]
     BadKey(cardform_events::CryptoError),
-    #[error("no AppID to check encrypted messages against")]
-    #[diagnostic(
-        code(cardform::events::no_appid),
-        help("give --app-id, or run in a project folder whose cardform.toml has [account] appid")
-    )]
+    #[error("{}", tr!("ev-no-appid"))]
+    #[diagnostic(code(cardform::events::no_appid), help("{}", tr!("ev-no-appid-help")))]
     NoAppId,
-    #[error("--listen {0}: not an address (write e.g. 127.0.0.1:8089)")]
+    #[error("{}", tr!("ev-bad-listen", value = .0.as_str()))]
     #[diagnostic(code(cardform::events::listen))]
     BadListen(String),
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("{}", tr!("ev-bind", addr = addr.to_string(), error = source.to_string()))]
     #[diagnostic(code(cardform::events::bind))]
     Bind {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("--since {0}: expected a duration (30m, 2h, 7d) or an RFC 3339 time")]
+    #[error("{}", tr!("ev-bad-since", value = .0.as_str()))]
     #[diagnostic(code(cardform::events::since))]
     BadSince(String),
     #[error(transparent)]
     #[diagnostic(transparent)]
     State(#[from] cardform_state::StateError),
-    #[error("cannot write to stdout: {0}")]
+    #[error("{}", tr!("ev-stdout", error = .0.to_string()))]
     #[diagnostic(code(cardform::output::stdout))]
     Stdout(std::io::Error),
-    #[error("--push-url: {0}")]
+    #[error("{}", tr!("ev-push-url", error = .0.as_str()))]
     #[diagnostic(code(cardform::emulator::push))]
     PushConfig(String),
-    #[error("cannot start the runtime: {0}")]
+    #[error("{}", tr!("ev-runtime", error = .0.to_string()))]
     #[diagnostic(code(cardform::events::runtime))]
     Runtime(std::io::Error),
 }

@@ -4,6 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::EventRecord;
+use crate::i18n::tr;
+
+/// What a rejection without a `RefuseReason` records (the JSON output keeps it in
+/// English, as data; the text says it in the process language).
+pub const NO_REASON: &str = "(no reason given)";
+/// What a `card_sku_remind` without a `Detail` records (as [`NO_REASON`]).
+pub const LOW_STOCK_DEFAULT: &str = "stock is running low";
 
 /// A review decision pushed for a card.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +58,7 @@ pub fn low_stock(records: &[EventRecord]) -> BTreeMap<String, String> {
             let detail = r
                 .field("Detail")
                 .filter(|s| !s.is_empty())
-                .unwrap_or("stock is running low");
+                .unwrap_or(LOW_STOCK_DEFAULT);
             out.insert(card.clone(), detail.to_string());
         }
     }
@@ -75,7 +82,7 @@ pub fn card_notes(records: &[EventRecord]) -> BTreeMap<String, CardNotes> {
     for (card, d) in latest_decisions(records) {
         if !d.approved {
             out.entry(card).or_default().refuse_reason =
-                Some(d.reason.unwrap_or_else(|| "(no reason given)".into()));
+                Some(d.reason.unwrap_or_else(|| NO_REASON.into()));
         }
     }
     for (card, detail) in low_stock(records) {
@@ -102,7 +109,7 @@ pub fn records_for_project(
     match super::open_project_log(root, state_setting).and_then(|l| Ok(l.list()?)) {
         Ok(records) => records,
         Err(e) => {
-            eprintln!("note: the event log cannot be read ({e}); showing WeChat's answers only");
+            eprintln!("{}", tr!("ev-log-unreadable", error = e.to_string()));
             Vec::new()
         }
     }
@@ -179,20 +186,23 @@ pub fn annotate(
         if r.review == "rejected"
             && let Some(reason) = &n.refuse_reason
         {
-            r.why = format!(
-                "rejected by review: {} (card_not_pass_check); fix the card and apply again",
-                crate::visible::visible(reason)
-            );
+            let shown_reason = if reason == NO_REASON {
+                tr!("ev-no-reason")
+            } else {
+                crate::visible::visible(reason).into_owned()
+            };
+            r.why = tr!("ev-status-rejected", reason = shown_reason);
             shown.refuse_reason = Some(reason.clone());
         }
         if r.review != "deleted"
             && let Some(low) = &n.low_stock
         {
-            r.why = format!(
-                "{}; low stock alarm: {}",
-                r.why,
-                crate::visible::visible(low)
-            );
+            let detail = if low == LOW_STOCK_DEFAULT {
+                tr!("ev-low-stock-default")
+            } else {
+                crate::visible::visible(low).into_owned()
+            };
+            r.why = tr!("ev-status-low-stock", why = r.why.as_str(), detail = detail);
             shown.low_stock = Some(low.clone());
         }
         if shown != CardNotes::default() {

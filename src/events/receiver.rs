@@ -25,6 +25,7 @@ use axum::routing::get;
 use cardform_events::{AesKey, Checker, Fields, Mode, Refusal, message};
 
 use super::{Appended, EventLog, EventRecord, EventsError};
+use crate::i18n::tr;
 
 /// The default body limit: WeChat's event messages are a few KB.
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024;
@@ -145,7 +146,14 @@ fn refuse(r: &Refusal) -> Response {
         Refusal::AppIdMismatch => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,
     };
-    eprintln!("refused ({}): {r}", status.as_u16());
+    eprintln!(
+        "{}",
+        tr!(
+            "ev-serve-refused",
+            status = i64::from(status.as_u16()),
+            reason = r.to_string()
+        )
+    );
     (status, format!("refused: {r}\n")).into_response()
 }
 
@@ -198,9 +206,7 @@ async fn receive(
     body: Bytes,
 ) -> Response {
     let Ok(text) = std::str::from_utf8(&body) else {
-        return refuse(&Refusal::Xml(cardform_events::XmlError::Malformed(
-            "the body is not UTF-8".into(),
-        )));
+        return refuse(&Refusal::Xml(cardform_events::XmlError::NotUtf8));
     };
     let (fields, xml, mode) = match rx.checker().open(&query, text) {
         Ok(opened) => opened,
@@ -214,23 +220,30 @@ async fn receive(
     };
     match stored {
         Ok(Ok(appended)) => {
-            let what = match appended {
-                Appended::Stored => "stored",
-                Appended::Duplicate => "duplicate, already stored",
+            let id = match appended {
+                Appended::Stored => "ev-serve-stored",
+                Appended::Duplicate => "ev-serve-duplicate",
             };
+            let subject = record
+                .subject
+                .as_deref()
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default();
             eprintln!(
-                "{what}: {}{}",
-                record.event,
-                record
-                    .subject
-                    .as_deref()
-                    .map(|s| format!(" {s}"))
-                    .unwrap_or_default()
+                "{}",
+                tr!(id, event = record.event.as_str(), subject = subject)
             );
             (StatusCode::OK, "success").into_response()
         }
         Ok(Err(e)) => {
-            eprintln!("error: cannot store {}: {e}", record.event);
+            eprintln!(
+                "{}",
+                tr!(
+                    "ev-serve-store-failed",
+                    event = record.event.as_str(),
+                    error = e.to_string()
+                )
+            );
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "cannot store the event\n",

@@ -90,6 +90,8 @@ pub enum TicketSource {
     },
     /// A program printing the ticket on stdout (run without a shell; the same rule as token commands: only with CARDFORM_ALLOW_TOKEN_COMMAND=1 or on an interactive terminal).
     Command { command: Vec<String> },
+    /// The newest ticket `cardform events serve` stored in the platform's event log (the receiver runs in the platform's folder as its authorisation-event URL); one older than 12 hours, or none, is refused before anything is sent.
+    Events,
 }
 
 fn default_ticket_env() -> String {

@@ -15,6 +15,7 @@ pub mod report;
 pub mod run;
 pub mod select;
 pub mod template;
+pub mod ticket;
 pub mod tokens;
 
 pub use files::{AccountFile, PlatformFile};

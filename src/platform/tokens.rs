@@ -19,7 +19,7 @@ use crate::config::trust::{self, OperatorSettings, Origin, TrustError};
 use crate::config::{ClientMaker, PROJECT_FILE, RunSettings};
 use crate::model::Timestamp;
 
-use super::files::{PlatformFile, TicketSource};
+use super::files::TicketSource;
 use super::project::Platform;
 use super::run::{Failure, Prepared};
 
@@ -59,6 +59,9 @@ pub enum PlatformError {
     #[error("{0}")]
     #[diagnostic(code(cardform::trust))]
     Trust(#[from] TrustError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    EventsTicket(#[from] super::ticket::TicketError),
     #[error("the open platform (component {component_appid}, ticket from {source_name}): {error}")]
     #[diagnostic(code(cardform::platform::component))]
     Component {
@@ -78,6 +81,7 @@ pub fn ticket_source_name(source: &TicketSource) -> String {
                 command.first().map_or("", String::as_str)
             )
         }
+        TicketSource::Events => crate::i18n::tr!("ev-ticket-source"),
     }
 }
 
@@ -91,11 +95,11 @@ fn env_value(name: &str) -> Option<String> {
 /// # Errors
 /// [`PlatformError`].
 pub fn credentials(
-    file: &PlatformFile,
+    platform: &Platform,
     operator: &OperatorSettings,
     now: Timestamp,
 ) -> Result<ComponentCredentials, PlatformError> {
-    let p = &file.platform;
+    let p = &platform.file.platform;
     let secret = env_value(&p.component_secret_env).ok_or_else(|| PlatformError::NoSecret {
         env: p.component_secret_env.clone(),
     })?;
@@ -140,6 +144,7 @@ pub fn credentials(
             )?;
             run_ticket_command(command, &source_name)?
         }
+        TicketSource::Events => super::ticket::verify_ticket(platform, operator, now)?,
     };
     Ok(ComponentCredentials {
         component_appid: p.component_appid.clone(),
@@ -234,10 +239,22 @@ pub fn prepare(
         .iter()
         .map(|a| (a.authorizer_appid.as_str(), a))
         .collect();
+    let revoked = super::ticket::revoked(platform, &base.operator);
     let mut out = Vec::new();
     for name in names {
         let project = platform.project(name, now)?;
         let appid = project.config.account.appid.clone();
+        if revoked.contains(&appid) {
+            out.push(Prepared {
+                name: name.clone(),
+                appid: appid.clone(),
+                ready: Err(Failure {
+                    stage: "authorizer".into(),
+                    message: crate::i18n::tr!("ev-account-revoked", appid = appid.as_str()),
+                }),
+            });
+            continue;
+        }
         let Some(entry) = by_appid.get(appid.as_str()) else {
             out.push(Prepared {
                 name: name.clone(),

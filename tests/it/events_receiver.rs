@@ -592,3 +592,186 @@ fn a_user_viewing_a_card_is_pushed() {
     assert_eq!(view["fields"]["FromUserName"], "oV");
     assert_eq!(view["fields"]["UserCardCode"], code.as_str());
 }
+
+#[test]
+fn a_user_entering_the_chat_from_a_card_is_pushed_and_listed() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    let rx = Receiver::start(&p, &[]);
+    push_to(&emu, &rx);
+    let created = emu.api(
+        "/card/create",
+        crate::emulator_support::cash("http://mmbiz.qpic.cn/mmbiz/events/1"),
+    );
+    let card = created["card_id"].as_str().expect("card_id").to_string();
+    emu.admin(
+        "POST",
+        "/__emulator/review",
+        Some(json!({"card_id": card, "result": "pass"})),
+    );
+    let claimed = emu.admin(
+        "POST",
+        "/__emulator/claim",
+        Some(json!({"card_id": card, "openid": "oS"})),
+    );
+    let code = claimed["code"].as_str().expect("code").to_string();
+    let entered = emu.admin(
+        "POST",
+        "/__emulator/enter_session",
+        Some(json!({"card_id": card, "openid": "oS"})),
+    );
+    assert_eq!(entered["errcode"], 0, "{entered}");
+    // A card that does not exist is WeChat's error, and nothing is pushed.
+    let unknown = emu.admin(
+        "POST",
+        "/__emulator/enter_session",
+        Some(json!({"card_id": "pNoSuchCard", "openid": "oS"})),
+    );
+    assert_ne!(unknown["errcode"], 0, "{unknown}");
+    let events = wait_stored(&p, 10, |e| {
+        e.iter()
+            .any(|e| e["event"] == "user_enter_session_from_card")
+    });
+    let entered: Vec<_> = events
+        .iter()
+        .filter(|e| e["event"] == "user_enter_session_from_card")
+        .collect();
+    assert_eq!(entered.len(), 1, "{events:#?}");
+    assert_eq!(entered[0]["subject"], card.as_str());
+    assert_eq!(entered[0]["code"], code.as_str());
+    assert_eq!(entered[0]["fields"]["FromUserName"], "oS");
+    // `events list` (the table) shows it, and `--event` selects it.
+    let table = p.run(&[
+        "events",
+        "list",
+        "--dir",
+        "{dir}",
+        "--event",
+        "user_enter_session_from_card",
+    ]);
+    table.expect_code(0);
+    assert!(
+        table.stdout.contains("user_enter_session_from_card") && table.stdout.contains(&card),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("1 event(s)."), "{}", table.stdout);
+}
+
+#[test]
+fn two_receivers_on_one_log_store_a_retried_push_once() {
+    let p = TestProject::sandbox();
+    let a = Receiver::start(&p, &[]);
+    let b = Receiver::start(&p, &[]);
+    let key = AesKey::from_encoding_aes_key(AES_KEY).expect("key");
+    let message = "<xml><ToUserName>gh_x</ToUserName><FromUserName>oRetry</FromUserName>\
+        <CreateTime>1700000000</CreateTime><MsgType>event</MsgType><Event>user_get_card</Event>\
+        <CardId>pRetried</CardId><UserCardCode>123456</UserCardCode></xml>";
+    let appid = "wxsandbox".to_string();
+    // WeChat's first delivery reaches one receiver, its retry (new timestamp and nonce,
+    // same message) the other, and a third try the first again.
+    for (i, rx) in [&a, &b, &a].iter().enumerate() {
+        let now = chrono::Utc::now().timestamp().to_string();
+        let sealed = seal(
+            TOKEN,
+            Some(&key),
+            &appid,
+            "gh_x",
+            message,
+            &now,
+            &format!("{i}77"),
+        );
+        let (status, body) = post(&format!("{}/", rx.url), &sealed.query, &sealed.body);
+        assert_eq!((status, body.as_str()), (200, "success"), "delivery {i}");
+    }
+    let events = stored(&p);
+    let got: Vec<_> = events
+        .iter()
+        .filter(|e| e["subject"] == "pRetried")
+        .collect();
+    assert_eq!(got.len(), 1, "stored once: {events:#?}");
+    // A different event (another CreateTime) through the second receiver is stored,
+    // and the first receiver then knows it too.
+    let other = message.replace("1700000000", "1700000001");
+    for rx in [&b, &a] {
+        let now = chrono::Utc::now().timestamp().to_string();
+        let sealed = seal(TOKEN, Some(&key), &appid, "gh_x", &other, &now, "9");
+        let (status, _) = post(&format!("{}/", rx.url), &sealed.query, &sealed.body);
+        assert_eq!(status, 200);
+    }
+    let events = stored(&p);
+    assert_eq!(
+        events.iter().filter(|e| e["subject"] == "pRetried").count(),
+        2,
+        "{events:#?}"
+    );
+}
+
+#[test]
+fn wait_for_review_waits_for_the_sub_merchant_a_card_waits_on() {
+    use crate::sub_merchants::{SHOP, project};
+    let emu = Emulator::start(&[]);
+    let p = project(&emu, SHOP);
+    let rx = Receiver::start(&p, &[]);
+    push_to(&emu, &rx);
+    // The reviewer: once the apply recorded the submitted sub-merchant, approve it.
+    let state_file = p.path().join("state/cardform.state.json");
+    let admin_url = format!("{}/__emulator/submerchant_review", emu.url);
+    let reviewer = std::thread::spawn(move || {
+        let until = Instant::now() + Duration::from_secs(30);
+        loop {
+            let id = std::fs::read_to_string(&state_file)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|s| s["sub_merchants"]["shop"]["merchant_id"].as_u64());
+            if let Some(id) = id {
+                std::thread::sleep(Duration::from_millis(1500));
+                let decided = Instant::now();
+                crate::common::block_on(async {
+                    reqwest::Client::new()
+                        .post(&admin_url)
+                        .json(&json!({ "merchant_id": id, "result": "pass" }))
+                        .send()
+                        .await
+                        .expect("review")
+                });
+                return Some((id, decided));
+            }
+            if Instant::now() > until {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let out = p.run(&[
+        "apply",
+        "--auto-approve",
+        "--wait-for-review",
+        "60",
+        "{dir}",
+    ]);
+    let ended = Instant::now();
+    let (id, decided) = reviewer
+        .join()
+        .expect("reviewer")
+        .expect("the apply submitted the sub-merchant");
+    out.expect_code(0);
+    let said = crate::common::words(&out.stderr);
+    assert!(
+        said.contains("for WeChat review of 1 sub-merchant(s) that cards wait on"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "sub-merchant shop (merchant_id {id}) approved: the next `cardform apply` creates the card(s) that wait on it: bread"
+        )),
+        "{said}"
+    );
+    let latency = ended.saturating_duration_since(decided);
+    eprintln!("--wait-for-review: sub-merchant decision → apply exit: {latency:?}");
+    // Polling alone would see it at the 3 s poll at the earliest.
+    assert!(latency < Duration::from_millis(1400), "{latency:?}\n{said}");
+    // The next apply creates the card.
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    assert!(p.state()["resources"]["bread"]["card_id"].is_string());
+}

@@ -20,9 +20,14 @@ pub struct Receiver {
 
 impl Receiver {
     pub fn start(p: &TestProject, extra: &[&str]) -> Receiver {
+        Receiver::start_in(p.path(), extra)
+    }
+
+    /// As [`Receiver::start`] in any folder (a platform's).
+    pub fn start_in(dir: &std::path::Path, extra: &[&str]) -> Receiver {
         let mut child = cardform()
             .args(["events", "serve", "--listen", "127.0.0.1:0", "--dir"])
-            .arg(p.path())
+            .arg(dir)
             .args(extra)
             .env("CARDFORM_EVENTS_TOKEN", TOKEN)
             .env("CARDFORM_EVENTS_AES_KEY", AES_KEY)

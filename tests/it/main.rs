@@ -27,6 +27,7 @@ mod emulator_friends;
 mod engine_edges;
 mod error_edges;
 mod events_crypto;
+mod events_platform;
 mod events_postgres;
 mod events_receiver;
 mod faults_matrix;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Emulator, TINY_JPEG, TestProject, words};
 
-const SHOP: &str = r#"
+pub const SHOP: &str = r#"
 [sub_merchants.shop]
 brand_name = "街角面包"
 logo_url = "assets/logo.jpg"
@@ -41,7 +41,7 @@ fixed_term = 30
 fixed_begin_term = 0
 "#;
 
-fn project(emu: &Emulator, cards: &str) -> TestProject {
+pub fn project(emu: &Emulator, cards: &str) -> TestProject {
     let p = TestProject::external(&emu.url);
     std::fs::write(p.cards_file(), cards).expect("cards");
     std::fs::write(p.path().join("assets/protocol.jpg"), TINY_JPEG).expect("protocol");

@@ -8,6 +8,7 @@
 //! | `POST /__emulator/claim {"card_id","openid"}` | a user claims a card → `code`, `encrypt_code` |
 //! | `POST /__emulator/user_delete {"code"}` | the user deletes the card from their wallet |
 //! | `POST /__emulator/activate_form {"card_id","code","common_field_list"?,"custom_field_list"?}` | a user fills a member card's activation form → `activate_ticket` |
+//! | `POST /__emulator/enter_session {"card_id","openid"}` | the user taps the Official Account entry on a card's page and enters the chat (pushes `user_enter_session_from_card`) |
 //! | `GET /__emulator/calls[?since=SEQ]` | calls received: path, errcode, status, fault |
 //! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
@@ -197,6 +198,19 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             drop(world);
             wechat(shared, result.map(|()| ok(json!({}))))
         }
+        (&Method::POST, "enter_session") => {
+            let (card_id, openid) = match (field(&body, "card_id"), field(&body, "openid")) {
+                (Ok(c), Ok(o)) => (c, o),
+                (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+            };
+            let mut world = lock(world_of);
+            let result = world.live_card(card_id).map(|_| ());
+            if result.is_ok() {
+                push::entered_session(&shared.push, &world, card_id, openid);
+            }
+            drop(world);
+            wechat(shared, result.map(|()| ok(json!({}))))
+        }
         (&Method::POST, "gift") => {
             let (code, to) = match (field(&body, "code"), field(&body, "to_openid")) {
                 (Ok(c), Ok(o)) => (c, o),
@@ -379,11 +393,12 @@ fn push_config(shared: &Shared, body: &Value) -> Response<Body> {
         .and_then(Value::as_u64)
         .unwrap_or(0);
     match push::PushConfig::new(url, token, key, threshold) {
-        Ok(config) => {
+        Ok(mut config) => {
+            config.component_appid = body
+                .get("component_appid")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             shared.push.configure(Some(config));
-            if let Some(component) = body.get("component_appid").and_then(Value::as_str) {
-                push::Pusher::start_verify_tickets(&shared.push, component, shared.clock.clone());
-            }
             json_response(StatusCode::OK, &shared.push.describe())
         }
         Err(m) => error(StatusCode::BAD_REQUEST, m),

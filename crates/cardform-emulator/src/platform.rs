@@ -318,6 +318,18 @@ impl<W> Platform<W> {
         }
     }
 
+    /// The merchant authorises `appid` again (after a revocation, or to update the
+    /// permissions it granted): its authorisation works again with a new refresh
+    /// token. `Some(was_revoked)`, or None when there is no such authorizer.
+    pub fn restore(&self, appid: &str) -> Option<bool> {
+        let auth = self.authorizer(appid)?;
+        let mut access = lock(&auth.access);
+        let was_revoked = access.revoked;
+        access.revoked = false;
+        access.refresh_token = random("refreshtoken@@@", 43);
+        Some(was_revoked)
+    }
+
     /// The admin API's view: component, ticket, authorizers.
     pub fn summary(&self) -> Option<Value> {
         let state = lock(&self.state);

@@ -4,10 +4,14 @@
 //! |---|---|
 //! | `POST /__emulator/platform {"component_appid"?, "component_secret"?, "authorizers": N}` | sets the platform up: a new component (new verify ticket) when none exists or the AppID differs, then at least N authorizers with the card permission set (existing ones kept) → the `GET` answer |
 //! | `GET /__emulator/platform` | `{"component_appid", "verify_ticket", "ticket_create_time", "authorizers": [{"appid", "refresh_token", "auth_time", "card_permission", "revoked"}]}` |
-//! | `POST /__emulator/platform/authorize {"card_permission"?: bool}` | one more authorizer (card permission set by default) → `{"appid", "refresh_token", "authorization_code"}` (the code works once with api_query_auth) |
-//! | `POST /__emulator/platform/revoke {"authorizer_appid"}` | the merchant revokes: its tokens answer 40001, its refresh token 61003, it leaves the authorizer list |
+//! | `POST /__emulator/platform/authorize {"card_permission"?: bool}` | one more authorizer (card permission set by default) → `{"appid", "refresh_token", "authorization_code"}` (the code works once with api_query_auth); pushes `authorized` |
+//! | `POST /__emulator/platform/authorize {"authorizer_appid"}` | that merchant authorises again: a revoked one is back in the list (pushes `authorized`), an active one updates its authorisation (pushes `updateauthorized`); a new refresh token either way |
+//! | `POST /__emulator/platform/revoke {"authorizer_appid"}` | the merchant revokes: its tokens answer 40001, its refresh token 61003, it leaves the authorizer list; pushes `unauthorized` |
 //! | `GET /__emulator/platform/ticket` | `{"verify_ticket", "create_time"}` |
-//! | `POST /__emulator/platform/ticket` | WeChat pushes a new ticket now (the old one then answers 61006) → as `GET` |
+//! | `POST /__emulator/platform/ticket` | WeChat pushes a new ticket now (the old one then answers 61006; pushed to the push URL when one is configured) → as `GET` |
+//!
+//! The pushes go to `/__emulator/push_config`'s URL (the platform's authorisation-event
+//! URL), encrypted for the component AppID, as `push.rs` sends them.
 //!
 //! Defaults: component AppID `wxcomponent0000emu`, secret `emulator-component-secret`
 //! (`cardform_spec::sandbox`). The answers hold tickets and refresh tokens in clear:
@@ -20,6 +24,7 @@ use serde_json::{Value, json};
 use cardform_spec::sandbox::{EMULATOR_COMPONENT_APPID, EMULATOR_COMPONENT_SECRET};
 
 use super::platform::lock;
+use super::push;
 use super::reply::json_response;
 use super::world::Shared;
 
@@ -96,9 +101,37 @@ pub fn handle(shared: &Shared, method: &Method, name: &str, body: &Value) -> Res
             let Some(s) = state.as_mut() else {
                 return no_platform();
             };
-            let auth = shared.platform.add(s, card_permission);
+            let again = body.get("authorizer_appid").and_then(Value::as_str);
+            let (auth, info_type) = match again {
+                Some(appid) => match shared.platform.restore(appid) {
+                    Some(was_revoked) => match shared.platform.authorizer(appid) {
+                        Some(a) => (
+                            a,
+                            if was_revoked {
+                                "authorized"
+                            } else {
+                                "updateauthorized"
+                            },
+                        ),
+                        None => {
+                            return error(StatusCode::NOT_FOUND, format!("no authorizer {appid}"));
+                        }
+                    },
+                    None => return error(StatusCode::NOT_FOUND, format!("no authorizer {appid}")),
+                },
+                None => (shared.platform.add(s, card_permission), "authorized"),
+            };
             let code = shared.platform.authorization_code(s, &auth.appid);
             let refresh = lock(&auth.access).refresh_token.clone();
+            let now_s = shared.platform.now_ms().div_euclid(1000);
+            push::authorization(
+                &shared.push,
+                &s.component_appid,
+                now_s,
+                info_type,
+                &auth.appid,
+                Some((&code, now_s + super::platform::AUTH_CODE_TTL_MS / 1000)),
+            );
             json_response(
                 StatusCode::OK,
                 &json!({
@@ -117,6 +150,20 @@ pub fn handle(shared: &Shared, method: &Method, name: &str, body: &Value) -> Res
                 );
             };
             if shared.platform.revoke(appid) {
+                let component = lock(&shared.platform.state)
+                    .as_ref()
+                    .map(|s| s.component_appid.clone());
+                if let Some(component) = component {
+                    let now_s = shared.platform.now_ms().div_euclid(1000);
+                    push::authorization(
+                        &shared.push,
+                        &component,
+                        now_s,
+                        "unauthorized",
+                        appid,
+                        None,
+                    );
+                }
                 json_response(
                     StatusCode::OK,
                     &json!({ "authorizer_appid": appid, "revoked": true }),
@@ -127,7 +174,15 @@ pub fn handle(shared: &Shared, method: &Method, name: &str, body: &Value) -> Res
         }
         (&Method::GET, "platform/ticket") => ticket(shared),
         (&Method::POST, "platform/ticket") => match shared.platform.push_ticket() {
-            Some(_) => ticket(shared),
+            Some((minted, created_s)) => {
+                let component = lock(&shared.platform.state)
+                    .as_ref()
+                    .map(|s| s.component_appid.clone());
+                if let Some(component) = component {
+                    push::verify_ticket(&shared.push, &component, &minted, created_s);
+                }
+                ticket(shared)
+            }
             None => no_platform(),
         },
         _ => error(

@@ -11,15 +11,18 @@
 //! (`/__emulator/submerchant_review`), claims, gifts, wallet deletions,
 //! redemptions (`card/code/consume`), stock at or below the threshold after a claim
 //! (`card_sku_remind`, once until the stock rises above it again), 券点 ledger entries
-//! (`card_pay_order`); for a platform (`"component_appid"` in the configuration) a
-//! `component_verify_ticket` at once and every 10 minutes of emulator clock.
+//! (`card_pay_order`), a user entering the chat from a card
+//! (`/__emulator/enter_session`, `user_enter_session_from_card`); for a platform
+//! (`"component_appid"` in the configuration) a `component_verify_ticket` at once and
+//! every 10 minutes of emulator clock, and the authorisation events (`authorized`,
+//! `updateauthorized`, `unauthorized`) from `/__emulator/platform/authorize|revoke`.
 //!
 //! Sending never holds the world lock: each push is its own task, spawned with the
 //! message already built.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use cardform_events::{AesKey, Fields, seal, xml};
@@ -47,6 +50,9 @@ pub struct PushConfig {
     pub key: Option<AesKey>,
     /// `card_sku_remind` fires when a claim leaves at most this many units.
     pub stock_threshold: u64,
+    /// A platform's component AppID: its `component_verify_ticket` is pushed at once
+    /// and every [`VERIFY_TICKET_EVERY_MS`] ([`start_verify_tickets`]).
+    pub component_appid: Option<String>,
 }
 
 impl std::fmt::Debug for PushConfig {
@@ -86,70 +92,53 @@ impl PushConfig {
             token: token.to_string(),
             key,
             stock_threshold,
+            component_appid: None,
         })
     }
 }
 
-/// The pusher every request can reach through [`Shared`].
-#[derive(Default)]
+/// The pusher every request can reach through [`super::world::Shared`].
 pub struct Pusher {
     config: Mutex<Option<PushConfig>>,
     client: std::sync::OnceLock<reqwest::Client>,
     reminded: Mutex<HashSet<String>>,
     sent: AtomicU64,
-    /// Bumped by every configure: a verify-ticket ticker of an older one stops.
-    generation: AtomicU64,
+    /// Emulator-clock ms when the next verify ticket is due (`i64::MIN`: at once);
+    /// every configure resets it.
+    next_ticket_ms: AtomicI64,
     last_ticket: Mutex<Option<String>>,
     delivered: AtomicU64,
     failed: AtomicU64,
     last_error: Mutex<Option<String>>,
 }
 
+impl Default for Pusher {
+    fn default() -> Pusher {
+        Pusher {
+            config: Mutex::default(),
+            client: std::sync::OnceLock::new(),
+            reminded: Mutex::default(),
+            sent: AtomicU64::default(),
+            next_ticket_ms: AtomicI64::new(i64::MIN),
+            last_ticket: Mutex::default(),
+            delivered: AtomicU64::default(),
+            failed: AtomicU64::default(),
+            last_error: Mutex::default(),
+        }
+    }
+}
+
 impl Pusher {
     /// Replaces the configuration (`None`: stop pushing).
     pub fn configure(&self, config: Option<PushConfig>) {
-        self.generation.fetch_add(1, Ordering::Relaxed);
         *lock(&self.config) = config;
+        self.next_ticket_ms.store(i64::MIN, Ordering::Relaxed);
     }
 
     /// The newest `component_verify_ticket` pushed (the platform's token endpoint may
     /// check a ticket against it).
     pub fn last_verify_ticket(&self) -> Option<String> {
         lock(&self.last_ticket).clone()
-    }
-
-    /// For a platform (`component_appid`): pushes a `component_verify_ticket` now and
-    /// then every [`VERIFY_TICKET_EVERY_MS`] of emulator clock (`clock`: the offset the
-    /// admin API moves), until the push configuration changes.
-    pub fn start_verify_tickets(
-        push: &Arc<Pusher>,
-        component_appid: &str,
-        clock: Arc<std::sync::atomic::AtomicI64>,
-    ) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let generation = push.generation.load(Ordering::Relaxed);
-        let push = push.clone();
-        let appid = component_appid.to_string();
-        runtime.spawn(async move {
-            let mut next_ms = i64::MIN;
-            while push.generation.load(Ordering::Relaxed) == generation {
-                let now_ms = super::world::clock_now(&clock);
-                if now_ms >= next_ms {
-                    let ticket = format!("ticket@@@{:032x}", rand::random::<u128>());
-                    let mut f = Fields::default();
-                    f.push("AppId", &appid);
-                    f.push("CreateTime", now_ms.div_euclid(1000).to_string());
-                    f.push("InfoType", "component_verify_ticket");
-                    f.push("ComponentVerifyTicket", &ticket);
-                    *lock(&push.last_ticket) = Some(ticket);
-                    Pusher::push(&push, &appid, f);
-                    next_ms = now_ms.saturating_add(VERIFY_TICKET_EVERY_MS);
-                }
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        });
     }
 
     /// What the admin API shows: never the token or the key.
@@ -449,6 +438,118 @@ pub fn order(push: &Arc<Pusher>, world: &World, order_id: &str) {
     f.push("OrderType", &o.order_type);
     f.push("Memo", "");
     f.push("ReceiptInfo", "");
+    Pusher::push(push, &world.appid, f);
+}
+
+/// How often the verify-ticket ticker looks at the emulator clock.
+pub const VERIFY_TICKET_TICK: Duration = Duration::from_millis(200);
+
+/// For a platform (`component_appid` in the push configuration): pushes a
+/// `component_verify_ticket` at once and then every [`VERIFY_TICKET_EVERY_MS`] of
+/// emulator clock (`/__emulator/clock` moves it). When the emulator's open platform is
+/// set up for that AppID the ticket pushed is the platform's own new ticket (the one
+/// `api_component_token` then accepts, the older one answering 61006), as WeChat's
+/// is; otherwise a fresh random one. Runs until `stop` says so.
+pub fn start_verify_tickets(
+    shared: &Arc<super::world::Shared>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let shared = shared.clone();
+    runtime.spawn(async move {
+        loop {
+            tokio::select! {
+                _ = stop.wait_for(|s| *s) => break,
+                () = tokio::time::sleep(VERIFY_TICKET_TICK) => {}
+            }
+            let Some(appid) = lock(&shared.push.config)
+                .as_ref()
+                .and_then(|c| c.component_appid.clone())
+            else {
+                continue;
+            };
+            let now_ms = super::world::clock_now(&shared.clock);
+            if now_ms < shared.push.next_ticket_ms.load(Ordering::Relaxed) {
+                continue;
+            }
+            shared.push.next_ticket_ms.store(
+                now_ms.saturating_add(VERIFY_TICKET_EVERY_MS),
+                Ordering::Relaxed,
+            );
+            let ours = lock(&shared.platform.state)
+                .as_ref()
+                .is_some_and(|s| s.component_appid == appid);
+            let (ticket, created_s) = match ours.then(|| shared.platform.push_ticket()).flatten() {
+                Some(minted) => minted,
+                None => (
+                    format!("ticket@@@{:032x}", rand::random::<u128>()),
+                    now_ms.div_euclid(1000),
+                ),
+            };
+            verify_ticket(&shared.push, &appid, &ticket, created_s);
+        }
+    });
+}
+
+/// A `component_verify_ticket` for the platform `component_appid` (reference §16).
+pub fn verify_ticket(push: &Arc<Pusher>, component_appid: &str, ticket: &str, created_s: i64) {
+    *lock(&push.last_ticket) = Some(ticket.to_string());
+    let mut f = Fields::default();
+    f.push("AppId", component_appid);
+    f.push("CreateTime", created_s.to_string());
+    f.push("InfoType", "component_verify_ticket");
+    f.push("ComponentVerifyTicket", ticket);
+    Pusher::push(push, component_appid, f);
+}
+
+/// An authorisation change pushed to the platform's authorisation-event URL
+/// (reference §16): `info_type` is `authorized`, `updateauthorized` or
+/// `unauthorized`; the first two carry the authorization code (`code`: the code and
+/// its expiry, Unix seconds).
+pub fn authorization(
+    push: &Arc<Pusher>,
+    component_appid: &str,
+    now_s: i64,
+    info_type: &str,
+    authorizer_appid: &str,
+    code: Option<(&str, i64)>,
+) {
+    let mut f = Fields::default();
+    f.push("AppId", component_appid);
+    f.push("CreateTime", now_s.to_string());
+    f.push("InfoType", info_type);
+    f.push("AuthorizerAppid", authorizer_appid);
+    if let Some((code, expires_s)) = code {
+        f.push("AuthorizationCode", code);
+        f.push("AuthorizationCodeExpiredTime", expires_s.to_string());
+        f.push(
+            "PreAuthCode",
+            format!("preauthcode@@@{:016x}", rand::random::<u64>()),
+        );
+    }
+    Pusher::push(push, component_appid, f);
+}
+
+/// A user entered the account's chat from a card (`user_enter_session_from_card`,
+/// from `/__emulator/enter_session`): in WeChat, the user taps the Official Account
+/// entry on a card's detail page (they must follow the account). `UserCardCode` is one
+/// of the user's codes of the card, empty when they hold none.
+pub fn entered_session(push: &Arc<Pusher>, world: &World, card_id: &str, openid: &str) {
+    if lock(&push.config).is_none() {
+        return;
+    }
+    let mut codes: Vec<&str> = world
+        .codes
+        .iter()
+        .filter(|(_, rec)| rec.card_id == card_id && rec.openid == openid)
+        .map(|(code, _)| code.as_str())
+        .collect();
+    codes.sort_unstable();
+    let mut f = base(world, ORIGINAL_ID, openid, "user_enter_session_from_card");
+    f.push("CardId", card_id);
+    f.push("UserCardCode", codes.first().copied().unwrap_or(""));
     Pusher::push(push, &world.appid, f);
 }
 

@@ -64,6 +64,7 @@ pub async fn serve(
         })?;
     let (stop, stop_rx) = watch::channel(false);
     crate::push::start_auto_reviews(&shared, stop_rx.clone());
+    crate::push::start_verify_tickets(&shared, stop_rx.clone());
     let task = tokio::spawn(accept_loop(listener, shared, stop_rx));
     Ok((ServerHandle { stop, task }, addr))
 }

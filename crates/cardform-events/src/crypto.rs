@@ -15,6 +15,7 @@
 use aes::Aes256;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use cardform_i18n::tr;
 use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
 use sha1::{Digest, Sha1};
@@ -25,23 +26,23 @@ pub const PAD_BLOCK: usize = 32;
 /// Why a message could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
-    #[error("the EncodingAESKey must be 43 characters of base64 (it is {0} long)")]
+    #[error("{}", tr!("ev-crypto-key-length", len = *.0))]
     KeyLength(usize),
-    #[error("the EncodingAESKey is not base64")]
+    #[error("{}", tr!("ev-crypto-key-base64"))]
     KeyNotBase64,
-    #[error("the signature does not match")]
+    #[error("{}", tr!("ev-crypto-signature"))]
     BadSignature,
-    #[error("the Encrypt field is not base64")]
+    #[error("{}", tr!("ev-crypto-encrypt-base64"))]
     NotBase64,
-    #[error("the ciphertext length is not a multiple of 16 bytes")]
+    #[error("{}", tr!("ev-crypto-length"))]
     BadLength,
-    #[error("the decrypted message has invalid padding")]
+    #[error("{}", tr!("ev-crypto-padding"))]
     BadPadding,
-    #[error("the decrypted message is too short or its length prefix is wrong")]
+    #[error("{}", tr!("ev-crypto-frame"))]
     BadFrame,
-    #[error("the decrypted message is not UTF-8")]
+    #[error("{}", tr!("ev-crypto-utf8"))]
     NotUtf8,
-    #[error("the message was encrypted for another AppID")]
+    #[error("{}", tr!("ev-crypto-appid"))]
     AppIdMismatch,
 }
 

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use cardform_i18n::tr;
+
 use super::crypto::{self, AesKey, CryptoError};
 use super::xml::{self, Fields, XmlError};
 
@@ -20,19 +22,19 @@ pub enum Mode {
 /// Why a request was refused; each maps to one HTTP status in the receiver.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("query parameter `{0}` is missing")]
+    #[error("{}", tr!("ev-refusal-missing", param = *.0))]
     Missing(&'static str),
-    #[error("the signature does not match")]
+    #[error("{}", tr!("ev-crypto-signature"))]
     BadSignature,
-    #[error("the timestamp is {0} s away from this machine's clock (allowed: {1} s)")]
+    #[error("{}", tr!("ev-refusal-stale", secs = *.0, allowed = *.1))]
     Stale(i64, i64),
-    #[error("the timestamp is not a number")]
+    #[error("{}", tr!("ev-refusal-timestamp"))]
     BadTimestamp,
-    #[error("an encrypted message arrived but CARDFORM_EVENTS_AES_KEY is not set")]
+    #[error("{}", tr!("ev-refusal-no-key"))]
     NoKey,
-    #[error("the message was encrypted for another AppID")]
+    #[error("{}", tr!("ev-crypto-appid"))]
     AppIdMismatch,
-    #[error("the encrypted message cannot be read: {0}")]
+    #[error("{}", tr!("ev-refusal-crypto", error = .0.to_string()))]
     Crypto(CryptoError),
     #[error("{0}")]
     Xml(XmlError),

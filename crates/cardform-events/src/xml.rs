@@ -36,12 +36,14 @@ impl Fields {
 /// Why an XML body was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum XmlError {
-    #[error("the XML declares a DOCTYPE or an entity, which WeChat never sends")]
+    #[error("{}", cardform_i18n::tr!("ev-xml-dtd"))]
     Dtd,
-    #[error("the body is not well-formed XML: {0}")]
+    #[error("{}", cardform_i18n::tr!("ev-xml-malformed", detail = .0.as_str()))]
     Malformed(String),
-    #[error("the XML nests deeper than {MAX_DEPTH} levels")]
+    #[error("{}", cardform_i18n::tr!("ev-xml-too-deep", max = MAX_DEPTH))]
     TooDeep,
+    #[error("{}", cardform_i18n::tr!("ev-xml-not-utf8"))]
+    NotUtf8,
 }
 
 /// Deeper nesting than this is refused (WeChat's messages are two or three levels).

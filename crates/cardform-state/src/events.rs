@@ -139,6 +139,9 @@ struct Inner {
     keys: HashSet<String>,
     /// Bytes in the active file, when known.
     size: Option<u64>,
+    /// How far `keys` has read the active file: another writer (a second receiver on
+    /// the same log) may have appended since, and its keys are read from here on.
+    known: u64,
 }
 
 impl LocalEventLog {
@@ -171,10 +174,17 @@ impl LocalEventLog {
             inner: Mutex::new(Inner {
                 keys: HashSet::new(),
                 size: None,
+                known: 0,
             }),
         };
+        // The length first: what is appended between it and the listing is read
+        // again by the next catch-up, which only re-inserts keys.
+        let known = std::fs::metadata(&log.path).map(|m| m.len()).unwrap_or(0);
         let keys: HashSet<String> = log.list()?.into_iter().map(|r| r.key).collect();
-        log.inner.lock().unwrap_or_else(|p| p.into_inner()).keys = keys;
+        let mut inner = log.inner.lock().unwrap_or_else(|p| p.into_inner());
+        inner.keys = keys;
+        inner.known = known;
+        drop(inner);
         Ok(log)
     }
 
@@ -224,6 +234,45 @@ impl LocalEventLog {
         self.sync_dir()
     }
 
+    /// The lock every writer of this log holds while it appends (a file of its own
+    /// beside the log, so rotation never renames it).
+    fn lock_file(&self) -> Result<File, StateError> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".lock");
+        let path = PathBuf::from(name);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StateError::io("create", dir, e))?;
+        }
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StateError::io("open", &path, e))?;
+        f.lock().map_err(|e| StateError::io("lock", &path, e))?;
+        Ok(f)
+    }
+
+    /// Reads the keys other writers appended since this one last looked (under the
+    /// lock): from `known` on in the active file, and when the file rotated since,
+    /// the rest of what is now `.1` too.
+    fn catch_up(&self, inner: &mut Inner) -> Result<(), StateError> {
+        let len = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        if len == inner.known && inner.size.is_none_or(|s| s == len) {
+            return Ok(());
+        }
+        let mut found = Vec::new();
+        if len < inner.known {
+            Self::read_segment(&self.segment(1), inner.known, &mut found)?;
+            inner.known = 0;
+        }
+        inner.known = Self::read_segment(&self.path, inner.known, &mut found)?;
+        inner.keys.extend(found.into_iter().map(|r| r.key));
+        // Measured again by the append, which also ends a line the other writer tore.
+        inner.size = None;
+        Ok(())
+    }
+
     fn read_segment(path: &Path, from: u64, out: &mut Vec<EventRecord>) -> Result<u64, StateError> {
         let mut f = match File::open(path) {
             Ok(f) => f,
@@ -262,6 +311,11 @@ impl LocalEventLog {
 impl EventLog for LocalEventLog {
     fn append(&self, record: &EventRecord) -> Result<Appended, StateError> {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        // Another receiver may write this log too (two behind one proxy, or an old
+        // one still running): appends take turns, each first reading what the others
+        // stored, so a retry that reached the other one is stored once.
+        let _turn = self.lock_file()?;
+        self.catch_up(&mut inner)?;
         if inner.keys.contains(&record.key) {
             return Ok(Appended::Duplicate);
         }
@@ -300,6 +354,7 @@ impl EventLog for LocalEventLog {
             self.sync_dir()?;
         }
         inner.size = Some(size + line.len() as u64);
+        inner.known = size + line.len() as u64;
         inner.keys.insert(record.key.clone());
         Ok(Appended::Stored)
     }
