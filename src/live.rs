@@ -4,6 +4,7 @@
 //! absent fields and unknown extras. Shapes it cannot read are errors that name the
 //! card and field; the raw JSON rides along in the error for `--debug`.
 
+use crate::i18n::tr;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -130,7 +131,7 @@ pub enum RefreshError {
     /// The run stopped: the daily quota, or no access token (one error for the run).
     #[error(transparent)]
     Stopped(ApiError),
-    #[error("refreshing card {address} ({card_id}): {source}")]
+    #[error("{}", tr!("err-live-refresh", address = .address, card_id = .card_id, error = .source.to_string()))]
     Card {
         address: String,
         card_id: String,
@@ -209,9 +210,7 @@ pub async fn fetch_many(
 /// A `card/get` answer cardform cannot read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 #[diagnostic(code(cardform::live::shape))]
-#[error(
-    "card {card_id}: WeChat's card/get answer has an unexpected shape at `{field}`: {problem} (run with --debug to see the raw JSON; report it if WeChat changed its format)"
-)]
+#[error("{}", tr!("err-live-shape", card_id = .card_id, field = .field, problem = .problem))]
 pub struct ShapeError {
     pub card_id: String,
     pub field: String,

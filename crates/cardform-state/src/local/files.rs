@@ -144,9 +144,9 @@ impl LocalBackend {
         let bytes = match fs::read(&backup) {
             Ok(b) => b,
             Err(e) if e.kind() == ErrorKind::NotFound => {
-                return Err(StateError::Usage(format!(
-                    "there is no backup {} to restore (a backup is kept from the second save of a state on)",
-                    backup.display()
+                return Err(StateError::Usage(cardform_i18n::tr!(
+                    "err-state-no-backup",
+                    backup = backup.display()
                 )));
             }
             Err(e) => return Err(StateError::io("read", &backup, e)),
