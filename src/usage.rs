@@ -198,3 +198,38 @@ fn suggestion(tip: &str) -> String {
     }
     format!("“{tip}”")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_language_comes_from_the_flag_then_the_environment() {
+        let zh = Some("zh-CN".to_string());
+        assert_eq!(
+            lang_of(args(&["plan", "--lang", "zh-CN"]), None),
+            Lang::ZhCn
+        );
+        assert_eq!(lang_of(args(&["--lang=zh-CN", "plan"]), None), Lang::ZhCn);
+        assert_eq!(
+            lang_of(args(&["--lang", "en", "plan"]), zh.clone()),
+            Lang::En
+        );
+        // An unreadable value leaves the choice to the environment.
+        assert_eq!(
+            lang_of(args(&["--lang", "fr", "plan"]), zh.clone()),
+            Lang::ZhCn
+        );
+        assert_eq!(lang_of(args(&["--lang", "fr"]), None), Lang::En);
+        // After `--` nothing is an option.
+        assert_eq!(
+            lang_of(args(&["plan", "--", "--lang", "zh-CN"]), None),
+            Lang::En
+        );
+        assert_eq!(lang_of(args(&["plan"]), zh), Lang::ZhCn);
+    }
+}

@@ -132,7 +132,6 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
                 address = a.address
             );
             if !differs.is_empty() {
-                msg.push(' ');
                 msg.push_str(&tr!("state-resolve-differs", fields = differs.join(", ")));
             }
             msg

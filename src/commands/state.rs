@@ -491,7 +491,7 @@ fn unknown_address(st: &StateFile, address: &str, location: &str) -> miette::Rep
         .map(|k| (strsim::jaro_winkler(k, address), k))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!(" {}", tr!("state-did-you-mean", address = k)))
+        .map(|(_, k)| tr!("state-did-you-mean", address = k))
         .unwrap_or_default();
     StateCmdError::Unknown {
         address: address.to_string(),

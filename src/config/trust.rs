@@ -235,17 +235,16 @@ pub fn check_endpoint(endpoint: &str, origin: &Origin) -> Result<(), TrustError>
         endpoint: shown.clone(),
         problem: problem.to_string(),
     };
-    let url = reqwest::Url::parse(endpoint).map_err(|e| bad(&format!("is not a URL ({e})")))?;
+    let url = reqwest::Url::parse(endpoint)
+        .map_err(|e| bad(&tr!("err-trust-not-url", error = e.to_string())))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("is not an http(s) URL"));
+        return Err(bad(&tr!("err-trust-not-http")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad(
-            "carries a user name or password; secrets never live in cardform.toml",
-        ));
+        return Err(bad(&tr!("err-trust-credentials")));
     }
     let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
-        return Err(bad("has no host"));
+        return Err(bad(&tr!("err-trust-no-host")));
     };
     if is_loopback_host(host) {
         return Ok(());

@@ -230,8 +230,8 @@ fn action_words(action: &str) -> String {
 
 fn backup_hint(backup: &Option<PathBuf>) -> String {
     match backup {
-        Some(p) => format!(" {}", tr!("err-state-corrupt-backup", backup = p.display())),
-        None => format!(" {}", tr!("err-state-corrupt-no-backup")),
+        Some(p) => tr!("err-state-corrupt-backup", backup = p.display()),
+        None => tr!("err-state-corrupt-no-backup"),
     }
 }
 

@@ -24,11 +24,11 @@ state-pulled = Pulled { $source } ({ $count } resources) into { $file } (serial 
 state-unchanged = , unchanged
 state-saved-backup = State saved (serial { $serial }). Backup of the previous state: { $backup }
 state-saved-serial = State saved (serial { $serial }).
-state-did-you-mean = Did you mean `{ $address }`?
+state-did-you-mean = {" "}Did you mean `{ $address }`?
 state-force-unlocked = Released the lock on { $location }, held by { $holder }.
 state-resolve-forgot = Forgot { $count } interrupted operation(s) at { $address }. If WeChat did create a card for it, that card is not managed by cardform: delete it, or adopt it with `cardform import`.
 state-resolve-adopted = Adopted card { $card_id } as { $address }.
-state-resolve-differs = It differs from what the interrupted create sent in { $fields }; the next plan shows how it will be brought in line.
+state-resolve-differs = {" "}It differs from what the interrupted create sent in { $fields }; the next plan shows how it will be brought in line.
 
 ## Usage errors (src/usage.rs): clap's own English is kept under en; these are the
 ## same sentences, as the other languages say them (en is never rendered from here).
@@ -74,3 +74,8 @@ emu-journal-line = cardform emulator: ignoring unreadable journal line { $line }
 emu-journal-write = cardform emulator: cannot write the journal: { $error }
 interrupt-first = Interrupted: no new operations will start; waiting for those in flight to finish and be recorded. Press Ctrl-C again to exit at once (the next run resolves anything left in flight).
 interrupt-second = Interrupted again: exiting now; the next run resolves the operations that were in flight.
+
+## The engine's notes (src/engine/).
+
+run-recorded-next-apply = { $resolution } (recorded by the next apply)
+man-wrote = wrote { $count } manual pages to { $dir }

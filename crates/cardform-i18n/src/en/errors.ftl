@@ -55,8 +55,8 @@ err-state-io = state: cannot { $action } { $path }: { $error }
 err-state-io-help = check that the folder exists and this user may read and write it; the state was left as it was
 err-state-corrupt = state: { $location } cannot be read: { $detail }.
 err-state-corrupt-untouched = It was left untouched; cardform will not overwrite it.
-err-state-corrupt-backup = The previous version is in { $backup }: inspect it and copy it back over the broken file if it is right.
-err-state-corrupt-no-backup = No backup exists; repair the file by hand or restore it from elsewhere.
+err-state-corrupt-backup = {" "}The previous version is in { $backup }: inspect it and copy it back over the broken file if it is right.
+err-state-corrupt-no-backup = {" "}No backup exists; repair the file by hand or restore it from elsewhere.
 err-state-version = state: { $location } has format version { $found }; this cardform reads version { $supported }. Use the cardform release that wrote it (the file was left untouched).
 err-state-lineage = state: { $location } belongs to another state (lineage { $theirs }, ours { $ours }); refusing to overwrite it. If you meant to replace it, move it away first.
 err-state-stale-serial = state: { $location } was written by another run since it was read (serial { $found }, expected { $expected }); refusing to overwrite it. Run the command again to start from the newer state.
@@ -434,3 +434,10 @@ err-io-addr-in-use = Address already in use
 err-io-connection-refused = Connection refused
 err-io-timed-out = Connection timed out
 err-io-broken-pipe = Broken pipe
+
+## Why an endpoint is not one (err-trust-bad-endpoint's problem).
+
+err-trust-not-url = is not a URL ({ $error })
+err-trust-not-http = is not an http(s) URL
+err-trust-credentials = carries a user name or password; secrets never live in cardform.toml
+err-trust-no-host = has no host

@@ -65,3 +65,8 @@ emu-journal-line = cardform 模拟器：忽略 { $path } 中无法读取的日�
 emu-journal-write = cardform 模拟器：无法写入日志：{ $error }
 interrupt-first = 已中断：不会再开始新的操作；正在等待进行中的操作完成并记录。再按一次 Ctrl-C 立即退出（下次运行会处理仍在进行中的操作）。
 interrupt-second = 再次中断：立即退出；下次运行会处理进行中的操作。
+
+## 引擎的提示（src/engine/）。
+
+run-recorded-next-apply = { $resolution }（将由下次执行记录）
+man-wrote = 已把 { $count } 个手册页写入 { $dir }
