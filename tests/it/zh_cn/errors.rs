@@ -29,6 +29,18 @@ fn applied_against(emu: &Emulator) -> TestProject {
     p
 }
 
+/// Whether `text` says `needle`, whatever miette's wrapping (which may break a line
+/// between two Chinese characters or inside an identifier): spaces and frames ignored.
+fn says(text: &str, needle: &str) -> bool {
+    let bare = |t: &str| -> String {
+        crate::common::words(t)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    bare(text).contains(&bare(needle))
+}
+
 /// Only the lines of `out` that `keep` selects, as an output of their own (for a run
 /// whose other lines belong to messages this file does not test).
 fn lines_of(out: &Output, keep: impl Fn(&str) -> bool) -> Output {
@@ -54,10 +66,10 @@ fn an_invalid_project_is_reported_in_chinese() {
     std::fs::write(p.cards_file(), format!("{text}\nbad = \n")).expect("write");
     let out = zh(&["plan", &dir_of(&p)]);
     out.expect_code(1);
-    assert!(out.stderr.contains("提示"), "{}", out.stderr);
-    assert!(out.stderr.contains("中有 1 个问题"), "{}", out.stderr);
+    assert!(says(&out.stderr, "提示"), "{}", out.stderr);
+    assert!(says(&out.stderr, "中有 1 个问题"), "{}", out.stderr);
     assert!(
-        out.stderr.contains("`cardform validate` 可离线检查"),
+        says(&out.stderr, "`cardform validate` 可离线检查"),
         "{}",
         out.stderr
     );
@@ -68,10 +80,12 @@ fn an_invalid_project_is_reported_in_chinese() {
     // English is unchanged.
     let en = p.run(&["plan", "{dir}"]);
     en.expect_code(1);
-    assert!(en.stderr.contains("1 problem in"), "{}", en.stderr);
+    assert!(says(&en.stderr, "1 problem in"), "{}", en.stderr);
     assert!(
-        en.stderr
-            .contains("fix the problems above; `cardform validate` checks the files offline"),
+        says(
+            &en.stderr,
+            "fix the problems above; `cardform validate` checks the files offline"
+        ),
         "{}",
         en.stderr
     );
@@ -89,8 +103,8 @@ fn a_missing_appsecret_is_said_in_chinese() {
             .env_remove("CARDFORM_APPSECRET"),
     );
     out.expect_code(1);
-    assert!(out.stderr.contains("CARDFORM_APPSECRET"), "{}", out.stderr);
-    assert!(out.stderr.contains("未设置"), "{}", out.stderr);
+    assert!(says(&out.stderr, "CARDFORM_APPSECRET"), "{}", out.stderr);
+    assert!(says(&out.stderr, "未设置"), "{}", out.stderr);
     assert_chinese("missing AppSecret", &out);
     let en = run_cmd(
         cardform()
@@ -99,8 +113,10 @@ fn a_missing_appsecret_is_said_in_chinese() {
     );
     en.expect_code(1);
     assert!(
-        en.stderr
-            .contains("environment variable CARDFORM_APPSECRET is not set"),
+        says(
+            &en.stderr,
+            "environment variable CARDFORM_APPSECRET is not set"
+        ),
         "{}",
         en.stderr
     );
@@ -131,12 +147,12 @@ fn an_unreachable_endpoint_is_said_in_chinese() {
     std::fs::write(p.path().join("cardform.toml"), toml).expect("write toml");
     let out = zh(&["plan", &dir_of(&p)]);
     out.expect_code(1);
-    assert!(out.stderr.contains("无法连接"), "{}", out.stderr);
-    assert!(out.stderr.contains("处理办法"), "{}", out.stderr);
+    assert!(says(&out.stderr, "无法连接"), "{}", out.stderr);
+    assert!(says(&out.stderr, "处理办法"), "{}", out.stderr);
     assert_chinese("unreachable endpoint", &out);
     let en = p.run(&["plan", "{dir}"]);
     en.expect_code(1);
-    assert!(en.stderr.contains("could not connect"), "{}", en.stderr);
+    assert!(says(&en.stderr, "could not connect"), "{}", en.stderr);
 }
 
 /// WeChat answers an errcode: the errcode and errmsg stay as they are, the meaning and
@@ -152,20 +168,23 @@ fn a_wechat_errcode_is_explained_in_chinese() {
     );
     let out = zh(&["plan", &dir_of(&p)]);
     out.expect_code(1);
-    let said = crate::common::words(&out.stderr);
-    assert!(said.contains("errcode 48001"), "{said}");
-    assert!(said.contains("没有此接口的权限"), "{said}");
-    assert!(said.contains("处理办法：请开通卡券功能"), "{said}");
-    assert!(said.contains("wechat::errcode::48001"), "{said}");
+    let said = out.stderr.clone();
+    assert!(says(&said, "errcode 48001"), "{said}");
+    assert!(says(&said, "没有此接口的权限"), "{said}");
+    assert!(says(&said, "处理办法：请开通卡券功能"), "{said}");
+    assert!(says(&said, "wechat::errcode::48001"), "{said}");
     assert_chinese("errcode 48001", &out);
     let en = p.run(&["plan", "{dir}"]);
     en.expect_code(1);
-    let said = crate::common::words(&en.stderr);
+    let said = en.stderr.clone();
     assert!(
-        said.contains("the API is not authorised for this account or token type"),
+        says(
+            &said,
+            "the API is not authorised for this account or token type"
+        ),
         "{said}"
     );
-    assert!(said.contains("What to do: enable the card"), "{said}");
+    assert!(says(&said, "What to do: enable the card"), "{said}");
 }
 
 /// Another run holds the state lock: the holder and the way out, in Chinese.
@@ -178,30 +197,25 @@ fn a_held_state_lock_is_said_in_chinese() {
         .expect("lock");
     let out = zh(&["plan", &dir_of(&p)]);
     out.expect_code(1);
-    let said = crate::common::words(&out.stderr);
-    assert!(said.contains("已被"), "{said}");
+    let said = out.stderr.clone();
+    assert!(says(&said, "已被"), "{said}");
     assert!(
-        said.contains(&format!("pid {}", std::process::id())),
+        says(&said, &format!("pid {}", std::process::id())),
         "{said}"
     );
-    let bare: String = said.split_whitespace().collect();
     assert!(
-        bare.contains(&format!("cardformforce-unlock{}", lock.id())),
+        says(&said, &format!("cardform force-unlock {}", lock.id())),
         "{said}"
     );
     assert_chinese("held lock", &out);
     // A live holder is not forced.
     let out = zh(&["force-unlock", lock.id(), "--dir", &dir_of(&p)]);
     out.expect_code(1);
-    assert!(out.stderr.contains("正在运行"), "{}", out.stderr);
+    assert!(says(&out.stderr, "正在运行"), "{}", out.stderr);
     assert_chinese("force-unlock of a live holder", &out);
     let en = p.run(&["plan", "{dir}"]);
     en.expect_code(1);
-    assert!(
-        crate::common::words(&en.stderr).contains("If that run was killed"),
-        "{}",
-        en.stderr
-    );
+    assert!(says(&en.stderr, "If that run was killed"), "{}", en.stderr);
     drop(lock);
 }
 
@@ -225,7 +239,7 @@ fn force_unlock_speaks_chinese() {
     assert_chinese("force-unlock", &out);
     let out = zh(&["force-unlock", &id, "--dir", &dir_of(&p)]);
     out.expect_code(1);
-    assert!(out.stderr.contains("未被锁定"), "{}", out.stderr);
+    assert!(says(&out.stderr, "未被锁定"), "{}", out.stderr);
     assert_chinese("force-unlock without a lock", &out);
 }
 
@@ -240,7 +254,7 @@ fn a_stale_saved_plan_is_said_in_chinese() {
     p.run(&["apply", "{dir}", "--auto-approve"]).expect_code(0);
     let out = zh(&["apply", &saved, "--auto-approve"]);
     out.expect_code(1);
-    assert!(out.stderr.contains("保存的计划已过时"), "{}", out.stderr);
+    assert!(says(&out.stderr, "保存的计划已过时"), "{}", out.stderr);
     assert_chinese("stale saved plan", &out);
 }
 
@@ -251,9 +265,9 @@ fn a_refused_write_is_said_in_chinese() {
     let target = p.path().join("cardform.toml");
     let out = zh(&["plan", &dir_of(&p), "--out", &target.to_string_lossy()]);
     out.expect_code(1);
-    assert!(out.stderr.contains("拒绝写入"), "{}", out.stderr);
+    assert!(says(&out.stderr, "拒绝写入"), "{}", out.stderr);
     assert!(
-        out.stderr.contains("项目文件 cardform.toml"),
+        says(&out.stderr, "项目文件 cardform.toml"),
         "{}",
         out.stderr
     );
@@ -261,7 +275,7 @@ fn a_refused_write_is_said_in_chinese() {
     let en = p.run(&["plan", "{dir}", "--out", &target.to_string_lossy()]);
     en.expect_code(1);
     assert!(
-        crate::common::words(&en.stderr).contains("it is the project file cardform.toml"),
+        says(&en.stderr, "it is the project file cardform.toml"),
         "{}",
         en.stderr
     );
@@ -327,11 +341,11 @@ fn usage_errors_speak_chinese() {
     let out = zh(&["plan", "--frobnicate"]);
     out.expect_code(1);
     assert!(
-        out.stderr.contains("无法识别的参数 `--frobnicate`"),
+        says(&out.stderr, "无法识别的参数 `--frobnicate`"),
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("用法：cardform plan"), "{}", out.stderr);
+    assert!(says(&out.stderr, "用法：cardform plan"), "{}", out.stderr);
     assert_chinese("unknown flag", &out);
 
     // `--lang` on the command line decides, without the environment.
@@ -344,24 +358,24 @@ fn usage_errors_speak_chinese() {
 
     let out = zh(&["--lang", "fr", "plan"]);
     out.expect_code(1);
-    assert!(out.stderr.contains("`fr`"), "{}", out.stderr);
-    assert!(out.stderr.contains("`zh-CN`"), "{}", out.stderr);
+    assert!(says(&out.stderr, "`fr`"), "{}", out.stderr);
+    assert!(says(&out.stderr, "`zh-CN`"), "{}", out.stderr);
     assert_chinese("bad --lang value", &out);
 
     let out = zh(&["state", "mv", "only_one"]);
     out.expect_code(1);
-    assert!(out.stderr.contains("缺少以下必需的参数"), "{}", out.stderr);
+    assert!(says(&out.stderr, "缺少以下必需的参数"), "{}", out.stderr);
     assert_chinese("missing argument", &out);
 
     let out = zh(&["plna"]);
     out.expect_code(1);
-    assert!(out.stderr.contains("`plna`"), "{}", out.stderr);
-    assert!(out.stderr.contains("`plan`"), "{}", out.stderr);
+    assert!(says(&out.stderr, "`plna`"), "{}", out.stderr);
+    assert!(says(&out.stderr, "`plan`"), "{}", out.stderr);
     assert_chinese("unknown subcommand", &out);
 
     let out = zh(&["plan", "--parallelism", "0"]);
     out.expect_code(1);
-    assert!(out.stderr.contains("`--parallelism <N>`"), "{}", out.stderr);
+    assert!(says(&out.stderr, "`--parallelism <N>`"), "{}", out.stderr);
 
     // English is clap's own, unchanged; help and version are unchanged under zh-CN.
     let en = run_cmd(cardform().args(["plan", "--frobnicate"]));
@@ -388,4 +402,57 @@ fn usage_errors_speak_chinese() {
         version_zh.stdout,
         run_cmd(cardform().args(["--version"])).stdout
     );
+}
+
+/// A state file that does not parse: refused, left untouched, the backup named.
+#[test]
+fn a_broken_state_file_is_said_in_chinese() {
+    let p = applied_sandbox();
+    p.run(&["state", "mv", "tea_coupon", "tea_second", "--dir", "{dir}"])
+        .expect_code(0);
+    std::fs::write(state_path(&p), b"{\"version\": 1, \"resou").expect("break");
+    let out = zh(&["state", "list", "--dir", &dir_of(&p)]);
+    out.expect_code(1);
+    let said = out.stderr.clone();
+    assert!(says(&said, "cardform 不会覆盖它"), "{said}");
+    assert!(says(&said, "cardform.state.json.backup"), "{said}");
+    assert_chinese("broken state", &out);
+}
+
+/// An endpoint the project may not send secrets to (docs/security.md).
+#[test]
+fn an_untrusted_endpoint_is_said_in_chinese() {
+    let p = TestProject::external("https://example.com");
+    let out = zh(&["plan", &dir_of(&p)]);
+    out.expect_code(1);
+    let said = out.stderr.clone();
+    assert!(says(&said, "不是微信 API 的主机"), "{said}");
+    assert!(says(&said, "--endpoint https://example.com"), "{said}");
+    assert_chinese("untrusted endpoint", &out);
+    let en = p.run(&["plan", "{dir}"]);
+    en.expect_code(1);
+    assert!(
+        says(&en.stderr, "is not a WeChat API host"),
+        "{}",
+        en.stderr
+    );
+}
+
+/// `cardform emulator` refusing its flags, in Chinese.
+#[test]
+fn emulator_errors_speak_chinese() {
+    let out = zh(&["emulator", "--fault", "mode=sometimes"]);
+    out.expect_code(1);
+    assert!(
+        says(&out.stderr, "故障规则 `mode=sometimes` 无效"),
+        "{}",
+        out.stderr
+    );
+    let out = zh(&["emulator", "--listen", "0.0.0.0:0"]);
+    out.expect_code(1);
+    assert!(says(&out.stderr, "拒绝监听"), "{}", out.stderr);
+    assert_chinese("emulator not loopback", &out);
+    let out = zh(&["emulator", "--listen", "nowhere"]);
+    out.expect_code(1);
+    assert_chinese("emulator bad listen address", &out);
 }

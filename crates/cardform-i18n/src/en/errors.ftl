@@ -441,3 +441,18 @@ err-trust-not-url = is not a URL ({ $error })
 err-trust-not-http = is not an http(s) URL
 err-trust-credentials = carries a user name or password; secrets never live in cardform.toml
 err-trust-no-host = has no host
+
+## What is wrong with a state file, its backup, and the PostgreSQL connection.
+
+err-state-empty-file = the file is empty
+err-state-not-a-document = not a valid state document ({ $error })
+err-state-damaged-record = a journal record in the middle of the journal is damaged ({ $error }); the journal holds the operations since the last snapshot, so it cannot be skipped safely
+err-state-backup-detail = serial { $serial }, { $count } card(s)
+err-state-backup-unreadable = it cannot be read: { $error }
+err-pg-connect = cannot connect: { $detail }{ $hint }
+err-pg-thread-stopped = the connection thread stopped
+err-pg-closed = the connection is closed
+err-pg-hint-needs-tls = . The server accepts only encrypted connections and sslmode={ $mode } turned TLS off: remove sslmode=disable (PGSSLMODE), or better set sslmode=verify-full&sslrootcert=/path/to/ca.pem
+err-pg-hint-no-tls = . sslmode={ $mode } needs TLS and the server does not offer it: enable ssl on the server, or (on a network you trust) set sslmode=prefer or disable
+err-pg-hint-client-cert = . The server asks for a client certificate: set sslcert=/path/client.crt&sslkey=/path/client.key in the URL (or PGSSLCERT and PGSSLKEY)
+err-pg-hint-credentials = {" "}(user from the URL or PGUSER, password from PGPASSWORD)

@@ -437,3 +437,18 @@ err-trust-not-url = 不是 URL（“{ $error }”）
 err-trust-not-http = 不是 http(s) URL
 err-trust-credentials = 带有用户名或密码；密钥绝不应写在 cardform.toml 中
 err-trust-no-host = 没有主机名
+
+## 状态文件、备份和 PostgreSQL 连接的问题。
+
+err-state-empty-file = 文件为空
+err-state-not-a-document = 不是有效的状态文件（“{ $error }”）
+err-state-damaged-record = 日志中间的一条记录已损坏（“{ $error }”）；日志保存着上次快照以来的操作，因此不能安全地跳过
+err-state-backup-detail = serial { $serial }，{ $count } 张卡券
+err-state-backup-unreadable = 无法读取：{ $error }
+err-pg-connect = 无法连接：“{ $detail }”{ $hint }
+err-pg-thread-stopped = 连接线程已停止
+err-pg-closed = 连接已关闭
+err-pg-hint-needs-tls = 。服务器只接受加密连接，而 sslmode={ $mode } 关闭了 TLS：请去掉 sslmode=disable（PGSSLMODE），最好设置 sslmode=verify-full&sslrootcert=/path/to/ca.pem
+err-pg-hint-no-tls = 。sslmode={ $mode } 需要 TLS，但服务器不提供：请在服务器上启用 ssl，或（在可信网络中）设置 sslmode=prefer 或 disable
+err-pg-hint-client-cert = 。服务器要求客户端证书：请在 URL 中设置 sslcert=/path/client.crt&sslkey=/path/client.key（或 PGSSLCERT 和 PGSSLKEY）
+err-pg-hint-credentials = （用户名取自 URL 或 PGUSER，密码取自 PGPASSWORD）
