@@ -100,6 +100,11 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
                 )
             );
         }
+        // The first stdout line is a contract scripts read (docs/emulator.md): it stays
+        // `listening on URL` in every language; another language says it on stderr.
+        if crate::i18n::lang() != crate::i18n::Lang::En {
+            eprintln!("{}", tr!("emu-listening", url = emulator.base_url()));
+        }
         {
             let mut out = std::io::stdout().lock();
             writeln!(out, "listening on {}", emulator.base_url())

@@ -456,3 +456,45 @@ fn emulator_errors_speak_chinese() {
     out.expect_code(1);
     assert_chinese("emulator bad listen address", &out);
 }
+
+/// `cardform emulator` under zh-CN: stdout's first line stays the contract scripts
+/// read; the start and seed lines on stderr are Chinese.
+#[test]
+fn the_emulator_start_lines_speak_chinese() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = dir.path().join("seed.json");
+    std::fs::write(&seed, "[]").expect("seed");
+    let mut child = cardform()
+        .args(["emulator", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("world.json"))
+        .arg("--seed")
+        .arg(&seed)
+        .env("CARDFORM_LANG", "zh-CN")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn emulator");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let out = Output {
+        code: 0,
+        stdout: String::new(),
+        stderr,
+    };
+    assert!(out.stderr.contains("模拟器正在监听"), "{}", out.stderr);
+    assert!(out.stderr.contains("已从"), "{}", out.stderr);
+    assert_chinese("emulator start", &out);
+}

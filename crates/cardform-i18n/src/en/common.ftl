@@ -79,3 +79,5 @@ interrupt-second = Interrupted again: exiting now; the next run resolves the ope
 
 run-recorded-next-apply = { $resolution } (recorded by the next apply)
 man-wrote = wrote { $count } manual pages to { $dir }
+# Said on stderr in languages other than English (stdout's `listening on URL` is a contract).
+emu-listening = the emulator is listening on { $url } (Ctrl-C stops it)

@@ -70,3 +70,4 @@ interrupt-second = 再次中断：立即退出；下次运行会处理进行中�
 
 run-recorded-next-apply = { $resolution }（将由下次执行记录）
 man-wrote = 已把 { $count } 个手册页写入 { $dir }
+emu-listening = 模拟器正在监听 { $url }（按 Ctrl-C 停止）
