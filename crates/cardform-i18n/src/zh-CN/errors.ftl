@@ -20,7 +20,7 @@ err-out-and-save-help = 只给一个：--out FILE 保存计划（--save 用于 -
 err-bad-address = `{ $address }` 不是有效的地址：卡券地址以小写字母开头，后面最多 63 个小写字母、数字或 `_`（即卡券文件中 [cards.<address>] 的键）
 err-bad-address-help = 请使用卡券在文件中的地址，例如 `cardform state mv old_name new_name`
 err-not-managed = 地址 { $address } 上没有受管理的卡券
-err-not-managed-help = `cardform state list` 列出受管理的地址；请先执行该卡券
+err-not-managed-help = `cardform state list` 列出受管理的地址；请先用 `cardform apply` 创建该卡券
 err-qr-card-gone = { $address }（card_id { $card_id }）已在微信侧删除：无法生成二维码
 err-qr-refused = 拒绝为 { $address } 生成二维码：{ $why }
 err-chart-kind = --chart { $path }：cardform 只能绘制 SVG 或 PNG 图表
@@ -270,7 +270,7 @@ err-api-cmd-timeout = 未在 { $seconds } 秒内结束，已被终止
 err-api-cmd-failed = 运行出错：{ $error }
 err-api-cmd-exit = 退出状态为 { $status }；它的标准错误输出（{ $bytes } 字节）可能含有密钥，因此不显示：请自己运行该命令查看
 err-api-cmd-utf8 = 在标准输出上打印了非 UTF-8 内容
-err-api-cmd-json = 打印的 JSON 无法解析（{ $error }）；请只打印 access_token，或打印 {"{"}"access_token": …, "expires_in": …{"}"}
+err-api-cmd-json = 打印的 JSON 无法解析（“{ $error }”）；请只打印 access_token，或打印 {"{"}"access_token": …, "expires_in": …{"}"}
 err-api-cmd-no-token = 打印的 JSON 中没有 access_token
 err-api-cmd-one-token = 必须在标准输出上恰好打印一个 access_token（或含 access_token 的 JSON）
 
