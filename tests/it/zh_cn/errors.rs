@@ -448,6 +448,10 @@ fn emulator_errors_speak_chinese() {
         "{}",
         out.stderr
     );
+    assert_chinese("emulator fault rule", &out);
+    let out = zh(&["emulator", "--quota", "card/get=5"]);
+    out.expect_code(1);
+    assert_chinese("emulator quota", &out);
     let out = zh(&["emulator", "--listen", "0.0.0.0:0"]);
     out.expect_code(1);
     assert!(says(&out.stderr, "拒绝监听"), "{}", out.stderr);

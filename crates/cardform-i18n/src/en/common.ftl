@@ -81,3 +81,31 @@ run-recorded-next-apply = { $resolution } (recorded by the next apply)
 man-wrote = wrote { $count } manual pages to { $dir }
 # Said on stderr in languages other than English (stdout's `listening on URL` is a contract).
 emu-listening = the emulator is listening on { $url } (Ctrl-C stops it)
+
+## The emulator's fault rules and quotas (crates/cardform-emulator/src/records/).
+
+emu-fault-path = path `{ $path }` must start with `/` (e.g. /card/create) or be `*`
+emu-fault-probability = probability { $p } must be between 0 and 1
+emu-fault-status = status { $status } must be an HTTP error status (400–599)
+emu-fault-both = give errcode or status, not both
+emu-fault-error-needs = mode error needs errcode=N or status=N
+emu-fault-send-check-needs = mode send-check needs send_check=true|false
+emu-fault-send-check-only = send_check goes with mode send-check only
+emu-fault-mode-takes-no-code = mode { $mode } does not take errcode or status
+emu-fault-no-effect = a rule needs an effect: errcode, status, mode=drop|commit-then-drop, or latency_ms
+emu-fault-range = `{ $part }` is not a range like 2-4
+emu-fault-range-size = range `{ $part }` is empty or too long
+emu-fault-call = `{ $part }` is not a call number (1, 2, …)
+emu-fault-not-pair = `{ $pair }` is not key=value
+emu-fault-not-value = { $key }=`{ $value }` is not { $what }
+emu-what-integer = an integer
+emu-what-status = an HTTP status
+emu-what-mode = error, drop, commit-then-drop, delay or send-check
+emu-what-probability = a number 0–1
+emu-what-milliseconds = milliseconds
+emu-what-bool = true or false
+emu-fault-unknown-key = unknown key `{ $key }`; keys are path, errcode, status, mode, probability, calls, latency_ms, seed, send_check
+emu-quota-no-equals = missing `=`
+emu-quota-path = the path must start with `/`
+emu-quota-daily = DAILY is not a number
+emu-quota-per-minute = PER_MINUTE is not a number

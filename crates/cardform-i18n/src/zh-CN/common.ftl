@@ -71,3 +71,31 @@ interrupt-second = 再次中断：立即退出；下次运行会处理进行中�
 run-recorded-next-apply = { $resolution }（将由下次执行记录）
 man-wrote = 已把 { $count } 个手册页写入 { $dir }
 emu-listening = 模拟器正在监听 { $url }（按 Ctrl-C 停止）
+
+## 模拟器的故障规则与调用次数限制（crates/cardform-emulator/src/records/）。
+
+emu-fault-path = 路径 `{ $path }` 必须以 `/` 开头（例如 /card/create），或为 `*`
+emu-fault-probability = 概率 { $p } 必须在 0 到 1 之间
+emu-fault-status = 状态码 { $status } 必须是 HTTP 错误状态码（400–599）
+emu-fault-both = errcode 和 status 只能给一个
+emu-fault-error-needs = mode error 需要 errcode=N 或 status=N
+emu-fault-send-check-needs = mode send-check 需要 send_check=true|false
+emu-fault-send-check-only = send_check 只能与 mode send-check 一起使用
+emu-fault-mode-takes-no-code = mode { $mode } 不接受 errcode 或 status
+emu-fault-no-effect = 规则需要一个效果：errcode、status、mode=drop|commit-then-drop 或 latency_ms
+emu-fault-range = `{ $part }` 不是 2-4 这样的区间
+emu-fault-range-size = 区间 `{ $part }` 为空或过长
+emu-fault-call = `{ $part }` 不是调用序号（1、2、…）
+emu-fault-not-pair = `{ $pair }` 不是 key=value 形式
+emu-fault-not-value = { $key }=`{ $value }` 无效，应为：{ $what }
+emu-what-integer = 整数
+emu-what-status = HTTP 状态码
+emu-what-mode = error、drop、commit-then-drop、delay 或 send-check 之一
+emu-what-probability = 0 到 1 之间的数
+emu-what-milliseconds = 毫秒数
+emu-what-bool = true 或 false
+emu-fault-unknown-key = 未知的键 `{ $key }`；可用的键有 path、errcode、status、mode、probability、calls、latency_ms、seed、send_check
+emu-quota-no-equals = 缺少 `=`
+emu-quota-path = 路径必须以 `/` 开头
+emu-quota-daily = DAILY 不是数字
+emu-quota-per-minute = PER_MINUTE 不是数字
