@@ -456,3 +456,11 @@ err-pg-hint-needs-tls = . The server accepts only encrypted connections and sslm
 err-pg-hint-no-tls = . sslmode={ $mode } needs TLS and the server does not offer it: enable ssl on the server, or (on a network you trust) set sslmode=prefer or disable
 err-pg-hint-client-cert = . The server asks for a client certificate: set sslcert=/path/client.crt&sslkey=/path/client.key in the URL (or PGSSLCERT and PGSSLKEY)
 err-pg-hint-credentials = {" "}(user from the URL or PGUSER, password from PGPASSWORD)
+
+## What is wrong in a card/get answer (src/live.rs, err-live-shape's problem).
+
+err-live-missing = missing
+err-live-not-string = missing or not a string
+err-live-not-coupon-type = `{ $card_type }` is not a coupon type cardform manages
+err-live-not-object = missing or not an object
+err-live-unexpected = unexpected value { $value }

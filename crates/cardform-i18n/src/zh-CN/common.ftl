@@ -87,7 +87,7 @@ emu-fault-range = `{ $part }` 不是 2-4 这样的区间
 emu-fault-range-size = 区间 `{ $part }` 为空或过长
 emu-fault-call = `{ $part }` 不是调用序号（1、2、…）
 emu-fault-not-pair = `{ $pair }` 不是 key=value 形式
-emu-fault-not-value = { $key }=`{ $value }` 无效，应为：{ $what }
+emu-fault-not-value = { $key } 应为 { $what }，而不是 `{ $value }`
 emu-what-integer = 整数
 emu-what-status = HTTP 状态码
 emu-what-mode = error、drop、commit-then-drop、delay 或 send-check 之一

@@ -452,3 +452,11 @@ err-pg-hint-needs-tls = 。服务器只接受加密连接，而 sslmode={ $mode 
 err-pg-hint-no-tls = 。sslmode={ $mode } 需要 TLS，但服务器不提供：请在服务器上启用 ssl，或（在可信网络中）设置 sslmode=prefer 或 disable
 err-pg-hint-client-cert = 。服务器要求客户端证书：请在 URL 中设置 sslcert=/path/client.crt&sslkey=/path/client.key（或 PGSSLCERT 和 PGSSLKEY）
 err-pg-hint-credentials = （用户名取自 URL 或 PGUSER，密码取自 PGPASSWORD）
+
+## card/get 应答中的问题（src/live.rs，err-live-shape 的 problem）。
+
+err-live-missing = 缺失
+err-live-not-string = 缺失或不是字符串
+err-live-not-coupon-type = `{ $card_type }` 不是 cardform 管理的券类型
+err-live-not-object = 缺失或不是对象
+err-live-unexpected = 意外的值 { $value }
