@@ -4,6 +4,7 @@
 //! absent fields and unknown extras. Shapes it cannot read are errors that name the
 //! card and field; the raw JSON rides along in the error for `--debug`.
 
+use crate::i18n::tr;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -130,7 +131,7 @@ pub enum RefreshError {
     /// The run stopped: the daily quota, or no access token (one error for the run).
     #[error(transparent)]
     Stopped(ApiError),
-    #[error("refreshing card {address} ({card_id}): {source}")]
+    #[error("{}", tr!("err-live-refresh", address = .address, card_id = .card_id, error = .source.to_string()))]
     Card {
         address: String,
         card_id: String,
@@ -209,9 +210,7 @@ pub async fn fetch_many(
 /// A `card/get` answer cardform cannot read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 #[diagnostic(code(cardform::live::shape))]
-#[error(
-    "card {card_id}: WeChat's card/get answer has an unexpected shape at `{field}`: {problem} (run with --debug to see the raw JSON; report it if WeChat changed its format)"
-)]
+#[error("{}", tr!("err-live-shape", card_id = .card_id, field = .field, problem = .problem))]
 pub struct ShapeError {
     pub card_id: String,
     pub field: String,
@@ -233,15 +232,17 @@ pub fn normalise(card_id: &str, response: &Value) -> Result<Observed, ShapeError
         problem: problem.to_string(),
         raw: response.to_string(),
     };
-    let card = response.get("card").ok_or_else(|| err("card", "missing"))?;
+    let card = response
+        .get("card")
+        .ok_or_else(|| err("card", &tr!("err-live-missing")))?;
     let type_str = card
         .get("card_type")
         .and_then(Value::as_str)
-        .ok_or_else(|| err("card.card_type", "missing or not a string"))?;
+        .ok_or_else(|| err("card.card_type", &tr!("err-live-not-string")))?;
     let card_type = CardType::from_wire(type_str).ok_or_else(|| {
         err(
             "card.card_type",
-            &format!("`{type_str}` is not a coupon type cardform manages"),
+            &tr!("err-live-not-coupon-type", card_type = type_str),
         )
     })?;
     let body = card
@@ -250,13 +251,13 @@ pub fn normalise(card_id: &str, response: &Value) -> Result<Observed, ShapeError
         .ok_or_else(|| {
             err(
                 &format!("card.{}", card_type.wire_key()),
-                "missing or not an object",
+                &tr!("err-live-not-object"),
             )
         })?;
     let base = body
         .get("base_info")
         .and_then(Value::as_object)
-        .ok_or_else(|| err("base_info", "missing or not an object"))?;
+        .ok_or_else(|| err("base_info", &tr!("err-live-not-object")))?;
 
     let status = base
         .get("status")
@@ -299,7 +300,7 @@ pub fn normalise(card_id: &str, response: &Value) -> Result<Observed, ShapeError
                 _ => {
                     return Err(err(
                         "base_info.date_info.type",
-                        &format!("unexpected value {t}"),
+                        &tr!("err-live-unexpected", value = t.to_string()),
                     ));
                 }
             };
@@ -344,7 +345,10 @@ fn check_types(content: &Canonical) -> Result<(), (String, String)> {
             true
         };
         if !expected {
-            return Err((path.clone(), format!("unexpected value {value}")));
+            return Err((
+                path.clone(),
+                tr!("err-live-unexpected", value = value.to_string()),
+            ));
         }
     }
     Ok(())

@@ -4,13 +4,15 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod usage;
+
 fn main() -> ExitCode {
     restore_sigpipe();
     init_error_rendering();
     let cli = match cardform::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(usage) => {
-            let _ = usage.print();
+            print_usage_error(&usage);
             return ExitCode::from(cardform::exit::usage_code(&usage));
         }
     };
@@ -22,6 +24,25 @@ fn main() -> ExitCode {
         eprintln!("{}", cardform::i18n::diagnostic_labels(&rendered));
     }
     ExitCode::from(cardform::exit::code(&result))
+}
+
+/// A command line clap did not accept, said in the language the raw arguments or
+/// `CARDFORM_LANG` ask for (clap has not parsed `--lang` when it fails). `--help` and
+/// `--version` print unchanged; so does an error kind the Chinese rendering does not
+/// know.
+fn print_usage_error(usage: &clap::Error) {
+    let lang = usage::lang_of(
+        std::env::args_os().skip(1),
+        std::env::var("CARDFORM_LANG").ok(),
+    );
+    if usage.use_stderr() && lang == cardform::i18n::Lang::ZhCn {
+        cardform::i18n::set_lang(lang);
+        if let Some(text) = usage::render(usage) {
+            eprint!("{text}");
+            return;
+        }
+    }
+    let _ = usage.print();
 }
 
 /// `--debug` (or RUST_LOG) turns on debug logs on stderr: raw WeChat answers cardform

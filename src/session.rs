@@ -2,6 +2,7 @@
 //! (or the embedded sandbox). Running a plan on top of it is `engine`'s; reading the
 //! managed cards back is `live::fetch_many`'s.
 
+use crate::i18n::tr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,20 +40,20 @@ pub enum SessionError {
     #[error("{0}")]
     #[diagnostic(code(cardform::trust))]
     Trust(#[from] TrustError),
-    #[error("state: {0}")]
+    #[error("{}", tr!("err-state-usage", message = .0.to_string()))]
     #[diagnostic(transparent)]
     Owner(#[from] state_owner::OwnerError),
     /// The state error's message already starts with "state:".
     #[error(transparent)]
     #[diagnostic(transparent)]
     State(#[from] crate::state::StateError),
-    #[error("WeChat client: {0}")]
+    #[error("{}", tr!("err-session-client", error = .0.to_string()))]
     #[diagnostic(transparent)]
     Client(ApiError),
-    #[error("could not start the embedded sandbox: {0}")]
+    #[error("{}", tr!("err-session-sandbox", error = .0.to_string()))]
     #[diagnostic(transparent)]
     Sandbox(crate::emulator::EmulatorError),
-    #[error("cannot start the async runtime: {0}")]
+    #[error("{}", tr!("err-session-runtime", error = crate::state::io_words(.0)))]
     #[diagnostic(code(cardform::runtime))]
     Runtime(std::io::Error),
 }

@@ -6,6 +6,7 @@
 //! talks to and the project's `project_id` from cardform.toml — and every run checks it
 //! before planning. The first apply writes a new `project_id` into cardform.toml.
 
+use crate::i18n::tr;
 use crate::state::StateOwner;
 
 /// Who this run is: the account it talks to and the project's id, if the file has one.
@@ -35,17 +36,23 @@ impl RunIdentity {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum OwnerError {
     #[error(
-        "the state records the cards of account {state}, but this project talks to account {ours}: planning from it would delete that account's cards here and create duplicates.\n  Check the folder, the `state` setting and `[account] appid`. If this state really is this project's (the same cards, moved to another AppID), run `cardform state adopt-lineage` to record this project as its owner."
+        "{}\n  {}",
+        tr!("err-owner-other-account", state = .state, ours = .ours),
+        tr!("err-owner-other-account-todo")
     )]
     #[diagnostic(code(cardform::state_owner::other_account))]
     OtherAccount { state: String, ours: String },
     #[error(
-        "the state belongs to project {state}, but cardform.toml says project_id = \"{ours}\": it is another project's state (copied in, or a wrong `state` setting), and planning from it would delete that project's cards and create duplicates of this one's.\n  Put this project's own state back (`cardform state restore-backup` if the backup is it). If this state really is this project's, run `cardform state adopt-lineage`."
+        "{}\n  {}",
+        tr!("err-owner-other-project", state = .state, ours = .ours),
+        tr!("err-owner-other-project-todo")
     )]
     #[diagnostic(code(cardform::state_owner::other_project))]
     OtherProject { state: String, ours: String },
     #[error(
-        "cardform.toml says this project was applied before (project_id = \"{project}\"), but its state is empty: no card, no owner (the state file or folder was deleted, or the pipeline did not get the state). Planning from nothing would create a second copy of every live card.\n  Bring the state back if a copy exists (`cardform state restore-backup`, `cardform state push FILE`). Otherwise re-attach the live cards to the files: `cardform import --reattach --dry-run --dir {dir}`, then the same without --dry-run. If this really is a new project (cardform.toml copied from another one), delete the project_id line."
+        "{}\n  {}",
+        tr!("err-owner-state-lost", project = .project),
+        tr!("err-owner-state-lost-todo", dir = .dir)
     )]
     #[diagnostic(code(cardform::state_owner::state_lost))]
     StateLost { project: String, dir: String },

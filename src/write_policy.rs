@@ -19,6 +19,7 @@
 //! for a path that would be refused, and [`OutputFile::write`] checks again just before
 //! writing (the file may have appeared since).
 
+use crate::i18n::tr;
 use std::path::{Path, PathBuf};
 
 use crate::config::protect::resolve_for_write;
@@ -107,40 +108,36 @@ pub const SNIFF_BYTES: usize = 4096;
 /// A write the policy refused, and what to do instead.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum WriteRefused {
-    #[error("refusing to write {given}: it is {what} ({}). Writing there would destroy it", resolved.display())]
+    #[error("{}", tr!("err-write-owned", given = .given, what = what_words(what), resolved = .resolved.display()))]
     #[diagnostic(
         code(cardform::write::owned),
-        help(
-            "choose a path outside the project's own files, e.g. plan.json beside the project or under a build folder"
-        )
+        help("{}", tr!("err-write-owned-help"))
     )]
     Owned {
         given: String,
         what: String,
         resolved: PathBuf,
     },
-    #[error("refusing to write {given}: the file exists and is not {kind} ({})", resolved.display())]
+    #[error("{}", tr!("err-write-not-own-kind", given = .given, kind = what_words(kind), resolved = .resolved.display()))]
     #[diagnostic(
         code(cardform::write::not_own_kind),
-        help(
-            "cardform only replaces files of the kind it writes; remove the file yourself if it may go, or choose a new path"
-        )
+        help("{}", tr!("err-write-not-own-kind-help"))
     )]
     NotOwnKind {
         given: String,
         kind: &'static str,
         resolved: PathBuf,
     },
-    #[error("refusing to write {given}: it is a folder ({})", resolved.display())]
-    #[diagnostic(code(cardform::write::folder), help("give a file name"))]
+    #[error("{}", tr!("err-write-folder", given = .given, resolved = .resolved.display()))]
+    #[diagnostic(code(cardform::write::folder), help("{}", tr!("err-write-folder-help")))]
     Folder { given: String, resolved: PathBuf },
-    #[error("cannot write {given}: its folder {} does not exist", folder.display())]
+    #[error("{}", tr!("err-write-no-folder", given = .given, folder = .folder.display()))]
     #[diagnostic(
         code(cardform::write::no_folder),
-        help("create the folder first, or name a file in a folder that exists")
+        help("{}", tr!("err-write-no-folder-help"))
     )]
     NoFolder { given: String, folder: PathBuf },
-    #[error("cannot write {path}: {source}")]
+    #[error("{}", tr!("err-cannot-write", path = .path, error = crate::state::io_words(.source)))]
     #[diagnostic(code(cardform::write::io))]
     Io {
         path: String,
@@ -148,6 +145,82 @@ pub enum WriteRefused {
         source: std::io::Error,
     },
 }
+
+/// What a refused path is (one of the descriptions below, in English as the policy
+/// keeps them), in the process language.
+fn what_words(what: &str) -> String {
+    match WHAT_IDS.iter().find(|(en, _)| *en == what) {
+        Some((_, id)) => tr!(id),
+        None => what.to_string(),
+    }
+}
+
+/// The descriptions the policy gives the paths it refuses, and their messages.
+const WHAT_IDS: &[(&str, &str)] = &[
+    ("a saved plan", "err-write-kind-saved-plan"),
+    ("a cardform review page", "err-write-kind-review-page"),
+    ("an SVG image", "err-write-kind-svg"),
+    ("a PNG image", "err-write-kind-png"),
+    ("a man page", "err-write-kind-man"),
+    ("a copy of a cardform state", "err-write-kind-state-copy"),
+    (
+        "a file a cardform state keeps beside it",
+        "err-write-kind-state-sidecar",
+    ),
+    ("a new card file", "err-write-kind-new-cards"),
+    (
+        "in the cards/ folder, which holds the card files",
+        "err-write-in-cards",
+    ),
+    (
+        "in the assets/ folder, which holds the images cards use",
+        "err-write-in-assets",
+    ),
+    (
+        "in the schema/ folder, which holds the schemas editors check the files with",
+        "err-write-in-schema",
+    ),
+    (
+        "in the accounts/ folder, which holds the merchant accounts' files",
+        "err-write-in-accounts",
+    ),
+    (
+        "in the templates/ folder, which holds the card templates",
+        "err-write-in-templates",
+    ),
+    (
+        "in the state/ folder, which holds the state, its backup, journal and lock, and the sandbox's world",
+        "err-write-in-state",
+    ),
+    (
+        "in the folder that holds the state, its backup, journal and lock, and the sandbox's world",
+        "err-write-in-state-dir",
+    ),
+    ("the project file cardform.toml", "err-write-project-file"),
+    ("an image a card uses", "err-write-image"),
+    ("the state file", "err-write-state-file"),
+    ("the state's backup", "err-write-state-backup"),
+    ("the state's journal", "err-write-state-journal"),
+    ("the state's lock", "err-write-state-lock"),
+    (
+        "the state's lock holder record",
+        "err-write-state-lock-info",
+    ),
+    (
+        "the push-event log (`cardform events serve`)",
+        "err-write-event-log",
+    ),
+    (
+        "the sandbox's world (every card of `endpoint = \"sandbox\"`)",
+        "err-write-sandbox-world",
+    ),
+    ("the project folder itself", "err-write-project-folder"),
+    (
+        "a dotfile or dot-folder of the project (.gitignore, .taplo.toml, .github/…), which the user or cardform init owns",
+        "err-write-dotfile",
+    ),
+    ("a dot-folder of the project", "err-write-dot-folder"),
+];
 
 /// The folders of a project that hold what the user or cardform owns (relative to the
 /// project root), with what each is.

@@ -1,5 +1,6 @@
 //! `cardform emulator`: run the local WeChat card API until SIGINT/SIGTERM.
 
+use crate::i18n::tr;
 use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
 
@@ -83,14 +84,26 @@ pub fn run(args: &EmulatorArgs) -> miette::Result<Outcome> {
                     file: file.clone(),
                     message,
                 })?;
-            eprintln!("seeded {} card(s) from {}", ids.len(), file.display());
+            eprintln!(
+                "{}",
+                tr!("emu-seeded", count = ids.len(), file = file.display())
+            );
         }
         if let Some(n) = args.platform_authorizers {
             eprintln!(
-                "third-party platform {} with {n} authorizer(s): GET {}/__emulator/platform lists them and the verify ticket",
-                args.component_appid,
-                emulator.base_url()
+                "{}",
+                tr!(
+                    "emu-platform",
+                    appid = args.component_appid,
+                    count = n,
+                    url = emulator.base_url()
+                )
             );
+        }
+        // The first stdout line is a contract scripts read (docs/emulator.md): it stays
+        // `listening on URL` in every language; another language says it on stderr.
+        if crate::i18n::lang() != crate::i18n::Lang::En {
+            eprintln!("{}", tr!("emu-listening", url = emulator.base_url()));
         }
         {
             let mut out = std::io::stdout().lock();
@@ -124,7 +137,12 @@ fn read_seed(file: &std::path::Path) -> miette::Result<Vec<serde_json::Value>> {
     })?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| CommandError::Seed {
         file: file.to_path_buf(),
-        message: format!("{}:{}: not JSON: {e}", e.line(), e.column()),
+        message: tr!(
+            "emu-seed-not-json",
+            line = e.line(),
+            column = e.column(),
+            error = e.to_string()
+        ),
     })?;
     Ok(match value {
         serde_json::Value::Array(list) => list,

@@ -14,8 +14,11 @@ use crate::i18n::tr;
 /// an exit code.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum CommandError {
-    #[error("not on a platform project: {what}")]
-    #[diagnostic(code(cardform::platform::unsupported), help("see docs/platform.md"))]
+    #[error("{}", tr!("err-platform-unsupported", what = .what))]
+    #[diagnostic(
+        code(cardform::platform::unsupported),
+        help("{}", tr!("err-platform-unsupported-help"))
+    )]
     PlatformUnsupported { what: String },
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -60,24 +63,22 @@ pub enum CommandError {
         help("{}", tr!("err-invalid-project-help"))
     )]
     InvalidProject { errors: usize, dir: PathBuf },
-    #[error("{} is not a valid cardform.toml", .0.display())]
+    #[error("{}", tr!("err-invalid-project-file", path = .0.display()))]
     #[diagnostic(
         code(cardform::config::invalid_project_file),
-        help("fix cardform.toml; `cardform validate` checks it offline")
+        help("{}", tr!("err-invalid-project-file-help"))
     )]
     InvalidProjectFile(PathBuf),
-    #[error("{} is not a valid cardform.toml", .0.display())]
+    #[error("{}", tr!("err-invalid-project-file", path = .0.display()))]
     #[diagnostic(
         code(cardform::config::invalid_trusted_settings),
-        help(
-            "give --trusted-settings (or CARDFORM_TRUSTED_SETTINGS) a valid cardform.toml, e.g. the base branch's: git show origin/main:cardform.toml > base.toml"
-        )
+        help("{}", tr!("err-invalid-trusted-settings-help"))
     )]
     InvalidTrustedSettings(PathBuf),
-    #[error("cannot write JSON to stdout: {0}")]
+    #[error("{}", tr!("err-json-stdout", error = crate::state::io_words(.0)))]
     #[diagnostic(code(cardform::output::json))]
     Json(std::io::Error),
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("{}", tr!("err-cannot-write", path = .path.display(), error = crate::state::io_words(.source)))]
     #[diagnostic(code(cardform::output::write))]
     Write {
         path: PathBuf,
@@ -88,7 +89,7 @@ pub enum CommandError {
     #[diagnostic(transparent)]
     WriteRefused(#[from] crate::write_policy::WriteRefused),
     /// As `WriteRefused`, checked before a WeChat Pay order would be created.
-    #[error("{0}; no order was created")]
+    #[error("{}", tr!("err-refused-before-order", error = .0.to_string()))]
     #[diagnostic(transparent)]
     RefusedBeforeOrder(crate::write_policy::WriteRefused),
     #[error("{0}")]
@@ -97,133 +98,125 @@ pub enum CommandError {
     #[error("{0}")]
     #[diagnostic(code(cardform::qrcode::image))]
     QrImage(String),
-    #[error("--out and --save both name a saved plan")]
+    #[error("{}", tr!("err-out-and-save"))]
     #[diagnostic(
         code(cardform::plan::out_and_save),
-        help("give one: --out FILE saves the plan (--save is for --format html)")
+        help("{}", tr!("err-out-and-save-help"))
     )]
     OutAndSave,
-    #[error(
-        "`{0}` is not a valid address: a card address is a lower-case letter, then up to 63 lower-case letters, digits or `_` (as the key of [cards.<address>] in the card files)"
-    )]
+    #[error("{}", tr!("err-bad-address", address = .0))]
     #[diagnostic(
         code(cardform::state::bad_address),
-        help(
-            "name the address the card has in the files, e.g. `cardform state mv old_name new_name`"
-        )
+        help("{}", tr!("err-bad-address-help"))
     )]
     BadAddress(String),
-    #[error("no managed card at address {0}")]
+    #[error("{}", tr!("err-not-managed", address = .0))]
     #[diagnostic(
         code(cardform::state::not_managed),
-        help("`cardform state list` shows the managed addresses; apply the card first")
+        help("{}", tr!("err-not-managed-help"))
     )]
     NotManaged(String),
-    #[error("{address} (card_id {card_id}) is deleted on WeChat: no QR code")]
+    #[error("{}", tr!("err-qr-card-gone", address = .address, card_id = .card_id))]
     #[diagnostic(code(cardform::qrcode::gone))]
     QrCardGone { address: String, card_id: String },
-    #[error("refusing to create a QR code for {address}: {why}")]
+    #[error("{}", tr!("err-qr-refused", address = .address, why = .why.to_string()))]
     #[diagnostic(code(cardform::qrcode::refused))]
     QrRefused {
         address: String,
         why: crate::operate::qrcode::QrRefusal,
     },
-    #[error("--chart {}: cardform draws SVG or PNG charts", .0.display())]
+    #[error("{}", tr!("err-chart-kind", path = .0.display()))]
     #[diagnostic(
         code(cardform::stats::chart_kind),
-        help("name the chart FILE.svg or FILE.png")
+        help("{}", tr!("err-chart-kind-help"))
     )]
     ChartKind(PathBuf),
-    #[error("--from {from} is after --to {to}")]
+    #[error("{}", tr!("err-dates-reversed", from = .from.to_string(), to = .to.to_string()))]
     #[diagnostic(code(cardform::stats::dates))]
     DatesReversed {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     },
-    #[error("no managed card at {0}")]
+    #[error("{}", tr!("err-no-stats-card", address = .0))]
     #[diagnostic(
         code(cardform::stats::unknown_card),
-        help("`cardform state list` shows the managed addresses")
+        help("{}", tr!("err-no-stats-card-help"))
     )]
     NoStatsCard(String),
     #[error("{0}")]
     #[diagnostic(code(cardform::stats::chart))]
     Chart(String),
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("{}", tr!("err-cannot-read", path = .path.display(), error = crate::state::io_words(.source)))]
     #[diagnostic(code(cardform::read))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot create {}: {source}", .path.display())]
+    #[error("{}", tr!("err-cannot-create", path = .path.display(), error = crate::state::io_words(.source)))]
     #[diagnostic(code(cardform::output::create))]
     Create {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write to stdout: {0}")]
+    #[error("{}", tr!("err-stdout", error = crate::state::io_words(.0)))]
     #[diagnostic(code(cardform::output::stdout))]
     Stdout(std::io::Error),
-    #[error("cannot render {what}: {message}")]
+    #[error("{}", tr!("err-cannot-render", what = .what, message = .message))]
     #[diagnostic(code(cardform::output::render))]
     Render { what: &'static str, message: String },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Emulator(#[from] crate::emulator::EmulatorError),
-    #[error("--shapes {0:?}: expected doc or numbers")]
+    #[error("{}", tr!("err-shapes", value = format!("{:?}", .0)))]
     #[diagnostic(
         code(cardform::emulator::shapes),
-        help(
-            "--shapes doc writes 券点 amounts as WeChat's doc samples and captures (decimal strings), --shapes numbers writes every amount as a number"
-        )
+        help("{}", tr!("err-shapes-help"))
     )]
     Shapes(String),
     #[error("{}: {message}", .file.display())]
     #[diagnostic(code(cardform::emulator::seed))]
     Seed { file: PathBuf, message: String },
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("{}", tr!("err-cannot-read", path = .path.display(), error = crate::state::io_words(.source)))]
     #[diagnostic(
         code(cardform::fmt::no_cards),
-        help("run fmt on a project folder (one with cards/), or `cardform init` to start one")
+        help("{}", tr!("err-no-cards-folder-help"))
     )]
     NoCardsFolder {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("some card files could not be formatted")]
+    #[error("{}", tr!("err-unformattable"))]
     #[diagnostic(
         code(cardform::fmt::syntax),
-        help(
-            "fix the syntax errors above (`cardform validate` shows every problem), then run fmt again"
-        )
+        help("{}", tr!("err-unformattable-help"))
     )]
     Unformattable,
     #[error("{0}")]
     #[diagnostic(
         code(cardform::init::appid),
-        help("give the AppID with --appid, or use --sandbox to start without an account")
+        help("{}", tr!("err-init-appid-help"))
     )]
     Init(#[from] crate::scaffold::InitError),
-    #[error("not overwriting {0}")]
+    #[error("{}", tr!("err-init-clash", files = .0))]
     #[diagnostic(
         code(cardform::init::clash),
-        help("init only starts new projects: choose an empty folder, or move these files away")
+        help("{}", tr!("err-init-clash-help"))
     )]
     InitClash(String),
-    #[error("--card {wanted}: no card has this address in {}", .root.display())]
+    #[error("{}", tr!("err-unknown-card", wanted = .wanted, root = .root.display()))]
     #[diagnostic(
         code(cardform::preview::unknown_card),
-        help("the project's cards are: {known}")
+        help("{}", tr!("err-unknown-card-help", known = .known))
     )]
     UnknownCard {
         wanted: String,
         root: PathBuf,
         known: String,
     },
-    #[error("card {address}: {message}")]
+    #[error("{}", tr!("err-card-message", address = .address, message = .message))]
     #[diagnostic(code(cardform::preview::png))]
     Png { address: String, message: String },
-    #[error("previews as PNG: {0}")]
+    #[error("{}", tr!("err-fonts", error = .0.to_string()))]
     #[diagnostic(code(cardform::preview::fonts))]
     Fonts(crate::preview::raster::RasterError),
 }

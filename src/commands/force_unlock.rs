@@ -3,6 +3,7 @@
 use super::error::CommandError;
 use crate::cli::ForceUnlockArgs;
 use crate::exit::Outcome;
+use crate::i18n::tr;
 
 pub fn run(a: &ForceUnlockArgs) -> miette::Result<Outcome> {
     let backend = super::state::project_backend(&a.dir)?;
@@ -10,8 +11,12 @@ pub fn run(a: &ForceUnlockArgs) -> miette::Result<Outcome> {
         .force_unlock(&a.lock_id)
         .map_err(CommandError::from)?;
     println!(
-        "Released the lock on {}, held by {holder}.",
-        backend.describe()
+        "{}",
+        tr!(
+            "state-force-unlocked",
+            location = backend.describe(),
+            holder = holder.to_string()
+        )
     );
     Ok(Outcome::Success)
 }

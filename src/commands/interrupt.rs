@@ -16,13 +16,9 @@ pub async fn watch_interrupts(stop: StopSignal) {
         return;
     }
     stop.raise();
-    eprintln!(
-        "\nInterrupted: no new operations will start; waiting for those in flight to finish and be recorded. Press Ctrl-C again to exit at once (the next run resolves anything left in flight)."
-    );
+    eprintln!("\n{}", crate::i18n::tr!("interrupt-first"));
     if tokio::signal::ctrl_c().await.is_ok() {
-        eprintln!(
-            "\nInterrupted again: exiting now; the next run resolves the operations that were in flight."
-        );
+        eprintln!("\n{}", crate::i18n::tr!("interrupt-second"));
         std::process::exit(INTERRUPTED_EXIT);
     }
 }

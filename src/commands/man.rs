@@ -35,7 +35,10 @@ pub fn run(args: &ManArgs) -> miette::Result<Outcome> {
     })?;
     let mut written = 0;
     write_pages(&command, "cardform", dir, &policy, &mut written)?;
-    eprintln!("wrote {written} manual pages to {}", dir.display());
+    eprintln!(
+        "{}",
+        crate::i18n::tr!("man-wrote", count = written, dir = dir.display())
+    );
     Ok(Outcome::Success)
 }
 

@@ -6,6 +6,7 @@ use crate::apply::recover::{adoption, intended_content};
 use crate::cli::StateResolveArgs;
 use crate::config::RunSettings;
 use crate::exit::Outcome;
+use crate::i18n::tr;
 use crate::live::{Observed, fetch_live};
 use crate::plan::diff::{DiffContext, diff};
 use crate::progress::TerminalReporter;
@@ -56,7 +57,7 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
             others: if others.is_empty() {
                 String::new()
             } else {
-                format!(" (pending: {})", others.join(", "))
+                tr!("err-resolve-pending-others", ops = others.join(", "))
             },
         }
         .into());
@@ -66,10 +67,10 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
             for op in &ops {
                 session.state.abandon(op.id).map_err(CommandError::from)?;
             }
-            format!(
-                "Forgot {} interrupted operation(s) at {}. If WeChat did create a card for it, that card is not managed by cardform: delete it, or adopt it with `cardform import`.",
-                ops.len(),
-                a.address
+            tr!(
+                "state-resolve-forgot",
+                count = ops.len(),
+                address = a.address
             )
         }
         Some(card_id) => {
@@ -125,52 +126,49 @@ async fn resolve(a: &StateResolveArgs, session: &Session) -> miette::Result<Outc
             for op in ops.iter().filter(|p| p.id != create.id) {
                 session.state.abandon(op.id).map_err(CommandError::from)?;
             }
-            let mut msg = format!("Adopted card {card_id} as {}.", a.address);
+            let mut msg = tr!(
+                "state-resolve-adopted",
+                card_id = card_id,
+                address = a.address
+            );
             if !differs.is_empty() {
-                msg.push_str(&format!(
-                    " It differs from what the interrupted create sent in {}; the next plan shows how it will be brought in line.",
-                    differs.join(", ")
-                ));
+                msg.push_str(&tr!("state-resolve-differs", fields = differs.join(", ")));
             }
             msg
         }
     };
     let c = session.state.commit().map_err(CommandError::from)?;
     println!("{message}");
-    println!("State saved (serial {}).", c.serial);
+    println!("{}", tr!("state-saved-serial", serial = c.serial));
     Ok(Outcome::Success)
 }
 
 /// Why an interrupted operation cannot be settled as asked.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 enum ResolveError {
-    #[error("{address} has no operation with an unknown outcome in {state}{others}")]
+    #[error("{}", tr!("err-resolve-nothing-pending", address = .address, state = .state, others = .others))]
     #[diagnostic(
         code(cardform::resolve::nothing_pending),
-        help(
-            "`cardform state list` shows pending operations; to manage an existing card use `cardform import`"
-        )
+        help("{}", tr!("err-resolve-nothing-pending-help"))
     )]
     NothingPending {
         address: String,
         state: String,
         others: String,
     },
-    #[error(
-        "{address}'s interrupted operation is a {ops}, not a create; there is no card to adopt"
-    )]
+    #[error("{}", tr!("err-resolve-not-a-create", address = .address, ops = .ops))]
     #[diagnostic(
         code(cardform::resolve::not_a_create),
-        help("use --forget: the next plan reads the live card anyway")
+        help("{}", tr!("err-resolve-not-a-create-help"))
     )]
     NotACreate { address: String, ops: String },
-    #[error("card {card_id} is already managed as {other}; adopt a card no address holds")]
+    #[error("{}", tr!("err-resolve-held-elsewhere", card_id = .card_id, other = .other))]
     #[diagnostic(code(cardform::resolve::held_elsewhere))]
     HeldElsewhere { card_id: String, other: String },
-    #[error("card {0} is deleted on WeChat; it cannot be adopted")]
+    #[error("{}", tr!("err-resolve-gone", card_id = .0))]
     #[diagnostic(
         code(cardform::resolve::gone),
-        help("use --forget if no card was made")
+        help("{}", tr!("err-resolve-gone-help"))
     )]
     Gone(String),
 }

@@ -1,6 +1,7 @@
 //! `cardform state list|show|rm|mv`: inspect and edit the state. Every edit takes the
 //! lock and first writes a timestamped backup of the whole state.
 
+use crate::i18n::tr;
 use crate::visible::visible_line;
 use std::path::{Path, PathBuf};
 
@@ -39,26 +40,30 @@ fn adopt_lineage(a: &StateRestoreArgs) -> miette::Result<Outcome> {
             .owner
             .as_ref()
             .map(|o| describe_owner(&o.account, o.project.as_deref()))
-            .unwrap_or_else(|| "no recorded owner".into());
+            .unwrap_or_else(|| tr!("state-no-owner"));
         let owner = state_owner::stamp(st.owner.as_ref(), &ours);
         let after = describe_owner(&owner.account, owner.project.as_deref());
         let hint = match (&config.project_id, &owner.project) {
-            (None, Some(id)) => format!(
-                "\nAdd `project_id = \"{id}\"` at the top of cardform.toml (the next apply does it for you) and commit it."
-            ),
+            (None, Some(id)) => format!("\n{}", tr!("state-add-project-id", id = id)),
             _ => String::new(),
         };
         st.owner = Some(owner);
         Ok(format!(
-            "The state at {location} now belongs to {after} (it was: {before}).{hint}"
+            "{}{hint}",
+            tr!(
+                "state-adopted-lineage",
+                location = location,
+                after = after,
+                before = before
+            )
         ))
     })
 }
 
 fn describe_owner(account: &str, project: Option<&str>) -> String {
     match project {
-        Some(p) => format!("account {account}, project {p}"),
-        None => format!("account {account}"),
+        Some(p) => tr!("state-owner-project", account = account, project = p),
+        None => tr!("state-owner-account", account = account),
     }
 }
 
@@ -88,21 +93,22 @@ fn restore_backup(args: &StateRestoreBackupArgs) -> miette::Result<Outcome> {
     }
     let r = backend.restore_backup().map_err(CommandError::from)?;
     if let Some(copy) = &r.replaced_copy {
-        println!("Kept a copy of the state it replaces: {}", copy.display());
+        println!("{}", tr!("state-kept-copy", path = copy.display()));
     }
     println!(
-        "Restored {} from {} (serial {}, {} card(s)).",
-        backend.path().display(),
-        backend.backup_path().display(),
-        r.serial,
-        r.resources
+        "{}",
+        tr!(
+            "state-restored",
+            path = backend.path().display(),
+            backup = backend.backup_path().display(),
+            serial = r.serial,
+            count = r.resources
+        )
     );
     if r.journal_kept {
-        println!(
-            "The journal of an interrupted run is beside it; the next plan or apply replays it and resolves its operations."
-        );
+        println!("{}", tr!("state-restored-journal"));
     }
-    println!("Run `cardform plan` to see where the live cards stand against it.");
+    println!("{}", tr!("state-restored-next"));
     Ok(Outcome::Success)
 }
 
@@ -151,7 +157,7 @@ pub(crate) fn load_existing(dir: &Path) -> miette::Result<(StateFile, String)> {
     match backend.load().map_err(CommandError::from)? {
         Some(loaded) => {
             for n in &loaded.notices {
-                eprintln!("note: {n}");
+                eprintln!("{}", tr!("state-note", note = n));
             }
             Ok((loaded.state, backend.describe()))
         }
@@ -194,10 +200,13 @@ fn list(a: &StateDirArgs) -> miette::Result<Outcome> {
             }
             for p in &st.pending {
                 eprintln!(
-                    "pending: {} {} (started {}, outcome unknown)",
-                    p.op.as_str(),
-                    visible_line(&p.address),
-                    fmt_time(p.started_at)
+                    "{}",
+                    tr!(
+                        "state-list-pending",
+                        op = p.op.as_str(),
+                        address = visible_line(&p.address).to_string(),
+                        started = fmt_time(p.started_at)
+                    )
                 );
             }
         }
@@ -249,10 +258,7 @@ fn rm(a: &StateAddrArgs) -> miette::Result<Outcome> {
             .get(&a.address)
             .ok_or_else(|| unknown_address(st, &a.address, location))?;
         refuse_pending(st, &a.address)?;
-        let msg = format!(
-            "Removed {} (card {}) from the state. The card itself was not touched; the next plan will offer to create it again unless you also remove it from the files or import it.",
-            a.address, r.card_id
-        );
+        let msg = tr!("state-removed", address = a.address, card_id = r.card_id);
         st.resources.remove(&a.address);
         Ok(msg)
     })
@@ -274,7 +280,11 @@ fn mv(a: &StateMvArgs) -> miette::Result<Outcome> {
         if let Some(r) = st.resources.remove(&a.source) {
             st.resources.insert(a.destination.clone(), r);
         }
-        Ok(format!("Moved {} to {}.", a.source, a.destination))
+        Ok(tr!(
+            "state-moved",
+            source = a.source,
+            destination = a.destination
+        ))
     })
 }
 
@@ -285,11 +295,15 @@ fn push(a: &StatePushArgs) -> miette::Result<Outcome> {
     let n = st.resources.len();
     let c = copy_state(st, dest.as_ref(), "state push", a.lock_timeout)?;
     println!(
-        "Pushed {} ({n} resources) to {} (serial {}{}).",
-        a.file.display(),
-        dest.describe(),
-        c.serial,
-        if c.content_changed { "" } else { ", unchanged" }
+        "{}",
+        tr!(
+            "state-pushed",
+            file = a.file.display(),
+            count = n,
+            dest = dest.describe(),
+            serial = c.serial,
+            unchanged = unchanged_words(c.content_changed)
+        )
     );
     Ok(Outcome::Success)
 }
@@ -330,11 +344,15 @@ fn pull(a: &StatePullArgs) -> miette::Result<Outcome> {
             let n = st.resources.len();
             let c = copy_state(st, &dest, "state pull", None)?;
             println!(
-                "Pulled {} ({n} resources) into {} (serial {}{}).",
-                source.describe(),
-                out.display(),
-                c.serial,
-                if c.content_changed { "" } else { ", unchanged" }
+                "{}",
+                tr!(
+                    "state-pulled",
+                    source = source.describe(),
+                    count = n,
+                    file = out.display(),
+                    serial = c.serial,
+                    unchanged = unchanged_words(c.content_changed)
+                )
             );
         }
         None => {
@@ -354,7 +372,7 @@ fn load_source(b: &dyn StateBackend) -> miette::Result<StateFile> {
     match b.load().map_err(CommandError::from)? {
         Some(loaded) => {
             for n in &loaded.notices {
-                eprintln!("note: {n}");
+                eprintln!("{}", tr!("state-note", note = n));
             }
             Ok(loaded.state)
         }
@@ -402,7 +420,7 @@ fn edit(
     let (session, notices) = StateSession::open_to_repair(backend, operation, lock_timeout)
         .map_err(CommandError::from)?;
     for n in &notices {
-        eprintln!("note: {n}");
+        eprintln!("{}", tr!("state-note", note = n));
     }
     let current = session.snapshot();
     if current.serial == 0 && current.resources.is_empty() {
@@ -415,9 +433,12 @@ fn edit(
     let c = session.commit().map_err(CommandError::from)?;
     println!("{message}");
     println!(
-        "State saved (serial {}). Backup of the previous state: {}",
-        c.serial,
-        backup.display()
+        "{}",
+        tr!(
+            "state-saved-backup",
+            serial = c.serial,
+            backup = backup.display()
+        )
     );
     Ok(Outcome::Success)
 }
@@ -470,7 +491,7 @@ fn unknown_address(st: &StateFile, address: &str, location: &str) -> miette::Rep
         .map(|k| (strsim::jaro_winkler(k, address), k))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!(" Did you mean `{k}`?"))
+        .map(|(_, k)| tr!("state-did-you-mean", address = k))
         .unwrap_or_default();
     StateCmdError::Unknown {
         address: address.to_string(),
@@ -478,6 +499,15 @@ fn unknown_address(st: &StateFile, address: &str, location: &str) -> miette::Rep
         closest,
     }
     .into()
+}
+
+/// ", unchanged" after a copy that changed nothing, else nothing.
+fn unchanged_words(changed: bool) -> String {
+    if changed {
+        String::new()
+    } else {
+        tr!("state-unchanged")
+    }
 }
 
 fn fmt_time(unix: i64) -> String {
@@ -497,86 +527,65 @@ fn print_json(v: &serde_json::Value) -> miette::Result<()> {
 /// Why a `state` command did not do what it was asked; each says what to do.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 enum StateCmdError {
-    #[error("the state of {} is not a local file, so it has no .backup to restore", .0.display())]
+    #[error("{}", tr!("err-statecmd-no-local-backup", dir = .0.display()))]
     #[diagnostic(
         code(cardform::state::no_local_backup),
-        help(
-            "PostgreSQL keeps every earlier version in the cardform_state_history table; restore one from there"
-        )
+        help("{}", tr!("err-statecmd-no-local-backup-help"))
     )]
     NoLocalBackup(PathBuf),
-    #[error(
-        "{} holds no cards: it was taken before the first apply created any. Restoring it would make the next apply create every card again, duplicating the live ones",
-        .0.display()
-    )]
+    #[error("{}", tr!("err-statecmd-empty-backup", path = .0.display()))]
     #[diagnostic(
         code(cardform::state::empty_backup),
-        help(
-            "if the lost state held cards, restore this empty backup with `--allow-empty` and re-attach the live cards to the files with `cardform import --reattach --dir DIR` (`--dry-run` first shows the pairings; `cardform import ADDRESS CARD_ID` pairs one by hand)"
-        )
+        help("{}", tr!("err-statecmd-empty-backup-help"))
     )]
     EmptyBackup(PathBuf),
-    #[error(
-        "cannot read {}: {source}. Run this in a project folder or give it with --dir.",
-        .path.display()
-    )]
+    #[error("{}", tr!("err-statecmd-no-project", path = .path.display(), error = crate::state::io_words(.source)))]
     #[diagnostic(code(cardform::state::no_project))]
     NoProject {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: not valid TOML: {source}", .path.display())]
+    #[error("{}", tr!("err-statecmd-bad-toml", path = .path.display(), error = .source.to_string()))]
     #[diagnostic(code(cardform::state::bad_toml))]
     BadToml {
         path: PathBuf,
         source: toml::de::Error,
     },
-    #[error(
-        "{}: `state` must be a string (a path or a postgres:// URL), not {found}",
-        .path.display()
-    )]
+    #[error("{}", tr!("err-statecmd-not-string", path = .path.display(), found = .found))]
     #[diagnostic(code(cardform::state::not_a_string))]
     StateNotString { path: PathBuf, found: &'static str },
-    #[error("no state at {0} yet (nothing has been applied or imported)")]
+    #[error("{}", tr!("err-statecmd-none-yet", location = .0))]
     #[diagnostic(code(cardform::state::none_yet))]
     NoStateYet(String),
-    #[error("no state at {0}")]
+    #[error("{}", tr!("err-statecmd-none", location = .0))]
     #[diagnostic(code(cardform::state::none))]
     NoState(String),
     #[error("{0}")]
     #[diagnostic(code(cardform::state::json))]
     Json(serde_json::Error),
-    #[error(
-        "{0} is already in the state; remove it first (`cardform state rm {0}`) if you mean to replace it"
-    )]
+    #[error("{}", tr!("err-statecmd-taken", address = .0))]
     #[diagnostic(code(cardform::state::taken))]
     Taken(String),
-    #[error("cannot write to stdout: {0}")]
+    #[error("{}", tr!("err-stdout", error = crate::state::io_words(.0)))]
     #[diagnostic(code(cardform::state::stdout))]
     Stdout(std::io::Error),
-    #[error(
-        "{dest} has {pending} operation(s) with unknown outcome; run `cardform apply` against it to resolve them before replacing it"
-    )]
+    #[error("{}", tr!("err-statecmd-destination-pending", dest = .dest, count = .pending))]
     #[diagnostic(code(cardform::state::destination_pending))]
     DestinationPending { dest: String, pending: usize },
-    #[error("cannot write the backup {} ({source}); the state was not edited", .path.display())]
+    #[error("{}", tr!("err-statecmd-backup", path = .path.display(), error = crate::state::io_words(.source)))]
     #[diagnostic(code(cardform::state::backup))]
     Backup {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "{address} has a pending {op} from an earlier run (started {started}) whose outcome is unknown; run `cardform apply` to resolve it before editing this address"
-    )]
+    #[error("{}", tr!("err-statecmd-pending", address = .address, op = .op, started = .started))]
     #[diagnostic(code(cardform::state::pending))]
     Pending {
         address: String,
         op: String,
         started: String,
     },
-    #[error(
-        "{address} is not in the state at {location}.{closest} (`cardform state list` shows the addresses)"
-    )]
+    #[error("{}", tr!("err-statecmd-unknown", address = .address, location = .location, closest = .closest))]
     #[diagnostic(code(cardform::state::unknown_address))]
     Unknown {
         address: String,

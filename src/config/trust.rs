@@ -15,6 +15,7 @@
 //! - `[account.token] source = "command"` runs a program: only with
 //!   `CARDFORM_ALLOW_TOKEN_COMMAND=1` or on an interactive terminal.
 
+use crate::i18n::tr;
 use std::fmt;
 use std::io::IsTerminal;
 use std::net::IpAddr;
@@ -152,39 +153,35 @@ impl OperatorSettings {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TrustError {
     #[error(
-        "{origin}: endpoint \"{endpoint}\" is not a WeChat API host. cardform sends the AppSecret and access tokens only over https to {hosts}, to loopback (the emulator, http://127.0.0.1:PORT) or to \"sandbox\", so a change to cardform.toml cannot send them elsewhere. If you trust this endpoint, name it outside the repository: --endpoint {endpoint} or {ENDPOINT_ENV}={endpoint} in the pipeline (either overrides cardform.toml)",
-        hosts = wechat_hosts()
+        "{}",
+        tr!("err-trust-foreign-endpoint", origin = .origin.to_string(), endpoint = .endpoint, hosts = wechat_hosts(), env = ENDPOINT_ENV)
     )]
     ForeignEndpoint { origin: Origin, endpoint: String },
-    #[error(
-        "{origin}: endpoint \"{endpoint}\" uses http:// to a host that is not loopback: the AppSecret and access tokens would cross the network unencrypted. Use https:// (plain http is for the emulator on 127.0.0.1, localhost or [::1])"
-    )]
+    #[error("{}", tr!("err-trust-plain-http", origin = .origin.to_string(), endpoint = .endpoint))]
     PlainHttp { origin: Origin, endpoint: String },
-    #[error(
-        "{origin}: endpoint \"{endpoint}\" {problem}; use \"sandbox\", https://api.weixin.qq.com or http://127.0.0.1:PORT"
-    )]
+    #[error("{}", tr!("err-trust-bad-endpoint", origin = .origin.to_string(), endpoint = .endpoint, problem = .problem))]
     BadEndpoint {
         origin: Origin,
         endpoint: String,
         problem: String,
     },
     #[error(
-        "{origin}: [account.token] source = \"command\" would run `{program}`, a program named in a file of the repository. cardform runs it only when the operator allows it: set {ALLOW_TOKEN_COMMAND_ENV}=1 in the pipeline's environment (not in the repository), or run cardform on an interactive terminal"
+        "{}",
+        tr!("err-trust-token-command", origin = .origin.to_string(), program = .program, env = ALLOW_TOKEN_COMMAND_ENV)
     )]
     TokenCommand { origin: Origin, program: String },
     #[error(
-        "{origin}: state \"{url}\" would send PGUSER/PGPASSWORD to {host}, which is not loopback. If you trust this server, name the state outside the repository: --state URL or {STATE_ENV}=URL in the pipeline (either overrides cardform.toml)"
+        "{}",
+        tr!("err-trust-foreign-state", origin = .origin.to_string(), url = .url, host = .host, env = STATE_ENV)
     )]
     ForeignStateHost {
         origin: Origin,
         url: String,
         host: String,
     },
-    #[error(
-        "{origin}: `state` is empty: it names no file (the sandbox's world and the state would land in the folder above the project). Remove the line to keep the state in state/cardform.state.json, or name a file or a postgres:// URL"
-    )]
+    #[error("{}", tr!("err-trust-empty-state", origin = .origin.to_string()))]
     EmptyState { origin: Origin },
-    #[error("{origin}: state \"{url}\": {problem}")]
+    #[error("{}", tr!("err-trust-bad-state", origin = .origin.to_string(), url = .url, problem = .problem))]
     BadState {
         origin: Origin,
         url: String,
@@ -238,17 +235,16 @@ pub fn check_endpoint(endpoint: &str, origin: &Origin) -> Result<(), TrustError>
         endpoint: shown.clone(),
         problem: problem.to_string(),
     };
-    let url = reqwest::Url::parse(endpoint).map_err(|e| bad(&format!("is not a URL ({e})")))?;
+    let url = reqwest::Url::parse(endpoint)
+        .map_err(|e| bad(&tr!("err-trust-not-url", error = e.to_string())))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("is not an http(s) URL"));
+        return Err(bad(&tr!("err-trust-not-http")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad(
-            "carries a user name or password; secrets never live in cardform.toml",
-        ));
+        return Err(bad(&tr!("err-trust-credentials")));
     }
     let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
-        return Err(bad("has no host"));
+        return Err(bad(&tr!("err-trust-no-host")));
     };
     if is_loopback_host(host) {
         return Ok(());

@@ -26,6 +26,7 @@ pub use plan::{
 };
 
 use crate::apply::recover;
+use crate::i18n::tr;
 use crate::plan::PlanError;
 use crate::plan::saved::StalePlan;
 use crate::session::SessionError;
@@ -46,42 +47,34 @@ pub enum RunError {
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     #[diagnostic(code(cardform::plan::invalid))]
     Plan(Vec<PlanError>),
-    #[error("resolving interrupted operations: {0}")]
+    #[error("{}", tr!("err-run-recover", error = .0.to_string()))]
     #[diagnostic(transparent)]
     Recover(#[from] recover::RecoverError),
     #[error("{0} ({help})", help = .0.help())]
     #[diagnostic(code(cardform::plan::image))]
     Image(#[from] crate::config::images::ImagePathError),
-    #[error(
-        "pricing the plan's 券点 purchases (card/pay/getcoinsinfo, getpayprice): {0}; a plan whose cost is unknown cannot be approved — activate the account with `cardform coins activate`, or set the friends coupons' stock back"
-    )]
+    #[error("{}", tr!("err-run-pricing", error = .0.to_string()))]
     #[diagnostic(transparent)]
     Pricing(ApiError),
     #[error(
-        "friends coupons name stores (poi_id) this account does not have (card/location/batchget): {}; nothing was created or bought",
-        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+        "{}",
+        tr!("err-run-unknown-stores", stores = .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
     )]
     #[diagnostic(
         code(cardform::plan::unknown_store),
-        help(
-            "a friends coupon's location_id_list takes only the account's own stores (seed 创建朋友的券): use ids card/location/batchget lists (the MP platform's 门店管理), and plan again"
-        )
+        help("{}", tr!("err-run-unknown-stores-help"))
     )]
     UnknownStores(Vec<crate::plan::stores::UnknownStores>),
-    #[error(
-        "reading the account's stores (card/location/batchget) to check the friends coupons' location_id_list: {0}"
-    )]
+    #[error("{}", tr!("err-run-stores", error = .0.to_string()))]
     #[diagnostic(transparent)]
     Stores(ApiError),
-    #[error("cannot apply: {0}")]
+    #[error("{}", tr!("err-run-ambiguous", error = .0))]
     #[diagnostic(
         code(cardform::apply::ambiguous),
-        help(
-            "run `cardform state resolve ADDRESS --adopt CARD_ID` (then delete the other cards) or `--forget`, and apply again"
-        )
+        help("{}", tr!("err-run-ambiguous-help"))
     )]
     Ambiguous(String),
-    #[error("{path} is a refresh-only plan; run `cardform apply --refresh-only DIR` instead")]
+    #[error("{}", tr!("err-run-refresh-only", path = .path))]
     #[diagnostic(code(cardform::apply::refresh_only_plan))]
     RefreshOnlySaved { path: String },
     #[error(transparent)]
@@ -90,12 +83,10 @@ pub enum RunError {
     #[error("{}", .0.join("\n"))]
     #[diagnostic(
         code(cardform::plan::sub_merchant),
-        help("use a primary and secondary category id that card/getapplyprotocol lists")
+        help("{}", tr!("err-run-sub-merchants-help"))
     )]
     SubMerchants(Vec<String>),
-    #[error(
-        "reading the sub-merchants (card/submerchant/get, batchget, card/getapplyprotocol): {0}"
-    )]
+    #[error("{}", tr!("err-run-sub-merchant-read", error = .0.to_string()))]
     #[diagnostic(transparent)]
     SubMerchantRead(ApiError),
 }

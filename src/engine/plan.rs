@@ -128,9 +128,10 @@ async fn check_plan(
         if apply {
             session.reporter.note(&r.to_string());
         } else {
-            session
-                .reporter
-                .note(&format!("{r} (recorded by the next apply)"));
+            session.reporter.note(&crate::i18n::tr!(
+                "run-recorded-next-apply",
+                resolution = r.to_string()
+            ));
         }
     }
     // An interrupted create that matches several live cards: nothing may be applied

@@ -3,6 +3,7 @@
 //! position, a fingerprint of each card's live content, and the hash of every local
 //! image the plan uploads.
 
+use crate::i18n::tr;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -56,25 +57,19 @@ impl std::io::Write for HashWriter {
 /// Why a saved plan cannot be applied.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SavedPlanError {
-    #[error("cannot read plan file {path}: {source}")]
+    #[error("{}", tr!("err-saved-read", path = .path.display(), error = crate::state::io_words(.source)))]
     #[diagnostic(code(cardform::saved_plan::read))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "{path} is not a cardform plan file ({problem}); make one with `cardform plan --out FILE`"
-    )]
+    #[error("{}", tr!("err-saved-parse", path = .path.display(), problem = .problem))]
     #[diagnostic(code(cardform::saved_plan::parse))]
     Parse { path: PathBuf, problem: String },
-    #[error(
-        "{path} has plan format {found}; this cardform reads format {FORMAT_VERSION}: plan again"
-    )]
+    #[error("{}", tr!("err-saved-version", path = .path.display(), found = .found, supported = FORMAT_VERSION))]
     #[diagnostic(code(cardform::saved_plan::version))]
     Version { path: PathBuf, found: String },
-    #[error(
-        "{path} was changed after it was written (checksum {found}, its content hashes to {actual}); apply only the plan that was reviewed: plan again"
-    )]
+    #[error("{}", tr!("err-saved-tampered", path = .path.display(), found = .found, actual = .actual))]
     #[diagnostic(code(cardform::saved_plan::tampered))]
     Tampered {
         path: PathBuf,
@@ -176,14 +171,25 @@ impl SavedPlan {
 }
 
 /// Why a saved plan may no longer be applied: what it was made against changed.
+/// The state a stale plan was made from ("lineage L serial N" or "no state"), in the
+/// process language.
+fn planned_words(planned: &str) -> String {
+    if planned == "no state" {
+        tr!("err-saved-no-state")
+    } else {
+        planned.to_string()
+    }
+}
+
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum StalePlan {
     #[error(
-        "the saved plan is stale: the state changed since it was made (plan: {planned}, state now: lineage {lineage} serial {serial})"
+        "{}",
+        tr!("err-saved-stale-state", planned = planned_words(planned), lineage = .lineage.to_string(), serial = .serial)
     )]
     #[diagnostic(
         code(cardform::saved_plan::stale_state),
-        help("plan again and review the new plan")
+        help("{}", tr!("err-saved-stale-state-help"))
     )]
     State {
         /// "lineage L serial N", or "no state".
@@ -191,16 +197,16 @@ pub enum StalePlan {
         lineage: uuid::Uuid,
         serial: u64,
     },
-    #[error("the state has {0} interrupted operation(s); the saved plan cannot account for them")]
+    #[error("{}", tr!("err-saved-pending", count = .0))]
     #[diagnostic(
         code(cardform::saved_plan::pending),
-        help("run `cardform plan` to resolve them, then plan again")
+        help("{}", tr!("err-saved-pending-help"))
     )]
     Pending(usize),
-    #[error("the saved plan is stale: {} changed on WeChat since the plan was made", .0.join(", "))]
+    #[error("{}", tr!("err-saved-stale-live", cards = .0.join(", ")))]
     #[diagnostic(
         code(cardform::saved_plan::stale_live),
-        help("plan again to see and review the current differences")
+        help("{}", tr!("err-saved-stale-live-help"))
     )]
     Live(Vec<String>),
     #[error(transparent)]

@@ -3,6 +3,7 @@
 //! redacted before they are stored.
 
 use super::secret::RedactedUrl;
+use cardform_i18n::tr;
 use cardform_spec::errcode::{self, RetryClass};
 
 /// How a transport failure happened, which decides whether a retry is safe.
@@ -20,18 +21,18 @@ pub enum TransportKind {
 
 impl std::fmt::Display for TransportKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.describe())
+        f.write_str(&self.describe())
     }
 }
 
 impl TransportKind {
-    fn describe(self) -> &'static str {
-        match self {
-            TransportKind::Connect => "could not connect",
-            TransportKind::Timeout => "timed out",
-            TransportKind::Dropped => "connection dropped",
-            TransportKind::Body => "could not read the answer",
-        }
+    fn describe(self) -> String {
+        tr!(match self {
+            TransportKind::Connect => "err-api-connect",
+            TransportKind::Timeout => "err-api-timeout",
+            TransportKind::Dropped => "err-api-dropped",
+            TransportKind::Body => "err-api-body",
+        })
     }
 }
 
@@ -39,7 +40,7 @@ impl TransportKind {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     /// WeChat answered with a non-zero errcode.
-    #[error("{endpoint}: WeChat errcode {code} ({errmsg}){}: {}. What to do: {}", after(*attempts), describe(*code), guidance(*code))]
+    #[error("{}", tr!("err-api-wechat", endpoint = .endpoint, code = .code.to_string(), errmsg = .errmsg, after = after(*attempts), meaning = describe(*code), guidance = guidance(*code)))]
     WeChat {
         endpoint: String,
         code: i64,
@@ -53,20 +54,17 @@ pub enum ApiError {
 
     /// 45009: the daily quota is used up; the run must stop.
     #[error(
-        "{endpoint}: WeChat errcode 45009 ({errmsg}): {}. What to do: {}. The run stops here.",
-        describe(45009),
-        guidance(45009)
+        "{}",
+        tr!("err-api-quota", endpoint = .endpoint, errmsg = .errmsg, meaning = describe(45009), guidance = guidance(45009))
     )]
     QuotaExhausted { endpoint: String, errmsg: String },
 
     /// A non-idempotent call may or may not have taken effect; cardform did not retry it.
-    #[error(
-        "{endpoint}: the request may have reached WeChat but no usable answer came back ({reason}); it was not retried because repeating it could act twice. Check the live cards (the next plan finds what happened) before running again"
-    )]
+    #[error("{}", tr!("err-api-outcome-unknown", endpoint = .endpoint, reason = .reason))]
     OutcomeUnknown { endpoint: String, reason: String },
 
     /// The request failed in transit (after any retries).
-    #[error("{endpoint}: {} ({url}) after {attempts} attempt(s): {message}. Check the network and the endpoint in cardform.toml", kind.describe())]
+    #[error("{}", tr!("err-api-transport", endpoint = .endpoint, kind = .kind.describe(), url = .url.to_string(), attempts = .attempts, message = .message))]
     Transport {
         endpoint: String,
         url: RedactedUrl,
@@ -77,9 +75,7 @@ pub enum ApiError {
     },
 
     /// WeChat (or a proxy) answered with an HTTP error status.
-    #[error(
-        "{endpoint}: HTTP status {status} after {attempts} attempt(s). Run again later; if it persists, check the endpoint in cardform.toml"
-    )]
+    #[error("{}", tr!("err-api-http-status", endpoint = .endpoint, status = .status, attempts = .attempts))]
     HttpStatus {
         endpoint: String,
         status: u16,
@@ -87,7 +83,7 @@ pub enum ApiError {
     },
 
     /// The answer was not the JSON shape the endpoint promises.
-    #[error("{endpoint}: unexpected answer from WeChat ({reason}); raw answer: {raw}")]
+    #[error("{}", tr!("err-api-malformed", endpoint = .endpoint, reason = .reason, raw = .raw))]
     Malformed {
         endpoint: String,
         reason: String,
@@ -100,15 +96,15 @@ pub enum ApiError {
     Config { message: String },
 
     /// The token command failed.
-    #[error("token command `{program}` {problem}")]
+    #[error("{}", tr!("err-api-token-command", program = .program, problem = .problem))]
     TokenCommand { program: String, problem: String },
 
     /// No access token could be had (after the fetch's own retries). Every WeChat call
     /// needs one, so the run stops; the failure is kept and shared by every call of the
     /// run instead of being fetched again per card.
     #[error(
-        "could not get an access token ({source_name} source), so the run stops before any further WeChat call: {cause}. What to do: {}",
-        token_advice(source_name, cause)
+        "{}",
+        tr!("err-api-token-unavailable", source_name = .source_name, cause = .cause.to_string(), advice = token_advice(source_name, cause))
     )]
     TokenUnavailable {
         /// `stable_token`, `classic`, `command`, `component`, `env`, `authorizer`.
@@ -118,64 +114,67 @@ pub enum ApiError {
 }
 
 /// What to do when no token could be had, by what went wrong.
-fn token_advice(source: &str, cause: &ApiError) -> &'static str {
-    match cause {
-        ApiError::QuotaExhausted { .. } => {
-            "the token endpoint's daily quota is used up; wait for the daily reset, or let a central token server hand out tokens ([account.token] env or command)"
-        }
+fn token_advice(source: &str, cause: &ApiError) -> String {
+    let id = match cause {
+        ApiError::QuotaExhausted { .. } => "err-api-advice-token-quota",
         ApiError::WeChat { code, .. } if errcode::retry_class(*code) == RetryClass::Transient => {
-            "WeChat's token endpoint is failing; run again in a few minutes"
+            "err-api-advice-token-transient"
         }
-        ApiError::WeChat { code, .. } if source == "authorizer" => platform_advice(*code),
-        ApiError::WeChat { .. } => {
-            "fix the account settings named above ([account] and [account.token] in cardform.toml and the environment variables they name), then run again"
-        }
+        ApiError::WeChat { code, .. } if source == "authorizer" => return platform_advice(*code),
+        ApiError::WeChat { .. } => "err-api-advice-token-account",
         ApiError::Transport { .. } | ApiError::HttpStatus { .. } | ApiError::Malformed { .. } => {
-            "the token endpoint is unreachable or failing; check the network and the endpoint in cardform.toml, or run again in a few minutes"
+            "err-api-advice-token-unreachable"
         }
-        ApiError::TokenCommand { .. } => "run the token command by hand to see why it fails",
-        _ if source == "env" => {
-            "set a valid token in the environment variable named in cardform.toml"
-        }
-        _ => "fix the cause above, then run again",
-    }
+        ApiError::TokenCommand { .. } => "err-api-advice-token-command",
+        _ if source == "env" => "err-api-advice-token-env",
+        _ => "err-api-advice-token-other",
+    };
+    tr!(id)
 }
 
 /// What to do when a platform authorizer's token could not be had.
-fn platform_advice(code: i64) -> &'static str {
-    match code {
-        61003 => {
-            "the merchant revoked (or never granted) the platform's authorisation: this account is skipped until the merchant authorises the platform again"
-        }
-        61023 => {
-            "the refresh token is not valid any more: read the authorizer list again (api_get_authorizer_list), or have the merchant authorise the platform again"
-        }
-        61005 | 61006 => {
-            "the component_verify_ticket is stale or not the latest: give the ticket WeChat pushed last (every 10 minutes, valid 12 hours)"
-        }
-        _ => {
-            "check the platform settings ([platform] in the root cardform.toml: component AppID, the component secret and verify ticket variables), then run again"
-        }
-    }
+fn platform_advice(code: i64) -> String {
+    tr!(match code {
+        61003 => "err-api-advice-platform-revoked",
+        61023 => "err-api-advice-platform-refresh",
+        61005 | 61006 => "err-api-advice-platform-ticket",
+        _ => "err-api-advice-platform-other",
+    })
 }
 
 fn after(attempts: u32) -> String {
     if attempts > 1 {
-        format!(" after {attempts} attempts")
+        tr!("err-api-after-attempts", attempts = attempts)
     } else {
         String::new()
     }
 }
 
-fn describe(code: i64) -> &'static str {
-    errcode::lookup(code).map_or("an errcode cardform's table does not know", |e| e.meaning)
+/// The errcode table's row for `code` in the process language: the table's words are
+/// the English messages `err-wx-CODE-meaning` / `-guidance` (a test keeps them equal).
+fn row_text(code: i64, part: &str) -> Option<String> {
+    errcode::lookup(code)?;
+    let key = if code < 0 {
+        format!("m{}", code.unsigned_abs())
+    } else {
+        code.to_string()
+    };
+    let id = format!("err-wx-{key}-{part}");
+    cardform_i18n::Messages::process()
+        .has(&id)
+        .then(|| cardform_i18n::t(&id))
 }
 
-fn guidance(code: i64) -> &'static str {
-    errcode::lookup(code).map_or(
-        "look the code up in WeChat's global error code list; run with --debug for the full answer",
-        |e| e.guidance,
-    )
+fn describe(code: i64) -> String {
+    row_text(code, "meaning")
+        .or_else(|| errcode::lookup(code).map(|e| e.meaning.to_string()))
+        .unwrap_or_else(|| tr!("err-api-unknown-meaning"))
+}
+
+fn guidance(code: i64) -> String {
+    row_text(code, "guidance")
+        .or_else(|| errcode::lookup(code).map(|e| e.guidance.to_string()))
+        .unwrap_or_else(|| tr!("err-api-unknown-guidance"))
 }
 
 impl ApiError {
@@ -243,21 +242,17 @@ impl miette::Diagnostic for ApiError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        let help: &'static str = match self {
+        let help: String = match self {
             ApiError::WeChat { code, .. } => guidance(*code),
             ApiError::QuotaExhausted { .. } => guidance(45009),
             ApiError::TokenUnavailable {
                 source_name, cause, ..
             } => token_advice(source_name, cause),
-            ApiError::OutcomeUnknown { .. } => {
-                "run `cardform plan` to see whether the change took effect before applying again"
-            }
+            ApiError::OutcomeUnknown { .. } => tr!("err-api-outcome-unknown-help"),
             ApiError::Transport { .. } | ApiError::HttpStatus { .. } => {
-                "check the network and the endpoint in cardform.toml, then run again"
+                tr!("err-api-transport-help")
             }
-            ApiError::Malformed { .. } => {
-                "WeChat answered in a shape cardform cannot read (the raw answer is in the message); run again, and report it with the endpoint if it persists"
-            }
+            ApiError::Malformed { .. } => tr!("err-api-malformed-help"),
             ApiError::Config { .. } | ApiError::TokenCommand { .. } => return None,
         };
         Some(Box::new(help))
@@ -327,6 +322,20 @@ mod tests {
         assert!(!s.contains("hint"), "{s}");
         assert_eq!(e.errcode(), Some(47001));
         assert_eq!(e.retry_class(), Some(RetryClass::Permanent));
+    }
+
+    #[test]
+    fn the_english_messages_are_the_errcode_table_word_for_word() {
+        let en = cardform_i18n::Messages::new(cardform_i18n::Lang::En);
+        for row in errcode::ERRCODES {
+            let key = if row.code < 0 {
+                format!("m{}", row.code.unsigned_abs())
+            } else {
+                row.code.to_string()
+            };
+            assert_eq!(en.t(&format!("err-wx-{key}-meaning")), row.meaning);
+            assert_eq!(en.t(&format!("err-wx-{key}-guidance")), row.guidance);
+        }
     }
 
     #[test]

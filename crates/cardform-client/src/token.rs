@@ -9,6 +9,7 @@
 //! card turned a token outage into 5 token calls per card (125 calls and 142 s for 25
 //! cards) and could spend the token endpoint's daily quota.
 
+use cardform_i18n::tr;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -113,14 +114,10 @@ fn env_secret(env: EnvLookup<'_>, var: &str, what: &str) -> Result<Secret, ApiEr
     match env(var) {
         Some(v) if !v.trim().is_empty() => Ok(Secret::new(v.trim())),
         Some(_) => Err(ApiError::Config {
-            message: format!(
-                "environment variable {var} is empty: it must hold {what} (named in cardform.toml under [account.token])"
-            ),
+            message: tr!("err-api-env-empty", var = var, what = what),
         }),
         None => Err(ApiError::Config {
-            message: format!(
-                "environment variable {var} is not set: it must hold {what} (named in cardform.toml under [account.token])"
-            ),
+            message: tr!("err-api-env-unset", var = var, what = what),
         }),
     }
 }
@@ -140,7 +137,7 @@ impl TokenProvider {
     ) -> Result<Self, ApiError> {
         let app_secret = |var: &str| match &explicit_secret {
             Some(s) => Ok(s.clone()),
-            None => env_secret(env, var, &format!("the AppSecret of {appid}")),
+            None => env_secret(env, var, &tr!("err-api-what-appsecret", appid = appid)),
         };
         let fetcher = match source {
             TokenSource::StableToken { secret_env } => Fetcher::Stable {
@@ -153,12 +150,12 @@ impl TokenProvider {
             },
             TokenSource::Env { env: var } => Fetcher::Env {
                 var: var.clone(),
-                token: env_secret(env, var, &format!("an access token of {appid}"))?,
+                token: env_secret(env, var, &tr!("err-api-what-token", appid = appid))?,
             },
             TokenSource::Command { command } => {
                 if command.first().is_none_or(|p| p.trim().is_empty()) {
                     return Err(ApiError::Config {
-                        message: "account.token.command is empty: give the program and its arguments, e.g. [\"token-client\", \"--app\", \"wx…\"]".into(),
+                        message: tr!("err-api-command-empty"),
                     });
                 }
                 Fetcher::Command {
@@ -177,17 +174,13 @@ impl TokenProvider {
                 component_secret: env_secret(
                     env,
                     component_secret_env,
-                    &format!("the AppSecret of component {component_appid}"),
+                    &tr!("err-api-what-component-secret", appid = component_appid),
                 )?,
-                verify_ticket: env_secret(
-                    env,
-                    verify_ticket_env,
-                    "the latest component_verify_ticket",
-                )?,
+                verify_ticket: env_secret(env, verify_ticket_env, &tr!("err-api-what-ticket"))?,
                 refresh_token: Mutex::new(env_secret(
                     env,
                     refresh_token_env,
-                    &format!("the authorizer_refresh_token of {appid}"),
+                    &tr!("err-api-what-refresh-token", appid = appid),
                 )?),
                 component_token: Mutex::new(None),
             },
@@ -207,9 +200,7 @@ impl TokenProvider {
     ) -> Result<Self, ApiError> {
         if refresh_token.is_empty() {
             return Err(ApiError::Config {
-                message: format!(
-                    "authorizer {authorizer_appid} has no authorizer_refresh_token: read it from api_get_authorizer_list, or have the merchant authorise the platform again"
-                ),
+                message: tr!("err-api-no-refresh-token", appid = authorizer_appid),
             });
         }
         Ok(Self::with_fetcher(Fetcher::Authorizer {
@@ -376,7 +367,7 @@ impl TokenProvider {
             }
         }
         Err(ApiError::Config {
-            message: "the component token was refused twice; check the component AppSecret and verify ticket".into(),
+            message: tr!("err-api-component-refused"),
         })
     }
 }
@@ -452,38 +443,28 @@ async fn run_command(argv: &[String], timeout: Duration) -> Result<(Secret, Dura
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| {
-            fail(format!(
-                "could not start: {e}; check account.token.command in cardform.toml"
-            ))
-        })?;
+        .map_err(|e| fail(tr!("err-api-cmd-start", error = e)))?;
     let output = tokio::time::timeout(timeout, child.wait_with_output())
         .await
-        .map_err(|_| {
-            fail(format!(
-                "did not finish within {} s; it was stopped",
-                timeout.as_secs()
-            ))
-        })?
-        .map_err(|e| fail(format!("failed while running: {e}")))?;
+        .map_err(|_| fail(tr!("err-api-cmd-timeout", seconds = timeout.as_secs())))?
+        .map_err(|e| fail(tr!("err-api-cmd-failed", error = e)))?;
     if !output.status.success() {
-        return Err(fail(format!(
-            "exited with {}; its stderr ({} bytes) is not shown because it may contain secrets: run the command yourself to see it",
-            output.status,
-            output.stderr.len()
+        return Err(fail(tr!(
+            "err-api-cmd-exit",
+            status = output.status.to_string(),
+            bytes = output.stderr.len()
         )));
     }
-    let stdout = String::from_utf8(output.stdout)
-        .map_err(|_| fail("printed something that is not UTF-8 on stdout".into()))?;
+    let stdout = String::from_utf8(output.stdout).map_err(|_| fail(tr!("err-api-cmd-utf8")))?;
     let text = stdout.trim();
     if text.starts_with('{') {
         let v: Value = serde_json::from_str(text)
-            .map_err(|e| fail(format!("printed JSON that does not parse ({e}); print the token alone or {{\"access_token\": …, \"expires_in\": …}}")))?;
+            .map_err(|e| fail(tr!("err-api-cmd-json", error = e.to_string())))?;
         let token = v
             .get("access_token")
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| fail("printed JSON without an access_token".into()))?;
+            .ok_or_else(|| fail(tr!("err-api-cmd-no-token")))?;
         let life = v
             .get("expires_in")
             .and_then(Value::as_u64)
@@ -493,9 +474,7 @@ async fn run_command(argv: &[String], timeout: Duration) -> Result<(Secret, Dura
         return Ok((Secret::new(token), life));
     }
     if text.is_empty() || text.contains(char::is_whitespace) {
-        return Err(fail(
-            "must print exactly one token on stdout (or JSON with access_token)".into(),
-        ));
+        return Err(fail(tr!("err-api-cmd-one-token")));
     }
     Ok((Secret::new(text), EXTERNAL_TOKEN_LIFETIME))
 }

@@ -5,35 +5,33 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use cardform_i18n::tr;
+
 /// What can go wrong starting, running or stopping an emulator.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum EmulatorError {
-    #[error(
-        "refusing to listen on {0}: the emulator binds loopback addresses only; use 127.0.0.1:PORT (or [::1]:PORT)"
-    )]
+    #[error("{}", tr!("err-emu-not-loopback", addr = .0.to_string()))]
     #[diagnostic(code(cardform::emulator::not_loopback))]
     NotLoopback(SocketAddr),
-    #[error("`{0}` is not a listen address; write it as 127.0.0.1:PORT (port 0 picks a free port)")]
+    #[error("{}", tr!("err-emu-bad-listen", addr = .0))]
     #[diagnostic(code(cardform::emulator::bad_listen))]
     BadListen(String),
-    #[error("cannot listen on {addr}: {source}; pick another port or stop what is using it")]
+    #[error("{}", tr!("err-emu-bind", addr = .addr.to_string(), error = .source))]
     #[diagnostic(code(cardform::emulator::bind))]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("emulator data {path}: {message}")]
+    #[error("{}", tr!("err-emu-data", path = .path.display(), message = .message))]
     #[diagnostic(code(cardform::emulator::data))]
     Data { path: PathBuf, message: String },
-    #[error(
-        "emulator data {path} is in use by another emulator (lock {lock} is held); stop the other run or use another data file"
-    )]
+    #[error("{}", tr!("err-emu-locked", path = .path.display(), lock = .lock.display()))]
     #[diagnostic(code(cardform::emulator::locked))]
     Locked { path: PathBuf, lock: PathBuf },
-    #[error("invalid fault rule `{spec}`: {message} (see docs/emulator.md, \"Fault rules\")")]
+    #[error("{}", tr!("err-emu-fault", spec = .spec, message = .message))]
     #[diagnostic(code(cardform::emulator::fault))]
     Fault { spec: String, message: String },
-    #[error("invalid quota `{spec}`: {message}; write PATH=DAILY or PATH=DAILY/PER_MINUTE")]
+    #[error("{}", tr!("err-emu-quota", spec = .spec, message = .message))]
     #[diagnostic(code(cardform::emulator::quota))]
     Quota { spec: String, message: String },
 }

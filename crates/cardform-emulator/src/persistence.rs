@@ -240,9 +240,13 @@ impl Store {
                         Ok(entry) => entries.push(entry),
                         // A line cut short by a crash mid-write: it was never answered.
                         Err(e) => eprintln!(
-                            "cardform emulator: ignoring unreadable journal line {} in {}: {e}",
-                            n + 1,
-                            journal_path.display()
+                            "{}",
+                            cardform_i18n::tr!(
+                                "emu-journal-line",
+                                line = n + 1,
+                                path = journal_path.display(),
+                                error = e.to_string()
+                            )
                         ),
                     }
                 }

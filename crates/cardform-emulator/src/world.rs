@@ -243,7 +243,10 @@ impl World {
         if let Some(store) = &mut self.store
             && let Err(e) = store.append(&entries)
         {
-            eprintln!("cardform emulator: cannot write the journal: {e}");
+            eprintln!(
+                "{}",
+                cardform_i18n::tr!("emu-journal-write", error = e.to_string())
+            );
             return Err(ApiError::new(-1));
         }
         for entry in entries {

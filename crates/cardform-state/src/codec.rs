@@ -317,9 +317,9 @@ fn version_or_corrupt(
         };
     }
     let detail = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        "the file is empty".to_string()
+        cardform_i18n::tr!("err-state-empty-file")
     } else {
-        format!("not a valid state document ({e})")
+        cardform_i18n::tr!("err-state-not-a-document", error = e.to_string())
     };
     StateError::Corrupt {
         location: location.to_string(),
@@ -403,9 +403,7 @@ pub(crate) fn parse_journal(
             Err(e) => {
                 return Err(StateError::Corrupt {
                     location: place,
-                    detail: format!(
-                        "a journal record in the middle of the journal is damaged ({e}); the journal holds the operations since the last snapshot, so it cannot be skipped safely"
-                    ),
+                    detail: cardform_i18n::tr!("err-state-damaged-record", error = e.to_string()),
                     backup,
                 });
             }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::lock::LockInfo;
+use cardform_i18n::tr;
 
 /// Each variant carries a stable `code` (`cardform::state::…`); those whose message
 /// does not already say what to do carry a `help`.
@@ -10,11 +11,9 @@ use super::lock::LockInfo;
 pub enum StateError {
     #[diagnostic(
         code(cardform::state::io),
-        help(
-            "check that the folder exists and this user may read and write it; the state was left as it was"
-        )
+        help("{}", tr!("err-state-io-help"))
     )]
-    #[error("state: cannot {action} {path}: {source}")]
+    #[error("{}", tr!("err-state-io", action = action_words(action), path = .path.display(), error = io_words(source)))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -24,7 +23,9 @@ pub enum StateError {
 
     #[diagnostic(code(cardform::state::corrupt))]
     #[error(
-        "state: {location} cannot be read: {detail}.\n  It was left untouched; cardform will not overwrite it.{}",
+        "{}\n  {}{}",
+        tr!("err-state-corrupt", location = .location, detail = .detail),
+        tr!("err-state-corrupt-untouched"),
         backup_hint(backup)
     )]
     Corrupt {
@@ -34,9 +35,7 @@ pub enum StateError {
     },
 
     #[diagnostic(code(cardform::state::unsupported_version))]
-    #[error(
-        "state: {location} has format version {found}; this cardform reads version {supported}. Use the cardform release that wrote it (the file was left untouched)."
-    )]
+    #[error("{}", tr!("err-state-version", location = .location, found = .found, supported = .supported))]
     UnsupportedVersion {
         location: String,
         found: u32,
@@ -44,9 +43,7 @@ pub enum StateError {
     },
 
     #[diagnostic(code(cardform::state::lineage_mismatch))]
-    #[error(
-        "state: {location} belongs to another state (lineage {theirs}, ours {ours}); refusing to overwrite it. If you meant to replace it, move it away first."
-    )]
+    #[error("{}", tr!("err-state-lineage", location = .location, theirs = .theirs.to_string(), ours = .ours.to_string()))]
     LineageMismatch {
         location: String,
         ours: uuid::Uuid,
@@ -54,9 +51,7 @@ pub enum StateError {
     },
 
     #[diagnostic(code(cardform::state::stale_serial))]
-    #[error(
-        "state: {location} was written by another run since it was read (serial {found}, expected {expected}); refusing to overwrite it. Run the command again to start from the newer state."
-    )]
+    #[error("{}", tr!("err-state-stale-serial", location = .location, found = .found, expected = .expected))]
     StaleSerial {
         location: String,
         expected: u64,
@@ -65,13 +60,10 @@ pub enum StateError {
 
     #[diagnostic(
         code(cardform::state::newer_serial),
-        help(
-            "pull the newer state first (`cardform state pull`), or push a state that starts from it"
-        )
+        help("{}", tr!("err-state-newer-serial-help"))
+
     )]
-    #[error(
-        "state: {location} has serial {found}, newer than the state being written (serial {ours}); refusing to overwrite it."
-    )]
+    #[error("{}", tr!("err-state-newer-serial", location = .location, found = .found, ours = .ours))]
     NewerSerial {
         location: String,
         ours: u64,
@@ -80,9 +72,9 @@ pub enum StateError {
 
     #[diagnostic(code(cardform::state::locked))]
     #[error(
-        "state: {location} is locked by {holder}{}.\n  If that run was killed and the lock is stuck, run `cardform force-unlock {}` (make sure it is not running first).",
-        waited_hint(waited),
-        holder.id
+        "{}\n  {}",
+        tr!("err-state-locked", location = .location, holder = .holder.to_string(), waited = waited_hint(waited)),
+        tr!("err-state-locked-stuck", id = .holder.id)
     )]
     Locked {
         location: String,
@@ -91,26 +83,21 @@ pub enum StateError {
     },
 
     #[diagnostic(code(cardform::state::locked))]
-    #[error(
-        "state: {location} is locked by another process that left no holder information{}. Try again later.",
-        waited_hint(waited)
-    )]
+    #[error("{}", tr!("err-state-locked-unknown", location = .location, waited = waited_hint(waited)))]
     LockedUnknown {
         location: String,
         waited: Option<std::time::Duration>,
     },
 
     #[diagnostic(code(cardform::state::not_locked))]
-    #[error("state: {location} is not locked (no lock {given} to release)")]
+    #[error("{}", tr!("err-state-not-locked", location = .location, given = .given))]
     NotLocked { location: String, given: String },
 
     #[diagnostic(
         code(cardform::state::lock_id_mismatch),
-        help("quote the lock id the holder shows, and only once that run has stopped")
+        help("{}", tr!("err-state-lock-id-mismatch-help"))
     )]
-    #[error(
-        "state: lock id {given} does not match the lock on {location}, held by {holder}; nothing was released"
-    )]
+    #[error("{}", tr!("err-state-lock-id-mismatch", given = .given, location = .location, holder = .holder.to_string()))]
     LockIdMismatch {
         location: String,
         given: String,
@@ -118,24 +105,21 @@ pub enum StateError {
     },
 
     #[diagnostic(code(cardform::state::holder_alive))]
-    #[error(
-        "state: the lock on {location} is still held by a running process: {holder}. Stop that run (or wait for it) instead of forcing the lock."
-    )]
+    #[error("{}", tr!("err-state-holder-alive", location = .location, holder = .holder.to_string()))]
     HolderAlive {
         location: String,
         holder: Box<LockInfo>,
     },
 
     #[diagnostic(code(cardform::state::journal_without_state))]
-    #[error(
-        "state: {location} has a journal but no state snapshot. The snapshot was removed or moved; put it back, or run `cardform state restore-backup` to make its previous version (the `.backup` beside it) the state, before running again."
-    )]
+    #[error("{}", tr!("err-state-journal-without-state", location = .location))]
     JournalWithoutState { location: String },
 
     #[diagnostic(code(cardform::state::missing_with_backup))]
     #[error(
-        "state: {location} does not exist, but its backup {} does ({backup_detail}). The state was deleted or moved; cardform will not start a new, empty state beside the backup: that would create every card again and lose the only record of their card_ids.\n  Run `cardform state restore-backup` in the project folder to make the backup the state again (or put the state file back). If you really mean to start over with no managed cards, move the backup away first.",
-        backup.display()
+        "{}\n  {}",
+        tr!("err-state-missing-with-backup", location = .location, backup = .backup.display(), detail = .backup_detail),
+        tr!("err-state-missing-with-backup-todo")
     )]
     MissingWithBackup {
         location: String,
@@ -146,8 +130,9 @@ pub enum StateError {
 
     #[diagnostic(code(cardform::state::older_than_backup))]
     #[error(
-        "state: {location} (serial {serial}) is older than its backup {} (serial {backup_serial}): an older copy of the state was put in its place, and planning from it would delete, duplicate or orphan cards.\n  Run `cardform state restore-backup` in the project folder to make the backup the state again (the current file is kept as a copy). If this older state really is the one to use, move the backup away first.",
-        backup.display()
+        "{}\n  {}",
+        tr!("err-state-older-than-backup", location = .location, serial = .serial, backup = .backup.display(), backup_serial = .backup_serial),
+        tr!("err-state-older-than-backup-todo")
     )]
     OlderThanBackup {
         location: String,
@@ -158,14 +143,13 @@ pub enum StateError {
 
     #[diagnostic(
         code(cardform::state::invariant),
-        help(
-            "`cardform state list` and `cardform state show ADDRESS` show the entries; nothing was planned or changed"
-        )
+        help("{}", tr!("err-state-invariant-help"))
     )]
     #[error(
-        "state: {location} breaks {} rule(s) of a state, and a run from it could delete or duplicate live cards; it was refused and left untouched:{}\n  If the state was edited by hand, restoring the version before the edit also works.",
-        violations.len(),
-        violations.iter().map(|v| format!("\n  - {v}")).collect::<String>()
+        "{}{}\n  {}",
+        tr!("err-state-invariant", location = .location, count = .violations.len()),
+        violations.iter().map(|v| format!("\n  - {v}")).collect::<String>(),
+        tr!("err-state-invariant-hand-edit")
     )]
     Invariant {
         location: String,
@@ -173,37 +157,88 @@ pub enum StateError {
     },
 
     #[diagnostic(code(cardform::state::usage))]
-    #[error("state: {0}")]
+    #[error("{}", tr!("err-state-usage", message = .0))]
     Usage(String),
 
     #[diagnostic(code(cardform::state::encode))]
-    #[error("state: cannot write {location}: {detail}")]
+    #[error("{}", tr!("err-state-encode", location = .location, detail = .detail))]
     Encode { location: String, detail: String },
 
     #[diagnostic(
         code(cardform::state::backend),
-        help(
-            "the state was not changed; check the database URL, its sslmode/sslrootcert, PGUSER/PGPASSWORD, and that the server is reachable"
-        )
+        help("{}", tr!("err-state-backend-help"))
     )]
-    #[error("state backend {location}: {detail}")]
+    #[error("{}", tr!("err-state-backend", location = .location, detail = .detail))]
     Backend { location: String, detail: String },
+}
+
+/// An I/O error as the process language says it: English is the system's own text
+/// (unchanged); another language says the common kinds in its words, with the OS
+/// error number, and the rest as the system wrote them.
+pub fn io_words(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if cardform_i18n::lang() == cardform_i18n::Lang::En {
+        return error.to_string();
+    }
+    let id = match error.kind() {
+        K::NotFound => "err-io-not-found",
+        K::PermissionDenied => "err-io-permission-denied",
+        K::AlreadyExists => "err-io-already-exists",
+        K::IsADirectory => "err-io-is-a-directory",
+        K::NotADirectory => "err-io-not-a-directory",
+        K::DirectoryNotEmpty => "err-io-directory-not-empty",
+        K::ReadOnlyFilesystem => "err-io-read-only",
+        K::StorageFull => "err-io-storage-full",
+        K::AddrInUse => "err-io-addr-in-use",
+        K::ConnectionRefused => "err-io-connection-refused",
+        K::TimedOut => "err-io-timed-out",
+        K::BrokenPipe => "err-io-broken-pipe",
+        _ => return error.to_string(),
+    };
+    match error.raw_os_error() {
+        Some(code) => tr!("err-io-with-code", error = tr!(id), code = code),
+        None => tr!(id),
+    }
+}
+
+/// The verb of an I/O failure ("read", "fsync folder"…) in the process language.
+fn action_words(action: &str) -> String {
+    let id = match action {
+        "append to" => "err-state-act-append",
+        "copy to backup" => "err-state-act-copy-backup",
+        "create folder" => "err-state-act-create-folder",
+        "create" => "err-state-act-create",
+        "cut the torn tail of" => "err-state-act-cut-tail",
+        "fsync folder" => "err-state-act-fsync-folder",
+        "fsync" => "err-state-act-fsync",
+        "lock" => "err-state-act-lock",
+        "open folder" => "err-state-act-open-folder",
+        "open journal" => "err-state-act-open-journal",
+        "open lock file" => "err-state-act-open-lock",
+        "open" => "err-state-act-open",
+        "read" => "err-state-act-read",
+        "remove" => "err-state-act-remove",
+        "rename into place" => "err-state-act-rename-into-place",
+        "rename" => "err-state-act-rename",
+        "reopen" => "err-state-act-reopen",
+        "truncate journal" => "err-state-act-truncate-journal",
+        "write" => "err-state-act-write",
+        other => return other.to_string(),
+    };
+    tr!(id)
 }
 
 fn backup_hint(backup: &Option<PathBuf>) -> String {
     match backup {
-        Some(p) => format!(
-            " The previous version is in {}: inspect it and copy it back over the broken file if it is right.",
-            p.display()
-        ),
-        None => " No backup exists; repair the file by hand or restore it from elsewhere.".into(),
+        Some(p) => tr!("err-state-corrupt-backup", backup = p.display()),
+        None => tr!("err-state-corrupt-no-backup"),
     }
 }
 
 fn waited_hint(waited: &Option<std::time::Duration>) -> String {
     match waited {
-        Some(d) if !d.is_zero() => format!(" (waited {:.1?})", d),
-        _ => " (use --lock-timeout to wait for it)".into(),
+        Some(d) if !d.is_zero() => tr!("err-state-waited", waited = format!("{:.1?}", d)),
+        _ => tr!("err-state-lock-timeout-hint"),
     }
 }
 

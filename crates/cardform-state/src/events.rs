@@ -119,10 +119,9 @@ pub fn open_event_log(
         Some(s) if is_postgres_url(s) => Ok(Box::new(super::postgres::PgEventLog::open(s)?)),
         other => match local_state_path(project_root, other) {
             Some(p) => Ok(Box::new(LocalEventLog::open(events_path_for(&p))?)),
-            None => Err(StateError::Usage(
-                "the state setting names no file and no PostgreSQL URL, so there is no event log"
-                    .into(),
-            )),
+            None => Err(StateError::Usage(cardform_i18n::tr!(
+                "err-state-no-event-log"
+            ))),
         },
     }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::model::StateFile;
+use cardform_i18n::tr;
 
 /// The marker between a card's address and its old card_id in the entry that keeps
 /// a replaced card until it is deleted (`ADDRESS#deposed-CARD_ID`).
@@ -59,61 +60,49 @@ fn list(addresses: &[String]) -> String {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Violation::SharedCardId { card_id, addresses } => write!(
-                f,
-                "card {} is held by {} addresses ({}); one card has one address. Keep the right one and remove the others with `cardform state rm ADDRESS` (e.g. `cardform state rm {}`)",
-                quoted(card_id),
-                addresses.len(),
-                list(addresses),
-                quoted(addresses.last().map(String::as_str).unwrap_or_default())
+        let text = match self {
+            Violation::SharedCardId { card_id, addresses } => tr!(
+                "err-inv-shared-card-id",
+                card_id = quoted(card_id),
+                count = addresses.len(),
+                addresses = list(addresses),
+                last = quoted(addresses.last().map(String::as_str).unwrap_or_default())
             ),
             Violation::DeposedSharesManaged {
                 deposed,
                 managed,
                 card_id,
-            } => write!(
-                f,
-                "the replaced-card entry {} holds card {}, which {} manages: deleting it would delete that live card. Remove the entry with `cardform state rm {}`",
-                quoted(deposed),
-                quoted(card_id),
-                quoted(managed),
-                quoted(deposed)
+            } => tr!(
+                "err-inv-deposed-shares-managed",
+                deposed = quoted(deposed),
+                card_id = quoted(card_id),
+                managed = quoted(managed)
             ),
-            Violation::SharedDeposed { card_id, addresses } => write!(
-                f,
-                "card {} is held by several replaced-card entries ({}); keep one and remove the others with `cardform state rm ADDRESS`",
-                quoted(card_id),
-                list(addresses)
+            Violation::SharedDeposed { card_id, addresses } => tr!(
+                "err-inv-shared-deposed",
+                card_id = quoted(card_id),
+                addresses = list(addresses)
             ),
-            Violation::DeposedIdMismatch { address, card_id } => write!(
-                f,
-                "the replaced-card entry {} holds card {}, not the card its name gives; remove it with `cardform state rm {}` (the card itself is not touched)",
-                quoted(address),
-                quoted(card_id),
-                quoted(address)
+            Violation::DeposedIdMismatch { address, card_id } => tr!(
+                "err-inv-deposed-id-mismatch",
+                address = quoted(address),
+                card_id = quoted(card_id)
             ),
-            Violation::BadCardId { address, card_id } => write!(
-                f,
-                "{} holds card_id {}, which is not a WeChat card_id (1 to 64 of A-Z a-z 0-9 _ -); remove it with `cardform state rm {}` and adopt the card again with `cardform import`",
-                quoted(address),
-                quoted(card_id),
-                quoted(address)
+            Violation::BadCardId { address, card_id } => tr!(
+                "err-inv-bad-card-id",
+                address = quoted(address),
+                card_id = quoted(card_id)
             ),
-            Violation::BadStatus { address, status } => write!(
-                f,
-                "{} has review status {}, which is not a status WeChat sends; remove it with `cardform state rm {}` and adopt the card again with `cardform import`",
-                quoted(address),
-                quoted(status),
-                quoted(address)
+            Violation::BadStatus { address, status } => tr!(
+                "err-inv-bad-status",
+                address = quoted(address),
+                status = quoted(status)
             ),
-            Violation::BadAddress { address } => write!(
-                f,
-                "the address {} is empty or has spaces or control characters; rename it with `cardform state mv {} NEW_ADDRESS`",
-                quoted(address),
-                quoted(address)
-            ),
-        }
+            Violation::BadAddress { address } => {
+                tr!("err-inv-bad-address", address = quoted(address))
+            }
+        };
+        f.write_str(&text)
     }
 }
 

@@ -26,7 +26,7 @@ mod session;
 
 pub use backend::{Committed, Loaded, StateBackend};
 pub use codec::{JournalLine, SnapshotHeader, state_content_hash};
-pub use error::StateError;
+pub use error::{StateError, io_words};
 pub use events::{Appended, EventLog, EventRecord, LocalEventLog, events_path_for, open_event_log};
 pub use invariants::{Violation, check_invariants};
 pub use local::{LocalBackend, Restored};

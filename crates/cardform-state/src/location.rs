@@ -31,15 +31,15 @@ pub fn open_backend(
 ) -> Result<Box<dyn StateBackend>, StateError> {
     match state_setting.map(str::trim) {
         Some(s) if is_postgres_url(s) => Ok(Box::new(PostgresBackend::open(s)?)),
-        Some(s) if s.contains("://") => Err(StateError::Usage(format!(
-            "`state = \"{}\"` in cardform.toml: unknown state backend; use a file path or postgres://host:port/db",
-            redact_url(s)
+        Some(s) if s.contains("://") => Err(StateError::Usage(cardform_i18n::tr!(
+            "err-state-unknown-backend",
+            state = redact_url(s)
         ))),
         other => match local_state_path(project_root, other) {
             Some(path) => Ok(Box::new(LocalBackend::new(path))),
-            None => Err(StateError::Usage(
-                "the state setting names no file and no PostgreSQL URL".into(),
-            )),
+            None => Err(StateError::Usage(cardform_i18n::tr!(
+                "err-state-names-nothing"
+            ))),
         },
     }
 }

@@ -51,11 +51,15 @@ impl fmt::Display for LockInfo {
         let since = chrono::DateTime::from_timestamp(self.since, 0)
             .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
             .unwrap_or_else(|| self.since.to_string());
-        write!(
-            f,
-            "{}@{} (pid {}, `{}`, since {}, lock id {})",
-            self.user, self.host, self.pid, self.operation, since, self.id
-        )
+        f.write_str(&cardform_i18n::tr!(
+            "err-state-holder",
+            user = self.user,
+            host = self.host,
+            pid = self.pid.to_string(),
+            operation = self.operation,
+            since = since,
+            id = self.id
+        ))
     }
 }
 

@@ -66,7 +66,7 @@ const KEPT: &[&str] = &[
 /// spans, quoted values, commands, flags, paths, URLs and identifiers.
 pub fn english_sentences(text: &str) -> Vec<String> {
     let mut found = Vec::new();
-    for line in text.lines() {
+    for line in unwrap_diagnostics(text).lines() {
         let cleaned = strip_identifiers(line);
         let mut run: Vec<&str> = Vec::new();
         // Words are separated by spaces and ASCII punctuation; anything else (Chinese,
@@ -93,6 +93,27 @@ pub fn english_sentences(text: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// `text` with miette's wrapped lines (`  │ …` under a `  × …` message) joined back to
+/// the line they continue, so a quoted value the terminal width split stays one value.
+fn unwrap_diagnostics(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        match line.trim_start().strip_prefix('│') {
+            Some(rest) if !out.is_empty() => {
+                out.push(' ');
+                out.push_str(rest.trim_start());
+            }
+            _ => {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(line);
+            }
+        }
+    }
+    out
 }
 
 fn flush(run: &mut Vec<&str>, found: &mut Vec<String>, line: &str) {
@@ -212,6 +233,7 @@ fn the_detector_finds_english_and_spares_identifiers() {
         "读取 https://api.weixin.qq.com/card/get 失败：HTTP 500",
         "标题 \"Morning Coffee Deal\" 已更新",
         "设置 CARDFORM_APPSECRET 或 [account] appsecret_command",
+        "  × 无法连接，共尝试 5 次：“error sending request: client\n  │ error (os error 111)”。请检查网络",
     ] {
         let found = english_sentences(clean);
         assert!(found.is_empty(), "{clean}: {found:?}");

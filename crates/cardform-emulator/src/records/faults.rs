@@ -11,6 +11,7 @@
 //! `path=*,errcode=-1,probability=0.1,seed=7`, `path=/card/get,status=502,calls=2-4`,
 //! `path=/card/get,latency_ms=300`.
 
+use cardform_i18n::tr;
 use std::str::FromStr;
 
 use rand::rngs::StdRng;
@@ -102,45 +103,43 @@ impl FaultRule {
     /// A message saying what to fix.
     pub fn validate(&self) -> Result<(), String> {
         if self.path != "*" && !self.path.starts_with('/') {
-            return Err(format!(
-                "path `{}` must start with `/` (e.g. /card/create) or be `*`",
-                self.path
-            ));
+            return Err(tr!("emu-fault-path", path = self.path));
         }
         if let Some(p) = self.probability
             && !(0.0..=1.0).contains(&p)
         {
-            return Err(format!("probability {p} must be between 0 and 1"));
+            return Err(tr!("emu-fault-probability", p = p.to_string()));
         }
         if let Some(s) = self.status
             && !(400..=599).contains(&s)
         {
-            return Err(format!("status {s} must be an HTTP error status (400–599)"));
+            return Err(tr!("emu-fault-status", status = s));
         }
         if self.errcode.is_some() && self.status.is_some() {
-            return Err("give errcode or status, not both".into());
+            return Err(tr!("emu-fault-both"));
         }
         match self.effective_mode() {
             FaultMode::Error if self.errcode.is_none() && self.status.is_none() => {
-                Err("mode error needs errcode=N or status=N".into())
+                Err(tr!("emu-fault-error-needs"))
             }
             FaultMode::SendCheck if self.send_check.is_none() => {
-                Err("mode send-check needs send_check=true|false".into())
+                Err(tr!("emu-fault-send-check-needs"))
             }
             _ if self.send_check.is_some() && self.effective_mode() != FaultMode::SendCheck => {
-                Err("send_check goes with mode send-check only".into())
+                Err(tr!("emu-fault-send-check-only"))
             }
-            FaultMode::Drop | FaultMode::CommitThenDrop | FaultMode::Delay | FaultMode::SendCheck
+            FaultMode::Drop
+            | FaultMode::CommitThenDrop
+            | FaultMode::Delay
+            | FaultMode::SendCheck
                 if self.errcode.is_some() || self.status.is_some() =>
             {
-                Err(format!(
-                    "mode {} does not take errcode or status",
-                    self.effective_mode().as_str()
+                Err(tr!(
+                    "emu-fault-mode-takes-no-code",
+                    mode = self.effective_mode().as_str()
                 ))
             }
-            FaultMode::Delay if self.latency_ms.is_none() => {
-                Err("a rule needs an effect: errcode, status, mode=drop|commit-then-drop, or latency_ms".into())
-            }
+            FaultMode::Delay if self.latency_ms.is_none() => Err(tr!("emu-fault-no-effect")),
             _ => Ok(()),
         }
     }
@@ -166,19 +165,19 @@ fn parse_calls(v: &str) -> Result<Vec<u64>, String> {
             let a: u64 = a
                 .trim()
                 .parse()
-                .map_err(|_| format!("`{part}` is not a range like 2-4"))?;
+                .map_err(|_| tr!("emu-fault-range", part = part))?;
             let b: u64 = b
                 .trim()
                 .parse()
-                .map_err(|_| format!("`{part}` is not a range like 2-4"))?;
+                .map_err(|_| tr!("emu-fault-range", part = part))?;
             if a > b || b - a > 100_000 {
-                return Err(format!("range `{part}` is empty or too long"));
+                return Err(tr!("emu-fault-range-size", part = part));
             }
             out.extend(a..=b);
         } else {
             out.push(
                 part.parse()
-                    .map_err(|_| format!("`{part}` is not a call number (1, 2, …)"))?,
+                    .map_err(|_| tr!("emu-fault-call", part = part))?,
             );
         }
     }
@@ -207,13 +206,22 @@ impl FromStr for FaultRule {
         for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (key, value) = pair
                 .split_once('=')
-                .ok_or_else(|| err(format!("`{pair}` is not key=value")))?;
+                .ok_or_else(|| err(tr!("emu-fault-not-pair", pair = pair)))?;
             let value = value.trim();
-            let num = |what: &str| err(format!("{key}=`{value}` is not {what}"));
+            let num = |what: &str| {
+                err(tr!(
+                    "emu-fault-not-value",
+                    key = key,
+                    value = value,
+                    what = tr!(what)
+                ))
+            };
             match key.trim() {
                 "path" => rule.path = value.to_string(),
-                "errcode" => rule.errcode = Some(value.parse().map_err(|_| num("an integer"))?),
-                "status" => rule.status = Some(value.parse().map_err(|_| num("an HTTP status"))?),
+                "errcode" => {
+                    rule.errcode = Some(value.parse().map_err(|_| num("emu-what-integer"))?)
+                }
+                "status" => rule.status = Some(value.parse().map_err(|_| num("emu-what-status"))?),
                 "mode" => {
                     rule.mode = Some(match value {
                         "error" => FaultMode::Error,
@@ -221,24 +229,22 @@ impl FromStr for FaultRule {
                         "commit-then-drop" => FaultMode::CommitThenDrop,
                         "delay" => FaultMode::Delay,
                         "send-check" => FaultMode::SendCheck,
-                        _ => return Err(num("error, drop, commit-then-drop, delay or send-check")),
+                        _ => return Err(num("emu-what-mode")),
                     })
                 }
                 "probability" | "p" => {
-                    rule.probability = Some(value.parse().map_err(|_| num("a number 0–1"))?)
+                    rule.probability = Some(value.parse().map_err(|_| num("emu-what-probability"))?)
                 }
                 "calls" => rule.calls = Some(parse_calls(value).map_err(err)?),
                 "latency_ms" => {
-                    rule.latency_ms = Some(value.parse().map_err(|_| num("milliseconds"))?)
+                    rule.latency_ms = Some(value.parse().map_err(|_| num("emu-what-milliseconds"))?)
                 }
-                "seed" => rule.seed = Some(value.parse().map_err(|_| num("an integer"))?),
+                "seed" => rule.seed = Some(value.parse().map_err(|_| num("emu-what-integer"))?),
                 "send_check" => {
-                    rule.send_check = Some(value.parse().map_err(|_| num("true or false"))?)
+                    rule.send_check = Some(value.parse().map_err(|_| num("emu-what-bool"))?)
                 }
                 other => {
-                    return Err(err(format!(
-                        "unknown key `{other}`; keys are path, errcode, status, mode, probability, calls, latency_ms, seed, send_check"
-                    )));
+                    return Err(err(tr!("emu-fault-unknown-key", key = other)));
                 }
             }
         }

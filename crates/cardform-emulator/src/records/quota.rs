@@ -36,13 +36,15 @@ impl FromStr for QuotaLimit {
     type Err = EmulatorError;
 
     fn from_str(spec: &str) -> Result<Self, Self::Err> {
-        let err = |message: &str| EmulatorError::Quota {
+        let err = |id: &str| EmulatorError::Quota {
             spec: spec.to_string(),
-            message: message.to_string(),
+            message: cardform_i18n::tr!(id),
         };
-        let (path, rest) = spec.split_once('=').ok_or_else(|| err("missing `=`"))?;
+        let (path, rest) = spec
+            .split_once('=')
+            .ok_or_else(|| err("emu-quota-no-equals"))?;
         if !path.starts_with('/') {
-            return Err(err("the path must start with `/`"));
+            return Err(err("emu-quota-path"));
         }
         let (daily, per_minute) = match rest.split_once('/') {
             Some((d, m)) => (d, Some(m)),
@@ -50,16 +52,9 @@ impl FromStr for QuotaLimit {
         };
         Ok(QuotaLimit {
             path: path.to_string(),
-            daily: daily
-                .trim()
-                .parse()
-                .map_err(|_| err("DAILY is not a number"))?,
+            daily: daily.trim().parse().map_err(|_| err("emu-quota-daily"))?,
             per_minute: per_minute
-                .map(|m| {
-                    m.trim()
-                        .parse()
-                        .map_err(|_| err("PER_MINUTE is not a number"))
-                })
+                .map(|m| m.trim().parse().map_err(|_| err("emu-quota-per-minute")))
                 .transpose()?,
         })
     }

@@ -144,9 +144,9 @@ impl LocalBackend {
         let bytes = match fs::read(&backup) {
             Ok(b) => b,
             Err(e) if e.kind() == ErrorKind::NotFound => {
-                return Err(StateError::Usage(format!(
-                    "there is no backup {} to restore (a backup is kept from the second save of a state on)",
-                    backup.display()
+                return Err(StateError::Usage(cardform_i18n::tr!(
+                    "err-state-no-backup",
+                    backup = backup.display()
                 )));
             }
             Err(e) => return Err(StateError::io("read", &backup, e)),
@@ -255,7 +255,11 @@ pub(super) fn describe_backup(path: &Path) -> String {
         .map_err(|e| e.to_string())
         .and_then(|b| codec::decode_snapshot(&b, &location, None).map_err(|e| e.to_string()))
     {
-        Ok(st) => format!("serial {}, {} card(s)", st.serial, st.resources.len()),
-        Err(e) => format!("it cannot be read: {e}"),
+        Ok(st) => cardform_i18n::tr!(
+            "err-state-backup-detail",
+            serial = st.serial,
+            count = st.resources.len()
+        ),
+        Err(e) => cardform_i18n::tr!("err-state-backup-unreadable", error = e.to_string()),
     }
 }

@@ -210,9 +210,9 @@ impl StateBackend for LocalBackend {
         };
         let mut notices = Vec::new();
         if let Some(at) = journal.torn_at {
-            notices.push(format!(
-                "the last record of {} was cut short (a run stopped while writing it) and was ignored; the operation it described had not been started",
-                journal_path.display()
+            notices.push(cardform_i18n::tr!(
+                "err-state-torn-record",
+                journal = journal_path.display()
             ));
             cursor.truncate_to = Some(at);
         } else {
@@ -246,9 +246,9 @@ impl StateBackend for LocalBackend {
             cursor.needs_newline = false;
         }
         if report.skipped > 0 {
-            notices.push(format!(
-                "{} journal record(s) were already part of the snapshot (an earlier run stopped while saving) and were not applied again",
-                report.skipped
+            notices.push(cardform_i18n::tr!(
+                "err-state-skipped-records",
+                count = report.skipped
             ));
         }
         cursor.lineage = Some(state.lineage);
@@ -267,9 +267,9 @@ impl StateBackend for LocalBackend {
     fn append(&self, record: &JournalRecord) -> Result<u64, StateError> {
         let mut cursor = self.cursor();
         let Some(lineage) = cursor.lineage else {
-            return Err(StateError::Usage(format!(
-                "no state loaded or committed for {} before recording an operation (commit an initial state first)",
-                self.location()
+            return Err(StateError::Usage(cardform_i18n::tr!(
+                "err-state-nothing-loaded",
+                location = self.location()
             )));
         };
         let path = self.journal_path();
@@ -366,8 +366,9 @@ impl StateBackend for LocalBackend {
         let mut cursor = self.cursor();
         let location = self.location();
         if !cursor.loaded {
-            return Err(StateError::Usage(format!(
-                "load {location} before committing to it"
+            return Err(StateError::Usage(cardform_i18n::tr!(
+                "err-state-load-first",
+                location = location
             )));
         }
         if cursor.lineage.is_some_and(|l| l != state.lineage) {
@@ -378,9 +379,11 @@ impl StateBackend for LocalBackend {
             });
         }
         if state.journal_seq != cursor.last_seq {
-            return Err(StateError::Usage(format!(
-                "the state being committed has folded journal records up to {} but the journal of {location} has records up to {}; apply every recorded change before committing",
-                state.journal_seq, cursor.last_seq
+            return Err(StateError::Usage(cardform_i18n::tr!(
+                "err-state-unfolded",
+                folded = state.journal_seq,
+                location = location,
+                last = cursor.last_seq
             )));
         }
         // The header of the snapshot on disk now: the one this process read or wrote

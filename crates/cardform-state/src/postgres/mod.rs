@@ -240,9 +240,9 @@ impl StateBackend for PostgresBackend {
         let report = replay(&mut state, lines)?;
         let mut notices = Vec::new();
         if report.skipped > 0 {
-            notices.push(format!(
-                "{} journal row(s) were already part of the snapshot and were not applied again",
-                report.skipped
+            notices.push(cardform_i18n::tr!(
+                "err-state-skipped-rows",
+                count = report.skipped
             ));
         }
         cursor.lineage = Some(state.lineage);
@@ -253,9 +253,9 @@ impl StateBackend for PostgresBackend {
     fn record(&self, record: &JournalRecord) -> Result<u64, StateError> {
         let mut cursor = self.cursor();
         let Some(lineage) = cursor.lineage else {
-            return Err(StateError::Usage(format!(
-                "no state loaded or committed for {} before recording an operation (commit an initial state first)",
-                self.location
+            return Err(StateError::Usage(cardform_i18n::tr!(
+                "err-state-nothing-loaded",
+                location = self.location
             )));
         };
         let seq = cursor.last_seq + 1;
@@ -291,8 +291,9 @@ impl StateBackend for PostgresBackend {
         let mut cursor = self.cursor();
         let location = self.location.clone();
         if !cursor.loaded {
-            return Err(StateError::Usage(format!(
-                "load {location} before committing to it"
+            return Err(StateError::Usage(cardform_i18n::tr!(
+                "err-state-load-first",
+                location = location
             )));
         }
         if let Some(l) = cursor.lineage.filter(|l| *l != state.lineage) {
@@ -303,9 +304,11 @@ impl StateBackend for PostgresBackend {
             });
         }
         if state.journal_seq != cursor.last_seq {
-            return Err(StateError::Usage(format!(
-                "the state being committed has folded journal records up to {} but the journal of {location} has records up to {}; apply every recorded change before committing",
-                state.journal_seq, cursor.last_seq
+            return Err(StateError::Usage(cardform_i18n::tr!(
+                "err-state-unfolded",
+                folded = state.journal_seq,
+                location = location,
+                last = cursor.last_seq
             )));
         }
         let encoded = codec::encode_snapshot(state, &location)?;

@@ -104,9 +104,10 @@ fn parse_config(url: &str) -> Result<(::postgres::Config, String, TlsParams, &st
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let decoded = |v: &str| {
             percent_decode(v).ok_or_else(|| {
-                StateError::Usage(format!(
-                    "`state = \"{shown}\"`: the value of `{}` is not valid percent-encoding",
-                    pair.split('=').next().unwrap_or_default()
+                StateError::Usage(cardform_i18n::tr!(
+                    "err-pg-percent",
+                    state = shown,
+                    key = pair.split('=').next().unwrap_or_default()
                 ))
             })
         };
@@ -119,8 +120,10 @@ fn parse_config(url: &str) -> Result<(::postgres::Config, String, TlsParams, &st
             Some(("sslcert", v)) => tls.cert = Some(decoded(v)?),
             Some(("sslkey", v)) => tls.key = Some(decoded(v)?),
             Some((k @ ("sslpassword" | "sslcrl" | "sslcrldir" | "sslcompression"), _)) => {
-                return Err(StateError::Usage(format!(
-                    "`state = \"{shown}\"`: `{k}` is not supported by cardform (keys must be unencrypted PEM files; revocation lists are not read)"
+                return Err(StateError::Usage(cardform_i18n::tr!(
+                    "err-pg-unsupported-key",
+                    state = shown,
+                    key = k
                 )));
             }
             _ => rest.push(pair),
@@ -131,9 +134,11 @@ fn parse_config(url: &str) -> Result<(::postgres::Config, String, TlsParams, &st
     } else {
         format!("{base}?{}", rest.join("&"))
     };
-    let config: ::postgres::Config = cleaned.parse().map_err(|e| {
-        StateError::Usage(format!(
-            "`state = \"{shown}\"` in cardform.toml is not a PostgreSQL URL ({e}); write postgres://host:port/database"
+    let config: ::postgres::Config = cleaned.parse().map_err(|e: ::postgres::Error| {
+        StateError::Usage(cardform_i18n::tr!(
+            "err-pg-not-url",
+            state = shown,
+            error = e.to_string()
         ))
     })?;
     if let Some(m) = &tls.mode
@@ -145,8 +150,10 @@ fn parse_config(url: &str) -> Result<(::postgres::Config, String, TlsParams, &st
 }
 
 fn bad_sslmode(place: &str, given: &str) -> StateError {
-    StateError::Usage(format!(
-        "{place}: sslmode `{given}` is not one of disable, prefer, require, verify-ca, verify-full"
+    StateError::Usage(cardform_i18n::tr!(
+        "err-pg-sslmode",
+        place = place,
+        given = given
     ))
 }
 
@@ -208,8 +215,9 @@ fn parse_target_with(
     let shown = redact_url(url);
     let (mut config, name, params, base) = parse_config(url)?;
     if config.get_password().is_some() {
-        return Err(StateError::Usage(format!(
-            "`state = \"{shown}\"` in cardform.toml carries a password: remove it from the URL and set PGPASSWORD in the environment instead"
+        return Err(StateError::Usage(cardform_i18n::tr!(
+            "err-pg-password",
+            state = shown
         )));
     }
     if config.get_user().is_none() {
@@ -218,10 +226,7 @@ fn parse_target_with(
                 config.user(&u);
             }
             None => {
-                return Err(StateError::Usage(
-                    "no PostgreSQL user: put it in the URL (postgres://USER@host/db) or set PGUSER"
-                        .into(),
-                ));
+                return Err(StateError::Usage(cardform_i18n::tr!("err-pg-no-user")));
             }
         }
     }
@@ -274,9 +279,9 @@ fn tls_options(
         _ => RootCerts::File(PathBuf::from(r)),
     });
     if root.is_none() && matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull) {
-        return Err(StateError::Usage(format!(
-            "sslmode={} checks the server's certificate against a CA, and none is given: set sslrootcert=/path/to/ca.pem in the URL (or PGSSLROOTCERT) to the CA your database provider publishes, or sslrootcert=system to trust the system's CAs",
-            mode.as_str()
+        return Err(StateError::Usage(cardform_i18n::tr!(
+            "err-pg-no-ca",
+            mode = mode.as_str()
         )));
     }
     let cert = params.cert.or_else(|| env("PGSSLCERT"));
@@ -285,20 +290,20 @@ fn tls_options(
         (Some(c), Some(k)) => Some((PathBuf::from(c), PathBuf::from(k))),
         (None, None) => None,
         (Some(_), None) => {
-            return Err(StateError::Usage(
-                "sslcert is set without sslkey: a client certificate needs its key (sslkey=… or PGSSLKEY)".into(),
-            ));
+            return Err(StateError::Usage(cardform_i18n::tr!(
+                "err-pg-cert-without-key"
+            )));
         }
         (None, Some(_)) => {
-            return Err(StateError::Usage(
-                "sslkey is set without sslcert: a client key needs its certificate (sslcert=… or PGSSLCERT)".into(),
-            ));
+            return Err(StateError::Usage(cardform_i18n::tr!(
+                "err-pg-key-without-cert"
+            )));
         }
     };
     if mode == SslMode::Disable && client.is_some() {
-        return Err(StateError::Usage(
-            "sslmode=disable with a client certificate: the certificate is only sent over TLS; remove sslmode=disable".into(),
-        ));
+        return Err(StateError::Usage(cardform_i18n::tr!(
+            "err-pg-disable-with-cert"
+        )));
     }
     Ok(TlsOptions {
         mode,

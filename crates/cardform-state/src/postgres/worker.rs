@@ -59,11 +59,15 @@ impl Worker {
             })),
             Ok(Err(detail)) => Err(backend_err(
                 location,
-                format!("cannot connect: {detail}{}", connect_hint(&detail, target)),
+                cardform_i18n::tr!(
+                    "err-pg-connect",
+                    detail = detail.as_str(),
+                    hint = connect_hint(&detail, target)
+                ),
             )),
             Err(_) => Err(backend_err(
                 location,
-                "the connection thread stopped".into(),
+                cardform_i18n::tr!("err-pg-thread-stopped"),
             )),
         }
     }
@@ -86,10 +90,10 @@ impl Worker {
             .map(|s| s.send(job).is_ok())
             .unwrap_or(false);
         if !sent {
-            return Err(backend_err(location, "the connection is closed".into()));
+            return Err(backend_err(location, cardform_i18n::tr!("err-pg-closed")));
         }
         rx.recv()
-            .map_err(|_| backend_err(location, "the connection thread stopped".into()))
+            .map_err(|_| backend_err(location, cardform_i18n::tr!("err-pg-thread-stopped")))
     }
 
     fn close(&self) {
@@ -110,25 +114,19 @@ impl Drop for Worker {
 fn connect_hint(detail: &str, target: &PgTarget) -> String {
     let mode = target.tls.mode;
     if detail.contains("no encryption") && mode == SslMode::Disable {
-        return format!(
-            ". The server accepts only encrypted connections and sslmode={} turned TLS off: remove sslmode=disable (PGSSLMODE), or better set sslmode=verify-full&sslrootcert=/path/to/ca.pem",
-            mode.as_str()
-        );
+        return cardform_i18n::tr!("err-pg-hint-needs-tls", mode = mode.as_str());
     }
     if detail.contains("server does not support TLS") {
-        return format!(
-            ". sslmode={} needs TLS and the server does not offer it: enable ssl on the server, or (on a network you trust) set sslmode=prefer or disable",
-            mode.as_str()
-        );
+        return cardform_i18n::tr!("err-pg-hint-no-tls", mode = mode.as_str());
     }
     if detail.contains("client certificate") && target.tls.client.is_none() {
-        return ". The server asks for a client certificate: set sslcert=/path/client.crt&sslkey=/path/client.key in the URL (or PGSSLCERT and PGSSLKEY)".into();
+        return cardform_i18n::tr!("err-pg-hint-client-cert");
     }
     if detail.contains("error performing TLS handshake") {
         // The handshake's own message says which check failed and what to set.
         return String::new();
     }
-    " (user from the URL or PGUSER, password from PGPASSWORD)".into()
+    cardform_i18n::tr!("err-pg-hint-credentials")
 }
 
 pub(super) fn backend_err(location: &str, detail: String) -> StateError {
