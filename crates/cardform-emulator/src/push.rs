@@ -398,16 +398,9 @@ pub fn viewed(push: &Arc<Pusher>, world: &World, card_id: &str, openid: &str) {
     if lock(&push.config).is_none() {
         return;
     }
-    let mut codes: Vec<&str> = world
-        .codes
-        .iter()
-        .filter(|(_, rec)| rec.card_id == card_id && rec.openid == openid)
-        .map(|(code, _)| code.as_str())
-        .collect();
-    codes.sort_unstable();
     let mut f = base(world, ORIGINAL_ID, openid, "user_view_card");
     f.push("CardId", card_id);
-    f.push("UserCardCode", codes.first().copied().unwrap_or(""));
+    f.push("UserCardCode", first_code_of(world, card_id, openid));
     f.push("OuterStr", "");
     Pusher::push(push, &world.appid, f);
 }
@@ -540,17 +533,22 @@ pub fn entered_session(push: &Arc<Pusher>, world: &World, card_id: &str, openid:
     if lock(&push.config).is_none() {
         return;
     }
-    let mut codes: Vec<&str> = world
+    let mut f = base(world, ORIGINAL_ID, openid, "user_enter_session_from_card");
+    f.push("CardId", card_id);
+    f.push("UserCardCode", first_code_of(world, card_id, openid));
+    Pusher::push(push, &world.appid, f);
+}
+
+/// The user's first code of the card (in code order), empty when they hold none: what
+/// the wallet events name as `UserCardCode`.
+fn first_code_of<'w>(world: &'w World, card_id: &str, openid: &str) -> &'w str {
+    world
         .codes
         .iter()
         .filter(|(_, rec)| rec.card_id == card_id && rec.openid == openid)
         .map(|(code, _)| code.as_str())
-        .collect();
-    codes.sort_unstable();
-    let mut f = base(world, ORIGINAL_ID, openid, "user_enter_session_from_card");
-    f.push("CardId", card_id);
-    f.push("UserCardCode", codes.first().copied().unwrap_or(""));
-    Pusher::push(push, &world.appid, f);
+        .min()
+        .unwrap_or("")
 }
 
 /// After a WeChat API call succeeded (the router calls this under the world lock; it

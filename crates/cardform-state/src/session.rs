@@ -71,15 +71,18 @@ impl StateSession {
         let lock = backend.lock(LockInfo::for_current_process(operation), lock_timeout)?;
         let mut notices = Vec::new();
         if let Some((holder, waited)) = lock.waited_for() {
-            notices.push(format!(
-                "waited {waited:.1?} for the lock on {}, held by {holder}",
-                backend.describe()
+            notices.push(cardform_i18n::tr!(
+                "state-notice-waited",
+                waited = format!("{waited:.1?}"),
+                location = backend.describe(),
+                holder = holder.to_string()
             ));
         }
         if let Some(stale) = lock.replaced_stale() {
-            notices.push(format!(
-                "took over the lock on {} left by a run that is no longer running: {stale}",
-                backend.describe()
+            notices.push(cardform_i18n::tr!(
+                "state-notice-stale-lock",
+                location = backend.describe(),
+                stale = stale.to_string()
             ));
         }
         let (state, stored_serial) = match backend.load()? {
@@ -104,10 +107,10 @@ impl StateSession {
             backend.distrust_stored_hash();
         }
         if !state.pending.is_empty() {
-            notices.push(format!(
-                "{} operation(s) from an earlier run have no recorded outcome and must be resolved: {}",
-                state.pending.len(),
-                state
+            notices.push(cardform_i18n::tr!(
+                "state-notice-pending",
+                count = state.pending.len(),
+                operations = state
                     .pending
                     .iter()
                     .map(|p| format!("{} {}", p.op.as_str(), p.address))

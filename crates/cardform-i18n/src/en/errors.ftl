@@ -464,3 +464,8 @@ err-live-not-string = missing or not a string
 err-live-not-coupon-type = `{ $card_type }` is not a coupon type cardform manages
 err-live-not-object = missing or not an object
 err-live-unexpected = unexpected value { $value }
+
+# Notices of opening the state (crates/cardform-state/src/session.rs).
+state-notice-waited = waited { $waited } for the lock on { $location }, held by { $holder }
+state-notice-stale-lock = took over the lock on { $location } left by a run that is no longer running: { $stale }
+state-notice-pending = { $count } operation(s) from an earlier run have no recorded outcome and must be resolved: { $operations }

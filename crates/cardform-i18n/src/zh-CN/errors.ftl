@@ -460,3 +460,7 @@ err-live-not-string = 缺失或不是字符串
 err-live-not-coupon-type = `{ $card_type }` 不是 cardform 管理的券类型
 err-live-not-object = 缺失或不是对象
 err-live-unexpected = 意外的值 { $value }
+
+state-notice-waited = 等待了 { $waited } 才拿到 { $location } 的锁（持有者：{ $holder }）
+state-notice-stale-lock = 已接管 { $location } 的锁：留下它的运行已不在运行（{ $stale }）
+state-notice-pending = 上次运行有 { $count } 项操作没有记录结果，须先确认其结果：{ $operations }
