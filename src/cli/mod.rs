@@ -34,7 +34,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub debug: bool,
     /// The language cardform speaks: messages, errors, plans and reports (default: the
-    /// project's `[output] lang`, else en). JSON output never changes.
+    /// project's `[output] lang`, else en). JSON keeps its keys, codes and values in every language.
     #[arg(long, global = true, value_parser = lang_parser(), env = "CARDFORM_LANG")]
     pub lang: Option<crate::i18n::Lang>,
 }
