@@ -247,6 +247,17 @@ pub fn plan(
         }
         let want = content(&d.spec, &logo_url(d), hashes);
         let change = match (state.get(name), live.recorded.get(name)) {
+            (Some(rec), _) if d.spec.merchant_id.is_some_and(|id| id != rec.merchant_id) => {
+                errors.push(crate::i18n::tr!(
+                    "op-submerchant-id-mismatch",
+                    name = name,
+                    file = d.file.display(),
+                    line = d.line,
+                    declared = d.spec.merchant_id.unwrap_or_default(),
+                    recorded = rec.merchant_id
+                ));
+                continue;
+            }
             (Some(rec), Some(now)) => {
                 let mut changed = differing(&want, &rec.applied, false);
                 for k in differing(&want, &live_content(now), true) {
@@ -263,6 +274,10 @@ pub fn plan(
                     }
                 }
                 changed.sort();
+                if let Some(e) = needs_protocol(name, d, &changed) {
+                    errors.push(e);
+                    continue;
+                }
                 SubMerchantChange {
                     name: name.clone(),
                     action: if changed.is_empty() {
@@ -274,6 +289,33 @@ pub fn plan(
                     status: Some(now.status.clone()),
                     reason: rec.reason.clone(),
                     changed,
+                    desired: d.spec.clone(),
+                    content: want,
+                }
+            }
+            _ if d.spec.merchant_id.is_some() => {
+                let id = d.spec.merchant_id.unwrap_or_default();
+                let Some(one) = live
+                    .unrecorded
+                    .iter()
+                    .find(|m| m.merchant_id == id && !recorded_ids.contains(&id))
+                else {
+                    errors.push(crate::i18n::tr!(
+                        "op-submerchant-unknown-id",
+                        name = name,
+                        file = d.file.display(),
+                        line = d.line,
+                        id = id
+                    ));
+                    continue;
+                };
+                SubMerchantChange {
+                    name: name.clone(),
+                    action: SubMerchantAction::Adopt,
+                    merchant_id: Some(id),
+                    status: Some(one.status.clone()),
+                    reason: None,
+                    changed: differing(&want, &live_content(one), true),
                     desired: d.spec.clone(),
                     content: want,
                 }
@@ -316,6 +358,31 @@ pub fn plan(
     } else {
         Err(errors)
     }
+}
+
+/// An update of a sub-merchant declared without its authorisation letter (adopted by
+/// `cardform import --all`) that changes a field WeChat takes only with the letter
+/// ([`cardform_spec::submerchant::NEEDS_PROTOCOL_ON_UPDATE`]): the sentence asking for
+/// the file.
+fn needs_protocol(name: &str, d: &DesiredSubMerchant, changed: &[String]) -> Option<String> {
+    if d.spec.protocol.is_some() {
+        return None;
+    }
+    let fields: Vec<&str> = changed
+        .iter()
+        .map(String::as_str)
+        .filter(|f| cardform_spec::submerchant::NEEDS_PROTOCOL_ON_UPDATE.contains(f))
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    Some(crate::i18n::tr!(
+        "op-submerchant-needs-protocol",
+        name = name,
+        file = d.file.display(),
+        line = d.line,
+        fields = fields.join(", ")
+    ))
 }
 
 /// The calls applying the sub-merchants makes without faults: per submit or update,

@@ -1,0 +1,220 @@
+//! Adopting the account's sub-merchants (`cardform import --all`): each live one the
+//! state does not record gets a `[sub_merchants.<name>]` table written from what
+//! WeChat answers, with `merchant_id` as the adopted marker (the authorisation letter
+//! cannot be written back: WeChat keeps only a temporary media id), checked to plan
+//! "No changes" before anything is written; the cards issued for one name it with
+//! `sub_merchant = "<name>"`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use crate::config::sub_merchants::{DesiredSubMerchant, SubMerchantSpec};
+use crate::i18n::tr;
+use crate::model::Timestamp;
+use crate::model::wire::Resolved;
+use crate::plan::sub_merchants::{SubMerchantAction, SubMerchantLive, content, plan};
+use crate::state::SubMerchantState;
+use crate::visible::visible_line;
+use crate::wechat::platform::SubMerchant;
+use crate::wechat::submerchant::PrimaryCategory;
+
+/// What the cards of an import may name, and the sub-merchants to adopt.
+#[derive(Debug, Default)]
+pub struct SubMerchantContext {
+    /// Every sub-merchant a generated card may name, by merchant_id: the state's, the
+    /// project's declared ones a plan will adopt, and the ones adopted now.
+    pub names: BTreeMap<u64, String>,
+    /// The live sub-merchants to adopt now, by the name they get.
+    pub adopt: BTreeMap<String, SubMerchant>,
+    /// The live ones the state or the project's files already name (for the checks).
+    pub known: BTreeMap<String, SubMerchant>,
+    /// WeChat's categories (`card/getapplyprotocol`), for the checks.
+    pub categories: Vec<PrimaryCategory>,
+}
+
+impl SubMerchantContext {
+    /// Sorts the account's live sub-merchants: recorded in the state (`recorded`,
+    /// name → merchant_id), declared but not recorded (`declared`, name → the
+    /// declaration: matched by `merchant_id`, else by a brand name only one live one
+    /// has), or to adopt under a new name (`merchant_<id>`, not in `taken`).
+    pub fn sort(
+        live: Vec<SubMerchant>,
+        recorded: &BTreeMap<String, u64>,
+        declared: &BTreeMap<String, SubMerchantSpec>,
+        mut taken: BTreeSet<String>,
+        categories: Vec<PrimaryCategory>,
+    ) -> Self {
+        let mut out = SubMerchantContext {
+            categories,
+            ..Default::default()
+        };
+        let by_id: BTreeMap<u64, &String> = recorded.iter().map(|(n, id)| (*id, n)).collect();
+        taken.extend(recorded.keys().cloned());
+        taken.extend(declared.keys().cloned());
+        for m in &live {
+            let name = by_id.get(&m.merchant_id).map(|n| (*n).clone()).or_else(|| {
+                declared
+                    .iter()
+                    .filter(|(n, _)| !recorded.contains_key(*n))
+                    .find(|(_, s)| {
+                        s.merchant_id.map_or_else(
+                            || {
+                                s.brand_name.as_str() == m.brand_name
+                                    && live.iter().filter(|o| o.brand_name == m.brand_name).count()
+                                        == 1
+                            },
+                            |id| id == m.merchant_id,
+                        )
+                    })
+                    .map(|(n, _)| n.clone())
+            });
+            match name {
+                Some(n) => {
+                    out.names.insert(m.merchant_id, n.clone());
+                    out.known.insert(n, m.clone());
+                }
+                None => {
+                    let mut n = format!("merchant_{}", m.merchant_id);
+                    let mut k = 2;
+                    while taken.contains(&n) {
+                        n = format!("merchant_{}_{k}", m.merchant_id);
+                        k += 1;
+                    }
+                    taken.insert(n.clone());
+                    out.names.insert(m.merchant_id, n.clone());
+                    out.adopt.insert(n, m.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// name → merchant_id of every sub-merchant a card may name.
+    pub fn merchant_ids(&self) -> BTreeMap<String, u64> {
+        self.names.iter().map(|(id, n)| (n.clone(), *id)).collect()
+    }
+
+    /// The tables of the known (already named) sub-merchants, only for loading a
+    /// generated card in a check: the real declarations are in the project's files.
+    pub fn known_tables(&self) -> String {
+        self.known
+            .iter()
+            .filter_map(|(n, m)| table_body(n, m).ok())
+            .collect()
+    }
+}
+
+/// What a live sub-merchant's declaration holds: WeChat's values, the logo as its URL,
+/// `merchant_id` as the adopted marker, no scans.
+fn spec_value(live: &SubMerchant) -> Value {
+    let mut v = json!({
+        "brand_name": live.brand_name,
+        "logo_url": live.logo_url,
+        "end_time": Timestamp(live.end_time).to_string(),
+        "primary_category_id": live.primary_category_id,
+        "secondary_category_id": live.secondary_category_id,
+        "merchant_id": live.merchant_id,
+    });
+    if !live.app_id.is_empty() {
+        v["app_id"] = json!(live.app_id);
+    }
+    v
+}
+
+/// The `[sub_merchants.<name>]` table of `live`, without its comment.
+fn table_body(name: &str, live: &SubMerchant) -> Result<String, String> {
+    let spec: SubMerchantSpec =
+        serde_json::from_value(spec_value(live)).map_err(|e| e.to_string())?;
+    let mut table = toml::Table::new();
+    let value = toml::Value::try_from(&spec).map_err(|e| e.to_string())?;
+    let mut one = toml::Table::new();
+    one.insert(name.to_string(), value);
+    table.insert("sub_merchants".into(), toml::Value::Table(one));
+    // The end as a TOML datetime (Beijing time), as a person writes it.
+    let text = toml::to_string_pretty(&table).map_err(|e| e.to_string())?;
+    let end = format!("end_time = \"{}\"", Timestamp(live.end_time));
+    Ok(text.replace(&end, &format!("end_time = {}", Timestamp(live.end_time))))
+}
+
+/// The generated `[sub_merchants.<name>]` table of `live`, with a comment naming it.
+///
+/// # Errors
+/// A sentence when WeChat's values cannot be declared (e.g. a brand name too long).
+pub fn sub_merchant_toml(name: &str, live: &SubMerchant) -> Result<String, String> {
+    let body = table_body(name, live)?;
+    Ok(format!(
+        "# Sub-merchant {} (merchant_id {}), {} when imported. Adopted: `merchant_id` marks it; its authorisation letter stays with WeChat, so `protocol` is left out until an update needs it (a new end_time).\n{body}",
+        visible_line(&live.brand_name),
+        live.merchant_id,
+        visible_line(&live.status),
+    ))
+}
+
+/// Checks that `spec` (`name`, as generated) plans "No changes" against `live` once
+/// recorded: the sentences of what would change otherwise.
+///
+/// # Errors
+/// Each problem, as a line for the user.
+pub fn check_no_change(
+    name: &str,
+    spec: &SubMerchantSpec,
+    live: &SubMerchant,
+    categories: &[PrimaryCategory],
+) -> Result<(), Vec<String>> {
+    let desired = BTreeMap::from([(
+        name.to_string(),
+        DesiredSubMerchant {
+            name: name.to_string(),
+            file: PathBuf::from("cards/imported.toml"),
+            line: 1,
+            spec: spec.clone(),
+        },
+    )]);
+    let state = BTreeMap::from([(name.to_string(), adopted_sub_merchant(spec, live))]);
+    let sub_live = SubMerchantLive {
+        recorded: BTreeMap::from([(name.to_string(), live.clone())]),
+        unrecorded: Vec::new(),
+        categories: categories.to_vec(),
+    };
+    let logo = |d: &DesiredSubMerchant| Resolved::Known(d.spec.logo_url.as_str().to_string());
+    let changes = plan(&desired, &state, &sub_live, &logo, &BTreeMap::new())?;
+    let problems: Vec<String> = changes
+        .iter()
+        .filter(|c| c.action != SubMerchantAction::NoOp)
+        .map(|c| {
+            tr!(
+                "op-submerchant-would-change",
+                name = name,
+                fields = c.changed.join(", ")
+            )
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// The state entry of an adopted sub-merchant: WeChat's status, the declaration's
+/// content as applied.
+pub fn adopted_sub_merchant(spec: &SubMerchantSpec, live: &SubMerchant) -> SubMerchantState {
+    let logo = Resolved::Known(spec.logo_url.as_str().to_string());
+    SubMerchantState {
+        merchant_id: live.merchant_id,
+        status: live.status.clone(),
+        reason: None,
+        applied: content(spec, &logo, &BTreeMap::new()),
+        updated_at: chrono::Utc::now().timestamp(),
+    }
+}
+
+/// The declaration of a generated table, read back (for the check and the state).
+///
+/// # Errors
+/// WeChat's values do not make a declaration.
+pub fn spec_of(live: &SubMerchant) -> Result<SubMerchantSpec, String> {
+    serde_json::from_value(spec_value(live)).map_err(|e| e.to_string())
+}
