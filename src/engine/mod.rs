@@ -93,6 +93,14 @@ pub enum RunError {
         help("use a primary and secondary category id that card/getapplyprotocol lists")
     )]
     SubMerchants(Vec<String>),
+    /// A declared sub-merchant the plan cannot carry out as written (adopted ones:
+    /// `merchant_id`, a change that needs `protocol`).
+    #[error("{}", .0.join("\n"))]
+    #[diagnostic(
+        code(cardform::plan::sub_merchant),
+        help("{}", crate::i18n::tr!("op-submerchant-fix-help"))
+    )]
+    SubMerchantDeclarations(Vec<String>),
     #[error(
         "reading the sub-merchants (card/submerchant/get, batchget, card/getapplyprotocol): {0}"
     )]

@@ -247,17 +247,6 @@ pub fn plan(
         }
         let want = content(&d.spec, &logo_url(d), hashes);
         let change = match (state.get(name), live.recorded.get(name)) {
-            (Some(rec), _) if d.spec.merchant_id.is_some_and(|id| id != rec.merchant_id) => {
-                errors.push(crate::i18n::tr!(
-                    "op-submerchant-id-mismatch",
-                    name = name,
-                    file = d.file.display(),
-                    line = d.line,
-                    declared = d.spec.merchant_id.unwrap_or_default(),
-                    recorded = rec.merchant_id
-                ));
-                continue;
-            }
             (Some(rec), Some(now)) => {
                 let mut changed = differing(&want, &rec.applied, false);
                 for k in differing(&want, &live_content(now), true) {
@@ -274,10 +263,6 @@ pub fn plan(
                     }
                 }
                 changed.sort();
-                if let Some(e) = needs_protocol(name, d, &changed) {
-                    errors.push(e);
-                    continue;
-                }
                 SubMerchantChange {
                     name: name.clone(),
                     action: if changed.is_empty() {
@@ -300,13 +285,17 @@ pub fn plan(
                     .iter()
                     .find(|m| m.merchant_id == id && !recorded_ids.contains(&id))
                 else {
-                    errors.push(crate::i18n::tr!(
-                        "op-submerchant-unknown-id",
-                        name = name,
-                        file = d.file.display(),
-                        line = d.line,
-                        id = id
-                    ));
+                    // Not on the account: [`declaration_errors`] says so.
+                    out.push(SubMerchantChange {
+                        name: name.clone(),
+                        action: SubMerchantAction::Create,
+                        merchant_id: None,
+                        status: None,
+                        reason: None,
+                        changed: Vec::new(),
+                        desired: d.spec.clone(),
+                        content: want,
+                    });
                     continue;
                 };
                 SubMerchantChange {
@@ -360,29 +349,60 @@ pub fn plan(
     }
 }
 
-/// An update of a sub-merchant declared without its authorisation letter (adopted by
-/// `cardform import --all`) that changes a field WeChat takes only with the letter
-/// ([`cardform_spec::submerchant::NEEDS_PROTOCOL_ON_UPDATE`]): the sentence asking for
-/// the file.
-fn needs_protocol(name: &str, d: &DesiredSubMerchant, changed: &[String]) -> Option<String> {
-    if d.spec.protocol.is_some() {
-        return None;
+/// What the planned sub-merchants cannot do as declared, one sentence each: a
+/// declared `merchant_id` (an adopted one, `cardform import --all`) that is not on the
+/// account or not the one the state records, and an update of one declared without its
+/// authorisation letter that changes a field WeChat takes only with the letter
+/// ([`cardform_spec::submerchant::NEEDS_PROTOCOL_ON_UPDATE`]), asking for the file.
+pub fn declaration_errors(
+    desired: &BTreeMap<String, DesiredSubMerchant>,
+    changes: &[SubMerchantChange],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in changes {
+        let Some(d) = desired.get(&c.name) else {
+            continue;
+        };
+        if let Some(id) = d.spec.merchant_id {
+            match c.merchant_id {
+                None => out.push(crate::i18n::tr!(
+                    "op-submerchant-unknown-id",
+                    name = c.name.as_str(),
+                    file = d.file.display(),
+                    line = d.line,
+                    id = id
+                )),
+                Some(recorded) if recorded != id => out.push(crate::i18n::tr!(
+                    "op-submerchant-id-mismatch",
+                    name = c.name.as_str(),
+                    file = d.file.display(),
+                    line = d.line,
+                    declared = id,
+                    recorded = recorded
+                )),
+                Some(_) => {}
+            }
+        }
+        if c.action != SubMerchantAction::Update || d.spec.protocol.is_some() {
+            continue;
+        }
+        let fields: Vec<&str> = c
+            .changed
+            .iter()
+            .map(String::as_str)
+            .filter(|f| cardform_spec::submerchant::NEEDS_PROTOCOL_ON_UPDATE.contains(f))
+            .collect();
+        if !fields.is_empty() {
+            out.push(crate::i18n::tr!(
+                "op-submerchant-needs-protocol",
+                name = c.name.as_str(),
+                file = d.file.display(),
+                line = d.line,
+                fields = fields.join(", ")
+            ));
+        }
     }
-    let fields: Vec<&str> = changed
-        .iter()
-        .map(String::as_str)
-        .filter(|f| cardform_spec::submerchant::NEEDS_PROTOCOL_ON_UPDATE.contains(f))
-        .collect();
-    if fields.is_empty() {
-        return None;
-    }
-    Some(crate::i18n::tr!(
-        "op-submerchant-needs-protocol",
-        name = name,
-        file = d.file.display(),
-        line = d.line,
-        fields = fields.join(", ")
-    ))
+    out
 }
 
 /// The calls applying the sub-merchants makes without faults: per submit or update,

@@ -199,3 +199,4 @@ op-submerchant-no-protocol-help = 将 protocol 设为授权函的扫描件（项
 op-submerchant-needs-protocol = 子商户 { $name }（{ $file }:{ $line }）：修改 { $fields } 需要授权函，而这个纳入管理的子商户没有声明 `protocol`。请在 [sub_merchants.{ $name }] 中将 `protocol` 设为新授权函的扫描件（项目内的本地 JPG/PNG），cardform 会随更新一并上传。
 op-submerchant-unknown-id = 子商户 { $name }（{ $file }:{ $line }）：merchant_id { $id } 不是本账号中尚未被其他声明占用的子商户（card/submerchant/batchget）。请核对该 id，或删除 `merchant_id` 并设置 `protocol` 重新提交。
 op-submerchant-id-mismatch = 子商户 { $name }（{ $file }:{ $line }）：声明的 merchant_id 为 { $declared }，但状态文件记录的 { $name } 是 merchant_id { $recorded }。请改正 `merchant_id`，或删除它以沿用记录中的值。
+op-submerchant-fix-help = 按每行所说修改其指出的 [sub_merchants.<name>] 表，然后重新运行 plan
