@@ -218,3 +218,59 @@ pub fn adopted_sub_merchant(spec: &SubMerchantSpec, live: &SubMerchant) -> SubMe
 pub fn spec_of(live: &SubMerchant) -> Result<SubMerchantSpec, String> {
     serde_json::from_value(spec_value(live)).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wechat::platform::read_submerchant;
+
+    fn m(id: u64, brand: &str) -> SubMerchant {
+        read_submerchant(&json!({"info": {
+            "merchant_id": id, "brand_name": brand, "status": "APPROVED",
+            "logo_url": "http://mmbiz.qpic.cn/logo/0", "end_time": 1_924_963_199,
+            "primary_category_id": 1, "secondary_category_id": 101
+        }}))
+        .unwrap()
+    }
+
+    #[test]
+    fn live_ones_are_sorted_into_recorded_declared_and_to_adopt() {
+        let recorded = BTreeMap::from([("shop".to_string(), 1)]);
+        let spec = spec_of(&m(2, "街角面包")).unwrap();
+        let declared = BTreeMap::from([("bakery".to_string(), {
+            let mut s = spec.clone();
+            s.merchant_id = None;
+            s
+        })]);
+        let taken = BTreeSet::from(["merchant_3".to_string()]);
+        let subs = SubMerchantContext::sort(
+            vec![m(1, "a"), m(2, "街角面包"), m(3, "c")],
+            &recorded,
+            &declared,
+            taken,
+            Vec::new(),
+        );
+        assert_eq!(subs.names[&1], "shop");
+        assert_eq!(subs.names[&2], "bakery");
+        assert_eq!(subs.names[&3], "merchant_3_2");
+        assert_eq!(subs.adopt.keys().collect::<Vec<_>>(), ["merchant_3_2"]);
+        assert_eq!(subs.merchant_ids()["bakery"], 2);
+    }
+
+    #[test]
+    fn the_generated_table_reads_back_as_the_same_declaration() {
+        let live = m(5, "街角\"面包\n[cards.x]");
+        let text = sub_merchant_toml("merchant_5", &live).unwrap();
+        let doc: toml::Table = toml::from_str(&text).expect("parses");
+        assert_eq!(doc.len(), 1, "{text}");
+        let table = doc["sub_merchants"]["merchant_5"].clone();
+        let spec: SubMerchantSpec = table.try_into().expect("a declaration");
+        assert_eq!(spec, spec_of(&live).unwrap());
+        assert_eq!(spec.merchant_id, Some(5));
+        assert!(spec.protocol.is_none());
+        assert!(
+            text.contains("end_time = 2030-12-31T23:59:59+08:00"),
+            "{text}"
+        );
+    }
+}

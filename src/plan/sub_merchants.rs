@@ -644,4 +644,38 @@ mod tests {
         assert_eq!(c[0].action, SubMerchantAction::Update);
         assert_eq!(c[0].changed, vec!["end_time".to_string()]);
     }
+
+    #[test]
+    fn an_adopted_one_is_found_by_its_merchant_id_and_a_new_end_asks_for_the_protocol() {
+        let mut want = desired();
+        if let Some(d) = want.get_mut("shop") {
+            d.spec.protocol = None;
+            d.spec.merchant_id = Some(7);
+            d.spec.brand_name = serde_json::from_value(json!("改名")).unwrap();
+        }
+        let l = live(json!({"merchant_id": 7, "brand_name": "街角面包", "status": "APPROVED"}));
+        let c = plan(&want, &BTreeMap::new(), &l, &logo, &BTreeMap::new()).unwrap();
+        assert_eq!(
+            (c[0].action, c[0].merchant_id),
+            (SubMerchantAction::Adopt, Some(7))
+        );
+        assert!(declaration_errors(&want, &c).is_empty());
+        // Not on the account: said, never submitted.
+        let other = live(json!({"merchant_id": 8, "brand_name": "改名"}));
+        let c = plan(&want, &BTreeMap::new(), &other, &logo, &BTreeMap::new()).unwrap();
+        let e = declaration_errors(&want, &c);
+        assert!(e.len() == 1 && e[0].contains("merchant_id 7"), "{e:?}");
+        // An update of the end without the letter.
+        let mut upd = c[0].clone();
+        upd.action = SubMerchantAction::Update;
+        upd.merchant_id = Some(7);
+        upd.changed = vec!["brand_name".into()];
+        assert!(declaration_errors(&want, std::slice::from_ref(&upd)).is_empty());
+        upd.changed.push("end_time".into());
+        let e = declaration_errors(&want, &[upd]);
+        assert!(
+            e.len() == 1 && e[0].contains("end_time") && e[0].contains("`protocol`"),
+            "{e:?}"
+        );
+    }
 }
