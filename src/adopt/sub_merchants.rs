@@ -6,7 +6,7 @@
 //! `sub_merchant = "<name>"`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -217,6 +217,102 @@ pub fn adopted_sub_merchant(spec: &SubMerchantSpec, live: &SubMerchant) -> SubMe
 /// WeChat's values do not make a declaration.
 pub fn spec_of(live: &SubMerchant) -> Result<SubMerchantSpec, String> {
     serde_json::from_value(spec_value(live)).map_err(|e| e.to_string())
+}
+
+/// The account's sub-merchants, sorted ([`SubMerchantContext::sort`]), one line each
+/// and a summary (nothing when there are none). An account WeChat refuses the list
+/// to (no 第三方协助制券 permission) has none, unless a card names one.
+///
+/// # Errors
+/// The list or the categories could not be read.
+pub async fn survey(
+    session: &crate::session::Session,
+    adoptable: &[(String, Box<crate::live::LiveCard>)],
+    declared: &std::collections::BTreeMap<String, crate::config::sub_merchants::SubMerchantSpec>,
+    lines: &mut Vec<String>,
+) -> Result<SubMerchantContext, crate::wechat::ApiError> {
+    let needed = adoptable.iter().any(|(_, l)| {
+        l.content
+            .get(crate::model::wire::SUB_MERCHANT_PATH)
+            .is_some()
+    });
+    let live = match session.client.list_sub_merchants().await {
+        Ok(list) => list,
+        Err(crate::wechat::ApiError::WeChat { code, .. }) if !needed => {
+            tracing::debug!(
+                code,
+                "card/submerchant/batchget refused: no sub-merchants read"
+            );
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    if live.is_empty() {
+        return Ok(SubMerchantContext::default());
+    }
+    let recorded: std::collections::BTreeMap<String, u64> = session.state.read(|s| {
+        s.sub_merchants
+            .iter()
+            .map(|(n, r)| (n.clone(), r.merchant_id))
+            .collect()
+    });
+    let unrecorded = live
+        .iter()
+        .any(|m| !recorded.values().any(|id| *id == m.merchant_id));
+    let categories = if unrecorded {
+        session.client.get_apply_protocol().await?
+    } else {
+        Vec::new()
+    };
+    let total = live.len();
+    let subs = SubMerchantContext::sort(live, &recorded, declared, BTreeSet::new(), categories);
+    for (id, name) in &subs.names {
+        let (key, m) = match (subs.known.get(name), subs.adopt.get(name)) {
+            (Some(m), _) => ("op-submerchant-managed", m),
+            (None, Some(m)) => ("op-submerchant-unmanaged", m),
+            (None, None) => continue,
+        };
+        lines.push(format!(
+            "  {}",
+            tr!(
+                key,
+                id = *id,
+                brand = visible_line(&m.brand_name),
+                status = visible_line(&m.status),
+                name = name.as_str()
+            )
+        ));
+    }
+    lines.push(tr!(
+        "op-submerchant-summary",
+        total = total,
+        managed = total - subs.adopt.len(),
+        unmanaged = subs.adopt.len()
+    ));
+    Ok(subs)
+}
+
+/// The error diagnostics of a generated file loaded with the project's settings.
+///
+/// # Errors
+/// Each error diagnostic, as a line for the user.
+pub fn load_errors(root: &Path, project_toml: &[u8], text: &str) -> Result<(), Vec<String>> {
+    let now = crate::model::Timestamp(chrono::Utc::now().timestamp());
+    let rel = Path::new("cards").join("imported.toml");
+    match crate::config::load_in_memory(
+        root,
+        now,
+        project_toml,
+        vec![(rel, text.as_bytes().to_vec())],
+    ) {
+        Ok(_) => Ok(()),
+        Err(crate::config::ConfigError::Invalid { diagnostics }) => Err(diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(ToString::to_string)
+            .collect()),
+        Err(e) => Err(vec![e.to_string()]),
+    }
 }
 
 #[cfg(test)]

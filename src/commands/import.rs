@@ -305,7 +305,9 @@ pub(super) async fn survey(
         deleted = deleted
     ));
     let subs = match declared {
-        Some(declared) => survey_sub_merchants(session, &adoptable, declared, &mut lines).await?,
+        Some(declared) => {
+            crate::adopt::sub_merchants::survey(session, &adoptable, declared, &mut lines).await?
+        }
         None => SubMerchantContext::default(),
     };
     Ok(Survey {
@@ -313,76 +315,6 @@ pub(super) async fn survey(
         adoptable,
         subs,
     })
-}
-
-/// The account's sub-merchants, sorted ([`SubMerchantContext::sort`]), one line each
-/// and a summary (nothing when there are none). An account WeChat refuses the list
-/// to (no 第三方协助制券 permission) has none, unless a card names one.
-async fn survey_sub_merchants(
-    session: &Session,
-    adoptable: &[(String, Box<LiveCard>)],
-    declared: &std::collections::BTreeMap<String, crate::config::sub_merchants::SubMerchantSpec>,
-    lines: &mut Vec<String>,
-) -> Result<SubMerchantContext, CommandError> {
-    let needed = adoptable.iter().any(|(_, l)| {
-        l.content
-            .get(crate::model::wire::SUB_MERCHANT_PATH)
-            .is_some()
-    });
-    let live = match session.client.list_sub_merchants().await {
-        Ok(list) => list,
-        Err(crate::wechat::ApiError::WeChat { code, .. }) if !needed => {
-            tracing::debug!(
-                code,
-                "card/submerchant/batchget refused: no sub-merchants read"
-            );
-            Vec::new()
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if live.is_empty() {
-        return Ok(SubMerchantContext::default());
-    }
-    let recorded: std::collections::BTreeMap<String, u64> = session.state.read(|s| {
-        s.sub_merchants
-            .iter()
-            .map(|(n, r)| (n.clone(), r.merchant_id))
-            .collect()
-    });
-    let unrecorded = live
-        .iter()
-        .any(|m| !recorded.values().any(|id| *id == m.merchant_id));
-    let categories = if unrecorded {
-        session.client.get_apply_protocol().await?
-    } else {
-        Vec::new()
-    };
-    let total = live.len();
-    let subs = SubMerchantContext::sort(live, &recorded, declared, BTreeSet::new(), categories);
-    for (id, name) in &subs.names {
-        let (key, m) = match (subs.known.get(name), subs.adopt.get(name)) {
-            (Some(m), _) => ("op-submerchant-managed", m),
-            (None, Some(m)) => ("op-submerchant-unmanaged", m),
-            (None, None) => continue,
-        };
-        lines.push(format!(
-            "  {}",
-            tr!(
-                key,
-                id = *id,
-                brand = visible_line(&m.brand_name),
-                status = visible_line(&m.status),
-                name = name.as_str()
-            )
-        ));
-    }
-    lines.push(tr!(
-        "op-submerchant-summary",
-        total = total,
-        managed = total - subs.adopt.len(),
-        unmanaged = subs.adopt.len()
-    ));
-    Ok(subs)
 }
 
 /// Where a generated card's settings come from: a project's `cardform.toml`, or a
@@ -423,7 +355,7 @@ pub(super) fn generate<'a>(
             .and_then(|text| {
                 let spec = spec_of(live).map_err(|e| vec![e])?;
                 if let CardSettings::File(toml) = &settings {
-                    load_errors(root, toml, &text)?;
+                    crate::adopt::sub_merchants::load_errors(root, toml, &text)?;
                 }
                 check_no_change(name, &spec, live, &subs.categories)?;
                 Ok((text, spec))
@@ -637,26 +569,6 @@ async fn reattach(args: &ImportArgs, session: &Session) -> miette::Result<Outcom
         return Ok(Outcome::Failed);
     }
     Ok(Outcome::Success)
-}
-
-/// The error diagnostics of a generated file loaded with the project's settings.
-fn load_errors(root: &Path, project_toml: &[u8], text: &str) -> Result<(), Vec<String>> {
-    let now = crate::model::Timestamp(chrono::Utc::now().timestamp());
-    let rel = Path::new("cards").join("imported.toml");
-    match crate::config::load_in_memory(
-        root,
-        now,
-        project_toml,
-        vec![(rel, text.as_bytes().to_vec())],
-    ) {
-        Ok(_) => Ok(()),
-        Err(crate::config::ConfigError::Invalid { diagnostics }) => Err(diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(ToString::to_string)
-            .collect()),
-        Err(e) => Err(vec![e.to_string()]),
-    }
 }
 
 /// The generated TOML of one card, if it plans no change.
