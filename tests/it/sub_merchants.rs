@@ -508,6 +508,23 @@ fn an_adopted_sub_merchant_updates_its_brand_name_and_asks_for_the_protocol_for_
         "{}",
         plan.stderr
     );
+    assert!(
+        said.contains("fix the [sub_merchants.<name>] table each line names"),
+        "{}",
+        plan.stderr
+    );
+    // A merchant_id that is not the recorded one: said, nothing sent.
+    edit_imported(&p, &format!("merchant_id = {id}\n"), "merchant_id = 999\n");
+    let plan = p.run(&["plan", "{dir}"]);
+    plan.expect_code(1);
+    assert!(
+        words(&plan.stderr).contains(&format!(
+            "merchant_id 999 is declared, but the state records {name} as merchant_id {id}"
+        )),
+        "{}",
+        plan.stderr
+    );
+    edit_imported(&p, "merchant_id = 999\n", &format!("merchant_id = {id}\n"));
     // Given the letter, the update is planned and sent with it.
     edit_imported(
         &p,
@@ -543,4 +560,36 @@ fn a_sub_merchant_declared_without_protocol_nor_merchant_id_is_a_located_error()
         said.contains("sub_merchants.shop has no `protocol`: a sub-merchant is submitted with its authorisation letter"),
         "{said}"
     );
+}
+
+#[test]
+fn a_card_made_outside_for_a_recorded_sub_merchant_is_imported_naming_it() {
+    let emu = Emulator::start(&[]);
+    let p = project(&emu, SHOP);
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    let id = merchant_id(&p);
+    emu.admin(
+        "POST",
+        "/__emulator/submerchant_review",
+        Some(json!({ "merchant_id": id, "result": "pass" })),
+    );
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    // Someone issues a second card for the same sub-merchant outside cardform.
+    let mut body = crate::emulator_support::cash("http://mmbiz.qpic.cn/mmbiz/outside/0");
+    body["card"]["cash"]["base_info"]["sub_merchant_info"] = json!({ "merchant_id": id });
+    let created = emu.api("/card/create", body);
+    let outside = created["card_id"].as_str().expect("card_id").to_string();
+
+    let out = p.run(IMPORT_ALL);
+    out.expect_code(0);
+    let text = imported(&p);
+    assert!(text.contains(&outside), "{text}");
+    assert!(text.contains("sub_merchant = \"shop\""), "{text}");
+    assert!(
+        !text.contains("[sub_merchants."),
+        "declared already\n{text}"
+    );
+    assert!(!text.contains("sub_merchant_info"), "{text}");
+    p.run(&["plan", "--detailed-exitcode", "{dir}"])
+        .expect_code(0);
 }
