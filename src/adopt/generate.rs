@@ -2,12 +2,13 @@
 //! nesting, zoned datetimes, palette names where the hex is on the palette, image URLs
 //! as they are (nothing is uploaded again), and comments for what is WeChat's.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use crate::i18n::tr;
 use crate::live::{LiveCard, absent_default};
+use crate::model::wire::SUB_MERCHANT_PATH;
 use crate::model::{Canonical, CardType, Timestamp};
 use crate::spec::rules::covers;
 use crate::visible::visible_line;
@@ -118,6 +119,20 @@ fn to_toml(path: &str, value: &Value) -> Option<toml::Value> {
 /// # Errors
 /// [`GenerateError`] when the card's content cannot be written as TOML.
 pub fn card_toml(address: &str, live: &LiveCard) -> Result<String, GenerateError> {
+    card_toml_for(address, live, &BTreeMap::new())
+}
+
+/// [`card_toml`] for a card that may be issued for a sub-merchant: one of
+/// `sub_merchants` (merchant_id → name) is written `sub_merchant = "<name>"` at the
+/// card's top level instead of WeChat's `base_info.sub_merchant_info`.
+///
+/// # Errors
+/// As [`card_toml`].
+pub fn card_toml_for(
+    address: &str,
+    live: &LiveCard,
+    sub_merchants: &BTreeMap<u64, String>,
+) -> Result<String, GenerateError> {
     let fail = |message: String| GenerateError::Unwritable {
         card_id: live.card_id.clone(),
         message,
@@ -129,6 +144,21 @@ pub fn card_toml(address: &str, live: &LiveCard) -> Result<String, GenerateError
     let derived_title = friends && matches!(live.card_type, CardType::Cash | CardType::Gift);
     if derived_title {
         modeled.remove("base_info.title");
+    }
+    let merchant = live.content.get(SUB_MERCHANT_PATH).and_then(|v| {
+        v.as_u64()
+            .or_else(|| v.as_str().and_then(|t| t.parse().ok()))
+    });
+    if let Some(name) = merchant.and_then(|id| sub_merchants.get(&id)) {
+        let paths: Vec<String> = modeled
+            .iter()
+            .map(|(p, _)| p.clone())
+            .filter(|p| p.starts_with("base_info.sub_merchant_info"))
+            .collect();
+        for p in paths {
+            modeled.remove(&p);
+        }
+        modeled.insert("sub_merchant", Value::String(name.clone()));
     }
     let Some(toml::Value::Table(card)) = to_toml("", &modeled.unflatten()) else {
         return Err(fail(tr!("op-gen-not-object")));

@@ -7,6 +7,7 @@
 
 pub mod generate;
 pub mod reattach;
+pub mod sub_merchants;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,7 +19,7 @@ use crate::model::{Timestamp, wire::Resolved};
 use crate::plan::{DesiredInput, PlanInputs, StateInput, build_plan};
 use crate::state::ResourceState;
 
-pub use generate::{GenerateError, address_for, card_toml};
+pub use generate::{GenerateError, address_for, card_toml, card_toml_for};
 
 /// The state entry of an adopted card: WeChat's answer recorded, no field owned yet.
 pub fn adopted_state(live: &LiveCard) -> ResourceState {
@@ -49,6 +50,22 @@ pub fn check_plans_no_change(
     text: &str,
     live: &LiveCard,
 ) -> Result<(), Vec<String>> {
+    check_plans_no_change_with(root, project_toml, address, text, live, &BTreeMap::new())
+}
+
+/// [`check_plans_no_change`] for a card that may name sub-merchants: `text` holds
+/// their tables too, `merchant_ids` their ids by name.
+///
+/// # Errors
+/// As [`check_plans_no_change`].
+pub fn check_plans_no_change_with(
+    root: &Path,
+    project_toml: &[u8],
+    address: &str,
+    text: &str,
+    live: &LiveCard,
+    merchant_ids: &BTreeMap<String, u64>,
+) -> Result<(), Vec<String>> {
     let now = Timestamp(chrono::Utc::now().timestamp());
     let rel = Path::new("cards").join(format!("{address}.toml"));
     let loaded = load_in_memory(
@@ -57,7 +74,7 @@ pub fn check_plans_no_change(
         project_toml,
         vec![(rel, text.as_bytes().to_vec())],
     );
-    check_loaded(loaded, address, live)
+    check_loaded(loaded, address, live, merchant_ids)
 }
 
 /// [`check_plans_no_change`] under a platform account's settings (it has no
@@ -80,7 +97,7 @@ pub fn check_plans_no_change_composed(
         config.clone(),
         vec![(rel, text.as_bytes().to_vec())],
     );
-    check_loaded(loaded, address, live)
+    check_loaded(loaded, address, live, &BTreeMap::new())
 }
 
 /// The generated card, loaded, planned against `live` as adopted.
@@ -88,6 +105,7 @@ fn check_loaded(
     loaded: Result<crate::config::Project, crate::config::ConfigError>,
     address: &str,
     live: &LiveCard,
+    merchant_ids: &BTreeMap<String, u64>,
 ) -> Result<(), Vec<String>> {
     let loaded = match loaded {
         Ok(p) => p,
@@ -103,7 +121,7 @@ fn check_loaded(
     let Some(want) = loaded.cards.get(address) else {
         return Err(vec![tr!("op-adopt-no-card", address = address)]);
     };
-    let plan = plan_as_adopted(want, live, &BTreeMap::new())?;
+    let plan = plan_as_adopted(want, live, &BTreeMap::new(), merchant_ids)?;
     let problems: Vec<String> = plan
         .resource_changes
         .iter()
@@ -143,6 +161,7 @@ pub fn plan_as_adopted(
     want: &crate::config::DesiredCard,
     live: &LiveCard,
     uploaded: &BTreeMap<String, String>,
+    merchant_ids: &BTreeMap<String, u64>,
 ) -> Result<crate::plan::Plan, Vec<String>> {
     let address = want.address.as_str();
     let desired = BTreeMap::from([(
@@ -184,7 +203,7 @@ pub fn plan_as_adopted(
         targets: &[],
         refresh_only: false,
         unrefreshed: &Default::default(),
-        merchant_ids: &Default::default(),
+        merchant_ids,
     };
     build_plan(&inputs).map_err(|errors| {
         errors

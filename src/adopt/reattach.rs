@@ -60,7 +60,8 @@ pub fn pair(orphans: &[&DesiredCard], live: &[LiveCard]) -> BTreeMap<String, Pai
             .filter_map(|l| {
                 // Scored as if the local images were the uploads this card shows, as
                 // [`infer_images`] will record them where the cards agree.
-                let plan = plan_as_adopted(want, l, &images_shown(want, l)).ok()?;
+                let plan =
+                    plan_as_adopted(want, l, &images_shown(want, l), &BTreeMap::new()).ok()?;
                 let rc = plan.resource_changes.first()?;
                 matches!(
                     rc.action,

@@ -6,8 +6,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use crate::adopt::sub_merchants::{
+    SubMerchantContext, adopted_sub_merchant, check_no_change, spec_of, sub_merchant_toml,
+};
 use crate::adopt::{
-    address_for, adopted_state, card_toml, check_plans_no_change, check_plans_no_change_composed,
+    address_for, adopted_state, card_toml, card_toml_for, check_plans_no_change,
+    check_plans_no_change_composed, check_plans_no_change_with,
 };
 use crate::cli::ImportArgs;
 use crate::config::PROJECT_FILE;
@@ -141,14 +145,20 @@ async fn import_all(
     let mut taken: BTreeSet<String> = session
         .state
         .read(|s| s.resources.keys().cloned().collect());
+    let mut declared = std::collections::BTreeMap::new();
     if let Ok(project) = crate::config::load_project(&args.dir) {
         taken.extend(project.cards.keys().cloned());
+        declared = project
+            .sub_merchants
+            .into_iter()
+            .map(|(n, d)| (n, d.spec))
+            .collect();
     }
-    let found = survey(session, taken).await?;
+    let found = survey(session, taken, Some(&declared)).await?;
     for line in &found.lines {
         println!("{line}");
     }
-    if args.dry_run || found.adoptable.is_empty() {
+    if args.dry_run || (found.adoptable.is_empty() && found.subs.adopt.is_empty()) {
         return Ok(Outcome::Success);
     }
     let Some(out) = out_file else {
@@ -163,16 +173,35 @@ async fn import_all(
         &session.root,
         CardSettings::File(&project_toml),
         &found.adoptable,
+        &found.subs,
     );
     for refusal in &generated.refused {
         eprintln!("{}", tr!("op-error", message = refusal));
     }
-    if generated.accepted.is_empty() {
+    if generated.accepted.is_empty() && generated.sub_merchants.is_empty() {
         println!("{}", tr!("op-import-none-adopted"));
     } else {
         out.write(generated.text.as_bytes())
             .map_err(CommandError::from)?;
+        session.state.edit(|s| {
+            for (name, state) in &generated.sub_merchants {
+                s.apply_change(&Change::PutSubMerchant {
+                    name: name.clone(),
+                    sub_merchant: state.clone(),
+                });
+            }
+        });
         adopt(session, &generated.accepted)?;
+        if !generated.sub_merchants.is_empty() {
+            println!(
+                "{}",
+                tr!(
+                    "op-submerchant-adopted",
+                    count = generated.sub_merchants.len(),
+                    path = out.path().display()
+                )
+            );
+        }
         println!(
             "{}",
             tr!(
@@ -198,12 +227,19 @@ async fn import_all(
 pub(super) struct Survey {
     pub lines: Vec<String>,
     pub adoptable: Vec<(String, Box<LiveCard>)>,
+    /// The account's sub-merchants (none read for a platform account).
+    pub subs: SubMerchantContext,
 }
 
-/// Lists and reads the account's cards (card/batchget, card/get).
+/// Lists and reads the account's cards (card/batchget, card/get) and, given the
+/// project's declared sub-merchants (`declared`), its sub-merchants
+/// (card/submerchant/batchget; card/getapplyprotocol when one is to be adopted).
 pub(super) async fn survey(
     session: &Session,
     mut taken: BTreeSet<String>,
+    declared: Option<
+        &std::collections::BTreeMap<String, crate::config::sub_merchants::SubMerchantSpec>,
+    >,
 ) -> Result<Survey, CommandError> {
     let state = session.state.snapshot();
     let ids = session.client.list_all_card_ids().await?;
@@ -268,7 +304,17 @@ pub(super) async fn survey(
         unmanaged = adoptable.len(),
         deleted = deleted
     ));
-    Ok(Survey { lines, adoptable })
+    let subs = match declared {
+        Some(declared) => {
+            crate::adopt::sub_merchants::survey(session, &adoptable, declared, &mut lines).await?
+        }
+        None => SubMerchantContext::default(),
+    };
+    Ok(Survey {
+        lines,
+        adoptable,
+        subs,
+    })
 }
 
 /// Where a generated card's settings come from: a project's `cardform.toml`, or a
@@ -282,6 +328,8 @@ pub(super) enum CardSettings<'a> {
 pub(super) struct Generated<'a> {
     pub text: String,
     pub accepted: Vec<(String, &'a LiveCard)>,
+    /// The sub-merchants adopted, by name, as the state records them.
+    pub sub_merchants: Vec<(String, crate::state::SubMerchantState)>,
     pub refused: Vec<String>,
 }
 
@@ -290,20 +338,65 @@ pub(super) fn generate<'a>(
     root: &Path,
     settings: CardSettings<'_>,
     adoptable: &'a [(String, Box<LiveCard>)],
+    subs: &SubMerchantContext,
 ) -> Generated<'a> {
     let mut out = Generated {
         text: file_header(),
         accepted: Vec::new(),
+        sub_merchants: Vec::new(),
         refused: Vec::new(),
     };
+    // The sub-merchants first: the cards name the ones adopted (or already known).
+    let mut names = subs.names.clone();
+    let mut tables = subs.known_tables();
+    for (name, live) in &subs.adopt {
+        let checked = sub_merchant_toml(name, live)
+            .map_err(|e| vec![e])
+            .and_then(|text| {
+                let spec = spec_of(live).map_err(|e| vec![e])?;
+                if let CardSettings::File(toml) = &settings {
+                    crate::adopt::sub_merchants::load_errors(root, toml, &text)?;
+                }
+                check_no_change(name, &spec, live, &subs.categories)?;
+                Ok((text, spec))
+            });
+        match checked {
+            Ok((text, spec)) => {
+                out.text.push('\n');
+                out.text.push_str(&text);
+                tables.push_str(&text);
+                out.sub_merchants
+                    .push((name.clone(), adopted_sub_merchant(&spec, live)));
+            }
+            Err(problems) => {
+                names.remove(&live.merchant_id);
+                out.refused.push(format!(
+                    "{}\n  {}",
+                    tr!(
+                        "op-submerchant-refused",
+                        id = live.merchant_id,
+                        name = name.as_str()
+                    ),
+                    problems.join("\n  ")
+                ));
+            }
+        }
+    }
+    let merchant_ids: std::collections::BTreeMap<String, u64> =
+        names.iter().map(|(id, n)| (n.clone(), *id)).collect();
     for (address, live) in adoptable {
-        let checked = card_toml(address, live)
+        let checked = card_toml_for(address, live, &names)
             .map_err(|e| vec![e.to_string()])
             .and_then(|text| {
                 match &settings {
-                    CardSettings::File(toml) => {
-                        check_plans_no_change(root, toml, address, &text, live)
-                    }
+                    CardSettings::File(toml) => check_plans_no_change_with(
+                        root,
+                        toml,
+                        address,
+                        &format!("{tables}{text}"),
+                        live,
+                        &merchant_ids,
+                    ),
                     CardSettings::Composed(config) => {
                         check_plans_no_change_composed(root, config, address, &text, live)
                     }

@@ -311,7 +311,7 @@ async fn import_account(
         .state
         .read(|s| s.resources.keys().cloned().collect());
     taken.extend(project.cards.keys().cloned());
-    let found = survey(session, taken).await.map_err(|e| shown(&e))?;
+    let found = survey(session, taken, None).await.map_err(|e| shown(&e))?;
     out.lines = found.lines;
     let Some(file) = file else {
         return Ok(());
@@ -323,6 +323,7 @@ async fn import_account(
         &project.root,
         CardSettings::Composed(&project.config),
         &found.adoptable,
+        &found.subs,
     );
     if generated.accepted.is_empty() {
         out.lines.push("No card adopted; nothing written.".into());

@@ -29,8 +29,9 @@ pub struct SubMerchantSpec {
     pub brand_name: WxStr<{ bytes::BRAND_NAME }>,
     /// Logo: a local JPG/PNG under the project (uploaded once with media/uploadimg, like card logos) or a mmbiz.qpic.cn URL.
     pub logo_url: ImageRef,
-    /// The authorisation letter (授权函) scan: a local JPG/PNG under the project. Uploaded as temporary media (media/upload), which live 3 days; cardform uploads it again when it expired.
-    pub protocol: ImageRef,
+    /// The authorisation letter (授权函) scan: a local JPG/PNG under the project. Uploaded as temporary media (media/upload), which live 3 days; cardform uploads it again when it expired. Required unless merchant_id is set (an adopted sub-merchant); then an update that needs it (a new end_time) asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<ImageRef>,
     /// Optional: the business licence (营业执照) scan, a local JPG/PNG uploaded as temporary media like protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_media_id: Option<ImageRef>,
@@ -46,12 +47,18 @@ pub struct SubMerchantSpec {
     /// Optional: the sub-merchant's own Official Account AppID (verified accounts only); its cards then show that account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
+    /// Set by `cardform import --all` for a sub-merchant adopted from WeChat: its merchant_id. The plan records that sub-merchant under this name; protocol may then be left out until an update needs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_id: Option<u64>,
 }
 
 impl SubMerchantSpec {
     /// The temporary media files, by the `info` key they are sent under.
     pub fn media(&self) -> Vec<(&'static str, &ImageRef)> {
-        let mut out = vec![("protocol", &self.protocol)];
+        let mut out = Vec::new();
+        if let Some(p) = &self.protocol {
+            out.push(("protocol", p));
+        }
         if let Some(a) = &self.agreement_media_id {
             out.push(("agreement_media_id", a));
         }
@@ -224,11 +231,33 @@ pub(super) fn check(
                 }
             }
         }
-        if sm.spec.end_time.seconds() <= now.seconds() {
-            let (l, c) = at("end_time");
+        if sm.spec.protocol.is_none() && sm.spec.merchant_id.is_none() {
+            let (l, c) = locate(&texts, &sm.file, &format!("sub_merchants.{}", sm.name));
             diags.push(
                 Diagnostic::error(
                     &sm.file,
+                    tr!(
+                        "op-submerchant-no-protocol",
+                        name = format!("sub_merchants.{}", sm.name)
+                    ),
+                )
+                .at(l, c)
+                .with_field(format!("sub_merchants.{}.protocol", sm.name))
+                .with_help(tr!("op-submerchant-no-protocol-help")),
+            );
+        }
+        if sm.spec.end_time.seconds() <= now.seconds() {
+            let (l, c) = at("end_time");
+            // An adopted one exists already: WeChat shows it EXPIRED until a new
+            // letter is sent, which is not a reason to refuse the project.
+            let diag: fn(PathBuf, String) -> Diagnostic = if sm.spec.merchant_id.is_some() {
+                Diagnostic::warning
+            } else {
+                Diagnostic::error
+            };
+            diags.push(
+                diag(
+                    sm.file.clone(),
                     tr!(
                         "val-sub-end-time",
                         field = format!("sub_merchants.{}.end_time", sm.name)

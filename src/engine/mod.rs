@@ -86,6 +86,14 @@ pub enum RunError {
         help("{}", tr!("err-run-sub-merchants-help"))
     )]
     SubMerchants(Vec<String>),
+    /// A declared sub-merchant the plan cannot carry out as written (adopted ones:
+    /// `merchant_id`, a change that needs `protocol`).
+    #[error("{}", .0.join("\n"))]
+    #[diagnostic(
+        code(cardform::plan::sub_merchant),
+        help("{}", crate::i18n::tr!("op-submerchant-fix-help"))
+    )]
+    SubMerchantDeclarations(Vec<String>),
     #[error("{}", tr!("err-run-sub-merchant-read", error = .0.to_string()))]
     #[diagnostic(transparent)]
     SubMerchantRead(ApiError),

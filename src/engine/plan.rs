@@ -277,6 +277,11 @@ pub async fn make_plan(
         )
     })
     .map_err(RunError::SubMerchants)?;
+    let refused =
+        crate::plan::sub_merchants::declaration_errors(&project.sub_merchants, &sub_changes);
+    if !refused.is_empty() {
+        return Err(RunError::SubMerchantDeclarations(refused));
+    }
     let merchant_ids = crate::plan::sub_merchants::merchant_ids(&sub_changes);
     // `--target`: refresh only the named cards (one card/get each, not the whole state).
     let only = (!opts.targets.is_empty()).then_some(opts.targets.as_slice());

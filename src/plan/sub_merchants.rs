@@ -278,6 +278,37 @@ pub fn plan(
                     content: want,
                 }
             }
+            _ if d.spec.merchant_id.is_some() => {
+                let id = d.spec.merchant_id.unwrap_or_default();
+                let Some(one) = live
+                    .unrecorded
+                    .iter()
+                    .find(|m| m.merchant_id == id && !recorded_ids.contains(&id))
+                else {
+                    // Not on the account: [`declaration_errors`] says so.
+                    out.push(SubMerchantChange {
+                        name: name.clone(),
+                        action: SubMerchantAction::Create,
+                        merchant_id: None,
+                        status: None,
+                        reason: None,
+                        changed: Vec::new(),
+                        desired: d.spec.clone(),
+                        content: want,
+                    });
+                    continue;
+                };
+                SubMerchantChange {
+                    name: name.clone(),
+                    action: SubMerchantAction::Adopt,
+                    merchant_id: Some(id),
+                    status: Some(one.status.clone()),
+                    reason: None,
+                    changed: differing(&want, &live_content(one), true),
+                    desired: d.spec.clone(),
+                    content: want,
+                }
+            }
             _ => {
                 let same: Vec<&SubMerchant> = live
                     .unrecorded
@@ -316,6 +347,62 @@ pub fn plan(
     } else {
         Err(errors)
     }
+}
+
+/// What the planned sub-merchants cannot do as declared, one sentence each: a
+/// declared `merchant_id` (an adopted one, `cardform import --all`) that is not on the
+/// account or not the one the state records, and an update of one declared without its
+/// authorisation letter that changes a field WeChat takes only with the letter
+/// ([`cardform_spec::submerchant::NEEDS_PROTOCOL_ON_UPDATE`]), asking for the file.
+pub fn declaration_errors(
+    desired: &BTreeMap<String, DesiredSubMerchant>,
+    changes: &[SubMerchantChange],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in changes {
+        let Some(d) = desired.get(&c.name) else {
+            continue;
+        };
+        if let Some(id) = d.spec.merchant_id {
+            match c.merchant_id {
+                None => out.push(crate::i18n::tr!(
+                    "op-submerchant-unknown-id",
+                    name = c.name.as_str(),
+                    file = d.file.display(),
+                    line = d.line,
+                    id = id
+                )),
+                Some(recorded) if recorded != id => out.push(crate::i18n::tr!(
+                    "op-submerchant-id-mismatch",
+                    name = c.name.as_str(),
+                    file = d.file.display(),
+                    line = d.line,
+                    declared = id,
+                    recorded = recorded
+                )),
+                Some(_) => {}
+            }
+        }
+        if c.action != SubMerchantAction::Update || d.spec.protocol.is_some() {
+            continue;
+        }
+        let fields: Vec<&str> = c
+            .changed
+            .iter()
+            .map(String::as_str)
+            .filter(|f| cardform_spec::submerchant::NEEDS_PROTOCOL_ON_UPDATE.contains(f))
+            .collect();
+        if !fields.is_empty() {
+            out.push(crate::i18n::tr!(
+                "op-submerchant-needs-protocol",
+                name = c.name.as_str(),
+                file = d.file.display(),
+                line = d.line,
+                fields = fields.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 /// The calls applying the sub-merchants makes without faults: per submit or update,
@@ -556,5 +643,39 @@ mod tests {
         let c = plan(&want, &state, &l, &logo, &BTreeMap::new()).unwrap();
         assert_eq!(c[0].action, SubMerchantAction::Update);
         assert_eq!(c[0].changed, vec!["end_time".to_string()]);
+    }
+
+    #[test]
+    fn an_adopted_one_is_found_by_its_merchant_id_and_a_new_end_asks_for_the_protocol() {
+        let mut want = desired();
+        if let Some(d) = want.get_mut("shop") {
+            d.spec.protocol = None;
+            d.spec.merchant_id = Some(7);
+            d.spec.brand_name = serde_json::from_value(json!("改名")).unwrap();
+        }
+        let l = live(json!({"merchant_id": 7, "brand_name": "街角面包", "status": "APPROVED"}));
+        let c = plan(&want, &BTreeMap::new(), &l, &logo, &BTreeMap::new()).unwrap();
+        assert_eq!(
+            (c[0].action, c[0].merchant_id),
+            (SubMerchantAction::Adopt, Some(7))
+        );
+        assert!(declaration_errors(&want, &c).is_empty());
+        // Not on the account: said, never submitted.
+        let other = live(json!({"merchant_id": 8, "brand_name": "改名"}));
+        let c = plan(&want, &BTreeMap::new(), &other, &logo, &BTreeMap::new()).unwrap();
+        let e = declaration_errors(&want, &c);
+        assert!(e.len() == 1 && e[0].contains("merchant_id 7"), "{e:?}");
+        // An update of the end without the letter.
+        let mut upd = c[0].clone();
+        upd.action = SubMerchantAction::Update;
+        upd.merchant_id = Some(7);
+        upd.changed = vec!["brand_name".into()];
+        assert!(declaration_errors(&want, std::slice::from_ref(&upd)).is_empty());
+        upd.changed.push("end_time".into());
+        let e = declaration_errors(&want, &[upd]);
+        assert!(
+            e.len() == 1 && e[0].contains("end_time") && e[0].contains("`protocol`"),
+            "{e:?}"
+        );
     }
 }

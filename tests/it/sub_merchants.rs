@@ -330,3 +330,266 @@ fn a_rejection_reason_is_pushed_stored_and_shown_by_status() {
     assert!(status.stdout.contains("APPROVED"), "{}", status.stdout);
     assert!(!status.stdout.contains(reason), "{}", status.stdout);
 }
+
+/// A project made the sub-merchant `shop` and its card `bread` (approved, created):
+/// the emulator and the merchant_id, for another project to adopt them.
+pub fn made_elsewhere() -> (Emulator, u64) {
+    let emu = Emulator::start(&[]);
+    let maker = project(&emu, SHOP);
+    maker
+        .run(&["apply", "--auto-approve", "{dir}"])
+        .expect_code(0);
+    let id = merchant_id(&maker);
+    emu.admin(
+        "POST",
+        "/__emulator/submerchant_review",
+        Some(json!({ "merchant_id": id, "result": "pass" })),
+    );
+    maker
+        .run(&["apply", "--auto-approve", "{dir}"])
+        .expect_code(0);
+    assert!(maker.state()["resources"]["bread"]["card_id"].is_string());
+    (emu, id)
+}
+
+/// A fresh project on the same account, no cards declared, the protocol scan at hand.
+pub fn fresh(emu: &Emulator) -> TestProject {
+    project(emu, "# nothing declared yet\n")
+}
+
+pub const IMPORT_ALL: &[&str] = &[
+    "import",
+    "--all",
+    "--generate-config-out",
+    "{dir}/cards/imported.toml",
+    "--dir",
+    "{dir}",
+];
+
+fn imported(p: &TestProject) -> String {
+    std::fs::read_to_string(p.path().join("cards/imported.toml")).expect("imported.toml")
+}
+
+fn edit_imported(p: &TestProject, from: &str, to: &str) {
+    let text = imported(p);
+    assert_eq!(text.matches(from).count(), 1, "`{from}` once in\n{text}");
+    std::fs::write(
+        p.path().join("cards/imported.toml"),
+        text.replacen(from, to, 1),
+    )
+    .expect("write imported.toml");
+}
+
+#[test]
+fn import_all_adopts_a_sub_merchant_and_its_card_and_plans_no_change() {
+    let (emu, id) = made_elsewhere();
+    let p = fresh(&emu);
+    let name = format!("merchant_{id}");
+
+    let listed = p.run(&["import", "--all", "--dry-run", "--dir", "{dir}"]);
+    listed.expect_code(0);
+    assert!(
+        listed.stdout.contains(&format!(
+            "unmanaged  sub-merchant {id} 街角面包 (APPROVED) → [sub_merchants.{name}]"
+        )),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        listed
+            .stdout
+            .contains("1 sub-merchant(s) on the account: 0 known to this project, 1 to adopt."),
+        "{}",
+        listed.stdout
+    );
+
+    let out = p.run(IMPORT_ALL);
+    out.expect_code(0);
+    assert!(
+        out.stdout
+            .contains("Adopted 1 sub-merchant(s) into the state"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    let text = imported(&p);
+    assert!(text.contains(&format!("[sub_merchants.{name}]")), "{text}");
+    assert!(text.contains(&format!("merchant_id = {id}")), "{text}");
+    assert!(text.contains("brand_name = \"街角面包\""), "{text}");
+    assert!(
+        text.contains("end_time = 2030-12-31T23:59:59+08:00"),
+        "{text}"
+    );
+    assert!(text.contains("logo_url = \"http"), "the WeChat URL\n{text}");
+    assert!(!text.contains("protocol ="), "{text}");
+    assert!(
+        text.contains(&format!("sub_merchant = \"{name}\"")),
+        "{text}"
+    );
+    assert!(!text.contains("sub_merchant_info"), "{text}");
+    let state = p.state();
+    assert_eq!(state["sub_merchants"][&name]["merchant_id"], json!(id));
+    assert_eq!(state["sub_merchants"][&name]["status"], "APPROVED");
+    assert_eq!(
+        state["resources"].as_object().map(|r| r.len()),
+        Some(1),
+        "{state}"
+    );
+
+    let plan = p.run(&["plan", "--detailed-exitcode", "{dir}"]);
+    plan.expect_code(0);
+    assert!(
+        plan.stdout.contains(&format!(
+            "sub-merchant {name} (merchant_id {id}): no changes, APPROVED"
+        )),
+        "{}",
+        plan.stdout
+    );
+    p.run(&["validate", "{dir}"]).expect_code(0);
+    // Nothing submitted again.
+    assert_eq!(calls(&emu, "/card/submerchant/submit"), 1);
+
+    // A second import finds it managed.
+    let again = p.run(&["import", "--all", "--dry-run", "--dir", "{dir}"]);
+    assert!(
+        again.stdout.contains(&format!(
+            "managed    sub-merchant {id} 街角面包 (APPROVED) → [sub_merchants.{name}]"
+        )),
+        "{}",
+        again.stdout
+    );
+}
+
+#[test]
+fn an_adopted_sub_merchant_updates_its_brand_name_and_asks_for_the_protocol_for_a_new_end() {
+    let (emu, id) = made_elsewhere();
+    let p = fresh(&emu);
+    let name = format!("merchant_{id}");
+    p.run(IMPORT_ALL).expect_code(0);
+
+    // A new brand name needs no letter: an update.
+    edit_imported(
+        &p,
+        "brand_name = \"街角面包\"\nend_time",
+        "brand_name = \"街角面包店\"\nend_time",
+    );
+    let plan = p.run(&["plan", "--detailed-exitcode", "{dir}"]);
+    plan.expect_code(2);
+    assert!(
+        plan.stdout.contains(&format!(
+            "~ sub-merchant {name} (merchant_id {id}): update brand_name (card/submerchant/update)"
+        )),
+        "{}\n{}",
+        plan.stdout,
+        plan.stderr
+    );
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    let got = emu.api("/card/submerchant/get", json!({ "merchant_id": id }));
+    assert_eq!(got["info"]["brand_name"], "街角面包店", "{got}");
+    assert_eq!(
+        calls(&emu, "/card/submerchant/submit"),
+        1,
+        "updated, not submitted"
+    );
+
+    // A new end needs the new letter: a clear error naming the field and what to do.
+    edit_imported(
+        &p,
+        "end_time = 2030-12-31T23:59:59+08:00",
+        "end_time = 2031-12-31T23:59:59+08:00",
+    );
+    let plan = p.run(&["plan", "{dir}"]);
+    plan.expect_code(1);
+    let said = words(&plan.stderr);
+    assert!(
+        said.contains(&format!("sub-merchant {name} (cards/imported.toml:"))
+            && said.contains("changing end_time needs the authorisation letter, and this adopted sub-merchant declares no `protocol`")
+            && said.contains(&format!("Set `protocol` in [sub_merchants.{name}] to the new letter's scan")),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        said.contains("fix the [sub_merchants.<name>] table each line names"),
+        "{}",
+        plan.stderr
+    );
+    // A merchant_id that is not the recorded one: said, nothing sent.
+    edit_imported(&p, &format!("merchant_id = {id}\n"), "merchant_id = 999\n");
+    let plan = p.run(&["plan", "{dir}"]);
+    plan.expect_code(1);
+    assert!(
+        words(&plan.stderr).contains(&format!(
+            "merchant_id 999 is declared, but the state records {name} as merchant_id {id}"
+        )),
+        "{}",
+        plan.stderr
+    );
+    edit_imported(&p, "merchant_id = 999\n", &format!("merchant_id = {id}\n"));
+    // Given the letter, the update is planned and sent with it.
+    edit_imported(
+        &p,
+        &format!("merchant_id = {id}\n"),
+        &format!("merchant_id = {id}\nprotocol = \"assets/protocol.jpg\"\n"),
+    );
+    let plan = p.run(&["plan", "--detailed-exitcode", "{dir}"]);
+    plan.expect_code(2);
+    assert!(
+        plan.stdout.contains("update end_time, protocol_sha256"),
+        "{}",
+        plan.stdout
+    );
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    assert_eq!(
+        calls(&emu, "/cgi-bin/media/upload"),
+        2,
+        "the maker's and this one"
+    );
+}
+
+#[test]
+fn a_sub_merchant_declared_without_protocol_nor_merchant_id_is_a_located_error() {
+    let emu = Emulator::start(&[]);
+    let p = project(
+        &emu,
+        &SHOP.replace("protocol = \"assets/protocol.jpg\"\n", ""),
+    );
+    let out = p.run(&["validate", "{dir}"]);
+    out.expect_code(1);
+    let said = words(&format!("{}{}", out.stdout, out.stderr));
+    assert!(
+        said.contains("sub_merchants.shop has no `protocol`: a sub-merchant is submitted with its authorisation letter"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_card_made_outside_for_a_recorded_sub_merchant_is_imported_naming_it() {
+    let emu = Emulator::start(&[]);
+    let p = project(&emu, SHOP);
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    let id = merchant_id(&p);
+    emu.admin(
+        "POST",
+        "/__emulator/submerchant_review",
+        Some(json!({ "merchant_id": id, "result": "pass" })),
+    );
+    p.run(&["apply", "--auto-approve", "{dir}"]).expect_code(0);
+    // Someone issues a second card for the same sub-merchant outside cardform.
+    let mut body = crate::emulator_support::cash("http://mmbiz.qpic.cn/mmbiz/outside/0");
+    body["card"]["cash"]["base_info"]["sub_merchant_info"] = json!({ "merchant_id": id });
+    let created = emu.api("/card/create", body);
+    let outside = created["card_id"].as_str().expect("card_id").to_string();
+
+    let out = p.run(IMPORT_ALL);
+    out.expect_code(0);
+    let text = imported(&p);
+    assert!(text.contains(&outside), "{text}");
+    assert!(text.contains("sub_merchant = \"shop\""), "{text}");
+    assert!(
+        !text.contains("[sub_merchants."),
+        "declared already\n{text}"
+    );
+    assert!(!text.contains("sub_merchant_info"), "{text}");
+    p.run(&["plan", "--detailed-exitcode", "{dir}"])
+        .expect_code(0);
+}

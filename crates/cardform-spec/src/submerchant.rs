@@ -56,6 +56,13 @@ pub const INVALID_MEDIA_ERRCODE: i64 = 40007;
 /// (UNVERIFIED: 40097 `invalid args`, the card API's general refusal).
 pub const UNAPPROVED_MERCHANT_ERRCODE: i64 = 40097;
 
+/// The `info` fields whose change in `card/submerchant/update` needs the
+/// authorisation letter (`protocol`) sent with it: `end_time` is the letter's own end,
+/// so a new end means a new letter. **UNVERIFIED** (no source says which fields an
+/// update may send without `protocol`; the emulator takes any). Used for sub-merchants
+/// adopted by `cardform import --all`, whose declaration may leave `protocol` out.
+pub const NEEDS_PROTOCOL_ON_UPDATE: &[&str] = &["end_time"];
+
 /// The largest `limit` of `card/submerchant/batchget`.
 pub const MAX_BATCHGET: u64 = 100;
 

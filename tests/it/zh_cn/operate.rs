@@ -596,3 +596,87 @@ fn coins_errors_speak_chinese() {
     };
     assert_chinese("coins order, unknown order", &without_errmsg);
 }
+
+#[test]
+fn import_all_speaks_chinese_adopting_a_sub_merchant_and_asking_for_its_protocol() {
+    use crate::sub_merchants::{IMPORT_ALL, fresh, made_elsewhere};
+    let (emu, id) = made_elsewhere();
+    let p = fresh(&emu);
+    let name = format!("merchant_{id}");
+
+    let out = zh_in(&p, &["import", "--all", "--dry-run", "--dir", "{dir}"]);
+    out.expect_code(0);
+    assert_chinese("import --all --dry-run with a sub-merchant", &out);
+    assert!(
+        out.stdout.contains(&format!(
+            "未管理    子商户 {id} 街角面包（APPROVED）→ [sub_merchants.{name}]"
+        )) && out
+            .stdout
+            .contains("账号上共有 1 个子商户：本项目已知 0 个，待纳入管理 1 个。"),
+        "{}",
+        out.stdout
+    );
+    let out = zh_in(&p, IMPORT_ALL);
+    out.expect_code(0);
+    assert_chinese("import --all adopting a sub-merchant", &out);
+    assert!(
+        out.stdout.contains("已将 1 个子商户纳入管理"),
+        "{}",
+        out.stdout
+    );
+    // The same run in English still says it in English.
+    let en = p.run(&["import", "--all", "--dry-run", "--dir", "{dir}"]);
+    assert!(
+        en.stdout
+            .contains(&format!("managed    sub-merchant {id} 街角面包 (APPROVED)")),
+        "{}",
+        en.stdout
+    );
+
+    // A new end without the letter: the error asks for `protocol`, in Chinese.
+    let file = p.path().join("cards/imported.toml");
+    let text = std::fs::read_to_string(&file).expect("imported.toml");
+    std::fs::write(
+        &file,
+        text.replacen(
+            "end_time = 2030-12-31T23:59:59+08:00",
+            "end_time = 2031-12-31T23:59:59+08:00",
+            1,
+        ),
+    )
+    .expect("edit");
+    let out = zh_in(&p, &["plan", "{dir}"]);
+    out.expect_code(1);
+    assert_chinese(
+        "plan, an adopted sub-merchant's new end without protocol",
+        &out,
+    );
+    assert!(
+        says(&out.stderr, "修改 end_time 需要授权函")
+            && says(
+                &out.stderr,
+                &format!("请在 [sub_merchants.{name}] 中将 `protocol` 设为新授权函的扫描件")
+            ),
+        "{}",
+        out.stderr
+    );
+
+    // Neither protocol nor merchant_id: validate says what is missing, in Chinese.
+    std::fs::write(
+        &file,
+        text.replacen(&format!("merchant_id = {id}\n"), "", 1),
+    )
+    .expect("edit");
+    let out = zh_in(&p, &["validate", "{dir}"]);
+    out.expect_code(1);
+    assert_chinese("validate, a sub-merchant without protocol", &out);
+    assert!(
+        says(
+            &format!("{}{}", out.stdout, out.stderr),
+            &format!("sub_merchants.{name} 没有 `protocol`")
+        ),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}

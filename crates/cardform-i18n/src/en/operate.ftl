@@ -200,3 +200,17 @@ op-rules-note-friends-page = §4.2: updatable on the friends page, 是否提审 
 op-rules-note-amounts = §4.4: type amounts are not updatable
 op-rules-note-sub-merchant = §16: no source says card/update takes it; the costlier class (UNVERIFIED)
 op-rules-note-local = cardform's own setting
+
+# Sub-merchants adopted by `cardform import --all`, and the declarations it writes
+op-submerchant-managed = managed    sub-merchant { $id } { $brand } ({ $status }) → [sub_merchants.{ $name }]
+op-submerchant-unmanaged = unmanaged  sub-merchant { $id } { $brand } ({ $status }) → [sub_merchants.{ $name }]
+op-submerchant-summary = { $total } sub-merchant(s) on the account: { $managed } known to this project, { $unmanaged } to adopt.
+op-submerchant-adopted = Adopted { $count } sub-merchant(s) into the state and wrote their [sub_merchants.<name>] tables to { $path } (`merchant_id` marks each as adopted; `protocol` is left out: WeChat keeps the authorisation letter).
+op-submerchant-refused = sub-merchant { $id } ({ $name }) was not adopted: its generated declaration would not plan "No changes":
+op-submerchant-would-change = sub-merchant { $name } would be updated: { $fields }
+op-submerchant-no-protocol = { $name } has no `protocol`: a sub-merchant is submitted with its authorisation letter (授权函)
+op-submerchant-no-protocol-help = set protocol to the letter's scan (a local JPG/PNG, e.g. assets/protocol.jpg); only a sub-merchant adopted by `cardform import --all` (with its `merchant_id`) may leave it out
+op-submerchant-needs-protocol = sub-merchant { $name } ({ $file }:{ $line }): changing { $fields } needs the authorisation letter, and this adopted sub-merchant declares no `protocol`. Set `protocol` in [sub_merchants.{ $name }] to the new letter's scan (a local JPG/PNG under the project); cardform uploads it with the update.
+op-submerchant-unknown-id = sub-merchant { $name } ({ $file }:{ $line }): merchant_id { $id } is not a sub-merchant of this account that another declaration does not already hold (card/submerchant/batchget). Check the id, or remove `merchant_id` and set `protocol` to submit it anew.
+op-submerchant-id-mismatch = sub-merchant { $name } ({ $file }:{ $line }): merchant_id { $declared } is declared, but the state records { $name } as merchant_id { $recorded }. Fix `merchant_id`, or remove it to keep the recorded one.
+op-submerchant-fix-help = fix the [sub_merchants.<name>] table each line names, as it says, then plan again

@@ -186,3 +186,17 @@ op-rules-note-friends-page = §4.2：朋友的券页面列为可更新，“是�
 op-rules-note-amounts = §4.4：券类型中的金额不可修改
 op-rules-note-sub-merchant = §16：没有资料表明 card/update 接受该字段；按代价更高的方式处理（未核实）
 op-rules-note-local = cardform 自己的设置
+
+# `cardform import --all` 纳入管理的子商户，以及它写出的声明
+op-submerchant-managed = 已管理    子商户 { $id } { $brand }（{ $status }）→ [sub_merchants.{ $name }]
+op-submerchant-unmanaged = 未管理    子商户 { $id } { $brand }（{ $status }）→ [sub_merchants.{ $name }]
+op-submerchant-summary = 账号上共有 { $total } 个子商户：本项目已知 { $managed } 个，待纳入管理 { $unmanaged } 个。
+op-submerchant-adopted = 已将 { $count } 个子商户纳入管理（记入状态文件），并把它们的 [sub_merchants.<name>] 表写入 { $path }（`merchant_id` 表示已纳入管理；未写 `protocol`：授权函保留在微信侧）。
+op-submerchant-refused = 子商户 { $id }（{ $name }）未纳入管理：为它生成的声明在 plan 中不会是“无变化”：
+op-submerchant-would-change = 子商户 { $name } 将被更新：{ $fields }
+op-submerchant-no-protocol = { $name } 没有 `protocol`：提交子商户时须附上授权函
+op-submerchant-no-protocol-help = 将 protocol 设为授权函的扫描件（项目内的本地 JPG/PNG，例如 assets/protocol.jpg）；只有由 `cardform import --all` 纳入管理（带 `merchant_id`）的子商户可以不写
+op-submerchant-needs-protocol = 子商户 { $name }（{ $file }:{ $line }）：修改 { $fields } 需要授权函，而这个纳入管理的子商户没有声明 `protocol`。请在 [sub_merchants.{ $name }] 中将 `protocol` 设为新授权函的扫描件（项目内的本地 JPG/PNG），cardform 会随更新一并上传。
+op-submerchant-unknown-id = 子商户 { $name }（{ $file }:{ $line }）：merchant_id { $id } 不是本账号中尚未被其他声明占用的子商户（card/submerchant/batchget）。请核对该 id，或删除 `merchant_id` 并设置 `protocol` 重新提交。
+op-submerchant-id-mismatch = 子商户 { $name }（{ $file }:{ $line }）：声明的 merchant_id 为 { $declared }，但状态文件记录的 { $name } 是 merchant_id { $recorded }。请改正 `merchant_id`，或删除它以沿用记录中的值。
+op-submerchant-fix-help = 按每行所说修改其指出的 [sub_merchants.<name>] 表，然后重新运行 plan
