@@ -19,8 +19,11 @@ use crate::write_policy::{OutputKind, WritePolicy};
 use super::error::CommandError;
 use super::output::{print_json, stdout_color};
 
-/// The accounts a run covers when `--accounts` is not given.
-pub(super) const DEFAULT_ACCOUNT_PARALLELISM: usize = 4;
+/// Accounts in flight at once unless `--account-parallelism` or `[platform.run]
+/// account_parallelism` says otherwise: enough to keep the run-wide cap on calls in
+/// flight (`[platform.run] max_calls_in_flight`, default 64) busy while each account
+/// waits on its own chain of calls (token, then its cards).
+pub(super) const DEFAULT_ACCOUNT_PARALLELISM: usize = 32;
 
 /// Loads the platform, printing every problem (file:line:col) when it is invalid.
 pub fn load_platform(dir: &Path) -> Result<Platform, CommandError> {

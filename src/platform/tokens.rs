@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cardform_client::{
-    ApiError, AuthorizerEntry, ComponentCredentials, PlatformClient, RetryPolicy, Secret,
+    ApiError, AuthorizerEntry, CallCap, ComponentCredentials, PlatformClient, RetryPolicy, Secret,
     WeChatClient,
 };
 
@@ -194,7 +194,24 @@ pub fn endpoint(platform: &Platform, operator: &OperatorSettings) -> Result<Stri
     Ok(endpoint)
 }
 
-/// The run's open-platform client, and the authorizers it lists (every page).
+/// WeChat calls in flight at once over a whole run unless `[platform.run]
+/// max_calls_in_flight` says otherwise: as many as 4 accounts at the default
+/// per-account parallelism of 16 had before the cap existed.
+pub const DEFAULT_CALLS_IN_FLIGHT: usize = 64;
+
+/// The run-wide cap on calls in flight (`[platform.run] max_calls_in_flight`).
+pub fn calls_in_flight(platform: &Platform) -> usize {
+    platform
+        .file
+        .platform
+        .run
+        .max_calls_in_flight
+        .unwrap_or(DEFAULT_CALLS_IN_FLIGHT)
+        .max(1)
+}
+
+/// The run's open-platform client, and the authorizers it lists (every page). Its
+/// calls and every account client's made from it share one cap on calls in flight.
 ///
 /// # Errors
 /// [`PlatformError::Component`] (a stale ticket's 61005 names the ticket's source).
@@ -203,6 +220,7 @@ pub async fn connect(
     base_url: &str,
     credentials: ComponentCredentials,
 ) -> Result<(Arc<PlatformClient>, Vec<AuthorizerEntry>), PlatformError> {
+    let cap = CallCap::new(calls_in_flight(platform));
     let wrap = |error: ApiError| PlatformError::Component {
         component_appid: platform.file.platform.component_appid.clone(),
         source_name: ticket_source_name(&platform.file.platform.verify_ticket),
@@ -210,7 +228,8 @@ pub async fn connect(
     };
     let timeout = Duration::from_secs(platform.file.limits.timeout_seconds.max(1));
     let client = PlatformClient::new(base_url, credentials, timeout, RetryPolicy::default())
-        .map_err(wrap)?;
+        .map_err(wrap)?
+        .with_call_cap(cap);
     let client = Arc::new(client);
     let list = client.authorizers().await.map_err(wrap)?;
     Ok((client, list))

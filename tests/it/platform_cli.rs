@@ -76,7 +76,12 @@ fn git(dir: &Path, args: &[&str]) {
 
 impl World {
     fn new(authorizers: usize) -> World {
-        let emu = Emulator::start(&[]);
+        World::with_emulator(authorizers, &[])
+    }
+
+    /// As [`World::new`], the emulator started with `extra` flags (e.g. latency).
+    fn with_emulator(authorizers: usize, extra: &[&str]) -> World {
+        let emu = Emulator::start(extra);
         let answer = emu.admin(
             "POST",
             "/__emulator/platform",
@@ -962,4 +967,76 @@ fn import_all_adopts_each_merchants_cards_into_its_own_folder() {
     // One card outside --all is a one-account command.
     w.run(&["import", "x", "pX", "--accounts", "all"])
         .expect_code(1);
+}
+
+/// Sets `[platform.run]` of the world's platform file.
+fn set_run(w: &World, run: &str) {
+    std::fs::write(
+        w.dir.path().join("cardform.toml"),
+        format!(
+            "endpoint = \"{}\"\n\n[platform]\ncomponent_appid = \"{COMPONENT}\"\n\n[platform.run]\n{run}\n",
+            w.emu.url
+        ),
+    )
+    .expect("write");
+}
+
+/// The most WeChat calls the emulator had in flight at once since the last reset.
+fn peak_since_reset(w: &World, reset: bool) -> u64 {
+    let method = if reset { "POST" } else { "GET" };
+    let v = w.emu.admin(method, "/__emulator/concurrency", None);
+    v["peak"].as_u64().expect("peak")
+}
+
+#[test]
+fn the_run_wide_cap_bounds_the_calls_in_flight_over_all_accounts() {
+    // 8 accounts × 2 cards, all 8 in flight at once, every call 40 ms: without a
+    // run-wide cap the accounts' card/gets overlap (up to 16 at once).
+    let w = World::with_emulator(8, &["--latency-ms", "40"]);
+    w.run(&["accounts", "import", "--template", "spring"])
+        .expect_code(0);
+    set_run(&w, "account_parallelism = 8\nmax_calls_in_flight = 3");
+    w.run(&["apply", ".", "--accounts", "all", "--auto-approve"])
+        .expect_code(0);
+    assert!(peak_since_reset(&w, false) <= 3, "the apply went over the cap");
+
+    peak_since_reset(&w, true);
+    let plan = w.run(&["plan", "--accounts", "all", "--detailed-exitcode"]);
+    plan.expect_code(0);
+    let capped = peak_since_reset(&w, false);
+    assert!(
+        (2..=3).contains(&capped),
+        "with max_calls_in_flight = 3 the emulator saw {capped} calls at once"
+    );
+
+    // The same plan with a cap that does not bind: the accounts overlap, so the cap
+    // above is what held them (the emulator's count does see concurrency).
+    set_run(&w, "account_parallelism = 8\nmax_calls_in_flight = 64");
+    peak_since_reset(&w, true);
+    w.run(&["plan", "--accounts", "all", "--detailed-exitcode"])
+        .expect_code(0);
+    let free = peak_since_reset(&w, false);
+    assert!(free > 3, "without a binding cap only {free} calls at once");
+
+    // Under a run-wide limit, apply checks every account's plan first (each account's
+    // session closed meanwhile), then plans each again under its lock and applies it.
+    set_run(
+        &w,
+        "account_parallelism = 8\nmax_calls_in_flight = 3\nmax_destroy_per_run = 5",
+    );
+    let template = w.dir.path().join("templates/spring.toml");
+    let text = std::fs::read_to_string(&template).expect("template");
+    std::fs::write(&template, text.replace("全场饮品八折。", "全场饮品八折，周末也可用。"))
+        .expect("write");
+    let report = w.json(&["apply", ".", "--accounts", "all", "--auto-approve", "--format", "json"]);
+    let accounts = accounts_of(&report);
+    assert_eq!(accounts.len(), 8, "{report}");
+    assert!(
+        accounts
+            .iter()
+            .all(|a| a["status"] == "applied" && a["row"]["updates"] == 1),
+        "{report}"
+    );
+    w.run(&["plan", "--accounts", "all", "--detailed-exitcode"])
+        .expect_code(0);
 }
