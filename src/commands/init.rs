@@ -51,7 +51,8 @@ pub fn run(args: &InitArgs) -> miette::Result<Outcome> {
     let dir = args.dir.display();
     if args.platform {
         println!(
-            "\nNext: set CARDFORM_COMPONENT_SECRET and CARDFORM_VERIFY_TICKET, then `cardform accounts import --dir {dir} --template example`, `cardform validate {dir}`, `cardform plan {dir} --accounts all`."
+            "\n{}",
+            crate::i18n::tr!("pf-init-next", dir = dir.to_string())
         );
         return Ok(Outcome::Success);
     }

@@ -7,7 +7,7 @@ use crate::cli::{AccountOptions, Format, PlanArgs, PlanFormat, PlanMergeArgs};
 use crate::config::{ConfigError, RunSettings};
 use crate::engine::Operation;
 use crate::exit::Outcome;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 use crate::model::Timestamp;
 use crate::platform::report::{Report, merge};
 use crate::platform::run::{RunRequest, run_accounts};
@@ -74,13 +74,17 @@ pub fn validate(dir: &Path) -> miette::Result<Outcome> {
         }
     }
     if errors > 0 {
-        println!("{errors} error(s) in the platform's accounts.");
+        println!("{}", tr!("pf-validate-errors", n = errors));
         return Ok(Outcome::Failed);
     }
     println!(
-        "The platform is valid: {} account(s), {} template(s), {cards} card(s) in all.",
-        platform.accounts.len(),
-        platform.templates.len()
+        "{}",
+        tr!(
+            "pf-validate-ok",
+            accounts = platform.accounts.len(),
+            templates = platform.templates.len(),
+            cards = cards
+        )
     );
     Ok(Outcome::Success)
 }
@@ -142,7 +146,7 @@ pub fn run(
         .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
     request.run_policy = platform.file.platform.run.clone();
     let outcome = if names.is_empty() {
-        eprintln!("No accounts selected: nothing to do.");
+        eprintln!("{}", tr!("pf-no-accounts"));
         crate::platform::run::RunOutcome {
             results: Vec::new(),
             run_refusal: None,
@@ -164,10 +168,13 @@ pub fn run(
                 w.abort();
             }
             eprintln!(
-                "{} account(s); component token fetched {} time(s); {} open-platform call(s).",
-                outcome.results.len(),
-                client.component_fetches(),
-                client.calls_made()
+                "{}",
+                tr!(
+                    "pf-run-summary",
+                    n = outcome.results.len(),
+                    fetches = client.component_fetches(),
+                    calls = client.calls_made()
+                )
             );
             miette::Result::<_>::Ok(outcome)
         })?
@@ -181,7 +188,7 @@ pub fn run(
     if let Some(file) = &report_file {
         let json = serde_json::to_vec_pretty(&report).map_err(|e| CommandError::Json(e.into()))?;
         file.write(&json).map_err(CommandError::from)?;
-        eprintln!("Wrote the report to {}", file.path().display());
+        eprintln!("{}", tr!("pf-wrote-report", path = file.path().display()));
     }
     print_report(&report, render.text_format, lang)?;
     Ok(report.outcome(render.detailed_exitcode))
@@ -201,13 +208,13 @@ fn print_report(report: &Report, format: PlanFormat, lang: Lang) -> miette::Resu
 pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
     if args.save.is_some() || args.html.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: "--save and --html (use --format markdown|json|html, and --out FILE for the JSON report `plan merge` reads)".into(),
+            what: tr!("pf-unsupported-save"),
         }
         .into());
     }
     if args.trusted_settings.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: "--trusted-settings (the platform's cardform.toml is one file for every account; review its changes in the pull request)".into(),
+            what: tr!("pf-unsupported-trusted"),
         }
         .into());
     }
@@ -238,13 +245,13 @@ pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
 pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
     if !args.auto_approve {
         return Err(CommandError::PlatformUnsupported {
-            what: "apply across accounts without --auto-approve (review `cardform plan --accounts …` first, then apply with --auto-approve)".into(),
+            what: tr!("pf-unsupported-approve"),
         }
         .into());
     }
     if args.refresh_only || args.wait_for_review.is_some() || args.target.is_file() {
         return Err(CommandError::PlatformUnsupported {
-            what: "apply PLANFILE, --refresh-only and --wait-for-review across accounts".into(),
+            what: tr!("pf-unsupported-planfile"),
         }
         .into());
     }
@@ -365,9 +372,9 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
         print_json(&serde_json::json!({ "format_version": "1", "accounts": results }))?;
     } else {
         for a in &results {
-            println!("── account {} ({}) ──", a.name, a.appid);
+            println!("{}", tr!("pf-account-head", name = a.name, appid = a.appid));
             if let Some(e) = &a.error {
-                println!("FAILED: {e}");
+                println!("{}", tr!("pf-failed-line", error = e));
             }
             for r in &a.cards {
                 println!(
@@ -375,9 +382,9 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
                     r.address,
                     r.review,
                     if r.claimable {
-                        "claimable"
+                        tr!("pf-status-claimable")
                     } else {
-                        "not claimable"
+                        tr!("pf-status-not-claimable")
                     },
                     r.why
                 );
@@ -390,8 +397,14 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
             .map(|a| a.cards.iter().filter(|r| r.claimable).count())
             .sum();
         println!(
-            "{} account(s), {failed} failed; {claimable} of {cards} card(s) claimable now.",
-            results.len()
+            "{}",
+            tr!(
+                "pf-status-summary",
+                n = results.len(),
+                failed = failed,
+                claimable = claimable,
+                cards = cards
+            )
         );
     }
     Ok(if results.iter().any(|a| a.error.is_some()) {
@@ -441,7 +454,7 @@ async fn coins_one(p: crate::platform::run::Prepared, days: u32, limit: u64) -> 
 pub fn coins(args: &crate::cli::CoinsArgs) -> miette::Result<Outcome> {
     if args.action.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: "coins activate|recharge|order across accounts (run them per account)".into(),
+            what: tr!("pf-unsupported-coins"),
         }
         .into());
     }
@@ -464,19 +477,33 @@ pub fn coins(args: &crate::cli::CoinsArgs) -> miette::Result<Outcome> {
                 (Some(c), _) => {
                     total = total + c.balance.total_coin;
                     println!(
-                        "{:<24} {:>10} points ({} free + {} paid), {} order(s) in {days} days",
-                        a.name,
-                        c.balance.total_coin,
-                        c.balance.free_coin,
-                        c.balance.pay_coin,
-                        c.total_orders
+                        "{}",
+                        tr!(
+                            "pf-coins-line",
+                            name = format!("{:<24}", a.name),
+                            total = format!("{:>10}", c.balance.total_coin),
+                            free = c.balance.free_coin.to_string(),
+                            paid = c.balance.pay_coin.to_string(),
+                            orders = c.total_orders,
+                            days = days
+                        )
                     );
                 }
-                (None, Some(e)) => println!("{:<24} FAILED: {e}", a.name),
+                (None, Some(e)) => println!(
+                    "{}",
+                    tr!("pf-coins-failed", name = format!("{:<24}", a.name), error = e)
+                ),
                 (None, None) => {}
             }
         }
-        println!("{} account(s); 券点 in all: {total} points.", results.len());
+        println!(
+            "{}",
+            tr!(
+                "pf-coins-summary",
+                n = results.len(),
+                total = total.to_string()
+            )
+        );
     }
     Ok(if results.iter().any(|a| a.error.is_some()) {
         Outcome::AccountsFailed

@@ -18,6 +18,7 @@ use futures::StreamExt;
 
 use crate::apply::StopSignal;
 use crate::config::{Project, RunSettings};
+use crate::i18n::tr;
 use crate::engine::{self, ExecuteOptions, Executed, Operation, PlanRequest, PlanRun, run_plan};
 use crate::plan::Plan;
 use crate::report::Reporter;
@@ -235,7 +236,7 @@ async fn one_pass(
             let task = tokio::spawn(async move { plan_one(a, &plan_request, reporter).await });
             async move {
                 let (r, open) = task.await.unwrap_or_else(|e| {
-                    let f = failure("plan", &format!("the account's run stopped: {e}"));
+                    let f = failure("plan", &tr!("pf-run-stopped", error = e.to_string()));
                     (AccountResult::failed(name, appid, f), None)
                 });
                 // The apply is not a task of its own: the executor's futures are not
@@ -271,7 +272,7 @@ fn changed_since_check(mut r: AccountResult) -> AccountResult {
     r.status = Status::Failed;
     r.failure = Some(Failure {
         stage: "apply".into(),
-        message: "its plan changed between the run-wide check and its apply (someone changed the account meanwhile); nothing was applied: run again".into(),
+        message: tr!("pf-plan-changed"),
     });
     r
 }
@@ -378,7 +379,8 @@ async fn apply_one(mut r: AccountResult, run: PlanRun, request: &RunRequest) -> 
                 r.errors.push(crate::visible::visible(why).into_owned());
             }
             if let Err(e) = committed {
-                r.errors.push(format!("the state was not saved: {e}"));
+                r.errors
+                    .push(tr!("pf-state-not-saved", error = e.to_string()));
             }
             r.status = if r.errors.is_empty() {
                 Status::Applied
@@ -388,7 +390,7 @@ async fn apply_one(mut r: AccountResult, run: PlanRun, request: &RunRequest) -> 
             if r.status == Status::Failed {
                 r.failure = Some(Failure {
                     stage: "apply".into(),
-                    message: format!("{} change(s) failed", r.errors.len()),
+                    message: tr!("pf-changes-failed", n = r.errors.len()),
                 });
             }
         }
@@ -412,9 +414,7 @@ pub fn run_wide_refusal<'a>(
     if let Some(max) = policy.max_coins_per_run {
         let total: Points = results.clone().map(AccountResult::coins).sum();
         if total > Points::whole(max) {
-            why.push(format!(
-                "the accounts' plans spend {total} 券点 together, more than [platform.run] max_coins_per_run = {max}; nothing was applied"
-            ));
+            why.push(tr!("pf-run-coins", total = total.to_string(), max = max));
         }
     }
     if let Some(max) = policy.max_destroy_per_run
@@ -425,9 +425,7 @@ pub fn run_wide_refusal<'a>(
             .map(|p| p.summary.delete + p.summary.replace)
             .sum();
         if total > max {
-            why.push(format!(
-                "the accounts' plans delete or replace {total} cards together, more than [platform.run] max_destroy_per_run = {max}; nothing was applied (--allow-mass-destroy allows it)"
-            ));
+            why.push(tr!("pf-run-destroy", total = total, max = max));
         }
     }
     (!why.is_empty()).then(|| why.join("\n"))

@@ -15,6 +15,7 @@ use cardform_client::{
     WeChatClient,
 };
 
+use crate::i18n::tr;
 use crate::config::trust::{self, OperatorSettings, Origin, TrustError};
 use crate::config::{ClientMaker, PROJECT_FILE, RunSettings};
 use crate::model::Timestamp;
@@ -26,28 +27,22 @@ use super::run::{Failure, Prepared};
 /// Why a platform run cannot start; nothing was sent to WeChat (except where said).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum PlatformError {
-    #[error("the component AppSecret: environment variable {env} is not set")]
+    #[error("{}", tr!("pf-no-secret", env = .env))]
     #[diagnostic(
         code(cardform::platform::secret),
-        help(
-            "set {env} in the pipeline's secrets ([platform] component_secret_env names the variable); it never goes into a file"
-        )
+        help("{}", tr!("pf-no-secret-help", env = env))
     )]
     NoSecret { env: String },
-    #[error("no component_verify_ticket: {source_name} is not set or empty")]
+    #[error("{}", tr!("pf-no-ticket", source = .source_name))]
     #[diagnostic(
         code(cardform::platform::ticket),
-        help(
-            "WeChat pushes the ticket every 10 minutes to the platform's authorisation-event URL; give the latest one ([platform.verify_ticket] says where it comes from)"
-        )
+        help("{}", tr!("pf-no-ticket-help"))
     )]
     NoTicket { source_name: String },
-    #[error(
-        "the component_verify_ticket from {source_name} is {age_hours} hours old; WeChat refuses a ticket older than 12 hours"
-    )]
+    #[error("{}", tr!("pf-stale-ticket", source = .source_name, hours = .age_hours))]
     #[diagnostic(
         code(cardform::platform::ticket_stale),
-        help("give the latest ticket WeChat pushed (every 10 minutes)")
+        help("{}", tr!("pf-stale-ticket-help"))
     )]
     StaleTicket { source_name: String, age_hours: i64 },
     #[error("{source_name}: {problem}")]
@@ -59,7 +54,7 @@ pub enum PlatformError {
     #[error("{0}")]
     #[diagnostic(code(cardform::trust))]
     Trust(#[from] TrustError),
-    #[error("the open platform (component {component_appid}, ticket from {source_name}): {error}")]
+    #[error("{}", tr!("pf-component", component = .component_appid, source = .source_name, error = .error.to_string()))]
     #[diagnostic(code(cardform::platform::component))]
     Component {
         component_appid: String,
@@ -71,13 +66,11 @@ pub enum PlatformError {
 /// The ticket source's name, as messages show it.
 pub fn ticket_source_name(source: &TicketSource) -> String {
     match source {
-        TicketSource::Env { env, .. } => format!("environment variable {env}"),
-        TicketSource::Command { command } => {
-            format!(
-                "the ticket command `{}`",
-                command.first().map_or("", String::as_str)
-            )
-        }
+        TicketSource::Env { env, .. } => tr!("pf-ticket-source-env", env = env),
+        TicketSource::Command { command } => tr!(
+            "pf-ticket-source-command",
+            program = command.first().map_or("", String::as_str)
+        ),
     }
 }
 
@@ -112,9 +105,8 @@ pub fn credentials(
                 let at: i64 = env_value(at_env)
                     .and_then(|v| v.trim().parse().ok())
                     .ok_or_else(|| PlatformError::BadTicketSource {
-                        source_name: format!("environment variable {at_env}"),
-                        problem: "not set, or not Unix seconds (when the ticket was received)"
-                            .into(),
+                        source_name: tr!("pf-ticket-source-env", env = at_env),
+                        problem: tr!("pf-ticket-at-bad"),
                     })?;
                 if cardform_spec::platform::ticket_is_stale(at, now.0) {
                     return Err(PlatformError::StaleTicket {
@@ -155,14 +147,17 @@ fn run_ticket_command(command: &[String], source_name: &str) -> Result<String, P
     };
     let (program, args) = command
         .split_first()
-        .ok_or_else(|| bad("the command is empty".into()))?;
+        .ok_or_else(|| bad(tr!("pf-ticket-command-empty")))?;
     let out = Command::new(program)
         .args(args)
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| bad(format!("cannot run it: {e}")))?;
+        .map_err(|e| bad(tr!("pf-ticket-command-run", error = e)))?;
     if !out.status.success() {
-        return Err(bad(format!("it exited with {}", out.status)));
+        return Err(bad(tr!(
+            "pf-ticket-command-exit",
+            status = out.status.to_string()
+        )));
     }
     let ticket = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if ticket.is_empty() {
@@ -263,9 +258,10 @@ pub fn prepare(
                 appid: appid.clone(),
                 ready: Err(Failure {
                     stage: "authorizer".into(),
-                    message: format!(
-                        "AppID {appid} is not an authorizer of component {} (api_get_authorizer_list does not list it: the merchant revoked the authorisation, or never granted it); skipped",
-                        platform.file.platform.component_appid
+                    message: tr!(
+                        "pf-not-authorizer",
+                        appid = appid,
+                        component = platform.file.platform.component_appid
                     ),
                 }),
             });
