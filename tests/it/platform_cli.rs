@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 
 use crate::common::{Emulator, Output, cardform, run_cmd, words};
 
-const COMPONENT: &str = "wxcomponent0000emu";
-const SECRET: &str = "platform-test-secret-5f2a";
+pub(crate) const COMPONENT: &str = "wxcomponent0000emu";
+pub(crate) const SECRET: &str = "platform-test-secret-5f2a";
 
 const TEMPLATE: &str = r#"[variables.brand]
 description = "the merchant's brand"
@@ -53,14 +53,14 @@ use_all_locations = true
 "#;
 
 /// A platform folder, its emulator and the verify ticket.
-struct World {
-    emu: Emulator,
-    dir: tempfile::TempDir,
-    ticket: String,
-    appids: Vec<String>,
+pub(crate) struct World {
+    pub(crate) emu: Emulator,
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) ticket: String,
+    pub(crate) appids: Vec<String>,
 }
 
-fn git(dir: &Path, args: &[&str]) {
+pub(crate) fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
@@ -75,7 +75,7 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 impl World {
-    fn new(authorizers: usize) -> World {
+    pub(crate) fn new(authorizers: usize) -> World {
         World::with_emulator(authorizers, &[])
     }
 
@@ -118,14 +118,23 @@ impl World {
         }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        run_cmd(
-            cardform()
-                .current_dir(self.dir.path())
-                .env("CARDFORM_COMPONENT_SECRET", SECRET)
-                .env("CARDFORM_VERIFY_TICKET", &self.ticket)
-                .args(args),
-        )
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
+        run_cmd(&mut self.command(args))
+    }
+
+    /// `cardform ARGS` in the platform folder under `CARDFORM_LANG=zh-CN`.
+    pub(crate) fn zh(&self, args: &[&str]) -> Output {
+        run_cmd(self.command(args).env("CARDFORM_LANG", "zh-CN"))
+    }
+
+    /// `cardform ARGS` in the platform folder with the platform's secret and ticket.
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
+        let mut c = cardform();
+        c.current_dir(self.dir.path())
+            .env("CARDFORM_COMPONENT_SECRET", SECRET)
+            .env("CARDFORM_VERIFY_TICKET", &self.ticket)
+            .args(args);
+        c
     }
 
     fn json(&self, args: &[&str]) -> Value {

@@ -79,7 +79,7 @@ pf-changes-failed = { $n } 项变更失败
 pf-run-coins = 各账号的计划共消耗 { $total } 券点，超过 [platform.run] max_coins_per_run = { $max }；未执行任何变更
 pf-run-destroy = 各账号的计划共删除或重建 { $total } 张卡券，超过 [platform.run] max_destroy_per_run = { $max }；未执行任何变更（--allow-mass-destroy 可放行）
 pf-no-accounts = 没有选中任何账号：无事可做。
-pf-run-summary = { $n } 个账号；component token 获取 { $fetches } 次；第三方平台调用 { $calls } 次。
+pf-run-summary = { $n } 个账号；component_access_token 获取 { $fetches } 次；第三方平台调用 { $calls } 次。
 pf-wrote-report = 报告已写入 { $path }
 pf-validate-errors = 第三方平台的账号中有 { $n } 个错误。
 pf-validate-ok = 第三方平台配置有效：共 { $accounts } 个账号、{ $templates } 个模板、{ $cards } 张卡券。
