@@ -163,7 +163,14 @@ pub fn run(
             // journal keeps what was done); a plan keeps Ctrl-C's default.
             let watcher = (operation == Operation::Apply)
                 .then(|| tokio::spawn(super::interrupt::watch_interrupts(request.stop.clone())));
-            let outcome = run_accounts(prepared, &request, std::sync::Arc::new(Silent)).await;
+            let outcome = run_accounts(
+                &platform,
+                prepared,
+                now,
+                &request,
+                std::sync::Arc::new(Silent),
+            )
+            .await;
             if let Some(w) = watcher {
                 w.abort();
             }

@@ -62,7 +62,13 @@ where
         let (client, authorizers) = tokens::connect(platform, &base_url, credentials).await?;
         let prepared = tokens::prepare(platform, &names, settings, &client, &authorizers, now)
             .map_err(CommandError::Config)?;
-        let out: Vec<T> = futures::stream::iter(prepared.into_iter().map(each))
+        // Lazy: an account's project is built when a slot frees up for it.
+        let out: Vec<T> = futures::stream::iter(
+            prepared
+                .into_iter()
+                .map(|p| p.build(platform, now))
+                .map(each),
+        )
             .buffer_unordered(n.max(1))
             .collect()
             .await;

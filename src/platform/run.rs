@@ -18,6 +18,7 @@ use futures::StreamExt;
 
 use crate::apply::StopSignal;
 use crate::config::{Project, RunSettings};
+use crate::model::Timestamp;
 use crate::i18n::tr;
 use crate::engine::{self, ExecuteOptions, Executed, Operation, PlanRequest, PlanRun, run_plan};
 use crate::plan::Plan;
@@ -25,6 +26,8 @@ use crate::report::Reporter;
 use cardform_spec::Points;
 
 use super::files::RunPolicy;
+use super::project::Platform;
+use super::tokens::Pending;
 
 /// Why an account was skipped or failed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -40,18 +43,6 @@ pub struct Prepared {
     pub name: String,
     pub appid: String,
     pub ready: Result<(Project, RunSettings), Failure>,
-}
-
-impl Prepared {
-    /// The same account's inputs for another pass (the second phase of an apply under
-    /// run-wide limits).
-    fn again(&self) -> Prepared {
-        Prepared {
-            name: self.name.clone(),
-            appid: self.appid.clone(),
-            ready: self.ready.clone(),
-        }
-    }
 }
 
 /// What happened to one account.
@@ -164,27 +155,31 @@ fn failure(stage: &str, e: &dyn std::fmt::Display) -> Failure {
 /// then plans each account again under its lock and applies it only if that plan is
 /// the one checked (else the account fails: run again).
 pub async fn run_accounts(
-    accounts: Vec<Prepared>,
+    platform: &Platform,
+    accounts: Vec<Pending>,
+    now: Timestamp,
     request: &RunRequest,
     reporter: Arc<dyn Reporter>,
 ) -> RunOutcome {
+    let build = |accounts: Vec<Pending>| accounts.into_iter().map(move |p| p.build(platform, now));
     let two_phase = request.operation == Operation::Apply
         && (request.run_policy.max_coins_per_run.is_some()
             || (request.run_policy.max_destroy_per_run.is_some() && !request.allow_mass_destroy));
     if !two_phase {
-        let results = one_pass(accounts, request, reporter, None).await;
+        let results = one_pass(build(accounts), request, reporter, None).await;
         return RunOutcome {
             results,
             run_refusal: None,
         };
     }
-    // The accounts' inputs are kept (not their sessions) for the second phase.
-    let again: Vec<Prepared> = accounts.iter().map(Prepared::again).collect();
+    // The accounts' inputs are kept (not their projects or sessions) for the second
+    // phase.
+    let again = accounts.clone();
     let check = RunRequest {
         operation: Operation::Plan,
         ..request.clone()
     };
-    let planned = one_pass(accounts, &check, reporter.clone(), None).await;
+    let planned = one_pass(build(accounts), &check, reporter.clone(), None).await;
     let run_refusal = run_wide_refusal(
         planned.iter(),
         &request.run_policy,
@@ -198,7 +193,7 @@ pub async fn run_accounts(
     }
     let checked: BTreeMap<String, AccountResult> =
         planned.into_iter().map(|r| (r.name.clone(), r)).collect();
-    let results = one_pass(again, request, reporter, Some(&checked)).await;
+    let results = one_pass(build(again), request, reporter, Some(&checked)).await;
     RunOutcome {
         results,
         run_refusal: None,
@@ -209,7 +204,7 @@ pub async fn run_accounts(
 /// each account's session closed as soon as it is done. With `checked`, an account is
 /// applied only when its plan matches the one the run-wide limits were checked on.
 async fn one_pass(
-    accounts: Vec<Prepared>,
+    accounts: impl Iterator<Item = Prepared>,
     request: &RunRequest,
     reporter: Arc<dyn Reporter>,
     checked: Option<&BTreeMap<String, AccountResult>>,
@@ -227,7 +222,8 @@ async fn one_pass(
         ..PlanRequest::default()
     };
     let mut results: Vec<AccountResult> =
-        futures::stream::iter(accounts.into_iter().map(|a| {
+        // Lazy: an account's project is built when a slot frees up for it.
+        futures::stream::iter(accounts.map(|a| {
             let plan_request = plan_request.clone();
             let reporter = reporter.clone();
             let (name, appid) = (a.name.clone(), a.appid.clone());

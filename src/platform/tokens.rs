@@ -230,9 +230,12 @@ pub async fn connect(
     Ok((client, list))
 }
 
-/// Each selected account as the engine's input: its project and run settings whose
-/// client is its authorizer's; an account whose AppID the platform's authorizer list
-/// lacks is a failure of that account alone (revoked, or never authorised).
+/// Each selected account as the engine's input, checked now and built when its turn
+/// comes ([`Pending::build`]): its run settings, whose client is its authorizer's; an
+/// account whose AppID the platform's authorizer list lacks is a failure of that
+/// account alone (revoked, or never authorised). Every account's project is built once
+/// here to check it, and dropped: a run holds only the projects of the accounts in
+/// flight.
 ///
 /// # Errors
 /// An account's files are invalid (every problem listed; nothing was run).
@@ -243,17 +246,16 @@ pub fn prepare(
     client: &Arc<PlatformClient>,
     authorizers: &[AuthorizerEntry],
     now: Timestamp,
-) -> Result<Vec<Prepared>, crate::config::ConfigError> {
+) -> Result<Vec<Pending>, crate::config::ConfigError> {
     let by_appid: BTreeMap<&str, &AuthorizerEntry> = authorizers
         .iter()
         .map(|a| (a.authorizer_appid.as_str(), a))
         .collect();
     let mut out = Vec::new();
     for name in names {
-        let project = platform.project(name, now)?;
-        let appid = project.config.account.appid.clone();
+        let appid = platform.project(name, now)?.config.account.appid;
         let Some(entry) = by_appid.get(appid.as_str()) else {
-            out.push(Prepared {
+            out.push(Pending {
                 name: name.clone(),
                 appid: appid.clone(),
                 ready: Err(Failure {
@@ -275,11 +277,39 @@ pub fn prepare(
         settings.client = Some(ClientMaker(Arc::new(move |cfg| {
             WeChatClient::for_authorizer(cfg, pc.clone(), refresh.clone())
         })));
-        out.push(Prepared {
+        out.push(Pending {
             name: name.clone(),
             appid,
-            ready: Ok((project, settings)),
+            ready: Ok(settings),
         });
     }
     Ok(out)
+}
+
+/// A checked account whose project is built when its turn comes.
+#[derive(Clone)]
+pub struct Pending {
+    pub name: String,
+    pub appid: String,
+    ready: Result<RunSettings, Failure>,
+}
+
+impl Pending {
+    /// The account's project (built again from the files [`prepare`] checked).
+    pub fn build(self, platform: &Platform, now: Timestamp) -> Prepared {
+        let ready = self.ready.and_then(|settings| {
+            platform
+                .project(&self.name, now)
+                .map(|project| (project, settings))
+                .map_err(|e| Failure {
+                    stage: "plan".into(),
+                    message: crate::visible::visible(&e.to_string()).into_owned(),
+                })
+        });
+        Prepared {
+            name: self.name,
+            appid: self.appid,
+            ready,
+        }
+    }
 }
