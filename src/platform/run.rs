@@ -264,6 +264,20 @@ fn same_plan(before: Option<&AccountResult>, now: &AccountResult) -> bool {
     })
 }
 
+/// The plan as the report keeps it: a card without changes keeps its address,
+/// card_id, type, counts and notes, not its contents (live, desired, as typed), which
+/// no report shows; so a run's memory does not grow with its unchanged cards.
+fn for_report(mut plan: Plan) -> Plan {
+    for rc in &mut plan.resource_changes {
+        if rc.action == crate::plan::Action::NoOp {
+            rc.before = None;
+            rc.after = None;
+            rc.desired = None;
+        }
+    }
+    plan
+}
+
 fn changed_since_check(mut r: AccountResult) -> AccountResult {
     r.status = Status::Failed;
     r.failure = Some(Failure {
@@ -301,7 +315,7 @@ async fn plan_one(
                 } else {
                     Status::Planned
                 },
-                plan: Some(run.checked.planned.plan.clone()),
+                plan: Some(for_report(run.checked.planned.plan.clone())),
                 denied,
                 applied: None,
                 failure: None,
