@@ -169,10 +169,7 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
     let mut written = 0usize;
     for r in &rows {
         if let Some(a) = &r.account {
-            eprintln!(
-                "{}",
-                tr!("pf-import-managed", appid = r.appid, account = a)
-            );
+            eprintln!("{}", tr!("pf-import-managed", appid = r.appid, account = a));
             continue;
         }
         if !r.card_permission {

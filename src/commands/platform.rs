@@ -498,7 +498,11 @@ pub fn coins(args: &crate::cli::CoinsArgs) -> miette::Result<Outcome> {
                 }
                 (None, Some(e)) => println!(
                     "{}",
-                    tr!("pf-coins-failed", name = format!("{:<24}", a.name), error = e)
+                    tr!(
+                        "pf-coins-failed",
+                        name = format!("{:<24}", a.name),
+                        error = e
+                    )
                 ),
                 (None, None) => {}
             }

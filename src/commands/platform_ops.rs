@@ -69,9 +69,9 @@ where
                 .map(|p| p.build(platform, now))
                 .map(each),
         )
-            .buffer_unordered(n.max(1))
-            .collect()
-            .await;
+        .buffer_unordered(n.max(1))
+        .collect()
+        .await;
         miette::Result::<_>::Ok(out)
     })?;
     out.sort_by(|a, b| name(a).cmp(name(b)));
@@ -360,10 +360,12 @@ async fn import_account(
         ));
     }
     if !generated.refused.is_empty() {
-        out.lines
-            .extend(generated.refused.iter().map(|r| {
-                tr!("pf-import-refused-line", reason = r.to_string())
-            }));
+        out.lines.extend(
+            generated
+                .refused
+                .iter()
+                .map(|r| tr!("pf-import-refused-line", reason = r.to_string())),
+        );
         return Err(tr!("pf-import-refused", n = generated.refused.len()));
     }
     Ok(())

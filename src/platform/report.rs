@@ -327,7 +327,10 @@ impl Report {
                 "{}",
                 w.m.t_args(
                     "pf-account-head",
-                    &[("name", a.name.as_str().into()), ("appid", a.appid.as_str().into())]
+                    &[
+                        ("name", a.name.as_str().into()),
+                        ("appid", a.appid.as_str().into())
+                    ]
                 )
             );
             if let Some(f) = &a.failure {
@@ -556,7 +559,10 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
                 a: first_name.clone(),
                 ca: commit.clone().unwrap_or_else(|| tr!("pf-merge-no-commit")),
                 b: name.clone(),
-                cb: r.commit.clone().unwrap_or_else(|| tr!("pf-merge-no-commit")),
+                cb: r
+                    .commit
+                    .clone()
+                    .unwrap_or_else(|| tr!("pf-merge-no-commit")),
             });
         }
         for a in &r.accounts {

@@ -18,9 +18,9 @@ use futures::StreamExt;
 
 use crate::apply::StopSignal;
 use crate::config::{Project, RunSettings};
-use crate::model::Timestamp;
-use crate::i18n::tr;
 use crate::engine::{self, ExecuteOptions, Executed, Operation, PlanRequest, PlanRun, run_plan};
+use crate::i18n::tr;
+use crate::model::Timestamp;
 use crate::plan::Plan;
 use crate::report::Reporter;
 use cardform_spec::Points;

@@ -116,10 +116,7 @@ impl Template {
                     collect_uses(cards, &mut uses);
                 }
             }
-            Err(_) => diags.push(
-                Diagnostic::error(&rel, tr!("pf-tpl-vars-inside"))
-                    .at(1, 1),
-            ),
+            Err(_) => diags.push(Diagnostic::error(&rel, tr!("pf-tpl-vars-inside")).at(1, 1)),
         }
         for u in &uses {
             for p in &u.pieces {
@@ -312,26 +309,14 @@ fn read_vars(
     let at = |off: usize| line_col(text, off);
     let Some(table) = value.get_ref().as_table() else {
         let (l, c) = at(value.span().start);
-        diags.push(
-            Diagnostic::error(
-                rel,
-                tr!("pf-tpl-vars-table"),
-            )
-            .at(l, c),
-        );
+        diags.push(Diagnostic::error(rel, tr!("pf-tpl-vars-table")).at(l, c));
         return;
     };
     for (name, def) in table {
         let var = name.get_ref().to_string();
         if !crate::config::is_valid_address(&var) {
             let (l, c) = at(name.span().start);
-            diags.push(
-                Diagnostic::error(
-                    rel,
-                    tr!("pf-tpl-var-name", name = var),
-                )
-                .at(l, c),
-            );
+            diags.push(Diagnostic::error(rel, tr!("pf-tpl-var-name", name = var)).at(l, c));
             continue;
         }
         let mut d = VarDef { default: None };

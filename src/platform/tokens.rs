@@ -15,9 +15,9 @@ use cardform_client::{
     WeChatClient,
 };
 
-use crate::i18n::tr;
 use crate::config::trust::{self, OperatorSettings, Origin, TrustError};
 use crate::config::{ClientMaker, PROJECT_FILE, RunSettings};
+use crate::i18n::tr;
 use crate::model::Timestamp;
 
 use super::files::{PlatformFile, TicketSource};

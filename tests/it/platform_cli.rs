@@ -1007,7 +1007,10 @@ fn the_run_wide_cap_bounds_the_calls_in_flight_over_all_accounts() {
     set_run(&w, "account_parallelism = 8\nmax_calls_in_flight = 3");
     w.run(&["apply", ".", "--accounts", "all", "--auto-approve"])
         .expect_code(0);
-    assert!(peak_since_reset(&w, false) <= 3, "the apply went over the cap");
+    assert!(
+        peak_since_reset(&w, false) <= 3,
+        "the apply went over the cap"
+    );
 
     peak_since_reset(&w, true);
     let plan = w.run(&["plan", "--accounts", "all", "--detailed-exitcode"]);
@@ -1035,9 +1038,20 @@ fn the_run_wide_cap_bounds_the_calls_in_flight_over_all_accounts() {
     );
     let template = w.dir.path().join("templates/spring.toml");
     let text = std::fs::read_to_string(&template).expect("template");
-    std::fs::write(&template, text.replace("全场饮品八折。", "全场饮品八折，周末也可用。"))
-        .expect("write");
-    let report = w.json(&["apply", ".", "--accounts", "all", "--auto-approve", "--format", "json"]);
+    std::fs::write(
+        &template,
+        text.replace("全场饮品八折。", "全场饮品八折，周末也可用。"),
+    )
+    .expect("write");
+    let report = w.json(&[
+        "apply",
+        ".",
+        "--accounts",
+        "all",
+        "--auto-approve",
+        "--format",
+        "json",
+    ]);
     let accounts = accounts_of(&report);
     assert_eq!(accounts.len(), 8, "{report}");
     assert!(

@@ -24,7 +24,11 @@ fn a_platform_run_speaks_chinese_from_import_to_a_revoked_account() {
     let import = w.zh(&["accounts", "import", "--template", "spring"]);
     import.expect_code(0);
     assert_chinese("accounts import", &without_nick_names(&import));
-    assert!(import.stderr.contains("已写入 3 个账号文件夹"), "{}", import.stderr);
+    assert!(
+        import.stderr.contains("已写入 3 个账号文件夹"),
+        "{}",
+        import.stderr
+    );
     let again = w.zh(&["accounts", "import"]);
     again.expect_code(0);
     assert_chinese("accounts import (nothing new)", &again);
@@ -34,7 +38,8 @@ fn a_platform_run_speaks_chinese_from_import_to_a_revoked_account() {
     list.expect_code(0);
     assert_chinese("accounts list", &without_nick_names(&list));
     assert!(
-        list.stdout.contains("3 个授权方，3 个已管理，3 个授予了卡券权限集"),
+        list.stdout
+            .contains("3 个授权方，3 个已管理，3 个授予了卡券权限集"),
         "{}",
         list.stdout
     );
@@ -51,13 +56,16 @@ fn a_platform_run_speaks_chinese_from_import_to_a_revoked_account() {
     plan.expect_code(0);
     assert_chinese("plan --accounts all", &plan);
     assert!(plan.stdout.contains("── 账号 "), "{}", plan.stdout);
-    assert!(plan.stdout.contains("cardform 计划：3 个账号"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("cardform 计划：3 个账号"),
+        "{}",
+        plan.stdout
+    );
     // The same run in English keeps the English report.
     let en = w.run(&["plan", "--accounts", "all"]);
     en.expect_code(0);
     assert!(
-        en.stdout.contains("cardform plan: 3 account(s)")
-            && en.stdout.contains("── account "),
+        en.stdout.contains("cardform plan: 3 account(s)") && en.stdout.contains("── account "),
         "{}",
         en.stdout
     );
@@ -65,7 +73,11 @@ fn a_platform_run_speaks_chinese_from_import_to_a_revoked_account() {
     let apply = w.zh(&["apply", ".", "--accounts", "all", "--auto-approve"]);
     apply.expect_code(0);
     assert_chinese("apply --accounts all", &apply);
-    assert!(apply.stdout.contains("cardform 执行：3 个账号"), "{}", apply.stdout);
+    assert!(
+        apply.stdout.contains("cardform 执行：3 个账号"),
+        "{}",
+        apply.stdout
+    );
 
     // Shards and plan merge (markdown, the pull-request comment).
     w.zh(&["plan", "--shard", "1/2", "--out", "s1.json"])
@@ -75,12 +87,20 @@ fn a_platform_run_speaks_chinese_from_import_to_a_revoked_account() {
     let merged = w.zh(&["plan", "merge", "s1.json", "s2.json"]);
     merged.expect_code(0);
     assert_chinese("plan merge", &merged);
-    assert!(merged.stdout.contains("由 2 个分片文件合并"), "{}", merged.stdout);
+    assert!(
+        merged.stdout.contains("由 2 个分片文件合并"),
+        "{}",
+        merged.stdout
+    );
     w.zh(&["plan", "--out", "all.json"]).expect_code(0);
     let overlap = w.zh(&["plan", "merge", "all.json", "all.json"]);
     overlap.expect_code(1);
     assert_chinese("plan merge of overlapping shards", &overlap);
-    assert!(overlap.stderr.contains("分片不能重叠"), "{}", overlap.stderr);
+    assert!(
+        overlap.stderr.contains("分片不能重叠"),
+        "{}",
+        overlap.stderr
+    );
 
     // One authorizer revokes: the others are applied, the revoked one is named.
     w.emu.admin(
@@ -91,7 +111,11 @@ fn a_platform_run_speaks_chinese_from_import_to_a_revoked_account() {
     let revoked = w.zh(&["apply", ".", "--accounts", "all", "--auto-approve"]);
     revoked.expect_code(4);
     assert_chinese("apply with a revoked authorizer", &revoked);
-    assert!(revoked.stdout.contains("不是第三方平台"), "{}", revoked.stdout);
+    assert!(
+        revoked.stdout.contains("不是第三方平台"),
+        "{}",
+        revoked.stdout
+    );
     // (`status` shows each card's reason from the operate area's review code.)
     let coins = w.zh(&["coins", "--accounts", "all"]);
     coins.expect_code(4);
@@ -119,7 +143,13 @@ fn platform_errors_speak_chinese() {
     );
     no_secret.expect_code(1);
     assert_chinese("no component secret", &no_secret);
-    assert!(no_secret.stderr.contains("环境变量 CARDFORM_COMPONENT_SECRET 未设置"), "{}", no_secret.stderr);
+    assert!(
+        no_secret
+            .stderr
+            .contains("环境变量 CARDFORM_COMPONENT_SECRET 未设置"),
+        "{}",
+        no_secret.stderr
+    );
 
     // An account naming a template variable the template lacks: file:line:col, in Chinese.
     let account = w.dir.path().join("accounts");
@@ -134,5 +164,10 @@ fn platform_errors_speak_chinese() {
     std::fs::write(&file, format!("{text}colour = \"red\"\n")).expect("write");
     let invalid = w.zh(&["validate", "."]);
     assert_chinese("validate with an unknown template variable", &invalid);
-    assert!(invalid.stdout.contains("没有变量") || invalid.stderr.contains("没有变量"), "{}\n{}", invalid.stdout, invalid.stderr);
+    assert!(
+        invalid.stdout.contains("没有变量") || invalid.stderr.contains("没有变量"),
+        "{}\n{}",
+        invalid.stdout,
+        invalid.stderr
+    );
 }
