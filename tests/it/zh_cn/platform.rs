@@ -171,3 +171,20 @@ fn platform_errors_speak_chinese() {
         invalid.stderr
     );
 }
+
+#[test]
+fn init_platform_speaks_chinese() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let target = dir.path().join("p");
+    let target = target.to_string_lossy();
+    let out = super::zh(&[
+        "init",
+        &target,
+        "--platform",
+        "--component-appid",
+        "wxcomponent0000emu",
+    ]);
+    out.expect_code(0);
+    assert_chinese("init --platform", &out);
+    assert!(out.stdout.contains("下一步："), "{}", out.stdout);
+}
