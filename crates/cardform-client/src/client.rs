@@ -135,13 +135,15 @@ impl WeChatClient {
         platform: Arc<PlatformClient>,
         refresh_token: Secret,
     ) -> Result<WeChatClient, ApiError> {
-        // Every account of the run shares the platform's cap on calls in flight.
-        let transport = Transport::new(
+        // Every account of the run shares the platform's cap on calls in flight and its
+        // HTTP client (one connection pool to WeChat for the run).
+        let transport = Transport::sharing(
             &config.base_url,
             config.parallelism,
             config.requests_per_second,
             config.timeout,
             config.retry,
+            Some(platform.transport()),
         )?
         .with_cap(platform.call_cap().cloned());
         let tokens = TokenProvider::for_authorizer(&config.appid, platform, refresh_token)?;

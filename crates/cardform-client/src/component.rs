@@ -186,6 +186,12 @@ impl PlatformClient {
         self
     }
 
+    /// The transport whose HTTP client (and connection pool) the authorizer clients
+    /// of the run share.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
     /// The run-wide cap on calls in flight, if one was set.
     pub fn call_cap(&self) -> Option<&CallCap> {
         self.cap.as_ref()

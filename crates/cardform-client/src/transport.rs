@@ -159,6 +159,8 @@ impl Request {
 /// The HTTP layer shared by card calls and token fetches.
 pub(crate) struct Transport {
     http: reqwest::Client,
+    /// Per-request timeout (set on each request, so clients sharing `http` keep theirs).
+    timeout: Duration,
     base: String,
     throttle: Throttle,
     /// The run-wide cap shared with other clients, if any.
@@ -205,6 +207,31 @@ impl Transport {
         timeout: Duration,
         policy: RetryPolicy,
     ) -> Result<Self, ApiError> {
+        Self::sharing(
+            base_url,
+            parallelism,
+            requests_per_second,
+            timeout,
+            policy,
+            None,
+        )
+    }
+
+    /// As [`Transport::new`], reusing `shared` (another transport's HTTP client, with
+    /// its connection pool) when it is given for the same base URL: the accounts of one
+    /// platform run share one pool of connections to WeChat instead of opening their
+    /// own, and one client is built (with its TLS roots) instead of one per account.
+    ///
+    /// # Errors
+    /// As [`Transport::new`].
+    pub fn sharing(
+        base_url: &str,
+        parallelism: usize,
+        requests_per_second: Option<u32>,
+        timeout: Duration,
+        policy: RetryPolicy,
+        shared: Option<&Transport>,
+    ) -> Result<Self, ApiError> {
         let base = base_url.trim_end_matches('/').to_string();
         let parsed = Url::parse(&base).map_err(|e| ApiError::Config {
             message: format!(
@@ -230,6 +257,20 @@ impl Transport {
                 ),
             });
         }
+        if let Some(other) = shared.filter(|t| t.base == base) {
+            return Ok(Transport {
+                http: other.http.clone(),
+                timeout,
+                base,
+                throttle: Throttle::new(parallelism, requests_per_second),
+                cap: None,
+                policy,
+                calls: AtomicU64::new(0),
+                in_flight: AtomicU64::new(0),
+                peak: AtomicU64::new(0),
+                halted: std::sync::Mutex::new(None),
+            });
+        }
         let mut builder = reqwest::Client::builder();
         if parsed.scheme() == "http" {
             // A loopback emulator over plain HTTP never needs a certificate: skip loading
@@ -253,6 +294,7 @@ impl Transport {
             })?;
         Ok(Transport {
             http,
+            timeout,
             base,
             throttle: Throttle::new(parallelism, requests_per_second),
             cap: None,
@@ -389,7 +431,10 @@ impl Transport {
             error,
         })?;
         let shown = RedactedUrl::from(&url);
-        let mut builder = self.http.request(req.method.clone(), url);
+        let mut builder = self
+            .http
+            .request(req.method.clone(), url)
+            .timeout(self.timeout);
         builder = match &req.body {
             Body::None => builder,
             Body::Json(v) => match serde_json::to_vec(v) {
