@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::cli::{AccountsImportArgs, AccountsListArgs, Format};
 use crate::config::RunSettings;
 use crate::exit::Outcome;
+use crate::i18n::tr;
 use crate::model::Timestamp;
 use crate::platform::files::{ACCOUNT_FILE, ACCOUNTS_DIR, is_valid_account_name};
 use crate::platform::{Platform, tokens};
@@ -103,15 +104,25 @@ pub fn list(args: &AccountsListArgs) -> miette::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     println!(
-        "{:<20} {:<16} {:<8} {:<26} name",
-        "appid", "account", "card", "authorised"
+        "{:<20} {:<16} {:<8} {:<26} {}",
+        tr!("pf-list-appid"),
+        tr!("pf-list-account"),
+        tr!("pf-list-card"),
+        tr!("pf-list-authorised"),
+        tr!("pf-list-name")
     );
     for r in &rows {
         println!(
             "{:<20} {:<16} {:<8} {:<26} {}{}",
             r.appid,
-            r.account.as_deref().unwrap_or("(not managed)"),
-            if r.card_permission { "yes" } else { "NO" },
+            r.account
+                .clone()
+                .unwrap_or_else(|| tr!("pf-list-not-managed")),
+            if r.card_permission {
+                tr!("pf-list-yes")
+            } else {
+                tr!("pf-list-no")
+            },
             r.auth_time_text,
             r.nick_name,
             r.error
@@ -121,15 +132,16 @@ pub fn list(args: &AccountsListArgs) -> miette::Result<Outcome> {
         );
     }
     for (name, appid) in &orphans {
-        println!(
-            "{appid:<20} {name:<16} account folder whose AppID is not an authorizer (revoked, or never authorised)"
-        );
+        println!("{appid:<20} {name:<16} {}", tr!("pf-list-orphan"));
     }
     println!(
-        "\n{} authorizer(s), {} managed, {} with the card permission set.",
-        rows.len(),
-        rows.iter().filter(|r| r.account.is_some()).count(),
-        rows.iter().filter(|r| r.card_permission).count()
+        "\n{}",
+        tr!(
+            "pf-list-summary",
+            n = rows.len(),
+            managed = rows.iter().filter(|r| r.account.is_some()).count(),
+            card = rows.iter().filter(|r| r.card_permission).count()
+        )
     );
     Ok(Outcome::Success)
 }
@@ -147,7 +159,7 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
     for t in &args.templates {
         if !platform.templates.contains_key(t) {
             return Err(CommandError::PlatformUnsupported {
-                what: format!("--template {t}: templates/{t}.toml does not exist"),
+                what: tr!("pf-unsupported-template", name = t),
             }
             .into());
         }
@@ -157,44 +169,53 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
     let mut written = 0usize;
     for r in &rows {
         if let Some(a) = &r.account {
-            eprintln!("{} is managed by accounts/{a}: left as it is", r.appid);
+            eprintln!("{}", tr!("pf-import-managed", appid = r.appid, account = a));
             continue;
         }
         if !r.card_permission {
             eprintln!(
-                "{} ({}) did not grant the card permission set: skipped{}",
-                r.appid,
-                r.nick_name,
-                r.error
-                    .as_deref()
-                    .map(|e| format!(" ({e})"))
-                    .unwrap_or_default()
+                "{}",
+                tr!(
+                    "pf-import-no-permission",
+                    appid = r.appid,
+                    nick = r.nick_name,
+                    why = r
+                        .error
+                        .as_deref()
+                        .map(|e| format!(" ({e})"))
+                        .unwrap_or_default()
+                )
             );
             continue;
         }
         let Some(name) = folder_name(&r.appid) else {
-            eprintln!(
-                "{}: cannot name a folder after this AppID: skipped",
-                r.appid
-            );
+            eprintln!("{}", tr!("pf-import-bad-name", appid = r.appid));
             continue;
         };
         if args.dry_run {
             println!(
-                "would write {ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE} ({})",
-                r.nick_name
+                "{}",
+                tr!(
+                    "pf-import-would-write",
+                    file = format!("{ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE}"),
+                    nick = r.nick_name
+                )
             );
             continue;
         }
         write_account(&args.dir, &name, r, &args.templates)?;
         println!(
-            "wrote {ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE} ({})",
-            r.nick_name
+            "{}",
+            tr!(
+                "pf-import-wrote",
+                file = format!("{ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE}"),
+                nick = r.nick_name
+            )
         );
         written += 1;
     }
     if !args.dry_run {
-        eprintln!("{written} account folder(s) written.");
+        eprintln!("{}", tr!("pf-import-written", n = written));
     }
     Ok(Outcome::Success)
 }

@@ -7,7 +7,7 @@ use crate::cli::{AccountOptions, Format, PlanArgs, PlanFormat, PlanMergeArgs};
 use crate::config::{ConfigError, RunSettings};
 use crate::engine::Operation;
 use crate::exit::Outcome;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 use crate::model::Timestamp;
 use crate::platform::report::{Report, merge};
 use crate::platform::run::{RunRequest, run_accounts};
@@ -19,8 +19,11 @@ use crate::write_policy::{OutputKind, WritePolicy};
 use super::error::CommandError;
 use super::output::{print_json, stdout_color};
 
-/// The accounts a run covers when `--accounts` is not given.
-pub(super) const DEFAULT_ACCOUNT_PARALLELISM: usize = 4;
+/// Accounts in flight at once unless `--account-parallelism` or `[platform.run]
+/// account_parallelism` says otherwise: enough to keep the run-wide cap on calls in
+/// flight (`[platform.run] max_calls_in_flight`, default 64) busy while each account
+/// waits on its own chain of calls (token, then its cards).
+pub(super) const DEFAULT_ACCOUNT_PARALLELISM: usize = 32;
 
 /// Loads the platform, printing every problem (file:line:col) when it is invalid.
 pub fn load_platform(dir: &Path) -> Result<Platform, CommandError> {
@@ -71,13 +74,17 @@ pub fn validate(dir: &Path) -> miette::Result<Outcome> {
         }
     }
     if errors > 0 {
-        println!("{errors} error(s) in the platform's accounts.");
+        println!("{}", tr!("pf-validate-errors", n = errors));
         return Ok(Outcome::Failed);
     }
     println!(
-        "The platform is valid: {} account(s), {} template(s), {cards} card(s) in all.",
-        platform.accounts.len(),
-        platform.templates.len()
+        "{}",
+        tr!(
+            "pf-validate-ok",
+            accounts = platform.accounts.len(),
+            templates = platform.templates.len(),
+            cards = cards
+        )
     );
     Ok(Outcome::Success)
 }
@@ -139,7 +146,7 @@ pub fn run(
         .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
     request.run_policy = platform.file.platform.run.clone();
     let outcome = if names.is_empty() {
-        eprintln!("No accounts selected: nothing to do.");
+        eprintln!("{}", tr!("pf-no-accounts"));
         crate::platform::run::RunOutcome {
             results: Vec::new(),
             run_refusal: None,
@@ -156,15 +163,25 @@ pub fn run(
             // journal keeps what was done); a plan keeps Ctrl-C's default.
             let watcher = (operation == Operation::Apply)
                 .then(|| tokio::spawn(super::interrupt::watch_interrupts(request.stop.clone())));
-            let outcome = run_accounts(prepared, &request, std::sync::Arc::new(Silent)).await;
+            let outcome = run_accounts(
+                &platform,
+                prepared,
+                now,
+                &request,
+                std::sync::Arc::new(Silent),
+            )
+            .await;
             if let Some(w) = watcher {
                 w.abort();
             }
             eprintln!(
-                "{} account(s); component token fetched {} time(s); {} open-platform call(s).",
-                outcome.results.len(),
-                client.component_fetches(),
-                client.calls_made()
+                "{}",
+                tr!(
+                    "pf-run-summary",
+                    n = outcome.results.len(),
+                    fetches = client.component_fetches(),
+                    calls = client.calls_made()
+                )
             );
             miette::Result::<_>::Ok(outcome)
         })?
@@ -178,7 +195,7 @@ pub fn run(
     if let Some(file) = &report_file {
         let json = serde_json::to_vec_pretty(&report).map_err(|e| CommandError::Json(e.into()))?;
         file.write(&json).map_err(CommandError::from)?;
-        eprintln!("Wrote the report to {}", file.path().display());
+        eprintln!("{}", tr!("pf-wrote-report", path = file.path().display()));
     }
     print_report(&report, render.text_format, lang)?;
     Ok(report.outcome(render.detailed_exitcode))
@@ -198,13 +215,13 @@ fn print_report(report: &Report, format: PlanFormat, lang: Lang) -> miette::Resu
 pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
     if args.save.is_some() || args.html.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: "--save and --html (use --format markdown|json|html, and --out FILE for the JSON report `plan merge` reads)".into(),
+            what: tr!("pf-unsupported-save"),
         }
         .into());
     }
     if args.trusted_settings.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: "--trusted-settings (the platform's cardform.toml is one file for every account; review its changes in the pull request)".into(),
+            what: tr!("pf-unsupported-trusted"),
         }
         .into());
     }
@@ -235,13 +252,13 @@ pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
 pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
     if !args.auto_approve {
         return Err(CommandError::PlatformUnsupported {
-            what: "apply across accounts without --auto-approve (review `cardform plan --accounts …` first, then apply with --auto-approve)".into(),
+            what: tr!("pf-unsupported-approve"),
         }
         .into());
     }
     if args.refresh_only || args.wait_for_review.is_some() || args.target.is_file() {
         return Err(CommandError::PlatformUnsupported {
-            what: "apply PLANFILE, --refresh-only and --wait-for-review across accounts".into(),
+            what: tr!("pf-unsupported-planfile"),
         }
         .into());
     }
@@ -362,9 +379,9 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
         print_json(&serde_json::json!({ "format_version": "1", "accounts": results }))?;
     } else {
         for a in &results {
-            println!("── account {} ({}) ──", a.name, a.appid);
+            println!("{}", tr!("pf-account-head", name = a.name, appid = a.appid));
             if let Some(e) = &a.error {
-                println!("FAILED: {e}");
+                println!("{}", tr!("pf-failed-line", error = e));
             }
             for r in &a.cards {
                 println!(
@@ -372,9 +389,9 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
                     r.address,
                     r.review,
                     if r.claimable {
-                        "claimable"
+                        tr!("pf-status-claimable")
                     } else {
-                        "not claimable"
+                        tr!("pf-status-not-claimable")
                     },
                     r.why
                 );
@@ -387,8 +404,14 @@ pub fn status(args: &crate::cli::StatusArgs) -> miette::Result<Outcome> {
             .map(|a| a.cards.iter().filter(|r| r.claimable).count())
             .sum();
         println!(
-            "{} account(s), {failed} failed; {claimable} of {cards} card(s) claimable now.",
-            results.len()
+            "{}",
+            tr!(
+                "pf-status-summary",
+                n = results.len(),
+                failed = failed,
+                claimable = claimable,
+                cards = cards
+            )
         );
     }
     Ok(if results.iter().any(|a| a.error.is_some()) {
@@ -438,7 +461,7 @@ async fn coins_one(p: crate::platform::run::Prepared, days: u32, limit: u64) -> 
 pub fn coins(args: &crate::cli::CoinsArgs) -> miette::Result<Outcome> {
     if args.action.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: "coins activate|recharge|order across accounts (run them per account)".into(),
+            what: tr!("pf-unsupported-coins"),
         }
         .into());
     }
@@ -461,19 +484,37 @@ pub fn coins(args: &crate::cli::CoinsArgs) -> miette::Result<Outcome> {
                 (Some(c), _) => {
                     total = total + c.balance.total_coin;
                     println!(
-                        "{:<24} {:>10} points ({} free + {} paid), {} order(s) in {days} days",
-                        a.name,
-                        c.balance.total_coin,
-                        c.balance.free_coin,
-                        c.balance.pay_coin,
-                        c.total_orders
+                        "{}",
+                        tr!(
+                            "pf-coins-line",
+                            name = format!("{:<24}", a.name),
+                            total = format!("{:>10}", c.balance.total_coin),
+                            free = c.balance.free_coin.to_string(),
+                            paid = c.balance.pay_coin.to_string(),
+                            orders = c.total_orders,
+                            days = days
+                        )
                     );
                 }
-                (None, Some(e)) => println!("{:<24} FAILED: {e}", a.name),
+                (None, Some(e)) => println!(
+                    "{}",
+                    tr!(
+                        "pf-coins-failed",
+                        name = format!("{:<24}", a.name),
+                        error = e
+                    )
+                ),
                 (None, None) => {}
             }
         }
-        println!("{} account(s); 券点 in all: {total} points.", results.len());
+        println!(
+            "{}",
+            tr!(
+                "pf-coins-summary",
+                n = results.len(),
+                total = total.to_string()
+            )
+        );
     }
     Ok(if results.iter().any(|a| a.error.is_some()) {
         Outcome::AccountsFailed

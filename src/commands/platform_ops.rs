@@ -13,6 +13,7 @@ use futures::StreamExt;
 use crate::cli::{AccountOptions, ImportArgs, StatsArgs, StatsFormat};
 use crate::config::{Project, RunSettings};
 use crate::exit::Outcome;
+use crate::i18n::tr;
 use crate::model::Timestamp;
 use crate::operate::stats::{COLUMNS, StatRow, StatsQuery, csv, fetch};
 use crate::platform::run::Prepared;
@@ -47,7 +48,7 @@ where
     let selection = accounts.accounts.clone().unwrap_or(Selection::All);
     let names = select(platform, &selection, accounts.shard)?;
     if names.is_empty() {
-        eprintln!("No accounts selected: nothing to do.");
+        eprintln!("{}", tr!("pf-no-accounts"));
         return Ok(Vec::new());
     }
     let n = accounts
@@ -61,10 +62,16 @@ where
         let (client, authorizers) = tokens::connect(platform, &base_url, credentials).await?;
         let prepared = tokens::prepare(platform, &names, settings, &client, &authorizers, now)
             .map_err(CommandError::Config)?;
-        let out: Vec<T> = futures::stream::iter(prepared.into_iter().map(each))
-            .buffer_unordered(n.max(1))
-            .collect()
-            .await;
+        // Lazy: an account's project is built when a slot frees up for it.
+        let out: Vec<T> = futures::stream::iter(
+            prepared
+                .into_iter()
+                .map(|p| p.build(platform, now))
+                .map(each),
+        )
+        .buffer_unordered(n.max(1))
+        .collect()
+        .await;
         miette::Result::<_>::Ok(out)
     })?;
     out.sort_by(|a, b| name(a).cmp(name(b)));
@@ -144,7 +151,7 @@ async fn stats_one(p: Prepared, from: chrono::NaiveDate, to: chrono::NaiveDate) 
 pub fn stats(args: &StatsArgs) -> miette::Result<Outcome> {
     if !args.cards.is_empty() || args.chart.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: "stats --card and --chart across accounts (run them in one account's project, or use --format json|csv)".into(),
+            what: tr!("pf-unsupported-stats"),
         }
         .into());
     }
@@ -190,28 +197,37 @@ pub fn stats(args: &StatsArgs) -> miette::Result<Outcome> {
             }
             for a in results.iter().filter(|a| a.error.is_some()) {
                 eprintln!(
-                    "account {} FAILED: {}",
-                    a.name,
-                    a.error.as_deref().unwrap_or("")
+                    "{}",
+                    tr!(
+                        "pf-stats-failed",
+                        name = a.name,
+                        error = a.error.as_deref().unwrap_or("")
+                    )
                 );
             }
         }
         StatsFormat::Table => {
             for a in &results {
-                println!("── account {} ({}) ──", a.name, a.appid);
+                println!("{}", tr!("pf-account-head", name = a.name, appid = a.appid));
                 match &a.error {
-                    Some(e) => println!("FAILED: {e}"),
+                    Some(e) => println!("{}", tr!("pf-failed-line", error = e)),
                     None => print!("{}", super::stats::table(&a.rows)),
                 }
             }
             println!(
-                "{} account(s), {failed} failed; {from} – {to} in all: {} views, {} claims, {} redeemed, {} gifted, {} expired.",
-                results.len(),
-                total[0],
-                total[2],
-                total[4],
-                total[6],
-                total[8]
+                "{}",
+                tr!(
+                    "pf-stats-summary",
+                    n = results.len(),
+                    failed = failed,
+                    from = from.to_string(),
+                    to = to.to_string(),
+                    views = total[0],
+                    claims = total[2],
+                    redeemed = total[4],
+                    gifted = total[6],
+                    expired = total[8]
+                )
             );
         }
     }
@@ -326,7 +342,7 @@ async fn import_account(
         &found.subs,
     );
     if generated.accepted.is_empty() {
-        out.lines.push("No card adopted; nothing written.".into());
+        out.lines.push(tr!("pf-import-none"));
     } else {
         file.write(generated.text.as_bytes())
             .map_err(|e| shown(&e))?;
@@ -338,18 +354,20 @@ async fn import_account(
             .unwrap_or(file.path())
             .display()
             .to_string();
-        out.lines.push(format!(
-            "Adopted {} card(s) into the state and wrote {rel}.",
-            generated.accepted.len()
+        out.lines.push(tr!(
+            "pf-import-adopted",
+            n = generated.accepted.len(),
+            file = rel
         ));
     }
     if !generated.refused.is_empty() {
-        out.lines
-            .extend(generated.refused.iter().map(|r| format!("error: {r}")));
-        return Err(format!(
-            "{} card(s) could not be adopted (see above); nothing was written for them",
-            generated.refused.len()
-        ));
+        out.lines.extend(
+            generated
+                .refused
+                .iter()
+                .map(|r| tr!("pf-import-refused-line", reason = r.to_string())),
+        );
+        return Err(tr!("pf-import-refused", n = generated.refused.len()));
     }
     Ok(())
 }
@@ -360,7 +378,7 @@ async fn import_account(
 pub fn import(args: &ImportArgs) -> miette::Result<Outcome> {
     if !args.all || args.reattach {
         return Err(CommandError::PlatformUnsupported {
-            what: "import ADDR CARD_ID and --reattach across accounts (run `cardform import --all --accounts NAME`, or import one card in one account's project)".into(),
+            what: tr!("pf-unsupported-import"),
         }
         .into());
     }
@@ -368,10 +386,7 @@ pub fn import(args: &ImportArgs) -> miette::Result<Outcome> {
         && (rel.is_absolute() || !rel.starts_with(crate::config::CARDS_DIR))
     {
         return Err(CommandError::PlatformUnsupported {
-            what: format!(
-                "--generate-config-out {} across accounts: give a path under cards/ (each account's folder gets its own), or leave it out for cards/imported.toml",
-                rel.display()
-            ),
+            what: tr!("pf-unsupported-import-out", path = rel.display()),
         }
         .into());
     }
@@ -386,24 +401,29 @@ pub fn import(args: &ImportArgs) -> miette::Result<Outcome> {
         |p| import_one(p, given.clone(), dry_run),
     )?;
     for a in &results {
-        println!("── account {} ({}) ──", a.name, a.appid);
+        println!("{}", tr!("pf-account-head", name = a.name, appid = a.appid));
         for line in &a.lines {
             println!("{line}");
         }
         if let Some(e) = &a.error {
-            println!("FAILED: {e}");
+            println!("{}", tr!("pf-failed-line", error = e));
         }
     }
     let failed = results.iter().filter(|a| a.error.is_some()).count();
     let adopted: usize = results.iter().map(|a| a.adopted).sum();
     println!(
-        "{} account(s), {failed} failed; {adopted} card(s) adopted{}.",
-        results.len(),
-        if dry_run {
-            " (dry run: nothing written)"
-        } else {
-            ""
-        }
+        "{}",
+        tr!(
+            "pf-import-summary",
+            n = results.len(),
+            failed = failed,
+            adopted = adopted,
+            dry = if dry_run {
+                tr!("pf-import-dry")
+            } else {
+                String::new()
+            }
+        )
     );
     Ok(if failed > 0 {
         Outcome::AccountsFailed

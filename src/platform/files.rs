@@ -111,10 +111,14 @@ impl Default for TicketSource {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunPolicy {
-    /// Accounts planned or applied at once (`--account-parallelism` overrides; default 4).
+    /// Accounts planned or applied at once (`--account-parallelism` overrides; default 32); the run-wide `max_calls_in_flight` bounds their calls together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 256))]
     pub account_parallelism: Option<usize>,
+    /// The most WeChat calls in flight at once over the whole run, every account's client and the token calls together (default 64); each account's own `[limits] parallelism` still applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1024))]
+    pub max_calls_in_flight: Option<usize>,
     /// The most 券点 one run may spend over all its accounts together; a run whose plans cost more stops with exit 3 before any account is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coins_per_run: Option<u64>,

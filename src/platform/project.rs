@@ -2,6 +2,7 @@
 //! folders and the templates, checked as a whole (every problem of every file at
 //! once); then each account as an ordinary [`Project`] the engine runs unchanged.
 
+use crate::i18n::tr;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -71,7 +72,7 @@ fn read(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> 
     match fs::read_to_string(root.join(rel)) {
         Ok(t) => Some(t),
         Err(e) => {
-            diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
+            diags.push(Diagnostic::error(rel, tr!("pf-file-unreadable", error = e)));
             None
         }
     }
@@ -91,7 +92,7 @@ fn entries(root: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, 
             Ok(_) => {}
             Err(name) => diags.push(Diagnostic::warning(
                 Path::new(rel).join(&name),
-                "file name is not valid UTF-8; skipped",
+                tr!("pf-file-not-utf8"),
             )),
         }
     }
@@ -121,9 +122,9 @@ impl Platform {
         {
             let (l, c) = locate_key(text, "endpoint");
             diags.push(
-                Diagnostic::error(PROJECT_FILE, "a platform project has no embedded sandbox")
+                Diagnostic::error(PROJECT_FILE, tr!("pf-no-sandbox"))
                     .at(l, c)
-                    .with_help("run `cardform emulator --platform-authorizers N` and set endpoint = \"http://127.0.0.1:PORT\""),
+                    .with_help(tr!("pf-no-sandbox-help")),
             );
         }
 
@@ -135,8 +136,8 @@ impl Platform {
             let rel = Path::new(TEMPLATES_DIR).join(&name);
             if !crate::config::is_valid_address(stem) {
                 diags.push(
-                    Diagnostic::error(&rel, "a template's name: lowercase letters, digits and _")
-                        .with_help("rename the file"),
+                    Diagnostic::error(&rel, tr!("pf-template-name"))
+                        .with_help(tr!("pf-template-name-help")),
                 );
                 continue;
             }
@@ -151,8 +152,8 @@ impl Platform {
         let listed = entries(root, ACCOUNTS_DIR, &mut diags);
         if listed.is_empty() {
             diags.push(
-                Diagnostic::warning(ACCOUNTS_DIR, "the platform has no account folders")
-                    .with_help("run `cardform accounts import` to write one per authorizer"),
+                Diagnostic::warning(ACCOUNTS_DIR, tr!("pf-no-accounts-dir"))
+                    .with_help(tr!("pf-no-accounts-dir-help")),
             );
         }
         for (name, is_dir) in listed {
@@ -162,16 +163,16 @@ impl Platform {
             let dir = Path::new(ACCOUNTS_DIR).join(&name);
             if !is_valid_account_name(&name) {
                 diags.push(
-                    Diagnostic::error(&dir, format!("account folder `{name}`: use lowercase letters, digits, _ and - (at most 64)"))
-                        .with_help("the name becomes the state's name and the shard key; rename the folder"),
+                    Diagnostic::error(&dir, tr!("pf-account-name", name = name))
+                        .with_help(tr!("pf-account-name-help")),
                 );
                 continue;
             }
             let rel = dir.join(ACCOUNT_FILE);
             if !root.join(&rel).is_file() {
                 diags.push(
-                    Diagnostic::error(&rel, "the account folder has no account.toml")
-                        .with_help("write `appid = \"wx…\"` into it (or remove the folder)"),
+                    Diagnostic::error(&rel, tr!("pf-no-account-file"))
+                        .with_help(tr!("pf-no-account-file-help")),
                 );
                 continue;
             }
@@ -187,11 +188,12 @@ impl Platform {
             for (t, inst) in &instances {
                 if !templates.contains_key(t) {
                     diags.push(
-                        Diagnostic::error(&rel, format!("unknown template `{t}`"))
+                        Diagnostic::error(&rel, tr!("pf-unknown-template", name = t))
                             .at(inst.at.0, inst.at.1)
-                            .with_help(format!(
-                                "templates/{t}.toml does not exist (templates: {})",
-                                templates.keys().cloned().collect::<Vec<_>>().join(", ")
+                            .with_help(tr!(
+                                "pf-unknown-template-help",
+                                name = t,
+                                known = templates.keys().cloned().collect::<Vec<_>>().join(", ")
                             )),
                     );
                 }
@@ -255,7 +257,7 @@ impl Platform {
             return Err(ConfigError::Invalid {
                 diagnostics: vec![Diagnostic::error(
                     ACCOUNTS_DIR,
-                    format!("no account `{name}`"),
+                    tr!("pf-no-such-account", name = name),
                 )],
             });
         };
@@ -314,7 +316,7 @@ impl Platform {
 /// under `accounts/<name>/`, an instance as the template's file with the account named.
 fn rename(mut d: Diagnostic, dir: &Path, account: &str) -> Diagnostic {
     if d.file.starts_with(TEMPLATES_DIR) {
-        d.message = format!("(account {account}) {}", d.message);
+        d.message = tr!("pf-in-account", account = account, message = d.message);
     } else {
         d.file = dir.join(&d.file);
     }
@@ -393,16 +395,15 @@ fn check_unique_appids(
             diags.push(
                 Diagnostic::error(
                     a.file_rel(),
-                    format!(
-                        "AppID {appid} is also the AppID of account `{}` ({})",
-                        other.name,
-                        other.file_rel().display()
+                    tr!(
+                        "pf-shared-appid",
+                        appid = appid,
+                        other = other.name,
+                        file = other.file_rel().display()
                     ),
                 )
                 .at(l, c)
-                .with_help(
-                    "one folder per merchant account: merge the two folders, or correct the AppID",
-                ),
+                .with_help(tr!("pf-shared-appid-help")),
             );
         } else {
             first.insert(appid, a);

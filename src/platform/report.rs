@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::exit::Outcome;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Messages, tr};
 use crate::plan::{MarkdownOptions, Plan, TextOptions, render_markdown_with, render_text};
 
 use super::run::{AccountResult, AppliedCounts, Failure, RunOutcome, Status};
@@ -16,52 +16,49 @@ use super::run::{AccountResult, AppliedCounts, Failure, RunOutcome, Status};
 /// The platform report's JSON format version.
 pub const REPORT_FORMAT_VERSION: &str = "1";
 
-/// The words of the report (English and 简体中文), in one place.
+/// The words of the report in one language (from `platform.ftl`).
 struct Words {
-    title_plan: &'static str,
-    title_apply: &'static str,
-    header: [&'static str; 8],
-    no_changes: &'static str,
-    failed: &'static str,
-    denied: &'static str,
-    refused: &'static str,
+    m: Messages,
+    title_plan: String,
+    title_apply: String,
+    header: [String; 8],
+    no_changes: String,
+    failed: String,
+    denied: String,
+    refused: String,
 }
 
-const EN: Words = Words {
-    title_plan: "cardform plan",
-    title_apply: "cardform apply",
-    header: [
-        "account",
-        "creates",
-        "updates",
-        "sent to review",
-        "replaced",
-        "deleted",
-        "券点",
-        "errors",
-    ],
-    no_changes: "no changes",
-    failed: "FAILED",
-    denied: "DENIED by policy",
-    refused: "Refused by the run-wide limits",
-};
+fn words(lang: Lang) -> Words {
+    let m = Messages::new(lang);
+    Words {
+        title_plan: m.t("pf-report-title-plan"),
+        title_apply: m.t("pf-report-title-apply"),
+        header: [
+            "pf-col-account",
+            "pf-col-creates",
+            "pf-col-updates",
+            "pf-col-review",
+            "pf-col-replaced",
+            "pf-col-deleted",
+            "pf-col-coins",
+            "pf-col-errors",
+        ]
+        .map(|id| m.t(id)),
+        no_changes: m.t("pf-report-no-changes"),
+        failed: m.t("pf-report-failed"),
+        denied: m.t("pf-report-denied"),
+        refused: m.t("pf-report-refused"),
+        m,
+    }
+}
 
-const ZH: Words = Words {
-    title_plan: "cardform 计划",
-    title_apply: "cardform 执行",
-    header: [
-        "账号", "新建", "修改", "送审", "重建", "删除", "券点", "错误",
-    ],
-    no_changes: "无变更",
-    failed: "失败",
-    denied: "被策略拒绝",
-    refused: "超出整次运行的限额",
-};
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::ZhCn => &ZH,
-        _ => &EN,
+impl Words {
+    /// A failure's stage (`authorizer`, `plan`, `apply`: the JSON keeps the English).
+    fn stage(&self, stage: &str) -> String {
+        match stage {
+            "authorizer" | "plan" | "apply" => self.m.t(&format!("pf-stage-{stage}")),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -221,7 +218,7 @@ impl Report {
         let r = &a.row;
         let errors = match (a.status.as_str(), r.errors) {
             ("failed", n) => format!("{} ({n})", w.failed),
-            ("denied", _) => w.denied.to_string(),
+            ("denied", _) => w.denied.clone(),
             (_, 0) => "—".to_string(),
             (_, n) => n.to_string(),
         };
@@ -239,21 +236,31 @@ impl Report {
 
     fn title(&self, w: &Words) -> String {
         let t = if self.operation == "apply" {
-            w.title_apply
+            &w.title_apply
         } else {
-            w.title_plan
+            &w.title_plan
         };
         let shard = self
             .shard
             .as_deref()
-            .map(|s| format!(", shard {s}"))
+            .map(|s| match merged_count(s) {
+                Some(n) => w.m.t_args("pf-report-shard-merged", &[("n", n.into())]),
+                None => w.m.t_args("pf-report-shard", &[("shard", s.into())]),
+            })
             .unwrap_or_default();
-        format!("{t}: {} account(s){shard}", self.accounts.len())
+        w.m.t_args(
+            "pf-report-title",
+            &[
+                ("title", t.as_str().into()),
+                ("n", self.accounts.len().into()),
+                ("shard", shard.into()),
+            ],
+        )
     }
 
     /// The markdown report (a pull-request comment).
     pub fn markdown(&self, lang: Lang) -> String {
-        let w = words(lang);
+        let w = &words(lang);
         let mut out = String::new();
         let _ = writeln!(out, "## {}\n", self.title(w));
         if let Some(why) = &self.run_refusal {
@@ -267,8 +274,13 @@ impl Report {
         }
         for a in &self.accounts {
             let headline = match (&a.failure, &a.plan) {
-                (Some(f), _) => format!("{} ({}: {})", w.failed, f.stage, md_cell(&f.message)),
-                (None, Some(p)) if !p.has_changes() => w.no_changes.to_string(),
+                (Some(f), _) => format!(
+                    "{} ({}: {})",
+                    w.failed,
+                    w.stage(&f.stage),
+                    md_cell(&f.message)
+                ),
+                (None, Some(p)) if !p.has_changes() => w.no_changes.clone(),
                 _ => format!(
                     "{} / {} / {} / {}",
                     a.row.creates, a.row.updates, a.row.replaced, a.row.deleted
@@ -307,18 +319,42 @@ impl Report {
 
     /// The terminal report: each account's plan, then the summary table.
     pub fn text(&self, lang: Lang, color: bool) -> String {
-        let w = words(lang);
+        let w = &words(lang);
         let mut out = String::new();
         for a in &self.accounts {
-            let _ = writeln!(out, "── account {} ({}) ──", a.name, a.appid);
+            let _ = writeln!(
+                out,
+                "{}",
+                w.m.t_args(
+                    "pf-account-head",
+                    &[
+                        ("name", a.name.as_str().into()),
+                        ("appid", a.appid.as_str().into())
+                    ]
+                )
+            );
             if let Some(f) = &a.failure {
-                let _ = writeln!(out, "{} at {}: {}", w.failed, f.stage, f.message);
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    w.m.t_args(
+                        "pf-report-failed-at",
+                        &[
+                            ("stage", w.stage(&f.stage).into()),
+                            ("message", f.message.as_str().into())
+                        ]
+                    )
+                );
             }
             if let Some(d) = &a.denied {
                 let _ = writeln!(out, "{}:\n{d}", w.denied);
             }
             for e in &a.errors {
-                let _ = writeln!(out, "  error: {e}");
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    w.m.t_args("pf-report-error", &[("error", e.as_str().into())])
+                );
             }
             if let (Some(p), "plan") = (&a.plan, self.operation.as_str()) {
                 out.push_str(&render_text(p, TextOptions { color, lang }));
@@ -329,7 +365,7 @@ impl Report {
             let _ = writeln!(out, "{}:\n{why}\n", w.refused);
         }
         let _ = writeln!(out, "{}", self.title(w));
-        let rows: Vec<[String; 8]> = std::iter::once(w.header.map(str::to_string))
+        let rows: Vec<[String; 8]> = std::iter::once(w.header.clone())
             .chain(self.accounts.iter().map(|a| Self::cells(a, w)))
             .collect();
         let widths: Vec<usize> = (0..8)
@@ -351,7 +387,7 @@ impl Report {
     /// A self-contained HTML page: the summary table with an index (each account's
     /// name links to its section), then one section per account with its plan as text.
     pub fn html(&self, lang: Lang) -> String {
-        let w = words(lang);
+        let w = &words(lang);
         let esc = |s: &str| {
             crate::visible::visible(s)
                 .replace('&', "&amp;")
@@ -375,7 +411,7 @@ impl Report {
             );
         }
         let _ = write!(out, "<table><tr>");
-        for h in w.header {
+        for h in &w.header {
             let _ = write!(out, "<th>{}</th>", esc(h));
         }
         let _ = writeln!(out, "</tr>");
@@ -404,7 +440,7 @@ impl Report {
                     out,
                     "<p class=\"failed\">{} ({}): {}</p>",
                     w.failed,
-                    esc(&f.stage),
+                    esc(&w.stage(&f.stage)),
                     esc(&f.message)
                 );
             }
@@ -445,18 +481,16 @@ fn md_cell(s: &str) -> String {
 /// Why shards cannot be merged; nothing is written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum MergeError {
-    #[error("{file}: not a platform plan report ({problem})")]
+    #[error("{}", tr!("pf-merge-unreadable", file = .file, problem = .problem))]
     #[diagnostic(
         code(cardform::platform::merge),
-        help("merge the JSON files of `cardform plan --accounts … --shard K/N --format json`")
+        help("{}", tr!("pf-merge-unreadable-help"))
     )]
     Unreadable { file: String, problem: String },
-    #[error(
-        "{a} was planned at commit {ca}, {b} at commit {cb}: shards of one plan share one commit"
-    )]
+    #[error("{}", tr!("pf-merge-commits", a = .a, ca = .ca, b = .b, cb = .cb))]
     #[diagnostic(
         code(cardform::platform::merge_commits),
-        help("plan every shard again from the same commit")
+        help("{}", tr!("pf-merge-commits-help"))
     )]
     Commits {
         a: String,
@@ -464,19 +498,28 @@ pub enum MergeError {
         b: String,
         cb: String,
     },
-    #[error("account `{account}` is in both {a} and {b}: shards must not overlap")]
+    #[error("{}", tr!("pf-merge-overlap", account = .account, a = .a, b = .b))]
     #[diagnostic(
         code(cardform::platform::merge_overlap),
-        help("give each shard once, all with the same N (--shard K/N)")
+        help("{}", tr!("pf-merge-overlap-help"))
     )]
     Overlap {
         account: String,
         a: String,
         b: String,
     },
-    #[error("plan merge needs at least one file")]
+    #[error("{}", tr!("pf-merge-empty"))]
     #[diagnostic(code(cardform::platform::merge))]
     Empty,
+}
+
+/// The number of files of a merged report's `shard` ("merged from N file(s)").
+fn merged_count(shard: &str) -> Option<usize> {
+    shard
+        .strip_prefix("merged from ")?
+        .strip_suffix(" file(s)")?
+        .parse()
+        .ok()
 }
 
 /// Joins the shards' reports (`(file name, JSON text)`) into one, refusing reports of
@@ -494,9 +537,10 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
         if r.format_version != REPORT_FORMAT_VERSION || r.operation != "plan" {
             return Err(MergeError::Unreadable {
                 file: name.clone(),
-                problem: format!(
-                    "format_version {}, operation {}",
-                    r.format_version, r.operation
+                problem: tr!(
+                    "pf-merge-not-plan",
+                    version = r.format_version,
+                    operation = r.operation
                 ),
             });
         }
@@ -513,9 +557,12 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
         if r.commit != commit {
             return Err(MergeError::Commits {
                 a: first_name.clone(),
-                ca: commit.clone().unwrap_or_else(|| "none".into()),
+                ca: commit.clone().unwrap_or_else(|| tr!("pf-merge-no-commit")),
                 b: name.clone(),
-                cb: r.commit.clone().unwrap_or_else(|| "none".into()),
+                cb: r
+                    .commit
+                    .clone()
+                    .unwrap_or_else(|| tr!("pf-merge-no-commit")),
             });
         }
         for a in &r.accounts {

@@ -3,11 +3,15 @@
 //! isolated: an account that fails (revoked, token refused, quota used up, any error)
 //! is reported and skipped, and the others go on.
 //!
-//! Apply is two phases so the run-wide gates can refuse before anything changes:
-//! every account is planned and its session (its lock) kept open; then the run-wide
-//! 券点 and destroy limits are checked over all the plans; then each account's plan is
-//! carried out and its session closed.
+//! Every WeChat call of a run (the token calls and every account's calls) is under one
+//! run-wide cap on calls in flight (`cardform_client::CallCap`, handed to every
+//! account's client by [`super::tokens`]), so many accounts can be in flight at once
+//! while the run's pressure on WeChat stays bounded.
+//!
+//! With run-wide limits, apply is two phases so the limits can refuse before anything
+//! changes (see [`run_accounts`]).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -15,11 +19,15 @@ use futures::StreamExt;
 use crate::apply::StopSignal;
 use crate::config::{Project, RunSettings};
 use crate::engine::{self, ExecuteOptions, Executed, Operation, PlanRequest, PlanRun, run_plan};
+use crate::i18n::tr;
+use crate::model::Timestamp;
 use crate::plan::Plan;
 use crate::report::Reporter;
 use cardform_spec::Points;
 
 use super::files::RunPolicy;
+use super::project::Platform;
+use super::tokens::Pending;
 
 /// Why an account was skipped or failed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -137,11 +145,70 @@ fn failure(stage: &str, e: &dyn std::fmt::Display) -> Failure {
 
 /// Plans every prepared account (and, for `Operation::Apply`, applies them).
 /// Results are in account-name order.
+///
+/// Memory follows the accounts in flight, not the accounts of the run: an account's
+/// session (its client, state and lock) and its project are dropped as soon as it is
+/// done, and only its report row and plan stay. Without run-wide limits an apply
+/// plans and applies each account in one go. With `max_coins_per_run` or
+/// `max_destroy_per_run` (and no `--allow-mass-destroy` for the latter) it first plans
+/// every account and closes each one's session, checks the limits over the plans,
+/// then plans each account again under its lock and applies it only if that plan is
+/// the one checked (else the account fails: run again).
 pub async fn run_accounts(
-    accounts: Vec<Prepared>,
+    platform: &Platform,
+    accounts: Vec<Pending>,
+    now: Timestamp,
     request: &RunRequest,
     reporter: Arc<dyn Reporter>,
 ) -> RunOutcome {
+    let build = |accounts: Vec<Pending>| accounts.into_iter().map(move |p| p.build(platform, now));
+    let two_phase = request.operation == Operation::Apply
+        && (request.run_policy.max_coins_per_run.is_some()
+            || (request.run_policy.max_destroy_per_run.is_some() && !request.allow_mass_destroy));
+    if !two_phase {
+        let results = one_pass(build(accounts), request, reporter, None).await;
+        return RunOutcome {
+            results,
+            run_refusal: None,
+        };
+    }
+    // The accounts' inputs are kept (not their projects or sessions) for the second
+    // phase.
+    let again = accounts.clone();
+    let check = RunRequest {
+        operation: Operation::Plan,
+        ..request.clone()
+    };
+    let planned = one_pass(build(accounts), &check, reporter.clone(), None).await;
+    let run_refusal = run_wide_refusal(
+        planned.iter(),
+        &request.run_policy,
+        request.allow_mass_destroy,
+    );
+    if run_refusal.is_some() {
+        return RunOutcome {
+            results: planned,
+            run_refusal,
+        };
+    }
+    let checked: BTreeMap<String, AccountResult> =
+        planned.into_iter().map(|r| (r.name.clone(), r)).collect();
+    let results = one_pass(build(again), request, reporter, Some(&checked)).await;
+    RunOutcome {
+        results,
+        run_refusal: None,
+    }
+}
+
+/// Plans (and for an apply, applies) each account, `account_parallelism` at a time,
+/// each account's session closed as soon as it is done. With `checked`, an account is
+/// applied only when its plan matches the one the run-wide limits were checked on.
+async fn one_pass(
+    accounts: impl Iterator<Item = Prepared>,
+    request: &RunRequest,
+    reporter: Arc<dyn Reporter>,
+    checked: Option<&BTreeMap<String, AccountResult>>,
+) -> Vec<AccountResult> {
     let n = request.account_parallelism.max(1);
     let plan_request = PlanRequest {
         operation: request.operation,
@@ -154,8 +221,9 @@ pub async fn run_accounts(
         targets: request.targets.clone(),
         ..PlanRequest::default()
     };
-    let planned: Vec<(AccountResult, Option<(PlanRun, Project)>)> =
-        futures::stream::iter(accounts.into_iter().map(|a| {
+    let mut results: Vec<AccountResult> =
+        // Lazy: an account's project is built when a slot frees up for it.
+        futures::stream::iter(accounts.map(|a| {
             let plan_request = plan_request.clone();
             let reporter = reporter.clone();
             let (name, appid) = (a.name.clone(), a.appid.clone());
@@ -163,44 +231,20 @@ pub async fn run_accounts(
             // spreads over the runtime's threads, not only their waiting.
             let task = tokio::spawn(async move { plan_one(a, &plan_request, reporter).await });
             async move {
-                task.await.unwrap_or_else(|e| {
-                    let f = failure("plan", &format!("the account's run stopped: {e}"));
+                let (r, open) = task.await.unwrap_or_else(|e| {
+                    let f = failure("plan", &tr!("pf-run-stopped", error = e.to_string()));
                     (AccountResult::failed(name, appid, f), None)
-                })
-            }
-        }))
-        .buffer_unordered(n)
-        .collect()
-        .await;
-    let mut planned = planned;
-    planned.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-
-    let run_refusal = run_wide_refusal(
-        planned.iter().map(|(r, _)| r),
-        &request.run_policy,
-        request.allow_mass_destroy,
-    );
-    if request.operation == Operation::Plan || run_refusal.is_some() {
-        let mut results = Vec::new();
-        for (r, open) in planned {
-            if let Some((run, _)) = open {
-                run.session.close().await;
-            }
-            results.push(r);
-        }
-        return RunOutcome {
-            results,
-            run_refusal,
-        };
-    }
-    let mut results: Vec<AccountResult> =
-        futures::stream::iter(planned.into_iter().map(|(r, open)| {
-            let request = request.clone();
-            // Not a task of its own: the executor's futures are not `Send` for every
-            // lifetime (a higher-ranked closure in apply), so applies share this task.
-            async move {
+                });
+                // The apply is not a task of its own: the executor's futures are not
+                // `Send` for every lifetime (a higher-ranked closure in apply).
                 match open {
-                    Some((run, _project)) => apply_one(r, run, &request).await,
+                    Some(run) => match checked.map(|c| c.get(&r.name)) {
+                        Some(before) if !same_plan(before, &r) => {
+                            run.session.close().await;
+                            changed_since_check(r)
+                        }
+                        _ => apply_one(r, run, request).await,
+                    },
                     None => r,
                 }
             }
@@ -209,10 +253,38 @@ pub async fn run_accounts(
         .collect()
         .await;
     results.sort_by(|a, b| a.name.cmp(&b.name));
-    RunOutcome {
-        results,
-        run_refusal: None,
+    results
+}
+
+/// Whether the plan made under the lock is the one the run-wide limits were checked on.
+fn same_plan(before: Option<&AccountResult>, now: &AccountResult) -> bool {
+    before.is_some_and(|b| match (&b.plan, &now.plan) {
+        (Some(x), Some(y)) => x.summary == y.summary && b.coins() == now.coins(),
+        _ => false,
+    })
+}
+
+/// The plan as the report keeps it: a card without changes keeps its address,
+/// card_id, type, counts and notes, not its contents (live, desired, as typed), which
+/// no report shows; so a run's memory does not grow with its unchanged cards.
+fn for_report(mut plan: Plan) -> Plan {
+    for rc in &mut plan.resource_changes {
+        if rc.action == crate::plan::Action::NoOp {
+            rc.before = None;
+            rc.after = None;
+            rc.desired = None;
+        }
     }
+    plan
+}
+
+fn changed_since_check(mut r: AccountResult) -> AccountResult {
+    r.status = Status::Failed;
+    r.failure = Some(Failure {
+        stage: "apply".into(),
+        message: tr!("pf-plan-changed"),
+    });
+    r
 }
 
 /// The results of a run, and the run-wide gate's refusal if any.
@@ -226,7 +298,7 @@ async fn plan_one(
     a: Prepared,
     request: &PlanRequest,
     reporter: Arc<dyn Reporter>,
-) -> (AccountResult, Option<(PlanRun, Project)>) {
+) -> (AccountResult, Option<PlanRun>) {
     let (project, settings) = match a.ready {
         Ok(p) => p,
         Err(f) => return (AccountResult::failed(a.name, a.appid, f), None),
@@ -243,14 +315,14 @@ async fn plan_one(
                 } else {
                     Status::Planned
                 },
-                plan: Some(run.checked.planned.plan.clone()),
+                plan: Some(for_report(run.checked.planned.plan.clone())),
                 denied,
                 applied: None,
                 failure: None,
                 errors: Vec::new(),
             };
             if request.operation == Operation::Apply && result.status == Status::Planned {
-                (result, Some((run, project)))
+                (result, Some(run))
             } else {
                 run.session.close().await;
                 (result, None)
@@ -317,7 +389,8 @@ async fn apply_one(mut r: AccountResult, run: PlanRun, request: &RunRequest) -> 
                 r.errors.push(crate::visible::visible(why).into_owned());
             }
             if let Err(e) = committed {
-                r.errors.push(format!("the state was not saved: {e}"));
+                r.errors
+                    .push(tr!("pf-state-not-saved", error = e.to_string()));
             }
             r.status = if r.errors.is_empty() {
                 Status::Applied
@@ -327,7 +400,7 @@ async fn apply_one(mut r: AccountResult, run: PlanRun, request: &RunRequest) -> 
             if r.status == Status::Failed {
                 r.failure = Some(Failure {
                     stage: "apply".into(),
-                    message: format!("{} change(s) failed", r.errors.len()),
+                    message: tr!("pf-changes-failed", n = r.errors.len()),
                 });
             }
         }
@@ -351,9 +424,7 @@ pub fn run_wide_refusal<'a>(
     if let Some(max) = policy.max_coins_per_run {
         let total: Points = results.clone().map(AccountResult::coins).sum();
         if total > Points::whole(max) {
-            why.push(format!(
-                "the accounts' plans spend {total} 券点 together, more than [platform.run] max_coins_per_run = {max}; nothing was applied"
-            ));
+            why.push(tr!("pf-run-coins", total = total.to_string(), max = max));
         }
     }
     if let Some(max) = policy.max_destroy_per_run
@@ -364,9 +435,7 @@ pub fn run_wide_refusal<'a>(
             .map(|p| p.summary.delete + p.summary.replace)
             .sum();
         if total > max {
-            why.push(format!(
-                "the accounts' plans delete or replace {total} cards together, more than [platform.run] max_destroy_per_run = {max}; nothing was applied (--allow-mass-destroy allows it)"
-            ));
+            why.push(tr!("pf-run-destroy", total = total, max = max));
         }
     }
     (!why.is_empty()).then(|| why.join("\n"))

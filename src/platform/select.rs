@@ -9,6 +9,7 @@
 //! almost everything when N changes. sha256 (not the std hasher) keeps the split
 //! identical across machines, Rust versions and cardform versions.
 
+use crate::i18n::tr;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -35,30 +36,28 @@ pub enum Selection {
 /// Why a selection or shard cannot be used; nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum SelectError {
-    #[error("--accounts: unknown account `{name}`{hint}")]
+    #[error("{}", tr!("pf-unknown-account", name = .name, hint = .hint))]
     #[diagnostic(
         code(cardform::platform::unknown_account),
-        help("accounts are the folders under accounts/; `cardform accounts list` shows them")
+        help("{}", tr!("pf-unknown-account-help"))
     )]
     Unknown { name: String, hint: String },
-    #[error("--accounts is empty")]
+    #[error("{}", tr!("pf-accounts-empty"))]
     #[diagnostic(
         code(cardform::platform::usage),
-        help("give all, changed[:REF] or NAME[,NAME…]")
+        help("{}", tr!("pf-accounts-empty-help"))
     )]
     Empty,
-    #[error("--shard {given}: {problem}")]
+    #[error("{}", tr!("pf-shard", given = .given, problem = .problem))]
     #[diagnostic(
         code(cardform::platform::shard),
-        help("write K/N with 1 ≤ K ≤ N, e.g. --shard 1/4 … --shard 4/4")
+        help("{}", tr!("pf-shard-help"))
     )]
     Shard { given: String, problem: String },
-    #[error("--accounts changed:{base}: {problem}")]
+    #[error("{}", tr!("pf-changed", base = .base, problem = .problem))]
     #[diagnostic(
         code(cardform::platform::changed),
-        help(
-            "run in a git checkout that has the base ref (in CI: fetch it, e.g. `git fetch origin main`), or name another with changed:REF"
-        )
+        help("{}", tr!("pf-changed-help"))
     )]
     Git { base: String, problem: String },
 }
@@ -107,20 +106,20 @@ impl std::str::FromStr for Shard {
         };
         let (k, n) = s
             .split_once('/')
-            .ok_or_else(|| bad("not of the form K/N"))?;
+            .ok_or_else(|| bad(&tr!("pf-shard-form")))?;
         let k: u32 = k
             .trim()
             .parse()
-            .map_err(|_| bad("K is not a whole number"))?;
+            .map_err(|_| bad(&tr!("pf-shard-k-number")))?;
         let n: u32 = n
             .trim()
             .parse()
-            .map_err(|_| bad("N is not a whole number"))?;
+            .map_err(|_| bad(&tr!("pf-shard-n-number")))?;
         if n == 0 {
-            return Err(bad("N must be at least 1"));
+            return Err(bad(&tr!("pf-shard-n-zero")));
         }
         if k == 0 || k > n {
-            return Err(bad(&format!("K must be between 1 and {n}")));
+            return Err(bad(&tr!("pf-shard-k-range", n = n)));
         }
         Ok(Shard { index: k, count: n })
     }
@@ -171,7 +170,7 @@ pub fn select(
                 if !known.contains(n.as_str()) {
                     let list: Vec<String> = known.iter().map(|s| s.to_string()).collect();
                     let hint = crate::config::suggest::suggest(n, &list)
-                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .map(|s| tr!("pf-unknown-account-hint", name = s))
                         .unwrap_or_default();
                     return Err(SelectError::Unknown {
                         name: n.clone(),
@@ -235,14 +234,14 @@ fn changed_files(root: &Path, base: &str) -> Result<Vec<String>, SelectError> {
         problem,
     };
     if base.starts_with('-') {
-        return Err(err("a ref cannot start with -".into()));
+        return Err(err(tr!("pf-changed-dash")));
     }
     let git = |args: &[&str]| -> Result<String, SelectError> {
         let out = Command::new("git")
             .current_dir(root)
             .args(args)
             .output()
-            .map_err(|e| err(format!("cannot run git: {e}")))?;
+            .map_err(|e| err(tr!("pf-changed-no-git", error = e)))?;
         if !out.status.success() {
             return Err(err(String::from_utf8_lossy(&out.stderr).trim().to_string()));
         }

@@ -10,6 +10,7 @@
 //! placeholder string replaced by the value's literal, so every line of the instance is
 //! the template's line: the card checks report `templates/<name>.toml:line:col`.
 
+use crate::i18n::tr;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -79,7 +80,7 @@ impl Template {
             Err(e) => {
                 let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
                 diags.push(
-                    Diagnostic::error(&rel, format!("TOML syntax error: {}", e.message().trim()))
+                    Diagnostic::error(&rel, tr!("pf-tpl-syntax", error = e.message().trim()))
                         .at(line, col),
                 );
                 return None;
@@ -93,9 +94,9 @@ impl Template {
                 other => {
                     let (line, col) = line_col(text, key.span().start);
                     diags.push(
-                        Diagnostic::error(&rel, format!("unknown key `{other}` in a template"))
+                        Diagnostic::error(&rel, tr!("pf-tpl-unknown-key", key = other))
                             .at(line, col)
-                            .with_help("a template holds [variables.<name>] tables and [cards.<address>] tables"),
+                            .with_help(tr!("pf-tpl-unknown-key-help")),
                     );
                 }
             }
@@ -106,19 +107,16 @@ impl Template {
             Ok(t) => {
                 if t.get_ref().contains_key("variables") {
                     diags.push(
-                        Diagnostic::error(&rel, "declare the variables as [variables.<name>] tables")
+                        Diagnostic::error(&rel, tr!("pf-tpl-vars-inline"))
                             .at(1, 1)
-                            .with_help("e.g. [variables.brand_name]\\ndescription = \"the merchant's name\""),
+                            .with_help(tr!("pf-tpl-vars-inline-help")),
                     );
                 }
                 if let Some(cards) = t.get_ref().get("cards") {
                     collect_uses(cards, &mut uses);
                 }
             }
-            Err(_) => diags.push(
-                Diagnostic::error(&rel, "the [variables…] tables must come before or between whole tables, not inside one")
-                    .at(1, 1),
-            ),
+            Err(_) => diags.push(Diagnostic::error(&rel, tr!("pf-tpl-vars-inside")).at(1, 1)),
         }
         for u in &uses {
             for p in &u.pieces {
@@ -128,12 +126,13 @@ impl Template {
                     let (line, col) = line_col(text, u.span.start);
                     let known: Vec<&str> = vars.keys().map(String::as_str).collect();
                     diags.push(
-                        Diagnostic::error(&rel, format!("unknown variable `{v}`"))
+                        Diagnostic::error(&rel, tr!("pf-tpl-unknown-var", name = v))
                             .at(line, col)
-                            .with_help(format!(
-                                "declare it as [variables.{v}] (declared: {})",
-                                if known.is_empty() {
-                                    "none".to_string()
+                            .with_help(tr!(
+                                "pf-tpl-unknown-var-help",
+                                name = v,
+                                known = if known.is_empty() {
+                                    tr!("pf-none")
                                 } else {
                                     known.join(", ")
                                 }
@@ -185,17 +184,17 @@ impl Template {
                 diags.push(
                     Diagnostic::error(
                         account_rel,
-                        format!("template `{}` has no variable `{var}`", self.name),
+                        tr!("pf-tpl-no-var", template = self.name, name = var),
                     )
                     .at(*line, *col)
-                    .with_help(format!(
-                        "its variables: {} ({})",
-                        if known.is_empty() {
-                            "none".to_string()
+                    .with_help(tr!(
+                        "pf-tpl-no-var-help",
+                        known = if known.is_empty() {
+                            tr!("pf-none")
                         } else {
                             known.join(", ")
                         },
-                        self.rel.display()
+                        file = self.rel.display()
                     )),
                 );
             }
@@ -216,19 +215,30 @@ impl Template {
                 let where_used = used
                     .map(|u| {
                         let (l, c) = line_col(&self.text, u.span.start);
-                        format!(" (used at {}:{l}:{c})", self.rel.display())
+                        tr!(
+                            "pf-tpl-used-at",
+                            file = self.rel.display(),
+                            line = l,
+                            col = c
+                        )
                     })
                     .unwrap_or_default();
                 diags.push(
                     Diagnostic::error(
                         account_rel,
-                        format!(
-                            "template `{}` needs a value for variable `{var}`{where_used}",
-                            self.name
+                        tr!(
+                            "pf-tpl-needs",
+                            template = self.name,
+                            name = var,
+                            used = where_used
                         ),
                     )
                     .at(instance.at.0, instance.at.1)
-                    .with_help(format!("add `{var} = …` under [templates.{}]", self.name)),
+                    .with_help(tr!(
+                        "pf-tpl-needs-help",
+                        name = var,
+                        template = self.name
+                    )),
                 );
             }
         }
@@ -252,14 +262,15 @@ impl Template {
                                     diags.push(
                                         Diagnostic::error(
                                             account_rel,
-                                            format!(
-                                                "variable `{v}` of template `{}` is an array or a table, and {} splices it into a text",
-                                                self.name,
-                                                self.rel.display()
+                                            tr!(
+                                                "pf-tpl-splice",
+                                                name = v,
+                                                template = self.name,
+                                                file = self.rel.display()
                                             ),
                                         )
                                         .at(line, col)
-                                        .with_help("give a string, a number or a boolean, or use the variable as the whole value (\"${var}\")"),
+                                        .with_help(tr!("pf-tpl-splice-help")),
                                     );
                                 }
                                 None => {}
@@ -298,26 +309,14 @@ fn read_vars(
     let at = |off: usize| line_col(text, off);
     let Some(table) = value.get_ref().as_table() else {
         let (l, c) = at(value.span().start);
-        diags.push(
-            Diagnostic::error(
-                rel,
-                "`variables` must be a table of [variables.<name>] tables",
-            )
-            .at(l, c),
-        );
+        diags.push(Diagnostic::error(rel, tr!("pf-tpl-vars-table")).at(l, c));
         return;
     };
     for (name, def) in table {
         let var = name.get_ref().to_string();
         if !crate::config::is_valid_address(&var) {
             let (l, c) = at(name.span().start);
-            diags.push(
-                Diagnostic::error(
-                    rel,
-                    format!("variable name `{var}`: use lowercase letters, digits and _"),
-                )
-                .at(l, c),
-            );
+            diags.push(Diagnostic::error(rel, tr!("pf-tpl-var-name", name = var)).at(l, c));
             continue;
         }
         let mut d = VarDef { default: None };
@@ -332,14 +331,10 @@ fn read_vars(
                             diags.push(
                                 Diagnostic::error(
                                     rel,
-                                    format!(
-                                        "variables.{var}: unknown key `{other}` (or not a string)"
-                                    ),
+                                    tr!("pf-tpl-var-key", name = var, key = other),
                                 )
                                 .at(l, c)
-                                .with_help(
-                                    "a variable takes `description` (a string) and `default`",
-                                ),
+                                .with_help(tr!("pf-tpl-var-key-help")),
                             );
                         }
                     }
@@ -348,11 +343,9 @@ fn read_vars(
             None => {
                 let (l, c) = at(def.span().start);
                 diags.push(
-                    Diagnostic::error(rel, format!("variables.{var} must be a table"))
+                    Diagnostic::error(rel, tr!("pf-tpl-var-table", name = var))
                         .at(l, c)
-                        .with_help(format!(
-                            "write [variables.{var}] with `description` and maybe `default`"
-                        )),
+                        .with_help(tr!("pf-tpl-var-table-help", name = var)),
                 );
             }
         }

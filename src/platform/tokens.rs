@@ -11,12 +11,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cardform_client::{
-    ApiError, AuthorizerEntry, ComponentCredentials, PlatformClient, RetryPolicy, Secret,
+    ApiError, AuthorizerEntry, CallCap, ComponentCredentials, PlatformClient, RetryPolicy, Secret,
     WeChatClient,
 };
 
 use crate::config::trust::{self, OperatorSettings, Origin, TrustError};
 use crate::config::{ClientMaker, PROJECT_FILE, RunSettings};
+use crate::i18n::tr;
 use crate::model::Timestamp;
 
 use super::files::TicketSource;
@@ -26,28 +27,22 @@ use super::run::{Failure, Prepared};
 /// Why a platform run cannot start; nothing was sent to WeChat (except where said).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum PlatformError {
-    #[error("the component AppSecret: environment variable {env} is not set")]
+    #[error("{}", tr!("pf-no-secret", env = .env))]
     #[diagnostic(
         code(cardform::platform::secret),
-        help(
-            "set {env} in the pipeline's secrets ([platform] component_secret_env names the variable); it never goes into a file"
-        )
+        help("{}", tr!("pf-no-secret-help", env = env))
     )]
     NoSecret { env: String },
-    #[error("no component_verify_ticket: {source_name} is not set or empty")]
+    #[error("{}", tr!("pf-no-ticket", source = .source_name))]
     #[diagnostic(
         code(cardform::platform::ticket),
-        help(
-            "WeChat pushes the ticket every 10 minutes to the platform's authorisation-event URL; give the latest one ([platform.verify_ticket] says where it comes from)"
-        )
+        help("{}", tr!("pf-no-ticket-help"))
     )]
     NoTicket { source_name: String },
-    #[error(
-        "the component_verify_ticket from {source_name} is {age_hours} hours old; WeChat refuses a ticket older than 12 hours"
-    )]
+    #[error("{}", tr!("pf-stale-ticket", source = .source_name, hours = .age_hours))]
     #[diagnostic(
         code(cardform::platform::ticket_stale),
-        help("give the latest ticket WeChat pushed (every 10 minutes)")
+        help("{}", tr!("pf-stale-ticket-help"))
     )]
     StaleTicket { source_name: String, age_hours: i64 },
     #[error("{source_name}: {problem}")]
@@ -62,7 +57,7 @@ pub enum PlatformError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     EventsTicket(#[from] super::ticket::TicketError),
-    #[error("the open platform (component {component_appid}, ticket from {source_name}): {error}")]
+    #[error("{}", tr!("pf-component", component = .component_appid, source = .source_name, error = .error.to_string()))]
     #[diagnostic(code(cardform::platform::component))]
     Component {
         component_appid: String,
@@ -74,14 +69,12 @@ pub enum PlatformError {
 /// The ticket source's name, as messages show it.
 pub fn ticket_source_name(source: &TicketSource) -> String {
     match source {
-        TicketSource::Env { env, .. } => format!("environment variable {env}"),
-        TicketSource::Command { command } => {
-            format!(
-                "the ticket command `{}`",
-                command.first().map_or("", String::as_str)
-            )
-        }
-        TicketSource::Events => crate::i18n::tr!("ev-ticket-source"),
+        TicketSource::Env { env, .. } => tr!("pf-ticket-source-env", env = env),
+        TicketSource::Command { command } => tr!(
+            "pf-ticket-source-command",
+            program = command.first().map_or("", String::as_str)
+        ),
+        TicketSource::Events => tr!("ev-ticket-source"),
     }
 }
 
@@ -116,9 +109,8 @@ pub fn credentials(
                 let at: i64 = env_value(at_env)
                     .and_then(|v| v.trim().parse().ok())
                     .ok_or_else(|| PlatformError::BadTicketSource {
-                        source_name: format!("environment variable {at_env}"),
-                        problem: "not set, or not Unix seconds (when the ticket was received)"
-                            .into(),
+                        source_name: tr!("pf-ticket-source-env", env = at_env),
+                        problem: tr!("pf-ticket-at-bad"),
                     })?;
                 if cardform_spec::platform::ticket_is_stale(at, now.0) {
                     return Err(PlatformError::StaleTicket {
@@ -160,14 +152,17 @@ fn run_ticket_command(command: &[String], source_name: &str) -> Result<String, P
     };
     let (program, args) = command
         .split_first()
-        .ok_or_else(|| bad("the command is empty".into()))?;
+        .ok_or_else(|| bad(tr!("pf-ticket-command-empty")))?;
     let out = Command::new(program)
         .args(args)
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| bad(format!("cannot run it: {e}")))?;
+        .map_err(|e| bad(tr!("pf-ticket-command-run", error = e)))?;
     if !out.status.success() {
-        return Err(bad(format!("it exited with {}", out.status)));
+        return Err(bad(tr!(
+            "pf-ticket-command-exit",
+            status = out.status.to_string()
+        )));
     }
     let ticket = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if ticket.is_empty() {
@@ -199,7 +194,24 @@ pub fn endpoint(platform: &Platform, operator: &OperatorSettings) -> Result<Stri
     Ok(endpoint)
 }
 
-/// The run's open-platform client, and the authorizers it lists (every page).
+/// WeChat calls in flight at once over a whole run unless `[platform.run]
+/// max_calls_in_flight` says otherwise: as many as 4 accounts at the default
+/// per-account parallelism of 16 had before the cap existed.
+pub const DEFAULT_CALLS_IN_FLIGHT: usize = 64;
+
+/// The run-wide cap on calls in flight (`[platform.run] max_calls_in_flight`).
+pub fn calls_in_flight(platform: &Platform) -> usize {
+    platform
+        .file
+        .platform
+        .run
+        .max_calls_in_flight
+        .unwrap_or(DEFAULT_CALLS_IN_FLIGHT)
+        .max(1)
+}
+
+/// The run's open-platform client, and the authorizers it lists (every page). Its
+/// calls and every account client's made from it share one cap on calls in flight.
 ///
 /// # Errors
 /// [`PlatformError::Component`] (a stale ticket's 61005 names the ticket's source).
@@ -208,6 +220,7 @@ pub async fn connect(
     base_url: &str,
     credentials: ComponentCredentials,
 ) -> Result<(Arc<PlatformClient>, Vec<AuthorizerEntry>), PlatformError> {
+    let cap = CallCap::new(calls_in_flight(platform));
     let wrap = |error: ApiError| PlatformError::Component {
         component_appid: platform.file.platform.component_appid.clone(),
         source_name: ticket_source_name(&platform.file.platform.verify_ticket),
@@ -215,15 +228,19 @@ pub async fn connect(
     };
     let timeout = Duration::from_secs(platform.file.limits.timeout_seconds.max(1));
     let client = PlatformClient::new(base_url, credentials, timeout, RetryPolicy::default())
-        .map_err(wrap)?;
+        .map_err(wrap)?
+        .with_call_cap(cap);
     let client = Arc::new(client);
     let list = client.authorizers().await.map_err(wrap)?;
     Ok((client, list))
 }
 
-/// Each selected account as the engine's input: its project and run settings whose
-/// client is its authorizer's; an account whose AppID the platform's authorizer list
-/// lacks is a failure of that account alone (revoked, or never authorised).
+/// Each selected account as the engine's input, checked now and built when its turn
+/// comes ([`Pending::build`]): its run settings, whose client is its authorizer's; an
+/// account whose AppID the platform's authorizer list lacks is a failure of that
+/// account alone (revoked, or never authorised). Every account's project is built once
+/// here to check it, and dropped: a run holds only the projects of the accounts in
+/// flight.
 ///
 /// # Errors
 /// An account's files are invalid (every problem listed; nothing was run).
@@ -234,7 +251,7 @@ pub fn prepare(
     client: &Arc<PlatformClient>,
     authorizers: &[AuthorizerEntry],
     now: Timestamp,
-) -> Result<Vec<Prepared>, crate::config::ConfigError> {
+) -> Result<Vec<Pending>, crate::config::ConfigError> {
     let by_appid: BTreeMap<&str, &AuthorizerEntry> = authorizers
         .iter()
         .map(|a| (a.authorizer_appid.as_str(), a))
@@ -242,28 +259,28 @@ pub fn prepare(
     let revoked = super::ticket::revoked(platform, &base.operator);
     let mut out = Vec::new();
     for name in names {
-        let project = platform.project(name, now)?;
-        let appid = project.config.account.appid.clone();
+        let appid = platform.project(name, now)?.config.account.appid;
         if revoked.contains(&appid) {
-            out.push(Prepared {
+            out.push(Pending {
                 name: name.clone(),
                 appid: appid.clone(),
                 ready: Err(Failure {
                     stage: "authorizer".into(),
-                    message: crate::i18n::tr!("ev-account-revoked", appid = appid.as_str()),
+                    message: tr!("ev-account-revoked", appid = appid.as_str()),
                 }),
             });
             continue;
         }
         let Some(entry) = by_appid.get(appid.as_str()) else {
-            out.push(Prepared {
+            out.push(Pending {
                 name: name.clone(),
                 appid: appid.clone(),
                 ready: Err(Failure {
                     stage: "authorizer".into(),
-                    message: format!(
-                        "AppID {appid} is not an authorizer of component {} (api_get_authorizer_list does not list it: the merchant revoked the authorisation, or never granted it); skipped",
-                        platform.file.platform.component_appid
+                    message: tr!(
+                        "pf-not-authorizer",
+                        appid = appid,
+                        component = platform.file.platform.component_appid
                     ),
                 }),
             });
@@ -277,11 +294,39 @@ pub fn prepare(
         settings.client = Some(ClientMaker(Arc::new(move |cfg| {
             WeChatClient::for_authorizer(cfg, pc.clone(), refresh.clone())
         })));
-        out.push(Prepared {
+        out.push(Pending {
             name: name.clone(),
             appid,
-            ready: Ok((project, settings)),
+            ready: Ok(settings),
         });
     }
     Ok(out)
+}
+
+/// A checked account whose project is built when its turn comes.
+#[derive(Clone)]
+pub struct Pending {
+    pub name: String,
+    pub appid: String,
+    ready: Result<RunSettings, Failure>,
+}
+
+impl Pending {
+    /// The account's project (built again from the files [`prepare`] checked).
+    pub fn build(self, platform: &Platform, now: Timestamp) -> Prepared {
+        let ready = self.ready.and_then(|settings| {
+            platform
+                .project(&self.name, now)
+                .map(|project| (project, settings))
+                .map_err(|e| Failure {
+                    stage: "plan".into(),
+                    message: crate::visible::visible(&e.to_string()).into_owned(),
+                })
+        });
+        Prepared {
+            name: self.name,
+            appid: self.appid,
+            ready,
+        }
+    }
 }

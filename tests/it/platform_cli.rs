@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 
 use crate::common::{Emulator, Output, cardform, run_cmd, words};
 
-const COMPONENT: &str = "wxcomponent0000emu";
-const SECRET: &str = "platform-test-secret-5f2a";
+pub(crate) const COMPONENT: &str = "wxcomponent0000emu";
+pub(crate) const SECRET: &str = "platform-test-secret-5f2a";
 
 const TEMPLATE: &str = r#"[variables.brand]
 description = "the merchant's brand"
@@ -53,14 +53,14 @@ use_all_locations = true
 "#;
 
 /// A platform folder, its emulator and the verify ticket.
-struct World {
-    emu: Emulator,
-    dir: tempfile::TempDir,
-    ticket: String,
-    appids: Vec<String>,
+pub(crate) struct World {
+    pub(crate) emu: Emulator,
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) ticket: String,
+    pub(crate) appids: Vec<String>,
 }
 
-fn git(dir: &Path, args: &[&str]) {
+pub(crate) fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
@@ -75,8 +75,13 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 impl World {
-    fn new(authorizers: usize) -> World {
-        let emu = Emulator::start(&[]);
+    pub(crate) fn new(authorizers: usize) -> World {
+        World::with_emulator(authorizers, &[])
+    }
+
+    /// As [`World::new`], the emulator started with `extra` flags (e.g. latency).
+    fn with_emulator(authorizers: usize, extra: &[&str]) -> World {
+        let emu = Emulator::start(extra);
         let answer = emu.admin(
             "POST",
             "/__emulator/platform",
@@ -113,14 +118,23 @@ impl World {
         }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        run_cmd(
-            cardform()
-                .current_dir(self.dir.path())
-                .env("CARDFORM_COMPONENT_SECRET", SECRET)
-                .env("CARDFORM_VERIFY_TICKET", &self.ticket)
-                .args(args),
-        )
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
+        run_cmd(&mut self.command(args))
+    }
+
+    /// `cardform ARGS` in the platform folder under `CARDFORM_LANG=zh-CN`.
+    pub(crate) fn zh(&self, args: &[&str]) -> Output {
+        run_cmd(self.command(args).env("CARDFORM_LANG", "zh-CN"))
+    }
+
+    /// `cardform ARGS` in the platform folder with the platform's secret and ticket.
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
+        let mut c = cardform();
+        c.current_dir(self.dir.path())
+            .env("CARDFORM_COMPONENT_SECRET", SECRET)
+            .env("CARDFORM_VERIFY_TICKET", &self.ticket)
+            .args(args);
+        c
     }
 
     fn json(&self, args: &[&str]) -> Value {
@@ -962,4 +976,90 @@ fn import_all_adopts_each_merchants_cards_into_its_own_folder() {
     // One card outside --all is a one-account command.
     w.run(&["import", "x", "pX", "--accounts", "all"])
         .expect_code(1);
+}
+
+/// Sets `[platform.run]` of the world's platform file.
+fn set_run(w: &World, run: &str) {
+    std::fs::write(
+        w.dir.path().join("cardform.toml"),
+        format!(
+            "endpoint = \"{}\"\n\n[platform]\ncomponent_appid = \"{COMPONENT}\"\n\n[platform.run]\n{run}\n",
+            w.emu.url
+        ),
+    )
+    .expect("write");
+}
+
+/// The most WeChat calls the emulator had in flight at once since the last reset.
+fn peak_since_reset(w: &World, reset: bool) -> u64 {
+    let method = if reset { "POST" } else { "GET" };
+    let v = w.emu.admin(method, "/__emulator/concurrency", None);
+    v["peak"].as_u64().expect("peak")
+}
+
+#[test]
+fn the_run_wide_cap_bounds_the_calls_in_flight_over_all_accounts() {
+    // 8 accounts × 2 cards, all 8 in flight at once, every call 40 ms: without a
+    // run-wide cap the accounts' card/gets overlap (up to 16 at once).
+    let w = World::with_emulator(8, &["--latency-ms", "40"]);
+    w.run(&["accounts", "import", "--template", "spring"])
+        .expect_code(0);
+    set_run(&w, "account_parallelism = 8\nmax_calls_in_flight = 3");
+    w.run(&["apply", ".", "--accounts", "all", "--auto-approve"])
+        .expect_code(0);
+    assert!(
+        peak_since_reset(&w, false) <= 3,
+        "the apply went over the cap"
+    );
+
+    peak_since_reset(&w, true);
+    let plan = w.run(&["plan", "--accounts", "all", "--detailed-exitcode"]);
+    plan.expect_code(0);
+    let capped = peak_since_reset(&w, false);
+    assert!(
+        (2..=3).contains(&capped),
+        "with max_calls_in_flight = 3 the emulator saw {capped} calls at once"
+    );
+
+    // The same plan with a cap that does not bind: the accounts overlap, so the cap
+    // above is what held them (the emulator's count does see concurrency).
+    set_run(&w, "account_parallelism = 8\nmax_calls_in_flight = 64");
+    peak_since_reset(&w, true);
+    w.run(&["plan", "--accounts", "all", "--detailed-exitcode"])
+        .expect_code(0);
+    let free = peak_since_reset(&w, false);
+    assert!(free > 3, "without a binding cap only {free} calls at once");
+
+    // Under a run-wide limit, apply checks every account's plan first (each account's
+    // session closed meanwhile), then plans each again under its lock and applies it.
+    set_run(
+        &w,
+        "account_parallelism = 8\nmax_calls_in_flight = 3\nmax_destroy_per_run = 5",
+    );
+    let template = w.dir.path().join("templates/spring.toml");
+    let text = std::fs::read_to_string(&template).expect("template");
+    std::fs::write(
+        &template,
+        text.replace("全场饮品八折。", "全场饮品八折，周末也可用。"),
+    )
+    .expect("write");
+    let report = w.json(&[
+        "apply",
+        ".",
+        "--accounts",
+        "all",
+        "--auto-approve",
+        "--format",
+        "json",
+    ]);
+    let accounts = accounts_of(&report);
+    assert_eq!(accounts.len(), 8, "{report}");
+    assert!(
+        accounts
+            .iter()
+            .all(|a| a["status"] == "applied" && a["row"]["updates"] == 1),
+        "{report}"
+    );
+    w.run(&["plan", "--accounts", "all", "--detailed-exitcode"])
+        .expect_code(0);
 }

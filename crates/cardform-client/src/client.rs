@@ -121,7 +121,9 @@ impl WeChatClient {
     /// A card client whose access token is `config.appid`'s authorizer_access_token
     /// (`config.appid` = the authorizer's AppID), fetched lazily once through
     /// `platform` (`api_authorizer_token` with `refresh_token`, the one component token
-    /// of the run) and fetched again on expiry or a 40001-class answer. `config.token`
+    /// of the run) and fetched again on expiry or a 40001-class answer. Its calls are
+    /// under the platform's run-wide cap ([`PlatformClient::with_call_cap`]) as well as
+    /// `config.parallelism`. `config.token`
     /// and `config.explicit_secret` are not used.
     ///
     /// # Errors
@@ -133,13 +135,17 @@ impl WeChatClient {
         platform: Arc<PlatformClient>,
         refresh_token: Secret,
     ) -> Result<WeChatClient, ApiError> {
-        let transport = Transport::new(
+        // Every account of the run shares the platform's cap on calls in flight and its
+        // HTTP client (one connection pool to WeChat for the run).
+        let transport = Transport::sharing(
             &config.base_url,
             config.parallelism,
             config.requests_per_second,
             config.timeout,
             config.retry,
-        )?;
+            Some(platform.transport()),
+        )?
+        .with_cap(platform.call_cap().cloned());
         let tokens = TokenProvider::for_authorizer(&config.appid, platform, refresh_token)?;
         Ok(WeChatClient {
             transport,

@@ -32,7 +32,7 @@ use super::lenient;
 use super::platform::{AuthorizerInfo, read_authorizer_info};
 use super::retry::{Idempotency, RetryPolicy};
 use super::secret::Secret;
-use super::transport::{Body, Request, Transport, malformed, raw_for_error};
+use super::transport::{Body, CallCap, Request, Transport, malformed, raw_for_error};
 
 /// What a platform needs to get its component token.
 #[derive(Debug, Clone)]
@@ -88,6 +88,8 @@ enum Slot {
 /// The open-platform client. `Send + Sync`; share it as `Arc<PlatformClient>`.
 pub struct PlatformClient {
     transport: Transport,
+    /// The run-wide cap on calls in flight, handed to every authorizer client.
+    cap: Option<CallCap>,
     credentials: ComponentCredentials,
     slot: Mutex<Slot>,
     generations: AtomicU64,
@@ -166,11 +168,33 @@ impl PlatformClient {
         let transport = Transport::new(base_url, DEFAULT_PARALLELISM, None, timeout, retry)?;
         Ok(PlatformClient {
             transport,
+            cap: None,
             credentials,
             slot: Mutex::new(Slot::Empty),
             generations: AtomicU64::new(0),
             fetches: AtomicU64::new(0),
         })
+    }
+
+    /// Puts this client's calls and those of every authorizer client made from it
+    /// ([`WeChatClient::for_authorizer`](crate::WeChatClient::for_authorizer)) under
+    /// one run-wide cap on calls in flight.
+    #[must_use]
+    pub fn with_call_cap(mut self, cap: CallCap) -> Self {
+        self.transport = self.transport.with_cap(Some(cap.clone()));
+        self.cap = Some(cap);
+        self
+    }
+
+    /// The transport whose HTTP client (and connection pool) the authorizer clients
+    /// of the run share.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// The run-wide cap on calls in flight, if one was set.
+    pub fn call_cap(&self) -> Option<&CallCap> {
+        self.cap.as_ref()
     }
 
     /// The component AppID.

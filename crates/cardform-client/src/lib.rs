@@ -50,3 +50,4 @@ pub use platform::AuthorizerInfo;
 pub use retry::{Idempotency, RetryPolicy};
 pub use secret::{RedactedUrl, Secret};
 pub use token_source::TokenSource;
+pub use transport::CallCap;

@@ -5,6 +5,7 @@
 //! on every call fails with that error before anything is sent, so no call follows the
 //! first 45009 except those already in flight.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -18,6 +19,67 @@ use super::retry::{Decision, Event, Idempotency, RetryPolicy, decide};
 use super::secret::{RedactedUrl, Secret, redact_json_text, redact_text};
 use super::throttle::Throttle;
 use futures::future::BoxFuture;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// A cap on the HTTP requests in flight shared by several clients: one platform run's
+/// open-platform client and every account's client hold clones of one `CallCap`, so
+/// the run never has more than `limit` calls out at once, however many accounts run.
+/// Each client's own parallelism still applies (a call takes its client's slot first,
+/// then the run's). Clones share the count.
+#[derive(Debug, Clone)]
+pub struct CallCap {
+    permits: Arc<Semaphore>,
+    limit: usize,
+    in_flight: Arc<AtomicU64>,
+    peak: Arc<AtomicU64>,
+}
+
+/// A call's slot under a [`CallCap`], given back when dropped.
+struct CapSlot {
+    _permit: Option<OwnedSemaphorePermit>,
+    in_flight: Arc<AtomicU64>,
+}
+
+impl Drop for CapSlot {
+    fn drop(&mut self) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl CallCap {
+    /// At most `limit` (at least 1) calls in flight over every client sharing it.
+    pub fn new(limit: usize) -> CallCap {
+        let limit = limit.max(1);
+        CallCap {
+            permits: Arc::new(Semaphore::new(limit)),
+            limit,
+            in_flight: Arc::new(AtomicU64::new(0)),
+            peak: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The cap.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The most calls ever in flight at once under this cap (≤ [`CallCap::limit`]).
+    pub fn peak(&self) -> u64 {
+        self.peak.load(Ordering::Relaxed)
+    }
+
+    /// Waits for a slot (first come, first served). Held for one HTTP attempt only.
+    async fn admit(&self) -> CapSlot {
+        // acquire fails only on a closed semaphore, and this one is never closed.
+        let permit = Arc::clone(&self.permits).acquire_owned().await.ok();
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+        CapSlot {
+            _permit: permit,
+            in_flight: self.in_flight.clone(),
+        }
+    }
+}
 
 /// A token and the cache generation it came from (for `invalidate`).
 #[derive(Debug, Clone)]
@@ -97,8 +159,12 @@ impl Request {
 /// The HTTP layer shared by card calls and token fetches.
 pub(crate) struct Transport {
     http: reqwest::Client,
+    /// Per-request timeout (set on each request, so clients sharing `http` keep theirs).
+    timeout: Duration,
     base: String,
     throttle: Throttle,
+    /// The run-wide cap shared with other clients, if any.
+    cap: Option<CallCap>,
     policy: RetryPolicy,
     calls: AtomicU64,
     in_flight: AtomicU64,
@@ -141,6 +207,31 @@ impl Transport {
         timeout: Duration,
         policy: RetryPolicy,
     ) -> Result<Self, ApiError> {
+        Self::sharing(
+            base_url,
+            parallelism,
+            requests_per_second,
+            timeout,
+            policy,
+            None,
+        )
+    }
+
+    /// As [`Transport::new`], reusing `shared` (another transport's HTTP client, with
+    /// its connection pool) when it is given for the same base URL: the accounts of one
+    /// platform run share one pool of connections to WeChat instead of opening their
+    /// own, and one client is built (with its TLS roots) instead of one per account.
+    ///
+    /// # Errors
+    /// As [`Transport::new`].
+    pub fn sharing(
+        base_url: &str,
+        parallelism: usize,
+        requests_per_second: Option<u32>,
+        timeout: Duration,
+        policy: RetryPolicy,
+        shared: Option<&Transport>,
+    ) -> Result<Self, ApiError> {
         let base = base_url.trim_end_matches('/').to_string();
         let parsed = Url::parse(&base).map_err(|e| ApiError::Config {
             message: format!(
@@ -166,6 +257,20 @@ impl Transport {
                 ),
             });
         }
+        if let Some(other) = shared.filter(|t| t.base == base) {
+            return Ok(Transport {
+                http: other.http.clone(),
+                timeout,
+                base,
+                throttle: Throttle::new(parallelism, requests_per_second),
+                cap: None,
+                policy,
+                calls: AtomicU64::new(0),
+                in_flight: AtomicU64::new(0),
+                peak: AtomicU64::new(0),
+                halted: std::sync::Mutex::new(None),
+            });
+        }
         let mut builder = reqwest::Client::builder();
         if parsed.scheme() == "http" {
             // A loopback emulator over plain HTTP never needs a certificate: skip loading
@@ -189,14 +294,22 @@ impl Transport {
             })?;
         Ok(Transport {
             http,
+            timeout,
             base,
             throttle: Throttle::new(parallelism, requests_per_second),
+            cap: None,
             policy,
             calls: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
             peak: AtomicU64::new(0),
             halted: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Puts every call of this transport under `cap` as well as its own parallelism.
+    pub fn with_cap(mut self, cap: Option<CallCap>) -> Self {
+        self.cap = cap;
+        self
     }
 
     /// HTTP requests sent so far (every attempt, token fetches included).
@@ -318,7 +431,10 @@ impl Transport {
             error,
         })?;
         let shown = RedactedUrl::from(&url);
-        let mut builder = self.http.request(req.method.clone(), url);
+        let mut builder = self
+            .http
+            .request(req.method.clone(), url)
+            .timeout(self.timeout);
         builder = match &req.body {
             Body::None => builder,
             Body::Json(v) => match serde_json::to_vec(v) {
@@ -359,7 +475,13 @@ impl Transport {
             }
         };
 
+        // The client's own slot first, then the run's: a call waiting for the run's
+        // cap holds only its own client's slot, never another's.
         let _permit = self.throttle.admit().await;
+        let _run_slot = match &self.cap {
+            Some(cap) => Some(cap.admit().await),
+            None => None,
+        };
         self.calls.fetch_add(1, Ordering::Relaxed);
         let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
         self.peak.fetch_max(now, Ordering::Relaxed);
@@ -583,6 +705,25 @@ mod tests {
                 Ok(_) => panic!("{bad} accepted"),
             }
         }
+    }
+
+    #[tokio::test]
+    async fn a_call_cap_holds_over_all_its_clones() {
+        let cap = CallCap::new(2);
+        let mut tasks = Vec::new();
+        for _ in 0..12 {
+            let cap = cap.clone();
+            tasks.push(tokio::spawn(async move {
+                let _slot = cap.admit().await;
+                tokio::time::sleep(Duration::from_millis(3)).await;
+            }));
+        }
+        for t in tasks {
+            assert!(t.await.is_ok());
+        }
+        assert_eq!(cap.peak(), 2);
+        assert_eq!(cap.limit(), 2);
+        assert_eq!(cap.in_flight.load(Ordering::Relaxed), 0);
     }
 
     #[test]

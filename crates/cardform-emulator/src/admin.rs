@@ -10,6 +10,7 @@
 //! | `POST /__emulator/activate_form {"card_id","code","common_field_list"?,"custom_field_list"?}` | a user fills a member card's activation form → `activate_ticket` |
 //! | `POST /__emulator/enter_session {"card_id","openid"}` | the user taps the Official Account entry on a card's page and enters the chat (pushes `user_enter_session_from_card`) |
 //! | `GET /__emulator/calls[?since=SEQ]` | calls received: path, errcode, status, fault |
+//! | `GET /__emulator/concurrency` / `POST` | `{"in_flight", "peak"}`: WeChat calls being handled now and the most at once (latency included) / restarts the peak from the calls in flight now |
 //! | `POST /__emulator/clock {"advance_secs":N}` | moves the emulator's clock forward |
 //! | `POST /__emulator/quotas [{"path","daily","per_minute"?}…]` | replaces quota limits |
 //! | `POST /__emulator/pay {"order_id"}` | marks a 券点 recharge order paid |
@@ -230,6 +231,15 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Response<Body> {
             let calls = lock(&shared.calls);
             let list: Vec<&CallRecord> = calls.entries.iter().filter(|c| c.seq > since).collect();
             json_response(StatusCode::OK, &json!({ "calls": list }))
+        }
+        (&Method::GET | &Method::POST, "concurrency") => {
+            use std::sync::atomic::Ordering;
+            let now = shared.in_flight.load(Ordering::Relaxed);
+            if method == Method::POST {
+                shared.in_flight_peak.store(now, Ordering::Relaxed);
+            }
+            let peak = shared.in_flight_peak.load(Ordering::Relaxed);
+            json_response(StatusCode::OK, &json!({ "in_flight": now, "peak": peak }))
         }
         (&Method::POST, "clock") => {
             let secs = body.get("advance_secs").and_then(Value::as_i64);

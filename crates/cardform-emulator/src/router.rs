@@ -410,6 +410,16 @@ async fn read_input(route: &Route, req: Request<Body>) -> Result<Input, ApiError
     }
 }
 
+/// Counts a WeChat call as in flight until its handling ends (or its connection is
+/// dropped with it).
+struct InFlight<'a>(&'a std::sync::atomic::AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Runs one HTTP request through the pipeline.
 pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
     let path = req.uri().path().to_string();
@@ -417,6 +427,9 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
         return Outcome::Respond(admin::handle(shared, req).await);
     }
     let method = req.method().clone();
+    let now = shared.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+    shared.in_flight_peak.fetch_max(now, Ordering::Relaxed);
+    let _in_flight = InFlight(&shared.in_flight);
     if shared.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(shared.latency_ms)).await;
     }

@@ -52,6 +52,10 @@ pub struct Shared {
     pub platform: Platform,
     /// Where push events go (`crate::push`), when configured.
     pub push: Arc<crate::push::Pusher>,
+    /// WeChat calls being handled now, and the most ever at once (admin
+    /// `GET /__emulator/concurrency`; `POST` restarts the peak from now).
+    pub in_flight: AtomicU64,
+    pub in_flight_peak: AtomicU64,
     rid: AtomicU64,
 }
 
@@ -108,6 +112,8 @@ impl Shared {
             latency_ms: config.latency_ms,
             clock,
             push: Arc::default(),
+            in_flight: AtomicU64::new(0),
+            in_flight_peak: AtomicU64::new(0),
             rid: AtomicU64::new(1),
         })
     }

@@ -1,1 +1,174 @@
 # cardform 的 platform 消息（简体中文）。用词以 ../glossary.md 为准。
+
+## 第三方平台报告（跨账号的计划和执行，plan merge）。
+pf-report-title-plan = cardform 计划
+pf-report-title-apply = cardform 执行
+pf-report-title = { $title }：{ $n } 个账号{ $shard }
+pf-report-shard = ，分片 { $shard }
+pf-report-shard-merged = ，由 { $n } 个分片文件合并
+pf-col-account = 账号
+pf-col-creates = 新建
+pf-col-updates = 修改
+pf-col-review = 送审
+pf-col-replaced = 重建
+pf-col-deleted = 删除
+pf-col-coins = 券点
+pf-col-errors = 错误
+pf-report-no-changes = 无变更
+pf-report-failed = 失败
+pf-report-denied = 被策略拒绝
+pf-report-refused = 超出整次运行的限额
+pf-report-failed-at = 失败（{ $stage }阶段）：{ $message }
+pf-report-error = 错误：{ $error }
+pf-account-head = ── 账号 { $name }（{ $appid }）──
+pf-stage-authorizer = 授权方
+pf-stage-plan = 计划
+pf-stage-apply = 执行
+pf-failed-line = 失败：{ $error }
+
+## plan merge。
+pf-merge-unreadable = { $file }：不是第三方平台的计划报告（{ $problem }）
+pf-merge-unreadable-help = 请合并 `cardform plan --accounts … --shard K/N --format json` 输出的 JSON 文件
+pf-merge-not-plan = format_version 为 { $version }，operation 为 { $operation }
+pf-merge-commits = { $a } 是在提交 { $ca } 上计划的，{ $b } 是在提交 { $cb } 上：同一次计划的分片必须基于同一个提交
+pf-merge-commits-help = 请从同一个提交重新计划每个分片
+pf-merge-no-commit = 无
+pf-merge-overlap = 账号 `{ $account }` 同时出现在 { $a } 和 { $b } 中：分片不能重叠
+pf-merge-overlap-help = 每个分片只给一次，且 N 相同（--shard K/N）
+pf-merge-empty = plan merge 至少需要一个文件
+
+## --accounts 与 --shard。
+pf-unknown-account = --accounts：未知账号 `{ $name }`{ $hint }
+pf-unknown-account-hint = （是不是 `{ $name }`？）
+pf-unknown-account-help = 账号即 accounts/ 下的文件夹；`cardform accounts list` 可列出它们
+pf-accounts-empty = --accounts 为空
+pf-accounts-empty-help = 请写 all、changed[:REF] 或 NAME[,NAME…]
+pf-shard = --shard { $given }：{ $problem }
+pf-shard-help = 写成 K/N，且 1 ≤ K ≤ N，例如 --shard 1/4 … --shard 4/4
+pf-shard-form = 不是 K/N 的形式
+pf-shard-k-number = K 不是整数
+pf-shard-n-number = N 不是整数
+pf-shard-n-zero = N 至少为 1
+pf-shard-k-range = K 必须在 1 到 { $n } 之间
+pf-changed = --accounts changed:{ $base }：{ $problem }
+pf-changed-help = 请在包含基准 ref 的 git 仓库中运行（CI 中先获取它，例如 `git fetch origin main`），或用 changed:REF 指定其他 ref
+pf-changed-dash = ref 不能以 - 开头
+pf-changed-no-git = 无法运行 git：{ $error }
+
+## 凭证、第三方平台、授权方。
+pf-no-secret = 第三方平台的 AppSecret：环境变量 { $env } 未设置
+pf-no-secret-help = 请在流水线的密钥中设置 { $env }（变量名由 [platform] component_secret_env 指定）；它绝不写入文件
+pf-no-ticket = 没有 component_verify_ticket：{ $source } 未设置或为空
+pf-no-ticket-help = 微信每 10 分钟把 ticket 推送到第三方平台的授权事件接收 URL；请提供最新的一张（[platform.verify_ticket] 指定来源）
+pf-stale-ticket = 来自{ $source }的 component_verify_ticket 已有 { $hours } 小时；微信拒绝超过 12 小时的 ticket
+pf-stale-ticket-help = 请提供微信最新推送的 ticket（每 10 分钟一次）
+pf-ticket-source-env = 环境变量 { $env }
+pf-ticket-source-command = ticket 命令 `{ $program }`
+pf-ticket-at-bad = 未设置，或不是 Unix 秒数（收到 ticket 的时间）
+pf-ticket-command-empty = 命令为空
+pf-ticket-command-run = 无法运行：{ $error }
+pf-ticket-command-exit = 退出状态：{ $status }
+pf-component = 第三方平台（component { $component }，ticket 来自{ $source }）：{ $error }
+pf-not-authorizer = AppID { $appid } 不是第三方平台 { $component } 的授权方（api_get_authorizer_list 中没有它：商户已取消授权，或从未授权）；已跳过
+
+## 跨账号运行。
+pf-run-stopped = 该账号的运行中断：{ $error }
+pf-plan-changed = 在整次运行的限额检查之后、执行之前，它的计划发生了变化（期间有人改动了该账号）；未执行任何变更：请重新运行
+pf-state-not-saved = 状态文件未保存：{ $error }
+pf-changes-failed = { $n } 项变更失败
+pf-run-coins = 各账号的计划共消耗 { $total } 券点，超过 [platform.run] max_coins_per_run = { $max }；未执行任何变更
+pf-run-destroy = 各账号的计划共删除或重建 { $total } 张卡券，超过 [platform.run] max_destroy_per_run = { $max }；未执行任何变更（--allow-mass-destroy 可放行）
+pf-no-accounts = 没有选中任何账号：无事可做。
+pf-run-summary = { $n } 个账号；component_access_token 获取 { $fetches } 次；第三方平台调用 { $calls } 次。
+pf-wrote-report = 报告已写入 { $path }
+pf-validate-errors = 第三方平台的账号中有 { $n } 个错误。
+pf-validate-ok = 第三方平台配置有效：共 { $accounts } 个账号、{ $templates } 个模板、{ $cards } 张卡券。
+
+## 第三方平台项目不支持的用法。
+pf-unsupported-save = --save 和 --html（请用 --format markdown|json|html，并用 --out FILE 写出 `plan merge` 读取的 JSON 报告）
+pf-unsupported-trusted = --trusted-settings（第三方平台的 cardform.toml 是所有账号共用的一个文件；请在合并请求中审阅它的改动）
+pf-unsupported-approve = 不带 --auto-approve 跨账号执行（请先审阅 `cardform plan --accounts …`，再带 --auto-approve 执行）
+pf-unsupported-planfile = 跨账号的 apply PLANFILE、--refresh-only 和 --wait-for-review
+pf-unsupported-coins = 跨账号的 coins activate|recharge|order（请逐个账号运行）
+pf-unsupported-stats = 跨账号的 stats --card 和 --chart（请在单个账号的项目中运行，或使用 --format json|csv）
+pf-unsupported-import = 跨账号的 import ADDR CARD_ID 和 --reattach（请运行 `cardform import --all --accounts NAME`，或在单个账号的项目中导入一张卡券）
+pf-unsupported-import-out = 跨账号的 --generate-config-out { $path }：请给出 cards/ 下的路径（每个账号的文件夹各写一份），或省略它以写入 cards/imported.toml
+pf-unsupported-template = --template { $name }：templates/{ $name }.toml 不存在
+
+## 跨账号的 status、coins、stats、import --all。
+pf-status-claimable = 可领取
+pf-status-not-claimable = 不可领取
+pf-status-summary = { $n } 个账号，{ $failed } 个失败；{ $cards } 张卡券中 { $claimable } 张现在可领取。
+pf-coins-line = { $name } { $total } 券点（免费券点 { $free } + 付费券点 { $paid }），{ $days } 天内 { $orders } 笔订单
+pf-coins-failed = { $name } 失败：{ $error }
+pf-coins-summary = { $n } 个账号；券点合计：{ $total }。
+pf-stats-failed = 账号 { $name } 失败：{ $error }
+pf-stats-summary = { $n } 个账号，{ $failed } 个失败；{ $from } – { $to } 合计：浏览 { $views } 次，领取 { $claims } 次，核销 { $redeemed } 次，转赠 { $gifted } 次，过期 { $expired } 张。
+pf-import-none = 没有纳管任何卡券；未写入文件。
+pf-import-adopted = 已将 { $n } 张卡券纳入状态文件，并写入 { $file }。
+pf-import-refused-line = 错误：{ $reason }
+pf-import-refused = { $n } 张卡券无法纳管（见上文）；未为它们写入任何内容
+pf-import-summary = { $n } 个账号，{ $failed } 个失败；纳管 { $adopted } 张卡券{ $dry }。
+pf-import-dry = （试运行：未写入任何文件）
+
+## accounts list | import。
+pf-list-appid = AppID
+pf-list-account = 账号
+pf-list-card = 卡券权限
+pf-list-authorised = 授权时间
+pf-list-name = 名称
+pf-list-not-managed = （未管理）
+pf-list-yes = 有
+pf-list-no = 无
+pf-list-orphan = 账号文件夹的 AppID 不是授权方（已取消授权，或从未授权）
+pf-list-summary = { $n } 个授权方，{ $managed } 个已管理，{ $card } 个授予了卡券权限集。
+pf-import-managed = { $appid } 已由 accounts/{ $account } 管理：保持不变
+pf-import-no-permission = { $appid }（{ $nick }）未授予卡券权限集：已跳过{ $why }
+pf-import-bad-name = { $appid }：无法用此 AppID 命名文件夹：已跳过
+pf-import-would-write = 将写入 { $file }（{ $nick }）
+pf-import-wrote = 已写入 { $file }（{ $nick }）
+pf-import-written = 已写入 { $n } 个账号文件夹。
+
+## init --platform。
+
+## 第三方平台的文件（validate）。
+pf-file-unreadable = 无法读取文件：{ $error }
+pf-file-not-utf8 = 文件名不是有效的 UTF-8；已跳过
+pf-no-sandbox = 第三方平台项目没有内置沙箱
+pf-no-sandbox-help = 请运行 `cardform emulator --platform-authorizers N`，并设置 endpoint = "http://127.0.0.1:PORT"
+pf-template-name = 模板名：只能用小写字母、数字和 _
+pf-template-name-help = 请重命名该文件
+pf-no-accounts-dir = 第三方平台还没有账号文件夹
+pf-no-accounts-dir-help = 运行 `cardform accounts import`，为每个授权方写一个
+pf-account-name = 账号文件夹 `{ $name }`：只能用小写字母、数字、_ 和 -（最多 64 个字符）
+pf-account-name-help = 文件夹名就是状态的名称和分片的依据；请重命名该文件夹
+pf-no-account-file = 账号文件夹中没有 account.toml
+pf-no-account-file-help = 在其中写入 `appid = "wx…"`（或删除该文件夹）
+pf-unknown-template = 未知模板 `{ $name }`
+pf-unknown-template-help = templates/{ $name }.toml 不存在（现有模板：{ $known }）
+pf-no-such-account = 没有账号 `{ $name }`
+pf-in-account = （账号 { $account }）{ $message }
+pf-shared-appid = AppID { $appid } 也是账号 `{ $other }` 的 AppID（{ $file }）
+pf-shared-appid-help = 每个商户账号一个文件夹：请合并这两个文件夹，或改正 AppID
+pf-none = 无
+pf-tpl-syntax = TOML 语法错误：{ $error }
+pf-tpl-unknown-key = 模板中有未知的键 `{ $key }`
+pf-tpl-unknown-key-help = 模板只包含 [variables.<name>] 表和 [cards.<address>] 表
+pf-tpl-vars-inline = 请把变量声明为 [variables.<name>] 表
+pf-tpl-vars-inline-help = 例如 [variables.brand_name]\ndescription = "商户名称"
+pf-tpl-vars-inside = [variables…] 表必须位于完整的表之前或之间，不能在某个表内部
+pf-tpl-unknown-var = 未知变量 `{ $name }`
+pf-tpl-unknown-var-help = 请声明为 [variables.{ $name }]（已声明：{ $known }）
+pf-tpl-no-var = 模板 `{ $template }` 没有变量 `{ $name }`
+pf-tpl-no-var-help = 它的变量：{ $known }（{ $file }）
+pf-tpl-used-at = （用于 { $file }:{ $line }:{ $col }）
+pf-tpl-needs = 模板 `{ $template }` 需要变量 `{ $name }` 的值{ $used }
+pf-tpl-needs-help = 在 [templates.{ $template }] 下添加 `{ $name } = …`
+pf-tpl-splice = 模板 `{ $template }` 的变量 `{ $name }` 是数组或表，而 { $file } 把它拼接进了文本
+pf-tpl-splice-help = 请给出字符串、数字或布尔值，或把变量用作整个值（"${"{"}var{"}"}"）
+pf-tpl-vars-table = `variables` 必须是由 [variables.<name>] 表组成的表
+pf-tpl-var-name = 变量名 `{ $name }`：只能用小写字母、数字和 _
+pf-tpl-var-key = variables.{ $name }：未知的键 `{ $key }`（或不是字符串）
+pf-tpl-var-key-help = 变量只接受 `description`（字符串）和 `default`
+pf-tpl-var-table = variables.{ $name } 必须是表
+pf-tpl-var-table-help = 写成 [variables.{ $name }]，带 `description`，可选 `default`
