@@ -419,7 +419,16 @@ fn a_platform_gets_a_verify_ticket_every_ten_minutes_of_emulator_clock() {
         cardform::events::read::verify_ticket(&records, "wxcomponent", now).as_deref(),
         Some(newest.as_str())
     );
-    let status = emu.admin("GET", "/__emulator/push_config", None);
+    // The emulator counts a push delivered once it has read the answer, which is just
+    // after the receiver stored the event: poll briefly instead of racing it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        let status = emu.admin("GET", "/__emulator/push_config", None);
+        if status["delivered"].as_u64() >= Some(2) || std::time::Instant::now() > deadline {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     assert!(status["delivered"].as_u64() >= Some(2), "{status}");
 }
 
