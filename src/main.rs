@@ -9,6 +9,12 @@ mod usage;
 fn main() -> ExitCode {
     restore_sigpipe();
     init_error_rendering();
+    // The language the raw command line asks for, before clap parses it: the value
+    // parsers (`--shard 0/4`, `--accounts`) say their refusals through it.
+    cardform::i18n::set_lang(usage::lang_of(
+        std::env::args_os().skip(1),
+        std::env::var("CARDFORM_LANG").ok(),
+    ));
     let cli = match cardform::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(usage) => {

@@ -188,3 +188,16 @@ fn init_platform_speaks_chinese() {
     assert_chinese("init --platform", &out);
     assert!(out.stdout.contains("下一步："), "{}", out.stdout);
 }
+
+/// `--shard` refusals come from its value parser, which runs before clap knows
+/// `--lang`: they follow the raw command line's language too.
+#[test]
+fn a_bad_shard_is_refused_in_chinese() {
+    for shard in ["0/4", "5/4", "x/y"] {
+        let out = super::zh(&["plan", ".", "--accounts", "all", "--shard", shard]);
+        out.expect_code(1);
+        assert_chinese(&format!("--shard {shard}"), &out);
+        assert!(out.stderr.contains("K "), "{}", out.stderr);
+        assert!(out.stderr.contains(shard), "{}", out.stderr);
+    }
+}
