@@ -487,6 +487,11 @@ pub fn text_lines(m: &crate::i18n::Messages, plan: &Plan) -> Vec<String> {
         let status = c.status.clone().unwrap_or_else(|| not_submitted.clone());
         let what = match c.action {
             SubMerchantAction::NoOp => m.t_args("sm-no-op", &[("status", status.into())]),
+            // Adopted by the declaration's merchant_id (written by `import --all`), or
+            // found by its brand name.
+            SubMerchantAction::Adopt if c.desired.merchant_id.is_some() => {
+                m.t_args("sm-adopt-by-id", &[("status", status.into())])
+            }
             SubMerchantAction::Adopt => m.t_args("sm-adopt", &[("status", status.into())]),
             SubMerchantAction::Create => m.t("sm-create"),
             SubMerchantAction::Update => {
@@ -660,6 +665,16 @@ mod tests {
             (SubMerchantAction::Adopt, Some(7))
         );
         assert!(declaration_errors(&want, &c).is_empty());
+        // The plan says it is adopted by its merchant_id, not found by its brand name.
+        let shown = text_lines(
+            &crate::i18n::Messages::new(crate::i18n::Lang::En),
+            &Plan {
+                sub_merchants: c.clone(),
+                ..Plan::new(Vec::new(), false)
+            },
+        )
+        .join("\n");
+        assert!(shown.contains("its merchant_id names"), "{shown}");
         // Not on the account: said, never submitted.
         let other = live(json!({"merchant_id": 8, "brand_name": "改名"}));
         let c = plan(&want, &BTreeMap::new(), &other, &logo, &BTreeMap::new()).unwrap();

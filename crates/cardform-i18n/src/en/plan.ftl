@@ -236,6 +236,7 @@ sm-head = Sub-merchants (第三方协助制券):
 sm-not-submitted = not submitted
 sm-no-op = no changes, { $status }
 sm-adopt = adopt the live sub-merchant of the same brand name, { $status }
+sm-adopt-by-id = adopt the live sub-merchant its merchant_id names, { $status }
 sm-create = submit (card/submerchant/submit); WeChat reviews it: CHECKING
 sm-update = update { $fields } (card/submerchant/update); back to review: CHECKING
 sm-line = ~ sub-merchant { $name }{ $id }: { $what }

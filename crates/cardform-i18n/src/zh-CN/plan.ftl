@@ -223,6 +223,7 @@ sm-head = 子商户（第三方协助制券）：
 sm-not-submitted = 未提交
 sm-no-op = 无变化，{ $status }
 sm-adopt = 纳管线上品牌名相同的子商户，{ $status }
+sm-adopt-by-id = 纳管 merchant_id 所指的线上子商户，{ $status }
 sm-create = 提交（card/submerchant/submit）；微信审核：CHECKING
 sm-update = 更新 { $fields }（card/submerchant/update）；重新审核：CHECKING
 sm-line = ~ 子商户 { $name }{ $id }：{ $what }
