@@ -163,16 +163,15 @@ pub enum ProjectIdRecord {
 impl std::fmt::Display for ProjectIdRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ProjectIdRecord::Wrote { id, file } => write!(
-                f,
-                "note: wrote project_id = \"{id}\" into {}: commit it; from now on a state of another project is refused here",
-                file.display()
-            ),
-            ProjectIdRecord::Failed { id, file, error } => write!(
-                f,
-                "warning: could not write project_id into {} ({error}); add `project_id = \"{id}\"` at its top by hand",
-                file.display()
-            ),
+            ProjectIdRecord::Wrote { id, file } => {
+                f.write_str(&tr!("err-project-id-wrote", id = id, file = file.display()))
+            }
+            ProjectIdRecord::Failed { id, file, error } => f.write_str(&tr!(
+                "err-project-id-failed",
+                id = id,
+                file = file.display(),
+                error = error
+            )),
         }
     }
 }

@@ -563,3 +563,41 @@ fn preview_without_a_cjk_font_fails_and_says_what_to_install() {
         assert!(out_dir.join("friend_cash.png").is_file());
     }
 }
+
+// ── 商户的语言: every command speaks the merchant's Chinese ─────────────────────────
+
+/// The list, one run each under `CARDFORM_LANG=zh-CN` against the emulator:
+/// validate, plan, apply, status, coins, qrcode, stats, import, init and an error print
+/// Chinese sentences and no English ones (identifiers and commands aside).
+#[test]
+fn in_the_merchant_s_language_every_command_speaks_chinese() {
+    let emu = Emulator::start(&[]);
+    let p = TestProject::external(&emu.url);
+    let dir = p.path().to_string_lossy().to_string();
+    let zh = |args: &[&str]| {
+        let out = run_cmd(cardform().args(args).env("CARDFORM_LANG", "zh-CN"));
+        crate::zh_cn::assert_chinese(&args.join(" "), &out);
+        out
+    };
+    zh(&["validate", &dir]).expect_code(0);
+    zh(&["plan", &dir]).expect_code(0);
+    zh(&["apply", &dir, "--auto-approve"]).expect_code(0);
+    zh(&["status", "--dir", &dir]);
+    zh(&["coins", "--dir", &dir]);
+    zh(&["qrcode", "coffee_discount", "--dir", &dir]);
+    zh(&["stats", "--dir", &dir]).expect_code(0);
+    zh(&["import", "--all", "--dry-run", "--dir", &dir]);
+    let fresh = tempfile::tempdir().expect("temp dir");
+    let init_dir = fresh.path().join("shop");
+    zh(&["init", &init_dir.to_string_lossy()]).expect_code(0);
+    let out = zh(&["plan", &fresh.path().join("missing").to_string_lossy()]);
+    assert_ne!(out.code, 0);
+    // English stays English where nothing asks for Chinese.
+    let en = run_cmd(cardform().args(["validate", &dir]));
+    en.expect_code(0);
+    assert!(
+        en.stdout.contains("valid") && !en.stdout.contains("有效"),
+        "{}",
+        en.stdout
+    );
+}

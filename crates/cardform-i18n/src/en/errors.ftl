@@ -469,3 +469,7 @@ err-live-unexpected = unexpected value { $value }
 state-notice-waited = waited { $waited } for the lock on { $location }, held by { $holder }
 state-notice-stale-lock = took over the lock on { $location } left by a run that is no longer running: { $stale }
 state-notice-pending = { $count } operation(s) from an earlier run have no recorded outcome and must be resolved: { $operations }
+
+# After the first apply records whose state it is (src/state_owner.rs).
+err-project-id-wrote = note: wrote project_id = "{ $id }" into { $file }: commit it; from now on a state of another project is refused here
+err-project-id-failed = warning: could not write project_id into { $file } ({ $error }); add `project_id = "{ $id }"` at its top by hand

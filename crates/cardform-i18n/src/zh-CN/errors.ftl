@@ -464,3 +464,6 @@ err-live-unexpected = 意外的值 { $value }
 state-notice-waited = 等待了 { $waited } 才拿到 { $location } 的锁（持有者：{ $holder }）
 state-notice-stale-lock = 已接管 { $location } 的锁：留下它的运行已不在运行（{ $stale }）
 state-notice-pending = 上次运行有 { $count } 项操作没有记录结果，须先确认其结果：{ $operations }
+
+err-project-id-wrote = 注意：已把 project_id = "{ $id }" 写入 { $file }，请提交它；此后这里会拒绝其他项目的状态文件
+err-project-id-failed = 警告：无法把 project_id 写入 { $file }（{ $error }）；请手动在文件开头加上 `project_id = "{ $id }"`
