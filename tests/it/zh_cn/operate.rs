@@ -129,7 +129,7 @@ fn coins_speak_chinese_activation_balance_orders_and_recharge() {
     let out = zh_in(&p, &["coins", "--dir", "{dir}"]);
     out.expect_code(0);
     assert_chinese("coins", &wechat_value(&out));
-    assert!(out.stdout.contains("券点余额：200 点"), "{}", out.stdout);
+    assert!(out.stdout.contains("券点余额：200 券点"), "{}", out.stdout);
     assert!(
         out.stdout.contains("免费券点    200  付费券点      0"),
         "{}",

@@ -61,7 +61,7 @@ op-sub-status-expired = 协议过期
 
 ## coins
 
-op-coins-balance = 券点余额：{ $total } 点（免费券点 { $free } 点 + 付费券点 { $paid } 点；1 点 = ¥1）
+op-coins-balance = 券点余额：{ $total } 券点（免费券点 { $free } + 付费券点 { $paid }；1 券点 = 1 元）
 op-coins-orders = 最近 { $days } 天的订单：{ $count } 笔（最新的在前）
 op-coins-orders-cut = 最近 { $days } 天的订单：{ $count } 笔（最新的在前，显示 { $shown } 笔）
 op-coins-col-free = 免费券点
