@@ -197,6 +197,32 @@ struct Failure {
     error: ApiError,
 }
 
+/// The HTTP client of a transport: no redirects, cardform's user agent, and no trust
+/// store for a loopback `http://` endpoint.
+fn build_http(parsed: &reqwest::Url, timeout: Duration) -> Result<reqwest::Client, ApiError> {
+    let mut builder = reqwest::Client::builder();
+    if parsed.scheme() == "http" {
+        // A loopback emulator over plain HTTP never needs a certificate: skip loading
+        // the system's trust store (a fixed cost of every run, ~9 % of a 1,000-card
+        // plan). With no roots and no redirects, no https connection can succeed.
+        builder = builder.tls_certs_only(std::iter::empty());
+    }
+    builder
+        .timeout(timeout)
+        // A redirect could carry a token (in the query) or a secret (a 307/308 body)
+        // to another host; WeChat's API does not redirect.
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .user_agent(concat!("cardform/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| ApiError::Config {
+            message: format!(
+                "cannot build the HTTP client: {}",
+                redact_text(&e.without_url().to_string())
+            ),
+        })
+}
+
 impl Transport {
     /// # Errors
     /// `Config` when the base URL is not http(s) or the HTTP client cannot be built.
@@ -257,41 +283,12 @@ impl Transport {
                 ),
             });
         }
-        if let Some(other) = shared.filter(|t| t.base == base) {
-            return Ok(Transport {
-                http: other.http.clone(),
-                timeout,
-                base,
-                throttle: Throttle::new(parallelism, requests_per_second),
-                cap: None,
-                policy,
-                calls: AtomicU64::new(0),
-                in_flight: AtomicU64::new(0),
-                peak: AtomicU64::new(0),
-                halted: std::sync::Mutex::new(None),
-            });
-        }
-        let mut builder = reqwest::Client::builder();
-        if parsed.scheme() == "http" {
-            // A loopback emulator over plain HTTP never needs a certificate: skip loading
-            // the system's trust store (a fixed cost of every run, ~9 % of a 1,000-card
-            // plan). With no roots and no redirects, no https connection can succeed.
-            builder = builder.tls_certs_only(std::iter::empty());
-        }
-        let http = builder
-            .timeout(timeout)
-            // A redirect could carry a token (in the query) or a secret (a 307/308 body)
-            // to another host; WeChat's API does not redirect.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("cardform/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Config {
-                message: format!(
-                    "cannot build the HTTP client: {}",
-                    redact_text(&e.without_url().to_string())
-                ),
-            })?;
+        // A transport for the same host shares its HTTP client (one connection pool and
+        // one TLS setup per run); the timeout is set per request, so each keeps its own.
+        let http = match shared.filter(|t| t.base == base) {
+            Some(other) => other.http.clone(),
+            None => build_http(&parsed, timeout)?,
+        };
         Ok(Transport {
             http,
             timeout,

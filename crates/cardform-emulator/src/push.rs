@@ -274,11 +274,27 @@ pub const AUTO_REVIEW_TICK: Duration = Duration::from_millis(100);
 /// are not automatic.
 pub fn start_auto_reviews(
     shared: &Arc<super::world::Shared>,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
     if lock(&shared.world).review_delay_ms == 0 {
         return;
     }
+    every(shared, stop, AUTO_REVIEW_TICK, |shared| {
+        auto_reviews(&shared.push, &shared.world);
+        for a in shared.platform.authorizers() {
+            auto_reviews(&shared.push, &a.world);
+        }
+    });
+}
+
+/// Runs `tick` every `period` on the current runtime until `stop` says so (nothing
+/// outside a runtime).
+fn every(
+    shared: &Arc<super::world::Shared>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    period: std::time::Duration,
+    tick: impl Fn(&super::world::Shared) + Send + 'static,
+) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return;
     };
@@ -287,12 +303,9 @@ pub fn start_auto_reviews(
         loop {
             tokio::select! {
                 _ = stop.wait_for(|s| *s) => break,
-                () = tokio::time::sleep(AUTO_REVIEW_TICK) => {}
+                () = tokio::time::sleep(period) => {}
             }
-            auto_reviews(&shared.push, &shared.world);
-            for a in shared.platform.authorizers() {
-                auto_reviews(&shared.push, &a.world);
-            }
+            tick(&shared);
         }
     });
 }
@@ -445,45 +458,38 @@ pub const VERIFY_TICKET_TICK: Duration = Duration::from_millis(200);
 /// is; otherwise a fresh random one. Runs until `stop` says so.
 pub fn start_verify_tickets(
     shared: &Arc<super::world::Shared>,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+    every(shared, stop, VERIFY_TICKET_TICK, push_due_ticket);
+}
+
+/// The verify ticket, pushed when it is due by the emulator's clock.
+fn push_due_ticket(shared: &super::world::Shared) {
+    let Some(appid) = lock(&shared.push.config)
+        .as_ref()
+        .and_then(|c| c.component_appid.clone())
+    else {
         return;
     };
-    let shared = shared.clone();
-    runtime.spawn(async move {
-        loop {
-            tokio::select! {
-                _ = stop.wait_for(|s| *s) => break,
-                () = tokio::time::sleep(VERIFY_TICKET_TICK) => {}
-            }
-            let Some(appid) = lock(&shared.push.config)
-                .as_ref()
-                .and_then(|c| c.component_appid.clone())
-            else {
-                continue;
-            };
-            let now_ms = super::world::clock_now(&shared.clock);
-            if now_ms < shared.push.next_ticket_ms.load(Ordering::Relaxed) {
-                continue;
-            }
-            shared.push.next_ticket_ms.store(
-                now_ms.saturating_add(VERIFY_TICKET_EVERY_MS),
-                Ordering::Relaxed,
-            );
-            let ours = lock(&shared.platform.state)
-                .as_ref()
-                .is_some_and(|s| s.component_appid == appid);
-            let (ticket, created_s) = match ours.then(|| shared.platform.push_ticket()).flatten() {
-                Some(minted) => minted,
-                None => (
-                    format!("ticket@@@{:032x}", rand::random::<u128>()),
-                    now_ms.div_euclid(1000),
-                ),
-            };
-            verify_ticket(&shared.push, &appid, &ticket, created_s);
-        }
-    });
+    let now_ms = super::world::clock_now(&shared.clock);
+    if now_ms < shared.push.next_ticket_ms.load(Ordering::Relaxed) {
+        return;
+    }
+    shared.push.next_ticket_ms.store(
+        now_ms.saturating_add(VERIFY_TICKET_EVERY_MS),
+        Ordering::Relaxed,
+    );
+    let ours = lock(&shared.platform.state)
+        .as_ref()
+        .is_some_and(|s| s.component_appid == appid);
+    let (ticket, created_s) = match ours.then(|| shared.platform.push_ticket()).flatten() {
+        Some(minted) => minted,
+        None => (
+            format!("ticket@@@{:032x}", rand::random::<u128>()),
+            now_ms.div_euclid(1000),
+        ),
+    };
+    verify_ticket(&shared.push, &appid, &ticket, created_s);
 }
 
 /// A `component_verify_ticket` for the platform `component_appid` (reference §16).
