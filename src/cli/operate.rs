@@ -84,7 +84,10 @@ pub struct CoinsArgs {
 #[derive(Debug, Subcommand)]
 pub enum CoinsAction {
     /// Open the 券点 account (card/pay/activate; WeChat grants 200 free points once).
-    Activate,
+    Activate {
+        #[command(flatten)]
+        accounts: AccountOptions,
+    },
     /// Open a WeChat Pay order for N points (1 点 = ¥1): prints its QR code URL and saves
     /// its image. Pays nothing: someone must scan and pay it.
     Recharge {
@@ -92,11 +95,38 @@ pub enum CoinsAction {
         #[arg(value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
         coin_count: u64,
         /// Where to save the QR image (default: recharge-ORDER_ID.png in the current folder).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "out_dir")]
         out: Option<PathBuf>,
+        /// The folder the QR image goes into (default: the current folder): one
+        /// recharge-ORDER_ID.png, or across accounts one recharge-ACCOUNT-ORDER_ID.png per
+        /// account.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Across accounts: open the orders of more than one account without asking.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        accounts: AccountOptions,
     },
     /// One order (card/pay/getorder).
-    Order { order_id: String },
+    Order {
+        order_id: String,
+        #[command(flatten)]
+        accounts: AccountOptions,
+    },
+}
+
+impl CoinsArgs {
+    /// The platform flags of the command line: the action's (`coins activate --accounts
+    /// …`), else the balance's (`coins --accounts …`).
+    pub fn account_options(&self) -> &AccountOptions {
+        match &self.action {
+            Some(CoinsAction::Activate { accounts })
+            | Some(CoinsAction::Recharge { accounts, .. })
+            | Some(CoinsAction::Order { accounts, .. }) => accounts,
+            None => &self.accounts,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

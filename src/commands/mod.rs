@@ -22,6 +22,7 @@ pub mod man;
 mod output;
 pub mod plan;
 pub mod platform;
+mod platform_coins;
 mod platform_ops;
 pub mod preview;
 mod project;

@@ -39,6 +39,7 @@ mod money;
 mod nothing_lost;
 mod plan_render;
 mod platform_cli;
+mod platform_coins;
 mod platform_emulator;
 mod pr_trust;
 mod quota_tokens;

@@ -201,3 +201,118 @@ fn a_bad_shard_is_refused_in_chinese() {
         assert!(out.stderr.contains(shard), "{}", out.stderr);
     }
 }
+
+/// `coins activate | recharge | order` across accounts, in Chinese: the lines, the
+/// totals, a revoked account, and the refusals (no `--accounts`, no confirmation, a
+/// refused QR folder, an order with two accounts).
+#[test]
+fn coins_across_accounts_speak_chinese() {
+    let w = World::new(3);
+    w.zh(&["accounts", "import"]).expect_code(0);
+    let mut names = w.appids.clone();
+    names.sort();
+
+    let first = w.zh(&["coins", "activate", "--accounts", "all"]);
+    first.expect_code(0);
+    assert_chinese("coins activate", &first);
+    assert!(
+        first.stdout.contains("已开通：微信赠送了 200 点免费券点"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stdout
+            .contains("3 个账号：3 个本次开通，0 个此前已开通，0 个失败"),
+        "{}",
+        first.stdout
+    );
+    let again = w.zh(&["coins", "activate", "--accounts", "all"]);
+    again.expect_code(0);
+    assert_chinese("coins activate (already)", &again);
+    assert!(again.stdout.contains("此前已开通"), "{}", again.stdout);
+
+    let bare = w.zh(&["coins", "recharge", "10"]);
+    bare.expect_code(1);
+    assert_chinese("coins recharge without --accounts", &bare);
+    assert!(
+        bare.stderr.contains("请用 --accounts 指明账号"),
+        "{}",
+        bare.stderr
+    );
+    let unconfirmed = w.zh(&["coins", "recharge", "10", "--accounts", "all"]);
+    unconfirmed.expect_code(1);
+    assert_chinese("coins recharge without confirmation", &unconfirmed);
+    assert!(
+        unconfirmed
+            .stderr
+            .contains("未经确认不会创建 3 笔微信支付订单"),
+        "{}",
+        unconfirmed.stderr
+    );
+    let refused = w.zh(&[
+        "coins",
+        "recharge",
+        "10",
+        "--accounts",
+        "all",
+        "--yes",
+        "--out-dir",
+        "accounts",
+    ]);
+    refused.expect_code(1);
+    assert_chinese("coins recharge into accounts/", &refused);
+    assert!(
+        refused.stderr.contains("未创建任何订单"),
+        "{}",
+        refused.stderr
+    );
+
+    let one = w.zh(&["coins", "recharge", "10", "--accounts", &names[0]]);
+    one.expect_code(0);
+    assert_chinese("coins recharge", &one);
+    assert!(
+        one.stdout
+            .contains("共创建 1 笔微信支付订单，合计 10 点（¥10）"),
+        "{}",
+        one.stdout
+    );
+    let order = one
+        .stdout
+        .split("充值订单 ")
+        .nth(1)
+        .and_then(|rest| rest.split('：').next())
+        .expect("the order id")
+        .to_string();
+
+    let two = w.zh(&["coins", "order", &order, "--accounts", "all"]);
+    two.expect_code(1);
+    assert_chinese("coins order with 3 accounts", &two);
+    assert!(
+        two.stderr
+            .contains("一笔订单只属于一个账号，但选中了 3 个账号"),
+        "{}",
+        two.stderr
+    );
+    let read = w.zh(&["coins", "order", &order, "--accounts", &names[0]]);
+    read.expect_code(0);
+    assert_chinese("coins order", &read);
+    assert!(read.stdout.contains("── 账号 "), "{}", read.stdout);
+
+    w.emu.admin(
+        "POST",
+        "/__emulator/platform/revoke",
+        Some(serde_json::json!({"authorizer_appid": names[1]})),
+    );
+    let revoked = w.zh(&["coins", "activate", "--accounts", "all"]);
+    revoked.expect_code(4);
+    assert_chinese("coins activate with a revoked authorizer", &revoked);
+    assert!(
+        revoked
+            .stdout
+            .lines()
+            .any(|l| l.starts_with(&names[1]) && l.contains("失败：")),
+        "{}",
+        revoked.stdout
+    );
+}
