@@ -90,6 +90,10 @@ pub enum CoinsAction {
     },
     /// Open a WeChat Pay order for N points (1 点 = ¥1): prints its QR code URL and saves
     /// its image. Pays nothing: someone must scan and pay it.
+    #[command(mut_arg("accounts", |a| a.help(
+        "On a platform project, required: `all`, `NAME[,NAME…]` or `changed[:GIT_REF]`: \
+         one order per selected account (more than one needs --yes or a 'yes' at a terminal)"
+    )))]
     Recharge {
         /// Points to buy.
         #[arg(value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
@@ -109,6 +113,9 @@ pub enum CoinsAction {
         accounts: AccountOptions,
     },
     /// One order (card/pay/getorder).
+    #[command(mut_arg("accounts", |a| a.help(
+        "On a platform project: the order's account, exactly one (NAME)"
+    )))]
     Order {
         order_id: String,
         #[command(flatten)]

@@ -148,6 +148,7 @@ fn activate_names_a_revoked_account_and_one_without_card_permission_and_does_the
     let no_card = add_without_card_permission(&w);
     let out = w.run(&["coins", "activate", "--accounts", "all"]);
     out.expect_code(4);
+    insta::assert_snapshot!("platform_coins_activate_with_failures", out.stdout);
     let failed: Vec<&str> = out
         .stdout
         .lines()
@@ -319,6 +320,7 @@ fn recharge_opens_one_order_per_account_only_when_asked_exactly() {
     // One named account needs no confirmation; the image goes to the current folder.
     let one = w.run(&["coins", "recharge", "5", "--accounts", &names[2]]);
     one.expect_code(0);
+    insta::assert_snapshot!("platform_coins_recharge_one_account", one.stdout);
     let line = one
         .stdout
         .lines()
@@ -586,5 +588,67 @@ fn recharge_of_several_accounts_asks_at_a_terminal_and_only_yes_orders() {
     assert!(
         said.contains("2 WeChat Pay order(s) opened for 20 points (¥20) in all"),
         "{said}"
+    );
+}
+
+/// `--out-dir` in a one-account project: the image named after the order inside it; a
+/// folder the project owns is refused before the order exists.
+#[test]
+fn one_account_recharge_writes_into_out_dir_and_refuses_an_owned_one_first() {
+    let p = crate::common::TestProject::sandbox();
+    let orders = |p: &crate::common::TestProject| {
+        let out = p.run(&["coins", "--dir", "{dir}", "--format", "json"]);
+        out.expect_code(0);
+        parse(&out)["coins"]["total_orders"]
+            .as_u64()
+            .expect("total_orders")
+    };
+    let before = orders(&p);
+    let cards = p.path().join("cards");
+    let refused = p.run(&[
+        "coins",
+        "recharge",
+        "10",
+        "--dir",
+        "{dir}",
+        "--out-dir",
+        cards.to_str().expect("path"),
+    ]);
+    refused.expect_code(1);
+    let err = words(&refused.stderr);
+    assert!(err.contains("in the cards/ folder"), "{}", refused.stderr);
+    assert!(err.contains("no order was created"), "{}", refused.stderr);
+    assert_eq!(orders(&p), before, "no order was created");
+
+    let qr = tempfile::tempdir().expect("tmp");
+    let out = p.run(&[
+        "coins",
+        "recharge",
+        "10",
+        "--dir",
+        "{dir}",
+        "--out-dir",
+        qr.path().to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    out.expect_code(0);
+    let v = parse(&out);
+    let order = v["recharge"]["order_id"].as_str().expect("order_id");
+    let image = qr.path().join(format!("recharge-{order}.png"));
+    assert_eq!(
+        v["recharge"]["image"].as_str(),
+        image.to_str(),
+        "{v}"
+    );
+    assert!(
+        std::fs::read(&image)
+            .expect("QR image")
+            .starts_with(b"\x89PNG")
+    );
+    assert_eq!(
+        std::fs::read_dir(qr.path()).expect("qr").count(),
+        1,
+        "the image and no leftover of the write check"
     );
 }
