@@ -636,11 +636,7 @@ fn one_account_recharge_writes_into_out_dir_and_refuses_an_owned_one_first() {
     let v = parse(&out);
     let order = v["recharge"]["order_id"].as_str().expect("order_id");
     let image = qr.path().join(format!("recharge-{order}.png"));
-    assert_eq!(
-        v["recharge"]["image"].as_str(),
-        image.to_str(),
-        "{v}"
-    );
+    assert_eq!(v["recharge"]["image"].as_str(), image.to_str(), "{v}");
     assert!(
         std::fs::read(&image)
             .expect("QR image")
