@@ -648,3 +648,58 @@ fn one_account_recharge_writes_into_out_dir_and_refuses_an_owned_one_first() {
         "the image and no leftover of the write check"
     );
 }
+
+/// A QR file that appears in the way once the order exists (here: a file of the
+/// user's at the order's name) fails that account, with its order and URL kept; the
+/// user's file is untouched and the other accounts get theirs.
+#[test]
+fn an_order_whose_image_cannot_be_written_keeps_its_order_and_url() {
+    let (w, names) = imported(2);
+    let qr = w.dir.path().join("qr");
+    std::fs::create_dir_all(&qr).expect("mkdir");
+    // Each merchant's first order in the emulator is 100000001.
+    let mine = qr.join(format!("recharge-{}-100000001.png", names[0]));
+    std::fs::write(&mine, b"mine").expect("write");
+    let out = w.run(&[
+        "coins",
+        "recharge",
+        "8",
+        "--accounts",
+        "all",
+        "--yes",
+        "--out-dir",
+        "qr",
+        "--format",
+        "json",
+    ]);
+    out.expect_code(4);
+    let v = parse(&out);
+    let rows = accounts(&v);
+    assert_eq!(rows.len(), 2, "{v}");
+    let blocked = &rows[0];
+    assert_eq!(blocked["name"].as_str(), Some(names[0].as_str()));
+    assert_eq!(blocked["recharge"]["order_id"], "100000001", "{blocked}");
+    assert!(blocked["recharge"]["image"].is_null(), "{blocked}");
+    assert!(
+        blocked["recharge"]["qrcode_url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("weixin://wxpay/")),
+        "{blocked}"
+    );
+    let error = blocked["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("order 100000001 was opened but its QR image was not saved")
+            && error.contains("is not a PNG image"),
+        "{blocked}"
+    );
+    assert_eq!(std::fs::read(&mine).expect("kept"), b"mine");
+    assert!(rows[1]["error"].is_null(), "{}", rows[1]);
+    assert!(
+        rows[1]["recharge"]["image"]
+            .as_str()
+            .is_some_and(|p| w.dir.path().join(p).is_file()),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(v["coin_count"], 16, "both orders exist");
+}
