@@ -173,3 +173,6 @@ pf-tpl-var-key = variables.{ $name }: unknown key `{ $key }` (or not a string)
 pf-tpl-var-key-help = a variable takes `description` (a string) and `default`
 pf-tpl-var-table = variables.{ $name } must be a table
 pf-tpl-var-table-help = write [variables.{ $name }] with `description` and maybe `default`
+
+# --- round 5: tok (the component token shared across shards, sealed in the state) ---
+pf-tok-run-summary-cached = { $n } account(s); component token fetched 0 time(s) (the one sealed in the state was used); { $calls } open-platform call(s).

@@ -172,3 +172,6 @@ pf-tpl-var-key = variables.{ $name }：未知的键 `{ $key }`（或不是字符
 pf-tpl-var-key-help = 变量只接受 `description`（字符串）和 `default`
 pf-tpl-var-table = variables.{ $name } 必须是表
 pf-tpl-var-table-help = 写成 [variables.{ $name }]，带 `description`，可选 `default`
+
+# --- round 5: tok (the component token shared across shards, sealed in the state) ---
+pf-tok-run-summary-cached = { $n } 个账号；component_access_token 获取 0 次（沿用状态中加密保存的）；第三方平台调用 { $calls } 次。
