@@ -85,7 +85,7 @@ fn two_runs_in_a_row_fetch_the_component_token_once() {
     let w = World::new(3);
     accounts(&w, 3);
     let since = last_seq(&w);
-    let first = w.run(&["plan", "--accounts", "all"]);
+    let first = w.run(&["apply", ".", "--accounts", "all", "--auto-approve"]);
     first.expect_code(0);
     assert!(
         first
@@ -110,9 +110,36 @@ fn two_runs_in_a_row_fetch_the_component_token_once() {
     let json = w.run(&["status", "--format", "json"]);
     json.expect_code(0);
     assert_eq!(component_fetches(&w, since), 1, "one fetch over three runs");
-    // The token still in use is the first one; nothing shows it.
+    // The token still in use is the first one; nothing shows it, nor the state
+    // commands on an account's state.
     assert_eq!(current_token(&w), token);
-    nothing_readable(&w, &token, &[&first, &second, &json]);
+    let account_state = w.dir.path().join("state/m0/cardform.state.json");
+    let mut shown = Vec::new();
+    for args in [
+        &["state", "list", "--dir", "."][..],
+        &[
+            "state",
+            "show",
+            "spring_discount",
+            "--dir",
+            ".",
+            "--format",
+            "json",
+        ],
+        &["state", "pull", "--dir", "."],
+    ] {
+        let out = crate::common::run_cmd(w.command(args).env("CARDFORM_STATE", &account_state));
+        out.expect_code(0);
+        shown.push(out);
+    }
+    assert!(
+        shown[2].stdout.contains("\"lineage\""),
+        "{}",
+        shown[2].stdout
+    );
+    let mut outputs = vec![&first, &second, &json];
+    outputs.extend(shown.iter());
+    nothing_readable(&w, &token, &outputs);
     let entry = std::fs::read_to_string(w.dir.path().join(SEALED)).expect("read");
     assert!(entry.contains("\"expires_at\""), "{entry}");
 }
@@ -315,6 +342,12 @@ fn the_postgres_state_shares_the_sealed_token_between_shards() {
     );
     assert!(!String::from_utf8_lossy(&row.sealed).contains(&token[..16]));
     assert!(row.expires_at > chrono::Utc::now().timestamp() + 3600);
+    // `state pull` of an account's row shows its state, never the platform's token.
+    let pulled = crate::common::run_cmd(w.command(&["state", "pull", "--dir", "."]).env(
+        "CARDFORM_STATE",
+        cardform::platform::project::with_name(state, "m0"),
+    ));
+    nothing_readable(&w, &token, &[&pulled]);
     // A token refused in the database's cache is cleared and fetched once anew.
     w.emu
         .admin("POST", "/__emulator/platform/component_token/expire", None);
