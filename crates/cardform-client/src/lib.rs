@@ -40,6 +40,8 @@ mod tests_component;
 mod tests_delivery;
 #[cfg(test)]
 mod tests_shapes;
+#[cfg(test)]
+mod tests_token_cache;
 
 pub use cards::BatchGet;
 pub use client::{
