@@ -237,7 +237,9 @@ impl PlatformClient {
     }
 
     /// `api_component_token`, fetched at most once per client (cached, single-flight),
-    /// refreshed only when expired or refused as stale.
+    /// refreshed only when expired or refused as stale; with a token cache
+    /// ([`Self::with_token_cache`]), taken from it when it holds one and handed to it
+    /// when fetched.
     ///
     /// # Errors
     /// The fetch's error (e.g. 61005 stale verify ticket), the same for every caller

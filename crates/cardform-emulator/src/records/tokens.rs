@@ -152,6 +152,10 @@ mod tests {
             Err(42001)
         );
         assert_eq!(store.check(None, 0).map_err(|e| e.code), Err(41001));
+        // Expired before its time (the admin call): 42001 from then on.
+        assert_eq!(store.expire_all(2000), 2);
+        assert_eq!(store.check(Some(&b), 2000).map_err(|e| e.code), Err(42001));
+        assert_eq!(store.expire_all(3000), 0);
         assert_eq!(store.check(Some("nope"), 0).map_err(|e| e.code), Err(40001));
     }
 }
