@@ -54,7 +54,8 @@ fn rows(platform: &Platform, settings: &RunSettings) -> miette::Result<Vec<Autho
         .map(|a| (a.file.appid.as_str(), a.name.as_str()))
         .collect();
     runtime()?.block_on(async {
-        let (client, list) = tokens::connect(platform, &base_url, credentials).await?;
+        let (client, list) =
+            tokens::connect(platform, &settings.operator, &base_url, credentials).await?;
         let mut out = Vec::new();
         for a in list {
             let info = client.authorizer_info(&a.authorizer_appid).await;

@@ -155,7 +155,8 @@ pub fn run(
         let base_url = tokens::endpoint(&platform, &settings.operator)?;
         let credentials = tokens::credentials(&platform, &settings.operator, now)?;
         runtime()?.block_on(async {
-            let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
+            let (client, authorizers) =
+                tokens::connect(&platform, &settings.operator, &base_url, credentials).await?;
             let prepared =
                 tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
                     .map_err(CommandError::Config)?;
@@ -176,12 +177,7 @@ pub fn run(
             }
             eprintln!(
                 "{}",
-                tr!(
-                    "pf-run-summary",
-                    n = outcome.results.len(),
-                    fetches = client.component_fetches(),
-                    calls = client.calls_made()
-                )
+                crate::platform::token_cache::summary(&client, outcome.results.len())
             );
             miette::Result::<_>::Ok(outcome)
         })?

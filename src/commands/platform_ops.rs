@@ -59,7 +59,8 @@ where
     let base_url = tokens::endpoint(platform, &settings.operator)?;
     let credentials = tokens::credentials(platform, &settings.operator, now)?;
     let mut out = runtime()?.block_on(async {
-        let (client, authorizers) = tokens::connect(platform, &base_url, credentials).await?;
+        let (client, authorizers) =
+            tokens::connect(platform, &settings.operator, &base_url, credentials).await?;
         let prepared = tokens::prepare(platform, &names, settings, &client, &authorizers, now)
             .map_err(CommandError::Config)?;
         // Lazy: an account's project is built when a slot frees up for it.

@@ -7,7 +7,9 @@
 //!   [`Project`](crate::config::Project) the engine runs unchanged;
 //! - [`select`]: `--accounts`, `--shard K/N`;
 //! - [`run`]: the per-account run loop (bounded parallelism, isolation);
-//! - [`report`]: one report over the accounts, and `plan merge`.
+//! - [`report`]: one report over the accounts, and `plan merge`;
+//! - [`token_cache`]: the component token shared by the run's processes, sealed in the
+//!   state backend.
 
 pub mod files;
 pub mod project;
@@ -16,6 +18,7 @@ pub mod run;
 pub mod select;
 pub mod template;
 pub mod ticket;
+pub mod token_cache;
 pub mod tokens;
 
 pub use files::{AccountFile, PlatformFile};

@@ -211,15 +211,20 @@ pub fn calls_in_flight(platform: &Platform) -> usize {
 }
 
 /// The run's open-platform client, and the authorizers it lists (every page). Its
-/// calls and every account client's made from it share one cap on calls in flight.
+/// calls and every account client's made from it share one cap on calls in flight; its
+/// component token is shared with the run's other processes through the state backend
+/// ([`super::token_cache`]).
 ///
 /// # Errors
 /// [`PlatformError::Component`] (a stale ticket's 61005 names the ticket's source).
 pub async fn connect(
     platform: &Platform,
+    operator: &OperatorSettings,
     base_url: &str,
     credentials: ComponentCredentials,
 ) -> Result<(Arc<PlatformClient>, Vec<AuthorizerEntry>), PlatformError> {
+    let cache =
+        super::token_cache::for_run(platform, operator, &credentials.component_secret, base_url);
     let cap = CallCap::new(calls_in_flight(platform));
     let wrap = |error: ApiError| PlatformError::Component {
         component_appid: platform.file.platform.component_appid.clone(),
@@ -229,7 +234,8 @@ pub async fn connect(
     let timeout = Duration::from_secs(platform.file.limits.timeout_seconds.max(1));
     let client = PlatformClient::new(base_url, credentials, timeout, RetryPolicy::default())
         .map_err(wrap)?
-        .with_call_cap(cap);
+        .with_call_cap(cap)
+        .with_token_cache(cache);
     let client = Arc::new(client);
     let list = client.authorizers().await.map_err(wrap)?;
     Ok((client, list))

@@ -41,6 +41,7 @@ mod plan_render;
 mod platform_cli;
 mod platform_coins;
 mod platform_emulator;
+mod platform_token_cache;
 mod pr_trust;
 mod quota_tokens;
 mod recorded_contract;

@@ -7,11 +7,14 @@
 //! token is fetched once (single-flight: concurrent callers wait for one fetch) and
 //! again only when it expired or WeChat refused it as stale. A failed fetch is kept for
 //! the run, as for access tokens: a stale verify ticket is one error, not one call per
-//! account.
+//! account. With a [`ComponentTokenCache`] (`with_token_cache`) the token is also
+//! shared with the run's other processes: asked for before a fetch, told of a fresh
+//! token and of a refused one.
 //!
 //! Secrets (component secret, verify ticket, component/authorizer/refresh tokens) are
 //! [`Secret`]s and go only to the configured base URL (https, or a loopback emulator).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -27,6 +30,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::client::DEFAULT_PARALLELISM;
+use super::component_cache::{CacheTurn, ComponentTokenCache};
 use super::error::ApiError;
 use super::lenient;
 use super::platform::{AuthorizerInfo, read_authorizer_info};
@@ -94,6 +98,10 @@ pub struct PlatformClient {
     slot: Mutex<Slot>,
     generations: AtomicU64,
     fetches: AtomicU64,
+    /// Where the token is shared with other processes, if anywhere.
+    cache: Option<Arc<dyn ComponentTokenCache>>,
+    /// Tokens taken from `cache` instead of fetched.
+    cache_hits: AtomicU64,
 }
 
 impl std::fmt::Debug for PlatformClient {
@@ -173,7 +181,18 @@ impl PlatformClient {
             slot: Mutex::new(Slot::Empty),
             generations: AtomicU64::new(0),
             fetches: AtomicU64::new(0),
+            cache: None,
+            cache_hits: AtomicU64::new(0),
         })
+    }
+
+    /// Shares the component token with other processes through `cache`: a token it
+    /// holds is used instead of a fetch, a fetched one is handed to it, a refused one
+    /// is dropped from it.
+    #[must_use]
+    pub fn with_token_cache(mut self, cache: Arc<dyn ComponentTokenCache>) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// Puts this client's calls and those of every authorizer client made from it
@@ -207,13 +226,20 @@ impl PlatformClient {
         self.fetches.load(Ordering::Relaxed)
     }
 
+    /// Component tokens taken from the shared cache instead of fetched.
+    pub fn component_cache_hits(&self) -> u64 {
+        self.cache_hits.load(Ordering::Relaxed)
+    }
+
     /// HTTP requests this client sent (component token, list, info, authorizer tokens).
     pub fn calls_made(&self) -> u64 {
         self.transport.calls_made()
     }
 
     /// `api_component_token`, fetched at most once per client (cached, single-flight),
-    /// refreshed only when expired or refused as stale.
+    /// refreshed only when expired or refused as stale; with a token cache
+    /// ([`Self::with_token_cache`]), taken from it when it holds one and handed to it
+    /// when fetched.
     ///
     /// # Errors
     /// The fetch's error (e.g. 61005 stale verify ticket), the same for every caller
@@ -233,6 +259,37 @@ impl PlatformClient {
             Slot::Failed(e) => return Err(e.clone()),
             _ => {}
         }
+        // Another process's token, or this process's turn to fetch (under the cache's
+        // cross-process lock, held until the fresh token is handed back).
+        let turn = match self.cache.clone() {
+            Some(cache) => {
+                let got = blocking(move || {
+                    let mut turn = cache.begin();
+                    let cached = turn.cached();
+                    (turn, cached)
+                })
+                .await;
+                let (turn, cached): (Option<Box<dyn CacheTurn>>, _) = match got {
+                    Some((turn, cached)) => (Some(turn), cached),
+                    None => (None, None),
+                };
+                if let Some((token, left)) = cached {
+                    self.cache_hits.fetch_add(1, Ordering::Relaxed);
+                    let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
+                    *slot = Slot::Token {
+                        token: token.clone(),
+                        expires_at: Instant::now() + crate::token::lifetime(left),
+                        generation,
+                    };
+                    if let Some(turn) = turn {
+                        blocking(move || drop(turn)).await;
+                    }
+                    return Ok((token, generation));
+                }
+                turn
+            }
+            None => None,
+        };
         let req = post(
             COMPONENT_TOKEN_PATH,
             json!({
@@ -255,20 +312,38 @@ impl PlatformClient {
                     expires_at: Instant::now() + crate::token::lifetime(expires_in),
                     generation,
                 };
+                if let Some(turn) = turn {
+                    let fresh = token.clone();
+                    blocking(move || turn.fetched(&fresh, expires_in)).await;
+                }
                 Ok((token, generation))
             }
             Err(e) => {
                 tracing::debug!("component token fetch failed; kept for the run");
                 *slot = Slot::Failed(e.clone());
+                if let Some(turn) = turn {
+                    blocking(move || drop(turn)).await;
+                }
                 Err(e)
             }
         }
     }
 
-    /// Drops the cached component token if it is still the one of `generation`.
+    /// Drops the cached component token if it is still the one of `generation` (and
+    /// from the shared cache, which then holds it no longer).
     async fn invalidate(&self, generation: u64) {
         let mut slot = self.slot.lock().await;
-        if matches!(&*slot, Slot::Token { generation: g, .. } if *g == generation) {
+        if let Slot::Token {
+            generation: g,
+            token,
+            ..
+        } = &*slot
+            && *g == generation
+        {
+            if let Some(cache) = self.cache.clone() {
+                let refused = token.clone();
+                blocking(move || cache.refused(&refused)).await;
+            }
             *slot = Slot::Empty;
         }
     }
@@ -420,6 +495,11 @@ impl PlatformClient {
             refresh_token,
         })
     }
+}
+
+/// Runs a blocking cache call off the async threads; `None` if it panicked.
+async fn blocking<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+    tokio::task::spawn_blocking(f).await.ok()
 }
 
 /// The lifetime to cache an authorizer token for (`expires_in` minus a margin).

@@ -8,6 +8,7 @@ pub mod cards;
 pub mod client;
 pub mod coin;
 pub mod component;
+pub mod component_cache;
 pub mod delivery;
 pub mod envelope;
 pub mod error;
@@ -39,12 +40,15 @@ mod tests_component;
 mod tests_delivery;
 #[cfg(test)]
 mod tests_shapes;
+#[cfg(test)]
+mod tests_token_cache;
 
 pub use cards::BatchGet;
 pub use client::{
     ClientConfig, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, WECHAT_BASE_URL, WeChatClient,
 };
 pub use component::{AuthorizerEntry, AuthorizerToken, ComponentCredentials, PlatformClient};
+pub use component_cache::{CacheTurn, ComponentTokenCache};
 pub use error::{ApiError, TransportKind};
 pub use platform::AuthorizerInfo;
 pub use retry::{Idempotency, RetryPolicy};

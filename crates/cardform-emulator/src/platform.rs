@@ -332,14 +332,25 @@ impl<W> Platform<W> {
 
     /// The admin API's view: component, ticket, authorizers.
     pub fn summary(&self) -> Option<Value> {
+        let now = self.now_ms();
         let state = lock(&self.state);
         let s = state.as_ref()?;
         Some(json!({
             "component_appid": s.component_appid,
             "verify_ticket": s.ticket,
             "ticket_create_time": s.ticket_created_s,
+            "component_access_token": s.tokens.current(Kind::Component, now).map(|(t, _)| t),
             "authorizers": s.authorizers.iter().map(|a| a.summary()).collect::<Vec<_>>(),
         }))
+    }
+
+    /// Every component_access_token issued so far expires now (as when WeChat ends a
+    /// token before its `expires_in`: calls with it answer 42001) → how many were
+    /// still valid, or None without a platform.
+    pub fn expire_component_tokens(&self) -> Option<usize> {
+        let now = self.now_ms();
+        let mut state = lock(&self.state);
+        Some(state.as_mut()?.tokens.expire_all(now))
     }
 
     /// Pushes a new verify ticket now (the old one stops being accepted) →

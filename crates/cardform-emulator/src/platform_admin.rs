@@ -3,7 +3,8 @@
 //! | call | does |
 //! |---|---|
 //! | `POST /__emulator/platform {"component_appid"?, "component_secret"?, "authorizers": N}` | sets the platform up: a new component (new verify ticket) when none exists or the AppID differs, then at least N authorizers with the card permission set (existing ones kept) → the `GET` answer |
-//! | `GET /__emulator/platform` | `{"component_appid", "verify_ticket", "ticket_create_time", "authorizers": [{"appid", "refresh_token", "auth_time", "card_permission", "revoked"}]}` |
+//! | `GET /__emulator/platform` | `{"component_appid", "verify_ticket", "ticket_create_time", "component_access_token" (the current one, or null), "authorizers": [{"appid", "refresh_token", "auth_time", "card_permission", "revoked"}]}` |
+//! | `POST /__emulator/platform/component_token/expire` | every component_access_token issued so far expires now (calls with one answer 42001; a new one is fetched as usual) → `{"expired": N}` |
 //! | `POST /__emulator/platform/authorize {"card_permission"?: bool}` | one more authorizer (card permission set by default) → `{"appid", "refresh_token", "authorization_code"}` (the code works once with api_query_auth); pushes `authorized` |
 //! | `POST /__emulator/platform/authorize {"authorizer_appid"}` | that merchant authorises again: a revoked one is back in the list (pushes `authorized`), an active one updates its authorisation (pushes `updateauthorized`); a new refresh token either way |
 //! | `POST /__emulator/platform/revoke {"authorizer_appid"}` | the merchant revokes: its tokens answer 40001, its refresh token 61003, it leaves the authorizer list; pushes `unauthorized` |
@@ -14,7 +15,7 @@
 //! URL), encrypted for the component AppID, as `push.rs` sends them.
 //!
 //! Defaults: component AppID `wxcomponent0000emu`, secret `emulator-component-secret`
-//! (`cardform_spec::sandbox`). The answers hold tickets and refresh tokens in clear:
+//! (`cardform_spec::sandbox`). The answers hold tickets and tokens in clear:
 //! the admin API is a loopback test harness, as the emulator's secrets are not secret.
 
 use axum::body::Body;
@@ -170,6 +171,12 @@ pub fn handle(shared: &Shared, method: &Method, name: &str, body: &Value) -> Res
                 )
             } else {
                 error(StatusCode::NOT_FOUND, format!("no authorizer {appid}"))
+            }
+        }
+        (&Method::POST, "platform/component_token/expire") => {
+            match shared.platform.expire_component_tokens() {
+                Some(n) => json_response(StatusCode::OK, &json!({ "expired": n })),
+                None => no_platform(),
             }
         }
         (&Method::GET, "platform/ticket") => ticket(shared),

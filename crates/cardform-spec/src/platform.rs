@@ -49,6 +49,12 @@ pub const VERIFY_TICKET_PUSH_INTERVAL_SECS: i64 = 600;
 pub const COMPONENT_TOKEN_TTL_SECS: u64 = 7200;
 /// `expires_in` of an authorizer_access_token.
 pub const AUTHORIZER_TOKEN_TTL_SECS: u64 = 7200;
+/// A component token cached in the state backend (shared by the shards and runs of a
+/// platform, since its fetches are rate-limited: reference §16 "cache it") is used only
+/// while at least this long is left of WeChat's `expires_in`; with less, it is fetched
+/// anew. cardform's choice: a run that starts with it has 10 minutes before its own
+/// refresh margin, and a runner's clock a few minutes off still finds it valid.
+pub const COMPONENT_TOKEN_REUSE_MARGIN_SECS: u64 = 600;
 
 /// The `func_info[].funcscope_category.id` of the card (微信卡券) permission set.
 /// UNVERIFIED: no stored source lists the id; 8 is the value the reference (§16) gives.
@@ -112,6 +118,11 @@ pub const FACTS: &[PlatformFact] = &[
     fact("verify ticket push interval", "10 min", "TICKET"),
     fact("component token expires_in", "7200 s", "reference §16"),
     fact("authorizer token expires_in", "7200 s", "reference §16"),
+    fact(
+        "component token reused from the state while left",
+        ">= 600 s",
+        "reference §16 (cache it); the margin is cardform's",
+    ),
     fact("card permission set funcscope id", "8", "UNVERIFIED"),
     fact("ticket expired", "61005", "COMM-61005"),
     fact("ticket invalid", "61006", "COMM-61006"),

@@ -23,6 +23,7 @@ mod model;
 pub mod postgres;
 mod replay;
 mod session;
+mod token_store;
 
 pub use backend::{Committed, Loaded, StateBackend};
 pub use codec::{JournalLine, SnapshotHeader, state_content_hash};
@@ -41,3 +42,6 @@ pub use model::{
 };
 pub use replay::{ReplayReport, replay};
 pub use session::{COMPACT_EVERY, StateSession};
+pub use token_store::{
+    LocalTokenStore, PLATFORM_STATE_DIR, StoredToken, TokenLockGuard, TokenStore, open_token_store,
+};

@@ -316,3 +316,34 @@ fn coins_across_accounts_speak_chinese() {
         revoked.stdout
     );
 }
+
+/// The run's summary in Chinese when the component token sealed in the state was
+/// used (no fetch), and when it was refused and fetched once anew.
+#[test]
+fn the_run_summary_says_in_chinese_whether_the_cached_component_token_was_used() {
+    let w = World::new(2);
+    w.zh(&["accounts", "import", "--template", "spring"])
+        .expect_code(0);
+    let cached = w.zh(&["plan", "--accounts", "all"]);
+    cached.expect_code(0);
+    assert_chinese("plan with the cached component token", &cached);
+    assert!(
+        cached
+            .stderr
+            .contains("2 个账号；component_access_token 获取 0 次（沿用状态中加密保存的）"),
+        "{}",
+        cached.stderr
+    );
+    w.emu
+        .admin("POST", "/__emulator/platform/component_token/expire", None);
+    let fetched = w.zh(&["plan", "--accounts", "all"]);
+    fetched.expect_code(0);
+    assert_chinese("plan after the cached token was refused", &fetched);
+    assert!(
+        fetched
+            .stderr
+            .contains("2 个账号；component_access_token 获取 1 次；"),
+        "{}",
+        fetched.stderr
+    );
+}

@@ -80,6 +80,19 @@ impl TokenStore {
         (t.superseded_ms.is_none() && now_ms < t.expires_ms).then_some((id, t.expires_ms))
     }
 
+    /// Every token issued here expires at `now_ms` (later calls with it answer 42001).
+    /// Returns how many were still valid.
+    pub fn expire_all(&mut self, now_ms: i64) -> usize {
+        let mut n = 0;
+        for t in self.tokens.values_mut() {
+            if t.expires_ms > now_ms {
+                t.expires_ms = now_ms;
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// Issues a new token of `kind`, superseding the previous one.
     pub fn issue(&mut self, kind: Kind, now_ms: i64, ttl_ms: i64) -> (String, i64) {
         // Forget tokens long dead so a long benchmark does not grow memory.
@@ -139,6 +152,10 @@ mod tests {
             Err(42001)
         );
         assert_eq!(store.check(None, 0).map_err(|e| e.code), Err(41001));
+        // Expired before its time (the admin call): 42001 from then on.
+        assert_eq!(store.expire_all(2000), 2);
+        assert_eq!(store.check(Some(&b), 2000).map_err(|e| e.code), Err(42001));
+        assert_eq!(store.expire_all(3000), 0);
         assert_eq!(store.check(Some("nope"), 0).map_err(|e| e.code), Err(40001));
     }
 }

@@ -190,3 +190,5 @@ pf-co-and-more = {" "}and { $n } more
 pf-co-unsupported-out = `coins recharge --out FILE` across accounts (each account gets its own QR image: use --out-dir DIR)
 pf-co-order-one = an order belongs to one account, and { $n } account(s) are selected: { $names }
 pf-co-order-one-help = name the order's account: cardform coins order ORDER_ID --accounts NAME (nothing was sent)
+# --- round 5: tok (the component token shared across shards, sealed in the state) ---
+pf-tok-run-summary-cached = { $n } account(s); component token fetched 0 time(s) (the one sealed in the state was used); { $calls } open-platform call(s).

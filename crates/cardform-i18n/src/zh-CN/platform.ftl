@@ -189,3 +189,5 @@ pf-co-and-more = {" "}以及另外 { $n } 个账号
 pf-co-unsupported-out = 跨账号的 `coins recharge --out FILE`（每个账号各有一张二维码图片：请用 --out-dir DIR）
 pf-co-order-one = 一笔订单只属于一个账号，但选中了 { $n } 个账号：{ $names }
 pf-co-order-one-help = 请指明订单所属的账号：cardform coins order ORDER_ID --accounts NAME（未发送任何请求）
+# --- round 5: tok (the component token shared across shards, sealed in the state) ---
+pf-tok-run-summary-cached = { $n } 个账号；component_access_token 获取 0 次（沿用状态中加密保存的）；第三方平台调用 { $calls } 次。

@@ -23,6 +23,7 @@ mod events;
 mod lock;
 mod target;
 mod tls;
+mod tokens;
 mod worker;
 
 use std::sync::{Arc, Mutex};
@@ -41,6 +42,7 @@ use super::replay::replay;
 
 pub use events::PgEventLog;
 pub use target::{PgTarget, RootCerts, SslMode, TlsOptions, network_hosts, parse_target};
+pub use tokens::PgTokenStore;
 use worker::{Worker, backend_err, pg_detail};
 
 /// Replaced documents kept per state in `cardform_state_history`.
