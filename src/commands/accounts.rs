@@ -325,10 +325,12 @@ fn write_account(
         r.auth_time_text,
         r.appid
     );
+    // [stores] before the templates: the file ends in the last [templates.<name>],
+    // where a person (or a script) adds the template's values.
+    text.push_str(stores);
     for t in templates {
         text.push_str(&format!("\n[templates.{t}]\n"));
     }
-    text.push_str(stores);
     let path = dir.join(ACCOUNT_FILE);
     let mut f = std::fs::OpenOptions::new()
         .write(true)

@@ -129,6 +129,7 @@ impl Platform {
         }
 
         let mut templates = BTreeMap::new();
+        let mut broken = std::collections::BTreeSet::new();
         for (name, is_dir) in entries(root, TEMPLATES_DIR, &mut diags) {
             let Some(stem) = name.strip_suffix(".toml").filter(|_| !is_dir) else {
                 continue;
@@ -141,10 +142,16 @@ impl Platform {
                 );
                 continue;
             }
-            if let Some(text) = read(root, &rel, &mut diags)
-                && let Some(t) = Template::parse(stem, &text, &mut diags)
+            match read(root, &rel, &mut diags)
+                .and_then(|text| Template::parse(stem, &text, &mut diags))
             {
-                templates.insert(stem.to_string(), t);
+                Some(t) => {
+                    templates.insert(stem.to_string(), t);
+                }
+                // Its problems are listed; its users are not told it does not exist.
+                None => {
+                    broken.insert(stem.to_string());
+                }
             }
         }
 
@@ -187,7 +194,7 @@ impl Platform {
             };
             let instances = instances_of(&text);
             for (t, inst) in &instances {
-                if !templates.contains_key(t) {
+                if !templates.contains_key(t) && !broken.contains(t) {
                     diags.push(
                         Diagnostic::error(&rel, tr!("pf-unknown-template", name = t))
                             .at(inst.at.0, inst.at.1)

@@ -454,10 +454,15 @@ fn blank_variables(text: &str) -> String {
                     || header.starts_with("variables ]"));
         }
         if inside {
-            out.extend(
-                line.chars()
-                    .map(|c| if c == '\n' || c == '\r' { c } else { ' ' }),
-            );
+            // One space per byte: a non-ASCII character (a Chinese default) keeps its
+            // bytes, so every span of the blanked text is the same in `text`.
+            for c in line.chars() {
+                if c == '\n' || c == '\r' {
+                    out.push(c);
+                } else {
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
         } else {
             out.push_str(line);
         }
@@ -704,6 +709,24 @@ other = ["${stores.all}"]
                 "{place} {what}: {text:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_non_ascii_default_keeps_the_columns_of_later_lines() {
+        let mut d = Vec::new();
+        let t = "[variables.brand]\ndefault = \"卡式咖啡\"\n\n[cards.a]\ntitle = \"${nope}\"\nx = \"${stores}\"\n";
+        assert!(Template::parse("t", t, &mut d).is_none());
+        let text: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|m| m.starts_with("templates/t.toml:5:9: unknown variable `nope`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|m| m.starts_with("templates/t.toml:6:5:")),
+            "{text:?}"
+        );
+        assert_eq!(blank_variables(t).len(), t.len());
     }
 
     #[test]

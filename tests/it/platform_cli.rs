@@ -80,7 +80,7 @@ impl World {
     }
 
     /// As [`World::new`], the emulator started with `extra` flags (e.g. latency).
-    fn with_emulator(authorizers: usize, extra: &[&str]) -> World {
+    pub(crate) fn with_emulator(authorizers: usize, extra: &[&str]) -> World {
         let emu = Emulator::start(extra);
         let answer = emu.admin(
             "POST",

@@ -201,3 +201,54 @@ fn a_bad_shard_is_refused_in_chinese() {
         assert!(out.stderr.contains(shard), "{}", out.stderr);
     }
 }
+
+/// Per-account stores in Chinese: the comment `accounts import` writes above
+/// `[stores]`, a store set an account lacks, a bad set name and a `${stores}` without
+/// a set (file:line:col), a foreign store refused at plan.
+#[test]
+fn store_sets_speak_chinese() {
+    let w = crate::platform_stores::friends_world(1);
+    let import = w.zh(&["accounts", "import", "--template", "friends"]);
+    import.expect_code(0);
+    let folder = w.appids[0].to_ascii_lowercase();
+    let file = w
+        .dir
+        .path()
+        .join("accounts")
+        .join(&folder)
+        .join("account.toml");
+    let text = std::fs::read_to_string(&file).expect("account.toml");
+    assert!(
+        text.contains("# 该商户的门店，按 ") && text.contains("[stores]\nall = ["),
+        "{text}"
+    );
+    w.zh(&["validate", "."]).expect_code(0);
+
+    // A set the account lacks, a bad set name.
+    let renamed = text.replace("[stores]\nall = ", "[stores]\nAll = ");
+    std::fs::write(&file, &renamed).expect("write");
+    let invalid = w.zh(&["validate", "."]);
+    invalid.expect_code(1);
+    assert_chinese("validate with a missing store set", &invalid);
+    let all = format!("{}\n{}", invalid.stdout, invalid.stderr);
+    assert!(
+        all.contains(&format!("accounts/{folder}/account.toml"))
+            && all.contains("用到门店组 `all`（用于 templates/friends.toml:18:20）")
+            && all.contains("门店组名 `All`"),
+        "{all}"
+    );
+
+    // A template using `${stores}` without a set.
+    std::fs::write(&file, &text).expect("write");
+    let template = w.dir.path().join("templates/friends.toml");
+    let t = std::fs::read_to_string(&template).expect("template");
+    std::fs::write(&template, t.replace("${stores.all}", "${stores}")).expect("write");
+    let bad = w.zh(&["validate", "."]);
+    bad.expect_code(1);
+    assert_chinese("validate with ${stores}", &bad);
+    let all = format!("{}\n{}", bad.stdout, bad.stderr);
+    assert!(
+        all.contains("templates/friends.toml:18:20") && all.contains("未指明门店组"),
+        "{all}"
+    );
+}
