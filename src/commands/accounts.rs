@@ -287,6 +287,7 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
             &args.templates,
             &crate::platform::stores::import_toml(&stores, &today),
         )?;
+        warn_missing_sets(&platform, &args.templates, &stores, &name);
         println!(
             "{}",
             tr!(
@@ -301,6 +302,36 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
         eprintln!("{}", tr!("pf-import-written", n = written));
     }
     Ok(Outcome::Success)
+}
+
+/// Says which store sets the new file's templates use that its `[stores]` lacks (it
+/// has `all` only when the merchant's stores were listed): the file is written, and
+/// `validate` will refuse it until the sets are added.
+fn warn_missing_sets(
+    platform: &Platform,
+    templates: &[String],
+    stores: &ImportedStores,
+    name: &str,
+) {
+    let has_all = matches!(stores, ImportedStores::Ids(ids) if !ids.is_empty());
+    for t in templates {
+        let Some(template) = platform.templates.get(t) else {
+            continue;
+        };
+        for set in template.store_sets() {
+            if !(has_all && set == "all") {
+                eprintln!(
+                    "{}",
+                    tr!(
+                        "pf-st-import-missing",
+                        file = format!("{ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE}"),
+                        template = t,
+                        name = set
+                    )
+                );
+            }
+        }
+    }
 }
 
 fn write_account(

@@ -178,6 +178,18 @@ impl Template {
             .map(|(k, _)| k.as_str())
     }
 
+    /// The store sets the template uses (`${stores.<set>}`).
+    pub fn store_sets(&self) -> std::collections::BTreeSet<&str> {
+        self.uses
+            .iter()
+            .flat_map(|u| &u.pieces)
+            .filter_map(|p| match p {
+                Piece::Var(v) => stores::set_of(v),
+                Piece::Text(_) => None,
+            })
+            .collect()
+    }
+
     pub fn declares(&self, var: &str) -> bool {
         self.vars.contains_key(var)
     }
@@ -663,6 +675,10 @@ other = ["${stores.all}"]
             Some(vec![401234567])
         );
         assert_eq!(card["other"][0].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            t.store_sets().into_iter().collect::<Vec<_>>(),
+            vec!["all", "downtown"]
+        );
     }
 
     #[test]

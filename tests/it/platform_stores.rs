@@ -235,3 +235,50 @@ fn a_store_set_an_account_lacks_is_an_error_with_places_and_sends_nothing() {
     );
     assert_eq!(last_seq(&w), since, "nothing was sent");
 }
+
+#[test]
+fn a_merchant_whose_stores_cannot_be_read_is_imported_without_them_and_said_so() {
+    let w = friends_world(2);
+    // The first store listing fails (48001); the second merchant's is read.
+    w.emu.admin(
+        "POST",
+        "/__emulator/faults",
+        Some(serde_json::json!([{"path": "/card/location/batchget", "errcode": 48001, "calls": [1]}])),
+    );
+    let import = w.run(&["accounts", "import", "--template", "friends"]);
+    import.expect_code(0);
+    let (a, b) = (&w.appids[0], &w.appids[1]);
+    let file_a = format!("accounts/{}/account.toml", a.to_ascii_lowercase());
+    let err = words(&import.stderr);
+    assert!(
+        err.contains(&format!(
+            "{a}: its stores could not be read (card/location/batchget:"
+        )) && err.contains(&format!("{file_a} is written without [stores]")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "warning: {file_a}: template `friends` uses store set `all`, which the file's [stores] lacks"
+        )),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(account_file(&w, a)).expect("read");
+    let parsed: toml::Table = toml::from_str(&text).expect("valid toml");
+    assert!(!parsed.contains_key("stores"), "{text}");
+    assert!(
+        text.contains("# The merchant's stores could not be read (card/location/batchget:")
+            && text.contains("# all = [poi_id, …]"),
+        "{text}"
+    );
+    assert_eq!(all_set(&w, b).len(), 3);
+    // validate names the file and the template's use.
+    let out = w.run(&["validate", "."]);
+    out.expect_code(1);
+    assert!(
+        words(&out.stderr).contains(&format!(
+            "{file_a}:8:12: template `friends` uses store set `all` (used at templates/friends.toml:18:20)"
+        )),
+        "{}",
+        out.stderr
+    );
+}

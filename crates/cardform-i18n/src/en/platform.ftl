@@ -190,3 +190,4 @@ pf-st-import-comment = The merchant's stores (门店) as card/location/batchget 
 pf-st-import-none = card/location/batchget listed no store (门店) of this merchant on { $date }. Friends coupons need at least one: add stores in the MP console (门店管理), then list them here.
 pf-st-import-failed = The merchant's stores could not be read (card/location/batchget: { $error }): list them here by hand.
 pf-st-import-warn = { $appid }: its stores could not be read (card/location/batchget: { $error }); { $file } is written without [stores]
+pf-st-import-missing = warning: { $file }: template `{ $template }` uses store set `{ $name }`, which the file's [stores] lacks: add `{ $name } = [poi_id, …]` under [stores] before planning

@@ -189,3 +189,4 @@ pf-st-import-comment = 该商户的门店，按 { $date } card/location/batchget
 pf-st-import-none = { $date } card/location/batchget 未列出该商户的任何门店。朋友的券至少需要一个门店：请先在公众平台“门店管理”中添加门店，再列在这里。
 pf-st-import-failed = 无法读取该商户的门店（card/location/batchget：{ $error }）：请在这里手动列出。
 pf-st-import-warn = { $appid }：无法读取其门店（card/location/batchget：{ $error }）；写入的 { $file } 不含 [stores]
+pf-st-import-missing = 警告：{ $file }：模板 `{ $template }` 用到门店组 `{ $name }`，但该文件的 [stores] 中没有：请在制定计划前于 [stores] 下添加 `{ $name } = [poi_id, …]`
