@@ -74,6 +74,7 @@ pub struct EmulatorArgs {
     pub faults: Vec<String>,
     /// A store (poi_id) of the emulated account; repeatable. Friends coupons may name
     /// only these. Default: the sandbox account's stores (401234567, 401234568, 401234569).
+    /// Platform authorizers have three stores of their own each.
     #[arg(long = "poi", value_name = "POI_ID")]
     pub pois: Vec<u64>,
     /// Start a new world with its 券点 account opened (the 200-point activation reward),

@@ -13,6 +13,7 @@ use crate::exit::Outcome;
 use crate::i18n::tr;
 use crate::model::Timestamp;
 use crate::platform::files::{ACCOUNT_FILE, ACCOUNTS_DIR, is_valid_account_name};
+use crate::platform::stores::ImportedStores;
 use crate::platform::{Platform, tokens};
 use crate::session::runtime;
 
@@ -44,7 +45,26 @@ struct ListJson<'a> {
     not_authorizers: Vec<(String, String)>,
 }
 
+/// Whether `import` would write a folder for `r`: an authorizer with the card
+/// permission set that no folder manages and whose AppID can name a folder.
+fn importable(r: &AuthorizerRow) -> bool {
+    r.account.is_none() && r.card_permission && folder_name(&r.appid).is_some()
+}
+
 fn rows(platform: &Platform, settings: &RunSettings) -> miette::Result<Vec<AuthorizerRow>> {
+    Ok(read(platform, settings, false)?
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect())
+}
+
+/// The authorizers, and with `stores` the stores of each one [`importable`] (one
+/// authorizer token and one `card/location/batchget` each), from one component token.
+fn read(
+    platform: &Platform,
+    settings: &RunSettings,
+    stores: bool,
+) -> miette::Result<Vec<(AuthorizerRow, Option<ImportedStores>)>> {
     let now = Timestamp(chrono::Utc::now().timestamp());
     let base_url = tokens::endpoint(platform, &settings.operator)?;
     let credentials = tokens::credentials(platform, &settings.operator, now)?;
@@ -66,11 +86,11 @@ fn rows(platform: &Platform, settings: &RunSettings) -> miette::Result<Vec<Autho
                 }
                 Err(e) => (String::new(), false, Some(e.to_string())),
             };
-            out.push(AuthorizerRow {
+            let row = AuthorizerRow {
                 account: managed
                     .get(a.authorizer_appid.as_str())
                     .map(|s| s.to_string()),
-                appid: a.authorizer_appid,
+                appid: a.authorizer_appid.clone(),
                 nick_name: crate::visible::visible(&nick).into_owned(),
                 card_permission: perm,
                 auth_time: a.auth_time,
@@ -78,10 +98,52 @@ fn rows(platform: &Platform, settings: &RunSettings) -> miette::Result<Vec<Autho
                     .map(|t| t.to_rfc3339())
                     .unwrap_or_default(),
                 error,
-            });
+            };
+            let read = if stores && importable(&row) {
+                Some(store_ids(platform, &base_url, &client, &a).await)
+            } else {
+                None
+            };
+            out.push((row, read));
         }
         miette::Result::<_>::Ok(out)
     })
+}
+
+/// The stores `card/location/batchget` lists for the authorizer `a`, with its own
+/// authorizer token (the run's component client makes it).
+async fn store_ids(
+    platform: &Platform,
+    base_url: &str,
+    client: &std::sync::Arc<cardform_client::PlatformClient>,
+    a: &cardform_client::AuthorizerEntry,
+) -> ImportedStores {
+    let mut config = cardform_client::ClientConfig::new(
+        base_url,
+        &a.authorizer_appid,
+        cardform_client::TokenSource::Component {
+            component_appid: platform.file.platform.component_appid.clone(),
+            component_secret_env: platform.file.platform.component_secret_env.clone(),
+            verify_ticket_env: crate::platform::files::DEFAULT_TICKET_ENV.to_string(),
+            refresh_token_env: String::new(),
+        },
+    );
+    config.timeout = std::time::Duration::from_secs(platform.file.limits.timeout_seconds.max(1));
+    let read = async {
+        let wechat = cardform_client::WeChatClient::for_authorizer(
+            config,
+            client.clone(),
+            a.refresh_token.clone(),
+        )?;
+        wechat
+            .store_ids()
+            .await
+            .map(|ids| ids.iter().copied().collect())
+    };
+    match read.await {
+        Ok(ids) => ImportedStores::Ids(ids),
+        Err(e) => ImportedStores::Failed(crate::visible::visible(&e.to_string()).into_owned()),
+    }
 }
 
 /// `cardform accounts list`.
@@ -166,9 +228,10 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
         }
     }
     let settings = RunSettings::from_env(&args.run.flags());
-    let rows = rows(&platform, &settings)?;
+    let rows = read(&platform, &settings, !args.dry_run)?;
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let mut written = 0usize;
-    for r in &rows {
+    for (r, stores) in &rows {
         if let Some(a) = &r.account {
             eprintln!("{}", tr!("pf-import-managed", appid = r.appid, account = a));
             continue;
@@ -204,7 +267,28 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
             );
             continue;
         }
-        write_account(&args.dir, &name, r, &args.templates)?;
+        let stores = stores
+            .clone()
+            .unwrap_or_else(|| ImportedStores::Ids(Vec::new()));
+        if let ImportedStores::Failed(error) = &stores {
+            eprintln!(
+                "{}",
+                tr!(
+                    "pf-st-import-warn",
+                    appid = r.appid,
+                    error = error,
+                    file = format!("{ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE}")
+                )
+            );
+        }
+        write_account(
+            &args.dir,
+            &name,
+            r,
+            &args.templates,
+            &crate::platform::stores::import_toml(&stores, &today),
+        )?;
+        warn_missing_sets(&platform, &args.templates, &stores, &name);
         println!(
             "{}",
             tr!(
@@ -221,11 +305,42 @@ pub fn import(args: &AccountsImportArgs) -> miette::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Says which store sets the new file's templates use that its `[stores]` lacks (it
+/// has `all` only when the merchant's stores were listed): the file is written, and
+/// `validate` will refuse it until the sets are added.
+fn warn_missing_sets(
+    platform: &Platform,
+    templates: &[String],
+    stores: &ImportedStores,
+    name: &str,
+) {
+    let has_all = matches!(stores, ImportedStores::Ids(ids) if !ids.is_empty());
+    for t in templates {
+        let Some(template) = platform.templates.get(t) else {
+            continue;
+        };
+        for set in template.store_sets() {
+            if !(has_all && set == "all") {
+                eprintln!(
+                    "{}",
+                    tr!(
+                        "pf-st-import-missing",
+                        file = format!("{ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE}"),
+                        template = t,
+                        name = set
+                    )
+                );
+            }
+        }
+    }
+}
+
 fn write_account(
     root: &Path,
     name: &str,
     r: &AuthorizerRow,
     templates: &[String],
+    stores: &str,
 ) -> Result<(), CommandError> {
     let io = |path: &Path, source: std::io::Error| CommandError::Write {
         path: path.to_path_buf(),
@@ -242,6 +357,9 @@ fn write_account(
         r.auth_time_text,
         r.appid
     );
+    // [stores] before the templates: the file ends in the last [templates.<name>],
+    // where a person (or a script) adds the template's values.
+    text.push_str(stores);
     for t in templates {
         text.push_str(&format!("\n[templates.{t}]\n"));
     }

@@ -145,7 +145,21 @@ pub struct AccountFile {
     /// Card templates this account uses, `[templates.<name>]` (templates/<name>.toml), each with this account's values of the template's variables.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// Named sets of this merchant's stores (门店), `<set> = [poi_id, …]` (set names: lowercase letters, digits, _ and -). A template uses one as a whole value, `location_id_list = "${stores.<set>}"`; `cardform accounts import` writes `all` from card/location/batchget. The plan checks the ids against the account's stores.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": STORE_SET_PATTERN }))]
+    pub stores: BTreeMap<String, StoreIds>,
 }
+
+/// The names of `[stores]` sets: as account names.
+pub const STORE_SET_PATTERN: &str = "^[a-z0-9][a-z0-9_-]{0,63}$";
+
+/// One named set of a merchant's stores: at least one poi_id, each a positive integer, none twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct StoreIds(
+    #[schemars(length(min = 1), inner(range(min = 1)), extend("uniqueItems" = true))] pub Vec<u64>,
+);
 
 /// Whether an account name can name a folder, a state row and a shard member:
 /// lowercase letters, digits, `_` and `-`, starting with a letter or digit, at most 64.
@@ -154,6 +168,11 @@ pub fn is_valid_account_name(s: &str) -> bool {
     matches!(chars.next(), Some('a'..='z' | '0'..='9'))
         && s.len() <= 64
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '-'))
+}
+
+/// Whether `s` can name a `[stores]` set ([`STORE_SET_PATTERN`]; the account-name rule).
+pub fn is_valid_store_set_name(s: &str) -> bool {
+    is_valid_account_name(s)
 }
 
 /// Whether a `cardform.toml` text is a platform's (has a top-level `platform` key).

@@ -3,6 +3,7 @@
 //!
 //! - [`files`]: the root `cardform.toml` with `[platform]` and `accounts/<name>/account.toml`;
 //! - [`template`]: card templates instantiated per account;
+//! - [`stores`]: an account's `[stores]` sets, `${stores.<set>}` in templates;
 //! - [`project`]: the whole platform loaded and checked; each account as an ordinary
 //!   [`Project`](crate::config::Project) the engine runs unchanged;
 //! - [`select`]: `--accounts`, `--shard K/N`;
@@ -16,6 +17,7 @@ pub mod project;
 pub mod report;
 pub mod run;
 pub mod select;
+pub mod stores;
 pub mod template;
 pub mod ticket;
 pub mod token_cache;

@@ -129,6 +129,7 @@ impl Platform {
         }
 
         let mut templates = BTreeMap::new();
+        let mut broken = std::collections::BTreeSet::new();
         for (name, is_dir) in entries(root, TEMPLATES_DIR, &mut diags) {
             let Some(stem) = name.strip_suffix(".toml").filter(|_| !is_dir) else {
                 continue;
@@ -141,10 +142,16 @@ impl Platform {
                 );
                 continue;
             }
-            if let Some(text) = read(root, &rel, &mut diags)
-                && let Some(t) = Template::parse(stem, &text, &mut diags)
+            match read(root, &rel, &mut diags)
+                .and_then(|text| Template::parse(stem, &text, &mut diags))
             {
-                templates.insert(stem.to_string(), t);
+                Some(t) => {
+                    templates.insert(stem.to_string(), t);
+                }
+                // Its problems are listed; its users are not told it does not exist.
+                None => {
+                    broken.insert(stem.to_string());
+                }
             }
         }
 
@@ -179,6 +186,7 @@ impl Platform {
             let Some(text) = read(root, &rel, &mut diags) else {
                 continue;
             };
+            super::stores::check_set_names(&rel, &text, &mut diags);
             let Some(file) =
                 load_typed_text::<AccountFile>(&rel, &text, account_validator(), &mut diags)
             else {
@@ -186,7 +194,7 @@ impl Platform {
             };
             let instances = instances_of(&text);
             for (t, inst) in &instances {
-                if !templates.contains_key(t) {
+                if !templates.contains_key(t) && !broken.contains(t) {
                     diags.push(
                         Diagnostic::error(&rel, tr!("pf-unknown-template", name = t))
                             .at(inst.at.0, inst.at.1)
@@ -213,7 +221,7 @@ impl Platform {
         for a in accounts.values() {
             for (t, inst) in &a.instances {
                 if let Some(template) = templates.get(t) {
-                    template.instantiate(&a.file_rel(), inst, &mut diags);
+                    template.instantiate(&a.file_rel(), inst, &a.file.stores, &mut diags);
                 }
             }
         }
@@ -291,7 +299,8 @@ impl Platform {
         let mut extra = Vec::new();
         for (t, inst) in &a.instances {
             if let Some(template) = self.templates.get(t)
-                && let Some(text) = template.instantiate(&a.file_rel(), inst, &mut diags)
+                && let Some(text) =
+                    template.instantiate(&a.file_rel(), inst, &a.file.stores, &mut diags)
             {
                 extra.push((template.rel.clone(), text));
             }
@@ -304,7 +313,7 @@ impl Platform {
             ConfigError::Invalid { diagnostics } => ConfigError::Invalid {
                 diagnostics: diagnostics
                     .into_iter()
-                    .map(|d| rename(d, &a.dir, name))
+                    .map(|d| rename(super::stores::hint_own_card(d, &dir), &a.dir, name))
                     .collect(),
             },
             other => other,
@@ -514,6 +523,111 @@ default = 100
                 .any(|t| t.starts_with("accounts/shop-c/account.toml:5:1")
                     && t.contains("no variable `colour`")),
             "{text:?}"
+        );
+    }
+
+    const FRIENDS: &str = r#"[cards.friends_cash]
+card_type = "CASH"
+least_cost = 10000
+reduce_cost = 1000
+
+[cards.friends_cash.base_info]
+logo_url = "https://mmbiz.qpic.cn/logo.png"
+code_type = "CODE_TYPE_QRCODE"
+brand_name = "Tea"
+title = "Tea ¥10 off"
+color = "Color010"
+notice = "Show the code at the till"
+description = "One per visit."
+sku = { quantity = 100 }
+date_info = { type = "DATE_TYPE_FIX_TERM", fixed_term = 30, fixed_begin_term = 0 }
+location_id_list = "${stores.all}"
+"#;
+
+    #[test]
+    fn each_account_gets_its_own_store_set() {
+        let dir = tempfile::tempdir().expect("tmp");
+        platform(dir.path());
+        write(dir.path(), "templates/stores.toml", FRIENDS);
+        write(
+            dir.path(),
+            "accounts/shop-a/account.toml",
+            "appid = \"wxa\"\n[templates.stores]\n\n[stores]\nall = [11, 12]\n",
+        );
+        write(
+            dir.path(),
+            "accounts/shop-b/account.toml",
+            "appid = \"wxb\"\n[templates.stores]\n[stores]\nall = [\n  21, # the mall\n]\nunused = [22]\n",
+        );
+        let p = Platform::load(dir.path()).expect("loads");
+        for (name, ids) in [("shop-a", vec![11, 12]), ("shop-b", vec![21])] {
+            let project = p.project(name, Timestamp(1_700_000_000)).expect("project");
+            let card = &project.cards["friends_cash"];
+            assert_eq!(card.card.base_info.location_id_list, Some(ids), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_missing_store_set_and_bad_sets_are_errors_with_places() {
+        let dir = tempfile::tempdir().expect("tmp");
+        platform(dir.path());
+        write(dir.path(), "templates/stores.toml", FRIENDS);
+        write(
+            dir.path(),
+            "accounts/shop-a/account.toml",
+            "appid = \"wxa\"\n\n[templates.stores]\n",
+        );
+        write(
+            dir.path(),
+            "accounts/shop-b/account.toml",
+            "appid = \"wxb\"\n[stores]\nall = []\nDown = [1]\nzero = [0]\n",
+        );
+        let Err(ConfigError::Invalid { diagnostics }) = Platform::load(dir.path()) else {
+            panic!("must fail");
+        };
+        let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|t| t.starts_with(
+                "accounts/shop-a/account.toml:3:12: template `stores` uses store set `all` (used at templates/stores.toml:16:20)"
+            )),
+            "{text:?}"
+        );
+        for place in [
+            "accounts/shop-b/account.toml:3:7",
+            "accounts/shop-b/account.toml:4:1",
+            "accounts/shop-b/account.toml:5:9",
+        ] {
+            assert!(
+                text.iter().any(|t| t.starts_with(place)),
+                "{place}: {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_store_placeholder_in_an_own_card_says_templates_only() {
+        let dir = tempfile::tempdir().expect("tmp");
+        platform(dir.path());
+        write(
+            dir.path(),
+            "accounts/shop-a/cards/own.toml",
+            &FRIENDS.replace("friends_cash", "own_cash"),
+        );
+        let p = Platform::load(dir.path()).expect("loads");
+        let Err(ConfigError::Invalid { diagnostics }) =
+            p.project("shop-a", Timestamp(1_700_000_000))
+        else {
+            panic!("must fail");
+        };
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.file == Path::new("accounts/shop-a/cards/own.toml")
+                    && d.line == 16
+                    && d.help
+                        .as_deref()
+                        .is_some_and(|h| h.contains("templates/*.toml"))),
+            "{diagnostics:?}"
         );
     }
 

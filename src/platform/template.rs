@@ -9,6 +9,9 @@
 //! The instance is the template's text with the `[variables…]` lines blanked and each
 //! placeholder string replaced by the value's literal, so every line of the instance is
 //! the template's line: the card checks report `templates/<name>.toml:line:col`.
+//!
+//! `"${stores.<set>}"` takes the account's `[stores]` set (`super::stores`) without a
+//! declared variable.
 
 use crate::i18n::tr;
 use std::collections::BTreeMap;
@@ -20,7 +23,8 @@ use toml::de::{DeTable, DeValue};
 use crate::config::Diagnostic;
 use crate::config::source::line_col;
 
-use super::files::TEMPLATES_DIR;
+use super::files::{StoreIds, TEMPLATES_DIR};
+use super::stores;
 
 /// A declared variable.
 #[derive(Debug, Clone)]
@@ -121,6 +125,19 @@ impl Template {
         for u in &uses {
             for p in &u.pieces {
                 if let Piece::Var(v) = p
+                    && stores::set_of(v).is_some()
+                {
+                    if let Some((message, help)) = stores::check_use(v, u.pieces.len() == 1) {
+                        let (line, col) = line_col(text, u.span.start);
+                        diags.push(
+                            Diagnostic::error(&rel, message)
+                                .at(line, col)
+                                .with_help(help),
+                        );
+                    }
+                    continue;
+                }
+                if let Piece::Var(v) = p
                     && !vars.contains_key(v)
                 {
                     let (line, col) = line_col(text, u.span.start);
@@ -161,6 +178,18 @@ impl Template {
             .map(|(k, _)| k.as_str())
     }
 
+    /// The store sets the template uses (`${stores.<set>}`).
+    pub fn store_sets(&self) -> std::collections::BTreeSet<&str> {
+        self.uses
+            .iter()
+            .flat_map(|u| &u.pieces)
+            .filter_map(|p| match p {
+                Piece::Var(v) => stores::set_of(v),
+                Piece::Text(_) => None,
+            })
+            .collect()
+    }
+
     pub fn declares(&self, var: &str) -> bool {
         self.vars.contains_key(var)
     }
@@ -170,14 +199,17 @@ impl Template {
     }
 
     /// The instance's text for `instance` (named, in diagnostics, by the account file
-    /// `account_rel`); a missing, unknown or unsplicable variable is reported there.
+    /// `account_rel`), with `stores` the account's `[stores]` sets; a missing, unknown
+    /// or unsplicable variable, and a store set the account lacks, is reported there.
     pub fn instantiate(
         &self,
         account_rel: &Path,
         instance: &Instance,
+        stores: &BTreeMap<String, StoreIds>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<String> {
         let before = diags.len();
+        self.check_store_sets(account_rel, instance, stores, diags);
         for (var, (_, (line, col))) in &instance.values {
             if !self.vars.contains_key(var) {
                 let known: Vec<&str> = self.variables().collect();
@@ -245,6 +277,12 @@ impl Template {
         let mut out = self.text.clone();
         for u in self.uses.iter().rev() {
             let replacement = match u.pieces.as_slice() {
+                [Piece::Var(v)] if stores::set_of(v).is_some() => {
+                    match stores::set_of(v).and_then(|set| stores.get(set)) {
+                        Some(ids) => stores::literal(ids),
+                        None => continue,
+                    }
+                }
                 [Piece::Var(v)] => match value_of(v) {
                     Some(val) => val.literal.clone(),
                     None => continue,
@@ -286,6 +324,57 @@ impl Template {
     }
 }
 
+impl Template {
+    /// Every store set the template uses that `stores` lacks: an error at the account's
+    /// `[templates.<name>]`, naming the template's first use of the set.
+    fn check_store_sets(
+        &self,
+        account_rel: &Path,
+        instance: &Instance,
+        stores: &BTreeMap<String, StoreIds>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut first_use: BTreeMap<&str, &Use> = BTreeMap::new();
+        for u in &self.uses {
+            for p in &u.pieces {
+                if let Piece::Var(v) = p
+                    && let Some(set) = stores::set_of(v)
+                {
+                    first_use.entry(set).or_insert(u);
+                }
+            }
+        }
+        for (set, u) in first_use {
+            if stores.contains_key(set) {
+                continue;
+            }
+            let (l, c) = line_col(&self.text, u.span.start);
+            diags.push(
+                Diagnostic::error(
+                    account_rel,
+                    tr!(
+                        "pf-st-missing",
+                        template = self.name,
+                        name = set,
+                        used = tr!(
+                            "pf-tpl-used-at",
+                            file = self.rel.display(),
+                            line = l,
+                            col = c
+                        )
+                    ),
+                )
+                .at(instance.at.0, instance.at.1)
+                .with_help(tr!(
+                    "pf-st-missing-help",
+                    name = set,
+                    known = stores::known(stores)
+                )),
+            );
+        }
+    }
+}
+
 /// The value at `span` of `text` as a template variable's value.
 pub fn value_at(text: &str, value: &DeValue<'_>, span: Range<usize>) -> Value {
     let literal = text.get(span).unwrap_or("\"\"").to_string();
@@ -314,6 +403,15 @@ fn read_vars(
     };
     for (name, def) in table {
         let var = name.get_ref().to_string();
+        if var == stores::NAMESPACE {
+            let (l, c) = at(name.span().start);
+            diags.push(
+                Diagnostic::error(rel, tr!("pf-st-reserved"))
+                    .at(l, c)
+                    .with_help(tr!("pf-st-reserved-help")),
+            );
+            continue;
+        }
         if !crate::config::is_valid_address(&var) {
             let (l, c) = at(name.span().start);
             diags.push(Diagnostic::error(rel, tr!("pf-tpl-var-name", name = var)).at(l, c));
@@ -368,10 +466,15 @@ fn blank_variables(text: &str) -> String {
                     || header.starts_with("variables ]"));
         }
         if inside {
-            out.extend(
-                line.chars()
-                    .map(|c| if c == '\n' || c == '\r' { c } else { ' ' }),
-            );
+            // One space per byte: a non-ASCII character (a Chinese default) keeps its
+            // bytes, so every span of the blanked text is the same in `text`.
+            for c in line.chars() {
+                if c == '\n' || c == '\r' {
+                    out.push(c);
+                } else {
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
         } else {
             out.push_str(line);
         }
@@ -464,6 +567,7 @@ quantity = "${quantity}"
             .instantiate(
                 Path::new("accounts/a/account.toml"),
                 &inst(&[("brand", "\"Tea \\\"Co\\\"\"")]),
+                &BTreeMap::new(),
                 &mut d,
             )
             .expect("instance");
@@ -477,6 +581,7 @@ quantity = "${quantity}"
             .instantiate(
                 Path::new("a.toml"),
                 &inst(&[("brand", "\"X\""), ("quantity", "7")]),
+                &BTreeMap::new(),
                 &mut d,
             )
             .expect("instance");
@@ -494,6 +599,7 @@ quantity = "${quantity}"
         let r = t.instantiate(
             Path::new("accounts/a/account.toml"),
             &inst(&[("colour", "\"red\"")]),
+            &BTreeMap::new(),
             &mut d,
         );
         assert!(r.is_none());
@@ -526,6 +632,117 @@ quantity = "${quantity}"
             "{}",
             d[0]
         );
+    }
+
+    const FRIENDS: &str = r#"[variables.brand]
+default = "Tea"
+
+[cards.gift]
+card_type = "CASH"
+title = "${brand}"
+location_id_list = "${stores.downtown}"
+other = ["${stores.all}"]
+"#;
+
+    fn sets(list: &[(&str, &[u64])]) -> BTreeMap<String, StoreIds> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), StoreIds(v.to_vec())))
+            .collect()
+    }
+
+    #[test]
+    fn store_sets_become_the_accounts_arrays() {
+        let mut d = Vec::new();
+        let t = Template::parse("friends", FRIENDS, &mut d).expect("parses");
+        assert!(d.is_empty(), "{d:?}");
+        let out = t
+            .instantiate(
+                Path::new("accounts/a/account.toml"),
+                &inst(&[]),
+                &sets(&[("downtown", &[401234567]), ("all", &[401234567, 9])]),
+                &mut d,
+            )
+            .expect("instance");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(out.lines().count(), FRIENDS.lines().count());
+        let parsed: toml::Table = toml::from_str(&out).expect("valid toml");
+        let card = &parsed["cards"]["gift"];
+        assert_eq!(
+            card["location_id_list"].as_array().map(|a| a
+                .iter()
+                .filter_map(toml::Value::as_integer)
+                .collect::<Vec<_>>()),
+            Some(vec![401234567])
+        );
+        assert_eq!(card["other"][0].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            t.store_sets().into_iter().collect::<Vec<_>>(),
+            vec!["all", "downtown"]
+        );
+    }
+
+    #[test]
+    fn a_store_set_the_account_lacks_names_the_template_and_the_account() {
+        let mut d = Vec::new();
+        let t = Template::parse("friends", FRIENDS, &mut d).expect("parses");
+        let r = t.instantiate(
+            Path::new("accounts/a/account.toml"),
+            &inst(&[]),
+            &sets(&[("all", &[1])]),
+            &mut d,
+        );
+        assert!(r.is_none());
+        let text: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 1, "{text:?}");
+        assert!(
+            text[0].starts_with("accounts/a/account.toml:3:1: template `friends` uses store set `downtown` (used at templates/friends.toml:7:20)"),
+            "{text:?}"
+        );
+        assert!(
+            d[0].help
+                .as_deref()
+                .is_some_and(|h| h.contains("[stores]") && h.contains("all")),
+            "{:?}",
+            d[0].help
+        );
+    }
+
+    #[test]
+    fn bad_store_placeholders_are_template_errors() {
+        let mut d = Vec::new();
+        let bad = "[variables.stores]\ndefault = 1\n\n[cards.a]\ncard_type = \"CASH\"\ntitle = \"at ${stores.all}\"\nx = \"${stores}\"\ny = \"${stores.Down}\"\n";
+        assert!(Template::parse("t", bad, &mut d).is_none());
+        let text: Vec<String> = d.iter().map(ToString::to_string).collect();
+        for (place, what) in [
+            ("templates/t.toml:1:12", "reserved"),
+            ("templates/t.toml:6:9", "cannot be spliced"),
+            ("templates/t.toml:7:5", "names no set"),
+            ("templates/t.toml:8:5", "store set name `Down`"),
+        ] {
+            assert!(
+                text.iter()
+                    .any(|m| m.starts_with(place) && m.contains(what)),
+                "{place} {what}: {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_non_ascii_default_keeps_the_columns_of_later_lines() {
+        let mut d = Vec::new();
+        let t = "[variables.brand]\ndefault = \"卡式咖啡\"\n\n[cards.a]\ntitle = \"${nope}\"\nx = \"${stores}\"\n";
+        assert!(Template::parse("t", t, &mut d).is_none());
+        let text: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|m| m.starts_with("templates/t.toml:5:9: unknown variable `nope`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|m| m.starts_with("templates/t.toml:6:5:")),
+            "{text:?}"
+        );
+        assert_eq!(blank_variables(t).len(), t.len());
     }
 
     #[test]

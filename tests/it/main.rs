@@ -42,6 +42,7 @@ mod platform_cli;
 mod platform_coins;
 mod platform_emulator;
 mod platform_token_cache;
+mod platform_stores;
 mod pr_trust;
 mod quota_tokens;
 mod recorded_contract;

@@ -80,7 +80,7 @@ impl World {
     }
 
     /// As [`World::new`], the emulator started with `extra` flags (e.g. latency).
-    fn with_emulator(authorizers: usize, extra: &[&str]) -> World {
+    pub(crate) fn with_emulator(authorizers: usize, extra: &[&str]) -> World {
         World::build(authorizers, extra, COMPONENT)
     }
 

@@ -30,8 +30,9 @@ use super::records::TokenStore;
 use super::records::tokens::Kind;
 use super::reply::ApiError;
 
-/// Builds an authorizer's world from its AppID.
-pub type MakeWorld<W> = Box<dyn Fn(&str) -> W + Send + Sync>;
+/// Builds an authorizer's world from its AppID and its index (1-based, in the order
+/// the authorizers were added).
+pub type MakeWorld<W> = Box<dyn Fn(&str, u64) -> W + Send + Sync>;
 
 /// Locks a mutex; a poisoned lock still yields the data (as `world::lock`).
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -238,7 +239,7 @@ impl<W> Platform<W> {
         let index = state.next_index;
         state.next_index += 1;
         let appid = format!("wxa{index:015}");
-        let world = (self.make_world)(&appid);
+        let world = (self.make_world)(&appid, index);
         let mut func_ids = OTHER_FUNC_IDS.to_vec();
         if card_permission {
             func_ids.push(CARD_FUNCSCOPE_ID);

@@ -95,9 +95,11 @@ impl Shared {
             config.platform.as_ref(),
             config.token_ttl_secs,
             clock.clone(),
-            Box::new(move |appid: &str| {
+            Box::new(move |appid: &str, index: u64| {
                 let mut c = template.clone();
                 c.appid = appid.to_string();
+                // A merchant's own stores, not the main account's.
+                c.pois = cardform_spec::sandbox::authorizer_poi_ids(index);
                 let mut w = World::new(&c);
                 w.clock = world_clock.clone();
                 w

@@ -11,6 +11,15 @@ pub const SANDBOX_SECRET: &str = "sandbox-secret";
 /// account's stores and refuses other ids on friends coupons.
 pub const SANDBOX_POI_IDS: &[u64] = &[401234567, 401234568, 401234569];
 
+/// The stores (poi_ids) of the emulator's `index`-th platform authorizer (1-based):
+/// every merchant has stores of its own, three like the sandbox account's, and no two
+/// authorizers share one (`402000000 + 10 × index + 1..=3`), so a plan that sends one
+/// merchant's store to another is refused as WeChat refuses it.
+pub fn authorizer_poi_ids(index: u64) -> Vec<u64> {
+    let base = 402_000_000_u64.saturating_add(index.saturating_mul(10));
+    (1..=3).map(|k| base.saturating_add(k)).collect()
+}
+
 /// The errcode for a friends coupon naming a store the account does not have. The seed
 /// names none: UNVERIFIED choice, 40071 (the seed's "format error" code for create).
 pub const UNKNOWN_POI_ERRCODE: i64 = 40071;

@@ -347,3 +347,119 @@ fn the_run_summary_says_in_chinese_whether_the_cached_component_token_was_used()
         fetched.stderr
     );
 }
+
+/// Per-account stores in Chinese: the comment `accounts import` writes above
+/// `[stores]`, a store set an account lacks, a bad set name and a `${stores}` without
+/// a set (file:line:col), a foreign store refused at plan.
+#[test]
+fn store_sets_speak_chinese() {
+    let w = crate::platform_stores::friends_world(1);
+    let import = w.zh(&["accounts", "import", "--template", "friends"]);
+    import.expect_code(0);
+    let folder = w.appids[0].to_ascii_lowercase();
+    let file = w
+        .dir
+        .path()
+        .join("accounts")
+        .join(&folder)
+        .join("account.toml");
+    let text = std::fs::read_to_string(&file).expect("account.toml");
+    assert!(
+        text.contains("# 该商户的门店，按 ") && text.contains("[stores]\nall = ["),
+        "{text}"
+    );
+    w.zh(&["validate", "."]).expect_code(0);
+
+    // A set the account lacks, a bad set name.
+    let renamed = text.replace("[stores]\nall = ", "[stores]\nAll = ");
+    std::fs::write(&file, &renamed).expect("write");
+    let invalid = w.zh(&["validate", "."]);
+    invalid.expect_code(1);
+    assert_chinese("validate with a missing store set", &invalid);
+    let all = format!("{}\n{}", invalid.stdout, invalid.stderr);
+    assert!(
+        all.contains(&format!("accounts/{folder}/account.toml"))
+            && all.contains("用到门店组 `all`（用于 templates/friends.toml:18:20）")
+            && all.contains("门店组名 `All`"),
+        "{all}"
+    );
+
+    // A template using `${stores}` without a set.
+    std::fs::write(&file, &text).expect("write");
+    let template = w.dir.path().join("templates/friends.toml");
+    let t = std::fs::read_to_string(&template).expect("template");
+    std::fs::write(&template, t.replace("${stores.all}", "${stores}")).expect("write");
+    let bad = w.zh(&["validate", "."]);
+    bad.expect_code(1);
+    assert_chinese("validate with ${stores}", &bad);
+    let all = format!("{}\n{}", bad.stdout, bad.stderr);
+    assert!(
+        all.contains("templates/friends.toml:18:20") && all.contains("未指明门店组"),
+        "{all}"
+    );
+
+    // A placeholder in the account's own card file: only templates fill them in.
+    std::fs::write(&template, &t).expect("write");
+    let own = w
+        .dir
+        .path()
+        .join("accounts")
+        .join(&folder)
+        .join("cards/own.toml");
+    std::fs::write(
+        &own,
+        t.split("[cards.friend_cash]")
+            .nth(1)
+            .map(|c| format!("[cards.own_cash]{}", c.replace("friend_cash", "own_cash")))
+            .expect("cards")
+            .replace("${brand}", "卡式咖啡"),
+    )
+    .expect("write");
+    let card = w.zh(&["validate", "."]);
+    card.expect_code(1);
+    assert_chinese("validate with ${stores.all} in an own card", &card);
+    let all = format!("{}\n{}", card.stdout, card.stderr);
+    assert!(
+        all.contains(&format!("accounts/{folder}/cards/own.toml:15:"))
+            && all.contains("只在模板（templates/*.toml）中填入"),
+        "{all}"
+    );
+}
+
+/// `accounts import` in Chinese when a merchant's stores cannot be read: the warning,
+/// the store set its template then lacks, the comment in the file.
+#[test]
+fn an_unread_store_listing_is_said_in_chinese() {
+    let w = crate::platform_stores::friends_world(1);
+    w.emu.admin(
+        "POST",
+        "/__emulator/faults",
+        Some(serde_json::json!([{"path": "/card/location/batchget", "errcode": 48001}])),
+    );
+    let import = w.zh(&["accounts", "import", "--template", "friends"]);
+    import.expect_code(0);
+    assert_chinese(
+        "accounts import, stores unread",
+        &without_nick_names(&import),
+    );
+    assert!(
+        import
+            .stderr
+            .contains("无法读取其门店（card/location/batchget：")
+            && import
+                .stderr
+                .contains("模板 `friends` 用到门店组 `all`，但该文件的 [stores] 中没有"),
+        "{}",
+        import.stderr
+    );
+    let folder = w.appids[0].to_ascii_lowercase();
+    let text = std::fs::read_to_string(
+        w.dir
+            .path()
+            .join("accounts")
+            .join(&folder)
+            .join("account.toml"),
+    )
+    .expect("account.toml");
+    assert!(text.contains("# 无法读取该商户的门店"), "{text}");
+}

@@ -192,3 +192,20 @@ pf-co-order-one = an order belongs to one account, and { $n } account(s) are sel
 pf-co-order-one-help = name the order's account: cardform coins order ORDER_ID --accounts NAME (nothing was sent)
 # --- round 5: tok (the component token shared across shards, sealed in the state) ---
 pf-tok-run-summary-cached = { $n } account(s); component token fetched 0 time(s) (the one sealed in the state was used); { $calls } open-platform call(s).
+# --- round 5: stores ---
+pf-st-no-set = `${"{"}stores{"}"}` names no set of stores
+pf-st-no-set-help = write `${"{"}stores.<set>{"}"}` with a set of the accounts' [stores], e.g. `${"{"}stores.all{"}"}`
+pf-st-set-name = store set name `{ $name }`: use lowercase letters, digits, _ and -
+pf-st-set-name-help = the sets are named in each account's [stores], e.g. all = [poi_id, …]
+pf-st-splice = `${"{"}stores.{ $name }{"}"}` is a list of store ids and cannot be spliced into a text
+pf-st-splice-help = use it as the whole value: location_id_list = "${"{"}stores.{ $name }{"}"}"
+pf-st-reserved = `stores` is reserved: a template takes the accounts' store sets as `${"{"}stores.<set>{"}"}` without declaring them
+pf-st-reserved-help = remove [variables.stores] (or rename it), and give each account a [stores] table
+pf-st-missing = template `{ $template }` uses store set `{ $name }`{ $used }, which this account's [stores] lacks
+pf-st-missing-help = add `{ $name } = [poi_id, …]` under [stores] in this file (its sets: { $known }); `cardform accounts import` writes `all` from card/location/batchget
+pf-st-card-hint = `${"{"}stores.…{"}"}` is filled in only in templates (templates/*.toml): write the store ids here, or move the card into a template
+pf-st-import-comment = The merchant's stores (门店) as card/location/batchget listed them on { $date }; a template takes them as "${"{"}stores.all{"}"}". Add sets of your own, e.g. downtown = [poi_id].
+pf-st-import-none = card/location/batchget listed no store (门店) of this merchant on { $date }. Friends coupons need at least one: add stores in the MP console (门店管理), then list them here.
+pf-st-import-failed = The merchant's stores could not be read (card/location/batchget: { $error }): list them here by hand.
+pf-st-import-warn = { $appid }: its stores could not be read (card/location/batchget: { $error }); { $file } is written without [stores]
+pf-st-import-missing = warning: { $file }: template `{ $template }` uses store set `{ $name }`, which the file's [stores] lacks: add `{ $name } = [poi_id, …]` under [stores] before planning

@@ -191,3 +191,20 @@ pf-co-order-one = 一笔订单只属于一个账号，但选中了 { $n } 个账
 pf-co-order-one-help = 请指明订单所属的账号：cardform coins order ORDER_ID --accounts NAME（未发送任何请求）
 # --- round 5: tok (the component token shared across shards, sealed in the state) ---
 pf-tok-run-summary-cached = { $n } 个账号；component_access_token 获取 0 次（沿用状态中加密保存的）；第三方平台调用 { $calls } 次。
+# --- round 5: stores ---
+pf-st-no-set = `${"{"}stores{"}"}` 未指明门店组
+pf-st-no-set-help = 请写成 `${"{"}stores.<组名>{"}"}`，组名取自各账号的 [stores]，例如 `${"{"}stores.all{"}"}`
+pf-st-set-name = 门店组名 `{ $name }`：只能用小写字母、数字、_ 和 -
+pf-st-set-name-help = 门店组在各账号的 [stores] 中命名，例如 all = [poi_id, …]
+pf-st-splice = `${"{"}stores.{ $name }{"}"}` 是门店 ID 列表，不能拼接进文本
+pf-st-splice-help = 请把它用作整个值：location_id_list = "${"{"}stores.{ $name }{"}"}"
+pf-st-reserved = `stores` 为保留名：模板直接用 `${"{"}stores.<组名>{"}"}` 引用各账号的门店组，无需声明
+pf-st-reserved-help = 请删除（或改名）[variables.stores]，并在各账号中写 [stores] 表
+pf-st-missing = 模板 `{ $template }` 用到门店组 `{ $name }`{ $used }，但本账号的 [stores] 中没有
+pf-st-missing-help = 请在本文件的 [stores] 下添加 `{ $name } = [poi_id, …]`（现有的组：{ $known }）；`cardform accounts import` 会根据 card/location/batchget 写入 `all`
+pf-st-card-hint = `${"{"}stores.…{"}"}` 只在模板（templates/*.toml）中填入：请在此直接写门店 ID，或把这张卡券移到模板中
+pf-st-import-comment = 该商户的门店，按 { $date } card/location/batchget 的列表；模板用 "${"{"}stores.all{"}"}" 引用。可再添加自己的门店组，例如 downtown = [poi_id]。
+pf-st-import-none = { $date } card/location/batchget 未列出该商户的任何门店。朋友的券至少需要一个门店：请先在公众平台“门店管理”中添加门店，再列在这里。
+pf-st-import-failed = 无法读取该商户的门店（card/location/batchget：{ $error }）：请在这里手动列出。
+pf-st-import-warn = { $appid }：无法读取其门店（card/location/batchget：{ $error }）；写入的 { $file } 不含 [stores]
+pf-st-import-missing = 警告：{ $file }：模板 `{ $template }` 用到门店组 `{ $name }`，但该文件的 [stores] 中没有：请在制定计划前于 [stores] 下添加 `{ $name } = [poi_id, …]`
