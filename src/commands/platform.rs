@@ -112,6 +112,46 @@ fn commit_of(dir: &Path) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// The run's start: the selected accounts' files are checked on every core while the
+/// component token and the authorizer list are fetched (the only calls before the
+/// check is done: no account's call is sent while a file is invalid). Then each
+/// account's inputs, its project built when its turn comes.
+///
+/// # Errors
+/// The platform's endpoint or credentials refused; an account's files invalid (every
+/// problem listed); the component token or the authorizer list refused.
+pub(super) fn start(
+    rt: &tokio::runtime::Runtime,
+    platform: &Platform,
+    names: &[String],
+    settings: &RunSettings,
+    now: Timestamp,
+) -> miette::Result<(
+    std::sync::Arc<crate::wechat::PlatformClient>,
+    Vec<tokens::Pending>,
+)> {
+    let base_url = tokens::endpoint(platform, &settings.operator)?;
+    let credentials = tokens::credentials(platform, &settings.operator, now)?;
+    let (checked, connected) = std::thread::scope(|scope| {
+        let checker = scope.spawn(|| platform.check_projects(names, now));
+        let connected = rt.block_on(tokens::connect(
+            platform,
+            &settings.operator,
+            &base_url,
+            credentials,
+        ));
+        let checked = checker
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (checked, connected)
+    });
+    // The files first: they are the user's to fix whatever WeChat said.
+    checked.map_err(CommandError::Config)?;
+    let (client, authorizers) = connected?;
+    let prepared = tokens::prepare(platform, names, settings, &client, &authorizers);
+    Ok((client, prepared))
+}
+
 /// What a platform plan or apply renders.
 pub struct Rendering {
     pub text_format: PlanFormat,
@@ -152,14 +192,9 @@ pub fn run(
             run_refusal: None,
         }
     } else {
-        let base_url = tokens::endpoint(&platform, &settings.operator)?;
-        let credentials = tokens::credentials(&platform, &settings.operator, now)?;
-        runtime()?.block_on(async {
-            let (client, authorizers) =
-                tokens::connect(&platform, &settings.operator, &base_url, credentials).await?;
-            let prepared =
-                tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
-                    .map_err(CommandError::Config)?;
+        let rt = runtime()?;
+        let (client, prepared) = start(&rt, &platform, &names, &settings, now)?;
+        rt.block_on(async {
             // Ctrl-C during an apply stops starting new changes in every account (the
             // journal keeps what was done); a plan keeps Ctrl-C's default.
             let watcher = (operation == Operation::Apply)

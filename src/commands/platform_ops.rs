@@ -17,7 +17,7 @@ use crate::i18n::tr;
 use crate::model::Timestamp;
 use crate::operate::stats::{COLUMNS, StatRow, StatsQuery, csv, fetch};
 use crate::platform::run::Prepared;
-use crate::platform::{Platform, Selection, select, tokens};
+use crate::platform::{Platform, Selection, select};
 use crate::report::Silent;
 use crate::session::{Session, runtime};
 use crate::visible::visible;
@@ -56,13 +56,9 @@ where
         .or(platform.file.platform.run.account_parallelism)
         .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
     let now = Timestamp(chrono::Utc::now().timestamp());
-    let base_url = tokens::endpoint(platform, &settings.operator)?;
-    let credentials = tokens::credentials(platform, &settings.operator, now)?;
-    let mut out = runtime()?.block_on(async {
-        let (client, authorizers) =
-            tokens::connect(platform, &settings.operator, &base_url, credentials).await?;
-        let prepared = tokens::prepare(platform, &names, settings, &client, &authorizers, now)
-            .map_err(CommandError::Config)?;
+    let rt = runtime()?;
+    let (_client, prepared) = super::platform::start(&rt, platform, &names, settings, now)?;
+    let mut out = rt.block_on(async {
         // Lazy: an account's project is built when a slot frees up for it.
         let out: Vec<T> = futures::stream::iter(
             prepared

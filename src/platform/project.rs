@@ -163,68 +163,18 @@ impl Platform {
                     .with_help(tr!("pf-no-accounts-dir-help")),
             );
         }
-        for (name, is_dir) in listed {
-            if !is_dir {
-                continue;
+        // Each account's file is read, schema-checked and its template instances
+        // checked on every core: with a thousand accounts this is the run's start, before
+        // any call can be sent (nothing is sent while a file is invalid).
+        for (def, mut found) in on_every_core(&listed, |(name, is_dir)| {
+            load_account(root, name, *is_dir, &templates, &broken)
+        }) {
+            diags.append(&mut found);
+            if let Some(def) = def {
+                accounts.insert(def.name.clone(), def);
             }
-            let dir = Path::new(ACCOUNTS_DIR).join(&name);
-            if !is_valid_account_name(&name) {
-                diags.push(
-                    Diagnostic::error(&dir, tr!("pf-account-name", name = name))
-                        .with_help(tr!("pf-account-name-help")),
-                );
-                continue;
-            }
-            let rel = dir.join(ACCOUNT_FILE);
-            if !root.join(&rel).is_file() {
-                diags.push(
-                    Diagnostic::error(&rel, tr!("pf-no-account-file"))
-                        .with_help(tr!("pf-no-account-file-help")),
-                );
-                continue;
-            }
-            let Some(text) = read(root, &rel, &mut diags) else {
-                continue;
-            };
-            super::stores::check_set_names(&rel, &text, &mut diags);
-            let Some(file) =
-                load_typed_text::<AccountFile>(&rel, &text, account_validator(), &mut diags)
-            else {
-                continue;
-            };
-            let instances = instances_of(&text);
-            for (t, inst) in &instances {
-                if !templates.contains_key(t) && !broken.contains(t) {
-                    diags.push(
-                        Diagnostic::error(&rel, tr!("pf-unknown-template", name = t))
-                            .at(inst.at.0, inst.at.1)
-                            .with_help(tr!(
-                                "pf-unknown-template-help",
-                                name = t,
-                                known = templates.keys().cloned().collect::<Vec<_>>().join(", ")
-                            )),
-                    );
-                }
-            }
-            accounts.insert(
-                name.clone(),
-                AccountDef {
-                    name,
-                    dir,
-                    file,
-                    instances,
-                },
-            );
         }
         check_unique_appids(root, &accounts, &mut diags);
-        // Instances are checked here too, so `validate` sees every account's problem.
-        for a in accounts.values() {
-            for (t, inst) in &a.instances {
-                if let Some(template) = templates.get(t) {
-                    template.instantiate(&a.file_rel(), inst, &a.file.stores, &mut diags);
-                }
-            }
-        }
         diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diags.dedup();
         match file {
@@ -321,6 +271,32 @@ impl Platform {
     }
 }
 
+impl Platform {
+    /// Builds the project of each of `names` (its files, its templates' instances,
+    /// every card checked) on every core and drops it: the run checks every account
+    /// before any card call, and keeps none of the projects (each is built again
+    /// when its turn comes).
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] with every problem of every account; another error
+    /// of the first account that had one.
+    pub fn check_projects(&self, names: &[String], now: Timestamp) -> Result<(), ConfigError> {
+        let mut diagnostics = Vec::new();
+        for result in on_every_core(names, |name| self.project(name, now).map(drop)) {
+            match result {
+                Ok(()) => {}
+                Err(ConfigError::Invalid { diagnostics: mut d }) => diagnostics.append(&mut d),
+                Err(other) => return Err(other),
+            }
+        }
+        if diagnostics.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid { diagnostics })
+        }
+    }
+}
+
 /// A diagnostic of an account's project named from the platform root: its own files
 /// under `accounts/<name>/`, an instance as the template's file with the account named.
 fn rename(mut d: Diagnostic, dir: &Path, account: &str) -> Diagnostic {
@@ -387,6 +363,95 @@ fn instances_of(text: &str) -> BTreeMap<String, Instance> {
         out.insert(name.get_ref().to_string(), inst);
     }
     out
+}
+
+/// One account folder read and checked: its file against the schema, its templates
+/// known, their instances complete. `None` when it cannot be used; the problems go
+/// with it.
+fn load_account(
+    root: &Path,
+    name: &str,
+    is_dir: bool,
+    templates: &BTreeMap<String, Template>,
+    broken: &std::collections::BTreeSet<String>,
+) -> (Option<AccountDef>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    if !is_dir {
+        return (None, diags);
+    }
+    let dir = Path::new(ACCOUNTS_DIR).join(name);
+    if !is_valid_account_name(name) {
+        diags.push(
+            Diagnostic::error(&dir, tr!("pf-account-name", name = name))
+                .with_help(tr!("pf-account-name-help")),
+        );
+        return (None, diags);
+    }
+    let rel = dir.join(ACCOUNT_FILE);
+    if !root.join(&rel).is_file() {
+        diags.push(
+            Diagnostic::error(&rel, tr!("pf-no-account-file"))
+                .with_help(tr!("pf-no-account-file-help")),
+        );
+        return (None, diags);
+    }
+    let Some(text) = read(root, &rel, &mut diags) else {
+        return (None, diags);
+    };
+    super::stores::check_set_names(&rel, &text, &mut diags);
+    let Some(file) = load_typed_text::<AccountFile>(&rel, &text, account_validator(), &mut diags)
+    else {
+        return (None, diags);
+    };
+    let instances = instances_of(&text);
+    for (t, inst) in &instances {
+        match templates.get(t) {
+            // Checked here too, so `validate` sees every account's problem.
+            Some(template) => {
+                template.instantiate(&rel, inst, &file.stores, &mut diags);
+            }
+            // A template that does not parse has its problems listed; its users are
+            // not told it does not exist.
+            None if broken.contains(t) => {}
+            None => diags.push(
+                Diagnostic::error(&rel, tr!("pf-unknown-template", name = t))
+                    .at(inst.at.0, inst.at.1)
+                    .with_help(tr!(
+                        "pf-unknown-template-help",
+                        name = t,
+                        known = templates.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
+            ),
+        }
+    }
+    let def = AccountDef {
+        name: name.to_string(),
+        dir,
+        file,
+        instances,
+    };
+    (Some(def), diags)
+}
+
+/// `f` over `items` on every core the machine has, the results in `items`' order.
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        workers
+            .into_iter()
+            // A worker that panicked re-raises its panic here, as the loop would have.
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Two account folders with one AppID would plan each other's cards away.

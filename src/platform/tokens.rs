@@ -237,27 +237,26 @@ pub async fn connect(
         .with_call_cap(cap)
         .with_token_cache(cache);
     let client = Arc::new(client);
-    let list = client.authorizers().await.map_err(wrap)?;
+    let list = client
+        .authorizers_expecting(platform.accounts.len())
+        .await
+        .map_err(wrap)?;
     Ok((client, list))
 }
 
 /// Each selected account as the engine's input, checked now and built when its turn
 /// comes ([`Pending::build`]): its run settings, whose client is its authorizer's; an
 /// account whose AppID the platform's authorizer list lacks is a failure of that
-/// account alone (revoked, or never authorised). Every account's project is built once
-/// here to check it, and dropped: a run holds only the projects of the accounts in
-/// flight.
-///
-/// # Errors
-/// An account's files are invalid (every problem listed; nothing was run).
+/// account alone (revoked, or never authorised). The accounts' files are checked
+/// before ([`Platform::check_projects`]); a run holds only the projects of the
+/// accounts in flight.
 pub fn prepare(
     platform: &Platform,
     names: &[String],
     base: &RunSettings,
     client: &Arc<PlatformClient>,
     authorizers: &[AuthorizerEntry],
-    now: Timestamp,
-) -> Result<Vec<Pending>, crate::config::ConfigError> {
+) -> Vec<Pending> {
     let by_appid: BTreeMap<&str, &AuthorizerEntry> = authorizers
         .iter()
         .map(|a| (a.authorizer_appid.as_str(), a))
@@ -265,7 +264,18 @@ pub fn prepare(
     let revoked = super::ticket::revoked(platform, &base.operator);
     let mut out = Vec::new();
     for name in names {
-        let appid = platform.project(name, now)?.config.account.appid;
+        // `names` come from the platform's own folders (`select`).
+        let Some(appid) = platform.accounts.get(name).map(|a| a.file.appid.clone()) else {
+            out.push(Pending {
+                name: name.clone(),
+                appid: String::new(),
+                ready: Err(Failure {
+                    stage: "authorizer".into(),
+                    message: tr!("pf-no-such-account", name = name.as_str()),
+                }),
+            });
+            continue;
+        };
         if revoked.contains(&appid) {
             out.push(Pending {
                 name: name.clone(),
@@ -306,7 +316,7 @@ pub fn prepare(
             ready: Ok(settings),
         });
     }
-    Ok(out)
+    out
 }
 
 /// A checked account whose project is built when its turn comes.

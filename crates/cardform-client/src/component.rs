@@ -380,24 +380,43 @@ impl PlatformClient {
     /// The component token's error, a WeChat errcode, or a page that is not the
     /// documented shape (refresh tokens never shown).
     pub async fn authorizers(&self) -> Result<Vec<AuthorizerEntry>, ApiError> {
+        self.authorizers_expecting(0).await
+    }
+
+    /// [`PlatformClient::authorizers`] when about `expected` authorizers are expected
+    /// (a platform with that many account folders): the pages they would fill are
+    /// asked for at once rather than one after another, and the list is read in the
+    /// same order with the same checks. A page asked for ahead at an offset the list
+    /// does not reach is not used.
+    ///
+    /// # Errors
+    /// As [`PlatformClient::authorizers`].
+    pub async fn authorizers_expecting(
+        &self,
+        expected: usize,
+    ) -> Result<Vec<AuthorizerEntry>, ApiError> {
+        let per_page = u64::from(AUTHORIZER_LIST_MAX_COUNT);
+        // The component token first (one fetch, then shared by the pages).
+        self.component_token().await?;
+        let ahead_offsets: Vec<u64> = (0..(expected as u64).div_ceil(per_page).max(1))
+            .map(|k| k * per_page)
+            .collect();
+        let mut ahead: std::collections::HashMap<u64, Result<(Request, RawList), ApiError>> =
+            ahead_offsets
+                .iter()
+                .copied()
+                .zip(futures::future::join_all(ahead_offsets.iter().map(|o| self.page(*o))).await)
+                .collect();
         let mut out = Vec::new();
         let mut offset: u64 = 0;
         let mut pages: u64 = 0;
         let mut seen = std::collections::HashSet::new();
         loop {
             pages += 1;
-            let (req, v) = self
-                .call(
-                    AUTHORIZER_LIST_PATH,
-                    json!({
-                        "component_appid": self.credentials.component_appid,
-                        "offset": offset,
-                        "count": AUTHORIZER_LIST_MAX_COUNT,
-                    }),
-                )
-                .await?;
-            let page: RawList = serde_json::from_value(v)
-                .map_err(|e| malformed(&req, format!("not an authorizer list page: {e}"), b""))?;
+            let (req, page) = match ahead.remove(&offset) {
+                Some(asked) => asked?,
+                None => self.page(offset).await?,
+            };
             let got = page.list.len() as u64;
             // A page that repeats an authorizer (or a list longer than its own
             // total_count pages could hold) is not trusted: an error, never a loop.
@@ -435,6 +454,23 @@ impl PlatformClient {
                 return Ok(out);
             }
         }
+    }
+
+    /// One page of `api_get_authorizer_list` from `offset`.
+    async fn page(&self, offset: u64) -> Result<(Request, RawList), ApiError> {
+        let (req, v) = self
+            .call(
+                AUTHORIZER_LIST_PATH,
+                json!({
+                    "component_appid": self.credentials.component_appid,
+                    "offset": offset,
+                    "count": AUTHORIZER_LIST_MAX_COUNT,
+                }),
+            )
+            .await?;
+        let page: RawList = serde_json::from_value(v)
+            .map_err(|e| malformed(&req, format!("not an authorizer list page: {e}"), b""))?;
+        Ok((req, page))
     }
 
     /// `api_get_authorizer_info`: names, permission sets (`func_info`), refresh token.

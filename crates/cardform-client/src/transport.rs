@@ -474,8 +474,8 @@ impl Transport {
 
         // The client's own slot first, then the run's: a call waiting for the run's
         // cap holds only its own client's slot, never another's.
-        let _permit = self.throttle.admit().await;
-        let _run_slot = match &self.cap {
+        let permit = self.throttle.admit().await;
+        let run_slot = match &self.cap {
             Some(cap) => Some(cap.admit().await),
             None => None,
         };
@@ -504,6 +504,10 @@ impl Transport {
             };
             transport_failure(req.endpoint, &shown, kind, e)
         })?;
+        // The answer is here: the slots go to the next call before this one's body is
+        // read, so reading answers never holds WeChat's capacity idle.
+        drop(run_slot);
+        drop(permit);
         tracing::debug!(
             endpoint = req.endpoint,
             status = status.as_u16(),

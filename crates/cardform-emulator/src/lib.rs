@@ -77,6 +77,7 @@ pub mod deposit;
 pub mod error;
 pub mod fields;
 pub mod images;
+pub mod latency;
 pub mod member;
 pub mod pages;
 pub mod paygift;

@@ -422,6 +422,7 @@ impl Drop for InFlight<'_> {
 
 /// Runs one HTTP request through the pipeline.
 pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
+    let arrived = std::time::Instant::now();
     let path = req.uri().path().to_string();
     if path.starts_with(admin::PREFIX) {
         return Outcome::Respond(admin::handle(shared, req).await);
@@ -431,7 +432,7 @@ pub async fn handle(shared: &Shared, req: Request<Body>) -> Outcome {
     shared.in_flight_peak.fetch_max(now, Ordering::Relaxed);
     let _in_flight = InFlight(&shared.in_flight);
     if shared.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(shared.latency_ms)).await;
+        crate::latency::wait_from(arrived, Duration::from_millis(shared.latency_ms)).await;
     }
     let fired = if shared.faults_active.load(Ordering::Relaxed) {
         lock(&shared.faults).fire(&path)
