@@ -7,12 +7,14 @@
 //!   [`Project`](crate::config::Project) the engine runs unchanged;
 //! - [`select`]: `--accounts`, `--shard K/N`;
 //! - [`run`]: the per-account run loop (bounded parallelism, isolation);
-//! - [`report`]: one report over the accounts, and `plan merge`.
+//! - [`report`]: one report over the accounts, and `plan merge`;
+//! - [`saved`]: `plan --save FILE` and `apply FILE` of a platform's saved plan.
 
 pub mod files;
 pub mod project;
 pub mod report;
 pub mod run;
+pub mod saved;
 pub mod select;
 pub mod template;
 pub mod ticket;
