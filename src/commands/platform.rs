@@ -139,11 +139,8 @@ pub fn run(
         .map(|p| WritePolicy::for_config(dir, None, Vec::new()).check(p, OutputKind::SavedPlan))
         .transpose()
         .map_err(CommandError::from)?;
-    let outputs = super::platform_saved::Outputs::check(
-        dir,
-        render.save.as_deref(),
-        render.html.as_deref(),
-    )?;
+    let outputs =
+        super::platform_saved::Outputs::check(dir, render.save.as_deref(), render.html.as_deref())?;
     let selection = accounts.accounts.clone().unwrap_or(Selection::All);
     let names = select(&platform, &selection, accounts.shard)?;
     let inputs = outputs.inputs(&platform, &names);

@@ -109,12 +109,11 @@ impl Outputs {
         );
         // Said now, while the plan is reviewed: apply checks the same limits.
         let results = plan.as_results();
-        if let Some(why) = run_wide_refusal(
-            results.iter(),
-            &platform.file.platform.run,
-            false,
-        ) {
-            eprintln!("{}", tr!("pf-sv-over-limits", why = why.replace('\n', "; ")));
+        if let Some(why) = run_wide_refusal(results.iter(), &platform.file.platform.run, false) {
+            eprintln!(
+                "{}",
+                tr!("pf-sv-over-limits", why = why.replace('\n', "; "))
+            );
         }
         Ok(())
     }
@@ -265,8 +264,7 @@ pub fn apply(args: &ApplyArgs) -> miette::Result<Outcome> {
         let base_url = tokens::endpoint(&platform, &settings.operator)?;
         let credentials = tokens::credentials(&platform, &settings.operator, now)?;
         let applied = runtime()?.block_on(async {
-            let (client, authorizers) =
-                tokens::connect(&platform, &base_url, credentials).await?;
+            let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
             let prepared =
                 tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
                     .map_err(CommandError::Config)?;
@@ -313,21 +311,15 @@ fn note_unplanned(platform: &Platform, saved: &PlatformPlan) {
     let Ok(now) = crate::platform::select(platform, &Selection::All, shard) else {
         return;
     };
-    let planned: std::collections::BTreeSet<&str> = saved
-        .accounts
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect();
+    let planned: std::collections::BTreeSet<&str> =
+        saved.accounts.iter().map(|a| a.name.as_str()).collect();
     let missing: Vec<&str> = now
         .iter()
         .map(String::as_str)
         .filter(|n| !planned.contains(n))
         .collect();
     if !missing.is_empty() {
-        eprintln!(
-            "{}",
-            tr!("pf-sv-unplanned", accounts = missing.join(", "))
-        );
+        eprintln!("{}", tr!("pf-sv-unplanned", accounts = missing.join(", ")));
     }
 }
 

@@ -343,7 +343,11 @@ async fn plan_one(
     }
 }
 
-pub(super) async fn apply_one(mut r: AccountResult, run: PlanRun, request: &RunRequest) -> AccountResult {
+pub(super) async fn apply_one(
+    mut r: AccountResult,
+    run: PlanRun,
+    request: &RunRequest,
+) -> AccountResult {
     let session = run.session;
     let planned = run.checked.planned;
     let plan = &planned.plan;

@@ -30,8 +30,8 @@ use cardform_spec::Points;
 
 use super::files::{ACCOUNT_FILE, ACCOUNTS_DIR, TEMPLATES_DIR};
 use super::project::Platform;
-use super::run::{AccountResult, AppliedCounts, Failure, RunOutcome, RunRequest, Status};
 use super::report::FailureEntry;
+use super::run::{AccountResult, AppliedCounts, Failure, RunOutcome, RunRequest, Status};
 use super::select::Selection;
 use super::tokens::Pending;
 
@@ -441,7 +441,11 @@ pub fn not_applicable(platform: &Platform, a: &SavedAccount) -> Option<AccountRe
             .failure
             .as_ref()
             .map_or_else(|| tr!("pf-none"), |f| f.message.clone());
-        return Some(failed(a, "plan", tr!("pf-sv-failed-when-planned", error = why)));
+        return Some(failed(
+            a,
+            "plan",
+            tr!("pf-sv-failed-when-planned", error = why),
+        ));
     };
     if !platform.accounts.contains_key(&a.name) {
         return Some(failed(a, "apply", tr!("pf-sv-account-gone")));
@@ -469,18 +473,17 @@ pub async fn apply_accounts(
     reporter: Arc<dyn Reporter>,
 ) -> Vec<AccountResult> {
     let n = request.account_parallelism.max(1);
-    let mut results: Vec<AccountResult> = futures::stream::iter(accounts.into_iter().map(
-        |(pending, account)| {
+    let mut results: Vec<AccountResult> =
+        futures::stream::iter(accounts.into_iter().map(|(pending, account)| {
             let reporter = reporter.clone();
             async move {
                 let prepared = pending.build(platform, now);
                 apply_one_saved(prepared, account, request, saved_request, reporter).await
             }
-        },
-    ))
-    .buffer_unordered(n)
-    .collect()
-    .await;
+        }))
+        .buffer_unordered(n)
+        .collect()
+        .await;
     results.sort_by(|a, b| a.name.cmp(&b.name));
     results
 }
@@ -504,20 +507,21 @@ async fn apply_one_saved(
         );
     };
     saved.project_dir = project.root.clone();
-    let (session, verdict) =
-        match run_saved(&mut saved, project.config.clone(), &settings, saved_request, reporter)
-            .await
-        {
-            Ok(v) => v,
-            Err(e @ RunError::Stale(_)) => {
-                return failed(
-                    &account,
-                    "apply",
-                    tr!("pf-sv-stale", error = e.to_string()),
-                );
-            }
-            Err(e) => return failed(&account, "apply", e.to_string()),
-        };
+    let (session, verdict) = match run_saved(
+        &mut saved,
+        project.config.clone(),
+        &settings,
+        saved_request,
+        reporter,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e @ RunError::Stale(_)) => {
+            return failed(&account, "apply", tr!("pf-sv-stale", error = e.to_string()));
+        }
+        Err(e) => return failed(&account, "apply", e.to_string()),
+    };
     let mut r = result(&account, Status::Planned, Some(saved.plan.clone()));
     if verdict.denied() {
         r.status = Status::Denied;

@@ -133,7 +133,9 @@ fn a_saved_platform_plan_is_applied_exactly_and_then_is_stale() {
     let out = w.run(&["plan", "--save", "plan.json"]);
     out.expect_code(0);
     assert!(
-        words(&out.stderr).contains("Saved the platform plan to plan.json: 3 account(s) to apply, 0 failed to plan"),
+        words(&out.stderr).contains(
+            "Saved the platform plan to plan.json: 3 account(s) to apply, 0 failed to plan"
+        ),
         "{}",
         out.stderr
     );
@@ -169,7 +171,9 @@ fn a_saved_platform_plan_is_applied_exactly_and_then_is_stale() {
     let applied = w.run(&["apply", "plan.json", "--format", "json"]);
     applied.expect_code(0);
     assert!(
-        applied.stderr.contains("Applying the saved platform plan plan.json: 3 account(s)"),
+        applied
+            .stderr
+            .contains("Applying the saved platform plan plan.json: 3 account(s)"),
         "{}",
         applied.stderr
     );
@@ -197,7 +201,10 @@ fn a_saved_platform_plan_is_applied_exactly_and_then_is_stale() {
         let a = account(&r, &n);
         assert_eq!(a["status"], "failed", "{a}");
         let m = a["failure"]["message"].as_str().unwrap_or_default();
-        assert!(m.contains("the state changed") && m.contains("plan again"), "{m}");
+        assert!(
+            m.contains("the state changed") && m.contains("plan again"),
+            "{m}"
+        );
         assert_eq!(live_cards(&w, &appid_of(&w, &n)).len(), 2);
     }
 
@@ -219,7 +226,12 @@ fn a_change_on_wechat_in_one_account_makes_only_that_account_stale() {
     let w = imported(3);
     w.run(&["apply", ".", "--accounts", "all", "--auto-approve"])
         .expect_code(0);
-    edit(&w, "templates/spring.toml", "向店员出示券码", "向店员出示会员码");
+    edit(
+        &w,
+        "templates/spring.toml",
+        "向店员出示券码",
+        "向店员出示会员码",
+    );
     w.run(&["plan", "--save", "plan.json"]).expect_code(0);
 
     // Between the plan and its apply, someone changes a card of the first account on
@@ -273,7 +285,12 @@ fn a_change_on_wechat_in_one_account_makes_only_that_account_stale() {
 
     // A file of one account changed since the plan: that account is stale, before any
     // call for it.
-    edit(&w, "templates/spring.toml", "向店员出示会员码", "向店员出示券码");
+    edit(
+        &w,
+        "templates/spring.toml",
+        "向店员出示会员码",
+        "向店员出示券码",
+    );
     w.run(&["plan", "--save", "plan2.json"]).expect_code(0);
     let other = &all[1];
     let account_file = format!("accounts/{other}/account.toml");
@@ -323,7 +340,9 @@ fn the_run_wide_coins_limit_refuses_a_saved_plan_before_anything_is_applied() {
     for n in names(&w) {
         std::fs::create_dir_all(w.dir.path().join(format!("accounts/{n}/cards"))).expect("mkdir");
         std::fs::write(
-            w.dir.path().join(format!("accounts/{n}/cards/friends.toml")),
+            w.dir
+                .path()
+                .join(format!("accounts/{n}/cards/friends.toml")),
             FRIEND,
         )
         .expect("write");
@@ -331,7 +350,10 @@ fn the_run_wide_coins_limit_refuses_a_saved_plan_before_anything_is_applied() {
         let token = authorizer_token(&w, &appid_of(&w, &n));
         let r = crate::common::block_on(async {
             reqwest::Client::new()
-                .get(format!("{}/card/pay/activate?access_token={token}", w.emu.url))
+                .get(format!(
+                    "{}/card/pay/activate?access_token={token}",
+                    w.emu.url
+                ))
                 .send()
                 .await
                 .expect("call")
@@ -367,7 +389,8 @@ fn the_run_wide_coins_limit_refuses_a_saved_plan_before_anything_is_applied() {
     let out = w.run(&["apply", "plan.json", "--allow-coin-purchase"]);
     out.expect_code(3);
     assert!(
-        words(&out.stdout).contains("spend 200 券点 together, more than [platform.run] max_coins_per_run = 150"),
+        words(&out.stdout)
+            .contains("spend 200 券点 together, more than [platform.run] max_coins_per_run = 150"),
         "{}",
         out.stdout
     );
@@ -410,7 +433,10 @@ fn html_writes_a_page_naming_every_account_and_the_write_policy_guards_save() {
             "{target}: {}",
             out.stderr
         );
-        assert_eq!(std::fs::read(w.dir.path().join(&target)).expect("read"), before);
+        assert_eq!(
+            std::fs::read(w.dir.path().join(&target)).expect("read"),
+            before
+        );
     }
     let out = w.run(&["plan", "--html", "cardform.toml"]);
     out.expect_code(1);

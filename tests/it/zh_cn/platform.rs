@@ -216,7 +216,11 @@ fn a_saved_platform_plan_speaks_chinese() {
         "{}",
         plan.stderr
     );
-    assert!(plan.stderr.contains("审核页面已写入 review.html"), "{}", plan.stderr);
+    assert!(
+        plan.stderr.contains("审核页面已写入 review.html"),
+        "{}",
+        plan.stderr
+    );
     let page = std::fs::read_to_string(w.dir.path().join("review.html")).expect("page");
     assert!(page.contains("cardform 计划"), "{page}");
 
@@ -243,7 +247,9 @@ fn a_saved_platform_plan_speaks_chinese() {
     selection.expect_code(1);
     assert_chinese("apply PLANFILE --accounts", &selection);
     assert!(
-        selection.stderr.contains("plan.json 是第三方平台保存的计划"),
+        selection
+            .stderr
+            .contains("plan.json 是第三方平台保存的计划"),
         "{}",
         selection.stderr
     );
