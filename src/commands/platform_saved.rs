@@ -228,6 +228,7 @@ pub fn apply(args: &ApplyArgs) -> miette::Result<Outcome> {
 
     // Accounts that cannot be applied whatever WeChat says: failed when planned, gone,
     // or their files changed since the plan.
+    note_unplanned(&platform, &saved);
     let mut results = Vec::new();
     let mut runnable: Vec<SavedAccount> = Vec::new();
     for a in std::mem::take(&mut saved.accounts) {
@@ -236,7 +237,6 @@ pub fn apply(args: &ApplyArgs) -> miette::Result<Outcome> {
             None => runnable.push(a),
         }
     }
-    note_unplanned(&platform, &saved);
 
     if !runnable.is_empty() {
         let settings = RunSettings::from_env(&args.run.flags());

@@ -567,6 +567,89 @@ mod tests {
         );
     }
 
+    fn account_saved() -> SavedPlan {
+        SavedPlan {
+            format_version: crate::plan::FORMAT_VERSION.into(),
+            cardform_version: "test".into(),
+            created_at: 1,
+            project_dir: PathBuf::from("accounts/a"),
+            state: None,
+            inputs_hash: "h".into(),
+            images: BTreeMap::new(),
+            plan: crate::plan::Plan::new(Vec::new(), false),
+            checksum: String::new(),
+        }
+    }
+
+    #[test]
+    fn platform_plans_read_back_and_refuse_edits_and_other_formats() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("plan.json");
+        let mut inner = account_saved();
+        inner.seal();
+        assert!(inner.is_sealed());
+        let mut plan = PlatformPlan {
+            format_version: FORMAT_VERSION.into(),
+            cardform_version: "test".into(),
+            kind: KIND.into(),
+            created_at: 1,
+            platform_dir: PathBuf::from("."),
+            component_appid: "wxcomp".into(),
+            commit: None,
+            shard: Some("1/2".into()),
+            selection: "all".into(),
+            totals: Totals::default(),
+            accounts: vec![SavedAccount {
+                name: "a".into(),
+                appid: "wxa".into(),
+                status: "planned".into(),
+                failure: None,
+                plan: Some(inner),
+            }],
+            checksum: String::new(),
+        };
+        let out = crate::write_policy::WritePolicy::outside_project()
+            .check(&path, crate::write_policy::OutputKind::SavedPlan)
+            .unwrap_or_else(|e| panic!("{e}"));
+        plan.write(&out).unwrap_or_else(|e| panic!("{e}"));
+        assert!(is_platform_plan(&path));
+        let back = PlatformPlan::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.accounts.len(), 1);
+        assert_eq!(back.platform_dir, dir.path().join("."));
+        // Written again over itself: a saved plan over a saved plan.
+        plan.write(&out).unwrap_or_else(|e| panic!("{e}"));
+
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let edited = text.replace("\"inputs_hash\": \"h\"", "\"inputs_hash\": \"x\"");
+        assert_ne!(edited, text);
+        std::fs::write(&path, edited).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            PlatformPlan::read(&path),
+            Err(PlatformPlanError::Saved(SavedPlanError::Tampered { .. }))
+        ));
+        // An account's plan edited and the outer checksum forged: still refused.
+        let mut forged = plan.clone();
+        if let Some(p) = forged.accounts[0].plan.as_mut() {
+            p.inputs_hash = "x".into();
+        }
+        forged.write(&out).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            PlatformPlan::read(&path),
+            Err(PlatformPlanError::AccountTampered { .. })
+        ));
+        std::fs::write(
+            &path,
+            r#"{"format_version": "9", "kind": "cardform-platform-plan"}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            PlatformPlan::read(&path),
+            Err(PlatformPlanError::Version { .. })
+        ));
+        std::fs::write(&path, r#"{"format_version": "2"}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!is_platform_plan(&path));
+    }
+
     fn write(root: &Path, rel: &str, text: &str) {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));

@@ -110,6 +110,12 @@ fn account<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{name} not in {report}"))
 }
 
+fn account_opt<'a>(report: &'a Value, name: &str) -> Option<&'a Value> {
+    report["accounts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["name"] == name))
+}
+
 fn edit(w: &World, file: &str, from: &str, to: &str) {
     let path = w.dir.path().join(file);
     let text = std::fs::read_to_string(&path).expect("read");
@@ -192,10 +198,30 @@ fn a_saved_platform_plan_is_applied_exactly_and_then_is_stale() {
     }
     w.run(&["plan", "--detailed-exitcode"]).expect_code(0);
 
+    assert!(
+        !applied.stderr.contains("not in the plan"),
+        "{}",
+        applied.stderr
+    );
+
     // The same file again: every account's state moved since: each is stale, none
-    // applied twice.
+    // applied twice. An account added since the plan is named, not applied.
+    let added = w.dir.path().join("accounts/newshop");
+    std::fs::create_dir_all(&added).expect("mkdir");
+    std::fs::write(
+        added.join("account.toml"),
+        "appid = \"wxnewshop00000001\"\n",
+    )
+    .expect("write");
     let again = w.run(&["apply", "plan.json", "--format", "json"]);
     again.expect_code(4);
+    assert!(
+        words(&again.stderr)
+            .contains("not in the plan, so not applied: newshop (added since the plan"),
+        "{}",
+        again.stderr
+    );
+    assert!(account_opt(&report(&again), "newshop").is_none());
     let r = report(&again);
     for n in names(&w) {
         let a = account(&r, &n);
