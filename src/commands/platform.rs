@@ -309,6 +309,7 @@ pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
 pub fn plan_merge(args: &PlanMergeArgs) -> miette::Result<Outcome> {
     let mut files = Vec::new();
     for f in &args.files {
+        super::platform_saved::refuse_merging_saved(f)?;
         let text = std::fs::read_to_string(f).map_err(|source| {
             CommandError::Config(ConfigError::Io {
                 path: f.clone(),

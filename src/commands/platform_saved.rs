@@ -337,3 +337,17 @@ pub fn refuse_one_account_plan(path: &Path, project_dir: &Path) -> Result<(), Pl
     }
     Ok(())
 }
+
+/// `plan merge` joins the shards' JSON reports (`--out`), not their saved plans (each
+/// shard job applies its own).
+///
+/// # Errors
+/// [`PlatformPlanError::MergeSaved`] when `path` is a platform's saved plan.
+pub fn refuse_merging_saved(path: &Path) -> Result<(), PlatformPlanError> {
+    if crate::platform::saved::is_platform_plan(path) {
+        return Err(PlatformPlanError::MergeSaved {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}

@@ -138,6 +138,12 @@ pub enum PlatformPlanError {
         planned: String,
         now: String,
     },
+    #[error("{}", tr!("pf-sv-merge", path = .path.display()))]
+    #[diagnostic(
+        code(cardform::platform::merge),
+        help("{}", tr!("pf-sv-merge-help"))
+    )]
+    MergeSaved { path: PathBuf },
 }
 
 /// Feeds serialized bytes straight into a hash.

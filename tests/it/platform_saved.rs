@@ -522,3 +522,68 @@ fn a_one_account_plan_is_not_a_platform_plan_and_vice_versa() {
         out.stderr
     );
 }
+
+#[test]
+fn an_account_that_failed_to_plan_is_recorded_failed_and_the_others_are_applied() {
+    let w = imported(3);
+    let all = names(&w);
+    let revoked = &all[1];
+    w.emu.admin(
+        "POST",
+        "/__emulator/platform/revoke",
+        Some(json!({"authorizer_appid": appid_of(&w, revoked)})),
+    );
+    let out = w.run(&[
+        "plan",
+        "--shard",
+        "1/1",
+        "--save",
+        "plan.json",
+        "--out",
+        "report.json",
+    ]);
+    out.expect_code(4);
+    assert!(
+        words(&out.stderr).contains("2 account(s) to apply, 1 failed to plan"),
+        "{}",
+        out.stderr
+    );
+    let file: Value = serde_json::from_str(
+        &std::fs::read_to_string(w.dir.path().join("plan.json")).expect("plan"),
+    )
+    .expect("json");
+    assert_eq!(file["shard"], "1/1");
+    let entry = account(&file, revoked);
+    assert_eq!(entry["status"], "failed", "{entry}");
+    assert_eq!(entry["failure"]["stage"], "authorizer", "{entry}");
+    assert!(entry.get("plan").is_none(), "{entry}");
+
+    // plan merge takes the reports, not the saved plan.
+    w.run(&["plan", "merge", "report.json"]).expect_code(4);
+    let merge = w.run(&["plan", "merge", "plan.json"]);
+    merge.expect_code(1);
+    assert!(
+        words(&merge.stderr)
+            .contains("plan.json is a saved plan; `plan merge` joins the shards' JSON reports"),
+        "{}",
+        merge.stderr
+    );
+
+    let out = w.run(&["apply", "plan.json", "--format", "json"]);
+    out.expect_code(4);
+    let r = report(&out);
+    assert_eq!(r["shard"], "1/1");
+    let a = account(&r, revoked);
+    assert_eq!(a["status"], "failed");
+    assert!(
+        a["failure"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("it failed when planned")),
+        "{a}"
+    );
+    assert!(live_cards(&w, &appid_of(&w, revoked)).is_empty());
+    for n in [&all[0], &all[2]] {
+        assert_eq!(account(&r, n)["status"], "applied");
+        assert_eq!(live_cards(&w, &appid_of(&w, n)).len(), 2, "{n}");
+    }
+}

@@ -194,3 +194,5 @@ pf-sv-failed-when-planned = it failed when planned ({ $error }); nothing was app
 pf-sv-account-gone = its folder is no longer in the platform; nothing was applied
 pf-sv-files-changed = its files (its folder, a template it uses, or the platform's cardform.toml) changed since the plan; nothing was applied: plan again
 pf-sv-stale = { $error }; nothing was applied: plan again
+pf-sv-merge = { $path } is a saved plan; `plan merge` joins the shards' JSON reports (`--out FILE`)
+pf-sv-merge-help = each shard job applies its own saved plan (`cardform apply FILE`); merge the reports the shards wrote with --out for one review comment

@@ -193,3 +193,5 @@ pf-sv-failed-when-planned = 制定计划时失败（{ $error }）；未执行任
 pf-sv-account-gone = 它的目录已不在第三方平台中；未执行任何变更
 pf-sv-files-changed = 制定计划之后，它的文件（账号目录、所用模板或平台的 cardform.toml）发生了变化；未执行任何变更：请重新制定计划
 pf-sv-stale = { $error }；未执行任何变更：请重新制定计划
+pf-sv-merge = { $path } 是保存的计划；`plan merge` 合并的是各分片的 JSON 报告（`--out FILE`）
+pf-sv-merge-help = 每个分片任务执行它自己保存的计划（`cardform apply FILE`）；合并各分片用 --out 写出的报告，得到一条审阅评论
