@@ -194,13 +194,14 @@ pub fn run(
             miette::Result::<_>::Ok(outcome)
         })?
     };
-    outputs.save(&platform, &selection, accounts.shard, &mut outcome, &inputs)?;
-    let report = Report::new(
+    let saved = outputs.save(&platform, &selection, accounts.shard, &mut outcome, &inputs)?;
+    let mut report = Report::new(
         operation.name(),
         outcome,
         commit_of(dir),
         accounts.shard.map(|s| s.to_string()),
     );
+    report.saved_plans.extend(saved);
     if let Some(file) = &report_file {
         let json = serde_json::to_vec_pretty(&report).map_err(|e| CommandError::Json(e.into()))?;
         file.write(&json).map_err(CommandError::from)?;

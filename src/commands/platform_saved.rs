@@ -11,7 +11,7 @@ use crate::engine::SavedRequest;
 use crate::exit::Outcome;
 use crate::i18n::{Lang, tr};
 use crate::model::Timestamp;
-use crate::platform::report::Report;
+use crate::platform::report::{Report, SavedRef};
 use crate::platform::run::{RunOutcome, RunRequest, run_wide_refusal};
 use crate::platform::saved::{
     Identity, PlatformPlan, PlatformPlanError, SavedAccount, account_inputs_hash, apply_accounts,
@@ -68,7 +68,7 @@ impl Outputs {
     }
 
     /// Writes the platform's saved plan (taking the accounts' saved plans out of
-    /// `outcome`).
+    /// `outcome`); its checksum and shard for the report.
     ///
     /// # Errors
     /// The file could not be written.
@@ -79,9 +79,9 @@ impl Outputs {
         shard: Option<Shard>,
         outcome: &mut RunOutcome,
         inputs: &BTreeMap<String, String>,
-    ) -> Result<(), CommandError> {
+    ) -> Result<Option<SavedRef>, CommandError> {
         let Some(file) = &self.save else {
-            return Ok(());
+            return Ok(None);
         };
         let folder = file
             .path()
@@ -115,7 +115,10 @@ impl Outputs {
                 tr!("pf-sv-over-limits", why = why.replace('\n', "; "))
             );
         }
-        Ok(())
+        Ok(Some(SavedRef {
+            checksum: plan.checksum,
+            shard: plan.shard,
+        }))
     }
 
     /// Writes the report's HTML page.

@@ -136,7 +136,7 @@ fn a_saved_platform_plan_is_applied_exactly_and_then_is_stale() {
     let since = w.emu.admin("GET", "/__emulator/calls", None)["calls"]
         .as_array()
         .map_or(0, Vec::len);
-    let out = w.run(&["plan", "--save", "plan.json"]);
+    let out = w.run(&["plan", "--save", "plan.json", "--format", "markdown"]);
     out.expect_code(0);
     assert!(
         words(&out.stderr).contains(
@@ -152,6 +152,15 @@ fn a_saved_platform_plan_is_applied_exactly_and_then_is_stale() {
     assert_eq!(file["selection"], "all");
     assert_eq!(file["accounts"].as_array().map(Vec::len), Some(3));
     assert_eq!(file["platform_dir"], ".");
+    // The review comment names the saved plan's checksum; apply prints it.
+    let checksum = file["checksum"].as_str().expect("checksum").to_string();
+    assert!(
+        out.stdout.contains(&format!(
+            "> Saved plan, checksum {checksum}: `cardform apply`"
+        )),
+        "{}",
+        out.stdout
+    );
     // No secret in the file: the component secret, the ticket, the refresh tokens.
     let platform = w.emu.admin("GET", "/__emulator/platform", None);
     let mut secrets = vec![SECRET.to_string(), w.ticket.clone()];
@@ -183,6 +192,7 @@ fn a_saved_platform_plan_is_applied_exactly_and_then_is_stale() {
         "{}",
         applied.stderr
     );
+    assert!(applied.stderr.contains(&checksum), "{}", applied.stderr);
     let r = report(&applied);
     assert_eq!(r["operation"], "apply");
     for n in names(&w) {
@@ -558,8 +568,18 @@ fn an_account_that_failed_to_plan_is_recorded_failed_and_the_others_are_applied(
     assert_eq!(entry["failure"]["stage"], "authorizer", "{entry}");
     assert!(entry.get("plan").is_none(), "{entry}");
 
-    // plan merge takes the reports, not the saved plan.
-    w.run(&["plan", "merge", "report.json"]).expect_code(4);
+    // plan merge takes the reports, not the saved plan; the merged comment names the
+    // saved plan's checksum and shard.
+    let merged = w.run(&["plan", "merge", "report.json"]);
+    merged.expect_code(4);
+    let checksum = file["checksum"].as_str().expect("checksum");
+    assert!(
+        merged
+            .stdout
+            .contains(&format!("Saved plan, checksum {checksum}, shard 1/1")),
+        "{}",
+        merged.stdout
+    );
     let merge = w.run(&["plan", "merge", "plan.json"]);
     merge.expect_code(1);
     assert!(

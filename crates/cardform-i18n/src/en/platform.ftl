@@ -196,3 +196,4 @@ pf-sv-files-changed = its files (its folder, a template it uses, or the platform
 pf-sv-stale = { $error }; nothing was applied: plan again
 pf-sv-merge = { $path } is a saved plan; `plan merge` joins the shards' JSON reports (`--out FILE`)
 pf-sv-merge-help = each shard job applies its own saved plan (`cardform apply FILE`); merge the reports the shards wrote with --out for one review comment
+pf-sv-report-saved = Saved plan, checksum { $checksum }{ $shard }: `cardform apply` prints the checksum of the plan it applies

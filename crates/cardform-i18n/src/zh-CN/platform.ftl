@@ -195,3 +195,4 @@ pf-sv-files-changed = 制定计划之后，它的文件（账号目录、所用�
 pf-sv-stale = { $error }；未执行任何变更：请重新制定计划
 pf-sv-merge = { $path } 是保存的计划；`plan merge` 合并的是各分片的 JSON 报告（`--out FILE`）
 pf-sv-merge-help = 每个分片任务执行它自己保存的计划（`cardform apply FILE`）；合并各分片用 --out 写出的报告，得到一条审阅评论
+pf-sv-report-saved = 已保存的计划，校验和 { $checksum }{ $shard }：`cardform apply` 会打印它所执行计划的校验和
