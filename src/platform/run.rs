@@ -273,7 +273,7 @@ fn same_plan(before: Option<&AccountResult>, now: &AccountResult) -> bool {
 /// The plan as the report keeps it: a card without changes keeps its address,
 /// card_id, type, counts and notes, not its contents (live, desired, as typed), which
 /// no report shows; so a run's memory does not grow with its unchanged cards.
-fn for_report(mut plan: Plan) -> Plan {
+pub(super) fn for_report(mut plan: Plan) -> Plan {
     for rc in &mut plan.resource_changes {
         if rc.action == crate::plan::Action::NoOp {
             rc.before = None;

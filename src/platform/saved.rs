@@ -410,7 +410,13 @@ impl PlatformPlan {
     pub fn as_results(&self) -> Vec<AccountResult> {
         self.accounts
             .iter()
-            .map(|a| result(a, Status::Planned, a.plan.as_ref().map(|p| p.plan.clone())))
+            .map(|a| {
+                let plan = a
+                    .plan
+                    .as_ref()
+                    .map(|p| super::run::for_report(p.plan.clone()));
+                result(a, Status::Planned, plan)
+            })
             .collect()
     }
 }
@@ -431,7 +437,11 @@ fn result(a: &SavedAccount, status: Status, plan: Option<crate::plan::Plan>) -> 
 
 /// `a` as a failed account of the apply, with `message` at `stage`.
 pub fn failed(a: &SavedAccount, stage: &str, message: String) -> AccountResult {
-    let mut r = result(a, Status::Failed, a.plan.as_ref().map(|p| p.plan.clone()));
+    let plan = a
+        .plan
+        .as_ref()
+        .map(|p| super::run::for_report(p.plan.clone()));
+    let mut r = result(a, Status::Failed, plan);
     r.failure = Some(Failure {
         stage: stage.into(),
         message: crate::visible::visible(&message).into_owned(),
@@ -528,7 +538,11 @@ async fn apply_one_saved(
         }
         Err(e) => return failed(&account, "apply", e.to_string()),
     };
-    let mut r = result(&account, Status::Planned, Some(saved.plan.clone()));
+    let mut r = result(
+        &account,
+        Status::Planned,
+        Some(super::run::for_report(saved.plan.clone())),
+    );
     if verdict.denied() {
         r.status = Status::Denied;
         r.denied = Some(verdict.full_report());
