@@ -24,6 +24,9 @@ use crate::progress::TerminalReporter;
 use crate::session::{Session, runtime};
 
 pub fn run(args: &ApplyArgs) -> miette::Result<Outcome> {
+    if args.target.is_file() && crate::platform::saved::is_platform_plan(&args.target) {
+        return super::platform_saved::apply(args);
+    }
     if args.accounts.given() || crate::platform::is_platform(&args.target) {
         return super::platform::apply(args);
     }
@@ -202,6 +205,7 @@ fn confirm() -> miette::Result<bool> {
 
 fn apply_saved(args: &ApplyArgs, path: &Path) -> miette::Result<Outcome> {
     let mut saved = SavedPlan::read(path)?;
+    super::platform_saved::refuse_one_account_plan(path, &saved.project_dir)?;
     eprintln!(
         "{}",
         tr!(

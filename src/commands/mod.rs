@@ -24,6 +24,7 @@ pub mod plan;
 pub mod platform;
 mod platform_coins;
 mod platform_ops;
+mod platform_saved;
 pub mod preview;
 mod project;
 pub mod qrcode;

@@ -100,7 +100,7 @@ fn dir_rel(account: &str, file: &Path) -> std::path::PathBuf {
 }
 
 /// The commit the platform folder is at (`git rev-parse HEAD`), if it is in git.
-fn commit_of(dir: &Path) -> Option<String> {
+pub(super) fn commit_of(dir: &Path) -> Option<String> {
     let out = std::process::Command::new("git")
         .current_dir(dir)
         .args(["rev-parse", "HEAD"])
@@ -157,6 +157,10 @@ pub struct Rendering {
     pub text_format: PlanFormat,
     pub detailed_exitcode: bool,
     pub report_out: Option<std::path::PathBuf>,
+    /// `plan --save FILE`: the platform's saved plan.
+    pub save: Option<std::path::PathBuf>,
+    /// `plan --html FILE`: the report's HTML page.
+    pub html: Option<std::path::PathBuf>,
 }
 
 /// Plans (or applies) the selected accounts of the platform in `dir`.
@@ -175,8 +179,12 @@ pub fn run(
         .map(|p| WritePolicy::for_config(dir, None, Vec::new()).check(p, OutputKind::SavedPlan))
         .transpose()
         .map_err(CommandError::from)?;
+    let outputs =
+        super::platform_saved::Outputs::check(dir, render.save.as_deref(), render.html.as_deref())?;
     let selection = accounts.accounts.clone().unwrap_or(Selection::All);
     let names = select(&platform, &selection, accounts.shard)?;
+    let inputs = outputs.inputs(&platform, &names);
+    request.save = outputs.saves();
     let now = Timestamp(chrono::Utc::now().timestamp());
     let lang = crate::i18n::for_project(platform.file.output.lang);
     request.operation = operation;
@@ -185,7 +193,7 @@ pub fn run(
         .or(platform.file.platform.run.account_parallelism)
         .unwrap_or(DEFAULT_ACCOUNT_PARALLELISM);
     request.run_policy = platform.file.platform.run.clone();
-    let outcome = if names.is_empty() {
+    let mut outcome = if names.is_empty() {
         eprintln!("{}", tr!("pf-no-accounts"));
         crate::platform::run::RunOutcome {
             results: Vec::new(),
@@ -217,22 +225,25 @@ pub fn run(
             miette::Result::<_>::Ok(outcome)
         })?
     };
-    let report = Report::new(
+    let saved = outputs.save(&platform, &selection, accounts.shard, &mut outcome, &inputs)?;
+    let mut report = Report::new(
         operation.name(),
         outcome,
         commit_of(dir),
         accounts.shard.map(|s| s.to_string()),
     );
+    report.saved_plans.extend(saved);
     if let Some(file) = &report_file {
         let json = serde_json::to_vec_pretty(&report).map_err(|e| CommandError::Json(e.into()))?;
         file.write(&json).map_err(CommandError::from)?;
         eprintln!("{}", tr!("pf-wrote-report", path = file.path().display()));
     }
+    outputs.page(&report, lang)?;
     print_report(&report, render.text_format, lang)?;
     Ok(report.outcome(render.detailed_exitcode))
 }
 
-fn print_report(report: &Report, format: PlanFormat, lang: Lang) -> miette::Result<()> {
+pub(super) fn print_report(report: &Report, format: PlanFormat, lang: Lang) -> miette::Result<()> {
     match format {
         PlanFormat::Json => print_json(report)?,
         PlanFormat::Markdown => print!("{}", report.markdown(lang)),
@@ -244,12 +255,6 @@ fn print_report(report: &Report, format: PlanFormat, lang: Lang) -> miette::Resu
 
 /// `cardform plan` on a platform project.
 pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
-    if args.save.is_some() || args.html.is_some() {
-        return Err(CommandError::PlatformUnsupported {
-            what: tr!("pf-unsupported-save"),
-        }
-        .into());
-    }
     if args.trusted_settings.is_some() {
         return Err(CommandError::PlatformUnsupported {
             what: tr!("pf-unsupported-trusted"),
@@ -275,21 +280,32 @@ pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
             text_format: args.format,
             detailed_exitcode: args.detailed_exitcode,
             report_out: args.out.clone(),
+            save: args.save.clone(),
+            html: args.html.clone(),
         },
     )
 }
 
 /// `cardform apply` on a platform project.
 pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
+    if args.target.is_file() {
+        // A platform's saved plan went to `platform_saved::apply`; this is another file.
+        let saved = crate::plan::saved::SavedPlan::read(&args.target)?;
+        return Err(crate::platform::saved::PlatformPlanError::OneAccountPlan {
+            path: args.target.clone(),
+            dir: saved.project_dir,
+        }
+        .into());
+    }
     if !args.auto_approve {
         return Err(CommandError::PlatformUnsupported {
             what: tr!("pf-unsupported-approve"),
         }
         .into());
     }
-    if args.refresh_only || args.wait_for_review.is_some() || args.target.is_file() {
+    if args.refresh_only || args.wait_for_review.is_some() {
         return Err(CommandError::PlatformUnsupported {
-            what: tr!("pf-unsupported-planfile"),
+            what: tr!("pf-sv-unsupported-apply"),
         }
         .into());
     }
@@ -315,6 +331,8 @@ pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
             text_format,
             detailed_exitcode: false,
             report_out: args.report_out.clone(),
+            save: None,
+            html: None,
         },
     )
 }
@@ -323,6 +341,7 @@ pub fn apply(args: &crate::cli::ApplyArgs) -> miette::Result<Outcome> {
 pub fn plan_merge(args: &PlanMergeArgs) -> miette::Result<Outcome> {
     let mut files = Vec::new();
     for f in &args.files {
+        super::platform_saved::refuse_merging_saved(f)?;
         let text = std::fs::read_to_string(f).map_err(|source| {
             CommandError::Config(ConfigError::Io {
                 path: f.clone(),

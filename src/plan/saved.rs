@@ -157,6 +157,22 @@ impl SavedPlan {
         hex::encode(h.0.finalize())
     }
 
+    /// Sets the checksum of the plan's body (as [`SavedPlan::write`] does), for a plan
+    /// kept inside another document (a platform's saved plan holds one per account).
+    pub fn seal(&mut self) {
+        self.checksum.clear();
+        self.checksum = self.body_checksum();
+    }
+
+    /// Whether the checksum is the body's (the plan was not edited after
+    /// [`SavedPlan::seal`]); on a plan read from a document, before its paths are
+    /// resolved.
+    pub fn is_sealed(&self) -> bool {
+        let mut body = self.clone();
+        body.checksum.clear();
+        !self.checksum.is_empty() && body.body_checksum() == self.checksum
+    }
+
     /// Writes the plan file atomically (temp file + rename), so a reviewer never sees
     /// half a plan, with the checksum of its body, to a path the write policy allowed.
     ///

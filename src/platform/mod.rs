@@ -11,11 +11,13 @@
 //! - [`report`]: one report over the accounts, and `plan merge`;
 //! - [`token_cache`]: the component token shared by the run's processes, sealed in the
 //!   state backend.
+//! - [`saved`]: `plan --save FILE` and `apply FILE` of a platform's saved plan.
 
 pub mod files;
 pub mod project;
 pub mod report;
 pub mod run;
+pub mod saved;
 pub mod select;
 pub mod stores;
 pub mod template;

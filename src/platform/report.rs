@@ -99,6 +99,15 @@ pub struct Row {
     pub errors: usize,
 }
 
+/// A saved plan a run wrote (`plan --save`), so a reviewer can match it with the
+/// checksum `apply FILE` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedRef {
+    pub checksum: String,
+    #[serde(default)]
+    pub shard: Option<String>,
+}
+
 /// The whole report (JSON), one entry per account.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -113,6 +122,9 @@ pub struct Report {
     pub shard: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_refusal: Option<String>,
+    /// The saved plans the runs wrote (`plan --save`), one per shard.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saved_plans: Vec<SavedRef>,
     pub accounts: Vec<AccountEntry>,
 }
 
@@ -172,6 +184,7 @@ impl Report {
             commit,
             shard,
             run_refusal: outcome.run_refusal,
+            saved_plans: Vec::new(),
             accounts: outcome
                 .results
                 .into_iter()
@@ -234,6 +247,27 @@ impl Report {
         ]
     }
 
+    /// One line per saved plan: its checksum and shard.
+    fn saved_lines(&self, w: &Words) -> Vec<String> {
+        self.saved_plans
+            .iter()
+            .map(|p| {
+                let shard = p
+                    .shard
+                    .as_deref()
+                    .map(|s| w.m.t_args("pf-report-shard", &[("shard", s.into())]))
+                    .unwrap_or_default();
+                w.m.t_args(
+                    "pf-sv-report-saved",
+                    &[
+                        ("checksum", p.checksum.as_str().into()),
+                        ("shard", shard.into()),
+                    ],
+                )
+            })
+            .collect()
+    }
+
     fn title(&self, w: &Words) -> String {
         let t = if self.operation == "apply" {
             &w.title_apply
@@ -265,6 +299,9 @@ impl Report {
         let _ = writeln!(out, "## {}\n", self.title(w));
         if let Some(why) = &self.run_refusal {
             let _ = writeln!(out, "> **{}:** {}\n", w.refused, why.replace('\n', " "));
+        }
+        for line in self.saved_lines(w) {
+            let _ = writeln!(out, "> {}\n", md_cell(&line));
         }
         let _ = writeln!(out, "| {} |", w.header.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(8));
@@ -364,6 +401,9 @@ impl Report {
         if let Some(why) = &self.run_refusal {
             let _ = writeln!(out, "{}:\n{why}\n", w.refused);
         }
+        for line in self.saved_lines(w) {
+            let _ = writeln!(out, "{line}");
+        }
         let _ = writeln!(out, "{}", self.title(w));
         let rows: Vec<[String; 8]> = std::iter::once(w.header.clone())
             .chain(self.accounts.iter().map(|a| Self::cells(a, w)))
@@ -409,6 +449,9 @@ impl Report {
                 w.refused,
                 esc(why)
             );
+        }
+        for line in self.saved_lines(w) {
+            let _ = writeln!(out, "<p>{}</p>", esc(&line));
         }
         let _ = write!(out, "<table><tr>");
         for h in &w.header {
@@ -553,6 +596,7 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
     let mut seen: std::collections::BTreeMap<String, String> = Default::default();
     let mut accounts = Vec::new();
     let mut refusals = Vec::new();
+    let mut saved_plans = Vec::new();
     for (name, r) in &reports {
         if r.commit != commit {
             return Err(MergeError::Commits {
@@ -576,6 +620,7 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
             accounts.push(a.clone());
         }
         refusals.extend(r.run_refusal.clone());
+        saved_plans.extend(r.saved_plans.iter().cloned());
     }
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Report {
@@ -584,6 +629,7 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
         commit,
         shard: Some(format!("merged from {} file(s)", reports.len())),
         run_refusal: (!refusals.is_empty()).then(|| refusals.join("\n")),
+        saved_plans,
         accounts,
     })
 }
@@ -599,6 +645,7 @@ mod tests {
             commit: Some(commit.into()),
             shard: None,
             run_refusal: None,
+            saved_plans: Vec::new(),
             accounts: names
                 .iter()
                 .map(|n| AccountEntry {

@@ -73,6 +73,8 @@ pub struct AccountResult {
     pub failure: Option<Failure>,
     /// Card failures of an apply that ran.
     pub errors: Vec<String>,
+    /// `plan --save`: the account's plan as `apply PLANFILE` reads it.
+    pub saved: Option<Box<crate::plan::saved::SavedPlan>>,
 }
 
 /// What an apply did (from the executor's outcome).
@@ -96,6 +98,7 @@ impl AccountResult {
             applied: None,
             failure: Some(failure),
             errors: Vec::new(),
+            saved: None,
         }
     }
 
@@ -134,6 +137,8 @@ pub struct RunRequest {
     /// Raised (Ctrl-C) to stop starting new changes, in every account.
     pub stop: StopSignal,
     pub run_policy: RunPolicy,
+    /// `plan --save`: keep each account's plan as a saved plan.
+    pub save: bool,
 }
 
 fn failure(stage: &str, e: &dyn std::fmt::Display) -> Failure {
@@ -229,7 +234,8 @@ async fn one_pass(
             let (name, appid) = (a.name.clone(), a.appid.clone());
             // A task of its own: the accounts' CPU work (reading answers, planning)
             // spreads over the runtime's threads, not only their waiting.
-            let task = tokio::spawn(async move { plan_one(a, &plan_request, reporter).await });
+            let save = request.save;
+            let task = tokio::spawn(async move { plan_one(a, &plan_request, reporter, save).await });
             async move {
                 let (r, open) = task.await.unwrap_or_else(|e| {
                     let f = failure("plan", &tr!("pf-run-stopped", error = e.to_string()));
@@ -267,7 +273,7 @@ fn same_plan(before: Option<&AccountResult>, now: &AccountResult) -> bool {
 /// The plan as the report keeps it: a card without changes keeps its address,
 /// card_id, type, counts and notes, not its contents (live, desired, as typed), which
 /// no report shows; so a run's memory does not grow with its unchanged cards.
-fn for_report(mut plan: Plan) -> Plan {
+pub(super) fn for_report(mut plan: Plan) -> Plan {
     for rc in &mut plan.resource_changes {
         if rc.action == crate::plan::Action::NoOp {
             rc.before = None;
@@ -298,6 +304,7 @@ async fn plan_one(
     a: Prepared,
     request: &PlanRequest,
     reporter: Arc<dyn Reporter>,
+    save: bool,
 ) -> (AccountResult, Option<PlanRun>) {
     let (project, settings) = match a.ready {
         Ok(p) => p,
@@ -320,6 +327,7 @@ async fn plan_one(
                 applied: None,
                 failure: None,
                 errors: Vec::new(),
+                saved: save.then(|| Box::new(super::saved::account_plan(&run.checked))),
             };
             if request.operation == Operation::Apply && result.status == Status::Planned {
                 (result, Some(run))
@@ -335,7 +343,11 @@ async fn plan_one(
     }
 }
 
-async fn apply_one(mut r: AccountResult, run: PlanRun, request: &RunRequest) -> AccountResult {
+pub(super) async fn apply_one(
+    mut r: AccountResult,
+    run: PlanRun,
+    request: &RunRequest,
+) -> AccountResult {
     let session = run.session;
     let planned = run.checked.planned;
     let plan = &planned.plan;
@@ -457,6 +469,7 @@ mod tests {
             applied: None,
             failure: None,
             errors: Vec::new(),
+            saved: None,
         }
     }
 

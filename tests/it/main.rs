@@ -43,6 +43,7 @@ mod platform_coins;
 mod platform_emulator;
 mod platform_token_cache;
 mod platform_stores;
+mod platform_saved;
 mod pr_trust;
 mod quota_tokens;
 mod recorded_contract;

@@ -463,3 +463,56 @@ fn an_unread_store_listing_is_said_in_chinese() {
     .expect("account.toml");
     assert!(text.contains("# 无法读取该商户的门店"), "{text}");
 }
+
+#[test]
+fn a_saved_platform_plan_speaks_chinese() {
+    let w = World::new(2);
+    w.zh(&["accounts", "import", "--template", "spring"])
+        .expect_code(0);
+    let plan = w.zh(&["plan", "--save", "plan.json", "--html", "review.html"]);
+    plan.expect_code(0);
+    assert_chinese("plan --save --html", &plan);
+    assert!(
+        plan.stderr
+            .contains("第三方平台计划已保存到 plan.json：2 个账号待执行"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains("审核页面已写入 review.html"),
+        "{}",
+        plan.stderr
+    );
+    let page = std::fs::read_to_string(w.dir.path().join("review.html")).expect("page");
+    assert!(page.contains("cardform 计划"), "{page}");
+
+    let apply = w.zh(&["apply", "plan.json"]);
+    apply.expect_code(0);
+    assert_chinese("apply PLANFILE", &apply);
+    assert!(
+        apply
+            .stderr
+            .contains("正在执行第三方平台保存的计划 plan.json：2 个账号"),
+        "{}",
+        apply.stderr
+    );
+    // Applied once: the same file again is stale in every account.
+    let again = w.zh(&["apply", "plan.json"]);
+    again.expect_code(4);
+    assert_chinese("apply PLANFILE (stale)", &again);
+    assert!(
+        again.stdout.contains("未执行任何变更：请重新制定计划"),
+        "{}",
+        again.stdout
+    );
+    let selection = w.zh(&["apply", "plan.json", "--accounts", "all"]);
+    selection.expect_code(1);
+    assert_chinese("apply PLANFILE --accounts", &selection);
+    assert!(
+        selection
+            .stderr
+            .contains("plan.json 是第三方平台保存的计划"),
+        "{}",
+        selection.stderr
+    );
+}

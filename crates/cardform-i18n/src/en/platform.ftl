@@ -209,3 +209,28 @@ pf-st-import-none = card/location/batchget listed no store (门店) of this merc
 pf-st-import-failed = The merchant's stores could not be read (card/location/batchget: { $error }): list them here by hand.
 pf-st-import-warn = { $appid }: its stores could not be read (card/location/batchget: { $error }); { $file } is written without [stores]
 pf-st-import-missing = warning: { $file }: template `{ $template }` uses store set `{ $name }`, which the file's [stores] lacks: add `{ $name } = [poi_id, …]` under [stores] before planning
+
+# --- round 5: planfile ---
+pf-sv-version = { $path } has platform plan format { $found }; this cardform reads format { $supported }: plan again
+pf-sv-account-tampered = { $path }: the plan of account { $account } was changed after it was written; apply only the plan that was reviewed: plan again
+pf-sv-not-platform = { $path } is a platform's saved plan, but { $dir } is not a platform folder (its cardform.toml has no [platform])
+pf-sv-not-platform-help = apply the plan in the checkout it was made in (it names the platform folder relative to the plan file), or plan again
+pf-sv-one-account-plan = { $path } is a one-account saved plan (of { $dir }); it cannot be applied to a platform's accounts
+pf-sv-one-account-plan-help = on a platform, save the plan with `cardform plan --accounts … --save FILE` and apply that file; a one-account plan is applied in its own project, without --accounts or --shard
+pf-sv-selection = { $path } is a platform's saved plan: it holds the accounts it was planned for, so --accounts and --shard do not apply to it
+pf-sv-selection-help = plan the accounts you want (`cardform plan --accounts … --shard K/N --save FILE`) and apply that file
+pf-sv-component = { $path } was planned for component AppID { $planned }; the platform folder now has { $now }
+pf-sv-plan-again = plan again and review the new plan
+pf-sv-unsupported-apply = --refresh-only and --wait-for-review across accounts
+pf-sv-saved = Saved the platform plan to { $path }: { $n } account(s) to apply, { $failed } failed to plan (checksum { $checksum }). Apply exactly this plan with: cardform apply { $path }
+pf-sv-over-limits = Note: as it stands, applying this plan will be refused: { $why }
+pf-sv-applying = Applying the saved platform plan { $path }: { $n } account(s) (checksum { $checksum })
+pf-sv-other-commit = Note: the plan was made at commit { $planned }, the platform folder is at { $now }; each account is applied only if its files are as they were when planned
+pf-sv-unplanned = Note: not in the plan, so not applied: { $accounts } (added since the plan; plan again to include them)
+pf-sv-failed-when-planned = it failed when planned ({ $error }); nothing was applied: plan again
+pf-sv-account-gone = its folder is no longer in the platform; nothing was applied
+pf-sv-files-changed = its files (its folder, a template it uses, or the platform's cardform.toml) changed since the plan; nothing was applied: plan again
+pf-sv-stale = { $error }; nothing was applied: plan again
+pf-sv-merge = { $path } is a saved plan; `plan merge` joins the shards' JSON reports (`--out FILE`)
+pf-sv-merge-help = each shard job applies its own saved plan (`cardform apply FILE`); merge the reports the shards wrote with --out for one review comment
+pf-sv-report-saved = Saved plan, checksum { $checksum }{ $shard }: `cardform apply` prints the checksum of the plan it applies

@@ -208,3 +208,28 @@ pf-st-import-none = { $date } card/location/batchget 未列出该商户的任何
 pf-st-import-failed = 无法读取该商户的门店（card/location/batchget：{ $error }）：请在这里手动列出。
 pf-st-import-warn = { $appid }：无法读取其门店（card/location/batchget：{ $error }）；写入的 { $file } 不含 [stores]
 pf-st-import-missing = 警告：{ $file }：模板 `{ $template }` 用到门店组 `{ $name }`，但该文件的 [stores] 中没有：请在制定计划前于 [stores] 下添加 `{ $name } = [poi_id, …]`
+
+# --- round 5: planfile ---
+pf-sv-version = { $path } 的第三方平台计划格式为 { $found }，当前 cardform 只能读取格式 { $supported }：请重新制定计划
+pf-sv-account-tampered = { $path }：账号 { $account } 的计划在写出后被修改过；只能执行审阅过的计划：请重新制定计划
+pf-sv-not-platform = { $path } 是第三方平台保存的计划，但 { $dir } 不是第三方平台目录（其 cardform.toml 没有 [platform]）
+pf-sv-not-platform-help = 请在制定计划的那份检出中执行（计划按相对于计划文件的路径记录平台目录），或重新制定计划
+pf-sv-one-account-plan = { $path } 是单账号保存的计划（属于 { $dir }），不能用于第三方平台的各账号
+pf-sv-one-account-plan-help = 在第三方平台上请用 `cardform plan --accounts … --save FILE` 保存计划并执行该文件；单账号计划请在它自己的项目中执行，不带 --accounts 或 --shard
+pf-sv-selection = { $path } 是第三方平台保存的计划，其中已包含制定计划时的账号，因此不能再指定 --accounts 和 --shard
+pf-sv-selection-help = 先为需要的账号制定计划（`cardform plan --accounts … --shard K/N --save FILE`），再执行该文件
+pf-sv-component = { $path } 是为第三方平台 AppID { $planned } 制定的计划；平台目录现在是 { $now }
+pf-sv-plan-again = 请重新制定计划并审阅新的计划
+pf-sv-unsupported-apply = 跨账号的 --refresh-only 和 --wait-for-review
+pf-sv-saved = 第三方平台计划已保存到 { $path }：{ $n } 个账号待执行，{ $failed } 个账号制定计划失败（校验和 { $checksum }）。严格执行此计划：cardform apply { $path }
+pf-sv-over-limits = 注意：按现在的计划，执行时会被拒绝：{ $why }
+pf-sv-applying = 正在执行第三方平台保存的计划 { $path }：{ $n } 个账号（校验和 { $checksum }）
+pf-sv-other-commit = 注意：计划制定于提交 { $planned }，平台目录现在位于 { $now }；只有文件与制定计划时一致的账号才会执行
+pf-sv-unplanned = 注意：以下账号不在计划中，未执行：{ $accounts }（计划之后新增；请重新制定计划以包含它们）
+pf-sv-failed-when-planned = 制定计划时失败（{ $error }）；未执行任何变更：请重新制定计划
+pf-sv-account-gone = 它的目录已不在第三方平台中；未执行任何变更
+pf-sv-files-changed = 制定计划之后，它的文件（账号目录、所用模板或平台的 cardform.toml）发生了变化；未执行任何变更：请重新制定计划
+pf-sv-stale = { $error }；未执行任何变更：请重新制定计划
+pf-sv-merge = { $path } 是保存的计划；`plan merge` 合并的是各分片的 JSON 报告（`--out FILE`）
+pf-sv-merge-help = 每个分片任务执行它自己保存的计划（`cardform apply FILE`）；合并各分片用 --out 写出的报告，得到一条审阅评论
+pf-sv-report-saved = 已保存的计划，校验和 { $checksum }{ $shard }：`cardform apply` 会打印它所执行计划的校验和
