@@ -23,6 +23,7 @@ mod output;
 pub mod plan;
 pub mod platform;
 mod platform_ops;
+mod platform_trust;
 pub mod preview;
 mod project;
 pub mod qrcode;

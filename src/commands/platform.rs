@@ -128,7 +128,10 @@ pub fn run(
     settings: RunSettings,
     render: &Rendering,
 ) -> miette::Result<Outcome> {
-    let platform = load_platform(dir)?;
+    let mut platform = load_platform(dir)?;
+    // `plan --trusted-settings DIR`: the base branch's settings, before anything connects.
+    let proposals = super::platform_trust::adopt(&mut platform, &settings.operator)?;
+    request.proposed = proposals.accounts;
     let report_file = render
         .report_out
         .as_deref()
@@ -186,11 +189,17 @@ pub fn run(
             miette::Result::<_>::Ok(outcome)
         })?
     };
-    let report = Report::new(
+    let mut report = Report::new(
         operation.name(),
         outcome,
         commit_of(dir),
         accounts.shard.map(|s| s.to_string()),
+    );
+    super::platform_trust::finish(
+        &mut report,
+        proposals.run,
+        &request.deny,
+        &platform.file.policy,
     );
     if let Some(file) = &report_file {
         let json = serde_json::to_vec_pretty(&report).map_err(|e| CommandError::Json(e.into()))?;
@@ -219,12 +228,9 @@ pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
         }
         .into());
     }
-    if args.trusted_settings.is_some() {
-        return Err(CommandError::PlatformUnsupported {
-            what: tr!("pf-unsupported-trusted"),
-        }
-        .into());
-    }
+    let mut settings = RunSettings::from_env(&args.run.flags());
+    // The trusted settings count as the operator's (docs/security.md).
+    settings.operator.settings_file = args.trusted_settings.clone();
     let request = RunRequest {
         deny: args.deny.clone(),
         allow_mass_destroy: args.allow_mass_destroy,
@@ -239,7 +245,7 @@ pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
         Operation::Plan,
         &args.accounts,
         request,
-        RunSettings::from_env(&args.run.flags()),
+        settings,
         &Rendering {
             text_format: args.format,
             detailed_exitcode: args.detailed_exitcode,

@@ -7,7 +7,9 @@
 //!   [`Project`](crate::config::Project) the engine runs unchanged;
 //! - [`select`]: `--accounts`, `--shard K/N`;
 //! - [`run`]: the per-account run loop (bounded parallelism, isolation);
-//! - [`report`]: one report over the accounts, and `plan merge`.
+//! - [`report`]: one report over the accounts, and `plan merge`;
+//! - [`trusted`]: `plan --trusted-settings DIR`, the base branch's settings over the
+//!   pull request's.
 
 pub mod files;
 pub mod project;
@@ -17,6 +19,7 @@ pub mod select;
 pub mod template;
 pub mod ticket;
 pub mod tokens;
+pub mod trusted;
 
 pub use files::{AccountFile, PlatformFile};
 pub use project::{AccountDef, Platform, is_platform};

@@ -113,6 +113,10 @@ pub struct Report {
     pub shard: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_refusal: Option<String>,
+    /// What the pull request's root cardform.toml proposes for the trusted settings
+    /// (`plan --trusted-settings DIR`); each account's own are in its plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<crate::config::trust::SettingChange>,
     pub accounts: Vec<AccountEntry>,
 }
 
@@ -172,6 +176,7 @@ impl Report {
             commit,
             shard,
             run_refusal: outcome.run_refusal,
+            settings: Vec::new(),
             accounts: outcome
                 .results
                 .into_iter()
@@ -203,11 +208,12 @@ impl Report {
             return Outcome::PolicyDenied;
         }
         let changes = self.operation == "plan"
-            && self.accounts.iter().any(|a| {
-                a.plan
-                    .as_ref()
-                    .is_some_and(|p| p.has_changes() || !p.settings.is_empty())
-            });
+            && (!self.settings.is_empty()
+                || self.accounts.iter().any(|a| {
+                    a.plan
+                        .as_ref()
+                        .is_some_and(|p| p.has_changes() || !p.settings.is_empty())
+                }));
         if detailed_exitcode && changes {
             return Outcome::ChangesPresent;
         }
@@ -266,6 +272,7 @@ impl Report {
         if let Some(why) = &self.run_refusal {
             let _ = writeln!(out, "> **{}:** {}\n", w.refused, why.replace('\n', " "));
         }
+        out.push_str(&super::trusted::settings_markdown(&w.m, &self.settings));
         let _ = writeln!(out, "| {} |", w.header.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(8));
         for a in &self.accounts {
@@ -280,7 +287,9 @@ impl Report {
                     w.stage(&f.stage),
                     md_cell(&f.message)
                 ),
-                (None, Some(p)) if !p.has_changes() => w.no_changes.clone(),
+                (None, Some(p)) if !p.has_changes() && p.settings.is_empty() => {
+                    w.no_changes.clone()
+                }
                 _ => format!(
                     "{} / {} / {} / {}",
                     a.row.creates, a.row.updates, a.row.replaced, a.row.deleted
@@ -364,6 +373,7 @@ impl Report {
         if let Some(why) = &self.run_refusal {
             let _ = writeln!(out, "{}:\n{why}\n", w.refused);
         }
+        out.push_str(&super::trusted::settings_text(&w.m, &self.settings));
         let _ = writeln!(out, "{}", self.title(w));
         let rows: Vec<[String; 8]> = std::iter::once(w.header.clone())
             .chain(self.accounts.iter().map(|a| Self::cells(a, w)))
@@ -410,6 +420,7 @@ impl Report {
                 esc(why)
             );
         }
+        out.push_str(&super::trusted::settings_html(&w.m, &self.settings, &esc));
         let _ = write!(out, "<table><tr>");
         for h in &w.header {
             let _ = write!(out, "<th>{}</th>", esc(h));
@@ -553,6 +564,7 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
     let mut seen: std::collections::BTreeMap<String, String> = Default::default();
     let mut accounts = Vec::new();
     let mut refusals = Vec::new();
+    let mut settings = Vec::new();
     for (name, r) in &reports {
         if r.commit != commit {
             return Err(MergeError::Commits {
@@ -575,7 +587,15 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
             }
             accounts.push(a.clone());
         }
-        refusals.extend(r.run_refusal.clone());
+        // Shards of one run share its run-level refusal: shown once.
+        if let Some(why) = r.run_refusal.as_ref().filter(|w| !refusals.contains(*w)) {
+            refusals.push(why.clone());
+        }
+        for s in &r.settings {
+            if !settings.contains(s) {
+                settings.push(s.clone());
+            }
+        }
     }
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Report {
@@ -584,6 +604,7 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
         commit,
         shard: Some(format!("merged from {} file(s)", reports.len())),
         run_refusal: (!refusals.is_empty()).then(|| refusals.join("\n")),
+        settings,
         accounts,
     })
 }
@@ -599,6 +620,7 @@ mod tests {
             commit: Some(commit.into()),
             shard: None,
             run_refusal: None,
+            settings: Vec::new(),
             accounts: names
                 .iter()
                 .map(|n| AccountEntry {

@@ -134,6 +134,9 @@ pub struct RunRequest {
     /// Raised (Ctrl-C) to stop starting new changes, in every account.
     pub stop: StopSignal,
     pub run_policy: RunPolicy,
+    /// `plan --trusted-settings`: what each account's own file proposes for its trusted
+    /// settings, by account name (shown in its plan; `--deny settings` gates them).
+    pub proposed: BTreeMap<String, Vec<crate::config::trust::SettingChange>>,
 }
 
 fn failure(stage: &str, e: &dyn std::fmt::Display) -> Failure {
@@ -224,7 +227,9 @@ async fn one_pass(
     let mut results: Vec<AccountResult> =
         // Lazy: an account's project is built when a slot frees up for it.
         futures::stream::iter(accounts.map(|a| {
-            let plan_request = plan_request.clone();
+            let mut plan_request = plan_request.clone();
+            plan_request.proposed_settings =
+                request.proposed.get(&a.name).cloned().unwrap_or_default();
             let reporter = reporter.clone();
             let (name, appid) = (a.name.clone(), a.appid.clone());
             // A task of its own: the accounts' CPU work (reading answers, planning)

@@ -40,6 +40,7 @@ mod nothing_lost;
 mod plan_render;
 mod platform_cli;
 mod platform_emulator;
+mod platform_trust;
 mod pr_trust;
 mod quota_tokens;
 mod recorded_contract;
