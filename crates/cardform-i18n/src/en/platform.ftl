@@ -177,9 +177,9 @@ pf-tpl-var-table-help = write [variables.{ $name }] with `description` and maybe
 # --- round 5: trust (plan --trusted-settings DIR on a platform) ---
 pf-tr-missing = trusted settings: { $path } does not exist
 pf-tr-file = trusted settings: { $path } is one file; a platform's trusted settings are a folder (its accounts' [policy] and appid are trusted too)
-pf-tr-dir-help = give --trusted-settings (or CARDFORM_TRUSTED_SETTINGS) the folder of the base branch's platform: its cardform.toml and accounts/<name>/account.toml, e.g. git worktree add --detach "$RUNNER_TEMP/base" origin/main
+pf-tr-dir-help = give --trusted-settings (or CARDFORM_TRUSTED_SETTINGS) the folder of the base branch's platform: its cardform.toml and accounts/<name>/account.toml, e.g. `git worktree add --detach "$RUNNER_TEMP/base" origin/main`
 pf-tr-not-platform = trusted settings: { $path } is not a platform's cardform.toml (it has no [platform])
 pf-tr-not-platform-help = give the folder of the base branch's platform; if the base branch is not a platform yet, give the pull request's own folder (--trusted-settings .)
 pf-tr-invalid = trusted settings { $path }: { $n } problem(s) in the base branch's files (listed above); nothing was sent
 pf-tr-invalid-help = the trusted settings are read with the same schema as the platform's files; fix the base branch, or give the folder of a valid one
-pf-tr-denied = the pull request proposes changes of the platform's trusted settings ({ $keys }) and --deny settings (or the trusted [policy] deny = ["settings"]) refuses them
+pf-tr-denied = the pull request proposes changes of the platform's trusted settings ({ $keys }) and `--deny settings` (or the trusted `[policy] deny = ["settings"]`) refuses them

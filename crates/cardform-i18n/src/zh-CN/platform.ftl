@@ -176,9 +176,9 @@ pf-tpl-var-table-help = 写成 [variables.{ $name }]，带 `description`，可�
 # --- round 5: trust (plan --trusted-settings DIR on a platform) ---
 pf-tr-missing = 受信任的设置：{ $path } 不存在
 pf-tr-file = 受信任的设置：{ $path } 是单个文件；第三方平台的受信任设置是一个文件夹（各账号的 [policy] 和 appid 也取自其中）
-pf-tr-dir-help = 请给 --trusted-settings（或 CARDFORM_TRUSTED_SETTINGS）基准分支上平台的文件夹：其中的 cardform.toml 和 accounts/<name>/account.toml，例如 git worktree add --detach "$RUNNER_TEMP/base" origin/main
+pf-tr-dir-help = 请给 --trusted-settings（或 CARDFORM_TRUSTED_SETTINGS）基准分支上平台的文件夹：其中的 cardform.toml 和 accounts/<name>/account.toml，例如 `git worktree add --detach "$RUNNER_TEMP/base" origin/main`
 pf-tr-not-platform = 受信任的设置：{ $path } 不是第三方平台的 cardform.toml（没有 [platform]）
 pf-tr-not-platform-help = 请给基准分支上平台的文件夹；若基准分支还不是第三方平台，就给此拉取请求自己的文件夹（--trusted-settings .）
 pf-tr-invalid = 受信任的设置 { $path }：基准分支的文件有 { $n } 个问题（见上）；未发送任何请求
 pf-tr-invalid-help = 受信任的设置按平台文件的同一套 schema 校验；请修正基准分支，或给一个有效的文件夹
-pf-tr-denied = 此拉取请求提议修改平台的受信任设置（{ $keys }），--deny settings（或受信任的 [policy] deny = ["settings"]）拒绝了它
+pf-tr-denied = 此拉取请求提议修改平台的受信任设置（{ $keys }），`--deny settings`（或受信任的 `[policy] deny = ["settings"]`）拒绝了它
