@@ -424,6 +424,35 @@ mod tests {
     }
 
     #[test]
+    fn run_level_settings_render_in_every_report_format() {
+        let m = Messages::new(crate::i18n::Lang::En);
+        let run = vec![SettingChange {
+            key: "endpoint".into(),
+            trusted: serde_json::json!("https://api.weixin.qq.com"),
+            proposed: serde_json::json!("http://127.0.0.1:9|x"),
+        }];
+        assert_eq!(
+            settings_text(&m, &run),
+            "Settings: cardform.toml proposes changes (in force only after merge)\n\n\
+             This plan ran on the trusted settings; the project file under review changes:\n\n  \
+             ~ endpoint: \"https://api.weixin.qq.com\" -> \"http://127.0.0.1:9|x\"\n\n"
+        );
+        let md = settings_markdown(&m, &run);
+        assert!(
+            md.ends_with(
+                "> | `endpoint` | `\"https://api.weixin.qq.com\"` | `\"http://127.0.0.1:9\\|x\"` |\n\n"
+            ),
+            "{md}"
+        );
+        let html = settings_html(&m, &run, &|s: &str| s.replace('"', "&quot;"));
+        assert!(
+            html.contains("<li><code>endpoint: &quot;https://api"),
+            "{html}"
+        );
+        assert!(settings_text(&m, &[]).is_empty() && settings_markdown(&m, &[]).is_empty());
+    }
+
+    #[test]
     fn bad_trusted_folders_are_named() {
         let tmp = tempfile::tempdir().expect("tmp");
         let missing = tmp.path().join("nope");
