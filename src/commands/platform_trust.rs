@@ -13,16 +13,18 @@ use crate::platform::trusted::{self, Proposals, TrustedError, TrustedPlatform};
 /// without it, none.
 ///
 /// # Errors
-/// DIR cannot be read or is invalid ([`TrustedError`], every problem printed first);
-/// nothing was sent anywhere.
+/// DIR cannot be read or is invalid, or two accounts share an AppID once DIR's are
+/// taken ([`TrustedError`], every problem printed first); nothing was sent anywhere.
 pub fn adopt(platform: &mut Platform, operator: &OperatorSettings) -> miette::Result<Proposals> {
     let Some(dir) = &operator.settings_file else {
         return Ok(Proposals::default());
     };
-    match TrustedPlatform::load(dir) {
-        Ok(t) => Ok(trusted::adopt(platform, &t)),
+    match TrustedPlatform::load(dir).and_then(|t| trusted::adopt(platform, &t)) {
+        Ok(proposals) => Ok(proposals),
         Err(e) => {
-            if let TrustedError::Invalid { diagnostics, .. } = &e {
+            if let TrustedError::Invalid { diagnostics, .. }
+            | TrustedError::SharedAppids { diagnostics } = &e
+            {
                 for d in diagnostics {
                     eprintln!("{d}");
                 }

@@ -335,7 +335,7 @@ pub fn with_name(url: &str, account: &str) -> String {
     format!("{head}?{}", kept.join("&"))
 }
 
-fn locate_key(text: &str, key: &str) -> (usize, usize) {
+pub(super) fn locate_key(text: &str, key: &str) -> (usize, usize) {
     DeTable::parse(text)
         .ok()
         .and_then(|t| {

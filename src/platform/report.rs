@@ -11,6 +11,7 @@ use crate::exit::Outcome;
 use crate::i18n::{Lang, Messages, tr};
 use crate::plan::{MarkdownOptions, Plan, TextOptions, render_markdown_with, render_text};
 
+use super::files::{ACCOUNT_FILE, ACCOUNTS_DIR};
 use super::run::{AccountResult, AppliedCounts, Failure, RunOutcome, Status};
 
 /// The platform report's JSON format version.
@@ -154,6 +155,11 @@ fn applied_row(a: &AppliedCounts, coins: String, errors: usize) -> Row {
     }
 }
 
+/// `accounts/<name>/account.toml`, as the reports name an account's file.
+fn account_file(name: &str) -> String {
+    format!("{ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE}")
+}
+
 fn status_name(s: &Status) -> &'static str {
     match s {
         Status::Planned => "planned",
@@ -191,7 +197,13 @@ impl Report {
                         message: f.message.clone(),
                     }),
                     errors: r.errors.clone(),
-                    plan: r.plan,
+                    plan: r.plan.map(|mut p| {
+                        // Its proposals are of its own file, not of the root cardform.toml.
+                        if !p.settings.is_empty() {
+                            p.settings_file = Some(account_file(&r.name));
+                        }
+                        p
+                    }),
                 })
                 .collect(),
         }

@@ -35,7 +35,7 @@ use crate::config::{DenyClass, Diagnostic, PROJECT_FILE, Policy, load_typed_text
 use crate::i18n::{Messages, tr};
 
 use super::files::{ACCOUNT_FILE, ACCOUNTS_DIR, AccountFile, PlatformFile, is_platform_text};
-use super::project::{Platform, account_validator, platform_validator};
+use super::project::{AccountDef, Platform, account_validator, locate_key, platform_validator};
 
 /// The root keys a platform's trusted settings hold.
 pub const TRUSTED_RUN_KEYS: [&str; 4] = ["endpoint", "state", "platform", "policy"];
@@ -87,6 +87,15 @@ pub enum TrustedError {
     Invalid {
         dir: PathBuf,
         /// Every problem, named by its path under DIR (file:line:col).
+        diagnostics: Vec<Diagnostic>,
+    },
+    #[error("{}", tr!("pf-tr-shared-appids", n = .diagnostics.len()))]
+    #[diagnostic(
+        code(cardform::config::shared_appid),
+        help("{}", tr!("pf-tr-shared-appids-help"))
+    )]
+    SharedAppids {
+        /// One per account sharing an AppID: its file and the other's (file:line:col).
         diagnostics: Vec<Diagnostic>,
     },
 }
@@ -208,7 +217,16 @@ fn changes<T: Serialize>(keys: &[&str], trusted: &T, proposed: &T) -> Vec<Settin
 /// After this, nothing of `platform` that decides where a credential goes, which
 /// environment variable is sent as the component secret, which state is used, which
 /// authorizer an account is, or which policy gates a plan, comes from the pull request.
-pub fn adopt(platform: &mut Platform, trusted: &TrustedPlatform) -> Proposals {
+///
+/// # Errors
+/// [`TrustedError::SharedAppids`] when, with the base branch's AppIDs, two accounts
+/// have one AppID (each would plan the other's cards away, as `Platform::load` refuses
+/// for the files themselves), e.g. a pull request moving account A to a new AppID and
+/// adding account B with A's old one.
+pub fn adopt(
+    platform: &mut Platform,
+    trusted: &TrustedPlatform,
+) -> Result<Proposals, TrustedError> {
     let run = changes(&TRUSTED_RUN_KEYS, &trusted.file, &platform.file);
     let f = &mut platform.file;
     f.endpoint = trusted.file.endpoint.clone();
@@ -245,8 +263,107 @@ pub fn adopt(platform: &mut Platform, trusted: &TrustedPlatform) -> Proposals {
             accounts.insert(name.clone(), found);
         }
     }
-    Proposals { run, accounts }
+    let proposals = Proposals { run, accounts };
+    let diagnostics = shared_appids(platform, trusted, &proposals);
+    if diagnostics.is_empty() {
+        Ok(proposals)
+    } else {
+        Err(TrustedError::SharedAppids { diagnostics })
+    }
 }
+
+/// Where the AppID account `a` runs on is written (path, line, column): the trusted
+/// file when the plan took it from there, else the pull request's.
+fn appid_place(
+    platform: &Platform,
+    trusted: &TrustedPlatform,
+    a: &AccountDef,
+) -> (PathBuf, usize, usize) {
+    let (shown, full) = if trusted.accounts.contains_key(&a.name) {
+        let p = trusted.dir.join(a.file_rel());
+        (p.clone(), p)
+    } else {
+        (a.file_rel(), platform.root.join(a.file_rel()))
+    };
+    let text = std::fs::read_to_string(full).unwrap_or_default();
+    let (line, col) = locate_key(&text, "appid");
+    (shown, line, col)
+}
+
+/// The accounts that share an AppID once the trusted AppIDs are taken: one error per
+/// account keeping the pull request's AppID, at its file's `appid`, naming the account
+/// whose base-branch AppID it is (and where that is written).
+fn shared_appids(
+    platform: &Platform,
+    trusted: &TrustedPlatform,
+    proposals: &Proposals,
+) -> Vec<Diagnostic> {
+    // The AppID the pull request gives an account the plan runs on the trusted one of.
+    let proposed = |a: &AccountDef| {
+        proposals
+            .accounts
+            .get(&a.name)?
+            .iter()
+            .find(|s| s.key == "appid")
+            .map(|s| match &s.proposed {
+                serde_json::Value::String(v) => v.clone(),
+                other => other.to_string(),
+            })
+    };
+    let mut groups: BTreeMap<&str, Vec<&AccountDef>> = BTreeMap::new();
+    for a in platform.accounts.values() {
+        groups.entry(a.file.appid.trim()).or_default().push(a);
+    }
+    let mut out = Vec::new();
+    for (appid, group) in groups.into_iter().filter(|(_, g)| g.len() > 1) {
+        let (taken, own): (Vec<&AccountDef>, Vec<&AccountDef>) =
+            group.iter().partition(|a| proposed(a).is_some());
+        // The pull request's own files had no shared AppID (`Platform::load`): one of the
+        // group got its base-branch AppID back. Otherwise (the base branch shares one),
+        // each after the first is named.
+        let (here, there) = match taken.first() {
+            Some(t) if !own.is_empty() => (own, *t),
+            _ => (group[1..].to_vec(), group[0]),
+        };
+        let (p, l, c) = appid_place(platform, trusted, there);
+        let file = format!("{}:{l}:{c}", p.display());
+        for h in here {
+            let (path, line, col) = appid_place(platform, trusted, h);
+            let (message, help) = match proposed(there) {
+                Some(p) => (
+                    tr!(
+                        "pf-tr-shared-appid",
+                        appid = appid,
+                        other = there.name.as_str(),
+                        proposed = p,
+                        file = file.as_str()
+                    ),
+                    tr!(
+                        "pf-tr-shared-appid-help",
+                        other = there.name.as_str(),
+                        name = h.name.as_str()
+                    ),
+                ),
+                None => (
+                    tr!(
+                        "pf-shared-appid",
+                        appid = appid,
+                        other = there.name.as_str(),
+                        file = file.as_str()
+                    ),
+                    tr!("pf-shared-appid-help"),
+                ),
+            };
+            out.push(
+                Diagnostic::error(path, message)
+                    .at(line, col)
+                    .with_help(help),
+            );
+        }
+    }
+    out
+}
+
 
 /// Whether a run-level proposal is refused: `--deny settings`, or `deny = ["settings"]`
 /// in the trusted platform `[policy]`. The refusal in words, or `None`.
@@ -394,7 +511,7 @@ mod tests {
         );
         let trusted = TrustedPlatform::load(base.path()).expect("trusted");
         let mut p = Platform::load(pr.path()).expect("pr");
-        let found = adopt(&mut p, &trusted);
+        let found = adopt(&mut p, &trusted).expect("no shared AppID");
         let keys: Vec<&str> = found.run.iter().map(|s| s.key.as_str()).collect();
         assert_eq!(keys, ["endpoint", "platform"]);
         assert_eq!(p.file.endpoint, "http://127.0.0.1:9");

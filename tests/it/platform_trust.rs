@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{Emulator, Output, run_cmd, words};
+use crate::common::{Emulator, Output, filters, run_cmd, words};
 use crate::platform_cli::{World, git};
 
 /// An own card of an account (besides the template's two), for the delete test.
@@ -289,6 +289,21 @@ fn dropping_an_accounts_deny_does_not_lift_it() {
         .find(|s| s.contains("<b>shop-0</b>"))
         .expect("shop-0's section");
     assert!(section.contains("| `policy` |"), "{section}");
+    // The proposal is of the account's own file, not of the root cardform.toml.
+    assert!(
+        section.contains("this pull request's `accounts/shop-0/account.toml` changes:")
+            && !section.contains("this pull request's `cardform.toml`"),
+        "{section}"
+    );
+    let text = pr.trusted(&[]);
+    text.expect_code(3);
+    assert!(
+        text.stdout.contains(
+            "Settings: accounts/shop-0/account.toml proposes changes (in force only after merge)"
+        ) && !text.stdout.contains("Settings: cardform.toml"),
+        "{}",
+        text.stdout
+    );
 }
 
 /// An account new in the pull request: its own `[policy]` is a proposed change (the
@@ -432,4 +447,80 @@ fn the_platform_pipelines_plan_on_trusted_settings() {
         }
         assert!(text.contains("git worktree add"), "{text}");
     }
+}
+
+/// A pull request moving `shop-1` to another AppID and adding `shop-new` with
+/// `shop-1`'s old one: the files alone are fine, but on the base branch's AppIDs both
+/// accounts would be one authorizer and plan each other's cards away. A clear error
+/// naming both files (the new one's and the base branch's), exit 1, nothing sent.
+#[test]
+fn two_accounts_on_one_appid_after_the_trusted_swap_are_refused() {
+    let pr = Pr::new(3, 2, &|_| String::new());
+    pr.edit(
+        "accounts/shop-1/account.toml",
+        &pr.w.appids[1],
+        &pr.w.appids[2],
+    );
+    let dir = pr.path("accounts/shop-new");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("account.toml"),
+        format!(
+            "# taken over from shop-1\nappid = \"{}\"\n\n[templates.spring]\nbrand = \"新店\"\n",
+            pr.w.appids[1]
+        ),
+    )
+    .expect("write");
+    pr.w.run(&["validate", "."]).expect_code(0);
+    let before = calls(&pr.w.emu).len();
+    let out = pr.trusted(&["--format", "json"]);
+    out.expect_code(1);
+    let err = words(&out.stderr);
+    for wanted in [
+        "accounts/shop-new/account.toml:2:1".to_string(),
+        format!("{}/accounts/shop-1/account.toml:1:1", pr.base()),
+        format!("AppID {} is also account `shop-1`'s", pr.w.appids[1]),
+        format!("moves `shop-1` to {}", pr.w.appids[2]),
+        "in a pull request of its own and merge it first, then give `shop-new` the old AppID"
+            .to_string(),
+        "nothing was sent".to_string(),
+    ] {
+        assert!(err.contains(&wanted), "{wanted:?} not in:\n{}", out.stderr);
+    }
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert_eq!(calls(&pr.w.emu).len(), before, "something was sent");
+}
+
+/// The markdown report of a pull request proposing run-level settings (`endpoint`, the
+/// component secret's variable) and account-level ones (`shop-0` drops its deny,
+/// `shop-1` moves to another AppID), as a reviewer sees it: a snapshot, so a change of
+/// the rendering shows in review.
+#[test]
+fn proposed_settings_in_markdown_snapshot() {
+    let deny = "[policy]\ndeny = [\"delete\"]\n";
+    let pr = Pr::new(3, 2, &|i| if i == 0 { deny.into() } else { String::new() });
+    pr.edit(
+        "cardform.toml",
+        &format!("endpoint = \"{}\"", pr.w.emu.url),
+        "endpoint = \"https://proxy.example.invalid\"",
+    );
+    pr.edit(
+        "cardform.toml",
+        "[platform]\n",
+        "[platform]\ncomponent_secret_env = \"CI_OTHER_SECRET\"\n",
+    );
+    pr.edit("accounts/shop-0/account.toml", deny, "");
+    pr.edit(
+        "accounts/shop-1/account.toml",
+        &pr.w.appids[1],
+        &pr.w.appids[2],
+    );
+    let out = pr.trusted(&["--format", "markdown", "--detailed-exitcode"]);
+    out.expect_code(2);
+    let mut all = filters();
+    all.push((r"http://127\.0\.0\.1:[0-9]+", "[EMULATOR]"));
+    all.push((r"\b[0-9a-f]{40}\b", "[COMMIT]"));
+    insta::with_settings!({ filters => all }, {
+        insta::assert_snapshot!("platform_proposed_settings_markdown", out.stdout);
+    });
 }
