@@ -364,7 +364,6 @@ fn shared_appids(
     out
 }
 
-
 /// Whether a run-level proposal is refused: `--deny settings`, or `deny = ["settings"]`
 /// in the trusted platform `[policy]`. The refusal in words, or `None`.
 pub fn run_refusal(run: &[SettingChange], deny: &[DenyClass], policy: &Policy) -> Option<String> {
@@ -538,6 +537,59 @@ mod tests {
         assert!(run_refusal(&found.run, &[DenyClass::Settings], &Policy::default()).is_some());
         assert!(run_refusal(&found.run, &[], &Policy::default()).is_none());
         assert!(run_refusal(&[], &[DenyClass::Settings], &Policy::default()).is_none());
+    }
+
+    #[test]
+    fn a_shared_appid_after_the_swap_names_both_files() {
+        let base = tempfile::tempdir().expect("tmp");
+        write_platform(base.path());
+        let trusted = TrustedPlatform::load(base.path()).expect("trusted");
+        // shop-a moves to a new AppID; shop-c, new, takes shop-a's old one.
+        let pr = tempfile::tempdir().expect("tmp");
+        write_platform(pr.path());
+        write(
+            pr.path(),
+            "accounts/shop-a/account.toml",
+            "appid = \"wxnew\"\n",
+        );
+        write(
+            pr.path(),
+            "accounts/shop-c/account.toml",
+            "# from shop-a\nappid = \"wxa\"\n",
+        );
+        let mut p = Platform::load(pr.path()).expect("the files alone are fine");
+        let Err(TrustedError::SharedAppids { diagnostics }) = adopt(&mut p, &trusted) else {
+            panic!("a shared AppID");
+        };
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let text = diagnostics[0].to_string();
+        let there = format!(
+            "{}:1:1",
+            base.path().join("accounts/shop-a/account.toml").display()
+        );
+        for wanted in [
+            "accounts/shop-c/account.toml:2:1: ",
+            "wxnew",
+            "`shop-a`",
+            &there,
+        ] {
+            assert!(text.contains(wanted), "{wanted:?} not in {text}");
+        }
+        // Two accounts swapping their AppIDs share none: each runs on its trusted one.
+        write(
+            pr.path(),
+            "accounts/shop-a/account.toml",
+            "appid = \"wxb\"\n",
+        );
+        write(
+            pr.path(),
+            "accounts/shop-b/account.toml",
+            "appid = \"wxa\"\n",
+        );
+        std::fs::remove_dir_all(pr.path().join("accounts/shop-c")).expect("rm");
+        let mut p = Platform::load(pr.path()).expect("pr");
+        let found = adopt(&mut p, &trusted).expect("no shared AppID");
+        assert_eq!(found.accounts.len(), 2);
     }
 
     #[test]

@@ -185,7 +185,7 @@ pf-tr-invalid-help = the trusted settings are read with the same schema as the p
 pf-tr-denied = the pull request proposes changes of the platform's trusted settings ({ $keys }) and `--deny settings` (or the trusted `[policy] deny = ["settings"]`) refuses them
 pf-tr-shared-appid = AppID { $appid } is also account `{ $other }`'s once the base branch's AppIDs are taken: this pull request moves `{ $other }` to { $proposed }, but the plan runs it on the base branch's AppID ({ $file }); two account folders with one AppID would plan each other's cards away
 pf-tr-shared-appid-help = an account's AppID is a trusted setting, in force only after merge: move `{ $other }` to its new AppID in a pull request of its own and merge it first, then give `{ $name }` the old AppID
-pf-tr-shared-appids = { $n } account(s) share an AppID once the base branch's AppIDs are taken (listed above); nothing was sent
+pf-tr-shared-appids = { $n } problem(s) listed above: accounts that share an AppID once the base branch's AppIDs are taken; nothing was sent
 pf-tr-shared-appids-help = under --trusted-settings each account runs on its base branch's AppID; see the help of each problem above
 pf-tr-settings-head = Settings: { $file } proposes changes (in force only after merge)
 pf-tr-md-settings = **Settings (in force only after merge).** This plan ran on the trusted settings; this pull request's `{ $file }` changes:

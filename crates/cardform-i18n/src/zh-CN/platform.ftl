@@ -182,9 +182,9 @@ pf-tr-not-platform-help = 请给基准分支上平台的文件夹；若基准分
 pf-tr-invalid = 受信任的设置 { $path }：基准分支的文件有 { $n } 个问题（见上）；未发送任何请求
 pf-tr-invalid-help = 受信任的设置按平台文件的同一套 schema 校验；请修正基准分支，或给一个有效的文件夹
 pf-tr-denied = 此拉取请求提议修改平台的受信任设置（{ $keys }），`--deny settings`（或受信任的 `[policy] deny = ["settings"]`）拒绝了它
-pf-tr-shared-appid = 采用基准分支的 AppID 后，AppID { $appid } 也是账号 `{ $other }` 的：此拉取请求把 `{ $other }` 改为 { $proposed }，但计划按基准分支的 AppID 运行它（{ $file }）；两个账号文件夹共用一个 AppID 会互相把对方的卡券计划删除
+pf-tr-shared-appid = 采用基准分支的 AppID 后，AppID { $appid } 也是账号 `{ $other }` 的：此拉取请求把 `{ $other }` 改为 { $proposed }，但计划按基准分支的 AppID 运行它（{ $file }）；两个账号文件夹共用一个 AppID，会各自把对方的卡券计划为删除
 pf-tr-shared-appid-help = 账号的 AppID 是受信任的设置，合并后才生效：请先用单独的拉取请求把 `{ $other }` 改为新的 AppID 并合并，再把旧的 AppID 给 `{ $name }`
-pf-tr-shared-appids = 采用基准分支的 AppID 后，有 { $n } 个账号共用 AppID（见上）；未发送任何请求
+pf-tr-shared-appids = 采用基准分支的 AppID 后，有 { $n } 处账号共用 AppID（见上）；未发送任何请求
 pf-tr-shared-appids-help = 使用 --trusted-settings 时，每个账号都按基准分支上的 AppID 运行；请看上面每个问题的提示
 pf-tr-settings-head = 设置：{ $file } 提议修改以下设置（合并后才生效）
 pf-tr-md-settings = **设置（合并后才生效）。** 此计划按受信任的设置运行；此拉取请求的 `{ $file }` 修改了：
