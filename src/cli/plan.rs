@@ -63,7 +63,8 @@ pub struct PlanArgs {
     pub allow_stock_loss: bool,
     /// Take `endpoint`, `[account]`, `state` and `[policy]` from FILE (e.g. the base
     /// branch's cardform.toml); the project's own values are shown as proposed settings
-    /// changes, in force only after merge.
+    /// changes, in force only after merge. On a platform, a folder: the base branch's
+    /// platform (its cardform.toml and accounts/*/account.toml; docs/platform.md).
     #[arg(long, value_name = "FILE", env = "CARDFORM_TRUSTED_SETTINGS")]
     pub trusted_settings: Option<PathBuf>,
     #[command(flatten)]

@@ -25,6 +25,7 @@ pub mod platform;
 mod platform_coins;
 mod platform_ops;
 mod platform_saved;
+mod platform_trust;
 pub mod preview;
 mod project;
 pub mod qrcode;

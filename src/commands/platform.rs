@@ -172,7 +172,10 @@ pub fn run(
     settings: RunSettings,
     render: &Rendering,
 ) -> miette::Result<Outcome> {
-    let platform = load_platform(dir)?;
+    let mut platform = load_platform(dir)?;
+    // `plan --trusted-settings DIR`: the base branch's settings, before anything connects.
+    let proposals = super::platform_trust::adopt(&mut platform, &settings.operator)?;
+    request.proposed = proposals.accounts;
     let report_file = render
         .report_out
         .as_deref()
@@ -233,6 +236,12 @@ pub fn run(
         accounts.shard.map(|s| s.to_string()),
     );
     report.saved_plans.extend(saved);
+    super::platform_trust::finish(
+        &mut report,
+        proposals.run,
+        &request.deny,
+        &platform.file.policy,
+    );
     if let Some(file) = &report_file {
         let json = serde_json::to_vec_pretty(&report).map_err(|e| CommandError::Json(e.into()))?;
         file.write(&json).map_err(CommandError::from)?;
@@ -255,12 +264,9 @@ pub(super) fn print_report(report: &Report, format: PlanFormat, lang: Lang) -> m
 
 /// `cardform plan` on a platform project.
 pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
-    if args.trusted_settings.is_some() {
-        return Err(CommandError::PlatformUnsupported {
-            what: tr!("pf-unsupported-trusted"),
-        }
-        .into());
-    }
+    let mut settings = RunSettings::from_env(&args.run.flags());
+    // The trusted settings count as the operator's (docs/security.md).
+    settings.operator.settings_file = args.trusted_settings.clone();
     let request = RunRequest {
         deny: args.deny.clone(),
         allow_mass_destroy: args.allow_mass_destroy,
@@ -275,7 +281,7 @@ pub fn plan(args: &PlanArgs) -> miette::Result<Outcome> {
         Operation::Plan,
         &args.accounts,
         request,
-        RunSettings::from_env(&args.run.flags()),
+        settings,
         &Rendering {
             text_format: args.format,
             detailed_exitcode: args.detailed_exitcode,

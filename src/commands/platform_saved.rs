@@ -17,7 +17,7 @@ use crate::platform::saved::{
     Identity, PlatformPlan, PlatformPlanError, SavedAccount, account_inputs_hash, apply_accounts,
     not_applicable, selection_words,
 };
-use crate::platform::{Platform, Selection, Shard, is_platform, tokens};
+use crate::platform::{Platform, Selection, Shard, is_platform};
 use crate::report::Silent;
 use crate::session::runtime;
 use crate::write_policy::{OutputFile, OutputKind, WritePolicy};
@@ -264,13 +264,9 @@ pub fn apply(args: &ApplyArgs) -> miette::Result<Outcome> {
             allow_stock_loss: args.allow_stock_loss,
         };
         let names: Vec<String> = runnable.iter().map(|a| a.name.clone()).collect();
-        let base_url = tokens::endpoint(&platform, &settings.operator)?;
-        let credentials = tokens::credentials(&platform, &settings.operator, now)?;
-        let applied = runtime()?.block_on(async {
-            let (client, authorizers) = tokens::connect(&platform, &base_url, credentials).await?;
-            let prepared =
-                tokens::prepare(&platform, &names, &settings, &client, &authorizers, now)
-                    .map_err(CommandError::Config)?;
+        let rt = runtime()?;
+        let (client, prepared) = super::platform::start(&rt, &platform, &names, &settings, now)?;
+        let applied = rt.block_on(async {
             let watcher = tokio::spawn(super::interrupt::watch_interrupts(request.stop.clone()));
             let pairs = prepared.into_iter().zip(runnable).collect();
             let results = apply_accounts(
@@ -285,12 +281,7 @@ pub fn apply(args: &ApplyArgs) -> miette::Result<Outcome> {
             watcher.abort();
             eprintln!(
                 "{}",
-                tr!(
-                    "pf-run-summary",
-                    n = results.len(),
-                    fetches = client.component_fetches(),
-                    calls = client.calls_made()
-                )
+                crate::platform::token_cache::summary(&client, results.len())
             );
             miette::Result::<_>::Ok(results)
         })?;

@@ -174,7 +174,11 @@ fn write_settings(out: &mut String, p: &Painter, plan: &Plan) {
         return;
     }
     let m = &p.m;
-    let _ = writeln!(out, "{}", p.bold(&m.t("settings-head")));
+    let head = match &plan.settings_file {
+        Some(file) => m.t_args("pf-tr-settings-head", &[("file", file.as_str().into())]),
+        None => m.t("settings-head"),
+    };
+    let _ = writeln!(out, "{}", p.bold(&head));
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", m.t("settings-intro"));
     let _ = writeln!(out);

@@ -227,6 +227,10 @@ pub struct Plan {
     /// settings (`--trusted-settings`): shown for review, in force only after merge.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<SettingChange>,
+    /// The file proposing `settings` when it is not the project's `cardform.toml`: a
+    /// platform account's `accounts/<name>/account.toml` (the reports name it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings_file: Option<String>,
     /// How the managed cards were read (`--refresh`); `None` in plans built without a
     /// session (tests) and in plans saved before the option existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -278,6 +282,7 @@ impl Plan {
             resource_changes,
             summary,
             settings: Vec::new(),
+            settings_file: None,
             refresh: None,
             api_calls: None,
             coins: None,

@@ -12,6 +12,8 @@
 //! - [`token_cache`]: the component token shared by the run's processes, sealed in the
 //!   state backend.
 //! - [`saved`]: `plan --save FILE` and `apply FILE` of a platform's saved plan.
+//! - [`trusted`]: `plan --trusted-settings DIR`, the base branch's settings over the
+//!   pull request's.
 
 pub mod files;
 pub mod project;
@@ -24,6 +26,7 @@ pub mod template;
 pub mod ticket;
 pub mod token_cache;
 pub mod tokens;
+pub mod trusted;
 
 pub use files::{AccountFile, PlatformFile};
 pub use project::{AccountDef, Platform, is_platform};

@@ -23,12 +23,12 @@ use super::files::{
 };
 use super::template::{Instance, Template, value_at};
 
-fn platform_validator() -> &'static Compiled {
+pub(super) fn platform_validator() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| compile_for::<PlatformFile>("cardform platform file (cardform.toml)"))
 }
 
-fn account_validator() -> &'static Compiled {
+pub(super) fn account_validator() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| compile_for::<AccountFile>("cardform platform account (account.toml)"))
 }
@@ -320,7 +320,7 @@ pub fn with_name(url: &str, account: &str) -> String {
     format!("{head}?{}", kept.join("&"))
 }
 
-fn locate_key(text: &str, key: &str) -> (usize, usize) {
+pub(super) fn locate_key(text: &str, key: &str) -> (usize, usize) {
     DeTable::parse(text)
         .ok()
         .and_then(|t| {

@@ -11,6 +11,7 @@ use crate::exit::Outcome;
 use crate::i18n::{Lang, Messages, tr};
 use crate::plan::{MarkdownOptions, Plan, TextOptions, render_markdown_with, render_text};
 
+use super::files::{ACCOUNT_FILE, ACCOUNTS_DIR};
 use super::run::{AccountResult, AppliedCounts, Failure, RunOutcome, Status};
 
 /// The platform report's JSON format version.
@@ -125,6 +126,10 @@ pub struct Report {
     /// The saved plans the runs wrote (`plan --save`), one per shard.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saved_plans: Vec<SavedRef>,
+    /// What the pull request's root cardform.toml proposes for the trusted settings
+    /// (`plan --trusted-settings DIR`); each account's own are in its plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<crate::config::trust::SettingChange>,
     pub accounts: Vec<AccountEntry>,
 }
 
@@ -162,6 +167,11 @@ fn applied_row(a: &AppliedCounts, coins: String, errors: usize) -> Row {
     }
 }
 
+/// `accounts/<name>/account.toml`, as the reports name an account's file.
+fn account_file(name: &str) -> String {
+    format!("{ACCOUNTS_DIR}/{name}/{ACCOUNT_FILE}")
+}
+
 fn status_name(s: &Status) -> &'static str {
     match s {
         Status::Planned => "planned",
@@ -185,6 +195,7 @@ impl Report {
             shard,
             run_refusal: outcome.run_refusal,
             saved_plans: Vec::new(),
+            settings: Vec::new(),
             accounts: outcome
                 .results
                 .into_iter()
@@ -199,7 +210,13 @@ impl Report {
                         message: f.message.clone(),
                     }),
                     errors: r.errors.clone(),
-                    plan: r.plan,
+                    plan: r.plan.map(|mut p| {
+                        // Its proposals are of its own file, not of the root cardform.toml.
+                        if !p.settings.is_empty() {
+                            p.settings_file = Some(account_file(&r.name));
+                        }
+                        p
+                    }),
                 })
                 .collect(),
         }
@@ -216,11 +233,12 @@ impl Report {
             return Outcome::PolicyDenied;
         }
         let changes = self.operation == "plan"
-            && self.accounts.iter().any(|a| {
-                a.plan
-                    .as_ref()
-                    .is_some_and(|p| p.has_changes() || !p.settings.is_empty())
-            });
+            && (!self.settings.is_empty()
+                || self.accounts.iter().any(|a| {
+                    a.plan
+                        .as_ref()
+                        .is_some_and(|p| p.has_changes() || !p.settings.is_empty())
+                }));
         if detailed_exitcode && changes {
             return Outcome::ChangesPresent;
         }
@@ -303,6 +321,7 @@ impl Report {
         for line in self.saved_lines(w) {
             let _ = writeln!(out, "> {}\n", md_cell(&line));
         }
+        out.push_str(&super::trusted::settings_markdown(&w.m, &self.settings));
         let _ = writeln!(out, "| {} |", w.header.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(8));
         for a in &self.accounts {
@@ -317,7 +336,9 @@ impl Report {
                     w.stage(&f.stage),
                     md_cell(&f.message)
                 ),
-                (None, Some(p)) if !p.has_changes() => w.no_changes.clone(),
+                (None, Some(p)) if !p.has_changes() && p.settings.is_empty() => {
+                    w.no_changes.clone()
+                }
                 _ => format!(
                     "{} / {} / {} / {}",
                     a.row.creates, a.row.updates, a.row.replaced, a.row.deleted
@@ -404,6 +425,7 @@ impl Report {
         for line in self.saved_lines(w) {
             let _ = writeln!(out, "{line}");
         }
+        out.push_str(&super::trusted::settings_text(&w.m, &self.settings));
         let _ = writeln!(out, "{}", self.title(w));
         let rows: Vec<[String; 8]> = std::iter::once(w.header.clone())
             .chain(self.accounts.iter().map(|a| Self::cells(a, w)))
@@ -453,6 +475,7 @@ impl Report {
         for line in self.saved_lines(w) {
             let _ = writeln!(out, "<p>{}</p>", esc(&line));
         }
+        out.push_str(&super::trusted::settings_html(&w.m, &self.settings, &esc));
         let _ = write!(out, "<table><tr>");
         for h in &w.header {
             let _ = write!(out, "<th>{}</th>", esc(h));
@@ -597,6 +620,7 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
     let mut accounts = Vec::new();
     let mut refusals = Vec::new();
     let mut saved_plans = Vec::new();
+    let mut settings = Vec::new();
     for (name, r) in &reports {
         if r.commit != commit {
             return Err(MergeError::Commits {
@@ -621,6 +645,15 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
         }
         refusals.extend(r.run_refusal.clone());
         saved_plans.extend(r.saved_plans.iter().cloned());
+        // Shards of one run share its run-level refusal: shown once.
+        if let Some(why) = r.run_refusal.as_ref().filter(|w| !refusals.contains(*w)) {
+            refusals.push(why.clone());
+        }
+        for s in &r.settings {
+            if !settings.contains(s) {
+                settings.push(s.clone());
+            }
+        }
     }
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Report {
@@ -630,6 +663,7 @@ pub fn merge(files: &[(String, String)]) -> Result<Report, MergeError> {
         shard: Some(format!("merged from {} file(s)", reports.len())),
         run_refusal: (!refusals.is_empty()).then(|| refusals.join("\n")),
         saved_plans,
+        settings,
         accounts,
     })
 }
@@ -646,6 +680,7 @@ mod tests {
             shard: None,
             run_refusal: None,
             saved_plans: Vec::new(),
+            settings: Vec::new(),
             accounts: names
                 .iter()
                 .map(|n| AccountEntry {

@@ -139,6 +139,9 @@ pub struct RunRequest {
     pub run_policy: RunPolicy,
     /// `plan --save`: keep each account's plan as a saved plan.
     pub save: bool,
+    /// `plan --trusted-settings`: what each account's own file proposes for its trusted
+    /// settings, by account name (shown in its plan; `--deny settings` gates them).
+    pub proposed: BTreeMap<String, Vec<crate::config::trust::SettingChange>>,
 }
 
 fn failure(stage: &str, e: &dyn std::fmt::Display) -> Failure {
@@ -229,7 +232,9 @@ async fn one_pass(
     let mut results: Vec<AccountResult> =
         // Lazy: an account's project is built when a slot frees up for it.
         futures::stream::iter(accounts.map(|a| {
-            let plan_request = plan_request.clone();
+            let mut plan_request = plan_request.clone();
+            plan_request.proposed_settings =
+                request.proposed.get(&a.name).cloned().unwrap_or_default();
             let reporter = reporter.clone();
             let (name, appid) = (a.name.clone(), a.appid.clone());
             // A task of its own: the accounts' CPU work (reading answers, planning)

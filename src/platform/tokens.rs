@@ -179,9 +179,14 @@ fn run_ticket_command(command: &[String], source_name: &str) -> Result<String, P
 /// # Errors
 /// [`PlatformError::Trust`].
 pub fn endpoint(platform: &Platform, operator: &OperatorSettings) -> Result<String, PlatformError> {
-    let (endpoint, origin) = match &operator.endpoint {
-        Some((e, from)) => (e.clone(), Origin::Operator(from.clone())),
-        None => (
+    let (endpoint, origin) = match (&operator.endpoint, &operator.settings_file) {
+        (Some((e, from)), _) => (e.clone(), Origin::Operator(from.clone())),
+        // `plan --trusted-settings DIR`: the endpoint is the base branch's.
+        (None, Some(dir)) => (
+            platform.file.endpoint.clone(),
+            Origin::Operator(format!("trusted settings {}", dir.display())),
+        ),
+        (None, None) => (
             platform.file.endpoint.clone(),
             Origin::Project {
                 file: PROJECT_FILE.into(),

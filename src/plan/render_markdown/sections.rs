@@ -31,7 +31,8 @@ pub(super) fn reads_section(m: &Messages, plan: &Plan) -> String {
     s
 }
 
-/// The settings the pull request's cardform.toml proposes (under `--trusted-settings`):
+/// The settings the pull request's cardform.toml (or a platform account's account.toml,
+/// [`Plan::settings_file`]) proposes (under `--trusted-settings`):
 /// nothing when there are none. Each value is cut to a share of `budget`.
 pub(super) fn settings_section(m: &Messages, plan: &Plan, budget: usize) -> String {
     if plan.settings.is_empty() {
@@ -50,7 +51,11 @@ pub(super) fn settings_section(m: &Messages, plan: &Plan, budget: usize) -> Stri
     };
     let mut p = String::new();
     let _ = writeln!(p, "> [!IMPORTANT]");
-    let _ = writeln!(p, "> {}", m.t("md-settings"));
+    let intro = match &plan.settings_file {
+        Some(file) => m.t_args("pf-tr-md-settings", &[("file", file.as_str().into())]),
+        None => m.t("md-settings"),
+    };
+    let _ = writeln!(p, "> {intro}");
     let _ = writeln!(p, ">");
     let _ = writeln!(p, "> {}", m.t("md-settings-table-head"));
     let _ = writeln!(p, "> |---|---|---|");

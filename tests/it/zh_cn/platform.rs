@@ -516,3 +516,163 @@ fn a_saved_platform_plan_speaks_chinese() {
         selection.stderr
     );
 }
+
+/// `plan --trusted-settings DIR` on a platform in Chinese: the pull request's endpoint
+/// shown as a proposed setting (not used), refused by `--deny settings`, and a folder
+/// that does not exist.
+#[test]
+fn trusted_settings_on_a_platform_speak_chinese() {
+    let w = World::new(1);
+    w.zh(&["accounts", "import", "--template", "spring"])
+        .expect_code(0);
+    let base = tempfile::tempdir().expect("tmp");
+    let root = w.dir.path();
+    std::fs::copy(
+        root.join("cardform.toml"),
+        base.path().join("cardform.toml"),
+    )
+    .expect("copy");
+    for entry in std::fs::read_dir(root.join("accounts"))
+        .expect("accounts")
+        .flatten()
+    {
+        let to = base.path().join("accounts").join(entry.file_name());
+        std::fs::create_dir_all(&to).expect("mkdir");
+        std::fs::copy(entry.path().join("account.toml"), to.join("account.toml")).expect("copy");
+    }
+    let file = root.join("cardform.toml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replacen(&w.emu.url, "http://127.0.0.1:9", 1)).expect("write");
+    let dir = base.path().to_str().expect("utf-8");
+
+    let plan = w.zh(&["plan", "--trusted-settings", dir, "--detailed-exitcode"]);
+    plan.expect_code(2);
+    assert_chinese("plan --trusted-settings on a platform", &plan);
+    assert!(
+        plan.stdout.contains("~ endpoint: ") && plan.stdout.contains("http://127.0.0.1:9"),
+        "{}",
+        plan.stdout
+    );
+    let denied = w.zh(&["plan", "--trusted-settings", dir, "--deny", "settings"]);
+    denied.expect_code(3);
+    assert_chinese(
+        "plan --trusted-settings --deny settings on a platform",
+        &denied,
+    );
+    assert!(denied.stdout.contains("受信任设置"), "{}", denied.stdout);
+
+    let missing = w.zh(&["plan", "--trusted-settings", "nosuch-folder"]);
+    missing.expect_code(1);
+    assert_chinese("plan --trusted-settings with a missing folder", &missing);
+    assert!(missing.stderr.contains("不存在"), "{}", missing.stderr);
+    // A file instead of the folder; a folder whose cardform.toml is not a platform's;
+    // an invalid account file of the base branch.
+    let one = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        one.path().join("cardform.toml"),
+        "[account]\nappid = \"wx1\"\n",
+    )
+    .expect("write");
+    let root_file = base.path().join("cardform.toml");
+    let bad_account = std::fs::read_dir(base.path().join("accounts"))
+        .expect("accounts")
+        .flatten()
+        .next()
+        .expect("one account")
+        .path()
+        .join("account.toml");
+    for (what, path, wanted) in [
+        ("a file", root_file.as_path(), "是单个文件"),
+        (
+            "not a platform",
+            one.path(),
+            "不是第三方平台的 cardform.toml",
+        ),
+    ] {
+        let out = w.zh(&["plan", "--trusted-settings", path.to_str().expect("utf-8")]);
+        out.expect_code(1);
+        assert_chinese(&format!("--trusted-settings: {what}"), &out);
+        assert!(out.stderr.contains(wanted), "{}", out.stderr);
+    }
+    std::fs::write(&bad_account, "appid = \"wx1\"\nlimits = 3\n").expect("write");
+    let invalid = w.zh(&["plan", "--trusted-settings", dir]);
+    invalid.expect_code(1);
+    assert_chinese("--trusted-settings: an invalid account file", &invalid);
+    assert!(
+        invalid.stderr.contains("account.toml:2:"),
+        "{}",
+        invalid.stderr
+    );
+}
+
+/// `plan --trusted-settings DIR` on a platform in Chinese: an account's proposed
+/// settings name its own `account.toml` (text and markdown), and two accounts on one
+/// AppID once the base branch's AppIDs are taken is refused, naming both files.
+#[test]
+fn trusted_account_settings_and_a_shared_appid_speak_chinese() {
+    let w = World::new(3);
+    let root = w.dir.path();
+    let base = tempfile::tempdir().expect("tmp");
+    let account = |i: usize, appid: &str, extra: &str| {
+        format!("appid = \"{appid}\"\n{extra}\n[templates.spring]\nbrand = \"店{i}\"\n")
+    };
+    for (dir, i) in [(root, 0), (root, 1), (base.path(), 0), (base.path(), 1)] {
+        let to = dir.join(format!("accounts/shop-{i}"));
+        std::fs::create_dir_all(&to).expect("mkdir");
+        std::fs::write(to.join("account.toml"), account(i, &w.appids[i], "")).expect("write");
+    }
+    std::fs::copy(
+        root.join("cardform.toml"),
+        base.path().join("cardform.toml"),
+    )
+    .expect("copy");
+    let dir = base.path().to_str().expect("utf-8");
+    // The pull request: shop-0 proposes a [policy], shop-1 another AppID.
+    std::fs::write(
+        root.join("accounts/shop-0/account.toml"),
+        account(0, &w.appids[0], "[policy]\nallow_coin_purchase = true\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("accounts/shop-1/account.toml"),
+        account(1, &w.appids[2], ""),
+    )
+    .expect("write");
+
+    let text = w.zh(&["plan", "--trusted-settings", dir]);
+    text.expect_code(0);
+    assert_chinese("an account's proposed settings on a platform", &text);
+    for name in ["shop-0", "shop-1"] {
+        let wanted = format!("设置：accounts/{name}/account.toml 提议修改以下设置（合并后才生效）");
+        assert!(text.stdout.contains(&wanted), "{wanted}\n{}", text.stdout);
+    }
+    let md = w.zh(&["plan", "--trusted-settings", dir, "--format", "markdown"]);
+    md.expect_code(0);
+    assert!(
+        md.stdout
+            .contains("此拉取请求的 `accounts/shop-0/account.toml` 修改了：")
+            && !md.stdout.contains("此拉取请求的 `cardform.toml` 修改了："),
+        "{}",
+        md.stdout
+    );
+
+    // shop-new takes shop-1's old AppID: one authorizer for two accounts.
+    let new = root.join("accounts/shop-new");
+    std::fs::create_dir_all(&new).expect("mkdir");
+    std::fs::write(new.join("account.toml"), account(9, &w.appids[1], "")).expect("write");
+    let shared = w.zh(&["plan", "--trusted-settings", dir]);
+    shared.expect_code(1);
+    assert_chinese("two accounts on one AppID after the trusted swap", &shared);
+    for wanted in [
+        "accounts/shop-new/account.toml:1:1",
+        "accounts/shop-1/account.toml:1:1",
+        "采用基准分支的 AppID 后",
+        "未发送任何请求",
+    ] {
+        assert!(
+            shared.stderr.contains(wanted),
+            "{wanted}\n{}",
+            shared.stderr
+        );
+    }
+}

@@ -86,10 +86,7 @@ pf-validate-errors = { $n } error(s) in the platform's accounts.
 pf-validate-ok = The platform is valid: { $accounts } account(s), { $templates } template(s), { $cards } card(s) in all.
 
 ## What a platform project does not do (the `what` of "not on a platform project").
-pf-unsupported-save = --save and --html (use --format markdown|json|html, and --out FILE for the JSON report `plan merge` reads)
-pf-unsupported-trusted = --trusted-settings (the platform's cardform.toml is one file for every account; review its changes in the pull request)
 pf-unsupported-approve = apply across accounts without --auto-approve (review `cardform plan --accounts …` first, then apply with --auto-approve)
-pf-unsupported-planfile = apply PLANFILE, --refresh-only and --wait-for-review across accounts
 pf-unsupported-stats = stats --card and --chart across accounts (run them in one account's project, or use --format json|csv)
 pf-unsupported-import = import ADDR CARD_ID and --reattach across accounts (run `cardform import --all --accounts NAME`, or import one card in one account's project)
 pf-unsupported-import-out = --generate-config-out { $path } across accounts: give a path under cards/ (each account's folder gets its own), or leave it out for cards/imported.toml
@@ -234,3 +231,18 @@ pf-sv-stale = { $error }; nothing was applied: plan again
 pf-sv-merge = { $path } is a saved plan; `plan merge` joins the shards' JSON reports (`--out FILE`)
 pf-sv-merge-help = each shard job applies its own saved plan (`cardform apply FILE`); merge the reports the shards wrote with --out for one review comment
 pf-sv-report-saved = Saved plan, checksum { $checksum }{ $shard }: `cardform apply` prints the checksum of the plan it applies
+# --- round 5: trust (plan --trusted-settings DIR on a platform) ---
+pf-tr-missing = trusted settings: { $path } does not exist
+pf-tr-file = trusted settings: { $path } is one file; a platform's trusted settings are a folder (its accounts' [policy] and appid are trusted too)
+pf-tr-dir-help = give --trusted-settings (or CARDFORM_TRUSTED_SETTINGS) the folder of the base branch's platform: its cardform.toml and accounts/<name>/account.toml, e.g. `git worktree add --detach "$RUNNER_TEMP/base" origin/main`
+pf-tr-not-platform = trusted settings: { $path } is not a platform's cardform.toml (it has no [platform])
+pf-tr-not-platform-help = give the folder of the base branch's platform; if the base branch is not a platform yet, give the pull request's own folder (--trusted-settings .)
+pf-tr-invalid = trusted settings { $path }: { $n } problem(s) in the base branch's files (listed above); nothing was sent
+pf-tr-invalid-help = the trusted settings are read with the same schema as the platform's files; fix the base branch, or give the folder of a valid one
+pf-tr-denied = the pull request proposes changes of the platform's trusted settings ({ $keys }) and `--deny settings` (or the trusted `[policy] deny = ["settings"]`) refuses them
+pf-tr-shared-appid = AppID { $appid } is also account `{ $other }`'s once the base branch's AppIDs are taken: this pull request moves `{ $other }` to { $proposed }, but the plan runs it on the base branch's AppID ({ $file }); two account folders with one AppID would plan each other's cards away
+pf-tr-shared-appid-help = an account's AppID is a trusted setting, in force only after merge: move `{ $other }` to its new AppID in a pull request of its own and merge it first, then give `{ $name }` the old AppID
+pf-tr-shared-appids = { $n } problem(s) listed above: accounts that share an AppID once the base branch's AppIDs are taken; nothing was sent
+pf-tr-shared-appids-help = under --trusted-settings each account runs on its base branch's AppID; see the help of each problem above
+pf-tr-settings-head = Settings: { $file } proposes changes (in force only after merge)
+pf-tr-md-settings = **Settings (in force only after merge).** This plan ran on the trusted settings; this pull request's `{ $file }` changes:

@@ -85,10 +85,7 @@ pf-validate-errors = 第三方平台的账号中有 { $n } 个错误。
 pf-validate-ok = 第三方平台配置有效：共 { $accounts } 个账号、{ $templates } 个模板、{ $cards } 张卡券。
 
 ## 第三方平台项目不支持的用法。
-pf-unsupported-save = --save 和 --html（请用 --format markdown|json|html，并用 --out FILE 写出 `plan merge` 读取的 JSON 报告）
-pf-unsupported-trusted = --trusted-settings（第三方平台的 cardform.toml 是所有账号共用的一个文件；请在合并请求中审阅它的改动）
 pf-unsupported-approve = 不带 --auto-approve 跨账号执行（请先审阅 `cardform plan --accounts …`，再带 --auto-approve 执行）
-pf-unsupported-planfile = 跨账号的 apply PLANFILE、--refresh-only 和 --wait-for-review
 pf-unsupported-stats = 跨账号的 stats --card 和 --chart（请在单个账号的项目中运行，或使用 --format json|csv）
 pf-unsupported-import = 跨账号的 import ADDR CARD_ID 和 --reattach（请运行 `cardform import --all --accounts NAME`，或在单个账号的项目中导入一张卡券）
 pf-unsupported-import-out = 跨账号的 --generate-config-out { $path }：请给出 cards/ 下的路径（每个账号的文件夹各写一份），或省略它以写入 cards/imported.toml
@@ -233,3 +230,18 @@ pf-sv-stale = { $error }；未执行任何变更：请重新制定计划
 pf-sv-merge = { $path } 是保存的计划；`plan merge` 合并的是各分片的 JSON 报告（`--out FILE`）
 pf-sv-merge-help = 每个分片任务执行它自己保存的计划（`cardform apply FILE`）；合并各分片用 --out 写出的报告，得到一条审阅评论
 pf-sv-report-saved = 已保存的计划，校验和 { $checksum }{ $shard }：`cardform apply` 会打印它所执行计划的校验和
+# --- round 5: trust (plan --trusted-settings DIR on a platform) ---
+pf-tr-missing = 受信任的设置：{ $path } 不存在
+pf-tr-file = 受信任的设置：{ $path } 是单个文件；第三方平台的受信任设置是一个文件夹（各账号的 [policy] 和 appid 也取自其中）
+pf-tr-dir-help = 请给 --trusted-settings（或 CARDFORM_TRUSTED_SETTINGS）基准分支上平台的文件夹：其中的 cardform.toml 和 accounts/<name>/account.toml，例如 `git worktree add --detach "$RUNNER_TEMP/base" origin/main`
+pf-tr-not-platform = 受信任的设置：{ $path } 不是第三方平台的 cardform.toml（没有 [platform]）
+pf-tr-not-platform-help = 请给基准分支上平台的文件夹；若基准分支还不是第三方平台，就给此拉取请求自己的文件夹（--trusted-settings .）
+pf-tr-invalid = 受信任的设置 { $path }：基准分支的文件有 { $n } 个问题（见上）；未发送任何请求
+pf-tr-invalid-help = 受信任的设置按平台文件的同一套 schema 校验；请修正基准分支，或给一个有效的文件夹
+pf-tr-denied = 此拉取请求提议修改平台的受信任设置（{ $keys }），`--deny settings`（或受信任的 `[policy] deny = ["settings"]`）拒绝了它
+pf-tr-shared-appid = 采用基准分支的 AppID 后，AppID { $appid } 也是账号 `{ $other }` 的：此拉取请求把 `{ $other }` 改为 { $proposed }，但计划按基准分支的 AppID 运行它（{ $file }）；两个账号文件夹共用一个 AppID，会各自把对方的卡券计划为删除
+pf-tr-shared-appid-help = 账号的 AppID 是受信任的设置，合并后才生效：请先用单独的拉取请求把 `{ $other }` 改为新的 AppID 并合并，再把旧的 AppID 给 `{ $name }`
+pf-tr-shared-appids = 采用基准分支的 AppID 后，有 { $n } 处账号共用 AppID（见上）；未发送任何请求
+pf-tr-shared-appids-help = 使用 --trusted-settings 时，每个账号都按基准分支上的 AppID 运行；请看上面每个问题的提示
+pf-tr-settings-head = 设置：{ $file } 提议修改以下设置（合并后才生效）
+pf-tr-md-settings = **设置（合并后才生效）。** 此计划按受信任的设置运行；此拉取请求的 `{ $file }` 修改了：
