@@ -370,6 +370,22 @@ image_url = "https://mmbiz.qpic.cn/mmbiz/detail.jpg"
 text = "一杯现做的拿铁。"
 "#;
 
+/// The account's own store ids, as `accounts import` wrote them (`[stores] all = [...]`):
+/// each authorizer has stores of its own.
+fn store_ids(w: &World, account: &str) -> String {
+    let text = std::fs::read_to_string(
+        w.dir
+            .path()
+            .join(format!("accounts/{account}/account.toml")),
+    )
+    .expect("account.toml");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("all = ["))
+        .expect("[stores] all");
+    line.trim_start_matches("all = ").to_string()
+}
+
 #[test]
 fn the_run_wide_coins_limit_refuses_a_saved_plan_before_anything_is_applied() {
     let w = imported(2);
@@ -379,7 +395,7 @@ fn the_run_wide_coins_limit_refuses_a_saved_plan_before_anything_is_applied() {
             w.dir
                 .path()
                 .join(format!("accounts/{n}/cards/friends.toml")),
-            FRIEND,
+            FRIEND.replace("[401234567]", &store_ids(&w, &n)),
         )
         .expect("write");
         // 200 free 券点 in each account.
