@@ -6,6 +6,10 @@ use clap::Parser;
 
 mod usage;
 
+// Why not the system allocator: see the dependency's comment in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     restore_sigpipe();
     init_error_rendering();

@@ -96,8 +96,7 @@ impl Session {
         reporter: Arc<dyn Reporter>,
     ) -> Result<Session, SessionError> {
         trust::secure(root, &mut config, &run.operator)?;
-        let backend = open_backend(root, config.state.as_deref())?;
-        let (state, notices) = StateSession::open(backend, operation, run.lock_timeout)?;
+        let (state, notices) = open_state(root, config.state.clone(), operation, run).await?;
         for n in notices {
             reporter.note(&n);
         }
@@ -174,6 +173,31 @@ impl Session {
             let _ = emu.shutdown().await;
         }
     }
+}
+
+/// Opens the state and takes its lock on a blocking thread: taking a lock may wait
+/// for its holder, and writing the holder record syncs files to disk; on the
+/// runtime's own threads either would stall every other task of the process (a
+/// platform run has dozens of accounts in flight, each waiting on WeChat).
+async fn open_state(
+    root: &Path,
+    state_setting: Option<String>,
+    operation: &str,
+    run: &RunSettings,
+) -> Result<(StateSession, Vec<String>), SessionError> {
+    let root = root.to_path_buf();
+    let operation = operation.to_string();
+    let lock_timeout = run.lock_timeout;
+    tokio::task::spawn_blocking(move || {
+        let backend = open_backend(&root, state_setting.as_deref())?;
+        Ok(StateSession::open(backend, &operation, lock_timeout)?)
+    })
+    .await
+    .unwrap_or_else(|e| match e.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        // Only when the runtime is shutting down.
+        Err(e) => Err(SessionError::Runtime(std::io::Error::other(e))),
+    })
 }
 
 fn sandbox_dir(root: &Path, config: &ProjectConfig) -> PathBuf {

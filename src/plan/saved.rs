@@ -54,6 +54,30 @@ impl std::io::Write for HashWriter {
     }
 }
 
+/// The checksum a saved file was written with, if it is the one its body has now.
+///
+/// # Errors
+/// [`SavedPlanError::Tampered`]: the file was changed after it was written (or
+/// carries no checksum).
+pub(crate) fn checked_checksum(
+    path: &Path,
+    found: String,
+    actual: String,
+) -> Result<String, SavedPlanError> {
+    if found == actual {
+        return Ok(found);
+    }
+    Err(SavedPlanError::Tampered {
+        path: path.into(),
+        found: if found.is_empty() {
+            "none".into()
+        } else {
+            found
+        },
+        actual,
+    })
+}
+
 /// Why a saved plan cannot be applied.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SavedPlanError {
@@ -122,19 +146,7 @@ impl SavedPlan {
         }
         let mut plan: SavedPlan = serde_json::from_slice(bytes).map_err(parse_error)?;
         let found = std::mem::take(&mut plan.checksum);
-        let actual = plan.body_checksum();
-        if found != actual {
-            return Err(SavedPlanError::Tampered {
-                path: path.into(),
-                found: if found.is_empty() {
-                    "none".into()
-                } else {
-                    found
-                },
-                actual,
-            });
-        }
-        plan.checksum = found;
+        plan.checksum = checked_checksum(path, found, plan.body_checksum())?;
         plan.plan.read_legacy_pending();
         if plan.project_dir.is_relative() {
             let base = path

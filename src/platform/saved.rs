@@ -371,20 +371,7 @@ impl PlatformPlan {
         }
         let mut plan: PlatformPlan = serde_json::from_slice(&bytes).map_err(parse)?;
         let found = std::mem::take(&mut plan.checksum);
-        let actual = plan.body_checksum();
-        if found != actual {
-            return Err(SavedPlanError::Tampered {
-                path: path.into(),
-                found: if found.is_empty() {
-                    "none".into()
-                } else {
-                    found
-                },
-                actual,
-            }
-            .into());
-        }
-        plan.checksum = found;
+        plan.checksum = crate::plan::saved::checked_checksum(path, found, plan.body_checksum())?;
         for a in &mut plan.accounts {
             if let Some(p) = &mut a.plan {
                 if !p.is_sealed() {
