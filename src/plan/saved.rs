@@ -54,6 +54,18 @@ impl std::io::Write for HashWriter {
     }
 }
 
+/// A folder a saved plan names relative to itself, as a path from here.
+pub(crate) fn beside(plan_file: &Path, dir: &Path) -> PathBuf {
+    if dir.is_absolute() {
+        return dir.to_path_buf();
+    }
+    plan_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join(dir)
+}
+
 /// The checksum a saved file was written with, if it is the one its body has now.
 ///
 /// # Errors
@@ -148,13 +160,7 @@ impl SavedPlan {
         let found = std::mem::take(&mut plan.checksum);
         plan.checksum = checked_checksum(path, found, plan.body_checksum())?;
         plan.plan.read_legacy_pending();
-        if plan.project_dir.is_relative() {
-            let base = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            plan.project_dir = base.join(&plan.project_dir);
-        }
+        plan.project_dir = beside(path, &plan.project_dir);
         Ok(plan)
     }
 

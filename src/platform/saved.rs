@@ -383,13 +383,7 @@ impl PlatformPlan {
                 p.plan.read_legacy_pending();
             }
         }
-        if plan.platform_dir.is_relative() {
-            let base = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            plan.platform_dir = base.join(&plan.platform_dir);
-        }
+        plan.platform_dir = crate::plan::saved::beside(path, &plan.platform_dir);
         Ok(plan)
     }
 

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::super::error::StateError;
 use super::super::events::{Appended, EventLog, EventRecord, KEPT_ROWS};
+use super::connect_with_table;
 use super::worker::{Worker, backend_err, pg_detail};
-use super::{SCHEMA_LOCK_KEY, parse_target};
 
 const EVENTS_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS cardform_events (
@@ -43,22 +43,8 @@ impl PgEventLog {
     /// # Errors
     /// The URL is refused or the server cannot be reached.
     pub fn open(url: &str) -> Result<PgEventLog, StateError> {
-        let target = parse_target(url)?;
+        let (target, worker) = connect_with_table(url, "cardform_events", EVENTS_SCHEMA)?;
         let location = target.location.clone();
-        let worker = Worker::connect(&target)?;
-        worker
-            .call(&location, |c| -> Result<(), ::postgres::Error> {
-                let mut tx = c.transaction()?;
-                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK_KEY])?;
-                tx.batch_execute(EVENTS_SCHEMA)?;
-                tx.commit()
-            })?
-            .map_err(|e| {
-                backend_err(
-                    &location,
-                    format!("cannot create table cardform_events: {}", pg_detail(&e)),
-                )
-            })?;
         Ok(PgEventLog {
             name: target.name,
             location,

@@ -83,6 +83,36 @@ CREATE TABLE IF NOT EXISTS cardform_lock (
 /// Serialises concurrent `CREATE TABLE IF NOT EXISTS` (which can otherwise race).
 const SCHEMA_LOCK_KEY: i64 = 0x6361_7264_666f_726d; // "cardform"
 
+/// Connects to `url` (as the state backend does) and creates `table` from `schema`
+/// if it is missing, under the schema lock: the side tables (the event log, the
+/// platform's sealed token) open this way.
+///
+/// # Errors
+/// The URL is refused, the server cannot be reached, or the table cannot be created.
+fn connect_with_table(
+    url: &str,
+    table: &str,
+    schema: &'static str,
+) -> Result<(target::PgTarget, Arc<Worker>), StateError> {
+    let target = parse_target(url)?;
+    let location = target.location.clone();
+    let worker = Worker::connect(&target)?;
+    worker
+        .call(&location, |c| -> Result<(), ::postgres::Error> {
+            let mut tx = c.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK_KEY])?;
+            tx.batch_execute(schema)?;
+            tx.commit()
+        })?
+        .map_err(|e| {
+            backend_err(
+                &location,
+                format!("cannot create table {table}: {}", pg_detail(&e)),
+            )
+        })?;
+    Ok((target, worker))
+}
+
 /// The PostgreSQL backend (one connection per instance).
 pub struct PostgresBackend {
     name: String,

@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 
 use super::super::error::StateError;
 use super::super::token_store::{StoredToken, TokenLockGuard, TokenStore, poll_lock};
+use super::connect_with_table;
 use super::worker::{Worker, backend_err, pg_detail};
-use super::{SCHEMA_LOCK_KEY, parse_target};
 
 const TOKENS_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS cardform_platform_tokens (
@@ -46,25 +46,8 @@ impl PgTokenStore {
     /// # Errors
     /// The URL is refused or the server cannot be reached.
     pub fn open(url: &str, key: &str) -> Result<PgTokenStore, StateError> {
-        let target = parse_target(url)?;
+        let (target, worker) = connect_with_table(url, "cardform_platform_tokens", TOKENS_SCHEMA)?;
         let location = target.location.clone();
-        let worker = Worker::connect(&target)?;
-        worker
-            .call(&location, |c| -> Result<(), ::postgres::Error> {
-                let mut tx = c.transaction()?;
-                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK_KEY])?;
-                tx.batch_execute(TOKENS_SCHEMA)?;
-                tx.commit()
-            })?
-            .map_err(|e| {
-                backend_err(
-                    &location,
-                    format!(
-                        "cannot create table cardform_platform_tokens: {}",
-                        pg_detail(&e)
-                    ),
-                )
-            })?;
         Ok(PgTokenStore {
             key: key.to_string(),
             lock_key: lock_key(key),
